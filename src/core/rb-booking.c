@@ -1,0 +1,133 @@
+/* rb-booking.c: one booking; identity and interval are fixed, state and version move on. */
+#include "config.h"
+
+#include "rb-booking.h"
+
+struct _RbBooking
+{
+  GObject parent_instance;
+
+  char *id;
+  char *space_id;
+  char *person_id;
+  RbInterval interval;
+  char *title;
+  int attendees;
+  char *series_id;
+  RbBookingState state;
+  gint64 version;
+  gint64 seq;
+  char *space_name;
+  char *person_name;
+};
+
+G_DEFINE_FINAL_TYPE (RbBooking, rb_booking, G_TYPE_OBJECT)
+
+static void
+rb_booking_finalize (GObject *object)
+{
+  RbBooking *self = RB_BOOKING (object);
+
+  g_free (self->id);
+  g_free (self->space_id);
+  g_free (self->person_id);
+  g_free (self->title);
+  g_free (self->series_id);
+  g_free (self->space_name);
+  g_free (self->person_name);
+
+  G_OBJECT_CLASS (rb_booking_parent_class)->finalize (object);
+}
+
+static void
+rb_booking_class_init (RbBookingClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = rb_booking_finalize;
+}
+
+static void
+rb_booking_init (RbBooking *self)
+{
+  self->attendees = 1;
+  self->state = RB_BOOKING_STATE_BOOKED;
+  self->version = 1;
+}
+
+RbBooking *
+rb_booking_new (const char *id, const char *space_id, const char *person_id, RbInterval interval)
+{
+  RbBooking *self = g_object_new (RB_TYPE_BOOKING, NULL);
+
+  self->id = g_strdup (id);
+  self->space_id = g_strdup (space_id);
+  self->person_id = g_strdup (person_id);
+  self->interval = interval;
+  return self;
+}
+
+/* Booking ids are UUIDs made by the client that creates the booking, so a retried request
+ * carries the same id and can never book twice. */
+char *
+rb_booking_new_id (void)
+{
+  return g_uuid_string_random ();
+}
+
+#define GETTER(type, field, zero)                                                        \
+  type rb_booking_get_##field (RbBooking *self)                                           \
+  {                                                                                       \
+    g_return_val_if_fail (RB_IS_BOOKING (self), zero);                                    \
+    return self->field;                                                                   \
+  }
+
+#define STRING_SETTER(field)                                                             \
+  void rb_booking_set_##field (RbBooking *self, const char *field)                        \
+  {                                                                                       \
+    g_return_if_fail (RB_IS_BOOKING (self));                                              \
+    g_free (self->field);                                                                 \
+    self->field = g_strdup (field);                                                       \
+  }
+
+#define VALUE_SETTER(type, field)                                                        \
+  void rb_booking_set_##field (RbBooking *self, type field)                               \
+  {                                                                                       \
+    g_return_if_fail (RB_IS_BOOKING (self));                                              \
+    self->field = field;                                                                  \
+  }
+
+GETTER (const char *, id, NULL)
+GETTER (const char *, space_id, NULL)
+GETTER (const char *, person_id, NULL)
+GETTER (RbInterval, interval, rb_interval_make (0, 0))
+GETTER (const char *, title, NULL)
+GETTER (int, attendees, 0)
+GETTER (const char *, series_id, NULL)
+GETTER (RbBookingState, state, RB_BOOKING_STATE_CANCELLED)
+GETTER (gint64, version, 0)
+GETTER (gint64, seq, 0)
+GETTER (const char *, space_name, NULL)
+GETTER (const char *, person_name, NULL)
+
+STRING_SETTER (person_id)
+STRING_SETTER (title)
+STRING_SETTER (series_id)
+STRING_SETTER (space_name)
+STRING_SETTER (person_name)
+VALUE_SETTER (int, attendees)
+VALUE_SETTER (RbBookingState, state)
+VALUE_SETTER (gint64, version)
+VALUE_SETTER (gint64, seq)
+
+gint64
+rb_booking_get_start (RbBooking *self)
+{
+  g_return_val_if_fail (RB_IS_BOOKING (self), 0);
+  return self->interval.start;
+}
+
+gint64
+rb_booking_get_end (RbBooking *self)
+{
+  g_return_val_if_fail (RB_IS_BOOKING (self), 0);
+  return self->interval.end;
+}

@@ -1,0 +1,46 @@
+/* rb-booking.h: one booking of a space by a person for a half-open UTC interval. */
+#pragma once
+
+#include <glib-object.h>
+
+#include "rb-interval.h"
+#include "rb-types.h"
+
+G_BEGIN_DECLS
+
+#define RB_TYPE_BOOKING (rb_booking_get_type ())
+G_DECLARE_FINAL_TYPE (RbBooking, rb_booking, RB, BOOKING, GObject)
+
+RbBooking *rb_booking_new (const char *id, const char *space_id, const char *person_id,
+                           RbInterval interval);
+
+const char *rb_booking_get_id (RbBooking *self);
+const char *rb_booking_get_space_id (RbBooking *self);
+const char *rb_booking_get_person_id (RbBooking *self);
+void rb_booking_set_person_id (RbBooking *self, const char *person_id);
+RbInterval rb_booking_get_interval (RbBooking *self);
+gint64 rb_booking_get_start (RbBooking *self);
+gint64 rb_booking_get_end (RbBooking *self);
+
+const char *rb_booking_get_title (RbBooking *self);
+void rb_booking_set_title (RbBooking *self, const char *title);
+int rb_booking_get_attendees (RbBooking *self);
+void rb_booking_set_attendees (RbBooking *self, int attendees);
+const char *rb_booking_get_series_id (RbBooking *self);
+void rb_booking_set_series_id (RbBooking *self, const char *series_id);
+RbBookingState rb_booking_get_state (RbBooking *self);
+void rb_booking_set_state (RbBooking *self, RbBookingState state);
+gint64 rb_booking_get_version (RbBooking *self);
+void rb_booking_set_version (RbBooking *self, gint64 version);
+gint64 rb_booking_get_seq (RbBooking *self);
+void rb_booking_set_seq (RbBooking *self, gint64 seq);
+
+/* Display names filled in by queries that join them; NULL when unknown or not allowed. */
+const char *rb_booking_get_space_name (RbBooking *self);
+void rb_booking_set_space_name (RbBooking *self, const char *space_name);
+const char *rb_booking_get_person_name (RbBooking *self);
+void rb_booking_set_person_name (RbBooking *self, const char *person_name);
+
+char *rb_booking_new_id (void);
+
+G_END_DECLS

@@ -1,0 +1,98 @@
+/* rb-error.c: machine codes and translated messages of RB_ERROR. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "rb-error.h"
+
+G_DEFINE_QUARK (rb-error-quark, rb_error)
+
+typedef struct
+{
+  const char *name;
+  const char *message;
+} RbErrorInfo;
+
+/* Indexed by RbErrorCode; the names are part of the REST API and never change. */
+static const RbErrorInfo error_info[RB_N_ERROR_CODES] = {
+  [RB_ERROR_OVERLAP] = { "overlap", N_("The space is already booked for part of this time.") },
+  [RB_ERROR_OUTSIDE_OPENING_HOURS] = { "outside_opening_hours", N_("The building is closed at this time.") },
+  [RB_ERROR_HORIZON_EXCEEDED] = { "horizon_exceeded", N_("This is too far ahead to book.") },
+  [RB_ERROR_CAPACITY_EXCEEDED] = { "capacity_exceeded", N_("There are more attendees than the space has seats.") },
+  [RB_ERROR_ONE_DESK_PER_DAY] = { "one_desk_per_day", N_("You already have a desk booked on this day.") },
+  [RB_ERROR_DESK_ALREADY_HELD] = { "desk_already_held", N_("You already hold a desk at this time.") },
+  [RB_ERROR_TOO_LONG] = { "too_long", N_("The booking is longer than allowed for this space.") },
+  [RB_ERROR_IN_PAST] = { "in_past", N_("This time has already passed.") },
+  [RB_ERROR_INVALID_INTERVAL] = { "invalid_interval", N_("The end must be after the start.") },
+  [RB_ERROR_NOT_SLOT_ALIGNED] = { "not_slot_aligned", N_("Bookings start and end on a quarter hour.") },
+  [RB_ERROR_SPACE_BLOCKED] = { "space_blocked", N_("The space is closed for maintenance at this time.") },
+  [RB_ERROR_CHECK_IN_WINDOW] = { "check_in_window", N_("Check-in is possible from 15 minutes before the start until 15 minutes after.") },
+  [RB_ERROR_INVALID_STATE] = { "invalid_state", N_("The booking can no longer be changed.") },
+  [RB_ERROR_NOT_FOUND] = { "not_found", N_("It does not exist (any more).") },
+  [RB_ERROR_FORBIDDEN] = { "forbidden", N_("You are not allowed to do this.") },
+  [RB_ERROR_UNAUTHENTICATED] = { "unauthenticated", N_("Please identify yourself first.") },
+  [RB_ERROR_STALE_VERSION] = { "stale_version", N_("Someone else changed this booking in the meantime.") },
+  [RB_ERROR_INVALID_JSON] = { "invalid_json", N_("The request is not valid JSON.") },
+  [RB_ERROR_INVALID_FIELD] = { "invalid_field", N_("A field of the request is missing or invalid.") },
+  [RB_ERROR_PAYLOAD_TOO_LARGE] = { "payload_too_large", N_("The request is too large.") },
+  [RB_ERROR_STORAGE] = { "storage", N_("The booking database could not be used.") },
+};
+
+const char *
+rb_error_code_to_string (RbErrorCode code)
+{
+  g_return_val_if_fail ((guint) code < RB_N_ERROR_CODES, NULL);
+  return error_info[code].name;
+}
+
+gboolean
+rb_error_code_from_string (const char *str, RbErrorCode *out_code)
+{
+  for (guint i = 0; str != NULL && i < RB_N_ERROR_CODES; i++)
+    if (g_str_equal (error_info[i].name, str))
+      {
+        *out_code = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+rb_error_code_message (RbErrorCode code)
+{
+  g_return_val_if_fail ((guint) code < RB_N_ERROR_CODES, NULL);
+  return _(error_info[code].message);
+}
+
+/* The machine name of any error: RB_ERROR codes by name, everything else "internal". */
+const char *
+rb_error_get_code_name (const GError *error)
+{
+  if (error != NULL && error->domain == RB_ERROR && (guint) error->code < RB_N_ERROR_CODES)
+    return error_info[error->code].name;
+  return "internal";
+}
+
+/* Sets an RB_ERROR whose message is the translated rule message, followed by an optional
+ * detail (for example the clashing interval) in the same language. */
+void
+rb_set_error (GError **error, RbErrorCode code, const char *detail_format, ...)
+{
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  if (error == NULL)
+    return;
+
+  if (detail_format != NULL)
+    {
+      va_start (args, detail_format);
+      detail = g_strdup_vprintf (detail_format, args);
+      va_end (args);
+    }
+
+  if (detail != NULL && *detail != '\0')
+    g_set_error (error, RB_ERROR, code, "%s %s", rb_error_code_message (code), detail);
+  else
+    g_set_error_literal (error, RB_ERROR, code, rb_error_code_message (code));
+}

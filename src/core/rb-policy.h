@@ -1,0 +1,38 @@
+/* rb-policy.h: a site's booking rules and the checks that need no database.
+ * Overlaps and "one desk per person" need the bookings and are enforced by the store. */
+#pragma once
+
+#include <glib.h>
+
+#include "rb-interval.h"
+#include "rb-space.h"
+#include "rb-types.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  int desk_horizon_days;
+  int room_horizon_days;
+  int team_lead_room_horizon_days;
+  int opening_minute;
+  int closing_minute;
+  int max_desk_minutes;
+  gboolean one_desk_per_day;
+  int check_in_before_minutes;
+  int check_in_after_minutes;
+} RbPolicy;
+
+void rb_policy_init_defaults (RbPolicy *policy);
+
+gboolean rb_policy_check_booking (const RbPolicy *policy, GTimeZone *tz, RbRole role,
+                                  RbSpace *space, RbInterval interval, int attendees,
+                                  gint64 now, GError **error);
+int rb_policy_horizon_days (const RbPolicy *policy, RbRole role, RbSpaceKind kind);
+RbInterval rb_policy_opening_hours (const RbPolicy *policy, GTimeZone *tz, gint64 instant);
+RbInterval rb_policy_check_in_window (const RbPolicy *policy, RbInterval booking);
+gboolean rb_policy_check_check_in (const RbPolicy *policy, RbInterval booking, gint64 now,
+                                   GError **error);
+gint64 rb_policy_release_deadline (const RbPolicy *policy, RbInterval booking);
+
+G_END_DECLS

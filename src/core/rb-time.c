@@ -1,0 +1,120 @@
+/* rb-time.c: wall clock ↔ UTC in a site's time zone, DST days included.
+ * Everything is stored as UTC seconds; local time exists only at the edges. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "rb-error.h"
+#include "rb-time.h"
+
+#include <string.h>
+
+GTimeZone *
+rb_time_zone_new (const char *identifier, GError **error)
+{
+  GTimeZone *tz = g_time_zone_new_identifier (identifier ? identifier : RB_DEFAULT_TIMEZONE);
+
+  if (tz == NULL)
+    rb_set_error (error, RB_ERROR_INVALID_FIELD, _("Unknown time zone “%s”."), identifier);
+  return tz;
+}
+
+/* A wall-clock time that does not exist (the skipped hour of a spring-forward day) is moved
+ * forward by GTimeZone, as a clock on the wall would be; an ambiguous one (the repeated hour
+ * in autumn) resolves to its first, daylight-saving occurrence. */
+gint64
+rb_local_to_utc (GTimeZone *tz, int year, int month, int day, int hour, int minute)
+{
+  g_autoptr (GDateTime) dt = g_date_time_new (tz, year, month, day, hour, minute, 0);
+
+  g_return_val_if_fail (dt != NULL, 0);
+  return g_date_time_to_unix (dt);
+}
+
+GDateTime *
+rb_utc_to_local (GTimeZone *tz, gint64 instant)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (instant);
+
+  return g_date_time_to_timezone (utc, tz);
+}
+
+/* The local calendar day of a date as a UTC interval: 23 hours in spring, 25 in autumn. */
+RbInterval
+rb_local_day_of_date (GTimeZone *tz, int year, int month, int day)
+{
+  g_autoptr (GDateTime) midnight = g_date_time_new (tz, year, month, day, 0, 0, 0);
+  g_autoptr (GDateTime) next = g_date_time_add_days (midnight, 1);
+
+  return rb_interval_make (g_date_time_to_unix (midnight), g_date_time_to_unix (next));
+}
+
+RbInterval
+rb_local_day (GTimeZone *tz, gint64 instant)
+{
+  g_autoptr (GDateTime) local = rb_utc_to_local (tz, instant);
+  int year, month, day;
+
+  g_date_time_get_ymd (local, &year, &month, &day);
+  return rb_local_day_of_date (tz, year, month, day);
+}
+
+/* Minutes since local midnight as shown on the wall clock (so 14:30 is 870 on any day). */
+int
+rb_local_minutes_of_day (GTimeZone *tz, gint64 instant)
+{
+  g_autoptr (GDateTime) local = rb_utc_to_local (tz, instant);
+
+  return g_date_time_get_hour (local) * 60 + g_date_time_get_minute (local);
+}
+
+/* A number that orders and identifies local dates: yyyymmdd. */
+gint64
+rb_local_date_key (GTimeZone *tz, gint64 instant)
+{
+  g_autoptr (GDateTime) local = rb_utc_to_local (tz, instant);
+  int year, month, day;
+
+  g_date_time_get_ymd (local, &year, &month, &day);
+  return (gint64) year * 10000 + month * 100 + day;
+}
+
+char *
+rb_time_to_rfc3339 (gint64 instant)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (instant);
+
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* Accepts any RFC 3339 offset; a time without a zone is refused rather than guessed. */
+gboolean
+rb_time_from_rfc3339 (const char *text, gint64 *out_instant, GError **error)
+{
+  g_autoptr (GDateTime) dt = NULL;
+  gsize len;
+
+  if (text == NULL || (len = strlen (text)) < 20 || len > 40 || (text[10] != 'T' && text[10] != 't'))
+    goto invalid;
+
+  dt = g_date_time_new_from_iso8601 (text, NULL);
+  if (dt == NULL)
+    goto invalid;
+
+  /* Without a default zone GDateTime refuses zone-less input, which is what we want. */
+  *out_instant = g_date_time_to_unix (dt);
+  return TRUE;
+
+invalid:
+  rb_set_error (error, RB_ERROR_INVALID_FIELD, _("“%.40s” is not an RFC 3339 time."),
+                text ? text : "");
+  return FALSE;
+}
+
+char *
+rb_time_format_local (GTimeZone *tz, gint64 instant, const char *format)
+{
+  g_autoptr (GDateTime) local = rb_utc_to_local (tz, instant);
+
+  return g_date_time_format (local, format);
+}

@@ -1,0 +1,143 @@
+/* rb-schema.c: migrations, applied in order inside one transaction each.
+ * A file whose user_version is newer than this build knows is refused, never touched. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "rb-schema.h"
+
+/* Bookings never last longer than one local day (they must lie inside the opening hours of
+ * one day, at most 25 hours on the autumn DST day). The overlap checks use that bound so that
+ * they scan only a day's worth of the (space, start) index instead of a space's whole history. */
+static const char *const migrations[] = {
+  /* 1: the building, people, bookings and the change log. */
+  "CREATE TABLE sites ("
+  "  id TEXT PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  timezone TEXT NOT NULL,"
+  "  show_names INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE buildings ("
+  "  id TEXT PRIMARY KEY,"
+  "  site_id TEXT NOT NULL REFERENCES sites (id),"
+  "  name TEXT NOT NULL,"
+  "  address TEXT NOT NULL DEFAULT '');"
+  "CREATE TABLE floors ("
+  "  id TEXT PRIMARY KEY,"
+  "  building_id TEXT NOT NULL REFERENCES buildings (id),"
+  "  name TEXT NOT NULL,"
+  "  level INTEGER NOT NULL,"
+  "  width INTEGER NOT NULL CHECK (width > 0),"
+  "  height INTEGER NOT NULL CHECK (height > 0));"
+  "CREATE TABLE spaces ("
+  "  id TEXT PRIMARY KEY,"
+  "  floor_id TEXT NOT NULL REFERENCES floors (id),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('desk', 'room')),"
+  "  name TEXT NOT NULL,"
+  "  capacity INTEGER NOT NULL CHECK (capacity >= 1),"
+  "  amenities INTEGER NOT NULL DEFAULT 0,"
+  "  x INTEGER NOT NULL, y INTEGER NOT NULL, w INTEGER NOT NULL, h INTEGER NOT NULL);"
+  "CREATE INDEX spaces_by_floor ON spaces (floor_id, kind);"
+  "CREATE TABLE space_blocks ("
+  "  id INTEGER PRIMARY KEY,"
+  "  space_id TEXT NOT NULL REFERENCES spaces (id),"
+  "  start INTEGER NOT NULL,"
+  "  end INTEGER NOT NULL,"
+  "  reason TEXT NOT NULL DEFAULT '',"
+  "  CHECK (end > start));"
+  "CREATE INDEX space_blocks_by_space ON space_blocks (space_id, start);"
+  "CREATE TABLE people ("
+  "  id TEXT PRIMARY KEY,"
+  "  display_name TEXT NOT NULL,"
+  "  staff_number TEXT NOT NULL UNIQUE,"
+  "  team TEXT NOT NULL DEFAULT '',"
+  "  role TEXT NOT NULL CHECK (role IN ('staff', 'team_lead', 'facility_manager', 'admin')),"
+  "  pin_hash TEXT);"
+  "CREATE TABLE policy ("
+  "  site_id TEXT NOT NULL REFERENCES sites (id),"
+  "  key TEXT NOT NULL,"
+  "  value INTEGER NOT NULL,"
+  "  PRIMARY KEY (site_id, key));"
+  "CREATE TABLE bookings ("
+  "  id TEXT PRIMARY KEY,"
+  "  space_id TEXT NOT NULL REFERENCES spaces (id),"
+  "  person_id TEXT REFERENCES people (id),"
+  "  is_desk INTEGER NOT NULL,"
+  "  start INTEGER NOT NULL,"
+  "  end INTEGER NOT NULL,"
+  "  title TEXT,"
+  "  attendees INTEGER NOT NULL DEFAULT 1 CHECK (attendees >= 1),"
+  "  series_id TEXT,"
+  "  state TEXT NOT NULL CHECK (state IN ('booked', 'checked_in', 'released', 'cancelled')),"
+  "  version INTEGER NOT NULL DEFAULT 1,"
+  "  seq INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  CHECK (end > start AND end - start <= 90000));"
+  "CREATE INDEX bookings_by_space ON bookings (space_id, start);"
+  "CREATE INDEX bookings_by_person ON bookings (person_id, start);"
+  "CREATE INDEX bookings_by_seq ON bookings (seq);"
+  "CREATE INDEX bookings_awaiting_check_in ON bookings (start) WHERE state = 'booked';"
+  "CREATE TABLE changes ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  booking_id TEXT NOT NULL,"
+  "  changed_at INTEGER NOT NULL);"
+  /* The last line of defence for invariants 1 and 2: whatever code path writes a booking,
+   * the database itself refuses an overlap. The store checks first to report a useful
+   * error; these triggers make a forgotten check fail loudly instead of double booking. */
+  "CREATE TRIGGER bookings_no_overlap_insert BEFORE INSERT ON bookings"
+  "  WHEN NEW.state IN ('booked', 'checked_in') BEGIN"
+  "  SELECT RAISE (ABORT, 'overlap') WHERE EXISTS (SELECT 1 FROM bookings b"
+  "    WHERE b.space_id = NEW.space_id AND b.state IN ('booked', 'checked_in')"
+  "      AND b.start < NEW.end AND b.start > NEW.start - 90000 AND b.end > NEW.start);"
+  "  SELECT RAISE (ABORT, 'desk_already_held') WHERE NEW.is_desk AND NEW.person_id IS NOT NULL"
+  "    AND EXISTS (SELECT 1 FROM bookings b"
+  "    WHERE b.person_id = NEW.person_id AND b.is_desk AND b.state IN ('booked', 'checked_in')"
+  "      AND b.start < NEW.end AND b.start > NEW.start - 90000 AND b.end > NEW.start);"
+  "END;"
+  "CREATE TRIGGER bookings_no_overlap_update BEFORE UPDATE OF start, end, state ON bookings"
+  "  WHEN NEW.state IN ('booked', 'checked_in') BEGIN"
+  "  SELECT RAISE (ABORT, 'overlap') WHERE EXISTS (SELECT 1 FROM bookings b"
+  "    WHERE b.space_id = NEW.space_id AND b.id != NEW.id AND b.state IN ('booked', 'checked_in')"
+  "      AND b.start < NEW.end AND b.start > NEW.start - 90000 AND b.end > NEW.start);"
+  "END;",
+};
+
+int
+rb_schema_latest_version (void)
+{
+  return G_N_ELEMENTS (migrations);
+}
+
+gboolean
+rb_schema_migrate (sqlite3 *db, GError **error)
+{
+  gint64 version = 0;
+
+  if (!rb_db_get_int (db, "PRAGMA user_version", &version, error))
+    return FALSE;
+
+  if (version > rb_schema_latest_version ())
+    {
+      g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_NEWER_SCHEMA,
+                   _("The database was written by a newer version of Raumbuch (schema %d, this "
+                     "version knows up to %d). It was left unchanged."),
+                   (int) version, rb_schema_latest_version ());
+      return FALSE;
+    }
+
+  for (int v = version; v < rb_schema_latest_version (); v++)
+    {
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+
+      if (!rb_db_begin_immediate (db, error))
+        return FALSE;
+      if (!rb_db_exec (db, migrations[v], error) || !rb_db_exec (db, set_version, error))
+        {
+          rb_db_rollback (db);
+          return FALSE;
+        }
+      if (!rb_db_commit (db, error))
+        return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,1238 @@
+/* rb-store.c: bookings in SQLite. Every write that depends on a check runs the check and the
+ * write in one BEGIN IMMEDIATE transaction, so no two active bookings of a space overlap and
+ * no person holds two desks at once, whatever the concurrency (DESIGN.md invariants 1, 2). */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "rb-schema.h"
+#include "rb-store.h"
+
+#include <string.h>
+
+#define DEMO_BUILDING_RESOURCE "/de/raumbuch/Raumbuch/store/demo-building.json"
+
+/* The longest a booking can last (the autumn DST day); see rb-schema.c. */
+#define MAX_BOOKING_SECONDS 90000
+
+struct _RbStore
+{
+  GObject parent_instance;
+
+  char *path;
+  sqlite3 *db;
+  GThreadPool *worker;
+  GThread *worker_thread;
+
+  /* Read once at open and after an import; immutable in between. */
+  RbPolicy policy;
+  GTimeZone *tz;
+  char *site_id;
+
+  gint64 (*now_func) (gpointer data);
+  gpointer now_data;
+};
+
+G_DEFINE_FINAL_TYPE (RbStore, rb_store, G_TYPE_OBJECT)
+
+typedef gpointer (*RbStoreJobFunc) (RbStore *self, gpointer data, GError **error);
+
+typedef struct
+{
+  RbStoreJobFunc func;
+  gpointer data;
+  GDestroyNotify data_free;
+  GDestroyNotify result_free;
+} RbStoreJob;
+
+/* Arguments of the queued calls; each call uses the fields it needs. */
+typedef struct
+{
+  char *id;
+  char *actor_id;
+  char *space_id;
+  char *floor_id;
+  char *person_id;
+  RbInterval range;
+  gboolean active_only;
+  gboolean seed_demo;
+  RbBooking *booking;
+} RbStoreArgs;
+
+static void
+rb_store_args_free (RbStoreArgs *args)
+{
+  g_free (args->id);
+  g_free (args->actor_id);
+  g_free (args->space_id);
+  g_free (args->floor_id);
+  g_free (args->person_id);
+  g_clear_object (&args->booking);
+  g_free (args);
+}
+
+static void
+rb_store_job_free (RbStoreJob *job)
+{
+  if (job->data_free != NULL)
+    job->data_free (job->data);
+  g_free (job);
+}
+
+static gint64
+real_time_now (gpointer data)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* ---- the worker thread ---------------------------------------------------------------- */
+
+static void
+worker_run (gpointer item, gpointer pool_data)
+{
+  g_autoptr (GTask) task = item;
+  RbStore *self = g_task_get_source_object (task);
+  RbStoreJob *job = g_task_get_task_data (task);
+  GError *error = NULL;
+  gpointer result;
+
+  self->worker_thread = g_thread_self ();
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  result = job->func (self, job->data, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, job->result_free);
+}
+
+static void
+run_async (RbStore *self, RbStoreJobFunc func, RbStoreArgs *args, GDestroyNotify result_free,
+           gpointer source_tag, GCancellable *cancellable, GAsyncReadyCallback callback,
+           gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  RbStoreJob *job = g_new0 (RbStoreJob, 1);
+
+  job->func = func;
+  job->data = args;
+  job->data_free = (GDestroyNotify) rb_store_args_free;
+  job->result_free = result_free;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, job, (GDestroyNotify) rb_store_job_free);
+  g_thread_pool_push (self->worker, task, NULL);
+}
+
+/* ---- GObject ------------------------------------------------------------------------------ */
+
+static void
+rb_store_finalize (GObject *object)
+{
+  RbStore *self = RB_STORE (object);
+
+  /* Every queued task holds a reference to the store, so the worker is idle by now; but the
+   * last reference may be dropped on the worker itself, which must not wait for itself. */
+  g_thread_pool_free (self->worker, TRUE, g_thread_self () != self->worker_thread);
+  if (self->db != NULL)
+    sqlite3_close (self->db);
+  g_clear_pointer (&self->tz, g_time_zone_unref);
+  g_free (self->site_id);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (rb_store_parent_class)->finalize (object);
+}
+
+static void
+rb_store_class_init (RbStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = rb_store_finalize;
+}
+
+static void
+rb_store_init (RbStore *self)
+{
+  /* Exclusive with one thread: that one thread owns the SQLite connection. */
+  self->worker = g_thread_pool_new (worker_run, self, 1, TRUE, NULL);
+  self->now_func = real_time_now;
+  rb_policy_init_defaults (&self->policy);
+  self->tz = g_time_zone_new_identifier (RB_DEFAULT_TIMEZONE);
+}
+
+/* ---- opening ----------------------------------------------------------------------------- */
+
+static gboolean
+load_site_settings (RbStore *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) site = NULL;
+  g_autoptr (sqlite3_stmt) policy = NULL;
+  int rc;
+
+  site = rb_db_prepare (self->db, "SELECT id, timezone FROM sites ORDER BY id LIMIT 1", error);
+  if (site == NULL)
+    return FALSE;
+  rc = sqlite3_step (site);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    {
+      rb_db_set_error (error, self->db, rc, "site");
+      return FALSE;
+    }
+
+  g_free (self->site_id);
+  self->site_id = g_strdup (rb_db_column_text (site, 0));
+  g_clear_pointer (&self->tz, g_time_zone_unref);
+  if (!(self->tz = rb_time_zone_new (rb_db_column_text (site, 1), error)))
+    return FALSE;
+
+  rb_policy_init_defaults (&self->policy);
+  policy = rb_db_prepare (self->db, "SELECT key, value FROM policy WHERE site_id = ?", error);
+  if (policy == NULL)
+    return FALSE;
+  rb_db_bind_text (policy, 1, self->site_id);
+  while ((rc = sqlite3_step (policy)) == SQLITE_ROW)
+    {
+      const char *key = rb_db_column_text (policy, 0);
+      int value = sqlite3_column_int (policy, 1);
+
+      if (g_str_equal (key, "desk_horizon_days"))
+        self->policy.desk_horizon_days = value;
+      else if (g_str_equal (key, "room_horizon_days"))
+        self->policy.room_horizon_days = value;
+      else if (g_str_equal (key, "team_lead_room_horizon_days"))
+        self->policy.team_lead_room_horizon_days = value;
+      else if (g_str_equal (key, "opening_minute"))
+        self->policy.opening_minute = value;
+      else if (g_str_equal (key, "closing_minute"))
+        self->policy.closing_minute = value;
+      else if (g_str_equal (key, "max_desk_minutes"))
+        self->policy.max_desk_minutes = value;
+      else if (g_str_equal (key, "one_desk_per_day"))
+        self->policy.one_desk_per_day = value != 0;
+      else if (g_str_equal (key, "check_in_before_minutes"))
+        self->policy.check_in_before_minutes = value;
+      else if (g_str_equal (key, "check_in_after_minutes"))
+        self->policy.check_in_after_minutes = value;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, self->db, rc, "policy");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A damaged file must be reported, never silently recreated or half-read. quick_check reads
+ * every page once, a few milliseconds on a realistic file. */
+static gboolean
+check_integrity (RbStore *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (self->db, "PRAGMA quick_check", NULL);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW
+      || g_strcmp0 (rb_db_column_text (stmt, 0), "ok") != 0)
+    {
+      g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_CORRUPT,
+                   _("The booking database “%s” is damaged or is not a Raumbuch database (%s). "
+                     "It was left unchanged."),
+                   self->path, sqlite3_errmsg (self->db));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+open_connection (RbStore *self, GError **error)
+{
+  int rc = sqlite3_open_v2 (self->path, &self->db,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                            NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      rb_db_set_error (error, self->db, rc, _("Cannot open the booking database"));
+      return FALSE;
+    }
+  sqlite3_extended_result_codes (self->db, TRUE);
+  sqlite3_busy_timeout (self->db, 10000);
+
+  /* WAL lets readers go on while one writer commits; synchronous=FULL makes a booking that
+   * was acknowledged to anyone survive a power cut (DESIGN.md, invariant 3). */
+  return check_integrity (self, error)
+         && rb_db_exec (self->db,
+                        "PRAGMA journal_mode = WAL;"
+                        "PRAGMA synchronous = FULL;"
+                        "PRAGMA foreign_keys = ON;",
+                        error)
+         && rb_schema_migrate (self->db, error)
+         && load_site_settings (self, error);
+}
+
+RbStore *
+rb_store_open_sync (const char *path, GError **error)
+{
+  g_autoptr (RbStore) self = g_object_new (RB_TYPE_STORE, NULL);
+
+  g_return_val_if_fail (path != NULL, NULL);
+  self->path = g_strdup (path);
+  if (!open_connection (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+static gpointer
+open_job (RbStore *self, gpointer data, GError **error)
+{
+  RbStoreArgs *args = data;
+  gboolean empty = FALSE;
+
+  if (!open_connection (self, error))
+    return NULL;
+  if (args->seed_demo
+      && (!rb_store_is_empty_sync (self, &empty, error)
+          || (empty && !rb_store_seed_demo_sync (self, error))))
+    return NULL;
+  return g_object_ref (self);
+}
+
+/* Opens (creating and migrating as needed) on the store's own thread; with seed_demo an
+ * empty database gets the demo building. */
+void
+rb_store_open_async (const char *path, gboolean seed_demo, GCancellable *cancellable,
+                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (RbStore) self = g_object_new (RB_TYPE_STORE, NULL);
+  RbStoreArgs *args = g_new0 (RbStoreArgs, 1);
+
+  self->path = g_strdup (path);
+  args->seed_demo = seed_demo;
+  run_async (self, open_job, args, g_object_unref, rb_store_open_async, cancellable, callback,
+             user_data);
+}
+
+RbStore *
+rb_store_open_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const char *
+rb_store_get_path (RbStore *self)
+{
+  return self->path;
+}
+
+/* Tests pin the clock; everything that asks "now" (policy, check-in, release) uses it. */
+void
+rb_store_set_clock (RbStore *self, gint64 (*now_func) (gpointer), gpointer data)
+{
+  self->now_func = now_func ? now_func : real_time_now;
+  self->now_data = data;
+}
+
+gint64
+rb_store_now (RbStore *self)
+{
+  return self->now_func (self->now_data);
+}
+
+void
+rb_store_get_policy (RbStore *self, RbPolicy *out_policy)
+{
+  *out_policy = self->policy;
+}
+
+GTimeZone *
+rb_store_get_time_zone (RbStore *self)
+{
+  return self->tz;
+}
+
+/* ---- the building ------------------------------------------------------------------------ */
+
+gboolean
+rb_store_is_empty_sync (RbStore *self, gboolean *out_empty, GError **error)
+{
+  gint64 count = 0;
+
+  if (!rb_db_get_int (self->db, "SELECT count(*) FROM sites", &count, error))
+    return FALSE;
+  *out_empty = count == 0;
+  return TRUE;
+}
+
+static gboolean
+insert_building_part (RbStore *self, JsonArray *items, const char *what, GError **error)
+{
+  static const struct
+  {
+    const char *what;
+    const char *sql;
+  } statements[] = {
+    { "buildings", "INSERT INTO buildings (id, site_id, name, address) VALUES (?, ?, ?, ?)" },
+    { "floors", "INSERT INTO floors (id, building_id, name, level, width, height) VALUES (?, ?, ?, ?, ?, ?)" },
+    { "spaces", "INSERT INTO spaces (id, floor_id, kind, name, capacity, amenities, x, y, w, h) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" },
+    { "people", "INSERT INTO people (id, display_name, staff_number, team, role) VALUES (?, ?, ?, ?, ?)" },
+  };
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
+    if (g_str_equal (statements[i].what, what))
+      stmt = rb_db_prepare (self->db, statements[i].sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      if (g_str_equal (what, "buildings"))
+        {
+          g_autoptr (RbBuilding) b = rb_json_to_building (node, error);
+          if (b == NULL)
+            return FALSE;
+          rb_db_bind_text (stmt, 1, rb_building_get_id (b));
+          rb_db_bind_text (stmt, 2, rb_building_get_site_id (b));
+          rb_db_bind_text (stmt, 3, rb_building_get_name (b));
+          rb_db_bind_text (stmt, 4, rb_building_get_address (b));
+        }
+      else if (g_str_equal (what, "floors"))
+        {
+          g_autoptr (RbFloor) f = rb_json_to_floor (node, error);
+          if (f == NULL)
+            return FALSE;
+          rb_db_bind_text (stmt, 1, rb_floor_get_id (f));
+          rb_db_bind_text (stmt, 2, rb_floor_get_building_id (f));
+          rb_db_bind_text (stmt, 3, rb_floor_get_name (f));
+          sqlite3_bind_int (stmt, 4, rb_floor_get_level (f));
+          sqlite3_bind_int (stmt, 5, rb_floor_get_width (f));
+          sqlite3_bind_int (stmt, 6, rb_floor_get_height (f));
+        }
+      else if (g_str_equal (what, "spaces"))
+        {
+          g_autoptr (RbSpace) s = rb_json_to_space (node, error);
+          const RbRect *r;
+          if (s == NULL)
+            return FALSE;
+          r = rb_space_get_rect (s);
+          rb_db_bind_text (stmt, 1, rb_space_get_id (s));
+          rb_db_bind_text (stmt, 2, rb_space_get_floor_id (s));
+          rb_db_bind_text (stmt, 3, rb_space_kind_to_string (rb_space_get_kind (s)));
+          rb_db_bind_text (stmt, 4, rb_space_get_name (s));
+          sqlite3_bind_int (stmt, 5, rb_space_get_capacity (s));
+          sqlite3_bind_int (stmt, 6, rb_space_get_amenities (s));
+          sqlite3_bind_int (stmt, 7, r->x);
+          sqlite3_bind_int (stmt, 8, r->y);
+          sqlite3_bind_int (stmt, 9, r->w);
+          sqlite3_bind_int (stmt, 10, r->h);
+        }
+      else
+        {
+          g_autoptr (RbPerson) p = rb_json_to_person (node, error);
+          if (p == NULL)
+            return FALSE;
+          rb_db_bind_text (stmt, 1, rb_person_get_id (p));
+          rb_db_bind_text (stmt, 2, rb_person_get_display_name (p));
+          rb_db_bind_text (stmt, 3, rb_person_get_staff_number (p));
+          rb_db_bind_text (stmt, 4, rb_person_get_team (p));
+          rb_db_bind_text (stmt, 5, rb_role_to_string (rb_person_get_role (p)));
+        }
+      if (!rb_db_step_done (self->db, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Imports a building description (the shape of data/demo-building.json) in one transaction:
+ * all of it or, on any invalid part, nothing. */
+gboolean
+rb_store_import_building_sync (RbStore *self, JsonNode *building, GError **error)
+{
+  static const char *const parts[] = { "buildings", "floors", "spaces", "people" };
+  g_autoptr (RbSite) site = NULL;
+  g_autoptr (sqlite3_stmt) insert_site = NULL;
+  JsonObject *root;
+
+  if (!JSON_NODE_HOLDS_OBJECT (building))
+    {
+      rb_set_error (error, RB_ERROR_INVALID_JSON, NULL);
+      return FALSE;
+    }
+  root = json_node_get_object (building);
+  if (!(site = rb_json_to_site (json_object_get_member (root, "site"), error)))
+    return FALSE;
+
+  if (!rb_db_begin_immediate (self->db, error))
+    return FALSE;
+  insert_site = rb_db_prepare (
+      self->db, "INSERT INTO sites (id, name, timezone, show_names) VALUES (?, ?, ?, ?)", error);
+  if (insert_site == NULL)
+    goto fail;
+  rb_db_bind_text (insert_site, 1, rb_site_get_id (site));
+  rb_db_bind_text (insert_site, 2, rb_site_get_name (site));
+  rb_db_bind_text (insert_site, 3, rb_site_get_timezone (site));
+  sqlite3_bind_int (insert_site, 4, rb_site_get_show_names (site));
+  if (!rb_db_step_done (self->db, insert_site, error))
+    goto fail;
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      JsonNode *items = json_object_get_member (root, parts[i]);
+
+      if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items))
+        {
+          rb_set_error (error, RB_ERROR_INVALID_FIELD, _("Field “%s” is missing or invalid."),
+                        parts[i]);
+          goto fail;
+        }
+      if (!insert_building_part (self, json_node_get_array (items), parts[i], error))
+        goto fail;
+    }
+
+  if (!rb_db_commit (self->db, error))
+    return FALSE;
+  return load_site_settings (self, error);
+
+fail:
+  rb_db_rollback (self->db);
+  return FALSE;
+}
+
+gboolean
+rb_store_seed_demo_sync (RbStore *self, GError **error)
+{
+  g_autoptr (GBytes) bytes = g_resources_lookup_data (DEMO_BUILDING_RESOURCE, 0, error);
+  g_autoptr (JsonNode) root = NULL;
+  gsize size;
+  const char *data;
+
+  if (bytes == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &size);
+  root = rb_json_parse (data, size, error);
+  return root != NULL && rb_store_import_building_sync (self, root, error);
+}
+
+RbSite *
+rb_store_get_site_sync (RbStore *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      self->db, "SELECT id, name, timezone, show_names FROM sites ORDER BY id LIMIT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      rb_db_set_error (error, self->db, rc, "site");
+      return NULL;
+    }
+  return rb_site_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
+                      rb_db_column_text (stmt, 2), sqlite3_column_int (stmt, 3));
+}
+
+/* Runs a query and makes one object per row; NULL with an error on failure. */
+static GPtrArray *
+collect_rows (RbStore *self, sqlite3_stmt *stmt, gpointer (*make) (sqlite3_stmt *),
+              GError **error)
+{
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (items, make (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, self->db, rc, "query");
+      return NULL;
+    }
+  return g_steal_pointer (&items);
+}
+
+static gpointer
+floor_from_row (sqlite3_stmt *stmt)
+{
+  return rb_floor_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
+                       rb_db_column_text (stmt, 2), sqlite3_column_int (stmt, 3),
+                       sqlite3_column_int (stmt, 4), sqlite3_column_int (stmt, 5));
+}
+
+GPtrArray *
+rb_store_list_floors_sync (RbStore *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      self->db,
+      "SELECT id, building_id, name, level, width, height FROM floors ORDER BY building_id, level",
+      error);
+
+  return stmt ? collect_rows (self, stmt, floor_from_row, error) : NULL;
+}
+
+#define SPACE_COLUMNS "id, floor_id, kind, name, capacity, amenities, x, y, w, h"
+
+static gpointer
+space_from_row (sqlite3_stmt *stmt)
+{
+  RbSpaceKind kind = RB_SPACE_KIND_DESK;
+  RbRect rect = { sqlite3_column_int (stmt, 6), sqlite3_column_int (stmt, 7),
+                  sqlite3_column_int (stmt, 8), sqlite3_column_int (stmt, 9) };
+
+  rb_space_kind_from_string (rb_db_column_text (stmt, 2), &kind);
+  return rb_space_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1), kind,
+                       rb_db_column_text (stmt, 3), sqlite3_column_int (stmt, 4),
+                       sqlite3_column_int (stmt, 5), &rect);
+}
+
+GPtrArray *
+rb_store_list_spaces_sync (RbStore *self, const char *floor_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      self->db,
+      "SELECT " SPACE_COLUMNS " FROM spaces WHERE (?1 IS NULL OR floor_id = ?1) "
+      "ORDER BY kind, name",
+      error);
+
+  if (stmt == NULL)
+    return NULL;
+  rb_db_bind_text (stmt, 1, floor_id);
+  return collect_rows (self, stmt, space_from_row, error);
+}
+
+/* Fetches one object by id; NOT_FOUND when there is none. */
+static gpointer
+get_one (RbStore *self, const char *sql, const char *key, gpointer (*make) (sqlite3_stmt *),
+         GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (self->db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rb_db_bind_text (stmt, 1, key);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return make (stmt);
+  if (rc == SQLITE_DONE)
+    rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
+  else
+    rb_db_set_error (error, self->db, rc, "query");
+  return NULL;
+}
+
+RbSpace *
+rb_store_get_space_sync (RbStore *self, const char *space_id, GError **error)
+{
+  return get_one (self, "SELECT " SPACE_COLUMNS " FROM spaces WHERE id = ?", space_id,
+                  space_from_row, error);
+}
+
+#define PERSON_COLUMNS "id, display_name, staff_number, team, role"
+
+static gpointer
+person_from_row (sqlite3_stmt *stmt)
+{
+  RbRole role = RB_ROLE_STAFF;
+
+  rb_role_from_string (rb_db_column_text (stmt, 4), &role);
+  return rb_person_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
+                        rb_db_column_text (stmt, 2), rb_db_column_text (stmt, 3), role);
+}
+
+GPtrArray *
+rb_store_list_people_sync (RbStore *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      self->db, "SELECT " PERSON_COLUMNS " FROM people ORDER BY display_name", error);
+
+  return stmt ? collect_rows (self, stmt, person_from_row, error) : NULL;
+}
+
+RbPerson *
+rb_store_get_person_sync (RbStore *self, const char *person_id, GError **error)
+{
+  return get_one (self, "SELECT " PERSON_COLUMNS " FROM people WHERE id = ?", person_id,
+                  person_from_row, error);
+}
+
+RbPerson *
+rb_store_find_person_by_staff_number_sync (RbStore *self, const char *staff_number,
+                                           GError **error)
+{
+  return get_one (self, "SELECT " PERSON_COLUMNS " FROM people WHERE staff_number = ?",
+                  staff_number, person_from_row, error);
+}
+
+/* ---- bookings ---------------------------------------------------------------------------- */
+
+#define BOOKING_COLUMNS                                                                     \
+  "b.id, b.space_id, b.person_id, b.start, b.end, b.title, b.attendees, b.series_id, "      \
+  "b.state, b.version, b.seq, s.name, p.display_name"
+#define BOOKING_FROM                                                                        \
+  " FROM bookings b JOIN spaces s ON s.id = b.space_id LEFT JOIN people p ON p.id = b.person_id"
+
+static gpointer
+booking_from_row (sqlite3_stmt *stmt)
+{
+  RbBookingState state = RB_BOOKING_STATE_BOOKED;
+  RbBooking *booking = rb_booking_new (
+      rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1), rb_db_column_text (stmt, 2),
+      rb_interval_make (sqlite3_column_int64 (stmt, 3), sqlite3_column_int64 (stmt, 4)));
+
+  rb_booking_set_title (booking, rb_db_column_text (stmt, 5));
+  rb_booking_set_attendees (booking, sqlite3_column_int (stmt, 6));
+  rb_booking_set_series_id (booking, rb_db_column_text (stmt, 7));
+  rb_booking_state_from_string (rb_db_column_text (stmt, 8), &state);
+  rb_booking_set_state (booking, state);
+  rb_booking_set_version (booking, sqlite3_column_int64 (stmt, 9));
+  rb_booking_set_seq (booking, sqlite3_column_int64 (stmt, 10));
+  rb_booking_set_space_name (booking, rb_db_column_text (stmt, 11));
+  rb_booking_set_person_name (booking, rb_db_column_text (stmt, 12));
+  return booking;
+}
+
+RbBooking *
+rb_store_get_booking_sync (RbStore *self, const char *booking_id, GError **error)
+{
+  return get_one (self, "SELECT " BOOKING_COLUMNS BOOKING_FROM " WHERE b.id = ?", booking_id,
+                  booking_from_row, error);
+}
+
+GPtrArray *
+rb_store_list_bookings_sync (RbStore *self, const RbBookingQuery *query, GError **error)
+{
+  gboolean has_range = rb_interval_is_valid (query->range);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      self->db,
+      "SELECT " BOOKING_COLUMNS BOOKING_FROM
+      " WHERE (?1 IS NULL OR b.space_id = ?1)"
+      "   AND (?2 IS NULL OR s.floor_id = ?2)"
+      "   AND (?3 IS NULL OR b.person_id = ?3)"
+      "   AND (?4 IS NULL OR (b.start < ?5 AND b.start > ?4 - ?7 AND b.end > ?4))"
+      "   AND (?6 = 0 OR b.state IN ('booked', 'checked_in'))"
+      " ORDER BY b.start, s.name",
+      error);
+
+  if (stmt == NULL)
+    return NULL;
+  rb_db_bind_text (stmt, 1, query->space_id);
+  rb_db_bind_text (stmt, 2, query->floor_id);
+  rb_db_bind_text (stmt, 3, query->person_id);
+  if (has_range)
+    {
+      sqlite3_bind_int64 (stmt, 4, query->range.start);
+      sqlite3_bind_int64 (stmt, 5, query->range.end);
+    }
+  sqlite3_bind_int (stmt, 6, query->active_only);
+  sqlite3_bind_int64 (stmt, 7, MAX_BOOKING_SECONDS);
+  return collect_rows (self, stmt, booking_from_row, error);
+}
+
+/* Finds an active booking that clashes with `interval`, for the error message. */
+static gboolean
+find_clash (RbStore *self, const char *sql, const char *key, RbInterval interval,
+            RbInterval *out_clash, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (self->db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, key);
+  sqlite3_bind_int64 (stmt, 2, interval.start);
+  sqlite3_bind_int64 (stmt, 3, interval.end);
+  sqlite3_bind_int64 (stmt, 4, MAX_BOOKING_SECONDS);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_clash = rb_interval_make (sqlite3_column_int64 (stmt, 0),
+                                     sqlite3_column_int64 (stmt, 1));
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    rb_db_set_error (error, self->db, rc, "query");
+  *out_clash = rb_interval_make (0, 0);
+  return FALSE;
+}
+
+static void
+set_clash_error (RbStore *self, GError **error, RbErrorCode code, RbInterval clash)
+{
+  /* TRANSLATORS: a time of day in clash messages, as strftime format. */
+  const char *format = C_ ("time of day", "%H:%M");
+  g_autofree char *from = rb_time_format_local (self->tz, clash.start, format);
+  g_autofree char *to = rb_time_format_local (self->tz, clash.end, format);
+
+  rb_set_error (error, code, _("Already booked from %s to %s."), from, to);
+}
+
+static gint64
+append_change (RbStore *self, const char *booking_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      self->db, "INSERT INTO changes (booking_id, changed_at) VALUES (?, ?)", error);
+
+  if (stmt == NULL)
+    return 0;
+  rb_db_bind_text (stmt, 1, booking_id);
+  sqlite3_bind_int64 (stmt, 2, rb_store_now (self));
+  if (!rb_db_step_done (self->db, stmt, error))
+    return 0;
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+/* The checks that need other bookings; runs inside the write transaction. */
+static gboolean
+check_clashes (RbStore *self, RbSpace *space, RbBooking *request, GError **error)
+{
+  RbInterval interval = rb_booking_get_interval (request);
+  RbInterval clash;
+  GError *local_error = NULL;
+
+  if (find_clash (self,
+                  "SELECT start, end FROM space_blocks WHERE space_id = ?1"
+                  " AND start < ?3 AND end > ?2 LIMIT 1",
+                  rb_space_get_id (space), interval, &clash, &local_error))
+    {
+      rb_set_error (error, RB_ERROR_SPACE_BLOCKED, NULL);
+      return FALSE;
+    }
+  if (local_error == NULL
+      && find_clash (self,
+                     "SELECT start, end FROM bookings WHERE space_id = ?1"
+                     " AND state IN ('booked', 'checked_in')"
+                     " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1",
+                     rb_space_get_id (space), interval, &clash, &local_error))
+    {
+      set_clash_error (self, error, RB_ERROR_OVERLAP, clash);
+      return FALSE;
+    }
+  if (local_error == NULL && rb_space_get_kind (space) == RB_SPACE_KIND_DESK)
+    {
+      const char *person_desk_sql =
+          "SELECT start, end FROM bookings WHERE person_id = ?1 AND is_desk"
+          " AND state IN ('booked', 'checked_in')"
+          " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1";
+
+      if (find_clash (self, person_desk_sql, rb_booking_get_person_id (request), interval,
+                      &clash, &local_error))
+        {
+          set_clash_error (self, error, RB_ERROR_DESK_ALREADY_HELD, clash);
+          return FALSE;
+        }
+      if (local_error == NULL && self->policy.one_desk_per_day
+          && find_clash (self, person_desk_sql, rb_booking_get_person_id (request),
+                         rb_local_day (self->tz, interval.start), &clash, &local_error))
+        {
+          rb_set_error (error, RB_ERROR_ONE_DESK_PER_DAY, NULL);
+          return FALSE;
+        }
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+same_request (RbBooking *existing, RbBooking *request)
+{
+  RbInterval a = rb_booking_get_interval (existing), b = rb_booking_get_interval (request);
+
+  return g_strcmp0 (rb_booking_get_space_id (existing), rb_booking_get_space_id (request)) == 0
+         && g_strcmp0 (rb_booking_get_person_id (existing), rb_booking_get_person_id (request)) == 0
+         && a.start == b.start && a.end == b.end;
+}
+
+/* Creates a booking for request's person. The request's id makes a retry safe: the same id
+ * with the same content returns the booking made the first time. */
+RbBooking *
+rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
+{
+  g_autoptr (RbSpace) space = NULL;
+  g_autoptr (RbPerson) person = NULL;
+  g_autoptr (RbBooking) existing = NULL;
+  g_autoptr (sqlite3_stmt) insert = NULL;
+  g_autoptr (GError) lookup_error = NULL;
+  RbInterval interval = rb_booking_get_interval (request);
+  const char *id = rb_booking_get_id (request);
+  gint64 now = rb_store_now (self);
+  gint64 seq;
+  int rc;
+
+  if (id == NULL || !g_uuid_string_is_valid (id))
+    {
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, _("Field “%s” is missing or invalid."), "id");
+      return NULL;
+    }
+  if (!(space = rb_store_get_space_sync (self, rb_booking_get_space_id (request), error)))
+    return NULL;
+  if (!(person = rb_store_get_person_sync (self, rb_booking_get_person_id (request), &lookup_error)))
+    {
+      if (g_error_matches (lookup_error, RB_ERROR, RB_ERROR_NOT_FOUND))
+        rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
+      else
+        g_propagate_error (error, g_steal_pointer (&lookup_error));
+      return NULL;
+    }
+
+  if (!rb_db_begin_immediate (self->db, error))
+    return NULL;
+
+  existing = rb_store_get_booking_sync (self, id, &lookup_error);
+  if (existing != NULL)
+    {
+      rb_db_rollback (self->db);
+      if (same_request (existing, request))
+        return g_steal_pointer (&existing);
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, _("This booking id is already used."));
+      return NULL;
+    }
+  if (!g_error_matches (lookup_error, RB_ERROR, RB_ERROR_NOT_FOUND))
+    goto fail_with_lookup_error;
+
+  /* Checked inside the transaction only because "now" must not move between check and
+   * write; the rules themselves need no database. */
+  if (!rb_policy_check_booking (&self->policy, self->tz, rb_person_get_role (person), space,
+                                interval, rb_booking_get_attendees (request), now, error)
+      || !check_clashes (self, space, request, error))
+    goto fail;
+
+  if (!(seq = append_change (self, id, error)))
+    goto fail;
+
+  insert = rb_db_prepare (
+      self->db,
+      "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, title, attendees,"
+      " series_id, state, version, seq, created_at, updated_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', 1, ?, ?, ?)",
+      error);
+  if (insert == NULL)
+    goto fail;
+  rb_db_bind_text (insert, 1, id);
+  rb_db_bind_text (insert, 2, rb_space_get_id (space));
+  rb_db_bind_text (insert, 3, rb_person_get_id (person));
+  sqlite3_bind_int (insert, 4, rb_space_get_kind (space) == RB_SPACE_KIND_DESK);
+  sqlite3_bind_int64 (insert, 5, interval.start);
+  sqlite3_bind_int64 (insert, 6, interval.end);
+  rb_db_bind_text (insert, 7, rb_booking_get_title (request));
+  sqlite3_bind_int (insert, 8, rb_booking_get_attendees (request));
+  rb_db_bind_text (insert, 9, rb_booking_get_series_id (request));
+  sqlite3_bind_int64 (insert, 10, seq);
+  sqlite3_bind_int64 (insert, 11, now);
+  sqlite3_bind_int64 (insert, 12, now);
+  rc = sqlite3_step (insert);
+  if (rc != SQLITE_DONE)
+    {
+      /* Only reachable if a check above were missing: the triggers of rb-schema.c refuse. */
+      if ((rc & 0xff) == SQLITE_CONSTRAINT && strstr (sqlite3_errmsg (self->db), "overlap"))
+        rb_set_error (error, RB_ERROR_OVERLAP, NULL);
+      else
+        rb_db_set_error (error, self->db, rc, "insert booking");
+      goto fail;
+    }
+
+  if (!rb_db_commit (self->db, error))
+    return NULL;
+  return rb_store_get_booking_sync (self, id, error);
+
+fail_with_lookup_error:
+  g_propagate_error (error, g_steal_pointer (&lookup_error));
+fail:
+  rb_db_rollback (self->db);
+  return NULL;
+}
+
+static gboolean
+set_state (RbStore *self, RbBooking *booking, RbBookingState state, GError **error)
+{
+  g_autoptr (sqlite3_stmt) update = NULL;
+  gint64 seq = append_change (self, rb_booking_get_id (booking), error);
+
+  if (seq == 0)
+    return FALSE;
+  update = rb_db_prepare (
+      self->db,
+      "UPDATE bookings SET state = ?, version = version + 1, seq = ?, updated_at = ? WHERE id = ?",
+      error);
+  if (update == NULL)
+    return FALSE;
+  rb_db_bind_text (update, 1, rb_booking_state_to_string (state));
+  sqlite3_bind_int64 (update, 2, seq);
+  sqlite3_bind_int64 (update, 3, rb_store_now (self));
+  rb_db_bind_text (update, 4, rb_booking_get_id (booking));
+  return rb_db_step_done (self->db, update, error);
+}
+
+typedef enum
+{
+  TRANSITION_CANCEL,
+  TRANSITION_CHECK_IN,
+} Transition;
+
+static RbBooking *
+transition (RbStore *self, const char *booking_id, const char *actor_id, Transition what,
+            GError **error)
+{
+  g_autoptr (RbBooking) booking = NULL;
+  g_autoptr (RbPerson) actor = NULL;
+  gint64 now = rb_store_now (self);
+  gboolean own;
+
+  if (!(actor = rb_store_get_person_sync (self, actor_id, NULL)))
+    {
+      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
+      return NULL;
+    }
+  if (!rb_db_begin_immediate (self->db, error))
+    return NULL;
+  if (!(booking = rb_store_get_booking_sync (self, booking_id, error)))
+    goto fail;
+
+  own = g_strcmp0 (rb_booking_get_person_id (booking), actor_id) == 0;
+  if (!own && (what == TRANSITION_CHECK_IN || rb_person_get_role (actor) != RB_ROLE_ADMIN))
+    {
+      rb_set_error (error, RB_ERROR_FORBIDDEN, NULL);
+      goto fail;
+    }
+
+  if (what == TRANSITION_CANCEL)
+    {
+      if (!rb_booking_state_is_active (rb_booking_get_state (booking))
+          || rb_booking_get_end (booking) <= now)
+        {
+          rb_set_error (error, RB_ERROR_INVALID_STATE, NULL);
+          goto fail;
+        }
+      if (!set_state (self, booking, RB_BOOKING_STATE_CANCELLED, error))
+        goto fail;
+    }
+  else
+    {
+      if (rb_booking_get_state (booking) != RB_BOOKING_STATE_BOOKED)
+        {
+          rb_set_error (error, RB_ERROR_INVALID_STATE, NULL);
+          goto fail;
+        }
+      if (!rb_policy_check_check_in (&self->policy, rb_booking_get_interval (booking), now, error)
+          || !set_state (self, booking, RB_BOOKING_STATE_CHECKED_IN, error))
+        goto fail;
+    }
+
+  if (!rb_db_commit (self->db, error))
+    return NULL;
+  return rb_store_get_booking_sync (self, booking_id, error);
+
+fail:
+  rb_db_rollback (self->db);
+  return NULL;
+}
+
+RbBooking *
+rb_store_cancel_booking_sync (RbStore *self, const char *booking_id, const char *actor_id,
+                              GError **error)
+{
+  return transition (self, booking_id, actor_id, TRANSITION_CANCEL, error);
+}
+
+RbBooking *
+rb_store_check_in_sync (RbStore *self, const char *booking_id, const char *actor_id,
+                        GError **error)
+{
+  return transition (self, booking_id, actor_id, TRANSITION_CHECK_IN, error);
+}
+
+/* Releases every booking not checked in by its deadline (a no-show), so the space is free
+ * again; each release gets its own change-feed entry. Returns how many, or -1 on error. */
+int
+rb_store_release_no_shows_sync (RbStore *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) select = NULL;
+  g_autoptr (GPtrArray) due = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 deadline_start = rb_store_now (self) - self->policy.check_in_after_minutes * 60;
+  int rc;
+
+  if (!rb_db_begin_immediate (self->db, error))
+    return -1;
+  select = rb_db_prepare (self->db,
+                          "SELECT id FROM bookings WHERE state = 'booked' AND start <= ?", error);
+  if (select == NULL)
+    goto fail;
+  sqlite3_bind_int64 (select, 1, deadline_start);
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    g_ptr_array_add (due, rb_booking_new (rb_db_column_text (select, 0), NULL, NULL,
+                                          rb_interval_make (0, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, self->db, rc, "query");
+      goto fail;
+    }
+  for (guint i = 0; i < due->len; i++)
+    if (!set_state (self, g_ptr_array_index (due, i), RB_BOOKING_STATE_RELEASED, error))
+      goto fail;
+  if (!rb_db_commit (self->db, error))
+    return -1;
+  return due->len;
+
+fail:
+  rb_db_rollback (self->db);
+  return -1;
+}
+
+/* ---- async twins ---------------------------------------------------------------------- */
+
+static gpointer
+list_floors_job (RbStore *self, gpointer data, GError **error)
+{
+  return rb_store_list_floors_sync (self, error);
+}
+
+static gpointer
+list_spaces_job (RbStore *self, gpointer data, GError **error)
+{
+  return rb_store_list_spaces_sync (self, ((RbStoreArgs *) data)->floor_id, error);
+}
+
+static gpointer
+list_people_job (RbStore *self, gpointer data, GError **error)
+{
+  return rb_store_list_people_sync (self, error);
+}
+
+static gpointer
+list_bookings_job (RbStore *self, gpointer data, GError **error)
+{
+  RbStoreArgs *args = data;
+  RbBookingQuery query = { args->space_id, args->floor_id, args->person_id, args->range,
+                           args->active_only };
+
+  return rb_store_list_bookings_sync (self, &query, error);
+}
+
+static gpointer
+create_booking_job (RbStore *self, gpointer data, GError **error)
+{
+  return rb_store_create_booking_sync (self, ((RbStoreArgs *) data)->booking, error);
+}
+
+static gpointer
+cancel_booking_job (RbStore *self, gpointer data, GError **error)
+{
+  RbStoreArgs *args = data;
+
+  return rb_store_cancel_booking_sync (self, args->id, args->actor_id, error);
+}
+
+static gpointer
+check_in_job (RbStore *self, gpointer data, GError **error)
+{
+  RbStoreArgs *args = data;
+
+  return rb_store_check_in_sync (self, args->id, args->actor_id, error);
+}
+
+void
+rb_store_list_floors_async (RbStore *self, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  run_async (self, list_floors_job, g_new0 (RbStoreArgs, 1), (GDestroyNotify) g_ptr_array_unref,
+             rb_store_list_floors_async, cancellable, callback, user_data);
+}
+
+void
+rb_store_list_spaces_async (RbStore *self, const char *floor_id, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbStoreArgs *args = g_new0 (RbStoreArgs, 1);
+
+  args->floor_id = g_strdup (floor_id);
+  run_async (self, list_spaces_job, args, (GDestroyNotify) g_ptr_array_unref,
+             rb_store_list_spaces_async, cancellable, callback, user_data);
+}
+
+void
+rb_store_list_people_async (RbStore *self, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  run_async (self, list_people_job, g_new0 (RbStoreArgs, 1), (GDestroyNotify) g_ptr_array_unref,
+             rb_store_list_people_async, cancellable, callback, user_data);
+}
+
+void
+rb_store_list_bookings_async (RbStore *self, const RbBookingQuery *query,
+                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  RbStoreArgs *args = g_new0 (RbStoreArgs, 1);
+
+  args->space_id = g_strdup (query->space_id);
+  args->floor_id = g_strdup (query->floor_id);
+  args->person_id = g_strdup (query->person_id);
+  args->range = query->range;
+  args->active_only = query->active_only;
+  run_async (self, list_bookings_job, args, (GDestroyNotify) g_ptr_array_unref,
+             rb_store_list_bookings_async, cancellable, callback, user_data);
+}
+
+/* Finishes any of the list calls: a GPtrArray of model objects. */
+GPtrArray *
+rb_store_list_finish (RbStore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+rb_store_create_booking_async (RbStore *self, RbBooking *request, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbStoreArgs *args = g_new0 (RbStoreArgs, 1);
+
+  args->booking = g_object_ref (request);
+  run_async (self, create_booking_job, args, g_object_unref, rb_store_create_booking_async,
+             cancellable, callback, user_data);
+}
+
+void
+rb_store_cancel_booking_async (RbStore *self, const char *booking_id, const char *actor_id,
+                               GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  RbStoreArgs *args = g_new0 (RbStoreArgs, 1);
+
+  args->id = g_strdup (booking_id);
+  args->actor_id = g_strdup (actor_id);
+  run_async (self, cancel_booking_job, args, g_object_unref, rb_store_cancel_booking_async,
+             cancellable, callback, user_data);
+}
+
+void
+rb_store_check_in_async (RbStore *self, const char *booking_id, const char *actor_id,
+                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  RbStoreArgs *args = g_new0 (RbStoreArgs, 1);
+
+  args->id = g_strdup (booking_id);
+  args->actor_id = g_strdup (actor_id);
+  run_async (self, check_in_job, args, g_object_unref, rb_store_check_in_async, cancellable,
+             callback, user_data);
+}
+
+/* Finishes create, cancel and check-in: the booking as stored afterwards. */
+RbBooking *
+rb_store_booking_finish (RbStore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

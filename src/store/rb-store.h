@@ -1,0 +1,82 @@
+/* rb-store.h: the SQLite store. One worker thread owns the connection: the *_async calls
+ * queue work to it and complete on the caller's main context. The *_sync twins run on the
+ * calling thread and are for tests, tools and the server's own worker; never mix the two
+ * on one store. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "rb-core.h"
+#include "rb-db.h"
+
+G_BEGIN_DECLS
+
+#define RB_TYPE_STORE (rb_store_get_type ())
+G_DECLARE_FINAL_TYPE (RbStore, rb_store, RB, STORE, GObject)
+
+/* What a booking list asks for; NULL fields and an empty range do not filter. */
+typedef struct
+{
+  const char *space_id;
+  const char *floor_id;
+  const char *person_id;
+  RbInterval range;
+  gboolean active_only;
+} RbBookingQuery;
+
+RbStore *rb_store_open_sync (const char *path, GError **error);
+void rb_store_open_async (const char *path, gboolean seed_demo, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data);
+RbStore *rb_store_open_finish (GAsyncResult *result, GError **error);
+
+const char *rb_store_get_path (RbStore *self);
+void rb_store_set_clock (RbStore *self, gint64 (*now_func) (gpointer), gpointer data);
+gint64 rb_store_now (RbStore *self);
+
+gboolean rb_store_is_empty_sync (RbStore *self, gboolean *out_empty, GError **error);
+gboolean rb_store_import_building_sync (RbStore *self, JsonNode *building, GError **error);
+gboolean rb_store_seed_demo_sync (RbStore *self, GError **error);
+
+RbSite *rb_store_get_site_sync (RbStore *self, GError **error);
+void rb_store_get_policy (RbStore *self, RbPolicy *out_policy);
+GTimeZone *rb_store_get_time_zone (RbStore *self);
+GPtrArray *rb_store_list_floors_sync (RbStore *self, GError **error);
+GPtrArray *rb_store_list_spaces_sync (RbStore *self, const char *floor_id, GError **error);
+RbSpace *rb_store_get_space_sync (RbStore *self, const char *space_id, GError **error);
+GPtrArray *rb_store_list_people_sync (RbStore *self, GError **error);
+RbPerson *rb_store_get_person_sync (RbStore *self, const char *person_id, GError **error);
+RbPerson *rb_store_find_person_by_staff_number_sync (RbStore *self, const char *staff_number,
+                                                     GError **error);
+
+RbBooking *rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error);
+RbBooking *rb_store_cancel_booking_sync (RbStore *self, const char *booking_id,
+                                         const char *actor_id, GError **error);
+RbBooking *rb_store_check_in_sync (RbStore *self, const char *booking_id, const char *actor_id,
+                                   GError **error);
+RbBooking *rb_store_get_booking_sync (RbStore *self, const char *booking_id, GError **error);
+GPtrArray *rb_store_list_bookings_sync (RbStore *self, const RbBookingQuery *query,
+                                        GError **error);
+int rb_store_release_no_shows_sync (RbStore *self, GError **error);
+
+void rb_store_list_floors_async (RbStore *self, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+void rb_store_list_spaces_async (RbStore *self, const char *floor_id, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+void rb_store_list_people_async (RbStore *self, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+void rb_store_list_bookings_async (RbStore *self, const RbBookingQuery *query,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+GPtrArray *rb_store_list_finish (RbStore *self, GAsyncResult *result, GError **error);
+
+void rb_store_create_booking_async (RbStore *self, RbBooking *request, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+void rb_store_cancel_booking_async (RbStore *self, const char *booking_id, const char *actor_id,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data);
+void rb_store_check_in_async (RbStore *self, const char *booking_id, const char *actor_id,
+                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data);
+RbBooking *rb_store_booking_finish (RbStore *self, GAsyncResult *result, GError **error);
+
+G_END_DECLS
