@@ -17,6 +17,7 @@ struct _RbBooking
   RbBookingState state;
   gint64 version;
   gint64 seq;
+  RbSpaceKind space_kind;
   char *space_name;
   char *person_name;
 };
@@ -105,6 +106,7 @@ GETTER (const char *, series_id, NULL)
 GETTER (RbBookingState, state, RB_BOOKING_STATE_CANCELLED)
 GETTER (gint64, version, 0)
 GETTER (gint64, seq, 0)
+GETTER (RbSpaceKind, space_kind, RB_SPACE_KIND_DESK)
 GETTER (const char *, space_name, NULL)
 GETTER (const char *, person_name, NULL)
 
@@ -113,6 +115,7 @@ STRING_SETTER (title)
 STRING_SETTER (series_id)
 STRING_SETTER (space_name)
 STRING_SETTER (person_name)
+VALUE_SETTER (RbSpaceKind, space_kind)
 VALUE_SETTER (int, attendees)
 VALUE_SETTER (RbBookingState, state)
 VALUE_SETTER (gint64, version)

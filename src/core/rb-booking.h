@@ -36,6 +36,8 @@ gint64 rb_booking_get_seq (RbBooking *self);
 void rb_booking_set_seq (RbBooking *self, gint64 seq);
 
 /* Display names filled in by queries that join them; NULL when unknown or not allowed. */
+RbSpaceKind rb_booking_get_space_kind (RbBooking *self);
+void rb_booking_set_space_kind (RbBooking *self, RbSpaceKind space_kind);
 const char *rb_booking_get_space_name (RbBooking *self);
 void rb_booking_set_space_name (RbBooking *self, const char *space_name);
 const char *rb_booking_get_person_name (RbBooking *self);

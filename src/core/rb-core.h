@@ -1,6 +1,7 @@
 /* rb-core.h: everything of the core layer: model, time, rules, JSON. No GTK here. */
 #pragma once
 
+#include "rb-availability.h"
 #include "rb-booking.h"
 #include "rb-building.h"
 #include "rb-error.h"

@@ -176,7 +176,16 @@ rb_json_to_site (JsonNode *node, GError **error)
       || !(tz = rb_time_zone_new (timezone, error)))
     return NULL;
   if (json_object_has_member (o, "show_names"))
-    show_names = json_object_get_boolean_member (o, "show_names");
+    {
+      JsonNode *show = json_object_get_member (o, "show_names");
+
+      if (!JSON_NODE_HOLDS_VALUE (show) || json_node_get_value_type (show) != G_TYPE_BOOLEAN)
+        {
+          field_error (error, "show_names");
+          return NULL;
+        }
+      show_names = json_node_get_boolean (show);
+    }
   return rb_site_new (id, name, timezone, show_names);
 }
 

@@ -20,8 +20,8 @@ rb_time_zone_new (const char *identifier, GError **error)
 }
 
 /* A wall-clock time that does not exist (the skipped hour of a spring-forward day) is moved
- * forward by GTimeZone, as a clock on the wall would be; an ambiguous one (the repeated hour
- * in autumn) resolves to its first, daylight-saving occurrence. */
+ * forward by GTimeZone to the end of the gap (02:30 becomes 03:00); an ambiguous one (the
+ * repeated hour in autumn) resolves to its second, standard-time occurrence. */
 gint64
 rb_local_to_utc (GTimeZone *tz, int year, int month, int day, int hour, int minute)
 {
@@ -87,17 +87,48 @@ rb_time_to_rfc3339 (gint64 instant)
   return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
 }
 
+/* Whether text has the shape of an RFC 3339 date-time, "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)".
+ * GLib's ISO 8601 parser alone is too lenient: it also takes week dates ("2026-W49-1T…"),
+ * offsets without a colon or without minutes, and a comma before the fraction. */
+static gboolean
+has_rfc3339_shape (const char *text)
+{
+  static const char pattern[] = "dddd-dd-ddTdd:dd:dd";
+  const char *p = text;
+
+  for (guint i = 0; i < sizeof pattern - 1; i++, p++)
+    if (pattern[i] == 'd' ? !g_ascii_isdigit (*p)
+        : pattern[i] == 'T' ? (*p != 'T' && *p != 't')
+                            : *p != pattern[i])
+      return FALSE;
+  if (*p == '.')
+    {
+      if (!g_ascii_isdigit (*++p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  if (*p == 'Z' || *p == 'z')
+    return p[1] == '\0';
+  return (*p == '+' || *p == '-') && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2])
+         && p[3] == ':' && g_ascii_isdigit (p[4]) && g_ascii_isdigit (p[5]) && p[6] == '\0';
+}
+
 /* Accepts any RFC 3339 offset; a time without a zone is refused rather than guessed. */
 gboolean
 rb_time_from_rfc3339 (const char *text, gint64 *out_instant, GError **error)
 {
   g_autoptr (GDateTime) dt = NULL;
+  char upper[41];
   gsize len;
 
-  if (text == NULL || (len = strlen (text)) < 20 || len > 40 || (text[10] != 'T' && text[10] != 't'))
+  if (text == NULL || (len = strlen (text)) < 20 || len > 40 || !has_rfc3339_shape (text))
     goto invalid;
 
-  dt = g_date_time_new_from_iso8601 (text, NULL);
+  /* RFC 3339 allows a lower-case "t" and "z"; GLib accepts only upper case. */
+  for (gsize i = 0; i <= len; i++)
+    upper[i] = g_ascii_toupper (text[i]);
+  dt = g_date_time_new_from_iso8601 (upper, NULL);
   if (dt == NULL)
     goto invalid;
 

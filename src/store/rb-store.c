@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rb-schema.h"
+#include "rb-store-resources.h"
 #include "rb-store.h"
 
 #include <string.h>
@@ -313,7 +314,8 @@ rb_store_open_async (const char *path, gboolean seed_demo, GCancellable *cancell
 RbStore *
 rb_store_open_finish (GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == rb_store_open_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -504,11 +506,18 @@ fail:
 gboolean
 rb_store_seed_demo_sync (RbStore *self, GError **error)
 {
-  g_autoptr (GBytes) bytes = g_resources_lookup_data (DEMO_BUILDING_RESOURCE, 0, error);
+  static gsize registered = 0;
+  g_autoptr (GBytes) bytes = NULL;
   g_autoptr (JsonNode) root = NULL;
   gsize size;
   const char *data;
 
+  if (g_once_init_enter (&registered))
+    {
+      rb_store_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
+  bytes = g_resources_lookup_data (DEMO_BUILDING_RESOURCE, 0, error);
   if (bytes == NULL)
     return FALSE;
   data = g_bytes_get_data (bytes, &size);
@@ -675,7 +684,7 @@ rb_store_find_person_by_staff_number_sync (RbStore *self, const char *staff_numb
 
 #define BOOKING_COLUMNS                                                                     \
   "b.id, b.space_id, b.person_id, b.start, b.end, b.title, b.attendees, b.series_id, "      \
-  "b.state, b.version, b.seq, s.name, p.display_name"
+  "b.state, b.version, b.seq, s.name, p.display_name, s.kind"
 #define BOOKING_FROM                                                                        \
   " FROM bookings b JOIN spaces s ON s.id = b.space_id LEFT JOIN people p ON p.id = b.person_id"
 
@@ -683,6 +692,7 @@ static gpointer
 booking_from_row (sqlite3_stmt *stmt)
 {
   RbBookingState state = RB_BOOKING_STATE_BOOKED;
+  RbSpaceKind kind = RB_SPACE_KIND_DESK;
   RbBooking *booking = rb_booking_new (
       rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1), rb_db_column_text (stmt, 2),
       rb_interval_make (sqlite3_column_int64 (stmt, 3), sqlite3_column_int64 (stmt, 4)));
@@ -696,6 +706,8 @@ booking_from_row (sqlite3_stmt *stmt)
   rb_booking_set_seq (booking, sqlite3_column_int64 (stmt, 10));
   rb_booking_set_space_name (booking, rb_db_column_text (stmt, 11));
   rb_booking_set_person_name (booking, rb_db_column_text (stmt, 12));
+  rb_space_kind_from_string (rb_db_column_text (stmt, 13), &kind);
+  rb_booking_set_space_kind (booking, kind);
   return booking;
 }
 
@@ -1227,6 +1239,33 @@ rb_store_check_in_async (RbStore *self, const char *booking_id, const char *acto
   args->actor_id = g_strdup (actor_id);
   run_async (self, check_in_job, args, g_object_unref, rb_store_check_in_async, cancellable,
              callback, user_data);
+}
+
+static gpointer
+release_no_shows_job (RbStore *self, gpointer data, GError **error)
+{
+  int released = rb_store_release_no_shows_sync (self, error);
+
+  return released < 0 ? NULL : GINT_TO_POINTER (released + 1);
+}
+
+void
+rb_store_release_no_shows_async (RbStore *self, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
+{
+  run_async (self, release_no_shows_job, g_new0 (RbStoreArgs, 1), NULL,
+             rb_store_release_no_shows_async, cancellable, callback, user_data);
+}
+
+/* How many bookings were released, or -1 with an error. */
+int
+rb_store_release_no_shows_finish (RbStore *self, GAsyncResult *result, GError **error)
+{
+  gpointer counted;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  counted = g_task_propagate_pointer (G_TASK (result), error);
+  return counted == NULL ? -1 : GPOINTER_TO_INT (counted) - 1;
 }
 
 /* Finishes create, cancel and check-in: the booking as stored afterwards. */

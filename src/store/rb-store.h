@@ -77,6 +77,10 @@ void rb_store_cancel_booking_async (RbStore *self, const char *booking_id, const
 void rb_store_check_in_async (RbStore *self, const char *booking_id, const char *actor_id,
                               GCancellable *cancellable, GAsyncReadyCallback callback,
                               gpointer user_data);
+void rb_store_release_no_shows_async (RbStore *self, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data);
+int rb_store_release_no_shows_finish (RbStore *self, GAsyncResult *result, GError **error);
+
 RbBooking *rb_store_booking_finish (RbStore *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

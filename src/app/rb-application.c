@@ -1,0 +1,272 @@
+/* rb-application.c: startup of the desktop app: language, the store on its own thread
+ * (seeded with the demo building on first start), the context, and the main window. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "rb-app-resources.h"
+#include "rb-application.h"
+#include "rb-context.h"
+#include "rb-window.h"
+
+/* How often bookings that were not checked in are released (DESIGN.md: no-shows). */
+#define RELEASE_INTERVAL_SECONDS 60
+
+struct _RbApplication
+{
+  AdwApplication parent_instance;
+
+  char *db_path;
+  RbContext *context;
+  GSettings *settings;
+  GCancellable *cancellable;
+  guint release_source;
+};
+
+G_DEFINE_FINAL_TYPE (RbApplication, rb_application, ADW_TYPE_APPLICATION)
+
+static char *
+default_db_path (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "raumbuch", NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  return g_build_filename (dir, "raumbuch.db", NULL);
+}
+
+/* Chooses the language before any thread starts: "de" or "en" from the settings overrides
+ * the session's locale, "" follows it. Uninstalled builds find their catalogues through
+ * RAUMBUCH_LOCALEDIR. */
+void
+rb_application_setup_i18n (const char *language)
+{
+  const char *localedir = g_getenv ("RAUMBUCH_LOCALEDIR");
+
+  if (language != NULL && *language != '\0')
+    {
+      const char *locale = g_str_equal (language, "de") ? "de_DE.UTF-8" : "en_US.UTF-8";
+      g_setenv ("LANGUAGE", language, TRUE);
+      g_setenv ("LC_ALL", locale, TRUE);
+    }
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+static void
+on_release_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+  int released = rb_store_release_no_shows_finish (RB_STORE (source), result, &error);
+
+  if (released < 0)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Releasing no-shows failed: %s", error->message);
+      return;
+    }
+  if (released > 0 && self->context != NULL)
+    rb_context_bookings_changed (self->context);
+}
+
+static gboolean
+on_release_tick_cb (gpointer user_data)
+{
+  RbApplication *self = user_data;
+
+  rb_store_release_no_shows_async (rb_context_get_store (self->context), self->cancellable,
+                                   on_release_done_cb, g_object_ref (self));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+show_fatal_error (RbApplication *self, const GError *error)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
+      adw_message_dialog_new (NULL, _("Raumbuch cannot start"), error->message));
+
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  g_signal_connect_swapped (dialog, "response", G_CALLBACK (g_application_quit), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_store_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbStore) store = rb_store_open_finish (result, &error);
+  RbWindow *window;
+
+  g_application_release (G_APPLICATION (self));
+  if (store == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_fatal_error (self, error);
+      return;
+    }
+
+  self->context = rb_context_new (store, self->settings);
+  window = rb_window_new (self, self->context);
+  gtk_window_present (GTK_WINDOW (window));
+
+  on_release_tick_cb (self);
+  self->release_source = g_timeout_add_seconds (RELEASE_INTERVAL_SECONDS, on_release_tick_cb, self);
+}
+
+static void
+rb_application_activate (GApplication *app)
+{
+  RbApplication *self = RB_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+  if (self->context != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (rb_window_new (self, self->context)));
+      return;
+    }
+
+  /* Held until the store is open, so the application does not quit with no window. */
+  g_application_hold (app);
+  if (self->db_path == NULL)
+    self->db_path = default_db_path ();
+  rb_store_open_async (self->db_path, TRUE, self->cancellable, on_store_opened_cb,
+                       g_object_ref (self));
+}
+
+static int
+rb_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  RbApplication *self = RB_APPLICATION (app);
+  const char *db_path = NULL;
+
+  if (g_variant_dict_lookup (options, "version", "b", NULL))
+    {
+      g_print ("raumbuch %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (g_variant_dict_lookup (options, "db", "^&ay", &db_path))
+    {
+      g_free (self->db_path);
+      self->db_path = g_strdup (db_path);
+    }
+  return -1;
+}
+
+static void
+on_quit_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+on_about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  const char *developers[] = { "Raumbuch developers", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", _("Raumbuch"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Book shared desks and project rooms"),
+                         "developers", developers,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "quit", .activate = on_quit_activated },
+  { .name = "about", .activate = on_about_activated },
+};
+
+static void
+rb_application_startup (GApplication *app)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (rb_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
+                                   app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+}
+
+static void
+rb_application_shutdown (GApplication *app)
+{
+  RbApplication *self = RB_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->release_source, g_source_remove);
+
+  G_APPLICATION_CLASS (rb_application_parent_class)->shutdown (app);
+}
+
+static void
+rb_application_finalize (GObject *object)
+{
+  RbApplication *self = RB_APPLICATION (object);
+
+  g_clear_object (&self->context);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_free (self->db_path);
+
+  G_OBJECT_CLASS (rb_application_parent_class)->finalize (object);
+}
+
+static void
+rb_application_class_init (RbApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = rb_application_finalize;
+  app_class->activate = rb_application_activate;
+  app_class->startup = rb_application_startup;
+  app_class->shutdown = rb_application_shutdown;
+  app_class->handle_local_options = rb_application_handle_local_options;
+}
+
+static void
+rb_application_init (RbApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The booking database to use"), N_("FILE") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
+    { NULL },
+  };
+
+  self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new (APP_ID);
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+RbApplication *
+rb_application_new (void)
+{
+  static gsize registered = 0;
+
+  /* Before the application exists: its resource-base-path loads CSS and help from here. */
+  if (g_once_init_enter (&registered))
+    {
+      rb_app_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
+  return g_object_new (RB_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/de/raumbuch/Raumbuch",
+                       NULL);
+}

@@ -1,0 +1,15 @@
+/* rb-application.h: the Raumbuch application: opens the store, makes the context, shows the
+ * window. */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define RB_TYPE_APPLICATION (rb_application_get_type ())
+G_DECLARE_FINAL_TYPE (RbApplication, rb_application, RB, APPLICATION, AdwApplication)
+
+RbApplication *rb_application_new (void);
+void rb_application_setup_i18n (const char *language);
+
+G_END_DECLS

@@ -1,0 +1,30 @@
+/* rb-context.h: what the app's widgets share — the store and the settings. Made once by the
+ * application and handed to every window and page as a construct-only property. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "rb-store.h"
+
+G_BEGIN_DECLS
+
+#define RB_TYPE_CONTEXT (rb_context_get_type ())
+G_DECLARE_FINAL_TYPE (RbContext, rb_context, RB, CONTEXT, GObject)
+
+RbContext *rb_context_new (RbStore *store, GSettings *settings);
+
+RbStore *rb_context_get_store (RbContext *self);
+GSettings *rb_context_get_settings (RbContext *self);
+GTimeZone *rb_context_get_time_zone (RbContext *self);
+gint64 rb_context_now (RbContext *self);
+
+RbPerson *rb_context_get_person (RbContext *self);
+void rb_context_set_person (RbContext *self, RbPerson *person);
+
+void rb_context_bookings_changed (RbContext *self);
+
+char *rb_context_format_time (RbContext *self, gint64 instant);
+char *rb_context_format_date (RbContext *self, gint64 instant);
+char *rb_context_format_interval (RbContext *self, RbInterval interval);
+
+G_END_DECLS

@@ -1,0 +1,17 @@
+/* rb-window.h: the desktop main window: find a space, my bookings. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "rb-application.h"
+#include "rb-context.h"
+
+G_BEGIN_DECLS
+
+#define RB_TYPE_WINDOW (rb_window_get_type ())
+G_DECLARE_FINAL_TYPE (RbWindow, rb_window, RB, WINDOW, AdwApplicationWindow)
+
+RbWindow *rb_window_new (RbApplication *application, RbContext *context);
+RbContext *rb_window_get_context (RbWindow *self);
+
+G_END_DECLS
