@@ -258,14 +258,16 @@ open_connection (RbStore *self, GError **error)
   sqlite3_busy_timeout (self->db, 10000);
 
   /* WAL lets readers go on while one writer commits; synchronous=FULL makes a booking that
-   * was acknowledged to anyone survive a power cut (DESIGN.md, invariant 3). */
+   * was acknowledged to anyone survive a power cut (DESIGN.md, invariant 3). The journal
+   * mode is written into the file, so it is set only after the schema check: a file from a
+   * newer version must be left byte for byte unchanged. */
   return check_integrity (self, error)
          && rb_db_exec (self->db,
-                        "PRAGMA journal_mode = WAL;"
                         "PRAGMA synchronous = FULL;"
                         "PRAGMA foreign_keys = ON;",
                         error)
          && rb_schema_migrate (self->db, error)
+         && rb_db_exec (self->db, "PRAGMA journal_mode = WAL;", error)
          && load_site_settings (self, error);
 }
 
@@ -783,7 +785,7 @@ set_clash_error (RbStore *self, GError **error, RbErrorCode code, RbInterval cla
   g_autofree char *from = rb_time_format_local (self->tz, clash.start, format);
   g_autofree char *to = rb_time_format_local (self->tz, clash.end, format);
 
-  rb_set_error (error, code, _("Already booked from %s to %s."), from, to);
+  rb_set_error (error, code, _("It is booked from %s to %s."), from, to);
 }
 
 static gint64
