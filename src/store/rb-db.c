@@ -72,7 +72,7 @@ rb_db_step_done (sqlite3 *db, sqlite3_stmt *stmt, GError **error)
 gboolean
 rb_db_begin_immediate (sqlite3 *db, GError **error)
 {
-  return rb_db_exec (db, "BEGIN", error);
+  return rb_db_exec (db, "BEGIN IMMEDIATE", error);
 }
 
 gboolean
