@@ -86,7 +86,7 @@ static void
 show_fatal_error (RbApplication *self, const GError *error)
 {
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
-      adw_message_dialog_new (NULL, _("Raumbuch cannot start"), error->message));
+      adw_message_dialog_new (NULL, _("Raumbuch Cannot Start"), error->message));
 
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
   gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
@@ -181,6 +181,7 @@ on_about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_da
                          "comments", _("Book shared desks and project rooms"),
                          "developers", developers,
                          "license-type", GTK_LICENSE_GPL_3_0,
+                         /* TRANSLATORS: your names, one per line, for the about window. */
                          "translator-credits", _("translator-credits"),
                          NULL);
 }

@@ -89,7 +89,7 @@ make_row (RbBookingsPage *self, RbBooking *booking)
       && rb_interval_contains (rb_policy_check_in_window (&policy, interval), now))
     {
       g_autofree char *label = g_strdup_printf (_("Check in to %s"), title);
-      GtkWidget *button = action_button (_("Check _in"), "bookings.check-in",
+      GtkWidget *button = action_button (_("Check _In"), "bookings.check-in",
                                          rb_booking_get_id (booking), label);
       gtk_widget_add_css_class (button, "suggested-action");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);

@@ -205,8 +205,8 @@ rb_context_format_date (RbContext *self, gint64 instant)
   if (day == rb_local_date_key (tz, today_range.end))
     return g_strdup (_("Tomorrow"));
   /* TRANSLATORS: a short date with weekday as strftime format, e.g. "Mon 30 Nov";
-   * German uses "Mo., 30. Nov.". */
-  return rb_time_format_local (tz, instant, C_ ("short date", "%a %e %b"));
+   * German uses "%a, %-e. %b" for "Mo, 30. Nov". */
+  return rb_time_format_local (tz, instant, C_ ("short date", "%a %-e %b"));
 }
 
 char *

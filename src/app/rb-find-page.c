@@ -165,8 +165,8 @@ update_summary (RbFindPage *self)
   else
     {
       g_autofree char *text = g_strdup_printf (
-          g_dngettext (GETTEXT_PACKAGE, "%d of %d space is free at this time.",
-                       "%d of %d spaces are free at this time.", shown),
+          g_dngettext (GETTEXT_PACKAGE, "Free at this time: %d of %d space.",
+                       "Free at this time: %d of %d spaces.", shown),
           free, shown);
       gtk_label_set_label (self->summary_label, text);
     }
@@ -436,7 +436,7 @@ ask_room_details (RbFindPage *self, RbSpace *space)
       GTK_WINDOW (root), name, when));
   RoomDialog *room = g_new0 (RoomDialog, 1);
 
-  gtk_entry_set_placeholder_text (GTK_ENTRY (title_entry), _("Title, e.g. Sprint planning"));
+  gtk_entry_set_placeholder_text (GTK_ENTRY (title_entry), _("Title, e.g. sprint planning"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (title_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Title"), -1);
   gtk_entry_set_max_length (GTK_ENTRY (title_entry), RB_JSON_MAX_TEXT);

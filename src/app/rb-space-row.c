@@ -64,9 +64,9 @@ describe_now (RbSpaceRow *self, GPtrArray *bookings, RbInterval hours)
   if (availability.until != 0)
     until = rb_context_format_time (self->context, availability.until);
   if (availability.busy)
-    return until ? g_strdup_printf (_("Busy now, until %s"), until)
+    return until ? g_strdup_printf (_("Busy now until %s"), until)
                  : g_strdup (_("Busy for the rest of the day"));
-  return until ? g_strdup_printf (_("Free now, until %s"), until)
+  return until ? g_strdup_printf (_("Free now until %s"), until)
                : g_strdup (_("Free for the rest of the day"));
 }
 
@@ -79,14 +79,16 @@ update_subtitle (RbSpaceRow *self, const char *now_text)
 
   if (now_text != NULL)
     g_string_append_printf (subtitle, "%s · ", now_text);
+  /* A desk's title already says it is a desk; a room's seats matter for choosing it. */
   if (rb_space_get_kind (self->space) == RB_SPACE_KIND_ROOM)
-    g_string_append_printf (subtitle,
-                            g_dngettext (GETTEXT_PACKAGE, "%d seat", "%d seats", capacity),
-                            capacity);
-  else
-    g_string_append (subtitle, rb_space_kind_label (RB_SPACE_KIND_DESK));
-  if (*amenities != '\0')
-    g_string_append_printf (subtitle, " · %s", amenities);
+    {
+      g_string_append_printf (subtitle,
+                              g_dngettext (GETTEXT_PACKAGE, "%d seat", "%d seats", capacity),
+                              capacity);
+      if (*amenities != '\0')
+        g_string_append (subtitle, " · ");
+    }
+  g_string_append (subtitle, amenities);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle->str);
 }
 

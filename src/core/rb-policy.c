@@ -97,6 +97,7 @@ rb_policy_check_booking (const RbPolicy *policy, GTimeZone *tz, RbRole role, RbS
   days = rb_policy_horizon_days (policy, role, kind);
   if (interval.start >= horizon_end (tz, now, days))
     {
+      /* TRANSLATORS: follows "This is too far ahead to book."; "It" is the space. */
       rb_set_error (error, RB_ERROR_HORIZON_EXCEEDED,
                     g_dngettext (GETTEXT_PACKAGE, "It can be booked up to %d day ahead.",
                                  "It can be booked up to %d days ahead.", days),
@@ -113,6 +114,8 @@ rb_policy_check_booking (const RbPolicy *policy, GTimeZone *tz, RbRole role, RbS
   if (attendees > rb_space_get_capacity (space))
     {
       int capacity = rb_space_get_capacity (space);
+      /* TRANSLATORS: follows "There are more attendees than the space has seats."; "It" is
+       * the space. */
       rb_set_error (error, RB_ERROR_CAPACITY_EXCEEDED,
                     g_dngettext (GETTEXT_PACKAGE, "It has %d seat.", "It has %d seats.", capacity),
                     capacity);
@@ -144,7 +147,11 @@ rb_policy_check_check_in (const RbPolicy *policy, RbInterval booking, gint64 now
 {
   if (!rb_interval_contains (rb_policy_check_in_window (policy, booking), now))
     {
-      rb_set_error (error, RB_ERROR_CHECK_IN_WINDOW, NULL);
+      /* TRANSLATORS: follows "Check-in is only possible shortly before and after the
+       * start."; the numbers are minutes. */
+      rb_set_error (error, RB_ERROR_CHECK_IN_WINDOW,
+                    _("It is open from %d minutes before the start until %d minutes after."),
+                    policy->check_in_before_minutes, policy->check_in_after_minutes);
       return FALSE;
     }
   return TRUE;

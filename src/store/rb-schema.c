@@ -99,6 +99,11 @@ static const char *const migrations[] = {
   "  SELECT RAISE (ABORT, 'overlap') WHERE EXISTS (SELECT 1 FROM bookings b"
   "    WHERE b.space_id = NEW.space_id AND b.id != NEW.id AND b.state IN ('booked', 'checked_in')"
   "      AND b.start < NEW.end AND b.start > NEW.start - 90000 AND b.end > NEW.start);"
+  "  SELECT RAISE (ABORT, 'desk_already_held') WHERE NEW.is_desk AND NEW.person_id IS NOT NULL"
+  "    AND EXISTS (SELECT 1 FROM bookings b"
+  "    WHERE b.person_id = NEW.person_id AND b.id != NEW.id AND b.is_desk"
+  "      AND b.state IN ('booked', 'checked_in')"
+  "      AND b.start < NEW.end AND b.start > NEW.start - 90000 AND b.end > NEW.start);"
   "END;",
 };
 
@@ -108,14 +113,9 @@ rb_schema_latest_version (void)
   return G_N_ELEMENTS (migrations);
 }
 
-gboolean
-rb_schema_migrate (sqlite3 *db, GError **error)
+static gboolean
+check_not_newer (gint64 version, GError **error)
 {
-  gint64 version = 0;
-
-  if (!rb_db_get_int (db, "PRAGMA user_version", &version, error))
-    return FALSE;
-
   if (version > rb_schema_latest_version ())
     {
       g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_NEWER_SCHEMA,
@@ -124,20 +124,46 @@ rb_schema_migrate (sqlite3 *db, GError **error)
                    (int) version, rb_schema_latest_version ());
       return FALSE;
     }
+  return TRUE;
+}
 
-  for (int v = version; v < rb_schema_latest_version (); v++)
+/* Brings the file to the latest schema. The version is read again inside each write
+ * transaction, so two processes opening a new file at once do not both migrate it. */
+gboolean
+rb_schema_migrate (sqlite3 *db, GError **error)
+{
+  gint64 version = 0;
+
+  if (!rb_db_get_int (db, "PRAGMA user_version", &version, error)
+      || !check_not_newer (version, error))
+    return FALSE;
+
+  while (version < rb_schema_latest_version ())
     {
-      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+      g_autofree char *set_version = NULL;
 
       if (!rb_db_begin_immediate (db, error))
         return FALSE;
-      if (!rb_db_exec (db, migrations[v], error) || !rb_db_exec (db, set_version, error))
+      if (!rb_db_get_int (db, "PRAGMA user_version", &version, error)
+          || !check_not_newer (version, error))
+        {
+          rb_db_rollback (db);
+          return FALSE;
+        }
+      if (version == rb_schema_latest_version ())
+        {
+          rb_db_rollback (db);
+          break;
+        }
+      set_version = g_strdup_printf ("PRAGMA user_version = %d", (int) version + 1);
+      if (!rb_db_exec (db, migrations[version], error) || !rb_db_exec (db, set_version, error))
         {
           rb_db_rollback (db);
           return FALSE;
         }
       if (!rb_db_commit (db, error))
         return FALSE;
+      version++;
     }
   return TRUE;
 }

@@ -9,8 +9,6 @@
 #include "rb-store-resources.h"
 #include "rb-store.h"
 
-#include <string.h>
-
 #define DEMO_BUILDING_RESOURCE "/de/raumbuch/Raumbuch/store/demo-building.json"
 
 /* The longest a booking can last (the autumn DST day); see rb-schema.c. */
@@ -752,8 +750,8 @@ rb_store_list_bookings_sync (RbStore *self, const RbBookingQuery *query, GError 
 
 /* Finds an active booking that clashes with `interval`, for the error message. */
 static gboolean
-find_clash (RbStore *self, const char *sql, const char *key, RbInterval interval,
-            RbInterval *out_clash, GError **error)
+find_clash (RbStore *self, const char *sql, const char *key, const char *other_key,
+            RbInterval interval, RbInterval *out_clash, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (self->db, sql, error);
   int rc;
@@ -764,6 +762,8 @@ find_clash (RbStore *self, const char *sql, const char *key, RbInterval interval
   sqlite3_bind_int64 (stmt, 2, interval.start);
   sqlite3_bind_int64 (stmt, 3, interval.end);
   sqlite3_bind_int64 (stmt, 4, MAX_BOOKING_SECONDS);
+  if (other_key != NULL)
+    rb_db_bind_text (stmt, 5, other_key);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -785,6 +785,7 @@ set_clash_error (RbStore *self, GError **error, RbErrorCode code, RbInterval cla
   g_autofree char *from = rb_time_format_local (self->tz, clash.start, format);
   g_autofree char *to = rb_time_format_local (self->tz, clash.end, format);
 
+  /* TRANSLATORS: follows the overlap message; "It" is the space (or the person's desk). */
   rb_set_error (error, code, _("It is booked from %s to %s."), from, to);
 }
 
@@ -814,7 +815,7 @@ check_clashes (RbStore *self, RbSpace *space, RbBooking *request, GError **error
   if (find_clash (self,
                   "SELECT start, end FROM space_blocks WHERE space_id = ?1"
                   " AND start < ?3 AND end > ?2 LIMIT 1",
-                  rb_space_get_id (space), interval, &clash, &local_error))
+                  rb_space_get_id (space), NULL, interval, &clash, &local_error))
     {
       rb_set_error (error, RB_ERROR_SPACE_BLOCKED, NULL);
       return FALSE;
@@ -824,7 +825,7 @@ check_clashes (RbStore *self, RbSpace *space, RbBooking *request, GError **error
                      "SELECT start, end FROM bookings WHERE space_id = ?1"
                      " AND state IN ('booked', 'checked_in')"
                      " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1",
-                     rb_space_get_id (space), interval, &clash, &local_error))
+                     rb_space_get_id (space), NULL, interval, &clash, &local_error))
     {
       set_clash_error (self, error, RB_ERROR_OVERLAP, clash);
       return FALSE;
@@ -835,16 +836,22 @@ check_clashes (RbStore *self, RbSpace *space, RbBooking *request, GError **error
           "SELECT start, end FROM bookings WHERE person_id = ?1 AND is_desk"
           " AND state IN ('booked', 'checked_in')"
           " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1";
+      /* One desk per day means one *desk*: the same desk again later that day is fine. */
+      const char *other_desk_sql =
+          "SELECT start, end FROM bookings WHERE person_id = ?1 AND is_desk"
+          " AND state IN ('booked', 'checked_in') AND space_id != ?5"
+          " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1";
 
-      if (find_clash (self, person_desk_sql, rb_booking_get_person_id (request), interval,
+      if (find_clash (self, person_desk_sql, rb_booking_get_person_id (request), NULL, interval,
                       &clash, &local_error))
         {
           set_clash_error (self, error, RB_ERROR_DESK_ALREADY_HELD, clash);
           return FALSE;
         }
       if (local_error == NULL && self->policy.one_desk_per_day
-          && find_clash (self, person_desk_sql, rb_booking_get_person_id (request),
-                         rb_local_day (self->tz, interval.start), &clash, &local_error))
+          && find_clash (self, other_desk_sql, rb_booking_get_person_id (request),
+                         rb_space_get_id (space), rb_local_day (self->tz, interval.start), &clash,
+                         &local_error))
         {
           rb_set_error (error, RB_ERROR_ONE_DESK_PER_DAY, NULL);
           return FALSE;
@@ -909,7 +916,7 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
       rb_db_rollback (self->db);
       if (same_request (existing, request))
         return g_steal_pointer (&existing);
-      rb_set_error (error, RB_ERROR_INVALID_FIELD, _("This booking id is already used."));
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, _("This booking ID is already in use."));
       return NULL;
     }
   if (!g_error_matches (lookup_error, RB_ERROR, RB_ERROR_NOT_FOUND))
@@ -949,8 +956,10 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
   if (rc != SQLITE_DONE)
     {
       /* Only reachable if a check above were missing: the triggers of rb-schema.c refuse. */
-      if ((rc & 0xff) == SQLITE_CONSTRAINT && strstr (sqlite3_errmsg (self->db), "overlap"))
-        rb_set_error (error, RB_ERROR_OVERLAP, NULL);
+      RbErrorCode code;
+      if ((rc & 0xff) == SQLITE_CONSTRAINT
+          && rb_error_code_from_string (sqlite3_errmsg (self->db), &code))
+        rb_set_error (error, code, NULL);
       else
         rb_db_set_error (error, self->db, rc, "insert booking");
       goto fail;

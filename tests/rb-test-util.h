@@ -1,0 +1,29 @@
+/* rb-test-util.h: small helpers shared by the test programs: fixed times in the demo site's
+ * zone, a frozen clock, temporary directories and an assertion for RB_ERROR codes. */
+#pragma once
+
+#include <glib.h>
+
+#include "rb-core.h"
+
+G_BEGIN_DECLS
+
+/* Asserts that err is RB_ERROR/code and that its machine name is the expected wire name. */
+#define rb_assert_rb_error(err, code, name)                                                 \
+  G_STMT_START                                                                            \
+  {                                                                                       \
+    g_assert_error ((err), RB_ERROR, (code));                                             \
+    g_assert_cmpstr (rb_error_get_code_name (err), ==, (name));                           \
+  }                                                                                       \
+  G_STMT_END
+
+GTimeZone *rb_test_berlin (void);
+gint64 rb_test_berlin_time (int year, int month, int day, int hour, int minute);
+gint64 rb_test_utc_time (int year, int month, int day, int hour, int minute, int second);
+
+gint64 rb_test_frozen_clock (gpointer data);
+
+char *rb_test_make_tmpdir (void);
+void rb_test_remove_tree (const char *path);
+
+G_END_DECLS

@@ -1,0 +1,1168 @@
+/* test-store.c: the SQLite store on real files in a temporary directory: migrations, refusal
+ * of newer and damaged files, the booking rules that need the database (invariants 1 and 2),
+ * state changes, the database's own triggers, queries and the async API.
+ * "Now" is frozen at Monday 30 November 2026, 07:00 in Bonn; bookings go into the days after. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "rb-schema.h"
+#include "rb-store.h"
+#include "rb-test-util.h"
+
+#include <string.h>
+
+#define B(y, mo, d, h, mi) rb_test_berlin_time ((y), (mo), (d), (h), (mi))
+#define TUE(h, mi) B (2026, 12, 1, (h), (mi))
+#define WED(h, mi) B (2026, 12, 2, (h), (mi))
+
+/* Demo people (data/PEOPLE.md). */
+#define JONAS "p-14475"   /* staff */
+#define LEONIE "p-14835"  /* staff */
+#define MEHMET "p-15350"  /* staff */
+#define ANNA "p-13663"    /* team lead */
+#define ADMIN "p-95113"   /* admin */
+
+typedef struct
+{
+  char *dir;
+  char *path;
+  RbStore *store;
+  gint64 now;
+} StoreFixture;
+
+/* ---- helpers ----------------------------------------------------------------------------- */
+
+static sqlite3 *
+raw_open (const char *path)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  return db;
+}
+
+static gint64
+raw_int (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+/* Runs SQL on its own connection; returns the SQLite result code and the error message. */
+static int
+raw_exec (const char *path, const char *sql, char **out_message)
+{
+  sqlite3 *db = raw_open (path);
+  char *message = NULL;
+  int rc = sqlite3_exec (db, sql, NULL, NULL, &message);
+
+  if (out_message != NULL)
+    *out_message = g_strdup (message);
+  sqlite3_free (message);
+  sqlite3_close (db);
+  return rc;
+}
+
+static gint64
+raw_query_int (const char *path, const char *sql)
+{
+  sqlite3 *db = raw_open (path);
+  gint64 value = raw_int (db, sql);
+
+  sqlite3_close (db);
+  return value;
+}
+
+static GBytes *
+read_file (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}
+
+static void
+write_file (const char *path, const void *data, gsize length)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (path, data, length, &error);
+  g_assert_no_error (error);
+}
+
+static RbBooking *
+make_request (const char *space_id, const char *person_id, gint64 start, gint64 end, int attendees)
+{
+  g_autofree char *id = rb_booking_new_id ();
+  RbBooking *request = rb_booking_new (id, space_id, person_id, rb_interval_make (start, end));
+
+  rb_booking_set_attendees (request, attendees);
+  return request;
+}
+
+/* Books and returns the stored booking, or NULL with error set. */
+static RbBooking *
+book (StoreFixture *f, const char *space_id, const char *person_id, gint64 start, gint64 end,
+      int attendees, GError **error)
+{
+  g_autoptr (RbBooking) request = make_request (space_id, person_id, start, end, attendees);
+
+  return rb_store_create_booking_sync (f->store, request, error);
+}
+
+/* Books and asserts that it worked. */
+static RbBooking *
+book_ok (StoreFixture *f, const char *space_id, const char *person_id, gint64 start, gint64 end)
+{
+  g_autoptr (GError) error = NULL;
+  RbBooking *booking = book (f, space_id, person_id, start, end, 1, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (booking);
+  g_assert_cmpstr (rb_booking_get_space_id (booking), ==, space_id);
+  g_assert_cmpstr (rb_booking_get_person_id (booking), ==, person_id);
+  g_assert_cmpint (rb_booking_get_start (booking), ==, start);
+  g_assert_cmpint (rb_booking_get_end (booking), ==, end);
+  g_assert_cmpint (rb_booking_get_state (booking), ==, RB_BOOKING_STATE_BOOKED);
+  g_assert_cmpint (rb_booking_get_version (booking), ==, 1);
+  g_assert_cmpint (rb_booking_get_seq (booking), >, 0);
+  return booking;
+}
+
+#define assert_book_refused(f, space, person, start, end, attendees, code, name)             \
+  G_STMT_START                                                                            \
+  {                                                                                       \
+    g_autoptr (GError) _e = NULL;                                                         \
+    g_autoptr (RbBooking) _b = book ((f), (space), (person), (start), (end), (attendees), &_e); \
+    g_assert_null (_b);                                                                   \
+    rb_assert_rb_error (_e, (code), (name));                                              \
+  }                                                                                       \
+  G_STMT_END
+
+static gint64
+count_bookings (StoreFixture *f, const RbBookingQuery *query)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) items = rb_store_list_bookings_sync (f->store, query, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (items);
+  return items->len;
+}
+
+static RbStore *
+open_store (StoreFixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  RbStore *store = rb_store_open_sync (f->path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  rb_store_set_clock (store, rb_test_frozen_clock, &f->now);
+  return store;
+}
+
+static void
+reopen_store (StoreFixture *f)
+{
+  g_assert_finalize_object (f->store);
+  f->store = open_store (f);
+}
+
+/* ---- fixture ----------------------------------------------------------------------------- */
+
+static void
+empty_fixture_set_up (StoreFixture *f, gconstpointer data)
+{
+  f->dir = rb_test_make_tmpdir ();
+  f->path = g_build_filename (f->dir, "raumbuch.db", NULL);
+  f->now = B (2026, 11, 30, 7, 0);
+}
+
+static void
+store_fixture_set_up (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  empty_fixture_set_up (f, data);
+  f->store = open_store (f);
+  rb_store_seed_demo_sync (f->store, &error);
+  g_assert_no_error (error);
+}
+
+static void
+store_fixture_tear_down (StoreFixture *f, gconstpointer data)
+{
+  if (f->store != NULL)
+    g_assert_finalize_object (f->store);
+  rb_test_remove_tree (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+/* ---- opening, migrations, damaged files ---------------------------------------------- */
+
+static void
+test_store_migrate_empty (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean empty = FALSE;
+
+  g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
+  f->store = open_store (f);
+  g_assert_cmpstr (rb_store_get_path (f->store), ==, f->path);
+  g_assert_true (g_file_test (f->path, G_FILE_TEST_EXISTS));
+  g_assert_true (rb_store_is_empty_sync (f->store, &empty, &error));
+  g_assert_no_error (error);
+  g_assert_true (empty);
+
+  g_assert_cmpint (rb_schema_latest_version (), >=, 1);
+  g_assert_cmpint (raw_query_int (f->path, "PRAGMA user_version"), ==, rb_schema_latest_version ());
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                                           " AND name IN ('sites', 'spaces', 'people', 'bookings', 'changes', 'policy')"),
+                   ==, 6);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), >=, 2);
+  /* WAL mode is a property of the file. */
+  {
+    sqlite3 *db = raw_open (f->path);
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+
+  /* Without a site the store still answers, with the defaults. */
+  g_assert_cmpstr (g_time_zone_get_identifier (rb_store_get_time_zone (f->store)), ==, "Europe/Berlin");
+  g_assert_null (rb_store_get_site_sync (f->store, &error));
+  rb_assert_rb_error (error, RB_ERROR_NOT_FOUND, "not_found");
+}
+
+static void
+test_store_reopen (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) booking = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
+  g_autoptr (RbBooking) again = NULL;
+  g_autoptr (RbSite) site = NULL;
+  gboolean empty = TRUE;
+
+  reopen_store (f);
+  reopen_store (f);
+  g_assert_cmpint (raw_query_int (f->path, "PRAGMA user_version"), ==, rb_schema_latest_version ());
+  g_assert_true (rb_store_is_empty_sync (f->store, &empty, &error));
+  g_assert_false (empty);
+  again = rb_store_get_booking_sync (f->store, rb_booking_get_id (booking), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_booking_get_seq (again), ==, rb_booking_get_seq (booking));
+  g_assert_cmpint (rb_booking_get_start (again), ==, TUE (9, 0));
+  site = rb_store_get_site_sync (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rb_site_get_id (site), ==, "site-bonn");
+  g_assert_cmpstr (rb_site_get_timezone (site), ==, "Europe/Berlin");
+  g_assert_false (rb_site_get_show_names (site));
+}
+
+static void
+test_store_newer_schema (StoreFixture *f, gconstpointer data)
+{
+  g_autofree char *sql = g_strdup_printf ("CREATE TABLE future (x INTEGER);"
+                                          "INSERT INTO future VALUES (42);"
+                                          "PRAGMA user_version = %d;",
+                                          rb_schema_latest_version () + 1);
+  sqlite3 *db = NULL;
+  g_autoptr (GBytes) before = NULL;
+  g_autoptr (GBytes) after = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbStore) store = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  before = read_file (f->path);
+
+  store = rb_store_open_sync (f->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, RB_STORE_ERROR, RB_STORE_ERROR_NEWER_SCHEMA);
+
+  after = read_file (f->path);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_cmpint (raw_query_int (f->path, "PRAGMA user_version"), ==, rb_schema_latest_version () + 1);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT x FROM future"), ==, 42);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'bookings'"), ==, 0);
+}
+
+static void
+assert_refused_as_corrupt (StoreFixture *f)
+{
+  g_autoptr (GBytes) before = read_file (f->path);
+  g_autoptr (GBytes) after = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbStore) store = rb_store_open_sync (f->path, &error);
+
+  g_assert_null (store);
+  g_assert_error (error, RB_STORE_ERROR, RB_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, f->path));
+  after = read_file (f->path);
+  g_assert_true (g_bytes_equal (before, after));
+}
+
+static void
+test_store_corrupt_random (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (20261130);
+  g_autofree guint32 *noise = g_new (guint32, 16384);
+
+  for (guint i = 0; i < 16384; i++)
+    noise[i] = g_rand_int (rand);
+  write_file (f->path, noise, 16384 * sizeof (guint32));
+  assert_refused_as_corrupt (f);
+}
+
+static void
+test_store_corrupt_truncated (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) whole = NULL;
+  gsize size;
+  const guint8 *bytes;
+
+  /* A real database with bookings, closed cleanly (the WAL is checkpointed into the file). */
+  f->store = open_store (f);
+  {
+    g_autoptr (GError) error = NULL;
+    rb_store_seed_demo_sync (f->store, &error);
+    g_assert_no_error (error);
+  }
+  for (int day = 1; day <= 5; day++)
+    {
+      g_autoptr (RbBooking) booking = book_ok (f, "a1-r01", ANNA, B (2026, 12, day, 9, 0), B (2026, 12, day, 10, 0));
+    }
+  g_assert_finalize_object (f->store);
+  f->store = NULL;
+  /* Closing checkpointed the WAL into the main file and removed it. */
+  {
+    g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+    g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  }
+
+  whole = read_file (f->path);
+  bytes = g_bytes_get_data (whole, &size);
+  g_assert_cmpuint (size, >, 8192);
+  write_file (f->path, bytes, size / 2);
+  assert_refused_as_corrupt (f);
+}
+
+static void
+test_store_import_all_or_nothing (StoreFixture *f, gconstpointer data)
+{
+  const char *fixture =
+      "{\"site\": {\"id\": \"site-t\", \"name\": \"Test\", \"timezone\": \"Europe/Berlin\"},"
+      " \"buildings\": [{\"id\": \"b\", \"site_id\": \"site-t\", \"name\": \"B\"}],"
+      " \"floors\": [{\"id\": \"f0\", \"building_id\": \"b\", \"name\": \"EG\", \"level\": 0, \"width\": 10, \"height\": 10}],"
+      " \"spaces\": [{\"id\": \"d1\", \"floor_id\": \"f0\", \"kind\": \"desk\", \"name\": \"D1\", \"capacity\": 1,"
+      "               \"rect\": {\"x\": 0, \"y\": 0, \"w\": 1, \"h\": 1}},"
+      "              {\"id\": \"d2\", \"floor_id\": \"f0\", \"kind\": \"desk\", \"name\": \"D2\", \"capacity\": 1,"
+      "               \"amenities\": [\"hot_tub\"], \"rect\": {\"x\": 1, \"y\": 0, \"w\": 1, \"h\": 1}}],"
+      " \"people\": []}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = rb_json_parse (fixture, -1, &error);
+  g_autoptr (JsonNode) fixed = NULL;
+  g_autofree char *good = NULL;
+  g_autoptr (GPtrArray) spaces = NULL;
+  gboolean empty = FALSE;
+
+  g_assert_no_error (error);
+  f->store = open_store (f);
+  g_assert_false (rb_store_import_building_sync (f->store, node, &error));
+  rb_assert_rb_error (error, RB_ERROR_INVALID_FIELD, "invalid_field");
+  g_clear_error (&error);
+  g_assert_true (rb_store_is_empty_sync (f->store, &empty, &error));
+  g_assert_true (empty);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM spaces"), ==, 0);
+
+  /* The same building without the bad amenity goes in whole. */
+  good = g_strdup (fixture);
+  memcpy (strstr (good, "\"hot_tub\""), "\"monitor\"", strlen ("\"monitor\""));
+  fixed = rb_json_parse (good, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (rb_store_import_building_sync (f->store, fixed, &error));
+  g_assert_no_error (error);
+  spaces = rb_store_list_spaces_sync (f->store, "f0", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (spaces->len, ==, 2);
+}
+
+static void
+test_store_seed_demo (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) floors = rb_store_list_floors_sync (f->store, &error);
+  g_autoptr (GPtrArray) spaces = rb_store_list_spaces_sync (f->store, NULL, &error);
+  g_autoptr (GPtrArray) people = rb_store_list_people_sync (f->store, &error);
+  g_autoptr (GPtrArray) first_floor = rb_store_list_spaces_sync (f->store, "flr-a-1og", &error);
+  g_autoptr (RbPerson) admin = rb_store_find_person_by_staff_number_sync (f->store, "95113", &error);
+  g_autoptr (RbSpace) desk = rb_store_get_space_sync (f->store, "a1-d001", &error);
+  guint desks = 0, rooms = 0;
+  RbPolicy policy;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < spaces->len; i++)
+    {
+      if (rb_space_get_kind (g_ptr_array_index (spaces, i)) == RB_SPACE_KIND_DESK)
+        desks++;
+      else
+        rooms++;
+    }
+  g_assert_cmpuint (desks, >=, 150);
+  g_assert_cmpuint (rooms, >=, 12);
+  g_assert_cmpuint (floors->len, >=, 3);
+  g_assert_cmpuint (people->len, >=, 20);
+  g_assert_cmpuint (first_floor->len, >, 0);
+  g_assert_cmpuint (first_floor->len, <, spaces->len);
+  for (guint i = 0; i < first_floor->len; i++)
+    g_assert_cmpstr (rb_space_get_floor_id (g_ptr_array_index (first_floor, i)), ==, "flr-a-1og");
+
+  g_assert_cmpstr (rb_person_get_id (admin), ==, ADMIN);
+  g_assert_cmpint (rb_person_get_role (admin), ==, RB_ROLE_ADMIN);
+  g_assert_cmpint (rb_space_get_kind (desk), ==, RB_SPACE_KIND_DESK);
+  g_assert_cmpint (rb_space_get_capacity (desk), ==, 1);
+
+  /* No PIN (hash or clear) is imported from the demo file. */
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM people WHERE pin_hash IS NOT NULL"), ==, 0);
+
+  rb_store_get_policy (f->store, &policy);
+  g_assert_cmpint (policy.desk_horizon_days, ==, 14);
+  g_assert_true (policy.one_desk_per_day);
+}
+
+/* ---- invariant 1: no overlap ---------------------------------------------------------- */
+
+static void
+test_store_overlap (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) first = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) clash = book (f, "a1-d001", LEONIE, TUE (9, 30), TUE (10, 30), 1, &error);
+
+  g_assert_null (clash);
+  rb_assert_rb_error (error, RB_ERROR_OVERLAP, "overlap");
+  /* The message names the clashing interval in the site's local time. */
+  g_assert_nonnull (strstr (error->message, "09:00"));
+  g_assert_nonnull (strstr (error->message, "10:00"));
+
+  assert_book_refused (f, "a1-d001", LEONIE, TUE (9, 0), TUE (10, 0), 1, RB_ERROR_OVERLAP, "overlap");
+  assert_book_refused (f, "a1-d001", LEONIE, TUE (9, 15), TUE (9, 45), 1, RB_ERROR_OVERLAP, "overlap");
+  assert_book_refused (f, "a1-d001", LEONIE, TUE (8, 0), TUE (12, 0), 1, RB_ERROR_OVERLAP, "overlap");
+  assert_book_refused (f, "a1-d001", LEONIE, TUE (8, 45), TUE (9, 15), 1, RB_ERROR_OVERLAP, "overlap");
+
+  /* Rooms too. */
+  {
+    g_autoptr (RbBooking) meeting = book_ok (f, "a1-r01", ANNA, TUE (13, 0), TUE (15, 0));
+    assert_book_refused (f, "a1-r01", MEHMET, TUE (14, 45), TUE (16, 0), 1, RB_ERROR_OVERLAP, "overlap");
+  }
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM bookings"), ==, 2);
+}
+
+static void
+test_store_back_to_back (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) nine = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
+  g_autoptr (RbBooking) ten = book_ok (f, "a1-d001", LEONIE, TUE (10, 0), TUE (11, 0));
+  g_autoptr (RbBooking) eight = book_ok (f, "a1-d001", MEHMET, TUE (8, 0), TUE (9, 0));
+  /* The same person back to back in one room. */
+  g_autoptr (RbBooking) room_a = book_ok (f, "a1-r02", ANNA, TUE (9, 0), TUE (10, 0));
+  g_autoptr (RbBooking) room_b = book_ok (f, "a1-r02", ANNA, TUE (10, 0), TUE (11, 0));
+  RbBookingQuery query = { .space_id = "a1-d001", .active_only = TRUE };
+
+  g_assert_cmpint (count_bookings (f, &query), ==, 3);
+  g_assert_cmpint (rb_booking_get_seq (ten), >, rb_booking_get_seq (nine));
+  g_assert_cmpint (rb_booking_get_seq (eight), >, rb_booking_get_seq (ten));
+}
+
+static void
+test_store_cancel_frees_slot (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) booking = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
+  g_autoptr (RbBooking) cancelled = NULL;
+  g_autoptr (RbBooking) again = NULL;
+  g_autoptr (RbBooking) rebooked = NULL;
+  g_autoptr (GError) error = NULL;
+
+  assert_book_refused (f, "a1-d001", LEONIE, TUE (9, 0), TUE (10, 0), 1, RB_ERROR_OVERLAP, "overlap");
+  cancelled = rb_store_cancel_booking_sync (f->store, rb_booking_get_id (booking), JONAS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_booking_get_state (cancelled), ==, RB_BOOKING_STATE_CANCELLED);
+  g_assert_cmpint (rb_booking_get_version (cancelled), ==, 2);
+  g_assert_cmpint (rb_booking_get_seq (cancelled), >, rb_booking_get_seq (booking));
+
+  rebooked = book_ok (f, "a1-d001", LEONIE, TUE (9, 0), TUE (10, 0));
+
+  /* A cancelled booking cannot be cancelled again. */
+  again = rb_store_cancel_booking_sync (f->store, rb_booking_get_id (booking), JONAS, &error);
+  g_assert_null (again);
+  rb_assert_rb_error (error, RB_ERROR_INVALID_STATE, "invalid_state");
+}
+
+static void
+test_store_idempotent_retry (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) request = make_request ("a1-d001", JONAS, TUE (9, 0), TUE (10, 0), 1);
+  g_autoptr (RbBooking) first = NULL;
+  g_autoptr (RbBooking) retry = NULL;
+  g_autoptr (RbBooking) retry_later = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *count_sql = NULL;
+  gint64 changes;
+
+  first = rb_store_create_booking_sync (f->store, request, &error);
+  g_assert_no_error (error);
+  changes = raw_query_int (f->path, "SELECT count(*) FROM changes");
+
+  retry = rb_store_create_booking_sync (f->store, request, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (retry);
+  g_assert_cmpstr (rb_booking_get_id (retry), ==, rb_booking_get_id (first));
+  g_assert_cmpint (rb_booking_get_seq (retry), ==, rb_booking_get_seq (first));
+  g_assert_cmpint (rb_booking_get_version (retry), ==, 1);
+
+  /* Also after a restart, and a while later. */
+  reopen_store (f);
+  f->now += 3600;
+  retry_later = rb_store_create_booking_sync (f->store, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_booking_get_seq (retry_later), ==, rb_booking_get_seq (first));
+
+  count_sql = g_strdup_printf ("SELECT count(*) FROM bookings WHERE id = '%s'", rb_booking_get_id (request));
+  g_assert_cmpint (raw_query_int (f->path, count_sql), ==, 1);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM bookings"), ==, 1);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM changes"), ==, changes);
+}
+
+static void
+test_store_id_reuse_refused (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) first = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
+  const char *id = rb_booking_get_id (first);
+  g_autoptr (RbBooking) other_time = rb_booking_new (id, "a1-d001", JONAS, rb_interval_make (TUE (11, 0), TUE (12, 0)));
+  g_autoptr (RbBooking) other_space = rb_booking_new (id, "a1-d002", JONAS, rb_interval_make (TUE (9, 0), TUE (10, 0)));
+  g_autoptr (RbBooking) other_person = rb_booking_new (id, "a1-d001", LEONIE, rb_interval_make (TUE (9, 0), TUE (10, 0)));
+  RbBooking *variants[] = { other_time, other_space, other_person };
+  g_autoptr (RbBooking) bad_id = rb_booking_new ("not-a-uuid", "a1-d001", JONAS, rb_interval_make (WED (9, 0), WED (10, 0)));
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
+    {
+      g_autoptr (RbBooking) result = rb_store_create_booking_sync (f->store, variants[i], &error);
+
+      g_assert_null (result);
+      rb_assert_rb_error (error, RB_ERROR_INVALID_FIELD, "invalid_field");
+      g_clear_error (&error);
+    }
+  g_assert_null (rb_store_create_booking_sync (f->store, bad_id, &error));
+  rb_assert_rb_error (error, RB_ERROR_INVALID_FIELD, "invalid_field");
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM bookings"), ==, 1);
+}
+
+/* ---- invariant 2 and the person rules ------------------------------------------------- */
+
+static void
+test_store_one_desk_per_day (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) morning = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
+  g_autoptr (RbBooking) tomorrow = NULL;
+  g_autoptr (RbBooking) room = NULL;
+
+  assert_book_refused (f, "a1-d002", JONAS, TUE (14, 0), TUE (15, 0), 1,
+                       RB_ERROR_ONE_DESK_PER_DAY, "one_desk_per_day");
+  assert_book_refused (f, "a2-d001", JONAS, TUE (6, 0), TUE (7, 0), 1,
+                       RB_ERROR_ONE_DESK_PER_DAY, "one_desk_per_day");
+  /* Overlapping another desk of his own is the stronger rule. */
+  assert_book_refused (f, "a1-d002", JONAS, TUE (9, 30), TUE (10, 30), 1,
+                       RB_ERROR_DESK_ALREADY_HELD, "desk_already_held");
+  /* The same desk again in the afternoon is still one desk that day. */
+  {
+    g_autoptr (RbBooking) afternoon = book_ok (f, "a1-d001", JONAS, TUE (14, 0), TUE (16, 0));
+  }
+  /* The next day, a room the same day, and someone else are all fine. */
+  tomorrow = book_ok (f, "a1-d002", JONAS, WED (9, 0), WED (10, 0));
+  room = book_ok (f, "a1-r03", JONAS, TUE (14, 0), TUE (15, 0));
+  {
+    g_autoptr (RbBooking) other = book_ok (f, "a1-d002", LEONIE, TUE (14, 0), TUE (15, 0));
+  }
+}
+
+static void
+test_store_desk_already_held (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) first = NULL;
+  g_autoptr (RbBooking) after = NULL;
+  RbPolicy policy;
+
+  /* A site that allows several desks a day still forbids two at once. */
+  g_assert_cmpint (raw_exec (f->path, "INSERT INTO policy (site_id, key, value)"
+                                      " VALUES ('site-bonn', 'one_desk_per_day', 0)", NULL),
+                   ==, SQLITE_OK);
+  reopen_store (f);
+  rb_store_get_policy (f->store, &policy);
+  g_assert_false (policy.one_desk_per_day);
+
+  first = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
+  assert_book_refused (f, "a1-d002", JONAS, TUE (9, 30), TUE (10, 30), 1,
+                       RB_ERROR_DESK_ALREADY_HELD, "desk_already_held");
+  assert_book_refused (f, "a3-d005", JONAS, TUE (8, 0), TUE (12, 0), 1,
+                       RB_ERROR_DESK_ALREADY_HELD, "desk_already_held");
+  after = book_ok (f, "a1-d002", JONAS, TUE (10, 0), TUE (11, 0));
+  {
+    /* A room at the same time is no second desk. */
+    g_autoptr (RbBooking) room = book_ok (f, "a1-r03", JONAS, TUE (9, 0), TUE (10, 0));
+  }
+}
+
+static void
+test_store_room_capacity (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbSpace) room = rb_store_get_space_sync (f->store, "a1-r04", &error);
+  int capacity;
+  g_autoptr (RbBooking) full = NULL;
+
+  g_assert_no_error (error);
+  capacity = rb_space_get_capacity (room);
+  g_assert_cmpint (capacity, ==, 2);
+  assert_book_refused (f, "a1-r04", ANNA, TUE (9, 0), TUE (10, 0), capacity + 1,
+                       RB_ERROR_CAPACITY_EXCEEDED, "capacity_exceeded");
+  assert_book_refused (f, "a1-r04", ANNA, TUE (9, 0), TUE (10, 0), 0,
+                       RB_ERROR_INVALID_FIELD, "invalid_field");
+  full = book (f, "a1-r04", ANNA, TUE (9, 0), TUE (10, 0), capacity, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_booking_get_attendees (full), ==, capacity);
+}
+
+static void
+test_store_policy_uses_clock (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) last_day = NULL;
+  g_autoptr (RbBooking) now_slot = NULL;
+
+  assert_book_refused (f, "a1-d001", JONAS, B (2026, 11, 30, 6, 45), B (2026, 11, 30, 8, 0), 1,
+                       RB_ERROR_IN_PAST, "in_past");
+  now_slot = book_ok (f, "a1-d001", JONAS, B (2026, 11, 30, 7, 0), B (2026, 11, 30, 8, 0));
+  last_day = book_ok (f, "a1-d001", JONAS, B (2026, 12, 14, 9, 0), B (2026, 12, 14, 10, 0));
+  assert_book_refused (f, "a1-d001", JONAS, B (2026, 12, 15, 9, 0), B (2026, 12, 15, 10, 0), 1,
+                       RB_ERROR_HORIZON_EXCEEDED, "horizon_exceeded");
+  assert_book_refused (f, "a1-d001", LEONIE, TUE (5, 0), TUE (7, 0), 1,
+                       RB_ERROR_OUTSIDE_OPENING_HOURS, "outside_opening_hours");
+  assert_book_refused (f, "a1-d001", LEONIE, TUE (7, 0), TUE (17, 15), 1, RB_ERROR_TOO_LONG, "too_long");
+  /* A day later on the clock, the 15th is in reach. */
+  f->now += 24 * 3600;
+  {
+    g_autoptr (RbBooking) next = book_ok (f, "a1-d001", JONAS, B (2026, 12, 15, 9, 0), B (2026, 12, 15, 10, 0));
+  }
+}
+
+static void
+test_store_space_blocked (StoreFixture *f, gconstpointer data)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "INSERT INTO space_blocks (space_id, start, end, reason) VALUES ('a1-d003', %" G_GINT64_FORMAT
+      ", %" G_GINT64_FORMAT ", 'Maintenance')", TUE (6, 0), TUE (12, 0));
+  g_autoptr (RbBooking) afternoon = NULL;
+
+  g_assert_cmpint (raw_exec (f->path, sql, NULL), ==, SQLITE_OK);
+  assert_book_refused (f, "a1-d003", JONAS, TUE (11, 45), TUE (13, 0), 1,
+                       RB_ERROR_SPACE_BLOCKED, "space_blocked");
+  afternoon = book_ok (f, "a1-d003", JONAS, TUE (12, 0), TUE (13, 0));
+}
+
+/* ---- state changes ---------------------------------------------------------------------- */
+
+static void
+test_store_cancel_permissions (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) booking = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
+  g_autoptr (RbBooking) by_admin = NULL;
+  g_autoptr (RbBooking) past = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *id = rb_booking_get_id (booking);
+  g_autoptr (RbBooking) unchanged = NULL;
+
+  g_assert_null (rb_store_cancel_booking_sync (f->store, id, LEONIE, &error));
+  rb_assert_rb_error (error, RB_ERROR_FORBIDDEN, "forbidden");
+  g_clear_error (&error);
+  g_assert_null (rb_store_cancel_booking_sync (f->store, id, ANNA, &error));
+  rb_assert_rb_error (error, RB_ERROR_FORBIDDEN, "forbidden");
+  g_clear_error (&error);
+  unchanged = rb_store_get_booking_sync (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_booking_get_state (unchanged), ==, RB_BOOKING_STATE_BOOKED);
+  g_assert_cmpint (rb_booking_get_version (unchanged), ==, 1);
+
+  by_admin = rb_store_cancel_booking_sync (f->store, id, ADMIN, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_booking_get_state (by_admin), ==, RB_BOOKING_STATE_CANCELLED);
+  g_assert_cmpstr (rb_booking_get_person_id (by_admin), ==, JONAS);
+
+  /* A booking that is over cannot be cancelled any more. */
+  past = book_ok (f, "a1-d005", MEHMET, TUE (9, 0), TUE (10, 0));
+  f->now = TUE (10, 0);
+  g_assert_null (rb_store_cancel_booking_sync (f->store, rb_booking_get_id (past), MEHMET, &error));
+  rb_assert_rb_error (error, RB_ERROR_INVALID_STATE, "invalid_state");
+}
+
+static void
+test_store_check_in (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) booking = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
+  g_autoptr (RbBooking) late = book_ok (f, "a1-d002", LEONIE, TUE (9, 0), TUE (10, 0));
+  g_autoptr (RbBooking) checked = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *id = rb_booking_get_id (booking);
+
+  f->now = TUE (8, 44);
+  g_assert_null (rb_store_check_in_sync (f->store, id, JONAS, &error));
+  rb_assert_rb_error (error, RB_ERROR_CHECK_IN_WINDOW, "check_in_window");
+  g_clear_error (&error);
+
+  f->now = TUE (8, 45);
+  /* Only the person who booked checks in, not even an admin for them. */
+  g_assert_null (rb_store_check_in_sync (f->store, id, LEONIE, &error));
+  rb_assert_rb_error (error, RB_ERROR_FORBIDDEN, "forbidden");
+  g_clear_error (&error);
+  g_assert_null (rb_store_check_in_sync (f->store, id, ADMIN, &error));
+  rb_assert_rb_error (error, RB_ERROR_FORBIDDEN, "forbidden");
+  g_clear_error (&error);
+
+  checked = rb_store_check_in_sync (f->store, id, JONAS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_booking_get_state (checked), ==, RB_BOOKING_STATE_CHECKED_IN);
+  g_assert_cmpint (rb_booking_get_version (checked), ==, 2);
+  g_assert_null (rb_store_check_in_sync (f->store, id, JONAS, &error));
+  rb_assert_rb_error (error, RB_ERROR_INVALID_STATE, "invalid_state");
+  g_clear_error (&error);
+
+  {
+    g_autoptr (RbBooking) just_in_time = NULL;
+
+    f->now = TUE (9, 15);
+    g_assert_null (rb_store_check_in_sync (f->store, rb_booking_get_id (late), LEONIE, &error));
+    rb_assert_rb_error (error, RB_ERROR_CHECK_IN_WINDOW, "check_in_window");
+    g_clear_error (&error);
+    f->now = TUE (9, 15) - 1;
+    just_in_time = rb_store_check_in_sync (f->store, rb_booking_get_id (late), LEONIE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (rb_booking_get_state (just_in_time), ==, RB_BOOKING_STATE_CHECKED_IN);
+  }
+}
+
+static void
+test_store_release_no_shows (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) present = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (12, 0));
+  g_autoptr (RbBooking) absent = book_ok (f, "a1-d002", LEONIE, TUE (9, 0), TUE (12, 0));
+  g_autoptr (RbBooking) later = book_ok (f, "a1-d003", MEHMET, TUE (11, 0), TUE (12, 0));
+  g_autoptr (RbBooking) checked = NULL;
+  g_autoptr (RbBooking) released = NULL;
+  g_autoptr (RbBooking) still_present = NULL;
+  g_autoptr (RbBooking) still_later = NULL;
+  g_autoptr (RbBooking) taken_over = NULL;
+  g_autoptr (GError) error = NULL;
+
+  f->now = TUE (8, 50);
+  checked = rb_store_check_in_sync (f->store, rb_booking_get_id (present), JONAS, &error);
+  g_assert_no_error (error);
+
+  /* One second before the deadline nothing is released. */
+  f->now = TUE (9, 15) - 1;
+  g_assert_cmpint (rb_store_release_no_shows_sync (f->store, &error), ==, 0);
+  g_assert_no_error (error);
+  assert_book_refused (f, "a1-d002", MEHMET, TUE (9, 15), TUE (10, 0), 1, RB_ERROR_OVERLAP, "overlap");
+
+  f->now = TUE (9, 15);
+  g_assert_cmpint (rb_store_release_no_shows_sync (f->store, &error), ==, 1);
+  g_assert_no_error (error);
+  /* Running it again finds nothing more. */
+  g_assert_cmpint (rb_store_release_no_shows_sync (f->store, &error), ==, 0);
+
+  released = rb_store_get_booking_sync (f->store, rb_booking_get_id (absent), &error);
+  still_present = rb_store_get_booking_sync (f->store, rb_booking_get_id (present), &error);
+  still_later = rb_store_get_booking_sync (f->store, rb_booking_get_id (later), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_booking_get_state (released), ==, RB_BOOKING_STATE_RELEASED);
+  g_assert_cmpint (rb_booking_get_version (released), ==, 2);
+  g_assert_cmpint (rb_booking_get_seq (released), >, rb_booking_get_seq (checked));
+  g_assert_cmpint (rb_booking_get_state (still_present), ==, RB_BOOKING_STATE_CHECKED_IN);
+  g_assert_cmpint (rb_booking_get_state (still_later), ==, RB_BOOKING_STATE_BOOKED);
+
+  /* The released desk is free again from the running slot on. */
+  taken_over = book_ok (f, "a1-d002", ANNA, TUE (9, 15), TUE (12, 0));
+  /* A released booking can no longer be checked in. */
+  g_assert_null (rb_store_check_in_sync (f->store, rb_booking_get_id (absent), LEONIE, &error));
+  rb_assert_rb_error (error, RB_ERROR_INVALID_STATE, "invalid_state");
+}
+
+/* ---- the database's own guard ----------------------------------------------------------- */
+
+static int
+raw_insert_booking (const char *path, const char *space_id, const char *person_id, gboolean is_desk,
+                    gint64 start, gint64 end, char **out_message)
+{
+  g_autofree char *id = rb_booking_new_id ();
+  g_autofree char *sql = g_strdup_printf (
+      "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, state, created_at, updated_at)"
+      " VALUES ('%s', '%s', '%s', %d, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", 'booked', 0, 0)",
+      id, space_id, person_id, is_desk, start, end);
+
+  return raw_exec (path, sql, out_message);
+}
+
+static void
+test_store_triggers_refuse_raw_overlap (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) booking = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
+  g_autoptr (RbBooking) cancelled = NULL;
+  g_autoptr (RbBooking) replacement = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *update = NULL;
+  int rc;
+
+  /* Overlapping the same space. */
+  rc = raw_insert_booking (f->path, "a1-d001", LEONIE, TRUE, TUE (9, 30), TUE (10, 30), &message);
+  g_assert_cmpint (rc & 0xff, ==, SQLITE_CONSTRAINT);
+  g_assert_cmpstr (message, ==, "overlap");
+  g_clear_pointer (&message, g_free);
+
+  /* The same person on a second desk at the same time. */
+  rc = raw_insert_booking (f->path, "a1-d002", JONAS, TRUE, TUE (9, 45), TUE (11, 0), &message);
+  g_assert_cmpint (rc & 0xff, ==, SQLITE_CONSTRAINT);
+  g_assert_cmpstr (message, ==, "desk_already_held");
+  g_clear_pointer (&message, g_free);
+
+  /* The triggers only refuse real clashes: back to back is fine even in raw SQL. */
+  rc = raw_insert_booking (f->path, "a1-d001", LEONIE, TRUE, TUE (10, 0), TUE (11, 0), &message);
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM bookings WHERE space_id = 'a1-d001'"), ==, 2);
+
+  /* Bringing a cancelled booking back over a newer one is refused too. */
+  cancelled = rb_store_cancel_booking_sync (f->store, rb_booking_get_id (booking), JONAS, &error);
+  g_assert_no_error (error);
+  replacement = book_ok (f, "a1-d001", MEHMET, TUE (9, 0), TUE (10, 0));
+  update = g_strdup_printf ("UPDATE bookings SET state = 'booked' WHERE id = '%s'", rb_booking_get_id (booking));
+  rc = raw_exec (f->path, update, &message);
+  g_assert_cmpint (rc & 0xff, ==, SQLITE_CONSTRAINT);
+  g_assert_cmpstr (message, ==, "overlap");
+
+  /* Whatever happened, no two active bookings of a space overlap. */
+  g_assert_cmpint (raw_query_int (f->path,
+                                  "SELECT count(*) FROM bookings a JOIN bookings b ON a.space_id = b.space_id"
+                                  " AND a.id < b.id AND a.start < b.end AND b.start < a.end"
+                                  " WHERE a.state IN ('booked', 'checked_in') AND b.state IN ('booked', 'checked_in')"),
+                   ==, 0);
+}
+
+/* ---- queries --------------------------------------------------------------------------- */
+
+static void
+assert_ids (GPtrArray *bookings, RbBooking *first, ...)
+{
+  va_list args;
+  guint n = 0;
+
+  va_start (args, first);
+  for (RbBooking *expected = first; expected != NULL; expected = va_arg (args, RbBooking *), n++)
+    {
+      g_assert_cmpuint (n, <, bookings->len);
+      g_assert_cmpstr (rb_booking_get_id (g_ptr_array_index (bookings, n)), ==, rb_booking_get_id (expected));
+    }
+  va_end (args);
+  g_assert_cmpuint (bookings->len, ==, n);
+}
+
+static GPtrArray *
+list (StoreFixture *f, RbBookingQuery query)
+{
+  g_autoptr (GError) error = NULL;
+  GPtrArray *items = rb_store_list_bookings_sync (f->store, &query, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (items);
+  return items;
+}
+
+static void
+test_store_list_filters (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) b1 = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
+  g_autoptr (RbBooking) b2 = book_ok (f, "a1-d002", LEONIE, TUE (9, 30), TUE (12, 0));
+  g_autoptr (RbBooking) b3 = book_ok (f, "a2-d001", JONAS, WED (9, 0), WED (10, 0));
+  g_autoptr (RbBooking) b4 = book_ok (f, "a1-r01", ANNA, TUE (13, 0), TUE (14, 0));
+  g_autoptr (RbBooking) b4_cancelled = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) all = NULL, by_space = NULL, by_floor = NULL, by_floor_active = NULL;
+  g_autoptr (GPtrArray) by_person = NULL, by_range = NULL, by_day = NULL, active = NULL, combined = NULL;
+  g_autoptr (GPtrArray) touching = NULL, nothing = NULL;
+
+  b4_cancelled = rb_store_cancel_booking_sync (f->store, rb_booking_get_id (b4), ANNA, &error);
+  g_assert_no_error (error);
+
+  all = list (f, (RbBookingQuery) { 0 });
+  assert_ids (all, b1, b2, b4, b3, NULL);
+  g_assert_cmpstr (rb_booking_get_space_name (g_ptr_array_index (all, 0)), ==, "1.01");
+  g_assert_nonnull (rb_booking_get_person_name (g_ptr_array_index (all, 0)));
+
+  by_space = list (f, (RbBookingQuery) { .space_id = "a1-d001" });
+  assert_ids (by_space, b1, NULL);
+
+  by_floor = list (f, (RbBookingQuery) { .floor_id = "flr-a-1og" });
+  assert_ids (by_floor, b1, b2, b4, NULL);
+  by_floor_active = list (f, (RbBookingQuery) { .floor_id = "flr-a-1og", .active_only = TRUE });
+  assert_ids (by_floor_active, b1, b2, NULL);
+
+  by_person = list (f, (RbBookingQuery) { .person_id = JONAS });
+  assert_ids (by_person, b1, b3, NULL);
+
+  /* Ranges are half-open too: b1 ends at 10:00 and is not in [10:00, 11:00). */
+  by_range = list (f, (RbBookingQuery) { .range = rb_interval_make (TUE (10, 0), TUE (11, 0)) });
+  assert_ids (by_range, b2, NULL);
+  touching = list (f, (RbBookingQuery) { .range = rb_interval_make (TUE (8, 0), TUE (9, 0)) });
+  assert_ids (touching, NULL);
+  by_day = list (f, (RbBookingQuery) { .range = rb_local_day_of_date (rb_test_berlin (), 2026, 12, 2) });
+  assert_ids (by_day, b3, NULL);
+
+  active = list (f, (RbBookingQuery) { .active_only = TRUE });
+  assert_ids (active, b1, b2, b3, NULL);
+
+  combined = list (f, (RbBookingQuery) { .person_id = JONAS, .floor_id = "flr-a-2og", .active_only = TRUE });
+  assert_ids (combined, b3, NULL);
+
+  nothing = list (f, (RbBookingQuery) { .space_id = "no-such-space" });
+  assert_ids (nothing, NULL);
+}
+
+/* ---- unknown ids ------------------------------------------------------------------------ */
+
+static void
+test_store_unknown_ids (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) booking = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *random_id = rb_booking_new_id ();
+
+  assert_book_refused (f, "no-such-space", JONAS, TUE (11, 0), TUE (12, 0), 1, RB_ERROR_NOT_FOUND, "not_found");
+  assert_book_refused (f, "a1-d002", "p-00000", TUE (11, 0), TUE (12, 0), 1, RB_ERROR_UNAUTHENTICATED, "unauthenticated");
+  assert_book_refused (f, "a1-d002", NULL, TUE (11, 0), TUE (12, 0), 1, RB_ERROR_UNAUTHENTICATED, "unauthenticated");
+
+  g_assert_null (rb_store_get_booking_sync (f->store, random_id, &error));
+  rb_assert_rb_error (error, RB_ERROR_NOT_FOUND, "not_found");
+  g_clear_error (&error);
+  g_assert_null (rb_store_cancel_booking_sync (f->store, random_id, JONAS, &error));
+  rb_assert_rb_error (error, RB_ERROR_NOT_FOUND, "not_found");
+  g_clear_error (&error);
+  g_assert_null (rb_store_check_in_sync (f->store, random_id, JONAS, &error));
+  rb_assert_rb_error (error, RB_ERROR_NOT_FOUND, "not_found");
+  g_clear_error (&error);
+  g_assert_null (rb_store_cancel_booking_sync (f->store, rb_booking_get_id (booking), "p-00000", &error));
+  rb_assert_rb_error (error, RB_ERROR_UNAUTHENTICATED, "unauthenticated");
+  g_clear_error (&error);
+  g_assert_null (rb_store_get_space_sync (f->store, "no-such-space", &error));
+  rb_assert_rb_error (error, RB_ERROR_NOT_FOUND, "not_found");
+  g_clear_error (&error);
+  g_assert_null (rb_store_get_person_sync (f->store, "p-00000", &error));
+  rb_assert_rb_error (error, RB_ERROR_NOT_FOUND, "not_found");
+  g_clear_error (&error);
+  g_assert_null (rb_store_find_person_by_staff_number_sync (f->store, "00000", &error));
+  rb_assert_rb_error (error, RB_ERROR_NOT_FOUND, "not_found");
+}
+
+/* ---- async ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  StoreFixture *f;
+  GMainLoop *loop;
+  GThread *main_thread;
+  RbStore *store;
+  RbBooking *created;
+  GPtrArray *listed;
+  GError *cancelled_error;
+  gboolean timed_out;
+  guint callbacks;
+} AsyncState;
+
+static gboolean
+on_timeout_cb (gpointer user_data)
+{
+  AsyncState *state = user_data;
+
+  state->timed_out = TRUE;
+  g_main_loop_quit (state->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_cancelled_list_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AsyncState *state = user_data;
+  g_autoptr (GPtrArray) items = NULL;
+
+  g_assert_true (g_thread_self () == state->main_thread);
+  state->callbacks++;
+  items = rb_store_list_finish (RB_STORE (source), result, &state->cancelled_error);
+  g_assert_null (items);
+  g_main_loop_quit (state->loop);
+}
+
+static void
+on_listed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AsyncState *state = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GCancellable) cancelled = g_cancellable_new ();
+  RbBookingQuery query = { .person_id = JONAS };
+
+  g_assert_true (g_thread_self () == state->main_thread);
+  state->callbacks++;
+  state->listed = rb_store_list_finish (RB_STORE (source), result, &error);
+  g_assert_no_error (error);
+
+  /* A call cancelled before it runs reports G_IO_ERROR_CANCELLED. */
+  g_cancellable_cancel (cancelled);
+  rb_store_list_bookings_async (state->store, &query, cancelled, on_cancelled_list_cb, state);
+}
+
+static void
+on_created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AsyncState *state = user_data;
+  g_autoptr (GError) error = NULL;
+  RbBookingQuery query = { .space_id = "a1-d001", .active_only = TRUE };
+
+  g_assert_true (g_thread_self () == state->main_thread);
+  state->callbacks++;
+  state->created = rb_store_booking_finish (RB_STORE (source), result, &error);
+  g_assert_no_error (error);
+  rb_store_list_bookings_async (state->store, &query, NULL, on_listed_cb, state);
+}
+
+static void
+on_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AsyncState *state = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) request = make_request ("a1-d001", JONAS, TUE (9, 0), TUE (10, 0), 1);
+
+  g_assert_true (g_thread_self () == state->main_thread);
+  state->callbacks++;
+  state->store = rb_store_open_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (state->store);
+  rb_store_set_clock (state->store, rb_test_frozen_clock, &state->f->now);
+  rb_store_create_booking_async (state->store, request, NULL, on_created_cb, state);
+}
+
+static void
+test_store_async (StoreFixture *f, gconstpointer data)
+{
+  AsyncState state = { .f = f };
+  guint timeout;
+
+  state.loop = g_main_loop_new (NULL, FALSE);
+  state.main_thread = g_thread_self ();
+  timeout = g_timeout_add_seconds (20, on_timeout_cb, &state);
+
+  /* Opening with seed_demo creates, migrates and seeds on the store's own thread. */
+  rb_store_open_async (f->path, TRUE, NULL, on_opened_cb, &state);
+  g_main_loop_run (state.loop);
+
+  g_assert_false (state.timed_out);
+  g_source_remove (timeout);
+  g_assert_cmpuint (state.callbacks, ==, 4);
+  g_assert_nonnull (state.created);
+  g_assert_cmpint (rb_booking_get_state (state.created), ==, RB_BOOKING_STATE_BOOKED);
+  g_assert_nonnull (state.listed);
+  g_assert_cmpuint (state.listed->len, ==, 1);
+  g_assert_cmpstr (rb_booking_get_id (g_ptr_array_index (state.listed, 0)), ==, rb_booking_get_id (state.created));
+  g_assert_error (state.cancelled_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  g_clear_error (&state.cancelled_error);
+  g_clear_pointer (&state.listed, g_ptr_array_unref);
+  g_clear_object (&state.created);
+
+  /* The worker drops its reference to the last task just after the task completed, so the
+   * store may be finalized on the worker thread a moment later; wait for that. */
+  {
+    GWeakRef weak;
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    RbStore *alive;
+
+    g_weak_ref_init (&weak, state.store);
+    g_clear_object (&state.store);
+    while ((alive = g_weak_ref_get (&weak)) != NULL && g_get_monotonic_time () < deadline)
+      {
+        g_object_unref (alive);
+        g_usleep (1000);
+      }
+    g_assert_null (alive);
+    g_weak_ref_clear (&weak);
+  }
+  g_main_loop_unref (state.loop);
+
+  /* What the worker wrote is on disk for anyone. */
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM bookings"), ==, 1);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM spaces"), >=, 162);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD_EMPTY(path, func) \
+  g_test_add (path, StoreFixture, NULL, empty_fixture_set_up, func, store_fixture_tear_down)
+#define ADD(path, func) \
+  g_test_add (path, StoreFixture, NULL, store_fixture_set_up, func, store_fixture_tear_down)
+
+  ADD_EMPTY ("/store/open/migrate-empty", test_store_migrate_empty);
+  ADD ("/store/open/reopen", test_store_reopen);
+  ADD_EMPTY ("/store/open/newer-schema", test_store_newer_schema);
+  ADD_EMPTY ("/store/open/corrupt-random", test_store_corrupt_random);
+  ADD_EMPTY ("/store/open/corrupt-truncated", test_store_corrupt_truncated);
+  ADD_EMPTY ("/store/import/all-or-nothing", test_store_import_all_or_nothing);
+  ADD ("/store/import/seed-demo", test_store_seed_demo);
+  ADD ("/store/booking/overlap", test_store_overlap);
+  ADD ("/store/booking/back-to-back", test_store_back_to_back);
+  ADD ("/store/booking/cancel-frees-slot", test_store_cancel_frees_slot);
+  ADD ("/store/booking/idempotent-retry", test_store_idempotent_retry);
+  ADD ("/store/booking/id-reuse-refused", test_store_id_reuse_refused);
+  ADD ("/store/booking/one-desk-per-day", test_store_one_desk_per_day);
+  ADD ("/store/booking/desk-already-held", test_store_desk_already_held);
+  ADD ("/store/booking/room-capacity", test_store_room_capacity);
+  ADD ("/store/booking/policy-uses-clock", test_store_policy_uses_clock);
+  ADD ("/store/booking/space-blocked", test_store_space_blocked);
+  ADD ("/store/state/cancel-permissions", test_store_cancel_permissions);
+  ADD ("/store/state/check-in", test_store_check_in);
+  ADD ("/store/state/release-no-shows", test_store_release_no_shows);
+  ADD ("/store/triggers/refuse-raw-overlap", test_store_triggers_refuse_raw_overlap);
+  ADD ("/store/query/list-filters", test_store_list_filters);
+  ADD ("/store/query/unknown-ids", test_store_unknown_ids);
+  ADD_EMPTY ("/store/async/create-and-list", test_store_async);
+
+#undef ADD
+#undef ADD_EMPTY
+
+  return g_test_run ();
+}

@@ -1,0 +1,377 @@
+/* test-ui.c: the real desktop window under Xvfb, driven through its real widgets: book a
+ * desk, see it in My Bookings, provoke a conflict and read the translated error. Run once
+ * in English and once in German (see tests/meson.build). With RB_SCREENSHOT_DIR set it
+ * writes PNGs of what it saw, for people to look at. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "rb-application.h"
+#include "rb-bookings-page.h"
+#include "rb-context.h"
+#include "rb-find-page.h"
+#include "rb-space-row.h"
+#include "rb-window.h"
+
+/* Monday 30 November 2026, 07:00 in Berlin: the frozen "now" of every test here. */
+static gint64 frozen_now;
+
+typedef struct
+{
+  char *dir;
+  RbStore *store;
+  RbContext *context;
+  RbWindow *window;
+} UiFixture;
+
+static gint64
+frozen_clock (gpointer data)
+{
+  return frozen_now;
+}
+
+static gboolean
+is_german (void)
+{
+  const char *language = g_getenv ("LANGUAGE");
+  return language != NULL && g_str_has_prefix (language, "de");
+}
+
+/* Iterates the main loop until cond holds; FALSE after 20 s so a hang fails the test. */
+static gboolean
+wait_for (gboolean (*cond) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+/* Lets the main loop run for a while, for rendering before a screenshot. */
+static void
+settle (int ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root, gboolean (*match) (GtkWidget *, gpointer), gpointer data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_desk_row_named (GtkWidget *widget, gpointer name)
+{
+  return RB_IS_SPACE_ROW (widget)
+         && g_str_equal (rb_space_get_name (rb_space_row_get_space (RB_SPACE_ROW (widget))), name);
+}
+
+static gboolean
+is_book_button (GtkWidget *widget, gpointer data)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "find.book") == 0;
+}
+
+static gboolean
+is_cancel_button (GtkWidget *widget, gpointer data)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "bookings.cancel") == 0;
+}
+
+static gboolean
+is_type (GtkWidget *widget, gpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+static gboolean
+is_revealed_error (GtkWidget *widget, gpointer data)
+{
+  return GTK_IS_REVEALER (widget) && gtk_revealer_get_reveal_child (GTK_REVEALER (widget))
+         && gtk_widget_has_css_class (gtk_revealer_get_child (GTK_REVEALER (widget)), "rb-error-bar");
+}
+
+static gboolean
+is_label_with_text (GtkWidget *widget, gpointer text)
+{
+  return GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_label (GTK_LABEL (widget)), text);
+}
+
+static GtkWidget *
+row_for_desk (UiFixture *fixture, const char *name)
+{
+  return find_widget (GTK_WIDGET (fixture->window), is_desk_row_named, (gpointer) name);
+}
+
+typedef struct
+{
+  UiFixture *fixture;
+  const char *name;
+} RowQuery;
+
+static gboolean
+desk_row_ready (gpointer data)
+{
+  RowQuery *query = data;
+  GtkWidget *row = row_for_desk (query->fixture, query->name);
+  GtkWidget *button = row ? find_widget (row, is_book_button, NULL) : NULL;
+
+  return button != NULL && gtk_widget_get_sensitive (button);
+}
+
+static GtkListBox *
+bookings_list (UiFixture *fixture)
+{
+  GtkWidget *page = find_widget (GTK_WIDGET (fixture->window), is_type,
+                                 GSIZE_TO_POINTER (RB_TYPE_BOOKINGS_PAGE));
+  GtkWidget *list = page ? find_widget (page, is_type, GSIZE_TO_POINTER (GTK_TYPE_LIST_BOX)) : NULL;
+
+  return list ? GTK_LIST_BOX (list) : NULL;
+}
+
+static gboolean
+bookings_listed (gpointer data)
+{
+  GtkListBox *list = bookings_list (data);
+
+  return list != NULL && gtk_list_box_get_row_at_index (list, 0) != NULL;
+}
+
+static gboolean
+error_shown (gpointer data)
+{
+  UiFixture *fixture = data;
+  return find_widget (GTK_WIDGET (fixture->window), is_revealed_error, NULL) != NULL;
+}
+
+static gboolean
+person_chosen (gpointer data)
+{
+  UiFixture *fixture = data;
+  return rb_context_get_person (fixture->context) != NULL;
+}
+
+static void
+save_screenshot (GtkWidget *widget, const char *name)
+{
+  const char *dir = g_getenv ("RB_SCREENSHOT_DIR");
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GtkSnapshot) snapshot = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+
+  if (dir == NULL || width <= 0 || height <= 0)
+    return;
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_strdup_printf ("%s/%s-%s.png", dir, name, is_german () ? "de" : "en");
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+fixture_set_up (UiFixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *path = NULL;
+
+  fixture->dir = g_dir_make_tmp ("raumbuch-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "raumbuch.db", NULL);
+  fixture->store = rb_store_open_sync (path, &error);
+  g_assert_no_error (error);
+  rb_store_set_clock (fixture->store, frozen_clock, NULL);
+  g_assert_true (rb_store_seed_demo_sync (fixture->store, &error));
+  g_assert_no_error (error);
+
+  /* Book as the first staff member of the demo building. */
+  g_settings_set_string (settings, "acting-person", "14475");
+  fixture->context = rb_context_new (fixture->store, settings);
+  fixture->window = rb_window_new (NULL, fixture->context);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_assert_true (wait_for (person_chosen, fixture));
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_tear_down (UiFixture *fixture, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  settle (50);
+  g_clear_object (&fixture->context);
+  g_assert_finalize_object (fixture->store);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static RbPerson *
+acting_person (UiFixture *fixture)
+{
+  return rb_context_get_person (fixture->context);
+}
+
+static void
+test_book_desk_appears_in_my_bookings (UiFixture *fixture, gconstpointer data)
+{
+  RowQuery query = { fixture, "0.01" };
+  RbBookingQuery mine = { 0 };
+  g_autoptr (GPtrArray) stored = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *expected_title = NULL;
+  GtkWidget *button;
+  GtkListBoxRow *row;
+
+  g_assert_true (wait_for (desk_row_ready, &query));
+  save_screenshot (GTK_WIDGET (fixture->window), "find-page");
+
+  button = find_widget (row_for_desk (fixture, "0.01"), is_book_button, NULL);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (wait_for (bookings_listed, fixture));
+
+  /* The booking is in the database, for the acting person, at the chosen time. */
+  mine.person_id = rb_person_get_id (acting_person (fixture));
+  stored = rb_store_list_bookings_sync (fixture->store, &mine, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, 1);
+  g_assert_cmpstr (rb_booking_get_space_id (g_ptr_array_index (stored, 0)), ==, "a0-d001");
+
+  /* And My Bookings shows it by its translated name, with a way to cancel it. */
+  adw_view_stack_set_visible_child_name (
+      ADW_VIEW_STACK (find_widget (GTK_WIDGET (fixture->window), is_type,
+                                   GSIZE_TO_POINTER (ADW_TYPE_VIEW_STACK))),
+      "bookings");
+  row = gtk_list_box_get_row_at_index (bookings_list (fixture), 0);
+  expected_title = g_strdup_printf (is_german () ? "Arbeitsplatz %s" : "Desk %s", "0.01");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, expected_title);
+  g_assert_nonnull (find_widget (GTK_WIDGET (row), is_cancel_button, NULL));
+  settle (300);
+  save_screenshot (GTK_WIDGET (fixture->window), "my-bookings");
+}
+
+static void
+test_conflict_shows_translated_error (UiFixture *fixture, gconstpointer data)
+{
+  RowQuery query = { fixture, "0.02" };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) theirs = NULL;
+  g_autoptr (RbBooking) request = NULL;
+  g_autofree char *id = rb_booking_new_id ();
+  const char *expected = is_german () ? "Der Platz ist für einen Teil dieser Zeit bereits gebucht."
+                                      : "The space is already booked for part of this time.";
+  GtkWidget *find_page, *bar, *button;
+  RbInterval chosen;
+
+  g_assert_true (wait_for (desk_row_ready, &query));
+  find_page = find_widget (GTK_WIDGET (fixture->window), is_type,
+                           GSIZE_TO_POINTER (RB_TYPE_FIND_PAGE));
+  chosen = rb_find_page_get_chosen (RB_FIND_PAGE (find_page));
+
+  /* Someone else books the desk after the list was loaded: the list is stale now. */
+  request = rb_booking_new (id, "a0-d002", "p-17157", chosen);
+  theirs = rb_store_create_booking_sync (fixture->store, request, &error);
+  g_assert_no_error (error);
+
+  button = find_widget (row_for_desk (fixture, "0.02"), is_book_button, NULL);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (wait_for (error_shown, fixture));
+
+  bar = find_widget (GTK_WIDGET (fixture->window), is_revealed_error, NULL);
+  g_assert_nonnull (bar);
+  {
+    GtkWidget *label = find_widget (bar, is_type, GSIZE_TO_POINTER (GTK_TYPE_LABEL));
+    const char *text = gtk_label_get_label (GTK_LABEL (label));
+    g_test_message ("error shown: %s", text);
+    g_assert_true (g_str_has_prefix (text, expected));
+  }
+  settle (400);
+  save_screenshot (GTK_WIDGET (fixture->window), "conflict");
+}
+
+static void
+test_german_strings (UiFixture *fixture, gconstpointer data)
+{
+  const char *title = is_german () ? "Platz finden" : "Find a Space";
+  RowQuery query = { fixture, "0.01" };
+
+  g_assert_true (wait_for (desk_row_ready, &query));
+  /* The view switcher's label is the page title in the UI's language. */
+  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->window), is_label_with_text, (gpointer) title));
+}
+
+int
+main (int argc, char *argv[])
+{
+  /* Catalogues come from the build tree; the locale from the environment of the test. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("RAUMBUCH_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  /* rb_application_new registers the app's resources (templates, CSS); no D-Bus needed. */
+  g_object_unref (rb_application_new ());
+
+  {
+    g_autoptr (GTimeZone) berlin = g_time_zone_new_identifier ("Europe/Berlin");
+    frozen_now = rb_local_to_utc (berlin, 2026, 11, 30, 7, 0);
+  }
+
+  g_test_add ("/ui/book-desk-appears-in-my-bookings", UiFixture, NULL, fixture_set_up,
+              test_book_desk_appears_in_my_bookings, fixture_tear_down);
+  g_test_add ("/ui/conflict-shows-translated-error", UiFixture, NULL, fixture_set_up,
+              test_conflict_shows_translated_error, fixture_tear_down);
+  g_test_add ("/ui/strings-in-the-ui-language", UiFixture, NULL, fixture_set_up,
+              test_german_strings, fixture_tear_down);
+  return g_test_run ();
+}
