@@ -18,7 +18,7 @@ static const RbNamedValue space_kinds[] = {
 };
 
 static const RbNamedValue roles[] = {
-  { RB_ROLE_STAFF, "staff", N_("Staff") },
+  { RB_ROLE_STAFF, "staff", N_("Staff member") },
   { RB_ROLE_TEAM_LEAD, "team_lead", N_("Team lead") },
   { RB_ROLE_FACILITY_MANAGER, "facility_manager", N_("Facility manager") },
   { RB_ROLE_ADMIN, "admin", N_("Administrator") },
