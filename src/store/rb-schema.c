@@ -105,6 +105,43 @@ static const char *const migrations[] = {
   "      AND b.state IN ('booked', 'checked_in')"
   "      AND b.start < NEW.end AND b.start > NEW.start - 90000 AND b.end > NEW.start);"
   "END;",
+
+  /* 2: authentication (server and standalone kiosks) and the client's sync queue. */
+  "CREATE TABLE sessions ("
+  "  token_hash TEXT PRIMARY KEY,"
+  "  person_id TEXT NOT NULL REFERENCES people (id),"
+  "  device_id TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL);"
+  "CREATE INDEX sessions_by_expiry ON sessions (expires_at);"
+  "CREATE TABLE devices ("
+  "  id TEXT PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  token_hash TEXT NOT NULL UNIQUE,"
+  "  created_at INTEGER NOT NULL,"
+  "  revoked INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE login_failures ("
+  "  staff_number TEXT PRIMARY KEY,"
+  "  failures INTEGER NOT NULL,"
+  "  locked_until INTEGER NOT NULL DEFAULT 0,"
+  "  last_failure INTEGER NOT NULL);"
+  "CREATE TABLE outbox ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  booking_id TEXT NOT NULL,"
+  "  operation TEXT NOT NULL CHECK (operation IN ('create', 'cancel', 'check_in')),"
+  "  payload TEXT NOT NULL,"
+  "  sealed_credential BLOB,"
+  "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'rejected', 'done')),"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  last_error_code TEXT,"
+  "  last_error TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  next_attempt_at INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX outbox_by_state ON outbox (state, id);"
+  "CREATE INDEX outbox_by_booking ON outbox (booking_id);"
+  "CREATE TABLE sync_state ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL);",
 };
 
 int

@@ -39,6 +39,7 @@ typedef gpointer (*RbStoreJobFunc) (RbStore *self, gpointer data, GError **error
 typedef struct
 {
   RbStoreJobFunc func;
+  RbStoreFunc public_func;
   gpointer data;
   GDestroyNotify data_free;
   GDestroyNotify result_free;
@@ -98,7 +99,10 @@ worker_run (gpointer item, gpointer pool_data)
   self->worker_thread = g_thread_self ();
   if (g_task_return_error_if_cancelled (task))
     return;
-  result = job->func (self, job->data, &error);
+  if (job->public_func != NULL)
+    result = job->public_func (self, job->data, g_task_get_cancellable (task), &error);
+  else
+    result = job->func (self, job->data, &error);
   if (error != NULL)
     g_task_return_error (task, error);
   else
@@ -1277,6 +1281,40 @@ rb_store_release_no_shows_finish (RbStore *self, GAsyncResult *result, GError **
   g_return_val_if_fail (g_task_is_valid (result, self), -1);
   counted = g_task_propagate_pointer (G_TASK (result), error);
   return counted == NULL ? -1 : GPOINTER_TO_INT (counted) - 1;
+}
+
+/* Runs func on the store's thread; for layers above (the server, the sync engine) that
+ * need several store calls as one unit of work off their main context. */
+void
+rb_store_run_async (RbStore *self, RbStoreFunc func, gpointer data, GDestroyNotify data_free,
+                    GDestroyNotify result_free, GCancellable *cancellable,
+                    GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  RbStoreJob *job = g_new0 (RbStoreJob, 1);
+
+  job->public_func = func;
+  job->data = data;
+  job->data_free = data_free;
+  job->result_free = result_free;
+  g_task_set_source_tag (task, rb_store_run_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) rb_store_job_free);
+  g_thread_pool_push (self->worker, task, NULL);
+}
+
+gpointer
+rb_store_run_finish (RbStore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The raw connection, for the layers above that keep tables of their own. Only for use on
+ * the store's thread (inside an RbStoreFunc) or by a caller that uses only the *_sync API. */
+sqlite3 *
+rb_store_get_connection (RbStore *self)
+{
+  return self->db;
 }
 
 /* Finishes create, cancel and check-in: the booking as stored afterwards. */

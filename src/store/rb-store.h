@@ -24,6 +24,11 @@ typedef struct
   gboolean active_only;
 } RbBookingQuery;
 
+/* Work for the store's thread: runs there with the connection to itself, and returns a
+ * result (freed with result_free if nobody takes it) or NULL with an error. */
+typedef gpointer (*RbStoreFunc) (RbStore *self, gpointer data, GCancellable *cancellable,
+                                 GError **error);
+
 RbStore *rb_store_open_sync (const char *path, GError **error);
 void rb_store_open_async (const char *path, gboolean seed_demo, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data);
@@ -82,5 +87,12 @@ void rb_store_release_no_shows_async (RbStore *self, GCancellable *cancellable,
 int rb_store_release_no_shows_finish (RbStore *self, GAsyncResult *result, GError **error);
 
 RbBooking *rb_store_booking_finish (RbStore *self, GAsyncResult *result, GError **error);
+
+void rb_store_run_async (RbStore *self, RbStoreFunc func, gpointer data, GDestroyNotify data_free,
+                         GDestroyNotify result_free, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data);
+gpointer rb_store_run_finish (RbStore *self, GAsyncResult *result, GError **error);
+
+sqlite3 *rb_store_get_connection (RbStore *self);
 
 G_END_DECLS
