@@ -1,0 +1,683 @@
+/* rb-mirror.c: the local side of sync (see rb-mirror.h). The server is the authority for
+ * bookings: what arrives from it replaces what this client believed, and a local booking
+ * that the server has not confirmed yet gives way to a server booking it overlaps (it
+ * becomes rejected, with the reason, never silently dropped: DESIGN.md invariant 4). */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "rb-mirror.h"
+
+/* The longest a booking can last (the autumn DST day); see rb-schema.c. */
+#define MAX_BOOKING_SECONDS 90000
+
+#define CURSOR_KEY "changes_cursor"
+
+static const char *const operation_names[] = { "create", "cancel", "check_in" };
+static const char *const state_names[] = { "pending", "rejected", "done" };
+
+void
+rb_outbox_entry_free (RbOutboxEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->booking_id);
+  g_free (entry->payload);
+  g_free (entry->last_error_code);
+  g_free (entry->last_error);
+  g_free (entry);
+}
+
+const char *
+rb_outbox_operation_to_string (RbOutboxOperation operation)
+{
+  g_return_val_if_fail ((guint) operation < G_N_ELEMENTS (operation_names), NULL);
+  return operation_names[operation];
+}
+
+static int
+index_of (const char *const *names, guint n, const char *name)
+{
+  for (guint i = 0; name != NULL && i < n; i++)
+    if (g_str_equal (names[i], name))
+      return i;
+  return 0;
+}
+
+/* ---- the outbox ------------------------------------------------------------------------ */
+
+static gint64
+insert_outbox (RbStore *store, const char *booking_id, RbOutboxOperation operation,
+               const char *payload, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db,
+      "INSERT INTO outbox (booking_id, operation, payload, created_at) VALUES (?, ?, ?, ?)",
+      error);
+
+  if (stmt == NULL)
+    return 0;
+  rb_db_bind_text (stmt, 1, booking_id);
+  rb_db_bind_text (stmt, 2, operation_names[operation]);
+  rb_db_bind_text (stmt, 3, payload);
+  sqlite3_bind_int64 (stmt, 4, rb_store_now (store));
+  if (!rb_db_step_done (db, stmt, error))
+    return 0;
+  return sqlite3_last_insert_rowid (db);
+}
+
+static gboolean
+delete_outbox (RbStore *store, gint64 entry_id, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (db, "DELETE FROM outbox WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, entry_id);
+  return rb_db_step_done (db, stmt, error);
+}
+
+static char *
+create_payload (RbBooking *request)
+{
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *o = json_object_new ();
+  g_autofree char *start = rb_time_to_rfc3339 (rb_booking_get_start (request));
+  g_autofree char *end = rb_time_to_rfc3339 (rb_booking_get_end (request));
+
+  json_object_set_string_member (o, "id", rb_booking_get_id (request));
+  json_object_set_string_member (o, "space_id", rb_booking_get_space_id (request));
+  json_object_set_string_member (o, "start", start);
+  json_object_set_string_member (o, "end", end);
+  if (rb_booking_get_title (request) != NULL)
+    json_object_set_string_member (o, "title", rb_booking_get_title (request));
+  json_object_set_int_member (o, "attendees", rb_booking_get_attendees (request));
+  json_node_take_object (node, o);
+  return rb_json_to_string (node, FALSE);
+}
+
+/* Queues a create and makes the booking locally, checked by the same rules as standalone.
+ * The outbox row is written first: if the process dies in between, the server still hears
+ * of the booking; the other order could lose it. A local rule violation removes the row
+ * again and is returned as the error. */
+RbBooking *
+rb_mirror_enqueue_create_sync (RbStore *store, RbBooking *request, gint64 *out_entry_id,
+                               GError **error)
+{
+  g_autofree char *payload = create_payload (request);
+  g_autoptr (GError) local_error = NULL;
+  RbBooking *booking;
+  gint64 entry_id;
+
+  entry_id = insert_outbox (store, rb_booking_get_id (request), RB_OUTBOX_CREATE, payload, error);
+  if (entry_id == 0)
+    return NULL;
+  booking = rb_store_create_booking_sync (store, request, &local_error);
+  if (booking == NULL)
+    {
+      delete_outbox (store, entry_id, NULL);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (out_entry_id != NULL)
+    *out_entry_id = entry_id;
+  return booking;
+}
+
+/* Queues a cancel or check-in and applies it locally first, with the same checks. */
+RbBooking *
+rb_mirror_enqueue_transition_sync (RbStore *store, RbOutboxOperation operation,
+                                   const char *booking_id, const char *actor_id,
+                                   gint64 *out_entry_id, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  RbBooking *booking;
+  gint64 entry_id;
+
+  g_return_val_if_fail (operation == RB_OUTBOX_CANCEL || operation == RB_OUTBOX_CHECK_IN, NULL);
+  entry_id = insert_outbox (store, booking_id, operation, "{}", error);
+  if (entry_id == 0)
+    return NULL;
+  if (operation == RB_OUTBOX_CANCEL)
+    booking = rb_store_cancel_booking_sync (store, booking_id, actor_id, &local_error);
+  else
+    booking = rb_store_check_in_sync (store, booking_id, actor_id, &local_error);
+  if (booking == NULL)
+    {
+      delete_outbox (store, entry_id, NULL);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (out_entry_id != NULL)
+    *out_entry_id = entry_id;
+  return booking;
+}
+
+/* For a create the server refused while the person was still waiting for the answer: the
+ * refusal was shown at once, so nothing of it stays behind. */
+gboolean
+rb_mirror_forget_create_sync (RbStore *store, gint64 entry_id, const char *booking_id,
+                              GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  if (!rb_db_begin_immediate (db, error))
+    return FALSE;
+  stmt = rb_db_prepare (db, "DELETE FROM bookings WHERE id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  rb_db_bind_text (stmt, 1, booking_id);
+  if (!rb_db_step_done (db, stmt, error) || !delete_outbox (store, entry_id, error))
+    goto fail;
+  return rb_db_commit (db, error);
+
+fail:
+  rb_db_rollback (db);
+  return FALSE;
+}
+
+/* The entries in the order they were made; pending ones only, or all not yet done. */
+GPtrArray *
+rb_mirror_list_outbox_sync (RbStore *store, gboolean pending_only, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_outbox_entry_free);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db,
+      "SELECT id, booking_id, operation, payload, state, attempts, last_error_code, last_error,"
+      " created_at, next_attempt_at FROM outbox"
+      " WHERE state = 'pending' OR (?1 = 0 AND state = 'rejected') ORDER BY id",
+      error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, pending_only);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RbOutboxEntry *entry = g_new0 (RbOutboxEntry, 1);
+
+      entry->id = sqlite3_column_int64 (stmt, 0);
+      entry->booking_id = g_strdup (rb_db_column_text (stmt, 1));
+      entry->operation = index_of (operation_names, G_N_ELEMENTS (operation_names),
+                                   rb_db_column_text (stmt, 2));
+      entry->payload = g_strdup (rb_db_column_text (stmt, 3));
+      entry->state = index_of (state_names, G_N_ELEMENTS (state_names), rb_db_column_text (stmt, 4));
+      entry->attempts = sqlite3_column_int (stmt, 5);
+      entry->last_error_code = g_strdup (rb_db_column_text (stmt, 6));
+      entry->last_error = g_strdup (rb_db_column_text (stmt, 7));
+      entry->created_at = sqlite3_column_int64 (stmt, 8);
+      entry->next_attempt_at = sqlite3_column_int64 (stmt, 9);
+      g_ptr_array_add (entries, entry);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, db, rc, "outbox");
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+static gboolean
+update_outbox (RbStore *store, gint64 entry_id, const char *state, gboolean count_attempt,
+               const GError *failure, gint64 next_attempt_at, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db,
+      "UPDATE outbox SET state = ?, attempts = attempts + ?, last_error_code = ?,"
+      " last_error = ?, next_attempt_at = ? WHERE id = ?",
+      error);
+
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, state);
+  sqlite3_bind_int (stmt, 2, count_attempt);
+  rb_db_bind_text (stmt, 3, failure ? rb_error_get_code_name (failure) : NULL);
+  rb_db_bind_text (stmt, 4, failure ? failure->message : NULL);
+  sqlite3_bind_int64 (stmt, 5, next_attempt_at);
+  sqlite3_bind_int64 (stmt, 6, entry_id);
+  return rb_db_step_done (db, stmt, error);
+}
+
+/* A try that did not reach a decision (network, server down): counted, the entry stays. */
+gboolean
+rb_mirror_outbox_attempt_failed_sync (RbStore *store, gint64 entry_id, const GError *failure,
+                                      gint64 next_attempt_at, GError **error)
+{
+  return update_outbox (store, entry_id, "pending", TRUE, failure, next_attempt_at, error);
+}
+
+/* ---- applying the server's bookings ------------------------------------------------------- */
+
+static gboolean
+has_pending_create (RbStore *store, const char *booking_id, gint64 *out_entry_id,
+                    GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db,
+      "SELECT id FROM outbox WHERE booking_id = ? AND operation = 'create' AND state = 'pending'"
+      " ORDER BY id LIMIT 1",
+      error);
+  int rc;
+
+  *out_entry_id = 0;
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, booking_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_entry_id = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, db, rc, "outbox");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_local_state (RbStore *store, const char *booking_id, const char *state, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db, "UPDATE bookings SET state = ?, updated_at = ? WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, state);
+  sqlite3_bind_int64 (stmt, 2, rb_store_now (store));
+  rb_db_bind_text (stmt, 3, booking_id);
+  return rb_db_step_done (db, stmt, error);
+}
+
+/* The reason a pending booking lost against the server's, in this client's language. */
+static void
+set_clash_reason (RbStore *store, GError **error, RbErrorCode code, RbInterval clash)
+{
+  GTimeZone *tz = rb_store_get_time_zone (store);
+  /* TRANSLATORS: a time of day in clash messages, as strftime format. */
+  const char *format = C_ ("time of day", "%H:%M");
+  g_autofree char *from = rb_time_format_local (tz, clash.start, format);
+  g_autofree char *to = rb_time_format_local (tz, clash.end, format);
+
+  /* TRANSLATORS: follows the overlap message; "It" is the space (or the person's desk). */
+  rb_set_error (error, code, _("It is booked from %s to %s."), from, to);
+}
+
+/* Makes room for an active booking the server has: local rows it overlaps cannot be active
+ * on the server (it never double books), so a confirmed one is stale and a pending one is
+ * rejected with the reason. */
+static gboolean
+clear_conflicts (RbStore *store, RbBooking *remote, gboolean is_desk, const char *person_id,
+                 int *changed, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  RbInterval iv = rb_booking_get_interval (remote);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db,
+      "SELECT id, space_id = ?2 FROM bookings WHERE id != ?1"
+      " AND state IN ('booked', 'checked_in')"
+      " AND start < ?4 AND start > ?3 - ?5 AND end > ?3"
+      " AND (space_id = ?2 OR (?6 AND is_desk AND ?7 IS NOT NULL AND person_id = ?7))",
+      error);
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) same_space = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, rb_booking_get_id (remote));
+  rb_db_bind_text (stmt, 2, rb_booking_get_space_id (remote));
+  sqlite3_bind_int64 (stmt, 3, iv.start);
+  sqlite3_bind_int64 (stmt, 4, iv.end);
+  sqlite3_bind_int64 (stmt, 5, MAX_BOOKING_SECONDS);
+  sqlite3_bind_int (stmt, 6, is_desk);
+  rb_db_bind_text (stmt, 7, person_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gboolean same = sqlite3_column_int (stmt, 1);
+      g_ptr_array_add (ids, g_strdup (rb_db_column_text (stmt, 0)));
+      g_array_append_val (same_space, same);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, db, rc, "query");
+      return FALSE;
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      gint64 entry_id = 0;
+
+      if (!has_pending_create (store, id, &entry_id, error)
+          || !set_local_state (store, id, "cancelled", error))
+        return FALSE;
+      if (entry_id != 0)
+        {
+          g_autoptr (GError) reason = NULL;
+
+          set_clash_reason (store, &reason,
+                            g_array_index (same_space, gboolean, i) ? RB_ERROR_OVERLAP
+                                                                    : RB_ERROR_DESK_ALREADY_HELD,
+                            iv);
+          if (!update_outbox (store, entry_id, "rejected", FALSE, reason, 0, error))
+            return FALSE;
+        }
+      (*changed)++;
+    }
+  return TRUE;
+}
+
+/* Writes one booking as the server has it. Returns FALSE only on a database error; a
+ * booking of a space this client does not know yet is skipped. */
+static gboolean
+upsert_remote (RbStore *store, RbBooking *remote, int *changed, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) lookup = NULL;
+  g_autoptr (sqlite3_stmt) write = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *person_id = NULL;
+  RbBookingState state = rb_booking_get_state (remote);
+  gboolean exists = FALSE, is_desk;
+  gint64 local_version = 0, entry_id = 0;
+  int rc;
+
+  /* The space's kind, whether the person is known here, and the local row if any. */
+  lookup = rb_db_prepare (
+      db,
+      "SELECT (SELECT kind FROM spaces WHERE id = ?1),"
+      " (SELECT id FROM people WHERE id = ?2),"
+      " (SELECT version FROM bookings WHERE id = ?3)",
+      error);
+  if (lookup == NULL)
+    return FALSE;
+  rb_db_bind_text (lookup, 1, rb_booking_get_space_id (remote));
+  rb_db_bind_text (lookup, 2, rb_booking_get_person_id (remote));
+  rb_db_bind_text (lookup, 3, rb_booking_get_id (remote));
+  if ((rc = sqlite3_step (lookup)) != SQLITE_ROW)
+    {
+      rb_db_set_error (error, db, rc, "query");
+      return FALSE;
+    }
+  kind = g_strdup (rb_db_column_text (lookup, 0));
+  person_id = g_strdup (rb_db_column_text (lookup, 1));
+  exists = sqlite3_column_type (lookup, 2) != SQLITE_NULL;
+  local_version = sqlite3_column_int64 (lookup, 2);
+  if (kind == NULL)
+    {
+      g_debug ("Skipping booking %s of unknown space %s", rb_booking_get_id (remote),
+               rb_booking_get_space_id (remote));
+      return TRUE;
+    }
+  is_desk = g_str_equal (kind, "desk");
+
+  /* Our own booking came back through the feed: the server has it, so it is confirmed. */
+  if (!has_pending_create (store, rb_booking_get_id (remote), &entry_id, error))
+    return FALSE;
+  if (entry_id != 0 && !update_outbox (store, entry_id, "done", FALSE, NULL, 0, error))
+    return FALSE;
+
+  if (exists && rb_booking_get_version (remote) < local_version)
+    return TRUE;
+  if (rb_booking_state_is_active (state)
+      && !clear_conflicts (store, remote, is_desk, person_id, changed, error))
+    return FALSE;
+
+  /* Not an upsert: SQLite runs the insert trigger of an upsert before it sees the conflict,
+   * and the row would overlap itself. */
+  if (exists)
+    write = rb_db_prepare (
+        db,
+        "UPDATE bookings SET space_id = ?2, person_id = COALESCE (?3, person_id), is_desk = ?4,"
+        " start = ?5, end = ?6, title = ?7, attendees = ?8, series_id = ?9, state = ?10,"
+        " version = ?11, seq = ?12, updated_at = ?13 WHERE id = ?1",
+        error);
+  else
+    write = rb_db_prepare (
+        db,
+        "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, title, attendees,"
+        " series_id, state, version, seq, created_at, updated_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+        error);
+  if (write == NULL)
+    return FALSE;
+  rb_db_bind_text (write, 1, rb_booking_get_id (remote));
+  rb_db_bind_text (write, 2, rb_booking_get_space_id (remote));
+  rb_db_bind_text (write, 3, person_id);
+  sqlite3_bind_int (write, 4, is_desk);
+  sqlite3_bind_int64 (write, 5, rb_booking_get_start (remote));
+  sqlite3_bind_int64 (write, 6, rb_booking_get_end (remote));
+  rb_db_bind_text (write, 7, rb_booking_get_title (remote));
+  sqlite3_bind_int (write, 8, MAX (1, rb_booking_get_attendees (remote)));
+  rb_db_bind_text (write, 9, rb_booking_get_series_id (remote));
+  rb_db_bind_text (write, 10, rb_booking_state_to_string (state));
+  sqlite3_bind_int64 (write, 11, rb_booking_get_version (remote));
+  sqlite3_bind_int64 (write, 12, rb_booking_get_seq (remote));
+  sqlite3_bind_int64 (write, 13, rb_store_now (store));
+  if (!rb_db_step_done (db, write, error))
+    return FALSE;
+  (*changed)++;
+  return TRUE;
+}
+
+/* Inactive states first: a cancellation in the same batch frees the slot that a later
+ * booking takes, whatever order the batch lists them in. */
+static gboolean
+apply_all (RbStore *store, GPtrArray *bookings, int *changed, GError **error)
+{
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < bookings->len; i++)
+      {
+        RbBooking *remote = g_ptr_array_index (bookings, i);
+        gboolean active = rb_booking_state_is_active (rb_booking_get_state (remote));
+
+        if (active == (pass == 1) && !upsert_remote (store, remote, changed, error))
+          return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+write_cursor (RbStore *store, gint64 cursor, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *value = NULL;
+
+  if (cursor < 0)
+    return TRUE;
+  stmt = rb_db_prepare (db, "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  value = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
+  rb_db_bind_text (stmt, 1, CURSOR_KEY);
+  rb_db_bind_text (stmt, 2, value);
+  return rb_db_step_done (db, stmt, error);
+}
+
+/* Applies a page of the change feed and moves the cursor in the same transaction, so a
+ * crash replays the page (harmless: applying is idempotent) instead of skipping it.
+ * Returns how many local rows changed, or -1. */
+int
+rb_mirror_apply_remote_sync (RbStore *store, GPtrArray *bookings, gint64 cursor, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  int changed = 0;
+
+  if (!rb_db_begin_immediate (db, error))
+    return -1;
+  if (!apply_all (store, bookings, &changed, error) || !write_cursor (store, cursor, error))
+    {
+      rb_db_rollback (db);
+      return -1;
+    }
+  return rb_db_commit (db, error) ? changed : -1;
+}
+
+/* A full resync: within range the server's list is the whole truth, so mirrored rows it no
+ * longer has go; rows this client still waits for (or shows as rejected) stay. */
+int
+rb_mirror_replace_range_sync (RbStore *store, GPtrArray *bookings, RbInterval range,
+                              gint64 cursor, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (sqlite3_stmt) select = NULL;
+  g_autoptr (sqlite3_stmt) delete = NULL;
+  int changed = 0, rc;
+
+  for (guint i = 0; i < bookings->len; i++)
+    g_hash_table_add (listed, (gpointer) rb_booking_get_id (g_ptr_array_index (bookings, i)));
+
+  if (!rb_db_begin_immediate (db, error))
+    return -1;
+  select = rb_db_prepare (
+      db,
+      "SELECT b.id FROM bookings b WHERE b.start < ?2 AND b.end > ?1"
+      " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.booking_id = b.id"
+      "                 AND o.state IN ('pending', 'rejected'))",
+      error);
+  if (select == NULL)
+    goto fail;
+  sqlite3_bind_int64 (select, 1, range.start);
+  sqlite3_bind_int64 (select, 2, range.end);
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    if (!g_hash_table_contains (listed, rb_db_column_text (select, 0)))
+      g_ptr_array_add (stale, g_strdup (rb_db_column_text (select, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, db, rc, "query");
+      goto fail;
+    }
+  delete = rb_db_prepare (db, "DELETE FROM bookings WHERE id = ?", error);
+  if (delete == NULL)
+    goto fail;
+  for (guint i = 0; i < stale->len; i++)
+    {
+      sqlite3_reset (delete);
+      rb_db_bind_text (delete, 1, g_ptr_array_index (stale, i));
+      if (!rb_db_step_done (db, delete, error))
+        goto fail;
+      changed++;
+    }
+  if (!apply_all (store, bookings, &changed, error) || !write_cursor (store, cursor, error))
+    goto fail;
+  return rb_db_commit (db, error) ? changed : -1;
+
+fail:
+  rb_db_rollback (db);
+  return -1;
+}
+
+/* The server took the operation: the entry is done and the booking is what it answered. */
+gboolean
+rb_mirror_outbox_confirm_sync (RbStore *store, gint64 entry_id, RbBooking *confirmed,
+                               GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  int changed = 0;
+
+  if (!rb_db_begin_immediate (db, error))
+    return FALSE;
+  if (!update_outbox (store, entry_id, "done", TRUE, NULL, 0, error)
+      || (confirmed != NULL && !upsert_remote (store, confirmed, &changed, error)))
+    {
+      rb_db_rollback (db);
+      return FALSE;
+    }
+  return rb_db_commit (db, error);
+}
+
+/* The server refused the operation for a reason that a retry will not change. A refused
+ * create no longer holds its space here; the entry keeps the reason for "My bookings". */
+gboolean
+rb_mirror_outbox_reject_sync (RbStore *store, gint64 entry_id, const GError *reason,
+                              GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  if (!rb_db_begin_immediate (db, error))
+    return FALSE;
+  if (!update_outbox (store, entry_id, "rejected", TRUE, reason, 0, error))
+    goto fail;
+  stmt = rb_db_prepare (
+      db,
+      "UPDATE bookings SET state = 'cancelled', updated_at = ?2 WHERE id ="
+      " (SELECT booking_id FROM outbox WHERE id = ?1 AND operation = 'create')"
+      " AND state IN ('booked', 'checked_in')",
+      error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, entry_id);
+  sqlite3_bind_int64 (stmt, 2, rb_store_now (store));
+  if (!rb_db_step_done (db, stmt, error))
+    goto fail;
+  return rb_db_commit (db, error);
+
+fail:
+  rb_db_rollback (db);
+  return FALSE;
+}
+
+/* ---- sync state and people ---------------------------------------------------------------- */
+
+gboolean
+rb_mirror_get_cursor_sync (RbStore *store, gint64 *out_cursor, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db, "SELECT CAST (value AS INTEGER) FROM sync_state WHERE key = ?", error);
+  int rc;
+
+  *out_cursor = 0;
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, CURSOR_KEY);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_cursor = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, db, rc, "sync state");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+rb_mirror_set_cursor_sync (RbStore *store, gint64 cursor, GError **error)
+{
+  return write_cursor (store, cursor, error);
+}
+
+/* The person who logged in, so that their bookings can be made and listed locally. */
+gboolean
+rb_mirror_upsert_person_sync (RbStore *store, RbPerson *person, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db,
+      "INSERT INTO people (id, display_name, staff_number, team, role) VALUES (?, ?, ?, ?, ?)"
+      " ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name,"
+      " staff_number = excluded.staff_number, role = excluded.role,"
+      " team = CASE WHEN excluded.team = '' THEN people.team ELSE excluded.team END",
+      error);
+
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, rb_person_get_id (person));
+  rb_db_bind_text (stmt, 2, rb_person_get_display_name (person));
+  rb_db_bind_text (stmt, 3, rb_person_get_staff_number (person));
+  rb_db_bind_text (stmt, 4, rb_person_get_team (person) ? rb_person_get_team (person) : "");
+  rb_db_bind_text (stmt, 5, rb_role_to_string (rb_person_get_role (person)));
+  return rb_db_step_done (db, stmt, error);
+}

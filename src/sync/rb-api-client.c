@@ -1,0 +1,418 @@
+/* rb-api-client.c: one SoupSession per client, used from the main context it was made on.
+ * libsoup 3 waits 60 s by default and allows two connections per host, both too little for
+ * a booking client, so both are set here explicitly. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+
+#include "rb-api-client.h"
+
+/* Answers larger than this are not what the API sends; refuse to parse them. */
+#define MAX_ANSWER_BYTES (16 * 1024 * 1024)
+
+struct _RbApiClient
+{
+  GObject parent_instance;
+
+  SoupSession *session;
+  char *base_url;
+  char *token;
+  GTimeZone *tz;
+};
+
+G_DEFINE_FINAL_TYPE (RbApiClient, rb_api_client, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (rb-api-client-error-quark, rb_api_client_error)
+
+typedef struct
+{
+  SoupMessage *message;
+  guint status;
+} RequestData;
+
+static void
+request_data_free (RequestData *data)
+{
+  g_clear_object (&data->message);
+  g_free (data);
+}
+
+/* ---- answers ------------------------------------------------------------------------------ */
+
+/* The server's "conflict" interval as the same detail the store gives locally. */
+static char *
+conflict_detail (RbApiClient *self, JsonObject *problem)
+{
+  JsonNode *node = json_object_get_member (problem, "conflict");
+  gint64 start = 0, end = 0;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  /* TRANSLATORS: a time of day in clash messages, as strftime format. */
+  const char *format = C_ ("time of day", "%H:%M");
+
+  if (self->tz == NULL || node == NULL || !JSON_NODE_HOLDS_OBJECT (node)
+      || !rb_json_get_time (json_node_get_object (node), "start", &start, NULL)
+      || !rb_json_get_time (json_node_get_object (node), "end", &end, NULL))
+    return NULL;
+  from = rb_time_format_local (self->tz, start, format);
+  to = rb_time_format_local (self->tz, end, format);
+  /* TRANSLATORS: follows the overlap message; "It" is the space (or the person's desk). */
+  return g_strdup_printf (_("It is booked from %s to %s."), from, to);
+}
+
+/* A problem+json answer as an error. A code this client knows gets the message in its own
+ * language (the server's "detail" may be in another); anything else keeps the server's text. */
+static void
+set_problem_error (RbApiClient *self, guint status, GBytes *body, GError **error)
+{
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *problem = NULL;
+  const char *code_name = NULL, *detail = NULL;
+  RbErrorCode code;
+
+  if (status == SOUP_STATUS_GONE)
+    {
+      g_set_error (error, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_GONE,
+                   "The change feed no longer reaches back this far (HTTP 410)");
+      return;
+    }
+  if (body != NULL && g_bytes_get_size (body) > 0)
+    root = rb_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+  if (root != NULL)
+    {
+      problem = json_node_get_object (root);
+      code_name = rb_json_get_string (problem, "code", FALSE, NULL);
+      detail = rb_json_get_string (problem, "detail", FALSE, NULL);
+      if (detail == NULL)
+        detail = rb_json_get_string (problem, "title", FALSE, NULL);
+    }
+
+  if (code_name != NULL && rb_error_code_from_string (code_name, &code))
+    {
+      g_autofree char *clash = code == RB_ERROR_OVERLAP || code == RB_ERROR_DESK_ALREADY_HELD
+                                   ? conflict_detail (self, problem)
+                                   : NULL;
+      if (clash != NULL)
+        rb_set_error (error, code, "%s", clash);
+      else
+        rb_set_error (error, code, NULL);
+    }
+  else if (status >= 500 || status == 429)
+    g_set_error (error, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_SERVER,
+                 _("The booking server has a problem (HTTP %u)."), status);
+  else
+    g_set_error (error, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_HTTP, "HTTP %u: %s", status,
+                 detail != NULL ? detail : soup_status_get_phrase (status));
+}
+
+static void
+on_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbApiClient *self = g_task_get_source_object (task);
+  RequestData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
+                                                               &error);
+  guint status;
+  JsonNode *root = NULL;
+
+  if (body == NULL)
+    {
+      /* Whatever went wrong on the way (refused, reset, timed out, TLS) is a network failure
+       * to the layers above; cancellation stays cancellation. */
+      if (error->domain != G_IO_ERROR)
+        {
+          GError *io_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, error->message);
+          g_clear_error (&error);
+          error = io_error;
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  status = data->status = soup_message_get_status (data->message);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      set_problem_error (self, status, body, &error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_bytes_get_size (body) > 0)
+    {
+      if (g_bytes_get_size (body) > MAX_ANSWER_BYTES
+          || !(root = rb_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                     &error)))
+        {
+          g_set_error (&error, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_INVALID_RESPONSE,
+                       "The server's answer is not the expected JSON");
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+  g_task_return_pointer (task, root, (GDestroyNotify) json_node_unref);
+}
+
+/* ---- GObject ------------------------------------------------------------------------------ */
+
+static void
+rb_api_client_finalize (GObject *object)
+{
+  RbApiClient *self = RB_API_CLIENT (object);
+
+  g_clear_object (&self->session);
+  g_free (self->base_url);
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  g_clear_pointer (&self->tz, g_time_zone_unref);
+
+  G_OBJECT_CLASS (rb_api_client_parent_class)->finalize (object);
+}
+
+static void
+rb_api_client_class_init (RbApiClientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = rb_api_client_finalize;
+}
+
+static void
+rb_api_client_init (RbApiClient *self)
+{
+  self->session = soup_session_new_with_options (
+      "timeout", RB_API_CLIENT_TIMEOUT_SECONDS,
+      "idle-timeout", 60,
+      "max-conns-per-host", RB_API_CLIENT_MAX_CONNS_PER_HOST,
+      "user-agent", "raumbuch/" PACKAGE_VERSION,
+      NULL);
+}
+
+/* ---- public API --------------------------------------------------------------------------- */
+
+RbApiClient *
+rb_api_client_new (const char *base_url)
+{
+  RbApiClient *self = g_object_new (RB_TYPE_API_CLIENT, NULL);
+
+  rb_api_client_set_base_url (self, base_url);
+  return self;
+}
+
+const char *
+rb_api_client_get_base_url (RbApiClient *self)
+{
+  g_return_val_if_fail (RB_IS_API_CLIENT (self), NULL);
+  return self->base_url;
+}
+
+/* Requests already on their way finish against the old URL. */
+void
+rb_api_client_set_base_url (RbApiClient *self, const char *base_url)
+{
+  g_return_if_fail (RB_IS_API_CLIENT (self));
+
+  g_free (self->base_url);
+  self->base_url = g_strdup (base_url != NULL ? base_url : "");
+  while (g_str_has_suffix (self->base_url, "/"))
+    self->base_url[strlen (self->base_url) - 1] = '\0';
+}
+
+const char *
+rb_api_client_get_token (RbApiClient *self)
+{
+  g_return_val_if_fail (RB_IS_API_CLIENT (self), NULL);
+  return self->token;
+}
+
+/* The session token lives in memory only, never on disk. */
+void
+rb_api_client_set_token (RbApiClient *self, const char *token)
+{
+  g_return_if_fail (RB_IS_API_CLIENT (self));
+
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  self->token = g_strdup (token);
+}
+
+/* The site's zone, for the times in clash messages. */
+void
+rb_api_client_set_time_zone (RbApiClient *self, GTimeZone *tz)
+{
+  g_return_if_fail (RB_IS_API_CLIENT (self));
+
+  g_clear_pointer (&self->tz, g_time_zone_unref);
+  self->tz = tz ? g_time_zone_ref (tz) : NULL;
+}
+
+/* Sends one request; path starts with "/api/v1/". json_body and idempotency_key may be NULL.
+ * Finishes with the parsed JSON answer (NULL for an empty one) or an error. */
+void
+rb_api_client_request_async (RbApiClient *self, const char *method, const char *path,
+                             const char *json_body, const char *idempotency_key,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *url = g_strconcat (self->base_url, path, NULL);
+  RequestData *data;
+  SoupMessageHeaders *headers;
+  SoupMessage *message;
+
+  g_task_set_source_tag (task, rb_api_client_request_async);
+  message = soup_message_new (method, url);
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("“%s” is not a valid server address."), self->base_url);
+      return;
+    }
+  headers = soup_message_get_request_headers (message);
+  soup_message_headers_replace (headers, "Accept", "application/json, application/problem+json");
+  if (self->token != NULL)
+    {
+      g_autofree char *bearer = g_strconcat ("Bearer ", self->token, NULL);
+      soup_message_headers_replace (headers, "Authorization", bearer);
+    }
+  if (idempotency_key != NULL)
+    soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+  if (json_body != NULL)
+    {
+      g_autoptr (GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
+      soup_message_set_request_body_from_bytes (message, "application/json", bytes);
+    }
+
+  data = g_new0 (RequestData, 1);
+  data->message = message;
+  g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
+                                    on_sent_cb, g_object_ref (task));
+}
+
+JsonNode *
+rb_api_client_request_finish (RbApiClient *self, GAsyncResult *result, guint *out_status,
+                              GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (out_status != NULL)
+    {
+      RequestData *data = g_task_get_task_data (G_TASK (result));
+      *out_status = data != NULL ? data->status : 0;
+    }
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_login_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbApiClient *self = RB_API_CLIENT (source);
+  const char *staff_number = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = rb_api_client_request_finish (self, result, NULL, &error);
+  JsonObject *o, *p;
+  JsonNode *person_node;
+  const char *token, *id, *name, *role_name, *team = NULL;
+  RbRole role;
+
+  if (root == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_INVALID_RESPONSE,
+                     "The server's answer is not the expected JSON");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  o = json_node_get_object (root);
+  person_node = json_object_get_member (o, "person");
+  if (!(token = rb_json_get_string (o, "token", TRUE, &error)) || person_node == NULL
+      || !JSON_NODE_HOLDS_OBJECT (person_node)
+      || !(id = rb_json_get_string ((p = json_node_get_object (person_node)), "id", TRUE, &error))
+      || !(name = rb_json_get_string (p, "display_name", TRUE, &error))
+      || !(role_name = rb_json_get_string (p, "role", TRUE, &error))
+      || !rb_role_from_string (role_name, &role))
+    {
+      g_clear_error (&error);
+      g_task_return_new_error (task, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_INVALID_RESPONSE,
+                               "The server's session answer is incomplete");
+      return;
+    }
+  team = rb_json_get_string (p, "team", FALSE, NULL);
+  rb_api_client_set_token (self, token);
+  g_task_return_pointer (task, rb_person_new (id, name, staff_number, team ? team : "", role),
+                         g_object_unref);
+}
+
+/* Opens a session; on success the client uses its token from now on. */
+void
+rb_api_client_login_async (RbApiClient *self, const char *staff_number, const char *pin,
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *o = json_object_new ();
+  g_autofree char *body = NULL;
+
+  g_task_set_source_tag (task, rb_api_client_login_async);
+  g_task_set_task_data (task, g_strdup (staff_number), g_free);
+  json_object_set_string_member (o, "staff_number", staff_number);
+  json_object_set_string_member (o, "pin", pin);
+  json_node_take_object (node, o);
+  body = rb_json_to_string (node, FALSE);
+  rb_api_client_request_async (self, "POST", "/api/v1/sessions", body, NULL, cancellable,
+                               on_login_done_cb, task);
+  memset (body, 0, strlen (body));
+}
+
+RbPerson *
+rb_api_client_login_finish (RbApiClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The bookings of a list answer: root[member] is an array of booking objects. */
+GPtrArray *
+rb_api_client_parse_bookings (JsonNode *root, const char *member, GError **error)
+{
+  g_autoptr (GPtrArray) bookings = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonNode *items = root && JSON_NODE_HOLDS_OBJECT (root)
+                        ? json_object_get_member (json_node_get_object (root), member)
+                        : NULL;
+  JsonArray *array;
+
+  if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items))
+    {
+      g_set_error (error, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_INVALID_RESPONSE,
+                   "The server's answer has no “%s” list", member);
+      return NULL;
+    }
+  array = json_node_get_array (items);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      RbBooking *booking = rb_json_to_booking (json_array_get_element (array, i), error);
+      if (booking == NULL)
+        return NULL;
+      g_ptr_array_add (bookings, booking);
+    }
+  return g_steal_pointer (&bookings);
+}
+
+/* Whether trying again later may succeed: the network, an overloaded or failing server. A
+ * rule violation, a refused login or a cancellation will not change by waiting. */
+gboolean
+rb_api_client_error_is_transient (const GError *error)
+{
+  if (error == NULL)
+    return FALSE;
+  if (error->domain == G_IO_ERROR)
+    return error->code != G_IO_ERROR_CANCELLED;
+  if (error->domain == RB_API_CLIENT_ERROR)
+    return error->code == RB_API_CLIENT_ERROR_SERVER
+           || error->code == RB_API_CLIENT_ERROR_INVALID_RESPONSE;
+  return error->domain == RB_ERROR && error->code == RB_ERROR_STORAGE;
+}

@@ -1,0 +1,57 @@
+/* rb-api-client.h: the REST API v1 of raumbuch-server (DESIGN.md) over libsoup 3. Answers
+ * in application/problem+json become RB_ERROR errors with the code the server named and
+ * the message in this client's language; failures to reach the server are G_IO_ERROR. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "rb-core.h"
+
+G_BEGIN_DECLS
+
+#define RB_API_CLIENT_ERROR (rb_api_client_error_quark ())
+
+/* What is not a rule violation: the feed cursor is too old, the server failed, or the answer
+ * was not what the API promises. */
+typedef enum
+{
+  RB_API_CLIENT_ERROR_GONE,
+  RB_API_CLIENT_ERROR_SERVER,
+  RB_API_CLIENT_ERROR_HTTP,
+  RB_API_CLIENT_ERROR_INVALID_RESPONSE,
+} RbApiClientError;
+
+GQuark rb_api_client_error_quark (void);
+
+#define RB_TYPE_API_CLIENT (rb_api_client_get_type ())
+G_DECLARE_FINAL_TYPE (RbApiClient, rb_api_client, RB, API_CLIENT, GObject)
+
+/* The I/O timeout of one request and how many connections to the server at most. */
+#define RB_API_CLIENT_TIMEOUT_SECONDS 10
+#define RB_API_CLIENT_MAX_CONNS_PER_HOST 4
+
+RbApiClient *rb_api_client_new (const char *base_url);
+
+const char *rb_api_client_get_base_url (RbApiClient *self);
+void rb_api_client_set_base_url (RbApiClient *self, const char *base_url);
+const char *rb_api_client_get_token (RbApiClient *self);
+void rb_api_client_set_token (RbApiClient *self, const char *token);
+void rb_api_client_set_time_zone (RbApiClient *self, GTimeZone *tz);
+
+void rb_api_client_request_async (RbApiClient *self, const char *method, const char *path,
+                                  const char *json_body, const char *idempotency_key,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data);
+JsonNode *rb_api_client_request_finish (RbApiClient *self, GAsyncResult *result,
+                                        guint *out_status, GError **error);
+
+void rb_api_client_login_async (RbApiClient *self, const char *staff_number, const char *pin,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
+RbPerson *rb_api_client_login_finish (RbApiClient *self, GAsyncResult *result, GError **error);
+
+GPtrArray *rb_api_client_parse_bookings (JsonNode *root, const char *member, GError **error);
+
+gboolean rb_api_client_error_is_transient (const GError *error);
+
+G_END_DECLS

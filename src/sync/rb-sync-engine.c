@@ -1,0 +1,1311 @@
+/* rb-sync-engine.c: the outbox/change-feed sync engine (see rb-sync-engine.h).
+ *
+ * One sync round at a time: list the pending outbox entries, push them in order (a network
+ * failure stops the round, so a later operation never overtakes an earlier one), then pull
+ * the change feed page by page. A 410 from the feed means the cursor is older than the
+ * server keeps, and the round fetches the bookings in a window around now instead (a full
+ * resync). Callers that want a round while one runs are served by the next one. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "rb-sync-engine.h"
+
+struct _RbSyncEngine
+{
+  GObject parent_instance;
+
+  /* owned */
+  RbStore *store;
+  RbApiClient *client;
+  RbPerson *person;
+  GCancellable *cancellable;
+  GRand *rand;
+  GList *waiters;
+
+  gboolean online;
+  gboolean stopped;
+  guint failures;
+  guint retry_delay_ms;
+  guint resyncs;
+  guint poll_seconds;
+  guint timer_id;
+
+  /* the running round */
+  gboolean running;
+  gboolean rerun;
+  gboolean changed;
+  gboolean resynced;
+  GPtrArray *round_tasks;
+  GPtrArray *next_tasks;
+  GPtrArray *entries;
+  guint entry_index;
+  GError *step_error;
+  RbBooking *step_booking;
+  gint64 cursor;
+};
+
+G_DEFINE_FINAL_TYPE (RbSyncEngine, rb_sync_engine, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_STORE,
+  PROP_CLIENT,
+  PROP_ONLINE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Arguments of the jobs on the store's thread; each job uses the fields it needs. */
+typedef struct
+{
+  RbOutboxOperation operation;
+  gint64 entry_id;
+  char *booking_id;
+  char *actor_id;
+  RbBooking *booking;
+  GPtrArray *bookings;
+  GError *error;
+  JsonNode *json;
+  RbPerson *person;
+  RbInterval range;
+  gint64 cursor;
+  gint64 next_at;
+  gboolean flag;
+} MirrorArgs;
+
+typedef struct
+{
+  RbBooking *booking;
+  gint64 entry_id;
+} Enqueued;
+
+/* A caller of book/cancel/check-in waiting up to RB_SYNC_ONLINE_WAIT_MS for the server. */
+typedef struct
+{
+  RbSyncEngine *engine;
+  GTask *task;
+  gint64 entry_id;
+  RbOutboxOperation operation;
+  RbBooking *local;
+  guint timeout_id;
+} Waiter;
+
+typedef struct
+{
+  RbBooking *booking;
+  RbSyncOutcome outcome;
+} OperationResult;
+
+static void start_round (RbSyncEngine *self);
+static void push_next (RbSyncEngine *self);
+static void fetch_changes (RbSyncEngine *self);
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static void
+mirror_args_free (MirrorArgs *args)
+{
+  g_free (args->booking_id);
+  g_free (args->actor_id);
+  g_clear_object (&args->booking);
+  g_clear_pointer (&args->bookings, g_ptr_array_unref);
+  g_clear_error (&args->error);
+  g_clear_pointer (&args->json, json_node_unref);
+  g_clear_object (&args->person);
+  g_free (args);
+}
+
+static void
+enqueued_free (Enqueued *enqueued)
+{
+  g_clear_object (&enqueued->booking);
+  g_free (enqueued);
+}
+
+static void
+operation_result_free (OperationResult *result)
+{
+  g_clear_object (&result->booking);
+  g_free (result);
+}
+
+static void
+run_mirror (RbSyncEngine *self, RbStoreFunc func, MirrorArgs *args, GDestroyNotify result_free,
+            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  rb_store_run_async (self->store, func, args, (GDestroyNotify) mirror_args_free, result_free,
+                      cancellable, callback, user_data);
+}
+
+/* Equal jitter: half of the exponential delay fixed, the other half random. */
+guint
+rb_sync_backoff_delay_ms (guint failures, double unit_random)
+{
+  guint64 delay = RB_SYNC_BACKOFF_BASE_MS;
+
+  for (guint i = 1; i < failures && delay < RB_SYNC_BACKOFF_CAP_MS; i++)
+    delay *= 2;
+  delay = MIN (delay, RB_SYNC_BACKOFF_CAP_MS);
+  unit_random = CLAMP (unit_random, 0.0, 1.0);
+  return (guint) (delay / 2 + (guint64) ((delay - delay / 2) * unit_random));
+}
+
+static void
+set_online (RbSyncEngine *self, gboolean online)
+{
+  if (self->online != online)
+    {
+      self->online = online;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
+    }
+}
+
+/* ---- jobs on the store's thread ------------------------------------------------------------ */
+
+static gpointer
+enqueue_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  MirrorArgs *args = data;
+  Enqueued *enqueued = g_new0 (Enqueued, 1);
+
+  if (args->operation == RB_OUTBOX_CREATE)
+    enqueued->booking = rb_mirror_enqueue_create_sync (store, args->booking, &enqueued->entry_id,
+                                                       error);
+  else
+    enqueued->booking = rb_mirror_enqueue_transition_sync (store, args->operation,
+                                                           args->booking_id, args->actor_id,
+                                                           &enqueued->entry_id, error);
+  if (enqueued->booking == NULL)
+    {
+      enqueued_free (enqueued);
+      return NULL;
+    }
+  return enqueued;
+}
+
+static gpointer
+list_outbox_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return rb_mirror_list_outbox_sync (store, ((MirrorArgs *) data)->flag, error);
+}
+
+static gpointer
+confirm_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  MirrorArgs *args = data;
+
+  return rb_mirror_outbox_confirm_sync (store, args->entry_id, args->booking, error)
+             ? GINT_TO_POINTER (1)
+             : NULL;
+}
+
+static gpointer
+reject_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  MirrorArgs *args = data;
+  gboolean ok;
+
+  if (args->flag)
+    ok = rb_mirror_forget_create_sync (store, args->entry_id, args->booking_id, error);
+  else
+    ok = rb_mirror_outbox_reject_sync (store, args->entry_id, args->error, error);
+  return ok ? GINT_TO_POINTER (1) : NULL;
+}
+
+static gpointer
+attempt_failed_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  MirrorArgs *args = data;
+
+  return rb_mirror_outbox_attempt_failed_sync (store, args->entry_id, args->error, args->next_at,
+                                               error)
+             ? GINT_TO_POINTER (1)
+             : NULL;
+}
+
+static gpointer
+get_cursor_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  gint64 cursor = 0;
+
+  if (!rb_mirror_get_cursor_sync (store, &cursor, error))
+    return NULL;
+  return g_memdup2 (&cursor, sizeof cursor);
+}
+
+static gpointer
+apply_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  MirrorArgs *args = data;
+  int changed;
+
+  if (args->flag)
+    changed = rb_mirror_replace_range_sync (store, args->bookings, args->range, args->cursor, error);
+  else
+    changed = rb_mirror_apply_remote_sync (store, args->bookings, args->cursor, error);
+  return changed < 0 ? NULL : GINT_TO_POINTER (changed + 1);
+}
+
+static gpointer
+upsert_person_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return rb_mirror_upsert_person_sync (store, ((MirrorArgs *) data)->person, error)
+             ? GINT_TO_POINTER (1)
+             : NULL;
+}
+
+static gpointer
+import_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  gboolean empty = FALSE;
+
+  if (!rb_store_is_empty_sync (store, &empty, error))
+    return NULL;
+  if (empty && !rb_store_import_building_sync (store, ((MirrorArgs *) data)->json, error))
+    return NULL;
+  return GINT_TO_POINTER (1);
+}
+
+/* ---- waiting callers ------------------------------------------------------------------------ */
+
+static void
+waiter_finish (Waiter *waiter, RbSyncOutcome outcome, RbBooking *booking, const GError *error)
+{
+  RbSyncEngine *self = waiter->engine;
+
+  self->waiters = g_list_remove (self->waiters, waiter);
+  g_clear_handle_id (&waiter->timeout_id, g_source_remove);
+  if (error != NULL)
+    g_task_return_error (waiter->task, g_error_copy (error));
+  else
+    {
+      OperationResult *result = g_new0 (OperationResult, 1);
+
+      result->booking = g_object_ref (booking != NULL ? booking : waiter->local);
+      result->outcome = outcome;
+      g_task_return_pointer (waiter->task, result, (GDestroyNotify) operation_result_free);
+    }
+  g_object_unref (waiter->task);
+  g_clear_object (&waiter->local);
+  g_free (waiter);
+}
+
+static Waiter *
+find_waiter (RbSyncEngine *self, gint64 entry_id)
+{
+  for (GList *l = self->waiters; l != NULL; l = l->next)
+    if (((Waiter *) l->data)->entry_id == entry_id)
+      return l->data;
+  return NULL;
+}
+
+static void
+release_waiters (RbSyncEngine *self)
+{
+  while (self->waiters != NULL)
+    waiter_finish (self->waiters->data, RB_SYNC_OUTCOME_PENDING, NULL, NULL);
+}
+
+static gboolean
+on_waiter_timeout_cb (gpointer user_data)
+{
+  Waiter *waiter = user_data;
+
+  /* The push goes on; its result reaches the UI through "changed". */
+  waiter->timeout_id = 0;
+  waiter_finish (waiter, RB_SYNC_OUTCOME_PENDING, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- the round -------------------------------------------------------------------------- */
+
+static gboolean
+on_timer_cb (gpointer user_data)
+{
+  RbSyncEngine *self = user_data;
+
+  self->timer_id = 0;
+  if (!self->running)
+    start_round (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+request_round (RbSyncEngine *self, GTask *task)
+{
+  if (self->stopped)
+    {
+      if (task != NULL)
+        {
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                   "The sync engine was stopped");
+          g_object_unref (task);
+        }
+      return;
+    }
+  if (task != NULL)
+    g_ptr_array_add (self->next_tasks, task);
+  if (self->running)
+    self->rerun = TRUE;
+  else
+    start_round (self);
+}
+
+static void
+finish_round (RbSyncEngine *self, GError *error)
+{
+  g_autoptr (GPtrArray) tasks = g_steal_pointer (&self->round_tasks);
+  gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  gboolean transient = rb_api_client_error_is_transient (error);
+
+  self->running = FALSE;
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_error (&self->step_error);
+  g_clear_object (&self->step_booking);
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+
+  if (error != NULL)
+    g_debug ("Sync round ended: %s", error->message);
+  if (!cancelled)
+    set_online (self, error == NULL || !transient);
+  if (transient)
+    {
+      self->failures++;
+      self->retry_delay_ms = rb_sync_backoff_delay_ms (self->failures, g_rand_double (self->rand));
+      if (!self->stopped)
+        self->timer_id = g_timeout_add (self->retry_delay_ms, on_timer_cb, self);
+    }
+  else if (!cancelled)
+    {
+      self->failures = 0;
+      self->retry_delay_ms = 0;
+      if (!self->stopped && self->poll_seconds > 0)
+        self->timer_id = g_timeout_add_seconds (self->poll_seconds, on_timer_cb, self);
+    }
+
+  /* Whoever still waits for the server will not hear from it in this round. */
+  if (error != NULL)
+    release_waiters (self);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      GTask *task = g_ptr_array_index (tasks, i);
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+  if (self->changed)
+    {
+      self->changed = FALSE;
+      g_signal_emit (self, signals[CHANGED], 0);
+    }
+  g_clear_error (&error);
+
+  if (!self->stopped && (self->rerun || self->next_tasks->len > 0))
+    start_round (self);
+  g_object_unref (self);
+}
+
+/* -- pull: the change feed -- */
+
+static void
+on_applied_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RbSyncEngine *self = user_data;
+  GError *error = NULL;
+  int changed = GPOINTER_TO_INT (rb_store_run_finish (RB_STORE (source), result, &error)) - 1;
+  gboolean more = self->entry_index > 0;
+
+  if (error != NULL)
+    {
+      finish_round (self, error);
+      return;
+    }
+  if (changed > 0)
+    self->changed = TRUE;
+  /* entry_index counts the changes of the page here: a full page means there may be more. */
+  self->entry_index = 0;
+  if (more)
+    fetch_changes (self);
+  else
+    finish_round (self, NULL);
+}
+
+static void
+on_resync_listed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RbSyncEngine *self = user_data;
+  GError *error = NULL;
+  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
+                                                            &error);
+  GPtrArray *bookings = root ? rb_api_client_parse_bookings (root, "items", &error) : NULL;
+  gint64 now = rb_store_now (self->store);
+  MirrorArgs *args;
+
+  if (bookings == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_INVALID_RESPONSE,
+                     "Empty answer to a booking list");
+      finish_round (self, error);
+      return;
+    }
+  args = g_new0 (MirrorArgs, 1);
+  args->flag = TRUE;
+  args->bookings = bookings;
+  args->range = rb_interval_make (now - RB_SYNC_RESYNC_PAST_DAYS * 86400,
+                                  now + RB_SYNC_RESYNC_AHEAD_DAYS * 86400);
+  /* The feed goes on from the newest change the list reflects; replaying a few changes
+   * after it is harmless. */
+  args->cursor = self->cursor;
+  for (guint i = 0; i < bookings->len; i++)
+    args->cursor = MAX (args->cursor, rb_booking_get_seq (g_ptr_array_index (bookings, i)));
+  self->cursor = args->cursor;
+  self->entry_index = 1;
+  self->changed = TRUE;
+  run_mirror (self, apply_job, args, NULL, self->cancellable, on_applied_cb, self);
+}
+
+static void
+full_resync (RbSyncEngine *self)
+{
+  gint64 now = rb_store_now (self->store);
+  g_autofree char *from = rb_time_to_rfc3339 (now - RB_SYNC_RESYNC_PAST_DAYS * 86400);
+  g_autofree char *to = rb_time_to_rfc3339 (now + RB_SYNC_RESYNC_AHEAD_DAYS * 86400);
+  g_autofree char *path = g_strdup_printf ("/api/v1/bookings?from=%s&to=%s", from, to);
+
+  g_debug ("Change feed cursor %" G_GINT64_FORMAT " is too old: full resync", self->cursor);
+  self->resynced = TRUE;
+  self->resyncs++;
+  rb_api_client_request_async (self->client, "GET", path, NULL, NULL, self->cancellable,
+                               on_resync_listed_cb, self);
+}
+
+static void
+on_changes_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RbSyncEngine *self = user_data;
+  GError *error = NULL;
+  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
+                                                            &error);
+  g_autoptr (GPtrArray) bookings = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonObject *o;
+  JsonNode *changes;
+  JsonArray *array;
+  gint64 next = self->cursor;
+  MirrorArgs *args;
+
+  if (g_error_matches (error, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_GONE) && !self->resynced)
+    {
+      g_clear_error (&error);
+      full_resync (self);
+      return;
+    }
+  if (error != NULL)
+    {
+      finish_round (self, error);
+      return;
+    }
+  o = root ? json_node_get_object (root) : NULL;
+  changes = o ? json_object_get_member (o, "changes") : NULL;
+  if (changes == NULL || !JSON_NODE_HOLDS_ARRAY (changes)
+      || !rb_json_get_int (o, "next", FALSE, 0, G_MAXINT64, &next, NULL))
+    {
+      finish_round (self, g_error_new (RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_INVALID_RESPONSE,
+                                       "The change feed's answer is malformed"));
+      return;
+    }
+  array = json_node_get_array (changes);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *change = json_array_get_element (array, i);
+      JsonNode *booking_node = JSON_NODE_HOLDS_OBJECT (change)
+                                   ? json_object_get_member (json_node_get_object (change), "booking")
+                                   : NULL;
+      RbBooking *booking = booking_node ? rb_json_to_booking (booking_node, &error) : NULL;
+
+      if (booking == NULL)
+        {
+          g_clear_error (&error);
+          finish_round (self, g_error_new (RB_API_CLIENT_ERROR,
+                                           RB_API_CLIENT_ERROR_INVALID_RESPONSE,
+                                           "A change in the feed is malformed"));
+          return;
+        }
+      next = MAX (next, rb_booking_get_seq (booking));
+      g_ptr_array_add (bookings, booking);
+    }
+
+  /* A full page and a cursor that moved: ask again. */
+  self->entry_index = bookings->len >= RB_SYNC_FEED_PAGE && next > self->cursor;
+  self->cursor = next;
+  args = g_new0 (MirrorArgs, 1);
+  args->bookings = g_steal_pointer (&bookings);
+  args->cursor = next;
+  run_mirror (self, apply_job, args, NULL, self->cancellable, on_applied_cb, self);
+}
+
+static void
+fetch_changes (RbSyncEngine *self)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT "&limit=%d",
+                                           self->cursor, RB_SYNC_FEED_PAGE);
+
+  rb_api_client_request_async (self->client, "GET", path, NULL, NULL, self->cancellable,
+                               on_changes_cb, self);
+}
+
+static void
+on_cursor_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RbSyncEngine *self = user_data;
+  GError *error = NULL;
+  g_autofree gint64 *cursor = rb_store_run_finish (RB_STORE (source), result, &error);
+
+  if (cursor == NULL)
+    {
+      finish_round (self, error);
+      return;
+    }
+  self->cursor = *cursor;
+  self->entry_index = 0;
+  fetch_changes (self);
+}
+
+static void
+pull (RbSyncEngine *self)
+{
+  run_mirror (self, get_cursor_job, g_new0 (MirrorArgs, 1), g_free, self->cancellable,
+              on_cursor_cb, self);
+}
+
+/* -- push: the outbox -- */
+
+static RbOutboxEntry *
+current_entry (RbSyncEngine *self)
+{
+  return g_ptr_array_index (self->entries, self->entry_index);
+}
+
+static void
+on_entry_settled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RbSyncEngine *self = user_data;
+  GError *error = NULL;
+  RbOutboxEntry *entry = current_entry (self);
+  Waiter *waiter = find_waiter (self, entry->id);
+
+  rb_store_run_finish (RB_STORE (source), result, &error);
+  if (error != NULL)
+    {
+      finish_round (self, error);
+      return;
+    }
+  self->changed = TRUE;
+  if (waiter != NULL)
+    waiter_finish (waiter, RB_SYNC_OUTCOME_CONFIRMED, self->step_booking, self->step_error);
+  g_clear_error (&self->step_error);
+  g_clear_object (&self->step_booking);
+  self->entry_index++;
+  push_next (self);
+}
+
+static void
+on_attempt_recorded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RbSyncEngine *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  rb_store_run_finish (RB_STORE (source), result, &error);
+  if (error != NULL)
+    g_warning ("Could not record a failed sync attempt: %s", error->message);
+  finish_round (self, g_steal_pointer (&self->step_error));
+}
+
+static void
+on_pushed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RbSyncEngine *self = user_data;
+  RbOutboxEntry *entry = current_entry (self);
+  GError *error = NULL;
+  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
+                                                            &error);
+  MirrorArgs *args = g_new0 (MirrorArgs, 1);
+
+  args->entry_id = entry->id;
+  args->booking_id = g_strdup (entry->booking_id);
+  /* Once the server has decided, a waiting caller waits for the local write too. */
+  if (!rb_api_client_error_is_transient (error) && find_waiter (self, entry->id) != NULL)
+    g_clear_handle_id (&find_waiter (self, entry->id)->timeout_id, g_source_remove);
+  if (error == NULL && root != NULL && !(self->step_booking = rb_json_to_booking (root, NULL)))
+    error = g_error_new (RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_INVALID_RESPONSE,
+                         "The server's booking is malformed");
+
+  if (error == NULL)
+    {
+      args->booking = self->step_booking ? g_object_ref (self->step_booking) : NULL;
+      run_mirror (self, confirm_job, args, NULL, self->cancellable, on_entry_settled_cb, self);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      mirror_args_free (args);
+      finish_round (self, error);
+    }
+  else if (rb_api_client_error_is_transient (error)
+           || g_error_matches (error, RB_ERROR, RB_ERROR_UNAUTHENTICATED))
+    {
+      /* No decision: it stays queued, in order, until the next round. */
+      guint delay = rb_sync_backoff_delay_ms (self->failures + 1, 1.0);
+
+      self->step_error = error;
+      args->error = g_error_copy (error);
+      args->next_at = rb_store_now (self->store) + (delay + 999) / 1000;
+      run_mirror (self, attempt_failed_job, args, NULL, NULL, on_attempt_recorded_cb, self);
+    }
+  else
+    {
+      /* A decision: the server refused. Someone waiting on screen sees the reason at once and
+       * nothing stays behind; otherwise the booking shows as rejected with the reason. */
+      Waiter *waiter = find_waiter (self, entry->id);
+
+      self->step_error = error;
+      args->error = g_error_copy (error);
+      args->flag = waiter != NULL && entry->operation == RB_OUTBOX_CREATE;
+      run_mirror (self, reject_job, args, NULL, NULL, on_entry_settled_cb, self);
+    }
+}
+
+static void
+push_next (RbSyncEngine *self)
+{
+  RbOutboxEntry *entry;
+  g_autofree char *path = NULL;
+
+  if (self->entry_index >= self->entries->len)
+    {
+      pull (self);
+      return;
+    }
+  entry = current_entry (self);
+  switch (entry->operation)
+    {
+    case RB_OUTBOX_CREATE:
+      rb_api_client_request_async (self->client, "POST", "/api/v1/bookings", entry->payload,
+                                   entry->booking_id, self->cancellable, on_pushed_cb, self);
+      break;
+    case RB_OUTBOX_CANCEL:
+      path = g_strdup_printf ("/api/v1/bookings/%s", entry->booking_id);
+      rb_api_client_request_async (self->client, "DELETE", path, NULL, NULL, self->cancellable,
+                                   on_pushed_cb, self);
+      break;
+    case RB_OUTBOX_CHECK_IN:
+      path = g_strdup_printf ("/api/v1/bookings/%s/check-in", entry->booking_id);
+      rb_api_client_request_async (self->client, "POST", path, NULL, NULL, self->cancellable,
+                                   on_pushed_cb, self);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+on_outbox_listed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RbSyncEngine *self = user_data;
+  GError *error = NULL;
+
+  self->entries = rb_store_run_finish (RB_STORE (source), result, &error);
+  if (self->entries == NULL)
+    {
+      finish_round (self, error);
+      return;
+    }
+  self->entry_index = 0;
+  push_next (self);
+}
+
+static void
+start_round (RbSyncEngine *self)
+{
+  MirrorArgs *args;
+
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_object_ref (self);
+  self->running = TRUE;
+  self->rerun = FALSE;
+  self->resynced = FALSE;
+  self->round_tasks = g_steal_pointer (&self->next_tasks);
+  self->next_tasks = g_ptr_array_new ();
+
+  if (rb_api_client_get_token (self->client) == NULL)
+    {
+      GError *error = NULL;
+      rb_set_error (&error, RB_ERROR_UNAUTHENTICATED, NULL);
+      finish_round (self, error);
+      return;
+    }
+  args = g_new0 (MirrorArgs, 1);
+  args->flag = TRUE;
+  run_mirror (self, list_outbox_job, args, (GDestroyNotify) g_ptr_array_unref, self->cancellable,
+              on_outbox_listed_cb, self);
+}
+
+static void
+on_network_changed_cb (RbSyncEngine *self, gboolean available, GNetworkMonitor *monitor)
+{
+  /* Back on a network: whatever waits in the outbox goes now, not after the backoff. */
+  if (available && !self->running && self->failures > 0)
+    {
+      g_debug ("Network changed: syncing now");
+      start_round (self);
+    }
+}
+
+/* ---- GObject ------------------------------------------------------------------------------ */
+
+static void
+rb_sync_engine_constructed (GObject *object)
+{
+  RbSyncEngine *self = RB_SYNC_ENGINE (object);
+
+  G_OBJECT_CLASS (rb_sync_engine_parent_class)->constructed (object);
+
+  g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
+                           G_CALLBACK (on_network_changed_cb), self, G_CONNECT_SWAPPED);
+  rb_api_client_set_time_zone (self->client, rb_store_get_time_zone (self->store));
+}
+
+static void
+rb_sync_engine_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  RbSyncEngine *self = RB_SYNC_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    case PROP_ONLINE:
+      g_value_set_boolean (value, self->online);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rb_sync_engine_set_property (GObject *object, guint prop_id, const GValue *value,
+                             GParamSpec *pspec)
+{
+  RbSyncEngine *self = RB_SYNC_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_CLIENT:
+      self->client = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rb_sync_engine_dispose (GObject *object)
+{
+  RbSyncEngine *self = RB_SYNC_ENGINE (object);
+
+  rb_sync_engine_stop (self);
+  g_clear_object (&self->person);
+
+  G_OBJECT_CLASS (rb_sync_engine_parent_class)->dispose (object);
+}
+
+static void
+rb_sync_engine_finalize (GObject *object)
+{
+  RbSyncEngine *self = RB_SYNC_ENGINE (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->client);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->next_tasks, g_ptr_array_unref);
+  g_rand_free (self->rand);
+
+  G_OBJECT_CLASS (rb_sync_engine_parent_class)->finalize (object);
+}
+
+static void
+rb_sync_engine_class_init (RbSyncEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = rb_sync_engine_constructed;
+  object_class->dispose = rb_sync_engine_dispose;
+  object_class->finalize = rb_sync_engine_finalize;
+  object_class->get_property = rb_sync_engine_get_property;
+  object_class->set_property = rb_sync_engine_set_property;
+
+  properties[PROP_STORE] =
+      g_param_spec_object ("store", NULL, NULL, RB_TYPE_STORE,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CLIENT] =
+      g_param_spec_object ("client", NULL, NULL, RB_TYPE_API_CLIENT,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ONLINE] =
+      g_param_spec_boolean ("online", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Emitted on the engine's main context when local bookings or outbox entries changed:
+   * a booking was queued, confirmed or rejected, or the feed brought changes. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+rb_sync_engine_init (RbSyncEngine *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->rand = g_rand_new ();
+  self->next_tasks = g_ptr_array_new ();
+  self->poll_seconds = RB_SYNC_POLL_SECONDS;
+}
+
+/* ---- public API --------------------------------------------------------------------------- */
+
+RbSyncEngine *
+rb_sync_engine_new (RbStore *store, RbApiClient *client)
+{
+  return g_object_new (RB_TYPE_SYNC_ENGINE, "store", store, "client", client, NULL);
+}
+
+RbStore *
+rb_sync_engine_get_store (RbSyncEngine *self)
+{
+  g_return_val_if_fail (RB_IS_SYNC_ENGINE (self), NULL);
+  return self->store;
+}
+
+RbApiClient *
+rb_sync_engine_get_client (RbSyncEngine *self)
+{
+  g_return_val_if_fail (RB_IS_SYNC_ENGINE (self), NULL);
+  return self->client;
+}
+
+/* Who logged in, or NULL. */
+RbPerson *
+rb_sync_engine_get_person (RbSyncEngine *self)
+{
+  g_return_val_if_fail (RB_IS_SYNC_ENGINE (self), NULL);
+  return self->person;
+}
+
+/* Whether the last round reached the server. */
+gboolean
+rb_sync_engine_get_online (RbSyncEngine *self)
+{
+  g_return_val_if_fail (RB_IS_SYNC_ENGINE (self), FALSE);
+  return self->online;
+}
+
+/* Rounds in a row that could not reach the server. */
+guint
+rb_sync_engine_get_failures (RbSyncEngine *self)
+{
+  g_return_val_if_fail (RB_IS_SYNC_ENGINE (self), 0);
+  return self->failures;
+}
+
+/* The delay before the next retry that the last failed round chose; 0 after a success. */
+guint
+rb_sync_engine_get_retry_delay_ms (RbSyncEngine *self)
+{
+  g_return_val_if_fail (RB_IS_SYNC_ENGINE (self), 0);
+  return self->retry_delay_ms;
+}
+
+/* How many full resyncs a 410 from the feed caused. */
+guint
+rb_sync_engine_get_resyncs (RbSyncEngine *self)
+{
+  g_return_val_if_fail (RB_IS_SYNC_ENGINE (self), 0);
+  return self->resyncs;
+}
+
+/* How often an idle engine pulls the feed; 0 only on request. Applies from the next round. */
+void
+rb_sync_engine_set_poll_interval (RbSyncEngine *self, guint seconds)
+{
+  g_return_if_fail (RB_IS_SYNC_ENGINE (self));
+  self->poll_seconds = seconds;
+}
+
+/* Cancels what runs and starts nothing new; waiting callers are told "pending" (their
+ * operations stay in the outbox for the next start). */
+void
+rb_sync_engine_stop (RbSyncEngine *self)
+{
+  g_return_if_fail (RB_IS_SYNC_ENGINE (self));
+
+  self->stopped = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  release_waiters (self);
+  while (self->next_tasks != NULL && self->next_tasks->len > 0)
+    {
+      GTask *task = g_ptr_array_steal_index (self->next_tasks, 0);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "The sync engine was stopped");
+      g_object_unref (task);
+    }
+}
+
+/* -- login -- */
+
+static void
+on_person_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbSyncEngine *self = g_task_get_source_object (task);
+  RbPerson *person = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  rb_store_run_finish (RB_STORE (source), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_set_object (&self->person, person);
+  g_task_return_pointer (task, g_object_ref (person), g_object_unref);
+  /* Whatever was queued before can go now. */
+  request_round (self, NULL);
+}
+
+static void
+on_logged_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbSyncEngine *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  RbPerson *person = rb_api_client_login_finish (RB_API_CLIENT (source), result, &error);
+  MirrorArgs *args;
+
+  if (person == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, person, g_object_unref);
+  args = g_new0 (MirrorArgs, 1);
+  args->person = g_object_ref (person);
+  run_mirror (self, upsert_person_job, args, NULL, g_task_get_cancellable (task),
+              on_person_stored_cb, g_object_ref (task));
+}
+
+/* Opens a session on the server; the person is stored locally (not the PIN, not the token)
+ * so that their bookings can be listed offline. */
+void
+rb_sync_engine_login_async (RbSyncEngine *self, const char *staff_number, const char *pin,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, rb_sync_engine_login_async);
+  rb_api_client_login_async (self->client, staff_number, pin, cancellable, on_logged_in_cb, task);
+}
+
+RbPerson *
+rb_sync_engine_login_finish (RbSyncEngine *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* -- importing the building -- */
+
+static const char *const building_parts[] = { "sites", "buildings", "floors", "spaces" };
+
+static void fetch_building_part (GTask *task);
+
+static void
+on_building_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbSyncEngine *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  rb_store_run_finish (RB_STORE (source), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  rb_api_client_set_time_zone (self->client, rb_store_get_time_zone (self->store));
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_building_part_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbSyncEngine *self = g_task_get_source_object (task);
+  JsonObject *building = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
+                                                            &error);
+  guint done = json_object_get_size (building);
+  const char *part = building_parts[done];
+  JsonNode *items = root ? json_object_get_member (json_node_get_object (root), "items") : NULL;
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items)
+      || (done == 0 && json_array_get_length (json_node_get_array (items)) == 0))
+    {
+      g_task_return_new_error (task, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_INVALID_RESPONSE,
+                               "The server's %s list is malformed", part);
+      return;
+    }
+  if (done == 0)
+    json_object_set_member (building, "site",
+                            json_node_copy (json_array_get_element (json_node_get_array (items), 0)));
+  else
+    json_object_set_member (building, part, json_node_copy (items));
+
+  if (done + 1 < G_N_ELEMENTS (building_parts))
+    {
+      fetch_building_part (g_steal_pointer (&task));
+      return;
+    }
+  {
+    MirrorArgs *args = g_new0 (MirrorArgs, 1);
+
+    /* People are not listed by the server; each one arrives here by logging in. */
+    json_object_set_array_member (building, "people", json_array_new ());
+    args->json = json_node_new (JSON_NODE_OBJECT);
+    json_node_set_object (args->json, building);
+    run_mirror (self, import_job, args, NULL, g_task_get_cancellable (task),
+                on_building_imported_cb, g_steal_pointer (&task));
+  }
+}
+
+static void
+fetch_building_part (GTask *task)
+{
+  RbSyncEngine *self = g_task_get_source_object (task);
+  JsonObject *building = g_task_get_task_data (task);
+  g_autofree char *path = g_strdup_printf ("/api/v1/%s",
+                                           building_parts[json_object_get_size (building)]);
+
+  rb_api_client_request_async (self->client, "GET", path, NULL, NULL,
+                               g_task_get_cancellable (task), on_building_part_cb, task);
+}
+
+/* On first start, fetches the site, buildings, floors and spaces into the empty local store;
+ * a store that already has a building is left as it is. */
+void
+rb_sync_engine_import_building_async (RbSyncEngine *self, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, rb_sync_engine_import_building_async);
+  g_task_set_task_data (task, json_object_new (), (GDestroyNotify) json_object_unref);
+  fetch_building_part (task);
+}
+
+gboolean
+rb_sync_engine_import_building_finish (RbSyncEngine *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* -- operations -- */
+
+static void
+on_enqueued_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  RbSyncEngine *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  Enqueued *enqueued = rb_store_run_finish (RB_STORE (source), result, &error);
+  Waiter *waiter;
+
+  if (enqueued == NULL)
+    {
+      /* The same rules as standalone refused it: nothing was queued. */
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  g_signal_emit (self, signals[CHANGED], 0);
+
+  waiter = g_new0 (Waiter, 1);
+  waiter->engine = self;
+  waiter->task = task;
+  waiter->entry_id = enqueued->entry_id;
+  waiter->local = g_steal_pointer (&enqueued->booking);
+  enqueued_free (enqueued);
+  self->waiters = g_list_prepend (self->waiters, waiter);
+  if (self->stopped || rb_api_client_get_token (self->client) == NULL)
+    {
+      waiter_finish (waiter, RB_SYNC_OUTCOME_PENDING, NULL, NULL);
+      return;
+    }
+  waiter->timeout_id = g_timeout_add (RB_SYNC_ONLINE_WAIT_MS, on_waiter_timeout_cb, waiter);
+  request_round (self, NULL);
+}
+
+static void
+enqueue (RbSyncEngine *self, MirrorArgs *args, gpointer source_tag, GCancellable *cancellable,
+         GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  run_mirror (self, enqueue_job, args, (GDestroyNotify) enqueued_free, self->cancellable,
+              on_enqueued_cb, task);
+}
+
+/* Books through the outbox: checked by the local rules, queued, and pushed at once. The
+ * outcome is CONFIRMED when the server took it within RB_SYNC_ONLINE_WAIT_MS, PENDING when
+ * it did not answer in time or cannot be reached; a refusal in time is the error. */
+void
+rb_sync_engine_book_async (RbSyncEngine *self, RbBooking *request, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  MirrorArgs *args = g_new0 (MirrorArgs, 1);
+
+  g_return_if_fail (RB_IS_SYNC_ENGINE (self));
+  args->operation = RB_OUTBOX_CREATE;
+  args->booking = g_object_ref (request);
+  enqueue (self, args, rb_sync_engine_book_async, cancellable, callback, user_data);
+}
+
+static void
+transition (RbSyncEngine *self, RbOutboxOperation operation, const char *booking_id,
+            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  MirrorArgs *args = g_new0 (MirrorArgs, 1);
+
+  args->operation = operation;
+  args->booking_id = g_strdup (booking_id);
+  args->actor_id = g_strdup (self->person ? rb_person_get_id (self->person) : NULL);
+  enqueue (self, args, rb_sync_engine_book_async, cancellable, callback, user_data);
+}
+
+void
+rb_sync_engine_cancel_async (RbSyncEngine *self, const char *booking_id,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  g_return_if_fail (RB_IS_SYNC_ENGINE (self));
+  transition (self, RB_OUTBOX_CANCEL, booking_id, cancellable, callback, user_data);
+}
+
+void
+rb_sync_engine_check_in_async (RbSyncEngine *self, const char *booking_id,
+                               GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_return_if_fail (RB_IS_SYNC_ENGINE (self));
+  transition (self, RB_OUTBOX_CHECK_IN, booking_id, cancellable, callback, user_data);
+}
+
+/* Finishes book, cancel and check-in: the booking as the server (CONFIRMED) or this client
+ * (PENDING) has it now. */
+RbBooking *
+rb_sync_engine_operation_finish (RbSyncEngine *self, GAsyncResult *result,
+                                 RbSyncOutcome *out_outcome, GError **error)
+{
+  OperationResult *op;
+  RbBooking *booking;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  op = g_task_propagate_pointer (G_TASK (result), error);
+  if (op == NULL)
+    return NULL;
+  if (out_outcome != NULL)
+    *out_outcome = op->outcome;
+  booking = g_steal_pointer (&op->booking);
+  operation_result_free (op);
+  return booking;
+}
+
+/* -- sync on request -- */
+
+/* Runs a round (push, then pull) now, or right after the one that is running. */
+void
+rb_sync_engine_sync_async (RbSyncEngine *self, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_return_if_fail (RB_IS_SYNC_ENGINE (self));
+  g_task_set_source_tag (task, rb_sync_engine_sync_async);
+  request_round (self, task);
+}
+
+gboolean
+rb_sync_engine_sync_finish (RbSyncEngine *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_outbox_for_caller_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  GPtrArray *entries = rb_store_run_finish (RB_STORE (source), result, &error);
+
+  if (entries == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* The outbox entries not yet done: pending ones and rejected ones with their reason. */
+void
+rb_sync_engine_list_outbox_async (RbSyncEngine *self, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, rb_sync_engine_list_outbox_async);
+  run_mirror (self, list_outbox_job, g_new0 (MirrorArgs, 1), (GDestroyNotify) g_ptr_array_unref,
+              cancellable, on_outbox_for_caller_cb, task);
+}
+
+GPtrArray *
+rb_sync_engine_list_outbox_finish (RbSyncEngine *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
