@@ -371,6 +371,13 @@ rb_test_server_kill (RbTestServer *self)
   reap (self);
 }
 
+void
+rb_test_server_send_signal (RbTestServer *self, int signum)
+{
+  g_assert_nonnull (self->process);
+  g_subprocess_send_signal (self->process, signum);
+}
+
 gboolean
 rb_test_server_is_running (RbTestServer *self)
 {

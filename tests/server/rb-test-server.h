@@ -57,6 +57,8 @@ void rb_test_server_start (RbTestServer *self);
 void rb_test_server_stop (RbTestServer *self);
 /* SIGKILL, then waits for the process to be gone. */
 void rb_test_server_kill (RbTestServer *self);
+/* Any signal, e.g. SIGSTOP to make the server hang. */
+void rb_test_server_send_signal (RbTestServer *self, int signum);
 gboolean rb_test_server_is_running (RbTestServer *self);
 /* Kills the process if it still runs. */
 void rb_test_server_free (RbTestServer *self);
