@@ -36,6 +36,8 @@ static const RbErrorInfo error_info[RB_N_ERROR_CODES] = {
   [RB_ERROR_INVALID_FIELD] = { "invalid_field", N_("A field of the request is missing or invalid.") },
   [RB_ERROR_PAYLOAD_TOO_LARGE] = { "payload_too_large", N_("The request is too large.") },
   [RB_ERROR_STORAGE] = { "storage", N_("The booking database could not be used.") },
+  [RB_ERROR_CURSOR_EXPIRED] = { "cursor_expired", N_("The list of changes is too old; all bookings must be loaded again.") },
+  [RB_ERROR_LOCKED] = { "locked", N_("Too many wrong PINs. This staff number is locked for a few minutes.") },
 };
 
 const char *
