@@ -507,12 +507,13 @@ fail:
   return FALSE;
 }
 
-gboolean
-rb_store_seed_demo_sync (RbStore *self, GError **error)
+/* The demo building as bundled in the store library (data/demo-building.json), for the
+ * seed and for tools that need more of it than the import keeps (the server's demo PINs). */
+JsonNode *
+rb_store_load_demo_building (GError **error)
 {
   static gsize registered = 0;
   g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (JsonNode) root = NULL;
   gsize size;
   const char *data;
 
@@ -523,9 +524,16 @@ rb_store_seed_demo_sync (RbStore *self, GError **error)
     }
   bytes = g_resources_lookup_data (DEMO_BUILDING_RESOURCE, 0, error);
   if (bytes == NULL)
-    return FALSE;
+    return NULL;
   data = g_bytes_get_data (bytes, &size);
-  root = rb_json_parse (data, size, error);
+  return rb_json_parse (data, size, error);
+}
+
+gboolean
+rb_store_seed_demo_sync (RbStore *self, GError **error)
+{
+  g_autoptr (JsonNode) root = rb_store_load_demo_building (error);
+
   return root != NULL && rb_store_import_building_sync (self, root, error);
 }
 
@@ -588,6 +596,22 @@ rb_store_list_floors_sync (RbStore *self, GError **error)
       error);
 
   return stmt ? collect_rows (self, stmt, floor_from_row, error) : NULL;
+}
+
+static gpointer
+building_from_row (sqlite3_stmt *stmt)
+{
+  return rb_building_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
+                          rb_db_column_text (stmt, 2), rb_db_column_text (stmt, 3));
+}
+
+GPtrArray *
+rb_store_list_buildings_sync (RbStore *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      self->db, "SELECT id, site_id, name, address FROM buildings ORDER BY name", error);
+
+  return stmt ? collect_rows (self, stmt, building_from_row, error) : NULL;
 }
 
 #define SPACE_COLUMNS "id, floor_id, kind, name, capacity, amenities, x, y, w, h"
@@ -1077,6 +1101,147 @@ rb_store_check_in_sync (RbStore *self, const char *booking_id, const char *actor
                         GError **error)
 {
   return transition (self, booking_id, actor_id, TRANSITION_CHECK_IN, error);
+}
+
+/* Changes the times and the title of a booking (PATCH on the server). expected_version must
+ * be the stored version, so a change made meanwhile by someone else is never overwritten. The
+ * rules of a new booking run again, in the same BEGIN IMMEDIATE transaction as the write.
+ * While the clash checks run the booking steps aside (it is marked cancelled inside the
+ * transaction) so that it does not clash with itself; any failure rolls that back. */
+RbBooking *
+rb_store_update_booking_sync (RbStore *self, const char *booking_id, const char *actor_id,
+                              gint64 expected_version, RbInterval interval, const char *title,
+                              gboolean change_title, GError **error)
+{
+  g_autoptr (RbBooking) booking = NULL;
+  g_autoptr (RbBooking) candidate = NULL;
+  g_autoptr (RbPerson) actor = NULL;
+  g_autoptr (RbPerson) owner = NULL;
+  g_autoptr (RbSpace) space = NULL;
+  g_autoptr (sqlite3_stmt) step_aside = NULL;
+  g_autoptr (sqlite3_stmt) update = NULL;
+  gint64 now = rb_store_now (self);
+  gint64 policy_now;
+  gint64 seq;
+
+  if (!(actor = rb_store_get_person_sync (self, actor_id, NULL)))
+    {
+      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
+      return NULL;
+    }
+  if (!rb_db_begin_immediate (self->db, error))
+    return NULL;
+  if (!(booking = rb_store_get_booking_sync (self, booking_id, error)))
+    goto fail;
+  if (g_strcmp0 (rb_booking_get_person_id (booking), actor_id) != 0
+      && rb_person_get_role (actor) != RB_ROLE_ADMIN)
+    {
+      rb_set_error (error, RB_ERROR_FORBIDDEN, NULL);
+      goto fail;
+    }
+  if (rb_booking_get_version (booking) != expected_version)
+    {
+      rb_set_error (error, RB_ERROR_STALE_VERSION, NULL);
+      goto fail;
+    }
+  if (rb_booking_get_state (booking) != RB_BOOKING_STATE_BOOKED
+      || rb_booking_get_end (booking) <= now)
+    {
+      rb_set_error (error, RB_ERROR_INVALID_STATE, NULL);
+      goto fail;
+    }
+  if (!(space = rb_store_get_space_sync (self, rb_booking_get_space_id (booking), error)))
+    goto fail;
+  owner = rb_store_get_person_sync (self, rb_booking_get_person_id (booking), NULL);
+
+  /* A booking that has begun may still get a new end or title: its unchanged start is not
+   * "in the past" for this check. */
+  policy_now = interval.start == rb_booking_get_start (booking) ? MIN (now, interval.start) : now;
+  if (!rb_policy_check_booking (&self->policy, self->tz,
+                                rb_person_get_role (owner != NULL ? owner : actor), space,
+                                interval, rb_booking_get_attendees (booking), policy_now, error))
+    goto fail;
+
+  step_aside = rb_db_prepare (self->db, "UPDATE bookings SET state = 'cancelled' WHERE id = ?",
+                              error);
+  if (step_aside == NULL)
+    goto fail;
+  rb_db_bind_text (step_aside, 1, booking_id);
+  if (!rb_db_step_done (self->db, step_aside, error))
+    goto fail;
+
+  candidate = rb_booking_new (booking_id, rb_space_get_id (space),
+                              rb_booking_get_person_id (booking), interval);
+  if (!check_clashes (self, space, candidate, error)
+      || !(seq = append_change (self, booking_id, error)))
+    goto fail;
+
+  update = rb_db_prepare (
+      self->db,
+      "UPDATE bookings SET start = ?, end = ?, title = ?, state = 'booked',"
+      " version = version + 1, seq = ?, updated_at = ? WHERE id = ?",
+      error);
+  if (update == NULL)
+    goto fail;
+  sqlite3_bind_int64 (update, 1, interval.start);
+  sqlite3_bind_int64 (update, 2, interval.end);
+  rb_db_bind_text (update, 3, change_title ? title : rb_booking_get_title (booking));
+  sqlite3_bind_int64 (update, 4, seq);
+  sqlite3_bind_int64 (update, 5, now);
+  rb_db_bind_text (update, 6, booking_id);
+  if (!rb_db_step_done (self->db, update, error))
+    goto fail;
+
+  if (!rb_db_commit (self->db, error))
+    return NULL;
+  return rb_store_get_booking_sync (self, booking_id, error);
+
+fail:
+  rb_db_rollback (self->db);
+  return NULL;
+}
+
+void
+rb_space_block_free (RbSpaceBlock *block)
+{
+  g_free (block->space_id);
+  g_free (block);
+}
+
+/* Maintenance blocks that overlap `range`, optionally of one floor's spaces only. */
+GPtrArray *
+rb_store_list_blocks_sync (RbStore *self, const char *floor_id, RbInterval range,
+                           GError **error)
+{
+  g_autoptr (GPtrArray) blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_space_block_free);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      self->db,
+      "SELECT b.space_id, b.start, b.end FROM space_blocks b JOIN spaces s ON s.id = b.space_id"
+      " WHERE (?1 IS NULL OR s.floor_id = ?1) AND b.start < ?3 AND b.end > ?2"
+      " ORDER BY b.space_id, b.start",
+      error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rb_db_bind_text (stmt, 1, floor_id);
+  sqlite3_bind_int64 (stmt, 2, range.start);
+  sqlite3_bind_int64 (stmt, 3, range.end);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RbSpaceBlock *block = g_new0 (RbSpaceBlock, 1);
+
+      block->space_id = g_strdup (rb_db_column_text (stmt, 0));
+      block->interval = rb_interval_make (sqlite3_column_int64 (stmt, 1),
+                                          sqlite3_column_int64 (stmt, 2));
+      g_ptr_array_add (blocks, block);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, self->db, rc, "query");
+      return NULL;
+    }
+  return g_steal_pointer (&blocks);
 }
 
 /* Releases every booking not checked in by its deadline (a no-show), so the space is free

@@ -41,10 +41,12 @@ gint64 rb_store_now (RbStore *self);
 gboolean rb_store_is_empty_sync (RbStore *self, gboolean *out_empty, GError **error);
 gboolean rb_store_import_building_sync (RbStore *self, JsonNode *building, GError **error);
 gboolean rb_store_seed_demo_sync (RbStore *self, GError **error);
+JsonNode *rb_store_load_demo_building (GError **error);
 
 RbSite *rb_store_get_site_sync (RbStore *self, GError **error);
 void rb_store_get_policy (RbStore *self, RbPolicy *out_policy);
 GTimeZone *rb_store_get_time_zone (RbStore *self);
+GPtrArray *rb_store_list_buildings_sync (RbStore *self, GError **error);
 GPtrArray *rb_store_list_floors_sync (RbStore *self, GError **error);
 GPtrArray *rb_store_list_spaces_sync (RbStore *self, const char *floor_id, GError **error);
 RbSpace *rb_store_get_space_sync (RbStore *self, const char *space_id, GError **error);
@@ -62,6 +64,21 @@ RbBooking *rb_store_get_booking_sync (RbStore *self, const char *booking_id, GEr
 GPtrArray *rb_store_list_bookings_sync (RbStore *self, const RbBookingQuery *query,
                                         GError **error);
 int rb_store_release_no_shows_sync (RbStore *self, GError **error);
+RbBooking *rb_store_update_booking_sync (RbStore *self, const char *booking_id,
+                                         const char *actor_id, gint64 expected_version,
+                                         RbInterval interval, const char *title,
+                                         gboolean change_title, GError **error);
+
+/* A maintenance period of a space: it cannot be booked then. */
+typedef struct
+{
+  char *space_id;
+  RbInterval interval;
+} RbSpaceBlock;
+
+void rb_space_block_free (RbSpaceBlock *block);
+GPtrArray *rb_store_list_blocks_sync (RbStore *self, const char *floor_id, RbInterval range,
+                                      GError **error);
 
 void rb_store_list_floors_async (RbStore *self, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data);

@@ -1,0 +1,531 @@
+/* rb-auth.c: PIN hashes, session and device tokens, and the PIN lockout.
+ *
+ * PINs are hashed with Argon2id through libsodium's crypto_pwhash_str (Debian's libsodium23):
+ * a memory-hard key-derivation function with a random salt per hash, maintained by a library
+ * the distribution keeps patched. The parameters are libsodium's INTERACTIVE set (2 passes over
+ * 64 MiB), about 110 ms per hash or check on the reference machine: slow enough that guessing
+ * costs something, fast enough for a kiosk that waits for the answer. A 4-digit PIN has only
+ * 10,000 values, so no hash alone protects it from someone who stole the database; its real
+ * protection online is the lockout after RB_AUTH_MAX_FAILURES wrong PINs, and offline that the
+ * hashes never leave the server (kiosks never store them, DESIGN.md).
+ *
+ * Session and device tokens are 32 bytes from the OS random source (randombytes_buf), shown
+ * to the client once as 64 hex digits and stored only as their SHA-256, so a copy of the
+ * database does not let anyone act as a logged-in person. A token has 256 random bits, so a
+ * fast unsalted hash is enough here. */
+#include "config.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "rb-auth.h"
+
+#define TOKEN_BYTES 32
+
+/* libsodium must be initialised once before use; sodium_init is itself thread-safe, the
+ * GOnce only saves the repeated calls. */
+gboolean
+rb_auth_init (GError **error)
+{
+  static gsize result = 0;
+
+  if (g_once_init_enter (&result))
+    g_once_init_leave (&result, sodium_init () < 0 ? 2 : 1);
+  if (result != 1)
+    {
+      g_set_error_literal (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
+                           "libsodium could not be initialised");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+rb_auth_hash_pin (const char *pin, GError **error)
+{
+  char hash[crypto_pwhash_STRBYTES];
+
+  if (!rb_auth_init (error))
+    return NULL;
+  if (crypto_pwhash_str (hash, pin, strlen (pin), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    {
+      g_set_error_literal (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
+                           "Not enough memory to hash a PIN");
+      return NULL;
+    }
+  return g_strdup (hash);
+}
+
+/* Constant work whatever the PIN: a wrong PIN costs as long as a right one. */
+gboolean
+rb_auth_verify_pin (const char *pin_hash, const char *pin)
+{
+  if (pin_hash == NULL || pin == NULL || !rb_auth_init (NULL))
+    return FALSE;
+  return crypto_pwhash_str_verify (pin_hash, pin, strlen (pin)) == 0;
+}
+
+char *
+rb_auth_new_token (void)
+{
+  guint8 bytes[TOKEN_BYTES];
+  char hex[TOKEN_BYTES * 2 + 1];
+
+  if (!rb_auth_init (NULL))
+    g_error ("libsodium could not be initialised");
+  randombytes_buf (bytes, sizeof bytes);
+  sodium_bin2hex (hex, sizeof hex, bytes, sizeof bytes);
+  sodium_memzero (bytes, sizeof bytes);
+  return g_strdup (hex);
+}
+
+char *
+rb_auth_hash_token (const char *token)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+}
+
+/* ---- PIN hashes ---------------------------------------------------------------------------- */
+
+gboolean
+rb_auth_set_pin_hash_sync (RbStore *store, const char *person_id, const char *pin_hash,
+                           GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (db, "UPDATE people SET pin_hash = ? WHERE id = ?",
+                                                 error);
+
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, pin_hash);
+  rb_db_bind_text (stmt, 2, person_id);
+  if (!rb_db_step_done (db, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (db) == 0)
+    {
+      rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  GPtrArray *pins;
+  GPtrArray *hashes;
+  int next;
+} HashWork;
+
+static gpointer
+hash_worker (gpointer data)
+{
+  HashWork *work = data;
+  int i;
+
+  while ((i = g_atomic_int_add (&work->next, 1)) < (int) work->pins->len)
+    work->hashes->pdata[i] = rb_auth_hash_pin (g_ptr_array_index (work->pins, i), NULL);
+  return NULL;
+}
+
+/* Gives every person of a building description (data/demo-building.json) that has a "pin"
+ * and still no PIN hash in the database the hash of that PIN. The hashes are computed on a
+ * few threads at once, because each takes a tenth of a second. Returns how many were set, or
+ * -1 with an error. */
+int
+rb_auth_set_missing_pins_sync (RbStore *store, JsonNode *building, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) pins = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) hashes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) threads = g_ptr_array_new ();
+  g_autoptr (sqlite3_stmt) needs = NULL;
+  HashWork work = { 0 };
+  JsonNode *people;
+  JsonArray *array;
+  guint n_threads;
+
+  if (!rb_auth_init (error))
+    return -1;
+  people = JSON_NODE_HOLDS_OBJECT (building)
+               ? json_object_get_member (json_node_get_object (building), "people")
+               : NULL;
+  if (people == NULL || !JSON_NODE_HOLDS_ARRAY (people))
+    {
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, NULL);
+      return -1;
+    }
+  needs = rb_db_prepare (db, "SELECT 1 FROM people WHERE id = ? AND pin_hash IS NULL", error);
+  if (needs == NULL)
+    return -1;
+
+  array = json_node_get_array (people);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *person;
+      const char *id, *pin;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      person = json_node_get_object (node);
+      id = rb_json_get_string (person, "id", TRUE, NULL);
+      pin = rb_json_get_string (person, "pin", FALSE, NULL);
+      if (id == NULL || pin == NULL || *pin == '\0')
+        continue;
+      sqlite3_reset (needs);
+      rb_db_bind_text (needs, 1, id);
+      if (sqlite3_step (needs) != SQLITE_ROW)
+        continue;
+      g_ptr_array_add (ids, g_strdup (id));
+      g_ptr_array_add (pins, g_strdup (pin));
+    }
+  sqlite3_reset (needs);
+  if (ids->len == 0)
+    return 0;
+
+  g_ptr_array_set_size (hashes, pins->len);
+  work.pins = pins;
+  work.hashes = hashes;
+  n_threads = CLAMP (g_get_num_processors (), 1, 4);
+  for (guint i = 0; i < n_threads; i++)
+    g_ptr_array_add (threads, g_thread_new ("rb-pin-hash", hash_worker, &work));
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+
+  if (!rb_db_begin_immediate (db, error))
+    return -1;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      if (g_ptr_array_index (hashes, i) == NULL)
+        {
+          g_set_error_literal (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
+                               "Not enough memory to hash a PIN");
+          rb_db_rollback (db);
+          return -1;
+        }
+      if (!rb_auth_set_pin_hash_sync (store, g_ptr_array_index (ids, i),
+                                      g_ptr_array_index (hashes, i), error))
+        {
+          rb_db_rollback (db);
+          return -1;
+        }
+    }
+  if (!rb_db_commit (db, error))
+    return -1;
+  return ids->len;
+}
+
+/* ---- the lockout ----------------------------------------------------------------------------- */
+
+/* Fails with RB_ERROR_LOCKED while the staff number is locked; otherwise tells how many wrong
+ * PINs in a row it has had (a lock that ran out counts as none). */
+gboolean
+rb_auth_check_lock_sync (RbStore *store, const char *staff_number, int *out_failures,
+                         GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db, "SELECT failures, locked_until FROM login_failures WHERE staff_number = ?", error);
+  gint64 now = rb_store_now (store);
+  int rc;
+
+  *out_failures = 0;
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, staff_number);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    {
+      rb_db_set_error (error, db, rc, "query");
+      return FALSE;
+    }
+  if (sqlite3_column_int64 (stmt, 1) > now)
+    {
+      rb_set_error (error, RB_ERROR_LOCKED, NULL);
+      return FALSE;
+    }
+  if (sqlite3_column_int64 (stmt, 1) == 0)
+    *out_failures = sqlite3_column_int (stmt, 0);
+  return TRUE;
+}
+
+/* The person with this staff number and their PIN hash; NULL without an error when there is
+ * no such person or they have no PIN. */
+char *
+rb_auth_get_pin_hash_sync (RbStore *store, const char *staff_number, RbPerson **out_person,
+                           GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db,
+      "SELECT id, display_name, staff_number, team, role, pin_hash FROM people"
+      " WHERE staff_number = ?",
+      error);
+  RbRole role = RB_ROLE_STAFF;
+  int rc;
+
+  *out_person = NULL;
+  if (stmt == NULL)
+    return NULL;
+  rb_db_bind_text (stmt, 1, staff_number);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return NULL;
+  if (rc != SQLITE_ROW)
+    {
+      rb_db_set_error (error, db, rc, "query");
+      return NULL;
+    }
+  rb_role_from_string (rb_db_column_text (stmt, 4), &role);
+  *out_person = rb_person_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
+                               rb_db_column_text (stmt, 2), rb_db_column_text (stmt, 3), role);
+  return g_strdup (rb_db_column_text (stmt, 5));
+}
+
+/* Counts one more wrong PIN in a row; the RB_AUTH_MAX_FAILURES-th locks the staff number.
+ * Unknown staff numbers are counted too, so that the answers do not tell which exist. */
+gboolean
+rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gboolean *out_locked,
+                             GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) select = NULL;
+  g_autoptr (sqlite3_stmt) upsert = NULL;
+  gint64 now = rb_store_now (store);
+  gint64 failures = 0;
+  gint64 locked_until = 0;
+  int rc;
+
+  *out_locked = FALSE;
+  if (!rb_db_begin_immediate (db, error))
+    return FALSE;
+  select = rb_db_prepare (
+      db, "SELECT failures, locked_until FROM login_failures WHERE staff_number = ?", error);
+  if (select == NULL)
+    goto fail;
+  rb_db_bind_text (select, 1, staff_number);
+  rc = sqlite3_step (select);
+  if (rc == SQLITE_ROW)
+    {
+      failures = sqlite3_column_int64 (select, 0);
+      locked_until = sqlite3_column_int64 (select, 1);
+      if (locked_until != 0 && locked_until <= now)
+        failures = locked_until = 0;
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, db, rc, "query");
+      goto fail;
+    }
+
+  failures++;
+  if (failures >= RB_AUTH_MAX_FAILURES && locked_until <= now)
+    locked_until = now + RB_AUTH_LOCK_SECONDS;
+  *out_locked = locked_until > now;
+
+  upsert = rb_db_prepare (
+      db,
+      "INSERT INTO login_failures (staff_number, failures, locked_until, last_failure)"
+      " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (staff_number) DO UPDATE SET"
+      " failures = ?2, locked_until = ?3, last_failure = ?4",
+      error);
+  if (upsert == NULL)
+    goto fail;
+  rb_db_bind_text (upsert, 1, staff_number);
+  sqlite3_bind_int64 (upsert, 2, failures);
+  sqlite3_bind_int64 (upsert, 3, locked_until);
+  sqlite3_bind_int64 (upsert, 4, now);
+  if (!rb_db_step_done (db, upsert, error))
+    goto fail;
+  return rb_db_commit (db, error);
+
+fail:
+  rb_db_rollback (db);
+  return FALSE;
+}
+
+/* ---- sessions -------------------------------------------------------------------------------- */
+
+/* Opens a session for a person whose PIN was right, which also ends their run of wrong PINs.
+ * Returns the token (only this once in plain text) and when it expires. */
+char *
+rb_auth_create_session_sync (RbStore *store, RbPerson *person, const char *device_id,
+                             gint64 lifetime, gint64 *out_expires_at, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autofree char *token = rb_auth_new_token ();
+  g_autofree char *token_hash = rb_auth_hash_token (token);
+  g_autoptr (sqlite3_stmt) insert = NULL;
+  g_autoptr (sqlite3_stmt) reset = NULL;
+  gint64 now = rb_store_now (store);
+
+  if (!rb_db_begin_immediate (db, error))
+    return NULL;
+  insert = rb_db_prepare (db,
+                          "INSERT INTO sessions (token_hash, person_id, device_id, created_at,"
+                          " expires_at) VALUES (?, ?, ?, ?, ?)",
+                          error);
+  reset = rb_db_prepare (db, "DELETE FROM login_failures WHERE staff_number = ?", error);
+  if (insert == NULL || reset == NULL)
+    goto fail;
+  rb_db_bind_text (insert, 1, token_hash);
+  rb_db_bind_text (insert, 2, rb_person_get_id (person));
+  rb_db_bind_text (insert, 3, device_id);
+  sqlite3_bind_int64 (insert, 4, now);
+  sqlite3_bind_int64 (insert, 5, now + lifetime);
+  rb_db_bind_text (reset, 1, rb_person_get_staff_number (person));
+  if (!rb_db_step_done (db, insert, error) || !rb_db_step_done (db, reset, error)
+      || !rb_db_commit (db, error))
+    goto fail;
+  *out_expires_at = now + lifetime;
+  return g_steal_pointer (&token);
+
+fail:
+  rb_db_rollback (db);
+  return NULL;
+}
+
+/* The person of a live session; RB_ERROR_UNAUTHENTICATED for unknown and expired tokens. */
+RbPerson *
+rb_auth_lookup_session_sync (RbStore *store, const char *token, char **out_device_id,
+                             GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autofree char *token_hash = rb_auth_hash_token (token);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db,
+      "SELECT p.id, p.display_name, p.staff_number, p.team, p.role, s.device_id"
+      " FROM sessions s JOIN people p ON p.id = s.person_id"
+      " WHERE s.token_hash = ? AND s.expires_at > ?",
+      error);
+  RbRole role = RB_ROLE_STAFF;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rb_db_bind_text (stmt, 1, token_hash);
+  sqlite3_bind_int64 (stmt, 2, rb_store_now (store));
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      rb_db_set_error (error, db, rc, "query");
+      return NULL;
+    }
+  rb_role_from_string (rb_db_column_text (stmt, 4), &role);
+  if (out_device_id != NULL)
+    *out_device_id = g_strdup (rb_db_column_text (stmt, 5));
+  return rb_person_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
+                        rb_db_column_text (stmt, 2), rb_db_column_text (stmt, 3), role);
+}
+
+gboolean
+rb_auth_delete_session_sync (RbStore *store, const char *token, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autofree char *token_hash = rb_auth_hash_token (token);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (db, "DELETE FROM sessions WHERE token_hash = ?",
+                                                 error);
+
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, token_hash);
+  if (!rb_db_step_done (db, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (db) == 0)
+    {
+      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Forgets expired sessions and locks that ran out. Returns how many sessions, or -1. */
+int
+rb_auth_purge_sessions_sync (RbStore *store, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) sessions = rb_db_prepare (
+      db, "DELETE FROM sessions WHERE expires_at <= ?", error);
+  g_autoptr (sqlite3_stmt) locks = NULL;
+  gint64 now = rb_store_now (store);
+  int purged;
+
+  if (sessions == NULL)
+    return -1;
+  sqlite3_bind_int64 (sessions, 1, now);
+  if (!rb_db_step_done (db, sessions, error))
+    return -1;
+  purged = sqlite3_changes (db);
+  locks = rb_db_prepare (
+      db, "DELETE FROM login_failures WHERE locked_until != 0 AND locked_until <= ?", error);
+  if (locks == NULL)
+    return -1;
+  sqlite3_bind_int64 (locks, 1, now);
+  if (!rb_db_step_done (db, locks, error))
+    return -1;
+  return purged;
+}
+
+/* ---- kiosk devices --------------------------------------------------------------------------- */
+
+/* Registers a kiosk; returns its token, which is shown only this once. */
+char *
+rb_auth_add_device_sync (RbStore *store, const char *name, char **out_device_id, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autofree char *token = rb_auth_new_token ();
+  g_autofree char *token_hash = rb_auth_hash_token (token);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db, "INSERT INTO devices (id, name, token_hash, created_at) VALUES (?, ?, ?, ?)", error);
+
+  if (stmt == NULL)
+    return NULL;
+  if (name == NULL || *name == '\0' || !g_utf8_validate (name, -1, NULL)
+      || g_utf8_strlen (name, -1) > RB_JSON_MAX_TEXT)
+    {
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, NULL);
+      return NULL;
+    }
+  rb_db_bind_text (stmt, 1, id);
+  rb_db_bind_text (stmt, 2, name);
+  rb_db_bind_text (stmt, 3, token_hash);
+  sqlite3_bind_int64 (stmt, 4, rb_store_now (store));
+  if (!rb_db_step_done (db, stmt, error))
+    return NULL;
+  if (out_device_id != NULL)
+    *out_device_id = g_steal_pointer (&id);
+  return g_steal_pointer (&token);
+}
+
+/* The id of the (not revoked) device with this token; RB_ERROR_UNAUTHENTICATED otherwise. */
+char *
+rb_auth_lookup_device_sync (RbStore *store, const char *token, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autofree char *token_hash = rb_auth_hash_token (token);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db, "SELECT id FROM devices WHERE token_hash = ? AND revoked = 0", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rb_db_bind_text (stmt, 1, token_hash);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup (rb_db_column_text (stmt, 0));
+  if (rc == SQLITE_DONE)
+    rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
+  else
+    rb_db_set_error (error, db, rc, "query");
+  return NULL;
+}

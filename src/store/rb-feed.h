@@ -1,0 +1,14 @@
+/* rb-feed.h: the change feed that sync clients pull (GET /api/v1/changes). */
+#pragma once
+
+#include "rb-store.h"
+
+G_BEGIN_DECLS
+
+#define RB_FEED_DEFAULT_LIMIT 100
+#define RB_FEED_MAX_LIMIT 1000
+
+GPtrArray *rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 retention,
+                              gint64 *out_next, GError **error);
+
+G_END_DECLS
