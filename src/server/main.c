@@ -1,0 +1,262 @@
+/* main.c: raumbuch-server, the REST backend (DESIGN.md). Parses the command line, opens the
+ * one store of the process, and runs an RbServer until SIGTERM or SIGINT. */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "rb-auth.h"
+#include "rb-server.h"
+
+typedef struct
+{
+  GMainLoop *loop;
+  RbStore *store;
+  RbServer *server;
+  int status;
+  gint64 clock_start;
+  gint64 clock_monotonic_start;
+} App;
+
+static char *opt_listen = NULL;
+static char *opt_db = NULL;
+static char *opt_seed = NULL;
+static char *opt_tls_cert = NULL;
+static char *opt_tls_key = NULL;
+static char *opt_now = NULL;
+static char *opt_add_device = NULL;
+static gint64 opt_feed_retention = 0;
+
+static const GOptionEntry options[] = {
+  { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
+    "Address to listen on (default 127.0.0.1:8080; port 0: any free port)", "HOST:PORT" },
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "The SQLite database file", "PATH" },
+  { "seed", 0, 0, G_OPTION_ARG_STRING, &opt_seed,
+    "Fill an empty database with the demo building and its demo PINs", "demo" },
+  { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert, "TLS certificate (PEM)", "FILE" },
+  { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, "TLS private key (PEM)", "FILE" },
+  { "now", 0, 0, G_OPTION_ARG_STRING, &opt_now,
+    "Start the server's clock at this instant (for tests and demos)", "RFC3339" },
+  { "add-device", 0, 0, G_OPTION_ARG_STRING, &opt_add_device,
+    "Register a kiosk, print its device token and exit", "NAME" },
+  { "feed-retention", 0, 0, G_OPTION_ARG_INT64, &opt_feed_retention,
+    "Change-feed cursors older than this many changes get 410 (default 0: no limit)", "N" },
+  { NULL }
+};
+
+static void
+fail (App *app, const char *what, const GError *error)
+{
+  g_printerr ("raumbuch-server: %s: %s\n", what, error->message);
+  app->status = 1;
+  g_main_loop_quit (app->loop);
+}
+
+/* The clock of --now: starts at the given instant and runs on in real time. Read on the
+ * store's thread; the fields it reads never change after start. */
+static gint64
+shifted_now (gpointer data)
+{
+  App *app = data;
+
+  return app->clock_start
+         + (g_get_monotonic_time () - app->clock_monotonic_start) / G_USEC_PER_SEC;
+}
+
+static char *
+find_openapi (void)
+{
+  const char *env = g_getenv ("RAUMBUCH_OPENAPI");
+  g_autofree char *installed = g_build_filename (PKGDATADIR, "openapi.json", NULL);
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  if (g_file_test (installed, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&installed);
+  return g_build_filename (SOURCE_DATADIR, "openapi.json", NULL);
+}
+
+static void
+shutdown_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  App *app = user_data;
+
+  rb_server_shutdown_finish (RB_SERVER (source), result, NULL);
+  g_main_loop_quit (app->loop);
+}
+
+static gboolean
+on_signal_cb (gpointer user_data)
+{
+  App *app = user_data;
+
+  g_printerr ("shutting down\n");
+  rb_server_shutdown_async (app->server, shutdown_done_cb, app);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_serving (App *app)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *openapi = find_openapi ();
+  g_autofree char *uri = NULL;
+
+  app->server = rb_server_new (app->store);
+  rb_server_set_feed_retention (app->server, opt_feed_retention);
+  rb_server_set_openapi_path (app->server, openapi);
+  if (opt_tls_cert != NULL
+      && !rb_server_set_tls_files (app->server, opt_tls_cert, opt_tls_key, &error))
+    {
+      fail (app, "cannot load the TLS certificate", error);
+      return;
+    }
+  if (!rb_server_listen (app->server, opt_listen != NULL ? opt_listen : "127.0.0.1:8080",
+                         &error))
+    {
+      fail (app, "cannot listen", error);
+      return;
+    }
+
+  uri = rb_server_dup_uri (app->server);
+  /* The first line of stdout is the contract with scripts and tests that start us. */
+  printf ("raumbuch-server listening on %s\n", uri);
+  fflush (stdout);
+
+  g_unix_signal_add (SIGTERM, on_signal_cb, app);
+  g_unix_signal_add (SIGINT, on_signal_cb, app);
+}
+
+static gpointer
+seed_pins_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  int set = rb_auth_set_missing_pins_sync (store, data, error);
+
+  return set < 0 ? NULL : GINT_TO_POINTER (set + 1);
+}
+
+static void
+seed_pins_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  App *app = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (rb_store_run_finish (RB_STORE (source), result, &error) == NULL)
+    {
+      fail (app, "cannot set the demo PINs", error);
+      return;
+    }
+  start_serving (app);
+}
+
+static void
+store_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  App *app = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!(app->store = rb_store_open_finish (result, &error)))
+    {
+      fail (app, "cannot open the database", error);
+      return;
+    }
+  if (app->clock_start != 0)
+    rb_store_set_clock (app->store, shifted_now, app);
+
+  if (opt_seed != NULL)
+    {
+      JsonNode *building = rb_store_load_demo_building (&error);
+
+      if (building == NULL)
+        {
+          fail (app, "cannot read the demo building", error);
+          return;
+        }
+      rb_store_run_async (app->store, seed_pins_job, building, (GDestroyNotify) json_node_unref,
+                          NULL, NULL, seed_pins_done_cb, app);
+      return;
+    }
+  start_serving (app);
+}
+
+static int
+add_device (const char *db_path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbStore) store = rb_store_open_sync (db_path, &error);
+  g_autofree char *token = NULL;
+
+  if (store == NULL || !(token = rb_auth_add_device_sync (store, opt_add_device, NULL, &error)))
+    {
+      g_printerr ("raumbuch-server: cannot register the device: %s\n", error->message);
+      return 1;
+    }
+  printf ("%s\n", token);
+  return fflush (stdout) == 0 ? 0 : 1;
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GOptionContext) context = g_option_context_new ("— Raumbuch booking server");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db_path = NULL;
+  App app = { 0 };
+
+  setlocale (LC_ALL, "");
+  g_option_context_add_main_entries (context, options, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("raumbuch-server: %s\n", error->message);
+      return 2;
+    }
+  if (opt_seed != NULL && !g_str_equal (opt_seed, "demo"))
+    {
+      g_printerr ("raumbuch-server: --seed knows only “demo”\n");
+      return 2;
+    }
+  if ((opt_tls_cert == NULL) != (opt_tls_key == NULL))
+    {
+      g_printerr ("raumbuch-server: --tls-cert and --tls-key go together\n");
+      return 2;
+    }
+  if (opt_feed_retention < 0)
+    {
+      g_printerr ("raumbuch-server: --feed-retention must not be negative\n");
+      return 2;
+    }
+  if (opt_now != NULL && !rb_time_from_rfc3339 (opt_now, &app.clock_start, &error))
+    {
+      g_printerr ("raumbuch-server: --now: %s\n", error->message);
+      return 2;
+    }
+  app.clock_monotonic_start = g_get_monotonic_time ();
+  if (!rb_auth_init (&error))
+    {
+      g_printerr ("raumbuch-server: %s\n", error->message);
+      return 1;
+    }
+
+  if (opt_db != NULL)
+    db_path = g_strdup (opt_db);
+  else
+    {
+      g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "raumbuch", NULL);
+
+      g_mkdir_with_parents (dir, 0700);
+      db_path = g_build_filename (dir, "raumbuch-server.db", NULL);
+    }
+
+  if (opt_add_device != NULL)
+    return add_device (db_path);
+
+  app.loop = g_main_loop_new (NULL, FALSE);
+  rb_store_open_async (db_path, opt_seed != NULL, NULL, store_opened_cb, &app);
+  g_main_loop_run (app.loop);
+
+  g_clear_object (&app.server);
+  g_clear_object (&app.store);
+  g_main_loop_unref (app.loop);
+  return app.status;
+}

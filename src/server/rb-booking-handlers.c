@@ -1,0 +1,371 @@
+/* rb-booking-handlers.c: GET/POST /bookings, PATCH/DELETE /bookings/{id} and
+ * POST /bookings/{id}/check-in. All rules and the overlap check run in the store's
+ * BEGIN IMMEDIATE transactions; this file maps HTTP onto them: Idempotency-Key (a retry
+ * with the same booking id returns the first booking with 200, never a second one), ETag
+ * and If-Match for optimistic concurrency, and the clashing interval of a 409 "overlap". */
+#include "config.h"
+
+#include <string.h>
+
+#include "rb-handlers.h"
+#include "rb-problem.h"
+
+/* Without from/to a list covers today and the next three months. */
+#define DEFAULT_LIST_DAYS 92
+#define MAX_LIST_DAYS 400
+
+typedef struct
+{
+  RbBooking *request;
+  char *space_id;
+  RbInterval range;
+  gboolean mine;
+  gint64 expected_version;
+  gboolean has_start, has_end, has_title;
+  gint64 start, end;
+  char *title;
+} BookingArgs;
+
+static void
+booking_args_free (BookingArgs *args)
+{
+  g_clear_object (&args->request);
+  g_free (args->space_id);
+  g_free (args->title);
+  g_free (args);
+}
+
+static BookingArgs *
+booking_args_new (RbRequest *req)
+{
+  BookingArgs *args = g_new0 (BookingArgs, 1);
+
+  rb_request_set_data (req, args, (GDestroyNotify) booking_args_free);
+  return args;
+}
+
+static void
+answer_booking (RbRequest *req, RbBooking *booking)
+{
+  g_autofree char *location = g_strdup_printf ("/api/v1/bookings/%s", rb_booking_get_id (booking));
+
+  rb_request_take_body (req, rb_request_booking_to_json (req, booking));
+  rb_request_set_etag (req, rb_booking_get_version (booking));
+  rb_request_set_location (req, location);
+}
+
+/* On an overlap, names the interval it clashed with in the problem document (as
+ * "conflict": {"start", "end"}). Runs right after the failed write on the same thread, so
+ * it sees the same bookings the check saw. */
+static void
+add_conflict (RbRequest *req, RbStore *store, const char *space_id, RbInterval interval,
+              const char *exclude_id, const GError *error)
+{
+  RbBookingQuery query = { 0 };
+  g_autoptr (GPtrArray) bookings = NULL;
+  JsonObject *conflict;
+  JsonNode *node;
+  g_autofree char *start = NULL;
+  g_autofree char *end = NULL;
+
+  if (!g_error_matches (error, RB_ERROR, RB_ERROR_OVERLAP))
+    return;
+  query.space_id = space_id;
+  query.range = interval;
+  query.active_only = TRUE;
+  if (!(bookings = rb_store_list_bookings_sync (store, &query, NULL)))
+    return;
+  for (guint i = 0; i < bookings->len; i++)
+    {
+      RbBooking *other = g_ptr_array_index (bookings, i);
+
+      if (g_strcmp0 (rb_booking_get_id (other), exclude_id) == 0
+          || !rb_interval_overlaps (rb_booking_get_interval (other), interval))
+        continue;
+      start = rb_time_to_rfc3339 (rb_booking_get_start (other));
+      end = rb_time_to_rfc3339 (rb_booking_get_end (other));
+      conflict = json_object_new ();
+      json_object_set_string_member (conflict, "start", start);
+      json_object_set_string_member (conflict, "end", end);
+      node = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (node, conflict);
+      rb_request_take_problem_member (req, "conflict", node);
+      return;
+    }
+}
+
+/* ---- GET /bookings ------------------------------------------------------------------------ */
+
+static gboolean
+list_bookings_job (RbRequest *req, RbStore *store, GError **error)
+{
+  BookingArgs *args = rb_request_get_data (req);
+  RbPerson *person = rb_request_get_person (req);
+  RbBookingQuery query = { 0 };
+  g_autoptr (GPtrArray) bookings = NULL;
+  g_autoptr (GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+
+  if (args->mine && person == NULL)
+    {
+      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
+      return FALSE;
+    }
+  if (args->space_id != NULL)
+    {
+      g_autoptr (RbSpace) space = rb_store_get_space_sync (store, args->space_id, error);
+      if (space == NULL)
+        return FALSE;
+    }
+  if (args->range.start == 0 && args->range.end == 0)
+    {
+      gint64 today = rb_local_day (rb_store_get_time_zone (store), rb_store_now (store)).start;
+      args->range = rb_interval_make (today, today + DEFAULT_LIST_DAYS * 24 * 3600);
+    }
+
+  query.space_id = args->space_id;
+  query.person_id = args->mine ? rb_person_get_id (person) : NULL;
+  query.range = args->range;
+  if (!(bookings = rb_store_list_bookings_sync (store, &query, error)))
+    return FALSE;
+  for (guint i = 0; i < bookings->len; i++)
+    g_ptr_array_add (nodes, rb_request_booking_to_json (req, g_ptr_array_index (bookings, i)));
+  rb_request_take_body (req, rb_request_items (nodes));
+  return TRUE;
+}
+
+void
+rb_handle_list_bookings (RbRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  BookingArgs *args = booking_args_new (req);
+  const char *mine = rb_request_get_query (req, "mine");
+  gboolean has_from = FALSE, has_to = FALSE;
+  RbInterval range = { 0, 0 };
+
+  args->space_id = g_strdup (rb_request_get_query (req, "space"));
+  if (mine != NULL && !g_str_equal (mine, "true") && !g_str_equal (mine, "false"))
+    rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(mine)");
+  args->mine = g_strcmp0 (mine, "true") == 0;
+
+  if (error == NULL
+      && rb_request_get_time_query (req, "from", &range.start, &has_from, &error)
+      && rb_request_get_time_query (req, "to", &range.end, &has_to, &error))
+    {
+      if (has_from && !has_to)
+        range.end = range.start + DEFAULT_LIST_DAYS * 24 * 3600;
+      else if (has_to && !has_from)
+        range.start = range.end - DEFAULT_LIST_DAYS * 24 * 3600;
+      if ((has_from || has_to) && !rb_interval_is_valid (range))
+        rb_set_error (&error, RB_ERROR_INVALID_INTERVAL, NULL);
+      else if (rb_interval_duration (range) > MAX_LIST_DAYS * 24 * 3600)
+        rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(to)");
+      args->range = range;
+    }
+  if (error != NULL)
+    {
+      rb_request_fail (req, error);
+      return;
+    }
+  rb_request_run (req, list_bookings_job, NULL);
+}
+
+/* ---- POST /bookings ----------------------------------------------------------------------- */
+
+static gboolean
+create_booking_job (RbRequest *req, RbStore *store, GError **error)
+{
+  BookingArgs *args = rb_request_get_data (req);
+  g_autoptr (RbBooking) existing = NULL;
+  g_autoptr (RbBooking) booking = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  rb_booking_set_person_id (args->request, rb_person_get_id (rb_request_get_person (req)));
+  /* The store runs one job at a time, so nothing can come between this look and the
+   * create: a booking that is there now was made by an earlier try of this request. */
+  existing = rb_store_get_booking_sync (store, rb_booking_get_id (args->request), NULL);
+  booking = rb_store_create_booking_sync (store, args->request, &local_error);
+  if (booking == NULL)
+    {
+      add_conflict (req, store, rb_booking_get_space_id (args->request),
+                    rb_booking_get_interval (args->request), NULL, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  rb_request_set_status (req, existing != NULL ? SOUP_STATUS_OK : SOUP_STATUS_CREATED);
+  answer_booking (req, booking);
+  return TRUE;
+}
+
+void
+rb_handle_create_booking (RbRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  JsonObject *body = rb_request_parse_body (req, &error);
+  const char *key = rb_request_get_header (req, "Idempotency-Key");
+  BookingArgs *args;
+  JsonNode *node;
+
+  if (body == NULL)
+    {
+      rb_request_fail (req, error);
+      return;
+    }
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, body);
+  args = booking_args_new (req);
+  args->request = rb_json_to_booking_request (node, &error);
+  json_node_unref (node);
+  if (args->request == NULL)
+    {
+      rb_request_fail (req, error);
+      return;
+    }
+  if (key != NULL && g_ascii_strcasecmp (key, rb_booking_get_id (args->request)) != 0)
+    {
+      rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(Idempotency-Key)");
+      rb_request_fail (req, error);
+      return;
+    }
+  rb_request_run (req, create_booking_job, NULL);
+}
+
+/* ---- PATCH /bookings/{id} ----------------------------------------------------------------- */
+
+/* "3", "\"3\"" or W/"3" → 3. */
+static gboolean
+parse_if_match (const char *value, gint64 *out_version)
+{
+  g_autofree char *text = g_strstrip (g_strdup (value));
+  char *digits = text;
+  gsize length;
+
+  if (g_str_has_prefix (digits, "W/"))
+    digits += 2;
+  length = strlen (digits);
+  if (length >= 2 && digits[0] == '"' && digits[length - 1] == '"')
+    {
+      digits[length - 1] = '\0';
+      digits++;
+    }
+  return g_ascii_string_to_signed (digits, 10, 1, G_MAXINT64, out_version, NULL);
+}
+
+static gboolean
+update_booking_job (RbRequest *req, RbStore *store, GError **error)
+{
+  BookingArgs *args = rb_request_get_data (req);
+  const char *id = rb_request_get_path_id (req);
+  g_autoptr (RbBooking) current = rb_store_get_booking_sync (store, id, error);
+  g_autoptr (RbBooking) booking = NULL;
+  g_autoptr (GError) local_error = NULL;
+  RbInterval interval;
+
+  if (current == NULL)
+    return FALSE;
+  interval = rb_interval_make (args->has_start ? args->start : rb_booking_get_start (current),
+                               args->has_end ? args->end : rb_booking_get_end (current));
+  booking = rb_store_update_booking_sync (store, id, rb_person_get_id (rb_request_get_person (req)),
+                                          args->expected_version, interval, args->title,
+                                          args->has_title, &local_error);
+  if (booking == NULL)
+    {
+      add_conflict (req, store, rb_booking_get_space_id (current), interval, id, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  answer_booking (req, booking);
+  return TRUE;
+}
+
+void
+rb_handle_update_booking (RbRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  const char *if_match = rb_request_get_header (req, "If-Match");
+  BookingArgs *args = booking_args_new (req);
+  JsonObject *body;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  if (if_match == NULL)
+    {
+      rb_request_fail_with (req, 428, RB_ERROR_INVALID_FIELD, "If-Match is required.");
+      return;
+    }
+  if (!parse_if_match (if_match, &args->expected_version))
+    {
+      rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(If-Match)");
+      rb_request_fail (req, error);
+      return;
+    }
+  if (!(body = rb_request_parse_body (req, &error)))
+    {
+      rb_request_fail (req, error);
+      return;
+    }
+
+  /* Only the times and the title can change; anything else is refused, not ignored. */
+  json_object_iter_init (&iter, body);
+  while (error == NULL && json_object_iter_next (&iter, &name, &value))
+    {
+      if (g_str_equal (name, "start"))
+        args->has_start = rb_json_get_time (body, "start", &args->start, &error);
+      else if (g_str_equal (name, "end"))
+        args->has_end = rb_json_get_time (body, "end", &args->end, &error);
+      else if (g_str_equal (name, "title"))
+        {
+          const char *title = rb_json_get_string (body, "title", FALSE, &error);
+          args->has_title = error == NULL;
+          args->title = g_strdup (title);
+        }
+      else
+        rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(%s)", name);
+    }
+  if (error == NULL && !args->has_start && !args->has_end && !args->has_title)
+    rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(start)");
+  if (error != NULL)
+    {
+      rb_request_fail (req, error);
+      return;
+    }
+  rb_request_run (req, update_booking_job, NULL);
+}
+
+/* ---- DELETE /bookings/{id} and POST /bookings/{id}/check-in ------------------------------- */
+
+static gboolean
+cancel_booking_job (RbRequest *req, RbStore *store, GError **error)
+{
+  g_autoptr (RbBooking) booking = rb_store_cancel_booking_sync (
+      store, rb_request_get_path_id (req), rb_person_get_id (rb_request_get_person (req)), error);
+
+  if (booking == NULL)
+    return FALSE;
+  answer_booking (req, booking);
+  return TRUE;
+}
+
+void
+rb_handle_cancel_booking (RbRequest *req)
+{
+  rb_request_run (req, cancel_booking_job, NULL);
+}
+
+static gboolean
+check_in_job (RbRequest *req, RbStore *store, GError **error)
+{
+  g_autoptr (RbBooking) booking = rb_store_check_in_sync (
+      store, rb_request_get_path_id (req), rb_person_get_id (rb_request_get_person (req)), error);
+
+  if (booking == NULL)
+    return FALSE;
+  answer_booking (req, booking);
+  return TRUE;
+}
+
+void
+rb_handle_check_in (RbRequest *req)
+{
+  rb_request_run (req, check_in_job, NULL);
+}

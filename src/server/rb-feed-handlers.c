@@ -1,0 +1,132 @@
+/* rb-feed-handlers.c: GET /changes (the sync feed), GET /health and GET /openapi.json. */
+#include "config.h"
+
+#include "rb-feed.h"
+#include "rb-handlers.h"
+
+typedef struct
+{
+  gint64 since;
+  gint64 limit;
+} FeedArgs;
+
+static gboolean
+changes_job (RbRequest *req, RbStore *store, GError **error)
+{
+  FeedArgs *args = rb_request_get_data (req);
+  g_autoptr (GPtrArray) bookings = NULL;
+  JsonObject *o;
+  JsonArray *changes;
+  JsonNode *root;
+  gint64 next = 0;
+
+  bookings = rb_feed_list_sync (store, args->since, args->limit,
+                                rb_server_get_feed_retention (rb_request_get_server (req)), &next,
+                                error);
+  if (bookings == NULL)
+    return FALSE;
+
+  changes = json_array_sized_new (bookings->len);
+  for (guint i = 0; i < bookings->len; i++)
+    {
+      RbBooking *booking = g_ptr_array_index (bookings, i);
+      JsonObject *change = json_object_new ();
+
+      json_object_set_int_member (change, "seq", rb_booking_get_seq (booking));
+      json_object_set_member (change, "booking", rb_request_booking_to_json (req, booking));
+      json_array_add_object_element (changes, change);
+    }
+  o = json_object_new ();
+  json_object_set_array_member (o, "changes", changes);
+  json_object_set_int_member (o, "next", next);
+  root = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (root, o);
+  rb_request_take_body (req, root);
+  return TRUE;
+}
+
+void
+rb_handle_changes (RbRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  FeedArgs *args = g_new0 (FeedArgs, 1);
+
+  args->limit = RB_FEED_DEFAULT_LIMIT;
+  rb_request_set_data (req, args, g_free);
+  if (!rb_request_get_int_query (req, "since", 0, G_MAXINT64 - 1, &args->since, &error)
+      || !rb_request_get_int_query (req, "limit", 1, RB_FEED_MAX_LIMIT, &args->limit, &error))
+    {
+      rb_request_fail (req, error);
+      return;
+    }
+  rb_request_run (req, changes_job, NULL);
+}
+
+static gboolean
+health_job (RbRequest *req, RbStore *store, GError **error)
+{
+  JsonObject *o = json_object_new ();
+  JsonNode *root = json_node_new (JSON_NODE_OBJECT);
+  gint64 version = 0;
+
+  json_node_take_object (root, o);
+  if (!rb_db_get_int (rb_store_get_connection (store), "PRAGMA user_version", &version, error))
+    {
+      json_node_unref (root);
+      return FALSE;
+    }
+  json_object_set_string_member (o, "status", "ok");
+  json_object_set_int_member (o, "schema_version", version);
+  json_object_set_string_member (o, "version", PACKAGE_VERSION);
+  rb_request_take_body (req, root);
+  return TRUE;
+}
+
+void
+rb_handle_health (RbRequest *req)
+{
+  rb_request_run (req, health_job, NULL);
+}
+
+static void
+openapi_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbRequest) req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+    {
+      rb_request_fail_with (req, SOUP_STATUS_NOT_FOUND, RB_ERROR_NOT_FOUND, NULL);
+      return;
+    }
+  /* Served byte for byte as written, but only if it is JSON at all. */
+  root = json_from_string (contents, &error);
+  if (root == NULL)
+    {
+      g_free (contents);
+      rb_request_fail (req, error);
+      return;
+    }
+  rb_request_take_raw_body (req, "application/json", contents, length);
+  rb_request_respond (req);
+}
+
+/* The API description (data/openapi.json), read without blocking the main context. */
+void
+rb_handle_openapi (RbRequest *req)
+{
+  const char *path = rb_server_get_openapi_path (rb_request_get_server (req));
+  g_autoptr (GFile) file = NULL;
+
+  if (path == NULL)
+    {
+      rb_request_fail_with (req, SOUP_STATUS_NOT_FOUND, RB_ERROR_NOT_FOUND, NULL);
+      return;
+    }
+  file = g_file_new_for_path (path);
+  rb_request_pause (req);
+  g_file_load_contents_async (file, NULL, openapi_loaded_cb, g_object_ref (req));
+}

@@ -1,0 +1,28 @@
+/* rb-handlers.h: the handlers of the REST API v1, one per route, grouped by resource in
+ * rb-*-handlers.c. Each gets a fresh RbRequest and must answer it exactly once. */
+#pragma once
+
+#include "rb-request.h"
+
+G_BEGIN_DECLS
+
+void rb_handle_health (RbRequest *req);
+void rb_handle_openapi (RbRequest *req);
+
+void rb_handle_create_session (RbRequest *req);
+void rb_handle_delete_session (RbRequest *req);
+
+void rb_handle_list_sites (RbRequest *req);
+void rb_handle_list_buildings (RbRequest *req);
+void rb_handle_list_floors (RbRequest *req);
+void rb_handle_list_spaces (RbRequest *req);
+
+void rb_handle_list_bookings (RbRequest *req);
+void rb_handle_create_booking (RbRequest *req);
+void rb_handle_update_booking (RbRequest *req);
+void rb_handle_cancel_booking (RbRequest *req);
+void rb_handle_check_in (RbRequest *req);
+
+void rb_handle_changes (RbRequest *req);
+
+G_END_DECLS

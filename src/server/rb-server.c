@@ -1,0 +1,623 @@
+/* rb-server.c: RbServer owns the SoupServer and the one RbStore of the process. It routes
+ * /api/v1/... to the handlers, refuses bodies over RB_SERVER_MAX_BODY before they are read
+ * into memory, logs one line per request, releases no-shows every minute and shuts down
+ * cleanly: on request, new requests get 503 while the ones in flight finish.
+ *
+ * Upstream advises against exposing SoupServer directly to untrusted networks; the server
+ * listens on loopback by default and production puts nginx in front (README). */
+#include "config.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "rb-auth.h"
+#include "rb-handlers.h"
+#include "rb-problem.h"
+#include "rb-request.h"
+#include "rb-server.h"
+
+#define API_PREFIX "/api/v1/"
+#define RELEASE_INTERVAL_SECONDS 60
+#define SHUTDOWN_GRACE_SECONDS 10
+#define KDF_THREADS 2
+
+struct _RbServer
+{
+  GObject parent_instance;
+
+  SoupServer *soup;
+  RbStore *store;
+  GThreadPool *kdf_pool;
+
+  gint64 feed_retention;
+  char *openapi_path;
+  gboolean https;
+
+  /* Logins whose PIN is being checked, per staff number: they count against the lockout
+   * before their result is known, so parallel guesses cannot outrun it. */
+  GHashTable *logins;
+
+  guint in_flight;
+  guint release_timer;
+  gboolean release_running;
+  gboolean shutting_down;
+  GTask *shutdown_task;
+  guint shutdown_timeout;
+};
+
+G_DEFINE_FINAL_TYPE (RbServer, rb_server, G_TYPE_OBJECT)
+
+typedef struct
+{
+  const char *method;
+  const char *pattern; /* below /api/v1/; "*" matches one path segment (an id) */
+  RbAuthLevel auth;
+  void (*handler) (RbRequest *req);
+} RbRoute;
+
+static const RbRoute routes[] = {
+  { "GET", "health", RB_AUTH_NONE, rb_handle_health },
+  { "GET", "openapi.json", RB_AUTH_NONE, rb_handle_openapi },
+  { "POST", "sessions", RB_AUTH_NONE, rb_handle_create_session },
+  { "DELETE", "sessions/current", RB_AUTH_SESSION, rb_handle_delete_session },
+  { "GET", "sites", RB_AUTH_ANY, rb_handle_list_sites },
+  { "GET", "buildings", RB_AUTH_ANY, rb_handle_list_buildings },
+  { "GET", "floors", RB_AUTH_ANY, rb_handle_list_floors },
+  { "GET", "spaces", RB_AUTH_ANY, rb_handle_list_spaces },
+  { "GET", "bookings", RB_AUTH_ANY, rb_handle_list_bookings },
+  { "POST", "bookings", RB_AUTH_SESSION, rb_handle_create_booking },
+  { "PATCH", "bookings/*", RB_AUTH_SESSION, rb_handle_update_booking },
+  { "DELETE", "bookings/*", RB_AUTH_SESSION, rb_handle_cancel_booking },
+  { "POST", "bookings/*/check-in", RB_AUTH_SESSION, rb_handle_check_in },
+  { "GET", "changes", RB_AUTH_ANY, rb_handle_changes },
+};
+
+static void maybe_finish_shutdown (RbServer *self);
+
+/* ---- helpers ------------------------------------------------------------------------------- */
+
+static void
+set_log_code (SoupServerMessage *msg, const char *code)
+{
+  g_object_set_data_full (G_OBJECT (msg), "rb-log-code", g_strdup (code), g_free);
+}
+
+static void
+respond_problem (SoupServerMessage *msg, guint status, RbErrorCode code, const char *detail)
+{
+  rb_problem_respond (msg, status, rb_error_code_to_string (code),
+                      detail != NULL ? detail : rb_error_code_message (code), NULL);
+  set_log_code (msg, rb_error_code_to_string (code));
+}
+
+/* Matches a route pattern against the path segments below the prefix; the segment at the
+ * pattern's "*" (an id) is returned in out_id. */
+static gboolean
+match_route (const char *pattern, char **segments, char **out_id)
+{
+  g_auto (GStrv) parts = g_strsplit (pattern, "/", -1);
+  guint i;
+
+  *out_id = NULL;
+  for (i = 0; parts[i] != NULL; i++)
+    {
+      if (segments[i] == NULL)
+        goto no;
+      if (g_str_equal (parts[i], "*"))
+        {
+          if (*segments[i] == '\0')
+            goto no;
+          g_free (*out_id);
+          *out_id = g_uri_unescape_string (segments[i], NULL);
+          if (*out_id == NULL)
+            goto no;
+        }
+      else if (!g_str_equal (parts[i], segments[i]))
+        goto no;
+    }
+  if (segments[i] == NULL)
+    return TRUE;
+
+no:
+  g_clear_pointer (out_id, g_free);
+  return FALSE;
+}
+
+/* ---- body limit, routing and logging ------------------------------------------------------ */
+
+static void
+refuse_too_large (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  /* Whatever arrives from now on is read and dropped, never kept. */
+  soup_message_body_set_accumulate (body, FALSE);
+  soup_message_body_truncate (body);
+  respond_problem (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, RB_ERROR_PAYLOAD_TOO_LARGE, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                "close");
+}
+
+static void
+on_got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
+{
+  gsize *received = g_object_get_data (G_OBJECT (msg), "rb-body-received");
+
+  if (received == NULL)
+    return;
+  *received += g_bytes_get_size (chunk);
+  if (*received > RB_SERVER_MAX_BODY && soup_server_message_get_status (msg) == 0)
+    refuse_too_large (msg);
+}
+
+/* Runs when the headers are in, before the body is read: a declared length over the limit is
+ * refused at once, and a chunked body is counted as it arrives. */
+static void
+early_handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+                  gpointer user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    {
+      if (soup_message_headers_get_content_length (headers) > RB_SERVER_MAX_BODY)
+        refuse_too_large (msg);
+    }
+  else
+    {
+      g_object_set_data_full (G_OBJECT (msg), "rb-body-received", g_new0 (gsize, 1), g_free);
+      g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk_cb), NULL);
+    }
+}
+
+static void
+server_handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+                   gpointer user_data)
+{
+  RbServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  g_auto (GStrv) segments = NULL;
+  gboolean path_known = FALSE;
+
+  if (self->shutting_down)
+    {
+      rb_problem_respond (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "internal",
+                          "The server is shutting down.", NULL);
+      set_log_code (msg, "internal");
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+      return;
+    }
+
+  if (g_str_has_prefix (path, API_PREFIX))
+    segments = g_strsplit (path + strlen (API_PREFIX), "/", -1);
+  if (g_str_equal (method, SOUP_METHOD_HEAD))
+    method = SOUP_METHOD_GET;
+
+  for (guint i = 0; segments != NULL && i < G_N_ELEMENTS (routes); i++)
+    {
+      g_autofree char *id = NULL;
+      g_autoptr (RbRequest) req = NULL;
+
+      if (!match_route (routes[i].pattern, segments, &id))
+        continue;
+      path_known = TRUE;
+      if (!g_str_equal (routes[i].method, method))
+        continue;
+
+      self->in_flight++;
+      req = rb_request_new (self, msg, routes[i].auth, id);
+      routes[i].handler (req);
+      return;
+    }
+
+  if (path_known)
+    {
+      respond_problem (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, RB_ERROR_NOT_FOUND,
+                       "This method is not allowed here.");
+      return;
+    }
+  respond_problem (msg, SOUP_STATUS_NOT_FOUND, RB_ERROR_NOT_FOUND, NULL);
+}
+
+static void
+on_request_started_cb (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  gint64 *started = g_new (gint64, 1);
+
+  *started = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (msg), "rb-log-started", started, g_free);
+}
+
+/* One line per request on stderr, in key=value form for log tools. The query string is left
+ * out: it is not needed to follow a request and must not leak into logs. */
+static void
+log_request (SoupServerMessage *msg, gboolean aborted)
+{
+  gint64 *started = g_object_get_data (G_OBJECT (msg), "rb-log-started");
+  const char *person = g_object_get_data (G_OBJECT (msg), "rb-log-person");
+  const char *code = g_object_get_data (G_OBJECT (msg), "rb-log-code");
+  GUri *uri = soup_server_message_get_uri (msg);
+  double ms = started != NULL ? (g_get_monotonic_time () - *started) / 1000.0 : 0.0;
+
+  g_printerr ("method=%s path=%s status=%u ms=%.1f person=%s code=%s%s\n",
+              soup_server_message_get_method (msg), uri != NULL ? g_uri_get_path (uri) : "-",
+              soup_server_message_get_status (msg), ms, person != NULL ? person : "-",
+              code != NULL ? code : "-", aborted ? " aborted=1" : "");
+}
+
+static void
+on_request_finished_cb (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  log_request (msg, FALSE);
+}
+
+static void
+on_request_aborted_cb (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  log_request (msg, TRUE);
+}
+
+/* ---- auto-release ---------------------------------------------------------------------- */
+
+static gpointer
+housekeeping_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  int released = rb_store_release_no_shows_sync (store, error);
+
+  if (released < 0 || rb_auth_purge_sessions_sync (store, error) < 0)
+    return NULL;
+  return GINT_TO_POINTER (released + 1);
+}
+
+static void
+housekeeping_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbServer) self = user_data;
+  g_autoptr (GError) error = NULL;
+  int released = GPOINTER_TO_INT (rb_store_run_finish (RB_STORE (source), result, &error)) - 1;
+
+  self->release_running = FALSE;
+  if (error != NULL)
+    g_printerr ("error: releasing no-shows failed: %s\n", error->message);
+  else if (released > 0)
+    g_printerr ("released=%d\n", released);
+  maybe_finish_shutdown (self);
+}
+
+/* A booking not checked in 15 minutes after its start becomes "released"; each release
+ * gets a change-feed entry in the store. */
+static gboolean
+on_release_timer_cb (gpointer user_data)
+{
+  RbServer *self = user_data;
+
+  if (!self->release_running && !self->shutting_down)
+    {
+      self->release_running = TRUE;
+      rb_store_run_async (self->store, housekeeping_job, NULL, NULL, NULL, NULL,
+                          housekeeping_done_cb, g_object_ref (self));
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- PIN checks --------------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *pin_hash;
+  char *pin;
+} PinCheck;
+
+static void
+pin_check_free (PinCheck *check)
+{
+  g_free (check->pin_hash);
+  if (check->pin != NULL)
+    sodium_memzero (check->pin, strlen (check->pin));
+  g_free (check->pin);
+  g_free (check);
+}
+
+/* A hash to check against when the staff number does not exist or has no PIN, so that the
+ * answer takes as long as for a real person. */
+static const char *
+dummy_pin_hash (void)
+{
+  static char *hash = NULL;
+
+  if (g_once_init_enter (&hash))
+    {
+      char *computed = rb_auth_hash_pin ("no such person", NULL);
+      g_once_init_leave (&hash, computed != NULL ? computed : g_strdup ("-"));
+    }
+  return hash;
+}
+
+static void
+kdf_worker (gpointer item, gpointer pool_data)
+{
+  g_autoptr (GTask) task = item;
+  PinCheck *check = g_task_get_task_data (task);
+  gboolean ok;
+
+  if (check->pin_hash != NULL)
+    ok = rb_auth_verify_pin (check->pin_hash, check->pin);
+  else
+    {
+      /* The same work as for a real person; the answer is no in any case. */
+      rb_auth_verify_pin (dummy_pin_hash (), check->pin);
+      ok = FALSE;
+    }
+  g_task_return_boolean (task, ok);
+}
+
+/* Checks a PIN against its hash on the server's own small pool of threads: Argon2id takes a
+ * tenth of a second and 64 MiB, so it must run neither on the main context nor on the
+ * store's thread, and only a few at a time. A NULL hash never matches. */
+void
+rb_server_verify_pin_async (RbServer *self, const char *pin_hash, const char *pin,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+  PinCheck *check = g_new0 (PinCheck, 1);
+
+  check->pin_hash = g_strdup (pin_hash);
+  check->pin = g_strdup (pin);
+  g_task_set_source_tag (task, rb_server_verify_pin_async);
+  g_task_set_task_data (task, check, (GDestroyNotify) pin_check_free);
+  g_thread_pool_push (self->kdf_pool, task, NULL);
+}
+
+gboolean
+rb_server_verify_pin_finish (RbServer *self, GAsyncResult *result)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+/* FALSE when the wrong PINs so far plus the checks still running would reach the lockout. */
+gboolean
+rb_server_begin_login (RbServer *self, const char *staff_number, int failures)
+{
+  int running = GPOINTER_TO_INT (g_hash_table_lookup (self->logins, staff_number));
+
+  if (failures + running >= RB_AUTH_MAX_FAILURES)
+    return FALSE;
+  g_hash_table_insert (self->logins, g_strdup (staff_number), GINT_TO_POINTER (running + 1));
+  return TRUE;
+}
+
+void
+rb_server_end_login (RbServer *self, const char *staff_number)
+{
+  int running = GPOINTER_TO_INT (g_hash_table_lookup (self->logins, staff_number));
+
+  if (running <= 1)
+    g_hash_table_remove (self->logins, staff_number);
+  else
+    g_hash_table_insert (self->logins, g_strdup (staff_number), GINT_TO_POINTER (running - 1));
+}
+
+void
+rb_server_request_done (RbServer *self)
+{
+  g_return_if_fail (self->in_flight > 0);
+  self->in_flight--;
+  maybe_finish_shutdown (self);
+}
+
+/* ---- GObject ------------------------------------------------------------------------------ */
+
+static void
+rb_server_dispose (GObject *object)
+{
+  RbServer *self = RB_SERVER (object);
+
+  g_clear_handle_id (&self->release_timer, g_source_remove);
+  g_clear_handle_id (&self->shutdown_timeout, g_source_remove);
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+
+  G_OBJECT_CLASS (rb_server_parent_class)->dispose (object);
+}
+
+static void
+rb_server_finalize (GObject *object)
+{
+  RbServer *self = RB_SERVER (object);
+
+  g_thread_pool_free (self->kdf_pool, TRUE, TRUE);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->logins, g_hash_table_unref);
+  g_free (self->openapi_path);
+
+  G_OBJECT_CLASS (rb_server_parent_class)->finalize (object);
+}
+
+static void
+rb_server_class_init (RbServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = rb_server_dispose;
+  object_class->finalize = rb_server_finalize;
+}
+
+static void
+rb_server_init (RbServer *self)
+{
+  self->soup = soup_server_new ("server-header", "raumbuch-server/" PACKAGE_VERSION " ", NULL);
+  self->kdf_pool = g_thread_pool_new (kdf_worker, self, KDF_THREADS, FALSE, NULL);
+  self->logins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  soup_server_add_early_handler (self->soup, NULL, early_handler_cb, self, NULL);
+  soup_server_add_handler (self->soup, NULL, server_handler_cb, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started_cb), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_finished_cb), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_aborted_cb), self);
+}
+
+/* ---- public API ---------------------------------------------------------------------------- */
+
+RbServer *
+rb_server_new (RbStore *store)
+{
+  RbServer *self = g_object_new (RB_TYPE_SERVER, NULL);
+
+  self->store = g_object_ref (store);
+  return self;
+}
+
+RbStore *
+rb_server_get_store (RbServer *self)
+{
+  return self->store;
+}
+
+/* How many of the latest change sequence numbers a feed cursor may lag behind before it
+ * gets 410 (0: any cursor is served). */
+void
+rb_server_set_feed_retention (RbServer *self, gint64 retention)
+{
+  self->feed_retention = MAX (retention, 0);
+}
+
+gint64
+rb_server_get_feed_retention (RbServer *self)
+{
+  return self->feed_retention;
+}
+
+void
+rb_server_set_openapi_path (RbServer *self, const char *path)
+{
+  g_free (self->openapi_path);
+  self->openapi_path = g_strdup (path);
+}
+
+const char *
+rb_server_get_openapi_path (RbServer *self)
+{
+  return self->openapi_path;
+}
+
+gboolean
+rb_server_set_tls_files (RbServer *self, const char *cert_file, const char *key_file,
+                         GError **error)
+{
+  g_autoptr (GTlsCertificate) certificate = g_tls_certificate_new_from_files (cert_file,
+                                                                                key_file, error);
+
+  if (certificate == NULL)
+    return FALSE;
+  soup_server_set_tls_certificate (self->soup, certificate);
+  self->https = TRUE;
+  return TRUE;
+}
+
+/* Listens on HOST:PORT (an IP address or "localhost"; port 0 lets the kernel choose), then
+ * starts the auto-release timer with a first run right away. */
+gboolean
+rb_server_listen (RbServer *self, const char *host_port, GError **error)
+{
+  g_autoptr (GSocketConnectable) connectable = NULL;
+  g_autoptr (GInetAddress) address = NULL;
+  g_autoptr (GSocketAddress) socket_address = NULL;
+  const char *host;
+  guint16 port;
+
+  if (!(connectable = g_network_address_parse (host_port, 8080, error)))
+    return FALSE;
+  host = g_network_address_get_hostname (G_NETWORK_ADDRESS (connectable));
+  port = g_network_address_get_port (G_NETWORK_ADDRESS (connectable));
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  else
+    address = g_inet_address_new_from_string (host);
+  if (address == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not an IP address to listen on", host);
+      return FALSE;
+    }
+  socket_address = g_inet_socket_address_new (address, port);
+  if (!soup_server_listen (self->soup, socket_address,
+                           self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+    return FALSE;
+
+  on_release_timer_cb (self);
+  self->release_timer = g_timeout_add_seconds (RELEASE_INTERVAL_SECONDS, on_release_timer_cb,
+                                               self);
+  return TRUE;
+}
+
+/* "http://127.0.0.1:PORT/" of the first listening socket. */
+char *
+rb_server_dup_uri (RbServer *self)
+{
+  GSList *uris = soup_server_get_uris (self->soup);
+  char *text = uris != NULL ? g_uri_to_string (uris->data) : NULL;
+
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return text;
+}
+
+static void
+finish_shutdown (RbServer *self)
+{
+  g_autoptr (GTask) task = g_steal_pointer (&self->shutdown_task);
+
+  g_clear_handle_id (&self->shutdown_timeout, g_source_remove);
+  soup_server_disconnect (self->soup);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+maybe_finish_shutdown (RbServer *self)
+{
+  if (self->shutdown_task != NULL && self->in_flight == 0 && !self->release_running)
+    finish_shutdown (self);
+}
+
+static gboolean
+on_shutdown_timeout_cb (gpointer user_data)
+{
+  RbServer *self = user_data;
+
+  self->shutdown_timeout = 0;
+  g_printerr ("shutdown: %u requests did not finish in time\n", self->in_flight);
+  if (self->shutdown_task != NULL)
+    finish_shutdown (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Stops taking new requests (they get 503), lets the ones in flight finish, then closes
+ * every connection. */
+void
+rb_server_shutdown_async (RbServer *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, rb_server_shutdown_async);
+  if (self->shutdown_task != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  self->shutting_down = TRUE;
+  self->shutdown_task = task;
+  g_clear_handle_id (&self->release_timer, g_source_remove);
+  self->shutdown_timeout = g_timeout_add_seconds (SHUTDOWN_GRACE_SECONDS,
+                                                  on_shutdown_timeout_cb, self);
+  maybe_finish_shutdown (self);
+}
+
+gboolean
+rb_server_shutdown_finish (RbServer *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,42 @@
+/* rb-server.h: raumbuch-server's HTTP side: one SoupServer, one RbStore, the routes of the
+ * REST API v1 (DESIGN.md), body limits, request logs, the auto-release timer and a clean
+ * shutdown. */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "rb-store.h"
+
+G_BEGIN_DECLS
+
+/* Request bodies above this size are refused with 413 before they are parsed. */
+#define RB_SERVER_MAX_BODY (64 * 1024)
+
+#define RB_TYPE_SERVER (rb_server_get_type ())
+G_DECLARE_FINAL_TYPE (RbServer, rb_server, RB, SERVER, GObject)
+
+RbServer *rb_server_new (RbStore *store);
+
+RbStore *rb_server_get_store (RbServer *self);
+void rb_server_set_feed_retention (RbServer *self, gint64 retention);
+gint64 rb_server_get_feed_retention (RbServer *self);
+void rb_server_set_openapi_path (RbServer *self, const char *path);
+const char *rb_server_get_openapi_path (RbServer *self);
+gboolean rb_server_set_tls_files (RbServer *self, const char *cert_file, const char *key_file,
+                                  GError **error);
+
+gboolean rb_server_listen (RbServer *self, const char *host_port, GError **error);
+char *rb_server_dup_uri (RbServer *self);
+
+void rb_server_shutdown_async (RbServer *self, GAsyncReadyCallback callback, gpointer user_data);
+gboolean rb_server_shutdown_finish (RbServer *self, GAsyncResult *result, GError **error);
+
+/* For the request handlers. */
+void rb_server_verify_pin_async (RbServer *self, const char *pin_hash, const char *pin,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+gboolean rb_server_verify_pin_finish (RbServer *self, GAsyncResult *result);
+gboolean rb_server_begin_login (RbServer *self, const char *staff_number, int failures);
+void rb_server_end_login (RbServer *self, const char *staff_number);
+void rb_server_request_done (RbServer *self);
+
+G_END_DECLS

@@ -1,0 +1,196 @@
+/* rb-session-handlers.c: POST /sessions (log in with staff number and PIN, optionally on a
+ * kiosk) and DELETE /sessions/current (log out).
+ *
+ * A login takes three steps: on the store's thread, the lockout state and the PIN hash;
+ * on a KDF thread, the Argon2id check; on the store's thread again, the session or the
+ * counted failure. A wrong PIN is 401 "unauthenticated"; the fifth in a row locks the staff
+ * number for five minutes, during which every attempt is 429 "locked" without a PIN check. */
+#include "config.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "rb-auth.h"
+#include "rb-handlers.h"
+
+#define MAX_STAFF_NUMBER 32
+#define MAX_PIN 64
+
+typedef struct
+{
+  char *staff_number;
+  char *pin;
+  char *device_token;
+  char *device_id;
+  RbPerson *person;
+  char *pin_hash;
+  int failures;
+  gboolean verified;
+} Login;
+
+static void
+login_free (Login *login)
+{
+  g_free (login->staff_number);
+  if (login->pin != NULL)
+    sodium_memzero (login->pin, strlen (login->pin));
+  g_free (login->pin);
+  g_free (login->device_token);
+  g_free (login->device_id);
+  g_clear_object (&login->person);
+  g_free (login->pin_hash);
+  g_free (login);
+}
+
+static gboolean
+is_printable_ascii (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isgraph (*text))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+finish_login_job (RbRequest *req, RbStore *store, GError **error)
+{
+  Login *login = rb_request_get_data (req);
+  g_autofree char *token = NULL;
+  JsonObject *o;
+  JsonNode *root;
+  g_autofree char *expires = NULL;
+  gint64 expires_at = 0;
+  gboolean locked = FALSE;
+
+  if (!login->verified)
+    {
+      if (!rb_auth_record_failure_sync (store, login->staff_number, &locked, error))
+        return FALSE;
+      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
+      return FALSE;
+    }
+
+  token = rb_auth_create_session_sync (store, login->person, login->device_id,
+                                       login->device_id != NULL ? RB_AUTH_KIOSK_SESSION_SECONDS
+                                                                : RB_AUTH_SESSION_SECONDS,
+                                       &expires_at, error);
+  if (token == NULL)
+    return FALSE;
+  rb_request_set_person (req, login->person);
+
+  o = json_object_new ();
+  expires = rb_time_to_rfc3339 (expires_at);
+  json_object_set_string_member (o, "token", token);
+  json_object_set_string_member (o, "expires_at", expires);
+  json_object_set_member (o, "person", rb_json_from_person (login->person));
+  root = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (root, o);
+  rb_request_take_body (req, root);
+  rb_request_set_status (req, SOUP_STATUS_CREATED);
+  return TRUE;
+}
+
+static void
+pin_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbRequest) req = user_data;
+  RbServer *server = RB_SERVER (source);
+  Login *login = rb_request_get_data (req);
+
+  login->verified = rb_server_verify_pin_finish (server, result) && login->person != NULL;
+  rb_server_end_login (server, login->staff_number);
+  rb_request_run (req, finish_login_job, NULL);
+}
+
+static void
+after_lookup (RbRequest *req)
+{
+  RbServer *server = rb_request_get_server (req);
+  Login *login = rb_request_get_data (req);
+
+  if (!rb_server_begin_login (server, login->staff_number, login->failures))
+    {
+      rb_request_fail_with (req, 429, RB_ERROR_LOCKED, NULL);
+      return;
+    }
+  rb_server_verify_pin_async (server, login->pin_hash, login->pin, pin_checked_cb,
+                              g_object_ref (req));
+}
+
+static gboolean
+lookup_job (RbRequest *req, RbStore *store, GError **error)
+{
+  Login *login = rb_request_get_data (req);
+  g_autoptr (GError) local_error = NULL;
+
+  if (login->device_token != NULL
+      && !(login->device_id = rb_auth_lookup_device_sync (store, login->device_token, error)))
+    return FALSE;
+  if (!rb_auth_check_lock_sync (store, login->staff_number, &login->failures, error))
+    return FALSE;
+  login->pin_hash = rb_auth_get_pin_hash_sync (store, login->staff_number, &login->person,
+                                               &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+rb_handle_create_session (RbRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  JsonObject *body = rb_request_parse_body (req, &error);
+  const char *staff_number = NULL, *pin = NULL;
+  const char *device_token = rb_request_get_header (req, "X-Device-Token");
+  Login *login;
+
+  if (body == NULL
+      || !(staff_number = rb_json_get_string (body, "staff_number", TRUE, &error))
+      || !(pin = rb_json_get_string (body, "pin", TRUE, &error)))
+    {
+      rb_request_fail (req, error);
+      return;
+    }
+  if (strlen (staff_number) > MAX_STAFF_NUMBER || !is_printable_ascii (staff_number))
+    {
+      rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(staff_number)");
+      rb_request_fail (req, error);
+      return;
+    }
+  if (strlen (pin) > MAX_PIN)
+    {
+      rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(pin)");
+      rb_request_fail (req, error);
+      return;
+    }
+  if (device_token != NULL && (strlen (device_token) != 64 || !is_printable_ascii (device_token)))
+    {
+      rb_request_fail_with (req, SOUP_STATUS_UNAUTHORIZED, RB_ERROR_UNAUTHENTICATED, NULL);
+      return;
+    }
+
+  login = g_new0 (Login, 1);
+  login->staff_number = g_strdup (staff_number);
+  login->pin = g_strdup (pin);
+  login->device_token = g_strdup (device_token);
+  rb_request_set_data (req, login, (GDestroyNotify) login_free);
+  rb_request_run (req, lookup_job, after_lookup);
+}
+
+static gboolean
+logout_job (RbRequest *req, RbStore *store, GError **error)
+{
+  if (!rb_auth_delete_session_sync (store, rb_request_get_bearer (req), error))
+    return FALSE;
+  rb_request_set_status (req, SOUP_STATUS_NO_CONTENT);
+  return TRUE;
+}
+
+void
+rb_handle_delete_session (RbRequest *req)
+{
+  rb_request_run (req, logout_job, NULL);
+}
