@@ -3,8 +3,8 @@
  * One sync round at a time: list the pending outbox entries, push them in order (a network
  * failure stops the round, so a later operation never overtakes an earlier one), then pull
  * the change feed page by page. A 410 from the feed means the cursor is older than the
- * server keeps, and the round fetches the bookings in a window around now instead (a full
- * resync). Callers that want a round while one runs are served by the next one. */
+ * server keeps (or newer than it knows), and the round reads the whole feed from 0 and drops
+ * what the server no longer has (a full resync). Callers that want a round while one runs are served by the next one. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -43,6 +43,7 @@ struct _RbSyncEngine
   GError *step_error;
   RbBooking *step_booking;
   gint64 cursor;
+  GPtrArray *resync_bookings;
 };
 
 G_DEFINE_FINAL_TYPE (RbSyncEngine, rb_sync_engine, G_TYPE_OBJECT)
@@ -373,6 +374,7 @@ finish_round (RbSyncEngine *self, GError *error)
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_error (&self->step_error);
   g_clear_object (&self->step_booking);
+  g_clear_pointer (&self->resync_bookings, g_ptr_array_unref);
   g_clear_handle_id (&self->timer_id, g_source_remove);
 
   if (error != NULL)
@@ -443,54 +445,18 @@ on_applied_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     finish_round (self, NULL);
 }
 
-static void
-on_resync_listed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  RbSyncEngine *self = user_data;
-  GError *error = NULL;
-  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
-                                                            &error);
-  GPtrArray *bookings = root ? rb_api_client_parse_bookings (root, "items", &error) : NULL;
-  gint64 now = rb_store_now (self->store);
-  MirrorArgs *args;
-
-  if (bookings == NULL)
-    {
-      if (error == NULL)
-        g_set_error (&error, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_INVALID_RESPONSE,
-                     "Empty answer to a booking list");
-      finish_round (self, error);
-      return;
-    }
-  args = g_new0 (MirrorArgs, 1);
-  args->flag = TRUE;
-  args->bookings = bookings;
-  args->range = rb_interval_make (now - RB_SYNC_RESYNC_PAST_DAYS * 86400,
-                                  now + RB_SYNC_RESYNC_AHEAD_DAYS * 86400);
-  /* The feed goes on from the newest change the list reflects; replaying a few changes
-   * after it is harmless. */
-  args->cursor = self->cursor;
-  for (guint i = 0; i < bookings->len; i++)
-    args->cursor = MAX (args->cursor, rb_booking_get_seq (g_ptr_array_index (bookings, i)));
-  self->cursor = args->cursor;
-  self->entry_index = 1;
-  self->changed = TRUE;
-  run_mirror (self, apply_job, args, NULL, self->cancellable, on_applied_cb, self);
-}
-
+/* The cursor is older than the server keeps (or newer than it knows: a restored server).
+ * Start over from 0, which the server always serves: the whole feed, page by page, then
+ * whatever this client mirrors but the server no longer has goes. */
 static void
 full_resync (RbSyncEngine *self)
 {
-  gint64 now = rb_store_now (self->store);
-  g_autofree char *from = rb_time_to_rfc3339 (now - RB_SYNC_RESYNC_PAST_DAYS * 86400);
-  g_autofree char *to = rb_time_to_rfc3339 (now + RB_SYNC_RESYNC_AHEAD_DAYS * 86400);
-  g_autofree char *path = g_strdup_printf ("/api/v1/bookings?from=%s&to=%s", from, to);
-
-  g_debug ("Change feed cursor %" G_GINT64_FORMAT " is too old: full resync", self->cursor);
+  g_debug ("Change feed cursor %" G_GINT64_FORMAT " expired: full resync", self->cursor);
   self->resynced = TRUE;
   self->resyncs++;
-  rb_api_client_request_async (self->client, "GET", path, NULL, NULL, self->cancellable,
-                               on_resync_listed_cb, self);
+  self->cursor = 0;
+  self->resync_bookings = g_ptr_array_new_with_free_func (g_object_unref);
+  fetch_changes (self);
 }
 
 static void
@@ -505,6 +471,7 @@ on_changes_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   JsonNode *changes;
   JsonArray *array;
   gint64 next = self->cursor;
+  gboolean more;
   MirrorArgs *args;
 
   if (g_error_matches (error, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_GONE) && !self->resynced)
@@ -544,16 +511,34 @@ on_changes_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                                            "A change in the feed is malformed"));
           return;
         }
-      next = MAX (next, rb_booking_get_seq (booking));
       g_ptr_array_add (bookings, booking);
     }
+  if (!json_object_has_member (o, "next") && bookings->len > 0)
+    next = rb_booking_get_seq (g_ptr_array_index (bookings, bookings->len - 1)) + 1;
 
   /* A full page and a cursor that moved: ask again. */
-  self->entry_index = bookings->len >= RB_SYNC_FEED_PAGE && next > self->cursor;
+  more = bookings->len >= RB_SYNC_FEED_PAGE && next > self->cursor;
   self->cursor = next;
+  if (self->resync_bookings != NULL)
+    {
+      g_ptr_array_extend_and_steal (self->resync_bookings, g_steal_pointer (&bookings));
+      if (more)
+        {
+          fetch_changes (self);
+          return;
+        }
+    }
+  self->entry_index = more;
   args = g_new0 (MirrorArgs, 1);
-  args->bookings = g_steal_pointer (&bookings);
   args->cursor = next;
+  if (self->resync_bookings != NULL)
+    {
+      args->flag = TRUE;
+      args->bookings = g_steal_pointer (&self->resync_bookings);
+      args->range = rb_interval_make (G_MININT64 / 2, G_MAXINT64 / 2);
+    }
+  else
+    args->bookings = g_steal_pointer (&bookings);
   run_mirror (self, apply_job, args, NULL, self->cancellable, on_applied_cb, self);
 }
 
@@ -1108,8 +1093,10 @@ on_building_part_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     json_object_set_array_member (building, "people", json_array_new ());
     args->json = json_node_new (JSON_NODE_OBJECT);
     json_node_set_object (args->json, building);
-    run_mirror (self, import_job, args, NULL, g_task_get_cancellable (task),
-                on_building_imported_cb, g_steal_pointer (&task));
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    run_mirror (self, import_job, args, NULL, cancellable, on_building_imported_cb,
+                g_steal_pointer (&task));
   }
 }
 

@@ -22,9 +22,6 @@ G_BEGIN_DECLS
 /* Change-feed page size, and how often an idle engine asks for changes. */
 #define RB_SYNC_FEED_PAGE 200
 #define RB_SYNC_POLL_SECONDS 30
-/* What a full resync fetches, relative to now. */
-#define RB_SYNC_RESYNC_PAST_DAYS 1
-#define RB_SYNC_RESYNC_AHEAD_DAYS 190
 
 typedef enum
 {
