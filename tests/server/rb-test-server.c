@@ -444,7 +444,10 @@ rb_test_server_url (RbTestServer *self, const char *path_format, ...)
 SoupSession *
 rb_test_client_new (void)
 {
-  return soup_session_new_with_options ("timeout", 10,
+  /* No proxy resolver: the default one would ask GSettings for proxy settings, and the tests
+   * talk to loopback only. */
+  return soup_session_new_with_options ("proxy-resolver", NULL,
+                                        "timeout", 10,
                                         "idle-timeout", 10,
                                         "max-conns", 128,
                                         "max-conns-per-host", 64,
