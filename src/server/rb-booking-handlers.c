@@ -210,6 +210,14 @@ rb_handle_create_booking (RbRequest *req)
       rb_request_fail (req, error);
       return;
     }
+  /* The core takes a null "attendees" as absent; here it is a wrong type like any other. */
+  if (json_object_has_member (body, "attendees")
+      && JSON_NODE_HOLDS_NULL (json_object_get_member (body, "attendees")))
+    {
+      rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(attendees)");
+      rb_request_fail (req, error);
+      return;
+    }
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, body);
   args = booking_args_new (req);

@@ -174,7 +174,185 @@ rb_request_get_header (RbRequest *self, const char *name)
                                        name);
 }
 
-/* The request body as a JSON object, validated by rb_json_parse. */
+/* ---- strict JSON syntax ---------------------------------------------------------------------
+ * json-glib 1.6 parses with GScanner, which also takes things that are not JSON (single-quoted
+ * strings, for one). Bodies are checked against RFC 8259's grammar first, with a nesting
+ * limit so that a deeply nested body cannot exhaust the parser's stack. */
+
+#define MAX_JSON_DEPTH 32
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+  int depth;
+} JsonScan;
+
+static gboolean scan_value (JsonScan *s);
+
+static void
+scan_space (JsonScan *s)
+{
+  while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+    s->p++;
+}
+
+static gboolean
+scan_char (JsonScan *s, char c)
+{
+  if (s->p < s->end && *s->p == c)
+    {
+      s->p++;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+scan_string (JsonScan *s)
+{
+  if (!scan_char (s, '"'))
+    return FALSE;
+  while (s->p < s->end)
+    {
+      guchar c = *s->p++;
+
+      if (c == '"')
+        return TRUE;
+      if (c < 0x20)
+        return FALSE;
+      if (c == '\\')
+        {
+          if (s->p >= s->end)
+            return FALSE;
+          c = *s->p++;
+          if (c == 'u')
+            {
+              for (int i = 0; i < 4; i++)
+                if (s->p >= s->end || !g_ascii_isxdigit (*s->p++))
+                  return FALSE;
+            }
+          else if (strchr ("\"\\/bfnrt", c) == NULL || c == '\0')
+            return FALSE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+scan_digits (JsonScan *s)
+{
+  const char *start = s->p;
+
+  while (s->p < s->end && g_ascii_isdigit (*s->p))
+    s->p++;
+  return s->p > start;
+}
+
+static gboolean
+scan_number (JsonScan *s)
+{
+  scan_char (s, '-');
+  if (!scan_char (s, '0') && !(s->p < s->end && *s->p >= '1' && *s->p <= '9' && scan_digits (s)))
+    return FALSE;
+  if (scan_char (s, '.') && !scan_digits (s))
+    return FALSE;
+  if (scan_char (s, 'e') || scan_char (s, 'E'))
+    {
+      if (!scan_char (s, '+'))
+        scan_char (s, '-');
+      if (!scan_digits (s))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+scan_literal (JsonScan *s, const char *word)
+{
+  gsize length = strlen (word);
+
+  if ((gsize) (s->end - s->p) < length || strncmp (s->p, word, length) != 0)
+    return FALSE;
+  s->p += length;
+  return TRUE;
+}
+
+static gboolean
+scan_container (JsonScan *s, char open, char close)
+{
+  gboolean ok = FALSE;
+
+  if (!scan_char (s, open) || ++s->depth > MAX_JSON_DEPTH)
+    return FALSE;
+  scan_space (s);
+  if (scan_char (s, close))
+    ok = TRUE;
+  else
+    while (TRUE)
+      {
+        if (open == '{')
+          {
+            if (!scan_string (s))
+              break;
+            scan_space (s);
+            if (!scan_char (s, ':'))
+              break;
+            scan_space (s);
+          }
+        if (!scan_value (s))
+          break;
+        scan_space (s);
+        if (scan_char (s, close))
+          {
+            ok = TRUE;
+            break;
+          }
+        if (!scan_char (s, ','))
+          break;
+        scan_space (s);
+      }
+  s->depth--;
+  return ok;
+}
+
+static gboolean
+scan_value (JsonScan *s)
+{
+  if (s->p >= s->end)
+    return FALSE;
+  switch (*s->p)
+    {
+    case '{':
+      return scan_container (s, '{', '}');
+    case '[':
+      return scan_container (s, '[', ']');
+    case '"':
+      return scan_string (s);
+    case 't':
+      return scan_literal (s, "true");
+    case 'f':
+      return scan_literal (s, "false");
+    case 'n':
+      return scan_literal (s, "null");
+    default:
+      return scan_number (s);
+    }
+}
+
+static gboolean
+is_strict_json (const char *data, gsize size)
+{
+  JsonScan s = { data, data + size, 0 };
+
+  scan_space (&s);
+  if (!scan_value (&s))
+    return FALSE;
+  scan_space (&s);
+  return s.p == s.end;
+}
+
+/* The request body as a JSON object: UTF-8, strict JSON syntax, then rb_json_parse. */
 JsonObject *
 rb_request_parse_body (RbRequest *self, GError **error)
 {
@@ -190,7 +368,7 @@ rb_request_parse_body (RbRequest *self, GError **error)
       rb_set_error (error, RB_ERROR_INVALID_JSON, NULL);
       return NULL;
     }
-  if (!g_utf8_validate_len (data, size, NULL))
+  if (!g_utf8_validate_len (data, size, NULL) || !is_strict_json (data, size))
     {
       rb_set_error (error, RB_ERROR_INVALID_JSON, NULL);
       return NULL;
