@@ -7,7 +7,9 @@
 
 #include "rb-app-resources.h"
 #include "rb-application.h"
+#include "rb-auth.h"
 #include "rb-context.h"
+#include "rb-kiosk-window.h"
 #include "rb-window.h"
 
 /* How often bookings that were not checked in are released (DESIGN.md: no-shows). */
@@ -18,6 +20,8 @@ struct _RbApplication
   AdwApplication parent_instance;
 
   char *db_path;
+  gboolean kiosk;
+  locale_t locale;
   RbContext *context;
   GSettings *settings;
   GCancellable *cancellable;
@@ -35,21 +39,26 @@ default_db_path (void)
   return g_build_filename (dir, "raumbuch.db", NULL);
 }
 
+static const char *
+locale_for_language (const char *language)
+{
+  return g_strcmp0 (language, "de") == 0 ? "de_DE.UTF-8" : "en_US.UTF-8";
+}
+
 /* Chooses the language before any thread starts: "de" or "en" from the settings overrides
- * the session's locale, "" follows it. Uninstalled builds find their catalogues through
- * RAUMBUCH_LOCALEDIR. */
+ * the session's locale, "" follows it. The kiosk switches language at run time with
+ * uselocale(), which LANGUAGE would override, so it drops LANGUAGE here while that is
+ * still safe. Uninstalled builds find their catalogues through RAUMBUCH_LOCALEDIR. */
 void
-rb_application_setup_i18n (const char *language)
+rb_application_setup_i18n (const char *language, gboolean kiosk)
 {
   const char *localedir = g_getenv ("RAUMBUCH_LOCALEDIR");
+  gboolean chosen = language != NULL && *language != '\0';
 
-  if (language != NULL && *language != '\0')
-    {
-      const char *locale = g_str_equal (language, "de") ? "de_DE.UTF-8" : "en_US.UTF-8";
-      g_setenv ("LANGUAGE", language, TRUE);
-      g_setenv ("LC_ALL", locale, TRUE);
-    }
-  setlocale (LC_ALL, "");
+  if (chosen || kiosk)
+    g_unsetenv ("LANGUAGE");
+  if (!chosen || setlocale (LC_ALL, locale_for_language (language)) == NULL)
+    setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
@@ -94,13 +103,24 @@ show_fatal_error (RbApplication *self, const GError *error)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Standalone kiosks check PINs against the local database: the demo people get the hashes
+ * of their demo PINs once (a no-op for anyone who has one, or for another building). */
+static gpointer
+set_demo_pins_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (JsonNode) building = rb_store_load_demo_building (error);
+
+  if (building == NULL || rb_auth_set_missing_pins_sync (store, building, error) < 0)
+    return NULL;
+  return g_object_ref (store);
+}
+
 static void
-on_store_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+on_pins_set_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbApplication) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (RbStore) store = rb_store_open_finish (result, &error);
-  RbWindow *window;
+  g_autoptr (RbStore) store = rb_store_run_finish (RB_STORE (source), result, &error);
 
   g_application_release (G_APPLICATION (self));
   if (store == NULL)
@@ -111,11 +131,31 @@ on_store_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   self->context = rb_context_new (store, self->settings);
-  window = rb_window_new (self, self->context);
-  gtk_window_present (GTK_WINDOW (window));
+  rb_application_present_window (self, self->context,
+                                 self->kiosk || g_settings_get_boolean (self->settings, "kiosk-mode"));
 
   on_release_tick_cb (self);
   self->release_source = g_timeout_add_seconds (RELEASE_INTERVAL_SECONDS, on_release_tick_cb, self);
+}
+
+static void
+on_store_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbStore) store = rb_store_open_finish (result, &error);
+  GCancellable *cancellable;
+
+  if (store == NULL)
+    {
+      g_application_release (G_APPLICATION (self));
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_fatal_error (self, error);
+      return;
+    }
+  cancellable = self->cancellable;
+  rb_store_run_async (store, set_demo_pins_job, NULL, NULL, g_object_unref, cancellable,
+                      on_pins_set_cb, g_steal_pointer (&self));
 }
 
 static void
@@ -131,7 +171,7 @@ rb_application_activate (GApplication *app)
     }
   if (self->context != NULL)
     {
-      gtk_window_present (GTK_WINDOW (rb_window_new (self, self->context)));
+      rb_application_present_window (self, self->context, self->kiosk);
       return;
     }
 
@@ -154,6 +194,8 @@ rb_application_handle_local_options (GApplication *app, GVariantDict *options)
       g_print ("raumbuch %s\n", PACKAGE_VERSION);
       return 0;
     }
+  if (g_variant_dict_lookup (options, "kiosk", "b", NULL))
+    self->kiosk = TRUE;
   if (g_variant_dict_lookup (options, "db", "^&ay", &db_path))
     {
       g_free (self->db_path);
@@ -186,9 +228,17 @@ on_about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_da
                          NULL);
 }
 
+static void
+on_language_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  rb_application_switch_language (RB_APPLICATION (user_data),
+                                  g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = on_quit_activated },
   { .name = "about", .activate = on_about_activated },
+  { .name = "language", .activate = on_language_activated, .parameter_type = "s" },
 };
 
 static void
@@ -223,6 +273,11 @@ rb_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_free (self->db_path);
+  if (self->locale != (locale_t) 0)
+    {
+      uselocale (LC_GLOBAL_LOCALE);
+      freelocale (self->locale);
+    }
 
   G_OBJECT_CLASS (rb_application_parent_class)->finalize (object);
 }
@@ -245,6 +300,7 @@ rb_application_init (RbApplication *self)
 {
   static const GOptionEntry options[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The booking database to use"), N_("FILE") },
+    { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Run fullscreen as a touch kiosk"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
     { NULL },
   };
@@ -270,4 +326,80 @@ rb_application_new (void)
                        "flags", G_APPLICATION_NON_UNIQUE,
                        "resource-base-path", "/de/raumbuch/Raumbuch",
                        NULL);
+}
+
+/* Shows the desktop window or, for a kiosk, the fullscreen kiosk window. */
+GtkWindow *
+rb_application_present_window (RbApplication *self, RbContext *context, gboolean kiosk)
+{
+  GtkWindow *window;
+
+  g_return_val_if_fail (RB_IS_APPLICATION (self), NULL);
+
+  self->kiosk = kiosk;
+  if (kiosk)
+    {
+      GdkDisplay *display = gdk_display_get_default ();
+      GListModel *monitors = gdk_display_get_monitors (display);
+      g_autoptr (GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
+
+      window = GTK_WINDOW (rb_kiosk_window_new (self, context));
+      /* Without a compositor that honours fullscreen (Xvfb, some kiosk setups) the window
+       * still covers the screen. */
+      if (monitor != NULL)
+        {
+          GdkRectangle geometry;
+          gdk_monitor_get_geometry (monitor, &geometry);
+          gtk_window_set_default_size (window, geometry.width, geometry.height);
+        }
+      gtk_window_fullscreen (window);
+    }
+  else
+    window = GTK_WINDOW (rb_window_new (self, context));
+  gtk_window_present (window);
+  return window;
+}
+
+/* Switches the UI language while running: the GTK thread gets the new locale (messages,
+ * GTK's own strings, date formats) and the windows are built anew in it. Returns FALSE
+ * when the locale is not installed. */
+gboolean
+rb_application_switch_language (RbApplication *self, const char *language)
+{
+  locale_t locale = newlocale (LC_ALL_MASK, locale_for_language (language), (locale_t) 0);
+  g_autoptr (GList) windows = NULL;
+  RbContext *context;
+
+  g_return_val_if_fail (RB_IS_APPLICATION (self), FALSE);
+
+  if (locale == (locale_t) 0)
+    {
+      g_warning ("Locale %s is not installed", locale_for_language (language));
+      return FALSE;
+    }
+  uselocale (locale);
+  if (self->locale != (locale_t) 0)
+    freelocale (self->locale);
+  self->locale = locale;
+  g_settings_set_string (self->settings, "language", language);
+
+  /* A copy: destroying a window removes it from the application's own list. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  if (windows == NULL)
+    return TRUE;
+  context = self->context != NULL ? self->context
+            : RB_IS_KIOSK_WINDOW (windows->data)
+                ? NULL
+                : rb_window_get_context (RB_WINDOW (windows->data));
+  if (context == NULL)
+    g_object_get (windows->data, "context", &context, NULL);
+  else
+    g_object_ref (context);
+
+  rb_application_present_window (self, context, RB_IS_KIOSK_WINDOW (windows->data));
+  /* The old windows go after the new one is up, so the screen never shows nothing. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
+  g_object_unref (context);
+  return TRUE;
 }

@@ -4,12 +4,17 @@
 
 #include <adwaita.h>
 
+#include "rb-context.h"
+
 G_BEGIN_DECLS
 
 #define RB_TYPE_APPLICATION (rb_application_get_type ())
 G_DECLARE_FINAL_TYPE (RbApplication, rb_application, RB, APPLICATION, AdwApplication)
 
 RbApplication *rb_application_new (void);
-void rb_application_setup_i18n (const char *language);
+void rb_application_setup_i18n (const char *language, gboolean kiosk);
+GtkWindow *rb_application_present_window (RbApplication *self, RbContext *context,
+                                          gboolean kiosk);
+gboolean rb_application_switch_language (RbApplication *self, const char *language);
 
 G_END_DECLS

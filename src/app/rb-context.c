@@ -3,7 +3,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "rb-auth.h"
 #include "rb-context.h"
 
 struct _RbContext
@@ -13,6 +15,7 @@ struct _RbContext
   RbStore *store;
   GSettings *settings;
   RbPerson *person;
+  RbSyncEngine *sync_engine;
 };
 
 G_DEFINE_FINAL_TYPE (RbContext, rb_context, G_TYPE_OBJECT)
@@ -23,6 +26,7 @@ enum
   PROP_STORE,
   PROP_SETTINGS,
   PROP_PERSON,
+  PROP_SYNC_ENGINE,
   N_PROPS
 };
 
@@ -44,6 +48,7 @@ rb_context_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_object (&self->person);
+  g_clear_object (&self->sync_engine);
 
   G_OBJECT_CLASS (rb_context_parent_class)->dispose (object);
 }
@@ -63,6 +68,9 @@ rb_context_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
       break;
     case PROP_PERSON:
       g_value_set_object (value, self->person);
+      break;
+    case PROP_SYNC_ENGINE:
+      g_value_set_object (value, self->sync_engine);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -84,6 +92,13 @@ rb_context_set_property (GObject *object, guint prop_id, const GValue *value, GP
       break;
     case PROP_PERSON:
       rb_context_set_person (self, g_value_get_object (value));
+      break;
+    case PROP_SYNC_ENGINE:
+      /* Whatever the engine brings from the server or settles reloads the views. */
+      if ((self->sync_engine = g_value_dup_object (value)) != NULL)
+        g_signal_connect_object (self->sync_engine, "changed",
+                                 G_CALLBACK (rb_context_bookings_changed), self,
+                                 G_CONNECT_SWAPPED);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -108,6 +123,10 @@ rb_context_class_init (RbContextClass *klass)
   properties[PROP_PERSON] =
       g_param_spec_object ("person", NULL, NULL, RB_TYPE_PERSON,
                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Set in server mode (a server URL is configured), NULL when standalone. */
+  properties[PROP_SYNC_ENGINE] =
+      g_param_spec_object ("sync-engine", NULL, NULL, RB_TYPE_SYNC_ENGINE,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Emitted after any booking was made, cancelled or checked in from this app, so every
@@ -126,6 +145,21 @@ RbContext *
 rb_context_new (RbStore *store, GSettings *settings)
 {
   return g_object_new (RB_TYPE_CONTEXT, "store", store, "settings", settings, NULL);
+}
+
+RbContext *
+rb_context_new_with_sync_engine (RbStore *store, GSettings *settings, RbSyncEngine *engine)
+{
+  return g_object_new (RB_TYPE_CONTEXT, "store", store, "settings", settings, "sync-engine",
+                       engine, NULL);
+}
+
+/* The engine that books through the server, or NULL in standalone mode. */
+RbSyncEngine *
+rb_context_get_sync_engine (RbContext *self)
+{
+  g_return_val_if_fail (RB_IS_CONTEXT (self), NULL);
+  return self->sync_engine;
 }
 
 RbStore *
@@ -218,4 +252,151 @@ rb_context_format_interval (RbContext *self, RbInterval interval)
 
   /* TRANSLATORS: date, start time and end time of a booking, e.g. "Today, 09:00–17:00". */
   return g_strdup_printf (_("%s, %s–%s"), date, from, to);
+}
+
+/* ---- identifying at the kiosk ------------------------------------------------------------ */
+
+typedef struct
+{
+  char *staff_number;
+  char *pin;
+  char *pin_hash;
+  RbPerson *person;
+  gboolean matched;
+  gboolean locked;
+} Identify;
+
+static void
+identify_free (Identify *identify)
+{
+  g_free (identify->staff_number);
+  if (identify->pin != NULL)
+    memset (identify->pin, 0, strlen (identify->pin));
+  g_free (identify->pin);
+  g_free (identify->pin_hash);
+  g_clear_object (&identify->person);
+  g_free (identify);
+}
+
+static gpointer
+identify_lookup_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Identify *identify = data;
+  GError *local_error = NULL;
+  int failures = 0;
+
+  if (!rb_auth_check_lock_sync (store, identify->staff_number, &failures, error))
+    return NULL;
+  identify->pin_hash = rb_auth_get_pin_hash_sync (store, identify->staff_number,
+                                                  &identify->person, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  return identify;
+}
+
+static gpointer
+identify_outcome_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Identify *identify = data;
+  g_autofree char *token = NULL;
+  gint64 expires_at = 0;
+
+  if (!identify->matched)
+    return rb_auth_record_failure_sync (store, identify->staff_number, &identify->locked, error)
+               ? identify
+               : NULL;
+  /* A kiosk session resets the count of wrong PINs; the token itself is not kept, the
+   * kiosk forgets the person when the flow ends. */
+  token = rb_auth_create_session_sync (store, identify->person, NULL,
+                                       RB_AUTH_KIOSK_SESSION_SECONDS, &expires_at, error);
+  return token != NULL ? identify : NULL;
+}
+
+static void
+on_identify_outcome_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Identify *identify = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (rb_store_run_finish (RB_STORE (source), result, &error) == NULL)
+    g_task_return_error (task, error);
+  else if (identify->matched)
+    g_task_return_pointer (task, g_object_ref (identify->person), g_object_unref);
+  else
+    {
+      rb_set_error (&error, identify->locked ? RB_ERROR_LOCKED : RB_ERROR_UNAUTHENTICATED, NULL);
+      g_task_return_error (task, error);
+    }
+}
+
+/* Argon2id takes about 100 ms on purpose: it runs on a thread of its own. */
+static void
+identify_verify_thread (GTask *verify, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Identify *identify = data;
+
+  identify->matched = identify->pin_hash != NULL && identify->person != NULL
+                      && rb_auth_verify_pin (identify->pin_hash, identify->pin);
+  g_task_return_boolean (verify, TRUE);
+}
+
+static void
+on_identify_verified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  RbContext *self = g_task_get_source_object (task);
+
+  /* The task's reference passes on to the next step. */
+  rb_store_run_async (self->store, identify_outcome_job, g_task_get_task_data (task), NULL, NULL,
+                      g_task_get_cancellable (task), on_identify_outcome_cb, task);
+}
+
+static void
+on_identify_looked_up_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GTask) verify = NULL;
+  GError *error = NULL;
+
+  if (rb_store_run_finish (RB_STORE (source), result, &error) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* An unknown staff number is verified (and fails) like a wrong PIN, so the time taken
+   * does not tell which staff numbers exist. */
+  verify = g_task_new (NULL, g_task_get_cancellable (task), on_identify_verified_cb,
+                       g_object_ref (task));
+  g_task_set_task_data (verify, g_task_get_task_data (task), NULL);
+  g_task_run_in_thread (verify, identify_verify_thread);
+}
+
+/* Checks a staff number and PIN against the local store (standalone kiosks), with the
+ * lockout after RB_AUTH_MAX_FAILURES wrong PINs. Fails with RB_ERROR_UNAUTHENTICATED or
+ * RB_ERROR_LOCKED. */
+void
+rb_context_identify_async (RbContext *self, const char *staff_number, const char *pin,
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Identify *identify = g_new0 (Identify, 1);
+
+  identify->staff_number = g_strdup (staff_number);
+  identify->pin = g_strdup (pin);
+  g_task_set_source_tag (task, rb_context_identify_async);
+  g_task_set_task_data (task, identify, (GDestroyNotify) identify_free);
+  rb_store_run_async (self->store, identify_lookup_job, identify, NULL, NULL, cancellable,
+                      on_identify_looked_up_cb, task);
+}
+
+RbPerson *
+rb_context_identify_finish (RbContext *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

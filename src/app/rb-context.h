@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "rb-store.h"
+#include "rb-sync-engine.h"
 
 G_BEGIN_DECLS
 
@@ -12,9 +13,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (RbContext, rb_context, RB, CONTEXT, GObject)
 
 RbContext *rb_context_new (RbStore *store, GSettings *settings);
+RbContext *rb_context_new_with_sync_engine (RbStore *store, GSettings *settings,
+                                           RbSyncEngine *engine);
 
 RbStore *rb_context_get_store (RbContext *self);
 GSettings *rb_context_get_settings (RbContext *self);
+RbSyncEngine *rb_context_get_sync_engine (RbContext *self);
 GTimeZone *rb_context_get_time_zone (RbContext *self);
 gint64 rb_context_now (RbContext *self);
 
@@ -22,6 +26,11 @@ RbPerson *rb_context_get_person (RbContext *self);
 void rb_context_set_person (RbContext *self, RbPerson *person);
 
 void rb_context_bookings_changed (RbContext *self);
+
+void rb_context_identify_async (RbContext *self, const char *staff_number, const char *pin,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
+RbPerson *rb_context_identify_finish (RbContext *self, GAsyncResult *result, GError **error);
 
 char *rb_context_format_time (RbContext *self, gint64 instant);
 char *rb_context_format_date (RbContext *self, gint64 instant);

@@ -1,0 +1,1302 @@
+/* rb-kiosk-window.c: the kiosk's screens and their flow.
+ *
+ *   start → space → identify → duration → confirm → receipt → start
+ *   start → identify → check-in → start
+ *
+ * Any screen returns to start after the idle timeout and forgets the person; the last ten
+ * seconds are counted down on screen. The window cannot be closed except by an
+ * administrator identifying on the keypad. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "rb-floor-plan.h"
+#include "rb-keypad.h"
+#include "rb-kiosk-window.h"
+#include "rb-space-row.h"
+#include "rb-timeline.h"
+
+#define RECEIPT_SECONDS 10
+#define IDLE_WARNING_SECONDS 10
+#define REFRESH_SECONDS 30
+#define MAX_STAFF_NUMBER 12
+#define MAX_PIN 8
+
+typedef enum
+{
+  PURPOSE_BOOK,
+  PURPOSE_CHECK_IN,
+  PURPOSE_ADMIN,
+} Purpose;
+
+typedef enum
+{
+  STEP_STAFF_NUMBER,
+  STEP_PIN,
+} IdentifyStep;
+
+struct _RbKioskWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template widgets */
+  GtkRevealer *idle_revealer;
+  GtkLabel *idle_label;
+  GtkLabel *building_label;
+  GtkBox *floor_box;
+  GtkLabel *clock_label;
+  GtkButton *language_button;
+  GtkToggleButton *contrast_button;
+  GtkStack *stack;
+  GtkBox *start_box;
+  GtkBox *side_box;
+  RbFloorPlan *floor_plan;
+  GtkListBox *space_list;
+  GtkLabel *space_title;
+  GtkLabel *space_details;
+  GtkLabel *space_state;
+  RbTimeline *space_timeline;
+  GtkButton *space_book_button;
+  GtkLabel *identify_title;
+  GtkLabel *identify_value;
+  GtkLabel *identify_error;
+  GtkLabel *duration_title;
+  GtkFlowBox *duration_box;
+  GtkLabel *duration_empty;
+  GtkLabel *confirm_summary;
+  GtkLabel *confirm_error;
+  GtkButton *confirm_button;
+  GtkLabel *receipt_title;
+  GtkLabel *receipt_details;
+  GtkButton *receipt_done_button;
+  GtkLabel *check_in_title;
+  GtkListBox *check_in_list;
+  GtkLabel *check_in_error;
+
+  /* owned */
+  RbContext *context;
+  GCancellable *cancellable;
+  GPtrArray *floors;
+  guint floor_index;
+  GPtrArray *spaces;
+  GHashTable *bookings_by_space;
+  GHashTable *space_rows;
+  guint tick_source;
+  gint64 last_activity;
+  gint64 receipt_deadline;
+  gint64 last_refresh;
+  gboolean unlocked;
+
+  /* the flow: what is being done, for whom */
+  Purpose purpose;
+  IdentifyStep step;
+  GString *staff_number;
+  GString *pin;
+  RbSpace *space;
+  RbPerson *person;
+  RbInterval chosen;
+};
+
+G_DEFINE_FINAL_TYPE (RbKioskWindow, rb_kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void reload_bookings (RbKioskWindow *self);
+static gint64 update_receipt_countdown (RbKioskWindow *self);
+static void show_start (RbKioskWindow *self);
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static gint64
+now (RbKioskWindow *self)
+{
+  return rb_context_now (self->context);
+}
+
+static RbPolicy
+policy (RbKioskWindow *self)
+{
+  RbPolicy p;
+
+  rb_store_get_policy (rb_context_get_store (self->context), &p);
+  return p;
+}
+
+static GPtrArray *
+bookings_of (RbKioskWindow *self, RbSpace *space)
+{
+  static GPtrArray *none = NULL;
+  GPtrArray *list = g_hash_table_lookup (self->bookings_by_space, rb_space_get_id (space));
+
+  if (list != NULL)
+    return list;
+  if (none == NULL)
+    none = g_ptr_array_new ();
+  return none;
+}
+
+/* Rule violations are shown in the kiosk's current language. Messages made on the store's
+ * thread are in the process language, so the kiosk translates the code itself here. */
+static char *
+error_text (const GError *error)
+{
+  if (g_error_matches (error, RB_ERROR, RB_ERROR_UNAUTHENTICATED))
+    return g_strdup (_("The staff number or the PIN is not right. Please try again."));
+  if (error->domain == RB_ERROR)
+    return g_strdup (rb_error_code_message (error->code));
+  return g_strdup (_("Something went wrong. Please try again or ask the service desk."));
+}
+
+static void
+go (RbKioskWindow *self, const char *screen)
+{
+  gtk_stack_set_visible_child_name (self->stack, screen);
+}
+
+static void
+forget_person (RbKioskWindow *self)
+{
+  g_clear_object (&self->person);
+  g_string_truncate (self->staff_number, 0);
+  /* Overwrite before truncating: the PIN should not linger in memory. */
+  memset (self->pin->str, 0, self->pin->len);
+  g_string_truncate (self->pin, 0);
+}
+
+/* ---- state of a space now ------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *icon;
+  const char *css;
+  char *text;
+  gboolean free_now;
+} SpaceState;
+
+static SpaceState
+space_state (RbKioskWindow *self, RbSpace *space)
+{
+  GPtrArray *bookings = bookings_of (self, space);
+  RbPolicy p = policy (self);
+  RbInterval hours;
+  gint64 t = now (self);
+  RbAvailability availability;
+  SpaceState state = { 0 };
+  g_autofree char *until = NULL;
+  gboolean checked_in = FALSE;
+
+  hours = rb_policy_opening_hours (&p, rb_context_get_time_zone (self->context), t);
+  availability = rb_availability_at (bookings, t, hours.end);
+  if (availability.until != 0)
+    until = rb_context_format_time (self->context, availability.until);
+
+  for (guint i = 0; i < bookings->len; i++)
+    {
+      RbBooking *b = g_ptr_array_index (bookings, i);
+      if (rb_booking_get_state (b) == RB_BOOKING_STATE_CHECKED_IN
+          && rb_interval_contains (rb_booking_get_interval (b), t))
+        checked_in = TRUE;
+    }
+
+  if (availability.busy)
+    {
+      state.icon = checked_in ? "avatar-default-symbolic" : "action-unavailable-symbolic";
+      state.css = checked_in ? "rb-checked-in" : "rb-busy";
+      if (checked_in)
+        state.text = until ? g_strdup_printf (_("Checked in until %s"), until)
+                           : g_strdup (_("Checked in"));
+      else
+        state.text = until ? g_strdup_printf (_("Busy until %s"), until)
+                           : g_strdup (_("Busy today"));
+    }
+  else
+    {
+      state.icon = "emblem-ok-symbolic";
+      state.css = "rb-free";
+      state.free_now = rb_interval_contains (hours, t);
+      if (!state.free_now)
+        state.text = g_strdup (_("Closed now"));
+      else
+        state.text = until ? g_strdup_printf (_("Free until %s"), until) : g_strdup (_("Free"));
+    }
+  return state;
+}
+
+static void
+update_states (RbKioskWindow *self)
+{
+  for (guint i = 0; self->spaces != NULL && i < self->spaces->len; i++)
+    {
+      RbSpace *space = g_ptr_array_index (self->spaces, i);
+      SpaceState state = space_state (self, space);
+      AdwActionRow *row = g_hash_table_lookup (self->space_rows, rb_space_get_id (space));
+
+      rb_floor_plan_set_state (self->floor_plan, space, state.text, state.icon, state.css);
+      if (row != NULL)
+        {
+          adw_action_row_set_subtitle (row, state.text);
+          adw_action_row_set_icon_name (row, state.icon);
+        }
+      g_free (state.text);
+    }
+}
+
+/* ---- loading ---------------------------------------------------------------------------- */
+
+static void
+on_bookings_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) bookings = rb_store_list_finish (RB_STORE (source), result, &error);
+
+  if (bookings == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Loading bookings failed: %s", error->message);
+      return;
+    }
+  g_hash_table_remove_all (self->bookings_by_space);
+  for (guint i = 0; i < bookings->len; i++)
+    {
+      RbBooking *booking = g_ptr_array_index (bookings, i);
+      GPtrArray *list = g_hash_table_lookup (self->bookings_by_space,
+                                             rb_booking_get_space_id (booking));
+      if (list == NULL)
+        {
+          list = g_ptr_array_new_with_free_func (g_object_unref);
+          g_hash_table_insert (self->bookings_by_space, g_strdup (rb_booking_get_space_id (booking)),
+                               list);
+        }
+      g_ptr_array_add (list, g_object_ref (booking));
+    }
+  update_states (self);
+}
+
+static RbFloor *
+current_floor (RbKioskWindow *self)
+{
+  if (self->floors == NULL || self->floor_index >= self->floors->len)
+    return NULL;
+  return g_ptr_array_index (self->floors, self->floor_index);
+}
+
+static void
+reload_bookings (RbKioskWindow *self)
+{
+  RbBookingQuery query = { 0 };
+  RbFloor *floor = current_floor (self);
+
+  if (floor == NULL)
+    return;
+  self->last_refresh = g_get_monotonic_time ();
+  query.floor_id = rb_floor_get_id (floor);
+  query.range = rb_local_day (rb_context_get_time_zone (self->context), now (self));
+  query.active_only = TRUE;
+  rb_store_list_bookings_async (rb_context_get_store (self->context), &query, self->cancellable,
+                                on_bookings_loaded_cb, g_object_ref (self));
+}
+
+static void
+fill_space_list (RbKioskWindow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->space_list))) != NULL)
+    gtk_list_box_remove (self->space_list, child);
+  g_hash_table_remove_all (self->space_rows);
+
+  for (guint i = 0; i < self->spaces->len; i++)
+    {
+      RbSpace *space = g_ptr_array_index (self->spaces, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *name = rb_space_dup_display_name (space);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "rb-space", g_object_ref (space), g_object_unref);
+      gtk_list_box_append (self->space_list, row);
+      g_hash_table_insert (self->space_rows, g_strdup (rb_space_get_id (space)), row);
+    }
+}
+
+static void
+on_spaces_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *spaces = rb_store_list_finish (RB_STORE (source), result, &error);
+
+  if (spaces == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Loading spaces failed: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->spaces, g_ptr_array_unref);
+  self->spaces = spaces;
+  rb_floor_plan_set_spaces (self->floor_plan, current_floor (self), spaces);
+  fill_space_list (self);
+  update_states (self);
+  reload_bookings (self);
+}
+
+static void
+select_floor (RbKioskWindow *self, guint index)
+{
+  RbFloor *floor;
+  guint i = 0;
+
+  self->floor_index = index;
+  floor = current_floor (self);
+  if (floor == NULL)
+    return;
+  for (GtkWidget *b = gtk_widget_get_first_child (GTK_WIDGET (self->floor_box)); b != NULL;
+       b = gtk_widget_get_next_sibling (b), i++)
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (b), i == index);
+  rb_store_list_spaces_async (rb_context_get_store (self->context), rb_floor_get_id (floor),
+                              self->cancellable, on_spaces_loaded_cb, g_object_ref (self));
+}
+
+static void
+on_floor_toggled_cb (GtkToggleButton *button, RbKioskWindow *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "rb-index"));
+
+  if (gtk_toggle_button_get_active (button) && index != self->floor_index)
+    select_floor (self, index);
+}
+
+static void
+on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *floors = rb_store_list_finish (RB_STORE (source), result, &error);
+  GtkToggleButton *group = NULL;
+
+  if (floors == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Loading floors failed: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->floors, g_ptr_array_unref);
+  self->floors = floors;
+  for (guint i = 0; i < floors->len; i++)
+    {
+      GtkWidget *button = gtk_toggle_button_new_with_label (
+          rb_floor_get_name (g_ptr_array_index (floors, i)));
+
+      gtk_widget_add_css_class (button, "rb-big");
+      g_object_set_data (G_OBJECT (button), "rb-index", GUINT_TO_POINTER (i));
+      if (group != NULL)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
+      else
+        group = GTK_TOGGLE_BUTTON (button);
+      g_signal_connect (button, "toggled", G_CALLBACK (on_floor_toggled_cb), self);
+      gtk_box_append (self->floor_box, button);
+    }
+  select_floor (self, 0);
+}
+
+/* ---- the space screen ------------------------------------------------------------------ */
+
+static void
+show_space (RbKioskWindow *self, RbSpace *space)
+{
+  g_autofree char *name = rb_space_dup_display_name (space);
+  g_autofree char *amenities = rb_space_dup_amenities_label (space);
+  g_autofree char *details = NULL;
+  g_autoptr (GArray) busy = g_array_new (FALSE, FALSE, sizeof (RbInterval));
+  GPtrArray *bookings = bookings_of (self, space);
+  RbPolicy p = policy (self);
+  SpaceState state = space_state (self, space);
+  int capacity = rb_space_get_capacity (space);
+
+  g_set_object (&self->space, space);
+  for (guint i = 0; i < bookings->len; i++)
+    {
+      RbInterval iv = rb_booking_get_interval (g_ptr_array_index (bookings, i));
+      g_array_append_val (busy, iv);
+    }
+
+  if (rb_space_get_kind (space) == RB_SPACE_KIND_ROOM)
+    {
+      g_autofree char *seats = g_strdup_printf (
+          g_dngettext (GETTEXT_PACKAGE, "%d seat", "%d seats", capacity), capacity);
+      details = *amenities ? g_strdup_printf ("%s · %s", seats, amenities) : g_strdup (seats);
+    }
+  else
+    details = g_strdup (amenities);
+
+  gtk_label_set_label (self->space_title, name);
+  gtk_label_set_label (self->space_details, details);
+  gtk_label_set_label (self->space_state, state.text);
+  rb_timeline_set_day (self->space_timeline,
+                       rb_policy_opening_hours (&p, rb_context_get_time_zone (self->context), now (self)),
+                       now (self));
+  rb_timeline_set_busy (self->space_timeline, busy);
+  rb_timeline_set_selection (self->space_timeline, rb_interval_make (0, 0));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->space_timeline),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, state.text, -1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->space_book_button), state.free_now);
+  g_free (state.text);
+  go (self, "space");
+}
+
+/* ---- identifying ---------------------------------------------------------------------- */
+
+static void
+update_identify_display (RbKioskWindow *self)
+{
+  if (self->step == STEP_STAFF_NUMBER)
+    {
+      gtk_label_set_label (self->identify_title, _("Your staff number"));
+      gtk_label_set_label (self->identify_value,
+                           self->staff_number->len ? self->staff_number->str : "–");
+    }
+  else
+    {
+      g_autoptr (GString) dots = g_string_new (NULL);
+
+      for (gsize i = 0; i < self->pin->len; i++)
+        g_string_append (dots, "●");
+      gtk_label_set_label (self->identify_title, _("Your PIN"));
+      gtk_label_set_label (self->identify_value, self->pin->len ? dots->str : "–");
+    }
+}
+
+static void
+start_identify (RbKioskWindow *self, Purpose purpose)
+{
+  self->purpose = purpose;
+  self->step = STEP_STAFF_NUMBER;
+  forget_person (self);
+  gtk_label_set_label (self->identify_error, "");
+  update_identify_display (self);
+  go (self, "identify");
+}
+
+static void show_durations (RbKioskWindow *self);
+static void show_check_in (RbKioskWindow *self);
+
+static void
+on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbPerson) person = rb_context_identify_finish (RB_CONTEXT (source), result, &error);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), TRUE);
+  if (person == NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = error_text (error);
+      gtk_label_set_label (self->identify_error, text);
+      /* Start over with the PIN; keep the staff number, which was probably right. */
+      memset (self->pin->str, 0, self->pin->len);
+      g_string_truncate (self->pin, 0);
+      update_identify_display (self);
+      return;
+    }
+
+  memset (self->pin->str, 0, self->pin->len);
+  g_string_truncate (self->pin, 0);
+  g_set_object (&self->person, person);
+  switch (self->purpose)
+    {
+    case PURPOSE_BOOK:
+      show_durations (self);
+      break;
+    case PURPOSE_CHECK_IN:
+      show_check_in (self);
+      break;
+    case PURPOSE_ADMIN:
+      if (rb_person_get_role (person) == RB_ROLE_ADMIN)
+        {
+          self->unlocked = TRUE;
+          gtk_window_destroy (GTK_WINDOW (self));
+        }
+      else
+        {
+          forget_person (self);
+          gtk_label_set_label (self->identify_error,
+                               _("Only an administrator can leave the kiosk."));
+          self->step = STEP_STAFF_NUMBER;
+          update_identify_display (self);
+        }
+      break;
+    }
+}
+
+static void
+submit_identify (RbKioskWindow *self)
+{
+  if (self->step == STEP_STAFF_NUMBER)
+    {
+      if (self->staff_number->len == 0)
+        return;
+      self->step = STEP_PIN;
+      gtk_label_set_label (self->identify_error, "");
+      update_identify_display (self);
+      return;
+    }
+  if (self->pin->len == 0)
+    return;
+  gtk_label_set_label (self->identify_error, _("Checking…"));
+  rb_context_identify_async (self->context, self->staff_number->str, self->pin->str,
+                             self->cancellable, on_identified_cb, g_object_ref (self));
+}
+
+static void
+type_digit (RbKioskWindow *self, int digit)
+{
+  GString *field = self->step == STEP_STAFF_NUMBER ? self->staff_number : self->pin;
+  gsize max = self->step == STEP_STAFF_NUMBER ? MAX_STAFF_NUMBER : MAX_PIN;
+
+  if (field->len < max)
+    g_string_append_c (field, '0' + digit);
+  update_identify_display (self);
+}
+
+static void
+on_keypad_digit_cb (RbKioskWindow *self, int digit)
+{
+  type_digit (self, digit);
+}
+
+static void
+on_keypad_delete_cb (RbKioskWindow *self)
+{
+  GString *field = self->step == STEP_STAFF_NUMBER ? self->staff_number : self->pin;
+
+  if (field->len > 0)
+    g_string_truncate (field, field->len - 1);
+  else if (self->step == STEP_PIN)
+    self->step = STEP_STAFF_NUMBER;
+  update_identify_display (self);
+}
+
+static void
+on_keypad_submit_cb (RbKioskWindow *self)
+{
+  submit_identify (self);
+}
+
+/* ---- durations, confirm, receipt -------------------------------------------------------- */
+
+typedef struct
+{
+  char *label;
+  gint64 end;
+} Choice;
+
+static void
+on_duration_clicked_cb (GtkButton *button, RbKioskWindow *self)
+{
+  g_autofree char *when = NULL;
+  g_autofree char *name = rb_space_dup_display_name (self->space);
+  g_autofree char *summary = NULL;
+
+  self->chosen.end = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "rb-end"));
+  when = rb_context_format_interval (self->context, self->chosen);
+  /* TRANSLATORS: confirmation on the kiosk: space, time, and who books. */
+  summary = g_strdup_printf (_("%s\n%s\nfor %s"), name, when,
+                             rb_person_get_display_name (self->person));
+  gtk_label_set_label (self->confirm_summary, summary);
+  gtk_label_set_label (self->confirm_error, "");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), TRUE);
+  go (self, "confirm");
+}
+
+/* Offers only what can really be booked now: inside the opening hours, within the longest
+ * desk booking, and ending before the next booking of the space. */
+static void
+show_durations (RbKioskWindow *self)
+{
+  RbPolicy p = policy (self);
+  GTimeZone *tz = rb_context_get_time_zone (self->context);
+  gint64 t = now (self);
+  gint64 start = rb_slot_floor (t);
+  RbInterval hours = rb_policy_opening_hours (&p, tz, t);
+  RbAvailability availability = rb_availability_at (bookings_of (self, self->space), t, hours.end);
+  gint64 limit = availability.until != 0 ? availability.until : hours.end;
+  g_autoptr (GDateTime) local = rb_utc_to_local (tz, t);
+  int y = g_date_time_get_year (local), m = g_date_time_get_month (local);
+  int d = g_date_time_get_day_of_month (local);
+  gint64 ends[5] = { start + 3600, start + 7200, rb_local_to_utc (tz, y, m, d, 12, 0),
+                     rb_local_to_utc (tz, y, m, d, 17, 0), limit };
+  const char *labels[5] = { _("1 hour"), _("2 hours"), _("Until 12:00"), _("Until 17:00"),
+                            _("Rest of the day") };
+  GtkWidget *child;
+  gint64 previous = 0;
+  int offered = 0;
+
+  if (rb_space_get_kind (self->space) == RB_SPACE_KIND_DESK)
+    limit = MIN (limit, start + (gint64) p.max_desk_minutes * 60);
+  self->chosen = rb_interval_make (start, start);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->duration_box))) != NULL)
+    gtk_flow_box_remove (self->duration_box, child);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ends); i++)
+    {
+      gint64 end = i == 4 ? limit : ends[i];
+      g_autofree char *until = NULL;
+      g_autofree char *label = NULL;
+      GtkWidget *button;
+
+      if (availability.busy || start < hours.start || end <= start || end > limit
+          || end == previous)
+        continue;
+      previous = end;
+      until = rb_context_format_time (self->context, end);
+      /* TRANSLATORS: a duration chip on the kiosk: "2 hours" and its end, "until 11:15". */
+      label = i == 2 || i == 3 ? g_strdup (labels[i])
+                               : g_strdup_printf (_("%s\n(until %s)"), labels[i], until);
+      button = gtk_button_new_with_label (label);
+      gtk_label_set_justify (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))),
+                             GTK_JUSTIFY_CENTER);
+      gtk_widget_add_css_class (button, "rb-big");
+      gtk_widget_add_css_class (button, "rb-chip");
+      g_object_set_data (G_OBJECT (button), "rb-end", GSIZE_TO_POINTER ((gsize) end));
+      g_signal_connect (button, "clicked", G_CALLBACK (on_duration_clicked_cb), self);
+      gtk_flow_box_append (self->duration_box, button);
+      offered++;
+    }
+
+  {
+    g_autofree char *name = rb_space_dup_display_name (self->space);
+    /* TRANSLATORS: the kiosk's duration question, %s is the space. */
+    g_autofree char *title = g_strdup_printf (_("How long do you need %s?"), name);
+    gtk_label_set_label (self->duration_title, title);
+  }
+  gtk_widget_set_visible (GTK_WIDGET (self->duration_empty), offered == 0);
+  go (self, "duration");
+}
+
+static void
+on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) booking = rb_store_booking_finish (RB_STORE (source), result, &error);
+  g_autofree char *name = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *details = NULL;
+  g_autofree char *deadline = NULL;
+  RbPolicy p = policy (self);
+
+  if (booking == NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = error_text (error);
+      gtk_label_set_label (self->confirm_error, text);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), FALSE);
+      reload_bookings (self);
+      return;
+    }
+
+  name = rb_space_dup_display_name (self->space);
+  when = rb_context_format_interval (self->context, rb_booking_get_interval (booking));
+  deadline = rb_context_format_time (self->context,
+                                     rb_policy_release_deadline (&p, rb_booking_get_interval (booking)));
+  title = g_strdup_printf (_("%s is booked"), name);
+  /* TRANSLATORS: kiosk receipt: the time, then when the booking is released without check-in. */
+  details = g_strdup_printf (_("%s\nPlease check in by %s, otherwise the space is released."),
+                             when, deadline);
+  gtk_label_set_label (self->receipt_title, title);
+  gtk_label_set_label (self->receipt_details, details);
+  self->receipt_deadline = g_get_monotonic_time () + RECEIPT_SECONDS * G_USEC_PER_SEC;
+  update_receipt_countdown (self);
+  forget_person (self);
+  rb_context_bookings_changed (self->context);
+  go (self, "receipt");
+}
+
+static void
+on_confirm_clicked_cb (RbKioskWindow *self)
+{
+  g_autofree char *id = rb_booking_new_id ();
+  g_autoptr (RbBooking) request = NULL;
+
+  if (self->person == NULL || self->space == NULL)
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), FALSE);
+  request = rb_booking_new (id, rb_space_get_id (self->space), rb_person_get_id (self->person),
+                            self->chosen);
+  rb_store_create_booking_async (rb_context_get_store (self->context), request, self->cancellable,
+                                 on_booked_cb, g_object_ref (self));
+}
+
+/* ---- check-in ------------------------------------------------------------------------- */
+
+static void fill_check_in (RbKioskWindow *self);
+
+static void
+on_checked_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) booking = rb_store_booking_finish (RB_STORE (source), result, &error);
+
+  if (booking == NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = error_text (error);
+      gtk_label_set_label (self->check_in_error, text);
+      return;
+    }
+  gtk_label_set_label (self->check_in_error, _("You are checked in. Have a good day!"));
+  rb_context_bookings_changed (self->context);
+  fill_check_in (self);
+}
+
+static void
+on_check_in_clicked_cb (GtkButton *button, RbKioskWindow *self)
+{
+  if (self->person == NULL)
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  rb_store_check_in_async (rb_context_get_store (self->context),
+                           g_object_get_data (G_OBJECT (button), "rb-booking-id"),
+                           rb_person_get_id (self->person), self->cancellable, on_checked_in_cb,
+                           g_object_ref (self));
+}
+
+static void
+on_todays_bookings_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) bookings = rb_store_list_finish (RB_STORE (source), result, &error);
+  RbPolicy p = policy (self);
+  GtkWidget *child;
+
+  if (bookings == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *text = error_text (error);
+          gtk_label_set_label (self->check_in_error, text);
+        }
+      return;
+    }
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->check_in_list))) != NULL)
+    gtk_list_box_remove (self->check_in_list, child);
+
+  for (guint i = 0; i < bookings->len; i++)
+    {
+      RbBooking *booking = g_ptr_array_index (bookings, i);
+      RbInterval interval = rb_booking_get_interval (booking);
+      RbBookingState state = rb_booking_get_state (booking);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *name = rb_space_format_name (rb_booking_get_space_kind (booking),
+                                                    rb_booking_get_space_name (booking));
+      g_autofree char *when = rb_context_format_interval (self->context, interval);
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, rb_booking_state_label (state));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      if (state == RB_BOOKING_STATE_BOOKED
+          && rb_interval_contains (rb_policy_check_in_window (&p, interval), now (self)))
+        {
+          GtkWidget *button = gtk_button_new_with_label (_("Check In"));
+          g_autofree char *accessible = g_strdup_printf (_("Check in to %s"), name);
+
+          gtk_widget_add_css_class (button, "suggested-action");
+          gtk_widget_add_css_class (button, "rb-big");
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          accessible, -1);
+          g_object_set_data_full (G_OBJECT (button), "rb-booking-id",
+                                  g_strdup (rb_booking_get_id (booking)), g_free);
+          g_signal_connect (button, "clicked", G_CALLBACK (on_check_in_clicked_cb), self);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+      gtk_list_box_append (self->check_in_list, row);
+    }
+  if (bookings->len == 0)
+    gtk_label_set_label (self->check_in_error, _("You have no bookings today."));
+}
+
+static void
+fill_check_in (RbKioskWindow *self)
+{
+  RbBookingQuery query = { 0 };
+
+  query.person_id = rb_person_get_id (self->person);
+  query.range = rb_local_day (rb_context_get_time_zone (self->context), now (self));
+  query.active_only = TRUE;
+  rb_store_list_bookings_async (rb_context_get_store (self->context), &query, self->cancellable,
+                                on_todays_bookings_cb, g_object_ref (self));
+}
+
+static void
+show_check_in (RbKioskWindow *self)
+{
+  g_autofree char *title = g_strdup_printf (_("Hello %s"), rb_person_get_display_name (self->person));
+
+  gtk_label_set_label (self->check_in_title, title);
+  gtk_label_set_label (self->check_in_error, "");
+  fill_check_in (self);
+  go (self, "check-in");
+}
+
+/* ---- start, idle, clock --------------------------------------------------------------- */
+
+static void
+show_start (RbKioskWindow *self)
+{
+  forget_person (self);
+  g_clear_object (&self->space);
+  gtk_revealer_set_reveal_child (self->idle_revealer, FALSE);
+  go (self, "start");
+}
+
+void
+rb_kiosk_window_reset (RbKioskWindow *self)
+{
+  g_return_if_fail (RB_IS_KIOSK_WINDOW (self));
+  show_start (self);
+}
+
+static void
+update_clock (RbKioskWindow *self)
+{
+  g_autofree char *time = rb_context_format_time (self->context, now (self));
+  g_autofree char *date = rb_time_format_local (rb_context_get_time_zone (self->context), now (self),
+                                                C_ ("long date", "%A, %-e %B"));
+  g_autofree char *text = g_strdup_printf ("%s  %s", date, time);
+
+  gtk_label_set_label (self->clock_label, text);
+}
+
+/* The receipt's button counts down the seconds until the kiosk returns to start. */
+static gint64
+update_receipt_countdown (RbKioskWindow *self)
+{
+  gint64 left = (self->receipt_deadline - g_get_monotonic_time () + G_USEC_PER_SEC - 1)
+                / G_USEC_PER_SEC;
+  g_autofree char *label = g_strdup_printf (_("Done (%d)"), (int) MAX (left, 0));
+
+  gtk_button_set_label (self->receipt_done_button, label);
+  return left;
+}
+
+static gboolean
+on_tick_cb (gpointer user_data)
+{
+  RbKioskWindow *self = user_data;
+  gint64 t = g_get_monotonic_time ();
+  guint timeout = g_settings_get_uint (rb_context_get_settings (self->context), "idle-timeout");
+  const char *screen = gtk_stack_get_visible_child_name (self->stack);
+  gint64 idle = (t - self->last_activity) / G_USEC_PER_SEC;
+
+  update_clock (self);
+
+  if (g_str_equal (screen, "receipt"))
+    {
+      if (update_receipt_countdown (self) <= 0)
+        show_start (self);
+    }
+  else if (!g_str_equal (screen, "start") || self->person != NULL)
+    {
+      if (idle >= timeout)
+        show_start (self);
+      else if (idle >= timeout - IDLE_WARNING_SECONDS)
+        {
+          int left = timeout - idle;
+          g_autofree char *label = g_strdup_printf (
+              g_dngettext (GETTEXT_PACKAGE, "Back to the start screen in %d second.",
+                           "Back to the start screen in %d seconds.", left),
+              left);
+          gtk_label_set_label (self->idle_label, label);
+          gtk_revealer_set_reveal_child (self->idle_revealer, TRUE);
+        }
+    }
+
+  if (t - self->last_refresh > REFRESH_SECONDS * G_USEC_PER_SEC)
+    reload_bookings (self);
+  else if (g_str_equal (screen, "start"))
+    update_states (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+note_activity (RbKioskWindow *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+  gtk_revealer_set_reveal_child (self->idle_revealer, FALSE);
+}
+
+static gboolean
+on_any_event_cb (GtkEventControllerLegacy *controller, GdkEvent *event, RbKioskWindow *self)
+{
+  GdkEventType type = gdk_event_get_event_type (event);
+
+  if (type == GDK_BUTTON_PRESS || type == GDK_TOUCH_BEGIN || type == GDK_KEY_PRESS
+      || type == GDK_SCROLL)
+    note_activity (self);
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* A badge reader types the staff number and Enter; digits typed on the start screen begin
+ * a check-in, so a badge tap is all it takes to start. */
+static gboolean
+on_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                   GdkModifierType state, RbKioskWindow *self)
+{
+  const char *screen = gtk_stack_get_visible_child_name (self->stack);
+  guint32 c = gdk_keyval_to_unicode (keyval);
+
+  if (g_str_equal (screen, "start") && c >= '0' && c <= '9')
+    start_identify (self, PURPOSE_CHECK_IN);
+  else if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "identify"))
+    return GDK_EVENT_PROPAGATE;
+
+  if (c >= '0' && c <= '9')
+    type_digit (self, c - '0');
+  else if (keyval == GDK_KEY_BackSpace)
+    on_keypad_delete_cb (self);
+  else if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter)
+    submit_identify (self);
+  else
+    return GDK_EVENT_PROPAGATE;
+  return GDK_EVENT_STOP;
+}
+
+/* ---- template callbacks ----------------------------------------------------------------- */
+
+static void
+on_space_activated_cb (RbKioskWindow *self, RbSpace *space)
+{
+  show_space (self, space);
+}
+
+static void
+on_space_row_activated_cb (RbKioskWindow *self, GtkListBoxRow *row)
+{
+  show_space (self, g_object_get_data (G_OBJECT (row), "rb-space"));
+}
+
+static void
+on_space_book_clicked_cb (RbKioskWindow *self)
+{
+  start_identify (self, PURPOSE_BOOK);
+}
+
+static void
+on_check_in_start_clicked_cb (RbKioskWindow *self)
+{
+  start_identify (self, PURPOSE_CHECK_IN);
+}
+
+static void
+on_admin_clicked_cb (RbKioskWindow *self)
+{
+  start_identify (self, PURPOSE_ADMIN);
+}
+
+static void
+on_back_clicked_cb (RbKioskWindow *self)
+{
+  show_start (self);
+}
+
+static void
+on_cancel_clicked_cb (RbKioskWindow *self)
+{
+  show_start (self);
+}
+
+static void
+on_done_clicked_cb (RbKioskWindow *self)
+{
+  show_start (self);
+}
+
+static void
+on_still_here_clicked_cb (RbKioskWindow *self)
+{
+  note_activity (self);
+}
+
+static void
+on_language_clicked_cb (RbKioskWindow *self)
+{
+  const char *language = g_object_get_data (G_OBJECT (self->language_button), "rb-language");
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.language", "s", language);
+}
+
+static void
+on_contrast_toggled_cb (RbKioskWindow *self)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  if (gtk_toggle_button_get_active (self->contrast_button))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "rb-high-contrast");
+      adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "rb-high-contrast");
+      adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+    }
+}
+
+static gboolean
+on_close_request_cb (RbKioskWindow *self)
+{
+  /* Only an administrator's identification (which sets unlocked) may close the kiosk. */
+  return !self->unlocked;
+}
+
+/* ---- GObject ---------------------------------------------------------------------------- */
+
+static void
+rb_kiosk_window_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  RbKioskWindow *self = RB_KIOSK_WINDOW (widget);
+  GtkOrientation wanted = height > width ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL;
+
+  /* Portrait screens put the list under the plan instead of beside it. */
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->start_box)) != wanted)
+    {
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (self->start_box), wanted);
+      gtk_widget_set_size_request (GTK_WIDGET (self->side_box),
+                                   wanted == GTK_ORIENTATION_HORIZONTAL ? 380 : -1,
+                                   wanted == GTK_ORIENTATION_HORIZONTAL ? -1 : 360);
+    }
+  GTK_WIDGET_CLASS (rb_kiosk_window_parent_class)->size_allocate (widget, width, height, baseline);
+}
+
+static void
+rb_kiosk_window_constructed (GObject *object)
+{
+  RbKioskWindow *self = RB_KIOSK_WINDOW (object);
+  gboolean german;
+
+  G_OBJECT_CLASS (rb_kiosk_window_parent_class)->constructed (object);
+
+  /* The button names the language it switches to, in that language. TRANSLATORS: the
+   * two-letter code of your language. */
+  german = g_str_has_prefix (C_ ("language code of this translation", "en"), "de");
+  gtk_button_set_label (self->language_button, german ? "English" : "Deutsch");
+  g_object_set_data (G_OBJECT (self->language_button), "rb-language", german ? "en" : "de");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->language_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  german ? "Switch to English" : "Auf Deutsch umschalten", -1);
+
+  gtk_label_set_label (self->building_label, _("Raumbuch"));
+  self->last_activity = g_get_monotonic_time ();
+  update_clock (self);
+  self->tick_source = g_timeout_add_seconds (1, on_tick_cb, self);
+  g_signal_connect_object (self->context, "bookings-changed", G_CALLBACK (reload_bookings), self,
+                           G_CONNECT_SWAPPED);
+  rb_store_list_floors_async (rb_context_get_store (self->context), self->cancellable,
+                              on_floors_loaded_cb, g_object_ref (self));
+}
+
+static void
+rb_kiosk_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  RbKioskWindow *self = RB_KIOSK_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rb_kiosk_window_set_property (GObject *object, guint prop_id, const GValue *value,
+                              GParamSpec *pspec)
+{
+  RbKioskWindow *self = RB_KIOSK_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rb_kiosk_window_dispose (GObject *object)
+{
+  RbKioskWindow *self = RB_KIOSK_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_KIOSK_WINDOW);
+  forget_person (self);
+  g_clear_object (&self->space);
+  g_clear_pointer (&self->floors, g_ptr_array_unref);
+  g_clear_pointer (&self->spaces, g_ptr_array_unref);
+  g_clear_object (&self->context);
+
+  G_OBJECT_CLASS (rb_kiosk_window_parent_class)->dispose (object);
+}
+
+static void
+rb_kiosk_window_finalize (GObject *object)
+{
+  RbKioskWindow *self = RB_KIOSK_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_hash_table_unref (self->bookings_by_space);
+  g_hash_table_unref (self->space_rows);
+  g_string_free (self->staff_number, TRUE);
+  g_string_free (self->pin, TRUE);
+
+  G_OBJECT_CLASS (rb_kiosk_window_parent_class)->finalize (object);
+}
+
+static void
+rb_kiosk_window_class_init (RbKioskWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = rb_kiosk_window_constructed;
+  object_class->dispose = rb_kiosk_window_dispose;
+  object_class->finalize = rb_kiosk_window_finalize;
+  object_class->get_property = rb_kiosk_window_get_property;
+  object_class->set_property = rb_kiosk_window_set_property;
+  widget_class->size_allocate = rb_kiosk_window_size_allocate;
+
+  properties[PROP_CONTEXT] =
+      g_param_spec_object ("context", NULL, NULL, RB_TYPE_CONTEXT,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (RB_TYPE_FLOOR_PLAN);
+  g_type_ensure (RB_TYPE_KEYPAD);
+  g_type_ensure (RB_TYPE_TIMELINE);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/de/raumbuch/Raumbuch/ui/rb-kiosk-window.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, RbKioskWindow, name)
+  BIND (idle_revealer);
+  BIND (idle_label);
+  BIND (building_label);
+  BIND (floor_box);
+  BIND (clock_label);
+  BIND (language_button);
+  BIND (contrast_button);
+  BIND (stack);
+  BIND (start_box);
+  BIND (side_box);
+  BIND (floor_plan);
+  BIND (space_list);
+  BIND (space_title);
+  BIND (space_details);
+  BIND (space_state);
+  BIND (space_timeline);
+  BIND (space_book_button);
+  BIND (identify_title);
+  BIND (identify_value);
+  BIND (identify_error);
+  BIND (duration_title);
+  BIND (duration_box);
+  BIND (duration_empty);
+  BIND (confirm_summary);
+  BIND (confirm_error);
+  BIND (confirm_button);
+  BIND (receipt_title);
+  BIND (receipt_details);
+  BIND (receipt_done_button);
+  BIND (check_in_title);
+  BIND (check_in_list);
+  BIND (check_in_error);
+#undef BIND
+#define CALLBACK(name) gtk_widget_class_bind_template_callback (widget_class, name)
+  CALLBACK (on_still_here_clicked_cb);
+  CALLBACK (on_language_clicked_cb);
+  CALLBACK (on_contrast_toggled_cb);
+  CALLBACK (on_admin_clicked_cb);
+  CALLBACK (on_space_activated_cb);
+  CALLBACK (on_check_in_start_clicked_cb);
+  CALLBACK (on_space_row_activated_cb);
+  CALLBACK (on_back_clicked_cb);
+  CALLBACK (on_space_book_clicked_cb);
+  CALLBACK (on_keypad_digit_cb);
+  CALLBACK (on_keypad_delete_cb);
+  CALLBACK (on_keypad_submit_cb);
+  CALLBACK (on_cancel_clicked_cb);
+  CALLBACK (on_confirm_clicked_cb);
+  CALLBACK (on_done_clicked_cb);
+#undef CALLBACK
+}
+
+static void
+rb_kiosk_window_init (RbKioskWindow *self)
+{
+  GtkEventController *legacy = gtk_event_controller_legacy_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->bookings_by_space = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                   (GDestroyNotify) g_ptr_array_unref);
+  self->space_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->staff_number = g_string_new (NULL);
+  self->pin = g_string_new (NULL);
+
+  gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
+  g_signal_connect (legacy, "event", G_CALLBACK (on_any_event_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), legacy);
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  g_signal_connect (self, "close-request", G_CALLBACK (on_close_request_cb), NULL);
+}
+
+RbKioskWindow *
+rb_kiosk_window_new (RbApplication *application, RbContext *context)
+{
+  return g_object_new (RB_TYPE_KIOSK_WINDOW, "application", application, "context", context, NULL);
+}
+
+const char *
+rb_kiosk_window_get_screen (RbKioskWindow *self)
+{
+  g_return_val_if_fail (RB_IS_KIOSK_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+RbPerson *
+rb_kiosk_window_get_person (RbKioskWindow *self)
+{
+  g_return_val_if_fail (RB_IS_KIOSK_WINDOW (self), NULL);
+  return self->person;
+}
