@@ -20,6 +20,8 @@ struct _RbApplication
   AdwApplication parent_instance;
 
   char *db_path;
+  char *server_url;
+  RbSyncEngine *engine;
   gboolean kiosk;
   locale_t locale;
   RbContext *context;
@@ -130,10 +132,22 @@ on_pins_set_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  self->context = rb_context_new (store, self->settings);
+  if (self->server_url != NULL)
+    {
+      /* Server mode: the local file is an offline-first mirror kept by the sync engine. */
+      g_autoptr (RbApiClient) client = rb_api_client_new (self->server_url);
+
+      self->engine = rb_sync_engine_new (store, client);
+      self->context = rb_context_new_with_sync_engine (store, self->settings, self->engine);
+    }
+  else
+    self->context = rb_context_new (store, self->settings);
   rb_application_present_window (self, self->context,
                                  self->kiosk || g_settings_get_boolean (self->settings, "kiosk-mode"));
 
+  /* With a server, the server releases no-shows and the feed brings the releases. */
+  if (self->engine != NULL)
+    return;
   on_release_tick_cb (self);
   self->release_source = g_timeout_add_seconds (RELEASE_INTERVAL_SECONDS, on_release_tick_cb, self);
 }
@@ -177,9 +191,23 @@ rb_application_activate (GApplication *app)
 
   /* Held until the store is open, so the application does not quit with no window. */
   g_application_hold (app);
+  if (self->server_url == NULL)
+    {
+      g_autofree char *url = g_settings_get_string (self->settings, "server-url");
+      if (*url != '\0')
+        self->server_url = g_steal_pointer (&url);
+    }
+  /* A mirror of a server never shares its file with a standalone database. */
+  if (self->db_path == NULL && self->server_url != NULL)
+    {
+      g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "raumbuch", NULL);
+
+      g_mkdir_with_parents (dir, 0700);
+      self->db_path = g_build_filename (dir, "mirror.db", NULL);
+    }
   if (self->db_path == NULL)
     self->db_path = default_db_path ();
-  rb_store_open_async (self->db_path, TRUE, self->cancellable, on_store_opened_cb,
+  rb_store_open_async (self->db_path, self->server_url == NULL, self->cancellable, on_store_opened_cb,
                        g_object_ref (self));
 }
 
@@ -188,6 +216,7 @@ rb_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
   RbApplication *self = RB_APPLICATION (app);
   const char *db_path = NULL;
+  const char *server_url = NULL;
 
   if (g_variant_dict_lookup (options, "version", "b", NULL))
     {
@@ -196,6 +225,11 @@ rb_application_handle_local_options (GApplication *app, GVariantDict *options)
     }
   if (g_variant_dict_lookup (options, "kiosk", "b", NULL))
     self->kiosk = TRUE;
+  if (g_variant_dict_lookup (options, "server", "&s", &server_url))
+    {
+      g_free (self->server_url);
+      self->server_url = *server_url != '\0' ? g_strdup (server_url) : NULL;
+    }
   if (g_variant_dict_lookup (options, "db", "^&ay", &db_path))
     {
       g_free (self->db_path);
@@ -260,6 +294,8 @@ rb_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->release_source, g_source_remove);
+  if (self->engine != NULL)
+    rb_sync_engine_stop (self->engine);
 
   G_APPLICATION_CLASS (rb_application_parent_class)->shutdown (app);
 }
@@ -272,6 +308,8 @@ rb_application_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->engine);
+  g_free (self->server_url);
   g_free (self->db_path);
   if (self->locale != (locale_t) 0)
     {
@@ -300,6 +338,7 @@ rb_application_init (RbApplication *self)
 {
   static const GOptionEntry options[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The booking database to use"), N_("FILE") },
+    { "server", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The booking server to use"), N_("URL") },
     { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Run fullscreen as a touch kiosk"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
     { NULL },

@@ -22,6 +22,8 @@ struct _RbBookingsPage
   /* owned */
   RbContext *context;
   GCancellable *cancellable;
+  /* server mode: outbox entries not yet done, by booking id */
+  GHashTable *outbox;
 };
 
 G_DEFINE_FINAL_TYPE (RbBookingsPage, rb_bookings_page, ADW_TYPE_BIN)
@@ -56,10 +58,46 @@ action_button (const char *label, const char *action, const char *booking_id,
   return button;
 }
 
+/* What the server made of a booking made here: pending until it answers, or rejected with
+ * the reason. NULL for a booking the server has (or standalone). */
+static RbOutboxEntry *
+sync_entry (RbBookingsPage *self, RbBooking *booking)
+{
+  RbOutboxEntry *entry = self->outbox ? g_hash_table_lookup (self->outbox, rb_booking_get_id (booking)) : NULL;
+
+  return entry != NULL && entry->operation == RB_OUTBOX_CREATE ? entry : NULL;
+}
+
+/* The state in words (and an icon), never by colour alone. */
+static char *
+describe_state (RbBookingsPage *self, RbBooking *booking, const char **out_icon)
+{
+  RbBookingState state = rb_booking_get_state (booking);
+  RbOutboxEntry *entry = sync_entry (self, booking);
+
+  if (entry != NULL && entry->state == RB_OUTBOX_PENDING)
+    {
+      *out_icon = "emblem-synchronizing-symbolic";
+      return g_strdup (_("Pending — confirmed when the connection returns"));
+    }
+  if (entry != NULL && entry->state == RB_OUTBOX_REJECTED)
+    {
+      *out_icon = "dialog-error-symbolic";
+      /* TRANSLATORS: a booking the server refused, with the reason. */
+      return g_strdup_printf (_("Rejected: %s"), entry->last_error ? entry->last_error : "");
+    }
+  *out_icon = state == RB_BOOKING_STATE_CHECKED_IN ? "emblem-ok-symbolic"
+              : rb_booking_state_is_active (state) ? "x-office-calendar-symbolic"
+                                                   : "window-close-symbolic";
+  return g_strdup (rb_booking_state_label (state));
+}
+
 static GtkWidget *
 make_row (RbBookingsPage *self, RbBooking *booking)
 {
   RbBookingState state = rb_booking_get_state (booking);
+  const char *icon = NULL;
+  g_autofree char *state_text = describe_state (self, booking, &icon);
   RbInterval interval = rb_booking_get_interval (booking);
   gint64 now = rb_context_now (self->context);
   RbPolicy policy;
@@ -72,18 +110,13 @@ make_row (RbBookingsPage *self, RbBooking *booking)
   rb_store_get_policy (rb_context_get_store (self->context), &policy);
 
   if (rb_booking_get_title (booking) != NULL)
-    subtitle = g_strdup_printf ("%s · %s · %s", when, rb_booking_state_label (state),
-                                rb_booking_get_title (booking));
+    subtitle = g_strdup_printf ("%s · %s · %s", when, state_text, rb_booking_get_title (booking));
   else
-    subtitle = g_strdup_printf ("%s · %s", when, rb_booking_state_label (state));
+    subtitle = g_strdup_printf ("%s · %s", when, state_text);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row),
-                             gtk_image_new_from_icon_name (
-                                 state == RB_BOOKING_STATE_CHECKED_IN ? "emblem-ok-symbolic"
-                                 : rb_booking_state_is_active (state) ? "x-office-calendar-symbolic"
-                                                                      : "window-close-symbolic"));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon));
 
   if (state == RB_BOOKING_STATE_BOOKED
       && rb_interval_contains (rb_policy_check_in_window (&policy, interval), now))
@@ -128,8 +161,49 @@ on_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_stack_set_visible_child_name (self->stack, bookings->len > 0 ? "list" : "empty");
 }
 
+static void list_bookings (RbBookingsPage *self);
+
+static void
+on_outbox_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbBookingsPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = rb_sync_engine_list_outbox_finish (RB_SYNC_ENGINE (source),
+                                                                      result, &error);
+
+  if (entries == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error->message);
+      return;
+    }
+  g_hash_table_remove_all (self->outbox);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      RbOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      /* Only creates: a queued cancel or check-in shows in the booking's own state. */
+      if (entry->operation == RB_OUTBOX_CREATE)
+        g_hash_table_replace (self->outbox, entry->booking_id,
+                              g_ptr_array_steal_index (entries, i--));
+    }
+  list_bookings (self);
+}
+
 static void
 reload (RbBookingsPage *self)
+{
+  RbSyncEngine *engine = rb_context_get_sync_engine (self->context);
+
+  if (engine != NULL && rb_context_get_person (self->context) != NULL)
+    rb_sync_engine_list_outbox_async (engine, self->cancellable, on_outbox_loaded_cb,
+                                      g_object_ref (self));
+  else
+    list_bookings (self);
+}
+
+static void
+list_bookings (RbBookingsPage *self)
 {
   RbPerson *person = rb_context_get_person (self->context);
   RbBookingQuery query = { 0 };
@@ -148,12 +222,8 @@ reload (RbBookingsPage *self)
 }
 
 static void
-on_changed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+finish_change (RbBookingsPage *self, RbBooking *booking, const GError *error)
 {
-  g_autoptr (RbBookingsPage) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (RbBooking) booking = rb_store_booking_finish (RB_STORE (source), result, &error);
-
   if (booking == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -169,11 +239,39 @@ on_changed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+on_changed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbBookingsPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) booking = rb_store_booking_finish (RB_STORE (source), result, &error);
+
+  finish_change (self, booking, error);
+}
+
+static void
+on_changed_through_server_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbBookingsPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) booking = rb_sync_engine_operation_finish (RB_SYNC_ENGINE (source), result,
+                                                                   NULL, &error);
+
+  finish_change (self, booking, error);
+}
+
+static void
 cancel_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   RbBookingsPage *self = RB_BOOKINGS_PAGE (widget);
   RbPerson *person = rb_context_get_person (self->context);
 
+  if (rb_context_get_sync_engine (self->context) != NULL)
+    {
+      rb_sync_engine_cancel_async (rb_context_get_sync_engine (self->context),
+                                   g_variant_get_string (parameter, NULL), self->cancellable,
+                                   on_changed_through_server_cb, g_object_ref (self));
+      return;
+    }
   rb_store_cancel_booking_async (rb_context_get_store (self->context),
                                  g_variant_get_string (parameter, NULL),
                                  person ? rb_person_get_id (person) : NULL, self->cancellable,
@@ -186,6 +284,13 @@ check_in_action_cb (GtkWidget *widget, const char *action_name, GVariant *parame
   RbBookingsPage *self = RB_BOOKINGS_PAGE (widget);
   RbPerson *person = rb_context_get_person (self->context);
 
+  if (rb_context_get_sync_engine (self->context) != NULL)
+    {
+      rb_sync_engine_check_in_async (rb_context_get_sync_engine (self->context),
+                                     g_variant_get_string (parameter, NULL), self->cancellable,
+                                     on_changed_through_server_cb, g_object_ref (self));
+      return;
+    }
   rb_store_check_in_async (rb_context_get_store (self->context),
                            g_variant_get_string (parameter, NULL),
                            person ? rb_person_get_id (person) : NULL, self->cancellable,
@@ -246,6 +351,7 @@ rb_bookings_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_BOOKINGS_PAGE);
   g_clear_object (&self->context);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->outbox, g_hash_table_unref);
 
   G_OBJECT_CLASS (rb_bookings_page_parent_class)->dispose (object);
 }
@@ -281,6 +387,8 @@ rb_bookings_page_init (RbBookingsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->outbox = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                        (GDestroyNotify) rb_outbox_entry_free);
 }
 
 GtkWidget *

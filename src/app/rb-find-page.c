@@ -339,14 +339,24 @@ on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   on_floor_selected_cb (self);
 }
 
+/* In server mode the building arrives after the first login: until then there is no floor. */
+static void
+on_bookings_changed_cb (RbFindPage *self)
+{
+  if (self->floors == NULL || self->floors->len == 0)
+    rb_store_list_floors_async (rb_context_get_store (self->context), self->cancellable,
+                                on_floors_loaded_cb, g_object_ref (self));
+  else
+    reload_bookings (self);
+}
+
 /* ---- booking ---------------------------------------------------------------------------- */
 
+/* The answer to a booking, from the store (standalone) or the sync engine (server mode:
+ * pending when the server did not confirm it in time). */
 static void
-on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+booked (RbFindPage *self, RbBooking *booking, const GError *error, gboolean pending)
 {
-  g_autoptr (RbFindPage) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (RbBooking) booking = rb_store_booking_finish (RB_STORE (source), result, &error);
   g_autofree char *when = NULL;
   g_autofree char *message = NULL;
 
@@ -366,11 +376,39 @@ on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     RbSpace *space = find_space (self, rb_booking_get_space_id (booking));
     g_autofree char *name = space ? rb_space_dup_display_name (space)
                                   : g_strdup (rb_booking_get_space_name (booking));
-    /* TRANSLATORS: confirmation after booking, e.g. "Booked Desk 1.01, Today, 09:00–17:00". */
-    message = g_strdup_printf (_("Booked %s, %s"), name, when);
+    if (pending)
+      /* TRANSLATORS: after booking while the server cannot be reached, e.g. "Desk 1.01,
+       * Today, 09:00–17:00: pending — confirmed when the connection returns". */
+      message = g_strdup_printf (_("%s, %s: pending — confirmed when the connection returns"),
+                                 name, when);
+    else
+      /* TRANSLATORS: confirmation after booking, e.g. "Booked Desk 1.01, Today, 09:00–17:00". */
+      message = g_strdup_printf (_("Booked %s, %s"), name, when);
   }
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
   rb_context_bookings_changed (self->context);
+}
+
+static void
+on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbFindPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) booking = rb_store_booking_finish (RB_STORE (source), result, &error);
+
+  booked (self, booking, error, FALSE);
+}
+
+static void
+on_booked_through_server_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbFindPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  RbSyncOutcome outcome = RB_SYNC_OUTCOME_CONFIRMED;
+  g_autoptr (RbBooking) booking = rb_sync_engine_operation_finish (RB_SYNC_ENGINE (source), result,
+                                                                   &outcome, &error);
+
+  booked (self, booking, error, outcome == RB_SYNC_OUTCOME_PENDING);
 }
 
 static void
@@ -390,6 +428,13 @@ create_booking (RbFindPage *self, RbSpace *space, const char *title, int attende
   if (title != NULL && *title != '\0')
     rb_booking_set_title (request, title);
   rb_booking_set_attendees (request, attendees);
+  if (rb_context_get_sync_engine (self->context) != NULL)
+    {
+      rb_sync_engine_book_async (rb_context_get_sync_engine (self->context), request,
+                                 self->cancellable, on_booked_through_server_cb,
+                                 g_object_ref (self));
+      return;
+    }
   rb_store_create_booking_async (rb_context_get_store (self->context), request, self->cancellable,
                                  on_booked_cb, g_object_ref (self));
 }
@@ -652,8 +697,8 @@ rb_find_page_constructed (GObject *object)
                             G_CALLBACK (on_from_changed_cb), self);
   g_signal_connect_swapped (self->to_dropdown, "notify::selected",
                             G_CALLBACK (on_to_changed_cb), self);
-  g_signal_connect_object (self->context, "bookings-changed", G_CALLBACK (reload_bookings), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "bookings-changed", G_CALLBACK (on_bookings_changed_cb),
+                           self, G_CONNECT_SWAPPED);
 
   rb_store_list_floors_async (rb_context_get_store (self->context), self->cancellable,
                               on_floors_loaded_cb, g_object_ref (self));

@@ -37,9 +37,10 @@ static GParamSpec *properties[N_PROPS];
 static void
 set_busy (RbLoginDialog *self, gboolean busy)
 {
+  /* Not insensitive: the focused entry would lose focus without a focus-out. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.submit", !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->staff_entry), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->pin_entry), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->staff_entry), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->pin_entry), !busy);
 }
 
 static void
@@ -72,6 +73,9 @@ on_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   rb_context_set_person (self->context, self->person);
   rb_context_bookings_changed (self->context);
+  /* Hidden first, so that the focused entry gets its focus-out before it is destroyed
+   * (GTK 4.8 warns otherwise). */
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 

@@ -6,6 +6,7 @@
 
 #include "rb-bookings-page.h"
 #include "rb-find-page.h"
+#include "rb-login-dialog.h"
 #include "rb-window.h"
 
 struct _RbWindow
@@ -78,6 +79,16 @@ on_people_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   on_person_selected_cb (self);
 }
 
+static gboolean
+present_login_cb (gpointer user_data)
+{
+  RbWindow *self = user_data;
+
+  if (self->context != NULL && rb_context_get_person (self->context) == NULL)
+    gtk_window_present (GTK_WINDOW (rb_login_dialog_new (self->context, GTK_WINDOW (self))));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 toast_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -109,6 +120,14 @@ rb_window_constructed (GObject *object)
                                     _("My Bookings"));
   adw_view_stack_page_set_icon_name (page, "x-office-calendar-symbolic");
 
+  /* With a server the person is whoever logged in, not someone chosen from a list. */
+  if (rb_context_get_sync_engine (self->context) != NULL)
+    {
+      gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->person_dropdown)), FALSE);
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, present_login_cb, g_object_ref (self),
+                       g_object_unref);
+      return;
+    }
   g_signal_connect_swapped (self->person_dropdown, "notify::selected",
                             G_CALLBACK (on_person_selected_cb), self);
   rb_store_list_people_async (rb_context_get_store (self->context), self->cancellable,

@@ -239,9 +239,14 @@ static gpointer
 get_cursor_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
   gint64 cursor = 0;
+  gboolean empty = FALSE;
 
-  if (!rb_mirror_get_cursor_sync (store, &cursor, error))
+  /* Before the building is imported, bookings of its spaces could not be stored: no pull. */
+  if (!rb_store_is_empty_sync (store, &empty, error)
+      || (!empty && !rb_mirror_get_cursor_sync (store, &cursor, error)))
     return NULL;
+  if (empty)
+    cursor = -1;
   return g_memdup2 (&cursor, sizeof cursor);
 }
 
@@ -562,6 +567,11 @@ on_cursor_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (cursor == NULL)
     {
       finish_round (self, error);
+      return;
+    }
+  if (*cursor < 0)
+    {
+      finish_round (self, NULL);
       return;
     }
   self->cursor = *cursor;
@@ -1048,6 +1058,8 @@ on_building_imported_cb (GObject *source, GAsyncResult *result, gpointer user_da
     }
   rb_api_client_set_time_zone (self->client, rb_store_get_time_zone (self->store));
   g_task_return_boolean (task, TRUE);
+  /* Now the feed has somewhere to go. */
+  request_round (self, NULL);
 }
 
 static void
