@@ -1,0 +1,67 @@
+/* rb-series.h: recurring reservations. An RRULE subset (RFC 5545: FREQ=DAILY or WEEKLY,
+ * INTERVAL, BYDAY with plain weekdays, WKST, COUNT or UNTIL) is parsed and expanded with
+ * libical, in the site's time zone, so every occurrence keeps the first one's wall-clock
+ * times across DST changes. Occurrences come back as UTC intervals. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "rb-interval.h"
+
+G_BEGIN_DECLS
+
+/* No series may have more occurrences than this: a year of working days with room to spare. */
+#define RB_SERIES_MAX_OCCURRENCES 370
+
+/* Longest accepted RRULE text. */
+#define RB_SERIES_MAX_RRULE 200
+
+typedef enum
+{
+  RB_SERIES_MODE_ALL_OR_NOTHING,
+  RB_SERIES_MODE_SKIP_CONFLICTS,
+} RbSeriesMode;
+
+/* Weekdays for rb_series_build_rrule; Monday is bit 0, as in ISO 8601. */
+typedef enum
+{
+  RB_WEEKDAY_MONDAY = 1 << 0,
+  RB_WEEKDAY_TUESDAY = 1 << 1,
+  RB_WEEKDAY_WEDNESDAY = 1 << 2,
+  RB_WEEKDAY_THURSDAY = 1 << 3,
+  RB_WEEKDAY_FRIDAY = 1 << 4,
+  RB_WEEKDAY_SATURDAY = 1 << 5,
+  RB_WEEKDAY_SUNDAY = 1 << 6,
+} RbWeekdays;
+
+#define RB_WEEKDAYS_WORKING_DAYS 0x1f
+
+/* A series request (the JSON "series request" of DESIGN.md). first is the first occurrence:
+ * its date is where the rule starts and its wall-clock times are every occurrence's. */
+typedef struct
+{
+  char *id;
+  char *space_id;
+  char *person_id;
+  RbInterval first;
+  char *rrule;
+  char *title;
+  int attendees;
+  RbSeriesMode mode;
+} RbSeriesRequest;
+
+const char *rb_series_mode_to_string (RbSeriesMode mode);
+gboolean rb_series_mode_from_string (const char *str, RbSeriesMode *out_mode);
+
+gboolean rb_series_validate_rrule (const char *rrule, GError **error);
+GArray *rb_series_expand (const char *rrule, GTimeZone *tz, RbInterval first, int max_occurrences,
+                          GError **error);
+char *rb_series_build_rrule (RbWeekdays weekdays, GTimeZone *tz, gint64 last_day);
+
+RbSeriesRequest *rb_series_request_new (void);
+void rb_series_request_free (RbSeriesRequest *request);
+RbSeriesRequest *rb_series_request_from_json (JsonNode *node, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbSeriesRequest, rb_series_request_free)
+
+G_END_DECLS
