@@ -14,6 +14,7 @@
 #include "rb-context.h"
 #include "rb-find-page.h"
 #include "rb-space-row.h"
+#include "rb-ui-test-util.h"
 #include "rb-window.h"
 
 /* Monday 30 November 2026, 07:00 in Berlin: the frozen "now" of every test here. */
@@ -40,49 +41,6 @@ is_german (void)
   return language != NULL && g_str_has_prefix (language, "de");
 }
 
-/* Iterates the main loop until cond holds; FALSE after 20 s so a hang fails the test. */
-static gboolean
-wait_for (gboolean (*cond) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-/* Lets the main loop run for a while, for rendering before a screenshot. */
-static void
-settle (int ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root, gboolean (*match) (GtkWidget *, gpointer), gpointer data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 is_desk_row_named (GtkWidget *widget, gpointer name)
 {
@@ -105,28 +63,16 @@ is_cancel_button (GtkWidget *widget, gpointer data)
 }
 
 static gboolean
-is_type (GtkWidget *widget, gpointer type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
-}
-
-static gboolean
 is_revealed_error (GtkWidget *widget, gpointer data)
 {
   return GTK_IS_REVEALER (widget) && gtk_revealer_get_reveal_child (GTK_REVEALER (widget))
          && gtk_widget_has_css_class (gtk_revealer_get_child (GTK_REVEALER (widget)), "rb-error-bar");
 }
 
-static gboolean
-is_label_with_text (GtkWidget *widget, gpointer text)
-{
-  return GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_label (GTK_LABEL (widget)), text);
-}
-
 static GtkWidget *
 row_for_desk (UiFixture *fixture, const char *name)
 {
-  return find_widget (GTK_WIDGET (fixture->window), is_desk_row_named, (gpointer) name);
+  return rb_ui_find (GTK_WIDGET (fixture->window), is_desk_row_named, (gpointer) name);
 }
 
 typedef struct
@@ -140,7 +86,7 @@ desk_row_ready (gpointer data)
 {
   RowQuery *query = data;
   GtkWidget *row = row_for_desk (query->fixture, query->name);
-  GtkWidget *button = row ? find_widget (row, is_book_button, NULL) : NULL;
+  GtkWidget *button = row ? rb_ui_find (row, is_book_button, NULL) : NULL;
 
   return button != NULL && gtk_widget_get_sensitive (button);
 }
@@ -148,9 +94,9 @@ desk_row_ready (gpointer data)
 static GtkListBox *
 bookings_list (UiFixture *fixture)
 {
-  GtkWidget *page = find_widget (GTK_WIDGET (fixture->window), is_type,
+  GtkWidget *page = rb_ui_find (GTK_WIDGET (fixture->window), rb_ui_is_type,
                                  GSIZE_TO_POINTER (RB_TYPE_BOOKINGS_PAGE));
-  GtkWidget *list = page ? find_widget (page, is_type, GSIZE_TO_POINTER (GTK_TYPE_LIST_BOX)) : NULL;
+  GtkWidget *list = page ? rb_ui_find (page, rb_ui_is_type, GSIZE_TO_POINTER (GTK_TYPE_LIST_BOX)) : NULL;
 
   return list ? GTK_LIST_BOX (list) : NULL;
 }
@@ -167,7 +113,7 @@ static gboolean
 error_shown (gpointer data)
 {
   UiFixture *fixture = data;
-  return find_widget (GTK_WIDGET (fixture->window), is_revealed_error, NULL) != NULL;
+  return rb_ui_find (GTK_WIDGET (fixture->window), is_revealed_error, NULL) != NULL;
 }
 
 static gboolean
@@ -175,33 +121,6 @@ person_chosen (gpointer data)
 {
   UiFixture *fixture = data;
   return rb_context_get_person (fixture->context) != NULL;
-}
-
-static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  const char *dir = g_getenv ("RB_SCREENSHOT_DIR");
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer;
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-
-  if (dir == NULL || width <= 0 || height <= 0)
-    return;
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_strdup_printf ("%s/%s-%s.png", dir, name, is_german () ? "de" : "en");
-  g_mkdir_with_parents (dir, 0755);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
 static void
@@ -226,7 +145,7 @@ fixture_set_up (UiFixture *fixture, gconstpointer data)
   fixture->window = rb_window_new (NULL, fixture->context);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 760);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  g_assert_true (wait_for (person_chosen, fixture));
+  g_assert_true (rb_ui_wait_for (person_chosen, fixture, 20));
 }
 
 static void
@@ -247,7 +166,7 @@ static void
 fixture_tear_down (UiFixture *fixture, gconstpointer data)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  settle (50);
+  rb_ui_settle (50);
   g_clear_object (&fixture->context);
   g_assert_finalize_object (fixture->store);
   remove_tree (fixture->dir);
@@ -271,12 +190,12 @@ test_book_desk_appears_in_my_bookings (UiFixture *fixture, gconstpointer data)
   GtkWidget *button;
   GtkListBoxRow *row;
 
-  g_assert_true (wait_for (desk_row_ready, &query));
-  save_screenshot (GTK_WIDGET (fixture->window), "find-page");
+  g_assert_true (rb_ui_wait_for (desk_row_ready, &query, 20));
+  rb_ui_save_screenshot (GTK_WIDGET (fixture->window), "find-page");
 
-  button = find_widget (row_for_desk (fixture, "0.01"), is_book_button, NULL);
+  button = rb_ui_find (row_for_desk (fixture, "0.01"), is_book_button, NULL);
   g_signal_emit_by_name (button, "clicked");
-  g_assert_true (wait_for (bookings_listed, fixture));
+  g_assert_true (rb_ui_wait_for (bookings_listed, fixture, 20));
 
   /* The booking is in the database, for the acting person, at the chosen time. */
   mine.person_id = rb_person_get_id (acting_person (fixture));
@@ -287,15 +206,15 @@ test_book_desk_appears_in_my_bookings (UiFixture *fixture, gconstpointer data)
 
   /* And My Bookings shows it by its translated name, with a way to cancel it. */
   adw_view_stack_set_visible_child_name (
-      ADW_VIEW_STACK (find_widget (GTK_WIDGET (fixture->window), is_type,
+      ADW_VIEW_STACK (rb_ui_find (GTK_WIDGET (fixture->window), rb_ui_is_type,
                                    GSIZE_TO_POINTER (ADW_TYPE_VIEW_STACK))),
       "bookings");
   row = gtk_list_box_get_row_at_index (bookings_list (fixture), 0);
   expected_title = g_strdup_printf (is_german () ? "Arbeitsplatz %s" : "Desk %s", "0.01");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, expected_title);
-  g_assert_nonnull (find_widget (GTK_WIDGET (row), is_cancel_button, NULL));
-  settle (300);
-  save_screenshot (GTK_WIDGET (fixture->window), "my-bookings");
+  g_assert_nonnull (rb_ui_find (GTK_WIDGET (row), is_cancel_button, NULL));
+  rb_ui_settle (300);
+  rb_ui_save_screenshot (GTK_WIDGET (fixture->window), "my-bookings");
 }
 
 static void
@@ -311,8 +230,8 @@ test_conflict_shows_translated_error (UiFixture *fixture, gconstpointer data)
   GtkWidget *find_page, *bar, *button;
   RbInterval chosen;
 
-  g_assert_true (wait_for (desk_row_ready, &query));
-  find_page = find_widget (GTK_WIDGET (fixture->window), is_type,
+  g_assert_true (rb_ui_wait_for (desk_row_ready, &query, 20));
+  find_page = rb_ui_find (GTK_WIDGET (fixture->window), rb_ui_is_type,
                            GSIZE_TO_POINTER (RB_TYPE_FIND_PAGE));
   chosen = rb_find_page_get_chosen (RB_FIND_PAGE (find_page));
 
@@ -321,20 +240,20 @@ test_conflict_shows_translated_error (UiFixture *fixture, gconstpointer data)
   theirs = rb_store_create_booking_sync (fixture->store, request, &error);
   g_assert_no_error (error);
 
-  button = find_widget (row_for_desk (fixture, "0.02"), is_book_button, NULL);
+  button = rb_ui_find (row_for_desk (fixture, "0.02"), is_book_button, NULL);
   g_signal_emit_by_name (button, "clicked");
-  g_assert_true (wait_for (error_shown, fixture));
+  g_assert_true (rb_ui_wait_for (error_shown, fixture, 20));
 
-  bar = find_widget (GTK_WIDGET (fixture->window), is_revealed_error, NULL);
+  bar = rb_ui_find (GTK_WIDGET (fixture->window), is_revealed_error, NULL);
   g_assert_nonnull (bar);
   {
-    GtkWidget *label = find_widget (bar, is_type, GSIZE_TO_POINTER (GTK_TYPE_LABEL));
+    GtkWidget *label = rb_ui_find (bar, rb_ui_is_type, GSIZE_TO_POINTER (GTK_TYPE_LABEL));
     const char *text = gtk_label_get_label (GTK_LABEL (label));
     g_test_message ("error shown: %s", text);
     g_assert_true (g_str_has_prefix (text, expected));
   }
-  settle (400);
-  save_screenshot (GTK_WIDGET (fixture->window), "conflict");
+  rb_ui_settle (400);
+  rb_ui_save_screenshot (GTK_WIDGET (fixture->window), "conflict");
 }
 
 static void
@@ -343,9 +262,9 @@ test_german_strings (UiFixture *fixture, gconstpointer data)
   const char *title = is_german () ? "Platz finden" : "Find a Space";
   RowQuery query = { fixture, "0.01" };
 
-  g_assert_true (wait_for (desk_row_ready, &query));
+  g_assert_true (rb_ui_wait_for (desk_row_ready, &query, 20));
   /* The view switcher's label is the page title in the UI's language. */
-  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->window), is_label_with_text, (gpointer) title));
+  g_assert_nonnull (rb_ui_find (GTK_WIDGET (fixture->window), rb_ui_is_label_containing, (gpointer) title));
 }
 
 int

@@ -1,0 +1,132 @@
+/* bench-kiosk.c: does a kiosk that runs for weeks grow? Drives N complete booking flows
+ * (space → keypad identification → duration → confirm → receipt → start) through the real
+ * kiosk window and prints the resident memory every so often. Needs a display:
+ *   xvfb-run -a _build/tests/bench/bench-kiosk [N]      (default 2000 flows)
+ * It prints figures only; it asserts nothing about them. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "rb-application.h"
+#include "rb-context.h"
+#include "rb-ui-test-util.h"
+
+static gint64 frozen_now;
+
+static gint64
+frozen_clock (gpointer data)
+{
+  return frozen_now;
+}
+
+static long
+resident_kib (void)
+{
+  g_autofree char *statm = NULL;
+  long pages = 0, resident = 0;
+
+  if (g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL))
+    sscanf (statm, "%ld %ld", &pages, &resident);
+  return resident * (sysconf (_SC_PAGESIZE) / 1024);
+}
+
+static gboolean
+row_listed (gpointer window)
+{
+  return rb_ui_find_visible (window, rb_ui_is_row_titled, "Desk 0.01") != NULL;
+}
+
+int
+main (int argc, char *argv[])
+{
+  int flows = argc > 1 ? atoi (argv[1]) : 2000;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *template_db = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (RbStore) store = NULL;
+  g_autoptr (GSettings) settings = NULL;
+  g_autoptr (RbContext) context = NULL;
+  g_autoptr (GTimeZone) berlin = g_time_zone_new_identifier ("Europe/Berlin");
+  RbBookingQuery mine = { .person_id = "p-14475", .active_only = TRUE };
+  RbKioskWindow *window;
+  long first = 0;
+  gint64 started;
+
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_unsetenv ("LANGUAGE");
+  g_setenv ("LC_ALL", "en_US.UTF-8", TRUE);
+  rb_application_setup_i18n (NULL, TRUE);
+  gtk_init ();
+  adw_init ();
+  g_object_unref (rb_application_new ());
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  rb_ui_load_app_css ();
+
+  frozen_now = rb_local_to_utc (berlin, 2026, 11, 30, 9, 0);
+  template_db = rb_ui_make_demo_db_with_pins ();
+  dir = g_path_get_dirname (template_db);
+  path = g_build_filename (dir, "kiosk.db", NULL);
+  rb_ui_copy_file (template_db, path);
+  store = rb_store_open_sync (path, &error);
+  g_assert_no_error (error);
+  rb_store_set_clock (store, frozen_clock, NULL);
+  settings = g_settings_new (APP_ID);
+  context = rb_context_new (store, settings);
+  window = rb_kiosk_window_new (NULL, context);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (rb_ui_wait_for (row_listed, window, 20));
+
+  g_print ("kiosk booking flows: %d (each with an Argon2id PIN check)\n", flows);
+  started = g_get_monotonic_time ();
+  for (int i = 1; i <= flows; i++)
+    {
+      g_autoptr (GPtrArray) booked = NULL;
+      GtkWidget *row = rb_ui_find_visible (GTK_WIDGET (window), rb_ui_is_row_titled, "Desk 0.01");
+
+      g_signal_emit_by_name (row, "activate");
+      rb_ui_kiosk_assert_screen (window, "space");
+      rb_ui_kiosk_click (window, "Book This Space");
+      rb_ui_kiosk_assert_screen (window, "identify");
+      rb_ui_kiosk_type (window, "14475");
+      rb_ui_kiosk_type (window, "8466");
+      rb_ui_kiosk_assert_screen (window, "duration");
+      rb_ui_kiosk_click (window, "1 hour");
+      rb_ui_kiosk_assert_screen (window, "confirm");
+      rb_ui_kiosk_click (window, "Book");
+      rb_ui_kiosk_assert_screen (window, "receipt");
+      rb_ui_kiosk_click (window, "Done");
+      rb_ui_kiosk_assert_screen (window, "start");
+
+      /* Free the desk again, as a cancellation elsewhere would. */
+      booked = rb_store_list_bookings_sync (store, &mine, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (booked->len, ==, 1);
+      g_object_unref (rb_store_cancel_booking_sync (
+          store, rb_booking_get_id (g_ptr_array_index (booked, 0)), "p-14475", &error));
+      g_assert_no_error (error);
+      rb_context_bookings_changed (context);
+      rb_ui_settle (30);
+
+      if (i == 100)
+        first = resident_kib ();
+      if (i % 250 == 0 || i == 100)
+        g_print ("after %5d flows: RSS %ld KiB (%+ld KiB since flow 100), %.1f flows/s\n", i,
+                 resident_kib (), first ? resident_kib () - first : 0,
+                 i / ((g_get_monotonic_time () - started) / 1e6));
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  rb_ui_settle (100);
+  g_clear_object (&context);
+  g_clear_object (&store);
+  rb_ui_remove_db (path);
+  rb_ui_remove_db (template_db);
+  g_rmdir (dir);
+  return 0;
+}

@@ -1,0 +1,249 @@
+/* rb-ui-test-util.c: see rb-ui-test-util.h. Everything waits on the real main loop with a
+ * deadline, so a hang fails instead of stalling CI. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+#include "rb-auth.h"
+#include "rb-keypad.h"
+#include "rb-ui-test-util.h"
+
+gboolean
+rb_ui_wait_for (gboolean (*cond) (gpointer), gpointer data, int seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+void
+rb_ui_settle (int ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static GtkWidget *
+find (GtkWidget *root, gboolean (*match) (GtkWidget *, gpointer), gpointer data,
+      gboolean on_screen)
+{
+  if (match (root, data) && (!on_screen || gtk_widget_get_mapped (root)))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find (child, match, data, on_screen);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Depth-first search for a widget that matches, shown or not. */
+GtkWidget *
+rb_ui_find (GtkWidget *root, gboolean (*match) (GtkWidget *, gpointer), gpointer data)
+{
+  return find (root, match, data, FALSE);
+}
+
+/* The same, among the widgets on screen only: what a person could tap. */
+GtkWidget *
+rb_ui_find_visible (GtkWidget *root, gboolean (*match) (GtkWidget *, gpointer), gpointer data)
+{
+  return find (root, match, data, TRUE);
+}
+
+gboolean
+rb_ui_is_type (GtkWidget *widget, gpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+gboolean
+rb_ui_is_button_labelled (GtkWidget *widget, gpointer label_prefix)
+{
+  return GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL
+         && g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (widget)), label_prefix);
+}
+
+gboolean
+rb_ui_is_label_containing (GtkWidget *widget, gpointer text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
+}
+
+gboolean
+rb_ui_is_row_titled (GtkWidget *widget, gpointer title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+/* Writes NAME-WxH-LANG.png to RB_SCREENSHOT_DIR when it is set. */
+void
+rb_ui_save_screenshot (GtkWidget *widget, const char *name)
+{
+  const char *dir = g_getenv ("RB_SCREENSHOT_DIR");
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GtkSnapshot) snapshot = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  const char *language = g_str_has_prefix (setlocale (LC_MESSAGES, NULL), "de")
+                                 || g_str_has_prefix (g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "", "de")
+                             ? "de"
+                             : "en";
+
+  if (dir == NULL || width <= 0 || height <= 0)
+    return;
+  rb_ui_settle (150);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_strdup_printf ("%s/%s-%dx%d-%s.png", dir, name, width, height, language);
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* AdwApplication loads style.css from its resource path; windows made without one need it
+ * added by hand to look like the app. */
+void
+rb_ui_load_app_css (void)
+{
+  g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (css, "/de/raumbuch/Raumbuch/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static gboolean
+is_sensitive (gpointer widget)
+{
+  return gtk_widget_get_sensitive (widget);
+}
+
+/* Taps a visible button, waiting (a little) for it to become tappable as a person would. */
+void
+rb_ui_kiosk_click (RbKioskWindow *window, const char *label_prefix)
+{
+  GtkWidget *button = rb_ui_find_visible (GTK_WIDGET (window), rb_ui_is_button_labelled,
+                                          (gpointer) label_prefix);
+
+  if (button == NULL)
+    g_error ("no visible button “%s” on screen %s", label_prefix,
+             rb_kiosk_window_get_screen (window));
+  if (!rb_ui_wait_for (is_sensitive, button, 5))
+    g_error ("button “%s” stays insensitive on screen %s", label_prefix,
+             rb_kiosk_window_get_screen (window));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+typedef struct
+{
+  RbKioskWindow *window;
+  const char *screen;
+} ScreenWait;
+
+static gboolean
+on_screen (gpointer data)
+{
+  ScreenWait *wait = data;
+  return g_strcmp0 (rb_kiosk_window_get_screen (wait->window), wait->screen) == 0;
+}
+
+void
+rb_ui_kiosk_assert_screen (RbKioskWindow *window, const char *screen)
+{
+  ScreenWait wait = { window, screen };
+
+  if (!rb_ui_wait_for (on_screen, &wait, 20))
+    g_error ("expected screen %s, still on %s", screen, rb_kiosk_window_get_screen (window));
+  rb_ui_settle (20);
+}
+
+/* Taps the digits on the on-screen keypad, then OK. */
+void
+rb_ui_kiosk_type (RbKioskWindow *window, const char *digits)
+{
+  GtkWidget *keypad = rb_ui_find_visible (GTK_WIDGET (window), rb_ui_is_type,
+                                          GSIZE_TO_POINTER (RB_TYPE_KEYPAD));
+
+  g_assert_nonnull (keypad);
+  for (const char *c = digits; *c; c++)
+    {
+      char label[2] = { *c, '\0' };
+      GtkWidget *key = rb_ui_find (keypad, rb_ui_is_button_labelled, label);
+      g_assert_nonnull (key);
+      g_signal_emit_by_name (key, "clicked");
+    }
+  g_signal_emit_by_name (rb_ui_find (keypad, rb_ui_is_button_labelled, "OK"), "clicked");
+}
+
+void
+rb_ui_copy_file (const char *from, const char *to)
+{
+  g_autofree char *data = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (from, &data, &length, NULL));
+  g_assert_true (g_file_set_contents (to, data, length, NULL));
+}
+
+void
+rb_ui_remove_db (const char *path)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_remove (file);
+    }
+}
+
+/* A demo database whose people have their demo PINs, made once (hashing takes a while) and
+ * copied for each test. The caller removes it with rb_ui_remove_db and its folder. */
+char *
+rb_ui_make_demo_db_with_pins (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("raumbuch-template-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr (RbStore) store = NULL;
+  g_autoptr (JsonNode) building = NULL;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "template.db", NULL);
+  store = rb_store_open_sync (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (rb_store_seed_demo_sync (store, &error));
+  building = rb_store_load_demo_building (&error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_auth_set_missing_pins_sync (store, building, &error), >, 0);
+  g_assert_no_error (error);
+  /* Fold the WAL into the main file so a plain copy has everything. */
+  g_assert_cmpint (sqlite3_exec (rb_store_get_connection (store),
+                                 "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  return g_steal_pointer (&path);
+}
