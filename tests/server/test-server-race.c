@@ -130,6 +130,7 @@ typedef struct
   guint status;
   const char *code;        /* interned */
   gboolean conflict_ok;    /* a 409 that names this round's slot */
+  gint64 latency_us;       /* for the message only; nothing is asserted about time */
   char *failure;           /* a transport error or an unexpected body, for the message */
 } Answer;
 
@@ -163,9 +164,13 @@ racer_thread (gpointer data)
       g_autoptr (RbTestResponse) resp = NULL;
       Answer *answer = &race->answers[r][t];
 
+      gint64 sent;
+
       barrier_wait (&race->barrier);
+      sent = g_get_monotonic_time ();
       resp = rb_test_create_booking (session, race->f->server, token, race->ids[r][t],
                                      RACE_ROOM, slot.start, slot.end, "Race", 4);
+      answer->latency_us = g_get_monotonic_time () - sent;
       answer->status = resp->status;
       answer->code = g_intern_string (rb_test_response_get_code (resp));
       if (resp->status == 409)
@@ -192,6 +197,29 @@ racer_thread (gpointer data)
         answer->failure = rb_test_response_describe (resp);
     }
   return NULL;
+}
+
+static int
+compare_gint64 (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* How long the answers took, for the log: a slow server shows here before a timeout hits. */
+static void
+report_latencies (Race *race)
+{
+  g_autoptr (GArray) all = g_array_sized_new (FALSE, FALSE, sizeof (gint64), N_ROUNDS * N_RACERS);
+
+  for (int r = 0; r < N_ROUNDS; r++)
+    for (int t = 0; t < N_RACERS; t++)
+      g_array_append_val (all, race->answers[r][t].latency_us);
+  g_array_sort (all, compare_gint64);
+  g_test_message ("answer latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                  g_array_index (all, gint64, all->len / 2) / 1000.0,
+                  g_array_index (all, gint64, all->len * 99 / 100) / 1000.0,
+                  g_array_index (all, gint64, all->len - 1) / 1000.0);
 }
 
 static void
@@ -257,6 +285,7 @@ test_race_same_slot (Fixture *f, gconstpointer data)
       g_assert_cmpint (created, ==, 1);
       g_assert_cmpint (refused, ==, N_RACERS - 1);
     }
+  report_latencies (race);
   g_assert_cmpuint (g_hash_table_size (winners), ==, N_ROUNDS);
 
   /* The API lists exactly the winners, and no two overlap. */
