@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (RbFloorPlan, rb_floor_plan, RB, FLOOR_PLAN, GtkWidget)
 
 /* The plan is scaled to fit; below this many pixels per unit (1 m) it stops shrinking. */
-#define RB_FLOOR_PLAN_MIN_UNIT 12
+#define RB_FLOOR_PLAN_MIN_UNIT 10
 
 GtkWidget *rb_floor_plan_new (void);
 void rb_floor_plan_set_spaces (RbFloorPlan *self, RbFloor *floor, GPtrArray *spaces);

@@ -496,7 +496,8 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (RbPerson) person = rb_context_identify_finish (RB_CONTEXT (source), result, &error);
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), TRUE);
+  if (!g_str_equal (rb_kiosk_window_get_screen (self), "identify"))
+    return;
   if (person == NULL)
     {
       g_autofree char *text = NULL;
@@ -607,9 +608,13 @@ static void
 on_duration_clicked_cb (GtkButton *button, RbKioskWindow *self)
 {
   g_autofree char *when = NULL;
-  g_autofree char *name = rb_space_dup_display_name (self->space);
+  g_autofree char *name = NULL;
   g_autofree char *summary = NULL;
 
+  /* The flow may have been reset (idle) while this button was still on screen. */
+  if (self->space == NULL || self->person == NULL)
+    return;
+  name = rb_space_dup_display_name (self->space);
   self->chosen.end = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "rb-end"));
   when = rb_context_format_interval (self->context, self->chosen);
   /* TRANSLATORS: confirmation on the kiosk: space, time, and who books. */
@@ -713,7 +718,12 @@ on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  name = rb_space_dup_display_name (self->space);
+  rb_context_bookings_changed (self->context);
+  /* Booked, but the kiosk went back to start meanwhile: no receipt for nobody. */
+  if (!g_str_equal (rb_kiosk_window_get_screen (self), "confirm"))
+    return;
+  name = rb_space_format_name (rb_booking_get_space_kind (booking),
+                               rb_booking_get_space_name (booking));
   when = rb_context_format_interval (self->context, rb_booking_get_interval (booking));
   deadline = rb_context_format_time (self->context,
                                      rb_policy_release_deadline (&p, rb_booking_get_interval (booking)));
@@ -726,7 +736,6 @@ on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self->receipt_deadline = g_get_monotonic_time () + RECEIPT_SECONDS * G_USEC_PER_SEC;
   update_receipt_countdown (self);
   forget_person (self);
-  rb_context_bookings_changed (self->context);
   go (self, "receipt");
 }
 
@@ -885,7 +894,7 @@ update_clock (RbKioskWindow *self)
 {
   g_autofree char *time = rb_context_format_time (self->context, now (self));
   g_autofree char *date = rb_time_format_local (rb_context_get_time_zone (self->context), now (self),
-                                                C_ ("long date", "%A, %-e %B"));
+                                                C_ ("short date", "%a %-e %b"));
   g_autofree char *text = g_strdup_printf ("%s  %s", date, time);
 
   gtk_label_set_label (self->clock_label, text);
@@ -1086,7 +1095,7 @@ rb_kiosk_window_size_allocate (GtkWidget *widget, int width, int height, int bas
     {
       gtk_orientable_set_orientation (GTK_ORIENTABLE (self->start_box), wanted);
       gtk_widget_set_size_request (GTK_WIDGET (self->side_box),
-                                   wanted == GTK_ORIENTATION_HORIZONTAL ? 380 : -1,
+                                   wanted == GTK_ORIENTATION_HORIZONTAL ? 320 : -1,
                                    wanted == GTK_ORIENTATION_HORIZONTAL ? -1 : 360);
     }
   GTK_WIDGET_CLASS (rb_kiosk_window_parent_class)->size_allocate (widget, width, height, baseline);
