@@ -1,0 +1,433 @@
+/* bench-server.c: how fast raumbuch-server books over HTTP, next to two ceilings measured in
+ * the same run on the same machine:
+ *   1. the real server (RAUMBUCH_SERVER, else the built one): 32 concurrent clients over
+ *      loopback, each with its own libsoup session and keep-alive connection, POST
+ *      /api/v1/bookings for distinct valid room slots;
+ *   2. a bare SoupServer in this process (on its own thread and main context) that answers the
+ *      same requests from the same 32 clients with a constant JSON body: the HTTP ceiling;
+ *   3. raw SQLite, BEGIN IMMEDIATE; INSERT; COMMIT one booking at a time on a file with the
+ *      server's durability settings (WAL, synchronous=FULL): the storage ceiling.
+ * Prints creates per second and p50/p99 latency of each, and the server's share of the lower
+ * ceiling (the target is at least 50%). Asserts nothing about time.
+ *   bench-server [N]   N creates per phase (default 4000) */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rb-test-server.h"
+#include "rb-test-util.h"
+
+#define N_CLIENTS 32
+#define SLOTS_PER_DAY 56
+
+typedef struct
+{
+  double per_second;
+  double p50_ms;
+  double p99_ms;
+  int failures;
+} Figures;
+
+/* ---- shared by the two HTTP phases --------------------------------------------------------- */
+
+typedef struct
+{
+  const char *base_url;          /* http://127.0.0.1:PORT */
+  GPtrArray *rooms;              /* space ids */
+  const char *tokens[N_CLIENTS]; /* NULL for the bare server */
+  int n_requests;
+  int next;                      /* atomic: the next request's number */
+  int ready;                      /* atomic: clients connected and waiting */
+  int go;                        /* atomic: start */
+  gint64 *latencies;             /* one per request */
+  int failures;                  /* atomic */
+  char *first_failure;
+  GMutex lock;
+} Load;
+
+typedef struct
+{
+  Load *load;
+  int index;
+} Client;
+
+/* Request k books room k % rooms in the (k / rooms)-th 15-minute slot of the opening hours
+ * from Tuesday 1 December 2026 on: every request is a valid, distinct booking. */
+static char *
+request_body (Load *load, int k, char **out_id)
+{
+  const char *room = g_ptr_array_index (load->rooms, k % load->rooms->len);
+  int slot = k / load->rooms->len;
+  g_autoptr (GDateTime) first = g_date_time_new (rb_test_berlin (), 2026, 12, 1, 12, 0, 0);
+  g_autoptr (GDateTime) day = g_date_time_add_days (first, slot / SLOTS_PER_DAY);
+  int minute = 6 * 60 + (slot % SLOTS_PER_DAY) * 15;
+  int y, m, d;
+  gint64 start;
+
+  g_date_time_get_ymd (day, &y, &m, &d);
+  start = rb_test_berlin_time (y, m, d, minute / 60, minute % 60);
+  *out_id = g_uuid_string_random ();
+  return rb_test_booking_json (*out_id, room, start, start + 15 * 60, "Benchmark", 2);
+}
+
+static gpointer
+client_thread (gpointer data)
+{
+  Client *client = data;
+  Load *load = client->load;
+  const char *token = load->tokens[client->index];
+  g_autoptr (SoupSession) session = rb_test_client_new ();
+  g_autofree char *url = g_strconcat (load->base_url, "/api/v1/bookings", NULL);
+  g_autofree char *health = g_strconcat (load->base_url, "/api/v1/health", NULL);
+  int k;
+
+  /* Connect before the clock starts: the figures are about requests, not TCP handshakes. */
+  {
+    g_autoptr (RbTestResponse) warm = rb_test_request (session, "GET", health, NULL, NULL, NULL);
+    if (warm->status == 0)
+      g_error ("client %d cannot reach %s: %s", client->index, health, warm->error->message);
+  }
+  g_atomic_int_inc (&load->ready);
+  while (!g_atomic_int_get (&load->go))
+    g_usleep (100);
+
+  while ((k = g_atomic_int_add (&load->next, 1)) < load->n_requests)
+    {
+      g_autofree char *id = NULL;
+      g_autofree char *body = request_body (load, k, &id);
+      gsize length = strlen (body);
+      g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&body), length);
+      g_autoptr (SoupMessage) msg = rb_test_message_new ("POST", url, token);
+      g_autoptr (RbTestResponse) resp = NULL;
+      gint64 sent;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key",
+                                    id);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      /* As the tests do: a create with its Idempotency-Key may be repeated, so libsoup keeps
+       * using the connection instead of opening one per POST. */
+      soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+      sent = g_get_monotonic_time ();
+      resp = rb_test_send (session, msg);
+      load->latencies[k] = g_get_monotonic_time () - sent;
+      if (resp->status != 201)
+        {
+          g_atomic_int_inc (&load->failures);
+          g_mutex_lock (&load->lock);
+          if (load->first_failure == NULL)
+            load->first_failure = rb_test_response_describe (resp);
+          g_mutex_unlock (&load->lock);
+        }
+    }
+  return NULL;
+}
+
+static int
+compare_gint64 (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+static Figures
+figures_from (gint64 *latencies, int n, gint64 elapsed_us, int failures)
+{
+  Figures figures;
+
+  qsort (latencies, n, sizeof (gint64), compare_gint64);
+  figures.per_second = n / (elapsed_us / 1e6);
+  figures.p50_ms = latencies[n / 2] / 1e3;
+  figures.p99_ms = latencies[(gsize) n * 99 / 100] / 1e3;
+  figures.failures = failures;
+  return figures;
+}
+
+static Figures
+run_load (Load *load)
+{
+  Client clients[N_CLIENTS];
+  GThread *threads[N_CLIENTS];
+  gint64 started, elapsed;
+  Figures figures;
+
+  load->latencies = g_new0 (gint64, load->n_requests);
+  g_mutex_init (&load->lock);
+  for (int c = 0; c < N_CLIENTS; c++)
+    {
+      clients[c].load = load;
+      clients[c].index = c;
+      threads[c] = g_thread_new ("client", client_thread, &clients[c]);
+    }
+  while (g_atomic_int_get (&load->ready) < N_CLIENTS)
+    g_usleep (1000);
+  started = g_get_monotonic_time ();
+  g_atomic_int_set (&load->go, 1);
+  for (int c = 0; c < N_CLIENTS; c++)
+    g_thread_join (threads[c]);
+  elapsed = g_get_monotonic_time () - started;
+
+  figures = figures_from (load->latencies, load->n_requests, elapsed, load->failures);
+  if (load->first_failure != NULL)
+    g_printerr ("%d requests failed, the first: %s\n", load->failures, load->first_failure);
+  g_free (load->first_failure);
+  g_free (load->latencies);
+  g_mutex_clear (&load->lock);
+  return figures;
+}
+
+/* ---- 1. the real server --------------------------------------------------------------------- */
+
+static Figures
+bench_real_server (const char *dir, int n, GPtrArray *rooms)
+{
+  g_autoptr (RbTestServer) server = rb_test_server_new (dir);
+  g_autoptr (SoupSession) session = NULL;
+  g_autoptr (GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (RbTestResponse) spaces = NULL;
+  g_autofree char *url = NULL;
+  JsonArray *items;
+  guint n_people;
+  const RbTestPerson *people = rb_test_demo_people (&n_people);
+  Load load = { 0 };
+  Figures figures;
+
+  rb_test_server_set_now (server, "2026-11-30T07:00:00+01:00");
+  rb_test_server_start (server);
+  session = rb_test_client_new ();
+
+  /* Everyone who may book rooms logs in once; the clients share their sessions. */
+  for (guint i = 0; i < n_people; i++)
+    if (g_str_equal (people[i].role, "staff") || g_str_equal (people[i].role, "team_lead"))
+      g_ptr_array_add (tokens, rb_test_login_person (session, server, &people[i]));
+
+  url = rb_test_server_url (server, "/api/v1/spaces?kind=room");
+  spaces = rb_test_request (session, "GET", url, g_ptr_array_index (tokens, 0), NULL, NULL);
+  rb_test_assert_status (spaces, 200);
+  items = json_object_get_array_member (rb_test_response_get_object (spaces), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    g_ptr_array_add (rooms, g_strdup (json_object_get_string_member (
+                                json_array_get_object_element (items, i), "id")));
+
+  load.base_url = rb_test_server_get_base_url (server);
+  load.rooms = rooms;
+  load.n_requests = n;
+  for (int c = 0; c < N_CLIENTS; c++)
+    load.tokens[c] = g_ptr_array_index (tokens, c % tokens->len);
+  figures = run_load (&load);
+
+  if (rb_test_db_int (rb_test_server_get_db_path (server), "SELECT count(*) FROM bookings")
+      != n - figures.failures)
+    g_printerr ("the database does not hold the %d acknowledged bookings\n", n - figures.failures);
+  rb_test_server_stop (server);
+  return figures;
+}
+
+/* ---- 2. a bare SoupServer -------------------------------------------------------------------- */
+
+static const char constant_booking[] =
+  "{\"id\":\"3f1c8a52-5d0e-4c4b-9a57-0f6a1e2b3c4d\",\"space_id\":\"a0-r01\","
+  "\"person_id\":\"p-14475\",\"start\":\"2026-12-01T05:00:00Z\",\"end\":\"2026-12-01T05:15:00Z\","
+  "\"title\":\"Benchmark\",\"attendees\":2,\"series_id\":null,\"state\":\"booked\",\"version\":1,"
+  "\"seq\":1}";
+
+typedef struct
+{
+  GMainContext *context;
+  GMainLoop *loop;
+  SoupServer *server;
+  char *base_url;
+  GMutex lock;
+  GCond cond;
+  gboolean listening;
+} Bare;
+
+static void
+bare_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+              gpointer user_data)
+{
+  soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "ETag", "\"1\"");
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, constant_booking,
+                                    strlen (constant_booking));
+}
+
+static gpointer
+bare_thread (gpointer data)
+{
+  Bare *bare = data;
+  g_autoptr (GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (bare->context);
+  bare->server = soup_server_new ("server-header", "bench", NULL);
+  soup_server_add_handler (bare->server, NULL, bare_handler, NULL, NULL);
+  if (!soup_server_listen_local (bare->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+    g_error ("bare SoupServer: %s", error->message);
+  uris = soup_server_get_uris (bare->server);
+  g_mutex_lock (&bare->lock);
+  bare->base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  bare->listening = TRUE;
+  g_cond_signal (&bare->cond);
+  g_mutex_unlock (&bare->lock);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_main_loop_run (bare->loop);
+  soup_server_disconnect (bare->server);
+  g_clear_object (&bare->server);
+  g_main_context_pop_thread_default (bare->context);
+  return NULL;
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static Figures
+bench_bare_server (int n, GPtrArray *rooms)
+{
+  Bare bare = { 0 };
+  Load load = { 0 };
+  GThread *thread;
+  GSource *quit;
+  Figures figures;
+
+  bare.context = g_main_context_new ();
+  bare.loop = g_main_loop_new (bare.context, FALSE);
+  g_mutex_init (&bare.lock);
+  g_cond_init (&bare.cond);
+  thread = g_thread_new ("bare-server", bare_thread, &bare);
+  g_mutex_lock (&bare.lock);
+  while (!bare.listening)
+    g_cond_wait (&bare.cond, &bare.lock);
+  g_mutex_unlock (&bare.lock);
+
+  load.base_url = bare.base_url;
+  load.rooms = rooms;
+  load.n_requests = n;
+  figures = run_load (&load);
+
+  quit = g_idle_source_new ();
+  g_source_set_callback (quit, quit_cb, bare.loop, NULL);
+  g_source_attach (quit, bare.context);
+  g_source_unref (quit);
+  g_thread_join (thread);
+  g_main_loop_unref (bare.loop);
+  g_main_context_unref (bare.context);
+  g_mutex_clear (&bare.lock);
+  g_cond_clear (&bare.cond);
+  g_free (bare.base_url);
+  return figures;
+}
+
+/* ---- 3. raw SQLite ---------------------------------------------------------------------------- */
+
+static void
+exec_or_die (sqlite3 *db, const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+static Figures
+bench_raw_sqlite (const char *dir, int n)
+{
+  g_autofree char *path = g_build_filename (dir, "raw.db", NULL);
+  g_autofree gint64 *latencies = g_new0 (gint64, n);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *insert = NULL;
+  gint64 started, elapsed;
+
+  if (sqlite3_open (path, &db) != SQLITE_OK)
+    g_error ("cannot open %s", path);
+  exec_or_die (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+  /* The shape of the store's bookings table, with its indexes. */
+  exec_or_die (db, "CREATE TABLE bookings (id TEXT PRIMARY KEY, space_id TEXT NOT NULL,"
+                   " person_id TEXT, is_desk INTEGER NOT NULL, start INTEGER NOT NULL,"
+                   " end INTEGER NOT NULL, title TEXT, attendees INTEGER NOT NULL DEFAULT 1,"
+                   " series_id TEXT, state TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1,"
+                   " seq INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
+                   " updated_at INTEGER NOT NULL);"
+                   "CREATE INDEX bookings_by_space ON bookings (space_id, start);"
+                   "CREATE INDEX bookings_by_person ON bookings (person_id, start);"
+                   "CREATE INDEX bookings_by_seq ON bookings (seq);");
+  if (sqlite3_prepare_v2 (db, "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end,"
+                              " title, attendees, state, seq, created_at, updated_at)"
+                              " VALUES (?, ?, 'p-14475', 0, ?, ?, 'Benchmark', 2, 'booked', ?, ?, ?)",
+                          -1, &insert, NULL) != SQLITE_OK)
+    g_error ("prepare: %s", sqlite3_errmsg (db));
+
+  started = g_get_monotonic_time ();
+  for (int k = 0; k < n; k++)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+      gint64 sent = g_get_monotonic_time ();
+      gint64 start = 1796104800 + (gint64) k * 900;
+
+      exec_or_die (db, "BEGIN IMMEDIATE");
+      sqlite3_bind_text (insert, 1, id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (insert, 2, "a0-r01", -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (insert, 3, start);
+      sqlite3_bind_int64 (insert, 4, start + 900);
+      sqlite3_bind_int64 (insert, 5, k + 1);
+      sqlite3_bind_int64 (insert, 6, start);
+      sqlite3_bind_int64 (insert, 7, start);
+      if (sqlite3_step (insert) != SQLITE_DONE)
+        g_error ("insert: %s", sqlite3_errmsg (db));
+      sqlite3_reset (insert);
+      exec_or_die (db, "COMMIT");
+      latencies[k] = g_get_monotonic_time () - sent;
+    }
+  elapsed = g_get_monotonic_time () - started;
+  sqlite3_finalize (insert);
+  sqlite3_close (db);
+  return figures_from (latencies, n, elapsed, 0);
+}
+
+static void
+print_row (const char *what, const Figures *figures)
+{
+  g_print ("%-58s %8.0f/s  p50 %6.2f ms  p99 %6.2f ms%s\n", what, figures->per_second,
+           figures->p50_ms, figures->p99_ms, figures->failures > 0 ? "  (with failures)" : "");
+}
+
+int
+main (int argc, char *argv[])
+{
+  int n = argc > 1 ? atoi (argv[1]) : 4000;
+  g_autofree char *dir = rb_test_make_tmpdir ();
+  g_autofree char *server_dir = g_build_filename (dir, "server", NULL);
+  g_autoptr (GPtrArray) rooms = g_ptr_array_new_with_free_func (g_free);
+  Figures server, bare, raw;
+  double ceiling;
+
+  if (n < 100)
+    g_error ("N must be at least 100");
+  if (g_getenv ("RAUMBUCH_SERVER") == NULL)
+    g_setenv ("RAUMBUCH_SERVER", RAUMBUCH_SERVER_PATH, TRUE);
+  g_mkdir (server_dir, 0700);
+
+  g_print ("bench-server: %d booking creates per phase, %d concurrent clients over loopback\n",
+           n, N_CLIENTS);
+  server = bench_real_server (server_dir, n, rooms);
+  bare = bench_bare_server (n, rooms);
+  raw = bench_raw_sqlite (dir, n);
+
+  print_row ("raumbuch-server, POST /api/v1/bookings", &server);
+  print_row ("ceiling 1: bare SoupServer, constant JSON", &bare);
+  print_row ("ceiling 2: SQLite BEGIN IMMEDIATE; INSERT; COMMIT (WAL, FULL)", &raw);
+  ceiling = MIN (bare.per_second, raw.per_second);
+  g_print ("server / lower ceiling: %.0f%% (target at least 50%%)\n",
+           100.0 * server.per_second / ceiling);
+
+  rb_test_remove_tree (server_dir);
+  rb_test_remove_tree (dir);
+  return server.failures > 0 ? 1 : 0;
+}
