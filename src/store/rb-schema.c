@@ -142,6 +142,27 @@ static const char *const migrations[] = {
   "CREATE TABLE sync_state ("
   "  key TEXT PRIMARY KEY,"
   "  value TEXT NOT NULL);",
+
+  /* 3: series, cancellation reasons, who blocked a space, and the occupancy index.
+   * bookings_occupancy covers the occupancy query (rb-occupancy.c): a range of start times
+   * read from the index alone, never the table, so a week of a building is a few thousand
+   * index entries however many bookings the file holds. */
+  "CREATE TABLE series ("
+  "  id TEXT PRIMARY KEY,"
+  "  space_id TEXT NOT NULL REFERENCES spaces (id),"
+  "  person_id TEXT NOT NULL REFERENCES people (id),"
+  "  rrule TEXT NOT NULL,"
+  "  first_start INTEGER NOT NULL,"
+  "  first_end INTEGER NOT NULL,"
+  "  title TEXT,"
+  "  attendees INTEGER NOT NULL DEFAULT 1,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE INDEX series_by_person ON series (person_id);"
+  "ALTER TABLE bookings ADD COLUMN cancel_reason TEXT;"
+  "CREATE INDEX bookings_by_series ON bookings (series_id, start) WHERE series_id IS NOT NULL;"
+  "CREATE INDEX bookings_occupancy ON bookings (start, end, space_id, state);"
+  "ALTER TABLE space_blocks ADD COLUMN created_by TEXT REFERENCES people (id);"
+  "ALTER TABLE space_blocks ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;",
 };
 
 int

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rb-schema.h"
+#include "rb-store-private.h"
 #include "rb-store-resources.h"
 #include "rb-store.h"
 
@@ -1488,4 +1489,29 @@ rb_store_booking_finish (RbStore *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- for the store's own modules (rb-store-private.h) --------------------------------- */
+
+/* The clash checks of a new booking (blocks, overlaps, a person's desks); inside the
+ * caller's BEGIN IMMEDIATE transaction. */
+gboolean
+rb_store_check_clashes (RbStore *self, RbSpace *space, RbBooking *request, GError **error)
+{
+  return check_clashes (self, space, request, error);
+}
+
+/* Appends a change-feed row for a booking about to be written; its sequence number, or 0. */
+gint64
+rb_store_append_change (RbStore *self, const char *booking_id, GError **error)
+{
+  return append_change (self, booking_id, error);
+}
+
+/* Moves a booking to another state with a new version and its own change-feed row. */
+gboolean
+rb_store_set_booking_state (RbStore *self, RbBooking *booking, RbBookingState state,
+                            GError **error)
+{
+  return set_state (self, booking, state, error);
 }

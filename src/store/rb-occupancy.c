@@ -1,0 +1,516 @@
+/* rb-occupancy.c: occupancy and utilisation per bucket, floor and space kind.
+ *
+ * Definitions. A query covers the spaces in scope S (one floor or all, desks, rooms or both)
+ * over [from, to), cut into buckets: local clock hours, or local calendar days (23 or 25
+ * hours on DST days), each clipped to [from, to). For each bucket B (and each floor and/or
+ * kind group when asked for):
+ *
+ *   spaces      = |S|, the spaces that exist (blocked ones included: they are capacity the
+ *                 building has but cannot use, which is what a facility manager looks for);
+ *   booked      = the bookings of S that overlap B and are not cancelled, whatever became of
+ *                 them (booked, checked in or released);
+ *   checked_in  = those of them that were checked in;
+ *   released    = those of them released as no-shows;
+ *   open(B)     = the seconds of B inside the opening hours of B's local day (policy);
+ *   used        = Σ over the checked-in bookings b of |b ∩ B ∩ opening hours| in seconds;
+ *   utilisation = used / (spaces × open(B)), and 0 when that is 0 (a night hour, no spaces).
+ *
+ * So utilisation is the share of the open space-time that people actually sat in: booked
+ * but never checked in does not count (that is the no-show problem, shown as `released`),
+ * and since a space has no overlapping active bookings it never exceeds 1. A booking that
+ * spans several hour buckets counts as booked in each of them.
+ *
+ * Speed. The bookings come from one range scan of the covering index bookings_occupancy
+ * (start, end, space_id, state) of schema 3: start in (from − 25 h, to) reads only the week
+ * asked for, never the table itself, however many bookings the file holds. Which spaces
+ * count is decided in C against a hash of the (at most a few thousand) spaces in scope, and
+ * the buckets are filled in C, because buckets follow the local clock across DST. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "rb-occupancy.h"
+#include "rb-store-private.h"
+
+#include <string.h>
+
+#define BOOKINGS_SQL                                                                        \
+  "SELECT space_id, start, end, state FROM bookings"                                        \
+  " WHERE start < ?2 AND start > ?1 - ?3 AND end > ?1 AND state != 'cancelled'"
+
+typedef struct
+{
+  char *floor_id;
+  char *floor_name;
+  gboolean has_kind;
+  RbSpaceKind kind;
+  int spaces;
+} Group;
+
+typedef struct
+{
+  RbInterval interval;
+  RbInterval open;   /* the part of the bucket inside opening hours; empty if none */
+} Bucket;
+
+static void
+group_free (Group *group)
+{
+  g_free (group->floor_id);
+  g_free (group->floor_name);
+  g_free (group);
+}
+
+void
+rb_occupancy_row_free (RbOccupancyRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->floor_id);
+  g_free (row->floor_name);
+  g_free (row);
+}
+
+gboolean
+rb_occupancy_bucket_from_string (const char *str, RbOccupancyBucket *out_bucket)
+{
+  if (g_strcmp0 (str, "hour") == 0)
+    *out_bucket = RB_OCCUPANCY_BUCKET_HOUR;
+  else if (g_strcmp0 (str, "day") == 0)
+    *out_bucket = RB_OCCUPANCY_BUCKET_DAY;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+const char *
+rb_occupancy_bucket_to_string (RbOccupancyBucket bucket)
+{
+  return bucket == RB_OCCUPANCY_BUCKET_DAY ? "day" : "hour";
+}
+
+/* Reports (occupancy, utilisation CSV) are for facility managers and admins. */
+gboolean
+rb_occupancy_may_read_reports (RbRole role)
+{
+  return role == RB_ROLE_FACILITY_MANAGER || role == RB_ROLE_ADMIN;
+}
+
+const char *
+rb_occupancy_bookings_sql (void)
+{
+  return BOOKINGS_SQL;
+}
+
+static gboolean
+make_buckets (RbStore *store, const RbOccupancyQuery *query, GArray *buckets, GError **error)
+{
+  GTimeZone *tz = rb_store_get_time_zone (store);
+  RbInterval range = query->range;
+  RbPolicy policy;
+  gint64 start;
+
+  rb_store_get_policy (store, &policy);
+  if (query->bucket == RB_OCCUPANCY_BUCKET_DAY)
+    start = rb_local_day (tz, range.start).start;
+  else
+    {
+      g_autoptr (GDateTime) local = rb_utc_to_local (tz, range.start);
+
+      start = range.start - g_date_time_get_minute (local) * 60 - g_date_time_get_second (local);
+    }
+
+  while (start < range.end)
+    {
+      gint64 end = query->bucket == RB_OCCUPANCY_BUCKET_DAY ? rb_local_day (tz, start).end
+                                                            : start + 3600;
+      Bucket bucket;
+      RbInterval opening;
+
+      if (buckets->len >= RB_OCCUPANCY_MAX_BUCKETS)
+        {
+          rb_set_error (error, RB_ERROR_INVALID_FIELD, _("Field “%s” is missing or invalid."),
+                        "to");
+          return FALSE;
+        }
+      bucket.interval = rb_interval_make (MAX (start, range.start), MIN (end, range.end));
+      opening = rb_policy_opening_hours (&policy, tz, bucket.interval.start);
+      bucket.open = rb_interval_make (MAX (bucket.interval.start, opening.start),
+                                      MIN (bucket.interval.end, opening.end));
+      if (bucket.open.end < bucket.open.start)
+        bucket.open.end = bucket.open.start;
+      g_array_append_val (buckets, bucket);
+      start = end;
+    }
+  return TRUE;
+}
+
+/* The spaces in scope, each mapped to its group (index + 1). */
+static gboolean
+load_spaces (RbStore *store, const RbOccupancyQuery *query, GHashTable *space_groups,
+             GPtrArray *groups, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (GHashTable) group_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                              NULL);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db,
+      "SELECT s.id, s.floor_id, s.kind, f.name FROM spaces s JOIN floors f ON f.id = s.floor_id"
+      " WHERE (?1 IS NULL OR s.floor_id = ?1) AND (?2 IS NULL OR s.kind = ?2)"
+      " ORDER BY f.level, f.id, s.kind",
+      error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (query->floor_id != NULL)
+    {
+      g_autoptr (sqlite3_stmt) floor = rb_db_prepare (db, "SELECT 1 FROM floors WHERE id = ?",
+                                                      error);
+
+      if (floor == NULL)
+        return FALSE;
+      rb_db_bind_text (floor, 1, query->floor_id);
+      if (sqlite3_step (floor) != SQLITE_ROW)
+        {
+          rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
+          return FALSE;
+        }
+    }
+
+  rb_db_bind_text (stmt, 1, query->floor_id);
+  rb_db_bind_text (stmt, 2, query->filter_kind ? rb_space_kind_to_string (query->kind) : NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *floor_id = rb_db_column_text (stmt, 1);
+      RbSpaceKind kind = RB_SPACE_KIND_DESK;
+      g_autofree char *key = NULL;
+      gpointer index;
+      Group *group;
+
+      rb_space_kind_from_string (rb_db_column_text (stmt, 2), &kind);
+      key = g_strdup_printf ("%s\x1f%d", query->by_floor ? floor_id : "",
+                             query->by_kind ? (int) kind : -1);
+      if (!g_hash_table_lookup_extended (group_index, key, NULL, &index))
+        {
+          group = g_new0 (Group, 1);
+          if (query->by_floor)
+            {
+              group->floor_id = g_strdup (floor_id);
+              group->floor_name = g_strdup (rb_db_column_text (stmt, 3));
+            }
+          group->has_kind = query->by_kind || query->filter_kind;
+          group->kind = query->by_kind ? kind : query->kind;
+          g_ptr_array_add (groups, group);
+          index = GUINT_TO_POINTER (groups->len);
+          g_hash_table_insert (group_index, g_steal_pointer (&key), index);
+        }
+      group = g_ptr_array_index (groups, GPOINTER_TO_UINT (index) - 1);
+      group->spaces++;
+      g_hash_table_insert (space_groups, g_strdup (rb_db_column_text (stmt, 0)), index);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, db, rc, "query");
+      return FALSE;
+    }
+  /* A floor, or a kind, without spaces still has buckets to show: all zero. */
+  if (groups->len == 0)
+    {
+      Group *group = g_new0 (Group, 1);
+
+      if (query->by_floor && query->floor_id != NULL)
+        group->floor_id = g_strdup (query->floor_id);
+      group->has_kind = query->filter_kind;
+      group->kind = query->kind;
+      g_ptr_array_add (groups, group);
+    }
+  return TRUE;
+}
+
+/* The first bucket that ends after `instant` (buckets are in order and contiguous). */
+static guint
+first_bucket_after (GArray *buckets, gint64 instant)
+{
+  guint lo = 0, hi = buckets->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (buckets, Bucket, mid).interval.end <= instant)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static gint64
+overlap_seconds (RbInterval a, RbInterval b)
+{
+  gint64 start = MAX (a.start, b.start), end = MIN (a.end, b.end);
+
+  return end > start ? end - start : 0;
+}
+
+/* Occupancy rows (RbOccupancyRow), ordered by bucket, then floor level, then kind. */
+GPtrArray *
+rb_occupancy_query_sync (RbStore *store, const RbOccupancyQuery *query, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (GArray) buckets = g_array_new (FALSE, FALSE, sizeof (Bucket));
+  g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_free);
+  g_autoptr (GHashTable) space_groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                               NULL);
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) rb_occupancy_row_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!rb_interval_is_valid (query->range))
+    {
+      rb_set_error (error, RB_ERROR_INVALID_INTERVAL, NULL);
+      return NULL;
+    }
+  if (!make_buckets (store, query, buckets, error)
+      || !load_spaces (store, query, space_groups, groups, error))
+    return NULL;
+
+  /* rows[bucket * groups + group] */
+  for (guint b = 0; b < buckets->len; b++)
+    for (guint g = 0; g < groups->len; g++)
+      {
+        RbOccupancyRow *row = g_new0 (RbOccupancyRow, 1);
+        Group *group = g_ptr_array_index (groups, g);
+
+        row->bucket = g_array_index (buckets, Bucket, b).interval;
+        row->floor_id = g_strdup (group->floor_id);
+        row->floor_name = g_strdup (group->floor_name);
+        row->has_kind = group->has_kind;
+        row->kind = group->kind;
+        row->spaces = group->spaces;
+        row->open_seconds = (gint64) group->spaces
+                            * rb_interval_duration (g_array_index (buckets, Bucket, b).open);
+        g_ptr_array_add (rows, row);
+      }
+
+  if (!(stmt = rb_db_prepare (db, BOOKINGS_SQL, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, query->range.start);
+  sqlite3_bind_int64 (stmt, 2, query->range.end);
+  sqlite3_bind_int64 (stmt, 3, RB_STORE_MAX_BOOKING_SECONDS);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gpointer index = g_hash_table_lookup (space_groups, sqlite3_column_text (stmt, 0));
+      RbInterval booking = rb_interval_make (sqlite3_column_int64 (stmt, 1),
+                                             sqlite3_column_int64 (stmt, 2));
+      const char *state = rb_db_column_text (stmt, 3);
+      gboolean checked_in = g_str_equal (state, "checked_in");
+      gboolean released = g_str_equal (state, "released");
+      guint g;
+
+      if (index == NULL)
+        continue;
+      g = GPOINTER_TO_UINT (index) - 1;
+      for (guint b = first_bucket_after (buckets, booking.start);
+           b < buckets->len && g_array_index (buckets, Bucket, b).interval.start < booking.end;
+           b++)
+        {
+          RbOccupancyRow *row = g_ptr_array_index (rows, b * groups->len + g);
+
+          row->booked++;
+          if (checked_in)
+            {
+              row->checked_in++;
+              row->used_seconds += overlap_seconds (booking,
+                                                    g_array_index (buckets, Bucket, b).open);
+            }
+          else if (released)
+            row->released++;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, db, rc, "query");
+      return NULL;
+    }
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      RbOccupancyRow *row = g_ptr_array_index (rows, i);
+
+      row->utilisation = row->open_seconds > 0 ? (double) row->used_seconds / row->open_seconds
+                                               : 0.0;
+    }
+  return g_steal_pointer (&rows);
+}
+
+/* ---- output ------------------------------------------------------------------------------ */
+
+static double
+rounded (double value)
+{
+  return (double) (gint64) (value * 10000.0 + 0.5) / 10000.0;
+}
+
+/* The occupancy shape of DESIGN.md: {"buckets": [{"start", "end", "spaces", "booked",
+ * "checked_in", "released", "utilisation"}]}, with "floor_id"/"floor" and "kind" on rows
+ * that are split that way. Counts only: there is nothing about people to leave out. */
+JsonNode *
+rb_occupancy_to_json (GPtrArray *rows)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "buckets");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      RbOccupancyRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *start = rb_time_to_rfc3339 (row->bucket.start);
+      g_autofree char *end = rb_time_to_rfc3339 (row->bucket.end);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "start");
+      json_builder_add_string_value (builder, start);
+      json_builder_set_member_name (builder, "end");
+      json_builder_add_string_value (builder, end);
+      if (row->floor_id != NULL)
+        {
+          json_builder_set_member_name (builder, "floor_id");
+          json_builder_add_string_value (builder, row->floor_id);
+          json_builder_set_member_name (builder, "floor");
+          json_builder_add_string_value (builder, row->floor_name);
+        }
+      if (row->has_kind)
+        {
+          json_builder_set_member_name (builder, "kind");
+          json_builder_add_string_value (builder, rb_space_kind_to_string (row->kind));
+        }
+      json_builder_set_member_name (builder, "spaces");
+      json_builder_add_int_value (builder, row->spaces);
+      json_builder_set_member_name (builder, "booked");
+      json_builder_add_int_value (builder, row->booked);
+      json_builder_set_member_name (builder, "checked_in");
+      json_builder_add_int_value (builder, row->checked_in);
+      json_builder_set_member_name (builder, "released");
+      json_builder_add_int_value (builder, row->released);
+      json_builder_set_member_name (builder, "utilisation");
+      json_builder_add_double_value (builder, rounded (row->utilisation));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* Appends one CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, a
+ * quote, CR or LF. A field that a spreadsheet would run as a formula (=, +, -, @ first) is
+ * prefixed with an apostrophe, so a floor called "=HYPERLINK(…)" stays text. */
+void
+rb_csv_append_field (GString *line, const char *field)
+{
+  gboolean quote;
+
+  if (field == NULL)
+    return;
+  quote = strpbrk (field, ",\"\r\n") != NULL;
+  if (quote)
+    g_string_append_c (line, '"');
+  if (field[0] != '\0' && strchr ("=+-@", field[0]) != NULL)
+    g_string_append_c (line, '\'');
+  for (const char *p = field; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (line, '"');
+      g_string_append_c (line, *p);
+    }
+  if (quote)
+    g_string_append_c (line, '"');
+}
+
+/* The rows as CSV (RFC 4180, UTF-8, CRLF line ends) with a header line; times are local
+ * ISO 8601 with their offset, utilisation a fraction with a decimal point. */
+char *
+rb_occupancy_to_csv (GPtrArray *rows, GTimeZone *tz)
+{
+  static const char *const header[] = { "start", "end", "floor_id", "floor", "kind", "spaces",
+                                         "booked", "checked_in", "released", "used_seconds",
+                                         "open_seconds", "utilisation" };
+  GString *csv = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (header); i++)
+    {
+      if (i > 0)
+        g_string_append_c (csv, ',');
+      rb_csv_append_field (csv, header[i]);
+    }
+  g_string_append (csv, "\r\n");
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      RbOccupancyRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *start = rb_time_format_local (tz, row->bucket.start, "%Y-%m-%dT%H:%M:%S%:z");
+      g_autofree char *end = rb_time_format_local (tz, row->bucket.end, "%Y-%m-%dT%H:%M:%S%:z");
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+      rb_csv_append_field (csv, start);
+      g_string_append_c (csv, ',');
+      rb_csv_append_field (csv, end);
+      g_string_append_c (csv, ',');
+      rb_csv_append_field (csv, row->floor_id);
+      g_string_append_c (csv, ',');
+      rb_csv_append_field (csv, row->floor_name);
+      g_string_append_c (csv, ',');
+      if (row->has_kind)
+        rb_csv_append_field (csv, rb_space_kind_to_string (row->kind));
+      g_string_append_printf (csv, ",%d,%d,%d,%d,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",",
+                              row->spaces, row->booked, row->checked_in, row->released,
+                              row->used_seconds, row->open_seconds);
+      g_string_append (csv, g_ascii_formatd (number, sizeof number, "%.4f", row->utilisation));
+      g_string_append (csv, "\r\n");
+    }
+  return g_string_free (csv, FALSE);
+}
+
+/* ---- async twin -------------------------------------------------------------------------- */
+
+typedef struct
+{
+  RbOccupancyQuery query;
+  char *floor_id;
+} QueryArgs;
+
+static void
+query_args_free (QueryArgs *args)
+{
+  g_free (args->floor_id);
+  g_free (args);
+}
+
+static gpointer
+query_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return rb_occupancy_query_sync (store, &((QueryArgs *) data)->query, error);
+}
+
+void
+rb_occupancy_query_async (RbStore *store, const RbOccupancyQuery *query,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  QueryArgs *args = g_new0 (QueryArgs, 1);
+
+  args->query = *query;
+  args->floor_id = g_strdup (query->floor_id);
+  args->query.floor_id = args->floor_id;
+  rb_store_run_async (store, query_job, args, (GDestroyNotify) query_args_free,
+                      (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+GPtrArray *
+rb_occupancy_query_finish (RbStore *store, GAsyncResult *result, GError **error)
+{
+  return rb_store_run_finish (store, result, error);
+}

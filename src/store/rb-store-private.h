@@ -1,0 +1,20 @@
+/* rb-store-private.h: helpers that rb-store.c lends to the store's other modules (series,
+ * blocks) so that they write bookings exactly as a single booking is written: the same
+ * clash checks and change-feed rows. Only for use inside a write transaction on the store's
+ * own connection; never for the layers above. */
+#pragma once
+
+#include "rb-store.h"
+
+G_BEGIN_DECLS
+
+/* Bookings last at most one local day, 25 hours on the autumn DST day (see rb-schema.c). */
+#define RB_STORE_MAX_BOOKING_SECONDS 90000
+
+gboolean rb_store_check_clashes (RbStore *self, RbSpace *space, RbBooking *request,
+                                 GError **error);
+gint64 rb_store_append_change (RbStore *self, const char *booking_id, GError **error);
+gboolean rb_store_set_booking_state (RbStore *self, RbBooking *booking, RbBookingState state,
+                                     GError **error);
+
+G_END_DECLS
