@@ -5,93 +5,46 @@
 #      with tests/server/redocly.yaml: Redocly's recommended rules, warnings count as errors.
 #   2. The real server, started on a free loopback port: every path and method of the document
 #      answers with something other than 404 or 405 when asked with real ids (so the route
-#      exists), and the server serves this very document at /api/v1/openapi.json.
+#      exists), with a status and media type that the document lists for it; and the server
+#      serves this very document at /api/v1/openapi.json.
 #   3. Every route of the server's route table (`raumbuch-server --list-routes` where it has
 #      that option, else the table in src/server/*.c) is in the document, and every operation
 #      of the document is in the table.
 # Usage: check-openapi.sh SOURCE_ROOT RAUMBUCH_SERVER
-set -u
-
-src=${1:?source root}
-server=${2:?raumbuch-server executable}
-doc="$src/data/openapi.json"
-redocly="$src/build-aux/npm/node_modules/.bin/redocly"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/raumbuch-openapi-XXXXXX")
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+#
+# The work is done by Node.js (which the linter needs anyway). The shell only starts it, with
+# exec: under `meson test --setup valgrind` the shell itself runs under memcheck, and a shell
+# that exits normally reports its own leaks.
+set -eu
 
 if ! command -v node >/dev/null 2>&1; then
   echo "1..1"
   echo "not ok 1 - node is missing: run build-aux/install-deps"
   exit 1
 fi
-
-# 1. The linter. Telemetry and the update check are off: the test runs offline.
-if [ -x "$redocly" ]; then
-  if REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_COLOR=1 \
-     "$redocly" lint --config "$src/tests/server/redocly.yaml" "$doc" >"$tmp/lint.log" 2>&1; then
-    lint_status=ok
-  else
-    lint_status=failed
-  fi
-  lint_version=$(REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true "$redocly" --version 2>/dev/null)
-else
-  lint_status=missing
-  lint_version=""
-  echo "the OpenAPI linter is not installed at $redocly: run build-aux/install-deps" >"$tmp/lint.log"
-fi
-
-# 2. The real server on a port the kernel chooses. Its first line names the port.
-routes_file="$tmp/routes.txt"
-if "$server" --list-routes >"$routes_file" 2>/dev/null && [ -s "$routes_file" ]; then
-  routes_from="raumbuch-server --list-routes"
-else
-  # The route table in the sources: lines such as   { "PATCH", "bookings/*", … }.
-  sed -n 's/^[[:space:]]*{[[:space:]]*"\(GET\|POST\|PUT\|PATCH\|DELETE\)",[[:space:]]*"\([^"]*\)".*/\1 \2/p' \
-    "$src"/src/server/*.c >"$routes_file"
-  routes_from="the route table in src/server/*.c"
-fi
-
-RAUMBUCH_OPENAPI="$doc" "$server" --listen 127.0.0.1:0 --db "$tmp/raumbuch.db" --seed demo \
-  --now 2026-11-30T07:00:00+01:00 >"$tmp/server.log" 2>&1 &
-server_pid=$!
-port=""
-i=0
-while [ $i -lt 600 ]; do
-  line=$(head -n 1 "$tmp/server.log" 2>/dev/null)
-  case "$line" in
-    "raumbuch-server listening on http://127.0.0.1:"*/)
-      port=${line#raumbuch-server listening on http://127.0.0.1:}
-      port=${port%/}
-      break;;
-  esac
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-  i=$((i + 1))
-done
-if [ -z "$port" ]; then
-  echo "1..1"
-  echo "not ok 1 - raumbuch-server did not start"
-  sed 's/^/# /' "$tmp/server.log"
-  exit 1
-fi
-
-node - "$doc" "$port" "$routes_file" "$routes_from" "$lint_status" "$lint_version" \
-  "$tmp/lint.log" "$src/data/demo-building.json" <<'EOF'
+exec node - "${1:?source root}" "${2:?raumbuch-server executable}" <<'EOF'
 'use strict';
 const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const crypto = require('crypto');
-const [docPath, port, routesFile, routesFrom, lintStatus, lintVersion, lintLog, demoPath] =
-  process.argv.slice(2);
+const readline = require('readline');
+const { spawn, spawnSync } = require('child_process');
+
+const src = path.resolve(process.argv[2]);
+const serverExe = path.resolve(process.argv[3]);
+const docPath = path.join(src, 'data', 'openapi.json');
+const demoPath = path.join(src, 'data', 'demo-building.json');
+const redocly = path.join(src, 'build-aux', 'npm', 'node_modules', '.bin', 'redocly');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'raumbuch-openapi-'));
+let server = null;
+process.on('exit', () => {
+  if (server && server.exitCode === null)
+    server.kill('SIGKILL');
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => process.exit(1));
 
 let n = 0;
 let failed = 0;
@@ -107,12 +60,79 @@ function ok(good, name, details) {
 const text = fs.readFileSync(docPath, 'utf8');
 const doc = JSON.parse(text);
 
-ok(lintStatus === 'ok',
-   `redocly lint ${lintVersion} (recommended-strict) finds no problem in data/openapi.json`,
-   lintStatus === 'ok' ? '' : fs.readFileSync(lintLog, 'utf8'));
+// 1. The linter, with telemetry and the update check off: the test runs offline.
+{
+  const quiet = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+                  NO_COLOR: '1' };
+  if (!fs.existsSync(redocly)) {
+    ok(false, `the OpenAPI linter is installed at ${redocly}`, 'run build-aux/install-deps');
+  } else {
+    const version = spawnSync(redocly, ['--version'], { env: quiet, encoding: 'utf8' });
+    const lint = spawnSync(redocly, ['lint', '--config', path.join(src, 'tests/server/redocly.yaml'),
+                                     docPath], { env: quiet, encoding: 'utf8' });
+    ok(lint.status === 0,
+       `redocly lint ${(version.stdout || '').trim()} (recommended-strict) finds no problem in data/openapi.json`,
+       `${lint.stdout}${lint.stderr}${lint.error || ''}`);
+  }
+}
+
+// The server's route table: from --list-routes where the server has it, else from the
+// table in the sources, lines such as   { "PATCH", "bookings/*", … }.
+let routesFrom = 'raumbuch-server --list-routes';
+let routeLines = [];
+{
+  const listed = spawnSync(serverExe, ['--list-routes'], { encoding: 'utf8', timeout: 10000 });
+  if (listed.status === 0 && listed.stdout.trim() !== '') {
+    routeLines = listed.stdout.split('\n');
+  } else {
+    routesFrom = 'the route table in src/server/*.c';
+    const dir = path.join(src, 'src', 'server');
+    const pattern = /^\s*\{\s*"(GET|POST|PUT|PATCH|DELETE)",\s*"([^"]*)"/;
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.c')))
+      for (const line of fs.readFileSync(path.join(dir, file), 'utf8').split('\n')) {
+        const m = pattern.exec(line);
+        if (m)
+          routeLines.push(`${m[1]} ${m[2]}`);
+      }
+  }
+}
 
 const prefix = new URL(doc.servers[0].url).pathname.replace(/\/$/, '');
-const base = `http://127.0.0.1:${port}${prefix}`;
+let base = null;
+
+// 2. The real server on a port the kernel chooses; its first line names the port.
+function startServer() {
+  return new Promise((resolve, reject) => {
+    server = spawn(serverExe, ['--listen', '127.0.0.1:0', '--db', path.join(tmp, 'raumbuch.db'),
+                               '--seed', 'demo', '--now', '2026-11-30T07:00:00+01:00'],
+                   { env: { ...process.env, RAUMBUCH_OPENAPI: docPath },
+                     stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = [];
+    server.stderr.on('data', (chunk) => log.push(String(chunk)));
+    const lines = readline.createInterface({ input: server.stdout });
+    const timer = setTimeout(() => reject(new Error(`no port line in 60 s: ${log.join('')}`)), 60000);
+    let first = true;
+    lines.on('line', (line) => {
+      if (!first)
+        return;
+      first = false;
+      clearTimeout(timer);
+      const m = /^raumbuch-server listening on http:\/\/127\.0\.0\.1:(\d+)\/$/.exec(line);
+      if (m)
+        resolve(Number(m[1]));
+      else
+        reject(new Error(`unexpected first line: ${line}`));
+    });
+    server.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${serverExe}: ${e.message}`));
+    });
+    server.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`raumbuch-server exited (${code ?? signal}): ${log.join('')}`));
+    });
+  });
+}
 const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const operations = [];
 for (const [path, item] of Object.entries(doc.paths))
@@ -139,6 +159,8 @@ async function request(method, path, token, body, headers = {}) {
 function iso(date) { return date.toISOString().replace(/\.\d{3}Z$/, 'Z'); }
 
 (async () => {
+  const port = await startServer();
+  base = `http://127.0.0.1:${port}${prefix}`;
   const demo = JSON.parse(fs.readFileSync(demoPath, 'utf8'));
   const person = demo.people.find((p) => p.role === 'staff');
   const login = await request('POST', '/sessions', null,
@@ -212,7 +234,7 @@ function iso(date) { return date.toISOString().replace(/\.\d{3}Z$/, 'Z'); }
   ok(same, `GET ${prefix}/openapi.json serves data/openapi.json`, same ? '' : `${served.status}`);
 
   // Both directions against the route table.
-  const table = fs.readFileSync(routesFile, 'utf8').split('\n').filter((l) => l.trim())
+  const table = routeLines.filter((l) => l.trim())
     .map((l) => {
       const [method, pattern] = l.trim().split(/\s+/);
       const path = pattern.startsWith(prefix + '/') ? pattern.slice(prefix.length) : pattern;
