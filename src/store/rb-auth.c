@@ -529,3 +529,18 @@ rb_auth_lookup_device_sync (RbStore *store, const char *token, GError **error)
     rb_db_set_error (error, db, rc, "query");
   return NULL;
 }
+
+/* A right PIN that opened no session (a kiosk's sealed credential, rb-credential.h) ends the
+ * run of wrong PINs just as a login does. */
+gboolean
+rb_auth_reset_failures_sync (RbStore *store, const char *staff_number, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) reset = rb_db_prepare (
+      db, "DELETE FROM login_failures WHERE staff_number = ?", error);
+
+  if (reset == NULL)
+    return FALSE;
+  rb_db_bind_text (reset, 1, staff_number);
+  return rb_db_step_done (db, reset, error);
+}

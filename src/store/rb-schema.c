@@ -163,6 +163,14 @@ static const char *const migrations[] = {
   "CREATE INDEX bookings_occupancy ON bookings (start, end, space_id, state);"
   "ALTER TABLE space_blocks ADD COLUMN created_by TEXT REFERENCES people (id);"
   "ALTER TABLE space_blocks ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;",
+
+  /* 4: the server's keypair for credentials that kiosks seal offline (rb-credential.c).
+   * One row; only a server's database ever fills it. */
+  "CREATE TABLE server_keys ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  public_key BLOB NOT NULL,"
+  "  secret_key BLOB NOT NULL,"
+  "  created_at INTEGER NOT NULL);",
 };
 
 int

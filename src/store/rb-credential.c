@@ -1,0 +1,187 @@
+/* rb-credential.c: sealing a kiosk's credential to the server, and the server's keypair
+ * (see rb-credential.h).
+ *
+ * The keypair is made once, on first use, and kept in the server_keys table of the server's
+ * own database. The secret key sits next to the PIN hashes and session hashes it protects
+ * nothing more than: whoever can read that file can already test PINs offline, so a separate
+ * key file would add an operational burden (backups, permissions) without adding safety. A
+ * restored or replaced database gets a new keypair; kiosks then need registering again, and
+ * credentials sealed to the old key are refused (the bookings come back rejected). */
+#include "config.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "rb-auth.h"
+#include "rb-credential.h"
+
+gboolean
+rb_credential_decode_key (const char *base64, guint8 key[RB_CREDENTIAL_KEY_BYTES],
+                          GError **error)
+{
+  g_autofree guint8 *decoded = NULL;
+  gsize length = 0;
+
+  if (base64 != NULL && *base64 != '\0' && strlen (base64) < 64)
+    decoded = g_base64_decode (base64, &length);
+  if (decoded == NULL || length != RB_CREDENTIAL_KEY_BYTES)
+    {
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, "(server public key)");
+      return FALSE;
+    }
+  memcpy (key, decoded, RB_CREDENTIAL_KEY_BYTES);
+  return TRUE;
+}
+
+char *
+rb_credential_encode_key (const guint8 key[RB_CREDENTIAL_KEY_BYTES])
+{
+  return g_base64_encode (key, RB_CREDENTIAL_KEY_BYTES);
+}
+
+/* {"staff_number": …, "pin": …} sealed to the server's key: anonymous (crypto_box_seal uses
+ * a fresh ephemeral keypair each time), so two seals of the same PIN never look alike. */
+GBytes *
+rb_credential_seal (const char *public_key_base64, const char *staff_number, const char *pin,
+                    GError **error)
+{
+  guint8 public_key[RB_CREDENTIAL_KEY_BYTES];
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *o = json_object_new ();
+  g_autofree char *plain = NULL;
+  gsize plain_length;
+  guint8 *sealed;
+
+  if (!rb_auth_init (error) || !rb_credential_decode_key (public_key_base64, public_key, error))
+    return NULL;
+  json_object_set_string_member (o, "staff_number", staff_number);
+  json_object_set_string_member (o, "pin", pin);
+  json_node_take_object (node, o);
+  plain = rb_json_to_string (node, FALSE);
+  plain_length = strlen (plain);
+  sealed = g_malloc (plain_length + crypto_box_SEALBYTES);
+  crypto_box_seal (sealed, (const guint8 *) plain, plain_length, public_key);
+  /* The PIN in clear lived only in this buffer and the JSON node, both gone at return. */
+  sodium_memzero (plain, plain_length);
+  return g_bytes_new_take (sealed, plain_length + crypto_box_SEALBYTES);
+}
+
+/* Opens a sealed credential with the server's keypair. Anything that does not open, or
+ * does not hold the two strings, is RB_ERROR_UNAUTHENTICATED: the credential is how the
+ * request authenticates, and it does not (HTTP 401). */
+gboolean
+rb_credential_open (const guint8 public_key[RB_CREDENTIAL_KEY_BYTES],
+                    const guint8 secret_key[RB_CREDENTIAL_KEY_BYTES], const guint8 *sealed,
+                    gsize sealed_length, char **out_staff_number, char **out_pin, GError **error)
+{
+  g_autofree char *plain = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  gsize plain_length;
+  const char *staff_number, *pin;
+  JsonObject *o;
+
+  if (!rb_auth_init (error))
+    return FALSE;
+  if (sealed_length <= crypto_box_SEALBYTES || sealed_length > RB_CREDENTIAL_MAX_SEALED_BYTES)
+    {
+      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, "(X-Sealed-Credential)");
+      return FALSE;
+    }
+  plain_length = sealed_length - crypto_box_SEALBYTES;
+  plain = g_malloc0 (plain_length + 1);
+  if (crypto_box_seal_open ((guint8 *) plain, sealed, sealed_length, public_key, secret_key) != 0
+      || !g_utf8_validate (plain, plain_length, NULL)
+      || !(root = rb_json_parse (plain, plain_length, NULL))
+      || !JSON_NODE_HOLDS_OBJECT (root)
+      || !(staff_number = rb_json_get_string ((o = json_node_get_object (root)), "staff_number",
+                                              TRUE, NULL))
+      || !(pin = rb_json_get_string (o, "pin", TRUE, NULL)))
+    {
+      sodium_memzero (plain, plain_length);
+      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, "(X-Sealed-Credential)");
+      return FALSE;
+    }
+  *out_staff_number = g_strdup (staff_number);
+  *out_pin = g_strdup (pin);
+  sodium_memzero (plain, plain_length);
+  return TRUE;
+}
+
+static gboolean
+read_keys (sqlite3 *db, guint8 *public_key, guint8 *secret_key, gboolean *out_found,
+           GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db, "SELECT public_key, secret_key FROM server_keys WHERE id = 1", error);
+  int rc;
+
+  *out_found = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      if (sqlite3_column_bytes (stmt, 0) != RB_CREDENTIAL_KEY_BYTES
+          || sqlite3_column_bytes (stmt, 1) != RB_CREDENTIAL_KEY_BYTES)
+        {
+          g_set_error_literal (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
+                               "The server's keypair in the database is damaged");
+          return FALSE;
+        }
+      memcpy (public_key, sqlite3_column_blob (stmt, 0), RB_CREDENTIAL_KEY_BYTES);
+      memcpy (secret_key, sqlite3_column_blob (stmt, 1), RB_CREDENTIAL_KEY_BYTES);
+      *out_found = TRUE;
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, db, rc, "server keys");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The server's keypair, made on first use. Runs on the store's thread. */
+gboolean
+rb_credential_get_server_keys_sync (RbStore *store, guint8 public_key[RB_CREDENTIAL_KEY_BYTES],
+                                    guint8 secret_key[RB_CREDENTIAL_KEY_BYTES], GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) insert = NULL;
+  gboolean found = FALSE;
+
+  if (!rb_auth_init (error) || !read_keys (db, public_key, secret_key, &found, error))
+    return FALSE;
+  if (found)
+    return TRUE;
+
+  /* Read again inside the write transaction: two processes on one new file (the server and
+   * an --add-device run) must agree on one keypair. */
+  if (!rb_db_begin_immediate (db, error))
+    return FALSE;
+  if (!read_keys (db, public_key, secret_key, &found, error))
+    goto fail;
+  if (found)
+    {
+      rb_db_rollback (db);
+      return TRUE;
+    }
+  crypto_box_keypair (public_key, secret_key);
+  insert = rb_db_prepare (db,
+                          "INSERT INTO server_keys (id, public_key, secret_key, created_at)"
+                          " VALUES (1, ?, ?, ?)",
+                          error);
+  if (insert == NULL)
+    goto fail;
+  sqlite3_bind_blob (insert, 1, public_key, RB_CREDENTIAL_KEY_BYTES, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (insert, 2, secret_key, RB_CREDENTIAL_KEY_BYTES, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (insert, 3, rb_store_now (store));
+  if (!rb_db_step_done (db, insert, error))
+    goto fail;
+  return rb_db_commit (db, error);
+
+fail:
+  rb_db_rollback (db);
+  sodium_memzero (secret_key, RB_CREDENTIAL_KEY_BYTES);
+  return FALSE;
+}
