@@ -5,8 +5,10 @@
 #include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "rb-auth.h"
+#include "rb-credential.h"
 #include "rb-server.h"
 
 typedef struct
@@ -39,7 +41,7 @@ static const GOptionEntry options[] = {
   { "now", 0, 0, G_OPTION_ARG_STRING, &opt_now,
     "Start the server's clock at this instant (for tests and demos)", "RFC3339" },
   { "add-device", 0, 0, G_OPTION_ARG_STRING, &opt_add_device,
-    "Register a kiosk, print its device token and exit", "NAME" },
+    "Register a kiosk, print its device token and the server's public key, and exit", "NAME" },
   { "feed-retention", 0, 0, G_OPTION_ARG_INT64, &opt_feed_retention,
     "Change-feed cursors older than this many changes get 410 (default 0: no limit)", "N" },
   { NULL }
@@ -186,13 +188,20 @@ add_device (const char *db_path)
   g_autoptr (GError) error = NULL;
   g_autoptr (RbStore) store = rb_store_open_sync (db_path, &error);
   g_autofree char *token = NULL;
+  g_autofree char *public_key = NULL;
+  guint8 pk[RB_CREDENTIAL_KEY_BYTES], sk[RB_CREDENTIAL_KEY_BYTES];
 
-  if (store == NULL || !(token = rb_auth_add_device_sync (store, opt_add_device, NULL, &error)))
+  if (store == NULL || !(token = rb_auth_add_device_sync (store, opt_add_device, NULL, &error))
+      || !rb_credential_get_server_keys_sync (store, pk, sk, &error))
     {
       g_printerr ("raumbuch-server: cannot register the device: %s\n", error->message);
       return 1;
     }
-  printf ("%s\n", token);
+  /* The kiosk needs both: the token to identify itself, the server's public key to seal
+   * credentials while offline (the GSettings keys device-token and server-public-key). */
+  public_key = rb_credential_encode_key (pk);
+  memset (sk, 0, sizeof sk);
+  printf ("token=%s\npublic_key=%s\n", token, public_key);
   return fflush (stdout) == 0 ? 0 : 1;
 }
 

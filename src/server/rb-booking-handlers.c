@@ -7,6 +7,10 @@
 
 #include <string.h>
 
+#include <sodium.h>
+
+#include "rb-auth.h"
+#include "rb-credential.h"
 #include "rb-handlers.h"
 #include "rb-problem.h"
 
@@ -24,11 +28,26 @@ typedef struct
   gboolean has_start, has_end, has_title;
   gint64 start, end;
   char *title;
+  /* a create with a sealed credential */
+  GBytes *sealed;
+  char *staff_number;
+  char *pin;
+  char *pin_hash;
+  RbPerson *person;
+  int failures;
+  gboolean verified;
 } BookingArgs;
 
 static void
 booking_args_free (BookingArgs *args)
 {
+  g_clear_pointer (&args->sealed, g_bytes_unref);
+  g_free (args->staff_number);
+  if (args->pin != NULL)
+    sodium_memzero (args->pin, strlen (args->pin));
+  g_free (args->pin);
+  g_free (args->pin_hash);
+  g_clear_object (&args->person);
   g_clear_object (&args->request);
   g_free (args->space_id);
   g_free (args->title);
@@ -179,6 +198,12 @@ create_booking_job (RbRequest *req, RbStore *store, GError **error)
   g_autoptr (RbBooking) booking = NULL;
   g_autoptr (GError) local_error = NULL;
 
+  /* The route lets a kiosk's device token through for the sealed path only. */
+  if (rb_request_get_person (req) == NULL)
+    {
+      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
+      return FALSE;
+    }
   rb_booking_set_person_id (args->request, rb_person_get_id (rb_request_get_person (req)));
   /* The store runs one job at a time, so nothing can come between this look and the
    * create: a booking that is there now was made by an earlier try of this request. */
@@ -196,12 +221,97 @@ create_booking_job (RbRequest *req, RbStore *store, GError **error)
   return TRUE;
 }
 
+/* -- with a sealed credential: open, look up, verify the PIN, then create as that person -- */
+
+static gboolean
+sealed_finish_job (RbRequest *req, RbStore *store, GError **error)
+{
+  BookingArgs *args = rb_request_get_data (req);
+  gboolean locked = FALSE;
+
+  if (!args->verified)
+    {
+      if (!rb_auth_record_failure_sync (store, args->staff_number, &locked, error))
+        return FALSE;
+      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
+      return FALSE;
+    }
+  rb_request_set_person (req, args->person);
+  if (!rb_auth_reset_failures_sync (store, args->staff_number, error))
+    return FALSE;
+  return create_booking_job (req, store, error);
+}
+
+static void
+sealed_pin_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbRequest) req = user_data;
+  RbServer *server = RB_SERVER (source);
+  BookingArgs *args = rb_request_get_data (req);
+
+  args->verified = rb_server_verify_pin_finish (server, result) && args->person != NULL;
+  rb_server_end_login (server, args->staff_number);
+  rb_request_run (req, sealed_finish_job, NULL);
+}
+
+static void
+after_sealed_lookup (RbRequest *req)
+{
+  RbServer *server = rb_request_get_server (req);
+  BookingArgs *args = rb_request_get_data (req);
+
+  if (!rb_server_begin_login (server, args->staff_number, args->failures))
+    {
+      rb_request_fail_with (req, 429, RB_ERROR_LOCKED, NULL);
+      return;
+    }
+  rb_server_verify_pin_async (server, args->pin_hash, args->pin, sealed_pin_checked_cb,
+                              g_object_ref (req));
+}
+
+static gboolean
+sealed_lookup_job (RbRequest *req, RbStore *store, GError **error)
+{
+  BookingArgs *args = rb_request_get_data (req);
+  guint8 public_key[RB_CREDENTIAL_KEY_BYTES], secret_key[RB_CREDENTIAL_KEY_BYTES];
+  g_autoptr (GError) local_error = NULL;
+  gsize length;
+  const guint8 *sealed = g_bytes_get_data (args->sealed, &length);
+  gboolean opened;
+
+  /* Whoever has a session books as that person; a credential beside it would make it
+   * ambiguous who books, so the two together are refused. */
+  if (rb_request_get_person (req) != NULL || rb_request_get_device_id (req) == NULL)
+    {
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, "(X-Sealed-Credential)");
+      return FALSE;
+    }
+  if (!rb_credential_get_server_keys_sync (store, public_key, secret_key, error))
+    return FALSE;
+  opened = rb_credential_open (public_key, secret_key, sealed, length, &args->staff_number,
+                               &args->pin, error);
+  sodium_memzero (secret_key, sizeof secret_key);
+  if (!opened)
+    return FALSE;
+  if (!rb_auth_check_lock_sync (store, args->staff_number, &args->failures, error))
+    return FALSE;
+  args->pin_hash = rb_auth_get_pin_hash_sync (store, args->staff_number, &args->person,
+                                              &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 rb_handle_create_booking (RbRequest *req)
 {
   g_autoptr (GError) error = NULL;
   JsonObject *body = rb_request_parse_body (req, &error);
   const char *key = rb_request_get_header (req, "Idempotency-Key");
+  const char *sealed = rb_request_get_header (req, "X-Sealed-Credential");
   BookingArgs *args;
   JsonNode *node;
 
@@ -232,6 +342,23 @@ rb_handle_create_booking (RbRequest *req)
     {
       rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(Idempotency-Key)");
       rb_request_fail (req, error);
+      return;
+    }
+  if (sealed != NULL)
+    {
+      g_autofree guint8 *decoded = NULL;
+      gsize length = 0;
+
+      /* Bounded before decoding: base64 of the largest credential, and a little slack. */
+      if (strlen (sealed) <= RB_CREDENTIAL_MAX_SEALED_BYTES * 4 / 3 + 4)
+        decoded = g_base64_decode (sealed, &length);
+      if (decoded == NULL || length == 0)
+        {
+          rb_request_fail_with (req, SOUP_STATUS_UNAUTHORIZED, RB_ERROR_UNAUTHENTICATED, NULL);
+          return;
+        }
+      args->sealed = g_bytes_new_take (g_steal_pointer (&decoded), length);
+      rb_request_run (req, sealed_lookup_job, after_sealed_lookup);
       return;
     }
   rb_request_run (req, create_booking_job, NULL);

@@ -826,3 +826,31 @@ rb_test_db_dump (const char *db_path, const char *sql)
   sqlite3_close (db);
   return g_string_free (out, FALSE);
 }
+
+/* raumbuch-server --db <the server's file> --add-device name: the device token, and the
+ * server's public key (base64) in out_public_key. Asserts the two-line output. */
+char *
+rb_test_server_add_device (RbTestServer *self, const char *name, char **out_public_key)
+{
+  const char *argv[] = { g_getenv ("RAUMBUCH_SERVER"), "--db", rb_test_server_get_db_path (self),
+                         "--add-device", name, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto (GStrv) lines = NULL;
+  int status = 0;
+
+  g_assert_nonnull (argv[0]);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (g_strchomp (out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_true (g_str_has_prefix (lines[0], "token="));
+  g_assert_true (g_str_has_prefix (lines[1], "public_key="));
+  if (out_public_key != NULL)
+    *out_public_key = g_strdup (lines[1] + strlen ("public_key="));
+  return g_strdup (lines[0] + strlen ("token="));
+}

@@ -66,6 +66,9 @@ void rb_test_server_free (RbTestServer *self);
 const char *rb_test_server_get_db_path (RbTestServer *self);
 const char *rb_test_server_get_log_path (RbTestServer *self);
 guint16 rb_test_server_get_port (RbTestServer *self);
+/* Registers a kiosk (--add-device) on the server's file: its device token, and the server's
+ * public key as base64 in out_public_key (may be NULL). */
+char *rb_test_server_add_device (RbTestServer *self, const char *name, char **out_public_key);
 /* "http://127.0.0.1:PORT" without a trailing slash. */
 const char *rb_test_server_get_base_url (RbTestServer *self);
 /* base URL + the formatted path, e.g. rb_test_server_url (s, "/api/v1/bookings/%s", id). */

@@ -516,10 +516,17 @@ add_device (Fixture *f, const char *name)
   g_assert_no_error (error);
   g_spawn_check_wait_status (status, &error);
   g_assert_no_error (error);
-  g_strchomp (out);
-  /* Only the token: 64 hex digits. */
-  g_assert_cmpuint (strlen (out), ==, 64);
-  return g_steal_pointer (&out);
+  /* Two lines: token=<64 hex digits> and public_key=<base64 of 32 bytes>. */
+  {
+    g_auto (GStrv) lines = g_strsplit (g_strchomp (out), "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, 2);
+    g_assert_true (g_str_has_prefix (lines[0], "token="));
+    g_assert_cmpuint (strlen (lines[0] + strlen ("token=")), ==, 64);
+    g_assert_true (g_str_has_prefix (lines[1], "public_key="));
+    g_assert_cmpuint (strlen (lines[1] + strlen ("public_key=")), ==, 44);
+    return g_strdup (lines[0] + strlen ("token="));
+  }
 }
 
 static RbTestResponse *
