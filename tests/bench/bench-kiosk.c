@@ -40,6 +40,15 @@ row_listed (gpointer window)
   return rb_ui_find_visible (window, rb_ui_is_row_titled, "Desk 0.01") != NULL;
 }
 
+/* The start screen has reloaded the bookings and shows the desk free again. */
+static gboolean
+desk_free (gpointer window)
+{
+  GtkWidget *row = rb_ui_find_visible (window, rb_ui_is_row_titled, "Desk 0.01");
+
+  return row != NULL && g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Free") == 0;
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -114,7 +123,7 @@ main (int argc, char *argv[])
           store, rb_booking_get_id (g_ptr_array_index (booked, 0)), "p-14475", &error));
       g_assert_no_error (error);
       rb_context_bookings_changed (context);
-      rb_ui_settle (30);
+      g_assert_true (rb_ui_wait_for (desk_free, window, 20));
 
       if (i == 100)
         first = resident_kib ();
