@@ -391,6 +391,20 @@ bench_raw_sqlite (const char *dir, int n)
   return figures_from (latencies, n, elapsed, 0);
 }
 
+/* The figures mean little on a busy machine: say how busy it was. */
+static char *
+load_average (void)
+{
+  g_autofree char *text = NULL;
+  g_auto (GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return g_strdup ("unknown");
+  fields = g_strsplit (text, " ", 4);
+  return g_strv_length (fields) >= 3 ? g_strjoin (" ", fields[0], fields[1], fields[2], NULL)
+                                     : g_strdup ("unknown");
+}
+
 static void
 print_row (const char *what, const Figures *figures)
 {
@@ -405,6 +419,8 @@ main (int argc, char *argv[])
   g_autofree char *dir = rb_test_make_tmpdir ();
   g_autofree char *server_dir = g_build_filename (dir, "server", NULL);
   g_autoptr (GPtrArray) rooms = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *load_before = load_average ();
+  g_autofree char *load_after = NULL;
   Figures server, bare, raw;
   double ceiling;
 
@@ -419,6 +435,7 @@ main (int argc, char *argv[])
   server = bench_real_server (server_dir, n, rooms);
   bare = bench_bare_server (n, rooms);
   raw = bench_raw_sqlite (dir, n);
+  load_after = load_average ();
 
   print_row ("raumbuch-server, POST /api/v1/bookings", &server);
   print_row ("ceiling 1: bare SoupServer, constant JSON", &bare);
@@ -426,6 +443,8 @@ main (int argc, char *argv[])
   ceiling = MIN (bare.per_second, raw.per_second);
   g_print ("server / lower ceiling: %.0f%% (target at least 50%%)\n",
            100.0 * server.per_second / ceiling);
+  g_print ("load average before %s, after %s (on %u CPUs)\n", load_before, load_after,
+           g_get_num_processors ());
 
   rb_test_remove_tree (server_dir);
   rb_test_remove_tree (dir);
