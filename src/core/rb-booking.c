@@ -17,6 +17,7 @@ struct _RbBooking
   RbBookingState state;
   gint64 version;
   gint64 seq;
+  char *cancel_reason;
   RbSpaceKind space_kind;
   char *space_name;
   char *person_name;
@@ -34,6 +35,7 @@ rb_booking_finalize (GObject *object)
   g_free (self->person_id);
   g_free (self->title);
   g_free (self->series_id);
+  g_free (self->cancel_reason);
   g_free (self->space_name);
   g_free (self->person_name);
 
@@ -106,6 +108,7 @@ GETTER (const char *, series_id, NULL)
 GETTER (RbBookingState, state, RB_BOOKING_STATE_CANCELLED)
 GETTER (gint64, version, 0)
 GETTER (gint64, seq, 0)
+GETTER (const char *, cancel_reason, NULL)
 GETTER (RbSpaceKind, space_kind, RB_SPACE_KIND_DESK)
 GETTER (const char *, space_name, NULL)
 GETTER (const char *, person_name, NULL)
@@ -113,6 +116,7 @@ GETTER (const char *, person_name, NULL)
 STRING_SETTER (person_id)
 STRING_SETTER (title)
 STRING_SETTER (series_id)
+STRING_SETTER (cancel_reason)
 STRING_SETTER (space_name)
 STRING_SETTER (person_name)
 VALUE_SETTER (RbSpaceKind, space_kind)

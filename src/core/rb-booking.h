@@ -34,6 +34,9 @@ gint64 rb_booking_get_version (RbBooking *self);
 void rb_booking_set_version (RbBooking *self, gint64 version);
 gint64 rb_booking_get_seq (RbBooking *self);
 void rb_booking_set_seq (RbBooking *self, gint64 seq);
+/* Why the booking was cancelled by someone else (a maintenance block's reason), or NULL. */
+const char *rb_booking_get_cancel_reason (RbBooking *self);
+void rb_booking_set_cancel_reason (RbBooking *self, const char *cancel_reason);
 
 /* Display names filled in by queries that join them; NULL when unknown or not allowed. */
 RbSpaceKind rb_booking_get_space_kind (RbBooking *self);

@@ -405,6 +405,9 @@ rb_json_from_booking (RbBooking *booking, gboolean with_person)
   json_object_set_string_member (o, "state", rb_booking_state_to_string (rb_booking_get_state (booking)));
   json_object_set_int_member (o, "version", rb_booking_get_version (booking));
   json_object_set_int_member (o, "seq", rb_booking_get_seq (booking));
+  /* Optional: only a booking that a block cancelled has a reason, for its owner to see. */
+  if (rb_booking_get_cancel_reason (booking) != NULL)
+    json_object_set_string_member (o, "cancel_reason", rb_booking_get_cancel_reason (booking));
   return object_node (o);
 }
 
@@ -454,7 +457,7 @@ rb_json_to_booking (JsonNode *node, GError **error)
   g_autoptr (RbBooking) booking = rb_json_to_booking_request (node, error);
   JsonObject *o;
   GError *local_error = NULL;
-  const char *person_id, *series_id, *state_str;
+  const char *person_id, *series_id, *cancel_reason = NULL, *state_str;
   gint64 version = 1, seq = 0;
   RbBookingState state;
 
@@ -464,6 +467,8 @@ rb_json_to_booking (JsonNode *node, GError **error)
   person_id = rb_json_get_string (o, "person_id", FALSE, &local_error);
   if (local_error == NULL)
     series_id = rb_json_get_string (o, "series_id", FALSE, &local_error);
+  if (local_error == NULL)
+    cancel_reason = rb_json_get_string (o, "cancel_reason", FALSE, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -481,6 +486,7 @@ rb_json_to_booking (JsonNode *node, GError **error)
 
   rb_booking_set_person_id (booking, person_id);
   rb_booking_set_series_id (booking, series_id);
+  rb_booking_set_cancel_reason (booking, cancel_reason);
   rb_booking_set_state (booking, state);
   rb_booking_set_version (booking, version);
   rb_booking_set_seq (booking, seq);
