@@ -25,4 +25,14 @@ void rb_handle_check_in (RbRequest *req);
 
 void rb_handle_changes (RbRequest *req);
 
+void rb_handle_create_series (RbRequest *req);
+void rb_handle_get_series (RbRequest *req);
+void rb_handle_cancel_series (RbRequest *req);
+void rb_handle_my_calendar (RbRequest *req);
+void rb_handle_occupancy (RbRequest *req);
+void rb_handle_utilisation_csv (RbRequest *req);
+void rb_handle_create_block (RbRequest *req);
+void rb_handle_preview_block (RbRequest *req);
+void rb_handle_remove_block (RbRequest *req);
+
 G_END_DECLS

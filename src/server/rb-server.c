@@ -71,6 +71,17 @@ static const RbRoute routes[] = {
   { "DELETE", "bookings/*", RB_AUTH_SESSION, rb_handle_cancel_booking },
   { "POST", "bookings/*/check-in", RB_AUTH_SESSION, rb_handle_check_in },
   { "GET", "changes", RB_AUTH_ANY, rb_handle_changes },
+  /* Issue 5: series, iCalendar, occupancy reports and blocks; roles are checked in the
+   * handlers (rb-series-handlers.c, rb-occupancy-handlers.c, rb-block-handlers.c). */
+  { "POST", "series", RB_AUTH_SESSION, rb_handle_create_series },
+  { "GET", "series/*", RB_AUTH_SESSION, rb_handle_get_series },
+  { "DELETE", "series/*", RB_AUTH_SESSION, rb_handle_cancel_series },
+  { "GET", "me/bookings.ics", RB_AUTH_SESSION, rb_handle_my_calendar },
+  { "GET", "occupancy", RB_AUTH_SESSION, rb_handle_occupancy },
+  { "GET", "reports/utilisation.csv", RB_AUTH_SESSION, rb_handle_utilisation_csv },
+  { "POST", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_create_block },
+  { "GET", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_preview_block },
+  { "DELETE", "blocks/*", RB_AUTH_SESSION, rb_handle_remove_block },
 };
 
 static void maybe_finish_shutdown (RbServer *self);

@@ -186,11 +186,25 @@ function iso(date) { return date.toISOString().replace(/\.\d{3}Z$/, 'Z'); }
                                 { 'Idempotency-Key': existing.id });
   ok(created.status === 201, 'a booking to try the routes with', `${created.status} ${created.text}`);
 
+  // A real series, made by a team lead, for /series/{id}; a block id for /blocks/{id} (the
+  // staff token gets 403 there, which shows the route as well as a real block would).
+  const lead = demo.people.find((p) => p.role === 'team_lead');
+  const leadLogin = await request('POST', '/sessions', null,
+                                  { staff_number: lead.staff_number, pin: lead.pin });
+  const series = { id: crypto.randomUUID(), space_id: 'a0-r02', start: '2026-12-01T08:00:00Z',
+                   end: '2026-12-01T09:00:00Z', rrule: 'FREQ=DAILY;COUNT=2', attendees: 2 };
+  const seriesCreated = leadLogin.status === 201
+    ? await request('POST', '/series', JSON.parse(leadLogin.text).token, series) : leadLogin;
+  ok(seriesCreated.status === 201, 'a series to try the routes with',
+     `${seriesCreated.status} ${seriesCreated.text}`);
+  const idFor = (p) => (p.startsWith('/series/') ? series.id
+                        : p.startsWith('/blocks/') ? '1' : existing.id);
+
   // Every operation of the document: the route exists (not 404/405). Logging out last.
   const order = (op) => (op.path === '/sessions/current' ? 2 : op.method === 'DELETE' ? 1 : 0);
   operations.sort((a, b) => order(a) - order(b));
   for (const op of operations) {
-    const path = op.path.replace(/\{[^}]*\}/g, existing.id);
+    const path = op.path.replace(/\{[^}]*\}/g, idFor(op.path));
     let body;
     const headers = {};
     if (op.method === 'POST' && op.path === '/sessions')
