@@ -25,6 +25,7 @@ rb_outbox_entry_free (RbOutboxEntry *entry)
   g_free (entry->payload);
   g_free (entry->last_error_code);
   g_free (entry->last_error);
+  g_clear_pointer (&entry->sealed_credential, g_bytes_unref);
   g_free (entry);
 }
 
@@ -126,6 +127,80 @@ rb_mirror_enqueue_create_sync (RbStore *store, RbBooking *request, gint64 *out_e
   return booking;
 }
 
+/* The local stand-in for whoever books at a kiosk in server mode. A kiosk keeps no one's
+ * person id or name (DESIGN.md: what a kiosk holds), yet its local rules need a person for
+ * each booking: one of its own per booking, so that two people's offline desk bookings never
+ * count as one person holding two desks. The server decides who it really is. */
+static gboolean
+insert_stand_in (RbStore *store, const char *person_id, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+      db,
+      "INSERT OR IGNORE INTO people (id, display_name, staff_number, team, role)"
+      " VALUES (?1, '', ?1, '', 'staff')",
+      error);
+
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, person_id);
+  return rb_db_step_done (db, stmt, error);
+}
+
+/* Queues a kiosk's create with the person's sealed credential (never a PIN or PIN hash)
+ * and makes the booking locally under a stand-in person. The sync engine sends such an
+ * entry with the kiosk's device token and the credential, never under a session, so it can
+ * never be booked for the next person at the screen. */
+RbBooking *
+rb_mirror_enqueue_sealed_create_sync (RbStore *store, RbBooking *request,
+                                      GBytes *sealed_credential, gint64 *out_entry_id,
+                                      GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autofree char *stand_in = g_strconcat ("kiosk-", rb_booking_get_id (request), NULL);
+  g_autoptr (RbBooking) local = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *payload = create_payload (request);
+  RbBooking *booking;
+  gsize length;
+  const void *data;
+  gint64 entry_id;
+
+  g_return_val_if_fail (sealed_credential != NULL, NULL);
+  if (!insert_stand_in (store, stand_in, error))
+    return NULL;
+  stmt = rb_db_prepare (db,
+                        "INSERT INTO outbox (booking_id, operation, payload, sealed_credential,"
+                        " created_at) VALUES (?, 'create', ?, ?, ?)",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  data = g_bytes_get_data (sealed_credential, &length);
+  rb_db_bind_text (stmt, 1, rb_booking_get_id (request));
+  rb_db_bind_text (stmt, 2, payload);
+  sqlite3_bind_blob (stmt, 3, data, length, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, rb_store_now (store));
+  if (!rb_db_step_done (db, stmt, error))
+    return NULL;
+  entry_id = sqlite3_last_insert_rowid (db);
+
+  local = rb_booking_new (rb_booking_get_id (request), rb_booking_get_space_id (request),
+                          stand_in, rb_booking_get_interval (request));
+  rb_booking_set_title (local, rb_booking_get_title (request));
+  rb_booking_set_attendees (local, rb_booking_get_attendees (request));
+  booking = rb_store_create_booking_sync (store, local, &local_error);
+  if (booking == NULL)
+    {
+      delete_outbox (store, entry_id, NULL);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (out_entry_id != NULL)
+    *out_entry_id = entry_id;
+  return booking;
+}
+
 /* Queues a cancel or check-in and applies it locally first, with the same checks. */
 RbBooking *
 rb_mirror_enqueue_transition_sync (RbStore *store, RbOutboxOperation operation,
@@ -188,7 +263,7 @@ rb_mirror_list_outbox_sync (RbStore *store, gboolean pending_only, GError **erro
   g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
       db,
       "SELECT id, booking_id, operation, payload, state, attempts, last_error_code, last_error,"
-      " created_at, next_attempt_at FROM outbox"
+      " created_at, next_attempt_at, sealed_credential FROM outbox"
       " WHERE state = 'pending' OR (?1 = 0 AND state = 'rejected') ORDER BY id",
       error);
   int rc;
@@ -211,6 +286,9 @@ rb_mirror_list_outbox_sync (RbStore *store, gboolean pending_only, GError **erro
       entry->last_error = g_strdup (rb_db_column_text (stmt, 7));
       entry->created_at = sqlite3_column_int64 (stmt, 8);
       entry->next_attempt_at = sqlite3_column_int64 (stmt, 9);
+      if (sqlite3_column_type (stmt, 10) == SQLITE_BLOB)
+        entry->sealed_credential = g_bytes_new (sqlite3_column_blob (stmt, 10),
+                                                sqlite3_column_bytes (stmt, 10));
       g_ptr_array_add (entries, entry);
     }
   if (rc != SQLITE_DONE)

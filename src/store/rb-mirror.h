@@ -35,6 +35,9 @@ typedef struct
   char *last_error;
   gint64 created_at;
   gint64 next_attempt_at;
+  /* A kiosk's create made for someone it could not verify: their staff number and PIN
+   * sealed to the server's key (rb-credential.h), or NULL. */
+  GBytes *sealed_credential;
 } RbOutboxEntry;
 
 void rb_outbox_entry_free (RbOutboxEntry *entry);
@@ -44,6 +47,9 @@ const char *rb_outbox_operation_to_string (RbOutboxOperation operation);
 
 RbBooking *rb_mirror_enqueue_create_sync (RbStore *store, RbBooking *request, gint64 *out_entry_id,
                                           GError **error);
+RbBooking *rb_mirror_enqueue_sealed_create_sync (RbStore *store, RbBooking *request,
+                                                 GBytes *sealed_credential,
+                                                 gint64 *out_entry_id, GError **error);
 RbBooking *rb_mirror_enqueue_transition_sync (RbStore *store, RbOutboxOperation operation,
                                               const char *booking_id, const char *actor_id,
                                               gint64 *out_entry_id, GError **error);

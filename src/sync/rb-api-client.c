@@ -18,6 +18,7 @@ struct _RbApiClient
   SoupSession *session;
   char *base_url;
   char *token;
+  char *device_token;
   GTimeZone *tz;
 };
 
@@ -166,6 +167,7 @@ rb_api_client_finalize (GObject *object)
   if (self->token != NULL)
     memset (self->token, 0, strlen (self->token));
   g_free (self->token);
+  g_free (self->device_token);
   g_clear_pointer (&self->tz, g_time_zone_unref);
 
   G_OBJECT_CLASS (rb_api_client_parent_class)->finalize (object);
@@ -247,6 +249,26 @@ rb_api_client_set_time_zone (RbApiClient *self, GTimeZone *tz)
   self->tz = tz ? g_time_zone_ref (tz) : NULL;
 }
 
+const char *
+rb_api_client_get_device_token (RbApiClient *self)
+{
+  g_return_val_if_fail (RB_IS_API_CLIENT (self), NULL);
+  return self->device_token;
+}
+
+/* A kiosk's device token (from its registration, raumbuch-server --add-device): sent as
+ * X-Device-Token with every request, so a kiosk with nobody identified still reads the
+ * building and the anonymous feed, and its logins are kiosk sessions. */
+void
+rb_api_client_set_device_token (RbApiClient *self, const char *device_token)
+{
+  g_return_if_fail (RB_IS_API_CLIENT (self));
+
+  g_free (self->device_token);
+  self->device_token = device_token != NULL && *device_token != '\0' ? g_strdup (device_token)
+                                                                     : NULL;
+}
+
 /* Sends one request; path starts with "/api/v1/". json_body and idempotency_key may be NULL.
  * Finishes with the parsed JSON answer (NULL for an empty one) or an error. */
 void
@@ -254,6 +276,21 @@ rb_api_client_request_async (RbApiClient *self, const char *method, const char *
                              const char *json_body, const char *idempotency_key,
                              GCancellable *cancellable, GAsyncReadyCallback callback,
                              gpointer user_data)
+{
+  rb_api_client_request_as_async (self, method, path, json_body, idempotency_key, self->token,
+                                  NULL, cancellable, callback, user_data);
+}
+
+/* The same, but authenticated as the caller says instead of with the client's own session:
+ * session_token (or no session at all when NULL), the device token if one is set, and a
+ * sealed credential (X-Sealed-Credential) when given. A kiosk sends each booking with the
+ * session or the credential of the person who made it, never with whoever comes next. */
+void
+rb_api_client_request_as_async (RbApiClient *self, const char *method, const char *path,
+                                const char *json_body, const char *idempotency_key,
+                                const char *session_token, GBytes *sealed_credential,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *url = g_strconcat (self->base_url, path, NULL);
@@ -271,10 +308,20 @@ rb_api_client_request_async (RbApiClient *self, const char *method, const char *
     }
   headers = soup_message_get_request_headers (message);
   soup_message_headers_replace (headers, "Accept", "application/json, application/problem+json");
-  if (self->token != NULL)
+  if (session_token != NULL)
     {
-      g_autofree char *bearer = g_strconcat ("Bearer ", self->token, NULL);
+      g_autofree char *bearer = g_strconcat ("Bearer ", session_token, NULL);
       soup_message_headers_replace (headers, "Authorization", bearer);
+    }
+  if (self->device_token != NULL)
+    soup_message_headers_replace (headers, "X-Device-Token", self->device_token);
+  if (sealed_credential != NULL)
+    {
+      gsize length;
+      const guint8 *bytes = g_bytes_get_data (sealed_credential, &length);
+      g_autofree char *encoded = g_base64_encode (bytes, length);
+
+      soup_message_headers_replace (headers, "X-Sealed-Credential", encoded);
     }
   if (idempotency_key != NULL)
     soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
@@ -305,12 +352,30 @@ rb_api_client_request_finish (RbApiClient *self, GAsyncResult *result, guint *ou
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  char *staff_number;
+  char *token;
+  gboolean keep;
+} Login;
+
+static void
+login_free (Login *login)
+{
+  g_free (login->staff_number);
+  if (login->token != NULL)
+    memset (login->token, 0, strlen (login->token));
+  g_free (login->token);
+  g_free (login);
+}
+
 static void
 on_login_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   RbApiClient *self = RB_API_CLIENT (source);
-  const char *staff_number = g_task_get_task_data (task);
+  Login *login = g_task_get_task_data (task);
+  const char *staff_number = login->staff_number;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) root = rb_api_client_request_finish (self, result, NULL, &error);
   JsonObject *o, *p;
@@ -341,24 +406,28 @@ on_login_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   team = rb_json_get_string (p, "team", FALSE, NULL);
-  rb_api_client_set_token (self, token);
+  if (login->keep)
+    rb_api_client_set_token (self, token);
+  else
+    login->token = g_strdup (token);
   g_task_return_pointer (task, rb_person_new (id, name, staff_number, team ? team : "", role),
                          g_object_unref);
 }
 
-/* Opens a session; on success the client uses its token from now on. */
-void
-rb_api_client_login_async (RbApiClient *self, const char *staff_number, const char *pin,
-                           GCancellable *cancellable, GAsyncReadyCallback callback,
-                           gpointer user_data)
+static void
+login (RbApiClient *self, const char *staff_number, const char *pin, gboolean keep,
+       GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   JsonObject *o = json_object_new ();
   g_autofree char *body = NULL;
+  Login *data = g_new0 (Login, 1);
 
   g_task_set_source_tag (task, rb_api_client_login_async);
-  g_task_set_task_data (task, g_strdup (staff_number), g_free);
+  data->staff_number = g_strdup (staff_number);
+  data->keep = keep;
+  g_task_set_task_data (task, data, (GDestroyNotify) login_free);
   json_object_set_string_member (o, "staff_number", staff_number);
   json_object_set_string_member (o, "pin", pin);
   json_node_take_object (node, o);
@@ -368,11 +437,43 @@ rb_api_client_login_async (RbApiClient *self, const char *staff_number, const ch
   memset (body, 0, strlen (body));
 }
 
+/* Opens a session; on success the client uses its token from now on. */
+void
+rb_api_client_login_async (RbApiClient *self, const char *staff_number, const char *pin,
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  login (self, staff_number, pin, TRUE, cancellable, callback, user_data);
+}
+
 RbPerson *
 rb_api_client_login_finish (RbApiClient *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Opens a session (a kiosk session when a device token is set) and hands its token to the
+ * caller instead of keeping it: a kiosk holds one only for the flow of one person. */
+void
+rb_api_client_open_session_async (RbApiClient *self, const char *staff_number, const char *pin,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  login (self, staff_number, pin, FALSE, cancellable, callback, user_data);
+}
+
+RbPerson *
+rb_api_client_open_session_finish (RbApiClient *self, GAsyncResult *result, char **out_token,
+                                   GError **error)
+{
+  RbPerson *person;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  person = g_task_propagate_pointer (G_TASK (result), error);
+  if (person != NULL && out_token != NULL)
+    *out_token = g_strdup (((Login *) g_task_get_task_data (G_TASK (result)))->token);
+  return person;
 }
 
 /* The bookings of a list answer: root[member] is an array of booking objects. */

@@ -37,11 +37,18 @@ void rb_api_client_set_base_url (RbApiClient *self, const char *base_url);
 const char *rb_api_client_get_token (RbApiClient *self);
 void rb_api_client_set_token (RbApiClient *self, const char *token);
 void rb_api_client_set_time_zone (RbApiClient *self, GTimeZone *tz);
+const char *rb_api_client_get_device_token (RbApiClient *self);
+void rb_api_client_set_device_token (RbApiClient *self, const char *device_token);
 
 void rb_api_client_request_async (RbApiClient *self, const char *method, const char *path,
                                   const char *json_body, const char *idempotency_key,
                                   GCancellable *cancellable, GAsyncReadyCallback callback,
                                   gpointer user_data);
+void rb_api_client_request_as_async (RbApiClient *self, const char *method, const char *path,
+                                     const char *json_body, const char *idempotency_key,
+                                     const char *session_token, GBytes *sealed_credential,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data);
 JsonNode *rb_api_client_request_finish (RbApiClient *self, GAsyncResult *result,
                                         guint *out_status, GError **error);
 
@@ -49,6 +56,12 @@ void rb_api_client_login_async (RbApiClient *self, const char *staff_number, con
                                 GCancellable *cancellable, GAsyncReadyCallback callback,
                                 gpointer user_data);
 RbPerson *rb_api_client_login_finish (RbApiClient *self, GAsyncResult *result, GError **error);
+
+void rb_api_client_open_session_async (RbApiClient *self, const char *staff_number,
+                                       const char *pin, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+RbPerson *rb_api_client_open_session_finish (RbApiClient *self, GAsyncResult *result,
+                                             char **out_token, GError **error);
 
 GPtrArray *rb_api_client_parse_bookings (JsonNode *root, const char *member, GError **error);
 

@@ -40,6 +40,7 @@ struct _RbSyncEngine
   GPtrArray *next_tasks;
   GPtrArray *entries;
   guint entry_index;
+  gboolean step_sealed;
   GError *step_error;
   RbBooking *step_booking;
   gint64 cursor;
@@ -83,6 +84,7 @@ typedef struct
   gint64 cursor;
   gint64 next_at;
   gboolean flag;
+  GBytes *sealed;
 } MirrorArgs;
 
 typedef struct
@@ -100,6 +102,8 @@ typedef struct
   RbOutboxOperation operation;
   RbBooking *local;
   guint timeout_id;
+  /* A kiosk's create: the session of the person at the screen, for as long as they wait. */
+  char *session_token;
 } Waiter;
 
 typedef struct
@@ -124,6 +128,7 @@ mirror_args_free (MirrorArgs *args)
   g_clear_error (&args->error);
   g_clear_pointer (&args->json, json_node_unref);
   g_clear_object (&args->person);
+  g_clear_pointer (&args->sealed, g_bytes_unref);
   g_free (args);
 }
 
@@ -172,6 +177,15 @@ set_online (RbSyncEngine *self, gboolean online)
     }
 }
 
+/* Whether the server would listen: a person's session, or a kiosk's device token (which
+ * pushes sealed creates and pulls the anonymous feed). */
+static gboolean
+can_reach_server (RbSyncEngine *self)
+{
+  return rb_api_client_get_token (self->client) != NULL
+         || rb_api_client_get_device_token (self->client) != NULL;
+}
+
 /* ---- jobs on the store's thread ------------------------------------------------------------ */
 
 static gpointer
@@ -180,7 +194,10 @@ enqueue_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **
   MirrorArgs *args = data;
   Enqueued *enqueued = g_new0 (Enqueued, 1);
 
-  if (args->operation == RB_OUTBOX_CREATE)
+  if (args->operation == RB_OUTBOX_CREATE && args->sealed != NULL)
+    enqueued->booking = rb_mirror_enqueue_sealed_create_sync (store, args->booking, args->sealed,
+                                                              &enqueued->entry_id, error);
+  else if (args->operation == RB_OUTBOX_CREATE)
     enqueued->booking = rb_mirror_enqueue_create_sync (store, args->booking, &enqueued->entry_id,
                                                        error);
   else
@@ -304,6 +321,9 @@ waiter_finish (Waiter *waiter, RbSyncOutcome outcome, RbBooking *booking, const 
     }
   g_object_unref (waiter->task);
   g_clear_object (&waiter->local);
+  if (waiter->session_token != NULL)
+    memset (waiter->session_token, 0, strlen (waiter->session_token));
+  g_free (waiter->session_token);
   g_free (waiter);
 }
 
@@ -658,8 +678,10 @@ on_pushed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       mirror_args_free (args);
       finish_round (self, error);
     }
+  /* A 401 to a session may only mean that it expired: the entry waits for the next one. To
+   * a sealed credential it is the server's answer (the PIN was wrong): a decision. */
   else if (rb_api_client_error_is_transient (error)
-           || g_error_matches (error, RB_ERROR, RB_ERROR_UNAUTHENTICATED))
+           || (g_error_matches (error, RB_ERROR, RB_ERROR_UNAUTHENTICATED) && !self->step_sealed))
     {
       /* No decision: it stays queued, in order, until the next round. */
       guint delay = rb_sync_backoff_delay_ms (self->failures + 1, 1.0);
@@ -694,9 +716,24 @@ push_next (RbSyncEngine *self)
       return;
     }
   entry = current_entry (self);
+  self->step_sealed = FALSE;
   switch (entry->operation)
     {
     case RB_OUTBOX_CREATE:
+      if (entry->sealed_credential != NULL)
+        {
+          Waiter *waiter = find_waiter (self, entry->id);
+
+          /* The person still waits at the kiosk with a session: book with it. Otherwise only
+           * the device token and their own sealed credential, never anyone's session. */
+          self->step_sealed = waiter == NULL || waiter->session_token == NULL;
+          rb_api_client_request_as_async (self->client, "POST", "/api/v1/bookings",
+                                          entry->payload, entry->booking_id,
+                                          self->step_sealed ? NULL : waiter->session_token,
+                                          self->step_sealed ? entry->sealed_credential : NULL,
+                                          self->cancellable, on_pushed_cb, self);
+          break;
+        }
       rb_api_client_request_async (self->client, "POST", "/api/v1/bookings", entry->payload,
                                    entry->booking_id, self->cancellable, on_pushed_cb, self);
       break;
@@ -744,7 +781,7 @@ start_round (RbSyncEngine *self)
   self->round_tasks = g_steal_pointer (&self->next_tasks);
   self->next_tasks = g_ptr_array_new ();
 
-  if (rb_api_client_get_token (self->client) == NULL)
+  if (!can_reach_server (self))
     {
       GError *error = NULL;
       rb_set_error (&error, RB_ERROR_UNAUTHENTICATED, NULL);
@@ -1171,7 +1208,8 @@ on_enqueued_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   waiter->local = g_steal_pointer (&enqueued->booking);
   enqueued_free (enqueued);
   self->waiters = g_list_prepend (self->waiters, waiter);
-  if (self->stopped || rb_api_client_get_token (self->client) == NULL)
+  waiter->session_token = g_strdup (g_task_get_task_data (task));
+  if (self->stopped || !can_reach_server (self))
     {
       waiter_finish (waiter, RB_SYNC_OUTCOME_PENDING, NULL, NULL);
       return;
@@ -1204,6 +1242,33 @@ rb_sync_engine_book_async (RbSyncEngine *self, RbBooking *request, GCancellable 
   args->operation = RB_OUTBOX_CREATE;
   args->booking = g_object_ref (request);
   enqueue (self, args, rb_sync_engine_book_async, cancellable, callback, user_data);
+}
+
+/* A kiosk's booking (rb_mirror_enqueue_sealed_create_sync): queued with the person's sealed
+ * credential and booked locally under a stand-in. While the caller waits (up to
+ * RB_SYNC_ONLINE_WAIT_MS) it is sent with session_token if there is one, the session the
+ * person opened at the kiosk; any later try goes with the device token and the credential
+ * only. Finishes like rb_sync_engine_book_async; a wrong PIN found later rejects the entry
+ * with RB_ERROR_UNAUTHENTICATED as its reason. */
+void
+rb_sync_engine_book_sealed_async (RbSyncEngine *self, RbBooking *request,
+                                  GBytes *sealed_credential, const char *session_token,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  MirrorArgs *args = g_new0 (MirrorArgs, 1);
+  GTask *task;
+
+  g_return_if_fail (RB_IS_SYNC_ENGINE (self));
+  g_return_if_fail (sealed_credential != NULL);
+  args->operation = RB_OUTBOX_CREATE;
+  args->booking = g_object_ref (request);
+  args->sealed = g_bytes_ref (sealed_credential);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_sync_engine_book_async);
+  g_task_set_task_data (task, g_strdup (session_token), g_free);
+  run_mirror (self, enqueue_job, args, (GDestroyNotify) enqueued_free, self->cancellable,
+              on_enqueued_cb, task);
 }
 
 static void

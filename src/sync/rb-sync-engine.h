@@ -58,6 +58,10 @@ gboolean rb_sync_engine_import_building_finish (RbSyncEngine *self, GAsyncResult
 
 void rb_sync_engine_book_async (RbSyncEngine *self, RbBooking *request, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
+void rb_sync_engine_book_sealed_async (RbSyncEngine *self, RbBooking *request,
+                                       GBytes *sealed_credential, const char *session_token,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data);
 void rb_sync_engine_cancel_async (RbSyncEngine *self, const char *booking_id,
                                   GCancellable *cancellable, GAsyncReadyCallback callback,
                                   gpointer user_data);
