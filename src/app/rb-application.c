@@ -136,7 +136,11 @@ on_pins_set_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       /* Server mode: the local file is an offline-first mirror kept by the sync engine. */
       g_autoptr (RbApiClient) client = rb_api_client_new (self->server_url);
+      g_autofree char *device_token = g_settings_get_string (self->settings, "device-token");
 
+      /* A registered kiosk reads the building and the anonymous feed with its device token
+       * and sends what it booked offline with it (rb-kiosk-window.c). */
+      rb_api_client_set_device_token (client, device_token);
       self->engine = rb_sync_engine_new (store, client);
       self->context = rb_context_new_with_sync_engine (store, self->settings, self->engine);
     }

@@ -7,6 +7,7 @@
 
 #include "rb-auth.h"
 #include "rb-context.h"
+#include "rb-credential.h"
 
 struct _RbContext
 {
@@ -375,16 +376,141 @@ on_identify_looked_up_cb (GObject *source, GAsyncResult *result, gpointer user_d
   g_task_run_in_thread (verify, identify_verify_thread);
 }
 
+/* ---- identifying at a kiosk of a server ------------------------------------------------- */
+
+/* A kiosk of a server keeps no PINs or PIN hashes. Online, POST /sessions checks the PIN (with
+ * the kiosk's device token, so it is a short kiosk session); the token is handed to the kiosk
+ * for this one person's flow. The staff number and PIN are sealed to the server's key at
+ * once, before the PIN is wiped: if the server does not answer within
+ * RB_SYNC_ONLINE_WAIT_MS, or cannot be reached, the person is taken as unverified and the
+ * sealed credential goes with their booking for the server to check later. */
+typedef struct
+{
+  GCancellable *request_cancellable;
+  gulong cancelled_id;
+  guint timeout_id;
+  gboolean timed_out;
+  char *staff_number;
+  char *session_token;
+  GBytes *sealed;
+  gboolean verified;
+} ServerIdentify;
+
+static void
+server_identify_free (ServerIdentify *identify)
+{
+  g_clear_handle_id (&identify->timeout_id, g_source_remove);
+  g_clear_object (&identify->request_cancellable);
+  g_free (identify->staff_number);
+  if (identify->session_token != NULL)
+    memset (identify->session_token, 0, strlen (identify->session_token));
+  g_free (identify->session_token);
+  g_clear_pointer (&identify->sealed, g_bytes_unref);
+  g_free (identify);
+}
+
+static void identify_on_server (RbContext *self, const char *staff_number, const char *pin,
+                                GTask *task);
+
+static gboolean
+on_server_identify_timeout_cb (gpointer user_data)
+{
+  ServerIdentify *identify = user_data;
+
+  identify->timeout_id = 0;
+  identify->timed_out = TRUE;
+  g_cancellable_cancel (identify->request_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_session_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ServerIdentify *identify = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  RbPerson *person = rb_api_client_open_session_finish (RB_API_CLIENT (source), result,
+                                                        &identify->session_token, &error);
+
+  g_clear_handle_id (&identify->timeout_id, g_source_remove);
+  if (person != NULL)
+    {
+      identify->verified = TRUE;
+      g_task_return_pointer (task, person, g_object_unref);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  /* The server answered: a wrong PIN, a lockout, or a kiosk it does not know. */
+  if (!identify->timed_out && !rb_api_client_error_is_transient (error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (identify->sealed == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
+                               _("The booking server cannot be reached, and this kiosk is not "
+                                 "registered to book without it. Please ask the service desk."));
+      return;
+    }
+  /* Offline: nobody here can tell whether the PIN is right; the server will. */
+  g_debug ("Identifying offline: %s", identify->timed_out ? "the server is slow" : error->message);
+  g_task_return_pointer (task,
+                         rb_person_new ("", identify->staff_number, identify->staff_number, "",
+                                        RB_ROLE_STAFF),
+                         g_object_unref);
+}
+
+static void
+on_identify_cancelled_cb (GCancellable *cancellable, GCancellable *request_cancellable)
+{
+  g_cancellable_cancel (request_cancellable);
+}
+
+static void
+identify_on_server (RbContext *self, const char *staff_number, const char *pin, GTask *task)
+{
+  RbApiClient *client = rb_sync_engine_get_client (self->sync_engine);
+  ServerIdentify *identify = g_new0 (ServerIdentify, 1);
+  g_autofree char *public_key = g_settings_get_string (self->settings, "server-public-key");
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr (GError) error = NULL;
+
+  identify->staff_number = g_strdup (staff_number);
+  identify->request_cancellable = g_cancellable_new ();
+  g_task_set_task_data (task, identify, (GDestroyNotify) server_identify_free);
+  if (*public_key != '\0'
+      && !(identify->sealed = rb_credential_seal (public_key, staff_number, pin, &error)))
+    g_warning ("The server public key in the settings is not valid: %s", error->message);
+  if (cancellable != NULL)
+    g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (on_identify_cancelled_cb),
+                             identify->request_cancellable, 0);
+  identify->timeout_id = g_timeout_add (RB_SYNC_ONLINE_WAIT_MS, on_server_identify_timeout_cb,
+                                        identify);
+  rb_api_client_open_session_async (client, staff_number, pin, identify->request_cancellable,
+                                    on_session_opened_cb, task);
+}
+
 /* Checks a staff number and PIN against the local store (standalone kiosks), with the
  * lockout after RB_AUTH_MAX_FAILURES wrong PINs. Fails with RB_ERROR_UNAUTHENTICATED or
- * RB_ERROR_LOCKED. */
+ * RB_ERROR_LOCKED. With a server (a sync engine), the server checks them instead; see
+ * rb_context_identify_finish_full. */
 void
 rb_context_identify_async (RbContext *self, const char *staff_number, const char *pin,
                            GCancellable *cancellable, GAsyncReadyCallback callback,
                            gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Identify *identify = g_new0 (Identify, 1);
+  Identify *identify;
+
+  if (self->sync_engine != NULL)
+    {
+      g_task_set_source_tag (task, identify_on_server);
+      identify_on_server (self, staff_number, pin, task);
+      return;
+    }
+  identify = g_new0 (Identify, 1);
 
   identify->staff_number = g_strdup (staff_number);
   identify->pin = g_strdup (pin);
@@ -399,4 +525,33 @@ rb_context_identify_finish (RbContext *self, GAsyncResult *result, GError **erro
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* With a server: whether the server checked the PIN (FALSE when it could not be reached and
+ * the person is only a staff number), the session token of this person's flow (verified
+ * only), and their credential sealed to the server's key (NULL when the kiosk has no key).
+ * Standalone: verified, no token, no credential. */
+RbPerson *
+rb_context_identify_finish_full (RbContext *self, GAsyncResult *result, gboolean *out_verified,
+                                 char **out_session_token, GBytes **out_sealed_credential,
+                                 GError **error)
+{
+  RbPerson *person;
+  ServerIdentify *identify = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  if (g_task_get_source_tag (G_TASK (result)) == identify_on_server)
+    identify = g_task_get_task_data (G_TASK (result));
+  person = g_task_propagate_pointer (G_TASK (result), error);
+  if (person == NULL)
+    return NULL;
+  if (out_verified != NULL)
+    *out_verified = identify == NULL || identify->verified;
+  if (out_session_token != NULL)
+    *out_session_token = identify != NULL ? g_strdup (identify->session_token) : NULL;
+  if (out_sealed_credential != NULL)
+    *out_sealed_credential = identify != NULL && identify->sealed != NULL
+                                 ? g_bytes_ref (identify->sealed)
+                                 : NULL;
+  return person;
 }

@@ -31,6 +31,9 @@ void rb_context_identify_async (RbContext *self, const char *staff_number, const
                                 GCancellable *cancellable, GAsyncReadyCallback callback,
                                 gpointer user_data);
 RbPerson *rb_context_identify_finish (RbContext *self, GAsyncResult *result, GError **error);
+RbPerson *rb_context_identify_finish_full (RbContext *self, GAsyncResult *result,
+                                          gboolean *out_verified, char **out_session_token,
+                                          GBytes **out_sealed_credential, GError **error);
 
 char *rb_context_format_time (RbContext *self, gint64 instant);
 char *rb_context_format_date (RbContext *self, gint64 instant);

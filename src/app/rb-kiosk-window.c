@@ -5,7 +5,15 @@
  *
  * Any screen returns to start after the idle timeout and forgets the person; the last ten
  * seconds are counted down on screen. The window cannot be closed except by an
- * administrator identifying on the keypad. */
+ * administrator identifying on the keypad.
+ *
+ * Standalone, the kiosk checks PINs and books in its own store. With a server (the context
+ * has a sync engine), the server checks the PIN (rb_context_identify_async opens a session
+ * that lives only for this person's flow) and the booking goes through the sync engine with
+ * the person's credential sealed to the server's key: confirmed when the server answers
+ * within two seconds, otherwise queued and shown as pending. A person the kiosk could not
+ * verify (server unreachable) may still book; the server checks the PIN when the booking
+ * arrives, and a wrong one rejects it. Checking in needs the server. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -96,6 +104,11 @@ struct _RbKioskWindow
   RbSpace *space;
   RbPerson *person;
   RbInterval chosen;
+  /* with a server: whether it checked the PIN, its session for this flow, the sealed
+   * credential (never the PIN itself) */
+  gboolean verified;
+  char *session_token;
+  GBytes *sealed;
 };
 
 G_DEFINE_FINAL_TYPE (RbKioskWindow, rb_kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -150,6 +163,12 @@ error_text (const GError *error)
 {
   if (g_error_matches (error, RB_ERROR, RB_ERROR_UNAUTHENTICATED))
     return g_strdup (_("The staff number or the PIN is not right. Please try again."));
+  /* Made on this thread, in the kiosk's language (rb_context_identify_async). */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED))
+    return g_strdup (error->message);
+  if (rb_api_client_error_is_transient (error))
+    return g_strdup (_("The booking server cannot be reached right now. Please try again "
+                       "later."));
   if (error->domain == RB_ERROR)
     return g_strdup (rb_error_code_message (error->code));
   return g_strdup (_("Something went wrong. Please try again or ask the service desk."));
@@ -165,6 +184,11 @@ static void
 forget_person (RbKioskWindow *self)
 {
   g_clear_object (&self->person);
+  if (self->session_token != NULL)
+    memset (self->session_token, 0, strlen (self->session_token));
+  g_clear_pointer (&self->session_token, g_free);
+  g_clear_pointer (&self->sealed, g_bytes_unref);
+  self->verified = FALSE;
   g_string_truncate (self->staff_number, 0);
   /* Overwrite before truncating: the PIN should not linger in memory. */
   memset (self->pin->str, 0, self->pin->len);
@@ -494,7 +518,12 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbKioskWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (RbPerson) person = rb_context_identify_finish (RB_CONTEXT (source), result, &error);
+  g_autofree char *session_token = NULL;
+  g_autoptr (GBytes) sealed = NULL;
+  gboolean verified = FALSE;
+  g_autoptr (RbPerson) person = rb_context_identify_finish_full (RB_CONTEXT (source), result,
+                                                                 &verified, &session_token,
+                                                                 &sealed, &error);
 
   if (!g_str_equal (rb_kiosk_window_get_screen (self), "identify"))
     return;
@@ -515,7 +544,24 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   memset (self->pin->str, 0, self->pin->len);
   g_string_truncate (self->pin, 0);
+  /* Only a booking can wait for the server to check the PIN. */
+  if (!verified && self->purpose != PURPOSE_BOOK)
+    {
+      forget_person (self);
+      gtk_label_set_label (self->identify_error,
+                           self->purpose == PURPOSE_CHECK_IN
+                               ? _("Checking in needs the connection to the booking server, "
+                                   "which cannot be reached right now. Please try again later.")
+                               : _("Leaving the kiosk needs the connection to the booking "
+                                   "server, which cannot be reached right now."));
+      self->step = STEP_STAFF_NUMBER;
+      update_identify_display (self);
+      return;
+    }
   g_set_object (&self->person, person);
+  self->verified = verified;
+  self->session_token = g_steal_pointer (&session_token);
+  self->sealed = g_steal_pointer (&sealed);
   switch (self->purpose)
     {
     case PURPOSE_BOOK:
@@ -617,9 +663,17 @@ on_duration_clicked_cb (GtkButton *button, RbKioskWindow *self)
   name = rb_space_dup_display_name (self->space);
   self->chosen.end = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "rb-end"));
   when = rb_context_format_interval (self->context, self->chosen);
-  /* TRANSLATORS: confirmation on the kiosk: space, time, and who books. */
-  summary = g_strdup_printf (_("%s\n%s\nfor %s"), name, when,
-                             rb_person_get_display_name (self->person));
+  if (self->verified)
+    /* TRANSLATORS: confirmation on the kiosk: space, time, and who books. */
+    summary = g_strdup_printf (_("%s\n%s\nfor %s"), name, when,
+                               rb_person_get_display_name (self->person));
+  else
+    /* TRANSLATORS: confirmation on a kiosk that cannot reach the server: space, time, the
+     * staff number typed in. The PIN cannot be checked yet. */
+    summary = g_strdup_printf (_("%s\n%s\nfor staff number %s\nThe booking server cannot be "
+                                 "reached. Your PIN will be checked when the connection "
+                                 "returns; if it is wrong, the booking is rejected."),
+                               name, when, rb_person_get_staff_number (self->person));
   gtk_label_set_label (self->confirm_summary, summary);
   gtk_label_set_label (self->confirm_error, "");
   gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), TRUE);
@@ -739,15 +793,97 @@ on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   go (self, "receipt");
 }
 
+/* With a server: confirmed (the server took it within two seconds) or pending (queued, sent
+ * when the connection returns). Either way the person leaves with a receipt. */
+static void
+on_booked_on_server_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  RbSyncOutcome outcome = RB_SYNC_OUTCOME_PENDING;
+  g_autoptr (RbBooking) booking = rb_sync_engine_operation_finish (RB_SYNC_ENGINE (source), result,
+                                                                   &outcome, &error);
+  g_autofree char *name = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *details = NULL;
+  g_autofree char *deadline = NULL;
+  RbPolicy p = policy (self);
+
+  if (booking == NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = error_text (error);
+      gtk_label_set_label (self->confirm_error, text);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), FALSE);
+      reload_bookings (self);
+      return;
+    }
+
+  rb_context_bookings_changed (self->context);
+  if (!g_str_equal (rb_kiosk_window_get_screen (self), "confirm") || self->space == NULL)
+    return;
+  name = rb_space_dup_display_name (self->space);
+  when = rb_context_format_interval (self->context, rb_booking_get_interval (booking));
+  deadline = rb_context_format_time (self->context,
+                                     rb_policy_release_deadline (&p, rb_booking_get_interval (booking)));
+  if (outcome == RB_SYNC_OUTCOME_CONFIRMED)
+    {
+      title = g_strdup_printf (_("%s is booked"), name);
+      details = g_strdup_printf (_("%s\nPlease check in by %s, otherwise the space is released."),
+                                 when, deadline);
+    }
+  else
+    {
+      /* TRANSLATORS: kiosk receipt title of a booking queued while the server is away. */
+      title = g_strdup_printf (_("%s is reserved — pending"), name);
+      /* TRANSLATORS: kiosk receipt of a pending booking: the time, the check-in deadline. */
+      details = g_strdup_printf (
+          self->verified
+              ? _("%s\nPending — confirmed when the connection returns.\nPlease check in by %s, "
+                  "otherwise the space is released.")
+              : _("%s\nPending — confirmed when the connection returns, once the server has "
+                  "checked your PIN.\nPlease check in by %s, otherwise the space is released."),
+          when, deadline);
+    }
+  gtk_label_set_label (self->receipt_title, title);
+  gtk_label_set_label (self->receipt_details, details);
+  self->receipt_deadline = g_get_monotonic_time () + RECEIPT_SECONDS * G_USEC_PER_SEC;
+  update_receipt_countdown (self);
+  forget_person (self);
+  go (self, "receipt");
+}
+
 static void
 on_confirm_clicked_cb (RbKioskWindow *self)
 {
   g_autofree char *id = rb_booking_new_id ();
   g_autoptr (RbBooking) request = NULL;
+  RbSyncEngine *engine = rb_context_get_sync_engine (self->context);
 
   if (self->person == NULL || self->space == NULL)
     return;
   gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), FALSE);
+  if (engine != NULL)
+    {
+      /* The local booking gets a stand-in person; the server books for whoever the session
+       * or the sealed credential says. */
+      request = rb_booking_new (id, rb_space_get_id (self->space), NULL, self->chosen);
+      if (self->sealed == NULL)
+        {
+          gtk_label_set_label (self->confirm_error,
+                               _("This kiosk is not registered to book with the booking "
+                                 "server. Please ask the service desk."));
+          return;
+        }
+      rb_sync_engine_book_sealed_async (engine, request, self->sealed, self->session_token,
+                                        self->cancellable, on_booked_on_server_cb,
+                                        g_object_ref (self));
+      return;
+    }
   request = rb_booking_new (id, rb_space_get_id (self->space), rb_person_get_id (self->person),
                             self->chosen);
   rb_store_create_booking_async (rb_context_get_store (self->context), request, self->cancellable,
@@ -781,11 +917,49 @@ on_checked_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+on_checked_in_on_server_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
+                                                            &error);
+
+  if (error != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = error_text (error);
+      gtk_label_set_label (self->check_in_error, text);
+      return;
+    }
+  gtk_label_set_label (self->check_in_error, _("You are checked in. Have a good day!"));
+  /* The feed brings the check-in to the floor plan. */
+  rb_sync_engine_sync_async (rb_context_get_sync_engine (self->context), NULL, NULL, NULL);
+  if (self->person != NULL)
+    fill_check_in (self);
+}
+
+static void
 on_check_in_clicked_cb (GtkButton *button, RbKioskWindow *self)
 {
   if (self->person == NULL)
     return;
   gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  if (rb_context_get_sync_engine (self->context) != NULL)
+    {
+      /* Online only, with this person's session: the kiosk holds nobody's bookings. */
+      RbApiClient *client = rb_sync_engine_get_client (rb_context_get_sync_engine (self->context));
+      g_autofree char *path = g_strdup_printf (
+          "/api/v1/bookings/%s/check-in",
+          (const char *) g_object_get_data (G_OBJECT (button), "rb-booking-id"));
+
+      rb_api_client_request_as_async (client, "POST", path, NULL, NULL, self->session_token, NULL,
+                                      self->cancellable, on_checked_in_on_server_cb,
+                                      g_object_ref (self));
+      return;
+    }
   rb_store_check_in_async (rb_context_get_store (self->context),
                            g_object_get_data (G_OBJECT (button), "rb-booking-id"),
                            rb_person_get_id (self->person), self->cancellable, on_checked_in_cb,
@@ -848,10 +1022,68 @@ on_todays_bookings_cb (GObject *source, GAsyncResult *result, gpointer user_data
     gtk_label_set_label (self->check_in_error, _("You have no bookings today."));
 }
 
+/* The server's bookings carry space ids only; the kiosk's store knows the names. */
+static gpointer
+name_spaces_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  GPtrArray *bookings = data;
+
+  for (guint i = 0; i < bookings->len; i++)
+    {
+      RbBooking *booking = g_ptr_array_index (bookings, i);
+      g_autoptr (RbSpace) space = rb_store_get_space_sync (store, rb_booking_get_space_id (booking),
+                                                           NULL);
+
+      rb_booking_set_space_kind (booking, space ? rb_space_get_kind (space) : RB_SPACE_KIND_DESK);
+      rb_booking_set_space_name (booking, space ? rb_space_get_name (space)
+                                                : rb_booking_get_space_id (booking));
+    }
+  return g_ptr_array_ref (bookings);
+}
+
+static void
+on_my_bookings_from_server_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
+                                                            &error);
+  GPtrArray *bookings = root != NULL ? rb_api_client_parse_bookings (root, "items", &error) : NULL;
+
+  if (bookings == NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = error != NULL ? error_text (error) : g_strdup ("");
+      gtk_label_set_label (self->check_in_error, text);
+      return;
+    }
+  rb_store_run_async (rb_context_get_store (self->context), name_spaces_job, bookings,
+                      (GDestroyNotify) g_ptr_array_unref, (GDestroyNotify) g_ptr_array_unref,
+                      self->cancellable, on_todays_bookings_cb, g_object_ref (self));
+}
+
 static void
 fill_check_in (RbKioskWindow *self)
 {
   RbBookingQuery query = { 0 };
+
+  if (rb_context_get_sync_engine (self->context) != NULL)
+    {
+      RbApiClient *client = rb_sync_engine_get_client (rb_context_get_sync_engine (self->context));
+      RbInterval day = rb_local_day (rb_context_get_time_zone (self->context), now (self));
+      g_autofree char *from = rb_time_to_rfc3339 (day.start);
+      g_autofree char *to = rb_time_to_rfc3339 (day.end);
+      g_autofree char *path = g_strdup_printf ("/api/v1/bookings?mine=true&from=%s&to=%s", from,
+                                               to);
+
+      rb_api_client_request_as_async (client, "GET", path, NULL, NULL, self->session_token, NULL,
+                                      self->cancellable, on_my_bookings_from_server_cb,
+                                      g_object_ref (self));
+      return;
+    }
 
   query.person_id = rb_person_get_id (self->person);
   query.range = rb_local_day (rb_context_get_time_zone (self->context), now (self));
@@ -1101,6 +1333,24 @@ rb_kiosk_window_size_allocate (GtkWidget *widget, int width, int height, int bas
   GTK_WIDGET_CLASS (rb_kiosk_window_parent_class)->size_allocate (widget, width, height, baseline);
 }
 
+/* With a server, a new kiosk first fetches the building (a kiosk that has it already keeps
+ * it, and starts from it when the server is away). */
+static void
+on_building_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!rb_sync_engine_import_building_finish (RB_SYNC_ENGINE (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_message ("Fetching the building from the server failed: %s", error->message);
+    }
+  rb_store_list_floors_async (rb_context_get_store (self->context), self->cancellable,
+                              on_floors_loaded_cb, g_object_ref (self));
+}
+
 static void
 rb_kiosk_window_constructed (GObject *object)
 {
@@ -1124,8 +1374,13 @@ rb_kiosk_window_constructed (GObject *object)
   self->tick_source = g_timeout_add_seconds (1, on_tick_cb, self);
   g_signal_connect_object (self->context, "bookings-changed", G_CALLBACK (reload_bookings), self,
                            G_CONNECT_SWAPPED);
-  rb_store_list_floors_async (rb_context_get_store (self->context), self->cancellable,
-                              on_floors_loaded_cb, g_object_ref (self));
+  if (rb_context_get_sync_engine (self->context) != NULL)
+    rb_sync_engine_import_building_async (rb_context_get_sync_engine (self->context),
+                                          self->cancellable, on_building_imported_cb,
+                                          g_object_ref (self));
+  else
+    rb_store_list_floors_async (rb_context_get_store (self->context), self->cancellable,
+                                on_floors_loaded_cb, g_object_ref (self));
 }
 
 static void
