@@ -300,8 +300,28 @@ replay_series (RbStore *store, const RbSeriesRequest *request, GError **error)
  *
  * all_or_nothing writes every occurrence or, with any conflict, none; skip_conflicts writes
  * the occurrences without conflicts (and nothing when every one has a conflict). */
+static RbSeriesResult *
+series_check_or_create (RbStore *store, const RbSeriesRequest *request, gboolean write,
+                        GError **error);
+
 RbSeriesResult *
 rb_series_store_create_sync (RbStore *store, const RbSeriesRequest *request, GError **error)
+{
+  return series_check_or_create (store, request, TRUE, error);
+}
+
+/* The same checks as rb_series_store_create_sync, in the same transaction, but nothing is
+ * written: the result lists every occurrence's conflicts (created is FALSE, bookings empty),
+ * so a person sees what a series would meet before they confirm it. */
+RbSeriesResult *
+rb_series_store_check_sync (RbStore *store, const RbSeriesRequest *request, GError **error)
+{
+  return series_check_or_create (store, request, FALSE, error);
+}
+
+static RbSeriesResult *
+series_check_or_create (RbStore *store, const RbSeriesRequest *request, gboolean write,
+                        GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (RbSpace) space = NULL;
@@ -391,7 +411,7 @@ rb_series_store_create_sync (RbStore *store, const RbSeriesRequest *request, GEr
         g_array_append_val (accepted, occurrence);
     }
 
-  if (accepted->len == 0
+  if (!write || accepted->len == 0
       || (request->mode == RB_SERIES_MODE_ALL_OR_NOTHING && result->conflicts->len > 0))
     {
       rb_db_rollback (db);
@@ -684,6 +704,30 @@ rb_series_store_create_async (RbStore *store, const RbSeriesRequest *request,
 
 RbSeriesResult *
 rb_series_store_create_finish (RbStore *store, GAsyncResult *result, GError **error)
+{
+  return rb_store_run_finish (store, result, error);
+}
+
+static gpointer
+check_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return rb_series_store_check_sync (store, ((SeriesArgs *) data)->request, error);
+}
+
+void
+rb_series_store_check_async (RbStore *store, const RbSeriesRequest *request,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  SeriesArgs *args = g_new0 (SeriesArgs, 1);
+
+  args->request = copy_request (request);
+  rb_store_run_async (store, check_job, args, (GDestroyNotify) series_args_free,
+                      (GDestroyNotify) rb_series_result_free, cancellable, callback, user_data);
+}
+
+RbSeriesResult *
+rb_series_store_check_finish (RbStore *store, GAsyncResult *result, GError **error)
 {
   return rb_store_run_finish (store, result, error);
 }

@@ -46,6 +46,8 @@ gboolean rb_series_may_create (RbRole role);
 
 RbSeriesResult *rb_series_store_create_sync (RbStore *store, const RbSeriesRequest *request,
                                              GError **error);
+RbSeriesResult *rb_series_store_check_sync (RbStore *store, const RbSeriesRequest *request,
+                                            GError **error);
 GPtrArray *rb_series_store_cancel_sync (RbStore *store, const char *series_id,
                                         const char *booking_id, RbSeriesCancelScope scope,
                                         const char *actor_id, GError **error);
@@ -61,6 +63,11 @@ void rb_series_store_create_async (RbStore *store, const RbSeriesRequest *reques
                                    gpointer user_data);
 RbSeriesResult *rb_series_store_create_finish (RbStore *store, GAsyncResult *result,
                                                GError **error);
+void rb_series_store_check_async (RbStore *store, const RbSeriesRequest *request,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data);
+RbSeriesResult *rb_series_store_check_finish (RbStore *store, GAsyncResult *result,
+                                              GError **error);
 void rb_series_store_cancel_async (RbStore *store, const char *series_id,
                                    const char *booking_id, RbSeriesCancelScope scope,
                                    const char *actor_id, GCancellable *cancellable,
