@@ -7,6 +7,10 @@
 #include "rb-bookings-page.h"
 #include "rb-find-page.h"
 #include "rb-login-dialog.h"
+#include "rb-occupancy-page.h"
+#include "rb-occupancy.h"
+#include "rb-series-page.h"
+#include "rb-series-store.h"
 #include "rb-window.h"
 
 struct _RbWindow
@@ -17,6 +21,10 @@ struct _RbWindow
   AdwViewStack *stack;
   AdwToastOverlay *toast_overlay;
   GtkDropDown *person_dropdown;
+
+  /* borrowed: pages shown only to some roles; NULL when not added */
+  AdwViewStackPage *series_page;
+  AdwViewStackPage *occupancy_page;
 
   /* owned */
   RbContext *context;
@@ -99,6 +107,23 @@ toast_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* Team reservations are for team leads (and admins), occupancy for facility managers (and
+ * admins): the pages follow whoever acts. */
+static void
+on_person_changed_cb (RbWindow *self)
+{
+  RbPerson *person = rb_context_get_person (self->context);
+  RbRole role = person ? rb_person_get_role (person) : RB_ROLE_STAFF;
+  GtkWidget *visible = adw_view_stack_get_visible_child (self->stack);
+
+  if (self->series_page != NULL)
+    adw_view_stack_page_set_visible (self->series_page, rb_series_may_create (role));
+  if (self->occupancy_page != NULL)
+    adw_view_stack_page_set_visible (self->occupancy_page, rb_occupancy_may_read_reports (role));
+  if (visible != NULL && !adw_view_stack_page_get_visible (adw_view_stack_get_page (self->stack, visible)))
+    adw_view_stack_set_visible_child_name (self->stack, "find");
+}
+
 static void
 rb_window_constructed (GObject *object)
 {
@@ -119,6 +144,23 @@ rb_window_constructed (GObject *object)
   page = adw_view_stack_add_titled (self->stack, rb_bookings_page_new (self->context), "bookings",
                                     _("My Bookings"));
   adw_view_stack_page_set_icon_name (page, "x-office-calendar-symbolic");
+  if (rb_series_page_is_available (self->context))
+    {
+      self->series_page = adw_view_stack_add_titled (self->stack,
+                                                     rb_series_page_new (self->context),
+                                                     "series", _("Team Reservations"));
+      adw_view_stack_page_set_icon_name (self->series_page, "system-users-symbolic");
+    }
+  if (rb_occupancy_page_is_available (self->context))
+    {
+      self->occupancy_page = adw_view_stack_add_titled (self->stack,
+                                                        rb_occupancy_page_new (self->context),
+                                                        "occupancy", _("Occupancy"));
+      adw_view_stack_page_set_icon_name (self->occupancy_page, "x-office-spreadsheet-symbolic");
+    }
+  g_signal_connect_object (self->context, "notify::person", G_CALLBACK (on_person_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  on_person_changed_cb (self);
 
   /* With a server the person is whoever logged in, not someone chosen from a list. */
   if (rb_context_get_sync_engine (self->context) != NULL)

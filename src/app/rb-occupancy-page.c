@@ -1,0 +1,697 @@
+/* rb-occupancy-page.c: see rb-occupancy-page.h. Two store queries per week and filter: hourly
+ * buckets per floor for the heat map and the utilisation, daily buckets for the booking and
+ * no-show counts (a booking never spans two opening days, so daily counts add up to
+ * bookings, while hourly ones would count a long booking once per hour). A newer request
+ * supersedes an older one; the page's cancellable ends them all when it goes away. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "rb-heat-map.h"
+#include "rb-occupancy-page.h"
+#include "rb-occupancy.h"
+
+struct _RbOccupancyPage
+{
+  AdwBin parent_instance;
+
+  /* template widgets */
+  GtkRevealer *error_revealer;
+  GtkLabel *error_label;
+  GtkMenuButton *week_button;
+  GtkPopover *week_popover;
+  GtkCalendar *calendar;
+  GtkDropDown *day_dropdown;
+  GtkToggleButton *kind_all_button;
+  GtkToggleButton *kind_desk_button;
+  GtkToggleButton *kind_room_button;
+  GtkButton *export_button;
+  GtkLabel *utilisation_label;
+  GtkLabel *no_show_label;
+  GtkLabel *no_show_detail_label;
+  GtkLabel *bookings_label;
+  GtkLabel *bookings_detail_label;
+  GtkLabel *heat_map_title;
+  RbHeatMap *heat_map;
+
+  /* owned */
+  RbContext *context;
+  GCancellable *cancellable;
+  GDate monday;
+  GPtrArray *hourly;  /* RbOccupancyRow of the week shown */
+  GtkFileChooserNative *chooser;
+  guint generation;
+  guint pending;
+};
+
+G_DEFINE_FINAL_TYPE (RbOccupancyPage, rb_occupancy_page, ADW_TYPE_BIN)
+
+enum
+{
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void reload (RbOccupancyPage *self);
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static void
+show_error (RbOccupancyPage *self, const char *message)
+{
+  gtk_label_set_label (self->error_label, message);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+static gboolean
+allowed (RbOccupancyPage *self)
+{
+  RbPerson *person = rb_context_get_person (self->context);
+
+  return person != NULL && rb_occupancy_may_read_reports (rb_person_get_role (person));
+}
+
+static RbInterval
+week_range (RbOccupancyPage *self)
+{
+  GTimeZone *tz = rb_context_get_time_zone (self->context);
+  GDate sunday = self->monday;
+
+  g_date_add_days (&sunday, 6);
+  return rb_interval_make (
+      rb_local_day_of_date (tz, g_date_get_year (&self->monday), g_date_get_month (&self->monday),
+                            g_date_get_day (&self->monday)).start,
+      rb_local_day_of_date (tz, g_date_get_year (&sunday), g_date_get_month (&sunday),
+                            g_date_get_day (&sunday)).end);
+}
+
+/* 0 for the whole week, else 1 (Monday) … 7 (Sunday). */
+static guint
+chosen_weekday (RbOccupancyPage *self)
+{
+  return gtk_drop_down_get_selected (self->day_dropdown);
+}
+
+static gboolean
+bucket_counts (RbOccupancyPage *self, RbInterval bucket)
+{
+  g_autoptr (GDateTime) local = NULL;
+
+  if (chosen_weekday (self) == 0)
+    return TRUE;
+  local = rb_utc_to_local (rb_context_get_time_zone (self->context), bucket.start);
+  return (guint) g_date_time_get_day_of_week (local) == chosen_weekday (self);
+}
+
+/* The week's figures with one decimal: a building-wide 0.3 % is not 0 %. */
+static char *
+format_percent (double fraction)
+{
+  /* TRANSLATORS: a percentage with one decimal in the occupancy figures; German "%.1f %%". */
+  return g_strdup_printf (C_ ("occupancy figure", "%.1f%%"), fraction * 100.0);
+}
+
+static void
+update_week_label (RbOccupancyPage *self)
+{
+  RbInterval week = week_range (self);
+  GTimeZone *tz = rb_context_get_time_zone (self->context);
+  /* TRANSLATORS: the first day of a week range as strftime format, e.g. "30 Nov";
+   * German "%-e. %b". */
+  g_autofree char *from = rb_time_format_local (tz, week.start, C_ ("week start", "%-e %b"));
+  /* TRANSLATORS: the last day of a week range as strftime format, e.g. "6 Dec 2026";
+   * German "%-e. %b %Y". */
+  g_autofree char *to = rb_time_format_local (tz, week.end - 1, C_ ("week end", "%-e %b %Y"));
+  /* TRANSLATORS: a week, from its Monday to its Sunday, e.g. "30 Nov – 6 Dec 2026". */
+  g_autofree char *label = g_strdup_printf (_("%s – %s"), from, to);
+
+  gtk_menu_button_set_label (self->week_button, label);
+}
+
+/* ---- showing ---------------------------------------------------------------------------- */
+
+static void
+show_heat_map (RbOccupancyPage *self)
+{
+  GTimeZone *tz = rb_context_get_time_zone (self->context);
+  RbPolicy policy;
+  int first_hour, last_hour, n_columns;
+  g_autoptr (GPtrArray) floor_ids = g_ptr_array_new ();
+  g_autoptr (GStrvBuilder) row_builder = g_strv_builder_new ();
+  g_autoptr (GStrvBuilder) column_builder = g_strv_builder_new ();
+  g_auto (GStrv) row_labels = NULL;
+  g_auto (GStrv) column_labels = NULL;
+  g_autofree gint64 *used = NULL;
+  g_autofree gint64 *open = NULL;
+  g_autofree double *values = NULL;
+  gint64 total_used = 0, total_open = 0;
+
+  rb_store_get_policy (rb_context_get_store (self->context), &policy);
+  first_hour = policy.opening_minute / 60;
+  last_hour = (policy.closing_minute + 59) / 60;
+  n_columns = MAX (last_hour - first_hour, 1);
+  for (int h = first_hour; h < first_hour + n_columns; h++)
+    {
+      /* TRANSLATORS: an hour column of the heat map; the hour from h:00 to h+1:00. */
+      g_autofree char *label = g_strdup_printf (C_ ("heat map hour", "%02d"), h);
+      g_strv_builder_add (column_builder, label);
+    }
+
+  /* Floors in the order the store gives them (by level). */
+  for (guint i = 0; i < self->hourly->len; i++)
+    {
+      RbOccupancyRow *row = g_ptr_array_index (self->hourly, i);
+      gboolean known = FALSE;
+
+      for (guint f = 0; f < floor_ids->len && !known; f++)
+        known = g_strcmp0 (g_ptr_array_index (floor_ids, f), row->floor_id) == 0;
+      if (!known)
+        {
+          g_ptr_array_add (floor_ids, row->floor_id);
+          g_strv_builder_add (row_builder, row->floor_name ? row->floor_name : "");
+        }
+    }
+
+  used = g_new0 (gint64, floor_ids->len * n_columns);
+  open = g_new0 (gint64, floor_ids->len * n_columns);
+  values = g_new0 (double, floor_ids->len * n_columns);
+  for (guint i = 0; i < self->hourly->len; i++)
+    {
+      RbOccupancyRow *row = g_ptr_array_index (self->hourly, i);
+      g_autoptr (GDateTime) local = rb_utc_to_local (tz, row->bucket.start);
+      int column = g_date_time_get_hour (local) - first_hour;
+      guint f = 0;
+
+      if (!bucket_counts (self, row->bucket))
+        continue;
+      total_used += row->used_seconds;
+      total_open += row->open_seconds;
+      if (column < 0 || column >= n_columns)
+        continue;
+      while (g_strcmp0 (g_ptr_array_index (floor_ids, f), row->floor_id) != 0)
+        f++;
+      used[f * n_columns + column] += row->used_seconds;
+      open[f * n_columns + column] += row->open_seconds;
+    }
+  for (guint i = 0; i < floor_ids->len * n_columns; i++)
+    values[i] = open[i] > 0 ? (double) used[i] / open[i] : RB_HEAT_MAP_NO_VALUE;
+
+  row_labels = g_strv_builder_end (row_builder);
+  column_labels = g_strv_builder_end (column_builder);
+  rb_heat_map_set_data (self->heat_map, (const char *const *) row_labels,
+                        (const char *const *) column_labels, values);
+
+  if (total_open > 0)
+    {
+      g_autofree char *text = format_percent ((double) total_used / total_open);
+      gtk_label_set_label (self->utilisation_label, text);
+    }
+  else
+    gtk_label_set_label (self->utilisation_label, "–");
+}
+
+static void
+show_counts (RbOccupancyPage *self, GPtrArray *daily)
+{
+  int booked = 0, released = 0, checked_in = 0;
+  g_autofree char *bookings = NULL;
+  g_autofree char *bookings_detail = NULL;
+  g_autofree char *no_show_detail = NULL;
+
+  for (guint i = 0; i < daily->len; i++)
+    {
+      RbOccupancyRow *row = g_ptr_array_index (daily, i);
+
+      if (!bucket_counts (self, row->bucket))
+        continue;
+      booked += row->booked;
+      released += row->released;
+      checked_in += row->checked_in;
+    }
+
+  bookings = g_strdup_printf ("%d", booked);
+  gtk_label_set_label (self->bookings_label, bookings);
+  bookings_detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d checked in",
+                                                  "%d checked in", checked_in),
+                                     checked_in);
+  gtk_label_set_label (self->bookings_detail_label, bookings_detail);
+  if (booked > 0)
+    {
+      g_autofree char *rate = format_percent ((double) released / booked);
+      gtk_label_set_label (self->no_show_label, rate);
+    }
+  else
+    gtk_label_set_label (self->no_show_label, "–");
+  /* TRANSLATORS: under the no-show rate: how many bookings were released unused. */
+  no_show_detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "%d of %d booking released, nobody came",
+                                                 "%d of %d bookings released, nobody came",
+                                                 booked),
+                                    released, booked);
+  gtk_label_set_label (self->no_show_detail_label, no_show_detail);
+}
+
+static void
+update_heat_map_title (RbOccupancyPage *self)
+{
+  const char *kind = gtk_toggle_button_get_active (self->kind_desk_button)   ? _("desks")
+                     : gtk_toggle_button_get_active (self->kind_room_button) ? _("rooms")
+                                                                            : _("desks and rooms");
+  /* TRANSLATORS: the heading of the heat map; %s is "desks", "rooms" or "desks and rooms". */
+  g_autofree char *title = g_strdup_printf (_("Utilisation per floor and hour, %s"), kind);
+
+  gtk_label_set_label (self->heat_map_title, title);
+}
+
+/* ---- loading ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  RbOccupancyPage *page;
+  guint generation;
+} Request;
+
+static Request *
+request_new (RbOccupancyPage *self)
+{
+  Request *request = g_new0 (Request, 1);
+
+  request->page = g_object_ref (self);
+  request->generation = self->generation;
+  self->pending++;
+  return request;
+}
+
+/* Whether the answer to a request is still wanted; shows a failure that is. */
+static gboolean
+request_done (Request *request, GPtrArray *rows, GError *error)
+{
+  RbOccupancyPage *self = request->page;
+  gboolean current = request->generation == self->generation;
+
+  self->pending--;
+  if (rows == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && current)
+        show_error (self, error->message);
+      return FALSE;
+    }
+  return current;
+}
+
+static void
+on_daily_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autofree Request *request = user_data;
+  g_autoptr (RbOccupancyPage) self = request->page;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = rb_occupancy_query_finish (RB_STORE (source), result, &error);
+
+  if (request_done (request, rows, error))
+    show_counts (self, rows);
+}
+
+static void
+on_hourly_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autofree Request *request = user_data;
+  g_autoptr (RbOccupancyPage) self = request->page;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = rb_occupancy_query_finish (RB_STORE (source), result, &error);
+
+  if (!request_done (request, rows, error))
+    return;
+  g_clear_pointer (&self->hourly, g_ptr_array_unref);
+  self->hourly = g_steal_pointer (&rows);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), TRUE);
+  show_heat_map (self);
+}
+
+static void
+fill_query (RbOccupancyPage *self, RbOccupancyQuery *query)
+{
+  query->range = week_range (self);
+  query->filter_kind = !gtk_toggle_button_get_active (self->kind_all_button);
+  query->kind = gtk_toggle_button_get_active (self->kind_room_button) ? RB_SPACE_KIND_ROOM
+                                                                      : RB_SPACE_KIND_DESK;
+}
+
+static void
+reload (RbOccupancyPage *self)
+{
+  RbStore *store = rb_context_get_store (self->context);
+  RbOccupancyQuery hourly = { 0 };
+  RbOccupancyQuery daily = { 0 };
+
+  self->generation++;
+  update_week_label (self);
+  update_heat_map_title (self);
+  if (!allowed (self))
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
+
+  fill_query (self, &hourly);
+  hourly.bucket = RB_OCCUPANCY_BUCKET_HOUR;
+  hourly.by_floor = TRUE;
+  rb_occupancy_query_async (store, &hourly, self->cancellable, on_hourly_loaded_cb,
+                            request_new (self));
+  fill_query (self, &daily);
+  daily.bucket = RB_OCCUPANCY_BUCKET_DAY;
+  rb_occupancy_query_async (store, &daily, self->cancellable, on_daily_loaded_cb,
+                            request_new (self));
+}
+
+/* ---- exporting -------------------------------------------------------------------------- */
+
+static void
+on_csv_written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbOccupancyPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error->message);
+      return;
+    }
+  {
+    g_autofree char *name = g_file_get_basename (G_FILE (source));
+    /* TRANSLATORS: after the occupancy export, with the file's name. */
+    g_autofree char *message = g_strdup_printf (_("Saved %s"), name);
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
+  }
+}
+
+/* Writes the hourly figures of the week shown, as rb_occupancy_to_csv makes them, to file
+ * (replacing it), in the background. */
+void
+rb_occupancy_page_save_csv (RbOccupancyPage *self, GFile *file)
+{
+  char *csv;
+  g_autoptr (GBytes) bytes = NULL;
+
+  g_return_if_fail (RB_IS_OCCUPANCY_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->hourly == NULL)
+    return;
+  csv = rb_occupancy_to_csv (self->hourly, rb_context_get_time_zone (self->context));
+  bytes = g_bytes_new_take (csv, strlen (csv));
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                       self->cancellable, on_csv_written_cb, g_object_ref (self));
+}
+
+static void
+on_chooser_response_cb (RbOccupancyPage *self, int response, GtkNativeDialog *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        rb_occupancy_page_save_csv (self, file);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+on_export_clicked_cb (RbOccupancyPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *name = NULL;
+
+  if (self->hourly == NULL || self->chooser != NULL)
+    return;
+  /* TRANSLATORS: the suggested file name of the occupancy export; %04d-%02d-%02d is the
+   * week's Monday. Keep it a plain file name. */
+  name = g_strdup_printf (_("occupancy-%04d-%02d-%02d.csv"), g_date_get_year (&self->monday),
+                          g_date_get_month (&self->monday), g_date_get_day (&self->monday));
+  self->chooser = gtk_file_chooser_native_new (_("Export Occupancy"), GTK_WINDOW (root),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
+                                               _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* ---- choosing --------------------------------------------------------------------------- */
+
+static void
+set_monday_of (RbOccupancyPage *self, int year, int month, int day)
+{
+  g_date_set_dmy (&self->monday, day, month, year);
+  g_date_subtract_days (&self->monday, g_date_get_weekday (&self->monday) - G_DATE_MONDAY);
+}
+
+void
+rb_occupancy_page_set_week (RbOccupancyPage *self, int year, int month, int day)
+{
+  g_return_if_fail (RB_IS_OCCUPANCY_PAGE (self));
+
+  set_monday_of (self, year, month, day);
+  reload (self);
+}
+
+/* TRUE while the figures for the current choice are still on their way. */
+gboolean
+rb_occupancy_page_is_loading (RbOccupancyPage *self)
+{
+  g_return_val_if_fail (RB_IS_OCCUPANCY_PAGE (self), FALSE);
+  return self->pending > 0;
+}
+
+static void
+on_calendar_day_selected_cb (RbOccupancyPage *self)
+{
+  g_autoptr (GDateTime) date = gtk_calendar_get_date (self->calendar);
+
+  gtk_popover_popdown (self->week_popover);
+  rb_occupancy_page_set_week (self, g_date_time_get_year (date), g_date_time_get_month (date),
+                              g_date_time_get_day_of_month (date));
+}
+
+static void
+move_week (RbOccupancyPage *self, int days)
+{
+  if (days > 0)
+    g_date_add_days (&self->monday, days);
+  else
+    g_date_subtract_days (&self->monday, -days);
+  reload (self);
+}
+
+static void
+on_previous_week_clicked_cb (RbOccupancyPage *self)
+{
+  move_week (self, -7);
+}
+
+static void
+on_next_week_clicked_cb (RbOccupancyPage *self)
+{
+  move_week (self, 7);
+}
+
+static void
+on_kind_toggled_cb (RbOccupancyPage *self, GtkToggleButton *button)
+{
+  /* Each button of the group toggles; react once, to the one turned on. */
+  if (gtk_toggle_button_get_active (button))
+    reload (self);
+}
+
+static void
+on_day_changed_cb (RbOccupancyPage *self)
+{
+  if (self->hourly == NULL)
+    return;
+  /* The figures of the week are here already: only the sums change. */
+  reload (self);
+}
+
+static void
+on_dismiss_error_clicked_cb (RbOccupancyPage *self)
+{
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+}
+
+static void
+build_day_choices (RbOccupancyPage *self)
+{
+  g_autoptr (GtkStringList) days = gtk_string_list_new (NULL);
+  GDate date;
+
+  gtk_string_list_append (days, _("Whole Week"));
+  /* 7 January 2030 is a Monday. */
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 7, G_DATE_JANUARY, 2030);
+  for (int i = 0; i < 7; i++)
+    {
+      char name[64];
+
+      g_date_strftime (name, sizeof name, "%A", &date);
+      gtk_string_list_append (days, name);
+      g_date_add_days (&date, 1);
+    }
+  gtk_drop_down_set_model (self->day_dropdown, G_LIST_MODEL (days));
+}
+
+/* ---- GObject ---------------------------------------------------------------------------- */
+
+static void
+rb_occupancy_page_constructed (GObject *object)
+{
+  RbOccupancyPage *self = RB_OCCUPANCY_PAGE (object);
+  g_autoptr (GDateTime) today = NULL;
+
+  G_OBJECT_CLASS (rb_occupancy_page_parent_class)->constructed (object);
+
+  build_day_choices (self);
+  today = rb_utc_to_local (rb_context_get_time_zone (self->context),
+                           rb_context_now (self->context));
+  set_monday_of (self, g_date_time_get_year (today), g_date_time_get_month (today),
+                 g_date_time_get_day_of_month (today));
+  gtk_calendar_select_day (self->calendar, today);
+
+  g_signal_connect_swapped (self->day_dropdown, "notify::selected",
+                            G_CALLBACK (on_day_changed_cb), self);
+  g_signal_connect_object (self->context, "bookings-changed", G_CALLBACK (reload), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "notify::person", G_CALLBACK (reload), self,
+                           G_CONNECT_SWAPPED);
+  reload (self);
+}
+
+static void
+rb_occupancy_page_get_property (GObject *object, guint prop_id, GValue *value,
+                                GParamSpec *pspec)
+{
+  RbOccupancyPage *self = RB_OCCUPANCY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rb_occupancy_page_set_property (GObject *object, guint prop_id, const GValue *value,
+                                GParamSpec *pspec)
+{
+  RbOccupancyPage *self = RB_OCCUPANCY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rb_occupancy_page_dispose (GObject *object)
+{
+  RbOccupancyPage *self = RB_OCCUPANCY_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_OCCUPANCY_PAGE);
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->hourly, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (rb_occupancy_page_parent_class)->dispose (object);
+}
+
+static void
+rb_occupancy_page_finalize (GObject *object)
+{
+  RbOccupancyPage *self = RB_OCCUPANCY_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (rb_occupancy_page_parent_class)->finalize (object);
+}
+
+static void
+rb_occupancy_page_class_init (RbOccupancyPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = rb_occupancy_page_constructed;
+  object_class->dispose = rb_occupancy_page_dispose;
+  object_class->finalize = rb_occupancy_page_finalize;
+  object_class->get_property = rb_occupancy_page_get_property;
+  object_class->set_property = rb_occupancy_page_set_property;
+
+  properties[PROP_CONTEXT] =
+      g_param_spec_object ("context", NULL, NULL, RB_TYPE_CONTEXT,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (RB_TYPE_HEAT_MAP);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/de/raumbuch/Raumbuch/ui/rb-occupancy-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, week_button);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, week_popover);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, calendar);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, day_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, kind_all_button);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, kind_desk_button);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, kind_room_button);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, export_button);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, utilisation_label);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, no_show_label);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, no_show_detail_label);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, bookings_label);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, bookings_detail_label);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, heat_map_title);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, heat_map);
+  gtk_widget_class_bind_template_callback (widget_class, on_calendar_day_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_previous_week_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_next_week_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_kind_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_export_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_dismiss_error_clicked_cb);
+}
+
+static void
+rb_occupancy_page_init (RbOccupancyPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  g_date_clear (&self->monday, 1);
+}
+
+GtkWidget *
+rb_occupancy_page_new (RbContext *context)
+{
+  return g_object_new (RB_TYPE_OCCUPANCY_PAGE, "context", context, NULL);
+}
+
+/* Standalone only for now: in server mode the figures live on the server (GET /occupancy),
+ * and the local mirror of a client does not hold every booking of the building. */
+gboolean
+rb_occupancy_page_is_available (RbContext *context)
+{
+  return rb_context_get_sync_engine (context) == NULL;
+}
