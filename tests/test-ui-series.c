@@ -1,0 +1,470 @@
+/* test-ui-series.c: the team reservations and occupancy pages of the desktop window under
+ * Xvfb, driven through their real widgets: a team lead checks a sprint that meets an existing
+ * booking and reads the translated conflict before anything is written, then reserves the
+ * free days; a facility manager reads a hand-computed utilisation in the heat map and exports
+ * the CSV. With RB_SCREENSHOT_DIR set it writes PNGs of both pages. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "rb-application.h"
+#include "rb-context.h"
+#include "rb-heat-map.h"
+#include "rb-occupancy-page.h"
+#include "rb-series-page.h"
+#include "rb-ui-test-util.h"
+#include "rb-window.h"
+
+/* Monday 30 November 2026, 07:00 in Berlin, unless a test moves it. */
+static gint64 frozen_now;
+static gint64 start_of_tests;
+static GTimeZone *berlin;
+
+typedef struct
+{
+  char *dir;
+  RbStore *store;
+  RbContext *context;
+  RbWindow *window;
+} UiFixture;
+
+static gint64
+frozen_clock (gpointer data)
+{
+  return frozen_now;
+}
+
+static gboolean
+person_chosen (gpointer data)
+{
+  UiFixture *fixture = data;
+  return rb_context_get_person (fixture->context) != NULL;
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+open_store (UiFixture *fixture)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  frozen_now = start_of_tests;
+  fixture->dir = g_dir_make_tmp ("raumbuch-ui-series-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "raumbuch.db", NULL);
+  fixture->store = rb_store_open_sync (path, &error);
+  g_assert_no_error (error);
+  rb_store_set_clock (fixture->store, frozen_clock, NULL);
+  g_assert_true (rb_store_seed_demo_sync (fixture->store, &error));
+  g_assert_no_error (error);
+}
+
+static void
+open_window (UiFixture *fixture, const char *staff_number)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+
+  g_settings_set_string (settings, "acting-person", staff_number);
+  fixture->context = rb_context_new (fixture->store, settings);
+  fixture->window = rb_window_new (NULL, fixture->context);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_assert_true (rb_ui_wait_for (person_chosen, fixture, 20));
+}
+
+static void
+fixture_tear_down (UiFixture *fixture, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  rb_ui_settle (50);
+  g_clear_object (&fixture->context);
+  g_assert_finalize_object (fixture->store);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* ---- finding widgets -------------------------------------------------------------------- */
+
+static gboolean
+has_builder_id (GtkWidget *widget, gpointer id)
+{
+  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0;
+}
+
+static GtkWidget *
+child_by_id (GtkWidget *root, const char *id)
+{
+  GtkWidget *widget = rb_ui_find (root, has_builder_id, (gpointer) id);
+
+  if (widget == NULL)
+    g_error ("no widget “%s”", id);
+  return widget;
+}
+
+static AdwViewStack *
+view_stack (UiFixture *fixture)
+{
+  return ADW_VIEW_STACK (rb_ui_find (GTK_WIDGET (fixture->window), rb_ui_is_type,
+                                     GSIZE_TO_POINTER (ADW_TYPE_VIEW_STACK)));
+}
+
+static gboolean
+page_shown (UiFixture *fixture, const char *name)
+{
+  GtkWidget *child = adw_view_stack_get_child_by_name (view_stack (fixture), name);
+
+  return child != NULL
+         && adw_view_stack_page_get_visible (adw_view_stack_get_page (view_stack (fixture), child));
+}
+
+static gboolean
+model_has_items (gpointer dropdown)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+  return model != NULL && g_list_model_get_n_items (model) > 0;
+}
+
+static guint
+item_index (GtkDropDown *dropdown, const char *prefix)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_has_prefix (gtk_string_object_get_string (item), prefix))
+        return i;
+    }
+  g_error ("no item “%s”", prefix);
+  return 0;
+}
+
+typedef struct
+{
+  GtkDropDown *dropdown;
+  const char *prefix;
+} ItemWait;
+
+static gboolean
+has_item (gpointer data)
+{
+  ItemWait *wait = data;
+  GListModel *model = gtk_drop_down_get_model (wait->dropdown);
+
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_has_prefix (gtk_string_object_get_string (item), wait->prefix))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+series_page_idle (gpointer page)
+{
+  return !rb_series_page_is_busy (page);
+}
+
+static gboolean
+occupancy_page_idle (gpointer page)
+{
+  return !rb_occupancy_page_is_loading (page);
+}
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+is_sensitive (gpointer widget)
+{
+  return gtk_widget_get_sensitive (widget);
+}
+
+static GPtrArray *
+bookings_of (UiFixture *fixture, const char *person_id)
+{
+  RbBookingQuery query = { 0 };
+  g_autoptr (GError) error = NULL;
+  GPtrArray *bookings;
+
+  query.person_id = person_id;
+  query.active_only = TRUE;
+  bookings = rb_store_list_bookings_sync (fixture->store, &query, &error);
+  g_assert_no_error (error);
+  return bookings;
+}
+
+static void
+book (UiFixture *fixture, const char *space_id, const char *person_id, int day, int hour,
+      int minutes)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = rb_booking_new_id ();
+  gint64 start = rb_local_to_utc (berlin, 2026, 12, day, hour, 0);
+  g_autoptr (RbBooking) request = rb_booking_new (id, space_id, person_id,
+                                                  rb_interval_make (start, start + minutes * 60));
+  g_autoptr (RbBooking) booking = rb_store_create_booking_sync (fixture->store, request, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (booking);
+}
+
+/* ---- team reservations ------------------------------------------------------------------ */
+
+static void
+test_series_conflict_then_reserve (UiFixture *fixture, gconstpointer data)
+{
+  GtkWidget *page, *floor, *room, *check, *reserve, *conflict_label;
+  GtkListBox *days;
+  ItemWait room_wait;
+  g_autoptr (GPtrArray) before = NULL;
+  g_autoptr (GPtrArray) after = NULL;
+  g_autofree char *ics_path = NULL;
+  g_autofree char *ics = NULL;
+  g_autoptr (GFile) ics_file = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *reason = g_dgettext (GETTEXT_PACKAGE,
+                                   "The space is already booked for part of this time.");
+  g_autofree char *conflict_prefix = NULL;
+
+  open_store (fixture);
+  /* Someone already has Projektraum Rhein on Wednesday 9 December, 10:00–11:00: inside the
+   * default sprint (Monday 7 to Friday 18 December, Monday to Friday, 09:00–17:00). */
+  book (fixture, "a1-r02", "p-14475", 9, 10, 60);
+  open_window (fixture, "13663");  /* Anna Schmidt, team lead */
+
+  g_assert_true (page_shown (fixture, "series"));
+  g_assert_false (page_shown (fixture, "occupancy"));
+  adw_view_stack_set_visible_child_name (view_stack (fixture), "series");
+  page = rb_ui_find (GTK_WIDGET (fixture->window), rb_ui_is_type,
+                     GSIZE_TO_POINTER (RB_TYPE_SERIES_PAGE));
+  g_assert_nonnull (page);
+
+  floor = child_by_id (page, "floor_dropdown");
+  room = child_by_id (page, "room_dropdown");
+  g_assert_true (rb_ui_wait_for (model_has_items, floor, 20));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (floor), item_index (GTK_DROP_DOWN (floor), "1. OG"));
+  room_wait = (ItemWait) { GTK_DROP_DOWN (room), "Projektraum Rhein" };
+  g_assert_true (rb_ui_wait_for (has_item, &room_wait, 20));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (room),
+                              item_index (GTK_DROP_DOWN (room), "Projektraum Rhein"));
+  gtk_editable_set_text (GTK_EDITABLE (child_by_id (page, "title_row")), "Sprint 42");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child_by_id (page, "attendees_spin")), 6);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child_by_id (page, "mode_row")), 1);
+
+  check = child_by_id (page, "check_button");
+  g_signal_emit_by_name (check, "clicked");
+  g_assert_true (rb_ui_wait_for (series_page_idle, page, 20));
+  rb_ui_settle (100);
+
+  /* Wednesday's row says, in the UI's language, why and when. */
+  conflict_prefix = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "Conflict: %s"), reason);
+  conflict_label = rb_ui_find (page, rb_ui_is_label_containing, conflict_prefix);
+  g_assert_nonnull (conflict_label);
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (conflict_label)), "10:00"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (conflict_label)), "11:00"));
+  /* Ten working days, one row each. */
+  days = GTK_LIST_BOX (child_by_id (page, "occurrence_list"));
+  g_assert_nonnull (gtk_list_box_get_row_at_index (days, 9));
+  g_assert_null (gtk_list_box_get_row_at_index (days, 10));
+
+  /* Checking wrote nothing. */
+  before = bookings_of (fixture, "p-13663");
+  g_assert_cmpuint (before->len, ==, 0);
+  rb_ui_save_screenshot (GTK_WIDGET (fixture->window), "series-page-check");
+
+  /* Reserving the free days writes nine bookings of one series. */
+  reserve = child_by_id (page, "reserve_button");
+  g_assert_true (rb_ui_wait_for (is_sensitive, reserve, 5));
+  g_signal_emit_by_name (reserve, "clicked");
+  g_assert_true (rb_ui_wait_for (series_page_idle, page, 20));
+  after = bookings_of (fixture, "p-13663");
+  g_assert_cmpuint (after->len, ==, 9);
+  for (guint i = 0; i < after->len; i++)
+    {
+      RbBooking *booking = g_ptr_array_index (after, i);
+
+      g_assert_cmpstr (rb_booking_get_space_id (booking), ==, "a1-r02");
+      g_assert_cmpstr (rb_booking_get_title (booking), ==, "Sprint 42");
+      g_assert_cmpint (rb_booking_get_attendees (booking), ==, 6);
+      g_assert_nonnull (rb_booking_get_series_id (booking));
+      g_assert_cmpstr (rb_booking_get_series_id (booking), ==,
+                       rb_booking_get_series_id (g_ptr_array_index (after, 0)));
+    }
+  rb_ui_settle (300);
+  rb_ui_save_screenshot (GTK_WIDGET (fixture->window), "series-page-reserved");
+
+  /* The export writes the team lead's bookings as iCalendar. */
+  ics_path = g_build_filename (fixture->dir, "bookings.ics", NULL);
+  ics_file = g_file_new_for_path (ics_path);
+  rb_series_page_export_ics (RB_SERIES_PAGE (page), ics_file);
+  g_assert_true (rb_ui_wait_for (series_page_idle, page, 20));
+  g_assert_true (rb_ui_wait_for (file_exists, ics_path, 5));
+  g_assert_true (g_file_get_contents (ics_path, &ics, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (ics, "BEGIN:VCALENDAR\r\n"));
+  g_assert_nonnull (strstr (ics, "Sprint 42"));
+}
+
+/* ---- occupancy -------------------------------------------------------------------------- */
+
+/* Monday 30 November, ground floor, 09:00–10:00: eight desks booked, six people check in,
+ * two never come and are released. Desks only, Monday only, the 09 column:
+ * 6 × 3600 s used of 24 desks × 3600 s open = 25 %. */
+static void
+make_occupancy_fixture (UiFixture *fixture)
+{
+  static const char *const people[] = { "p-14475", "p-14835", "p-15350", "p-17157",
+                                        "p-21343", "p-29753", "p-31196", "p-31464" };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) bookings = NULL;
+  RbBookingQuery query = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    {
+      g_autofree char *desk = g_strdup_printf ("a0-d%03u", i + 1);
+      g_autofree char *id = rb_booking_new_id ();
+      gint64 start = rb_local_to_utc (berlin, 2026, 11, 30, 9, 0);
+      g_autoptr (RbBooking) request = rb_booking_new (id, desk, people[i],
+                                                      rb_interval_make (start, start + 3600));
+      g_autoptr (RbBooking) booking = rb_store_create_booking_sync (fixture->store, request,
+                                                                    &error);
+      g_assert_no_error (error);
+    }
+  query.floor_id = "flr-a-eg";
+  bookings = rb_store_list_bookings_sync (fixture->store, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bookings->len, ==, 8);
+
+  frozen_now = rb_local_to_utc (berlin, 2026, 11, 30, 9, 5);
+  for (guint i = 0; i < 6; i++)
+    {
+      RbBooking *booking = g_ptr_array_index (bookings, i);
+      g_autoptr (RbBooking) checked_in = rb_store_check_in_sync (
+          fixture->store, rb_booking_get_id (booking), rb_booking_get_person_id (booking),
+          &error);
+      g_assert_no_error (error);
+    }
+  frozen_now = rb_local_to_utc (berlin, 2026, 11, 30, 10, 30);
+  g_assert_cmpint (rb_store_release_no_shows_sync (fixture->store, &error), ==, 2);
+  g_assert_no_error (error);
+}
+
+static void
+test_occupancy_heat_map_and_csv (UiFixture *fixture, gconstpointer data)
+{
+  GtkWidget *page, *desks;
+  RbHeatMap *heat_map;
+  g_autofree char *cell = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *csv_path = NULL;
+  g_autofree char *csv = NULL;
+  g_autoptr (GFile) csv_file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *zero = NULL;
+
+  open_store (fixture);
+  make_occupancy_fixture (fixture);
+  open_window (fixture, "86586");  /* Uwe Schmitz, facility manager */
+
+  g_assert_true (page_shown (fixture, "occupancy"));
+  g_assert_false (page_shown (fixture, "series"));
+  adw_view_stack_set_visible_child_name (view_stack (fixture), "occupancy");
+  page = rb_ui_find (GTK_WIDGET (fixture->window), rb_ui_is_type,
+                     GSIZE_TO_POINTER (RB_TYPE_OCCUPANCY_PAGE));
+  g_assert_nonnull (page);
+  g_assert_true (rb_ui_wait_for (occupancy_page_idle, page, 20));
+
+  desks = child_by_id (page, "kind_desk_button");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (desks), TRUE);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (child_by_id (page, "day_dropdown")), 1);
+  g_assert_true (rb_ui_wait_for (occupancy_page_idle, page, 20));
+  rb_ui_settle (100);
+
+  heat_map = RB_HEAT_MAP (child_by_id (page, "heat_map"));
+  g_assert_cmpuint (rb_heat_map_get_n_rows (heat_map), ==, 4);
+  g_assert_cmpuint (rb_heat_map_get_n_columns (heat_map), ==, 14);  /* 06 … 19 */
+  /* The ground floor is the first row (lowest level first); the others had nobody at 09. */
+  zero = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "%d%%"), 0);
+  for (guint r = 1; r < rb_heat_map_get_n_rows (heat_map); r++)
+    {
+      g_autofree char *text = rb_heat_map_dup_cell_text (heat_map, r, 9 - 6);
+      g_assert_cmpstr (text, ==, zero);
+    }
+  expected = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "%d%%"), 25);
+  cell = rb_heat_map_dup_cell_text (heat_map, 0, 9 - 6);
+  g_assert_cmpstr (cell, ==, expected);
+
+  /* The figures, for the whole building's desks on Monday: 2 of 8 bookings released, and
+   * 6 desk-hours used of 160 desks × 14 open hours = 0.27 %. */
+  {
+    const char *format = g_dpgettext2 (GETTEXT_PACKAGE, "occupancy figure", "%.1f%%");
+    g_autofree char *no_show = g_strdup_printf (format, 25.0);
+    g_autofree char *utilisation = g_strdup_printf (format, 100.0 * 6 / (160 * 14));
+
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child_by_id (page, "no_show_label"))), ==,
+                     no_show);
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child_by_id (page, "utilisation_label"))),
+                     ==, utilisation);
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child_by_id (page, "bookings_label"))), ==,
+                     "8");
+  }
+  rb_ui_save_screenshot (GTK_WIDGET (fixture->window), "occupancy-page");
+
+  /* The export writes the CSV of the week shown, through the page's own writing code. */
+  csv_path = g_build_filename (fixture->dir, "occupancy.csv", NULL);
+  csv_file = g_file_new_for_path (csv_path);
+  rb_occupancy_page_save_csv (RB_OCCUPANCY_PAGE (page), csv_file);
+  g_assert_true (rb_ui_wait_for (file_exists, csv_path, 10));
+  rb_ui_settle (100);
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (csv, "start,end,floor_id,floor,kind,spaces,booked,checked_in,"
+                                        "released,used_seconds,open_seconds,utilisation\r\n"));
+  g_assert_nonnull (strstr (csv, "2026-11-30T09:00:00+01:00,2026-11-30T10:00:00+01:00,flr-a-eg,"
+                                 "Erdgeschoss,desk,24,8,6,2,21600,86400,0.2500\r\n"));
+}
+
+int
+main (int argc, char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("RAUMBUCH_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_unref (rb_application_new ());
+
+  berlin = g_time_zone_new_identifier ("Europe/Berlin");
+  start_of_tests = rb_local_to_utc (berlin, 2026, 11, 30, 7, 0);
+
+  g_test_add ("/ui-series/conflict-shown-then-reserve", UiFixture, NULL, NULL,
+              test_series_conflict_then_reserve, fixture_tear_down);
+  g_test_add ("/ui-series/occupancy-heat-map-and-csv", UiFixture, NULL, NULL,
+              test_occupancy_heat_map_and_csv, fixture_tear_down);
+  return g_test_run ();
+}
