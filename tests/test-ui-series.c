@@ -456,6 +456,9 @@ main (int argc, char *argv[])
   textdomain (GETTEXT_PACKAGE);
 
   gtk_test_init (&argc, &argv, NULL);
+  /* gtk_test_init sets an English locale; take the test's back, so dates and numbers
+   * follow the UI language in the screenshots as they do in the app. */
+  setlocale (LC_ALL, "");
   adw_init ();
   g_object_unref (rb_application_new ());
 
