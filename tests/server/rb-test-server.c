@@ -371,11 +371,38 @@ rb_test_server_kill (RbTestServer *self)
   reap (self);
 }
 
+/* kill() here and now: g_subprocess_send_signal() only queues the signal for GLib's worker
+ * thread, so a request sent right after it may still be served. A stopped server is waited
+ * for until the kernel shows it stopped. */
 void
 rb_test_server_send_signal (RbTestServer *self, int signum)
 {
+  const char *pid_text;
+  pid_t pid;
+
   g_assert_nonnull (self->process);
-  g_subprocess_send_signal (self->process, signum);
+  pid_text = g_subprocess_get_identifier (self->process);
+  g_assert_nonnull (pid_text);
+  pid = (pid_t) g_ascii_strtoll (pid_text, NULL, 10);
+  g_assert_cmpint (kill (pid, signum), ==, 0);
+  if (signum == SIGSTOP)
+    {
+      g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+      for (;;)
+        {
+          g_autofree char *stat = NULL;
+          const char *state;
+
+          /* The field after the ")" that closes the command name is the state. */
+          if (g_file_get_contents (stat_path, &stat, NULL, NULL)
+              && (state = strrchr (stat, ')')) != NULL && (state[2] == 'T' || state[2] == 't'))
+            break;
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_usleep (1000);
+        }
+    }
 }
 
 gboolean
