@@ -15,6 +15,7 @@
 #include "rb-heat-map.h"
 #include "rb-occupancy-page.h"
 #include "rb-series-page.h"
+#include "rb-series-store.h"
 #include "rb-ui-test-util.h"
 #include "rb-window.h"
 
@@ -88,12 +89,20 @@ open_window (UiFixture *fixture, const char *staff_number)
   g_assert_true (rb_ui_wait_for (person_chosen, fixture, 20));
 }
 
+/* Work queued on the store's thread holds the store until its answer arrives. */
+static gboolean
+store_released (gpointer store)
+{
+  return G_OBJECT (store)->ref_count == 1;
+}
+
 static void
 fixture_tear_down (UiFixture *fixture, gconstpointer data)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   rb_ui_settle (50);
   g_clear_object (&fixture->context);
+  g_assert_true (rb_ui_wait_for (store_released, fixture->store, 10));
   g_assert_finalize_object (fixture->store);
   remove_tree (fixture->dir);
   g_free (fixture->dir);
@@ -447,6 +456,150 @@ test_occupancy_heat_map_and_csv (UiFixture *fixture, gconstpointer data)
                                  "Erdgeschoss,desk,24,8,6,2,21600,86400,0.2500\r\n"));
 }
 
+/* ---- who sees which page ---------------------------------------------------------------- */
+
+static void
+act_as (UiFixture *fixture, const char *name)
+{
+  GtkDropDown *people = GTK_DROP_DOWN (child_by_id (GTK_WIDGET (fixture->window),
+                                                    "person_dropdown"));
+
+  gtk_drop_down_set_selected (people, item_index (people, name));
+  g_assert_cmpstr (rb_person_get_display_name (rb_context_get_person (fixture->context)), ==,
+                   name);
+}
+
+static void
+test_pages_follow_the_person (UiFixture *fixture, gconstpointer data)
+{
+  open_store (fixture);
+  open_window (fixture, "14475");  /* Jonas Becker, staff */
+  g_assert_false (page_shown (fixture, "series"));
+  g_assert_false (page_shown (fixture, "occupancy"));
+
+  act_as (fixture, "Anna Schmidt");  /* team lead */
+  g_assert_true (page_shown (fixture, "series"));
+  g_assert_false (page_shown (fixture, "occupancy"));
+  adw_view_stack_set_visible_child_name (view_stack (fixture), "series");
+
+  /* A facility manager has no team reservations: the window leaves the hidden page. */
+  act_as (fixture, "Uwe Schmitz");
+  g_assert_false (page_shown (fixture, "series"));
+  g_assert_true (page_shown (fixture, "occupancy"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (view_stack (fixture)), ==, "find");
+
+  act_as (fixture, "Christian Lehmann");  /* admin */
+  g_assert_true (page_shown (fixture, "series"));
+  g_assert_true (page_shown (fixture, "occupancy"));
+}
+
+/* ---- cancelling a series ---------------------------------------------------------------- */
+
+static gboolean
+is_cancel_following_button (GtkWidget *widget, gpointer data)
+{
+  GVariant *target;
+  const char *series_id, *booking_id;
+
+  if (!GTK_IS_BUTTON (widget)
+      || g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)),
+                    "series.cancel-following") != 0)
+    return FALSE;
+  target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget));
+  g_variant_get (target, "(&s&s)", &series_id, &booking_id);
+  return g_str_equal (booking_id, data);
+}
+
+static gboolean
+series_listed (gpointer page)
+{
+  GtkWidget *list = child_by_id (page, "series_list");
+  return gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0) != NULL;
+}
+
+static AdwMessageDialog *
+message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return message_dialog () != NULL;
+}
+
+typedef struct
+{
+  UiFixture *fixture;
+  guint count;
+} CountWait;
+
+static gboolean
+active_bookings_are (gpointer data)
+{
+  CountWait *wait = data;
+  g_autoptr (GPtrArray) bookings = bookings_of (wait->fixture, "p-13663");
+
+  return bookings->len == wait->count;
+}
+
+static void
+test_cancel_this_and_following (UiFixture *fixture, gconstpointer data)
+{
+  g_autoptr (RbSeriesRequest) request = rb_series_request_new ();
+  g_autoptr (RbSeriesResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkWidget *page, *button;
+  RbBooking *third;
+  CountWait wait = { fixture, 2 };
+
+  open_store (fixture);
+  /* Monday 7 to Friday 11 December, 09:00–12:00: five days. */
+  request->id = g_uuid_string_random ();
+  request->space_id = g_strdup ("a1-r02");
+  request->person_id = g_strdup ("p-13663");
+  request->first = rb_interval_make (rb_local_to_utc (berlin, 2026, 12, 7, 9, 0),
+                                     rb_local_to_utc (berlin, 2026, 12, 7, 12, 0));
+  request->rrule = g_strdup ("FREQ=DAILY;COUNT=5");
+  request->title = g_strdup ("Review week");
+  request->attendees = 4;
+  result = rb_series_store_create_sync (fixture->store, request, &error);
+  g_assert_no_error (error);
+  g_assert_true (result->created);
+  g_assert_cmpuint (result->bookings->len, ==, 5);
+  third = g_ptr_array_index (result->bookings, 2);
+
+  open_window (fixture, "13663");
+  adw_view_stack_set_visible_child_name (view_stack (fixture), "series");
+  page = rb_ui_find (GTK_WIDGET (fixture->window), rb_ui_is_type,
+                     GSIZE_TO_POINTER (RB_TYPE_SERIES_PAGE));
+  g_assert_true (rb_ui_wait_for (series_listed, page, 20));
+  adw_expander_row_set_expanded (
+      ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (
+          GTK_LIST_BOX (child_by_id (page, "series_list")), 0)),
+      TRUE);
+  rb_ui_settle (300);
+  rb_ui_save_screenshot (GTK_WIDGET (fixture->window), "series-page-list");
+
+  /* Wednesday and what follows go; Monday and Tuesday stay, after a confirmation. */
+  button = rb_ui_find (page, is_cancel_following_button, (gpointer) rb_booking_get_id (third));
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (rb_ui_wait_for (dialog_shown, NULL, 10));
+  adw_message_dialog_response (message_dialog (), "cancel-days");
+  g_assert_true (rb_ui_wait_for (active_bookings_are, &wait, 20));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -469,5 +622,9 @@ main (int argc, char *argv[])
               test_series_conflict_then_reserve, fixture_tear_down);
   g_test_add ("/ui-series/occupancy-heat-map-and-csv", UiFixture, NULL, NULL,
               test_occupancy_heat_map_and_csv, fixture_tear_down);
+  g_test_add ("/ui-series/pages-follow-the-person", UiFixture, NULL, NULL,
+              test_pages_follow_the_person, fixture_tear_down);
+  g_test_add ("/ui-series/cancel-this-and-following", UiFixture, NULL, NULL,
+              test_cancel_this_and_following, fixture_tear_down);
   return g_test_run ();
 }
