@@ -7,7 +7,8 @@
  *  - SQL meta-characters in a title are stored verbatim, never executed;
  *  - expired, forged and logged-out tokens are refused;
  *  - a request in flight when the server dies, or while it hangs, ends in a clean error (the
- *    client's explicit timeout), and its retry after the restart books exactly once.
+ *    client's explicit timeout), and its retry after the restart books exactly once;
+ *  - 50 connections that stall halfway through a request do not stop the server serving.
  * The server's clock starts at Monday 30 November 2026, 07:00 in Bonn (--now). */
 #include "config.h"
 
@@ -1037,6 +1038,57 @@ test_killed_mid_request (Fixture *f, gconstpointer data)
   rb_test_server_stop (f->server);
 }
 
+/* ---- clients that open a connection and then stall ----------------------------------------- */
+
+/* 50 connections that send half a request (headers that promise a body, a byte of it) and
+ * then nothing: the server, which handles connections on its main context, keeps serving
+ * everybody else, and books as before. */
+static void
+test_stalled_connections (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GPtrArray) stalled = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *token = rb_test_login_person (f->session, f->server,
+                                                 rb_test_demo_person_with_role ("staff", 5));
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr (RbTestResponse) created = NULL;
+  static const char half[] = "POST /api/v1/bookings HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{";
+
+  /* No proxy lookup (it would read GSettings): loopback only. */
+  g_socket_client_set_enable_proxy (client, FALSE);
+  for (int i = 0; i < 50; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      GSocketConnection *connection = g_socket_client_connect_to_host (
+          client, "127.0.0.1", rb_test_server_get_port (f->server), NULL, &error);
+      GOutputStream *out;
+
+      g_assert_no_error (error);
+      out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+      /* Every other one stops inside the headers, the rest inside the body. */
+      g_output_stream_write_all (out, half, i % 2 == 0 ? 20 : strlen (half), NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (stalled, connection);
+    }
+
+  assert_healthy (f);
+  created = rb_test_create_booking (f->session, f->server, token, id, "a0-r06",
+                                    rb_test_berlin_time (2026, 12, 7, 9, 0),
+                                    rb_test_berlin_time (2026, 12, 7, 10, 0), "Unstalled", 3);
+  rb_test_assert_status (created, 201);
+
+  /* Half of them go away; the server goes on. */
+  g_ptr_array_set_size (stalled, 25);
+  assert_healthy (f);
+  g_assert_cmpint (rb_test_db_int (rb_test_server_get_db_path (f->server),
+                                   "SELECT count(*) FROM bookings"), ==, 1);
+
+  /* The other half never finish their requests: SIGTERM still ends the server cleanly (a
+   * request that never arrived is not one in flight to wait for). */
+  rb_test_server_stop (f->server);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1052,5 +1104,7 @@ main (int argc, char *argv[])
               test_expired_and_revoked_tokens, fixture_tear_down);
   g_test_add ("/server/robust/killed-mid-request", Fixture, NULL, fixture_set_up,
               test_killed_mid_request, fixture_tear_down);
+  g_test_add ("/server/robust/stalled-connections", Fixture, NULL, fixture_set_up,
+              test_stalled_connections, fixture_tear_down);
   return g_test_run ();
 }
