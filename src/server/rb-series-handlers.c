@@ -3,7 +3,8 @@
  * The store checks every occurrence of a series before it writes anything, in one
  * BEGIN IMMEDIATE transaction (rb-series-store.c); this file maps its result onto HTTP:
  *   - bookings written: 201 with the series response of DESIGN.md; a retry with the same id
- *     and content answers 200 with the bookings of the first try (like POST /bookings);
+ *     and content answers 200 with the bookings of the first try and the occurrences it
+ *     skipped (like POST /bookings);
  *   - nothing written: a problem document carrying "conflicts", one per occurrence. When
  *     every conflict is a rule that refuses the request by itself (capacity, horizon,
  *     opening hours …) the answer is 422 with that rule's code; otherwise 409 with the code
@@ -142,6 +143,36 @@ set_conflicts_error (RbSeriesResult *result, GError **error)
 
 /* ---- POST /series ------------------------------------------------------------------------- */
 
+/* A retry of a series that was written: the store gives back its bookings but not the
+ * occurrences that were skipped. They are found again with a dry run of the same rule under
+ * a fresh id (the original id would just replay), keeping the conflicts of occurrences that
+ * have no booking of the series, so that the retry answers what the first try answered as
+ * far as the database still says so. */
+static void
+add_replayed_conflicts (RbStore *store, RbSeriesRequest *request, RbSeriesResult *result)
+{
+  g_autoptr (RbSeriesResult) check = NULL;
+  g_autofree char *id = request->id;
+
+  request->id = g_uuid_string_random ();
+  check = rb_series_store_check_sync (store, request, NULL);
+  g_free (request->id);
+  request->id = g_steal_pointer (&id);
+  if (check == NULL)
+    return;
+  for (guint i = 0; i < check->conflicts->len; i++)
+    {
+      RbSeriesConflict *conflict = g_ptr_array_index (check->conflicts, i);
+      gboolean booked = FALSE;
+
+      for (guint j = 0; j < result->bookings->len && !booked; j++)
+        booked = rb_booking_get_start (g_ptr_array_index (result->bookings, j))
+                 == conflict->occurrence.start;
+      if (!booked)
+        g_ptr_array_add (result->conflicts, g_ptr_array_steal_index (check->conflicts, i--));
+    }
+}
+
 static gboolean
 create_series_job (RbRequest *req, RbStore *store, GError **error)
 {
@@ -168,6 +199,8 @@ create_series_job (RbRequest *req, RbStore *store, GError **error)
       set_conflicts_error (result, error);
       return FALSE;
     }
+  if (result->replayed)
+    add_replayed_conflicts (store, args->request, result);
   location = g_strdup_printf ("/api/v1/series/%s", result->series_id);
   rb_request_set_status (req, result->replayed ? SOUP_STATUS_OK : SOUP_STATUS_CREATED);
   rb_request_set_location (req, location);

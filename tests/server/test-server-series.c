@@ -238,6 +238,7 @@ test_series_conflicts (Fixture *f, gconstpointer data)
   g_autoptr (RbTestResponse) booked = NULL;
   g_autoptr (RbTestResponse) refused = NULL;
   g_autoptr (RbTestResponse) skipped = NULL;
+  g_autoptr (RbTestResponse) retry = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   JsonArray *conflicts;
@@ -277,6 +278,19 @@ test_series_conflicts (Fixture *f, gconstpointer data)
   rb_test_assert_status (skipped, 201);
   g_assert_cmpuint (json_array_get_length (array_member (skipped, "bookings")), ==, 3);
   conflicts = array_member (skipped, "conflicts");
+  g_assert_cmpuint (json_array_get_length (conflicts), ==, 1);
+  g_assert_cmpstr (element_string (conflicts, 0, "date"), ==, "2026-12-03");
+  g_assert_cmpstr (element_string (conflicts, 0, "code"), ==, "overlap");
+  g_assert_cmpint (count (f, "SELECT count(*) FROM bookings WHERE series_id IS NOT NULL"), ==, 3);
+
+  /* A retry answers the same: the three bookings and the skipped occurrence. */
+  retry = post_series (f, anna, skip_body);
+  rb_test_assert_status (retry, 200);
+  g_assert_cmpuint (json_array_get_length (array_member (retry, "bookings")), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (element_string (array_member (retry, "bookings"), i, "id"), ==,
+                     element_string (array_member (skipped, "bookings"), i, "id"));
+  conflicts = array_member (retry, "conflicts");
   g_assert_cmpuint (json_array_get_length (conflicts), ==, 1);
   g_assert_cmpstr (element_string (conflicts, 0, "date"), ==, "2026-12-03");
   g_assert_cmpstr (element_string (conflicts, 0, "code"), ==, "overlap");
