@@ -9,6 +9,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "rb-block-dialog.h"
+#include "rb-blocks.h"
 #include "rb-heat-map.h"
 #include "rb-occupancy-page.h"
 #include "rb-occupancy.h"
@@ -27,6 +29,7 @@ struct _RbOccupancyPage
   GtkToggleButton *kind_all_button;
   GtkToggleButton *kind_desk_button;
   GtkToggleButton *kind_room_button;
+  GtkButton *block_button;
   GtkButton *export_button;
   GtkLabel *utilisation_label;
   GtkLabel *no_show_label;
@@ -348,9 +351,13 @@ reload (RbOccupancyPage *self)
   RbOccupancyQuery hourly = { 0 };
   RbOccupancyQuery daily = { 0 };
 
+  RbPerson *person = rb_context_get_person (self->context);
+
   self->generation++;
   update_week_label (self);
   update_heat_map_title (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->block_button),
+                          person != NULL && rb_blocks_may_manage (rb_person_get_role (person)));
   if (!allowed (self))
     return;
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
@@ -440,6 +447,58 @@ on_export_clicked_cb (RbOccupancyPage *self)
   g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* ---- blocking --------------------------------------------------------------------------- */
+
+static void
+on_blocked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbOccupancyPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  RbBlockResult *block = rb_blocks_create_finish (RB_STORE (source), result, &error);
+  g_autofree char *message = NULL;
+
+  if (block == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error->message);
+      return;
+    }
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Space blocked; %u booking was cancelled.",
+                                          "Space blocked; %u bookings were cancelled.",
+                                          block->cancelled->len),
+                             block->cancelled->len);
+  rb_block_result_free (block);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
+  rb_context_bookings_changed (self->context);
+}
+
+static void
+on_block_response_cb (RbOccupancyPage *self, const char *response, RbBlockDialog *dialog)
+{
+  RbPerson *person = rb_context_get_person (self->context);
+
+  if (!g_str_equal (response, "block") || person == NULL
+      || rb_block_dialog_get_space_id (dialog) == NULL)
+    return;
+  rb_blocks_create_async (rb_context_get_store (self->context),
+                          rb_block_dialog_get_space_id (dialog),
+                          rb_block_dialog_get_interval (dialog),
+                          rb_block_dialog_get_reason (dialog), rb_person_get_id (person),
+                          self->cancellable, on_blocked_cb, g_object_ref (self));
+}
+
+static void
+on_block_clicked_cb (RbOccupancyPage *self)
+{
+  RbBlockDialog *dialog = rb_block_dialog_new (
+      self->context, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_block_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- choosing --------------------------------------------------------------------------- */
@@ -657,6 +716,7 @@ rb_occupancy_page_class_init (RbOccupancyPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, kind_all_button);
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, kind_desk_button);
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, kind_room_button);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, block_button);
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, export_button);
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, utilisation_label);
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, no_show_label);
@@ -670,6 +730,7 @@ rb_occupancy_page_class_init (RbOccupancyPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_next_week_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_kind_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_export_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_block_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_dismiss_error_clicked_cb);
 }
 
