@@ -11,6 +11,7 @@
 #include <locale.h>
 
 #include "rb-application.h"
+#include "rb-block-dialog.h"
 #include "rb-context.h"
 #include "rb-heat-map.h"
 #include "rb-occupancy-page.h"
@@ -600,6 +601,95 @@ test_cancel_this_and_following (UiFixture *fixture, gconstpointer data)
   g_assert_true (rb_ui_wait_for (active_bookings_are, &wait, 20));
 }
 
+/* ---- blocking a space ------------------------------------------------------------------- */
+
+static guint
+item_index_ending (GtkDropDown *dropdown, const char *suffix)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_has_suffix (gtk_string_object_get_string (item), suffix))
+        return i;
+    }
+  g_error ("no item ending in “%s”", suffix);
+  return 0;
+}
+
+static gboolean
+block_dialog_idle (gpointer dialog)
+{
+  return !rb_block_dialog_is_loading (dialog);
+}
+
+typedef struct
+{
+  UiFixture *fixture;
+  const char *person_id;
+  guint count;
+} PersonCountWait;
+
+static gboolean
+person_has_bookings (gpointer data)
+{
+  PersonCountWait *wait = data;
+  g_autoptr (GPtrArray) bookings = bookings_of (wait->fixture, wait->person_id);
+
+  return bookings->len == wait->count;
+}
+
+static void
+test_block_space_lists_affected (UiFixture *fixture, gconstpointer data)
+{
+  GtkWidget *page;
+  AdwMessageDialog *dialog;
+  GtkDropDown *spaces;
+  g_autofree char *affected = NULL;
+  PersonCountWait wait = { fixture, "p-14475", 0 };
+
+  open_store (fixture);
+  book (fixture, "a0-d002", "p-14475", 1, 9, 60);  /* Tuesday 1 December, 09:00–10:00 */
+  open_window (fixture, "86586");
+  adw_view_stack_set_visible_child_name (view_stack (fixture), "occupancy");
+  page = rb_ui_find (GTK_WIDGET (fixture->window), rb_ui_is_type,
+                     GSIZE_TO_POINTER (RB_TYPE_OCCUPANCY_PAGE));
+  g_assert_true (gtk_widget_get_visible (child_by_id (page, "block_button")));
+  g_signal_emit_by_name (child_by_id (page, "block_button"), "clicked");
+  g_assert_true (rb_ui_wait_for (dialog_shown, NULL, 10));
+  dialog = message_dialog ();
+  g_assert_true (RB_IS_BLOCK_DIALOG (dialog));
+  g_assert_true (rb_ui_wait_for (block_dialog_idle, dialog, 20));
+
+  /* Desk 0.02 from today to Wednesday: its Tuesday booking is in the way. */
+  spaces = GTK_DROP_DOWN (child_by_id (GTK_WIDGET (dialog), "space_dropdown"));
+  gtk_drop_down_set_selected (spaces, item_index_ending (spaces, " 0.02"));
+  {
+    g_autoptr (GDateTime) wednesday = g_date_time_new_local (2026, 12, 2, 12, 0, 0);
+    gtk_calendar_select_day (GTK_CALENDAR (child_by_id (GTK_WIDGET (dialog), "end_calendar")),
+                             wednesday);
+  }
+  g_assert_true (rb_ui_wait_for (block_dialog_idle, dialog, 20));
+  g_assert_cmpuint (rb_block_dialog_get_n_affected (RB_BLOCK_DIALOG (dialog)), ==, 1);
+  affected = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u booking will be cancelled:",
+                                           "%u bookings will be cancelled:", 1),
+                              1);
+  g_assert_nonnull (rb_ui_find (GTK_WIDGET (dialog), rb_ui_is_label_containing, affected));
+  /* Where and when, never who. */
+  g_assert_null (rb_ui_find (GTK_WIDGET (dialog), rb_ui_is_label_containing, "Jonas"));
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "block"));
+  gtk_editable_set_text (GTK_EDITABLE (child_by_id (GTK_WIDGET (dialog), "reason_entry")),
+                         "New carpet");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "block"));
+  rb_ui_settle (200);
+  rb_ui_save_screenshot (GTK_WIDGET (dialog), "block-dialog");
+
+  adw_message_dialog_response (dialog, "block");
+  g_assert_true (rb_ui_wait_for (person_has_bookings, &wait, 20));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -626,5 +716,7 @@ main (int argc, char *argv[])
               test_pages_follow_the_person, fixture_tear_down);
   g_test_add ("/ui-series/cancel-this-and-following", UiFixture, NULL, NULL,
               test_cancel_this_and_following, fixture_tear_down);
+  g_test_add ("/ui-series/block-space-lists-affected", UiFixture, NULL, NULL,
+              test_block_space_lists_affected, fixture_tear_down);
   return g_test_run ();
 }
