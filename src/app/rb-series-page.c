@@ -425,9 +425,6 @@ on_reserved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         show_error (self, error->message);
       return;
     }
-  if (self->occurrences == NULL)
-    return;
-
   if (!reserved->created)
     summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                             "Nothing was reserved: %u day has a conflict.",
@@ -445,8 +442,12 @@ on_reserved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                                             "Reserved %u days; skipped %u days with a conflict.",
                                             reserved->conflicts->len),
                                reserved->bookings->len, reserved->conflicts->len);
-  gtk_label_set_label (self->result_label, summary);
-  show_days (self, reserved, TRUE);
+  /* The days are shown unless the inputs changed meanwhile; the outcome is told anyway. */
+  if (self->occurrences != NULL)
+    {
+      gtk_label_set_label (self->result_label, summary);
+      show_days (self, reserved, TRUE);
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (self->reserve_button), FALSE);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", summary);
   if (reserved->created)
@@ -1053,7 +1054,6 @@ rb_series_page_constructed (GObject *object)
   G_OBJECT_CLASS (rb_series_page_parent_class)->constructed (object);
 
   build_choices (self);
-  gtk_editable_set_max_width_chars (GTK_EDITABLE (self->title_row), RB_JSON_MAX_TEXT);
 
   g_signal_connect_swapped (self->floor_dropdown, "notify::selected",
                             G_CALLBACK (on_floor_selected_cb), self);
