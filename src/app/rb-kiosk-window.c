@@ -30,6 +30,8 @@
 #define REFRESH_SECONDS 30
 #define MAX_STAFF_NUMBER 12
 #define MAX_PIN 8
+/* How long the start screen names offline bookings that the server refused. */
+#define OFFLINE_NOTICE_SECONDS (10 * 60)
 
 typedef enum
 {
@@ -59,6 +61,7 @@ struct _RbKioskWindow
   GtkStack *stack;
   GtkBox *start_box;
   GtkBox *side_box;
+  GtkLabel *offline_notice;
   RbFloorPlan *floor_plan;
   GtkListBox *space_list;
   GtkLabel *space_title;
@@ -95,6 +98,9 @@ struct _RbKioskWindow
   gint64 receipt_deadline;
   gint64 last_refresh;
   gboolean unlocked;
+  gboolean importing;
+  gint64 last_rejected_id;
+  gint64 notice_until;
 
   /* the flow: what is being done, for whom */
   Purpose purpose;
@@ -123,6 +129,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void reload_bookings (RbKioskWindow *self);
+static void import_building (RbKioskWindow *self);
 static gint64 update_receipt_countdown (RbKioskWindow *self);
 static void show_start (RbKioskWindow *self);
 
@@ -1176,8 +1183,21 @@ on_tick_cb (gpointer user_data)
         }
     }
 
+  if (self->notice_until != 0 && t > self->notice_until)
+    {
+      self->notice_until = 0;
+      gtk_widget_set_visible (GTK_WIDGET (self->offline_notice), FALSE);
+    }
   if (t - self->last_refresh > REFRESH_SECONDS * G_USEC_PER_SEC)
-    reload_bookings (self);
+    {
+      if ((self->floors == NULL || self->floors->len == 0)
+          && rb_context_get_sync_engine (self->context) != NULL)
+        {
+          self->last_refresh = t;
+          import_building (self);
+        }
+      reload_bookings (self);
+    }
   else if (g_str_equal (screen, "start"))
     update_states (self);
   return G_SOURCE_CONTINUE;
@@ -1341,6 +1361,7 @@ on_building_imported_cb (GObject *source, GAsyncResult *result, gpointer user_da
   g_autoptr (RbKioskWindow) self = user_data;
   g_autoptr (GError) error = NULL;
 
+  self->importing = FALSE;
   if (!rb_sync_engine_import_building_finish (RB_SYNC_ENGINE (source), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1349,6 +1370,101 @@ on_building_imported_cb (GObject *source, GAsyncResult *result, gpointer user_da
     }
   rb_store_list_floors_async (rb_context_get_store (self->context), self->cancellable,
                               on_floors_loaded_cb, g_object_ref (self));
+}
+
+/* Also tried again every refresh while the kiosk has no floors: a kiosk first started while
+ * the server was away gets its building as soon as the server is back. */
+static void
+import_building (RbKioskWindow *self)
+{
+  if (self->importing)
+    return;
+  self->importing = TRUE;
+  rb_sync_engine_import_building_async (rb_context_get_sync_engine (self->context),
+                                        self->cancellable, on_building_imported_cb,
+                                        g_object_ref (self));
+}
+
+/* ---- offline bookings the server refused ---------------------------------------------- */
+
+/* The person who booked offline has long walked away when the server refuses the booking
+ * (a wrong PIN, a clash): the start screen says which space and time were not booked, and
+ * why, for a while. Never who: the kiosk does not know, and would not show it. */
+static void
+on_outbox_listed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = rb_sync_engine_list_outbox_finish (RB_SYNC_ENGINE (source),
+                                                                     result, &error);
+  g_autoptr (GString) text = NULL;
+
+  if (entries == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Listing the outbox failed: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      RbOutboxEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr (JsonNode) payload = NULL;
+      g_autofree char *space_name = NULL;
+      g_autofree char *when = NULL;
+      g_autofree char *line = NULL;
+      const char *space_id = NULL;
+      const char *reason;
+      RbInterval interval = { 0, 0 };
+      RbErrorCode code;
+
+      if (entry->state != RB_OUTBOX_REJECTED || entry->operation != RB_OUTBOX_CREATE
+          || entry->sealed_credential == NULL || entry->id <= self->last_rejected_id)
+        continue;
+      self->last_rejected_id = entry->id;
+      payload = rb_json_parse (entry->payload, strlen (entry->payload), NULL);
+      if (payload != NULL)
+        {
+          JsonObject *o = json_node_get_object (payload);
+
+          space_id = rb_json_get_string (o, "space_id", FALSE, NULL);
+          rb_json_get_time (o, "start", &interval.start, NULL);
+          rb_json_get_time (o, "end", &interval.end, NULL);
+        }
+      for (guint j = 0; space_id != NULL && self->spaces != NULL && j < self->spaces->len; j++)
+        if (g_str_equal (rb_space_get_id (g_ptr_array_index (self->spaces, j)), space_id))
+          space_name = rb_space_dup_display_name (g_ptr_array_index (self->spaces, j));
+      if (space_name == NULL)
+        space_name = g_strdup (space_id != NULL ? space_id : "–");
+      when = rb_context_format_interval (self->context, interval);
+      if (g_strcmp0 (entry->last_error_code, "unauthenticated") == 0)
+        reason = _("the staff number or the PIN was not right");
+      else if (entry->last_error_code != NULL
+               && rb_error_code_from_string (entry->last_error_code, &code))
+        reason = rb_error_code_message (code);
+      else
+        reason = entry->last_error != NULL ? entry->last_error : "";
+      if (text == NULL)
+        text = g_string_new (_("Not booked after the connection returned:"));
+      /* TRANSLATORS: a line of the kiosk's notice: space, time, and why it was refused. */
+      line = g_strdup_printf (_("%s, %s: %s"), space_name, when, reason);
+      g_string_append_printf (text, "\n%s", line);
+    }
+  if (text == NULL)
+    return;
+  gtk_label_set_label (self->offline_notice, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->offline_notice), TRUE);
+  self->notice_until = g_get_monotonic_time () + OFFLINE_NOTICE_SECONDS * G_USEC_PER_SEC;
+}
+
+static void
+on_bookings_changed_cb (RbKioskWindow *self)
+{
+  RbSyncEngine *engine = rb_context_get_sync_engine (self->context);
+
+  reload_bookings (self);
+  if (engine != NULL)
+    rb_sync_engine_list_outbox_async (engine, self->cancellable, on_outbox_listed_cb,
+                                      g_object_ref (self));
 }
 
 static void
@@ -1372,12 +1488,10 @@ rb_kiosk_window_constructed (GObject *object)
   self->last_activity = g_get_monotonic_time ();
   update_clock (self);
   self->tick_source = g_timeout_add_seconds (1, on_tick_cb, self);
-  g_signal_connect_object (self->context, "bookings-changed", G_CALLBACK (reload_bookings), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "bookings-changed", G_CALLBACK (on_bookings_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   if (rb_context_get_sync_engine (self->context) != NULL)
-    rb_sync_engine_import_building_async (rb_context_get_sync_engine (self->context),
-                                          self->cancellable, on_building_imported_cb,
-                                          g_object_ref (self));
+    import_building (self);
   else
     rb_store_list_floors_async (rb_context_get_store (self->context), self->cancellable,
                                 on_floors_loaded_cb, g_object_ref (self));
@@ -1479,6 +1593,7 @@ rb_kiosk_window_class_init (RbKioskWindowClass *klass)
   BIND (stack);
   BIND (start_box);
   BIND (side_box);
+  BIND (offline_notice);
   BIND (floor_plan);
   BIND (space_list);
   BIND (space_title);

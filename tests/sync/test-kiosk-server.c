@@ -10,7 +10,8 @@
  *      server's key (it opens with the server's secret key, not with another one) and never
  *      the PIN. A second person books with a wrong PIN.
  *   3. The server comes back (SIGCONT): the first booking is confirmed for the right person,
- *      the one with the wrong PIN comes back rejected with the reason "unauthenticated".
+ *      the one with the wrong PIN comes back rejected with the reason "unauthenticated", and
+ *      the start screen says which desk was not booked and why (never who).
  *
  * Every wait has a deadline; nothing asserts how long something took. */
 #include "config.h"
@@ -288,6 +289,17 @@ server_db_reaches (gpointer data)
   return rb_test_db_int (rb_test_server_get_db_path (wait->f->server), wait->sql) == wait->want;
 }
 
+static gboolean
+notice_shown (gpointer data)
+{
+  Fixture *f = data;
+  GtkWidget *label = rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_label_containing,
+                                         "Not booked after the connection returned");
+
+  return label != NULL && strstr (gtk_label_get_label (GTK_LABEL (label)), "Desk 0.03") != NULL
+         && strstr (gtk_label_get_label (GTK_LABEL (label)), "PIN was not right") != NULL;
+}
+
 static void
 on_synced_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -395,6 +407,14 @@ test_book_online_then_offline (Fixture *f, gconstpointer data)
   g_assert_cmpint (db_int (f->kiosk_db, "SELECT count(*) FROM bookings WHERE space_id = 'a0-d002'"
                                         " AND state = 'booked'"),
                    ==, 1);
+
+  /* Leonie has long gone: the start screen tells whoever looks which desk was not booked. */
+  rb_ui_kiosk_assert_screen (f->window, "start");
+  g_assert_true (rb_ui_wait_for (notice_shown, f, 30));
+  g_assert_null (rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_label_containing,
+                                     (gpointer) leonie->display_name));
+  rb_ui_settle (100);
+  rb_ui_save_screenshot (GTK_WIDGET (f->window), "kiosk-server-rejected-notice");
 }
 
 int
