@@ -324,7 +324,12 @@ rb_api_client_request_as_async (RbApiClient *self, const char *method, const cha
       soup_message_headers_replace (headers, "X-Sealed-Credential", encoded);
     }
   if (idempotency_key != NULL)
-    soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+    {
+      soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+      /* Safe to repeat, so libsoup may send it on a kept-alive connection instead of
+       * opening a new one for every POST. */
+      soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
+    }
   if (json_body != NULL)
     {
       g_autoptr (GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
