@@ -32,6 +32,7 @@ struct _RbSeriesPage
   GtkPopover *end_popover;
   GtkCalendar *end_calendar;
   GtkBox *weekday_box;
+  AdwComboRow *repeat_row;
   GtkDropDown *from_dropdown;
   GtkDropDown *to_dropdown;
   AdwEntryRow *title_row;
@@ -210,6 +211,16 @@ build_request (RbSeriesPage *self, char **out_problem)
                                      local_instant (self, &first, to_minute (self)));
   request->rrule = rb_series_build_rrule (weekdays, rb_context_get_time_zone (self->context),
                                           local_instant (self, &self->end_day, 12 * 60));
+  if (adw_combo_row_get_selected (self->repeat_row) > 0
+      && g_str_has_prefix (request->rrule, "FREQ=DAILY;"))
+    {
+      /* Every n weeks: the same weekdays, in every n-th week from the first one's. */
+      g_autofree char *daily = g_steal_pointer (&request->rrule);
+
+      request->rrule = g_strdup_printf ("FREQ=WEEKLY;INTERVAL=%u;WKST=MO;%s",
+                                        adw_combo_row_get_selected (self->repeat_row) + 1,
+                                        daily + strlen ("FREQ=DAILY;"));
+    }
   request->title = *title != '\0' ? g_strdup (title) : NULL;
   request->attendees = gtk_spin_button_get_value_as_int (self->attendees_spin);
   request->mode = adw_combo_row_get_selected (self->mode_row) == 1
@@ -1064,6 +1075,8 @@ rb_series_page_constructed (GObject *object)
   g_signal_connect_swapped (self->to_dropdown, "notify::selected",
                             G_CALLBACK (on_to_changed_cb), self);
   g_signal_connect_swapped (self->mode_row, "notify::selected", G_CALLBACK (forget_check), self);
+  g_signal_connect_swapped (self->repeat_row, "notify::selected", G_CALLBACK (forget_check),
+                            self);
   g_signal_connect_swapped (self->title_row, "changed", G_CALLBACK (forget_check), self);
   g_signal_connect_swapped (self->attendees_spin, "value-changed", G_CALLBACK (forget_check),
                             self);
@@ -1168,6 +1181,7 @@ rb_series_page_class_init (RbSeriesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbSeriesPage, end_popover);
   gtk_widget_class_bind_template_child (widget_class, RbSeriesPage, end_calendar);
   gtk_widget_class_bind_template_child (widget_class, RbSeriesPage, weekday_box);
+  gtk_widget_class_bind_template_child (widget_class, RbSeriesPage, repeat_row);
   gtk_widget_class_bind_template_child (widget_class, RbSeriesPage, from_dropdown);
   gtk_widget_class_bind_template_child (widget_class, RbSeriesPage, to_dropdown);
   gtk_widget_class_bind_template_child (widget_class, RbSeriesPage, title_row);
