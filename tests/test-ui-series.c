@@ -690,6 +690,54 @@ test_block_space_lists_affected (UiFixture *fixture, gconstpointer data)
   g_assert_true (rb_ui_wait_for (person_has_bookings, &wait, 20));
 }
 
+/* ---- a regular slot --------------------------------------------------------------------- */
+
+static void
+test_every_other_week (UiFixture *fixture, gconstpointer data)
+{
+  GtkWidget *page, *floor, *room;
+  GtkListBox *days;
+  g_autofree char *last = NULL;
+  GtkListBoxRow *row;
+
+  open_store (fixture);
+  open_window (fixture, "13663");
+  adw_view_stack_set_visible_child_name (view_stack (fixture), "series");
+  page = rb_ui_find (GTK_WIDGET (fixture->window), rb_ui_is_type,
+                     GSIZE_TO_POINTER (RB_TYPE_SERIES_PAGE));
+  floor = child_by_id (page, "floor_dropdown");
+  room = child_by_id (page, "room_dropdown");
+  g_assert_true (rb_ui_wait_for (model_has_items, floor, 20));
+  g_assert_true (rb_ui_wait_for (model_has_items, room, 20));
+
+  /* Mondays and Thursdays every other week, 7 December to 31 January: 7 and 10 December,
+   * 21 and 24 December, 4 and 7 January, 18 and 21 January. */
+  for (guint i = 0; i < 7; i++)
+    {
+      GtkWidget *button = gtk_widget_get_first_child (child_by_id (page, "weekday_box"));
+
+      for (guint j = 0; j < i; j++)
+        button = gtk_widget_get_next_sibling (button);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), i == 0 || i == 3);
+    }
+  {
+    g_autoptr (GDateTime) end = g_date_time_new_local (2027, 1, 31, 12, 0, 0);
+    gtk_calendar_select_day (GTK_CALENDAR (child_by_id (page, "end_calendar")), end);
+  }
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child_by_id (page, "repeat_row")), 1);
+  g_signal_emit_by_name (child_by_id (page, "check_button"), "clicked");
+  g_assert_true (rb_ui_wait_for (series_page_idle, page, 20));
+
+  days = GTK_LIST_BOX (child_by_id (page, "occurrence_list"));
+  g_assert_nonnull (gtk_list_box_get_row_at_index (days, 7));
+  g_assert_null (gtk_list_box_get_row_at_index (days, 8));
+  row = gtk_list_box_get_row_at_index (days, 7);
+  last = rb_time_format_local (berlin, rb_local_to_utc (berlin, 2027, 1, 21, 9, 0),
+                               g_dpgettext2 (GETTEXT_PACKAGE, "date with year", "%a %-e %b %Y"));
+  g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                                   last));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -718,5 +766,7 @@ main (int argc, char *argv[])
               test_cancel_this_and_following, fixture_tear_down);
   g_test_add ("/ui-series/block-space-lists-affected", UiFixture, NULL, NULL,
               test_block_space_lists_affected, fixture_tear_down);
+  g_test_add ("/ui-series/every-other-week", UiFixture, NULL, NULL, test_every_other_week,
+              fixture_tear_down);
   return g_test_run ();
 }
