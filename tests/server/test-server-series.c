@@ -346,6 +346,16 @@ test_series_rules (Fixture *f, gconstpointer data)
   bad_rrule = post_series (f, anna, bad_body);
   rb_test_assert_problem (bad_rrule, 422, "invalid_field");
   rb_test_assert_problem (bad_json, 400, "invalid_json");
+
+  /* The body limit of every endpoint: a title of 70 KiB is refused before it is parsed. */
+  {
+    g_autofree char *filler = g_strnfill (70 * 1024, 'x');
+    g_autofree char *huge = g_strdup_printf ("{\"id\": \"%s\", \"title\": \"%s\"}", bad_id,
+                                             filler);
+    g_autoptr (RbTestResponse) too_large = post_series (f, anna, huge);
+
+    rb_test_assert_problem (too_large, 413, "payload_too_large");
+  }
   g_assert_cmpint (count (f, "SELECT count(*) FROM bookings"), ==, 1);
 }
 
