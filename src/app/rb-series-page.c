@@ -1065,6 +1065,14 @@ rb_series_page_constructed (GObject *object)
   G_OBJECT_CLASS (rb_series_page_parent_class)->constructed (object);
 
   build_choices (self);
+  {
+    GtkWidget *none = gtk_label_new (_("No series yet. Reserved series appear here."));
+
+    gtk_widget_add_css_class (none, "dim-label");
+    gtk_widget_set_margin_top (none, 12);
+    gtk_widget_set_margin_bottom (none, 12);
+    gtk_list_box_set_placeholder (self->series_list, none);
+  }
 
   g_signal_connect_swapped (self->floor_dropdown, "notify::selected",
                             G_CALLBACK (on_floor_selected_cb), self);
