@@ -303,6 +303,40 @@ test_series_store_skip_conflicts (Fixture *f, gconstpointer data)
   g_assert_cmpint (count_changes (f), ==, changes_before + 4);
 }
 
+/* A dry run (the Team Reservations page's "Check Days") finds what creating would find,
+ * and writes nothing, even in skip_conflicts mode; creating afterwards still works. */
+static void
+test_series_store_check (Fixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) jonas = book (f, ROOM, JONAS, B (2026, 12, 9, 10, 0), B (2026, 12, 9, 11, 0));
+  g_autoptr (RbSeriesRequest) request = make_series (
+      ANNA, ROOM, rb_interval_make (B (2026, 12, 7, 9, 0), B (2026, 12, 7, 12, 0)),
+      "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;COUNT=5", RB_SERIES_MODE_SKIP_CONFLICTS);
+  gint64 changes_before = count_changes (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbSeriesResult) check = rb_series_store_check_sync (f->store, request, &error);
+  g_autoptr (RbSeriesResult) created = NULL;
+  RbSeriesConflict *conflict;
+
+  g_assert_no_error (error);
+  g_assert_false (check->created);
+  g_assert_cmpuint (check->n_occurrences, ==, 5);
+  g_assert_cmpuint (check->bookings->len, ==, 0);
+  g_assert_cmpuint (check->conflicts->len, ==, 1);
+  conflict = g_ptr_array_index (check->conflicts, 0);
+  g_assert_cmpint (conflict->code, ==, RB_ERROR_OVERLAP);
+  assert_local (conflict->occurrence.start, "2026-12-09 09:00");
+  g_assert_true (conflict->has_clash);
+  g_assert_cmpint (conflict->clash.start, ==, rb_booking_get_start (jonas));
+  g_assert_cmpint (count_series_bookings (f, request->id), ==, 0);
+  g_assert_cmpint (count_changes (f), ==, changes_before);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM series WHERE id = ?", request->id), ==, 0);
+
+  created = create_ok (f, request);
+  g_assert_true (created->created);
+  g_assert_cmpuint (created->bookings->len, ==, 4);
+}
+
 static void
 test_series_store_rules (Fixture *f, gconstpointer data)
 {
@@ -861,6 +895,7 @@ main (int argc, char *argv[])
   ADD ("/series-store/sprint", test_series_store_sprint);
   ADD ("/series-store/all-or-nothing", test_series_store_all_or_nothing);
   ADD ("/series-store/skip-conflicts", test_series_store_skip_conflicts);
+  ADD ("/series-store/check", test_series_store_check);
   ADD ("/series-store/rules", test_series_store_rules);
   ADD ("/series-store/cancel", test_series_store_cancel);
   ADD ("/series-store/race", test_series_store_race);
