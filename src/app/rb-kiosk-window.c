@@ -1112,6 +1112,15 @@ show_check_in (RbKioskWindow *self)
 
 /* ---- start, idle, clock --------------------------------------------------------------- */
 
+/* Counts as a person at the screen: restarts the idle countdown. Input events count by
+ * themselves; this is for activity the window cannot see (and for drivers of the UI). */
+void
+rb_kiosk_window_note_activity (RbKioskWindow *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+  gtk_revealer_set_reveal_child (self->idle_revealer, FALSE);
+}
+
 static void
 show_start (RbKioskWindow *self)
 {
@@ -1203,12 +1212,6 @@ on_tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-note_activity (RbKioskWindow *self)
-{
-  self->last_activity = g_get_monotonic_time ();
-  gtk_revealer_set_reveal_child (self->idle_revealer, FALSE);
-}
 
 static gboolean
 on_any_event_cb (GtkEventControllerLegacy *controller, GdkEvent *event, RbKioskWindow *self)
@@ -1217,7 +1220,7 @@ on_any_event_cb (GtkEventControllerLegacy *controller, GdkEvent *event, RbKioskW
 
   if (type == GDK_BUTTON_PRESS || type == GDK_TOUCH_BEGIN || type == GDK_KEY_PRESS
       || type == GDK_SCROLL)
-    note_activity (self);
+    rb_kiosk_window_note_activity (self);
   return GDK_EVENT_PROPAGATE;
 }
 
@@ -1299,7 +1302,7 @@ on_done_clicked_cb (RbKioskWindow *self)
 static void
 on_still_here_clicked_cb (RbKioskWindow *self)
 {
-  note_activity (self);
+  rb_kiosk_window_note_activity (self);
 }
 
 static void

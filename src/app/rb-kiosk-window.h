@@ -16,5 +16,6 @@ RbKioskWindow *rb_kiosk_window_new (RbApplication *application, RbContext *conte
 const char *rb_kiosk_window_get_screen (RbKioskWindow *self);
 RbPerson *rb_kiosk_window_get_person (RbKioskWindow *self);
 void rb_kiosk_window_reset (RbKioskWindow *self);
+void rb_kiosk_window_note_activity (RbKioskWindow *self);
 
 G_END_DECLS
