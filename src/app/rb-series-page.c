@@ -811,6 +811,14 @@ on_export_clicked_cb (RbSeriesPage *self)
                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
                                                _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  {
+    g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+
+    gtk_file_filter_set_name (filter, _("Calendar Files"));
+    gtk_file_filter_add_mime_type (filter, "text/calendar");
+    gtk_file_filter_add_suffix (filter, "ics");
+    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  }
   /* TRANSLATORS: the suggested file name of the calendar export; keep ".ics". */
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), _("bookings.ics"));
   g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self,
