@@ -752,6 +752,8 @@ main (int argc, char *argv[])
   setlocale (LC_ALL, "");
   adw_init ();
   g_object_unref (rb_application_new ());
+  /* The app's own style sheet, so the screenshots look like the app. */
+  rb_ui_load_app_css ();
 
   berlin = g_time_zone_new_identifier ("Europe/Berlin");
   start_of_tests = rb_local_to_utc (berlin, 2026, 11, 30, 7, 0);
