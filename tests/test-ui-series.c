@@ -738,6 +738,62 @@ test_every_other_week (UiFixture *fixture, gconstpointer data)
                                    last));
 }
 
+/* ---- server mode ------------------------------------------------------------------------ */
+
+/* With a server the pages would book past it (series) or count only the local mirror
+ * (occupancy): until the sync engine speaks /series and /occupancy they are not there. */
+static void
+test_server_mode_has_no_pages (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *dir = g_dir_make_tmp ("raumbuch-ui-series-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "mirror.db", NULL);
+  RbStore *store;
+  RbApiClient *client;
+  RbSyncEngine *engine;
+  RbContext *context;
+  RbWindow *window;
+  AdwViewStack *stack;
+
+  g_assert_no_error (error);
+  store = rb_store_open_sync (path, &error);
+  g_assert_no_error (error);
+  /* Nothing listens there, and nothing here needs an answer. */
+  client = rb_api_client_new ("http://127.0.0.1:9/");
+  engine = rb_sync_engine_new (store, client);
+  rb_sync_engine_set_poll_interval (engine, 0);
+  context = rb_context_new_with_sync_engine (store, settings, engine);
+  window = rb_window_new (NULL, context);
+
+  stack = ADW_VIEW_STACK (rb_ui_find (GTK_WIDGET (window), rb_ui_is_type,
+                                      GSIZE_TO_POINTER (ADW_TYPE_VIEW_STACK)));
+  g_assert_nonnull (adw_view_stack_get_child_by_name (stack, "find"));
+  g_assert_null (adw_view_stack_get_child_by_name (stack, "series"));
+  g_assert_null (adw_view_stack_get_child_by_name (stack, "occupancy"));
+
+  /* The window asks for a login once it runs: close that dialog with it. */
+  rb_ui_settle (100);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWindow *toplevel;
+
+    while ((toplevel = g_list_model_get_item (toplevels, 0)) != NULL)
+      {
+        gtk_window_destroy (toplevel);
+        g_object_unref (toplevel);
+      }
+  }
+  rb_sync_engine_stop (engine);
+  rb_ui_settle (100);
+  g_object_unref (context);
+  g_object_unref (engine);
+  g_object_unref (client);
+  g_assert_true (rb_ui_wait_for (store_released, store, 10));
+  g_assert_finalize_object (store);
+  remove_tree (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -770,5 +826,6 @@ main (int argc, char *argv[])
               test_block_space_lists_affected, fixture_tear_down);
   g_test_add ("/ui-series/every-other-week", UiFixture, NULL, NULL, test_every_other_week,
               fixture_tear_down);
+  g_test_add_func ("/ui-series/server-mode-has-no-pages", test_server_mode_has_no_pages);
   return g_test_run ();
 }
