@@ -89,6 +89,10 @@ describe_state (RbBookingsPage *self, RbBooking *booking, const char **out_icon)
   *out_icon = state == RB_BOOKING_STATE_CHECKED_IN ? "emblem-ok-symbolic"
               : rb_booking_state_is_active (state) ? "x-office-calendar-symbolic"
                                                    : "window-close-symbolic";
+  /* A facility manager's block cancels with a reason, and the owner should read it. */
+  if (state == RB_BOOKING_STATE_CANCELLED && rb_booking_get_cancel_reason (booking) != NULL)
+    /* TRANSLATORS: a cancelled booking with the reason given when the space was blocked. */
+    return g_strdup_printf (_("Cancelled: %s"), rb_booking_get_cancel_reason (booking));
   return g_strdup (rb_booking_state_label (state));
 }
 
