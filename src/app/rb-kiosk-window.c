@@ -753,12 +753,12 @@ show_durations (RbKioskWindow *self)
   go (self, "duration");
 }
 
+/* Shows what became of the booking the person confirmed: the refusal on the confirm
+ * screen, or the receipt — booked, or pending when a server will confirm it later. */
 static void
-on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+show_booking_outcome (RbKioskWindow *self, RbBooking *booking, const GError *error,
+                      gboolean pending)
 {
-  g_autoptr (RbKioskWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (RbBooking) booking = rb_store_booking_finish (RB_STORE (source), result, &error);
   g_autofree char *name = NULL;
   g_autofree char *when = NULL;
   g_autofree char *title = NULL;
@@ -783,63 +783,21 @@ on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   /* Booked, but the kiosk went back to start meanwhile: no receipt for nobody. */
   if (!g_str_equal (rb_kiosk_window_get_screen (self), "confirm"))
     return;
-  name = rb_space_format_name (rb_booking_get_space_kind (booking),
-                               rb_booking_get_space_name (booking));
-  when = rb_context_format_interval (self->context, rb_booking_get_interval (booking));
-  deadline = rb_context_format_time (self->context,
-                                     rb_policy_release_deadline (&p, rb_booking_get_interval (booking)));
-  title = g_strdup_printf (_("%s is booked"), name);
-  /* TRANSLATORS: kiosk receipt: the time, then when the booking is released without check-in. */
-  details = g_strdup_printf (_("%s\nPlease check in by %s, otherwise the space is released."),
-                             when, deadline);
-  gtk_label_set_label (self->receipt_title, title);
-  gtk_label_set_label (self->receipt_details, details);
-  self->receipt_deadline = g_get_monotonic_time () + RECEIPT_SECONDS * G_USEC_PER_SEC;
-  update_receipt_countdown (self);
-  forget_person (self);
-  go (self, "receipt");
-}
-
-/* With a server: confirmed (the server took it within two seconds) or pending (queued, sent
- * when the connection returns). Either way the person leaves with a receipt. */
-static void
-on_booked_on_server_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RbKioskWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-  RbSyncOutcome outcome = RB_SYNC_OUTCOME_PENDING;
-  g_autoptr (RbBooking) booking = rb_sync_engine_operation_finish (RB_SYNC_ENGINE (source), result,
-                                                                   &outcome, &error);
-  g_autofree char *name = NULL;
-  g_autofree char *when = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *details = NULL;
-  g_autofree char *deadline = NULL;
-  RbPolicy p = policy (self);
-
-  if (booking == NULL)
-    {
-      g_autofree char *text = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      text = error_text (error);
-      gtk_label_set_label (self->confirm_error, text);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), FALSE);
-      reload_bookings (self);
-      return;
-    }
-
-  rb_context_bookings_changed (self->context);
-  if (!g_str_equal (rb_kiosk_window_get_screen (self), "confirm") || self->space == NULL)
+  /* A booking from the server carries no space name; the kiosk knows which space it was. */
+  if (rb_booking_get_space_name (booking) != NULL)
+    name = rb_space_format_name (rb_booking_get_space_kind (booking),
+                                 rb_booking_get_space_name (booking));
+  else if (self->space != NULL)
+    name = rb_space_dup_display_name (self->space);
+  else
     return;
-  name = rb_space_dup_display_name (self->space);
   when = rb_context_format_interval (self->context, rb_booking_get_interval (booking));
   deadline = rb_context_format_time (self->context,
                                      rb_policy_release_deadline (&p, rb_booking_get_interval (booking)));
-  if (outcome == RB_SYNC_OUTCOME_CONFIRMED)
+  if (!pending)
     {
       title = g_strdup_printf (_("%s is booked"), name);
+      /* TRANSLATORS: kiosk receipt: the time, then when the booking is released without check-in. */
       details = g_strdup_printf (_("%s\nPlease check in by %s, otherwise the space is released."),
                                  when, deadline);
     }
@@ -862,6 +820,30 @@ on_booked_on_server_cb (GObject *source, GAsyncResult *result, gpointer user_dat
   update_receipt_countdown (self);
   forget_person (self);
   go (self, "receipt");
+}
+
+static void
+on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) booking = rb_store_booking_finish (RB_STORE (source), result, &error);
+
+  show_booking_outcome (self, booking, error, FALSE);
+}
+
+/* With a server: confirmed (the server took it within two seconds) or pending (queued, sent
+ * when the connection returns). Either way the person leaves with a receipt. */
+static void
+on_booked_on_server_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  RbSyncOutcome outcome = RB_SYNC_OUTCOME_PENDING;
+  g_autoptr (RbBooking) booking = rb_sync_engine_operation_finish (RB_SYNC_ENGINE (source), result,
+                                                                   &outcome, &error);
+
+  show_booking_outcome (self, booking, error, outcome != RB_SYNC_OUTCOME_CONFIRMED);
 }
 
 static void
