@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "rb-auth.h"
+#include "rb-store-private.h"
 
 #define TOKEN_BYTES 32
 
@@ -93,8 +94,8 @@ rb_auth_set_pin_hash_sync (RbStore *store, const char *person_id, const char *pi
                            GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (db, "UPDATE people SET pin_hash = ? WHERE id = ?",
-                                                 error);
+  g_autoptr (RbStatement) stmt
+      = rb_store_prepare (store, "UPDATE people SET pin_hash = ? WHERE id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -140,7 +141,7 @@ rb_auth_set_missing_pins_sync (RbStore *store, JsonNode *building, GError **erro
   g_autoptr (GPtrArray) pins = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) hashes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) threads = g_ptr_array_new ();
-  g_autoptr (sqlite3_stmt) needs = NULL;
+  g_autoptr (RbStatement) needs = NULL;
   HashWork work = { 0 };
   JsonNode *people;
   JsonArray *array;
@@ -156,7 +157,7 @@ rb_auth_set_missing_pins_sync (RbStore *store, JsonNode *building, GError **erro
       rb_set_error (error, RB_ERROR_INVALID_FIELD, NULL);
       return -1;
     }
-  needs = rb_db_prepare (db, "SELECT 1 FROM people WHERE id = ? AND pin_hash IS NULL", error);
+  needs = rb_store_prepare (store, "SELECT 1 FROM people WHERE id = ? AND pin_hash IS NULL", error);
   if (needs == NULL)
     return -1;
 
@@ -226,8 +227,8 @@ rb_auth_check_lock_sync (RbStore *store, const char *staff_number, int *out_fail
                          GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db, "SELECT failures, locked_until FROM login_failures WHERE staff_number = ?", error);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store, "SELECT failures, locked_until FROM login_failures WHERE staff_number = ?", error);
   gint64 now = rb_store_now (store);
   int rc;
 
@@ -260,11 +261,11 @@ rb_auth_get_pin_hash_sync (RbStore *store, const char *staff_number, RbPerson **
                            GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db,
-      "SELECT id, display_name, staff_number, team, role, pin_hash FROM people"
-      " WHERE staff_number = ?",
-      error);
+  g_autoptr (RbStatement) stmt
+      = rb_store_prepare (store,
+                          "SELECT id, display_name, staff_number, team, role, pin_hash FROM people"
+                          " WHERE staff_number = ?",
+                          error);
   RbRole role = RB_ROLE_STAFF;
   int rc;
 
@@ -293,8 +294,8 @@ rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gboolean 
                              GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) select = NULL;
-  g_autoptr (sqlite3_stmt) upsert = NULL;
+  g_autoptr (RbStatement) select = NULL;
+  g_autoptr (RbStatement) upsert = NULL;
   gint64 now = rb_store_now (store);
   gint64 failures = 0;
   gint64 locked_until = 0;
@@ -303,8 +304,8 @@ rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gboolean 
   *out_locked = FALSE;
   if (!rb_db_begin_immediate (db, error))
     return FALSE;
-  select = rb_db_prepare (
-      db, "SELECT failures, locked_until FROM login_failures WHERE staff_number = ?", error);
+  select = rb_store_prepare (
+      store, "SELECT failures, locked_until FROM login_failures WHERE staff_number = ?", error);
   if (select == NULL)
     goto fail;
   rb_db_bind_text (select, 1, staff_number);
@@ -327,8 +328,8 @@ rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gboolean 
     locked_until = now + RB_AUTH_LOCK_SECONDS;
   *out_locked = locked_until > now;
 
-  upsert = rb_db_prepare (
-      db,
+  upsert = rb_store_prepare (
+      store,
       "INSERT INTO login_failures (staff_number, failures, locked_until, last_failure)"
       " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (staff_number) DO UPDATE SET"
       " failures = ?2, locked_until = ?3, last_failure = ?4",
@@ -359,17 +360,17 @@ rb_auth_create_session_sync (RbStore *store, RbPerson *person, const char *devic
   sqlite3 *db = rb_store_get_connection (store);
   g_autofree char *token = rb_auth_new_token ();
   g_autofree char *token_hash = rb_auth_hash_token (token);
-  g_autoptr (sqlite3_stmt) insert = NULL;
-  g_autoptr (sqlite3_stmt) reset = NULL;
+  g_autoptr (RbStatement) insert = NULL;
+  g_autoptr (RbStatement) reset = NULL;
   gint64 now = rb_store_now (store);
 
   if (!rb_db_begin_immediate (db, error))
     return NULL;
-  insert = rb_db_prepare (db,
-                          "INSERT INTO sessions (token_hash, person_id, device_id, created_at,"
-                          " expires_at) VALUES (?, ?, ?, ?, ?)",
-                          error);
-  reset = rb_db_prepare (db, "DELETE FROM login_failures WHERE staff_number = ?", error);
+  insert = rb_store_prepare (store,
+                             "INSERT INTO sessions (token_hash, person_id, device_id, created_at,"
+                             " expires_at) VALUES (?, ?, ?, ?, ?)",
+                             error);
+  reset = rb_store_prepare (store, "DELETE FROM login_failures WHERE staff_number = ?", error);
   if (insert == NULL || reset == NULL)
     goto fail;
   rb_db_bind_text (insert, 1, token_hash);
@@ -396,12 +397,12 @@ rb_auth_lookup_session_sync (RbStore *store, const char *token, char **out_devic
 {
   sqlite3 *db = rb_store_get_connection (store);
   g_autofree char *token_hash = rb_auth_hash_token (token);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db,
-      "SELECT p.id, p.display_name, p.staff_number, p.team, p.role, s.device_id"
-      " FROM sessions s JOIN people p ON p.id = s.person_id"
-      " WHERE s.token_hash = ? AND s.expires_at > ?",
-      error);
+  g_autoptr (RbStatement) stmt
+      = rb_store_prepare (store,
+                          "SELECT p.id, p.display_name, p.staff_number, p.team, p.role, s.device_id"
+                          " FROM sessions s JOIN people p ON p.id = s.person_id"
+                          " WHERE s.token_hash = ? AND s.expires_at > ?",
+                          error);
   RbRole role = RB_ROLE_STAFF;
   int rc;
 
@@ -432,8 +433,8 @@ rb_auth_delete_session_sync (RbStore *store, const char *token, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
   g_autofree char *token_hash = rb_auth_hash_token (token);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (db, "DELETE FROM sessions WHERE token_hash = ?",
-                                                 error);
+  g_autoptr (RbStatement) stmt
+      = rb_store_prepare (store, "DELETE FROM sessions WHERE token_hash = ?", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -453,9 +454,9 @@ int
 rb_auth_purge_sessions_sync (RbStore *store, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) sessions = rb_db_prepare (
-      db, "DELETE FROM sessions WHERE expires_at <= ?", error);
-  g_autoptr (sqlite3_stmt) locks = NULL;
+  g_autoptr (RbStatement) sessions
+      = rb_store_prepare (store, "DELETE FROM sessions WHERE expires_at <= ?", error);
+  g_autoptr (RbStatement) locks = NULL;
   gint64 now = rb_store_now (store);
   int purged;
 
@@ -465,8 +466,8 @@ rb_auth_purge_sessions_sync (RbStore *store, GError **error)
   if (!rb_db_step_done (db, sessions, error))
     return -1;
   purged = sqlite3_changes (db);
-  locks = rb_db_prepare (
-      db, "DELETE FROM login_failures WHERE locked_until != 0 AND locked_until <= ?", error);
+  locks = rb_store_prepare (
+      store, "DELETE FROM login_failures WHERE locked_until != 0 AND locked_until <= ?", error);
   if (locks == NULL)
     return -1;
   sqlite3_bind_int64 (locks, 1, now);
@@ -485,8 +486,8 @@ rb_auth_add_device_sync (RbStore *store, const char *name, char **out_device_id,
   g_autofree char *token = rb_auth_new_token ();
   g_autofree char *token_hash = rb_auth_hash_token (token);
   g_autofree char *id = g_uuid_string_random ();
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db, "INSERT INTO devices (id, name, token_hash, created_at) VALUES (?, ?, ?, ?)", error);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store, "INSERT INTO devices (id, name, token_hash, created_at) VALUES (?, ?, ?, ?)", error);
 
   if (stmt == NULL)
     return NULL;
@@ -513,8 +514,8 @@ rb_auth_lookup_device_sync (RbStore *store, const char *token, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
   g_autofree char *token_hash = rb_auth_hash_token (token);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db, "SELECT id FROM devices WHERE token_hash = ? AND revoked = 0", error);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store, "SELECT id FROM devices WHERE token_hash = ? AND revoked = 0", error);
   int rc;
 
   if (stmt == NULL)
@@ -536,8 +537,8 @@ gboolean
 rb_auth_reset_failures_sync (RbStore *store, const char *staff_number, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) reset = rb_db_prepare (
-      db, "DELETE FROM login_failures WHERE staff_number = ?", error);
+  g_autoptr (RbStatement) reset
+      = rb_store_prepare (store, "DELETE FROM login_failures WHERE staff_number = ?", error);
 
   if (reset == NULL)
     return FALSE;

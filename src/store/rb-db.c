@@ -53,6 +53,78 @@ rb_db_prepare (sqlite3 *db, const char *sql, GError **error)
   return stmt;
 }
 
+/* ---- the statement cache -------------------------------------------------------------- */
+
+/* Parsing and planning a statement costs more than running one of the store's small
+ * queries, so each SQL text is prepared once per connection. Only for a fixed set of SQL
+ * texts: every distinct text stays prepared until the connection closes. */
+struct _RbStatementCache
+{
+  sqlite3 *db;
+  GHashTable *statements; /* SQL text (owned) → sqlite3_stmt (finalized on removal) */
+};
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+RbStatementCache *
+rb_statement_cache_new (sqlite3 *db)
+{
+  RbStatementCache *cache = g_new0 (RbStatementCache, 1);
+
+  cache->db = db;
+  cache->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  return cache;
+}
+
+/* Before the connection is closed: a connection with statements left does not close. */
+void
+rb_statement_cache_free (RbStatementCache *cache)
+{
+  if (cache == NULL)
+    return;
+  g_hash_table_destroy (cache->statements);
+  g_free (cache);
+}
+
+RbStatement *
+rb_statement_cache_prepare (RbStatementCache *cache, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (cache->statements, sql);
+  int rc;
+
+  if (stmt != NULL)
+    {
+      /* Lending a statement that is still stepping would silently restart its reader. */
+      if (sqlite3_stmt_busy (stmt))
+        {
+          g_critical ("statement still in use: %s", sql);
+          g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "statement still in use: %s",
+                       sql);
+          return NULL;
+        }
+      return stmt;
+    }
+  rc = sqlite3_prepare_v3 (cache->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      rb_db_set_error (error, cache->db, rc, "prepare");
+      return NULL;
+    }
+  g_hash_table_insert (cache->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+void
+rb_statement_release (RbStatement *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
 /* Runs a statement that returns no rows. */
 gboolean
 rb_db_step_done (sqlite3 *db, sqlite3_stmt *stmt, GError **error)

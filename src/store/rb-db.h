@@ -33,4 +33,16 @@ void rb_db_bind_text (sqlite3_stmt *stmt, int index, const char *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
+/* A statement lent by an RbStatementCache: it stays prepared in the cache, and releasing it
+ * (g_autoptr) only resets it and clears its bindings, which also ends its read of the file. */
+typedef sqlite3_stmt RbStatement;
+typedef struct _RbStatementCache RbStatementCache;
+
+RbStatementCache *rb_statement_cache_new (sqlite3 *db);
+void rb_statement_cache_free (RbStatementCache *cache);
+RbStatement *rb_statement_cache_prepare (RbStatementCache *cache, const char *sql, GError **error);
+void rb_statement_release (RbStatement *stmt);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbStatement, rb_statement_release)
+
 G_END_DECLS

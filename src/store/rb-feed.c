@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "rb-feed.h"
+#include "rb-store-private.h"
 
 GPtrArray *
 rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 retention, gint64 *out_next,
@@ -20,7 +21,7 @@ rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 retention, gi
 {
   sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (GPtrArray) bookings = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (RbStatement) stmt = NULL;
   gint64 last_seq = 0;
   gint64 next;
   int rc;
@@ -35,8 +36,8 @@ rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 retention, gi
       return NULL;
     }
 
-  stmt = rb_db_prepare (db, "SELECT id, seq FROM bookings WHERE seq >= ? ORDER BY seq LIMIT ?",
-                        error);
+  stmt = rb_store_prepare (
+      store, "SELECT id, seq FROM bookings WHERE seq >= ? ORDER BY seq LIMIT ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, since);

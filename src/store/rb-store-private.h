@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 /* Bookings last at most one local day, 25 hours on the autumn DST day (see rb-schema.c). */
 #define RB_STORE_MAX_BOOKING_SECONDS 90000
 
+RbStatement *rb_store_prepare (RbStore *self, const char *sql, GError **error);
 gboolean rb_store_check_clashes (RbStore *self, RbSpace *space, RbBooking *request,
                                  GError **error);
 gint64 rb_store_append_change (RbStore *self, const char *booking_id, GError **error);

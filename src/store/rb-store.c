@@ -23,6 +23,7 @@ struct _RbStore
   sqlite3 *db;
   GThreadPool *worker;
   GThread *worker_thread;
+  RbStatementCache *statements;
 
   /* Read once at open and after an import; immutable in between. */
   RbPolicy policy;
@@ -137,6 +138,7 @@ rb_store_finalize (GObject *object)
   /* Every queued task holds a reference to the store, so the worker is idle by now; but the
    * last reference may be dropped on the worker itself, which must not wait for itself. */
   g_thread_pool_free (self->worker, TRUE, g_thread_self () != self->worker_thread);
+  rb_statement_cache_free (self->statements);
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_clear_pointer (&self->tz, g_time_zone_unref);
@@ -167,11 +169,11 @@ rb_store_init (RbStore *self)
 static gboolean
 load_site_settings (RbStore *self, GError **error)
 {
-  g_autoptr (sqlite3_stmt) site = NULL;
-  g_autoptr (sqlite3_stmt) policy = NULL;
+  g_autoptr (RbStatement) site = NULL;
+  g_autoptr (RbStatement) policy = NULL;
   int rc;
 
-  site = rb_db_prepare (self->db, "SELECT id, timezone FROM sites ORDER BY id LIMIT 1", error);
+  site = rb_store_prepare (self, "SELECT id, timezone FROM sites ORDER BY id LIMIT 1", error);
   if (site == NULL)
     return FALSE;
   rc = sqlite3_step (site);
@@ -190,7 +192,7 @@ load_site_settings (RbStore *self, GError **error)
     return FALSE;
 
   rb_policy_init_defaults (&self->policy);
-  policy = rb_db_prepare (self->db, "SELECT key, value FROM policy WHERE site_id = ?", error);
+  policy = rb_store_prepare (self, "SELECT key, value FROM policy WHERE site_id = ?", error);
   if (policy == NULL)
     return FALSE;
   rb_db_bind_text (policy, 1, self->site_id);
@@ -231,7 +233,7 @@ load_site_settings (RbStore *self, GError **error)
 static gboolean
 check_integrity (RbStore *self, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (self->db, "PRAGMA quick_check", NULL);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (self, "PRAGMA quick_check", NULL);
 
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW
       || g_strcmp0 (rb_db_column_text (stmt, 0), "ok") != 0)
@@ -258,6 +260,7 @@ open_connection (RbStore *self, GError **error)
       return FALSE;
     }
   sqlite3_extended_result_codes (self->db, TRUE);
+  self->statements = rb_statement_cache_new (self->db);
   sqlite3_busy_timeout (self->db, 10000);
 
   /* WAL lets readers go on while one writer commits; synchronous=FULL makes a booking that
@@ -382,11 +385,11 @@ insert_building_part (RbStore *self, JsonArray *items, const char *what, GError 
     { "spaces", "INSERT INTO spaces (id, floor_id, kind, name, capacity, amenities, x, y, w, h) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" },
     { "people", "INSERT INTO people (id, display_name, staff_number, team, role) VALUES (?, ?, ?, ?, ?)" },
   };
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (RbStatement) stmt = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
     if (g_str_equal (statements[i].what, what))
-      stmt = rb_db_prepare (self->db, statements[i].sql, error);
+      stmt = rb_store_prepare (self, statements[i].sql, error);
   if (stmt == NULL)
     return FALSE;
 
@@ -460,7 +463,7 @@ rb_store_import_building_sync (RbStore *self, JsonNode *building, GError **error
 {
   static const char *const parts[] = { "buildings", "floors", "spaces", "people" };
   g_autoptr (RbSite) site = NULL;
-  g_autoptr (sqlite3_stmt) insert_site = NULL;
+  g_autoptr (RbStatement) insert_site = NULL;
   JsonObject *root;
 
   if (!JSON_NODE_HOLDS_OBJECT (building))
@@ -474,8 +477,8 @@ rb_store_import_building_sync (RbStore *self, JsonNode *building, GError **error
 
   if (!rb_db_begin_immediate (self->db, error))
     return FALSE;
-  insert_site = rb_db_prepare (
-      self->db, "INSERT INTO sites (id, name, timezone, show_names) VALUES (?, ?, ?, ?)", error);
+  insert_site = rb_store_prepare (
+      self, "INSERT INTO sites (id, name, timezone, show_names) VALUES (?, ?, ?, ?)", error);
   if (insert_site == NULL)
     goto fail;
   rb_db_bind_text (insert_site, 1, rb_site_get_id (site));
@@ -541,8 +544,8 @@ rb_store_seed_demo_sync (RbStore *self, GError **error)
 RbSite *
 rb_store_get_site_sync (RbStore *self, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      self->db, "SELECT id, name, timezone, show_names FROM sites ORDER BY id LIMIT 1", error);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      self, "SELECT id, name, timezone, show_names FROM sites ORDER BY id LIMIT 1", error);
   int rc;
 
   if (stmt == NULL)
@@ -591,8 +594,8 @@ floor_from_row (sqlite3_stmt *stmt)
 GPtrArray *
 rb_store_list_floors_sync (RbStore *self, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      self->db,
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      self,
       "SELECT id, building_id, name, level, width, height FROM floors ORDER BY building_id, level",
       error);
 
@@ -609,8 +612,8 @@ building_from_row (sqlite3_stmt *stmt)
 GPtrArray *
 rb_store_list_buildings_sync (RbStore *self, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      self->db, "SELECT id, site_id, name, address FROM buildings ORDER BY name", error);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      self, "SELECT id, site_id, name, address FROM buildings ORDER BY name", error);
 
   return stmt ? collect_rows (self, stmt, building_from_row, error) : NULL;
 }
@@ -633,8 +636,8 @@ space_from_row (sqlite3_stmt *stmt)
 GPtrArray *
 rb_store_list_spaces_sync (RbStore *self, const char *floor_id, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      self->db,
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      self,
       "SELECT " SPACE_COLUMNS " FROM spaces WHERE (?1 IS NULL OR floor_id = ?1) "
       "ORDER BY kind, name",
       error);
@@ -650,7 +653,7 @@ static gpointer
 get_one (RbStore *self, const char *sql, const char *key, gpointer (*make) (sqlite3_stmt *),
          GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (self->db, sql, error);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (self, sql, error);
   int rc;
 
   if (stmt == NULL)
@@ -688,8 +691,8 @@ person_from_row (sqlite3_stmt *stmt)
 GPtrArray *
 rb_store_list_people_sync (RbStore *self, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      self->db, "SELECT " PERSON_COLUMNS " FROM people ORDER BY display_name", error);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      self, "SELECT " PERSON_COLUMNS " FROM people ORDER BY display_name", error);
 
   return stmt ? collect_rows (self, stmt, person_from_row, error) : NULL;
 }
@@ -752,10 +755,9 @@ GPtrArray *
 rb_store_list_bookings_sync (RbStore *self, const RbBookingQuery *query, GError **error)
 {
   gboolean has_range = rb_interval_is_valid (query->range);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      self->db,
-      "SELECT " BOOKING_COLUMNS BOOKING_FROM
-      " WHERE (?1 IS NULL OR b.space_id = ?1)"
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      self,
+      "SELECT " BOOKING_COLUMNS BOOKING_FROM " WHERE (?1 IS NULL OR b.space_id = ?1)"
       "   AND (?2 IS NULL OR s.floor_id = ?2)"
       "   AND (?3 IS NULL OR b.person_id = ?3)"
       "   AND (?4 IS NULL OR (b.start < ?5 AND b.start > ?4 - ?7 AND b.end > ?4))"
@@ -783,7 +785,7 @@ static gboolean
 find_clash (RbStore *self, const char *sql, const char *key, const char *other_key,
             RbInterval interval, RbInterval *out_clash, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (self->db, sql, error);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (self, sql, error);
   int rc;
 
   if (stmt == NULL)
@@ -822,8 +824,8 @@ set_clash_error (RbStore *self, GError **error, RbErrorCode code, RbInterval cla
 static gint64
 append_change (RbStore *self, const char *booking_id, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      self->db, "INSERT INTO changes (booking_id, changed_at) VALUES (?, ?)", error);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      self, "INSERT INTO changes (booking_id, changed_at) VALUES (?, ?)", error);
 
   if (stmt == NULL)
     return 0;
@@ -913,7 +915,7 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
   g_autoptr (RbSpace) space = NULL;
   g_autoptr (RbPerson) person = NULL;
   g_autoptr (RbBooking) existing = NULL;
-  g_autoptr (sqlite3_stmt) insert = NULL;
+  g_autoptr (RbStatement) insert = NULL;
   g_autoptr (GError) lookup_error = NULL;
   RbInterval interval = rb_booking_get_interval (request);
   const char *id = rb_booking_get_id (request);
@@ -962,8 +964,8 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
   if (!(seq = append_change (self, id, error)))
     goto fail;
 
-  insert = rb_db_prepare (
-      self->db,
+  insert = rb_store_prepare (
+      self,
       "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, title, attendees,"
       " series_id, state, version, seq, created_at, updated_at)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', 1, ?, ?, ?)",
@@ -1009,13 +1011,13 @@ fail:
 static gboolean
 set_state (RbStore *self, RbBooking *booking, RbBookingState state, GError **error)
 {
-  g_autoptr (sqlite3_stmt) update = NULL;
+  g_autoptr (RbStatement) update = NULL;
   gint64 seq = append_change (self, rb_booking_get_id (booking), error);
 
   if (seq == 0)
     return FALSE;
-  update = rb_db_prepare (
-      self->db,
+  update = rb_store_prepare (
+      self,
       "UPDATE bookings SET state = ?, version = version + 1, seq = ?, updated_at = ? WHERE id = ?",
       error);
   if (update == NULL)
@@ -1120,8 +1122,8 @@ rb_store_update_booking_sync (RbStore *self, const char *booking_id, const char 
   g_autoptr (RbPerson) actor = NULL;
   g_autoptr (RbPerson) owner = NULL;
   g_autoptr (RbSpace) space = NULL;
-  g_autoptr (sqlite3_stmt) step_aside = NULL;
-  g_autoptr (sqlite3_stmt) update = NULL;
+  g_autoptr (RbStatement) step_aside = NULL;
+  g_autoptr (RbStatement) update = NULL;
   gint64 now = rb_store_now (self);
   gint64 policy_now;
   gint64 seq;
@@ -1164,8 +1166,8 @@ rb_store_update_booking_sync (RbStore *self, const char *booking_id, const char 
                                 interval, rb_booking_get_attendees (booking), policy_now, error))
     goto fail;
 
-  step_aside = rb_db_prepare (self->db, "UPDATE bookings SET state = 'cancelled' WHERE id = ?",
-                              error);
+  step_aside
+      = rb_store_prepare (self, "UPDATE bookings SET state = 'cancelled' WHERE id = ?", error);
   if (step_aside == NULL)
     goto fail;
   rb_db_bind_text (step_aside, 1, booking_id);
@@ -1178,11 +1180,10 @@ rb_store_update_booking_sync (RbStore *self, const char *booking_id, const char 
       || !(seq = append_change (self, booking_id, error)))
     goto fail;
 
-  update = rb_db_prepare (
-      self->db,
-      "UPDATE bookings SET start = ?, end = ?, title = ?, state = 'booked',"
-      " version = version + 1, seq = ?, updated_at = ? WHERE id = ?",
-      error);
+  update = rb_store_prepare (self,
+                             "UPDATE bookings SET start = ?, end = ?, title = ?, state = 'booked',"
+                             " version = version + 1, seq = ?, updated_at = ? WHERE id = ?",
+                             error);
   if (update == NULL)
     goto fail;
   sqlite3_bind_int64 (update, 1, interval.start);
@@ -1216,8 +1217,8 @@ rb_store_list_blocks_sync (RbStore *self, const char *floor_id, RbInterval range
                            GError **error)
 {
   g_autoptr (GPtrArray) blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_space_block_free);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      self->db,
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      self,
       "SELECT b.space_id, b.start, b.end FROM space_blocks b JOIN spaces s ON s.id = b.space_id"
       " WHERE (?1 IS NULL OR s.floor_id = ?1) AND b.start < ?3 AND b.end > ?2"
       " ORDER BY b.space_id, b.start",
@@ -1251,15 +1252,15 @@ rb_store_list_blocks_sync (RbStore *self, const char *floor_id, RbInterval range
 int
 rb_store_release_no_shows_sync (RbStore *self, GError **error)
 {
-  g_autoptr (sqlite3_stmt) select = NULL;
+  g_autoptr (RbStatement) select = NULL;
   g_autoptr (GPtrArray) due = g_ptr_array_new_with_free_func (g_object_unref);
   gint64 deadline_start = rb_store_now (self) - self->policy.check_in_after_minutes * 60;
   int rc;
 
   if (!rb_db_begin_immediate (self->db, error))
     return -1;
-  select = rb_db_prepare (self->db,
-                          "SELECT id FROM bookings WHERE state = 'booked' AND start <= ?", error);
+  select = rb_store_prepare (self, "SELECT id FROM bookings WHERE state = 'booked' AND start <= ?",
+                             error);
   if (select == NULL)
     goto fail;
   sqlite3_bind_int64 (select, 1, deadline_start);
@@ -1482,6 +1483,14 @@ sqlite3 *
 rb_store_get_connection (RbStore *self)
 {
   return self->db;
+}
+
+/* The connection's prepared statement for sql, to be released (g_autoptr (RbStatement))
+ * before the same sql is prepared again; for the store's own modules. */
+RbStatement *
+rb_store_prepare (RbStore *self, const char *sql, GError **error)
+{
+  return rb_statement_cache_prepare (self->statements, sql, error);
 }
 
 /* Finishes create, cancel and check-in: the booking as stored afterwards. */
