@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "rb-schema.h"
+#include "rb-store-private.h"
 #include "rb-store.h"
 #include "rb-test-util.h"
 
@@ -1126,6 +1127,213 @@ test_store_async (StoreFixture *f, gconstpointer data)
   g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM spaces"), >=, 162);
 }
 
+/* ---- jobs that queue up run as one group ------------------------------------------------ */
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean entered;
+  gboolean open;
+  guint pending;
+  GMainLoop *loop;
+} Gate;
+
+/* Holds the worker until the test has queued everything, so that the rest runs as groups. */
+static gpointer
+wait_at_gate_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Gate *gate = data;
+
+  g_mutex_lock (&gate->lock);
+  gate->entered = TRUE;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->open)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+  return GINT_TO_POINTER (1);
+}
+
+typedef struct
+{
+  Gate *gate;
+  gpointer result;
+  GError *error;
+} Outcome;
+
+static void
+on_job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Outcome *outcome = user_data;
+
+  outcome->result = rb_store_run_finish (RB_STORE (source), result, &outcome->error);
+  if (--outcome->gate->pending == 0)
+    g_main_loop_quit (outcome->gate->loop);
+}
+
+static gpointer
+create_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return rb_store_create_booking_sync (store, data, error);
+}
+
+/* Writes a change-feed row and then fails, rolling its write back. */
+static gpointer
+write_then_fail_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  if (!rb_store_begin_write (store, error) || !rb_store_append_change (store, "rolled-back", error))
+    return NULL;
+  rb_store_rollback_write (store);
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "failed on purpose");
+  return NULL;
+}
+
+/* What a job sees: the bookings so far, and whether it runs inside a transaction it did
+ * not start (that is, in a group). */
+static gpointer
+look_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  gint64 count = 0;
+
+  if (!rb_db_get_int (rb_store_get_connection (store), "SELECT count(*) FROM bookings", &count,
+                      error))
+    return NULL;
+  return GINT_TO_POINTER ((int)count * 2
+                          + !sqlite3_get_autocommit (rb_store_get_connection (store)));
+}
+
+/* As SQLite does on a full disk or an I/O error: the transaction ends under the job. */
+static gpointer
+end_transaction_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  sqlite3_exec (rb_store_get_connection (store), "ROLLBACK", NULL, NULL, NULL);
+  return GINT_TO_POINTER (1);
+}
+
+static void
+queue_job (StoreFixture *f, Gate *gate, Outcome *outcome, RbStoreFunc func, gpointer data,
+           GDestroyNotify data_free, GDestroyNotify result_free)
+{
+  outcome->gate = gate;
+  gate->pending++;
+  rb_store_run_async (f->store, func, data, data_free, result_free, NULL, on_job_done_cb, outcome);
+}
+
+/* Queues the gate and waits until the worker holds at it: all that is queued next waits
+ * together, and is taken as one group. */
+static void
+gate_close (StoreFixture *f, Gate *gate, Outcome *waited)
+{
+  g_mutex_init (&gate->lock);
+  g_cond_init (&gate->cond);
+  queue_job (f, gate, waited, wait_at_gate_job, gate, NULL, NULL);
+  g_mutex_lock (&gate->lock);
+  while (!gate->entered)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+}
+
+static void
+gate_run (Gate *gate)
+{
+  g_mutex_lock (&gate->lock);
+  gate->open = TRUE;
+  g_cond_broadcast (&gate->cond);
+  g_mutex_unlock (&gate->lock);
+  g_main_loop_run (gate->loop);
+  g_mutex_clear (&gate->lock);
+  g_cond_clear (&gate->cond);
+  g_main_loop_unref (gate->loop);
+}
+
+static void
+test_store_group_commit (StoreFixture *f, gconstpointer data)
+{
+  Gate gate = { .loop = g_main_loop_new (NULL, FALSE) };
+  Outcome waited = { 0 }, racing[8] = { { 0 } }, failing = { 0 }, rooms[8] = { { 0 } };
+  Outcome look = { 0 };
+  const char *people[] = { JONAS, LEONIE, MEHMET, ANNA };
+  const char *room_ids[]
+      = { "a0-r01", "a0-r02", "a0-r03", "a1-r01", "a1-r02", "a2-r01", "a2-r02", "a3-r01" };
+  int won = 0;
+
+  gate_close (f, &gate, &waited);
+  /* Eight requests for the same desk and hour: exactly one may win, in a group as alone. */
+  for (guint i = 0; i < G_N_ELEMENTS (racing); i++)
+    queue_job (
+        f, &gate, &racing[i], create_job,
+        make_request ("a1-d001", people[i % G_N_ELEMENTS (people)], TUE (9, 0), TUE (10, 0), 1),
+        g_object_unref, g_object_unref);
+  queue_job (f, &gate, &failing, write_then_fail_job, NULL, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (rooms); i++)
+    queue_job (f, &gate, &rooms[i], create_job,
+               make_request (room_ids[i], ANNA, WED (10, 0), WED (11, 0), 2), g_object_unref,
+               g_object_unref);
+  queue_job (f, &gate, &look, look_job, NULL, NULL, NULL);
+  gate_run (&gate);
+
+  g_assert_no_error (waited.error);
+  for (guint i = 0; i < G_N_ELEMENTS (racing); i++)
+    {
+      if (racing[i].error == NULL)
+        won++;
+      else
+        rb_assert_rb_error (racing[i].error, RB_ERROR_OVERLAP, "overlap");
+      g_clear_error (&racing[i].error);
+      g_clear_object (&racing[i].result);
+    }
+  g_assert_cmpint (won, ==, 1);
+  g_assert_error (failing.error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_clear_error (&failing.error);
+  for (guint i = 0; i < G_N_ELEMENTS (rooms); i++)
+    {
+      g_assert_no_error (rooms[i].error);
+      g_assert_cmpstr (rb_booking_get_space_id (rooms[i].result), ==, room_ids[i]);
+      g_clear_object (&rooms[i].result);
+    }
+  /* The last job saw every booking before it, and ran inside the group's transaction. */
+  g_assert_no_error (look.error);
+  g_assert_cmpint (GPOINTER_TO_INT (look.result), ==, (1 + 8) * 2 + 1);
+
+  /* Committed for anyone: the winner and the eight rooms; nothing of the failed job. */
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM bookings"), ==, 9);
+  g_assert_cmpint (
+      raw_query_int (f->path, "SELECT count(*) FROM changes WHERE booking_id = 'rolled-back'"), ==,
+      0);
+}
+
+/* When the transaction ends under a group, no job of the group may report success: what
+ * they wrote is gone. The jobs after it run on their own. */
+static void
+test_store_group_lost (StoreFixture *f, gconstpointer data)
+{
+  Gate gate = { .loop = g_main_loop_new (NULL, FALSE) };
+  Outcome waited = { 0 }, before = { 0 }, ender = { 0 }, after = { 0 };
+
+  gate_close (f, &gate, &waited);
+  queue_job (f, &gate, &before, create_job,
+             make_request ("a1-d001", JONAS, TUE (9, 0), TUE (10, 0), 1), g_object_unref,
+             g_object_unref);
+  queue_job (f, &gate, &ender, end_transaction_job, NULL, NULL, NULL);
+  queue_job (f, &gate, &after, create_job,
+             make_request ("a1-d002", LEONIE, TUE (9, 0), TUE (10, 0), 1), g_object_unref,
+             g_object_unref);
+  gate_run (&gate);
+
+  g_assert_error (before.error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED);
+  g_assert_null (before.result);
+  g_assert_error (ender.error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED);
+  g_assert_no_error (after.error);
+  g_assert_cmpstr (rb_booking_get_space_id (after.result), ==, "a1-d002");
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM bookings"), ==, 1);
+  g_assert_cmpint (
+      raw_query_int (f->path, "SELECT count(*) FROM bookings WHERE space_id = 'a1-d002'"), ==, 1);
+
+  g_clear_error (&before.error);
+  g_clear_error (&ender.error);
+  g_clear_object (&after.result);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1158,6 +1366,8 @@ main (int argc, char *argv[])
   ADD ("/store/state/release-no-shows", test_store_release_no_shows);
   ADD ("/store/triggers/refuse-raw-overlap", test_store_triggers_refuse_raw_overlap);
   ADD ("/store/query/list-filters", test_store_list_filters);
+  ADD ("/store/group/commit", test_store_group_commit);
+  ADD ("/store/group/lost", test_store_group_lost);
   ADD ("/store/query/unknown-ids", test_store_unknown_ids);
   ADD_EMPTY ("/store/async/create-and-list", test_store_async);
 

@@ -136,7 +136,6 @@ hash_worker (gpointer data)
 int
 rb_auth_set_missing_pins_sync (RbStore *store, JsonNode *building, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) pins = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) hashes = g_ptr_array_new_with_free_func (g_free);
@@ -195,7 +194,7 @@ rb_auth_set_missing_pins_sync (RbStore *store, JsonNode *building, GError **erro
   for (guint i = 0; i < threads->len; i++)
     g_thread_join (g_ptr_array_index (threads, i));
 
-  if (!rb_db_begin_immediate (db, error))
+  if (!rb_store_begin_write (store, error))
     return -1;
   for (guint i = 0; i < ids->len; i++)
     {
@@ -203,17 +202,17 @@ rb_auth_set_missing_pins_sync (RbStore *store, JsonNode *building, GError **erro
         {
           g_set_error_literal (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
                                "Not enough memory to hash a PIN");
-          rb_db_rollback (db);
+          rb_store_rollback_write (store);
           return -1;
         }
       if (!rb_auth_set_pin_hash_sync (store, g_ptr_array_index (ids, i),
                                       g_ptr_array_index (hashes, i), error))
         {
-          rb_db_rollback (db);
+          rb_store_rollback_write (store);
           return -1;
         }
     }
-  if (!rb_db_commit (db, error))
+  if (!rb_store_commit_write (store, error))
     return -1;
   return ids->len;
 }
@@ -302,7 +301,7 @@ rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gboolean 
   int rc;
 
   *out_locked = FALSE;
-  if (!rb_db_begin_immediate (db, error))
+  if (!rb_store_begin_write (store, error))
     return FALSE;
   select = rb_store_prepare (
       store, "SELECT failures, locked_until FROM login_failures WHERE staff_number = ?", error);
@@ -342,10 +341,10 @@ rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gboolean 
   sqlite3_bind_int64 (upsert, 4, now);
   if (!rb_db_step_done (db, upsert, error))
     goto fail;
-  return rb_db_commit (db, error);
+  return rb_store_commit_write (store, error);
 
 fail:
-  rb_db_rollback (db);
+  rb_store_rollback_write (store);
   return FALSE;
 }
 
@@ -364,7 +363,7 @@ rb_auth_create_session_sync (RbStore *store, RbPerson *person, const char *devic
   g_autoptr (RbStatement) reset = NULL;
   gint64 now = rb_store_now (store);
 
-  if (!rb_db_begin_immediate (db, error))
+  if (!rb_store_begin_write (store, error))
     return NULL;
   insert = rb_store_prepare (store,
                              "INSERT INTO sessions (token_hash, person_id, device_id, created_at,"
@@ -380,13 +379,13 @@ rb_auth_create_session_sync (RbStore *store, RbPerson *person, const char *devic
   sqlite3_bind_int64 (insert, 5, now + lifetime);
   rb_db_bind_text (reset, 1, rb_person_get_staff_number (person));
   if (!rb_db_step_done (db, insert, error) || !rb_db_step_done (db, reset, error)
-      || !rb_db_commit (db, error))
+      || !rb_store_commit_write (store, error))
     goto fail;
   *out_expires_at = now + lifetime;
   return g_steal_pointer (&token);
 
 fail:
-  rb_db_rollback (db);
+  rb_store_rollback_write (store);
   return NULL;
 }
 

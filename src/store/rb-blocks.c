@@ -125,7 +125,7 @@ rb_blocks_create_sync (RbStore *store, const char *space_id, RbInterval interval
   if (!(space = rb_store_get_space_sync (store, space_id, error)))
     return 0;
 
-  if (!rb_db_begin_immediate (db, error))
+  if (!rb_store_begin_write (store, error))
     return 0;
   insert = rb_db_prepare (db,
                           "INSERT INTO space_blocks (space_id, start, end, reason, created_by,"
@@ -160,7 +160,7 @@ rb_blocks_create_sync (RbStore *store, const char *space_id, RbInterval interval
       if (!rb_db_step_done (db, set_reason, error))
         goto fail;
     }
-  if (!rb_db_commit (db, error))
+  if (!rb_store_commit_write (store, error))
     return 0;
 
   for (guint i = 0; i < affected->len; i++)
@@ -177,7 +177,7 @@ rb_blocks_create_sync (RbStore *store, const char *space_id, RbInterval interval
   return block_id;
 
 fail:
-  rb_db_rollback (db);
+  rb_store_rollback_write (store);
   return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include "rb-auth.h"
 #include "rb-credential.h"
+#include "rb-store-private.h"
 
 gboolean
 rb_credential_decode_key (const char *base64, guint8 key[RB_CREDENTIAL_KEY_BYTES],
@@ -157,13 +158,13 @@ rb_credential_get_server_keys_sync (RbStore *store, guint8 public_key[RB_CREDENT
 
   /* Read again inside the write transaction: two processes on one new file (the server and
    * an --add-device run) must agree on one keypair. */
-  if (!rb_db_begin_immediate (db, error))
+  if (!rb_store_begin_write (store, error))
     return FALSE;
   if (!read_keys (db, public_key, secret_key, &found, error))
     goto fail;
   if (found)
     {
-      rb_db_rollback (db);
+      rb_store_rollback_write (store);
       return TRUE;
     }
   crypto_box_keypair (public_key, secret_key);
@@ -178,10 +179,10 @@ rb_credential_get_server_keys_sync (RbStore *store, guint8 public_key[RB_CREDENT
   sqlite3_bind_int64 (insert, 3, rb_store_now (store));
   if (!rb_db_step_done (db, insert, error))
     goto fail;
-  return rb_db_commit (db, error);
+  return rb_store_commit_write (store, error);
 
 fail:
-  rb_db_rollback (db);
+  rb_store_rollback_write (store);
   sodium_memzero (secret_key, RB_CREDENTIAL_KEY_BYTES);
   return FALSE;
 }

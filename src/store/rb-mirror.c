@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rb-mirror.h"
+#include "rb-store-private.h"
 
 /* The longest a booking can last (the autumn DST day); see rb-schema.c. */
 #define MAX_BOOKING_SECONDS 90000
@@ -239,7 +240,7 @@ rb_mirror_forget_create_sync (RbStore *store, gint64 entry_id, const char *booki
   sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (sqlite3_stmt) stmt = NULL;
 
-  if (!rb_db_begin_immediate (db, error))
+  if (!rb_store_begin_write (store, error))
     return FALSE;
   stmt = rb_db_prepare (db, "DELETE FROM bookings WHERE id = ?", error);
   if (stmt == NULL)
@@ -247,10 +248,10 @@ rb_mirror_forget_create_sync (RbStore *store, gint64 entry_id, const char *booki
   rb_db_bind_text (stmt, 1, booking_id);
   if (!rb_db_step_done (db, stmt, error) || !delete_outbox (store, entry_id, error))
     goto fail;
-  return rb_db_commit (db, error);
+  return rb_store_commit_write (store, error);
 
 fail:
-  rb_db_rollback (db);
+  rb_store_rollback_write (store);
   return FALSE;
 }
 
@@ -586,17 +587,16 @@ write_cursor (RbStore *store, gint64 cursor, GError **error)
 int
 rb_mirror_apply_remote_sync (RbStore *store, GPtrArray *bookings, gint64 cursor, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
   int changed = 0;
 
-  if (!rb_db_begin_immediate (db, error))
+  if (!rb_store_begin_write (store, error))
     return -1;
   if (!apply_all (store, bookings, &changed, error) || !write_cursor (store, cursor, error))
     {
-      rb_db_rollback (db);
+      rb_store_rollback_write (store);
       return -1;
     }
-  return rb_db_commit (db, error) ? changed : -1;
+  return rb_store_commit_write (store, error) ? changed : -1;
 }
 
 /* A full resync: within range the server's list is the whole truth, so mirrored rows it no
@@ -615,7 +615,7 @@ rb_mirror_replace_range_sync (RbStore *store, GPtrArray *bookings, RbInterval ra
   for (guint i = 0; i < bookings->len; i++)
     g_hash_table_add (listed, (gpointer) rb_booking_get_id (g_ptr_array_index (bookings, i)));
 
-  if (!rb_db_begin_immediate (db, error))
+  if (!rb_store_begin_write (store, error))
     return -1;
   select = rb_db_prepare (
       db,
@@ -648,10 +648,10 @@ rb_mirror_replace_range_sync (RbStore *store, GPtrArray *bookings, RbInterval ra
     }
   if (!apply_all (store, bookings, &changed, error) || !write_cursor (store, cursor, error))
     goto fail;
-  return rb_db_commit (db, error) ? changed : -1;
+  return rb_store_commit_write (store, error) ? changed : -1;
 
 fail:
-  rb_db_rollback (db);
+  rb_store_rollback_write (store);
   return -1;
 }
 
@@ -660,18 +660,17 @@ gboolean
 rb_mirror_outbox_confirm_sync (RbStore *store, gint64 entry_id, RbBooking *confirmed,
                                GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
   int changed = 0;
 
-  if (!rb_db_begin_immediate (db, error))
+  if (!rb_store_begin_write (store, error))
     return FALSE;
   if (!update_outbox (store, entry_id, "done", TRUE, NULL, 0, error)
       || (confirmed != NULL && !upsert_remote (store, confirmed, &changed, error)))
     {
-      rb_db_rollback (db);
+      rb_store_rollback_write (store);
       return FALSE;
     }
-  return rb_db_commit (db, error);
+  return rb_store_commit_write (store, error);
 }
 
 /* The server refused the operation for a reason that a retry will not change. A refused
@@ -683,7 +682,7 @@ rb_mirror_outbox_reject_sync (RbStore *store, gint64 entry_id, const GError *rea
   sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (sqlite3_stmt) stmt = NULL;
 
-  if (!rb_db_begin_immediate (db, error))
+  if (!rb_store_begin_write (store, error))
     return FALSE;
   if (!update_outbox (store, entry_id, "rejected", TRUE, reason, 0, error))
     goto fail;
@@ -699,10 +698,10 @@ rb_mirror_outbox_reject_sync (RbStore *store, gint64 entry_id, const GError *rea
   sqlite3_bind_int64 (stmt, 2, rb_store_now (store));
   if (!rb_db_step_done (db, stmt, error))
     goto fail;
-  return rb_db_commit (db, error);
+  return rb_store_commit_write (store, error);
 
 fail:
-  rb_db_rollback (db);
+  rb_store_rollback_write (store);
   return FALSE;
 }
 

@@ -323,7 +323,6 @@ static RbSeriesResult *
 series_check_or_create (RbStore *store, const RbSeriesRequest *request, gboolean write,
                         GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (RbSpace) space = NULL;
   g_autoptr (RbPerson) owner = NULL;
   g_autoptr (GArray) occurrences = NULL;
@@ -369,13 +368,13 @@ series_check_or_create (RbStore *store, const RbSeriesRequest *request, gboolean
   if (occurrences == NULL)
     return NULL;
 
-  if (!rb_db_begin_immediate (db, error))
+  if (!rb_store_begin_write (store, error))
     return NULL;
 
   result = replay_series (store, request, &replay_error);
   if (result != NULL || replay_error != NULL)
     {
-      rb_db_rollback (db);
+      rb_store_rollback_write (store);
       if (replay_error != NULL)
         g_propagate_error (error, g_steal_pointer (&replay_error));
       return g_steal_pointer (&result);
@@ -414,7 +413,7 @@ series_check_or_create (RbStore *store, const RbSeriesRequest *request, gboolean
   if (!write || accepted->len == 0
       || (request->mode == RB_SERIES_MODE_ALL_OR_NOTHING && result->conflicts->len > 0))
     {
-      rb_db_rollback (db);
+      rb_store_rollback_write (store);
       return g_steal_pointer (&result);
     }
 
@@ -429,7 +428,7 @@ series_check_or_create (RbStore *store, const RbSeriesRequest *request, gboolean
         goto fail;
       g_ptr_array_add (ids, id);
     }
-  if (!rb_db_commit (db, error))
+  if (!rb_store_commit_write (store, error))
     return NULL;
 
   g_clear_pointer (&result->bookings, g_ptr_array_unref);
@@ -439,7 +438,7 @@ series_check_or_create (RbStore *store, const RbSeriesRequest *request, gboolean
   return g_steal_pointer (&result);
 
 fail:
-  rb_db_rollback (db);
+  rb_store_rollback_write (store);
   return NULL;
 }
 
@@ -508,7 +507,7 @@ rb_series_store_cancel_sync (RbStore *store, const char *series_id, const char *
                     "booking_id");
       return NULL;
     }
-  if (!rb_db_begin_immediate (db, error))
+  if (!rb_store_begin_write (store, error))
     return NULL;
 
   owner_stmt = rb_db_prepare (db, "SELECT person_id FROM series WHERE id = ?", error);
@@ -573,13 +572,13 @@ rb_series_store_cancel_sync (RbStore *store, const char *series_id, const char *
       if (!rb_store_set_booking_state (store, stand_in, RB_BOOKING_STATE_CANCELLED, error))
         goto fail;
     }
-  if (!rb_db_commit (db, error))
+  if (!rb_store_commit_write (store, error))
     return NULL;
   cancelled = bookings_of_ids (store, ids, error);
   return g_steal_pointer (&cancelled);
 
 fail:
-  rb_db_rollback (db);
+  rb_store_rollback_write (store);
   return NULL;
 }
 

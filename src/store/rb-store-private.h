@@ -1,7 +1,8 @@
 /* rb-store-private.h: helpers that rb-store.c lends to the store's other modules (series,
- * blocks) so that they write bookings exactly as a single booking is written: the same
- * clash checks and change-feed rows. Only for use inside a write transaction on the store's
- * own connection; never for the layers above. */
+ * blocks, auth, mirror) so that they write exactly as a single booking is written: in the
+ * store's write transactions, with its cached statements, the same clash checks and
+ * change-feed rows. Only for use on the store's own connection; never for the layers
+ * above. */
 #pragma once
 
 #include "rb-store.h"
@@ -11,6 +12,9 @@ G_BEGIN_DECLS
 /* Bookings last at most one local day, 25 hours on the autumn DST day (see rb-schema.c). */
 #define RB_STORE_MAX_BOOKING_SECONDS 90000
 
+gboolean rb_store_begin_write (RbStore *self, GError **error);
+gboolean rb_store_commit_write (RbStore *self, GError **error);
+void rb_store_rollback_write (RbStore *self);
 RbStatement *rb_store_prepare (RbStore *self, const char *sql, GError **error);
 gboolean rb_store_check_clashes (RbStore *self, RbSpace *space, RbBooking *request,
                                  GError **error);

@@ -23,7 +23,13 @@ struct _RbStore
   sqlite3 *db;
   GThreadPool *worker;
   GThread *worker_thread;
+  GMutex queue_lock;
+  GQueue queue; /* GTasks waiting for the worker */
   RbStatementCache *statements;
+
+  /* Only on the worker: a group of jobs shares one transaction (run_group). */
+  gboolean in_group;
+  gboolean in_savepoint;
 
   /* Read once at open and after an import; immutable in between. */
   RbPolicy policy;
@@ -89,26 +95,134 @@ real_time_now (gpointer data)
 
 /* ---- the worker thread ---------------------------------------------------------------- */
 
-static void
-worker_run (gpointer item, gpointer pool_data)
-{
-  g_autoptr (GTask) task = item;
-  RbStore *self = g_task_get_source_object (task);
-  RbStoreJob *job = g_task_get_task_data (task);
-  GError *error = NULL;
-  gpointer result;
+/* Jobs that queued up while the worker was busy run as one group of at most this many. */
+#define MAX_GROUP 64
 
-  self->worker_thread = g_thread_self ();
-  if (g_task_return_error_if_cancelled (task))
-    return;
+static gpointer
+run_job (RbStore *self, GTask *task, GError **error)
+{
+  RbStoreJob *job = g_task_get_task_data (task);
+
   if (job->public_func != NULL)
-    result = job->public_func (self, job->data, g_task_get_cancellable (task), &error);
-  else
-    result = job->func (self, job->data, &error);
+    return job->public_func (self, job->data, g_task_get_cancellable (task), error);
+  return job->func (self, job->data, error);
+}
+
+static void
+return_result (GTask *task, gpointer result, GError *error)
+{
+  RbStoreJob *job = g_task_get_task_data (task);
+
   if (error != NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, result, job->result_free);
+}
+
+static void
+run_alone (RbStore *self, GTask *task)
+{
+  GError *error = NULL;
+  gpointer result = run_job (self, task, &error);
+
+  return_result (task, result, error);
+}
+
+/* Runs jobs that waited for each other in one transaction, each job's writes in a savepoint
+ * of it (rb_store_begin_write), so that the group costs one commit and one fsync instead of
+ * one each. Every job still sees the writes of the jobs before it, so the checks are exactly
+ * those of jobs run one after another. No job returns before the commit: nobody hears of a
+ * write that could still be lost; if the commit fails, every job of the group fails. */
+static void
+run_group (RbStore *self, GTask **tasks, guint n)
+{
+  gpointer results[MAX_GROUP];
+  GError *errors[MAX_GROUP] = { NULL };
+  g_autoptr (GError) group_error = NULL;
+  guint ran = 0;
+
+  if (!rb_db_begin_immediate (self->db, NULL))
+    {
+      for (guint i = 0; i < n; i++)
+        run_alone (self, tasks[i]);
+      return;
+    }
+  self->in_group = TRUE;
+  while (ran < n)
+    {
+      results[ran] = run_job (self, tasks[ran], &errors[ran]);
+      ran++;
+      /* SQLite ends the whole transaction on a full disk or an I/O error. */
+      if (sqlite3_get_autocommit (self->db))
+        {
+          g_set_error (&group_error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
+                       "the transaction ended early: %s", sqlite3_errmsg (self->db));
+          break;
+        }
+    }
+  self->in_group = FALSE;
+  self->in_savepoint = FALSE;
+  if (group_error == NULL)
+    rb_db_commit (self->db, &group_error);
+
+  for (guint i = 0; i < ran; i++)
+    {
+      if (group_error != NULL)
+        {
+          RbStoreJob *job = g_task_get_task_data (tasks[i]);
+
+          if (errors[i] == NULL && job->result_free != NULL && results[i] != NULL)
+            job->result_free (results[i]);
+          g_clear_error (&errors[i]);
+          errors[i] = g_error_copy (group_error);
+        }
+      return_result (tasks[i], results[i], errors[i]);
+    }
+  for (guint i = ran; i < n; i++)
+    run_alone (self, tasks[i]);
+}
+
+/* One call per queued task, but a call may find the queue empty: an earlier call took the
+ * task into its group. */
+static void
+worker_run (gpointer item, gpointer pool_data)
+{
+  RbStore *self = pool_data;
+  GTask *tasks[MAX_GROUP];
+  guint n = 0, kept = 0, limit;
+
+  self->worker_thread = g_thread_self ();
+  /* The first job opens the connection (open_job), which a group's transaction needs. */
+  limit = self->db != NULL ? MAX_GROUP : 1;
+  g_mutex_lock (&self->queue_lock);
+  while (n < limit && !g_queue_is_empty (&self->queue))
+    tasks[n++] = g_queue_pop_head (&self->queue);
+  g_mutex_unlock (&self->queue_lock);
+
+  /* A cancelled job is answered at once and takes no part. */
+  for (guint i = 0; i < n; i++)
+    {
+      if (g_task_return_error_if_cancelled (tasks[i]))
+        g_object_unref (tasks[i]);
+      else
+        tasks[kept++] = tasks[i];
+    }
+
+  if (kept == 1)
+    run_alone (self, tasks[0]);
+  else if (kept > 1)
+    run_group (self, tasks, kept);
+  for (guint i = 0; i < kept; i++)
+    g_object_unref (tasks[i]);
+}
+
+static void
+queue_task (RbStore *self, GTask *task)
+{
+  g_mutex_lock (&self->queue_lock);
+  g_queue_push_tail (&self->queue, task);
+  g_mutex_unlock (&self->queue_lock);
+  g_thread_pool_push (self->worker, task, NULL);
 }
 
 static void
@@ -125,7 +239,45 @@ run_async (RbStore *self, RbStoreJobFunc func, RbStoreArgs *args, GDestroyNotify
   job->result_free = result_free;
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, job, (GDestroyNotify) rb_store_job_free);
-  g_thread_pool_push (self->worker, task, NULL);
+  queue_task (self, task);
+}
+
+/* Starts a write transaction: BEGIN IMMEDIATE, so that the checks and the write that depends
+ * on them cannot interleave with another writer; or, in a group of jobs (run_group), a
+ * savepoint of the group's transaction, which already holds the write lock. */
+gboolean
+rb_store_begin_write (RbStore *self, GError **error)
+{
+  if (!self->in_group)
+    return rb_db_begin_immediate (self->db, error);
+  if (!rb_db_exec (self->db, "SAVEPOINT rb_write", error))
+    return FALSE;
+  self->in_savepoint = TRUE;
+  return TRUE;
+}
+
+gboolean
+rb_store_commit_write (RbStore *self, GError **error)
+{
+  if (!self->in_group)
+    return rb_db_commit (self->db, error);
+  if (!rb_db_exec (self->db, "RELEASE rb_write", error))
+    {
+      rb_store_rollback_write (self);
+      return FALSE;
+    }
+  self->in_savepoint = FALSE;
+  return TRUE;
+}
+
+void
+rb_store_rollback_write (RbStore *self)
+{
+  if (!self->in_group)
+    rb_db_rollback (self->db);
+  else if (self->in_savepoint)
+    sqlite3_exec (self->db, "ROLLBACK TO rb_write; RELEASE rb_write", NULL, NULL, NULL);
+  self->in_savepoint = FALSE;
 }
 
 /* ---- GObject ------------------------------------------------------------------------------ */
@@ -138,6 +290,7 @@ rb_store_finalize (GObject *object)
   /* Every queued task holds a reference to the store, so the worker is idle by now; but the
    * last reference may be dropped on the worker itself, which must not wait for itself. */
   g_thread_pool_free (self->worker, TRUE, g_thread_self () != self->worker_thread);
+  g_mutex_clear (&self->queue_lock);
   rb_statement_cache_free (self->statements);
   if (self->db != NULL)
     sqlite3_close (self->db);
@@ -159,6 +312,8 @@ rb_store_init (RbStore *self)
 {
   /* Exclusive with one thread: that one thread owns the SQLite connection. */
   self->worker = g_thread_pool_new (worker_run, self, 1, TRUE, NULL);
+  g_mutex_init (&self->queue_lock);
+  g_queue_init (&self->queue);
   self->now_func = real_time_now;
   rb_policy_init_defaults (&self->policy);
   self->tz = g_time_zone_new_identifier (RB_DEFAULT_TIMEZONE);
@@ -475,7 +630,7 @@ rb_store_import_building_sync (RbStore *self, JsonNode *building, GError **error
   if (!(site = rb_json_to_site (json_object_get_member (root, "site"), error)))
     return FALSE;
 
-  if (!rb_db_begin_immediate (self->db, error))
+  if (!rb_store_begin_write (self, error))
     return FALSE;
   insert_site = rb_store_prepare (
       self, "INSERT INTO sites (id, name, timezone, show_names) VALUES (?, ?, ?, ?)", error);
@@ -502,12 +657,12 @@ rb_store_import_building_sync (RbStore *self, JsonNode *building, GError **error
         goto fail;
     }
 
-  if (!rb_db_commit (self->db, error))
+  if (!rb_store_commit_write (self, error))
     return FALSE;
   return load_site_settings (self, error);
 
 fail:
-  rb_db_rollback (self->db);
+  rb_store_rollback_write (self);
   return FALSE;
 }
 
@@ -939,13 +1094,13 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
       return NULL;
     }
 
-  if (!rb_db_begin_immediate (self->db, error))
+  if (!rb_store_begin_write (self, error))
     return NULL;
 
   existing = rb_store_get_booking_sync (self, id, &lookup_error);
   if (existing != NULL)
     {
-      rb_db_rollback (self->db);
+      rb_store_rollback_write (self);
       if (same_request (existing, request))
         return g_steal_pointer (&existing);
       rb_set_error (error, RB_ERROR_INVALID_FIELD, _("This booking ID is already in use."));
@@ -997,14 +1152,14 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
       goto fail;
     }
 
-  if (!rb_db_commit (self->db, error))
+  if (!rb_store_commit_write (self, error))
     return NULL;
   return rb_store_get_booking_sync (self, id, error);
 
 fail_with_lookup_error:
   g_propagate_error (error, g_steal_pointer (&lookup_error));
 fail:
-  rb_db_rollback (self->db);
+  rb_store_rollback_write (self);
   return NULL;
 }
 
@@ -1049,7 +1204,7 @@ transition (RbStore *self, const char *booking_id, const char *actor_id, Transit
       rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
       return NULL;
     }
-  if (!rb_db_begin_immediate (self->db, error))
+  if (!rb_store_begin_write (self, error))
     return NULL;
   if (!(booking = rb_store_get_booking_sync (self, booking_id, error)))
     goto fail;
@@ -1084,12 +1239,12 @@ transition (RbStore *self, const char *booking_id, const char *actor_id, Transit
         goto fail;
     }
 
-  if (!rb_db_commit (self->db, error))
+  if (!rb_store_commit_write (self, error))
     return NULL;
   return rb_store_get_booking_sync (self, booking_id, error);
 
 fail:
-  rb_db_rollback (self->db);
+  rb_store_rollback_write (self);
   return NULL;
 }
 
@@ -1133,7 +1288,7 @@ rb_store_update_booking_sync (RbStore *self, const char *booking_id, const char 
       rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
       return NULL;
     }
-  if (!rb_db_begin_immediate (self->db, error))
+  if (!rb_store_begin_write (self, error))
     return NULL;
   if (!(booking = rb_store_get_booking_sync (self, booking_id, error)))
     goto fail;
@@ -1195,12 +1350,12 @@ rb_store_update_booking_sync (RbStore *self, const char *booking_id, const char 
   if (!rb_db_step_done (self->db, update, error))
     goto fail;
 
-  if (!rb_db_commit (self->db, error))
+  if (!rb_store_commit_write (self, error))
     return NULL;
   return rb_store_get_booking_sync (self, booking_id, error);
 
 fail:
-  rb_db_rollback (self->db);
+  rb_store_rollback_write (self);
   return NULL;
 }
 
@@ -1257,7 +1412,7 @@ rb_store_release_no_shows_sync (RbStore *self, GError **error)
   gint64 deadline_start = rb_store_now (self) - self->policy.check_in_after_minutes * 60;
   int rc;
 
-  if (!rb_db_begin_immediate (self->db, error))
+  if (!rb_store_begin_write (self, error))
     return -1;
   select = rb_store_prepare (self, "SELECT id FROM bookings WHERE state = 'booked' AND start <= ?",
                              error);
@@ -1275,12 +1430,12 @@ rb_store_release_no_shows_sync (RbStore *self, GError **error)
   for (guint i = 0; i < due->len; i++)
     if (!set_state (self, g_ptr_array_index (due, i), RB_BOOKING_STATE_RELEASED, error))
       goto fail;
-  if (!rb_db_commit (self->db, error))
+  if (!rb_store_commit_write (self, error))
     return -1;
   return due->len;
 
 fail:
-  rb_db_rollback (self->db);
+  rb_store_rollback_write (self);
   return -1;
 }
 
@@ -1467,7 +1622,7 @@ rb_store_run_async (RbStore *self, RbStoreFunc func, gpointer data, GDestroyNoti
   job->result_free = result_free;
   g_task_set_source_tag (task, rb_store_run_async);
   g_task_set_task_data (task, job, (GDestroyNotify) rb_store_job_free);
-  g_thread_pool_push (self->worker, task, NULL);
+  queue_task (self, task);
 }
 
 gpointer
