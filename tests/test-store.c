@@ -1127,6 +1127,49 @@ test_store_async (StoreFixture *f, gconstpointer data)
   g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM spaces"), >=, 162);
 }
 
+/* ---- the statement cache ------------------------------------------------------------------ */
+
+static gint64
+count_with_cached_statement (StoreFixture *f, sqlite3_stmt **out_stmt)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbStatement) stmt
+      = rb_store_prepare (f->store, "SELECT count(*) FROM bookings", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  *out_stmt = stmt;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static void
+test_store_statement_cache (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  sqlite3_stmt *first = NULL, *second = NULL;
+  RbStatement *stepping;
+
+  /* Released, a statement is lent again as it is, and no longer holds its read of the
+   * file: it sees what another connection wrote since. */
+  g_assert_cmpint (count_with_cached_statement (f, &first), ==, 0);
+  g_assert_cmpint (
+      raw_insert_booking (f->path, "a1-d001", JONAS, TRUE, TUE (9, 0), TUE (10, 0), &message), ==,
+      SQLITE_OK);
+  g_assert_cmpint (count_with_cached_statement (f, &second), ==, 1);
+  g_assert_true (first == second);
+
+  /* Lending a statement that is still stepping would restart its reader: refused. */
+  stepping = rb_store_prepare (f->store, "SELECT id FROM spaces", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stepping), ==, SQLITE_ROW);
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "statement still in use*");
+  g_assert_null (rb_store_prepare (f->store, "SELECT id FROM spaces", &error));
+  g_test_assert_expected_messages ();
+  g_assert_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED);
+  rb_statement_release (stepping);
+}
+
 /* ---- jobs that queue up run as one group ------------------------------------------------ */
 
 typedef struct
@@ -1366,6 +1409,7 @@ main (int argc, char *argv[])
   ADD ("/store/state/release-no-shows", test_store_release_no_shows);
   ADD ("/store/triggers/refuse-raw-overlap", test_store_triggers_refuse_raw_overlap);
   ADD ("/store/query/list-filters", test_store_list_filters);
+  ADD ("/store/statements/cache", test_store_statement_cache);
   ADD ("/store/group/commit", test_store_group_commit);
   ADD ("/store/group/lost", test_store_group_lost);
   ADD ("/store/query/unknown-ids", test_store_unknown_ids);
