@@ -37,6 +37,74 @@ rb_ui_settle (int ms)
     }
 }
 
+/* ---- the store, from a test that drives a window ----------------------------------------- */
+
+void
+rb_ui_keep_result_cb (GObject *source, GAsyncResult *result, gpointer slot)
+{
+  *(GAsyncResult **)slot = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer slot)
+{
+  return *(GAsyncResult **)slot != NULL;
+}
+
+/* Waits for rb_ui_keep_result_cb to fill slot; the slot keeps its reference. */
+GAsyncResult *
+rb_ui_wait_result (GAsyncResult **slot)
+{
+  g_assert_true (rb_ui_wait_for (has_result, slot, 30));
+  return *slot;
+}
+
+GPtrArray *
+rb_ui_store_list_bookings (RbStore *store, const RbBookingQuery *query, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  rb_store_list_bookings_async (store, query, NULL, rb_ui_keep_result_cb, &result);
+  return rb_store_list_finish (store, rb_ui_wait_result (&result), error);
+}
+
+RbBooking *
+rb_ui_store_create_booking (RbStore *store, RbBooking *request, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  rb_store_create_booking_async (store, request, NULL, rb_ui_keep_result_cb, &result);
+  return rb_store_booking_finish (store, rb_ui_wait_result (&result), error);
+}
+
+RbBooking *
+rb_ui_store_cancel_booking (RbStore *store, const char *booking_id, const char *actor_id,
+                            GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  rb_store_cancel_booking_async (store, booking_id, actor_id, NULL, rb_ui_keep_result_cb, &result);
+  return rb_store_booking_finish (store, rb_ui_wait_result (&result), error);
+}
+
+RbBooking *
+rb_ui_store_check_in (RbStore *store, const char *booking_id, const char *actor_id, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  rb_store_check_in_async (store, booking_id, actor_id, NULL, rb_ui_keep_result_cb, &result);
+  return rb_store_booking_finish (store, rb_ui_wait_result (&result), error);
+}
+
+int
+rb_ui_store_release_no_shows (RbStore *store, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  rb_store_release_no_shows_async (store, NULL, rb_ui_keep_result_cb, &result);
+  return rb_store_release_no_shows_finish (store, rb_ui_wait_result (&result), error);
+}
+
 static GtkWidget *
 find (GtkWidget *root, gboolean (*match) (GtkWidget *, gpointer), gpointer data,
       gboolean on_screen)

@@ -27,6 +27,19 @@ void rb_ui_kiosk_click (RbKioskWindow *window, const char *label_prefix);
 void rb_ui_kiosk_assert_screen (RbKioskWindow *window, const char *screen);
 void rb_ui_kiosk_type (RbKioskWindow *window, const char *digits);
 
+/* A test that drives a window calls the store as the window does: on the store's thread,
+ * which owns the connection (a second thread on it is a data race). These run the call there
+ * and wait for it, iterating the main context, with a deadline. */
+void rb_ui_keep_result_cb (GObject *source, GAsyncResult *result, gpointer slot);
+GAsyncResult *rb_ui_wait_result (GAsyncResult **slot);
+GPtrArray *rb_ui_store_list_bookings (RbStore *store, const RbBookingQuery *query, GError **error);
+RbBooking *rb_ui_store_create_booking (RbStore *store, RbBooking *request, GError **error);
+RbBooking *rb_ui_store_cancel_booking (RbStore *store, const char *booking_id, const char *actor_id,
+                                       GError **error);
+RbBooking *rb_ui_store_check_in (RbStore *store, const char *booking_id, const char *actor_id,
+                                 GError **error);
+int rb_ui_store_release_no_shows (RbStore *store, GError **error);
+
 char *rb_ui_make_demo_db_with_pins (void);
 void rb_ui_copy_file (const char *from, const char *to);
 void rb_ui_remove_db (const char *path);

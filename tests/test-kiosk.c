@@ -135,7 +135,7 @@ test_book_desk_by_touch (KioskFixture *f, gconstpointer data)
 
       /* The receipt forgets the person at once; the booking is in the store. */
       g_assert_null (rb_kiosk_window_get_person (f->window));
-      bookings = rb_store_list_bookings_sync (f->store, &mine, &error);
+      bookings = rb_ui_store_list_bookings (f->store, &mine, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (bookings->len, ==, 1);
       g_assert_cmpstr (rb_booking_get_space_id (g_ptr_array_index (bookings, 0)), ==, "a0-d001");
@@ -148,8 +148,8 @@ test_book_desk_by_touch (KioskFixture *f, gconstpointer data)
       /* Free the desk again for the next size. */
       g_clear_pointer (&bookings, g_ptr_array_unref);
       {
-        g_autoptr (GPtrArray) again = rb_store_list_bookings_sync (f->store, &mine, &error);
-        g_autoptr (RbBooking) cancelled = rb_store_cancel_booking_sync (
+        g_autoptr (GPtrArray) again = rb_ui_store_list_bookings (f->store, &mine, &error);
+        g_autoptr (RbBooking) cancelled = rb_ui_store_cancel_booking (
             f->store, rb_booking_get_id (g_ptr_array_index (again, 0)), "p-14475", &error);
         g_assert_no_error (error);
       }

@@ -221,7 +221,7 @@ bookings_of (UiFixture *fixture, const char *person_id)
 
   query.person_id = person_id;
   query.active_only = TRUE;
-  bookings = rb_store_list_bookings_sync (fixture->store, &query, &error);
+  bookings = rb_ui_store_list_bookings (fixture->store, &query, &error);
   g_assert_no_error (error);
   return bookings;
 }
@@ -235,7 +235,7 @@ book (UiFixture *fixture, const char *space_id, const char *person_id, int day, 
   gint64 start = rb_local_to_utc (berlin, 2026, 12, day, hour, 0);
   g_autoptr (RbBooking) request = rb_booking_new (id, space_id, person_id,
                                                   rb_interval_make (start, start + minutes * 60));
-  g_autoptr (RbBooking) booking = rb_store_create_booking_sync (fixture->store, request, &error);
+  g_autoptr (RbBooking) booking = rb_ui_store_create_booking (fixture->store, request, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (booking);
@@ -359,12 +359,11 @@ make_occupancy_fixture (UiFixture *fixture)
       gint64 start = rb_local_to_utc (berlin, 2026, 11, 30, 9, 0);
       g_autoptr (RbBooking) request = rb_booking_new (id, desk, people[i],
                                                       rb_interval_make (start, start + 3600));
-      g_autoptr (RbBooking) booking = rb_store_create_booking_sync (fixture->store, request,
-                                                                    &error);
+      g_autoptr (RbBooking) booking = rb_ui_store_create_booking (fixture->store, request, &error);
       g_assert_no_error (error);
     }
   query.floor_id = "flr-a-eg";
-  bookings = rb_store_list_bookings_sync (fixture->store, &query, &error);
+  bookings = rb_ui_store_list_bookings (fixture->store, &query, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (bookings->len, ==, 8);
 
@@ -372,13 +371,12 @@ make_occupancy_fixture (UiFixture *fixture)
   for (guint i = 0; i < 6; i++)
     {
       RbBooking *booking = g_ptr_array_index (bookings, i);
-      g_autoptr (RbBooking) checked_in = rb_store_check_in_sync (
-          fixture->store, rb_booking_get_id (booking), rb_booking_get_person_id (booking),
-          &error);
+      g_autoptr (RbBooking) checked_in = rb_ui_store_check_in (
+          fixture->store, rb_booking_get_id (booking), rb_booking_get_person_id (booking), &error);
       g_assert_no_error (error);
     }
   frozen_now = rb_local_to_utc (berlin, 2026, 11, 30, 10, 30);
-  g_assert_cmpint (rb_store_release_no_shows_sync (fixture->store, &error), ==, 2);
+  g_assert_cmpint (rb_ui_store_release_no_shows (fixture->store, &error), ==, 2);
   g_assert_no_error (error);
 }
 

@@ -199,7 +199,7 @@ test_book_desk_appears_in_my_bookings (UiFixture *fixture, gconstpointer data)
 
   /* The booking is in the database, for the acting person, at the chosen time. */
   mine.person_id = rb_person_get_id (acting_person (fixture));
-  stored = rb_store_list_bookings_sync (fixture->store, &mine, &error);
+  stored = rb_ui_store_list_bookings (fixture->store, &mine, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (stored->len, ==, 1);
   g_assert_cmpstr (rb_booking_get_space_id (g_ptr_array_index (stored, 0)), ==, "a0-d001");
@@ -237,7 +237,7 @@ test_conflict_shows_translated_error (UiFixture *fixture, gconstpointer data)
 
   /* Someone else books the desk after the list was loaded: the list is stale now. */
   request = rb_booking_new (id, "a0-d002", "p-17157", chosen);
-  theirs = rb_store_create_booking_sync (fixture->store, request, &error);
+  theirs = rb_ui_store_create_booking (fixture->store, request, &error);
   g_assert_no_error (error);
 
   button = rb_ui_find (row_for_desk (fixture, "0.02"), is_book_button, NULL);

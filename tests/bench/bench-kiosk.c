@@ -116,10 +116,10 @@ main (int argc, char *argv[])
       rb_ui_kiosk_assert_screen (window, "start");
 
       /* Free the desk again, as a cancellation elsewhere would. */
-      booked = rb_store_list_bookings_sync (store, &mine, &error);
+      booked = rb_ui_store_list_bookings (store, &mine, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (booked->len, ==, 1);
-      g_object_unref (rb_store_cancel_booking_sync (
+      g_object_unref (rb_ui_store_cancel_booking (
           store, rb_booking_get_id (g_ptr_array_index (booked, 0)), "p-14475", &error));
       g_assert_no_error (error);
       rb_context_bookings_changed (context);
