@@ -1277,13 +1277,22 @@ gate_close (StoreFixture *f, Gate *gate, Outcome *waited)
 }
 
 static void
-gate_run (Gate *gate)
+gate_run (Gate *gate, RbStore *store)
 {
   g_mutex_lock (&gate->lock);
   gate->open = TRUE;
   g_cond_broadcast (&gate->cond);
   g_mutex_unlock (&gate->lock);
   g_main_loop_run (gate->loop);
+  /* The worker drops its references to the tasks just after their callbacks were queued;
+   * the fixture's teardown wants the store's last reference. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (g_atomic_int_get (&G_OBJECT (store)->ref_count) > 1
+           && g_get_monotonic_time () < deadline)
+      g_usleep (1000);
+  }
   g_mutex_clear (&gate->lock);
   g_cond_clear (&gate->cond);
   g_main_loop_unref (gate->loop);
@@ -1313,7 +1322,7 @@ test_store_group_commit (StoreFixture *f, gconstpointer data)
                make_request (room_ids[i], ANNA, WED (10, 0), WED (11, 0), 2), g_object_unref,
                g_object_unref);
   queue_job (f, &gate, &look, look_job, NULL, NULL, NULL);
-  gate_run (&gate);
+  gate_run (&gate, f->store);
 
   g_assert_no_error (waited.error);
   for (guint i = 0; i < G_N_ELEMENTS (racing); i++)
@@ -1361,7 +1370,7 @@ test_store_group_lost (StoreFixture *f, gconstpointer data)
   queue_job (f, &gate, &after, create_job,
              make_request ("a1-d002", LEONIE, TUE (9, 0), TUE (10, 0), 1), g_object_unref,
              g_object_unref);
-  gate_run (&gate);
+  gate_run (&gate, f->store);
 
   g_assert_error (before.error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED);
   g_assert_null (before.result);
