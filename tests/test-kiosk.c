@@ -271,9 +271,7 @@ main (int argc, char *argv[])
 {
   int result;
 
-  /* The kiosk switches language with uselocale(), which LANGUAGE would override. */
-  g_unsetenv ("LANGUAGE");
-  rb_application_setup_i18n (NULL, TRUE);
+  rb_application_setup_i18n (NULL);
 
   gtk_test_init (&argc, &argv, NULL);
   /* gtk_test_init pins en_US; these tests run in the language of their environment. */

@@ -1,5 +1,6 @@
 /* test-ui.c: the real desktop window under Xvfb, driven through its real widgets: book a
- * desk, see it in My Bookings, provoke a conflict and read the translated error. Run once
+ * desk, see it in My Bookings, provoke a conflict and read the translated error, change the
+ * preferences. Run once
  * in English and once in German (see tests/meson.build). With RB_SCREENSHOT_DIR set it
  * writes PNGs of what it saw, for people to look at. */
 #include "config.h"
@@ -13,6 +14,7 @@
 #include "rb-bookings-page.h"
 #include "rb-context.h"
 #include "rb-find-page.h"
+#include "rb-preferences-window.h"
 #include "rb-space-row.h"
 #include "rb-ui-test-util.h"
 #include "rb-window.h"
@@ -37,8 +39,7 @@ frozen_clock (gpointer data)
 static gboolean
 is_german (void)
 {
-  const char *language = g_getenv ("LANGUAGE");
-  return language != NULL && g_str_has_prefix (language, "de");
+  return g_str_has_prefix (setlocale (LC_MESSAGES, NULL), "de");
 }
 
 static gboolean
@@ -267,16 +268,194 @@ test_german_strings (UiFixture *fixture, gconstpointer data)
   g_assert_nonnull (rb_ui_find (GTK_WIDGET (fixture->window), rb_ui_is_label_containing, (gpointer) title));
 }
 
+/* ---- preferences ---------------------------------------------------------------------------- */
+
+static GtkWidget *
+preferences_row (GtkWidget *window, const char *english, const char *german)
+{
+  GtkWidget *row
+      = rb_ui_find (window, rb_ui_is_row_titled, (gpointer)(is_german () ? german : english));
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+/* Types text into an entry row and presses its apply button. */
+static void
+apply_row (GtkWidget *row, const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_signal_emit_by_name (row, "apply");
+}
+
+static void
+on_language_action_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_free (*(char **)user_data);
+  *(char **)user_data = g_variant_dup_string (parameter, NULL);
+}
+
+static void
+test_preferences (UiFixture *fixture, gconstpointer data)
+{
+  GSettings *settings = rb_context_get_settings (fixture->context);
+  g_autoptr (GSimpleActionGroup) app_actions = g_simple_action_group_new ();
+  g_autoptr (GSimpleAction) language_action
+      = g_simple_action_new ("language", G_VARIANT_TYPE_STRING);
+  g_autofree char *language_chosen = NULL;
+  g_autofree char *value = NULL;
+  RbPreferencesWindow *preferences;
+  GtkWidget *window, *url_row, *token_row, *key_row, *language_row;
+
+  g_settings_reset (settings, "server-url");
+  g_settings_reset (settings, "device-token");
+  g_settings_reset (settings, "server-public-key");
+  g_settings_set_string (settings, "language", "");
+
+  preferences = rb_preferences_window_new (fixture->context, GTK_WINDOW (fixture->window));
+  window = GTK_WIDGET (preferences);
+  /* Stands in for the application's language action, which rebuilds every window. */
+  g_signal_connect (language_action, "activate", G_CALLBACK (on_language_action_cb),
+                    &language_chosen);
+  g_action_map_add_action (G_ACTION_MAP (app_actions), G_ACTION (language_action));
+  gtk_widget_insert_action_group (window, "app", G_ACTION_GROUP (app_actions));
+  gtk_window_set_default_size (GTK_WINDOW (preferences), 640, 820);
+  gtk_window_present (GTK_WINDOW (preferences));
+  rb_ui_settle (200);
+
+  url_row = preferences_row (window, "Server URL", "Server-Adresse");
+  token_row = preferences_row (window, "Kiosk Device Token", "Geräte-Token des Kiosks");
+  key_row = preferences_row (window, "Server Public Key", "Öffentlicher Schlüssel des Servers");
+  language_row = preferences_row (window, "Language of Raumbuch", "Sprache von Raumbuch");
+
+  /* A URL that cannot work is refused with its reason, and the setting keeps its value. */
+  apply_row (url_row, "ftp://raumbuch.example.org");
+  g_assert_true (gtk_widget_has_css_class (url_row, "error"));
+  g_assert_nonnull (
+      rb_ui_find_visible (window, rb_ui_is_label_containing,
+                          (gpointer)(is_german () ? "Keine Server-Adresse" : "Not a server URL")));
+  value = g_settings_get_string (settings, "server-url");
+  g_assert_cmpstr (value, ==, "");
+  g_clear_pointer (&value, g_free);
+  rb_ui_settle (300);
+  rb_ui_save_screenshot (window, "preferences-refused");
+
+  apply_row (url_row, "  https://raumbuch.example.org  ");
+  g_assert_false (gtk_widget_has_css_class (url_row, "error"));
+  g_assert_nonnull (rb_ui_find_visible (window, rb_ui_is_label_containing,
+                                        (gpointer)(is_german () ? "Gespeichert" : "Saved")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (url_row)), ==,
+                   "https://raumbuch.example.org");
+  value = g_settings_get_string (settings, "server-url");
+  g_assert_cmpstr (value, ==, "https://raumbuch.example.org");
+  g_clear_pointer (&value, g_free);
+
+  /* A kiosk's registration: the token and the key as raumbuch-server --add-device prints. */
+  apply_row (token_row, "not-a-token");
+  g_assert_true (gtk_widget_has_css_class (token_row, "error"));
+  apply_row (token_row, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  g_assert_false (gtk_widget_has_css_class (token_row, "error"));
+  value = g_settings_get_string (settings, "device-token");
+  g_assert_cmpstr (value, ==, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  g_clear_pointer (&value, g_free);
+  apply_row (key_row, "c2hvcnQ=");
+  g_assert_true (gtk_widget_has_css_class (key_row, "error"));
+  value = g_settings_get_string (settings, "server-public-key");
+  g_assert_cmpstr (value, ==, "");
+  g_clear_pointer (&value, g_free);
+  apply_row (key_row, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+  value = g_settings_get_string (settings, "server-public-key");
+  g_assert_cmpstr (value, ==, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+  g_clear_pointer (&value, g_free);
+
+  /* The kiosk settings are bound: a change is saved as it is made. */
+  gtk_switch_set_active (
+      GTK_SWITCH (rb_ui_find (window, rb_ui_is_type, GSIZE_TO_POINTER (GTK_TYPE_SWITCH))), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "kiosk-mode"));
+  gtk_spin_button_set_value (
+      GTK_SPIN_BUTTON (rb_ui_find (window, rb_ui_is_type, GSIZE_TO_POINTER (GTK_TYPE_SPIN_BUTTON))),
+      120);
+  g_assert_cmpuint (g_settings_get_uint (settings, "idle-timeout"), ==, 120);
+
+  /* The language goes to the application, which switches at once. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (language_row), 2);
+  rb_ui_settle (100);
+  g_assert_cmpstr (language_chosen, ==, "en");
+
+  rb_ui_settle (300);
+  rb_ui_save_screenshot (window, "preferences");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_settings_reset (settings, "kiosk-mode");
+  g_settings_reset (settings, "idle-timeout");
+  g_settings_reset (settings, "server-url");
+  g_settings_reset (settings, "device-token");
+  g_settings_reset (settings, "server-public-key");
+}
+
+/* Choosing the language in Preferences switches the running application: its windows are
+ * built anew in the chosen language, Preferences among them. */
+static void
+test_preferences_switch_language (UiFixture *fixture, gconstpointer data)
+{
+  g_autoptr (RbApplication) app = rb_application_new ();
+  g_autoptr (GError) error = NULL;
+  const char *other = is_german () ? "en" : "de";
+  const char *own = is_german () ? "de" : "en";
+  const char *other_title = is_german () ? "Preferences" : "Einstellungen";
+  const char *own_title = is_german () ? "Einstellungen" : "Preferences";
+  GtkWindow *main_window;
+  GList *windows;
+  GtkWidget *preferences = NULL;
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  main_window = rb_application_present_window (app, fixture->context, FALSE);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  rb_ui_settle (300);
+  for (windows = gtk_application_get_windows (GTK_APPLICATION (app)); windows != NULL;
+       windows = windows->next)
+    if (RB_IS_PREFERENCES_WINDOW (windows->data))
+      preferences = windows->data;
+  g_assert_nonnull (preferences);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (preferences)) == main_window);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (preferences)), ==, own_title);
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (rb_ui_find (preferences, rb_ui_is_type,
+                                                         GSIZE_TO_POINTER (ADW_TYPE_COMBO_ROW))),
+                              g_str_equal (other, "de") ? 1 : 2);
+  rb_ui_settle (300);
+
+  /* The same two windows, new ones, in the other language. */
+  windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  g_assert_cmpuint (g_list_length (windows), ==, 2);
+  preferences = NULL;
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      if (RB_IS_PREFERENCES_WINDOW (l->data))
+        preferences = l->data;
+      else
+        g_assert_true (RB_IS_WINDOW (l->data) && l->data != (gpointer)main_window);
+    }
+  g_assert_nonnull (preferences);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (preferences)), ==, other_title);
+
+  /* And back, so the next test starts in the language it expects. */
+  g_assert_true (rb_application_switch_language (app, own));
+  rb_ui_settle (100);
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
+    gtk_window_destroy (windows->data);
+  rb_ui_settle (100);
+}
+
 int
 main (int argc, char *argv[])
 {
-  /* Catalogues come from the build tree; the locale from the environment of the test. */
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("RAUMBUCH_LOCALEDIR"));
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
+  /* Catalogues come from the build tree; the language from the environment of the test, as
+   * the application takes it. */
+  rb_application_setup_i18n (NULL);
   gtk_test_init (&argc, &argv, NULL);
+  /* gtk_test_init pins en_US. */
+  setlocale (LC_ALL, "");
   adw_init ();
   /* rb_application_new registers the app's resources (templates, CSS); no D-Bus needed. */
   g_object_unref (rb_application_new ());
@@ -292,5 +471,9 @@ main (int argc, char *argv[])
               test_conflict_shows_translated_error, fixture_tear_down);
   g_test_add ("/ui/strings-in-the-ui-language", UiFixture, NULL, fixture_set_up,
               test_german_strings, fixture_tear_down);
+  g_test_add ("/ui/preferences", UiFixture, NULL, fixture_set_up, test_preferences,
+              fixture_tear_down);
+  g_test_add ("/ui/preferences-switch-language", UiFixture, NULL, fixture_set_up,
+              test_preferences_switch_language, fixture_tear_down);
   return g_test_run ();
 }

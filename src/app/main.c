@@ -9,13 +9,11 @@ main (int argc, char *argv[])
   g_autoptr (GSettings) settings = NULL;
   g_autoptr (RbApplication) app = NULL;
   g_autofree char *language = NULL;
-  gboolean kiosk;
 
   /* The language setting must take effect before GTK or any thread starts. */
   settings = g_settings_new (APP_ID);
   language = g_settings_get_string (settings, "language");
-  kiosk = g_settings_get_boolean (settings, "kiosk-mode") || g_strv_contains ((const char *const *) argv, "--kiosk");
-  rb_application_setup_i18n (language, kiosk);
+  rb_application_setup_i18n (language);
 
   app = rb_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -10,6 +10,7 @@
 #include "rb-auth.h"
 #include "rb-context.h"
 #include "rb-kiosk-window.h"
+#include "rb-preferences-window.h"
 #include "rb-window.h"
 
 /* How often bookings that were not checked in are released (DESIGN.md: no-shows). */
@@ -47,19 +48,32 @@ locale_for_language (const char *language)
   return g_strcmp0 (language, "de") == 0 ? "de_DE.UTF-8" : "en_US.UTF-8";
 }
 
+/* The first language of a LANGUAGE list ("de_DE:en") that Raumbuch has, or NULL. */
+static char *
+language_from_environment (void)
+{
+  g_auto (GStrv) entries = g_strsplit (g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "", ":", -1);
+
+  for (guint i = 0; entries[i] != NULL; i++)
+    if (g_str_has_prefix (entries[i], "de") || g_str_has_prefix (entries[i], "en"))
+      return g_strndup (entries[i], 2);
+  return NULL;
+}
+
 /* Chooses the language before any thread starts: "de" or "en" from the settings overrides
- * the session's locale, "" follows it. The kiosk switches language at run time with
- * uselocale(), which LANGUAGE would override, so it drops LANGUAGE here while that is
- * still safe. Uninstalled builds find their catalogues through RAUMBUCH_LOCALEDIR. */
+ * the session's locale; "" follows the session (LANGUAGE, else the locale). The windows
+ * switch language at run time with uselocale() (rb_application_switch_language), which
+ * LANGUAGE would override, so LANGUAGE is taken into the locale and dropped here while
+ * that is still safe. Uninstalled builds find their catalogues through RAUMBUCH_LOCALEDIR. */
 void
-rb_application_setup_i18n (const char *language, gboolean kiosk)
+rb_application_setup_i18n (const char *language)
 {
   const char *localedir = g_getenv ("RAUMBUCH_LOCALEDIR");
-  gboolean chosen = language != NULL && *language != '\0';
+  g_autofree char *from_environment = language_from_environment ();
+  const char *chosen = language != NULL && *language != '\0' ? language : from_environment;
 
-  if (chosen || kiosk)
-    g_unsetenv ("LANGUAGE");
-  if (!chosen || setlocale (LC_ALL, locale_for_language (language)) == NULL)
+  g_unsetenv ("LANGUAGE");
+  if (chosen == NULL || setlocale (LC_ALL, locale_for_language (chosen)) == NULL)
     setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
@@ -266,6 +280,48 @@ on_about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_da
                          NULL);
 }
 
+/* The main window of the application: the desktop window or the kiosk, not a dialog. */
+static GtkWindow *
+main_window (RbApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (RB_IS_WINDOW (l->data) || RB_IS_KIOSK_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static RbContext *
+main_window_context (GtkWindow *window)
+{
+  RbContext *context = NULL;
+
+  g_object_get (window, "context", &context, NULL);
+  return context;
+}
+
+static void
+present_preferences (RbApplication *self, RbContext *context, GtkWindow *parent)
+{
+  GtkWindow *preferences = GTK_WINDOW (rb_preferences_window_new (context, parent));
+
+  gtk_window_set_application (preferences, GTK_APPLICATION (self));
+  gtk_window_present (preferences);
+}
+
+static void
+on_preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  RbApplication *self = user_data;
+  GtkWindow *window = main_window (self);
+  g_autoptr (RbContext) context = NULL;
+
+  /* The kiosk is left only with the admin PIN; its settings are not for passers-by. */
+  if (window == NULL || RB_IS_KIOSK_WINDOW (window))
+    return;
+  context = main_window_context (window);
+  present_preferences (self, context, window);
+}
+
 static void
 on_language_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -276,6 +332,7 @@ on_language_activated (GSimpleAction *action, GVariant *parameter, gpointer user
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = on_quit_activated },
   { .name = "about", .activate = on_about_activated },
+  { .name = "preferences", .activate = on_preferences_activated },
   { .name = "language", .activate = on_language_activated, .parameter_type = "s" },
 };
 
@@ -283,12 +340,15 @@ static void
 rb_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (rb_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         preferences_accels);
 }
 
 static void
@@ -411,7 +471,9 @@ rb_application_switch_language (RbApplication *self, const char *language)
 {
   locale_t locale = newlocale (LC_ALL_MASK, locale_for_language (language), (locale_t) 0);
   g_autoptr (GList) windows = NULL;
-  RbContext *context;
+  g_autoptr (RbContext) context = NULL;
+  GtkWindow *old_main, *new_main;
+  gboolean had_preferences = FALSE;
 
   g_return_val_if_fail (RB_IS_APPLICATION (self), FALSE);
 
@@ -426,23 +488,23 @@ rb_application_switch_language (RbApplication *self, const char *language)
   self->locale = locale;
   g_settings_set_string (self->settings, "language", language);
 
+  old_main = main_window (self);
+  if (old_main == NULL)
+    return TRUE;
   /* A copy: destroying a window removes it from the application's own list. */
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
-  if (windows == NULL)
-    return TRUE;
-  context = self->context != NULL ? self->context
-            : RB_IS_KIOSK_WINDOW (windows->data)
-                ? NULL
-                : rb_window_get_context (RB_WINDOW (windows->data));
-  if (context == NULL)
-    g_object_get (windows->data, "context", &context, NULL);
-  else
-    g_object_ref (context);
-
-  rb_application_present_window (self, context, RB_IS_KIOSK_WINDOW (windows->data));
-  /* The old windows go after the new one is up, so the screen never shows nothing. */
   for (GList *l = windows; l != NULL; l = l->next)
-    gtk_window_destroy (l->data);
-  g_object_unref (context);
+    had_preferences |= RB_IS_PREFERENCES_WINDOW (l->data);
+  context = self->context != NULL ? g_object_ref (self->context) : main_window_context (old_main);
+
+  new_main = rb_application_present_window (self, context, RB_IS_KIOSK_WINDOW (old_main));
+  /* Whoever chose the language in Preferences stays there, now in that language. */
+  if (had_preferences)
+    present_preferences (self, context, new_main);
+  /* The old windows go after the new one is up, so the screen never shows nothing. A
+   * dialog goes with its parent, so each is looked for among the living first. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (g_list_find (gtk_application_get_windows (GTK_APPLICATION (self)), l->data) != NULL)
+      gtk_window_destroy (l->data);
   return TRUE;
 }

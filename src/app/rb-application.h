@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (RbApplication, rb_application, RB, APPLICATION, AdwApplication)
 
 RbApplication *rb_application_new (void);
-void rb_application_setup_i18n (const char *language, gboolean kiosk);
+void rb_application_setup_i18n (const char *language);
 GtkWindow *rb_application_present_window (RbApplication *self, RbContext *context,
                                           gboolean kiosk);
 gboolean rb_application_switch_language (RbApplication *self, const char *language);

@@ -257,10 +257,3 @@ rb_window_new (RbApplication *application, RbContext *context)
 {
   return g_object_new (RB_TYPE_WINDOW, "application", application, "context", context, NULL);
 }
-
-RbContext *
-rb_window_get_context (RbWindow *self)
-{
-  g_return_val_if_fail (RB_IS_WINDOW (self), NULL);
-  return self->context;
-}

@@ -12,6 +12,5 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (RbWindow, rb_window, RB, WINDOW, AdwApplicationWindow)
 
 RbWindow *rb_window_new (RbApplication *application, RbContext *context);
-RbContext *rb_window_get_context (RbWindow *self);
 
 G_END_DECLS

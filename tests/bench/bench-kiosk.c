@@ -67,9 +67,8 @@ main (int argc, char *argv[])
   gint64 started;
 
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_unsetenv ("LANGUAGE");
   g_setenv ("LC_ALL", "en_US.UTF-8", TRUE);
-  rb_application_setup_i18n (NULL, TRUE);
+  rb_application_setup_i18n (NULL);
   gtk_init ();
   adw_init ();
   g_object_unref (rb_application_new ());

@@ -420,9 +420,7 @@ test_book_online_then_offline (Fixture *f, gconstpointer data)
 int
 main (int argc, char *argv[])
 {
-  /* The kiosk switches language with uselocale(), which LANGUAGE would override. */
-  g_unsetenv ("LANGUAGE");
-  rb_application_setup_i18n (NULL, TRUE);
+  rb_application_setup_i18n (NULL);
 
   gtk_test_init (&argc, &argv, NULL);
   setlocale (LC_ALL, "");
