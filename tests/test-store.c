@@ -1245,11 +1245,18 @@ look_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **err
                           + !sqlite3_get_autocommit (rb_store_get_connection (store)));
 }
 
-/* As SQLite does on a full disk or an I/O error: the transaction ends under the job. */
+/* As SQLite does on a full disk or an I/O error: the transaction ends under the job, which
+ * then tries to write once more. */
 static gpointer
 end_transaction_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
+  g_autoptr (GError) write_error = NULL;
+  g_autoptr (RbBooking) written = NULL;
+
   sqlite3_exec (rb_store_get_connection (store), "ROLLBACK", NULL, NULL, NULL);
+  written = rb_store_create_booking_sync (store, data, &write_error);
+  g_assert_null (written);
+  g_assert_error (write_error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED);
   return GINT_TO_POINTER (1);
 }
 
@@ -1366,7 +1373,8 @@ test_store_group_lost (StoreFixture *f, gconstpointer data)
   queue_job (f, &gate, &before, create_job,
              make_request ("a1-d001", JONAS, TUE (9, 0), TUE (10, 0), 1), g_object_unref,
              g_object_unref);
-  queue_job (f, &gate, &ender, end_transaction_job, NULL, NULL, NULL);
+  queue_job (f, &gate, &ender, end_transaction_job,
+             make_request ("a1-d003", MEHMET, TUE (9, 0), TUE (10, 0), 1), g_object_unref, NULL);
   queue_job (f, &gate, &after, create_job,
              make_request ("a1-d002", LEONIE, TUE (9, 0), TUE (10, 0), 1), g_object_unref,
              g_object_unref);

@@ -30,6 +30,7 @@ struct _RbStore
   /* Only on the worker: a group of jobs shares one transaction (run_group). */
   gboolean in_group;
   gboolean in_savepoint;
+  gboolean group_lost; /* its transaction ended or a savepoint could not be undone */
 
   /* Read once at open and after an import; immutable in between. */
   RbPolicy policy;
@@ -153,15 +154,21 @@ run_group (RbStore *self, GTask **tasks, guint n)
       results[ran] = run_job (self, tasks[ran], &errors[ran]);
       ran++;
       /* SQLite ends the whole transaction on a full disk or an I/O error. */
-      if (sqlite3_get_autocommit (self->db))
+      if (self->group_lost || sqlite3_get_autocommit (self->db))
         {
           g_set_error (&group_error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
-                       "the transaction ended early: %s", sqlite3_errmsg (self->db));
+                       "the transaction of a group ended early: %s",
+                       errors[ran - 1] != NULL ? errors[ran - 1]->message
+                                               : sqlite3_errmsg (self->db));
           break;
         }
     }
   self->in_group = FALSE;
   self->in_savepoint = FALSE;
+  self->group_lost = FALSE;
+  /* A savepoint that could not be undone must not be committed with the rest. */
+  if (group_error != NULL)
+    rb_db_rollback (self->db);
   if (group_error == NULL)
     rb_db_commit (self->db, &group_error);
 
@@ -250,6 +257,14 @@ rb_store_begin_write (RbStore *self, GError **error)
 {
   if (!self->in_group)
     return rb_db_begin_immediate (self->db, error);
+  /* Outside the group's transaction a savepoint would start a transaction of its own. */
+  if (sqlite3_get_autocommit (self->db))
+    {
+      self->group_lost = TRUE;
+      g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
+                   "the transaction of a group ended early");
+      return FALSE;
+    }
   if (!rb_db_exec (self->db, "SAVEPOINT rb_write", error))
     return FALSE;
   self->in_savepoint = TRUE;
@@ -275,8 +290,10 @@ rb_store_rollback_write (RbStore *self)
 {
   if (!self->in_group)
     rb_db_rollback (self->db);
-  else if (self->in_savepoint)
-    sqlite3_exec (self->db, "ROLLBACK TO rb_write; RELEASE rb_write", NULL, NULL, NULL);
+  else if (self->in_savepoint
+           && sqlite3_exec (self->db, "ROLLBACK TO rb_write; RELEASE rb_write", NULL, NULL, NULL)
+                  != SQLITE_OK)
+    self->group_lost = TRUE;
   self->in_savepoint = FALSE;
 }
 
