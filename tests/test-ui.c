@@ -288,6 +288,12 @@ apply_row (GtkWidget *row, const char *text)
   g_signal_emit_by_name (row, "apply");
 }
 
+static gboolean
+string_is_set (gpointer slot)
+{
+  return *(char **)slot != NULL;
+}
+
 static void
 on_language_action_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -379,7 +385,7 @@ test_preferences (UiFixture *fixture, gconstpointer data)
 
   /* The language goes to the application, which switches at once. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (language_row), 2);
-  rb_ui_settle (100);
+  g_assert_true (rb_ui_wait_for (string_is_set, &language_chosen, 20));
   g_assert_cmpstr (language_chosen, ==, "en");
 
   rb_ui_settle (300);
@@ -392,6 +398,46 @@ test_preferences (UiFixture *fixture, gconstpointer data)
   g_settings_reset (settings, "server-public-key");
 }
 
+typedef struct
+{
+  GtkApplication *app;
+  GtkWindow *replaced;
+  const char *title;
+  GtkWindow *main;
+  GtkWidget *preferences;
+} Rebuilt;
+
+/* TRUE once the application shows a main window other than `replaced` and Preferences
+ * titled `title`, and nothing else. */
+static gboolean
+windows_rebuilt (gpointer data)
+{
+  Rebuilt *r = data;
+  GList *windows = gtk_application_get_windows (r->app);
+
+  r->main = NULL;
+  r->preferences = NULL;
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      if (RB_IS_PREFERENCES_WINDOW (l->data))
+        r->preferences = l->data;
+      else if (RB_IS_WINDOW (l->data) && l->data != (gpointer)r->replaced)
+        r->main = l->data;
+      else
+        return FALSE;
+    }
+  return g_list_length (windows) == 2 && r->main != NULL && r->preferences != NULL
+         && g_strcmp0 (gtk_window_get_title (GTK_WINDOW (r->preferences)), r->title) == 0;
+}
+
+static void
+choose_language (GtkWidget *preferences, guint row)
+{
+  adw_combo_row_set_selected (ADW_COMBO_ROW (rb_ui_find (preferences, rb_ui_is_type,
+                                                         GSIZE_TO_POINTER (ADW_TYPE_COMBO_ROW))),
+                              row);
+}
+
 /* Choosing the language in Preferences switches the running application: its windows are
  * built anew in the chosen language, Preferences among them. */
 static void
@@ -399,49 +445,33 @@ test_preferences_switch_language (UiFixture *fixture, gconstpointer data)
 {
   g_autoptr (RbApplication) app = rb_application_new ();
   g_autoptr (GError) error = NULL;
-  const char *other = is_german () ? "en" : "de";
-  const char *own = is_german () ? "de" : "en";
-  const char *other_title = is_german () ? "Preferences" : "Einstellungen";
-  const char *own_title = is_german () ? "Einstellungen" : "Preferences";
-  GtkWindow *main_window;
+  g_autofree char *language = NULL;
+  Rebuilt rebuilt = { GTK_APPLICATION (app), NULL, is_german () ? "Einstellungen" : "Preferences" };
   GList *windows;
-  GtkWidget *preferences = NULL;
 
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
-  main_window = rb_application_present_window (app, fixture->context, FALSE);
+  rb_application_present_window (app, fixture->context, FALSE);
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  rb_ui_settle (300);
-  for (windows = gtk_application_get_windows (GTK_APPLICATION (app)); windows != NULL;
-       windows = windows->next)
-    if (RB_IS_PREFERENCES_WINDOW (windows->data))
-      preferences = windows->data;
-  g_assert_nonnull (preferences);
-  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (preferences)) == main_window);
-  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (preferences)), ==, own_title);
+  g_assert_true (rb_ui_wait_for (windows_rebuilt, &rebuilt, 20));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (rebuilt.preferences)) == rebuilt.main);
 
-  adw_combo_row_set_selected (ADW_COMBO_ROW (rb_ui_find (preferences, rb_ui_is_type,
-                                                         GSIZE_TO_POINTER (ADW_TYPE_COMBO_ROW))),
-                              g_str_equal (other, "de") ? 1 : 2);
-  rb_ui_settle (300);
+  /* Deutsch (row 1) in the English run, English (row 2) in the German one. */
+  choose_language (rebuilt.preferences, is_german () ? 2 : 1);
+  rebuilt.replaced = rebuilt.main;
+  rebuilt.title = is_german () ? "Preferences" : "Einstellungen";
+  g_assert_true (rb_ui_wait_for (windows_rebuilt, &rebuilt, 20));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (rebuilt.preferences)) == rebuilt.main);
 
-  /* The same two windows, new ones, in the other language. */
-  windows = gtk_application_get_windows (GTK_APPLICATION (app));
-  g_assert_cmpuint (g_list_length (windows), ==, 2);
-  preferences = NULL;
-  for (GList *l = windows; l != NULL; l = l->next)
-    {
-      if (RB_IS_PREFERENCES_WINDOW (l->data))
-        preferences = l->data;
-      else
-        g_assert_true (RB_IS_WINDOW (l->data) && l->data != (gpointer)main_window);
-    }
-  g_assert_nonnull (preferences);
-  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (preferences)), ==, other_title);
+  /* And back to the session's language, this test's environment, in which the next test
+   * expects to start. */
+  choose_language (rebuilt.preferences, 0);
+  rebuilt.replaced = rebuilt.main;
+  rebuilt.title = is_german () ? "Einstellungen" : "Preferences";
+  g_assert_true (rb_ui_wait_for (windows_rebuilt, &rebuilt, 20));
+  language = g_settings_get_string (rb_context_get_settings (fixture->context), "language");
+  g_assert_cmpstr (language, ==, "");
 
-  /* And back, so the next test starts in the language it expects. */
-  g_assert_true (rb_application_switch_language (app, own));
-  rb_ui_settle (100);
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
     gtk_window_destroy (windows->data);
   rb_ui_settle (100);

@@ -42,10 +42,13 @@ default_db_path (void)
   return g_build_filename (dir, "raumbuch.db", NULL);
 }
 
+/* "de", "en", or "" for the session's locale (as newlocale() and setlocale() read it). */
 static const char *
 locale_for_language (const char *language)
 {
-  return g_strcmp0 (language, "de") == 0 ? "de_DE.UTF-8" : "en_US.UTF-8";
+  if (language == NULL || *language == '\0')
+    return "";
+  return g_str_equal (language, "de") ? "de_DE.UTF-8" : "en_US.UTF-8";
 }
 
 /* The first language of a LANGUAGE list ("de_DE:en") that Raumbuch has, or NULL. */
@@ -73,7 +76,7 @@ rb_application_setup_i18n (const char *language)
   const char *chosen = language != NULL && *language != '\0' ? language : from_environment;
 
   g_unsetenv ("LANGUAGE");
-  if (chosen == NULL || setlocale (LC_ALL, locale_for_language (chosen)) == NULL)
+  if (setlocale (LC_ALL, locale_for_language (chosen)) == NULL)
     setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
