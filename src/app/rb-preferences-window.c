@@ -20,7 +20,6 @@ struct _RbPreferencesWindow
   AdwEntryRow *public_key_row;
   GtkSwitch *kiosk_switch;
   GtkSpinButton *idle_spin;
-
   GtkLabel *server_status;
 
   /* owned */
@@ -45,8 +44,8 @@ static const char *const languages[] = { "", "de", "en" };
 /* ---- checks ------------------------------------------------------------------------------- */
 
 /* Empty (no server), or an http or https URL with a host. */
-gboolean
-rb_preferences_server_url_is_valid (const char *url)
+static gboolean
+server_url_is_valid (const char *url)
 {
   g_autoptr (GUri) uri = NULL;
   const char *scheme;
@@ -119,7 +118,7 @@ apply_text (RbPreferencesWindow *self, AdwEntryRow *row, const char *key,
 static void
 on_server_url_apply_cb (AdwEntryRow *row, gpointer user_data)
 {
-  apply_text (user_data, row, "server-url", rb_preferences_server_url_is_valid,
+  apply_text (user_data, row, "server-url", server_url_is_valid,
               _ ("Not a server URL: https://server or http://server"));
 }
 

@@ -15,6 +15,5 @@ G_DECLARE_FINAL_TYPE (RbPreferencesWindow, rb_preferences_window, RB, PREFERENCE
                       AdwPreferencesWindow)
 
 RbPreferencesWindow *rb_preferences_window_new (RbContext *context, GtkWindow *parent);
-gboolean rb_preferences_server_url_is_valid (const char *url);
 
 G_END_DECLS
