@@ -55,7 +55,7 @@ rb_blocks_list_affected_sync (RbStore *store, const char *space_id, RbInterval i
 {
   sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (GPtrArray) bookings = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (RbStatement) stmt = NULL;
   int rc;
 
   if (!rb_interval_is_valid (interval))
@@ -63,12 +63,12 @@ rb_blocks_list_affected_sync (RbStore *store, const char *space_id, RbInterval i
       rb_set_error (error, RB_ERROR_INVALID_INTERVAL, NULL);
       return NULL;
     }
-  stmt = rb_db_prepare (db,
-                        "SELECT id FROM bookings WHERE space_id = ?1"
-                        " AND state IN ('booked', 'checked_in')"
-                        " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 AND end > ?5"
-                        " ORDER BY start",
-                        error);
+  stmt = rb_store_prepare (store,
+                           "SELECT id FROM bookings WHERE space_id = ?1"
+                           " AND state IN ('booked', 'checked_in')"
+                           " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 AND end > ?5"
+                           " ORDER BY start",
+                           error);
   if (stmt == NULL)
     return NULL;
   rb_db_bind_text (stmt, 1, space_id);
@@ -104,8 +104,8 @@ rb_blocks_create_sync (RbStore *store, const char *space_id, RbInterval interval
   g_autoptr (RbSpace) space = NULL;
   g_autoptr (GPtrArray) affected = NULL;
   g_autoptr (GPtrArray) cancelled = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr (sqlite3_stmt) insert = NULL;
-  g_autoptr (sqlite3_stmt) set_reason = NULL;
+  g_autoptr (RbStatement) insert = NULL;
+  g_autoptr (RbStatement) set_reason = NULL;
   gint64 block_id;
 
   if (!check_actor (store, actor_id, error))
@@ -127,10 +127,10 @@ rb_blocks_create_sync (RbStore *store, const char *space_id, RbInterval interval
 
   if (!rb_store_begin_write (store, error))
     return 0;
-  insert = rb_db_prepare (db,
-                          "INSERT INTO space_blocks (space_id, start, end, reason, created_by,"
-                          " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                          error);
+  insert = rb_store_prepare (store,
+                             "INSERT INTO space_blocks (space_id, start, end, reason, created_by,"
+                             " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                             error);
   if (insert == NULL)
     goto fail;
   rb_db_bind_text (insert, 1, space_id);
@@ -145,7 +145,8 @@ rb_blocks_create_sync (RbStore *store, const char *space_id, RbInterval interval
 
   if (!(affected = rb_blocks_list_affected_sync (store, space_id, interval, error)))
     goto fail;
-  set_reason = rb_db_prepare (db, "UPDATE bookings SET cancel_reason = ? WHERE id = ?", error);
+  set_reason
+      = rb_store_prepare (store, "UPDATE bookings SET cancel_reason = ? WHERE id = ?", error);
   if (set_reason == NULL)
     goto fail;
   for (guint i = 0; i < affected->len; i++)
@@ -186,11 +187,11 @@ gboolean
 rb_blocks_remove_sync (RbStore *store, gint64 block_id, const char *actor_id, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (RbStatement) stmt = NULL;
 
   if (!check_actor (store, actor_id, error))
     return FALSE;
-  stmt = rb_db_prepare (db, "DELETE FROM space_blocks WHERE id = ?", error);
+  stmt = rb_store_prepare (store, "DELETE FROM space_blocks WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, block_id);
@@ -212,8 +213,9 @@ rb_blocks_cancel_reasons_sync (RbStore *store, GPtrArray *bookings, GError **err
   sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (GHashTable) reasons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                           g_free);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db, "SELECT cancel_reason FROM bookings WHERE id = ? AND cancel_reason IS NOT NULL", error);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store, "SELECT cancel_reason FROM bookings WHERE id = ? AND cancel_reason IS NOT NULL",
+      error);
 
   if (stmt == NULL)
     return NULL;

@@ -109,11 +109,11 @@ rb_credential_open (const guint8 public_key[RB_CREDENTIAL_KEY_BYTES],
 }
 
 static gboolean
-read_keys (sqlite3 *db, guint8 *public_key, guint8 *secret_key, gboolean *out_found,
+read_keys (RbStore *store, guint8 *public_key, guint8 *secret_key, gboolean *out_found,
            GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db, "SELECT public_key, secret_key FROM server_keys WHERE id = 1", error);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store, "SELECT public_key, secret_key FROM server_keys WHERE id = 1", error);
   int rc;
 
   *out_found = FALSE;
@@ -136,7 +136,7 @@ read_keys (sqlite3 *db, guint8 *public_key, guint8 *secret_key, gboolean *out_fo
     }
   if (rc != SQLITE_DONE)
     {
-      rb_db_set_error (error, db, rc, "server keys");
+      rb_db_set_error (error, rb_store_get_connection (store), rc, "server keys");
       return FALSE;
     }
   return TRUE;
@@ -148,10 +148,10 @@ rb_credential_get_server_keys_sync (RbStore *store, guint8 public_key[RB_CREDENT
                                     guint8 secret_key[RB_CREDENTIAL_KEY_BYTES], GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) insert = NULL;
+  g_autoptr (RbStatement) insert = NULL;
   gboolean found = FALSE;
 
-  if (!rb_auth_init (error) || !read_keys (db, public_key, secret_key, &found, error))
+  if (!rb_auth_init (error) || !read_keys (store, public_key, secret_key, &found, error))
     return FALSE;
   if (found)
     return TRUE;
@@ -160,7 +160,7 @@ rb_credential_get_server_keys_sync (RbStore *store, guint8 public_key[RB_CREDENT
    * an --add-device run) must agree on one keypair. */
   if (!rb_store_begin_write (store, error))
     return FALSE;
-  if (!read_keys (db, public_key, secret_key, &found, error))
+  if (!read_keys (store, public_key, secret_key, &found, error))
     goto fail;
   if (found)
     {
@@ -168,10 +168,10 @@ rb_credential_get_server_keys_sync (RbStore *store, guint8 public_key[RB_CREDENT
       return TRUE;
     }
   crypto_box_keypair (public_key, secret_key);
-  insert = rb_db_prepare (db,
-                          "INSERT INTO server_keys (id, public_key, secret_key, created_at)"
-                          " VALUES (1, ?, ?, ?)",
-                          error);
+  insert = rb_store_prepare (store,
+                             "INSERT INTO server_keys (id, public_key, secret_key, created_at)"
+                             " VALUES (1, ?, ?, ?)",
+                             error);
   if (insert == NULL)
     goto fail;
   sqlite3_bind_blob (insert, 1, public_key, RB_CREDENTIAL_KEY_BYTES, SQLITE_TRANSIENT);

@@ -53,9 +53,8 @@ insert_outbox (RbStore *store, const char *booking_id, RbOutboxOperation operati
                const char *payload, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db,
-      "INSERT INTO outbox (booking_id, operation, payload, created_at) VALUES (?, ?, ?, ?)",
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store, "INSERT INTO outbox (booking_id, operation, payload, created_at) VALUES (?, ?, ?, ?)",
       error);
 
   if (stmt == NULL)
@@ -73,7 +72,7 @@ static gboolean
 delete_outbox (RbStore *store, gint64 entry_id, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (db, "DELETE FROM outbox WHERE id = ?", error);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (store, "DELETE FROM outbox WHERE id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -136,8 +135,8 @@ static gboolean
 insert_stand_in (RbStore *store, const char *person_id, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db,
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store,
       "INSERT OR IGNORE INTO people (id, display_name, staff_number, team, role)"
       " VALUES (?1, '', ?1, '', 'staff')",
       error);
@@ -160,7 +159,7 @@ rb_mirror_enqueue_sealed_create_sync (RbStore *store, RbBooking *request,
   sqlite3 *db = rb_store_get_connection (store);
   g_autofree char *stand_in = g_strconcat ("kiosk-", rb_booking_get_id (request), NULL);
   g_autoptr (RbBooking) local = NULL;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (RbStatement) stmt = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autofree char *payload = create_payload (request);
   RbBooking *booking;
@@ -171,10 +170,10 @@ rb_mirror_enqueue_sealed_create_sync (RbStore *store, RbBooking *request,
   g_return_val_if_fail (sealed_credential != NULL, NULL);
   if (!insert_stand_in (store, stand_in, error))
     return NULL;
-  stmt = rb_db_prepare (db,
-                        "INSERT INTO outbox (booking_id, operation, payload, sealed_credential,"
-                        " created_at) VALUES (?, 'create', ?, ?, ?)",
-                        error);
+  stmt = rb_store_prepare (store,
+                           "INSERT INTO outbox (booking_id, operation, payload, sealed_credential,"
+                           " created_at) VALUES (?, 'create', ?, ?, ?)",
+                           error);
   if (stmt == NULL)
     return NULL;
   data = g_bytes_get_data (sealed_credential, &length);
@@ -238,11 +237,11 @@ rb_mirror_forget_create_sync (RbStore *store, gint64 entry_id, const char *booki
                               GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (RbStatement) stmt = NULL;
 
   if (!rb_store_begin_write (store, error))
     return FALSE;
-  stmt = rb_db_prepare (db, "DELETE FROM bookings WHERE id = ?", error);
+  stmt = rb_store_prepare (store, "DELETE FROM bookings WHERE id = ?", error);
   if (stmt == NULL)
     goto fail;
   rb_db_bind_text (stmt, 1, booking_id);
@@ -261,8 +260,8 @@ rb_mirror_list_outbox_sync (RbStore *store, gboolean pending_only, GError **erro
 {
   sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_outbox_entry_free);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db,
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store,
       "SELECT id, booking_id, operation, payload, state, attempts, last_error_code, last_error,"
       " created_at, next_attempt_at, sealed_credential FROM outbox"
       " WHERE state = 'pending' OR (?1 = 0 AND state = 'rejected') ORDER BY id",
@@ -305,8 +304,8 @@ update_outbox (RbStore *store, gint64 entry_id, const char *state, gboolean coun
                const GError *failure, gint64 next_attempt_at, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db,
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store,
       "UPDATE outbox SET state = ?, attempts = attempts + ?, last_error_code = ?,"
       " last_error = ?, next_attempt_at = ? WHERE id = ?",
       error);
@@ -337,8 +336,8 @@ has_pending_create (RbStore *store, const char *booking_id, gint64 *out_entry_id
                     GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db,
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store,
       "SELECT id FROM outbox WHERE booking_id = ? AND operation = 'create' AND state = 'pending'"
       " ORDER BY id LIMIT 1",
       error);
@@ -363,8 +362,8 @@ static gboolean
 set_local_state (RbStore *store, const char *booking_id, const char *state, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db, "UPDATE bookings SET state = ?, updated_at = ? WHERE id = ?", error);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store, "UPDATE bookings SET state = ?, updated_at = ? WHERE id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -397,8 +396,8 @@ clear_conflicts (RbStore *store, RbBooking *remote, gboolean is_desk, const char
 {
   sqlite3 *db = rb_store_get_connection (store);
   RbInterval iv = rb_booking_get_interval (remote);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db,
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store,
       "SELECT id, space_id = ?2 FROM bookings WHERE id != ?1"
       " AND state IN ('booked', 'checked_in')"
       " AND start < ?4 AND start > ?3 - ?5 AND end > ?3"
@@ -459,8 +458,8 @@ static gboolean
 upsert_remote (RbStore *store, RbBooking *remote, int *changed, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) lookup = NULL;
-  g_autoptr (sqlite3_stmt) write = NULL;
+  g_autoptr (RbStatement) lookup = NULL;
+  g_autoptr (RbStatement) write = NULL;
   g_autofree char *kind = NULL;
   g_autofree char *person_id = NULL;
   RbBookingState state = rb_booking_get_state (remote);
@@ -469,12 +468,11 @@ upsert_remote (RbStore *store, RbBooking *remote, int *changed, GError **error)
   int rc;
 
   /* The space's kind, whether the person is known here, and the local row if any. */
-  lookup = rb_db_prepare (
-      db,
-      "SELECT (SELECT kind FROM spaces WHERE id = ?1),"
-      " (SELECT id FROM people WHERE id = ?2),"
-      " (SELECT version FROM bookings WHERE id = ?3)",
-      error);
+  lookup = rb_store_prepare (store,
+                             "SELECT (SELECT kind FROM spaces WHERE id = ?1),"
+                             " (SELECT id FROM people WHERE id = ?2),"
+                             " (SELECT version FROM bookings WHERE id = ?3)",
+                             error);
   if (lookup == NULL)
     return FALSE;
   rb_db_bind_text (lookup, 1, rb_booking_get_space_id (remote));
@@ -512,15 +510,15 @@ upsert_remote (RbStore *store, RbBooking *remote, int *changed, GError **error)
   /* Not an upsert: SQLite runs the insert trigger of an upsert before it sees the conflict,
    * and the row would overlap itself. */
   if (exists)
-    write = rb_db_prepare (
-        db,
+    write = rb_store_prepare (
+        store,
         "UPDATE bookings SET space_id = ?2, person_id = COALESCE (?3, person_id), is_desk = ?4,"
         " start = ?5, end = ?6, title = ?7, attendees = ?8, series_id = ?9, state = ?10,"
         " version = ?11, seq = ?12, updated_at = ?13 WHERE id = ?1",
         error);
   else
-    write = rb_db_prepare (
-        db,
+    write = rb_store_prepare (
+        store,
         "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, title, attendees,"
         " series_id, state, version, seq, created_at, updated_at)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
@@ -567,12 +565,13 @@ static gboolean
 write_cursor (RbStore *store, gint64 cursor, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (RbStatement) stmt = NULL;
   g_autofree char *value = NULL;
 
   if (cursor < 0)
     return TRUE;
-  stmt = rb_db_prepare (db, "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)", error);
+  stmt = rb_store_prepare (store, "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
+                           error);
   if (stmt == NULL)
     return FALSE;
   value = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
@@ -608,8 +607,8 @@ rb_mirror_replace_range_sync (RbStore *store, GPtrArray *bookings, RbInterval ra
   sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (sqlite3_stmt) select = NULL;
-  g_autoptr (sqlite3_stmt) delete = NULL;
+  g_autoptr (RbStatement) select = NULL;
+  g_autoptr (RbStatement) delete = NULL;
   int changed = 0, rc;
 
   for (guint i = 0; i < bookings->len; i++)
@@ -617,12 +616,11 @@ rb_mirror_replace_range_sync (RbStore *store, GPtrArray *bookings, RbInterval ra
 
   if (!rb_store_begin_write (store, error))
     return -1;
-  select = rb_db_prepare (
-      db,
-      "SELECT b.id FROM bookings b WHERE b.start < ?2 AND b.end > ?1"
-      " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.booking_id = b.id"
-      "                 AND o.state IN ('pending', 'rejected'))",
-      error);
+  select = rb_store_prepare (store,
+                             "SELECT b.id FROM bookings b WHERE b.start < ?2 AND b.end > ?1"
+                             " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.booking_id = b.id"
+                             "                 AND o.state IN ('pending', 'rejected'))",
+                             error);
   if (select == NULL)
     goto fail;
   sqlite3_bind_int64 (select, 1, range.start);
@@ -635,7 +633,7 @@ rb_mirror_replace_range_sync (RbStore *store, GPtrArray *bookings, RbInterval ra
       rb_db_set_error (error, db, rc, "query");
       goto fail;
     }
-  delete = rb_db_prepare (db, "DELETE FROM bookings WHERE id = ?", error);
+  delete = rb_store_prepare (store, "DELETE FROM bookings WHERE id = ?", error);
   if (delete == NULL)
     goto fail;
   for (guint i = 0; i < stale->len; i++)
@@ -680,18 +678,17 @@ rb_mirror_outbox_reject_sync (RbStore *store, gint64 entry_id, const GError *rea
                               GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (RbStatement) stmt = NULL;
 
   if (!rb_store_begin_write (store, error))
     return FALSE;
   if (!update_outbox (store, entry_id, "rejected", TRUE, reason, 0, error))
     goto fail;
-  stmt = rb_db_prepare (
-      db,
-      "UPDATE bookings SET state = 'cancelled', updated_at = ?2 WHERE id ="
-      " (SELECT booking_id FROM outbox WHERE id = ?1 AND operation = 'create')"
-      " AND state IN ('booked', 'checked_in')",
-      error);
+  stmt = rb_store_prepare (store,
+                           "UPDATE bookings SET state = 'cancelled', updated_at = ?2 WHERE id ="
+                           " (SELECT booking_id FROM outbox WHERE id = ?1 AND operation = 'create')"
+                           " AND state IN ('booked', 'checked_in')",
+                           error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, entry_id);
@@ -711,8 +708,8 @@ gboolean
 rb_mirror_get_cursor_sync (RbStore *store, gint64 *out_cursor, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db, "SELECT CAST (value AS INTEGER) FROM sync_state WHERE key = ?", error);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store, "SELECT CAST (value AS INTEGER) FROM sync_state WHERE key = ?", error);
   int rc;
 
   *out_cursor = 0;
@@ -741,8 +738,8 @@ gboolean
 rb_mirror_upsert_person_sync (RbStore *store, RbPerson *person, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db,
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store,
       "INSERT INTO people (id, display_name, staff_number, team, role) VALUES (?, ?, ?, ?, ?)"
       " ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name,"
       " staff_number = excluded.staff_number, role = excluded.role,"

@@ -153,8 +153,8 @@ load_spaces (RbStore *store, const RbOccupancyQuery *query, GHashTable *space_gr
   sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (GHashTable) group_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                               NULL);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db,
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store,
       "SELECT s.id, s.floor_id, s.kind, f.name FROM spaces s JOIN floors f ON f.id = s.floor_id"
       " WHERE (?1 IS NULL OR s.floor_id = ?1) AND (?2 IS NULL OR s.kind = ?2)"
       " ORDER BY f.level, f.id, s.kind",
@@ -165,8 +165,8 @@ load_spaces (RbStore *store, const RbOccupancyQuery *query, GHashTable *space_gr
     return FALSE;
   if (query->floor_id != NULL)
     {
-      g_autoptr (sqlite3_stmt) floor = rb_db_prepare (db, "SELECT 1 FROM floors WHERE id = ?",
-                                                      error);
+      g_autoptr (RbStatement) floor
+          = rb_store_prepare (store, "SELECT 1 FROM floors WHERE id = ?", error);
 
       if (floor == NULL)
         return FALSE;
@@ -265,7 +265,7 @@ rb_occupancy_query_sync (RbStore *store, const RbOccupancyQuery *query, GError *
                                                                NULL);
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (
       (GDestroyNotify) rb_occupancy_row_free);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (RbStatement) stmt = NULL;
   int rc;
 
   if (!rb_interval_is_valid (query->range))
@@ -295,7 +295,7 @@ rb_occupancy_query_sync (RbStore *store, const RbOccupancyQuery *query, GError *
         g_ptr_array_add (rows, row);
       }
 
-  if (!(stmt = rb_db_prepare (db, BOOKINGS_SQL, error)))
+  if (!(stmt = rb_store_prepare (store, BOOKINGS_SQL, error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, query->range.start);
   sqlite3_bind_int64 (stmt, 2, query->range.end);

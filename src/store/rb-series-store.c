@@ -92,11 +92,11 @@ bookings_of_ids (RbStore *store, GPtrArray *ids, GError **error)
 /* What is in the way of `interval` for a conflict report: the first active booking of the
  * space, or a block, that overlaps it. */
 static gboolean
-find_clash_interval (sqlite3 *db, RbErrorCode code, const char *space_id,
-                     const char *person_id, RbInterval interval, RbInterval *out_clash)
+find_clash_interval (RbStore *store, RbErrorCode code, const char *space_id, const char *person_id,
+                     RbInterval interval, RbInterval *out_clash)
 {
   const char *sql;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (RbStatement) stmt = NULL;
 
   switch (code)
     {
@@ -117,7 +117,7 @@ find_clash_interval (sqlite3 *db, RbErrorCode code, const char *space_id,
     default:
       return FALSE;
     }
-  if (!(stmt = rb_db_prepare (db, sql, NULL)))
+  if (!(stmt = rb_store_prepare (store, sql, NULL)))
     return FALSE;
   rb_db_bind_text (stmt, 1, code == RB_ERROR_DESK_ALREADY_HELD ? person_id : space_id);
   sqlite3_bind_int64 (stmt, 2, interval.start);
@@ -165,10 +165,9 @@ check_occurrence (RbStore *store, RbSpace *space, RbPerson *owner,
       return FALSE;
     }
   *out_conflict = conflict_new (occurrence, rule_error);
-  (*out_conflict)->has_clash = find_clash_interval (rb_store_get_connection (store),
-                                                    rule_error->code, rb_space_get_id (space),
-                                                    rb_person_get_id (owner), occurrence,
-                                                    &(*out_conflict)->clash);
+  (*out_conflict)->has_clash
+      = find_clash_interval (store, rule_error->code, rb_space_get_id (space),
+                             rb_person_get_id (owner), occurrence, &(*out_conflict)->clash);
   return TRUE;
 }
 
@@ -177,15 +176,15 @@ insert_booking (RbStore *store, RbSpace *space, RbPerson *owner, const RbSeriesR
                 RbInterval occurrence, gint64 now, char **out_id, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) insert = NULL;
+  g_autoptr (RbStatement) insert = NULL;
   g_autofree char *id = g_uuid_string_random ();
   gint64 seq;
   int rc;
 
   if (!(seq = rb_store_append_change (store, id, error)))
     return FALSE;
-  insert = rb_db_prepare (
-      db,
+  insert = rb_store_prepare (
+      store,
       "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, title, attendees,"
       " series_id, state, version, seq, created_at, updated_at)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', 1, ?, ?, ?)",
@@ -225,8 +224,8 @@ insert_series_row (RbStore *store, const RbSeriesRequest *request, RbPerson *own
                    GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db,
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store,
       "INSERT INTO series (id, space_id, person_id, rrule, first_start, first_end, title,"
       " attendees, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       error);
@@ -252,9 +251,8 @@ static RbSeriesResult *
 replay_series (RbStore *store, const RbSeriesRequest *request, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db,
-      "SELECT space_id, person_id, rrule, first_start, first_end FROM series WHERE id = ?",
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store, "SELECT space_id, person_id, rrule, first_start, first_end FROM series WHERE id = ?",
       error);
   g_autoptr (RbSeriesResult) result = NULL;
   int rc;
@@ -447,8 +445,8 @@ GPtrArray *
 rb_series_store_list_bookings_sync (RbStore *store, const char *series_id, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
-      db, "SELECT id FROM bookings WHERE series_id = ? ORDER BY start", error);
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store, "SELECT id FROM bookings WHERE series_id = ? ORDER BY start", error);
   g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   gint64 known = 0;
 
@@ -459,8 +457,8 @@ rb_series_store_list_bookings_sync (RbStore *store, const char *series_id, GErro
     return NULL;
   if (ids->len == 0)
     {
-      g_autoptr (sqlite3_stmt) exists = rb_db_prepare (
-          db, "SELECT count(*) FROM series WHERE id = ?", error);
+      g_autoptr (RbStatement) exists
+          = rb_store_prepare (store, "SELECT count(*) FROM series WHERE id = ?", error);
 
       if (exists == NULL)
         return NULL;
@@ -488,8 +486,8 @@ rb_series_store_cancel_sync (RbStore *store, const char *series_id, const char *
   sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (RbPerson) actor = NULL;
   g_autoptr (RbBooking) from = NULL;
-  g_autoptr (sqlite3_stmt) owner_stmt = NULL;
-  g_autoptr (sqlite3_stmt) select = NULL;
+  g_autoptr (RbStatement) owner_stmt = NULL;
+  g_autoptr (RbStatement) select = NULL;
   g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) cancelled = NULL;
   gint64 now = rb_store_now (store);
@@ -510,7 +508,7 @@ rb_series_store_cancel_sync (RbStore *store, const char *series_id, const char *
   if (!rb_store_begin_write (store, error))
     return NULL;
 
-  owner_stmt = rb_db_prepare (db, "SELECT person_id FROM series WHERE id = ?", error);
+  owner_stmt = rb_store_prepare (store, "SELECT person_id FROM series WHERE id = ?", error);
   if (owner_stmt == NULL)
     goto fail;
   rb_db_bind_text (owner_stmt, 1, series_id);
@@ -551,11 +549,11 @@ rb_series_store_cancel_sync (RbStore *store, const char *series_id, const char *
       from_start = rb_booking_get_start (from);
     }
 
-  select = rb_db_prepare (db,
-                          "SELECT id FROM bookings WHERE series_id = ?1"
-                          " AND state IN ('booked', 'checked_in') AND end > ?2 AND start >= ?3"
-                          " AND (?4 IS NULL OR id = ?4) ORDER BY start",
-                          error);
+  select = rb_store_prepare (store,
+                             "SELECT id FROM bookings WHERE series_id = ?1"
+                             " AND state IN ('booked', 'checked_in') AND end > ?2 AND start >= ?3"
+                             " AND (?4 IS NULL OR id = ?4) ORDER BY start",
+                             error);
   if (select == NULL)
     goto fail;
   rb_db_bind_text (select, 1, series_id);
