@@ -169,6 +169,10 @@ test_occupancy_day (Fixture *f, gconstpointer data)
   assert_row (row, 4, 5, 3, 1, 9 * 3600);
   g_assert_cmpint (row->open_seconds, ==, 4 * 14 * 3600);
   g_assert_cmpfloat_with_epsilon (row->utilisation, 9.0 / (4 * 14), 1e-9);
+  /* The forecast counts what is booked, checked in or not yet (D1's 14:00 hour), but not
+   * the released no-show. */
+  g_assert_cmpint (row->booked_seconds, ==, 10 * 3600);
+  g_assert_cmpfloat_with_epsilon (row->forecast, 10.0 / (4 * 14), 1e-9);
 }
 
 static void
@@ -360,7 +364,8 @@ test_occupancy_csv (Fixture *f, gconstpointer data)
 
   /* Header, then floor 1 desks, floor 1 rooms, floor 2 desks. */
   g_assert_true (g_str_has_prefix (csv, "start,end,floor_id,floor,kind,spaces,booked,checked_in,"
-                                        "released,used_seconds,open_seconds,utilisation\r\n"));
+                                        "released,used_seconds,open_seconds,utilisation,booked_seconds,"
+                                        "forecast\r\n"));
   g_assert_null (strstr (csv, "\n\n"));
   g_assert_cmpuint (records->len, ==, 4);
   header = g_ptr_array_index (records, 0);
@@ -415,10 +420,11 @@ test_occupancy_no_people (Fixture *f, gconstpointer data)
       g_assert_null (strstr (json, people[i]));
       g_assert_null (strstr (csv, people[i]));
     }
-  /* Exactly the members of DESIGN.md's shape, plus the split columns. */
+  /* Exactly the members of DESIGN.md's shape, the seconds behind the fractions and the
+   * forecast, plus the split columns. */
   first = json_array_get_object_element (
       json_object_get_array_member (json_node_get_object (node), "buckets"), 0);
-  g_assert_cmpuint (json_object_get_size (first), ==, 10);
+  g_assert_cmpuint (json_object_get_size (first), ==, 14);
   g_assert_true (json_object_has_member (first, "utilisation"));
   g_assert_true (json_object_has_member (first, "floor_id"));
   g_assert_true (json_object_has_member (first, "kind"));
@@ -428,6 +434,18 @@ test_occupancy_no_people (Fixture *f, gconstpointer data)
   g_assert_true (rb_occupancy_may_read_reports (RB_ROLE_ADMIN));
   g_assert_false (rb_occupancy_may_read_reports (RB_ROLE_STAFF));
   g_assert_false (rb_occupancy_may_read_reports (RB_ROLE_TEAM_LEAD));
+
+  /* What a client reads back from the server's JSON is the same rows, and the same CSV. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) back = rb_occupancy_from_json (node, &error);
+    g_autofree char *csv_back = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (back->len, ==, rows->len);
+    csv_back = rb_occupancy_to_csv (back, rb_test_berlin ());
+    g_assert_cmpstr (csv_back, ==, csv);
+  }
 }
 
 /* The plan of the query, one "detail" line each. */

@@ -450,9 +450,10 @@ test_occupancy_heat_map_and_csv (UiFixture *fixture, gconstpointer data)
   g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (csv, "start,end,floor_id,floor,kind,spaces,booked,checked_in,"
-                                        "released,used_seconds,open_seconds,utilisation\r\n"));
+                                        "released,used_seconds,open_seconds,utilisation,booked_seconds,"
+                                        "forecast\r\n"));
   g_assert_nonnull (strstr (csv, "2026-11-30T09:00:00+01:00,2026-11-30T10:00:00+01:00,flr-a-eg,"
-                                 "Erdgeschoss,desk,24,8,6,2,21600,86400,0.2500\r\n"));
+                                 "Erdgeschoss,desk,24,8,6,2,21600,86400,0.2500,"));
 }
 
 /* ---- who sees which page ---------------------------------------------------------------- */

@@ -3,8 +3,11 @@
  * assumed. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "rb-availability.h"
 #include "rb-booking.h"
+#include "rb-time.h"
 
 static gboolean
 is_active (RbBooking *booking)
@@ -67,4 +70,18 @@ rb_availability_find_clash (GPtrArray *bookings, RbInterval interval, RbInterval
         }
     }
   return FALSE;
+}
+
+/* A rule error (an overlap, a desk already held) followed by when the booking in the way
+ * runs, in the site's local time and the caller's language. */
+void
+rb_set_clash_error (GError **error, RbErrorCode code, GTimeZone *tz, RbInterval clash)
+{
+  /* TRANSLATORS: a time of day in clash messages, as strftime format. */
+  const char *format = C_ ("time of day", "%H:%M");
+  g_autofree char *from = rb_time_format_local (tz, clash.start, format);
+  g_autofree char *to = rb_time_format_local (tz, clash.end, format);
+
+  /* TRANSLATORS: follows the overlap message; "It" is the space (or the person's desk). */
+  rb_set_error (error, code, _("It is booked from %s to %s."), from, to);
 }

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "rb-error.h"
 #include "rb-interval.h"
 
 G_BEGIN_DECLS
@@ -19,5 +20,6 @@ typedef struct
 RbAvailability rb_availability_at (GPtrArray *bookings, gint64 instant, gint64 horizon);
 gboolean rb_availability_find_clash (GPtrArray *bookings, RbInterval interval,
                                      RbInterval *out_clash);
+void rb_set_clash_error (GError **error, RbErrorCode code, GTimeZone *tz, RbInterval clash);
 
 G_END_DECLS

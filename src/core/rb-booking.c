@@ -21,6 +21,8 @@ struct _RbBooking
   RbSpaceKind space_kind;
   char *space_name;
   char *person_name;
+  RbSyncState sync_state;
+  char *sync_error;
 };
 
 G_DEFINE_FINAL_TYPE (RbBooking, rb_booking, G_TYPE_OBJECT)
@@ -38,6 +40,7 @@ rb_booking_finalize (GObject *object)
   g_free (self->cancel_reason);
   g_free (self->space_name);
   g_free (self->person_name);
+  g_free (self->sync_error);
 
   G_OBJECT_CLASS (rb_booking_parent_class)->finalize (object);
 }
@@ -112,6 +115,8 @@ GETTER (const char *, cancel_reason, NULL)
 GETTER (RbSpaceKind, space_kind, RB_SPACE_KIND_DESK)
 GETTER (const char *, space_name, NULL)
 GETTER (const char *, person_name, NULL)
+GETTER (RbSyncState, sync_state, RB_SYNC_STATE_SYNCED)
+GETTER (const char *, sync_error, NULL)
 
 STRING_SETTER (person_id)
 STRING_SETTER (title)
@@ -119,11 +124,13 @@ STRING_SETTER (series_id)
 STRING_SETTER (cancel_reason)
 STRING_SETTER (space_name)
 STRING_SETTER (person_name)
+STRING_SETTER (sync_error)
 VALUE_SETTER (RbSpaceKind, space_kind)
 VALUE_SETTER (int, attendees)
 VALUE_SETTER (RbBookingState, state)
 VALUE_SETTER (gint64, version)
 VALUE_SETTER (gint64, seq)
+VALUE_SETTER (RbSyncState, sync_state)
 
 gint64
 rb_booking_get_start (RbBooking *self)

@@ -46,6 +46,12 @@ void rb_booking_set_space_name (RbBooking *self, const char *space_name);
 const char *rb_booking_get_person_name (RbBooking *self);
 void rb_booking_set_person_name (RbBooking *self, const char *person_name);
 
+/* A client's view: whether the server has it yet (rb-types.h), and why it refused it. */
+RbSyncState rb_booking_get_sync_state (RbBooking *self);
+void rb_booking_set_sync_state (RbBooking *self, RbSyncState sync_state);
+const char *rb_booking_get_sync_error (RbBooking *self);
+void rb_booking_set_sync_error (RbBooking *self, const char *sync_error);
+
 char *rb_booking_new_id (void);
 
 G_END_DECLS

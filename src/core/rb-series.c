@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <libical/ical.h>
 
+#include "rb-availability.h"
 #include "rb-error.h"
 #include "rb-json.h"
 #include "rb-series.h"
@@ -386,4 +387,205 @@ rb_series_request_from_json (JsonNode *node, GError **error)
   request->title = g_strdup (title);
   request->attendees = attendees;
   return g_steal_pointer (&request);
+}
+
+/* ---- results ------------------------------------------------------------------------------ */
+
+void
+rb_series_conflict_free (RbSeriesConflict *conflict)
+{
+  if (conflict == NULL)
+    return;
+  g_free (conflict->message);
+  g_free (conflict);
+}
+
+void
+rb_series_result_free (RbSeriesResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->series_id);
+  g_clear_pointer (&result->bookings, g_ptr_array_unref);
+  g_clear_pointer (&result->conflicts, g_ptr_array_unref);
+  g_free (result);
+}
+
+RbSeriesResult *
+rb_series_result_new (const char *series_id)
+{
+  RbSeriesResult *result = g_new0 (RbSeriesResult, 1);
+
+  result->series_id = g_strdup (series_id);
+  result->bookings = g_ptr_array_new_with_free_func (g_object_unref);
+  result->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_series_conflict_free);
+  return result;
+}
+
+/* Series are for team leads (their team's sprints and recurring slots) and admins. */
+gboolean
+rb_series_may_create (RbRole role)
+{
+  return role == RB_ROLE_TEAM_LEAD || role == RB_ROLE_ADMIN;
+}
+
+/* ---- JSON -------------------------------------------------------------------------------- */
+
+/* {"start", "end", "code", "date", "message", and "clash_start"/"clash_end" when known}:
+ * the conflict of DESIGN.md's series response, with the local date for people. */
+JsonNode *
+rb_series_conflict_to_json (RbSeriesConflict *conflict, GTimeZone *tz)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autofree char *start = rb_time_to_rfc3339 (conflict->occurrence.start);
+  g_autofree char *end = rb_time_to_rfc3339 (conflict->occurrence.end);
+  g_autofree char *date = rb_time_format_local (tz, conflict->occurrence.start, "%Y-%m-%d");
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "start");
+  json_builder_add_string_value (builder, start);
+  json_builder_set_member_name (builder, "end");
+  json_builder_add_string_value (builder, end);
+  json_builder_set_member_name (builder, "date");
+  json_builder_add_string_value (builder, date);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, rb_error_code_to_string (conflict->code));
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, conflict->message);
+  if (conflict->has_clash)
+    {
+      g_autofree char *clash_start = rb_time_to_rfc3339 (conflict->clash.start);
+      g_autofree char *clash_end = rb_time_to_rfc3339 (conflict->clash.end);
+
+      json_builder_set_member_name (builder, "clash_start");
+      json_builder_add_string_value (builder, clash_start);
+      json_builder_set_member_name (builder, "clash_end");
+      json_builder_add_string_value (builder, clash_end);
+    }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* The series response of DESIGN.md: {"series_id", "bookings": […], "conflicts": […]}. */
+JsonNode *
+rb_series_result_to_json (RbSeriesResult *result, GTimeZone *tz, gboolean with_person)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "series_id");
+  json_builder_add_string_value (builder, result->series_id);
+  json_builder_set_member_name (builder, "bookings");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < result->bookings->len; i++)
+    json_builder_add_value (builder,
+                            rb_json_from_booking (g_ptr_array_index (result->bookings, i),
+                                                  with_person));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "conflicts");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < result->conflicts->len; i++)
+    json_builder_add_value (builder,
+                            rb_series_conflict_to_json (g_ptr_array_index (result->conflicts, i),
+                                                        tz));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+
+/* A conflict list of a series answer (or of its 409/422 problem): each conflict's message is
+ * made anew from its code and clash, in this process's language, as a local check would
+ * word it. */
+GPtrArray *
+rb_series_conflicts_from_json (JsonNode *node, GTimeZone *tz, GError **error)
+{
+  g_autoptr (GPtrArray) conflicts
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_series_conflict_free);
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, "(conflicts)");
+      return NULL;
+    }
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      g_autoptr (GError) reason = NULL;
+      RbSeriesConflict *conflict;
+      const char *code_name;
+      RbErrorCode code;
+
+      if (o == NULL || (code_name = rb_json_get_string (o, "code", TRUE, error)) == NULL)
+        {
+          if (o == NULL)
+            rb_set_error (error, RB_ERROR_INVALID_FIELD, "(conflicts)");
+          return NULL;
+        }
+      conflict = g_new0 (RbSeriesConflict, 1);
+      g_ptr_array_add (conflicts, conflict);
+      if (!rb_json_get_time (o, "start", &conflict->occurrence.start, error)
+          || !rb_json_get_time (o, "end", &conflict->occurrence.end, error))
+        return NULL;
+      /* A code this client does not know yet is still a conflict; it reads as invalid. */
+      conflict->code = rb_error_code_from_string (code_name, &code) ? code
+                                                                    : RB_ERROR_INVALID_FIELD;
+      conflict->has_clash = json_object_has_member (o, "clash_start")
+                            && rb_json_get_time (o, "clash_start", &conflict->clash.start, NULL)
+                            && rb_json_get_time (o, "clash_end", &conflict->clash.end, NULL);
+      if (conflict->has_clash)
+        rb_set_clash_error (&reason, conflict->code, tz, conflict->clash);
+      else
+        rb_set_error (&reason, conflict->code, NULL);
+      conflict->message = g_strdup (reason->message);
+    }
+  return g_steal_pointer (&conflicts);
+}
+
+/* The series response of DESIGN.md, from the server: a reservation's (201/200) or a dry
+ * run's. */
+RbSeriesResult *
+rb_series_result_from_json (JsonNode *node, GTimeZone *tz, GError **error)
+{
+  g_autoptr (RbSeriesResult) result = NULL;
+  JsonObject *o = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node)
+                                                                 : NULL;
+  const char *series_id;
+  JsonNode *bookings;
+  GPtrArray *conflicts;
+
+  if (o == NULL)
+    {
+      rb_set_error (error, RB_ERROR_INVALID_JSON, NULL);
+      return NULL;
+    }
+  if ((series_id = rb_json_get_string (o, "series_id", TRUE, error)) == NULL)
+    return NULL;
+  result = rb_series_result_new (series_id);
+  bookings = json_object_get_member (o, "bookings");
+  if (bookings == NULL || !JSON_NODE_HOLDS_ARRAY (bookings))
+    {
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, "(bookings)");
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (bookings)); i++)
+    {
+      RbBooking *booking
+          = rb_json_to_booking (json_array_get_element (json_node_get_array (bookings), i), error);
+
+      if (booking == NULL)
+        return NULL;
+      g_ptr_array_add (result->bookings, booking);
+    }
+  if ((conflicts = rb_series_conflicts_from_json (json_object_get_member (o, "conflicts"), tz,
+                                                  error))
+      == NULL)
+    return NULL;
+  g_ptr_array_extend_and_steal (result->conflicts, conflicts);
+  result->n_occurrences = result->bookings->len + result->conflicts->len;
+  result->created = result->bookings->len > 0;
+  return g_steal_pointer (&result);
 }

@@ -6,7 +6,9 @@
 
 #include <json-glib/json-glib.h>
 
+#include "rb-error.h"
 #include "rb-interval.h"
+#include "rb-types.h"
 
 G_BEGIN_DECLS
 
@@ -49,6 +51,49 @@ typedef struct
   int attendees;
   RbSeriesMode mode;
 } RbSeriesRequest;
+
+/* Why one occurrence cannot be booked. */
+typedef struct
+{
+  RbInterval occurrence;
+  RbErrorCode code;
+  char *message;     /* translated, for people */
+  gboolean has_clash;
+  RbInterval clash;  /* the booking or block in the way, when has_clash */
+} RbSeriesConflict;
+
+/* What checking or reserving a series found: the occurrences booked (or, for a check, that
+ * would be) and the ones that cannot be. */
+typedef struct
+{
+  char *series_id;
+  /* TRUE when bookings were written by this call or by an earlier one with the same id. */
+  gboolean created;
+  gboolean replayed;
+  guint n_occurrences;
+  GPtrArray *bookings;   /* RbBooking, in order */
+  GPtrArray *conflicts;  /* RbSeriesConflict, in order */
+} RbSeriesResult;
+
+typedef enum
+{
+  RB_SERIES_CANCEL_ONE,
+  RB_SERIES_CANCEL_FOLLOWING,
+  RB_SERIES_CANCEL_ALL,
+} RbSeriesCancelScope;
+
+RbSeriesResult *rb_series_result_new (const char *series_id);
+void rb_series_conflict_free (RbSeriesConflict *conflict);
+void rb_series_result_free (RbSeriesResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbSeriesResult, rb_series_result_free)
+
+gboolean rb_series_may_create (RbRole role);
+
+JsonNode *rb_series_result_to_json (RbSeriesResult *result, GTimeZone *tz,
+                                    gboolean with_person);
+JsonNode *rb_series_conflict_to_json (RbSeriesConflict *conflict, GTimeZone *tz);
+RbSeriesResult *rb_series_result_from_json (JsonNode *node, GTimeZone *tz, GError **error);
+GPtrArray *rb_series_conflicts_from_json (JsonNode *node, GTimeZone *tz, GError **error);
 
 const char *rb_series_mode_to_string (RbSeriesMode mode);
 gboolean rb_series_mode_from_string (const char *str, RbSeriesMode *out_mode);

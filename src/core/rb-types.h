@@ -27,6 +27,15 @@ typedef enum
   RB_BOOKING_STATE_CANCELLED,
 } RbBookingState;
 
+/* Where a client's booking stands with the server: in step with it (or standalone, where
+ * there is no server), made here and waiting to be sent, or refused by the server. */
+typedef enum
+{
+  RB_SYNC_STATE_SYNCED,
+  RB_SYNC_STATE_PENDING,
+  RB_SYNC_STATE_REJECTED,
+} RbSyncState;
+
 /* The amenities a space can offer; the wire names are fixed by the API. */
 typedef enum
 {

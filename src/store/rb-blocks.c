@@ -13,22 +13,6 @@
 #include "rb-blocks.h"
 #include "rb-store-private.h"
 
-/* Blocks are for facility managers and admins. */
-gboolean
-rb_blocks_may_manage (RbRole role)
-{
-  return role == RB_ROLE_FACILITY_MANAGER || role == RB_ROLE_ADMIN;
-}
-
-void
-rb_block_result_free (RbBlockResult *result)
-{
-  if (result == NULL)
-    return;
-  g_clear_pointer (&result->cancelled, g_ptr_array_unref);
-  g_free (result);
-}
-
 static gboolean
 check_actor (RbStore *store, const char *actor_id, GError **error)
 {

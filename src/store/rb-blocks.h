@@ -1,15 +1,11 @@
 /* rb-blocks.h: facility managers close a space for maintenance. The bookings in the way are
- * cancelled with the block's reason, which their owners see (RbSpaceBlock and
- * rb_store_list_blocks_sync are in rb-store.h). */
+ * cancelled with the block's reason, which their owners see (RbSpaceBlock is the core's,
+ * rb_store_list_blocks_sync is in rb-store.h). */
 #pragma once
 
 #include "rb-store.h"
 
 G_BEGIN_DECLS
-
-#define RB_BLOCK_MAX_REASON 200
-
-gboolean rb_blocks_may_manage (RbRole role);
 
 GPtrArray *rb_blocks_list_affected_sync (RbStore *store, const char *space_id,
                                          RbInterval interval, GError **error);
@@ -20,14 +16,6 @@ gboolean rb_blocks_remove_sync (RbStore *store, gint64 block_id, const char *act
                                 GError **error);
 GHashTable *rb_blocks_cancel_reasons_sync (RbStore *store, GPtrArray *bookings,
                                            GError **error);
-
-typedef struct
-{
-  gint64 block_id;
-  GPtrArray *cancelled;  /* RbBooking */
-} RbBlockResult;
-
-void rb_block_result_free (RbBlockResult *result);
 
 void rb_blocks_create_async (RbStore *store, const char *space_id, RbInterval interval,
                              const char *reason, const char *actor_id,

@@ -374,19 +374,6 @@ set_local_state (RbStore *store, const char *booking_id, const char *state, GErr
 }
 
 /* The reason a pending booking lost against the server's, in this client's language. */
-static void
-set_clash_reason (RbStore *store, GError **error, RbErrorCode code, RbInterval clash)
-{
-  GTimeZone *tz = rb_store_get_time_zone (store);
-  /* TRANSLATORS: a time of day in clash messages, as strftime format. */
-  const char *format = C_ ("time of day", "%H:%M");
-  g_autofree char *from = rb_time_format_local (tz, clash.start, format);
-  g_autofree char *to = rb_time_format_local (tz, clash.end, format);
-
-  /* TRANSLATORS: follows the overlap message; "It" is the space (or the person's desk). */
-  rb_set_error (error, code, _("It is booked from %s to %s."), from, to);
-}
-
 /* Makes room for an active booking the server has: local rows it overlaps cannot be active
  * on the server (it never double books), so a confirmed one is stale and a pending one is
  * rejected with the reason. */
@@ -440,10 +427,10 @@ clear_conflicts (RbStore *store, RbBooking *remote, gboolean is_desk, const char
         {
           g_autoptr (GError) reason = NULL;
 
-          set_clash_reason (store, &reason,
-                            g_array_index (same_space, gboolean, i) ? RB_ERROR_OVERLAP
-                                                                    : RB_ERROR_DESK_ALREADY_HELD,
-                            iv);
+          rb_set_clash_error (&reason,
+                              g_array_index (same_space, gboolean, i) ? RB_ERROR_OVERLAP
+                                                                      : RB_ERROR_DESK_ALREADY_HELD,
+                              rb_store_get_time_zone (store), iv);
           if (!update_outbox (store, entry_id, "rejected", FALSE, reason, 0, error))
             return FALSE;
         }

@@ -13,7 +13,10 @@
  *   released    = those of them released as no-shows;
  *   open(B)     = the seconds of B inside the opening hours of B's local day (policy);
  *   used        = Σ over the checked-in bookings b of |b ∩ B ∩ opening hours| in seconds;
- *   utilisation = used / (spaces × open(B)), and 0 when that is 0 (a night hour, no spaces).
+ *   utilisation = used / (spaces × open(B)), and 0 when that is 0 (a night hour, no spaces);
+ *   booked_s    = the same sum over the bookings not released (booked or checked in);
+ *   forecast    = booked_s / (spaces × open(B)): what is planned, so that next week's bookings
+ *                 read as more than 0 % before anyone has checked in.
  *
  * So utilisation is the share of the open space-time that people actually sat in: booked
  * but never checked in does not count (that is the no-show problem, shown as `released`),
@@ -59,41 +62,6 @@ group_free (Group *group)
   g_free (group->floor_id);
   g_free (group->floor_name);
   g_free (group);
-}
-
-void
-rb_occupancy_row_free (RbOccupancyRow *row)
-{
-  if (row == NULL)
-    return;
-  g_free (row->floor_id);
-  g_free (row->floor_name);
-  g_free (row);
-}
-
-gboolean
-rb_occupancy_bucket_from_string (const char *str, RbOccupancyBucket *out_bucket)
-{
-  if (g_strcmp0 (str, "hour") == 0)
-    *out_bucket = RB_OCCUPANCY_BUCKET_HOUR;
-  else if (g_strcmp0 (str, "day") == 0)
-    *out_bucket = RB_OCCUPANCY_BUCKET_DAY;
-  else
-    return FALSE;
-  return TRUE;
-}
-
-const char *
-rb_occupancy_bucket_to_string (RbOccupancyBucket bucket)
-{
-  return bucket == RB_OCCUPANCY_BUCKET_DAY ? "day" : "hour";
-}
-
-/* Reports (occupancy, utilisation CSV) are for facility managers and admins. */
-gboolean
-rb_occupancy_may_read_reports (RbRole role)
-{
-  return role == RB_ROLE_FACILITY_MANAGER || role == RB_ROLE_ADMIN;
 }
 
 const char *
@@ -320,6 +288,9 @@ rb_occupancy_query_sync (RbStore *store, const RbOccupancyQuery *query, GError *
           RbOccupancyRow *row = g_ptr_array_index (rows, b * groups->len + g);
 
           row->booked++;
+          if (!released)
+            row->booked_seconds += overlap_seconds (booking,
+                                                    g_array_index (buckets, Bucket, b).open);
           if (checked_in)
             {
               row->checked_in++;
@@ -342,136 +313,10 @@ rb_occupancy_query_sync (RbStore *store, const RbOccupancyQuery *query, GError *
 
       row->utilisation = row->open_seconds > 0 ? (double) row->used_seconds / row->open_seconds
                                                : 0.0;
+      row->forecast = row->open_seconds > 0 ? (double) row->booked_seconds / row->open_seconds
+                                            : 0.0;
     }
   return g_steal_pointer (&rows);
-}
-
-/* ---- output ------------------------------------------------------------------------------ */
-
-static double
-rounded (double value)
-{
-  return (double) (gint64) (value * 10000.0 + 0.5) / 10000.0;
-}
-
-/* The occupancy shape of DESIGN.md: {"buckets": [{"start", "end", "spaces", "booked",
- * "checked_in", "released", "utilisation"}]}, with "floor_id"/"floor" and "kind" on rows
- * that are split that way. Counts only: there is nothing about people to leave out. */
-JsonNode *
-rb_occupancy_to_json (GPtrArray *rows)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "buckets");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      RbOccupancyRow *row = g_ptr_array_index (rows, i);
-      g_autofree char *start = rb_time_to_rfc3339 (row->bucket.start);
-      g_autofree char *end = rb_time_to_rfc3339 (row->bucket.end);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "start");
-      json_builder_add_string_value (builder, start);
-      json_builder_set_member_name (builder, "end");
-      json_builder_add_string_value (builder, end);
-      if (row->floor_id != NULL)
-        {
-          json_builder_set_member_name (builder, "floor_id");
-          json_builder_add_string_value (builder, row->floor_id);
-          json_builder_set_member_name (builder, "floor");
-          json_builder_add_string_value (builder, row->floor_name);
-        }
-      if (row->has_kind)
-        {
-          json_builder_set_member_name (builder, "kind");
-          json_builder_add_string_value (builder, rb_space_kind_to_string (row->kind));
-        }
-      json_builder_set_member_name (builder, "spaces");
-      json_builder_add_int_value (builder, row->spaces);
-      json_builder_set_member_name (builder, "booked");
-      json_builder_add_int_value (builder, row->booked);
-      json_builder_set_member_name (builder, "checked_in");
-      json_builder_add_int_value (builder, row->checked_in);
-      json_builder_set_member_name (builder, "released");
-      json_builder_add_int_value (builder, row->released);
-      json_builder_set_member_name (builder, "utilisation");
-      json_builder_add_double_value (builder, rounded (row->utilisation));
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
-/* Appends one CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, a
- * quote, CR or LF. A field that a spreadsheet would run as a formula (=, +, -, @ first) is
- * prefixed with an apostrophe, so a floor called "=HYPERLINK(…)" stays text. */
-void
-rb_csv_append_field (GString *line, const char *field)
-{
-  gboolean quote;
-
-  if (field == NULL)
-    return;
-  quote = strpbrk (field, ",\"\r\n") != NULL;
-  if (quote)
-    g_string_append_c (line, '"');
-  if (field[0] != '\0' && strchr ("=+-@", field[0]) != NULL)
-    g_string_append_c (line, '\'');
-  for (const char *p = field; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  if (quote)
-    g_string_append_c (line, '"');
-}
-
-/* The rows as CSV (RFC 4180, UTF-8, CRLF line ends) with a header line; times are local
- * ISO 8601 with their offset, utilisation a fraction with a decimal point. */
-char *
-rb_occupancy_to_csv (GPtrArray *rows, GTimeZone *tz)
-{
-  static const char *const header[] = { "start", "end", "floor_id", "floor", "kind", "spaces",
-                                         "booked", "checked_in", "released", "used_seconds",
-                                         "open_seconds", "utilisation" };
-  GString *csv = g_string_new (NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (header); i++)
-    {
-      if (i > 0)
-        g_string_append_c (csv, ',');
-      rb_csv_append_field (csv, header[i]);
-    }
-  g_string_append (csv, "\r\n");
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      RbOccupancyRow *row = g_ptr_array_index (rows, i);
-      g_autofree char *start = rb_time_format_local (tz, row->bucket.start, "%Y-%m-%dT%H:%M:%S%:z");
-      g_autofree char *end = rb_time_format_local (tz, row->bucket.end, "%Y-%m-%dT%H:%M:%S%:z");
-      char number[G_ASCII_DTOSTR_BUF_SIZE];
-
-      rb_csv_append_field (csv, start);
-      g_string_append_c (csv, ',');
-      rb_csv_append_field (csv, end);
-      g_string_append_c (csv, ',');
-      rb_csv_append_field (csv, row->floor_id);
-      g_string_append_c (csv, ',');
-      rb_csv_append_field (csv, row->floor_name);
-      g_string_append_c (csv, ',');
-      if (row->has_kind)
-        rb_csv_append_field (csv, rb_space_kind_to_string (row->kind));
-      g_string_append_printf (csv, ",%d,%d,%d,%d,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",",
-                              row->spaces, row->booked, row->checked_in, row->released,
-                              row->used_seconds, row->open_seconds);
-      g_string_append (csv, g_ascii_formatd (number, sizeof number, "%.4f", row->utilisation));
-      g_string_append (csv, "\r\n");
-    }
-  return g_string_free (csv, FALSE);
 }
 
 /* ---- async twin -------------------------------------------------------------------------- */

@@ -3,51 +3,10 @@
  * only: nothing here knows who booked. See rb-occupancy.c for the exact definitions. */
 #pragma once
 
+#include "rb-occupancy-report.h"
 #include "rb-store.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  RB_OCCUPANCY_BUCKET_HOUR,
-  RB_OCCUPANCY_BUCKET_DAY,
-} RbOccupancyBucket;
-
-/* At most this many buckets per query: a whole year of days, or nine weeks of hours. */
-#define RB_OCCUPANCY_MAX_BUCKETS 1512
-
-typedef struct
-{
-  const char *floor_id;    /* NULL: every floor */
-  gboolean filter_kind;    /* FALSE: desks and rooms together */
-  RbSpaceKind kind;
-  RbInterval range;        /* [from, to) */
-  RbOccupancyBucket bucket;
-  gboolean by_floor;       /* one row per floor and bucket instead of one per bucket */
-  gboolean by_kind;        /* one row per space kind and bucket */
-} RbOccupancyQuery;
-
-typedef struct
-{
-  RbInterval bucket;
-  char *floor_id;          /* with by_floor, else NULL */
-  char *floor_name;
-  gboolean has_kind;       /* with by_kind or filter_kind */
-  RbSpaceKind kind;
-  int spaces;
-  int booked;
-  int checked_in;
-  int released;
-  gint64 used_seconds;
-  gint64 open_seconds;     /* spaces × opening seconds in the bucket */
-  double utilisation;
-} RbOccupancyRow;
-
-void rb_occupancy_row_free (RbOccupancyRow *row);
-
-gboolean rb_occupancy_bucket_from_string (const char *str, RbOccupancyBucket *out_bucket);
-const char *rb_occupancy_bucket_to_string (RbOccupancyBucket bucket);
-gboolean rb_occupancy_may_read_reports (RbRole role);
 
 GPtrArray *rb_occupancy_query_sync (RbStore *store, const RbOccupancyQuery *query,
                                     GError **error);
@@ -55,10 +14,6 @@ void rb_occupancy_query_async (RbStore *store, const RbOccupancyQuery *query,
                                GCancellable *cancellable, GAsyncReadyCallback callback,
                                gpointer user_data);
 GPtrArray *rb_occupancy_query_finish (RbStore *store, GAsyncResult *result, GError **error);
-
-JsonNode *rb_occupancy_to_json (GPtrArray *rows);
-char *rb_occupancy_to_csv (GPtrArray *rows, GTimeZone *tz);
-void rb_csv_append_field (GString *line, const char *field);
 
 /* The statement the query runs, for EXPLAIN QUERY PLAN in tests. */
 const char *rb_occupancy_bookings_sql (void);

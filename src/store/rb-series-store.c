@@ -18,44 +18,6 @@
 
 #include <string.h>
 
-void
-rb_series_conflict_free (RbSeriesConflict *conflict)
-{
-  if (conflict == NULL)
-    return;
-  g_free (conflict->message);
-  g_free (conflict);
-}
-
-void
-rb_series_result_free (RbSeriesResult *result)
-{
-  if (result == NULL)
-    return;
-  g_free (result->series_id);
-  g_clear_pointer (&result->bookings, g_ptr_array_unref);
-  g_clear_pointer (&result->conflicts, g_ptr_array_unref);
-  g_free (result);
-}
-
-static RbSeriesResult *
-series_result_new (const char *series_id)
-{
-  RbSeriesResult *result = g_new0 (RbSeriesResult, 1);
-
-  result->series_id = g_strdup (series_id);
-  result->bookings = g_ptr_array_new_with_free_func (g_object_unref);
-  result->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_series_conflict_free);
-  return result;
-}
-
-/* Series are for team leads (their team's sprints and recurring slots) and admins. */
-gboolean
-rb_series_may_create (RbRole role)
-{
-  return role == RB_ROLE_TEAM_LEAD || role == RB_ROLE_ADMIN;
-}
-
 /* ---- helpers ---------------------------------------------------------------------------- */
 
 static gboolean
@@ -277,7 +239,7 @@ replay_series (RbStore *store, const RbSeriesRequest *request, GError **error)
       rb_set_error (error, RB_ERROR_INVALID_FIELD, _("This series ID is already in use."));
       return NULL;
     }
-  result = series_result_new (request->id);
+  result = rb_series_result_new (request->id);
   g_clear_pointer (&result->bookings, g_ptr_array_unref);
   if (!(result->bookings = rb_series_store_list_bookings_sync (store, request->id, error)))
     return NULL;
@@ -380,7 +342,7 @@ series_check_or_create (RbStore *store, const RbSeriesRequest *request, gboolean
 
   /* Every occurrence is checked before anything is written. */
   now = rb_store_now (store);
-  result = series_result_new (request->id);
+  result = rb_series_result_new (request->id);
   result->n_occurrences = occurrences->len;
   for (guint i = 0; i < occurrences->len; i++)
     {
@@ -578,70 +540,6 @@ rb_series_store_cancel_sync (RbStore *store, const char *series_id, const char *
 fail:
   rb_store_rollback_write (store);
   return NULL;
-}
-
-/* ---- JSON -------------------------------------------------------------------------------- */
-
-/* {"start", "end", "code", "date", "message", and "clash_start"/"clash_end" when known}:
- * the conflict of DESIGN.md's series response, with the local date for people. */
-JsonNode *
-rb_series_conflict_to_json (RbSeriesConflict *conflict, GTimeZone *tz)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autofree char *start = rb_time_to_rfc3339 (conflict->occurrence.start);
-  g_autofree char *end = rb_time_to_rfc3339 (conflict->occurrence.end);
-  g_autofree char *date = rb_time_format_local (tz, conflict->occurrence.start, "%Y-%m-%d");
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "start");
-  json_builder_add_string_value (builder, start);
-  json_builder_set_member_name (builder, "end");
-  json_builder_add_string_value (builder, end);
-  json_builder_set_member_name (builder, "date");
-  json_builder_add_string_value (builder, date);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, rb_error_code_to_string (conflict->code));
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, conflict->message);
-  if (conflict->has_clash)
-    {
-      g_autofree char *clash_start = rb_time_to_rfc3339 (conflict->clash.start);
-      g_autofree char *clash_end = rb_time_to_rfc3339 (conflict->clash.end);
-
-      json_builder_set_member_name (builder, "clash_start");
-      json_builder_add_string_value (builder, clash_start);
-      json_builder_set_member_name (builder, "clash_end");
-      json_builder_add_string_value (builder, clash_end);
-    }
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
-/* The series response of DESIGN.md: {"series_id", "bookings": […], "conflicts": […]}. */
-JsonNode *
-rb_series_result_to_json (RbSeriesResult *result, GTimeZone *tz, gboolean with_person)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "series_id");
-  json_builder_add_string_value (builder, result->series_id);
-  json_builder_set_member_name (builder, "bookings");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < result->bookings->len; i++)
-    json_builder_add_value (builder,
-                            rb_json_from_booking (g_ptr_array_index (result->bookings, i),
-                                                  with_person));
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "conflicts");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < result->conflicts->len; i++)
-    json_builder_add_value (builder,
-                            rb_series_conflict_to_json (g_ptr_array_index (result->conflicts, i),
-                                                        tz));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
 }
 
 /* ---- async twins -------------------------------------------------------------------------- */

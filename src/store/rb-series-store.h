@@ -10,40 +10,6 @@
 
 G_BEGIN_DECLS
 
-/* Why one occurrence cannot be booked. */
-typedef struct
-{
-  RbInterval occurrence;
-  RbErrorCode code;
-  char *message;     /* translated, for people */
-  gboolean has_clash;
-  RbInterval clash;  /* the booking or block in the way, when has_clash */
-} RbSeriesConflict;
-
-typedef struct
-{
-  char *series_id;
-  /* TRUE when bookings were written by this call or by an earlier one with the same id. */
-  gboolean created;
-  gboolean replayed;
-  guint n_occurrences;
-  GPtrArray *bookings;   /* RbBooking, as stored, in order */
-  GPtrArray *conflicts;  /* RbSeriesConflict, in order */
-} RbSeriesResult;
-
-typedef enum
-{
-  RB_SERIES_CANCEL_ONE,
-  RB_SERIES_CANCEL_FOLLOWING,
-  RB_SERIES_CANCEL_ALL,
-} RbSeriesCancelScope;
-
-void rb_series_conflict_free (RbSeriesConflict *conflict);
-void rb_series_result_free (RbSeriesResult *result);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbSeriesResult, rb_series_result_free)
-
-gboolean rb_series_may_create (RbRole role);
-
 RbSeriesResult *rb_series_store_create_sync (RbStore *store, const RbSeriesRequest *request,
                                              GError **error);
 RbSeriesResult *rb_series_store_check_sync (RbStore *store, const RbSeriesRequest *request,
@@ -53,10 +19,6 @@ GPtrArray *rb_series_store_cancel_sync (RbStore *store, const char *series_id,
                                         const char *actor_id, GError **error);
 GPtrArray *rb_series_store_list_bookings_sync (RbStore *store, const char *series_id,
                                                GError **error);
-
-JsonNode *rb_series_result_to_json (RbSeriesResult *result, GTimeZone *tz,
-                                    gboolean with_person);
-JsonNode *rb_series_conflict_to_json (RbSeriesConflict *conflict, GTimeZone *tz);
 
 void rb_series_store_create_async (RbStore *store, const RbSeriesRequest *request,
                                    GCancellable *cancellable, GAsyncReadyCallback callback,

@@ -981,18 +981,6 @@ find_clash (RbStore *self, const char *sql, const char *key, const char *other_k
   return FALSE;
 }
 
-static void
-set_clash_error (RbStore *self, GError **error, RbErrorCode code, RbInterval clash)
-{
-  /* TRANSLATORS: a time of day in clash messages, as strftime format. */
-  const char *format = C_ ("time of day", "%H:%M");
-  g_autofree char *from = rb_time_format_local (self->tz, clash.start, format);
-  g_autofree char *to = rb_time_format_local (self->tz, clash.end, format);
-
-  /* TRANSLATORS: follows the overlap message; "It" is the space (or the person's desk). */
-  rb_set_error (error, code, _("It is booked from %s to %s."), from, to);
-}
-
 static gint64
 append_change (RbStore *self, const char *booking_id, GError **error)
 {
@@ -1031,7 +1019,7 @@ check_clashes (RbStore *self, RbSpace *space, RbBooking *request, GError **error
                      " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1",
                      rb_space_get_id (space), NULL, interval, &clash, &local_error))
     {
-      set_clash_error (self, error, RB_ERROR_OVERLAP, clash);
+      rb_set_clash_error (error, RB_ERROR_OVERLAP, self->tz, clash);
       return FALSE;
     }
   if (local_error == NULL && rb_space_get_kind (space) == RB_SPACE_KIND_DESK)
@@ -1049,7 +1037,7 @@ check_clashes (RbStore *self, RbSpace *space, RbBooking *request, GError **error
       if (find_clash (self, person_desk_sql, rb_booking_get_person_id (request), NULL, interval,
                       &clash, &local_error))
         {
-          set_clash_error (self, error, RB_ERROR_DESK_ALREADY_HELD, clash);
+          rb_set_clash_error (error, RB_ERROR_DESK_ALREADY_HELD, self->tz, clash);
           return FALSE;
         }
       if (local_error == NULL && self->policy.one_desk_per_day
@@ -1376,14 +1364,6 @@ fail:
   return NULL;
 }
 
-void
-rb_space_block_free (RbSpaceBlock *block)
-{
-  g_free (block->space_id);
-  g_free (block);
-}
-
-/* Maintenance blocks that overlap `range`, optionally of one floor's spaces only. */
 GPtrArray *
 rb_store_list_blocks_sync (RbStore *self, const char *floor_id, RbInterval range,
                            GError **error)
@@ -1391,7 +1371,8 @@ rb_store_list_blocks_sync (RbStore *self, const char *floor_id, RbInterval range
   g_autoptr (GPtrArray) blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_space_block_free);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       self,
-      "SELECT b.space_id, b.start, b.end FROM space_blocks b JOIN spaces s ON s.id = b.space_id"
+      "SELECT b.id, b.space_id, b.start, b.end, b.reason"
+      " FROM space_blocks b JOIN spaces s ON s.id = b.space_id"
       " WHERE (?1 IS NULL OR s.floor_id = ?1) AND b.start < ?3 AND b.end > ?2"
       " ORDER BY b.space_id, b.start",
       error);
@@ -1406,9 +1387,11 @@ rb_store_list_blocks_sync (RbStore *self, const char *floor_id, RbInterval range
     {
       RbSpaceBlock *block = g_new0 (RbSpaceBlock, 1);
 
-      block->space_id = g_strdup (rb_db_column_text (stmt, 0));
-      block->interval = rb_interval_make (sqlite3_column_int64 (stmt, 1),
-                                          sqlite3_column_int64 (stmt, 2));
+      block->id = sqlite3_column_int64 (stmt, 0);
+      block->space_id = g_strdup (rb_db_column_text (stmt, 1));
+      block->interval = rb_interval_make (sqlite3_column_int64 (stmt, 2),
+                                          sqlite3_column_int64 (stmt, 3));
+      block->reason = g_strdup (rb_db_column_text (stmt, 4));
       g_ptr_array_add (blocks, block);
     }
   if (rc != SQLITE_DONE)

@@ -69,14 +69,6 @@ RbBooking *rb_store_update_booking_sync (RbStore *self, const char *booking_id,
                                          RbInterval interval, const char *title,
                                          gboolean change_title, GError **error);
 
-/* A maintenance period of a space: it cannot be booked then. */
-typedef struct
-{
-  char *space_id;
-  RbInterval interval;
-} RbSpaceBlock;
-
-void rb_space_block_free (RbSpaceBlock *block);
 GPtrArray *rb_store_list_blocks_sync (RbStore *self, const char *floor_id, RbInterval range,
                                       GError **error);
 

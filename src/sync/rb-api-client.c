@@ -41,25 +41,15 @@ request_data_free (RequestData *data)
 
 /* ---- answers ------------------------------------------------------------------------------ */
 
-/* The server's "conflict" interval as the same detail the store gives locally. */
-static char *
-conflict_detail (RbApiClient *self, JsonObject *problem)
+/* The server's "conflict" interval, if the problem names one. */
+static gboolean
+conflict_interval (JsonObject *problem, RbInterval *out_clash)
 {
   JsonNode *node = json_object_get_member (problem, "conflict");
-  gint64 start = 0, end = 0;
-  g_autofree char *from = NULL;
-  g_autofree char *to = NULL;
-  /* TRANSLATORS: a time of day in clash messages, as strftime format. */
-  const char *format = C_ ("time of day", "%H:%M");
 
-  if (self->tz == NULL || node == NULL || !JSON_NODE_HOLDS_OBJECT (node)
-      || !rb_json_get_time (json_node_get_object (node), "start", &start, NULL)
-      || !rb_json_get_time (json_node_get_object (node), "end", &end, NULL))
-    return NULL;
-  from = rb_time_format_local (self->tz, start, format);
-  to = rb_time_format_local (self->tz, end, format);
-  /* TRANSLATORS: follows the overlap message; "It" is the space (or the person's desk). */
-  return g_strdup_printf (_("It is booked from %s to %s."), from, to);
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+         && rb_json_get_time (json_node_get_object (node), "start", &out_clash->start, NULL)
+         && rb_json_get_time (json_node_get_object (node), "end", &out_clash->end, NULL);
 }
 
 /* A problem+json answer as an error. A code this client knows gets the message in its own
@@ -91,11 +81,12 @@ set_problem_error (RbApiClient *self, guint status, GBytes *body, GError **error
 
   if (code_name != NULL && rb_error_code_from_string (code_name, &code))
     {
-      g_autofree char *clash = code == RB_ERROR_OVERLAP || code == RB_ERROR_DESK_ALREADY_HELD
-                                   ? conflict_detail (self, problem)
-                                   : NULL;
-      if (clash != NULL)
-        rb_set_error (error, code, "%s", clash);
+      RbInterval clash;
+
+      /* The same detail the store gives locally, in this client's language. */
+      if ((code == RB_ERROR_OVERLAP || code == RB_ERROR_DESK_ALREADY_HELD) && self->tz != NULL
+          && conflict_interval (problem, &clash))
+        rb_set_clash_error (error, code, self->tz, clash);
       else
         rb_set_error (error, code, NULL);
     }

@@ -571,7 +571,7 @@ test_occupancy (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_strv_length (lines), ==, 5);
   g_assert_cmpstr (lines[0], ==,
                    "start,end,floor_id,floor,kind,spaces,booked,checked_in,released,"
-                   "used_seconds,open_seconds,utilisation");
+                   "used_seconds,open_seconds,utilisation,booked_seconds,forecast");
   for (const char *p = strchr (text, '\n'); p != NULL; p = strchr (p + 1, '\n'))
     g_assert_true (p > text && p[-1] == '\r');
   for (guint i = 0; i < G_N_ELEMENTS (expected_hours); i++)
@@ -580,7 +580,7 @@ test_occupancy (Fixture *f, gconstpointer data)
       g_autofree char *spaces = g_strdup_printf ("%u", n_desks);
       g_autofree char *open = g_strdup_printf ("%u", n_desks * 3600);
 
-      g_assert_cmpuint (g_strv_length (fields), ==, 12);
+      g_assert_cmpuint (g_strv_length (fields), ==, 14);
       g_assert_cmpstr (fields[4], ==, "desk");
       g_assert_cmpstr (fields[5], ==, spaces);
       g_assert_cmpint (g_ascii_strtoll (fields[6], NULL, 10), ==, expected_hours[i].booked);
