@@ -1,5 +1,7 @@
-/* rb-application.c: startup of the desktop app: language, the store on its own thread
- * (seeded with the demo building on first start), the context, and the main window. */
+/* rb-application.c: startup of the app: language, the store on its own thread, the one
+ * client service — on the store itself (standalone, with the demo building on first start)
+ * or on the sync engine of a server — the context, the kept session, and the main window.
+ * This file and rb-context.c are the only ones in src/app that know there are two. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -7,14 +9,13 @@
 
 #include "rb-app-resources.h"
 #include "rb-application.h"
-#include "rb-auth.h"
 #include "rb-context.h"
 #include "rb-kiosk-window.h"
+#include "rb-local-service.h"
 #include "rb-preferences-window.h"
+#include "rb-server-service.h"
+#include "rb-session-keeper.h"
 #include "rb-window.h"
-
-/* How often bookings that were not checked in are released (DESIGN.md: no-shows). */
-#define RELEASE_INTERVAL_SECONDS 60
 
 struct _RbApplication
 {
@@ -22,13 +23,13 @@ struct _RbApplication
 
   char *db_path;
   char *server_url;
-  RbSyncEngine *engine;
   gboolean kiosk;
   locale_t locale;
+  RbClientService *service;
+  RbSessionKeeper *keeper;
   RbContext *context;
   GSettings *settings;
   GCancellable *cancellable;
-  guint release_source;
 };
 
 G_DEFINE_FINAL_TYPE (RbApplication, rb_application, ADW_TYPE_APPLICATION)
@@ -84,33 +85,6 @@ rb_application_setup_i18n (const char *language)
 }
 
 static void
-on_release_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RbApplication) self = user_data;
-  g_autoptr (GError) error = NULL;
-  int released = rb_store_release_no_shows_finish (RB_STORE (source), result, &error);
-
-  if (released < 0)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Releasing no-shows failed: %s", error->message);
-      return;
-    }
-  if (released > 0 && self->context != NULL)
-    rb_context_bookings_changed (self->context);
-}
-
-static gboolean
-on_release_tick_cb (gpointer user_data)
-{
-  RbApplication *self = user_data;
-
-  rb_store_release_no_shows_async (rb_context_get_store (self->context), self->cancellable,
-                                   on_release_done_cb, g_object_ref (self));
-  return G_SOURCE_CONTINUE;
-}
-
-static void
 show_fatal_error (RbApplication *self, const GError *error)
 {
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
@@ -122,55 +96,94 @@ show_fatal_error (RbApplication *self, const GError *error)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Standalone kiosks check PINs against the local database: the demo people get the hashes
- * of their demo PINs once (a no-op for anyone who has one, or for another building). */
-static gpointer
-set_demo_pins_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
-{
-  g_autoptr (JsonNode) building = rb_store_load_demo_building (error);
-
-  if (building == NULL || rb_auth_set_missing_pins_sync (store, building, error) < 0)
-    return NULL;
-  return g_object_ref (store);
-}
-
 static void
-on_pins_set_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+on_auto_signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbApplication) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (RbStore) store = rb_store_run_finish (RB_STORE (source), result, &error);
+  g_autoptr (RbPerson) person = rb_client_service_person_finish (RB_CLIENT_SERVICE (source),
+                                                                 result, &error);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  g_application_release (G_APPLICATION (self));
-  if (store == NULL)
+  if (person == NULL && RB_IS_WINDOW (window))
+    rb_window_ask_sign_in (RB_WINDOW (window));
+}
+
+/* Nobody signed in after the kept session was tried: on the demo building, whoever was
+ * chosen last (no PIN there); anywhere else the window asks. */
+static void
+on_restored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbPerson) person = rb_session_keeper_restore_finish (RB_SESSION_KEEPER (source),
+                                                                  result, &error);
+  g_autofree char *acting = g_settings_get_string (self->settings, "acting-person");
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("No kept session: %s", error->message);
+  if (person != NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (rb_client_service_get_offers_person_picker (self->service) && *acting != '\0')
+    rb_client_service_sign_in_async (self->service, acting, NULL, self->cancellable,
+                                     on_auto_signed_in_cb, g_object_ref (self));
+  else if (RB_IS_WINDOW (window))
+    rb_window_ask_sign_in (RB_WINDOW (window));
+}
+
+/* A desktop takes up the session kept in the keyring; a kiosk has nobody signed in — each
+ * person identifies for their own flow. */
+static void
+start_session (RbApplication *self)
+{
+  if (RB_IS_KIOSK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (self))))
+    return;
+  self->keeper = rb_session_keeper_new (self->service);
+  rb_session_keeper_restore_async (self->keeper, self->cancellable, on_restored_cb,
+                                   g_object_ref (self));
+}
+
+static void
+on_prepared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!rb_local_service_prepare_finish (RB_LOCAL_SERVICE (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_fatal_error (self, error);
       return;
     }
+  start_session (self);
+}
 
-  if (self->server_url != NULL)
+/* The one place that chooses the backend: a server's, when a server URL is set, with the
+ * local file as its offline mirror; otherwise the local store itself. */
+static RbClientService *
+make_service (RbApplication *self, RbStore *store)
+{
+  g_autoptr (RbApiClient) client = NULL;
+  g_autoptr (RbSyncEngine) engine = NULL;
+  g_autofree char *device_token = NULL;
+  g_autofree char *public_key = NULL;
+  RbLocalService *local;
+
+  if (self->server_url == NULL)
     {
-      /* Server mode: the local file is an offline-first mirror kept by the sync engine. */
-      g_autoptr (RbApiClient) client = rb_api_client_new (self->server_url);
-      g_autofree char *device_token = g_settings_get_string (self->settings, "device-token");
-
-      /* A registered kiosk reads the building and the anonymous feed with its device token
-       * and sends what it booked offline with it (rb-kiosk-window.c). */
-      rb_api_client_set_device_token (client, device_token);
-      self->engine = rb_sync_engine_new (store, client);
-      self->context = rb_context_new_with_sync_engine (store, self->settings, self->engine);
+      local = rb_local_service_new (store);
+      rb_local_service_prepare_async (local, TRUE, self->cancellable, on_prepared_cb,
+                                      g_object_ref (self));
+      return RB_CLIENT_SERVICE (local);
     }
-  else
-    self->context = rb_context_new (store, self->settings);
-  rb_application_present_window (self, self->context,
-                                 self->kiosk || g_settings_get_boolean (self->settings, "kiosk-mode"));
-
-  /* With a server, the server releases no-shows and the feed brings the releases. */
-  if (self->engine != NULL)
-    return;
-  on_release_tick_cb (self);
-  self->release_source = g_timeout_add_seconds (RELEASE_INTERVAL_SECONDS, on_release_tick_cb, self);
+  client = rb_api_client_new (self->server_url);
+  device_token = g_settings_get_string (self->settings, "device-token");
+  public_key = g_settings_get_string (self->settings, "server-public-key");
+  /* A registered kiosk reads the building and the anonymous feed with its device token. */
+  rb_api_client_set_device_token (client, device_token);
+  engine = rb_sync_engine_new (store, client);
+  return RB_CLIENT_SERVICE (rb_server_service_new (engine, public_key));
 }
 
 static void
@@ -179,18 +192,23 @@ on_store_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (RbApplication) self = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (RbStore) store = rb_store_open_finish (result, &error);
-  GCancellable *cancellable;
+  gboolean kiosk;
 
+  g_application_release (G_APPLICATION (self));
   if (store == NULL)
     {
-      g_application_release (G_APPLICATION (self));
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_fatal_error (self, error);
       return;
     }
-  cancellable = self->cancellable;
-  rb_store_run_async (store, set_demo_pins_job, NULL, NULL, g_object_unref, cancellable,
-                      on_pins_set_cb, g_steal_pointer (&self));
+  self->service = make_service (self, store);
+  self->context = rb_context_new (self->service, self->settings);
+  kiosk = self->kiosk || g_settings_get_boolean (self->settings, "kiosk-mode");
+  /* The window comes at once; it shows what the service has as it arrives. */
+  rb_application_present_window (self, self->context, kiosk);
+  /* Standalone, the session is taken up once the building is ready (on_prepared_cb). */
+  if (RB_IS_SERVER_SERVICE (self->service))
+    start_session (self);
 }
 
 static void
@@ -228,7 +246,7 @@ rb_application_activate (GApplication *app)
     }
   if (self->db_path == NULL)
     self->db_path = default_db_path ();
-  rb_store_open_async (self->db_path, self->server_url == NULL, self->cancellable, on_store_opened_cb,
+  rb_store_open_async (self->db_path, FALSE, self->cancellable, on_store_opened_cb,
                        g_object_ref (self));
 }
 
@@ -360,9 +378,8 @@ rb_application_shutdown (GApplication *app)
   RbApplication *self = RB_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->release_source, g_source_remove);
-  if (self->engine != NULL)
-    rb_sync_engine_stop (self->engine);
+  if (self->service != NULL)
+    rb_client_service_shutdown (self->service);
 
   G_APPLICATION_CLASS (rb_application_parent_class)->shutdown (app);
 }
@@ -373,9 +390,10 @@ rb_application_finalize (GObject *object)
   RbApplication *self = RB_APPLICATION (object);
 
   g_clear_object (&self->context);
+  g_clear_object (&self->keeper);
+  g_clear_object (&self->service);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->engine);
   g_free (self->server_url);
   g_free (self->db_path);
   if (self->locale != (locale_t) 0)

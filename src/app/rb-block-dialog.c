@@ -6,7 +6,6 @@
 #include <glib/gi18n.h>
 
 #include "rb-block-dialog.h"
-#include "rb-blocks.h"
 #include "rb-space-row.h"
 
 struct _RbBlockDialog
@@ -87,27 +86,6 @@ clear_list (GtkListBox *list)
 
 typedef struct
 {
-  char *space_id;
-  RbInterval interval;
-} AffectedArgs;
-
-static void
-affected_args_free (AffectedArgs *args)
-{
-  g_free (args->space_id);
-  g_free (args);
-}
-
-static gpointer
-affected_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
-{
-  AffectedArgs *args = data;
-
-  return rb_blocks_list_affected_sync (store, args->space_id, args->interval, error);
-}
-
-typedef struct
-{
   RbBlockDialog *dialog;
   guint generation;
 } Lookup;
@@ -118,7 +96,8 @@ on_affected_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data
   g_autofree Lookup *lookup = user_data;
   g_autoptr (RbBlockDialog) self = lookup->dialog;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) bookings = rb_store_run_finish (RB_STORE (source), result, &error);
+  g_autoptr (GPtrArray) bookings = rb_client_service_list_finish (RB_CLIENT_SERVICE (source),
+                                                                  result, &error);
   g_autofree char *summary = NULL;
 
   self->pending--;
@@ -129,7 +108,10 @@ on_affected_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data
   if (bookings == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_label_set_label (self->affected_label, error->message);
+        {
+          g_autofree char *text = rb_context_describe_error (self->context, error);
+          gtk_label_set_label (self->affected_label, text);
+        }
       return;
     }
 
@@ -164,7 +146,6 @@ static void
 look_up_affected (RbBlockDialog *self)
 {
   const char *space_id = rb_block_dialog_get_space_id (self);
-  AffectedArgs *args;
   Lookup *lookup;
 
   self->generation++;
@@ -178,17 +159,14 @@ look_up_affected (RbBlockDialog *self)
       update_block_enabled (self);
       return;
     }
-  args = g_new0 (AffectedArgs, 1);
-  args->space_id = g_strdup (space_id);
-  args->interval = rb_block_dialog_get_interval (self);
   lookup = g_new0 (Lookup, 1);
   lookup->dialog = g_object_ref (self);
   lookup->generation = self->generation;
   self->pending++;
   update_block_enabled (self);
-  rb_store_run_async (rb_context_get_store (self->context), affected_job, args,
-                      (GDestroyNotify) affected_args_free, (GDestroyNotify) g_ptr_array_unref,
-                      self->cancellable, on_affected_loaded_cb, lookup);
+  rb_client_service_preview_block_async (rb_context_get_service (self->context), space_id,
+                                         rb_block_dialog_get_interval (self), self->cancellable,
+                                         on_affected_loaded_cb, lookup);
 }
 
 /* ---- choosing --------------------------------------------------------------------------- */
@@ -198,7 +176,7 @@ on_spaces_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbBlockDialog) self = user_data;
   g_autoptr (GError) error = NULL;
-  GPtrArray *spaces = rb_store_list_finish (RB_STORE (source), result, &error);
+  GPtrArray *spaces = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result, &error);
   g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
 
   if (spaces == NULL)
@@ -226,9 +204,10 @@ on_floor_selected_cb (RbBlockDialog *self)
 
   if (self->floors == NULL || selected >= self->floors->len)
     return;
-  rb_store_list_spaces_async (rb_context_get_store (self->context),
-                              rb_floor_get_id (g_ptr_array_index (self->floors, selected)),
-                              self->cancellable, on_spaces_loaded_cb, g_object_ref (self));
+  rb_client_service_list_spaces_async (rb_context_get_service (self->context),
+                                       rb_floor_get_id (g_ptr_array_index (self->floors, selected)),
+                                       self->cancellable, on_spaces_loaded_cb,
+                                       g_object_ref (self));
 }
 
 static void
@@ -236,7 +215,7 @@ on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbBlockDialog) self = user_data;
   g_autoptr (GError) error = NULL;
-  GPtrArray *floors = rb_store_list_finish (RB_STORE (source), result, &error);
+  GPtrArray *floors = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result, &error);
   g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
 
   if (floors == NULL)
@@ -318,8 +297,8 @@ rb_block_dialog_constructed (GObject *object)
                             G_CALLBACK (on_floor_selected_cb), self);
   g_signal_connect_swapped (self->space_dropdown, "notify::selected",
                             G_CALLBACK (look_up_affected), self);
-  rb_store_list_floors_async (rb_context_get_store (self->context), self->cancellable,
-                              on_floors_loaded_cb, g_object_ref (self));
+  rb_client_service_list_floors_async (rb_context_get_service (self->context), self->cancellable,
+                                       on_floors_loaded_cb, g_object_ref (self));
 }
 
 static void

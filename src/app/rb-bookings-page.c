@@ -1,14 +1,17 @@
-/* rb-bookings-page.c: lists the acting person's bookings and offers what can be done with
- * each: check in inside the check-in window, cancel while it has not ended. */
+/* rb-bookings-page.c: the signed-in person's bookings from today on, and what can be done
+ * with each: check in inside the check-in window, change the times, cancel (with Undo), and
+ * for the days of a series — grouped under the series — cancel one day, it and the
+ * following days, or the whole series. Each booking says in words where it stands with the
+ * server (pending, or rejected with the reason). Everyone can export their bookings as an
+ * iCalendar file. */
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "rb-bookings-page.h"
+#include "rb-change-dialog.h"
 #include "rb-space-row.h"
-
-/* How far ahead "My bookings" looks: the longest booking horizon (team leads' rooms). */
-#define LOOKAHEAD_DAYS 190
 
 struct _RbBookingsPage
 {
@@ -22,8 +25,9 @@ struct _RbBookingsPage
   /* owned */
   RbContext *context;
   GCancellable *cancellable;
-  /* server mode: outbox entries not yet done, by booking id */
-  GHashTable *outbox;
+  GPtrArray *bookings;
+  GtkFileChooserNative *chooser;
+  guint busy;
 };
 
 G_DEFINE_FINAL_TYPE (RbBookingsPage, rb_bookings_page, ADW_TYPE_BIN)
@@ -37,11 +41,39 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+static void reload (RbBookingsPage *self);
+
 static void
 show_error (RbBookingsPage *self, const char *message)
 {
   gtk_label_set_label (self->error_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+show_failure (RbBookingsPage *self, const GError *error)
+{
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  text = rb_context_describe_error (self->context, error);
+  show_error (self, text);
+}
+
+static void
+set_busy (RbBookingsPage *self, gboolean busy)
+{
+  self->busy += busy ? 1 : -1;
+}
+
+static RbBooking *
+find_booking (RbBookingsPage *self, const char *booking_id)
+{
+  for (guint i = 0; self->bookings != NULL && i < self->bookings->len; i++)
+    if (g_str_equal (rb_booking_get_id (g_ptr_array_index (self->bookings, i)), booking_id))
+      return g_ptr_array_index (self->bookings, i);
+  return NULL;
 }
 
 static GtkWidget *
@@ -58,33 +90,26 @@ action_button (const char *label, const char *action, const char *booking_id,
   return button;
 }
 
-/* What the server made of a booking made here: pending until it answers, or rejected with
- * the reason. NULL for a booking the server has (or standalone). */
-static RbOutboxEntry *
-sync_entry (RbBookingsPage *self, RbBooking *booking)
-{
-  RbOutboxEntry *entry = self->outbox ? g_hash_table_lookup (self->outbox, rb_booking_get_id (booking)) : NULL;
-
-  return entry != NULL && entry->operation == RB_OUTBOX_CREATE ? entry : NULL;
-}
-
 /* The state in words (and an icon), never by colour alone. */
 static char *
-describe_state (RbBookingsPage *self, RbBooking *booking, const char **out_icon)
+describe_state (RbBooking *booking, const char **out_icon)
 {
   RbBookingState state = rb_booking_get_state (booking);
-  RbOutboxEntry *entry = sync_entry (self, booking);
 
-  if (entry != NULL && entry->state == RB_OUTBOX_PENDING)
+  switch (rb_booking_get_sync_state (booking))
     {
+    case RB_SYNC_STATE_PENDING:
       *out_icon = "emblem-synchronizing-symbolic";
       return g_strdup (_("Pending — confirmed when the connection returns"));
-    }
-  if (entry != NULL && entry->state == RB_OUTBOX_REJECTED)
-    {
+    case RB_SYNC_STATE_REJECTED:
       *out_icon = "dialog-error-symbolic";
       /* TRANSLATORS: a booking the server refused, with the reason. */
-      return g_strdup_printf (_("Rejected: %s"), entry->last_error ? entry->last_error : "");
+      return g_strdup_printf (_("Rejected: %s"), rb_booking_get_sync_error (booking)
+                                                    ? rb_booking_get_sync_error (booking)
+                                                    : "");
+    case RB_SYNC_STATE_SYNCED:
+    default:
+      break;
     }
   *out_icon = state == RB_BOOKING_STATE_CHECKED_IN ? "emblem-ok-symbolic"
               : rb_booking_state_is_active (state) ? "x-office-calendar-symbolic"
@@ -96,24 +121,30 @@ describe_state (RbBookingsPage *self, RbBooking *booking, const char **out_icon)
   return g_strdup (rb_booking_state_label (state));
 }
 
+static gboolean
+is_open (RbBookingsPage *self, RbBooking *booking)
+{
+  return rb_booking_state_is_active (rb_booking_get_state (booking))
+         && rb_booking_get_sync_state (booking) != RB_SYNC_STATE_REJECTED
+         && rb_booking_get_end (booking) > rb_context_now (self->context);
+}
+
 static GtkWidget *
-make_row (RbBookingsPage *self, RbBooking *booking)
+make_row (RbBookingsPage *self, RbBooking *booking, gboolean in_series)
 {
   RbBookingState state = rb_booking_get_state (booking);
   const char *icon = NULL;
-  g_autofree char *state_text = describe_state (self, booking, &icon);
+  g_autofree char *state_text = describe_state (booking, &icon);
   RbInterval interval = rb_booking_get_interval (booking);
-  gint64 now = rb_context_now (self->context);
-  RbPolicy policy;
+  RbPolicy policy = rb_context_get_policy (self->context);
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *when = rb_context_format_interval (self->context, interval);
   g_autofree char *subtitle = NULL;
   g_autofree char *title = rb_space_format_name (rb_booking_get_space_kind (booking),
                                                  rb_booking_get_space_name (booking));
+  const char *id = rb_booking_get_id (booking);
 
-  rb_store_get_policy (rb_context_get_store (self->context), &policy);
-
-  if (rb_booking_get_title (booking) != NULL)
+  if (rb_booking_get_title (booking) != NULL && !in_series)
     subtitle = g_strdup_printf ("%s · %s · %s", when, state_text, rb_booking_get_title (booking));
   else
     subtitle = g_strdup_printf ("%s · %s", when, state_text);
@@ -123,24 +154,121 @@ make_row (RbBookingsPage *self, RbBooking *booking)
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon));
 
   if (state == RB_BOOKING_STATE_BOOKED
-      && rb_interval_contains (rb_policy_check_in_window (&policy, interval), now))
+      && rb_booking_get_sync_state (booking) != RB_SYNC_STATE_REJECTED
+      && rb_interval_contains (rb_policy_check_in_window (&policy, interval),
+                               rb_context_now (self->context)))
     {
       g_autofree char *label = g_strdup_printf (_("Check in to %s"), title);
-      GtkWidget *button = action_button (_("Check _In"), "bookings.check-in",
-                                         rb_booking_get_id (booking), label);
+      GtkWidget *button = action_button (_("Check _In"), "bookings.check-in", id, label);
+
       gtk_widget_add_css_class (button, "suggested-action");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
     }
-  if (rb_booking_state_is_active (state) && interval.end > now)
+  if (is_open (self, booking) && in_series)
     {
-      g_autofree char *label = g_strdup_printf (_("Cancel the booking of %s, %s"), title, when);
+      g_autofree char *one = g_strdup_printf (_("Cancel %s on %s"), title, when);
+      g_autofree char *following = g_strdup_printf (_("Cancel %s on %s and every later day"),
+                                                    title, when);
+
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 action_button (_("_Cancel Booking"), "bookings.cancel",
-                                                rb_booking_get_id (booking), label));
+                                 action_button (_("Cancel _Day"), "bookings.cancel-day", id, one));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 action_button (_("Cancel _Following"),
+                                                "bookings.cancel-following", id, following));
+    }
+  else if (is_open (self, booking))
+    {
+      g_autofree char *change = g_strdup_printf (_("Change the booking of %s, %s"), title, when);
+      g_autofree char *cancel = g_strdup_printf (_("Cancel the booking of %s, %s"), title, when);
+
+      if (state == RB_BOOKING_STATE_BOOKED
+          && rb_booking_get_sync_state (booking) == RB_SYNC_STATE_SYNCED)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                   action_button (_("C_hange…"), "bookings.change", id, change));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 action_button (_("_Cancel Booking"), "bookings.cancel", id,
+                                                cancel));
     }
   if (!rb_booking_state_is_active (state))
     gtk_widget_add_css_class (row, "dim-label");
   return row;
+}
+
+/* The days of one series under one expandable row, with Cancel Series. */
+static GtkWidget *
+make_series_row (RbBookingsPage *self, GPtrArray *days)
+{
+  RbBooking *first = g_ptr_array_index (days, 0);
+  GtkWidget *expander = adw_expander_row_new ();
+  g_autofree char *space = rb_space_format_name (rb_booking_get_space_kind (first),
+                                                 rb_booking_get_space_name (first));
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  guint open = 0;
+
+  for (guint i = 0; i < days->len; i++)
+    open += is_open (self, g_ptr_array_index (days, i));
+  title = rb_booking_get_title (first) != NULL
+              /* TRANSLATORS: a series in My Bookings: its title, then the room. */
+              ? g_strdup_printf (_("%s — %s"), rb_booking_get_title (first), space)
+              : g_strdup (space);
+  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Series, %u day ahead",
+                                           "Series, %u days ahead", open),
+                              open);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), title);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), subtitle);
+  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (expander),
+                               gtk_image_new_from_icon_name ("view-list-symbolic"));
+  if (open > 0)
+    {
+      g_autofree char *label = g_strdup_printf (_("Cancel every day of %s"), title);
+      GtkWidget *button = action_button (_("Cancel _Series"), "bookings.cancel-series",
+                                         rb_booking_get_id (first), label);
+
+      gtk_widget_add_css_class (button, "destructive-action");
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (expander), button);
+    }
+  for (guint i = 0; i < days->len; i++)
+    adw_expander_row_add_row (ADW_EXPANDER_ROW (expander),
+                              make_row (self, g_ptr_array_index (days, i), TRUE));
+  return expander;
+}
+
+static void
+fill_list (RbBookingsPage *self)
+{
+  g_autoptr (GHashTable) series = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                         (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GHashTable) shown = g_hash_table_new (g_str_hash, g_str_equal);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->booking_list))) != NULL)
+    gtk_list_box_remove (self->booking_list, child);
+  for (guint i = 0; i < self->bookings->len; i++)
+    {
+      RbBooking *booking = g_ptr_array_index (self->bookings, i);
+      const char *series_id = rb_booking_get_series_id (booking);
+      GPtrArray *days;
+
+      if (series_id == NULL)
+        continue;
+      if ((days = g_hash_table_lookup (series, series_id)) == NULL)
+        g_hash_table_insert (series, (gpointer) series_id, days = g_ptr_array_new ());
+      g_ptr_array_add (days, booking);
+    }
+  /* In order of time; a series where its first day is. */
+  for (guint i = 0; i < self->bookings->len; i++)
+    {
+      RbBooking *booking = g_ptr_array_index (self->bookings, i);
+      const char *series_id = rb_booking_get_series_id (booking);
+
+      if (series_id == NULL)
+        gtk_list_box_append (self->booking_list, make_row (self, booking, FALSE));
+      else if (g_hash_table_add (shown, (gpointer) series_id))
+        gtk_list_box_append (self->booking_list,
+                             make_series_row (self, g_hash_table_lookup (series, series_id)));
+    }
+  gtk_stack_set_visible_child_name (self->stack, self->bookings->len > 0 ? "list" : "empty");
 }
 
 static void
@@ -148,169 +276,327 @@ on_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbBookingsPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) bookings = rb_store_list_finish (RB_STORE (source), result, &error);
-  GtkWidget *child;
+  GPtrArray *bookings = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result, &error);
 
   if (bookings == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
+      show_failure (self, error);
       return;
     }
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->booking_list))) != NULL)
-    gtk_list_box_remove (self->booking_list, child);
-  for (guint i = 0; i < bookings->len; i++)
-    gtk_list_box_append (self->booking_list, make_row (self, g_ptr_array_index (bookings, i)));
-  gtk_stack_set_visible_child_name (self->stack, bookings->len > 0 ? "list" : "empty");
-}
-
-static void list_bookings (RbBookingsPage *self);
-
-static void
-on_outbox_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RbBookingsPage) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) entries = rb_sync_engine_list_outbox_finish (RB_SYNC_ENGINE (source),
-                                                                      result, &error);
-
-  if (entries == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
-      return;
-    }
-  g_hash_table_remove_all (self->outbox);
-  for (guint i = 0; i < entries->len; i++)
-    {
-      RbOutboxEntry *entry = g_ptr_array_index (entries, i);
-
-      /* Only creates: a queued cancel or check-in shows in the booking's own state. */
-      if (entry->operation == RB_OUTBOX_CREATE)
-        g_hash_table_replace (self->outbox, entry->booking_id,
-                              g_ptr_array_steal_index (entries, i--));
-    }
-  list_bookings (self);
+  g_clear_pointer (&self->bookings, g_ptr_array_unref);
+  self->bookings = bookings;
+  fill_list (self);
 }
 
 static void
 reload (RbBookingsPage *self)
 {
-  RbSyncEngine *engine = rb_context_get_sync_engine (self->context);
-
-  if (engine != NULL && rb_context_get_person (self->context) != NULL)
-    rb_sync_engine_list_outbox_async (engine, self->cancellable, on_outbox_loaded_cb,
-                                      g_object_ref (self));
-  else
-    list_bookings (self);
-}
-
-static void
-list_bookings (RbBookingsPage *self)
-{
-  RbPerson *person = rb_context_get_person (self->context);
-  RbBookingQuery query = { 0 };
   GTimeZone *tz = rb_context_get_time_zone (self->context);
   RbInterval today = rb_local_day (tz, rb_context_now (self->context));
 
-  if (person == NULL)
+  if (rb_context_get_person (self->context) == NULL)
     {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      g_clear_pointer (&self->bookings, g_ptr_array_unref);
+      show_error (self, NULL);
+      gtk_stack_set_visible_child_name (self->stack, "signed-out");
       return;
     }
-  query.person_id = rb_person_get_id (person);
-  query.range = rb_interval_make (today.start, today.start + LOOKAHEAD_DAYS * 86400);
-  rb_store_list_bookings_async (rb_context_get_store (self->context), &query, self->cancellable,
-                                on_loaded_cb, g_object_ref (self));
+  rb_client_service_list_my_bookings_async (
+      rb_context_get_service (self->context), NULL,
+      rb_interval_make (today.start,
+                        today.start + RB_CLIENT_SERVICE_LOOKAHEAD_DAYS * (gint64) 86400),
+      self->cancellable, on_loaded_cb, g_object_ref (self));
 }
 
+/* Another person's bookings and errors are not this one's. */
 static void
-finish_change (RbBookingsPage *self, RbBooking *booking, const GError *error)
+on_person_changed_cb (RbBookingsPage *self)
 {
+  show_error (self, NULL);
+  reload (self);
+}
+
+/* ---- changing ----------------------------------------------------------------------------- */
+
+static void
+on_undone_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbBookingsPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) booking = rb_client_service_booking_finish (RB_CLIENT_SERVICE (source),
+                                                                    result, &error);
+
+  set_busy (self, FALSE);
   if (booking == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
+      show_failure (self, error);
       return;
     }
   show_error (self, NULL);
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s",
-                              rb_booking_get_state (booking) == RB_BOOKING_STATE_CANCELLED
-                                  ? _("Booking cancelled")
-                                  : _("Checked in"));
-  rb_context_bookings_changed (self->context);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", _("Booking restored"));
+}
+
+/* Undo books the same space and time again (a new booking: in the meantime someone else may
+ * have taken it, and then the error says so). */
+static void
+on_undo_clicked_cb (AdwToast *toast, RbBookingsPage *self)
+{
+  RbBooking *cancelled = g_object_get_data (G_OBJECT (toast), "rb-booking");
+  g_autofree char *id = rb_booking_new_id ();
+  g_autoptr (RbBooking) request = rb_booking_new (id, rb_booking_get_space_id (cancelled), NULL,
+                                                  rb_booking_get_interval (cancelled));
+
+  rb_booking_set_title (request, rb_booking_get_title (cancelled));
+  rb_booking_set_attendees (request, rb_booking_get_attendees (cancelled));
+  set_busy (self, TRUE);
+  rb_client_service_create_booking_async (rb_context_get_service (self->context), NULL, request,
+                                          self->cancellable, on_undone_cb, g_object_ref (self));
 }
 
 static void
-on_changed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+on_cancelled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbBookingsPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (RbBooking) booking = rb_store_booking_finish (RB_STORE (source), result, &error);
+  g_autoptr (RbBooking) booking = rb_client_service_booking_finish (RB_CLIENT_SERVICE (source),
+                                                                    result, &error);
+  GtkWidget *overlay;
+  AdwToast *toast;
 
-  finish_change (self, booking, error);
+  set_busy (self, FALSE);
+  if (booking == NULL)
+    {
+      show_failure (self, error);
+      return;
+    }
+  show_error (self, NULL);
+  toast = adw_toast_new (_("Booking cancelled"));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_timeout (toast, 8);
+  g_object_set_data_full (G_OBJECT (toast), "rb-booking", g_object_ref (booking), g_object_unref);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_clicked_cb), self, 0);
+  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (toast);
 }
 
 static void
-on_changed_through_server_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+on_checked_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbBookingsPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (RbBooking) booking = rb_sync_engine_operation_finish (RB_SYNC_ENGINE (source), result,
-                                                                   NULL, &error);
+  g_autoptr (RbBooking) booking = rb_client_service_booking_finish (RB_CLIENT_SERVICE (source),
+                                                                    result, &error);
 
-  finish_change (self, booking, error);
+  set_busy (self, FALSE);
+  if (booking == NULL)
+    {
+      show_failure (self, error);
+      return;
+    }
+  show_error (self, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", _("Checked in"));
 }
 
 static void
 cancel_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   RbBookingsPage *self = RB_BOOKINGS_PAGE (widget);
-  RbPerson *person = rb_context_get_person (self->context);
 
-  if (rb_context_get_sync_engine (self->context) != NULL)
-    {
-      rb_sync_engine_cancel_async (rb_context_get_sync_engine (self->context),
-                                   g_variant_get_string (parameter, NULL), self->cancellable,
-                                   on_changed_through_server_cb, g_object_ref (self));
-      return;
-    }
-  rb_store_cancel_booking_async (rb_context_get_store (self->context),
-                                 g_variant_get_string (parameter, NULL),
-                                 person ? rb_person_get_id (person) : NULL, self->cancellable,
-                                 on_changed_cb, g_object_ref (self));
+  set_busy (self, TRUE);
+  rb_client_service_cancel_booking_async (rb_context_get_service (self->context),
+                                          g_variant_get_string (parameter, NULL),
+                                          self->cancellable, on_cancelled_cb, g_object_ref (self));
 }
 
 static void
 check_in_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   RbBookingsPage *self = RB_BOOKINGS_PAGE (widget);
-  RbPerson *person = rb_context_get_person (self->context);
 
-  if (rb_context_get_sync_engine (self->context) != NULL)
+  set_busy (self, TRUE);
+  rb_client_service_check_in_async (rb_context_get_service (self->context), NULL,
+                                    g_variant_get_string (parameter, NULL), self->cancellable,
+                                    on_checked_in_cb, g_object_ref (self));
+}
+
+static void
+change_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RbBookingsPage *self = RB_BOOKINGS_PAGE (widget);
+  RbBooking *booking = find_booking (self, g_variant_get_string (parameter, NULL));
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (booking != NULL)
+    gtk_window_present (GTK_WINDOW (rb_change_dialog_new (self->context, booking,
+                                                          GTK_WINDOW (root))));
+}
+
+static void
+on_series_cancelled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbBookingsPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) cancelled = rb_client_service_list_finish (RB_CLIENT_SERVICE (source),
+                                                                   result, &error);
+  g_autofree char *message = NULL;
+
+  set_busy (self, FALSE);
+  if (cancelled == NULL)
     {
-      rb_sync_engine_check_in_async (rb_context_get_sync_engine (self->context),
-                                     g_variant_get_string (parameter, NULL), self->cancellable,
-                                     on_changed_through_server_cb, g_object_ref (self));
+      show_failure (self, error);
       return;
     }
-  rb_store_check_in_async (rb_context_get_store (self->context),
-                           g_variant_get_string (parameter, NULL),
-                           person ? rb_person_get_id (person) : NULL, self->cancellable,
-                           on_changed_cb, g_object_ref (self));
+  show_error (self, NULL);
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Cancelled %u day.",
+                                          "Cancelled %u days.", cancelled->len),
+                             cancelled->len);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
 }
+
+static void
+cancel_in_series (RbBookingsPage *self, GVariant *parameter, RbSeriesCancelScope scope)
+{
+  RbBooking *booking = find_booking (self, g_variant_get_string (parameter, NULL));
+
+  if (booking == NULL || rb_booking_get_series_id (booking) == NULL)
+    return;
+  set_busy (self, TRUE);
+  rb_client_service_cancel_series_async (rb_context_get_service (self->context),
+                                         rb_booking_get_series_id (booking),
+                                         scope == RB_SERIES_CANCEL_ALL ? NULL
+                                                                       : rb_booking_get_id (booking),
+                                         scope, self->cancellable, on_series_cancelled_cb,
+                                         g_object_ref (self));
+}
+
+static void
+cancel_day_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  cancel_in_series (RB_BOOKINGS_PAGE (widget), parameter, RB_SERIES_CANCEL_ONE);
+}
+
+static void
+cancel_following_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  cancel_in_series (RB_BOOKINGS_PAGE (widget), parameter, RB_SERIES_CANCEL_FOLLOWING);
+}
+
+static void
+cancel_series_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  cancel_in_series (RB_BOOKINGS_PAGE (widget), parameter, RB_SERIES_CANCEL_ALL);
+}
+
+/* ---- .ics export ------------------------------------------------------------------------ */
+
+static void
+on_ics_written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbBookingsPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  set_busy (self, FALSE);
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    {
+      show_failure (self, error);
+      return;
+    }
+  name = g_file_get_basename (G_FILE (source));
+  /* TRANSLATORS: after the calendar export, with the file's name. */
+  message = g_strdup_printf (_("Saved %s"), name);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
+}
+
+static void
+on_ics_made_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbBookingsPage *self = g_task_get_source_object (task);
+  GFile *file = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  char *text = rb_client_service_export_ical_finish (RB_CLIENT_SERVICE (source), result, &error);
+  g_autoptr (GBytes) bytes = NULL;
+
+  if (text == NULL)
+    {
+      set_busy (self, FALSE);
+      show_failure (self, error);
+      return;
+    }
+  bytes = g_bytes_new_take (text, strlen (text));
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                       self->cancellable, on_ics_written_cb, g_object_ref (self));
+}
+
+/* Writes the person's bookings from today on to file as iCalendar. */
+void
+rb_bookings_page_export_ics (RbBookingsPage *self, GFile *file)
+{
+  GTask *task;
+
+  g_return_if_fail (RB_IS_BOOKINGS_PAGE (self));
+  task = g_task_new (self, self->cancellable, NULL, NULL);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  set_busy (self, TRUE);
+  rb_client_service_export_ical_async (rb_context_get_service (self->context), _("Raumbuch"),
+                                       self->cancellable, on_ics_made_cb, task);
+}
+
+static void
+on_chooser_response_cb (RbBookingsPage *self, int response, GtkNativeDialog *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        rb_bookings_page_export_ics (self, file);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+export_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RbBookingsPage *self = RB_BOOKINGS_PAGE (widget);
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Export Bookings"), GTK_WINDOW (root),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
+                                               _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("Calendar Files"));
+  gtk_file_filter_add_mime_type (filter, "text/calendar");
+  gtk_file_filter_add_suffix (filter, "ics");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  /* TRANSLATORS: the suggested file name of the calendar export; keep ".ics". */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), _("bookings.ics"));
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* ---- GObject ------------------------------------------------------------------------------ */
 
 static void
 rb_bookings_page_constructed (GObject *object)
 {
   RbBookingsPage *self = RB_BOOKINGS_PAGE (object);
+  RbClientService *service;
 
   G_OBJECT_CLASS (rb_bookings_page_parent_class)->constructed (object);
 
-  g_signal_connect_object (self->context, "bookings-changed", G_CALLBACK (reload), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->context, "notify::person", G_CALLBACK (reload), self,
+  service = rb_context_get_service (self->context);
+  g_signal_connect_object (service, "changed", G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (service, "notify::person", G_CALLBACK (on_person_changed_cb), self,
                            G_CONNECT_SWAPPED);
   reload (self);
 }
@@ -352,10 +638,13 @@ rb_bookings_page_dispose (GObject *object)
   RbBookingsPage *self = RB_BOOKINGS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_BOOKINGS_PAGE);
   g_clear_object (&self->context);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->outbox, g_hash_table_unref);
+  g_clear_pointer (&self->bookings, g_ptr_array_unref);
 
   G_OBJECT_CLASS (rb_bookings_page_parent_class)->dispose (object);
 }
@@ -384,6 +673,14 @@ rb_bookings_page_class_init (RbBookingsPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "bookings.cancel", "s", cancel_action_cb);
   gtk_widget_class_install_action (widget_class, "bookings.check-in", "s", check_in_action_cb);
+  gtk_widget_class_install_action (widget_class, "bookings.change", "s", change_action_cb);
+  gtk_widget_class_install_action (widget_class, "bookings.cancel-day", "s",
+                                   cancel_day_action_cb);
+  gtk_widget_class_install_action (widget_class, "bookings.cancel-following", "s",
+                                   cancel_following_action_cb);
+  gtk_widget_class_install_action (widget_class, "bookings.cancel-series", "s",
+                                   cancel_series_action_cb);
+  gtk_widget_class_install_action (widget_class, "bookings.export", NULL, export_action_cb);
 }
 
 static void
@@ -391,12 +688,18 @@ rb_bookings_page_init (RbBookingsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  self->outbox = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                        (GDestroyNotify) rb_outbox_entry_free);
 }
 
 GtkWidget *
 rb_bookings_page_new (RbContext *context)
 {
   return g_object_new (RB_TYPE_BOOKINGS_PAGE, "context", context, NULL);
+}
+
+/* TRUE while a change or an export is under way. */
+gboolean
+rb_bookings_page_is_busy (RbBookingsPage *self)
+{
+  g_return_val_if_fail (RB_IS_BOOKINGS_PAGE (self), FALSE);
+  return self->busy > 0;
 }

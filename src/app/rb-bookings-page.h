@@ -1,5 +1,5 @@
-/* rb-bookings-page.h: "My bookings": the acting person's bookings from today on, with
- * check-in and cancel. */
+/* rb-bookings-page.h: "My bookings": the signed-in person's bookings from today on, series
+ * grouped, with check-in, change, cancel (and undo), and the iCalendar export. */
 #pragma once
 
 #include <adwaita.h>
@@ -12,5 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (RbBookingsPage, rb_bookings_page, RB, BOOKINGS_PAGE, AdwBin)
 
 GtkWidget *rb_bookings_page_new (RbContext *context);
+void rb_bookings_page_export_ics (RbBookingsPage *self, GFile *file);
+gboolean rb_bookings_page_is_busy (RbBookingsPage *self);
 
 G_END_DECLS

@@ -1,12 +1,13 @@
-/* rb-find-page.c: the find-and-book page. All data comes from the store asynchronously;
- * a newer request supersedes an older one, and the page's cancellable ends them all when
- * the page goes away. */
+/* rb-find-page.c: the find-and-book page. All data comes from the client service
+ * asynchronously; a newer request supersedes an older one, and the page's cancellable ends
+ * them all when the page goes away. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "rb-find-page.h"
 #include "rb-space-row.h"
+#include "rb-widget-util.h"
 
 struct _RbFindPage
 {
@@ -36,6 +37,7 @@ struct _RbFindPage
   GPtrArray *floors;
   GPtrArray *spaces;
   GHashTable *bookings_by_space;
+  GPtrArray *blocks;
   GArray *slot_minutes;
   GDate day;
   guint bookings_generation;
@@ -59,10 +61,7 @@ static void reload_bookings (RbFindPage *self);
 static RbPolicy
 current_policy (RbFindPage *self)
 {
-  RbPolicy policy;
-
-  rb_store_get_policy (rb_context_get_store (self->context), &policy);
-  return policy;
+  return rb_context_get_policy (self->context);
 }
 
 static RbInterval
@@ -185,7 +184,8 @@ update_rows (RbFindPage *self)
       {
         RbSpace *space = rb_space_row_get_space (RB_SPACE_ROW (row));
         GPtrArray *bookings = g_hash_table_lookup (self->bookings_by_space, rb_space_get_id (space));
-        rb_space_row_update (RB_SPACE_ROW (row), bookings ? bookings : none, hours, chosen);
+        rb_space_row_update (RB_SPACE_ROW (row), bookings ? bookings : none, self->blocks, hours,
+                             chosen);
       }
   gtk_list_box_invalidate_filter (self->space_list);
   update_summary (self);
@@ -219,43 +219,80 @@ typedef struct
 {
   RbFindPage *page;
   guint generation;
+  GPtrArray *bookings;
 } LoadRequest;
 
 static void
-on_bookings_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+load_request_free (LoadRequest *request)
 {
-  g_autofree LoadRequest *request = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) bookings = rb_store_list_finish (RB_STORE (source), result, &error);
-  RbFindPage *self;
+  g_object_unref (request->page);
+  g_clear_pointer (&request->bookings, g_ptr_array_unref);
+  g_free (request);
+}
 
-  if (bookings == NULL)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadRequest, load_request_free)
+
+static void
+on_blocks_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (LoadRequest) request = user_data;
+  RbFindPage *self = request->page;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *blocks = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result, &error);
+
+  if (blocks == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (request->page, error->message);
-      g_object_unref (request->page);
+        show_error (self, error->message);
       return;
     }
-  self = request->page;
-  if (request->generation == self->bookings_generation)
+  if (request->generation != self->bookings_generation)
     {
-      g_hash_table_remove_all (self->bookings_by_space);
-      for (guint i = 0; i < bookings->len; i++)
-        {
-          RbBooking *booking = g_ptr_array_index (bookings, i);
-          GPtrArray *list = g_hash_table_lookup (self->bookings_by_space,
-                                                 rb_booking_get_space_id (booking));
-          if (list == NULL)
-            {
-              list = g_ptr_array_new_with_free_func (g_object_unref);
-              g_hash_table_insert (self->bookings_by_space,
-                                   g_strdup (rb_booking_get_space_id (booking)), list);
-            }
-          g_ptr_array_add (list, g_object_ref (booking));
-        }
-      update_rows (self);
+      g_ptr_array_unref (blocks);
+      return;
     }
-  g_object_unref (self);
+  g_clear_pointer (&self->blocks, g_ptr_array_unref);
+  self->blocks = blocks;
+  g_hash_table_remove_all (self->bookings_by_space);
+  for (guint i = 0; i < request->bookings->len; i++)
+    {
+      RbBooking *booking = g_ptr_array_index (request->bookings, i);
+      GPtrArray *list = g_hash_table_lookup (self->bookings_by_space,
+                                             rb_booking_get_space_id (booking));
+      if (list == NULL)
+        {
+          list = g_ptr_array_new_with_free_func (g_object_unref);
+          g_hash_table_insert (self->bookings_by_space, g_strdup (rb_booking_get_space_id (booking)),
+                               list);
+        }
+      g_ptr_array_add (list, g_object_ref (booking));
+    }
+  update_rows (self);
+}
+
+static const char *selected_floor_id (RbFindPage *self);
+
+/* The floor's bookings of the day, then its blocks: a blocked space is closed, never free. */
+static void
+on_bookings_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (LoadRequest) request = user_data;
+  RbFindPage *self = request->page;
+  g_autoptr (GError) error = NULL;
+
+  request->bookings = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result, &error);
+  if (request->bookings == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error->message);
+      return;
+    }
+  if (request->generation != self->bookings_generation || selected_floor_id (self) == NULL)
+    return;
+  rb_client_service_list_blocks_async (rb_context_get_service (self->context),
+                                       selected_floor_id (self), opening_hours (self),
+                                       self->cancellable, on_blocks_loaded_cb,
+                                       g_steal_pointer (&request));
 }
 
 static const char *
@@ -271,19 +308,16 @@ selected_floor_id (RbFindPage *self)
 static void
 reload_bookings (RbFindPage *self)
 {
-  RbBookingQuery query = { 0 };
   LoadRequest *request;
 
   if (selected_floor_id (self) == NULL || self->spaces == NULL)
     return;
-  query.floor_id = selected_floor_id (self);
-  query.range = opening_hours (self);
-  query.active_only = TRUE;
   request = g_new0 (LoadRequest, 1);
   request->page = g_object_ref (self);
   request->generation = ++self->bookings_generation;
-  rb_store_list_bookings_async (rb_context_get_store (self->context), &query, self->cancellable,
-                                on_bookings_loaded_cb, request);
+  rb_client_service_list_bookings_async (rb_context_get_service (self->context),
+                                         selected_floor_id (self), NULL, opening_hours (self),
+                                         self->cancellable, on_bookings_loaded_cb, request);
 }
 
 static void
@@ -291,7 +325,7 @@ on_spaces_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbFindPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  GPtrArray *spaces = rb_store_list_finish (RB_STORE (source), result, &error);
+  GPtrArray *spaces = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result, &error);
 
   if (spaces == NULL)
     {
@@ -312,8 +346,9 @@ on_floor_selected_cb (RbFindPage *self)
   const char *floor_id = selected_floor_id (self);
 
   if (floor_id != NULL)
-    rb_store_list_spaces_async (rb_context_get_store (self->context), floor_id, self->cancellable,
-                                on_spaces_loaded_cb, g_object_ref (self));
+    rb_client_service_list_spaces_async (rb_context_get_service (self->context), floor_id,
+                                         self->cancellable, on_spaces_loaded_cb,
+                                         g_object_ref (self));
 }
 
 static void
@@ -321,7 +356,7 @@ on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbFindPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  GPtrArray *floors = rb_store_list_finish (RB_STORE (source), result, &error);
+  GPtrArray *floors = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result, &error);
   g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
 
   if (floors == NULL)
@@ -339,104 +374,98 @@ on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   on_floor_selected_cb (self);
 }
 
-/* In server mode the building arrives after the first login: until then there is no floor. */
+/* A new client gets its building after a moment (the demo being made, or the first sign-in
+ * with a server): until then there is no floor. */
 static void
-on_bookings_changed_cb (RbFindPage *self)
+on_service_changed_cb (RbFindPage *self)
 {
   if (self->floors == NULL || self->floors->len == 0)
-    rb_store_list_floors_async (rb_context_get_store (self->context), self->cancellable,
-                                on_floors_loaded_cb, g_object_ref (self));
+    rb_client_service_list_floors_async (rb_context_get_service (self->context),
+                                         self->cancellable, on_floors_loaded_cb,
+                                         g_object_ref (self));
   else
     reload_bookings (self);
 }
 
-/* ---- booking ---------------------------------------------------------------------------- */
-
-/* The answer to a booking, from the store (standalone) or the sync engine (server mode:
- * pending when the server did not confirm it in time). */
+/* Another person's error is not this one's. */
 static void
-booked (RbFindPage *self, RbBooking *booking, const GError *error, gboolean pending)
+on_person_changed_cb (RbFindPage *self)
 {
-  g_autofree char *when = NULL;
-  g_autofree char *message = NULL;
-
-  if (booking == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          show_error (self, error->message);
-          reload_bookings (self);
-        }
-      return;
-    }
-
   hide_error (self);
-  when = rb_context_format_interval (self->context, rb_booking_get_interval (booking));
-  {
-    RbSpace *space = find_space (self, rb_booking_get_space_id (booking));
-    g_autofree char *name = space ? rb_space_dup_display_name (space)
-                                  : g_strdup (rb_booking_get_space_name (booking));
-    if (pending)
-      /* TRANSLATORS: after booking while the server cannot be reached, e.g. "Desk 1.01,
-       * Today, 09:00–17:00: pending — confirmed when the connection returns". */
-      message = g_strdup_printf (_("%s, %s: pending — confirmed when the connection returns"),
-                                 name, when);
-    else
-      /* TRANSLATORS: confirmation after booking, e.g. "Booked Desk 1.01, Today, 09:00–17:00". */
-      message = g_strdup_printf (_("Booked %s, %s"), name, when);
-  }
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
-  rb_context_bookings_changed (self->context);
 }
 
+/* ---- booking ---------------------------------------------------------------------------- */
+
+static gboolean
+is_row_of (GtkWidget *row, const char *space_id)
+{
+  return RB_IS_SPACE_ROW (row)
+         && g_str_equal (rb_space_get_id (rb_space_row_get_space (RB_SPACE_ROW (row))), space_id);
+}
+
+/* The answer to a booking: booked, pending (queued until the server can be reached), or
+ * refused with the reason. Keyboard focus stays on the space's row, whose Book button is
+ * now insensitive. */
 static void
 on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbFindPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (RbBooking) booking = rb_store_booking_finish (RB_STORE (source), result, &error);
+  g_autoptr (RbBooking) booking = rb_client_service_booking_finish (RB_CLIENT_SERVICE (source),
+                                                                    result, &error);
+  g_autofree char *when = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *name = NULL;
+  RbSpace *space;
 
-  booked (self, booking, error, FALSE);
-}
+  if (booking == NULL)
+    {
+      g_autofree char *text = NULL;
 
-static void
-on_booked_through_server_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RbFindPage) self = user_data;
-  g_autoptr (GError) error = NULL;
-  RbSyncOutcome outcome = RB_SYNC_OUTCOME_CONFIRMED;
-  g_autoptr (RbBooking) booking = rb_sync_engine_operation_finish (RB_SYNC_ENGINE (source), result,
-                                                                   &outcome, &error);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = rb_context_describe_error (self->context, error);
+      show_error (self, text);
+      reload_bookings (self);
+      return;
+    }
 
-  booked (self, booking, error, outcome == RB_SYNC_OUTCOME_PENDING);
+  hide_error (self);
+  when = rb_context_format_interval (self->context, rb_booking_get_interval (booking));
+  space = find_space (self, rb_booking_get_space_id (booking));
+  name = space ? rb_space_dup_display_name (space) : g_strdup (rb_booking_get_space_name (booking));
+  if (rb_booking_get_sync_state (booking) == RB_SYNC_STATE_PENDING)
+    /* TRANSLATORS: after booking while the server cannot be reached, e.g. "Desk 1.01,
+     * Today, 09:00–17:00: pending — confirmed when the connection returns". */
+    message = g_strdup_printf (_("%s, %s: pending — confirmed when the connection returns"),
+                               name, when);
+  else
+    /* TRANSLATORS: confirmation after booking, e.g. "Booked Desk 1.01, Today, 09:00–17:00". */
+    message = g_strdup_printf (_("Booked %s, %s"), name, when);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->space_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (is_row_of (row, rb_booking_get_space_id (booking)))
+      gtk_widget_grab_focus (row);
 }
 
 static void
 create_booking (RbFindPage *self, RbSpace *space, const char *title, int attendees)
 {
-  RbPerson *person = rb_context_get_person (self->context);
   g_autofree char *id = rb_booking_new_id ();
   g_autoptr (RbBooking) request = NULL;
 
-  if (person == NULL)
+  if (rb_context_get_person (self->context) == NULL)
     {
-      show_error (self, _("Choose who you are (top left) before booking."));
+      show_error (self, _("Sign in (top left) before booking."));
       return;
     }
-  request = rb_booking_new (id, rb_space_get_id (space), rb_person_get_id (person),
-                            rb_find_page_get_chosen (self));
+  request = rb_booking_new (id, rb_space_get_id (space), NULL, rb_find_page_get_chosen (self));
   if (title != NULL && *title != '\0')
     rb_booking_set_title (request, title);
   rb_booking_set_attendees (request, attendees);
-  if (rb_context_get_sync_engine (self->context) != NULL)
-    {
-      rb_sync_engine_book_async (rb_context_get_sync_engine (self->context), request,
-                                 self->cancellable, on_booked_through_server_cb,
-                                 g_object_ref (self));
-      return;
-    }
-  rb_store_create_booking_async (rb_context_get_store (self->context), request, self->cancellable,
-                                 on_booked_cb, g_object_ref (self));
+  rb_client_service_create_booking_async (rb_context_get_service (self->context), NULL, request,
+                                          self->cancellable, on_booked_cb, g_object_ref (self));
 }
 
 typedef struct
@@ -576,14 +605,46 @@ set_day (RbFindPage *self, int year, int month, int day)
   reload_bookings (self);
 }
 
+/* Bookings start today at the earliest: a past day is not offered as if it were free. */
 static void
 on_calendar_day_selected_cb (RbFindPage *self)
 {
   g_autoptr (GDateTime) date = gtk_calendar_get_date (self->calendar);
+  GTimeZone *tz = rb_context_get_time_zone (self->context);
+  g_autoptr (GDateTime) today = rb_utc_to_local (tz, rb_context_now (self->context));
+  int y = g_date_time_get_year (date), m = g_date_time_get_month (date);
+  int d = g_date_time_get_day_of_month (date);
 
+  if (y * 10000 + m * 100 + d
+      < g_date_time_get_year (today) * 10000 + g_date_time_get_month (today) * 100
+            + g_date_time_get_day_of_month (today))
+    {
+      show_error (self, _("That day has passed. Choose today or a later day."));
+      return;
+    }
+  hide_error (self);
   gtk_popover_popdown (self->day_popover);
-  set_day (self, g_date_time_get_year (date), g_date_time_get_month (date),
-           g_date_time_get_day_of_month (date));
+  set_day (self, y, m, d);
+}
+
+/* A time list opens at the chosen time, not at the opening hour. */
+static void
+on_time_popover_shown_cb (GtkWidget *popover, GtkDropDown *dropdown)
+{
+  GtkWidget *list = rb_find_descendant (popover, GTK_TYPE_LIST_VIEW);
+
+  if (list != NULL)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u",
+                                gtk_drop_down_get_selected (dropdown));
+}
+
+static void
+open_lists_at_selection (GtkDropDown *dropdown)
+{
+  GtkWidget *popover = rb_find_descendant (GTK_WIDGET (dropdown), GTK_TYPE_POPOVER);
+
+  if (popover != NULL)
+    g_signal_connect_object (popover, "show", G_CALLBACK (on_time_popover_shown_cb), dropdown, 0);
 }
 
 static void
@@ -697,11 +758,15 @@ rb_find_page_constructed (GObject *object)
                             G_CALLBACK (on_from_changed_cb), self);
   g_signal_connect_swapped (self->to_dropdown, "notify::selected",
                             G_CALLBACK (on_to_changed_cb), self);
-  g_signal_connect_object (self->context, "bookings-changed", G_CALLBACK (on_bookings_changed_cb),
-                           self, G_CONNECT_SWAPPED);
+  open_lists_at_selection (self->from_dropdown);
+  open_lists_at_selection (self->to_dropdown);
+  g_signal_connect_object (rb_context_get_service (self->context), "changed",
+                           G_CALLBACK (on_service_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (rb_context_get_service (self->context), "notify::person",
+                           G_CALLBACK (on_person_changed_cb), self, G_CONNECT_SWAPPED);
 
-  rb_store_list_floors_async (rb_context_get_store (self->context), self->cancellable,
-                              on_floors_loaded_cb, g_object_ref (self));
+  rb_client_service_list_floors_async (rb_context_get_service (self->context), self->cancellable,
+                                       on_floors_loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -745,6 +810,7 @@ rb_find_page_dispose (GObject *object)
   g_clear_object (&self->context);
   g_clear_pointer (&self->floors, g_ptr_array_unref);
   g_clear_pointer (&self->spaces, g_ptr_array_unref);
+  g_clear_pointer (&self->blocks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (rb_find_page_parent_class)->dispose (object);
 }

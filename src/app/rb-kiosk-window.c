@@ -7,13 +7,12 @@
  * seconds are counted down on screen. The window cannot be closed except by an
  * administrator identifying on the keypad.
  *
- * Standalone, the kiosk checks PINs and books in its own store. With a server (the context
- * has a sync engine), the server checks the PIN (rb_context_identify_async opens a session
- * that lives only for this person's flow) and the booking goes through the sync engine with
- * the person's credential sealed to the server's key: confirmed when the server answers
- * within two seconds, otherwise queued and shown as pending. A person the kiosk could not
- * verify (server unreachable) may still book; the server checks the PIN when the booking
- * arrives, and a wrong one rejects it. Checking in needs the server. */
+ * Everything goes through the client service. Identifying gives an RbIdentity for this
+ * person's flow only; with a server it carries their short session, or — when the server
+ * cannot be reached — their credential sealed to the server's key, so that a booking can
+ * still be made (and shown as pending) and the server checks the PIN when it arrives. A
+ * wrong one rejects the booking, and the start screen says so (the service's notices).
+ * Checking in needs the connection. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -98,9 +97,9 @@ struct _RbKioskWindow
   gint64 receipt_deadline;
   gint64 last_refresh;
   gboolean unlocked;
-  gboolean importing;
-  gint64 last_rejected_id;
   gint64 notice_until;
+  GString *notice;
+  GPtrArray *blocks;
 
   /* the flow: what is being done, for whom */
   Purpose purpose;
@@ -108,13 +107,9 @@ struct _RbKioskWindow
   GString *staff_number;
   GString *pin;
   RbSpace *space;
-  RbPerson *person;
+  /* who was identified for this flow (never the PIN itself) */
+  RbIdentity *identity;
   RbInterval chosen;
-  /* with a server: whether it checked the PIN, its session for this flow, the sealed
-   * credential (never the PIN itself) */
-  gboolean verified;
-  char *session_token;
-  GBytes *sealed;
 };
 
 G_DEFINE_FINAL_TYPE (RbKioskWindow, rb_kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -129,7 +124,6 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void reload_bookings (RbKioskWindow *self);
-static void import_building (RbKioskWindow *self);
 static gint64 update_receipt_countdown (RbKioskWindow *self);
 static void show_start (RbKioskWindow *self);
 
@@ -144,10 +138,13 @@ now (RbKioskWindow *self)
 static RbPolicy
 policy (RbKioskWindow *self)
 {
-  RbPolicy p;
+  return rb_context_get_policy (self->context);
+}
 
-  rb_store_get_policy (rb_context_get_store (self->context), &p);
-  return p;
+static RbPerson *
+person (RbKioskWindow *self)
+{
+  return self->identity != NULL ? rb_identity_get_person (self->identity) : NULL;
 }
 
 static GPtrArray *
@@ -163,21 +160,12 @@ bookings_of (RbKioskWindow *self, RbSpace *space)
   return none;
 }
 
-/* Rule violations are shown in the kiosk's current language. Messages made on the store's
- * thread are in the process language, so the kiosk translates the code itself here. */
+/* Rule violations are shown in the kiosk's current language. */
 static char *
-error_text (const GError *error)
+error_text (RbKioskWindow *self, const GError *error)
 {
-  if (g_error_matches (error, RB_ERROR, RB_ERROR_UNAUTHENTICATED))
-    return g_strdup (_("The staff number or the PIN is not right. Please try again."));
-  /* Made on this thread, in the kiosk's language (rb_context_identify_async). */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED))
-    return g_strdup (error->message);
-  if (rb_api_client_error_is_transient (error))
-    return g_strdup (_("The booking server cannot be reached right now. Please try again "
-                       "later."));
-  if (error->domain == RB_ERROR)
-    return g_strdup (rb_error_code_message (error->code));
+  if (error->domain == RB_ERROR || error->domain == G_IO_ERROR)
+    return rb_context_describe_error (self->context, error);
   return g_strdup (_("Something went wrong. Please try again or ask the service desk."));
 }
 
@@ -190,12 +178,7 @@ go (RbKioskWindow *self, const char *screen)
 static void
 forget_person (RbKioskWindow *self)
 {
-  g_clear_object (&self->person);
-  if (self->session_token != NULL)
-    memset (self->session_token, 0, strlen (self->session_token));
-  g_clear_pointer (&self->session_token, g_free);
-  g_clear_pointer (&self->sealed, g_bytes_unref);
-  self->verified = FALSE;
+  g_clear_object (&self->identity);
   g_string_truncate (self->staff_number, 0);
   /* Overwrite before truncating: the PIN should not linger in memory. */
   memset (self->pin->str, 0, self->pin->len);
@@ -223,8 +206,18 @@ space_state (RbKioskWindow *self, RbSpace *space)
   SpaceState state = { 0 };
   g_autofree char *until = NULL;
   gboolean checked_in = FALSE;
+  const RbSpaceBlock *block;
 
   hours = rb_policy_opening_hours (&p, rb_context_get_time_zone (self->context), t);
+  /* A blocked space is closed, whatever its bookings say. */
+  block = rb_space_block_find (self->blocks, rb_space_get_id (space), t);
+  if (block != NULL)
+    {
+      state.icon = "system-lock-screen-symbolic";
+      state.css = "rb-busy";
+      state.text = rb_space_describe_block (self->context, block);
+      return state;
+    }
   availability = rb_availability_at (bookings, t, hours.end);
   if (availability.until != 0)
     until = rb_context_format_time (self->context, availability.until);
@@ -283,11 +276,30 @@ update_states (RbKioskWindow *self)
 /* ---- loading ---------------------------------------------------------------------------- */
 
 static void
+on_blocks_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *blocks = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result, &error);
+
+  if (blocks == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Loading blocks failed: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->blocks, g_ptr_array_unref);
+  self->blocks = blocks;
+  update_states (self);
+}
+
+static void
 on_bookings_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbKioskWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) bookings = rb_store_list_finish (RB_STORE (source), result, &error);
+  g_autoptr (GPtrArray) bookings = rb_client_service_list_finish (RB_CLIENT_SERVICE (source),
+                                                                  result, &error);
 
   if (bookings == NULL)
     {
@@ -320,20 +332,22 @@ current_floor (RbKioskWindow *self)
   return g_ptr_array_index (self->floors, self->floor_index);
 }
 
+/* Today's bookings and blocks of the floor shown. */
 static void
 reload_bookings (RbKioskWindow *self)
 {
-  RbBookingQuery query = { 0 };
   RbFloor *floor = current_floor (self);
+  RbClientService *service = rb_context_get_service (self->context);
+  RbInterval today = rb_local_day (rb_context_get_time_zone (self->context), now (self));
 
   if (floor == NULL)
     return;
   self->last_refresh = g_get_monotonic_time ();
-  query.floor_id = rb_floor_get_id (floor);
-  query.range = rb_local_day (rb_context_get_time_zone (self->context), now (self));
-  query.active_only = TRUE;
-  rb_store_list_bookings_async (rb_context_get_store (self->context), &query, self->cancellable,
-                                on_bookings_loaded_cb, g_object_ref (self));
+  rb_client_service_list_bookings_async (service, rb_floor_get_id (floor), NULL, today,
+                                         self->cancellable, on_bookings_loaded_cb,
+                                         g_object_ref (self));
+  rb_client_service_list_blocks_async (service, rb_floor_get_id (floor), today, self->cancellable,
+                                       on_blocks_loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -364,7 +378,7 @@ on_spaces_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbKioskWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  GPtrArray *spaces = rb_store_list_finish (RB_STORE (source), result, &error);
+  GPtrArray *spaces = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result, &error);
 
   if (spaces == NULL)
     {
@@ -393,8 +407,9 @@ select_floor (RbKioskWindow *self, guint index)
   for (GtkWidget *b = gtk_widget_get_first_child (GTK_WIDGET (self->floor_box)); b != NULL;
        b = gtk_widget_get_next_sibling (b), i++)
     gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (b), i == index);
-  rb_store_list_spaces_async (rb_context_get_store (self->context), rb_floor_get_id (floor),
-                              self->cancellable, on_spaces_loaded_cb, g_object_ref (self));
+  rb_client_service_list_spaces_async (rb_context_get_service (self->context),
+                                       rb_floor_get_id (floor), self->cancellable,
+                                       on_spaces_loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -411,7 +426,7 @@ on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbKioskWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  GPtrArray *floors = rb_store_list_finish (RB_STORE (source), result, &error);
+  GPtrArray *floors = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result, &error);
   GtkToggleButton *group = NULL;
 
   if (floors == NULL)
@@ -525,22 +540,18 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbKioskWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autofree char *session_token = NULL;
-  g_autoptr (GBytes) sealed = NULL;
-  gboolean verified = FALSE;
-  g_autoptr (RbPerson) person = rb_context_identify_finish_full (RB_CONTEXT (source), result,
-                                                                 &verified, &session_token,
-                                                                 &sealed, &error);
+  g_autoptr (RbIdentity) identity = rb_client_service_identify_finish (RB_CLIENT_SERVICE (source),
+                                                                       result, &error);
 
   if (!g_str_equal (rb_kiosk_window_get_screen (self), "identify"))
     return;
-  if (person == NULL)
+  if (identity == NULL)
     {
       g_autofree char *text = NULL;
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      text = error_text (error);
+      text = error_text (self, error);
       gtk_label_set_label (self->identify_error, text);
       /* Start over with the PIN; keep the staff number, which was probably right. */
       memset (self->pin->str, 0, self->pin->len);
@@ -552,7 +563,7 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   memset (self->pin->str, 0, self->pin->len);
   g_string_truncate (self->pin, 0);
   /* Only a booking can wait for the server to check the PIN. */
-  if (!verified && self->purpose != PURPOSE_BOOK)
+  if (!rb_identity_get_verified (identity) && self->purpose != PURPOSE_BOOK)
     {
       forget_person (self);
       gtk_label_set_label (self->identify_error,
@@ -565,10 +576,7 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       update_identify_display (self);
       return;
     }
-  g_set_object (&self->person, person);
-  self->verified = verified;
-  self->session_token = g_steal_pointer (&session_token);
-  self->sealed = g_steal_pointer (&sealed);
+  g_set_object (&self->identity, identity);
   switch (self->purpose)
     {
     case PURPOSE_BOOK:
@@ -578,7 +586,7 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       show_check_in (self);
       break;
     case PURPOSE_ADMIN:
-      if (rb_person_get_role (person) == RB_ROLE_ADMIN)
+      if (rb_person_get_role (rb_identity_get_person (identity)) == RB_ROLE_ADMIN)
         {
           self->unlocked = TRUE;
           gtk_window_destroy (GTK_WINDOW (self));
@@ -610,8 +618,9 @@ submit_identify (RbKioskWindow *self)
   if (self->pin->len == 0)
     return;
   gtk_label_set_label (self->identify_error, _("Checking…"));
-  rb_context_identify_async (self->context, self->staff_number->str, self->pin->str,
-                             self->cancellable, on_identified_cb, g_object_ref (self));
+  rb_client_service_identify_async (rb_context_get_service (self->context),
+                                    self->staff_number->str, self->pin->str, self->cancellable,
+                                    on_identified_cb, g_object_ref (self));
 }
 
 static void
@@ -665,22 +674,22 @@ on_duration_clicked_cb (GtkButton *button, RbKioskWindow *self)
   g_autofree char *summary = NULL;
 
   /* The flow may have been reset (idle) while this button was still on screen. */
-  if (self->space == NULL || self->person == NULL)
+  if (self->space == NULL || self->identity == NULL)
     return;
   name = rb_space_dup_display_name (self->space);
   self->chosen.end = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "rb-end"));
   when = rb_context_format_interval (self->context, self->chosen);
-  if (self->verified)
+  if (rb_identity_get_verified (self->identity))
     /* TRANSLATORS: confirmation on the kiosk: space, time, and who books. */
     summary = g_strdup_printf (_("%s\n%s\nfor %s"), name, when,
-                               rb_person_get_display_name (self->person));
+                               rb_person_get_display_name (person (self)));
   else
     /* TRANSLATORS: confirmation on a kiosk that cannot reach the server: space, time, the
      * staff number typed in. The PIN cannot be checked yet. */
     summary = g_strdup_printf (_("%s\n%s\nfor staff number %s\nThe booking server cannot be "
                                  "reached. Your PIN will be checked when the connection "
                                  "returns; if it is wrong, the booking is rejected."),
-                               name, when, rb_person_get_staff_number (self->person));
+                               name, when, rb_person_get_staff_number (person (self)));
   gtk_label_set_label (self->confirm_summary, summary);
   gtk_label_set_label (self->confirm_error, "");
   gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), TRUE);
@@ -756,15 +765,19 @@ show_durations (RbKioskWindow *self)
 /* Shows what became of the booking the person confirmed: the refusal on the confirm
  * screen, or the receipt — booked, or pending when a server will confirm it later. */
 static void
-show_booking_outcome (RbKioskWindow *self, RbBooking *booking, const GError *error,
-                      gboolean pending)
+on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) booking = rb_client_service_booking_finish (RB_CLIENT_SERVICE (source),
+                                                                    result, &error);
   g_autofree char *name = NULL;
   g_autofree char *when = NULL;
   g_autofree char *title = NULL;
   g_autofree char *details = NULL;
   g_autofree char *deadline = NULL;
   RbPolicy p = policy (self);
+  gboolean pending;
 
   if (booking == NULL)
     {
@@ -772,14 +785,14 @@ show_booking_outcome (RbKioskWindow *self, RbBooking *booking, const GError *err
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      text = error_text (error);
+      text = error_text (self, error);
       gtk_label_set_label (self->confirm_error, text);
       gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), FALSE);
       reload_bookings (self);
       return;
     }
 
-  rb_context_bookings_changed (self->context);
+  pending = rb_booking_get_sync_state (booking) == RB_SYNC_STATE_PENDING;
   /* Booked, but the kiosk went back to start meanwhile: no receipt for nobody. */
   if (!g_str_equal (rb_kiosk_window_get_screen (self), "confirm"))
     return;
@@ -807,7 +820,7 @@ show_booking_outcome (RbKioskWindow *self, RbBooking *booking, const GError *err
       title = g_strdup_printf (_("%s is reserved — pending"), name);
       /* TRANSLATORS: kiosk receipt of a pending booking: the time, the check-in deadline. */
       details = g_strdup_printf (
-          self->verified
+          rb_identity_get_verified (self->identity)
               ? _("%s\nPending — confirmed when the connection returns.\nPlease check in by %s, "
                   "otherwise the space is released.")
               : _("%s\nPending — confirmed when the connection returns, once the server has "
@@ -823,60 +836,18 @@ show_booking_outcome (RbKioskWindow *self, RbBooking *booking, const GError *err
 }
 
 static void
-on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RbKioskWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (RbBooking) booking = rb_store_booking_finish (RB_STORE (source), result, &error);
-
-  show_booking_outcome (self, booking, error, FALSE);
-}
-
-/* With a server: confirmed (the server took it within two seconds) or pending (queued, sent
- * when the connection returns). Either way the person leaves with a receipt. */
-static void
-on_booked_on_server_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RbKioskWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-  RbSyncOutcome outcome = RB_SYNC_OUTCOME_PENDING;
-  g_autoptr (RbBooking) booking = rb_sync_engine_operation_finish (RB_SYNC_ENGINE (source), result,
-                                                                   &outcome, &error);
-
-  show_booking_outcome (self, booking, error, outcome != RB_SYNC_OUTCOME_CONFIRMED);
-}
-
-static void
 on_confirm_clicked_cb (RbKioskWindow *self)
 {
   g_autofree char *id = rb_booking_new_id ();
   g_autoptr (RbBooking) request = NULL;
-  RbSyncEngine *engine = rb_context_get_sync_engine (self->context);
 
-  if (self->person == NULL || self->space == NULL)
+  if (self->identity == NULL || self->space == NULL)
     return;
   gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), FALSE);
-  if (engine != NULL)
-    {
-      /* The local booking gets a stand-in person; the server books for whoever the session
-       * or the sealed credential says. */
-      request = rb_booking_new (id, rb_space_get_id (self->space), NULL, self->chosen);
-      if (self->sealed == NULL)
-        {
-          gtk_label_set_label (self->confirm_error,
-                               _("This kiosk is not registered to book with the booking "
-                                 "server. Please ask the service desk."));
-          return;
-        }
-      rb_sync_engine_book_sealed_async (engine, request, self->sealed, self->session_token,
-                                        self->cancellable, on_booked_on_server_cb,
-                                        g_object_ref (self));
-      return;
-    }
-  request = rb_booking_new (id, rb_space_get_id (self->space), rb_person_get_id (self->person),
-                            self->chosen);
-  rb_store_create_booking_async (rb_context_get_store (self->context), request, self->cancellable,
-                                 on_booked_cb, g_object_ref (self));
+  request = rb_booking_new (id, rb_space_get_id (self->space), NULL, self->chosen);
+  rb_client_service_create_booking_async (rb_context_get_service (self->context), self->identity,
+                                          request, self->cancellable, on_booked_cb,
+                                          g_object_ref (self));
 }
 
 /* ---- check-in ------------------------------------------------------------------------- */
@@ -888,7 +859,8 @@ on_checked_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbKioskWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (RbBooking) booking = rb_store_booking_finish (RB_STORE (source), result, &error);
+  g_autoptr (RbBooking) booking = rb_client_service_booking_finish (RB_CLIENT_SERVICE (source),
+                                                                    result, &error);
 
   if (booking == NULL)
     {
@@ -896,63 +868,24 @@ on_checked_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      text = error_text (error);
+      text = error_text (self, error);
       gtk_label_set_label (self->check_in_error, text);
       return;
     }
   gtk_label_set_label (self->check_in_error, _("You are checked in. Have a good day!"));
-  rb_context_bookings_changed (self->context);
-  fill_check_in (self);
-}
-
-static void
-on_checked_in_on_server_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RbKioskWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
-                                                            &error);
-
-  if (error != NULL)
-    {
-      g_autofree char *text = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      text = error_text (error);
-      gtk_label_set_label (self->check_in_error, text);
-      return;
-    }
-  gtk_label_set_label (self->check_in_error, _("You are checked in. Have a good day!"));
-  /* The feed brings the check-in to the floor plan. */
-  rb_sync_engine_sync_async (rb_context_get_sync_engine (self->context), NULL, NULL, NULL);
-  if (self->person != NULL)
+  if (self->identity != NULL)
     fill_check_in (self);
 }
 
 static void
 on_check_in_clicked_cb (GtkButton *button, RbKioskWindow *self)
 {
-  if (self->person == NULL)
+  if (self->identity == NULL)
     return;
   gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
-  if (rb_context_get_sync_engine (self->context) != NULL)
-    {
-      /* Online only, with this person's session: the kiosk holds nobody's bookings. */
-      RbApiClient *client = rb_sync_engine_get_client (rb_context_get_sync_engine (self->context));
-      g_autofree char *path = g_strdup_printf (
-          "/api/v1/bookings/%s/check-in",
-          (const char *) g_object_get_data (G_OBJECT (button), "rb-booking-id"));
-
-      rb_api_client_request_as_async (client, "POST", path, NULL, NULL, self->session_token, NULL,
-                                      self->cancellable, on_checked_in_on_server_cb,
-                                      g_object_ref (self));
-      return;
-    }
-  rb_store_check_in_async (rb_context_get_store (self->context),
-                           g_object_get_data (G_OBJECT (button), "rb-booking-id"),
-                           rb_person_get_id (self->person), self->cancellable, on_checked_in_cb,
-                           g_object_ref (self));
+  rb_client_service_check_in_async (rb_context_get_service (self->context), self->identity,
+                                    g_object_get_data (G_OBJECT (button), "rb-booking-id"),
+                                    self->cancellable, on_checked_in_cb, g_object_ref (self));
 }
 
 static void
@@ -960,15 +893,17 @@ on_todays_bookings_cb (GObject *source, GAsyncResult *result, gpointer user_data
 {
   g_autoptr (RbKioskWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) bookings = rb_store_list_finish (RB_STORE (source), result, &error);
+  g_autoptr (GPtrArray) bookings = rb_client_service_list_finish (RB_CLIENT_SERVICE (source),
+                                                                  result, &error);
   RbPolicy p = policy (self);
   GtkWidget *child;
+  guint shown = 0;
 
   if (bookings == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *text = error_text (error);
+          g_autofree char *text = error_text (self, error);
           gtk_label_set_label (self->check_in_error, text);
         }
       return;
@@ -981,12 +916,19 @@ on_todays_bookings_cb (GObject *source, GAsyncResult *result, gpointer user_data
       RbBooking *booking = g_ptr_array_index (bookings, i);
       RbInterval interval = rb_booking_get_interval (booking);
       RbBookingState state = rb_booking_get_state (booking);
-      GtkWidget *row = adw_action_row_new ();
-      g_autofree char *name = rb_space_format_name (rb_booking_get_space_kind (booking),
-                                                    rb_booking_get_space_name (booking));
-      g_autofree char *when = rb_context_format_interval (self->context, interval);
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, rb_booking_state_label (state));
+      GtkWidget *row;
+      g_autofree char *name = NULL;
+      g_autofree char *when = NULL;
+      g_autofree char *subtitle = NULL;
 
+      if (!rb_booking_state_is_active (state))
+        continue;
+      shown++;
+      row = adw_action_row_new ();
+      name = rb_space_format_name (rb_booking_get_space_kind (booking),
+                                   rb_booking_get_space_name (booking));
+      when = rb_context_format_interval (self->context, interval);
+      subtitle = g_strdup_printf ("%s · %s", when, rb_booking_state_label (state));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       if (state == RB_BOOKING_STATE_BOOKED
@@ -1007,84 +949,24 @@ on_todays_bookings_cb (GObject *source, GAsyncResult *result, gpointer user_data
         }
       gtk_list_box_append (self->check_in_list, row);
     }
-  if (bookings->len == 0)
+  if (shown == 0)
     gtk_label_set_label (self->check_in_error, _("You have no bookings today."));
 }
 
-/* The server's bookings carry space ids only; the kiosk's store knows the names. */
-static gpointer
-name_spaces_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
-{
-  GPtrArray *bookings = data;
-
-  for (guint i = 0; i < bookings->len; i++)
-    {
-      RbBooking *booking = g_ptr_array_index (bookings, i);
-      g_autoptr (RbSpace) space = rb_store_get_space_sync (store, rb_booking_get_space_id (booking),
-                                                           NULL);
-
-      rb_booking_set_space_kind (booking, space ? rb_space_get_kind (space) : RB_SPACE_KIND_DESK);
-      rb_booking_set_space_name (booking, space ? rb_space_get_name (space)
-                                                : rb_booking_get_space_id (booking));
-    }
-  return g_ptr_array_ref (bookings);
-}
-
-static void
-on_my_bookings_from_server_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RbKioskWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
-                                                            &error);
-  GPtrArray *bookings = root != NULL ? rb_api_client_parse_bookings (root, "items", &error) : NULL;
-
-  if (bookings == NULL)
-    {
-      g_autofree char *text = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      text = error != NULL ? error_text (error) : g_strdup ("");
-      gtk_label_set_label (self->check_in_error, text);
-      return;
-    }
-  rb_store_run_async (rb_context_get_store (self->context), name_spaces_job, bookings,
-                      (GDestroyNotify) g_ptr_array_unref, (GDestroyNotify) g_ptr_array_unref,
-                      self->cancellable, on_todays_bookings_cb, g_object_ref (self));
-}
-
+/* Today's active bookings of the person identified. */
 static void
 fill_check_in (RbKioskWindow *self)
 {
-  RbBookingQuery query = { 0 };
-
-  if (rb_context_get_sync_engine (self->context) != NULL)
-    {
-      RbApiClient *client = rb_sync_engine_get_client (rb_context_get_sync_engine (self->context));
-      RbInterval day = rb_local_day (rb_context_get_time_zone (self->context), now (self));
-      g_autofree char *from = rb_time_to_rfc3339 (day.start);
-      g_autofree char *to = rb_time_to_rfc3339 (day.end);
-      g_autofree char *path = g_strdup_printf ("/api/v1/bookings?mine=true&from=%s&to=%s", from,
-                                               to);
-
-      rb_api_client_request_as_async (client, "GET", path, NULL, NULL, self->session_token, NULL,
-                                      self->cancellable, on_my_bookings_from_server_cb,
-                                      g_object_ref (self));
-      return;
-    }
-
-  query.person_id = rb_person_get_id (self->person);
-  query.range = rb_local_day (rb_context_get_time_zone (self->context), now (self));
-  query.active_only = TRUE;
-  rb_store_list_bookings_async (rb_context_get_store (self->context), &query, self->cancellable,
-                                on_todays_bookings_cb, g_object_ref (self));
+  rb_client_service_list_my_bookings_async (
+      rb_context_get_service (self->context), self->identity,
+      rb_local_day (rb_context_get_time_zone (self->context), now (self)), self->cancellable,
+      on_todays_bookings_cb, g_object_ref (self));
 }
 
 static void
 show_check_in (RbKioskWindow *self)
 {
-  g_autofree char *title = g_strdup_printf (_("Hello %s"), rb_person_get_display_name (self->person));
+  g_autofree char *title = g_strdup_printf (_("Hello %s"), rb_person_get_display_name (person (self)));
 
   gtk_label_set_label (self->check_in_title, title);
   gtk_label_set_label (self->check_in_error, "");
@@ -1158,7 +1040,7 @@ on_tick_cb (gpointer user_data)
       if (update_receipt_countdown (self) <= 0)
         show_start (self);
     }
-  else if (!g_str_equal (screen, "start") || self->person != NULL)
+  else if (!g_str_equal (screen, "start") || self->identity != NULL)
     {
       if (idle >= timeout)
         show_start (self);
@@ -1180,15 +1062,7 @@ on_tick_cb (gpointer user_data)
       gtk_widget_set_visible (GTK_WIDGET (self->offline_notice), FALSE);
     }
   if (t - self->last_refresh > REFRESH_SECONDS * G_USEC_PER_SEC)
-    {
-      if ((self->floors == NULL || self->floors->len == 0)
-          && rb_context_get_sync_engine (self->context) != NULL)
-        {
-          self->last_refresh = t;
-          import_building (self);
-        }
-      reload_bookings (self);
-    }
+    reload_bookings (self);
   else if (g_str_equal (screen, "start"))
     update_states (self);
   return G_SOURCE_CONTINUE;
@@ -1338,118 +1212,48 @@ rb_kiosk_window_size_allocate (GtkWidget *widget, int width, int height, int bas
   GTK_WIDGET_CLASS (rb_kiosk_window_parent_class)->size_allocate (widget, width, height, baseline);
 }
 
-/* With a server, a new kiosk first fetches the building (a kiosk that has it already keeps
- * it, and starts from it when the server is away). */
-static void
-on_building_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RbKioskWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  self->importing = FALSE;
-  if (!rb_sync_engine_import_building_finish (RB_SYNC_ENGINE (source), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      g_message ("Fetching the building from the server failed: %s", error->message);
-    }
-  rb_store_list_floors_async (rb_context_get_store (self->context), self->cancellable,
-                              on_floors_loaded_cb, g_object_ref (self));
-}
-
-/* Also tried again every refresh while the kiosk has no floors: a kiosk first started while
- * the server was away gets its building as soon as the server is back. */
-static void
-import_building (RbKioskWindow *self)
-{
-  if (self->importing)
-    return;
-  self->importing = TRUE;
-  rb_sync_engine_import_building_async (rb_context_get_sync_engine (self->context),
-                                        self->cancellable, on_building_imported_cb,
-                                        g_object_ref (self));
-}
-
-/* ---- offline bookings the server refused ---------------------------------------------- */
+/* ---- what happened to bookings made here ------------------------------------------------ */
 
 /* The person who booked offline has long walked away when the server refuses the booking
  * (a wrong PIN, a clash): the start screen says which space and time were not booked, and
  * why, for a while. Never who: the kiosk does not know, and would not show it. */
 static void
-on_outbox_listed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+on_notice_cb (RbKioskWindow *self, RbBooking *booking)
 {
-  g_autoptr (RbKioskWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) entries = rb_sync_engine_list_outbox_finish (RB_SYNC_ENGINE (source),
-                                                                     result, &error);
-  g_autoptr (GString) text = NULL;
+  g_autofree char *space_name = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *line = NULL;
+  const char *reason = rb_booking_get_sync_error (booking);
 
-  if (entries == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("Listing the outbox failed: %s", error->message);
-      return;
-    }
-  for (guint i = 0; i < entries->len; i++)
-    {
-      RbOutboxEntry *entry = g_ptr_array_index (entries, i);
-      g_autoptr (JsonNode) payload = NULL;
-      g_autofree char *space_name = NULL;
-      g_autofree char *when = NULL;
-      g_autofree char *line = NULL;
-      const char *space_id = NULL;
-      const char *reason;
-      RbInterval interval = { 0, 0 };
-      RbErrorCode code;
-
-      if (entry->state != RB_OUTBOX_REJECTED || entry->operation != RB_OUTBOX_CREATE
-          || entry->sealed_credential == NULL || entry->id <= self->last_rejected_id)
-        continue;
-      self->last_rejected_id = entry->id;
-      payload = rb_json_parse (entry->payload, strlen (entry->payload), NULL);
-      if (payload != NULL)
-        {
-          JsonObject *o = json_node_get_object (payload);
-
-          space_id = rb_json_get_string (o, "space_id", FALSE, NULL);
-          rb_json_get_time (o, "start", &interval.start, NULL);
-          rb_json_get_time (o, "end", &interval.end, NULL);
-        }
-      for (guint j = 0; space_id != NULL && self->spaces != NULL && j < self->spaces->len; j++)
-        if (g_str_equal (rb_space_get_id (g_ptr_array_index (self->spaces, j)), space_id))
-          space_name = rb_space_dup_display_name (g_ptr_array_index (self->spaces, j));
-      if (space_name == NULL)
-        space_name = g_strdup (space_id != NULL ? space_id : "–");
-      when = rb_context_format_interval (self->context, interval);
-      if (g_strcmp0 (entry->last_error_code, "unauthenticated") == 0)
-        reason = _("the staff number or the PIN was not right");
-      else if (entry->last_error_code != NULL
-               && rb_error_code_from_string (entry->last_error_code, &code))
-        reason = rb_error_code_message (code);
-      else
-        reason = entry->last_error != NULL ? entry->last_error : "";
-      if (text == NULL)
-        text = g_string_new (_("Not booked after the connection returned:"));
-      /* TRANSLATORS: a line of the kiosk's notice: space, time, and why it was refused. */
-      line = g_strdup_printf (_("%s, %s: %s"), space_name, when, reason);
-      g_string_append_printf (text, "\n%s", line);
-    }
-  if (text == NULL)
+  if (rb_booking_get_sync_state (booking) != RB_SYNC_STATE_REJECTED)
     return;
-  gtk_label_set_label (self->offline_notice, text->str);
+  space_name = rb_space_format_name (rb_booking_get_space_kind (booking),
+                                     rb_booking_get_space_name (booking));
+  when = rb_context_format_interval (self->context, rb_booking_get_interval (booking));
+  if (self->notice == NULL || self->notice_until == 0)
+    {
+      if (self->notice != NULL)
+        g_string_free (self->notice, TRUE);
+      self->notice = g_string_new (_("Not booked after the connection returned:"));
+    }
+  /* TRANSLATORS: a line of the kiosk's notice: space, time, and why it was refused. */
+  line = g_strdup_printf (_("%s, %s: %s"), space_name, when, reason != NULL ? reason : "");
+  g_string_append_printf (self->notice, "\n%s", line);
+  gtk_label_set_label (self->offline_notice, self->notice->str);
   gtk_widget_set_visible (GTK_WIDGET (self->offline_notice), TRUE);
   self->notice_until = g_get_monotonic_time () + OFFLINE_NOTICE_SECONDS * G_USEC_PER_SEC;
 }
 
+/* The building arrives after a moment on a new kiosk; after that, bookings changed. */
 static void
-on_bookings_changed_cb (RbKioskWindow *self)
+on_service_changed_cb (RbKioskWindow *self)
 {
-  RbSyncEngine *engine = rb_context_get_sync_engine (self->context);
-
-  reload_bookings (self);
-  if (engine != NULL)
-    rb_sync_engine_list_outbox_async (engine, self->cancellable, on_outbox_listed_cb,
-                                      g_object_ref (self));
+  if (self->floors == NULL || self->floors->len == 0)
+    rb_client_service_list_floors_async (rb_context_get_service (self->context),
+                                         self->cancellable, on_floors_loaded_cb,
+                                         g_object_ref (self));
+  else
+    reload_bookings (self);
 }
 
 static void
@@ -1473,13 +1277,12 @@ rb_kiosk_window_constructed (GObject *object)
   self->last_activity = g_get_monotonic_time ();
   update_clock (self);
   self->tick_source = g_timeout_add_seconds (1, on_tick_cb, self);
-  g_signal_connect_object (self->context, "bookings-changed", G_CALLBACK (on_bookings_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  if (rb_context_get_sync_engine (self->context) != NULL)
-    import_building (self);
-  else
-    rb_store_list_floors_async (rb_context_get_store (self->context), self->cancellable,
-                                on_floors_loaded_cb, g_object_ref (self));
+  g_signal_connect_object (rb_context_get_service (self->context), "changed",
+                           G_CALLBACK (on_service_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (rb_context_get_service (self->context), "notice",
+                           G_CALLBACK (on_notice_cb), self, G_CONNECT_SWAPPED);
+  rb_client_service_list_floors_async (rb_context_get_service (self->context), self->cancellable,
+                                       on_floors_loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -1525,6 +1328,7 @@ rb_kiosk_window_dispose (GObject *object)
   g_clear_object (&self->space);
   g_clear_pointer (&self->floors, g_ptr_array_unref);
   g_clear_pointer (&self->spaces, g_ptr_array_unref);
+  g_clear_pointer (&self->blocks, g_ptr_array_unref);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (rb_kiosk_window_parent_class)->dispose (object);
@@ -1540,6 +1344,8 @@ rb_kiosk_window_finalize (GObject *object)
   g_hash_table_unref (self->space_rows);
   g_string_free (self->staff_number, TRUE);
   g_string_free (self->pin, TRUE);
+  if (self->notice != NULL)
+    g_string_free (self->notice, TRUE);
 
   G_OBJECT_CLASS (rb_kiosk_window_parent_class)->finalize (object);
 }
@@ -1662,5 +1468,5 @@ RbPerson *
 rb_kiosk_window_get_person (RbKioskWindow *self)
 {
   g_return_val_if_fail (RB_IS_KIOSK_WINDOW (self), NULL);
-  return self->person;
+  return person (self);
 }

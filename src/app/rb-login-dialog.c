@@ -1,5 +1,5 @@
-/* rb-login-dialog.c: the login of the desktop app in server mode. The PIN goes to the server
- * only; the session token stays in the API client's memory and is never written anywhere. */
+/* rb-login-dialog.c: the sign-in dialog (see rb-login-dialog.h). The PIN goes to the client
+ * service only; what it keeps to resume the session is the service's business. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -12,6 +12,9 @@ struct _RbLoginDialog
 
   /* template widgets */
   GtkLabel *server_label;
+  GtkBox *picker_box;
+  GtkDropDown *person_dropdown;
+  GtkBox *pin_box;
   GtkEntry *staff_entry;
   GtkPasswordEntry *pin_entry;
   GtkLabel *error_label;
@@ -20,7 +23,7 @@ struct _RbLoginDialog
   /* owned */
   RbContext *context;
   GCancellable *cancellable;
-  RbPerson *person;
+  GPtrArray *people;
 };
 
 G_DEFINE_FINAL_TYPE (RbLoginDialog, rb_login_dialog, ADW_TYPE_WINDOW)
@@ -43,48 +46,41 @@ set_busy (RbLoginDialog *self, gboolean busy)
   gtk_editable_set_editable (GTK_EDITABLE (self->pin_entry), !busy);
 }
 
+/* A message above the fields, e.g. why the person has to sign in again. */
+void
+rb_login_dialog_show_message (RbLoginDialog *self, const char *message)
+{
+  g_return_if_fail (RB_IS_LOGIN_DIALOG (self));
+
+  gtk_label_set_label (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
 static void
 show_failure (RbLoginDialog *self, const GError *error)
 {
-  const char *message = error->message;
+  g_autofree char *message = NULL;
 
   if (g_error_matches (error, RB_ERROR, RB_ERROR_UNAUTHENTICATED))
-    message = _("The staff number or the PIN is not correct.");
-  else if (error->domain == G_IO_ERROR)
-    message = _("The booking server cannot be reached. Check the connection and try again.");
-  gtk_label_set_label (self->error_label, message);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+    message = g_strdup (_("The staff number or the PIN is not correct."));
+  else if (g_error_matches (error, RB_ERROR, RB_ERROR_LOCKED))
+    message = g_strdup (rb_error_code_message (RB_ERROR_LOCKED));
+  else
+    message = rb_context_describe_error (self->context, error);
+  rb_login_dialog_show_message (self, message);
   gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
   set_busy (self, FALSE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
+  if (gtk_widget_get_visible (GTK_WIDGET (self->pin_box)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
 }
 
 static void
-on_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+on_signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbLoginDialog) self = user_data;
   g_autoptr (GError) error = NULL;
-
-  if (!rb_sync_engine_import_building_finish (RB_SYNC_ENGINE (source), result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_failure (self, error);
-      return;
-    }
-  rb_context_set_person (self->context, self->person);
-  rb_context_bookings_changed (self->context);
-  /* Hidden first, so that the focused entry gets its focus-out before it is destroyed
-   * (GTK 4.8 warns otherwise). */
-  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
-  gtk_window_destroy (GTK_WINDOW (self));
-}
-
-static void
-on_logged_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RbLoginDialog) self = user_data;
-  g_autoptr (GError) error = NULL;
-  RbPerson *person = rb_sync_engine_login_finish (RB_SYNC_ENGINE (source), result, &error);
+  g_autoptr (RbPerson) person = rb_client_service_person_finish (RB_CLIENT_SERVICE (source),
+                                                                 result, &error);
 
   if (person == NULL)
     {
@@ -92,46 +88,109 @@ on_logged_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         show_failure (self, error);
       return;
     }
-  g_clear_object (&self->person);
-  self->person = person;
-  /* On the first start the local store is empty: the building comes from the server. */
-  rb_sync_engine_import_building_async (RB_SYNC_ENGINE (source), self->cancellable,
-                                        on_imported_cb, g_object_ref (self));
+  /* The demo's choice is remembered for a start without a keyring. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self->picker_box)))
+    g_settings_set_string (rb_context_get_settings (self->context), "acting-person",
+                           rb_person_get_staff_number (person));
+  /* Hidden first, so that the focused entry gets its focus-out before it is destroyed
+   * (GTK 4.8 warns otherwise). */
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  gtk_window_destroy (GTK_WINDOW (self));
 }
 
 static void
 submit_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   RbLoginDialog *self = RB_LOGIN_DIALOG (widget);
-  RbSyncEngine *engine = rb_context_get_sync_engine (self->context);
+  RbClientService *service = rb_context_get_service (self->context);
   const char *staff_number = gtk_editable_get_text (GTK_EDITABLE (self->staff_entry));
   const char *pin = gtk_editable_get_text (GTK_EDITABLE (self->pin_entry));
 
-  if (engine == NULL || *staff_number == '\0' || *pin == '\0')
+  if (gtk_widget_get_visible (GTK_WIDGET (self->picker_box)))
+    {
+      guint selected = gtk_drop_down_get_selected (self->person_dropdown);
+
+      if (self->people == NULL || selected >= self->people->len)
+        return;
+      staff_number = rb_person_get_staff_number (g_ptr_array_index (self->people, selected));
+      pin = NULL;
+    }
+  else if (*staff_number == '\0' || *pin == '\0')
     return;
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
   set_busy (self, TRUE);
-  rb_sync_engine_login_async (engine, staff_number, pin, self->cancellable, on_logged_in_cb,
-                              g_object_ref (self));
+  rb_client_service_sign_in_async (service, staff_number, pin, self->cancellable, on_signed_in_cb,
+                                   g_object_ref (self));
+}
+
+static void
+on_people_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbLoginDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *people = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result, &error);
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *acting = NULL;
+  guint selected = 0;
+
+  if (people == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_failure (self, error);
+      return;
+    }
+  g_clear_pointer (&self->people, g_ptr_array_unref);
+  self->people = people;
+  acting = g_settings_get_string (rb_context_get_settings (self->context), "acting-person");
+  for (guint i = 0; i < people->len; i++)
+    {
+      RbPerson *person = g_ptr_array_index (people, i);
+      /* TRANSLATORS: a person in the demo building's chooser: name and role. */
+      g_autofree char *label = g_strdup_printf (_("%s (%s)"), rb_person_get_display_name (person),
+                                                rb_role_label (rb_person_get_role (person)));
+
+      gtk_string_list_append (names, label);
+      if (g_str_equal (rb_person_get_staff_number (person), acting))
+        selected = i;
+    }
+  gtk_drop_down_set_model (self->person_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->person_dropdown, selected);
+}
+
+/* The demo building offers its people; anything else asks for staff number and PIN. */
+static void
+update_mode (RbLoginDialog *self)
+{
+  RbClientService *service = rb_context_get_service (self->context);
+  gboolean picker = rb_client_service_get_offers_person_picker (service);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->picker_box), picker);
+  gtk_widget_set_visible (GTK_WIDGET (self->pin_box), !picker);
+  if (picker && self->people == NULL)
+    rb_client_service_list_people_async (service, self->cancellable, on_people_loaded_cb,
+                                         g_object_ref (self));
+  if (!picker)
+    gtk_widget_grab_focus (GTK_WIDGET (self->staff_entry));
 }
 
 static void
 rb_login_dialog_constructed (GObject *object)
 {
   RbLoginDialog *self = RB_LOGIN_DIALOG (object);
-  RbSyncEngine *engine;
+  RbClientService *service;
+  g_autofree char *text = NULL;
 
   G_OBJECT_CLASS (rb_login_dialog_parent_class)->constructed (object);
 
-  engine = rb_context_get_sync_engine (self->context);
-  if (engine != NULL)
-    {
-      /* TRANSLATORS: %s is the address of the booking server. */
-      g_autofree char *text = g_strdup_printf (
-          _("Log in to the booking server %s with your staff number and PIN."),
-          rb_api_client_get_base_url (rb_sync_engine_get_client (engine)));
-      gtk_label_set_label (self->server_label, text);
-    }
+  service = rb_context_get_service (self->context);
+  /* TRANSLATORS: %s is where the bookings are kept: the booking server's address, or the
+   * database file of a computer without a server. */
+  text = g_strdup_printf (_("Sign in to book. Bookings are kept at %s."),
+                          rb_client_service_get_location (service));
+  gtk_label_set_label (self->server_label, text);
+  g_signal_connect_object (service, "notify::offers-person-picker", G_CALLBACK (update_mode),
+                           self, G_CONNECT_SWAPPED);
+  update_mode (self);
 }
 
 static void
@@ -173,8 +232,8 @@ rb_login_dialog_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_LOGIN_DIALOG);
   g_clear_object (&self->context);
-  g_clear_object (&self->person);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->people, g_ptr_array_unref);
 
   G_OBJECT_CLASS (rb_login_dialog_parent_class)->dispose (object);
 }
@@ -198,6 +257,9 @@ rb_login_dialog_class_init (RbLoginDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/de/raumbuch/Raumbuch/ui/rb-login-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, server_label);
+  gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, picker_box);
+  gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, person_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, pin_box);
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, staff_entry);
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, pin_entry);
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, error_label);

@@ -1,5 +1,6 @@
-/* rb-login-dialog.h: asks for staff number and PIN and opens a session on the booking server;
- * on the first start it also brings the building from the server into the local store. */
+/* rb-login-dialog.h: signs a person in to the client service: staff number and PIN, or, on
+ * the demo building only, a choice from its people. It can always be opened again from the
+ * window's header; closing it leaves the window usable for what needs nobody signed in. */
 #pragma once
 
 #include <adwaita.h>
@@ -12,5 +13,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (RbLoginDialog, rb_login_dialog, RB, LOGIN_DIALOG, AdwWindow)
 
 GtkWidget *rb_login_dialog_new (RbContext *context, GtkWindow *parent);
+void rb_login_dialog_show_message (RbLoginDialog *self, const char *message);
 
 G_END_DECLS

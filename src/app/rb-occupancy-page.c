@@ -1,4 +1,4 @@
-/* rb-occupancy-page.c: see rb-occupancy-page.h. Two store queries per week and filter: hourly
+/* rb-occupancy-page.c: see rb-occupancy-page.h. Two queries per week and filter: hourly
  * buckets per floor for the heat map and the utilisation, daily buckets for the booking and
  * no-show counts (a booking never spans two opening days, so daily counts add up to
  * bookings, while hourly ones would count a long booking once per hour). A newer request
@@ -10,10 +10,9 @@
 #include <string.h>
 
 #include "rb-block-dialog.h"
-#include "rb-blocks.h"
 #include "rb-heat-map.h"
 #include "rb-occupancy-page.h"
-#include "rb-occupancy.h"
+#include "rb-space-row.h"
 
 struct _RbOccupancyPage
 {
@@ -32,18 +31,23 @@ struct _RbOccupancyPage
   GtkButton *block_button;
   GtkButton *export_button;
   GtkLabel *utilisation_label;
+  GtkLabel *forecast_label;
+  GtkDropDown *measure_dropdown;
   GtkLabel *no_show_label;
   GtkLabel *no_show_detail_label;
   GtkLabel *bookings_label;
   GtkLabel *bookings_detail_label;
   GtkLabel *heat_map_title;
   RbHeatMap *heat_map;
+  GtkBox *blocks_box;
+  GtkListBox *blocks_list;
 
   /* owned */
   RbContext *context;
   GCancellable *cancellable;
   GDate monday;
   GPtrArray *hourly;  /* RbOccupancyRow of the week shown */
+  GHashTable *space_names;  /* space id → display name, for the list of blocks */
   GtkFileChooserNative *chooser;
   guint generation;
   guint pending;
@@ -152,9 +156,11 @@ show_heat_map (RbOccupancyPage *self)
   g_autofree gint64 *used = NULL;
   g_autofree gint64 *open = NULL;
   g_autofree double *values = NULL;
-  gint64 total_used = 0, total_open = 0;
+  gint64 total_used = 0, total_booked = 0, total_open = 0;
+  /* The heat map shows checked-in time (what was used) or booked time (the forecast). */
+  gboolean booked = gtk_drop_down_get_selected (self->measure_dropdown) == 1;
 
-  rb_store_get_policy (rb_context_get_store (self->context), &policy);
+  policy = rb_context_get_policy (self->context);
   first_hour = policy.opening_minute / 60;
   last_hour = (policy.closing_minute + 59) / 60;
   n_columns = MAX (last_hour - first_hour, 1);
@@ -193,12 +199,13 @@ show_heat_map (RbOccupancyPage *self)
       if (!bucket_counts (self, row->bucket))
         continue;
       total_used += row->used_seconds;
+      total_booked += row->booked_seconds;
       total_open += row->open_seconds;
       if (column < 0 || column >= n_columns)
         continue;
       while (g_strcmp0 (g_ptr_array_index (floor_ids, f), row->floor_id) != 0)
         f++;
-      used[f * n_columns + column] += row->used_seconds;
+      used[f * n_columns + column] += booked ? row->booked_seconds : row->used_seconds;
       open[f * n_columns + column] += row->open_seconds;
     }
   for (guint i = 0; i < floor_ids->len * n_columns; i++)
@@ -212,10 +219,16 @@ show_heat_map (RbOccupancyPage *self)
   if (total_open > 0)
     {
       g_autofree char *text = format_percent ((double) total_used / total_open);
+      g_autofree char *forecast = format_percent ((double) total_booked / total_open);
+
       gtk_label_set_label (self->utilisation_label, text);
+      gtk_label_set_label (self->forecast_label, forecast);
     }
   else
-    gtk_label_set_label (self->utilisation_label, "–");
+    {
+      gtk_label_set_label (self->utilisation_label, "–");
+      gtk_label_set_label (self->forecast_label, "–");
+    }
 }
 
 static void
@@ -265,8 +278,14 @@ update_heat_map_title (RbOccupancyPage *self)
   const char *kind = gtk_toggle_button_get_active (self->kind_desk_button)   ? _("desks")
                      : gtk_toggle_button_get_active (self->kind_room_button) ? _("rooms")
                                                                             : _("desks and rooms");
-  /* TRANSLATORS: the heading of the heat map; %s is "desks", "rooms" or "desks and rooms". */
-  g_autofree char *title = g_strdup_printf (_("Utilisation per floor and hour, %s"), kind);
+  g_autofree char *title
+      = gtk_drop_down_get_selected (self->measure_dropdown) == 1
+            /* TRANSLATORS: the heading of the heat map of booked hours; %s is "desks",
+             * "rooms" or "desks and rooms". */
+            ? g_strdup_printf (_("Booked per floor and hour, %s"), kind)
+            /* TRANSLATORS: the heading of the heat map; %s is "desks", "rooms" or "desks and
+             * rooms". */
+            : g_strdup_printf (_("Utilisation per floor and hour, %s"), kind);
 
   gtk_label_set_label (self->heat_map_title, title);
 }
@@ -301,7 +320,10 @@ request_done (Request *request, GPtrArray *rows, GError *error)
   if (rows == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && current)
-        show_error (self, error->message);
+        {
+          g_autofree char *text = rb_context_describe_error (self->context, error);
+          show_error (self, text);
+        }
       return FALSE;
     }
   return current;
@@ -313,7 +335,8 @@ on_daily_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree Request *request = user_data;
   g_autoptr (RbOccupancyPage) self = request->page;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) rows = rb_occupancy_query_finish (RB_STORE (source), result, &error);
+  g_autoptr (GPtrArray) rows = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result,
+                                                              &error);
 
   if (request_done (request, rows, error))
     show_counts (self, rows);
@@ -325,7 +348,8 @@ on_hourly_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree Request *request = user_data;
   g_autoptr (RbOccupancyPage) self = request->page;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) rows = rb_occupancy_query_finish (RB_STORE (source), result, &error);
+  g_autoptr (GPtrArray) rows = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result,
+                                                              &error);
 
   if (!request_done (request, rows, error))
     return;
@@ -344,13 +368,132 @@ fill_query (RbOccupancyPage *self, RbOccupancyQuery *query)
                                                                       : RB_SPACE_KIND_DESK;
 }
 
+/* ---- blocks ------------------------------------------------------------------------------- */
+
+static void load_blocks (RbOccupancyPage *self);
+
+static void
+on_lifted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbOccupancyPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!rb_client_service_boolean_finish (RB_CLIENT_SERVICE (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *text = rb_context_describe_error (self->context, error);
+          show_error (self, text);
+        }
+      return;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", _("Block lifted"));
+  load_blocks (self);
+}
+
+static void
+lift_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RbOccupancyPage *self = RB_OCCUPANCY_PAGE (widget);
+
+  rb_client_service_lift_block_async (rb_context_get_service (self->context),
+                                      g_variant_get_int64 (parameter), self->cancellable,
+                                      on_lifted_cb, g_object_ref (self));
+}
+
+static void
+on_blocks_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbOccupancyPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) blocks = rb_client_service_list_finish (RB_CLIENT_SERVICE (source),
+                                                                result, &error);
+  GtkWidget *child;
+
+  if (blocks == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error->message);
+      return;
+    }
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->blocks_list))) != NULL)
+    gtk_list_box_remove (self->blocks_list, child);
+  for (guint i = 0; i < blocks->len; i++)
+    {
+      RbSpaceBlock *block = g_ptr_array_index (blocks, i);
+      const char *name = self->space_names != NULL
+                             ? g_hash_table_lookup (self->space_names, block->space_id)
+                             : NULL;
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *lift = gtk_button_new_with_mnemonic (_("_Lift Block"));
+      g_autofree char *from = rb_context_format_interval (
+          self->context, rb_interval_make (block->interval.start, block->interval.start));
+      g_autofree char *to = rb_context_format_interval (
+          self->context, rb_interval_make (block->interval.end, block->interval.end));
+      g_autofree char *subtitle = NULL;
+      g_autofree char *accessible = NULL;
+
+      name = name != NULL ? name : block->space_id;
+      /* TRANSLATORS: a block in the occupancy page: from, until, and the reason. */
+      subtitle = g_strdup_printf (_("From %s until %s · %s"), from, to, block->reason);
+      accessible = g_strdup_printf (_("Lift the block of %s"), name);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_valign (lift, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (lift), "occupancy.lift");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (lift), "x", block->id);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (lift), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      accessible, -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), lift);
+      gtk_list_box_append (self->blocks_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->blocks_box), blocks->len > 0);
+}
+
+static void
+load_blocks (RbOccupancyPage *self)
+{
+  RbPerson *person = rb_context_get_person (self->context);
+
+  if (person == NULL || !rb_blocks_may_manage (rb_person_get_role (person)))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->blocks_box), FALSE);
+      return;
+    }
+  rb_client_service_list_blocks_async (rb_context_get_service (self->context), NULL,
+                                       week_range (self), self->cancellable, on_blocks_loaded_cb,
+                                       g_object_ref (self));
+}
+
+/* Block rows name their space; the names come once, for the whole building. */
+static void
+on_spaces_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbOccupancyPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) spaces = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result,
+                                                                &error);
+
+  if (spaces == NULL || spaces->len == 0)
+    return;
+  g_clear_pointer (&self->space_names, g_hash_table_unref);
+  self->space_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < spaces->len; i++)
+    {
+      RbSpace *space = g_ptr_array_index (spaces, i);
+
+      g_hash_table_insert (self->space_names, g_strdup (rb_space_get_id (space)),
+                           rb_space_dup_display_name (space));
+    }
+  load_blocks (self);
+}
+
 static void
 reload (RbOccupancyPage *self)
 {
-  RbStore *store = rb_context_get_store (self->context);
+  RbClientService *service = rb_context_get_service (self->context);
   RbOccupancyQuery hourly = { 0 };
   RbOccupancyQuery daily = { 0 };
-
   RbPerson *person = rb_context_get_person (self->context);
 
   self->generation++;
@@ -361,16 +504,22 @@ reload (RbOccupancyPage *self)
   if (!allowed (self))
     return;
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
 
   fill_query (self, &hourly);
   hourly.bucket = RB_OCCUPANCY_BUCKET_HOUR;
   hourly.by_floor = TRUE;
-  rb_occupancy_query_async (store, &hourly, self->cancellable, on_hourly_loaded_cb,
-                            request_new (self));
+  rb_client_service_occupancy_async (service, &hourly, self->cancellable, on_hourly_loaded_cb,
+                                     request_new (self));
   fill_query (self, &daily);
   daily.bucket = RB_OCCUPANCY_BUCKET_DAY;
-  rb_occupancy_query_async (store, &daily, self->cancellable, on_daily_loaded_cb,
-                            request_new (self));
+  rb_client_service_occupancy_async (service, &daily, self->cancellable, on_daily_loaded_cb,
+                                     request_new (self));
+  if (self->space_names == NULL)
+    rb_client_service_list_spaces_async (service, NULL, self->cancellable, on_spaces_loaded_cb,
+                                         g_object_ref (self));
+  else
+    load_blocks (self);
 }
 
 /* ---- exporting -------------------------------------------------------------------------- */
@@ -464,13 +613,17 @@ on_blocked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbOccupancyPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  RbBlockResult *block = rb_blocks_create_finish (RB_STORE (source), result, &error);
+  RbBlockResult *block = rb_client_service_block_finish (RB_CLIENT_SERVICE (source), result,
+                                                         &error);
   g_autofree char *message = NULL;
 
   if (block == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
+        {
+          g_autofree char *text = rb_context_describe_error (self->context, error);
+          show_error (self, text);
+        }
       return;
     }
   message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -480,22 +633,18 @@ on_blocked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                              block->cancelled->len);
   rb_block_result_free (block);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
-  rb_context_bookings_changed (self->context);
 }
 
 static void
 on_block_response_cb (RbOccupancyPage *self, const char *response, RbBlockDialog *dialog)
 {
-  RbPerson *person = rb_context_get_person (self->context);
-
-  if (!g_str_equal (response, "block") || person == NULL
-      || rb_block_dialog_get_space_id (dialog) == NULL)
+  if (!g_str_equal (response, "block") || rb_block_dialog_get_space_id (dialog) == NULL)
     return;
-  rb_blocks_create_async (rb_context_get_store (self->context),
-                          rb_block_dialog_get_space_id (dialog),
-                          rb_block_dialog_get_interval (dialog),
-                          rb_block_dialog_get_reason (dialog), rb_person_get_id (person),
-                          self->cancellable, on_blocked_cb, g_object_ref (self));
+  rb_client_service_create_block_async (rb_context_get_service (self->context),
+                                        rb_block_dialog_get_space_id (dialog),
+                                        rb_block_dialog_get_interval (dialog),
+                                        rb_block_dialog_get_reason (dialog), self->cancellable,
+                                        on_blocked_cb, g_object_ref (self));
 }
 
 static void
@@ -630,10 +779,15 @@ rb_occupancy_page_constructed (GObject *object)
 
   g_signal_connect_swapped (self->day_dropdown, "notify::selected",
                             G_CALLBACK (on_day_changed_cb), self);
-  g_signal_connect_object (self->context, "bookings-changed", G_CALLBACK (reload), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->context, "notify::person", G_CALLBACK (reload), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_swapped (self->measure_dropdown, "notify::selected",
+                            G_CALLBACK (on_day_changed_cb), self);
+  g_signal_connect_object (rb_context_get_service (self->context), "changed",
+                           G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (rb_context_get_service (self->context), "notify::person",
+                           G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
+  /* Back online: the figures that needed the server come now. */
+  g_signal_connect_object (rb_context_get_service (self->context), "notify::online",
+                           G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
   reload (self);
 }
 
@@ -681,6 +835,7 @@ rb_occupancy_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_OCCUPANCY_PAGE);
   g_clear_object (&self->context);
   g_clear_pointer (&self->hourly, g_ptr_array_unref);
+  g_clear_pointer (&self->space_names, g_hash_table_unref);
 
   G_OBJECT_CLASS (rb_occupancy_page_parent_class)->dispose (object);
 }
@@ -733,6 +888,11 @@ rb_occupancy_page_class_init (RbOccupancyPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, bookings_detail_label);
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, heat_map_title);
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, heat_map);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, forecast_label);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, measure_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, blocks_box);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, blocks_list);
+  gtk_widget_class_install_action (widget_class, "occupancy.lift", "x", lift_action_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_calendar_day_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_previous_week_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_next_week_clicked_cb);
@@ -755,12 +915,4 @@ GtkWidget *
 rb_occupancy_page_new (RbContext *context)
 {
   return g_object_new (RB_TYPE_OCCUPANCY_PAGE, "context", context, NULL);
-}
-
-/* Standalone only for now: in server mode the figures live on the server (GET /occupancy),
- * and the local mirror of a client does not hold every booking of the building. */
-gboolean
-rb_occupancy_page_is_available (RbContext *context)
-{
-  return rb_context_get_sync_engine (context) == NULL;
 }

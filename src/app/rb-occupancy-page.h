@@ -12,7 +12,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (RbOccupancyPage, rb_occupancy_page, RB, OCCUPANCY_PAGE, AdwBin)
 
 GtkWidget *rb_occupancy_page_new (RbContext *context);
-gboolean rb_occupancy_page_is_available (RbContext *context);
 void rb_occupancy_page_set_week (RbOccupancyPage *self, int year, int month, int day);
 gboolean rb_occupancy_page_is_loading (RbOccupancyPage *self);
 void rb_occupancy_page_save_csv (RbOccupancyPage *self, GFile *file);

@@ -1,20 +1,15 @@
 /* rb-series-page.c: see rb-series-page.h. "Check Days" expands the rule here (pure
- * computation) and asks the store for a dry run of the very checks that reserving makes
- * (rb_series_store_check_async), so every day shows its state before anything is written;
- * "Reserve" then sends the same request, with the same series id, so a second press cannot
- * book twice. All store work is asynchronous with the page's cancellable. */
+ * computation) and asks the client service for a dry run of the very checks that reserving
+ * makes (the store's, or the server's), so every day shows its state before anything is
+ * written; "Reserve" then sends the same request, with the same series id, so a second
+ * press cannot book twice. All work is asynchronous with the page's cancellable. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "rb-ical.h"
 #include "rb-series-page.h"
-#include "rb-series-store.h"
 #include "rb-space-row.h"
-
-/* How far ahead the list of one's series looks: the team leads' room horizon and more. */
-#define LOOKAHEAD_DAYS 190
 
 struct _RbSeriesPage
 {
@@ -44,7 +39,6 @@ struct _RbSeriesPage
   GtkBox *result_box;
   GtkLabel *result_label;
   GtkListBox *occurrence_list;
-  GtkButton *export_button;
   GtkListBox *series_list;
   GtkToggleButton *weekday_buttons[7];
 
@@ -58,7 +52,6 @@ struct _RbSeriesPage
   GDate end_day;
   RbSeriesRequest *checked;  /* the request the shown check was for */
   GArray *occurrences;       /* its occurrences */
-  GtkFileChooserNative *chooser;
   guint busy;
 };
 
@@ -343,8 +336,8 @@ on_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbSeriesPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (RbSeriesResult) check = rb_series_store_check_finish (RB_STORE (source), result,
-                                                                   &error);
+  g_autoptr (RbSeriesResult) check = rb_client_service_series_finish (RB_CLIENT_SERVICE (source),
+                                                                      result, &error);
   guint n_free;
   g_autofree char *summary = NULL;
 
@@ -353,7 +346,9 @@ on_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          show_error (self, error->message);
+          g_autofree char *text = rb_context_describe_error (self->context, error);
+
+          show_error (self, text);
           forget_check (self);
         }
       return;
@@ -416,8 +411,8 @@ on_check_clicked_cb (RbSeriesPage *self)
     }
   self->checked = request;
   set_busy (self, TRUE);
-  rb_series_store_check_async (rb_context_get_store (self->context), request, self->cancellable,
-                               on_checked_cb, g_object_ref (self));
+  rb_client_service_check_series_async (rb_context_get_service (self->context), request,
+                                        self->cancellable, on_checked_cb, g_object_ref (self));
 }
 
 static void
@@ -425,15 +420,18 @@ on_reserved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbSeriesPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (RbSeriesResult) reserved = rb_series_store_create_finish (RB_STORE (source), result,
-                                                                       &error);
+  g_autoptr (RbSeriesResult) reserved = rb_client_service_series_finish (
+      RB_CLIENT_SERVICE (source), result, &error);
   g_autofree char *summary = NULL;
 
   set_busy (self, FALSE);
   if (reserved == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
+        {
+          g_autofree char *text = rb_context_describe_error (self->context, error);
+          show_error (self, text);
+        }
       return;
     }
   if (!reserved->created)
@@ -461,8 +459,6 @@ on_reserved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->reserve_button), FALSE);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", summary);
-  if (reserved->created)
-    rb_context_bookings_changed (self->context);
 }
 
 static void
@@ -473,8 +469,8 @@ on_reserve_clicked_cb (RbSeriesPage *self)
   hide_error (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->reserve_button), FALSE);
   set_busy (self, TRUE);
-  rb_series_store_create_async (rb_context_get_store (self->context), self->checked,
-                                self->cancellable, on_reserved_cb, g_object_ref (self));
+  rb_client_service_create_series_async (rb_context_get_service (self->context), self->checked,
+                                         self->cancellable, on_reserved_cb, g_object_ref (self));
 }
 
 /* ---- one's series ----------------------------------------------------------------------- */
@@ -545,7 +541,8 @@ on_series_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbSeriesPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) bookings = rb_store_list_finish (RB_STORE (source), result, &error);
+  g_autoptr (GPtrArray) bookings = rb_client_service_list_finish (RB_CLIENT_SERVICE (source),
+                                                                  result, &error);
   g_autoptr (GPtrArray) order = g_ptr_array_new ();
   g_autoptr (GHashTable) by_series = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                             (GDestroyNotify) g_ptr_array_unref);
@@ -562,7 +559,7 @@ on_series_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       const char *series_id = rb_booking_get_series_id (booking);
       GPtrArray *days;
 
-      if (series_id == NULL)
+      if (series_id == NULL || !rb_booking_state_is_active (rb_booking_get_state (booking)))
         continue;
       if (!(days = g_hash_table_lookup (by_series, series_id)))
         {
@@ -582,20 +579,17 @@ on_series_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 reload_series (RbSeriesPage *self)
 {
-  RbPerson *person = team_lead (self);
-  RbBookingQuery query = { 0 };
   gint64 now = rb_context_now (self->context);
 
-  if (person == NULL)
+  if (team_lead (self) == NULL)
     {
       clear_list (self->series_list);
       return;
     }
-  query.person_id = rb_person_get_id (person);
-  query.range = rb_interval_make (now, now + (gint64) LOOKAHEAD_DAYS * 24 * 3600);
-  query.active_only = TRUE;
-  rb_store_list_bookings_async (rb_context_get_store (self->context), &query, self->cancellable,
-                                on_series_loaded_cb, g_object_ref (self));
+  rb_client_service_list_my_bookings_async (
+      rb_context_get_service (self->context), NULL,
+      rb_interval_make (now, now + RB_CLIENT_SERVICE_LOOKAHEAD_DAYS * (gint64) 86400),
+      self->cancellable, on_series_loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -603,21 +597,23 @@ on_cancelled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbSeriesPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) cancelled = rb_series_store_cancel_finish (RB_STORE (source), result,
-                                                                   &error);
+  g_autoptr (GPtrArray) cancelled = rb_client_service_list_finish (RB_CLIENT_SERVICE (source),
+                                                                   result, &error);
   g_autofree char *message = NULL;
 
   if (cancelled == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
+        {
+          g_autofree char *text = rb_context_describe_error (self->context, error);
+          show_error (self, text);
+        }
       return;
     }
   message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Cancelled %u day.",
                                           "Cancelled %u days.", cancelled->len),
                              cancelled->len);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
-  rb_context_bookings_changed (self->context);
 }
 
 typedef struct
@@ -643,13 +639,12 @@ static void
 on_cancel_response_cb (AdwMessageDialog *dialog, const char *response, CancelRequest *cancel)
 {
   RbSeriesPage *self = cancel->page;
-  RbPerson *person = team_lead (self);
 
-  if (!g_str_equal (response, "cancel-days") || person == NULL)
+  if (!g_str_equal (response, "cancel-days") || team_lead (self) == NULL)
     return;
-  rb_series_store_cancel_async (rb_context_get_store (self->context), cancel->series_id,
-                                cancel->booking_id, cancel->scope, rb_person_get_id (person),
-                                self->cancellable, on_cancelled_cb, g_object_ref (self));
+  rb_client_service_cancel_series_async (rb_context_get_service (self->context),
+                                         cancel->series_id, cancel->booking_id, cancel->scope,
+                                         self->cancellable, on_cancelled_cb, g_object_ref (self));
 }
 
 /* Cancelling cannot be undone, so it is confirmed first. */
@@ -699,133 +694,6 @@ cancel_following_action_cb (GtkWidget *widget, const char *action_name, GVariant
   confirm_cancel (RB_SERIES_PAGE (widget), series_id, booking_id, RB_SERIES_CANCEL_FOLLOWING);
 }
 
-/* ---- .ics export ------------------------------------------------------------------------ */
-
-typedef struct
-{
-  RbSeriesPage *page;
-  GFile *file;
-} ExportRequest;
-
-static void
-export_request_free (ExportRequest *export)
-{
-  g_object_unref (export->page);
-  g_object_unref (export->file);
-  g_free (export);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ExportRequest, export_request_free)
-
-static void
-on_ics_written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RbSeriesPage) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *message = NULL;
-
-  set_busy (self, FALSE);
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
-      return;
-    }
-  name = g_file_get_basename (G_FILE (source));
-  /* TRANSLATORS: after the calendar export, with the file's name. */
-  message = g_strdup_printf (_("Saved %s"), name);
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
-}
-
-static void
-on_export_bookings_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (ExportRequest) export = user_data;
-  RbSeriesPage *self = export->page;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) bookings = rb_store_list_finish (RB_STORE (source), result, &error);
-  g_autoptr (GBytes) bytes = NULL;
-  char *text;
-
-  if (bookings == NULL
-      || !(text = rb_ical_export_bookings (bookings, rb_context_get_time_zone (self->context),
-                                           rb_context_now (self->context), _("Raumbuch"),
-                                           &error)))
-    {
-      set_busy (self, FALSE);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
-      return;
-    }
-  bytes = g_bytes_new_take (text, strlen (text));
-  g_file_replace_contents_bytes_async (export->file, bytes, NULL, FALSE,
-                                       G_FILE_CREATE_REPLACE_DESTINATION, self->cancellable,
-                                       on_ics_written_cb, g_object_ref (self));
-}
-
-/* Writes every booking of the acting person (cancelled ones as cancelled, so a calendar that
- * imported them earlier learns it) as iCalendar to file, in the background. */
-void
-rb_series_page_export_ics (RbSeriesPage *self, GFile *file)
-{
-  RbPerson *person;
-  RbBookingQuery query = { 0 };
-  ExportRequest *export;
-
-  g_return_if_fail (RB_IS_SERIES_PAGE (self));
-  g_return_if_fail (G_IS_FILE (file));
-
-  if ((person = rb_context_get_person (self->context)) == NULL)
-    return;
-  export = g_new0 (ExportRequest, 1);
-  export->page = g_object_ref (self);
-  export->file = g_object_ref (file);
-  query.person_id = rb_person_get_id (person);
-  set_busy (self, TRUE);
-  rb_store_list_bookings_async (rb_context_get_store (self->context), &query, self->cancellable,
-                                on_export_bookings_loaded_cb, export);
-}
-
-static void
-on_chooser_response_cb (RbSeriesPage *self, int response, GtkNativeDialog *chooser)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      if (file != NULL)
-        rb_series_page_export_ics (self, file);
-    }
-  g_clear_object (&self->chooser);
-}
-
-static void
-on_export_clicked_cb (RbSeriesPage *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (self->chooser != NULL)
-    return;
-  self->chooser = gtk_file_chooser_native_new (_("Export Bookings"), GTK_WINDOW (root),
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
-                                               _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  {
-    g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
-
-    gtk_file_filter_set_name (filter, _("Calendar Files"));
-    gtk_file_filter_add_mime_type (filter, "text/calendar");
-    gtk_file_filter_add_suffix (filter, "ics");
-    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  }
-  /* TRANSLATORS: the suggested file name of the calendar export; keep ".ics". */
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), _("bookings.ics"));
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
 /* ---- choosing room, days and time ------------------------------------------------------- */
 
 static void
@@ -848,7 +716,8 @@ on_rooms_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbSeriesPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) spaces = rb_store_list_finish (RB_STORE (source), result, &error);
+  g_autoptr (GPtrArray) spaces = rb_client_service_list_finish (RB_CLIENT_SERVICE (source),
+                                                                result, &error);
   g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
 
   if (spaces == NULL)
@@ -895,8 +764,9 @@ on_floor_selected_cb (RbSeriesPage *self)
   const char *floor_id = selected_floor_id (self);
 
   if (floor_id != NULL)
-    rb_store_list_spaces_async (rb_context_get_store (self->context), floor_id,
-                                self->cancellable, on_rooms_loaded_cb, g_object_ref (self));
+    rb_client_service_list_spaces_async (rb_context_get_service (self->context), floor_id,
+                                         self->cancellable, on_rooms_loaded_cb,
+                                         g_object_ref (self));
 }
 
 static void
@@ -904,7 +774,7 @@ on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbSeriesPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  GPtrArray *floors = rb_store_list_finish (RB_STORE (source), result, &error);
+  GPtrArray *floors = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result, &error);
   g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
 
   if (floors == NULL)
@@ -1006,14 +876,13 @@ slot_labels (RbSeriesPage *self, guint first, guint last)
 static void
 build_choices (RbSeriesPage *self)
 {
-  RbPolicy policy;
+  RbPolicy policy = rb_context_get_policy (self->context);
   g_autoptr (GtkStringList) from_labels = NULL;
   g_autoptr (GtkStringList) to_labels = NULL;
   g_autoptr (GDateTime) today = rb_utc_to_local (rb_context_get_time_zone (self->context),
                                                  rb_context_now (self->context));
   GDate monday;
 
-  rb_store_get_policy (rb_context_get_store (self->context), &policy);
   for (int minute = policy.opening_minute; minute <= policy.closing_minute; minute += 15)
     g_array_append_val (self->slot_minutes, minute);
   from_labels = slot_labels (self, 0, self->slot_minutes->len - 2);
@@ -1059,7 +928,19 @@ build_choices (RbSeriesPage *self)
 static void
 on_person_changed_cb (RbSeriesPage *self)
 {
+  hide_error (self);
   forget_check (self);
+  reload_series (self);
+}
+
+/* A new client gets its building after a moment: until then there is no floor to offer. */
+static void
+on_service_changed_cb (RbSeriesPage *self)
+{
+  if (self->floors == NULL || self->floors->len == 0)
+    rb_client_service_list_floors_async (rb_context_get_service (self->context),
+                                         self->cancellable, on_floors_loaded_cb,
+                                         g_object_ref (self));
   reload_series (self);
 }
 
@@ -1096,13 +977,13 @@ rb_series_page_constructed (GObject *object)
   g_signal_connect_swapped (self->title_row, "changed", G_CALLBACK (forget_check), self);
   g_signal_connect_swapped (self->attendees_spin, "value-changed", G_CALLBACK (forget_check),
                             self);
-  g_signal_connect_object (self->context, "bookings-changed", G_CALLBACK (reload_series), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->context, "notify::person", G_CALLBACK (on_person_changed_cb),
-                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (rb_context_get_service (self->context), "changed",
+                           G_CALLBACK (on_service_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (rb_context_get_service (self->context), "notify::person",
+                           G_CALLBACK (on_person_changed_cb), self, G_CONNECT_SWAPPED);
 
-  rb_store_list_floors_async (rb_context_get_store (self->context), self->cancellable,
-                              on_floors_loaded_cb, g_object_ref (self));
+  rb_client_service_list_floors_async (rb_context_get_service (self->context), self->cancellable,
+                                       on_floors_loaded_cb, g_object_ref (self));
   reload_series (self);
 }
 
@@ -1143,9 +1024,6 @@ rb_series_page_dispose (GObject *object)
   RbSeriesPage *self = RB_SERIES_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_SERIES_PAGE);
   g_clear_object (&self->context);
   g_clear_pointer (&self->floors, g_ptr_array_unref);
@@ -1209,13 +1087,11 @@ rb_series_page_class_init (RbSeriesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbSeriesPage, result_box);
   gtk_widget_class_bind_template_child (widget_class, RbSeriesPage, result_label);
   gtk_widget_class_bind_template_child (widget_class, RbSeriesPage, occurrence_list);
-  gtk_widget_class_bind_template_child (widget_class, RbSeriesPage, export_button);
   gtk_widget_class_bind_template_child (widget_class, RbSeriesPage, series_list);
   gtk_widget_class_bind_template_callback (widget_class, on_start_day_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_end_day_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_check_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_reserve_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_export_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_dismiss_error_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "series.cancel-all", "(ss)",
@@ -1241,15 +1117,7 @@ rb_series_page_new (RbContext *context)
   return g_object_new (RB_TYPE_SERIES_PAGE, "context", context, NULL);
 }
 
-/* Standalone only for now: in server mode a series must go to POST /series, which the sync
- * engine does not speak yet, and the local mirror must not book past the server. */
-gboolean
-rb_series_page_is_available (RbContext *context)
-{
-  return rb_context_get_sync_engine (context) == NULL;
-}
-
-/* TRUE while a check, a reservation or an export is under way. */
+/* TRUE while a check or a reservation is under way. */
 gboolean
 rb_series_page_is_busy (RbSeriesPage *self)
 {

@@ -13,7 +13,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (RbSeriesPage, rb_series_page, RB, SERIES_PAGE, AdwBin)
 
 GtkWidget *rb_series_page_new (RbContext *context);
-gboolean rb_series_page_is_available (RbContext *context);
 gboolean rb_series_page_is_busy (RbSeriesPage *self);
 void rb_series_page_export_ics (RbSeriesPage *self, GFile *file);
 

@@ -92,14 +92,50 @@ update_subtitle (RbSpaceRow *self, const char *now_text)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle->str);
 }
 
-/* Shows the space's state for the chosen time and, on today's list, right now. */
+/* "Closed for maintenance until Tue 1 Dec, 12:00: Wasserschaden". */
+char *
+rb_space_describe_block (RbContext *context, const RbSpaceBlock *block)
+{
+  g_autofree char *until = rb_context_format_date (context, block->interval.end);
+  g_autofree char *time = rb_context_format_time (context, block->interval.end);
+
+  if (block->reason != NULL && *block->reason != '\0')
+    /* TRANSLATORS: a blocked space: the date and time the block ends, then its reason. */
+    return g_strdup_printf (_("Closed for maintenance until %s, %s: %s"), until, time,
+                            block->reason);
+  /* TRANSLATORS: a blocked space: the date and time the block ends. */
+  return g_strdup_printf (_("Closed for maintenance until %s, %s"), until, time);
+}
+
+/* The block of the space that overlaps interval, if any. */
+static const RbSpaceBlock *
+find_block (GPtrArray *blocks, RbSpace *space, RbInterval interval)
+{
+  for (guint i = 0; blocks != NULL && i < blocks->len; i++)
+    {
+      const RbSpaceBlock *block = g_ptr_array_index (blocks, i);
+
+      if (g_str_equal (block->space_id, rb_space_get_id (space))
+          && rb_interval_overlaps (block->interval, interval))
+        return block;
+    }
+  return NULL;
+}
+
+/* Shows the space's state for the chosen time and, on today's list, right now: closed by a
+ * block, past, booked, or free — only then can it be booked. */
 void
-rb_space_row_update (RbSpaceRow *self, GPtrArray *bookings, RbInterval hours, RbInterval chosen)
+rb_space_row_update (RbSpaceRow *self, GPtrArray *bookings, GPtrArray *blocks, RbInterval hours,
+                     RbInterval chosen)
 {
   g_autoptr (GArray) busy = g_array_new (FALSE, FALSE, sizeof (RbInterval));
-  g_autofree char *now_text = describe_now (self, bookings, hours);
+  g_autofree char *now_text = NULL;
   g_autofree char *state = NULL;
+  gint64 now = rb_context_now (self->context);
+  const RbSpaceBlock *block = find_block (blocks, self->space, chosen);
+  const RbSpaceBlock *block_now = find_block (blocks, self->space, rb_interval_make (now, now + 1));
   RbInterval clash;
+  const char *icon = "action-unavailable-symbolic";
 
   for (guint i = 0; i < bookings->len; i++)
     {
@@ -110,19 +146,39 @@ rb_space_row_update (RbSpaceRow *self, GPtrArray *bookings, RbInterval hours, Rb
           g_array_append_val (busy, iv);
         }
     }
+  for (guint i = 0; blocks != NULL && i < blocks->len; i++)
+    {
+      const RbSpaceBlock *b = g_ptr_array_index (blocks, i);
 
-  self->free = !rb_availability_find_clash (bookings, chosen, &clash);
-  if (self->free)
-    state = g_strdup (_("Free at this time"));
-  else
+      if (g_str_equal (b->space_id, rb_space_get_id (self->space)))
+        g_array_append_val (busy, b->interval);
+    }
+
+  self->free = FALSE;
+  if (block != NULL)
+    {
+      state = rb_space_describe_block (self->context, block);
+      icon = "system-lock-screen-symbolic";
+    }
+  else if (chosen.end <= now)
+    state = g_strdup (_("This time has passed"));
+  else if (rb_availability_find_clash (bookings, chosen, &clash))
     {
       g_autofree char *from = rb_context_format_time (self->context, clash.start);
       g_autofree char *to = rb_context_format_time (self->context, clash.end);
       state = g_strdup_printf (_("Booked %s–%s"), from, to);
     }
+  else
+    {
+      self->free = TRUE;
+      state = g_strdup (_("Free at this time"));
+      icon = "emblem-ok-symbolic";
+    }
+  now_text = block_now != NULL && rb_interval_contains (hours, now)
+                 ? g_strdup (_("Closed now"))
+                 : describe_now (self, bookings, hours);
 
-  gtk_image_set_from_icon_name (self->state_icon,
-                                self->free ? "emblem-ok-symbolic" : "action-unavailable-symbolic");
+  gtk_image_set_from_icon_name (self->state_icon, icon);
   gtk_label_set_label (self->state_label, state);
   gtk_widget_set_sensitive (GTK_WIDGET (self->book_button), self->free);
   if (self->free)
@@ -131,7 +187,7 @@ rb_space_row_update (RbSpaceRow *self, GPtrArray *bookings, RbInterval hours, Rb
     gtk_widget_add_css_class (GTK_WIDGET (self), "rb-busy");
   update_subtitle (self, now_text);
 
-  rb_timeline_set_day (self->timeline, hours, rb_context_now (self->context));
+  rb_timeline_set_day (self->timeline, hours, now);
   rb_timeline_set_busy (self->timeline, busy);
   rb_timeline_set_selection (self->timeline, chosen);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->timeline),

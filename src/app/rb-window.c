@@ -1,5 +1,8 @@
-/* rb-window.c: the desktop window. It owns the pages, the "book as" person chooser and the
- * toasts the pages ask for through the win.toast action. */
+/* rb-window.c: the desktop window. It owns the pages, shows who is signed in (with sign out
+ * and switching person), whether the app is offline and how many bookings wait to be sent,
+ * and the toasts the pages ask for through the win.toast action. What happens to a person's
+ * bookings without them (a booking the server refused later, a block that cancelled one)
+ * becomes a toast here, and a desktop notification when the window is not in front. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -8,9 +11,8 @@
 #include "rb-find-page.h"
 #include "rb-login-dialog.h"
 #include "rb-occupancy-page.h"
-#include "rb-occupancy.h"
 #include "rb-series-page.h"
-#include "rb-series-store.h"
+#include "rb-space-row.h"
 #include "rb-window.h"
 
 struct _RbWindow
@@ -20,16 +22,23 @@ struct _RbWindow
   /* template widgets */
   AdwViewStack *stack;
   AdwToastOverlay *toast_overlay;
-  GtkDropDown *person_dropdown;
+  GtkButton *sign_in_button;
+  GtkMenuButton *account_button;
+  GtkLabel *account_label;
+  GtkBox *sync_box;
+  GtkImage *sync_icon;
+  GtkLabel *sync_label;
 
-  /* borrowed: pages shown only to some roles; NULL when not added */
+  /* borrowed: pages shown only to some roles */
   AdwViewStackPage *series_page;
   AdwViewStackPage *occupancy_page;
 
   /* owned */
   RbContext *context;
   GCancellable *cancellable;
-  GPtrArray *people;
+  /* whether somebody was signed in: an end without signing out is explained */
+  gboolean had_person;
+  gboolean signing_out;
 };
 
 G_DEFINE_FINAL_TYPE (RbWindow, rb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -44,71 +53,97 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void
-on_person_selected_cb (RbWindow *self)
+show_toast (RbWindow *self, const char *text)
 {
-  guint selected = gtk_drop_down_get_selected (self->person_dropdown);
-
-  if (self->people != NULL && selected < self->people->len)
-    rb_context_set_person (self->context, g_ptr_array_index (self->people, selected));
-}
-
-static void
-on_people_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RbWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-  GPtrArray *people = rb_store_list_finish (RB_STORE (source), result, &error);
-  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
-  g_autofree char *acting = NULL;
-  guint selected = 0;
-
-  if (people == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
-      return;
-    }
-  g_clear_pointer (&self->people, g_ptr_array_unref);
-  self->people = people;
-
-  acting = g_settings_get_string (rb_context_get_settings (self->context), "acting-person");
-  for (guint i = 0; i < people->len; i++)
-    {
-      RbPerson *person = g_ptr_array_index (people, i);
-      /* TRANSLATORS: a person in the "book as" chooser: name and role. */
-      g_autofree char *label = g_strdup_printf (_("%s (%s)"), rb_person_get_display_name (person),
-                                                rb_role_label (rb_person_get_role (person)));
-      gtk_string_list_append (names, label);
-      if (g_str_equal (rb_person_get_staff_number (person), acting))
-        selected = i;
-    }
-  gtk_drop_down_set_model (self->person_dropdown, G_LIST_MODEL (names));
-  gtk_drop_down_set_selected (self->person_dropdown, selected);
-  on_person_selected_cb (self);
-}
-
-static gboolean
-present_login_cb (gpointer user_data)
-{
-  RbWindow *self = user_data;
-
-  if (self->context != NULL && rb_context_get_person (self->context) == NULL)
-    gtk_window_present (GTK_WINDOW (rb_login_dialog_new (self->context, GTK_WINDOW (self))));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-toast_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  RbWindow *self = RB_WINDOW (widget);
-  AdwToast *toast = adw_toast_new (g_variant_get_string (parameter, NULL));
+  AdwToast *toast = adw_toast_new (text);
 
   adw_toast_set_timeout (toast, 4);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+static void
+toast_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  show_toast (RB_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static RbLoginDialog *
+present_sign_in (RbWindow *self)
+{
+  GtkWidget *dialog = rb_login_dialog_new (self->context, GTK_WINDOW (self));
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  return RB_LOGIN_DIALOG (dialog);
+}
+
+static void
+sign_in_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  present_sign_in (RB_WINDOW (widget));
+}
+
+static void
+on_signed_out_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  self->signing_out = FALSE;
+  if (!rb_client_service_boolean_finish (RB_CLIENT_SERVICE (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_toast (self, error->message);
+}
+
+static void
+sign_out (RbWindow *self)
+{
+  self->signing_out = TRUE;
+  rb_client_service_sign_out_async (rb_context_get_service (self->context), self->cancellable,
+                                    on_signed_out_cb, g_object_ref (self));
+}
+
+static void
+on_sign_out_response_cb (AdwMessageDialog *dialog, const char *response, RbWindow *self)
+{
+  if (g_str_equal (response, "sign-out"))
+    sign_out (self);
+}
+
+/* Signing out drops what the server has not confirmed yet (nobody else's session may send
+ * it), so the person is asked first when something waits. */
+static void
+sign_out_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RbWindow *self = RB_WINDOW (widget);
+  guint pending = rb_client_service_get_pending (rb_context_get_service (self->context));
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  if (pending == 0)
+    {
+      sign_out (self);
+      return;
+    }
+  body = g_strdup_printf (
+      g_dngettext (GETTEXT_PACKAGE,
+                   "%u booking has not reached the booking server yet. If you sign out now, "
+                   "it is discarded.",
+                   "%u bookings have not reached the booking server yet. If you sign out now, "
+                   "they are discarded.",
+                   pending),
+      pending);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out?"), body));
+  adw_message_dialog_add_responses (dialog, "stay", _("_Stay Signed In"), "sign-out",
+                                    _("_Sign Out"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "sign-out", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "stay");
+  adw_message_dialog_set_close_response (dialog, "stay");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_sign_out_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* Team reservations are for team leads (and admins), occupancy for facility managers (and
- * admins): the pages follow whoever acts. */
+ * admins): the pages follow whoever is signed in. The header says who that is. */
 static void
 on_person_changed_cb (RbWindow *self)
 {
@@ -116,24 +151,118 @@ on_person_changed_cb (RbWindow *self)
   RbRole role = person ? rb_person_get_role (person) : RB_ROLE_STAFF;
   GtkWidget *visible = adw_view_stack_get_visible_child (self->stack);
 
-  if (self->series_page != NULL)
-    adw_view_stack_page_set_visible (self->series_page, rb_series_may_create (role));
-  if (self->occupancy_page != NULL)
-    adw_view_stack_page_set_visible (self->occupancy_page, rb_occupancy_may_read_reports (role));
-  if (visible != NULL && !adw_view_stack_page_get_visible (adw_view_stack_get_page (self->stack, visible)))
+  adw_view_stack_page_set_visible (self->series_page, rb_series_may_create (role));
+  adw_view_stack_page_set_visible (self->occupancy_page, rb_occupancy_may_read_reports (role));
+  if (visible != NULL
+      && !adw_view_stack_page_get_visible (adw_view_stack_get_page (self->stack, visible)))
     adw_view_stack_set_visible_child_name (self->stack, "find");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_button), person == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->account_button), person != NULL);
+  if (person != NULL)
+    {
+      /* TRANSLATORS: who is signed in, in the window's header: name and role. */
+      g_autofree char *who = g_strdup_printf (_("%s (%s)"), rb_person_get_display_name (person),
+                                              rb_role_label (rb_person_get_role (person)));
+      /* TRANSLATORS: the accessible name of the header's account menu. */
+      g_autofree char *accessible = g_strdup_printf (_("Signed in as %s"), who);
+
+      gtk_label_set_label (self->account_label, who);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->account_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+    }
+  /* The session ended without the person signing out (it expired): say so, and ask again. */
+  if (person == NULL && self->had_person && !self->signing_out)
+    rb_login_dialog_show_message (present_sign_in (self),
+                                  _("Your session has ended. Please sign in again."));
+  self->had_person = person != NULL;
+}
+
+/* "Offline", "2 bookings waiting", or both; nothing when all is sent. */
+static void
+on_sync_state_changed_cb (RbWindow *self)
+{
+  RbClientService *service = rb_context_get_service (self->context);
+  gboolean online = rb_client_service_get_online (service);
+  guint pending = rb_client_service_get_pending (service);
+  g_autofree char *waiting = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_box), !online || pending > 0);
+  if (online && pending == 0)
+    return;
+  waiting = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u booking waiting",
+                                          "%u bookings waiting", pending),
+                             pending);
+  if (!online && pending > 0)
+    /* TRANSLATORS: the header's sync state: "Offline" and how many bookings wait. */
+    text = g_strdup_printf (_("Offline · %s"), waiting);
+  else if (!online)
+    text = g_strdup (_("Offline"));
+  else
+    text = g_steal_pointer (&waiting);
+  gtk_label_set_label (self->sync_label, text);
+  gtk_image_set_from_icon_name (self->sync_icon, online ? "emblem-synchronizing-symbolic"
+                                                        : "network-offline-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_box),
+                               online ? _("Bookings made here are being sent to the booking "
+                                          "server.")
+                                      : _("The booking server cannot be reached. Bookings are "
+                                          "kept here and sent when it is back."));
+}
+
+/* Something happened to one of the person's bookings that they did not do. */
+static void
+on_notice_cb (RbWindow *self, RbBooking *booking)
+{
+  g_autofree char *name = rb_space_format_name (rb_booking_get_space_kind (booking),
+                                                rb_booking_get_space_name (booking));
+  g_autofree char *when = rb_context_format_interval (self->context,
+                                                      rb_booking_get_interval (booking));
+  g_autofree char *title = NULL;
+  g_autofree char *text = NULL;
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (rb_booking_get_sync_state (booking) == RB_SYNC_STATE_REJECTED)
+    {
+      title = g_strdup (_("Booking Not Confirmed"));
+      /* TRANSLATORS: a booking the server refused after it was queued: space, time, reason. */
+      text = g_strdup_printf (_("%s, %s was not booked: %s"), name, when,
+                              rb_booking_get_sync_error (booking) ? rb_booking_get_sync_error (booking)
+                                                                  : "");
+    }
+  else
+    {
+      title = g_strdup (_("Booking Cancelled"));
+      /* TRANSLATORS: someone else cancelled the person's booking: space, time, reason. */
+      text = g_strdup_printf (_("Your booking of %s, %s was cancelled: %s"), name, when,
+                              rb_booking_get_cancel_reason (booking)
+                                  ? rb_booking_get_cancel_reason (booking)
+                                  : "");
+    }
+  show_toast (self, text);
+  if (app != NULL && !gtk_window_is_active (GTK_WINDOW (self)))
+    {
+      g_autoptr (GNotification) notification = g_notification_new (title);
+
+      g_notification_set_body (notification, text);
+      g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+      g_application_send_notification (app, rb_booking_get_id (booking), notification);
+    }
 }
 
 static void
 rb_window_constructed (GObject *object)
 {
   RbWindow *self = RB_WINDOW (object);
+  RbClientService *service;
   GSettings *settings;
   AdwViewStackPage *page;
 
   G_OBJECT_CLASS (rb_window_parent_class)->constructed (object);
 
   settings = rb_context_get_settings (self->context);
+  service = rb_context_get_service (self->context);
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
@@ -144,36 +273,24 @@ rb_window_constructed (GObject *object)
   page = adw_view_stack_add_titled (self->stack, rb_bookings_page_new (self->context), "bookings",
                                     _("My Bookings"));
   adw_view_stack_page_set_icon_name (page, "x-office-calendar-symbolic");
-  if (rb_series_page_is_available (self->context))
-    {
-      self->series_page = adw_view_stack_add_titled (self->stack,
-                                                     rb_series_page_new (self->context),
-                                                     "series", _("Team Reservations"));
-      adw_view_stack_page_set_icon_name (self->series_page, "system-users-symbolic");
-    }
-  if (rb_occupancy_page_is_available (self->context))
-    {
-      self->occupancy_page = adw_view_stack_add_titled (self->stack,
-                                                        rb_occupancy_page_new (self->context),
-                                                        "occupancy", _("Occupancy"));
-      adw_view_stack_page_set_icon_name (self->occupancy_page, "x-office-spreadsheet-symbolic");
-    }
-  g_signal_connect_object (self->context, "notify::person", G_CALLBACK (on_person_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  on_person_changed_cb (self);
+  self->series_page = adw_view_stack_add_titled (self->stack, rb_series_page_new (self->context),
+                                                 "series", _("Team Reservations"));
+  adw_view_stack_page_set_icon_name (self->series_page, "system-users-symbolic");
+  self->occupancy_page = adw_view_stack_add_titled (self->stack,
+                                                    rb_occupancy_page_new (self->context),
+                                                    "occupancy", _("Occupancy"));
+  adw_view_stack_page_set_icon_name (self->occupancy_page, "x-office-spreadsheet-symbolic");
 
-  /* With a server the person is whoever logged in, not someone chosen from a list. */
-  if (rb_context_get_sync_engine (self->context) != NULL)
-    {
-      gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->person_dropdown)), FALSE);
-      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, present_login_cb, g_object_ref (self),
-                       g_object_unref);
-      return;
-    }
-  g_signal_connect_swapped (self->person_dropdown, "notify::selected",
-                            G_CALLBACK (on_person_selected_cb), self);
-  rb_store_list_people_async (rb_context_get_store (self->context), self->cancellable,
-                              on_people_loaded_cb, g_object_ref (self));
+  g_signal_connect_object (service, "notify::person", G_CALLBACK (on_person_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (service, "notify::online", G_CALLBACK (on_sync_state_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (service, "notify::pending", G_CALLBACK (on_sync_state_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (service, "notice", G_CALLBACK (on_notice_cb), self,
+                           G_CONNECT_SWAPPED);
+  on_person_changed_cb (self);
+  on_sync_state_changed_cb (self);
 }
 
 static void
@@ -213,7 +330,6 @@ rb_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_WINDOW);
-  g_clear_pointer (&self->people, g_ptr_array_unref);
   g_clear_object (&self->context);
   g_clear_object (&self->cancellable);
 
@@ -240,9 +356,16 @@ rb_window_class_init (RbWindowClass *klass)
                                                "/de/raumbuch/Raumbuch/ui/rb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RbWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, RbWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, RbWindow, person_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, RbWindow, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, RbWindow, account_button);
+  gtk_widget_class_bind_template_child (widget_class, RbWindow, account_label);
+  gtk_widget_class_bind_template_child (widget_class, RbWindow, sync_box);
+  gtk_widget_class_bind_template_child (widget_class, RbWindow, sync_icon);
+  gtk_widget_class_bind_template_child (widget_class, RbWindow, sync_label);
 
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action_cb);
 }
 
 static void
@@ -256,4 +379,14 @@ RbWindow *
 rb_window_new (RbApplication *application, RbContext *context)
 {
   return g_object_new (RB_TYPE_WINDOW, "application", application, "context", context, NULL);
+}
+
+/* Opens the sign-in dialog, unless somebody is signed in already. */
+void
+rb_window_ask_sign_in (RbWindow *self)
+{
+  g_return_if_fail (RB_IS_WINDOW (self));
+
+  if (rb_context_get_person (self->context) == NULL)
+    present_sign_in (self);
 }

@@ -1,4 +1,5 @@
-/* rb-window.h: the desktop main window: find a space, my bookings. */
+/* rb-window.h: the desktop main window: find a space, my bookings, team reservations,
+ * occupancy; who is signed in, and whether the app is offline. */
 #pragma once
 
 #include <adwaita.h>
@@ -12,5 +13,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (RbWindow, rb_window, RB, WINDOW, AdwApplicationWindow)
 
 RbWindow *rb_window_new (RbApplication *application, RbContext *context);
+void rb_window_ask_sign_in (RbWindow *self);
 
 G_END_DECLS

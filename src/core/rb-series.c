@@ -389,6 +389,54 @@ rb_series_request_from_json (JsonNode *node, GError **error)
   return g_steal_pointer (&request);
 }
 
+/* The series request of DESIGN.md, as a client sends it. */
+JsonNode *
+rb_series_request_to_json (const RbSeriesRequest *request)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autofree char *start = rb_time_to_rfc3339 (request->first.start);
+  g_autofree char *end = rb_time_to_rfc3339 (request->first.end);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, request->id);
+  json_builder_set_member_name (builder, "space_id");
+  json_builder_add_string_value (builder, request->space_id);
+  json_builder_set_member_name (builder, "start");
+  json_builder_add_string_value (builder, start);
+  json_builder_set_member_name (builder, "end");
+  json_builder_add_string_value (builder, end);
+  json_builder_set_member_name (builder, "rrule");
+  json_builder_add_string_value (builder, request->rrule);
+  if (request->title != NULL)
+    {
+      json_builder_set_member_name (builder, "title");
+      json_builder_add_string_value (builder, request->title);
+    }
+  json_builder_set_member_name (builder, "attendees");
+  json_builder_add_int_value (builder, request->attendees);
+  json_builder_set_member_name (builder, "mode");
+  json_builder_add_string_value (builder, rb_series_mode_to_string (request->mode));
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+RbSeriesRequest *
+rb_series_request_copy (const RbSeriesRequest *request)
+{
+  RbSeriesRequest *copy = rb_series_request_new ();
+
+  copy->id = g_strdup (request->id);
+  copy->space_id = g_strdup (request->space_id);
+  copy->person_id = g_strdup (request->person_id);
+  copy->first = request->first;
+  copy->rrule = g_strdup (request->rrule);
+  copy->title = g_strdup (request->title);
+  copy->attendees = request->attendees;
+  copy->mode = request->mode;
+  return copy;
+}
+
 /* ---- results ------------------------------------------------------------------------------ */
 
 void

@@ -106,6 +106,8 @@ char *rb_series_build_rrule (RbWeekdays weekdays, GTimeZone *tz, gint64 last_day
 RbSeriesRequest *rb_series_request_new (void);
 void rb_series_request_free (RbSeriesRequest *request);
 RbSeriesRequest *rb_series_request_from_json (JsonNode *node, GError **error);
+JsonNode *rb_series_request_to_json (const RbSeriesRequest *request);
+RbSeriesRequest *rb_series_request_copy (const RbSeriesRequest *request);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbSeriesRequest, rb_series_request_free)
 

@@ -129,36 +129,30 @@ hash_worker (gpointer data)
   return NULL;
 }
 
-/* Gives every person of a building description (data/demo-building.json) that has a "pin"
- * and still no PIN hash in the database the hash of that PIN. The hashes are computed on a
- * few threads at once, because each takes a tenth of a second. Returns how many were set, or
- * -1 with an error. */
-int
-rb_auth_set_missing_pins_sync (RbStore *store, JsonNode *building, GError **error)
+/* The people of a building description (data/demo-building.json) that have a "pin" and
+ * still no PIN hash in the database: their ids and PINs, index by index. Cheap; on the
+ * store's thread. */
+gboolean
+rb_auth_list_missing_pins_sync (RbStore *store, JsonNode *building, GPtrArray **out_ids,
+                                GPtrArray **out_pins, GError **error)
 {
   g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) pins = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) hashes = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) threads = g_ptr_array_new ();
   g_autoptr (RbStatement) needs = NULL;
-  HashWork work = { 0 };
   JsonNode *people;
   JsonArray *array;
-  guint n_threads;
 
-  if (!rb_auth_init (error))
-    return -1;
   people = JSON_NODE_HOLDS_OBJECT (building)
                ? json_object_get_member (json_node_get_object (building), "people")
                : NULL;
   if (people == NULL || !JSON_NODE_HOLDS_ARRAY (people))
     {
       rb_set_error (error, RB_ERROR_INVALID_FIELD, NULL);
-      return -1;
+      return FALSE;
     }
   needs = rb_store_prepare (store, "SELECT 1 FROM people WHERE id = ? AND pin_hash IS NULL", error);
   if (needs == NULL)
-    return -1;
+    return FALSE;
 
   array = json_node_get_array (people);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -181,38 +175,77 @@ rb_auth_set_missing_pins_sync (RbStore *store, JsonNode *building, GError **erro
       g_ptr_array_add (ids, g_strdup (id));
       g_ptr_array_add (pins, g_strdup (pin));
     }
-  sqlite3_reset (needs);
-  if (ids->len == 0)
-    return 0;
+  *out_ids = g_steal_pointer (&ids);
+  *out_pins = g_steal_pointer (&pins);
+  return TRUE;
+}
 
+/* The hashes of pins, index by index. Each takes a tenth of a second, so they are computed
+ * on up to max_threads threads at once (0: one per processor, at most four); never call this
+ * on a main context or the store's thread. */
+GPtrArray *
+rb_auth_hash_pins (GPtrArray *pins, guint max_threads, GError **error)
+{
+  g_autoptr (GPtrArray) hashes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) threads = g_ptr_array_new ();
+  HashWork work = { 0 };
+  guint n_threads;
+
+  if (!rb_auth_init (error))
+    return NULL;
   g_ptr_array_set_size (hashes, pins->len);
   work.pins = pins;
   work.hashes = hashes;
-  n_threads = CLAMP (g_get_num_processors (), 1, 4);
+  n_threads = max_threads > 0 ? max_threads : CLAMP (g_get_num_processors (), 1, 4);
   for (guint i = 0; i < n_threads; i++)
     g_ptr_array_add (threads, g_thread_new ("rb-pin-hash", hash_worker, &work));
   for (guint i = 0; i < threads->len; i++)
     g_thread_join (g_ptr_array_index (threads, i));
+  for (guint i = 0; i < hashes->len; i++)
+    if (g_ptr_array_index (hashes, i) == NULL)
+      {
+        g_set_error_literal (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
+                             "Not enough memory to hash a PIN");
+        return NULL;
+      }
+  return g_steal_pointer (&hashes);
+}
+
+/* Stores the hashes of rb_auth_hash_pins for the people of ids, in one transaction. */
+gboolean
+rb_auth_set_pin_hashes_sync (RbStore *store, GPtrArray *ids, GPtrArray *hashes, GError **error)
+{
+  g_return_val_if_fail (ids->len == hashes->len, FALSE);
 
   if (!rb_store_begin_write (store, error))
-    return -1;
+    return FALSE;
   for (guint i = 0; i < ids->len; i++)
-    {
-      if (g_ptr_array_index (hashes, i) == NULL)
-        {
-          g_set_error_literal (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
-                               "Not enough memory to hash a PIN");
-          rb_store_rollback_write (store);
-          return -1;
-        }
-      if (!rb_auth_set_pin_hash_sync (store, g_ptr_array_index (ids, i),
-                                      g_ptr_array_index (hashes, i), error))
-        {
-          rb_store_rollback_write (store);
-          return -1;
-        }
-    }
-  if (!rb_store_commit_write (store, error))
+    if (!rb_auth_set_pin_hash_sync (store, g_ptr_array_index (ids, i),
+                                    g_ptr_array_index (hashes, i), error))
+      {
+        rb_store_rollback_write (store);
+        return FALSE;
+      }
+  return rb_store_commit_write (store, error);
+}
+
+/* Gives every person of a building description that has a "pin" and still no PIN hash the
+ * hash of that PIN, all on the calling thread (for the server's --seed and tests; the app
+ * hashes off the store's thread, rb-local-service.c). Returns how many were set, or -1 with
+ * an error. */
+int
+rb_auth_set_missing_pins_sync (RbStore *store, JsonNode *building, GError **error)
+{
+  g_autoptr (GPtrArray) ids = NULL;
+  g_autoptr (GPtrArray) pins = NULL;
+  g_autoptr (GPtrArray) hashes = NULL;
+
+  if (!rb_auth_list_missing_pins_sync (store, building, &ids, &pins, error))
+    return -1;
+  if (ids->len == 0)
+    return 0;
+  if ((hashes = rb_auth_hash_pins (pins, 0, error)) == NULL
+      || !rb_auth_set_pin_hashes_sync (store, ids, hashes, error))
     return -1;
   return ids->len;
 }

@@ -25,6 +25,11 @@ char *rb_auth_hash_token (const char *token);
 gboolean rb_auth_set_pin_hash_sync (RbStore *store, const char *person_id, const char *pin_hash,
                                     GError **error);
 int rb_auth_set_missing_pins_sync (RbStore *store, JsonNode *building, GError **error);
+gboolean rb_auth_list_missing_pins_sync (RbStore *store, JsonNode *building, GPtrArray **out_ids,
+                                         GPtrArray **out_pins, GError **error);
+GPtrArray *rb_auth_hash_pins (GPtrArray *pins, guint max_threads, GError **error);
+gboolean rb_auth_set_pin_hashes_sync (RbStore *store, GPtrArray *ids, GPtrArray *hashes,
+                                      GError **error);
 
 gboolean rb_auth_check_lock_sync (RbStore *store, const char *staff_number, int *out_failures,
                                   GError **error);

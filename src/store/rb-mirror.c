@@ -377,9 +377,37 @@ set_local_state (RbStore *store, const char *booking_id, const char *state, GErr
 /* Makes room for an active booking the server has: local rows it overlaps cannot be active
  * on the server (it never double books), so a confirmed one is stale and a pending one is
  * rejected with the reason. */
+/* What applying the server's bookings did: how many local rows changed, and what the
+ * people of this client should hear of (rb_mirror_apply_remote_sync). */
+typedef struct
+{
+  int changed;
+  GPtrArray *notices;
+} Applied;
+
+/* The booking as this client now has it (with its space's name), for a notice. */
+static gboolean
+add_notice (RbStore *store, Applied *applied, const char *booking_id, const GError *refusal,
+            GError **error)
+{
+  RbBooking *booking;
+
+  if (applied->notices == NULL)
+    return TRUE;
+  if ((booking = rb_store_get_booking_sync (store, booking_id, error)) == NULL)
+    return FALSE;
+  if (refusal != NULL)
+    {
+      rb_booking_set_sync_state (booking, RB_SYNC_STATE_REJECTED);
+      rb_booking_set_sync_error (booking, refusal->message);
+    }
+  g_ptr_array_add (applied->notices, booking);
+  return TRUE;
+}
+
 static gboolean
 clear_conflicts (RbStore *store, RbBooking *remote, gboolean is_desk, const char *person_id,
-                 int *changed, GError **error)
+                 Applied *applied, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
   RbInterval iv = rb_booking_get_interval (remote);
@@ -431,10 +459,11 @@ clear_conflicts (RbStore *store, RbBooking *remote, gboolean is_desk, const char
                               g_array_index (same_space, gboolean, i) ? RB_ERROR_OVERLAP
                                                                       : RB_ERROR_DESK_ALREADY_HELD,
                               rb_store_get_time_zone (store), iv);
-          if (!update_outbox (store, entry_id, "rejected", FALSE, reason, 0, error))
+          if (!update_outbox (store, entry_id, "rejected", FALSE, reason, 0, error)
+              || !add_notice (store, applied, id, reason, error))
             return FALSE;
         }
-      (*changed)++;
+      applied->changed++;
     }
   return TRUE;
 }
@@ -442,7 +471,7 @@ clear_conflicts (RbStore *store, RbBooking *remote, gboolean is_desk, const char
 /* Writes one booking as the server has it. Returns FALSE only on a database error; a
  * booking of a space this client does not know yet is skipped. */
 static gboolean
-upsert_remote (RbStore *store, RbBooking *remote, int *changed, GError **error)
+upsert_remote (RbStore *store, RbBooking *remote, Applied *applied, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (RbStatement) lookup = NULL;
@@ -450,7 +479,7 @@ upsert_remote (RbStore *store, RbBooking *remote, int *changed, GError **error)
   g_autofree char *kind = NULL;
   g_autofree char *person_id = NULL;
   RbBookingState state = rb_booking_get_state (remote);
-  gboolean exists = FALSE, is_desk;
+  gboolean exists = FALSE, told, is_desk;
   gint64 local_version = 0, entry_id = 0;
   int rc;
 
@@ -458,7 +487,8 @@ upsert_remote (RbStore *store, RbBooking *remote, int *changed, GError **error)
   lookup = rb_store_prepare (store,
                              "SELECT (SELECT kind FROM spaces WHERE id = ?1),"
                              " (SELECT id FROM people WHERE id = ?2),"
-                             " (SELECT version FROM bookings WHERE id = ?3)",
+                             " (SELECT version FROM bookings WHERE id = ?3),"
+                             " (SELECT state FROM bookings WHERE id = ?3)",
                              error);
   if (lookup == NULL)
     return FALSE;
@@ -474,6 +504,11 @@ upsert_remote (RbStore *store, RbBooking *remote, int *changed, GError **error)
   person_id = g_strdup (rb_db_column_text (lookup, 1));
   exists = sqlite3_column_type (lookup, 2) != SQLITE_NULL;
   local_version = sqlite3_column_int64 (lookup, 2);
+  /* Someone else cancelled a booking of a person of this client, with a reason (a block):
+   * they should hear of it, not only find it in their list. */
+  told = exists && person_id != NULL && state == RB_BOOKING_STATE_CANCELLED
+         && rb_booking_get_cancel_reason (remote) != NULL
+         && g_strcmp0 (rb_db_column_text (lookup, 3), "cancelled") != 0;
   if (kind == NULL)
     {
       g_debug ("Skipping booking %s of unknown space %s", rb_booking_get_id (remote),
@@ -491,7 +526,7 @@ upsert_remote (RbStore *store, RbBooking *remote, int *changed, GError **error)
   if (exists && rb_booking_get_version (remote) < local_version)
     return TRUE;
   if (rb_booking_state_is_active (state)
-      && !clear_conflicts (store, remote, is_desk, person_id, changed, error))
+      && !clear_conflicts (store, remote, is_desk, person_id, applied, error))
     return FALSE;
 
   /* Not an upsert: SQLite runs the insert trigger of an upsert before it sees the conflict,
@@ -501,14 +536,14 @@ upsert_remote (RbStore *store, RbBooking *remote, int *changed, GError **error)
         store,
         "UPDATE bookings SET space_id = ?2, person_id = COALESCE (?3, person_id), is_desk = ?4,"
         " start = ?5, end = ?6, title = ?7, attendees = ?8, series_id = ?9, state = ?10,"
-        " version = ?11, seq = ?12, updated_at = ?13 WHERE id = ?1",
+        " version = ?11, seq = ?12, updated_at = ?13, cancel_reason = ?14 WHERE id = ?1",
         error);
   else
     write = rb_store_prepare (
         store,
         "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, title, attendees,"
-        " series_id, state, version, seq, created_at, updated_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+        " series_id, state, version, seq, created_at, updated_at, cancel_reason)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
         error);
   if (write == NULL)
     return FALSE;
@@ -525,16 +560,18 @@ upsert_remote (RbStore *store, RbBooking *remote, int *changed, GError **error)
   sqlite3_bind_int64 (write, 11, rb_booking_get_version (remote));
   sqlite3_bind_int64 (write, 12, rb_booking_get_seq (remote));
   sqlite3_bind_int64 (write, 13, rb_store_now (store));
+  /* The reason a block gave, which the owner reads in My Bookings (schema 3). */
+  rb_db_bind_text (write, 14, rb_booking_get_cancel_reason (remote));
   if (!rb_db_step_done (db, write, error))
     return FALSE;
-  (*changed)++;
-  return TRUE;
+  applied->changed++;
+  return !told || add_notice (store, applied, rb_booking_get_id (remote), NULL, error);
 }
 
 /* Inactive states first: a cancellation in the same batch frees the slot that a later
  * booking takes, whatever order the batch lists them in. */
 static gboolean
-apply_all (RbStore *store, GPtrArray *bookings, int *changed, GError **error)
+apply_all (RbStore *store, GPtrArray *bookings, Applied *applied, GError **error)
 {
   for (int pass = 0; pass < 2; pass++)
     for (guint i = 0; i < bookings->len; i++)
@@ -542,7 +579,7 @@ apply_all (RbStore *store, GPtrArray *bookings, int *changed, GError **error)
         RbBooking *remote = g_ptr_array_index (bookings, i);
         gboolean active = rb_booking_state_is_active (rb_booking_get_state (remote));
 
-        if (active == (pass == 1) && !upsert_remote (store, remote, changed, error))
+        if (active == (pass == 1) && !upsert_remote (store, remote, applied, error))
           return FALSE;
       }
   return TRUE;
@@ -569,34 +606,37 @@ write_cursor (RbStore *store, gint64 cursor, GError **error)
 
 /* Applies a page of the change feed and moves the cursor in the same transaction, so a
  * crash replays the page (harmless: applying is idempotent) instead of skipping it.
- * Returns how many local rows changed, or -1. */
+ * Returns how many local rows changed, or -1. With notices, adds to it what this client's
+ * people should be told (see rb-client-service.h, "notice"). */
 int
-rb_mirror_apply_remote_sync (RbStore *store, GPtrArray *bookings, gint64 cursor, GError **error)
+rb_mirror_apply_remote_sync (RbStore *store, GPtrArray *bookings, gint64 cursor,
+                             GPtrArray *notices, GError **error)
 {
-  int changed = 0;
+  Applied applied = { 0, notices };
 
   if (!rb_store_begin_write (store, error))
     return -1;
-  if (!apply_all (store, bookings, &changed, error) || !write_cursor (store, cursor, error))
+  if (!apply_all (store, bookings, &applied, error) || !write_cursor (store, cursor, error))
     {
       rb_store_rollback_write (store);
       return -1;
     }
-  return rb_store_commit_write (store, error) ? changed : -1;
+  return rb_store_commit_write (store, error) ? applied.changed : -1;
 }
 
 /* A full resync: within range the server's list is the whole truth, so mirrored rows it no
  * longer has go; rows this client still waits for (or shows as rejected) stay. */
 int
 rb_mirror_replace_range_sync (RbStore *store, GPtrArray *bookings, RbInterval range,
-                              gint64 cursor, GError **error)
+                              gint64 cursor, GPtrArray *notices, GError **error)
 {
+  Applied applied = { 0, notices };
   sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (RbStatement) select = NULL;
   g_autoptr (RbStatement) delete = NULL;
-  int changed = 0, rc;
+  int rc;
 
   for (guint i = 0; i < bookings->len; i++)
     g_hash_table_add (listed, (gpointer) rb_booking_get_id (g_ptr_array_index (bookings, i)));
@@ -629,11 +669,11 @@ rb_mirror_replace_range_sync (RbStore *store, GPtrArray *bookings, RbInterval ra
       rb_db_bind_text (delete, 1, g_ptr_array_index (stale, i));
       if (!rb_db_step_done (db, delete, error))
         goto fail;
-      changed++;
+      applied.changed++;
     }
-  if (!apply_all (store, bookings, &changed, error) || !write_cursor (store, cursor, error))
+  if (!apply_all (store, bookings, &applied, error) || !write_cursor (store, cursor, error))
     goto fail;
-  return rb_store_commit_write (store, error) ? changed : -1;
+  return rb_store_commit_write (store, error) ? applied.changed : -1;
 
 fail:
   rb_store_rollback_write (store);
@@ -645,12 +685,12 @@ gboolean
 rb_mirror_outbox_confirm_sync (RbStore *store, gint64 entry_id, RbBooking *confirmed,
                                GError **error)
 {
-  int changed = 0;
+  Applied applied = { 0, NULL };
 
   if (!rb_store_begin_write (store, error))
     return FALSE;
   if (!update_outbox (store, entry_id, "done", TRUE, NULL, 0, error)
-      || (confirmed != NULL && !upsert_remote (store, confirmed, &changed, error)))
+      || (confirmed != NULL && !upsert_remote (store, confirmed, &applied, error)))
     {
       rb_store_rollback_write (store);
       return FALSE;
@@ -741,4 +781,116 @@ rb_mirror_upsert_person_sync (RbStore *store, RbPerson *person, GError **error)
   rb_db_bind_text (stmt, 4, rb_person_get_team (person) ? rb_person_get_team (person) : "");
   rb_db_bind_text (stmt, 5, rb_role_to_string (rb_person_get_role (person)));
   return rb_db_step_done (db, stmt, error);
+}
+
+/* ---- blocks -------------------------------------------------------------------------------- */
+
+/* Within range the server's blocks are the whole truth: the mirror's blocks that overlap it
+ * go, and the server's come in with their ids, so that Find, the kiosk and the local rules
+ * see a blocked space as closed even offline. Blocks of spaces this client does not know are
+ * skipped. Returns whether anything changed, or -1. */
+int
+rb_mirror_replace_blocks_sync (RbStore *store, GPtrArray *blocks, RbInterval range,
+                               GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (RbStatement) delete = NULL;
+  g_autoptr (RbStatement) insert = NULL;
+  g_autoptr (GPtrArray) before = rb_store_list_blocks_sync (store, NULL, range, error);
+  gboolean same;
+
+  if (before == NULL)
+    return -1;
+  /* Most rounds find the same blocks: no write, no reload of every view. */
+  same = before->len == blocks->len;
+  for (guint i = 0; same && i < blocks->len; i++)
+    {
+      RbSpaceBlock *a = g_ptr_array_index (before, i);
+      gboolean found = FALSE;
+
+      for (guint j = 0; !found && j < blocks->len; j++)
+        {
+          RbSpaceBlock *b = g_ptr_array_index (blocks, j);
+
+          found = a->id == b->id && g_str_equal (a->space_id, b->space_id)
+                  && a->interval.start == b->interval.start && a->interval.end == b->interval.end
+                  && g_strcmp0 (a->reason, b->reason) == 0;
+        }
+      same = found;
+    }
+  if (same)
+    return 0;
+
+  if (!rb_store_begin_write (store, error))
+    return -1;
+  delete = rb_store_prepare (store, "DELETE FROM space_blocks WHERE start < ?2 AND end > ?1",
+                             error);
+  if (delete == NULL)
+    goto fail;
+  sqlite3_bind_int64 (delete, 1, range.start);
+  sqlite3_bind_int64 (delete, 2, range.end);
+  if (!rb_db_step_done (db, delete, error))
+    goto fail;
+  insert = rb_store_prepare (store,
+                             "INSERT OR REPLACE INTO space_blocks (id, space_id, start, end, reason)"
+                             " SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM spaces"
+                             " WHERE id = ?2)",
+                             error);
+  if (insert == NULL)
+    goto fail;
+  for (guint i = 0; i < blocks->len; i++)
+    {
+      RbSpaceBlock *block = g_ptr_array_index (blocks, i);
+
+      sqlite3_reset (insert);
+      sqlite3_bind_int64 (insert, 1, block->id);
+      rb_db_bind_text (insert, 2, block->space_id);
+      sqlite3_bind_int64 (insert, 3, block->interval.start);
+      sqlite3_bind_int64 (insert, 4, block->interval.end);
+      rb_db_bind_text (insert, 5, block->reason);
+      if (!rb_db_step_done (db, insert, error))
+        goto fail;
+    }
+  return rb_store_commit_write (store, error) ? 1 : -1;
+
+fail:
+  rb_store_rollback_write (store);
+  return -1;
+}
+
+/* ---- signing out ---------------------------------------------------------------------------- */
+
+/* Forgets what the person who signs out made here and the server has not confirmed: their
+ * queued operations (which another person's session must never send) and the bookings
+ * only this client had. The cursor goes back to 0, so the next sign-in reads the server's
+ * whole feed and the mirror is exactly the server's again. Returns how many operations were
+ * dropped, or -1. */
+int
+rb_mirror_discard_outbox_sync (RbStore *store, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (RbStatement) local = NULL;
+  g_autoptr (RbStatement) entries = NULL;
+  int dropped;
+
+  if (!rb_store_begin_write (store, error))
+    return -1;
+  local = rb_store_prepare (store,
+                            "DELETE FROM bookings WHERE id IN (SELECT booking_id FROM outbox"
+                            " WHERE operation = 'create' AND state IN ('pending', 'rejected'))",
+                            error);
+  if (local == NULL || !rb_db_step_done (db, local, error))
+    goto fail;
+  entries = rb_store_prepare (store, "DELETE FROM outbox WHERE state IN ('pending', 'rejected')",
+                              error);
+  if (entries == NULL || !rb_db_step_done (db, entries, error))
+    goto fail;
+  dropped = sqlite3_changes (db);
+  if (!write_cursor (store, 0, error))
+    goto fail;
+  return rb_store_commit_write (store, error) ? dropped : -1;
+
+fail:
+  rb_store_rollback_write (store);
+  return -1;
 }

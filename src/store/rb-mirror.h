@@ -66,12 +66,16 @@ gboolean rb_mirror_outbox_reject_sync (RbStore *store, gint64 entry_id, const GE
                                        GError **error);
 
 int rb_mirror_apply_remote_sync (RbStore *store, GPtrArray *bookings, gint64 cursor,
-                                 GError **error);
+                                 GPtrArray *notices, GError **error);
 int rb_mirror_replace_range_sync (RbStore *store, GPtrArray *bookings, RbInterval range,
-                                  gint64 cursor, GError **error);
+                                  gint64 cursor, GPtrArray *notices, GError **error);
 
 gboolean rb_mirror_get_cursor_sync (RbStore *store, gint64 *out_cursor, GError **error);
 gboolean rb_mirror_set_cursor_sync (RbStore *store, gint64 cursor, GError **error);
+
+int rb_mirror_replace_blocks_sync (RbStore *store, GPtrArray *blocks, RbInterval range,
+                                   GError **error);
+int rb_mirror_discard_outbox_sync (RbStore *store, GError **error);
 
 gboolean rb_mirror_upsert_person_sync (RbStore *store, RbPerson *person, GError **error);
 

@@ -563,22 +563,6 @@ series_args_free (SeriesArgs *args)
   g_free (args);
 }
 
-static RbSeriesRequest *
-copy_request (const RbSeriesRequest *request)
-{
-  RbSeriesRequest *copy = rb_series_request_new ();
-
-  copy->id = g_strdup (request->id);
-  copy->space_id = g_strdup (request->space_id);
-  copy->person_id = g_strdup (request->person_id);
-  copy->first = request->first;
-  copy->rrule = g_strdup (request->rrule);
-  copy->title = g_strdup (request->title);
-  copy->attendees = request->attendees;
-  copy->mode = request->mode;
-  return copy;
-}
-
 static gpointer
 create_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
@@ -592,7 +576,7 @@ rb_series_store_create_async (RbStore *store, const RbSeriesRequest *request,
 {
   SeriesArgs *args = g_new0 (SeriesArgs, 1);
 
-  args->request = copy_request (request);
+  args->request = rb_series_request_copy (request);
   rb_store_run_async (store, create_job, args, (GDestroyNotify) series_args_free,
                       (GDestroyNotify) rb_series_result_free, cancellable, callback, user_data);
 }
@@ -616,7 +600,7 @@ rb_series_store_check_async (RbStore *store, const RbSeriesRequest *request,
 {
   SeriesArgs *args = g_new0 (SeriesArgs, 1);
 
-  args->request = copy_request (request);
+  args->request = rb_series_request_copy (request);
   rb_store_run_async (store, check_job, args, (GDestroyNotify) series_args_free,
                       (GDestroyNotify) rb_series_result_free, cancellable, callback, user_data);
 }

@@ -30,12 +30,14 @@ typedef struct
 {
   SoupMessage *message;
   guint status;
+  JsonNode *problem;
 } RequestData;
 
 static void
 request_data_free (RequestData *data)
 {
   g_clear_object (&data->message);
+  g_clear_pointer (&data->problem, json_node_unref);
   g_free (data);
 }
 
@@ -55,9 +57,8 @@ conflict_interval (JsonObject *problem, RbInterval *out_clash)
 /* A problem+json answer as an error. A code this client knows gets the message in its own
  * language (the server's "detail" may be in another); anything else keeps the server's text. */
 static void
-set_problem_error (RbApiClient *self, guint status, GBytes *body, GError **error)
+set_problem_error (RbApiClient *self, guint status, JsonNode *root, GError **error)
 {
-  g_autoptr (JsonNode) root = NULL;
   JsonObject *problem = NULL;
   const char *code_name = NULL, *detail = NULL;
   RbErrorCode code;
@@ -68,9 +69,7 @@ set_problem_error (RbApiClient *self, guint status, GBytes *body, GError **error
                    "The change feed no longer reaches back this far (HTTP 410)");
       return;
     }
-  if (body != NULL && g_bytes_get_size (body) > 0)
-    root = rb_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
-  if (root != NULL)
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     {
       problem = json_node_get_object (root);
       code_name = rb_json_get_string (problem, "code", FALSE, NULL);
@@ -127,7 +126,10 @@ on_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   status = data->status = soup_message_get_status (data->message);
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      set_problem_error (self, status, body, &error);
+      if (g_bytes_get_size (body) > 0 && g_bytes_get_size (body) <= MAX_ANSWER_BYTES)
+        data->problem = rb_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                       NULL);
+      set_problem_error (self, status, data->problem, &error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -260,6 +262,12 @@ rb_api_client_set_device_token (RbApiClient *self, const char *device_token)
                                                                      : NULL;
 }
 
+static void send_request (RbApiClient *self, const char *method, const char *path,
+                          const char *json_body, const char *idempotency_key,
+                          const char *session_token, GBytes *sealed_credential,
+                          const char *if_match, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data);
+
 /* Sends one request; path starts with "/api/v1/". json_body and idempotency_key may be NULL.
  * Finishes with the parsed JSON answer (NULL for an empty one) or an error. */
 void
@@ -282,6 +290,30 @@ rb_api_client_request_as_async (RbApiClient *self, const char *method, const cha
                                 const char *session_token, GBytes *sealed_credential,
                                 GCancellable *cancellable, GAsyncReadyCallback callback,
                                 gpointer user_data)
+{
+  send_request (self, method, path, json_body, idempotency_key, session_token, sealed_credential,
+                NULL, cancellable, callback, user_data);
+}
+
+/* A change that must not overwrite someone else's: with the client's session and If-Match
+ * (the version the caller read, "412 stale_version" otherwise). */
+void
+rb_api_client_request_if_match_async (RbApiClient *self, const char *method, const char *path,
+                                      const char *json_body, gint64 version,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data)
+{
+  g_autofree char *etag = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", version);
+
+  send_request (self, method, path, json_body, NULL, self->token, NULL, etag, cancellable,
+                callback, user_data);
+}
+
+static void
+send_request (RbApiClient *self, const char *method, const char *path, const char *json_body,
+              const char *idempotency_key, const char *session_token, GBytes *sealed_credential,
+              const char *if_match, GCancellable *cancellable, GAsyncReadyCallback callback,
+              gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *url = g_strconcat (self->base_url, path, NULL);
@@ -314,6 +346,8 @@ rb_api_client_request_as_async (RbApiClient *self, const char *method, const cha
 
       soup_message_headers_replace (headers, "X-Sealed-Credential", encoded);
     }
+  if (if_match != NULL)
+    soup_message_headers_replace (headers, "If-Match", if_match);
   if (idempotency_key != NULL)
     {
       soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
@@ -346,6 +380,18 @@ rb_api_client_request_finish (RbApiClient *self, GAsyncResult *result, guint *ou
       *out_status = data != NULL ? data->status : 0;
     }
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The problem document of a request that failed with one (a series' "conflicts", say), or
+ * NULL; it lives as long as result. */
+JsonNode *
+rb_api_client_request_get_problem (RbApiClient *self, GAsyncResult *result)
+{
+  RequestData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  data = g_task_get_task_data (G_TASK (result));
+  return data != NULL ? data->problem : NULL;
 }
 
 typedef struct

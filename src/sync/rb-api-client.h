@@ -49,8 +49,13 @@ void rb_api_client_request_as_async (RbApiClient *self, const char *method, cons
                                      const char *session_token, GBytes *sealed_credential,
                                      GCancellable *cancellable, GAsyncReadyCallback callback,
                                      gpointer user_data);
+void rb_api_client_request_if_match_async (RbApiClient *self, const char *method,
+                                           const char *path, const char *json_body,
+                                           gint64 version, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
 JsonNode *rb_api_client_request_finish (RbApiClient *self, GAsyncResult *result,
                                         guint *out_status, GError **error);
+JsonNode *rb_api_client_request_get_problem (RbApiClient *self, GAsyncResult *result);
 
 void rb_api_client_login_async (RbApiClient *self, const char *staff_number, const char *pin,
                                 GCancellable *cancellable, GAsyncReadyCallback callback,

@@ -45,6 +45,7 @@ struct _RbSyncEngine
   RbBooking *step_booking;
   gint64 cursor;
   GPtrArray *resync_bookings;
+  RbInterval blocks_range;
 };
 
 G_DEFINE_FINAL_TYPE (RbSyncEngine, rb_sync_engine, G_TYPE_OBJECT)
@@ -63,6 +64,8 @@ static GParamSpec *properties[N_PROPS];
 enum
 {
   CHANGED,
+  NOTICE,
+  SESSION_ENDED,
   N_SIGNALS
 };
 
@@ -85,6 +88,7 @@ typedef struct
   gint64 next_at;
   gboolean flag;
   GBytes *sealed;
+  GPtrArray *notices;
 } MirrorArgs;
 
 typedef struct
@@ -129,6 +133,7 @@ mirror_args_free (MirrorArgs *args)
   g_clear_pointer (&args->json, json_node_unref);
   g_clear_object (&args->person);
   g_clear_pointer (&args->sealed, g_bytes_unref);
+  g_clear_pointer (&args->notices, g_ptr_array_unref);
   g_free (args);
 }
 
@@ -267,17 +272,68 @@ get_cursor_job (RbStore *store, gpointer data, GCancellable *cancellable, GError
   return g_memdup2 (&cursor, sizeof cursor);
 }
 
+/* What applying a page of the feed did: how many rows changed, what people should hear. */
+typedef struct
+{
+  int changed;
+  GPtrArray *notices;
+} FeedApplied;
+
+static void
+feed_applied_free (FeedApplied *applied)
+{
+  g_clear_pointer (&applied->notices, g_ptr_array_unref);
+  g_free (applied);
+}
+
 static gpointer
 apply_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
   MirrorArgs *args = data;
+  g_autoptr (GPtrArray) notices = g_ptr_array_new_with_free_func (g_object_unref);
+  FeedApplied *applied;
   int changed;
 
   if (args->flag)
-    changed = rb_mirror_replace_range_sync (store, args->bookings, args->range, args->cursor, error);
+    changed = rb_mirror_replace_range_sync (store, args->bookings, args->range, args->cursor,
+                                            notices, error);
   else
-    changed = rb_mirror_apply_remote_sync (store, args->bookings, args->cursor, error);
+    changed = rb_mirror_apply_remote_sync (store, args->bookings, args->cursor, notices, error);
+  if (changed < 0)
+    return NULL;
+  applied = g_new0 (FeedApplied, 1);
+  applied->changed = changed;
+  applied->notices = g_steal_pointer (&notices);
+  return applied;
+}
+
+static gpointer
+replace_blocks_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  MirrorArgs *args = data;
+  int changed = rb_mirror_replace_blocks_sync (store, args->bookings, args->range, error);
+
   return changed < 0 ? NULL : GINT_TO_POINTER (changed + 1);
+}
+
+/* The booking an outbox entry made, as this client has it, for a notice. */
+static gpointer
+notice_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  MirrorArgs *args = data;
+  RbBooking *booking = rb_store_get_booking_sync (store, args->booking_id, error);
+
+  if (booking == NULL)
+    return NULL;
+  rb_booking_set_sync_state (booking, RB_SYNC_STATE_REJECTED);
+  rb_booking_set_sync_error (booking, args->error->message);
+  return booking;
+}
+
+static gpointer
+discard_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return rb_mirror_discard_outbox_sync (store, error) < 0 ? NULL : GINT_TO_POINTER (1);
 }
 
 static gpointer
@@ -394,6 +450,7 @@ finish_round (RbSyncEngine *self, GError *error)
   g_autoptr (GPtrArray) tasks = g_steal_pointer (&self->round_tasks);
   gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   gboolean transient = rb_api_client_error_is_transient (error);
+  gboolean session_ended;
 
   self->running = FALSE;
   g_clear_pointer (&self->entries, g_ptr_array_unref);
@@ -404,6 +461,9 @@ finish_round (RbSyncEngine *self, GError *error)
 
   if (error != NULL)
     g_debug ("Sync round ended: %s", error->message);
+  /* The server no longer knows the session (it expired, or was ended elsewhere). */
+  session_ended = g_error_matches (error, RB_ERROR, RB_ERROR_UNAUTHENTICATED)
+                  && rb_api_client_get_token (self->client) != NULL;
   if (!cancelled)
     set_online (self, error == NULL || !transient);
   if (transient)
@@ -438,6 +498,8 @@ finish_round (RbSyncEngine *self, GError *error)
       self->changed = FALSE;
       g_signal_emit (self, signals[CHANGED], 0);
     }
+  if (session_ended)
+    g_signal_emit (self, signals[SESSION_ENDED], 0);
   g_clear_error (&error);
 
   if (!self->stopped && (self->rerun || self->next_tasks->len > 0))
@@ -448,26 +510,107 @@ finish_round (RbSyncEngine *self, GError *error)
 /* -- pull: the change feed -- */
 
 static void
-on_applied_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+on_blocks_replaced_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   RbSyncEngine *self = user_data;
   GError *error = NULL;
   int changed = GPOINTER_TO_INT (rb_store_run_finish (RB_STORE (source), result, &error)) - 1;
-  gboolean more = self->entry_index > 0;
 
+  if (changed > 0)
+    self->changed = TRUE;
+  finish_round (self, error);
+}
+
+static void
+on_blocks_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RbSyncEngine *self = user_data;
+  GError *error = NULL;
+  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
+                                                            &error);
+  g_autoptr (GPtrArray) blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_space_block_free);
+  JsonNode *items = root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+                        ? json_object_get_member (json_node_get_object (root), "items")
+                        : NULL;
+  MirrorArgs *args;
+
+  /* A server from before blocks could be listed: the mirror keeps what it has. */
+  if (g_error_matches (error, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_HTTP)
+      || g_error_matches (error, RB_ERROR, RB_ERROR_NOT_FOUND))
+    {
+      g_clear_error (&error);
+      finish_round (self, NULL);
+      return;
+    }
   if (error != NULL)
     {
       finish_round (self, error);
       return;
     }
-  if (changed > 0)
+  for (guint i = 0; items != NULL && JSON_NODE_HOLDS_ARRAY (items)
+                    && i < json_array_get_length (json_node_get_array (items));
+       i++)
+    {
+      RbSpaceBlock *block
+          = rb_space_block_from_json (json_array_get_element (json_node_get_array (items), i),
+                                      NULL);
+
+      if (block == NULL)
+        break;
+      g_ptr_array_add (blocks, block);
+    }
+  if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items)
+      || blocks->len != json_array_get_length (json_node_get_array (items)))
+    {
+      finish_round (self, g_error_new (RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_INVALID_RESPONSE,
+                                       "The server's list of blocks is malformed"));
+      return;
+    }
+  args = g_new0 (MirrorArgs, 1);
+  args->bookings = g_steal_pointer (&blocks);
+  args->range = self->blocks_range;
+  run_mirror (self, replace_blocks_job, args, NULL, self->cancellable, on_blocks_replaced_cb, self);
+}
+
+/* After the feed, the blocks from yesterday on: few, and the feed does not carry them. */
+static void
+fetch_blocks (RbSyncEngine *self)
+{
+  g_autofree char *from = NULL;
+  g_autofree char *path = NULL;
+  gint64 now = rb_store_now (self->store);
+
+  self->blocks_range = rb_interval_make (now - 86400, G_MAXINT64 / 2);
+  from = rb_time_to_rfc3339 (self->blocks_range.start);
+  path = g_strdup_printf ("/api/v1/blocks?from=%s", from);
+  rb_api_client_request_async (self->client, "GET", path, NULL, NULL, self->cancellable,
+                               on_blocks_cb, self);
+}
+
+static void
+on_applied_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RbSyncEngine *self = user_data;
+  GError *error = NULL;
+  FeedApplied *applied = rb_store_run_finish (RB_STORE (source), result, &error);
+  gboolean more = self->entry_index > 0;
+
+  if (applied == NULL)
+    {
+      finish_round (self, error);
+      return;
+    }
+  if (applied->changed > 0)
     self->changed = TRUE;
+  for (guint i = 0; i < applied->notices->len; i++)
+    g_signal_emit (self, signals[NOTICE], 0, g_ptr_array_index (applied->notices, i));
+  feed_applied_free (applied);
   /* entry_index counts the changes of the page here: a full page means there may be more. */
   self->entry_index = 0;
   if (more)
     fetch_changes (self);
   else
-    finish_round (self, NULL);
+    fetch_blocks (self);
 }
 
 /* The cursor is older than the server keeps (or newer than it knows: a restored server).
@@ -564,7 +707,8 @@ on_changes_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else
     args->bookings = g_steal_pointer (&bookings);
-  run_mirror (self, apply_job, args, NULL, self->cancellable, on_applied_cb, self);
+  run_mirror (self, apply_job, args, (GDestroyNotify) feed_applied_free, self->cancellable,
+              on_applied_cb, self);
 }
 
 static void
@@ -615,6 +759,17 @@ current_entry (RbSyncEngine *self)
 }
 
 static void
+on_notice_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbSyncEngine) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) booking = rb_store_run_finish (RB_STORE (source), result, &error);
+
+  if (booking != NULL)
+    g_signal_emit (self, signals[NOTICE], 0, booking);
+}
+
+static void
 on_entry_settled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   RbSyncEngine *self = user_data;
@@ -629,6 +784,16 @@ on_entry_settled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   self->changed = TRUE;
+  /* A booking refused after its maker stopped waiting: whoever made it must hear why. */
+  if (self->step_error != NULL && waiter == NULL && entry->operation == RB_OUTBOX_CREATE)
+    {
+      MirrorArgs *args = g_new0 (MirrorArgs, 1);
+
+      args->booking_id = g_strdup (entry->booking_id);
+      args->error = g_error_copy (self->step_error);
+      run_mirror (self, notice_job, args, g_object_unref, self->cancellable, on_notice_cb,
+                  g_object_ref (self));
+    }
   if (waiter != NULL)
     waiter_finish (waiter, RB_SYNC_OUTCOME_CONFIRMED, self->step_booking, self->step_error);
   g_clear_error (&self->step_error);
@@ -910,6 +1075,13 @@ rb_sync_engine_class_init (RbSyncEngineClass *klass)
    * a booking was queued, confirmed or rejected, or the feed brought changes. */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* A booking of this client that someone should hear of (RbClientService::notice): one
+   * queued here and refused later by the server, or one the server cancelled with a reason. */
+  signals[NOTICE] = g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, RB_TYPE_BOOKING);
+  /* The server refused the session token: it expired or was ended. */
+  signals[SESSION_ENDED] = g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -1072,6 +1244,74 @@ rb_sync_engine_login_finish (RbSyncEngine *self, GAsyncResult *result, GError **
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Takes up a session kept from an earlier start: nothing is asked of the server here; the
+ * next round shows whether the server still knows the token ("session-ended" if not). */
+void
+rb_sync_engine_resume (RbSyncEngine *self, RbPerson *person, const char *token)
+{
+  g_return_if_fail (RB_IS_SYNC_ENGINE (self));
+  g_return_if_fail (RB_IS_PERSON (person) && token != NULL);
+
+  rb_api_client_set_token (self->client, token);
+  g_set_object (&self->person, person);
+  request_round (self, NULL);
+}
+
+static void
+on_session_deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
+                                                            &error);
+
+  /* Offline, the session simply runs out on the server. */
+  if (error != NULL)
+    g_debug ("Ending the session on the server failed: %s", error->message);
+}
+
+static void
+on_discarded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbSyncEngine *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (rb_store_run_finish (RB_STORE (source), result, &error) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_signal_emit (self, signals[CHANGED], 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Ends the session at once: this client forgets the token and the person, and drops what
+ * they queued that the server has not confirmed (no other person's session may send it).
+ * The server is told, if it can be reached, without waiting for it. */
+void
+rb_sync_engine_sign_out_async (RbSyncEngine *self, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *token = g_strdup (rb_api_client_get_token (self->client));
+
+  g_task_set_source_tag (task, rb_sync_engine_sign_out_async);
+  rb_api_client_set_token (self->client, NULL);
+  g_clear_object (&self->person);
+  if (token != NULL)
+    rb_api_client_request_as_async (self->client, "DELETE", "/api/v1/sessions/current", NULL,
+                                    NULL, token, NULL, NULL, on_session_deleted_cb, NULL);
+  run_mirror (self, discard_job, g_new0 (MirrorArgs, 1), NULL, cancellable, on_discarded_cb,
+              task);
+}
+
+gboolean
+rb_sync_engine_sign_out_finish (RbSyncEngine *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* -- importing the building -- */

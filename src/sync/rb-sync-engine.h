@@ -51,6 +51,12 @@ void rb_sync_engine_login_async (RbSyncEngine *self, const char *staff_number, c
                                  gpointer user_data);
 RbPerson *rb_sync_engine_login_finish (RbSyncEngine *self, GAsyncResult *result, GError **error);
 
+void rb_sync_engine_resume (RbSyncEngine *self, RbPerson *person, const char *token);
+void rb_sync_engine_sign_out_async (RbSyncEngine *self, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+gboolean rb_sync_engine_sign_out_finish (RbSyncEngine *self, GAsyncResult *result,
+                                         GError **error);
+
 void rb_sync_engine_import_building_async (RbSyncEngine *self, GCancellable *cancellable,
                                            GAsyncReadyCallback callback, gpointer user_data);
 gboolean rb_sync_engine_import_building_finish (RbSyncEngine *self, GAsyncResult *result,

@@ -1,0 +1,256 @@
+/* rb-ui-backend.c: standalone or with a real server, for the same UI tests (see
+ * rb-ui-backend.h). */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+
+#include "rb-local-service.h"
+#include "rb-server-service.h"
+#include "rb-test-util.h"
+#include "rb-ui-backend.h"
+#include "rb-ui-test-util.h"
+
+struct _RbUiBackend
+{
+  RbUiBackendMode mode;
+  gint64 now;
+  char *dir;
+  /* standalone: the one store every client shares */
+  RbStore *store;
+  /* with a server */
+  RbTestServer *server;
+  guint n_mirrors;
+  GPtrArray *services;
+};
+
+/* Hashing the demo PINs takes a while: one template per test program, copied for each
+ * backend, removed when the program ends. */
+static char *template_db;
+
+static void
+remove_template (void)
+{
+  g_autofree char *dir = g_path_get_dirname (template_db);
+
+  rb_ui_remove_db (template_db);
+  g_rmdir (dir);
+  g_clear_pointer (&template_db, g_free);
+}
+
+static gint64
+frozen_clock (gpointer data)
+{
+  return ((RbUiBackend *) data)->now;
+}
+
+const char *
+rb_ui_backend_mode_name (RbUiBackendMode mode)
+{
+  return mode == RB_UI_BACKEND_SERVER ? "server" : "local";
+}
+
+static gboolean
+is_ready (gpointer service)
+{
+  return rb_client_service_get_ready (service);
+}
+
+void
+rb_ui_backend_wait_ready (RbClientService *service)
+{
+  g_assert_true (rb_ui_wait_for (is_ready, service, 30));
+}
+
+/* A client of the server: its own mirror file, API client and sync engine, as
+ * rb-application.c makes them. The poll interval is 0: tests sync when they mean to. */
+static RbClientService *
+new_server_client (RbUiBackend *self, const char *device_token, const char *public_key)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("mirror-%u.db", ++self->n_mirrors);
+  g_autofree char *path = g_build_filename (self->dir, name, NULL);
+  g_autoptr (RbStore) store = rb_store_open_sync (path, &error);
+  g_autoptr (RbApiClient) client = NULL;
+  g_autoptr (RbSyncEngine) engine = NULL;
+
+  g_assert_no_error (error);
+  rb_store_set_clock (store, frozen_clock, self);
+  client = rb_api_client_new (rb_test_server_get_base_url (self->server));
+  rb_api_client_set_device_token (client, device_token);
+  engine = rb_sync_engine_new (store, client);
+  rb_sync_engine_set_poll_interval (engine, 0);
+  return RB_CLIENT_SERVICE (rb_server_service_new (engine, public_key));
+}
+
+static RbClientService *
+new_local_client (RbUiBackend *self)
+{
+  RbLocalService *service = rb_local_service_new (self->store);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  rb_local_service_prepare_async (service, FALSE, NULL, rb_ui_keep_result_cb, &result);
+  g_assert_true (rb_local_service_prepare_finish (service, rb_ui_wait_result (&result), &error));
+  g_assert_no_error (error);
+  return RB_CLIENT_SERVICE (service);
+}
+
+RbUiBackend *
+rb_ui_backend_new (RbUiBackendMode mode, gint64 now)
+{
+  RbUiBackend *self = g_new0 (RbUiBackend, 1);
+  g_autoptr (GError) error = NULL;
+
+  self->mode = mode;
+  self->now = now;
+  self->services = g_ptr_array_new ();
+  self->dir = g_dir_make_tmp ("raumbuch-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  if (mode == RB_UI_BACKEND_LOCAL)
+    {
+      g_autofree char *path = g_build_filename (self->dir, "raumbuch.db", NULL);
+
+      if (template_db == NULL)
+        {
+          template_db = rb_ui_make_demo_db_with_pins ();
+          atexit (remove_template);
+        }
+      rb_ui_copy_file (template_db, path);
+      self->store = rb_store_open_sync (path, &error);
+      g_assert_no_error (error);
+      rb_store_set_clock (self->store, frozen_clock, self);
+    }
+  else
+    {
+      g_autofree char *start = rb_test_rfc3339 (now);
+
+      self->server = rb_test_server_new (self->dir);
+      rb_test_server_set_now (self->server, start);
+      rb_test_server_start (self->server);
+    }
+  return self;
+}
+
+RbUiBackendMode
+rb_ui_backend_get_mode (RbUiBackend *self)
+{
+  return self->mode;
+}
+
+const char *
+rb_ui_backend_get_dir (RbUiBackend *self)
+{
+  return self->dir;
+}
+
+RbTestServer *
+rb_ui_backend_get_server (RbUiBackend *self)
+{
+  return self->server;
+}
+
+/* A client before anyone signs in: standalone it is ready at once; with a server it gets its
+ * building with the first sign-in. */
+static RbClientService *
+add_client (RbUiBackend *self)
+{
+  RbClientService *service = self->mode == RB_UI_BACKEND_LOCAL
+                                 ? new_local_client (self)
+                                 : new_server_client (self, NULL, NULL);
+
+  g_ptr_array_add (self->services, service);
+  return service;
+}
+
+RbClientService *
+rb_ui_backend_get_service (RbUiBackend *self)
+{
+  if (self->services->len == 0)
+    add_client (self);
+  return g_ptr_array_index (self->services, 0);
+}
+
+RbClientService *
+rb_ui_backend_add_client (RbUiBackend *self)
+{
+  rb_ui_backend_get_service (self);
+  return add_client (self);
+}
+
+RbClientService *
+rb_ui_backend_add_kiosk (RbUiBackend *self)
+{
+  RbClientService *service;
+
+  rb_ui_backend_get_service (self);
+  if (self->mode == RB_UI_BACKEND_LOCAL)
+    service = new_local_client (self);
+  else
+    {
+      g_autofree char *public_key = NULL;
+      g_autofree char *token = rb_test_server_add_device (self->server, "Kiosk", &public_key);
+
+      service = new_server_client (self, token, public_key);
+    }
+  g_ptr_array_add (self->services, service);
+  return service;
+}
+
+const char *
+rb_ui_backend_demo_pin (const char *staff_number)
+{
+  const RbTestPerson *person = rb_test_demo_person (staff_number);
+
+  g_assert_nonnull (person);
+  return person->pin;
+}
+
+RbPerson *
+rb_ui_backend_sign_in (RbUiBackend *self, RbClientService *service, const char *staff_number)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  RbPerson *person;
+
+  rb_client_service_sign_in_async (service, staff_number, rb_ui_backend_demo_pin (staff_number),
+                                   NULL, rb_ui_keep_result_cb, &result);
+  person = rb_client_service_person_finish (service, rb_ui_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (person);
+  rb_ui_backend_wait_ready (service);
+  return person;
+}
+
+void
+rb_ui_backend_sync (RbUiBackend *self, RbClientService *service)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  rb_client_service_sync_async (service, NULL, rb_ui_keep_result_cb, &result);
+  g_assert_true (rb_client_service_boolean_finish (service, rb_ui_wait_result (&result), &error));
+  g_assert_no_error (error);
+}
+
+void
+rb_ui_backend_free (RbUiBackend *self)
+{
+  for (guint i = 0; i < self->services->len; i++)
+    rb_client_service_shutdown (g_ptr_array_index (self->services, i));
+  rb_ui_settle (50);
+  while (self->services->len > 0)
+    g_object_unref (g_ptr_array_steal_index (self->services, self->services->len - 1));
+  g_ptr_array_unref (self->services);
+  if (self->store != NULL)
+    g_assert_finalize_object (self->store);
+  if (self->server != NULL)
+    {
+      if (rb_test_server_is_running (self->server))
+        rb_test_server_stop (self->server);
+      rb_test_server_free (self->server);
+    }
+  rb_test_remove_tree (self->dir);
+  g_free (self->dir);
+  g_free (self);
+}

@@ -1,0 +1,52 @@
+/* rb-ui-backend.h: the two backends a UI test runs against, with the same assertions: the
+ * app's own store (standalone), and a real raumbuch-server process on a loopback port with a
+ * mirror for each client (the server deployment). Either way the test gets client services
+ * (rb-client-service.h) on the demo building with its people's demo PINs, and a clock frozen
+ * at the instant it asks for (the server starts at it with --now and runs from there). */
+#pragma once
+
+#include "rb-core.h"
+#include "rb-test-server.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  RB_UI_BACKEND_LOCAL,
+  RB_UI_BACKEND_SERVER,
+} RbUiBackendMode;
+
+typedef struct _RbUiBackend RbUiBackend;
+
+RbUiBackend *rb_ui_backend_new (RbUiBackendMode mode, gint64 now);
+void rb_ui_backend_free (RbUiBackend *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbUiBackend, rb_ui_backend_free)
+
+RbUiBackendMode rb_ui_backend_get_mode (RbUiBackend *self);
+const char *rb_ui_backend_get_dir (RbUiBackend *self);
+/* The server process (NULL standalone). */
+RbTestServer *rb_ui_backend_get_server (RbUiBackend *self);
+/* "local" or "server", for test paths and screenshot names. */
+const char *rb_ui_backend_mode_name (RbUiBackendMode mode);
+
+/* The service of the app under test: made with the backend, ready (its building there). */
+RbClientService *rb_ui_backend_get_service (RbUiBackend *self);
+/* Another client of the same bookings (another desktop), ready. Owned by the backend. */
+RbClientService *rb_ui_backend_add_client (RbUiBackend *self);
+/* A kiosk: standalone on the same store; with a server a registered device with its own
+ * mirror, the device token and the server's key set as the app would from its settings.
+ * Owned by the backend; not ready until it has fetched the building (wait for "ready"). */
+RbClientService *rb_ui_backend_add_kiosk (RbUiBackend *self);
+
+/* Signs a demo person in on service with their demo PIN; asserts success. */
+RbPerson *rb_ui_backend_sign_in (RbUiBackend *self, RbClientService *service,
+                                 const char *staff_number);
+/* Brings service up to date with the server now (nothing to do standalone). */
+void rb_ui_backend_sync (RbUiBackend *self, RbClientService *service);
+/* Waits until service is ready. */
+void rb_ui_backend_wait_ready (RbClientService *service);
+
+/* The demo PIN of a staff number. */
+const char *rb_ui_backend_demo_pin (const char *staff_number);
+
+G_END_DECLS
