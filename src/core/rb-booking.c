@@ -71,6 +71,29 @@ rb_booking_new (const char *id, const char *space_id, const char *person_id, RbI
   return self;
 }
 
+/* Who booked, and the title, are shown to the person who booked; to other signed-in people
+ * only where the site shows names; never to nobody (a kiosk's device). DESIGN.md, 5. */
+gboolean
+rb_booking_shows_person_to (RbBooking *self, const char *viewer_id, gboolean show_names)
+{
+  g_return_val_if_fail (RB_IS_BOOKING (self), FALSE);
+
+  if (viewer_id == NULL)
+    return FALSE;
+  return show_names || g_strcmp0 (self->person_id, viewer_id) == 0;
+}
+
+/* Leaves when and where: the person, their name and the title go. */
+void
+rb_booking_hide_person (RbBooking *self)
+{
+  g_return_if_fail (RB_IS_BOOKING (self));
+
+  g_clear_pointer (&self->person_id, g_free);
+  g_clear_pointer (&self->person_name, g_free);
+  g_clear_pointer (&self->title, g_free);
+}
+
 /* Booking ids are UUIDs made by the client that creates the booking, so a retried request
  * carries the same id and can never book twice. */
 char *

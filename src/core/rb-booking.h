@@ -52,6 +52,9 @@ void rb_booking_set_sync_state (RbBooking *self, RbSyncState sync_state);
 const char *rb_booking_get_sync_error (RbBooking *self);
 void rb_booking_set_sync_error (RbBooking *self, const char *sync_error);
 
+gboolean rb_booking_shows_person_to (RbBooking *self, const char *viewer_id, gboolean show_names);
+void rb_booking_hide_person (RbBooking *self);
+
 char *rb_booking_new_id (void);
 
 G_END_DECLS

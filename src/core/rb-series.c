@@ -634,6 +634,8 @@ rb_series_result_from_json (JsonNode *node, GTimeZone *tz, GError **error)
     return NULL;
   g_ptr_array_extend_and_steal (result->conflicts, conflicts);
   result->n_occurrences = result->bookings->len + result->conflicts->len;
-  result->created = result->bookings->len > 0;
+  /* A dry run lists the bookings it would make; nothing was made. */
+  result->created = result->bookings->len > 0 && !json_object_get_boolean_member_with_default (
+                                                      o, "dry_run", FALSE);
   return g_steal_pointer (&result);
 }

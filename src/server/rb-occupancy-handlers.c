@@ -31,7 +31,30 @@ occupancy_args_free (OccupancyArgs *args)
   g_free (args);
 }
 
-/* Parses floor, kind, from, to and bucket on the main context; FALSE when it answered. */
+/* group=floor, group=kind or group=floor,kind: one row per floor and/or space kind and
+ * bucket (the heat map is floor × hour). */
+static gboolean
+parse_group (const char *group, RbOccupancyQuery *query)
+{
+  g_auto (GStrv) parts = NULL;
+
+  if (group == NULL)
+    return TRUE;
+  parts = g_strsplit (group, ",", 3);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (g_str_equal (parts[i], "floor") && !query->by_floor)
+        query->by_floor = TRUE;
+      else if (g_str_equal (parts[i], "kind") && !query->by_kind)
+        query->by_kind = TRUE;
+      else
+        return FALSE;
+    }
+  return parts[0] != NULL;
+}
+
+/* Parses floor, kind, group, from, to and bucket on the main context; FALSE when it
+ * answered. */
 static gboolean
 parse_query (RbRequest *req)
 {
@@ -40,6 +63,7 @@ parse_query (RbRequest *req)
   const char *floor_id = rb_request_get_query (req, "floor");
   const char *kind = rb_request_get_query (req, "kind");
   const char *bucket = rb_request_get_query (req, "bucket");
+  const char *group = rb_request_get_query (req, "group");
   RbInterval range = { 0, 0 };
 
   rb_request_set_data (req, args, (GDestroyNotify) occupancy_args_free);
@@ -51,6 +75,8 @@ parse_query (RbRequest *req)
     rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(kind)");
   else if (bucket != NULL && !rb_occupancy_bucket_from_string (bucket, &args->query.bucket))
     rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(bucket)");
+  else if (!parse_group (group, &args->query))
+    rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(group)");
   else if (rb_request_get_time_query (req, "from", &range.start, &args->has_from, &error)
            && rb_request_get_time_query (req, "to", &range.end, &args->has_to, &error))
     {

@@ -427,10 +427,8 @@ rb_request_get_show_names (RbRequest *self)
 JsonNode *
 rb_request_booking_to_json (RbRequest *self, RbBooking *booking)
 {
-  gboolean own = self->person != NULL
-                 && g_strcmp0 (rb_booking_get_person_id (booking),
-                               rb_person_get_id (self->person)) == 0;
-  gboolean with_person = own || (self->person != NULL && self->show_names);
+  gboolean with_person = rb_booking_shows_person_to (
+      booking, self->person != NULL ? rb_person_get_id (self->person) : NULL, self->show_names);
   JsonNode *node = rb_json_from_booking (booking, with_person);
   JsonObject *o = json_node_get_object (node);
 

@@ -165,6 +165,21 @@ actor_may (RbStore *store, Call *call, gboolean (*may) (RbRole), GError **error)
   return TRUE;
 }
 
+/* Other people's bookings come without who and what, as from a server (DESIGN.md, 5). */
+static gboolean
+hide_others (RbStore *store, GPtrArray *bookings, const char *viewer_id, GError **error)
+{
+  g_autoptr (RbSite) site = rb_store_get_site_sync (store, error);
+
+  if (site == NULL)
+    return FALSE;
+  for (guint i = 0; i < bookings->len; i++)
+    if (!rb_booking_shows_person_to (g_ptr_array_index (bookings, i), viewer_id,
+                                     rb_site_get_show_names (site)))
+      rb_booking_hide_person (g_ptr_array_index (bookings, i));
+  return TRUE;
+}
+
 /* ---- the building --------------------------------------------------------------------------- */
 
 static gpointer
@@ -229,8 +244,11 @@ list_bookings_job (RbStore *store, gpointer data, GCancellable *cancellable, GEr
 {
   Call *call = data;
   RbBookingQuery query = { call->other_id, call->id, NULL, call->range, TRUE };
+  g_autoptr (GPtrArray) bookings = rb_store_list_bookings_sync (store, &query, error);
 
-  return rb_store_list_bookings_sync (store, &query, error);
+  if (bookings == NULL || !hide_others (store, bookings, call->actor_id, error))
+    return NULL;
+  return g_steal_pointer (&bookings);
 }
 
 static gpointer
@@ -781,9 +799,13 @@ preview_block_job (RbStore *store, gpointer data, GCancellable *cancellable, GEr
 {
   Call *call = data;
 
-  if (!actor_may (store, call, rb_blocks_may_manage, error))
+  g_autoptr (GPtrArray) affected = NULL;
+
+  if (!actor_may (store, call, rb_blocks_may_manage, error)
+      || !(affected = rb_blocks_list_affected_sync (store, call->id, call->range, error))
+      || !hide_others (store, affected, call->actor_id, error))
     return NULL;
-  return rb_blocks_list_affected_sync (store, call->id, call->range, error);
+  return g_steal_pointer (&affected);
 }
 
 static gpointer
