@@ -31,6 +31,7 @@ void rb_handle_cancel_series (RbRequest *req);
 void rb_handle_my_calendar (RbRequest *req);
 void rb_handle_occupancy (RbRequest *req);
 void rb_handle_utilisation_csv (RbRequest *req);
+void rb_handle_list_blocks (RbRequest *req);
 void rb_handle_create_block (RbRequest *req);
 void rb_handle_preview_block (RbRequest *req);
 void rb_handle_remove_block (RbRequest *req);

@@ -72,6 +72,8 @@ static const RbRoute routes[] = {
   { "DELETE", "bookings/*", RB_AUTH_SESSION, rb_handle_cancel_booking },
   { "POST", "bookings/*/check-in", RB_AUTH_SESSION, rb_handle_check_in },
   { "GET", "changes", RB_AUTH_ANY, rb_handle_changes },
+  /* Kiosks too: they show a blocked space as closed. */
+  { "GET", "blocks", RB_AUTH_ANY, rb_handle_list_blocks },
   /* Issue 5: series, iCalendar, occupancy reports and blocks; roles are checked in the
    * handlers (rb-series-handlers.c, rb-occupancy-handlers.c, rb-block-handlers.c). */
   { "POST", "series", RB_AUTH_SESSION, rb_handle_create_series },

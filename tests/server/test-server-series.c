@@ -1,7 +1,7 @@
 /* test-server-series.c: the endpoints of issue 5 against the real raumbuch-server process:
  * series (POST/GET/DELETE /series), occupancy and the utilisation CSV, the caller's bookings
  * as iCalendar, and maintenance blocks that cancel bookings with a reason; and of issue 9:
- * the dry run of a series (POST /series?dry_run=true).
+ * the dry run of a series (POST /series?dry_run=true) and the list of blocks (GET /blocks).
  *
  * The server's clock starts on Monday 30 November 2026 at 06:00 UTC (07:00 in Bonn) and runs
  * on in real time. Demo people (data/PEOPLE.md): Anna Schmidt is a team lead, Monika Meier a
@@ -943,6 +943,135 @@ test_blocks (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f, "SELECT count(*) FROM bookings WHERE state = 'cancelled'"), ==, 1);
 }
 
+/* GET /blocks as `token` (or, with device, the kiosk's device token) at path. */
+static RbTestResponse *
+list_blocks (Fixture *f, const char *token, const char *device, const char *path)
+{
+  g_autofree char *url = rb_test_server_url (f->server, "%s", path);
+
+  if (device == NULL)
+    return rb_test_request (f->session, "GET", url, token, NULL, NULL);
+  return rb_test_request (f->session, "GET", url, token, NULL, "X-Device-Token", device, NULL);
+}
+
+/* The ids of a block list, joined with spaces. */
+static char *
+block_ids (RbTestResponse *resp)
+{
+  JsonArray *items = array_member (resp, "items");
+  g_autoptr (GString) ids = g_string_new (NULL);
+
+  rb_test_assert_status (resp, 200);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    g_string_append_printf (ids, "%s%s", i > 0 ? " " : "", element_string (items, i, "id"));
+  return g_strdup (ids->str);
+}
+
+static char *
+make_block (Fixture *f, const char *token, const char *space_id, const char *start, const char *end,
+            const char *reason)
+{
+  g_autofree char *body = g_strdup_printf (
+      "{\"start\": \"%s\", \"end\": \"%s\", \"reason\": \"%s\"}", start, end, reason);
+  g_autofree char *path = g_strdup_printf ("/api/v1/spaces/%s/blocks", space_id);
+  g_autoptr (RbTestResponse) created = request (f, "POST", token, body, path);
+  JsonObject *block;
+
+  rb_test_assert_status (created, 201);
+  block = json_object_get_object_member (rb_test_response_get_object (created), "block");
+  return g_strdup (json_object_get_string_member (block, "id"));
+}
+
+#define ASSERT_BLOCKS(f, token, device, path, expected)                                            \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    g_autoptr (RbTestResponse) _resp = list_blocks ((f), (token), (device), (path));               \
+    g_autofree char *_ids = block_ids (_resp);                                                     \
+    g_assert_cmpstr (_ids, ==, (expected));                                                        \
+  }                                                                                                \
+  G_STMT_END
+
+/* Every caller, kiosks too, lists the blocks from now on, ordered by start, by floor, by
+ * space and in a half-open range; a lifted block is gone from the list. */
+static void
+test_blocks_list (Fixture *f, gconstpointer data)
+{
+  g_autofree char *jonas = login (f, JONAS);
+  g_autofree char *monika = login (f, MONIKA);
+  g_autofree char *device = rb_test_server_add_device (f->server, "Kiosk EG", NULL);
+  g_autofree char *past
+      = make_block (f, monika, "a0-r02", "2026-11-29T08:00:00Z", "2026-11-29T10:00:00Z", "Umzug");
+  g_autofree char *water = make_block (f, monika, "a0-r03", "2026-12-02T00:00:00Z",
+                                       "2026-12-03T00:00:00Z", "Wasserschaden");
+  g_autofree char *monitor = make_block (f, monika, "a1-d001", "2026-12-01T08:00:00Z",
+                                         "2026-12-01T12:00:00Z", "Monitor defekt");
+  g_autofree char *cleaning = make_block (f, monika, "a0-r01", "2026-12-04T06:00:00Z",
+                                          "2026-12-04T10:00:00Z", "Reinigung");
+  g_autofree char *all_ahead = g_strdup_printf ("%s %s %s", monitor, water, cleaning);
+  g_autofree char *ground_floor = g_strdup_printf ("%s %s", water, cleaning);
+  g_autofree char *with_past = g_strdup_printf ("%s %s %s %s", past, monitor, water, cleaning);
+  g_autofree char *lift_path = g_strdup_printf ("/api/v1/blocks/%s", water);
+  g_autofree char *after_lift = g_strdup_printf ("%s %s", monitor, cleaning);
+  g_autoptr (RbTestResponse) listed = NULL;
+  g_autoptr (RbTestResponse) reversed = NULL;
+  g_autoptr (RbTestResponse) bad_from = NULL;
+  g_autoptr (RbTestResponse) nobody = NULL;
+  g_autoptr (RbTestResponse) staff_lift = NULL;
+  g_autoptr (RbTestResponse) lifted = NULL;
+  g_autoptr (RbTestResponse) unknown = NULL;
+  g_autoptr (RbTestResponse) not_an_id = NULL;
+  JsonArray *items;
+
+  /* From now on (the server's clock), ordered by start, with every member. */
+  listed = list_blocks (f, jonas, NULL, "/api/v1/blocks");
+  rb_test_assert_status (listed, 200);
+  items = array_member (listed, "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 3);
+  g_assert_cmpstr (element_string (items, 1, "id"), ==, water);
+  g_assert_cmpstr (element_string (items, 1, "space_id"), ==, "a0-r03");
+  g_assert_cmpstr (element_string (items, 1, "start"), ==, "2026-12-02T00:00:00Z");
+  g_assert_cmpstr (element_string (items, 1, "end"), ==, "2026-12-03T00:00:00Z");
+  g_assert_cmpstr (element_string (items, 1, "reason"), ==, "Wasserschaden");
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks", all_ahead);
+
+  /* Each filter, and a kiosk with its device token. */
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?floor=flr-a-eg", ground_floor);
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?floor=flr-a-1og", monitor);
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?floor=flr-a-3og", "");
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?space=a0-r03", water);
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?space=nowhere", "");
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?floor=flr-a-eg&space=a1-d001", "");
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?from=2026-11-29T00:00:00Z", with_past);
+  /* Half-open: a block that starts at `to` or ends at `from` does not overlap. */
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?from=2026-12-02T00:00:00Z&to=2026-12-04T06:00:00Z",
+                 water);
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?from=2026-12-03T00:00:00Z&to=2026-12-04T07:00:00Z",
+                 cleaning);
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?to=2026-12-02T00:00:00Z", monitor);
+  ASSERT_BLOCKS (f, NULL, device, "/api/v1/blocks", all_ahead);
+  ASSERT_BLOCKS (f, NULL, device, "/api/v1/blocks?space=a1-d001", monitor);
+
+  reversed = list_blocks (f, jonas, NULL,
+                          "/api/v1/blocks?from=2026-12-04T00:00:00Z&to=2026-12-02T00:00:00Z");
+  rb_test_assert_problem (reversed, 422, "invalid_interval");
+  bad_from = list_blocks (f, jonas, NULL, "/api/v1/blocks?from=tomorrow");
+  rb_test_assert_problem (bad_from, 422, "invalid_field");
+  nobody = list_blocks (f, NULL, NULL, "/api/v1/blocks");
+  rb_test_assert_problem (nobody, 401, "unauthenticated");
+
+  /* Lifting: staff may not; a facility manager may, once; ids that name no block are 404. */
+  staff_lift = request (f, "DELETE", jonas, NULL, lift_path);
+  rb_test_assert_problem (staff_lift, 403, "forbidden");
+  lifted = request (f, "DELETE", monika, NULL, lift_path);
+  rb_test_assert_status (lifted, 204);
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks", after_lift);
+  ASSERT_BLOCKS (f, NULL, device, "/api/v1/blocks?space=a0-r03", "");
+  unknown = request (f, "DELETE", monika, NULL, lift_path);
+  rb_test_assert_problem (unknown, 404, "not_found");
+  not_an_id = request (f, "DELETE", monika, NULL, "/api/v1/blocks/water");
+  rb_test_assert_problem (not_an_id, 404, "not_found");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -963,6 +1092,8 @@ main (int argc, char *argv[])
   g_test_add ("/server/calendar/ics", Fixture, NULL, fixture_set_up, test_calendar,
               fixture_tear_down);
   g_test_add ("/server/blocks/cancel", Fixture, NULL, fixture_set_up, test_blocks,
+              fixture_tear_down);
+  g_test_add ("/server/blocks/list", Fixture, NULL, fixture_set_up, test_blocks_list,
               fixture_tear_down);
   return g_test_run ();
 }
