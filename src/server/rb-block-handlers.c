@@ -1,7 +1,8 @@
 /* rb-block-handlers.c: maintenance blocks. Facility managers and admins (rb_blocks_may_manage)
  * make and lift them: POST /spaces/{id}/blocks, GET /spaces/{id}/blocks (the bookings a block
  * of from–to would cancel, before it is made) and DELETE /blocks/{id}. Every caller, kiosks
- * too, lists them: GET /blocks.
+ * too, lists them: GET /blocks. Making or lifting one tells the WebSockets of the change feed
+ * ({"blocks": true}), after the commit, so that clients read the blocks again.
  *
  * Making a block cancels the active bookings in its way, in the same transaction
  * (rb-blocks.c), with the block's reason: each cancellation is in the change feed, and the
@@ -84,6 +85,15 @@ block_to_json (gint64 id, const char *space_id, RbInterval interval, const char 
   json_object_set_string_member (block, "reason", reason);
   json_node_take_object (node, block);
   return node;
+}
+
+/* After a job that made or lifted a block: its result is only handed back after the
+ * commit, so the hint can never come before the block is there (or gone). */
+static void
+blocks_changed (RbRequest *req)
+{
+  rb_change_hub_blocks_changed (rb_server_get_change_hub (rb_request_get_server (req)));
+  rb_request_respond (req);
 }
 
 /* ---- GET /blocks?floor=&space=&from=&to= --------------------------------------------------- */
@@ -217,7 +227,7 @@ rb_handle_create_block (RbRequest *req)
       rb_request_fail (req, error);
       return;
     }
-  rb_request_run (req, create_block_job, NULL);
+  rb_request_run (req, create_block_job, blocks_changed);
 }
 
 /* ---- GET /spaces/{id}/blocks?from=&to= ---------------------------------------------------- */
@@ -293,5 +303,5 @@ rb_handle_remove_block (RbRequest *req)
       rb_request_fail_with (req, SOUP_STATUS_NOT_FOUND, RB_ERROR_NOT_FOUND, NULL);
       return;
     }
-  rb_request_run (req, remove_block_job, NULL);
+  rb_request_run (req, remove_block_job, blocks_changed);
 }

@@ -11,6 +11,10 @@
  * cursor, or one the database never issued, fails with RB_ERROR_CURSOR_EXPIRED and the
  * client starts over from 0.
  *
+ * A client that only listens for changes (the server's push channel, RbChangeListener's
+ * long-poll) needs the feed's head instead, its highest sequence number + 1: limit 0 lists
+ * nothing and answers the head as `next`.
+ *
  * Blocks are not bookings and have no change rows; clients that show them (a kiosk shows a
  * blocked space as closed) read them with rb_feed_list_blocks_sync when the server says that
  * blocks changed. */
@@ -30,7 +34,7 @@ rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 retention, gi
   gint64 next;
   int rc;
 
-  g_return_val_if_fail (since >= 0 && limit > 0, NULL);
+  g_return_val_if_fail (since >= 0 && limit >= 0, NULL);
 
   if (!rb_db_get_int (db, "SELECT coalesce (max (seq), 0) FROM changes", &last_seq, error))
     return NULL;
@@ -38,6 +42,11 @@ rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 retention, gi
     {
       rb_set_error (error, RB_ERROR_CURSOR_EXPIRED, NULL);
       return NULL;
+    }
+  if (limit == 0)
+    {
+      *out_next = last_seq + 1;
+      return g_steal_pointer (&bookings);
     }
 
   stmt = rb_store_prepare (
@@ -65,6 +74,19 @@ rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 retention, gi
     next = rb_booking_get_seq (g_ptr_array_index (bookings, bookings->len - 1)) + 1;
   *out_next = next;
   return g_steal_pointer (&bookings);
+}
+
+/* The feed's head: its highest sequence number + 1 (1 for an empty feed), or 0 with an
+ * error. */
+gint64
+rb_feed_get_head_sync (RbStore *store, GError **error)
+{
+  gint64 last_seq = 0;
+
+  if (!rb_db_get_int (rb_store_get_connection (store),
+                      "SELECT coalesce (max (seq), 0) FROM changes", &last_seq, error))
+    return 0;
+  return last_seq + 1;
 }
 
 void
