@@ -1,12 +1,15 @@
 /* test-store.c: the SQLite store on real files in a temporary directory: migrations, refusal
  * of newer and damaged files, the booking rules that need the database (invariants 1 and 2),
- * state changes, the database's own triggers, queries and the async API.
+ * state changes, the database's own triggers, queries, the async API and the news of
+ * committed change-feed rows that the server pushes to its clients.
  * "Now" is frozen at Monday 30 November 2026, 07:00 in Bonn; bookings go into the days after. */
 #include "config.h"
 
 #include <glib/gstdio.h>
 
+#include "rb-blocks.h"
 #include "rb-schema.h"
+#include "rb-series-store.h"
 #include "rb-store-private.h"
 #include "rb-store.h"
 #include "rb-test-util.h"
@@ -23,6 +26,7 @@
 #define MEHMET "p-15350"  /* staff */
 #define ANNA "p-13663"    /* team lead */
 #define ADMIN "p-95113"   /* admin */
+#define MONIKA "p-87666"  /* facility manager */
 
 typedef struct
 {
@@ -1283,6 +1287,17 @@ gate_close (StoreFixture *f, Gate *gate, Outcome *waited)
   g_mutex_unlock (&gate->lock);
 }
 
+/* The worker drops its references to the tasks just after their callbacks were queued;
+ * the fixture's teardown wants the store's last reference. */
+static void
+wait_for_last_reference (RbStore *store)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_atomic_int_get (&G_OBJECT (store)->ref_count) > 1 && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+}
+
 static void
 gate_run (Gate *gate, RbStore *store)
 {
@@ -1291,15 +1306,7 @@ gate_run (Gate *gate, RbStore *store)
   g_cond_broadcast (&gate->cond);
   g_mutex_unlock (&gate->lock);
   g_main_loop_run (gate->loop);
-  /* The worker drops its references to the tasks just after their callbacks were queued;
-   * the fixture's teardown wants the store's last reference. */
-  {
-    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-    while (g_atomic_int_get (&G_OBJECT (store)->ref_count) > 1
-           && g_get_monotonic_time () < deadline)
-      g_usleep (1000);
-  }
+  wait_for_last_reference (store);
   g_mutex_clear (&gate->lock);
   g_cond_clear (&gate->cond);
   g_main_loop_unref (gate->loop);
@@ -1394,6 +1401,188 @@ test_store_group_lost (StoreFixture *f, gconstpointer data)
   g_clear_object (&after.result);
 }
 
+/* ---- news of the change feed (rb_store_set_feed_func) ---------------------------------- */
+
+typedef struct
+{
+  const char *path;
+  GArray *heads; /* gint64, one per call */
+} FeedNews;
+
+static void
+on_feed_news_cb (RbStore *store, gint64 next, gpointer user_data)
+{
+  FeedNews *news = user_data;
+  g_autofree char *sql
+      = g_strdup_printf ("SELECT count(*) FROM changes WHERE seq = %" G_GINT64_FORMAT, next - 1);
+
+  /* Told after the COMMIT: another connection sees the row already. */
+  g_assert_cmpint (raw_query_int (news->path, sql), ==, 1);
+  g_array_append_val (news->heads, next);
+}
+
+static gpointer
+check_in_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return rb_store_check_in_sync (store, data, JONAS, error);
+}
+
+static gpointer
+cancel_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return rb_store_cancel_booking_sync (store, data, ANNA, error);
+}
+
+static gpointer
+release_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return GINT_TO_POINTER (rb_store_release_no_shows_sync (store, error) + 1);
+}
+
+static gpointer
+series_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return rb_series_store_create_sync (store, data, error);
+}
+
+static gpointer
+block_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return GINT_TO_POINTER (rb_blocks_create_sync (store, data,
+                                                 rb_interval_make (WED (0, 0), WED (23, 0)),
+                                                 "Wasserschaden", MONIKA, NULL, error));
+}
+
+/* Runs one job alone on the store's thread and waits for it, then for whatever the main
+ * context has pending; returns how many heads were told meanwhile. */
+static guint
+run_alone_and_count (StoreFixture *f, FeedNews *news, RbStoreFunc func, gpointer data,
+                     GDestroyNotify data_free, GDestroyNotify result_free, gboolean expect_ok)
+{
+  Gate gate = { .loop = g_main_loop_new (NULL, FALSE) };
+  Outcome outcome = { 0 };
+  guint before = news->heads->len;
+
+  queue_job (f, &gate, &outcome, func, data, data_free, result_free);
+  g_main_loop_run (gate.loop);
+  g_main_loop_unref (gate.loop);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  wait_for_last_reference (f->store);
+  if (expect_ok)
+    g_assert_no_error (outcome.error);
+  else
+    g_assert_nonnull (outcome.error);
+  g_clear_error (&outcome.error);
+  if (result_free != NULL && outcome.result != NULL)
+    result_free (outcome.result);
+  return news->heads->len - before;
+}
+
+static gint64
+last_head (FeedNews *news)
+{
+  g_assert_cmpuint (news->heads->len, >, 0);
+  return g_array_index (news->heads, gint64, news->heads->len - 1);
+}
+
+/* The news reaches the main context once per commit that appended change rows, after it,
+ * with the feed's new head: for bookings made, checked in, cancelled and released, for a
+ * series and for a block's cancellations; not for writes without change rows, rolled back
+ * writes, or reads; and once for a whole group of jobs. */
+static void
+test_store_feed_news (StoreFixture *f, gconstpointer data)
+{
+  FeedNews news = { f->path, g_array_new (FALSE, FALSE, sizeof (gint64)) };
+  g_autoptr (RbBooking) present = make_request ("a1-d001", JONAS, TUE (9, 0), TUE (12, 0), 1);
+  g_autoptr (RbBooking) absent = make_request ("a1-d002", LEONIE, TUE (9, 0), TUE (12, 0), 1);
+  g_autoptr (RbBooking) meeting = make_request ("a0-r01", ANNA, WED (10, 0), WED (11, 0), 2);
+  g_autoptr (RbSeriesRequest) series = rb_series_request_new ();
+  Gate gate = { .loop = g_main_loop_new (NULL, FALSE) };
+  Outcome waited = { 0 }, grouped[3] = { { 0 } };
+  const char *head_sql = "SELECT max (seq) + 1 FROM changes";
+
+  rb_store_set_feed_func (f->store, on_feed_news_cb, &news);
+
+  g_assert_cmpuint (run_alone_and_count (f, &news, create_job, g_object_ref (present),
+                                         g_object_unref, g_object_unref, TRUE),
+                    ==, 1);
+  g_assert_cmpint (last_head (&news), ==, raw_query_int (f->path, head_sql));
+  g_assert_cmpuint (run_alone_and_count (f, &news, create_job, g_object_ref (absent),
+                                         g_object_unref, g_object_unref, TRUE),
+                    ==, 1);
+  g_assert_cmpuint (run_alone_and_count (f, &news, create_job, g_object_ref (meeting),
+                                         g_object_unref, g_object_unref, TRUE),
+                    ==, 1);
+  f->now = TUE (8, 50);
+  g_assert_cmpuint (run_alone_and_count (f, &news, check_in_job,
+                                         g_strdup (rb_booking_get_id (present)), g_free,
+                                         g_object_unref, TRUE),
+                    ==, 1);
+  g_assert_cmpuint (run_alone_and_count (f, &news, cancel_job,
+                                         g_strdup (rb_booking_get_id (meeting)), g_free,
+                                         g_object_unref, TRUE),
+                    ==, 1);
+  f->now = TUE (9, 15);
+  g_assert_cmpuint (run_alone_and_count (f, &news, release_job, NULL, NULL, NULL, TRUE), ==, 1);
+  g_assert_cmpint (last_head (&news), ==, raw_query_int (f->path, head_sql));
+
+  /* A series of two is one commit, told once with the head after both. */
+  series->id = g_uuid_string_random ();
+  series->person_id = g_strdup (ANNA);
+  series->space_id = g_strdup ("a0-r02");
+  series->first = rb_interval_make (WED (8, 0), WED (9, 0));
+  series->rrule = g_strdup ("FREQ=DAILY;COUNT=2");
+  series->attendees = 2;
+  g_assert_cmpuint (run_alone_and_count (f, &news, series_job, series, NULL,
+                                         (GDestroyNotify) rb_series_result_free, TRUE),
+                    ==, 1);
+  g_assert_cmpint (last_head (&news), ==, raw_query_int (f->path, head_sql));
+  /* A block that cancels the series' first day writes a change row; one on an empty room
+   * writes none and is not told (the server tells its clients of blocks itself). */
+  g_assert_cmpuint (run_alone_and_count (f, &news, block_job, "a0-r02", NULL, NULL, TRUE), ==, 1);
+  g_assert_cmpint (last_head (&news), ==, raw_query_int (f->path, head_sql));
+  g_assert_cmpuint (run_alone_and_count (f, &news, block_job, "a0-r03", NULL, NULL, TRUE), ==, 0);
+
+  /* A write that is rolled back, and a read, are not news. */
+  g_assert_cmpuint (run_alone_and_count (f, &news, write_then_fail_job, NULL, NULL, NULL, FALSE),
+                    ==, 0);
+  g_assert_cmpuint (run_alone_and_count (f, &news, look_job, NULL, NULL, NULL, TRUE), ==, 0);
+
+  /* Jobs that ran as one group are told once, after the group's COMMIT. */
+  gate_close (f, &gate, &waited);
+  queue_job (f, &gate, &grouped[0], create_job,
+             make_request ("a1-d003", MEHMET, TUE (10, 0), TUE (11, 0), 1), g_object_unref,
+             g_object_unref);
+  queue_job (f, &gate, &grouped[1], write_then_fail_job, NULL, NULL, NULL);
+  queue_job (f, &gate, &grouped[2], create_job,
+             make_request ("a2-r01", ANNA, WED (14, 0), WED (15, 0), 2), g_object_unref,
+             g_object_unref);
+  {
+    guint before = news.heads->len;
+
+    gate_run (&gate, f->store);
+    while (g_main_context_pending (NULL))
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpuint (news.heads->len - before, ==, 1);
+  }
+  g_assert_no_error (grouped[0].error);
+  g_assert_no_error (grouped[2].error);
+  g_clear_error (&grouped[1].error);
+  g_clear_object (&grouped[0].result);
+  g_clear_object (&grouped[2].result);
+  g_assert_cmpint (last_head (&news), ==, raw_query_int (f->path, head_sql));
+
+  /* Unset, nothing more is told. */
+  rb_store_set_feed_func (f->store, NULL, NULL);
+  g_assert_cmpuint (
+      run_alone_and_count (f, &news, create_job,
+                           make_request ("a1-d004", JONAS, WED (9, 0), WED (10, 0), 1),
+                           g_object_unref, g_object_unref, TRUE),
+      ==, 0);
+  g_array_unref (news.heads);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1429,6 +1618,7 @@ main (int argc, char *argv[])
   ADD ("/store/statements/cache", test_store_statement_cache);
   ADD ("/store/group/commit", test_store_group_commit);
   ADD ("/store/group/lost", test_store_group_lost);
+  ADD ("/store/feed/news", test_store_feed_news);
   ADD ("/store/query/unknown-ids", test_store_unknown_ids);
   ADD_EMPTY ("/store/async/create-and-list", test_store_async);
 

@@ -29,6 +29,7 @@ static char *opt_tls_key = NULL;
 static char *opt_now = NULL;
 static char *opt_add_device = NULL;
 static gint64 opt_feed_retention = 0;
+static int opt_release_interval = 60;
 
 static const GOptionEntry options[] = {
   { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
@@ -44,6 +45,8 @@ static const GOptionEntry options[] = {
     "Register a kiosk, print its device token and the server's public key, and exit", "NAME" },
   { "feed-retention", 0, 0, G_OPTION_ARG_INT64, &opt_feed_retention,
     "Change-feed cursors older than this many changes get 410 (default 0: no limit)", "N" },
+  { "release-interval", 0, 0, G_OPTION_ARG_INT, &opt_release_interval,
+    "Release no-shows every this many seconds (default 60)", "SECONDS" },
   { NULL }
 };
 
@@ -107,6 +110,7 @@ start_serving (App *app)
 
   app->server = rb_server_new (app->store);
   rb_server_set_feed_retention (app->server, opt_feed_retention);
+  rb_server_set_release_interval (app->server, opt_release_interval);
   rb_server_set_openapi_path (app->server, openapi);
   if (opt_tls_cert != NULL
       && !rb_server_set_tls_files (app->server, opt_tls_cert, opt_tls_key, &error))
@@ -233,6 +237,11 @@ main (int argc, char *argv[])
   if (opt_feed_retention < 0)
     {
       g_printerr ("raumbuch-server: --feed-retention must not be negative\n");
+      return 2;
+    }
+  if (opt_release_interval < 1)
+    {
+      g_printerr ("raumbuch-server: --release-interval must be at least 1\n");
       return 2;
     }
   if (opt_now != NULL && !rb_time_from_rfc3339 (opt_now, &app.clock_start, &error))

@@ -1,6 +1,8 @@
-/* rb-block-handlers.c: maintenance blocks, for facility managers and admins
- * (rb_blocks_may_manage): POST /spaces/{id}/blocks, GET /spaces/{id}/blocks (the bookings a
- * block of from–to would cancel, before it is made) and DELETE /blocks/{id}.
+/* rb-block-handlers.c: maintenance blocks. Facility managers and admins (rb_blocks_may_manage)
+ * make and lift them: POST /spaces/{id}/blocks, GET /spaces/{id}/blocks (the bookings a block
+ * of from–to would cancel, before it is made) and DELETE /blocks/{id}. Every caller, kiosks
+ * too, lists them: GET /blocks. Making or lifting one tells the WebSockets of the change feed
+ * ({"blocks": true}), after the commit, so that clients read the blocks again.
  *
  * Making a block cancels the active bookings in its way, in the same transaction
  * (rb-blocks.c), with the block's reason: each cancellation is in the change feed, and the
@@ -10,6 +12,7 @@
 #include "config.h"
 
 #include "rb-blocks.h"
+#include "rb-feed.h"
 #include "rb-handlers.h"
 
 typedef struct
@@ -17,12 +20,17 @@ typedef struct
   RbInterval interval;
   char *reason;
   gint64 block_id;
+  char *floor_id;
+  char *space_id;
+  gboolean has_from;
 } BlockArgs;
 
 static void
 block_args_free (BlockArgs *args)
 {
   g_free (args->reason);
+  g_free (args->floor_id);
+  g_free (args->space_id);
   g_free (args);
 }
 
@@ -59,6 +67,85 @@ bookings_to_json (RbRequest *req, GPtrArray *bookings)
   return node;
 }
 
+/* {"id", "space_id", "start", "end", "reason"}; block ids are strings on the wire, like
+ * every id of the API. */
+static JsonNode *
+block_to_json (gint64 id, const char *space_id, RbInterval interval, const char *reason)
+{
+  JsonObject *block = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_autofree char *start = rb_time_to_rfc3339 (interval.start);
+  g_autofree char *end = rb_time_to_rfc3339 (interval.end);
+
+  json_object_set_string_member (block, "id", id_text);
+  json_object_set_string_member (block, "space_id", space_id);
+  json_object_set_string_member (block, "start", start);
+  json_object_set_string_member (block, "end", end);
+  json_object_set_string_member (block, "reason", reason);
+  json_node_take_object (node, block);
+  return node;
+}
+
+/* After a job that made or lifted a block: its result is only handed back after the
+ * commit, so the hint can never come before the block is there (or gone). */
+static void
+blocks_changed (RbRequest *req)
+{
+  rb_change_hub_blocks_changed (rb_server_get_change_hub (rb_request_get_server (req)));
+  rb_request_respond (req);
+}
+
+/* ---- GET /blocks?floor=&space=&from=&to= --------------------------------------------------- */
+
+static gboolean
+list_blocks_job (RbRequest *req, RbStore *store, GError **error)
+{
+  BlockArgs *args = rb_request_get_data (req);
+  g_autoptr (GPtrArray) blocks = NULL;
+  g_autoptr (GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+
+  /* "From now on" by the server's clock, which the store keeps. */
+  if (!args->has_from)
+    args->interval.start = rb_store_now (store);
+  if (!(blocks
+        = rb_feed_list_blocks_sync (store, args->floor_id, args->space_id, args->interval, error)))
+    return FALSE;
+  for (guint i = 0; i < blocks->len; i++)
+    {
+      RbFeedBlock *block = g_ptr_array_index (blocks, i);
+
+      g_ptr_array_add (nodes,
+                       block_to_json (block->id, block->space_id, block->interval, block->reason));
+    }
+  rb_request_take_body (req, rb_request_items (nodes));
+  return TRUE;
+}
+
+/* The blocks that overlap [from, to), ordered by start; from defaults to now, to to the end
+ * of time. Unknown floors and spaces just have no blocks, as in GET /bookings. */
+void
+rb_handle_list_blocks (RbRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  BlockArgs *args = block_args_new (req);
+  gboolean has_to = FALSE;
+
+  args->floor_id = g_strdup (rb_request_get_query (req, "floor"));
+  args->space_id = g_strdup (rb_request_get_query (req, "space"));
+  args->interval.end = G_MAXINT64;
+  if (rb_request_get_time_query (req, "from", &args->interval.start, &args->has_from, &error)
+      && rb_request_get_time_query (req, "to", &args->interval.end, &has_to, &error)
+      && args->has_from && has_to && !rb_interval_is_valid (args->interval))
+    rb_set_error (&error, RB_ERROR_INVALID_INTERVAL, NULL);
+  if (error != NULL)
+    {
+      rb_request_fail (req, error);
+      return;
+    }
+  rb_request_run (req, list_blocks_job, NULL);
+}
+
 /* ---- POST /spaces/{id}/blocks ------------------------------------------------------------- */
 
 static gboolean
@@ -67,11 +154,7 @@ create_block_job (RbRequest *req, RbStore *store, GError **error)
   BlockArgs *args = rb_request_get_data (req);
   const char *space_id = rb_request_get_path_id (req);
   g_autoptr (GPtrArray) cancelled = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *start = NULL;
-  g_autofree char *end = NULL;
   g_autofree char *location = NULL;
-  JsonObject *block;
   JsonObject *o;
   JsonNode *root;
 
@@ -83,22 +166,14 @@ create_block_job (RbRequest *req, RbStore *store, GError **error)
   if (args->block_id == 0)
     return FALSE;
 
-  id = g_strdup_printf ("%" G_GINT64_FORMAT, args->block_id);
-  start = rb_time_to_rfc3339 (args->interval.start);
-  end = rb_time_to_rfc3339 (args->interval.end);
-  block = json_object_new ();
-  json_object_set_string_member (block, "id", id);
-  json_object_set_string_member (block, "space_id", space_id);
-  json_object_set_string_member (block, "start", start);
-  json_object_set_string_member (block, "end", end);
-  json_object_set_string_member (block, "reason", args->reason);
   o = json_object_new ();
-  json_object_set_object_member (o, "block", block);
+  json_object_set_member (o, "block",
+                          block_to_json (args->block_id, space_id, args->interval, args->reason));
   json_object_set_member (o, "cancelled", bookings_to_json (req, cancelled));
   root = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (root, o);
 
-  location = g_strdup_printf ("/api/v1/blocks/%s", id);
+  location = g_strdup_printf ("/api/v1/blocks/%" G_GINT64_FORMAT, args->block_id);
   rb_request_set_status (req, SOUP_STATUS_CREATED);
   rb_request_set_location (req, location);
   rb_request_take_body (req, root);
@@ -152,7 +227,7 @@ rb_handle_create_block (RbRequest *req)
       rb_request_fail (req, error);
       return;
     }
-  rb_request_run (req, create_block_job, NULL);
+  rb_request_run (req, create_block_job, blocks_changed);
 }
 
 /* ---- GET /spaces/{id}/blocks?from=&to= ---------------------------------------------------- */
@@ -228,5 +303,5 @@ rb_handle_remove_block (RbRequest *req)
       rb_request_fail_with (req, SOUP_STATUS_NOT_FOUND, RB_ERROR_NOT_FOUND, NULL);
       return;
     }
-  rb_request_run (req, remove_block_job, NULL);
+  rb_request_run (req, remove_block_job, blocks_changed);
 }

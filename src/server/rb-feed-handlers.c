@@ -1,13 +1,24 @@
-/* rb-feed-handlers.c: GET /changes (the sync feed), GET /health and GET /openapi.json. */
+/* rb-feed-handlers.c: GET /changes (the sync feed, with long-poll), GET /changes/stream (its
+ * WebSocket), GET /health and GET /openapi.json.
+ *
+ * Both ways of waiting for changes only say that the feed moved, never what changed: the
+ * client then pulls GET /changes, whose bookings are anonymised for kiosks here, in one place
+ * (rb_request_booking_to_json). */
 #include "config.h"
 
 #include "rb-feed.h"
 #include "rb-handlers.h"
 
+/* The longest a long-poll may be held: below the I/O timeouts of clients and proxies. */
+#define MAX_WAIT_SECONDS 30
+
 typedef struct
 {
   gint64 since;
   gint64 limit;
+  gint64 wait;
+  gboolean waited;
+  gboolean nothing_new; /* nothing at or after `since` when the job ran */
 } FeedArgs;
 
 static gboolean
@@ -25,6 +36,8 @@ changes_job (RbRequest *req, RbStore *store, GError **error)
                                 error);
   if (bookings == NULL)
     return FALSE;
+  /* With limit 0, `next` is the head: nothing is new while it is not past `since`. */
+  args->nothing_new = bookings->len == 0 && next <= args->since;
 
   changes = json_array_sized_new (bookings->len);
   for (guint i = 0; i < bookings->len; i++)
@@ -45,6 +58,39 @@ changes_job (RbRequest *req, RbStore *store, GError **error)
   return TRUE;
 }
 
+static void changes_done (RbRequest *req);
+
+static void
+changes_waited_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbRequest) req = user_data;
+
+  rb_change_hub_wait_finish (RB_CHANGE_HUB (source), result);
+  /* Whether the feed moved or the time ran out, the answer is the feed as it is now. */
+  rb_request_run (req, changes_job, changes_done);
+}
+
+/* A long-poll (wait > 0) with nothing new is held, still paused, until the store says that a
+ * commit moved the feed past `since` or `wait` seconds pass; then the feed is read again and
+ * answered as usual. It waits once: a client asks again with the `next` it got. */
+static void
+changes_done (RbRequest *req)
+{
+  FeedArgs *args = rb_request_get_data (req);
+
+  if (args->wait == 0 || args->waited || !args->nothing_new)
+    {
+      rb_request_respond (req);
+      return;
+    }
+  args->waited = TRUE;
+  rb_change_hub_wait_async (rb_server_get_change_hub (rb_request_get_server (req)), args->since,
+                            args->wait, changes_waited_cb, g_object_ref (req));
+}
+
+/* GET /changes?since=&limit=&wait=: limit 0 answers only `next`, which is then the feed's
+ * head (for clients that only listen); wait=S (0–30) holds the request while nothing is at
+ * or after `since`. */
 void
 rb_handle_changes (RbRequest *req)
 {
@@ -54,12 +100,45 @@ rb_handle_changes (RbRequest *req)
   args->limit = RB_FEED_DEFAULT_LIMIT;
   rb_request_set_data (req, args, g_free);
   if (!rb_request_get_int_query (req, "since", 0, G_MAXINT64 - 1, &args->since, &error)
-      || !rb_request_get_int_query (req, "limit", 1, RB_FEED_MAX_LIMIT, &args->limit, &error))
+      || !rb_request_get_int_query (req, "limit", 0, RB_FEED_MAX_LIMIT, &args->limit, &error)
+      || !rb_request_get_int_query (req, "wait", 0, MAX_WAIT_SECONDS, &args->wait, &error))
     {
       rb_request_fail (req, error);
       return;
     }
-  rb_request_run (req, changes_job, NULL);
+  rb_request_run (req, changes_job, changes_done);
+}
+
+/* ---- GET /changes/stream ------------------------------------------------------------------ */
+
+static gboolean
+stream_job (RbRequest *req, RbStore *store, GError **error)
+{
+  gint64 *head = rb_request_get_data (req);
+
+  *head = rb_feed_get_head_sync (store, error);
+  return *head != 0;
+}
+
+static void
+stream_authenticated (RbRequest *req)
+{
+  gint64 *head = rb_request_get_data (req);
+
+  g_object_set_data_full (G_OBJECT (rb_request_get_message (req)), RB_STREAM_HEAD_KEY,
+                          g_memdup2 (head, sizeof *head), g_free);
+  rb_request_release (req);
+}
+
+/* The WebSocket of the feed. This handler runs while only the headers are in: it
+ * authenticates the caller (401 before any upgrade) and reads the feed's head for the first
+ * message; rb-server.c then checks the handshake, libsoup answers 101, and the RbChangeHub
+ * takes the connection. */
+void
+rb_handle_changes_stream (RbRequest *req)
+{
+  rb_request_set_data (req, g_new0 (gint64, 1), g_free);
+  rb_request_run (req, stream_job, stream_authenticated);
 }
 
 static gboolean

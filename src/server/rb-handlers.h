@@ -6,6 +6,10 @@
 
 G_BEGIN_DECLS
 
+/* The feed's head read when a WebSocket of GET /changes/stream was authenticated: a gint64
+ * on its SoupServerMessage, for the first message on the new connection. */
+#define RB_STREAM_HEAD_KEY "rb-stream-head"
+
 void rb_handle_health (RbRequest *req);
 void rb_handle_openapi (RbRequest *req);
 
@@ -24,6 +28,7 @@ void rb_handle_cancel_booking (RbRequest *req);
 void rb_handle_check_in (RbRequest *req);
 
 void rb_handle_changes (RbRequest *req);
+void rb_handle_changes_stream (RbRequest *req);
 
 void rb_handle_create_series (RbRequest *req);
 void rb_handle_get_series (RbRequest *req);
@@ -31,6 +36,7 @@ void rb_handle_cancel_series (RbRequest *req);
 void rb_handle_my_calendar (RbRequest *req);
 void rb_handle_occupancy (RbRequest *req);
 void rb_handle_utilisation_csv (RbRequest *req);
+void rb_handle_list_blocks (RbRequest *req);
 void rb_handle_create_block (RbRequest *req);
 void rb_handle_preview_block (RbRequest *req);
 void rb_handle_remove_block (RbRequest *req);

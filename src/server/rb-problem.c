@@ -68,7 +68,9 @@ rb_problem_code_for_error (const GError *error)
 static const char *
 title_for_status (guint status)
 {
-  /* libsoup 3.2 has no phrase for 428 and 429. */
+  /* libsoup 3.2 has no phrase for 426, 428 and 429. */
+  if (status == 426)
+    return "Upgrade Required";
   if (status == 428)
     return "Precondition Required";
   if (status == 429)

@@ -683,6 +683,17 @@ rb_request_respond (RbRequest *self)
   finish (self, NULL);
 }
 
+/* Ends the request without an answer of its own and lets libsoup go on with the message:
+ * for GET /changes/stream, which authenticates while the headers are in and whose answer is
+ * the WebSocket upgrade (or a refusal of it) that comes after the handlers. */
+void
+rb_request_release (RbRequest *self)
+{
+  g_return_if_fail (!self->done);
+
+  finish (self, NULL);
+}
+
 void
 rb_request_fail (RbRequest *self, const GError *error)
 {

@@ -1,4 +1,5 @@
-/* rb-series-handlers.c: POST /series, GET /series/{id} and DELETE /series/{id}.
+/* rb-series-handlers.c: POST /series (and its dry run), GET /series/{id} and
+ * DELETE /series/{id}.
  *
  * The store checks every occurrence of a series before it writes anything, in one
  * BEGIN IMMEDIATE transaction (rb-series-store.c); this file maps its result onto HTTP:
@@ -9,6 +10,10 @@
  *     every conflict is a rule that refuses the request by itself (capacity, horizon,
  *     opening hours …) the answer is 422 with that rule's code; otherwise 409 with the code
  *     of the first clash with other bookings or blocks.
+ * POST /series?dry_run=true runs the same checks in the same kind of transaction
+ * (rb_series_store_check_sync) and writes nothing: 200 with the series response, what a real
+ * create would book now and every conflict, and "dry_run": true; conflicts are reported, not
+ * refused. Invalid requests fail exactly as a real create does.
  * Cancelling one occurrence goes through DELETE /bookings/{id}: a series' bookings belong to
  * its owner, so the owner (or an admin) may cancel them there, exactly as
  * rb_series_store_cancel_sync allows for the series as a whole. */
@@ -23,6 +28,7 @@
 typedef struct
 {
   RbSeriesRequest *request;
+  gboolean dry_run;
   RbSeriesCancelScope scope;
   char *from_id;
 } SeriesArgs;
@@ -173,6 +179,71 @@ add_replayed_conflicts (RbStore *store, RbSeriesRequest *request, RbSeriesResult
     }
 }
 
+/* The bookings a real create would write for a checked series that has none yet: every
+ * occurrence without a conflict, or none when all_or_nothing meets a conflict. They are not
+ * stored, so they have a fresh id that nothing keeps, version 0 and seq 0. */
+static GPtrArray *
+planned_bookings (RbStore *store, const RbSeriesRequest *request, RbSeriesResult *result,
+                  GError **error)
+{
+  g_autoptr (GPtrArray) bookings = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GArray) occurrences = NULL;
+
+  if (request->mode == RB_SERIES_MODE_ALL_OR_NOTHING && result->conflicts->len > 0)
+    return g_steal_pointer (&bookings);
+  occurrences = rb_series_expand (request->rrule, rb_store_get_time_zone (store), request->first,
+                                  RB_SERIES_MAX_OCCURRENCES, error);
+  if (occurrences == NULL)
+    return NULL;
+  for (guint i = 0; i < occurrences->len; i++)
+    {
+      RbInterval occurrence = g_array_index (occurrences, RbInterval, i);
+      g_autofree char *id = NULL;
+      gboolean in_conflict = FALSE;
+      RbBooking *booking;
+
+      for (guint j = 0; j < result->conflicts->len && !in_conflict; j++)
+        in_conflict
+            = ((RbSeriesConflict *) g_ptr_array_index (result->conflicts, j))->occurrence.start
+              == occurrence.start;
+      if (in_conflict)
+        continue;
+      id = g_uuid_string_random ();
+      booking = rb_booking_new (id, request->space_id, request->person_id, occurrence);
+      rb_booking_set_title (booking, request->title);
+      rb_booking_set_attendees (booking, request->attendees);
+      rb_booking_set_series_id (booking, request->id);
+      rb_booking_set_version (booking, 0);
+      g_ptr_array_add (bookings, booking);
+    }
+  return g_steal_pointer (&bookings);
+}
+
+/* POST /series?dry_run=true: the checks of a real create, nothing written. A series id that
+ * was already written answers as its retry would, with the bookings as stored. */
+static gboolean
+dry_run_job (RbRequest *req, RbStore *store, RbSeriesRequest *request, GError **error)
+{
+  g_autoptr (RbSeriesResult) result = rb_series_store_check_sync (store, request, error);
+  g_autoptr (GPtrArray) bookings = NULL;
+  JsonNode *body;
+
+  if (result == NULL)
+    return FALSE;
+  if (result->replayed)
+    {
+      add_replayed_conflicts (store, request, result);
+      bookings = g_ptr_array_ref (result->bookings);
+    }
+  else if (!(bookings = planned_bookings (store, request, result, error)))
+    return FALSE;
+  body = series_body (req, result->series_id, "bookings", bookings, result->conflicts,
+                      rb_store_get_time_zone (store));
+  json_object_set_boolean_member (json_node_get_object (body), "dry_run", TRUE);
+  rb_request_take_body (req, body);
+  return TRUE;
+}
+
 static gboolean
 create_series_job (RbRequest *req, RbStore *store, GError **error)
 {
@@ -189,6 +260,8 @@ create_series_job (RbRequest *req, RbStore *store, GError **error)
     }
   g_free (args->request->person_id);
   args->request->person_id = g_strdup (rb_person_get_id (person));
+  if (args->dry_run)
+    return dry_run_job (req, store, args->request, error);
   if (!(result = rb_series_store_create_sync (store, args->request, error)))
     return FALSE;
 
@@ -215,11 +288,18 @@ rb_handle_create_series (RbRequest *req)
   g_autoptr (GError) error = NULL;
   JsonObject *body = rb_request_parse_body (req, &error);
   const char *key = rb_request_get_header (req, "Idempotency-Key");
+  const char *dry_run = rb_request_get_query (req, "dry_run");
   SeriesArgs *args;
   JsonNode *node;
 
   if (body == NULL)
     {
+      rb_request_fail (req, error);
+      return;
+    }
+  if (dry_run != NULL && !g_str_equal (dry_run, "true") && !g_str_equal (dry_run, "false"))
+    {
+      rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(dry_run)");
       rb_request_fail (req, error);
       return;
     }
@@ -234,6 +314,7 @@ rb_handle_create_series (RbRequest *req)
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, body);
   args = series_args_new (req);
+  args->dry_run = g_strcmp0 (dry_run, "true") == 0;
   args->request = rb_series_request_from_json (node, &error);
   json_node_unref (node);
   if (args->request == NULL)

@@ -3,6 +3,12 @@
  * into memory, logs one line per request, releases no-shows every minute and shuts down
  * cleanly: on request, new requests get 503 while the ones in flight finish.
  *
+ * The change feed's push channel (issue 9) lives here too: the store tells the server after
+ * every commit that appended change rows, and the RbChangeHub passes that on to the
+ * WebSockets of GET /changes/stream and the long-polls of GET /changes?wait=. The WebSocket
+ * route is authenticated as soon as its headers are in (stream_early_cb), so a wrong token
+ * gets 401 before libsoup answers the upgrade.
+ *
  * Upstream advises against exposing SoupServer directly to untrusted networks; the server
  * listens on loopback by default and production puts nginx in front (README). */
 #include "config.h"
@@ -12,12 +18,16 @@
 #include <sys/socket.h>
 
 #include "rb-auth.h"
+#include "rb-change-hub.h"
 #include "rb-handlers.h"
 #include "rb-problem.h"
 #include "rb-request.h"
 #include "rb-server.h"
 
 #define API_PREFIX "/api/v1/"
+#define STREAM_PATH API_PREFIX "changes/stream"
+/* libsoup 3.2 has no name for it. */
+#define STATUS_UPGRADE_REQUIRED 426
 #define RELEASE_INTERVAL_SECONDS 60
 #define SHUTDOWN_GRACE_SECONDS 10
 #define KDF_THREADS 2
@@ -29,6 +39,10 @@ struct _RbServer
   SoupServer *soup;
   RbStore *store;
   GThreadPool *kdf_pool;
+  RbChangeHub *hub;
+  /* The WebSocket extensions libsoup offers (permessage-deflate), to check a handshake
+   * before libsoup does: a refusal is then problem+json like every other error. */
+  GPtrArray *websocket_extensions;
 
   gint64 feed_retention;
   char *openapi_path;
@@ -39,6 +53,7 @@ struct _RbServer
   GHashTable *logins;
 
   guint in_flight;
+  guint release_interval;
   guint release_timer;
   gboolean release_running;
   gboolean shutting_down;
@@ -72,6 +87,10 @@ static const RbRoute routes[] = {
   { "DELETE", "bookings/*", RB_AUTH_SESSION, rb_handle_cancel_booking },
   { "POST", "bookings/*/check-in", RB_AUTH_SESSION, rb_handle_check_in },
   { "GET", "changes", RB_AUTH_ANY, rb_handle_changes },
+  /* A WebSocket (issue 9): routed from stream_early_cb while only its headers are in. */
+  { "GET", "changes/stream", RB_AUTH_ANY, rb_handle_changes_stream },
+  /* Kiosks too: they show a blocked space as closed. */
+  { "GET", "blocks", RB_AUTH_ANY, rb_handle_list_blocks },
   /* Issue 5: series, iCalendar, occupancy reports and blocks; roles are checked in the
    * handlers (rb-series-handlers.c, rb-occupancy-handlers.c, rb-block-handlers.c). */
   { "POST", "series", RB_AUTH_SESSION, rb_handle_create_series },
@@ -183,24 +202,27 @@ early_handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GH
     }
 }
 
-static void
-server_handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
-                   gpointer user_data)
+/* New requests get 503 once a shutdown has begun. */
+static gboolean
+refuse_while_shutting_down (RbServer *self, SoupServerMessage *msg)
 {
-  RbServer *self = user_data;
+  if (!self->shutting_down)
+    return FALSE;
+  rb_problem_respond (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "internal",
+                      "The server is shutting down.", NULL);
+  set_log_code (msg, "internal");
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                "close");
+  return TRUE;
+}
+
+/* Runs the handler of the route that path and method match; 404 or 405 when none does. */
+static void
+dispatch (RbServer *self, SoupServerMessage *msg, const char *path)
+{
   const char *method = soup_server_message_get_method (msg);
   g_auto (GStrv) segments = NULL;
   gboolean path_known = FALSE;
-
-  if (self->shutting_down)
-    {
-      rb_problem_respond (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "internal",
-                          "The server is shutting down.", NULL);
-      set_log_code (msg, "internal");
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Connection", "close");
-      return;
-    }
 
   if (g_str_has_prefix (path, API_PREFIX))
     segments = g_strsplit (path + strlen (API_PREFIX), "/", -1);
@@ -231,6 +253,16 @@ server_handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, G
       return;
     }
   respond_problem (msg, SOUP_STATUS_NOT_FOUND, RB_ERROR_NOT_FOUND, NULL);
+}
+
+static void
+server_handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+                   gpointer user_data)
+{
+  RbServer *self = user_data;
+
+  if (!refuse_while_shutting_down (self, msg))
+    dispatch (self, msg, path);
 }
 
 static void
@@ -269,6 +301,74 @@ static void
 on_request_aborted_cb (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
 {
   log_request (msg, TRUE);
+}
+
+/* ---- the WebSocket of GET /changes/stream ------------------------------------------------ */
+
+/* Below STREAM_PATH libsoup calls these three instead of the handlers above, in this order:
+ * at the headers, after the body, and after the 101 answer went out. libsoup matches by
+ * prefix, so "changes/streams" lands here too; dispatch() answers such paths with 404. */
+
+/* Routes while only the headers are in: the handler pauses the message and authenticates
+ * on the store's thread; a wrong token is answered (401) before libsoup sees the upgrade. */
+static void
+stream_early_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+                 gpointer user_data)
+{
+  RbServer *self = user_data;
+
+  early_handler_cb (soup, msg, path, query, user_data);
+  if (soup_server_message_get_status (msg) == 0 && !refuse_while_shutting_down (self, msg))
+    dispatch (self, msg, path);
+}
+
+/* Reached only by an authenticated request. What is not a valid WebSocket handshake (a plain
+ * GET, a proxy that dropped the Upgrade header) gets 426 as problem+json; a valid one is left
+ * to libsoup, which answers 101. */
+static void
+stream_handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+                   gpointer user_data)
+{
+  RbServer *self = user_data;
+  g_autoptr (GError) error = NULL;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  if (soup_websocket_server_check_handshake (msg, NULL, NULL, self->websocket_extensions, &error))
+    return;
+  rb_problem_respond (msg, STATUS_UPGRADE_REQUIRED, "upgrade_required", error->message, NULL);
+  set_log_code (msg, "upgrade_required");
+  soup_message_headers_replace (headers, "Upgrade", "websocket");
+  soup_message_headers_replace (headers, "Sec-WebSocket-Version", "13");
+}
+
+static void
+stream_connected_cb (SoupServer *soup, SoupServerMessage *msg, const char *path,
+                     SoupWebsocketConnection *connection, gpointer user_data)
+{
+  RbServer *self = user_data;
+  gint64 *head = g_object_get_data (G_OBJECT (msg), RB_STREAM_HEAD_KEY);
+
+  /* libsoup took the connection over and emits no request-finished for it. */
+  log_request (msg, FALSE);
+  rb_change_hub_add_stream (self->hub, connection, head != NULL ? *head : 0);
+}
+
+/* The store's feed function: on the main context, after a commit that appended change rows
+ * (a booking made, changed, cancelled or checked in, a series, a block's cancellations, a
+ * no-show released by the timer below). */
+static void
+on_feed_advanced_cb (RbStore *store, gint64 next, gpointer user_data)
+{
+  RbServer *self = user_data;
+
+  rb_change_hub_feed_advanced (self->hub, next);
+}
+
+/* A shutdown waits for the WebSockets it closed to finish their closing handshakes. */
+static void
+on_n_streams_changed_cb (GObject *hub, GParamSpec *pspec, gpointer user_data)
+{
+  maybe_finish_shutdown (user_data);
 }
 
 /* ---- auto-release ---------------------------------------------------------------------- */
@@ -429,6 +529,11 @@ rb_server_dispose (GObject *object)
 
   g_clear_handle_id (&self->release_timer, g_source_remove);
   g_clear_handle_id (&self->shutdown_timeout, g_source_remove);
+  if (self->store != NULL)
+    rb_store_set_feed_func (self->store, NULL, NULL);
+  if (self->hub != NULL)
+    g_signal_handlers_disconnect_by_data (self->hub, self);
+  g_clear_object (&self->hub);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
@@ -444,6 +549,7 @@ rb_server_finalize (GObject *object)
   g_thread_pool_free (self->kdf_pool, TRUE, TRUE);
   g_clear_object (&self->store);
   g_clear_pointer (&self->logins, g_hash_table_unref);
+  g_clear_pointer (&self->websocket_extensions, g_ptr_array_unref);
   g_free (self->openapi_path);
 
   G_OBJECT_CLASS (rb_server_parent_class)->finalize (object);
@@ -464,9 +570,19 @@ rb_server_init (RbServer *self)
   self->soup = soup_server_new ("server-header", "raumbuch-server/" PACKAGE_VERSION " ", NULL);
   self->kdf_pool = g_thread_pool_new (kdf_worker, self, KDF_THREADS, FALSE, NULL);
   self->logins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->release_interval = RELEASE_INTERVAL_SECONDS;
+  self->hub = rb_change_hub_new ();
+  g_signal_connect (self->hub, "notify::n-streams", G_CALLBACK (on_n_streams_changed_cb), self);
+  self->websocket_extensions = g_ptr_array_new_with_free_func (g_type_class_unref);
+  g_ptr_array_add (self->websocket_extensions,
+                   g_type_class_ref (SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE));
 
   soup_server_add_early_handler (self->soup, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, server_handler_cb, self, NULL);
+  soup_server_add_early_handler (self->soup, STREAM_PATH, stream_early_cb, self, NULL);
+  soup_server_add_handler (self->soup, STREAM_PATH, stream_handler_cb, self, NULL);
+  soup_server_add_websocket_handler (self->soup, STREAM_PATH, NULL, NULL, stream_connected_cb, self,
+                                     NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started_cb), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_finished_cb), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_aborted_cb), self);
@@ -480,6 +596,7 @@ rb_server_new (RbStore *store)
   RbServer *self = g_object_new (RB_TYPE_SERVER, NULL);
 
   self->store = g_object_ref (store);
+  rb_store_set_feed_func (store, on_feed_advanced_cb, self);
   return self;
 }
 
@@ -487,6 +604,20 @@ RbStore *
 rb_server_get_store (RbServer *self)
 {
   return self->store;
+}
+
+RbChangeHub *
+rb_server_get_change_hub (RbServer *self)
+{
+  return self->hub;
+}
+
+/* How often no-shows are released (default every minute); for tests and demos that cannot
+ * wait that long. Takes effect at rb_server_listen. */
+void
+rb_server_set_release_interval (RbServer *self, guint seconds)
+{
+  self->release_interval = MAX (seconds, 1);
 }
 
 /* How many of the latest change sequence numbers a feed cursor may lag behind before it
@@ -572,8 +703,7 @@ rb_server_listen (RbServer *self, const char *host_port, GError **error)
     return FALSE;
 
   on_release_timer_cb (self);
-  self->release_timer = g_timeout_add_seconds (RELEASE_INTERVAL_SECONDS, on_release_timer_cb,
-                                               self);
+  self->release_timer = g_timeout_add_seconds (self->release_interval, on_release_timer_cb, self);
   return TRUE;
 }
 
@@ -601,7 +731,8 @@ finish_shutdown (RbServer *self)
 static void
 maybe_finish_shutdown (RbServer *self)
 {
-  if (self->shutdown_task != NULL && self->in_flight == 0 && !self->release_running)
+  if (self->shutdown_task != NULL && self->in_flight == 0 && !self->release_running
+      && rb_change_hub_get_n_streams (self->hub) == 0)
     finish_shutdown (self);
 }
 
@@ -617,8 +748,9 @@ on_shutdown_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Stops taking new requests (they get 503), lets the ones in flight finish, then closes
- * every connection. */
+/* Stops taking new requests (they get 503), lets the ones in flight finish (long-polls
+ * answer at once, WebSockets are closed with 1001 "going away"), then closes every
+ * connection. */
 void
 rb_server_shutdown_async (RbServer *self, GAsyncReadyCallback callback, gpointer user_data)
 {
@@ -634,6 +766,7 @@ rb_server_shutdown_async (RbServer *self, GAsyncReadyCallback callback, gpointer
   self->shutting_down = TRUE;
   self->shutdown_task = task;
   g_clear_handle_id (&self->release_timer, g_source_remove);
+  rb_change_hub_close (self->hub);
   self->shutdown_timeout = g_timeout_add_seconds (SHUTDOWN_GRACE_SECONDS,
                                                   on_shutdown_timeout_cb, self);
   maybe_finish_shutdown (self);

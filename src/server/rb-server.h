@@ -1,10 +1,11 @@
 /* rb-server.h: raumbuch-server's HTTP side: one SoupServer, one RbStore, the routes of the
- * REST API v1 (DESIGN.md), body limits, request logs, the auto-release timer and a clean
- * shutdown. */
+ * REST API v1 (DESIGN.md), body limits, request logs, the auto-release timer, the change
+ * feed's push channel (RbChangeHub) and a clean shutdown. */
 #pragma once
 
 #include <libsoup/soup.h>
 
+#include "rb-change-hub.h"
 #include "rb-store.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,8 @@ G_DECLARE_FINAL_TYPE (RbServer, rb_server, RB, SERVER, GObject)
 RbServer *rb_server_new (RbStore *store);
 
 RbStore *rb_server_get_store (RbServer *self);
+RbChangeHub *rb_server_get_change_hub (RbServer *self);
+void rb_server_set_release_interval (RbServer *self, guint seconds);
 void rb_server_set_feed_retention (RbServer *self, gint64 retention);
 gint64 rb_server_get_feed_retention (RbServer *self);
 void rb_server_set_openapi_path (RbServer *self, const char *path);

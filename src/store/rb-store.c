@@ -31,6 +31,17 @@ struct _RbStore
   gboolean in_group;
   gboolean in_savepoint;
   gboolean group_lost; /* its transaction ended or a savepoint could not be undone */
+  /* Only on the worker: the last change-feed row of the write in progress, and the last of
+   * the group's writes released into its transaction so far (0: none). */
+  gint64 write_last_seq;
+  gint64 group_last_seq;
+
+  /* Who hears of committed change-feed rows (rb_store_set_feed_func). The function and its
+   * data belong to feed_context's thread; the worker reads only feed_context, under
+   * queue_lock. */
+  RbStoreFeedFunc feed_func;
+  gpointer feed_data;
+  GMainContext *feed_context;
 
   /* Read once at open and after an import; immutable in between. */
   RbPolicy policy;
@@ -120,6 +131,56 @@ return_result (GTask *task, gpointer result, GError *error)
     g_task_return_pointer (task, result, job->result_free);
 }
 
+/* News of committed change-feed rows, on its way to feed_context. */
+typedef struct
+{
+  RbStore *store;
+  gint64 next;
+} FeedNews;
+
+static void
+feed_news_free (FeedNews *news)
+{
+  g_object_unref (news->store);
+  g_free (news);
+}
+
+static gboolean
+feed_news_dispatch_cb (gpointer data)
+{
+  FeedNews *news = data;
+  RbStore *self = news->store;
+
+  /* Looked up only now, on the function's own thread: it may have been unset meanwhile. */
+  if (self->feed_func != NULL)
+    self->feed_func (self, news->next, self->feed_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called after a COMMIT, never before: nobody may hear of a row that could still be rolled
+ * back. last_seq is the highest sequence number the transaction appended (0: none). */
+static void
+announce_feed (RbStore *self, gint64 last_seq)
+{
+  g_autoptr (GMainContext) context = NULL;
+  FeedNews *news;
+
+  if (last_seq == 0)
+    return;
+  g_mutex_lock (&self->queue_lock);
+  if (self->feed_context != NULL)
+    context = g_main_context_ref (self->feed_context);
+  g_mutex_unlock (&self->queue_lock);
+  if (context == NULL)
+    return;
+
+  news = g_new0 (FeedNews, 1);
+  news->store = g_object_ref (self);
+  news->next = last_seq + 1;
+  g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, feed_news_dispatch_cb, news,
+                              (GDestroyNotify) feed_news_free);
+}
+
 static void
 run_alone (RbStore *self, GTask *task)
 {
@@ -149,6 +210,7 @@ run_group (RbStore *self, GTask **tasks, guint n)
       return;
     }
   self->in_group = TRUE;
+  self->group_last_seq = 0;
   while (ran < n)
     {
       results[ran] = run_job (self, tasks[ran], &errors[ran]);
@@ -169,8 +231,9 @@ run_group (RbStore *self, GTask **tasks, guint n)
   /* A savepoint that could not be undone must not be committed with the rest. */
   if (group_error != NULL)
     rb_db_rollback (self->db);
-  if (group_error == NULL)
-    rb_db_commit (self->db, &group_error);
+  if (group_error == NULL && rb_db_commit (self->db, &group_error))
+    announce_feed (self, self->group_last_seq);
+  self->group_last_seq = 0;
 
   for (guint i = 0; i < ran; i++)
     {
@@ -255,6 +318,7 @@ run_async (RbStore *self, RbStoreJobFunc func, RbStoreArgs *args, GDestroyNotify
 gboolean
 rb_store_begin_write (RbStore *self, GError **error)
 {
+  self->write_last_seq = 0;
   if (!self->in_group)
     return rb_db_begin_immediate (self->db, error);
   /* Outside the group's transaction a savepoint would start a transaction of its own. */
@@ -274,20 +338,31 @@ rb_store_begin_write (RbStore *self, GError **error)
 gboolean
 rb_store_commit_write (RbStore *self, GError **error)
 {
+  gint64 last_seq = self->write_last_seq;
+
+  self->write_last_seq = 0;
   if (!self->in_group)
-    return rb_db_commit (self->db, error);
+    {
+      if (!rb_db_commit (self->db, error))
+        return FALSE;
+      announce_feed (self, last_seq);
+      return TRUE;
+    }
   if (!rb_db_exec (self->db, "RELEASE rb_write", error))
     {
       rb_store_rollback_write (self);
       return FALSE;
     }
   self->in_savepoint = FALSE;
+  /* Announced with the group, after its COMMIT (run_group). */
+  self->group_last_seq = MAX (self->group_last_seq, last_seq);
   return TRUE;
 }
 
 void
 rb_store_rollback_write (RbStore *self)
 {
+  self->write_last_seq = 0;
   if (!self->in_group)
     rb_db_rollback (self->db);
   else if (self->in_savepoint
@@ -309,6 +384,7 @@ rb_store_finalize (GObject *object)
   g_thread_pool_free (self->worker, TRUE, g_thread_self () != self->worker_thread);
   g_mutex_clear (&self->queue_lock);
   rb_statement_cache_free (self->statements);
+  g_clear_pointer (&self->feed_context, g_main_context_unref);
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_clear_pointer (&self->tz, g_time_zone_unref);
@@ -993,7 +1069,8 @@ append_change (RbStore *self, const char *booking_id, GError **error)
   sqlite3_bind_int64 (stmt, 2, rb_store_now (self));
   if (!rb_db_step_done (self->db, stmt, error))
     return 0;
-  return sqlite3_last_insert_rowid (self->db);
+  self->write_last_seq = sqlite3_last_insert_rowid (self->db);
+  return self->write_last_seq;
 }
 
 /* The checks that need other bookings; runs inside the write transaction. */
@@ -1630,6 +1707,26 @@ rb_store_run_finish (RbStore *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Sets who hears of change-feed rows: after every commit that appended some (a booking
+ * made, changed, cancelled, checked in or released, a series, a block's cancellations),
+ * func runs with the feed's new head, its highest sequence number + 1, on the main context
+ * that is the thread default now. Never before the commit; rows of a group of jobs
+ * (run_group) are told once, after the group's COMMIT. NULL unsets it; news already on its
+ * way is then dropped. For the server, which wakes its push clients with it. */
+void
+rb_store_set_feed_func (RbStore *self, RbStoreFeedFunc func, gpointer user_data)
+{
+  g_return_if_fail (RB_IS_STORE (self));
+
+  self->feed_func = func;
+  self->feed_data = user_data;
+  g_mutex_lock (&self->queue_lock);
+  g_clear_pointer (&self->feed_context, g_main_context_unref);
+  if (func != NULL)
+    self->feed_context = g_main_context_ref_thread_default ();
+  g_mutex_unlock (&self->queue_lock);
 }
 
 /* The raw connection, for the layers above that keep tables of their own. Only for use on

@@ -29,6 +29,9 @@ typedef struct
 typedef gpointer (*RbStoreFunc) (RbStore *self, gpointer data, GCancellable *cancellable,
                                  GError **error);
 
+/* Hears of committed change-feed rows: next is the feed's new head (rb_store_set_feed_func). */
+typedef void (*RbStoreFeedFunc) (RbStore *self, gint64 next, gpointer user_data);
+
 RbStore *rb_store_open_sync (const char *path, GError **error);
 void rb_store_open_async (const char *path, gboolean seed_demo, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data);
@@ -101,6 +104,8 @@ void rb_store_run_async (RbStore *self, RbStoreFunc func, gpointer data, GDestro
                          GDestroyNotify result_free, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer user_data);
 gpointer rb_store_run_finish (RbStore *self, GAsyncResult *result, GError **error);
+
+void rb_store_set_feed_func (RbStore *self, RbStoreFeedFunc func, gpointer user_data);
 
 sqlite3 *rb_store_get_connection (RbStore *self);
 

@@ -336,10 +336,17 @@ reap (RbTestServer *self)
 void
 rb_test_server_stop (RbTestServer *self)
 {
+  g_assert_nonnull (self->process);
+  g_subprocess_send_signal (self->process, SIGTERM);
+  rb_test_server_wait_exit (self);
+}
+
+void
+rb_test_server_wait_exit (RbTestServer *self)
+{
   gboolean in_time;
 
   g_assert_nonnull (self->process);
-  g_subprocess_send_signal (self->process, SIGTERM);
   in_time = wait_for_exit (self);
   if (!in_time)
     {

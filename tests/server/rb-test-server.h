@@ -55,6 +55,9 @@ void rb_test_server_add_args (RbTestServer *self, const char *first_arg, ...) G_
 void rb_test_server_start (RbTestServer *self);
 /* SIGTERM; asserts a clean exit (status 0) within a generous bound. */
 void rb_test_server_stop (RbTestServer *self);
+/* The same without the signal, for a server that was sent SIGTERM already (its second
+ * SIGTERM would meet the default action and kill it). */
+void rb_test_server_wait_exit (RbTestServer *self);
 /* SIGKILL, then waits for the process to be gone. */
 void rb_test_server_kill (RbTestServer *self);
 /* Any signal, e.g. SIGSTOP to make the server hang. */

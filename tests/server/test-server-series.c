@@ -1,6 +1,7 @@
 /* test-server-series.c: the endpoints of issue 5 against the real raumbuch-server process:
  * series (POST/GET/DELETE /series), occupancy and the utilisation CSV, the caller's bookings
- * as iCalendar, and maintenance blocks that cancel bookings with a reason.
+ * as iCalendar, and maintenance blocks that cancel bookings with a reason; and of issue 9:
+ * the dry run of a series (POST /series?dry_run=true) and the list of blocks (GET /blocks).
  *
  * The server's clock starts on Monday 30 November 2026 at 06:00 UTC (07:00 in Bonn) and runs
  * on in real time. Demo people (data/PEOPLE.md): Anna Schmidt is a team lead, Monika Meier a
@@ -295,6 +296,163 @@ test_series_conflicts (Fixture *f, gconstpointer data)
   g_assert_cmpstr (element_string (conflicts, 0, "date"), ==, "2026-12-03");
   g_assert_cmpstr (element_string (conflicts, 0, "code"), ==, "overlap");
   g_assert_cmpint (count (f, "SELECT count(*) FROM bookings WHERE series_id IS NOT NULL"), ==, 3);
+}
+
+static char *
+node_text (JsonArray *array)
+{
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_set_array (node, array);
+  return json_to_string (node, FALSE);
+}
+
+static char *
+dump_writes (Fixture *f)
+{
+  return rb_test_db_dump (rb_test_server_get_db_path (f->server),
+                          "SELECT 'booking', id, state, version, seq FROM bookings"
+                          " UNION ALL SELECT 'series', id, rrule, NULL, NULL FROM series"
+                          " UNION ALL SELECT 'change', seq, booking_id, NULL, NULL FROM changes"
+                          " ORDER BY 1, 2");
+}
+
+/* A dry run checks every occurrence as a real create does and writes nothing: with a clash
+ * it answers 200 with the conflicts (all_or_nothing books nothing then; skip_conflicts would
+ * book the rest), the same conflicts that the real create meets afterwards. Invalid requests
+ * fail as for a real create. */
+static void
+test_series_dry_run (Fixture *f, gconstpointer data)
+{
+  g_autofree char *anna = login (f, ANNA);
+  g_autofree char *jonas = login (f, JONAS);
+  g_autofree char *blocker = g_uuid_string_random ();
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *skip_id = g_uuid_string_random ();
+  g_autofree char *free_id = g_uuid_string_random ();
+  g_autofree char *body = series_json (id, "a0-r02", DAY (1) + 8 * 3600, DAY (1) + 10 * 3600,
+                                       "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4", 4, "all_or_nothing");
+  g_autofree char *skip_body
+      = series_json (skip_id, "a0-r02", DAY (1) + 8 * 3600, DAY (1) + 10 * 3600,
+                     "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4", 4, "skip_conflicts");
+  g_autofree char *free_body
+      = series_json (free_id, "a0-r05", DAY (1) + 8 * 3600, DAY (1) + 9 * 3600,
+                     "FREQ=DAILY;COUNT=2", 4, "all_or_nothing");
+  g_autofree char *bad_rrule
+      = series_json (free_id, "a0-r05", DAY (1) + 8 * 3600, DAY (1) + 9 * 3600,
+                     "FREQ=HOURLY;COUNT=2", 4, "all_or_nothing");
+  g_autoptr (RbTestResponse) booked = NULL;
+  g_autoptr (RbTestResponse) dry = NULL;
+  g_autoptr (RbTestResponse) dry_skip = NULL;
+  g_autoptr (RbTestResponse) refused = NULL;
+  g_autoptr (RbTestResponse) skipped = NULL;
+  g_autoptr (RbTestResponse) dry_replay = NULL;
+  g_autoptr (RbTestResponse) not_dry = NULL;
+  g_autoptr (RbTestResponse) wrong_value = NULL;
+  g_autoptr (RbTestResponse) staff = NULL;
+  g_autoptr (RbTestResponse) bad_json = NULL;
+  g_autoptr (RbTestResponse) bad_rule = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *dry_conflicts = NULL;
+  g_autofree char *real_conflicts = NULL;
+  const char *dry_path = "/api/v1/series?dry_run=true";
+  JsonArray *planned;
+  JsonArray *conflicts;
+
+  /* Jonas has the room on Thursday 3 December, 08:30–09:30 UTC. */
+  booked = rb_test_create_booking (f->session, f->server, jonas, blocker, "a0-r02",
+                                   DAY (3) + 8 * 3600 + 1800, DAY (3) + 9 * 3600 + 1800,
+                                   "Abstimmung", 2);
+  rb_test_assert_status (booked, 201);
+  before = dump_writes (f);
+
+  dry = request (f, "POST", anna, body, dry_path);
+  rb_test_assert_status (dry, 200);
+  g_assert_null (soup_message_headers_get_one (dry->headers, "Location"));
+  g_assert_true (json_object_get_boolean_member (rb_test_response_get_object (dry), "dry_run"));
+  g_assert_cmpstr (rb_test_response_get_string (dry, "series_id"), ==, id);
+  /* all_or_nothing with a conflict would book nothing. */
+  g_assert_cmpuint (json_array_get_length (array_member (dry, "bookings")), ==, 0);
+  conflicts = array_member (dry, "conflicts");
+  g_assert_cmpuint (json_array_get_length (conflicts), ==, 1);
+  g_assert_cmpstr (element_string (conflicts, 0, "date"), ==, "2026-12-03");
+  g_assert_cmpstr (element_string (conflicts, 0, "time"), ==, "09:00–11:00");
+  g_assert_cmpstr (element_string (conflicts, 0, "code"), ==, "overlap");
+  g_assert_cmpstr (element_string (conflicts, 0, "clash_start"), ==, "2026-12-03T08:30:00Z");
+  assert_no_names (dry);
+  dry_conflicts = node_text (conflicts);
+
+  dry_skip = request (f, "POST", anna, skip_body, dry_path);
+  rb_test_assert_status (dry_skip, 200);
+  planned = array_member (dry_skip, "bookings");
+  g_assert_cmpuint (json_array_get_length (planned), ==, 3);
+  g_assert_cmpstr (element_string (planned, 0, "start"), ==, "2026-12-01T08:00:00Z");
+  g_assert_cmpstr (element_string (planned, 1, "start"), ==, "2026-12-08T08:00:00Z");
+  g_assert_cmpstr (element_string (planned, 2, "start"), ==, "2026-12-10T08:00:00Z");
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *booking = json_array_get_object_element (planned, i);
+
+      g_assert_cmpstr (element_string (planned, i, "series_id"), ==, skip_id);
+      g_assert_cmpstr (element_string (planned, i, "person_id"), ==, "p-" ANNA);
+      g_assert_cmpstr (element_string (planned, i, "state"), ==, "booked");
+      g_assert_cmpint (json_object_get_int_member (booking, "version"), ==, 0);
+      g_assert_cmpint (json_object_get_int_member (booking, "seq"), ==, 0);
+    }
+  g_assert_cmpstr (node_text (array_member (dry_skip, "conflicts")), ==, dry_conflicts);
+
+  /* Nothing was written: no booking, no series, no change in the feed. */
+  after = dump_writes (f);
+  g_assert_cmpstr (after, ==, before);
+
+  /* The real create meets exactly what the dry run reported. */
+  refused = post_series (f, anna, body);
+  rb_test_assert_problem (refused, 409, "overlap");
+  real_conflicts = node_text (array_member (refused, "conflicts"));
+  g_assert_cmpstr (real_conflicts, ==, dry_conflicts);
+  skipped = post_series (f, anna, skip_body);
+  rb_test_assert_status (skipped, 201);
+  g_assert_cmpuint (json_array_get_length (array_member (skipped, "bookings")), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpstr (element_string (array_member (skipped, "bookings"), i, "start"), ==,
+                       element_string (planned, i, "start"));
+      g_assert_cmpstr (element_string (array_member (skipped, "bookings"), i, "end"), ==,
+                       element_string (planned, i, "end"));
+    }
+  g_free (real_conflicts);
+  real_conflicts = node_text (array_member (skipped, "conflicts"));
+  g_assert_cmpstr (real_conflicts, ==, dry_conflicts);
+
+  /* A dry run of a series that is booked answers as its retry would, and writes nothing. */
+  g_free (before);
+  before = dump_writes (f);
+  dry_replay = request (f, "POST", anna, skip_body, dry_path);
+  rb_test_assert_status (dry_replay, 200);
+  g_assert_true (
+      json_object_get_boolean_member (rb_test_response_get_object (dry_replay), "dry_run"));
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (element_string (array_member (dry_replay, "bookings"), i, "id"), ==,
+                     element_string (array_member (skipped, "bookings"), i, "id"));
+  g_free (after);
+  after = dump_writes (f);
+  g_assert_cmpstr (after, ==, before);
+
+  /* dry_run=false is a real create; any other value is refused. */
+  not_dry = request (f, "POST", anna, free_body, "/api/v1/series?dry_run=false");
+  rb_test_assert_status (not_dry, 201);
+  g_assert_false (json_object_has_member (rb_test_response_get_object (not_dry), "dry_run"));
+  wrong_value = request (f, "POST", anna, skip_body, "/api/v1/series?dry_run=yes");
+  rb_test_assert_problem (wrong_value, 422, "invalid_field");
+
+  /* Invalid requests fail as for a real create. */
+  staff = request (f, "POST", jonas, skip_body, dry_path);
+  rb_test_assert_problem (staff, 403, "forbidden");
+  bad_json = request (f, "POST", anna, "{\"id\": ", dry_path);
+  rb_test_assert_problem (bad_json, 400, "invalid_json");
+  bad_rule = request (f, "POST", anna, bad_rrule, dry_path);
+  rb_test_assert_problem (bad_rule, 422, "invalid_field");
 }
 
 /* Attendees above the room's seats: 422 capacity_exceeded for the series, with the
@@ -785,6 +943,135 @@ test_blocks (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f, "SELECT count(*) FROM bookings WHERE state = 'cancelled'"), ==, 1);
 }
 
+/* GET /blocks as `token` (or, with device, the kiosk's device token) at path. */
+static RbTestResponse *
+list_blocks (Fixture *f, const char *token, const char *device, const char *path)
+{
+  g_autofree char *url = rb_test_server_url (f->server, "%s", path);
+
+  if (device == NULL)
+    return rb_test_request (f->session, "GET", url, token, NULL, NULL);
+  return rb_test_request (f->session, "GET", url, token, NULL, "X-Device-Token", device, NULL);
+}
+
+/* The ids of a block list, joined with spaces. */
+static char *
+block_ids (RbTestResponse *resp)
+{
+  JsonArray *items = array_member (resp, "items");
+  g_autoptr (GString) ids = g_string_new (NULL);
+
+  rb_test_assert_status (resp, 200);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    g_string_append_printf (ids, "%s%s", i > 0 ? " " : "", element_string (items, i, "id"));
+  return g_strdup (ids->str);
+}
+
+static char *
+make_block (Fixture *f, const char *token, const char *space_id, const char *start, const char *end,
+            const char *reason)
+{
+  g_autofree char *body = g_strdup_printf (
+      "{\"start\": \"%s\", \"end\": \"%s\", \"reason\": \"%s\"}", start, end, reason);
+  g_autofree char *path = g_strdup_printf ("/api/v1/spaces/%s/blocks", space_id);
+  g_autoptr (RbTestResponse) created = request (f, "POST", token, body, path);
+  JsonObject *block;
+
+  rb_test_assert_status (created, 201);
+  block = json_object_get_object_member (rb_test_response_get_object (created), "block");
+  return g_strdup (json_object_get_string_member (block, "id"));
+}
+
+#define ASSERT_BLOCKS(f, token, device, path, expected)                                            \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    g_autoptr (RbTestResponse) _resp = list_blocks ((f), (token), (device), (path));               \
+    g_autofree char *_ids = block_ids (_resp);                                                     \
+    g_assert_cmpstr (_ids, ==, (expected));                                                        \
+  }                                                                                                \
+  G_STMT_END
+
+/* Every caller, kiosks too, lists the blocks from now on, ordered by start, by floor, by
+ * space and in a half-open range; a lifted block is gone from the list. */
+static void
+test_blocks_list (Fixture *f, gconstpointer data)
+{
+  g_autofree char *jonas = login (f, JONAS);
+  g_autofree char *monika = login (f, MONIKA);
+  g_autofree char *device = rb_test_server_add_device (f->server, "Kiosk EG", NULL);
+  g_autofree char *past
+      = make_block (f, monika, "a0-r02", "2026-11-29T08:00:00Z", "2026-11-29T10:00:00Z", "Umzug");
+  g_autofree char *water = make_block (f, monika, "a0-r03", "2026-12-02T00:00:00Z",
+                                       "2026-12-03T00:00:00Z", "Wasserschaden");
+  g_autofree char *monitor = make_block (f, monika, "a1-d001", "2026-12-01T08:00:00Z",
+                                         "2026-12-01T12:00:00Z", "Monitor defekt");
+  g_autofree char *cleaning = make_block (f, monika, "a0-r01", "2026-12-04T06:00:00Z",
+                                          "2026-12-04T10:00:00Z", "Reinigung");
+  g_autofree char *all_ahead = g_strdup_printf ("%s %s %s", monitor, water, cleaning);
+  g_autofree char *ground_floor = g_strdup_printf ("%s %s", water, cleaning);
+  g_autofree char *with_past = g_strdup_printf ("%s %s %s %s", past, monitor, water, cleaning);
+  g_autofree char *lift_path = g_strdup_printf ("/api/v1/blocks/%s", water);
+  g_autofree char *after_lift = g_strdup_printf ("%s %s", monitor, cleaning);
+  g_autoptr (RbTestResponse) listed = NULL;
+  g_autoptr (RbTestResponse) reversed = NULL;
+  g_autoptr (RbTestResponse) bad_from = NULL;
+  g_autoptr (RbTestResponse) nobody = NULL;
+  g_autoptr (RbTestResponse) staff_lift = NULL;
+  g_autoptr (RbTestResponse) lifted = NULL;
+  g_autoptr (RbTestResponse) unknown = NULL;
+  g_autoptr (RbTestResponse) not_an_id = NULL;
+  JsonArray *items;
+
+  /* From now on (the server's clock), ordered by start, with every member. */
+  listed = list_blocks (f, jonas, NULL, "/api/v1/blocks");
+  rb_test_assert_status (listed, 200);
+  items = array_member (listed, "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 3);
+  g_assert_cmpstr (element_string (items, 1, "id"), ==, water);
+  g_assert_cmpstr (element_string (items, 1, "space_id"), ==, "a0-r03");
+  g_assert_cmpstr (element_string (items, 1, "start"), ==, "2026-12-02T00:00:00Z");
+  g_assert_cmpstr (element_string (items, 1, "end"), ==, "2026-12-03T00:00:00Z");
+  g_assert_cmpstr (element_string (items, 1, "reason"), ==, "Wasserschaden");
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks", all_ahead);
+
+  /* Each filter, and a kiosk with its device token. */
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?floor=flr-a-eg", ground_floor);
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?floor=flr-a-1og", monitor);
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?floor=flr-a-3og", "");
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?space=a0-r03", water);
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?space=nowhere", "");
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?floor=flr-a-eg&space=a1-d001", "");
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?from=2026-11-29T00:00:00Z", with_past);
+  /* Half-open: a block that starts at `to` or ends at `from` does not overlap. */
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?from=2026-12-02T00:00:00Z&to=2026-12-04T06:00:00Z",
+                 water);
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?from=2026-12-03T00:00:00Z&to=2026-12-04T07:00:00Z",
+                 cleaning);
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks?to=2026-12-02T00:00:00Z", monitor);
+  ASSERT_BLOCKS (f, NULL, device, "/api/v1/blocks", all_ahead);
+  ASSERT_BLOCKS (f, NULL, device, "/api/v1/blocks?space=a1-d001", monitor);
+
+  reversed = list_blocks (f, jonas, NULL,
+                          "/api/v1/blocks?from=2026-12-04T00:00:00Z&to=2026-12-02T00:00:00Z");
+  rb_test_assert_problem (reversed, 422, "invalid_interval");
+  bad_from = list_blocks (f, jonas, NULL, "/api/v1/blocks?from=tomorrow");
+  rb_test_assert_problem (bad_from, 422, "invalid_field");
+  nobody = list_blocks (f, NULL, NULL, "/api/v1/blocks");
+  rb_test_assert_problem (nobody, 401, "unauthenticated");
+
+  /* Lifting: staff may not; a facility manager may, once; ids that name no block are 404. */
+  staff_lift = request (f, "DELETE", jonas, NULL, lift_path);
+  rb_test_assert_problem (staff_lift, 403, "forbidden");
+  lifted = request (f, "DELETE", monika, NULL, lift_path);
+  rb_test_assert_status (lifted, 204);
+  ASSERT_BLOCKS (f, jonas, NULL, "/api/v1/blocks", after_lift);
+  ASSERT_BLOCKS (f, NULL, device, "/api/v1/blocks?space=a0-r03", "");
+  unknown = request (f, "DELETE", monika, NULL, lift_path);
+  rb_test_assert_problem (unknown, 404, "not_found");
+  not_an_id = request (f, "DELETE", monika, NULL, "/api/v1/blocks/water");
+  rb_test_assert_problem (not_an_id, 404, "not_found");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -796,6 +1083,8 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/server/series/rules", Fixture, NULL, fixture_set_up, test_series_rules,
               fixture_tear_down);
+  g_test_add ("/server/series/dry-run", Fixture, NULL, fixture_set_up, test_series_dry_run,
+              fixture_tear_down);
   g_test_add ("/server/series/cancel", Fixture, NULL, fixture_set_up, test_series_cancel,
               fixture_tear_down);
   g_test_add ("/server/occupancy/fixture", Fixture, NULL, fixture_set_up, test_occupancy,
@@ -803,6 +1092,8 @@ main (int argc, char *argv[])
   g_test_add ("/server/calendar/ics", Fixture, NULL, fixture_set_up, test_calendar,
               fixture_tear_down);
   g_test_add ("/server/blocks/cancel", Fixture, NULL, fixture_set_up, test_blocks,
+              fixture_tear_down);
+  g_test_add ("/server/blocks/list", Fixture, NULL, fixture_set_up, test_blocks_list,
               fixture_tear_down);
   return g_test_run ();
 }
