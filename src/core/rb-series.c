@@ -604,6 +604,7 @@ rb_series_result_from_json (JsonNode *node, GTimeZone *tz, GError **error)
   const char *series_id;
   JsonNode *bookings;
   GPtrArray *conflicts;
+  gboolean dry_run;
 
   if (o == NULL)
     {
@@ -619,7 +620,10 @@ rb_series_result_from_json (JsonNode *node, GTimeZone *tz, GError **error)
       rb_set_error (error, RB_ERROR_INVALID_FIELD, "(bookings)");
       return NULL;
     }
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (bookings)); i++)
+  dry_run = json_object_get_boolean_member_with_default (o, "dry_run", FALSE);
+  /* A dry run's bookings were never stored (version 0); like a local check, the result is
+   * its conflicts, and the free days are the rest of the rule's days. */
+  for (guint i = 0; !dry_run && i < json_array_get_length (json_node_get_array (bookings)); i++)
     {
       RbBooking *booking
           = rb_json_to_booking (json_array_get_element (json_node_get_array (bookings), i), error);
@@ -633,9 +637,9 @@ rb_series_result_from_json (JsonNode *node, GTimeZone *tz, GError **error)
       == NULL)
     return NULL;
   g_ptr_array_extend_and_steal (result->conflicts, conflicts);
-  result->n_occurrences = result->bookings->len + result->conflicts->len;
-  /* A dry run lists the bookings it would make; nothing was made. */
-  result->created = result->bookings->len > 0 && !json_object_get_boolean_member_with_default (
-                                                      o, "dry_run", FALSE);
+  result->n_occurrences = (dry_run ? json_array_get_length (json_node_get_array (bookings))
+                                   : result->bookings->len)
+                          + result->conflicts->len;
+  result->created = result->bookings->len > 0;
   return g_steal_pointer (&result);
 }
