@@ -169,6 +169,37 @@ error_text (RbKioskWindow *self, const GError *error)
   return g_strdup (_("Something went wrong. Please try again or ask the service desk."));
 }
 
+typedef enum
+{
+  MESSAGE_PLAIN,
+  MESSAGE_SUCCESS,
+  MESSAGE_ERROR,
+} MessageKind;
+
+/* A screen's line of news, in the colour of what it says: "Checking…" is no failure, and a
+ * person who has just checked in must not read it as one. */
+static void
+say (GtkLabel *label, const char *text, MessageKind kind)
+{
+  GtkWidget *widget = GTK_WIDGET (label);
+
+  gtk_label_set_label (label, text);
+  if (kind == MESSAGE_ERROR)
+    gtk_widget_add_css_class (widget, "rb-error-text");
+  else
+    gtk_widget_remove_css_class (widget, "rb-error-text");
+  if (kind == MESSAGE_SUCCESS)
+    {
+      gtk_widget_add_css_class (widget, "success");
+      gtk_widget_add_css_class (widget, "title-2");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (widget, "success");
+      gtk_widget_remove_css_class (widget, "title-2");
+    }
+}
+
 static void
 go (RbKioskWindow *self, const char *screen)
 {
@@ -527,7 +558,7 @@ start_identify (RbKioskWindow *self, Purpose purpose)
   self->purpose = purpose;
   self->step = STEP_STAFF_NUMBER;
   forget_person (self);
-  gtk_label_set_label (self->identify_error, "");
+  say (self->identify_error, "", MESSAGE_PLAIN);
   update_identify_display (self);
   go (self, "identify");
 }
@@ -552,7 +583,7 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       text = error_text (self, error);
-      gtk_label_set_label (self->identify_error, text);
+      say (self->identify_error, text, MESSAGE_ERROR);
       /* Start over with the PIN; keep the staff number, which was probably right. */
       memset (self->pin->str, 0, self->pin->len);
       g_string_truncate (self->pin, 0);
@@ -566,12 +597,13 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!rb_identity_get_verified (identity) && self->purpose != PURPOSE_BOOK)
     {
       forget_person (self);
-      gtk_label_set_label (self->identify_error,
-                           self->purpose == PURPOSE_CHECK_IN
-                               ? _("Checking in needs the connection to the booking server, "
-                                   "which cannot be reached right now. Please try again later.")
-                               : _("Leaving the kiosk needs the connection to the booking "
-                                   "server, which cannot be reached right now."));
+      say (self->identify_error,
+           self->purpose == PURPOSE_CHECK_IN
+               ? _("Checking in needs the connection to the booking server, which cannot be "
+                   "reached right now. Please try again later.")
+               : _("Leaving the kiosk needs the connection to the booking server, which cannot "
+                   "be reached right now."),
+           MESSAGE_ERROR);
       self->step = STEP_STAFF_NUMBER;
       update_identify_display (self);
       return;
@@ -594,8 +626,8 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       else
         {
           forget_person (self);
-          gtk_label_set_label (self->identify_error,
-                               _("Only an administrator can leave the kiosk."));
+          say (self->identify_error, _("Only an administrator can leave the kiosk."),
+               MESSAGE_ERROR);
           self->step = STEP_STAFF_NUMBER;
           update_identify_display (self);
         }
@@ -611,13 +643,13 @@ submit_identify (RbKioskWindow *self)
       if (self->staff_number->len == 0)
         return;
       self->step = STEP_PIN;
-      gtk_label_set_label (self->identify_error, "");
+      say (self->identify_error, "", MESSAGE_PLAIN);
       update_identify_display (self);
       return;
     }
   if (self->pin->len == 0)
     return;
-  gtk_label_set_label (self->identify_error, _("Checking…"));
+  say (self->identify_error, _("Checking…"), MESSAGE_PLAIN);
   rb_client_service_identify_async (rb_context_get_service (self->context),
                                     self->staff_number->str, self->pin->str, self->cancellable,
                                     on_identified_cb, g_object_ref (self));
@@ -869,10 +901,10 @@ on_checked_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       text = error_text (self, error);
-      gtk_label_set_label (self->check_in_error, text);
+      say (self->check_in_error, text, MESSAGE_ERROR);
       return;
     }
-  gtk_label_set_label (self->check_in_error, _("You are checked in. Have a good day!"));
+  say (self->check_in_error, _("You are checked in. Have a good day!"), MESSAGE_SUCCESS);
   if (self->identity != NULL)
     fill_check_in (self);
 }
@@ -904,7 +936,7 @@ on_todays_bookings_cb (GObject *source, GAsyncResult *result, gpointer user_data
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *text = error_text (self, error);
-          gtk_label_set_label (self->check_in_error, text);
+          say (self->check_in_error, text, MESSAGE_ERROR);
         }
       return;
     }
@@ -950,7 +982,7 @@ on_todays_bookings_cb (GObject *source, GAsyncResult *result, gpointer user_data
       gtk_list_box_append (self->check_in_list, row);
     }
   if (shown == 0)
-    gtk_label_set_label (self->check_in_error, _("You have no bookings today."));
+    say (self->check_in_error, _("You have no bookings today."), MESSAGE_PLAIN);
 }
 
 /* Today's active bookings of the person identified. */
@@ -969,7 +1001,7 @@ show_check_in (RbKioskWindow *self)
   g_autofree char *title = g_strdup_printf (_("Hello %s"), rb_person_get_display_name (person (self)));
 
   gtk_label_set_label (self->check_in_title, title);
-  gtk_label_set_label (self->check_in_error, "");
+  say (self->check_in_error, "", MESSAGE_PLAIN);
   fill_check_in (self);
   go (self, "check-in");
 }
@@ -1201,13 +1233,17 @@ rb_kiosk_window_size_allocate (GtkWidget *widget, int width, int height, int bas
   RbKioskWindow *self = RB_KIOSK_WINDOW (widget);
   GtkOrientation wanted = height > width ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL;
 
-  /* Portrait screens put the list under the plan instead of beside it. */
+  /* Portrait screens put the list under the plan instead of beside it. Their top bar has no
+   * room for the app's name beside the floors, the clock and the buttons (it would shrink to
+   * "Ra…"), and a kiosk standing in the building need not say it. */
   if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->start_box)) != wanted)
     {
       gtk_orientable_set_orientation (GTK_ORIENTABLE (self->start_box), wanted);
       gtk_widget_set_size_request (GTK_WIDGET (self->side_box),
                                    wanted == GTK_ORIENTATION_HORIZONTAL ? 320 : -1,
                                    wanted == GTK_ORIENTATION_HORIZONTAL ? -1 : 360);
+      gtk_widget_set_visible (GTK_WIDGET (self->building_label),
+                              wanted == GTK_ORIENTATION_HORIZONTAL);
     }
   GTK_WIDGET_CLASS (rb_kiosk_window_parent_class)->size_allocate (widget, width, height, baseline);
 }
