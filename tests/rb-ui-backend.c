@@ -24,8 +24,9 @@ struct _RbUiBackend
   GPtrArray *services;
 };
 
-/* Hashing the demo PINs takes a while: one template per test program, copied for each
- * backend, removed when the program ends. */
+/* Hashing the demo PINs takes a while (two seconds): one template per test program, copied
+ * for each backend — the store of a standalone one, the server's file before its first
+ * start — and removed when the program ends. */
 static char *template_db;
 
 static void
@@ -62,17 +63,18 @@ rb_ui_backend_wait_ready (RbClientService *service)
   g_assert_true (rb_ui_wait_for (is_ready, service, 30));
 }
 
-/* A client of the server: its own mirror file, API client and sync engine, as
- * rb-application.c makes them. The poll interval is 0: tests sync when they mean to. */
+/* A client of the server on the mirror file at path, with its own API client and sync
+ * engine, as rb-application.c makes them. The poll interval is 0: tests sync when they mean
+ * to. */
 static RbClientService *
-new_server_client (RbUiBackend *self, const char *device_token, const char *public_key)
+new_server_client_at (RbUiBackend *self, const char *path, const char *device_token,
+                      const char *public_key)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *name = g_strdup_printf ("mirror-%u.db", ++self->n_mirrors);
-  g_autofree char *path = g_build_filename (self->dir, name, NULL);
   g_autoptr (RbStore) store = rb_store_open_sync (path, &error);
   g_autoptr (RbApiClient) client = NULL;
   g_autoptr (RbSyncEngine) engine = NULL;
+  RbClientService *service;
 
   g_assert_no_error (error);
   rb_store_set_clock (store, frozen_clock, self);
@@ -80,7 +82,19 @@ new_server_client (RbUiBackend *self, const char *device_token, const char *publ
   rb_api_client_set_device_token (client, device_token);
   engine = rb_sync_engine_new (store, client);
   rb_sync_engine_set_poll_interval (engine, 0);
-  return RB_CLIENT_SERVICE (rb_server_service_new (engine, public_key));
+  service = RB_CLIENT_SERVICE (rb_server_service_new (engine, public_key));
+  g_object_set_data_full (G_OBJECT (service), "rb-ui-backend-mirror", g_strdup (path), g_free);
+  return service;
+}
+
+/* A new client: a new mirror file. */
+static RbClientService *
+new_server_client (RbUiBackend *self, const char *device_token, const char *public_key)
+{
+  g_autofree char *name = g_strdup_printf ("mirror-%u.db", ++self->n_mirrors);
+  g_autofree char *path = g_build_filename (self->dir, name, NULL);
+
+  return new_server_client_at (self, path, device_token, public_key);
 }
 
 static RbClientService *
@@ -107,15 +121,15 @@ rb_ui_backend_new (RbUiBackendMode mode, gint64 now)
   self->services = g_ptr_array_new ();
   self->dir = g_dir_make_tmp ("raumbuch-ui-XXXXXX", &error);
   g_assert_no_error (error);
+  if (template_db == NULL)
+    {
+      template_db = rb_ui_make_demo_db_with_pins ();
+      atexit (remove_template);
+    }
   if (mode == RB_UI_BACKEND_LOCAL)
     {
       g_autofree char *path = g_build_filename (self->dir, "raumbuch.db", NULL);
 
-      if (template_db == NULL)
-        {
-          template_db = rb_ui_make_demo_db_with_pins ();
-          atexit (remove_template);
-        }
       rb_ui_copy_file (template_db, path);
       self->store = rb_store_open_sync (path, &error);
       g_assert_no_error (error);
@@ -124,10 +138,18 @@ rb_ui_backend_new (RbUiBackendMode mode, gint64 now)
   else
     {
       g_autofree char *start = rb_test_rfc3339 (now);
+      g_autofree char *address = NULL;
 
       self->server = rb_test_server_new (self->dir);
       rb_test_server_set_now (self->server, start);
+      /* --seed demo finds the building and every PIN there already. */
+      rb_ui_copy_file (template_db, rb_test_server_get_db_path (self->server));
       rb_test_server_start (self->server);
+      /* A server started again (after stop or kill) listens where its clients know it, as a
+       * real one does behind its name: the clients must find it by themselves. The last
+       * --listen of the command line wins. */
+      address = g_strdup_printf ("127.0.0.1:%u", rb_test_server_get_port (self->server));
+      rb_test_server_add_args (self->server, "--listen", address, NULL);
     }
   return self;
 }
@@ -231,6 +253,57 @@ rb_ui_backend_sync (RbUiBackend *self, RbClientService *service)
   rb_client_service_sync_async (service, NULL, rb_ui_keep_result_cb, &result);
   g_assert_true (rb_client_service_boolean_finish (service, rb_ui_wait_result (&result), &error));
   g_assert_no_error (error);
+}
+
+gboolean
+rb_ui_backend_try_sync (RbUiBackend *self, RbClientService *service, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  rb_client_service_sync_async (service, NULL, rb_ui_keep_result_cb, &result);
+  return rb_client_service_boolean_finish (service, rb_ui_wait_result (&result), error);
+}
+
+static gboolean
+is_null (gpointer pointer_slot)
+{
+  return *(gpointer *) pointer_slot == NULL;
+}
+
+RbClientService *
+rb_ui_backend_restart_client (RbUiBackend *self, RbClientService *service)
+{
+  RbClientService *again;
+  gpointer store = NULL;
+  guint index;
+
+  g_assert_true (g_ptr_array_find (self->services, service, &index));
+  if (self->mode == RB_UI_BACKEND_SERVER)
+    {
+      g_autofree char *path = g_strdup (g_object_get_data (G_OBJECT (service),
+                                                           "rb-ui-backend-mirror"));
+      RbSyncEngine *engine = rb_server_service_get_engine (RB_SERVER_SERVICE (service));
+
+      /* Only desktop clients: a kiosk's device token and key are not kept here. */
+      g_assert_null (rb_api_client_get_device_token (rb_sync_engine_get_client (engine)));
+      store = rb_sync_engine_get_store (engine);
+      g_object_add_weak_pointer (store, &store);
+      rb_client_service_shutdown (service);
+      rb_ui_settle (50);
+      g_object_unref (service);
+      /* The program ended: its store has closed the file before the next one opens it. */
+      g_assert_true (rb_ui_wait_for (is_null, &store, 30));
+      again = new_server_client_at (self, path, NULL, NULL);
+    }
+  else
+    {
+      rb_client_service_shutdown (service);
+      rb_ui_settle (50);
+      g_object_unref (service);
+      again = new_local_client (self);
+    }
+  g_ptr_array_index (self->services, index) = again;
+  return again;
 }
 
 void

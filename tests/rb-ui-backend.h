@@ -24,7 +24,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbUiBackend, rb_ui_backend_free)
 
 RbUiBackendMode rb_ui_backend_get_mode (RbUiBackend *self);
 const char *rb_ui_backend_get_dir (RbUiBackend *self);
-/* The server process (NULL standalone). */
+/* The server process (NULL standalone). Started again after rb_test_server_stop or _kill,
+ * it listens on the same port as before, so its clients find it without being told. */
 RbTestServer *rb_ui_backend_get_server (RbUiBackend *self);
 /* "local" or "server", for test paths and screenshot names. */
 const char *rb_ui_backend_mode_name (RbUiBackendMode mode);
@@ -43,6 +44,14 @@ RbPerson *rb_ui_backend_sign_in (RbUiBackend *self, RbClientService *service,
                                  const char *staff_number);
 /* Brings service up to date with the server now (nothing to do standalone). */
 void rb_ui_backend_sync (RbUiBackend *self, RbClientService *service);
+/* The same, for a test that expects it may fail (the server is away). */
+gboolean rb_ui_backend_try_sync (RbUiBackend *self, RbClientService *service, GError **error);
+/* The app quits and starts again: service (a desktop client of the backend) shuts down and
+ * is released, and a new service takes its place on the same data — with a server the same
+ * mirror file, closed first. Nobody is signed in to the new one, whose location is the same
+ * (a server started again keeps its address). Returns the new service, owned by the
+ * backend; with a server it is ready when the mirror has the building. */
+RbClientService *rb_ui_backend_restart_client (RbUiBackend *self, RbClientService *service);
 /* Waits until service is ready. */
 void rb_ui_backend_wait_ready (RbClientService *service);
 
