@@ -1080,17 +1080,16 @@ on_prepared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   rb_client_service_set_offers_person_picker (RB_CLIENT_SERVICE (self), prepare->is_demo);
+  rb_client_service_set_ready (RB_CLIENT_SERVICE (self), prepare->has_building);
   if (prepare->ids != NULL && prepare->ids->len > 0)
     {
-      Prepare *hashed = g_new0 (Prepare, 1);
-
-      hashed->ids = g_steal_pointer (&prepare->ids);
-      hashed->pins = g_steal_pointer (&prepare->pins);
-      self->demo_pins = hashed;
+      /* The PINs wait for the hashing; the rest of what was prepared is not needed. */
+      g_clear_pointer (&prepare->demo, json_node_unref);
+      self->demo_pins = g_steal_pointer (&prepare);
       self->demo_pins_source = g_timeout_add_seconds (DEMO_PINS_DELAY_SECONDS,
                                                       on_hash_demo_pins_cb, self);
     }
-  rb_client_service_set_ready (RB_CLIENT_SERVICE (self), prepare->has_building);
+  g_clear_pointer (&prepare, prepare_free);
   rb_client_service_emit_changed (RB_CLIENT_SERVICE (self));
   g_task_return_boolean (task, TRUE);
 }

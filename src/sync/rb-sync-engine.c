@@ -1067,7 +1067,7 @@ rb_sync_engine_class_init (RbSyncEngineClass *klass)
       g_param_spec_object ("client", NULL, NULL, RB_TYPE_API_CLIENT,
                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ONLINE] =
-      g_param_spec_boolean ("online", NULL, NULL, FALSE,
+      g_param_spec_boolean ("online", NULL, NULL, TRUE,
                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1091,6 +1091,8 @@ rb_sync_engine_init (RbSyncEngine *self)
   self->rand = g_rand_new ();
   self->next_tasks = g_ptr_array_new ();
   self->poll_seconds = RB_SYNC_POLL_SECONDS;
+  /* Nothing has failed yet: a client is not "offline" before it has tried. */
+  self->online = TRUE;
 }
 
 /* ---- public API --------------------------------------------------------------------------- */
