@@ -1115,10 +1115,59 @@ on_engine_online_cb (RbServerService *self)
     import_building (self);
 }
 
+/* A queued booking the server refused carries the rule's words. Refused as
+ * "unauthenticated", it was a kiosk's booking whose PIN, typed while the server was away,
+ * was wrong: the rule's words ("Please identify yourself first.") would leave whoever reads
+ * the notice later looking for a sign-in, so the reason says what was wrong. The outbox
+ * keeps the code. */
+static gpointer
+name_refusal_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  RbBooking *booking = data;
+  g_autoptr (GPtrArray) entries = rb_mirror_list_outbox_sync (store, FALSE, error);
+
+  if (entries == NULL)
+    return NULL;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      RbOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->state == RB_OUTBOX_REJECTED
+          && g_strcmp0 (entry->booking_id, rb_booking_get_id (booking)) == 0
+          && g_strcmp0 (entry->last_error_code,
+                        rb_error_code_to_string (RB_ERROR_UNAUTHENTICATED)) == 0)
+        rb_booking_set_sync_error (booking, _("The staff number or the PIN is not correct."));
+    }
+  return g_object_ref (booking);
+}
+
+static void
+on_refusal_named_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbServerService) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) booking = rb_store_run_finish (RB_STORE (source), result, &error);
+
+  if (booking == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Reading why a booking was refused failed: %s", error->message);
+      return;
+    }
+  rb_client_service_emit_notice (RB_CLIENT_SERVICE (self), booking);
+}
+
 static void
 on_engine_notice_cb (RbServerService *self, RbBooking *booking)
 {
-  rb_client_service_emit_notice (RB_CLIENT_SERVICE (self), booking);
+  if (rb_booking_get_sync_state (booking) != RB_SYNC_STATE_REJECTED)
+    {
+      rb_client_service_emit_notice (RB_CLIENT_SERVICE (self), booking);
+      return;
+    }
+  rb_store_run_async (self->store, name_refusal_job, g_object_ref (booking), g_object_unref,
+                      g_object_unref, self->cancellable, on_refusal_named_cb,
+                      g_object_ref (self));
 }
 
 static void
