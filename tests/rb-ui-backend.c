@@ -255,6 +255,12 @@ rb_ui_backend_sync (RbUiBackend *self, RbClientService *service)
   g_assert_no_error (error);
 }
 
+const char *
+rb_ui_backend_get_mirror_path (RbClientService *service)
+{
+  return g_object_get_data (G_OBJECT (service), "rb-ui-backend-mirror");
+}
+
 gboolean
 rb_ui_backend_try_sync (RbUiBackend *self, RbClientService *service, GError **error)
 {

@@ -39,6 +39,10 @@ RbClientService *rb_ui_backend_add_client (RbUiBackend *self);
  * Owned by the backend; not ready until it has fetched the building (wait for "ready"). */
 RbClientService *rb_ui_backend_add_kiosk (RbUiBackend *self);
 
+/* The mirror file of a client of the server (NULL standalone), to look into with
+ * rb_test_db_int. */
+const char *rb_ui_backend_get_mirror_path (RbClientService *service);
+
 /* Signs a demo person in on service with their demo PIN; asserts success. */
 RbPerson *rb_ui_backend_sign_in (RbUiBackend *self, RbClientService *service,
                                  const char *staff_number);

@@ -1,23 +1,23 @@
-/* test-kiosk-server.c: the kiosk against a real raumbuch-server, under Xvfb, driven through
- * its real widgets (issue 4). The kiosk is registered like a real one (--add-device gives
- * the device token and the server's public key) and starts from an empty local file: the
- * building comes from the server.
+/* test-kiosk-server.c: what only a kiosk of a server meets — the server away — under Xvfb,
+ * driven through the kiosk's real widgets. The kiosk is a registered device of a real
+ * raumbuch-server (rb-ui-backend.h: its device token and the server's public key, as the
+ * app sets them up from its settings) and got its building from the server.
  *
- *   1. Online: a desk booked by touch with the keypad is on the server for the person who
- *      identified, and the kiosk's file holds no one's person id.
- *   2. The server hangs (SIGSTOP): identification falls back to offline after two seconds, a
- *      booking is shown as pending, and the outbox holds the credential sealed to the
- *      server's key (it opens with the server's secret key, not with another one) and never
- *      the PIN. A second person books with a wrong PIN.
- *   3. The server comes back (SIGCONT): the first booking is confirmed for the right person,
- *      the one with the wrong PIN comes back rejected with the reason "unauthenticated", and
- *      the start screen says which desk was not booked and why (never who).
+ *   1. The server is stopped: a person books anyway. Nobody can check the PIN, so the
+ *      receipt says pending, and the outbox holds the staff number and PIN sealed to the
+ *      server's key (they open with the server's secret key, with no other, and the PIN is
+ *      nowhere on the kiosk's disk). The server starts again on its address: without anyone
+ *      asking, the kiosk sends the booking, and it is the person's.
+ *   2. The same with a wrong PIN: when the server is back it refuses the booking, and the
+ *      start screen names the desk, the time and the reason — never who.
+ *   3. The server hangs (SIGSTOP) instead: identifying gives up after RB_SYNC_ONLINE_WAIT_MS,
+ *      the booking is pending, and confirmed when the server wakes up.
  *
- * Every wait has a deadline; nothing asserts how long something took. */
+ * Expected texts come from the catalogue of the run's language. Every wait has a deadline;
+ * nothing asserts how long something took. */
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <locale.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -26,102 +26,80 @@
 #include "rb-application.h"
 #include "rb-context.h"
 #include "rb-credential.h"
-#include "rb-test-server.h"
+#include "rb-space-row.h"
+#include "rb-ui-backend.h"
 #include "rb-ui-test-util.h"
-
-/* Monday 30 November 2026, 09:00 in Berlin; the server's clock starts there too. */
-#define NOW_RFC3339 "2026-11-30T08:00:00Z"
-static gint64 frozen_now;
 
 typedef struct
 {
-  char *dir;
-  char *kiosk_db;
+  RbUiBackend *backend;
   RbTestServer *server;
-  char *public_key;
-  RbStore *store;
-  RbApiClient *client;
-  RbSyncEngine *engine;
+  RbClientService *kiosk;
+  const char *kiosk_db;
   GSettings *settings;
   RbContext *context;
   RbKioskWindow *window;
 } Fixture;
 
-static gint64
-frozen_clock (gpointer data)
-{
-  return frozen_now;
-}
-
-static void
-fixture_set_up (Fixture *f, gconstpointer data)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *device_token = NULL;
-
-  f->dir = g_dir_make_tmp ("raumbuch-kiosk-server-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->server = rb_test_server_new (f->dir);
-  rb_test_server_set_now (f->server, NOW_RFC3339);
-  rb_test_server_start (f->server);
-  device_token = rb_test_server_add_device (f->server, "Kiosk Erdgeschoss", &f->public_key);
-
-  /* As rb-application.c sets up a kiosk of a server, from the kiosk's settings. */
-  f->settings = g_settings_new (APP_ID);
-  g_settings_set_string (f->settings, "device-token", device_token);
-  g_settings_set_string (f->settings, "server-public-key", f->public_key);
-  g_settings_set_uint (f->settings, "idle-timeout", 600);
-  f->kiosk_db = g_build_filename (f->dir, "kiosk.db", NULL);
-  f->store = rb_store_open_sync (f->kiosk_db, &error);
-  g_assert_no_error (error);
-  rb_store_set_clock (f->store, frozen_clock, NULL);
-  f->client = rb_api_client_new (rb_test_server_get_base_url (f->server));
-  rb_api_client_set_device_token (f->client, device_token);
-  f->engine = rb_sync_engine_new (f->store, f->client);
-  rb_sync_engine_set_poll_interval (f->engine, 0);
-  f->context = rb_context_new_with_sync_engine (f->store, f->settings, f->engine);
-  f->window = rb_kiosk_window_new (NULL, f->context);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (f->window));
-}
-
-static void
-fixture_tear_down (Fixture *f, gconstpointer data)
-{
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  rb_sync_engine_stop (f->engine);
-  rb_ui_settle (100);
-  g_clear_object (&f->context);
-  g_clear_object (&f->engine);
-  g_clear_object (&f->client);
-  g_clear_object (&f->settings);
-  g_assert_finalize_object (f->store);
-  if (rb_test_server_is_running (f->server))
-    {
-      rb_test_server_send_signal (f->server, SIGCONT);
-      rb_test_server_stop (f->server);
-    }
-  g_clear_pointer (&f->server, rb_test_server_free);
-  rb_ui_remove_db (f->kiosk_db);
-  g_free (f->kiosk_db);
-  g_free (f->public_key);
-  g_free (f->dir);
-}
-
 /* ---- helpers ------------------------------------------------------------------------------ */
+
+static const char *
+tr (const char *msgid)
+{
+  return g_dgettext (GETTEXT_PACKAGE, msgid);
+}
+
+/* Monday 30 November 2026 in Berlin, from..to o'clock. */
+static RbInterval
+today (int from_hour, int to_hour)
+{
+  g_autoptr (GTimeZone) berlin = g_time_zone_new_identifier ("Europe/Berlin");
+
+  return rb_interval_make (rb_local_to_utc (berlin, 2026, 11, 30, from_hour, 0),
+                           rb_local_to_utc (berlin, 2026, 11, 30, to_hour, 0));
+}
+
+static GtkWidget *
+desk_row (Fixture *f, const char *number)
+{
+  g_autofree char *name = rb_space_format_name (RB_SPACE_KIND_DESK, number);
+
+  return rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_row_titled, name);
+}
 
 static gboolean
 desk_listed (gpointer data)
 {
-  Fixture *f = data;
-  return rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_row_titled, "Desk 0.01") != NULL;
+  return desk_row (data, "0.01") != NULL;
 }
 
-static GtkLabel *
-visible_label_containing (Fixture *f, const char *text)
+typedef struct
 {
-  return GTK_LABEL (rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_label_containing,
-                                        (gpointer) text));
+  Fixture *f;
+  const char *text;
+} LabelWait;
+
+static GtkWidget *
+label_containing (Fixture *f, const char *text)
+{
+  return rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_label_containing, (gpointer) text);
+}
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return label_containing (wait->f, wait->text) != NULL;
+}
+
+static void
+wait_for_label (Fixture *f, const char *text)
+{
+  LabelWait wait = { f, text };
+
+  if (!rb_ui_wait_for (label_shown, &wait, 30))
+    g_error ("no label “%s” on screen %s", text, rb_kiosk_window_get_screen (f->window));
 }
 
 /* Start screen → desk → identify → one hour → confirm → Book; leaves the kiosk on the screen
@@ -130,24 +108,36 @@ static void
 book_by_touch (Fixture *f, const char *desk, const char *staff_number, const char *pin,
                const char *screenshot)
 {
-  GtkListBoxRow *row;
+  GtkWidget *row;
 
   rb_ui_kiosk_assert_screen (f->window, "start");
-  row = GTK_LIST_BOX_ROW (rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_row_titled,
-                                              (gpointer) desk));
+  row = desk_row (f, desk);
   g_assert_nonnull (row);
   g_signal_emit_by_name (row, "activate");
   rb_ui_kiosk_assert_screen (f->window, "space");
-  rb_ui_kiosk_click (f->window, "Book This Space");
+  rb_ui_kiosk_click (f->window, tr ("Book This Space"));
   rb_ui_kiosk_assert_screen (f->window, "identify");
   rb_ui_kiosk_type (f->window, staff_number);
   rb_ui_kiosk_type (f->window, pin);
   rb_ui_kiosk_assert_screen (f->window, "duration");
-  rb_ui_kiosk_click (f->window, "1 hour");
+  rb_ui_kiosk_click (f->window, tr ("1 hour"));
   rb_ui_kiosk_assert_screen (f->window, "confirm");
   if (screenshot != NULL)
     rb_ui_save_screenshot (GTK_WIDGET (f->window), screenshot);
-  rb_ui_kiosk_click (f->window, "Book");
+  rb_ui_kiosk_click (f->window, tr ("Book"));
+}
+
+/* The receipt of a booking that waits for the server, for desk number. */
+static void
+assert_pending_receipt (Fixture *f, const char *number)
+{
+  g_autofree char *name = rb_space_format_name (RB_SPACE_KIND_DESK, number);
+  g_autofree char *title = g_strdup_printf (tr ("%s is reserved — pending"), name);
+
+  rb_ui_kiosk_assert_screen (f->window, "receipt");
+  wait_for_label (f, title);
+  /* The person is forgotten at once, whatever the server will say. */
+  g_assert_null (rb_kiosk_window_get_person (f->window));
 }
 
 /* memmem, without relying on _GNU_SOURCE. */
@@ -215,7 +205,6 @@ assert_sealed (Fixture *f, const char *space_id, const char *staff_number, const
   g_autofree char *opened_pin = NULL;
   g_autofree char *wrong_staff = NULL;
   g_autofree char *wrong_pin = NULL;
-  g_autofree char *server_key = NULL;
   g_autoptr (GError) error = NULL;
   gsize length;
   const guint8 *data;
@@ -224,9 +213,6 @@ assert_sealed (Fixture *f, const char *space_id, const char *staff_number, const
   g_assert_nonnull (pk);
   g_assert_nonnull (sk);
   g_assert_cmpuint (g_bytes_get_size (pk), ==, RB_CREDENTIAL_KEY_BYTES);
-  /* The key the kiosk was given is the server's. */
-  server_key = g_base64_encode (g_bytes_get_data (pk, NULL), RB_CREDENTIAL_KEY_BYTES);
-  g_assert_cmpstr (server_key, ==, f->public_key);
 
   data = g_bytes_get_data (sealed, &length);
   g_assert_null (find_bytes (data, length, pin));
@@ -251,7 +237,6 @@ static void
 assert_no_pin_on_disk (Fixture *f, const char *staff_number, const char *pin)
 {
   const char *suffixes[] = { "", "-wal" };
-  g_autofree char *quoted = g_strdup_printf ("\"pin\"");
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
@@ -261,7 +246,7 @@ assert_no_pin_on_disk (Fixture *f, const char *staff_number, const char *pin)
 
       if (!g_file_get_contents (path, &bytes, &length, NULL))
         continue;
-      g_assert_null (find_bytes (bytes, length, quoted));
+      g_assert_null (find_bytes (bytes, length, "\"pin\""));
       for (const char *p = bytes; (p = find_bytes (p, length - (p - bytes), staff_number)) != NULL;
            p++)
         g_assert_null (find_bytes (p, MIN (length - (p - bytes), 64), pin));
@@ -270,8 +255,8 @@ assert_no_pin_on_disk (Fixture *f, const char *staff_number, const char *pin)
 
 typedef struct
 {
-  Fixture *f;
-  const char *sql;
+  const char *path;
+  char *sql;
   gint64 want;
 } DbWait;
 
@@ -279,142 +264,194 @@ static gboolean
 db_reaches (gpointer data)
 {
   DbWait *wait = data;
-  return rb_test_db_int (wait->f->kiosk_db, wait->sql) == wait->want;
+
+  return rb_test_db_int (wait->path, wait->sql) == wait->want;
 }
 
-static gboolean
-server_db_reaches (gpointer data)
+/* The integer that sql returns from the file at path becomes want within the deadline. */
+static void
+wait_for_db (const char *path, gint64 want, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+wait_for_db (const char *path, gint64 want, const char *format, ...)
 {
-  DbWait *wait = data;
-  return rb_test_db_int (rb_test_server_get_db_path (wait->f->server), wait->sql) == wait->want;
+  va_list args;
+  DbWait wait = { path, NULL, want };
+
+  va_start (args, format);
+  wait.sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (!rb_ui_wait_for (db_reaches, &wait, 60))
+    g_error ("%s gives %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT, wait.sql,
+             rb_test_db_int (path, wait.sql), want);
+  g_free (wait.sql);
 }
 
 static gboolean
-notice_shown (gpointer data)
+kiosk_caught_up (gpointer data)
 {
   Fixture *f = data;
-  GtkWidget *label = rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_label_containing,
-                                         "Not booked after the connection returned");
 
-  return label != NULL && strstr (gtk_label_get_label (GTK_LABEL (label)), "Desk 0.03") != NULL
-         && strstr (gtk_label_get_label (GTK_LABEL (label)), "PIN was not right") != NULL;
+  return rb_client_service_get_online (f->kiosk) && rb_client_service_get_pending (f->kiosk) == 0;
 }
 
-static void
-on_synced_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+static gboolean
+kiosk_waits (gpointer data)
 {
-  g_autoptr (GError) error = NULL;
+  Fixture *f = data;
 
-  rb_sync_engine_sync_finish (RB_SYNC_ENGINE (source), result, &error);
+  return !rb_client_service_get_online (f->kiosk) && rb_client_service_get_pending (f->kiosk) == 1;
 }
 
-/* ---- the test ----------------------------------------------------------------------------- */
+/* The booking of a desk reached the server for the person, the kiosk's outbox entry is done
+ * and its booking confirmed, still under the kiosk's stand-in and never the person's id or
+ * name; and nobody had to ask for it. */
+static void
+assert_confirmed_for (Fixture *f, const char *space_id, const RbTestPerson *person)
+{
+  wait_for_db (rb_test_server_get_db_path (f->server), 1,
+               "SELECT count(*) FROM bookings WHERE space_id = '%s' AND person_id = '%s'"
+               " AND state = 'booked'",
+               space_id, person->id);
+  wait_for_db (f->kiosk_db, 1,
+               "SELECT count(*) FROM outbox o JOIN bookings b ON b.id = o.booking_id"
+               " WHERE b.space_id = '%s' AND o.state = 'done'",
+               space_id);
+  g_assert_true (rb_ui_wait_for (kiosk_caught_up, f, 30));
+  g_assert_cmpint (db_int (f->kiosk_db, "SELECT count(*) FROM bookings WHERE space_id = '%s'"
+                                        " AND state = 'booked'",
+                           space_id),
+                   ==, 1);
+  g_assert_cmpint (db_int (f->kiosk_db, "SELECT count(*) FROM bookings WHERE person_id = '%s'",
+                           person->id),
+                   ==, 0);
+  g_assert_cmpint (db_int (f->kiosk_db, "SELECT count(*) FROM people WHERE id = '%s'"
+                                        " OR display_name = '%s'",
+                           person->id, person->display_name),
+                   ==, 0);
+}
+
+/* ---- fixture ------------------------------------------------------------------------------ */
 
 static void
-test_book_online_then_offline (Fixture *f, gconstpointer data)
+fixture_set_up (Fixture *f, gconstpointer data)
 {
-  const RbTestPerson *jonas = rb_test_demo_person ("14475");
-  const RbTestPerson *katharina = rb_test_demo_person ("17157");
-  const RbTestPerson *leonie = rb_test_demo_person ("14835");
-  const char *server_db = rb_test_server_get_db_path (f->server);
-  g_autofree char *katharina_sql = NULL;
-  GtkLabel *title;
-
-  /* The building comes from the server. */
+  f->backend = rb_ui_backend_new (RB_UI_BACKEND_SERVER, today (9, 10).start);
+  f->server = rb_ui_backend_get_server (f->backend);
+  f->kiosk = rb_ui_backend_add_kiosk (f->backend);
+  f->kiosk_db = rb_ui_backend_get_mirror_path (f->kiosk);
+  rb_ui_backend_wait_ready (f->kiosk);
+  f->settings = g_settings_new (APP_ID);
+  g_settings_set_uint (f->settings, "idle-timeout", 600);
+  f->context = rb_context_new (f->kiosk, f->settings);
+  f->window = rb_kiosk_window_new (NULL, f->context);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
   g_assert_true (rb_ui_wait_for (desk_listed, f, 30));
   rb_ui_settle (200);
+}
 
-  /* 1. Online: booked and confirmed for Jonas on the server. */
-  book_by_touch (f, "Desk 0.01", jonas->staff_number, jonas->pin, "kiosk-server-confirm");
-  rb_ui_kiosk_assert_screen (f->window, "receipt");
-  title = visible_label_containing (f, "is booked");
-  g_assert_nonnull (title);
-  g_assert_null (strstr (gtk_label_get_label (title), "pending"));
-  rb_ui_save_screenshot (GTK_WIDGET (f->window), "kiosk-server-receipt");
-  g_assert_null (rb_kiosk_window_get_person (f->window));
-  g_assert_cmpint (db_int (server_db,
-                           "SELECT count(*) FROM bookings WHERE space_id = 'a0-d001'"
-                           " AND person_id = '%s' AND state = 'booked'",
-                           jonas->id),
-                   ==, 1);
-  /* The kiosk keeps bookings, not people: neither Jonas's id nor his name is in its file. */
-  g_assert_cmpint (db_int (f->kiosk_db, "SELECT count(*) FROM people WHERE id = '%s'", jonas->id),
-                   ==, 0);
-  g_assert_cmpint (db_int (f->kiosk_db, "SELECT count(*) FROM bookings WHERE person_id = '%s'",
-                           jonas->id),
-                   ==, 0);
-  g_assert_cmpint (db_int (f->kiosk_db, "SELECT count(*) FROM bookings WHERE space_id = 'a0-d001'"
-                                        " AND state = 'booked'"),
-                   ==, 1);
-  rb_ui_kiosk_click (f->window, "Done");
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  rb_ui_settle (100);
+  g_clear_object (&f->context);
+  g_clear_object (&f->settings);
+  if (rb_test_server_is_running (f->server))
+    rb_test_server_send_signal (f->server, SIGCONT);
+  rb_ui_backend_free (f->backend);
+}
 
-  /* 2. The server hangs. Katharina books: identification waits two seconds, then the kiosk
-   * takes her staff number and PIN to be checked later, and the receipt says pending. */
-  rb_test_server_send_signal (f->server, SIGSTOP);
-  book_by_touch (f, "Desk 0.02", katharina->staff_number, katharina->pin,
+/* ---- the tests ---------------------------------------------------------------------------- */
+
+static void
+test_server_stopped_booking_confirmed_later (Fixture *f, gconstpointer data)
+{
+  const RbTestPerson *katharina = rb_test_demo_person ("17157");
+
+  rb_test_server_stop (f->server);
+  book_by_touch (f, "0.02", katharina->staff_number, katharina->pin,
                  "kiosk-server-offline-confirm");
-  rb_ui_kiosk_assert_screen (f->window, "receipt");
-  title = visible_label_containing (f, "pending");
-  g_assert_nonnull (title);
-  g_assert_nonnull (visible_label_containing (f, "confirmed when the connection returns"));
+  assert_pending_receipt (f, "0.02");
+  wait_for_label (f, tr ("Pending — confirmed when the connection returns"));
   rb_ui_save_screenshot (GTK_WIDGET (f->window), "kiosk-server-pending");
-  rb_ui_kiosk_click (f->window, "Done");
+  rb_ui_kiosk_click (f->window, tr ("Done"));
+  rb_ui_kiosk_assert_screen (f->window, "start");
 
-  /* Leonie types a wrong PIN; offline, nobody can tell yet. */
-  book_by_touch (f, "Desk 0.03", leonie->staff_number, "0000", NULL);
-  rb_ui_kiosk_assert_screen (f->window, "receipt");
-  g_assert_nonnull (visible_label_containing (f, "pending"));
-  rb_ui_kiosk_click (f->window, "Done");
-
+  /* Queued with the sealed credential, and never the PIN. */
+  g_assert_true (rb_ui_wait_for (kiosk_waits, f, 30));
   g_assert_cmpint (db_int (f->kiosk_db, "SELECT count(*) FROM outbox WHERE state = 'pending'"
                                         " AND sealed_credential IS NOT NULL"),
-                   ==, 2);
+                   ==, 1);
   assert_sealed (f, "a0-d002", katharina->staff_number, katharina->pin);
-  assert_sealed (f, "a0-d003", leonie->staff_number, "0000");
   assert_no_pin_on_disk (f, katharina->staff_number, katharina->pin);
-  g_assert_cmpint (db_int (server_db, "SELECT count(*) FROM bookings WHERE space_id = 'a0-d002'"),
-                   ==, 0);
 
-  /* 3. The server is back: Katharina's booking is confirmed for her, Leonie's rejected. */
-  rb_test_server_send_signal (f->server, SIGCONT);
-  rb_sync_engine_sync_async (f->engine, NULL, on_synced_cb, NULL);
-  katharina_sql = g_strdup_printf ("SELECT count(*) FROM bookings WHERE space_id = 'a0-d002'"
-                                   " AND person_id = '%s' AND state = 'booked'",
-                                   katharina->id);
-  {
-    DbWait on_server = { f, katharina_sql, 1 };
-    DbWait done = { f, "SELECT count(*) FROM outbox o JOIN bookings b ON b.id = o.booking_id"
-                       " WHERE b.space_id = 'a0-d002' AND o.state = 'done'", 1 };
-    DbWait rejected = { f, "SELECT count(*) FROM outbox o JOIN bookings b ON b.id = o.booking_id"
-                           " WHERE b.space_id = 'a0-d003' AND o.state = 'rejected'"
-                           " AND o.last_error_code = 'unauthenticated'", 1 };
+  /* The server starts again where it was; the kiosk finds it by itself. */
+  rb_test_server_start (f->server);
+  assert_confirmed_for (f, "a0-d002", katharina);
+}
 
-    g_assert_true (rb_ui_wait_for (server_db_reaches, &on_server, 60));
-    g_assert_true (rb_ui_wait_for (db_reaches, &done, 60));
-    g_assert_true (rb_ui_wait_for (db_reaches, &rejected, 60));
-  }
-  g_assert_cmpint (db_int (server_db, "SELECT count(*) FROM bookings WHERE space_id = 'a0-d003'"),
+static void
+test_wrong_pin_offline_rejected_later (Fixture *f, gconstpointer data)
+{
+  const RbTestPerson *leonie = rb_test_demo_person ("14835");
+  g_autofree char *name = rb_space_format_name (RB_SPACE_KIND_DESK, "0.03");
+  g_autofree char *when = rb_context_format_interval (f->context, today (9, 10));
+  g_autofree char *line = g_strdup_printf (tr ("%s, %s: %s"), name, when,
+                                           tr ("The staff number or the PIN is not correct."));
+  GtkWidget *notice;
+
+  /* Leonie types a wrong PIN; offline, nobody can tell yet. */
+  rb_test_server_stop (f->server);
+  book_by_touch (f, "0.03", leonie->staff_number, "0000", NULL);
+  assert_pending_receipt (f, "0.03");
+  rb_ui_kiosk_click (f->window, tr ("Done"));
+  rb_ui_kiosk_assert_screen (f->window, "start");
+  assert_sealed (f, "a0-d003", leonie->staff_number, "0000");
+
+  rb_test_server_start (f->server);
+  wait_for_db (f->kiosk_db, 1,
+               "SELECT count(*) FROM outbox o JOIN bookings b ON b.id = o.booking_id"
+               " WHERE b.space_id = 'a0-d003' AND o.state = 'rejected'"
+               " AND o.last_error_code = 'unauthenticated'");
+  g_assert_cmpint (db_int (rb_test_server_get_db_path (f->server),
+                           "SELECT count(*) FROM bookings WHERE space_id = 'a0-d003'"),
                    ==, 0);
-  /* The wrong PIN counted towards Leonie's lockout, as at a login (twice, when the login the
-   * kiosk gave up on after two seconds still reached the server as it woke up). */
-  g_assert_cmpint (db_int (server_db, "SELECT failures FROM login_failures WHERE staff_number = '%s'",
+  /* The wrong PIN counted towards Leonie's lockout, as at a login. */
+  g_assert_cmpint (db_int (rb_test_server_get_db_path (f->server),
+                           "SELECT failures FROM login_failures WHERE staff_number = '%s'",
                            leonie->staff_number),
                    >=, 1);
-  /* Locally, the rejected booking no longer holds its desk; Katharina's does. */
-  g_assert_cmpint (db_int (f->kiosk_db, "SELECT count(*) FROM bookings WHERE space_id = 'a0-d003'"
-                                        " AND state IN ('booked', 'checked_in')"),
-                   ==, 0);
-  g_assert_cmpint (db_int (f->kiosk_db, "SELECT count(*) FROM bookings WHERE space_id = 'a0-d002'"
-                                        " AND state = 'booked'"),
-                   ==, 1);
+  /* Locally, the rejected booking no longer holds the desk. */
+  wait_for_db (f->kiosk_db, 0,
+               "SELECT count(*) FROM bookings WHERE space_id = 'a0-d003'"
+               " AND state IN ('booked', 'checked_in')");
 
-  /* Leonie has long gone: the start screen tells whoever looks which desk was not booked. */
-  rb_ui_kiosk_assert_screen (f->window, "start");
-  g_assert_true (rb_ui_wait_for (notice_shown, f, 30));
-  g_assert_null (rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_label_containing,
-                                     (gpointer) leonie->display_name));
+  /* Leonie has long gone: the start screen tells whoever looks which desk and time were not
+   * booked, and why — never who. */
+  wait_for_label (f, tr ("Not booked after the connection returned:"));
+  notice = label_containing (f, tr ("Not booked after the connection returned:"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (notice)), line));
+  g_assert_null (label_containing (f, leonie->display_name));
+  g_assert_null (label_containing (f, leonie->staff_number));
   rb_ui_settle (100);
   rb_ui_save_screenshot (GTK_WIDGET (f->window), "kiosk-server-rejected-notice");
+}
+
+static void
+test_server_hangs_booking_confirmed_later (Fixture *f, gconstpointer data)
+{
+  const RbTestPerson *mehmet = rb_test_demo_person ("15350");
+
+  rb_test_server_send_signal (f->server, SIGSTOP);
+  book_by_touch (f, "0.04", mehmet->staff_number, mehmet->pin, NULL);
+  assert_pending_receipt (f, "0.04");
+  rb_ui_kiosk_click (f->window, tr ("Done"));
+  assert_sealed (f, "a0-d004", mehmet->staff_number, mehmet->pin);
+
+  rb_test_server_send_signal (f->server, SIGCONT);
+  assert_confirmed_for (f, "a0-d004", mehmet);
 }
 
 int
@@ -423,14 +460,18 @@ main (int argc, char *argv[])
   rb_application_setup_i18n (NULL);
 
   gtk_test_init (&argc, &argv, NULL);
+  /* gtk_test_init pins en_US; these tests run in the language of their environment. */
   setlocale (LC_ALL, "");
   adw_init ();
   g_object_unref (rb_application_new ());
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   rb_ui_load_app_css ();
-  g_assert_true (rb_time_from_rfc3339 (NOW_RFC3339, &frozen_now, NULL));
 
-  g_test_add ("/kiosk-server/book-online-then-offline", Fixture, NULL, fixture_set_up,
-              test_book_online_then_offline, fixture_tear_down);
+  g_test_add ("/kiosk-server/server-stopped/booking-confirmed-later", Fixture, NULL,
+              fixture_set_up, test_server_stopped_booking_confirmed_later, fixture_tear_down);
+  g_test_add ("/kiosk-server/server-stopped/wrong-pin-rejected-later", Fixture, NULL,
+              fixture_set_up, test_wrong_pin_offline_rejected_later, fixture_tear_down);
+  g_test_add ("/kiosk-server/server-hangs/booking-confirmed-later", Fixture, NULL, fixture_set_up,
+              test_server_hangs_booking_confirmed_later, fixture_tear_down);
   return g_test_run ();
 }
