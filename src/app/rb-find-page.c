@@ -605,7 +605,23 @@ set_day (RbFindPage *self, int year, int month, int day)
   reload_bookings (self);
 }
 
-/* Bookings start today at the earliest: a past day is not offered as if it were free. */
+static void on_calendar_day_selected_cb (RbFindPage *self);
+
+/* The calendar shows the page's day; choosing it there is not a new choice. */
+static void
+show_day_in_calendar (RbFindPage *self)
+{
+  g_autoptr (GDateTime) selected = g_date_time_new_local (g_date_get_year (&self->day),
+                                                           g_date_get_month (&self->day),
+                                                           g_date_get_day (&self->day), 12, 0, 0);
+
+  g_signal_handlers_block_by_func (self->calendar, on_calendar_day_selected_cb, self);
+  gtk_calendar_select_day (self->calendar, selected);
+  g_signal_handlers_unblock_by_func (self->calendar, on_calendar_day_selected_cb, self);
+}
+
+/* Bookings start today at the earliest: a past day is not offered as if it were free. The
+ * calendar goes back to the day the page shows, so that it does not pretend otherwise. */
 static void
 on_calendar_day_selected_cb (RbFindPage *self)
 {
@@ -620,6 +636,7 @@ on_calendar_day_selected_cb (RbFindPage *self)
             + g_date_time_get_day_of_month (today))
     {
       show_error (self, _("That day has passed. Choose today or a later day."));
+      show_day_in_calendar (self);
       return;
     }
   hide_error (self);
@@ -701,12 +718,7 @@ choose_initial_time (RbFindPage *self)
 
   gtk_drop_down_set_selected (self->from_dropdown, slot_index (self, start));
   gtk_drop_down_set_selected (self->to_dropdown, slot_index (self, end) - 1);
-  {
-    g_autoptr (GDateTime) selected = g_date_time_new_local (g_date_get_year (&self->day),
-                                                             g_date_get_month (&self->day),
-                                                             g_date_get_day (&self->day), 12, 0, 0);
-    gtk_calendar_select_day (self->calendar, selected);
-  }
+  show_day_in_calendar (self);
   update_day_label (self);
 }
 
