@@ -50,37 +50,48 @@ on_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     g_message ("The session could not be kept in the keyring: %s", error->message);
 }
 
+/* Once the kept item is gone, the service's session (if it has one by now) is kept. */
 static void
 on_cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  g_autoptr (RbSessionKeeper) self = user_data;
   g_autoptr (GError) error = NULL;
-
-  if (!secret_password_clear_finish (result, &error) && error != NULL
-      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_message ("The session could not be removed from the keyring: %s", error->message);
-}
-
-static void
-on_secret_changed_cb (RbSessionKeeper *self)
-{
-  const char *secret = rb_client_service_get_session_secret (self->service);
-  const char *location = rb_client_service_get_location (self->service);
-  RbPerson *person = rb_client_service_get_person (self->service);
   g_autofree char *label = NULL;
+  const char *secret;
+  const char *location;
+  RbPerson *person;
 
-  if (self->restoring)
-    return;
-  if (secret == NULL || person == NULL)
+  if (!secret_password_clear_finish (result, &error) && error != NULL)
     {
-      secret_password_clear (session_schema (), self->cancellable, on_cleared_cb, NULL,
-                             "location", location, NULL);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("The session could not be removed from the keyring: %s", error->message);
       return;
     }
+  if (self->service == NULL)
+    return;
+  secret = rb_client_service_get_session_secret (self->service);
+  location = rb_client_service_get_location (self->service);
+  person = rb_client_service_get_person (self->service);
+  if (secret == NULL || person == NULL)
+    return;
   /* TRANSLATORS: the keyring item's name; %s is the booking server or database. */
   label = g_strdup_printf (_("Raumbuch session for %s"), location);
   secret_password_store (session_schema (), SECRET_COLLECTION_DEFAULT, label, secret,
                          self->cancellable, on_stored_cb, NULL, "location", location, "person",
                          rb_person_get_id (person), NULL);
+}
+
+/* One item per location. Storing alone would add a second item when someone else signs in
+ * (the person is an attribute), and the next start could take up either; so whatever is
+ * kept there goes first, and the session the service has once that is done is kept. The
+ * keyring answers in order, so the last change always wins. */
+static void
+on_secret_changed_cb (RbSessionKeeper *self)
+{
+  if (self->restoring)
+    return;
+  secret_password_clear (session_schema (), self->cancellable, on_cleared_cb, g_object_ref (self),
+                         "location", rb_client_service_get_location (self->service), NULL);
 }
 
 static void
