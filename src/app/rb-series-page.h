@@ -1,6 +1,6 @@
 /* rb-series-page.h: "Team Reservations" for team leads: reserve a project room for a sprint
  * (a date range, weekdays, a daily time window), see every day checked before anything is
- * written, reserve, cancel series, export one's bookings as .ics. */
+ * written, reserve, cancel series. (The .ics export is in My Bookings.) */
 #pragma once
 
 #include <adwaita.h>
@@ -14,6 +14,5 @@ G_DECLARE_FINAL_TYPE (RbSeriesPage, rb_series_page, RB, SERIES_PAGE, AdwBin)
 
 GtkWidget *rb_series_page_new (RbContext *context);
 gboolean rb_series_page_is_busy (RbSeriesPage *self);
-void rb_series_page_export_ics (RbSeriesPage *self, GFile *file);
 
 G_END_DECLS
