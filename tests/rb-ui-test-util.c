@@ -161,6 +161,137 @@ rb_ui_is_row_titled (GtkWidget *widget, gpointer title)
          && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
 }
 
+gboolean
+rb_ui_has_builder_id (GtkWidget *widget, gpointer id)
+{
+  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0;
+}
+
+GtkWidget *
+rb_ui_child_by_id (GtkWidget *root, const char *id)
+{
+  GtkWidget *widget = rb_ui_find (root, rb_ui_has_builder_id, (gpointer) id);
+
+  if (widget == NULL)
+    g_error ("no widget “%s”", id);
+  return widget;
+}
+
+typedef struct
+{
+  const char *action_name;
+  const char *target;
+} ActionQuery;
+
+static gboolean
+fires_action (GtkWidget *widget, gpointer data)
+{
+  ActionQuery *query = data;
+  GVariant *target;
+
+  if (!GTK_IS_ACTIONABLE (widget)
+      || g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), query->action_name)
+             != 0)
+    return FALSE;
+  if (query->target == NULL)
+    return TRUE;
+  target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget));
+  return target != NULL && g_variant_is_of_type (target, G_VARIANT_TYPE_STRING)
+         && g_str_equal (g_variant_get_string (target, NULL), query->target);
+}
+
+GtkWidget *
+rb_ui_find_action (GtkWidget *root, const char *action_name, const char *target)
+{
+  ActionQuery query = { action_name, target };
+
+  return rb_ui_find (root, fires_action, &query);
+}
+
+GtkWindow *
+rb_ui_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+/* Sensitive itself and inside a sensitive container: a person could click it. */
+static gboolean
+is_clickable (gpointer widget)
+{
+  return gtk_widget_is_sensitive (widget);
+}
+
+void
+rb_ui_click (GtkWidget *button)
+{
+  g_assert_nonnull (button);
+  if (!rb_ui_wait_for (is_clickable, button, 5))
+    g_error ("button “%s” stays insensitive", gtk_widget_get_name (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+void
+rb_ui_destroy_toplevels (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *window;
+
+  /* A dialog goes with its parent, so the list is looked at again after each. */
+  while ((window = g_list_model_get_item (toplevels, 0)) != NULL)
+    {
+      gtk_window_destroy (window);
+      g_object_unref (window);
+    }
+  rb_ui_settle (50);
+}
+
+RbWindow *
+rb_ui_open_window (RbContext *context)
+{
+  RbWindow *window = rb_window_new (NULL, context);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static AdwViewStack *
+view_stack (RbWindow *window)
+{
+  return ADW_VIEW_STACK (rb_ui_find (GTK_WIDGET (window), rb_ui_is_type,
+                                     GSIZE_TO_POINTER (ADW_TYPE_VIEW_STACK)));
+}
+
+GtkWidget *
+rb_ui_show_page (RbWindow *window, const char *name)
+{
+  AdwViewStack *stack = view_stack (window);
+  GtkWidget *page = adw_view_stack_get_child_by_name (stack, name);
+
+  g_assert_nonnull (page);
+  adw_view_stack_set_visible_child (stack, page);
+  return page;
+}
+
+/* Whether the window offers the page to whoever is signed in. */
+gboolean
+rb_ui_page_offered (RbWindow *window, const char *name)
+{
+  AdwViewStack *stack = view_stack (window);
+  GtkWidget *page = adw_view_stack_get_child_by_name (stack, name);
+
+  return page != NULL && adw_view_stack_page_get_visible (adw_view_stack_get_page (stack, page));
+}
+
 /* Writes NAME-WxH-LANG.png to RB_SCREENSHOT_DIR when it is set. */
 void
 rb_ui_save_screenshot (GtkWidget *widget, const char *name)

@@ -1,11 +1,13 @@
 /* rb-ui-test-util.h: driving real GTK widgets in tests and benchmarks: wait on the main loop
- * with a deadline, find widgets by what a person sees, tap the kiosk, take screenshots. */
+ * with a deadline, find widgets by what a person sees (or by the action a button fires), tap
+ * the kiosk, open the desktop window, take screenshots. */
 #pragma once
 
 #include <adwaita.h>
 
 #include "rb-kiosk-window.h"
 #include "rb-store.h"
+#include "rb-window.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +21,24 @@ gboolean rb_ui_is_type (GtkWidget *widget, gpointer type);
 gboolean rb_ui_is_button_labelled (GtkWidget *widget, gpointer label_prefix);
 gboolean rb_ui_is_label_containing (GtkWidget *widget, gpointer text);
 gboolean rb_ui_is_row_titled (GtkWidget *widget, gpointer title);
+gboolean rb_ui_has_builder_id (GtkWidget *widget, gpointer id);
+
+/* The widget of a template with this id (from its .ui file); asserts that there is one. */
+GtkWidget *rb_ui_child_by_id (GtkWidget *root, const char *id);
+/* A button that fires action_name (with this string target, unless target is NULL). */
+GtkWidget *rb_ui_find_action (GtkWidget *root, const char *action_name, const char *target);
+/* A shown toplevel window of this type (a dialog), or NULL. */
+GtkWindow *rb_ui_find_toplevel (GType type);
+/* Waits (a little) for the button to become sensitive, as a person would, then clicks it. */
+void rb_ui_click (GtkWidget *button);
+/* Destroys every toplevel window: what a test leaves open does not reach the next one. */
+void rb_ui_destroy_toplevels (void);
+
+/* The desktop window on context, presented at a size that shows every page whole. */
+RbWindow *rb_ui_open_window (RbContext *context);
+/* Shows the page of the window's view stack with this name and returns it. */
+GtkWidget *rb_ui_show_page (RbWindow *window, const char *name);
+gboolean rb_ui_page_offered (RbWindow *window, const char *name);
 
 void rb_ui_save_screenshot (GtkWidget *widget, const char *name);
 void rb_ui_load_app_css (void);

@@ -1,40 +1,56 @@
-/* test-ui.c: the real desktop window under Xvfb, driven through its real widgets: book a
- * desk, see it in My Bookings, provoke a conflict and read the translated error, change the
- * preferences. Run once
- * in English and once in German (see tests/meson.build). With RB_SCREENSHOT_DIR set it
- * writes PNGs of what it saw, for people to look at. */
+/* test-ui.c: the real desktop window under Xvfb, driven through its real widgets: signing in
+ * and out, Find a Space (booking, a conflict's translated error, blocked spaces, past days,
+ * where the keyboard focus goes) and My Bookings (change, cancel and undo, series, the
+ * iCalendar export), and the Preferences.
+ *
+ * Every case but the Preferences runs twice with the same assertions (tests/meson.build runs
+ * the program in English and in German): /local/… on the app's own store, /server/… against
+ * a real raumbuch-server on a loopback port (rb-ui-backend.h). What a test checks was
+ * written is read from the authority's database file — the store standalone, the server's
+ * file otherwise — never from the window's own copy. With RB_SCREENSHOT_DIR set it writes
+ * PNGs of what it saw, for people to look at. */
 #include "config.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
+#include <libical/ical.h>
 #include <locale.h>
+#include <string.h>
 
 #include "rb-application.h"
 #include "rb-bookings-page.h"
+#include "rb-change-dialog.h"
 #include "rb-context.h"
 #include "rb-find-page.h"
+#include "rb-login-dialog.h"
 #include "rb-preferences-window.h"
 #include "rb-space-row.h"
+#include "rb-test-util.h"
+#include "rb-ui-backend.h"
 #include "rb-ui-test-util.h"
 #include "rb-window.h"
 
 /* Monday 30 November 2026, 07:00 in Berlin: the frozen "now" of every test here. */
 static gint64 frozen_now;
+static GTimeZone *berlin;
+
+/* The demo people the tests act as (README.md). */
+#define JONAS "14475"     /* staff */
+#define KATHARINA "17157" /* staff */
+#define LEONIE "14835"    /* staff */
+#define ANNA "13663"      /* team lead */
+#define MONIKA "87666"    /* facility manager */
 
 typedef struct
 {
-  char *dir;
-  RbStore *store;
+  RbUiBackendMode mode;
+  RbUiBackend *backend;
+  RbClientService *service;
+  GSettings *settings;
   RbContext *context;
   RbWindow *window;
+  char *authority_db;
 } UiFixture;
-
-static gint64
-frozen_clock (gpointer data)
-{
-  return frozen_now;
-}
 
 static gboolean
 is_german (void)
@@ -42,38 +58,168 @@ is_german (void)
   return g_str_has_prefix (setlocale (LC_MESSAGES, NULL), "de");
 }
 
+static gint64
+berlin_time (int month, int day, int hour, int minute)
+{
+  return rb_local_to_utc (berlin, 2026, month, day, hour, minute);
+}
+
+/* ---- the fixture --------------------------------------------------------------------------- */
+
+static void
+fixture_set_up (UiFixture *f, gconstpointer data)
+{
+  f->mode = GPOINTER_TO_INT (data);
+  f->backend = rb_ui_backend_new (f->mode, frozen_now);
+  f->service = rb_ui_backend_get_service (f->backend);
+  f->settings = g_settings_new (APP_ID);
+  g_settings_reset (f->settings, "acting-person");
+  f->context = rb_context_new (f->service, f->settings);
+  f->authority_db
+      = f->mode == RB_UI_BACKEND_SERVER
+            ? g_strdup (rb_test_server_get_db_path (rb_ui_backend_get_server (f->backend)))
+            : g_build_filename (rb_ui_backend_get_dir (f->backend), "raumbuch.db", NULL);
+}
+
+static void
+fixture_tear_down (UiFixture *f, gconstpointer data)
+{
+  rb_ui_destroy_toplevels ();
+  g_clear_object (&f->context);
+  g_clear_object (&f->settings);
+  g_clear_pointer (&f->backend, rb_ui_backend_free);
+  g_free (f->authority_db);
+}
+
+static void
+open_window (UiFixture *f)
+{
+  f->window = rb_ui_open_window (f->context);
+}
+
+/* "find-page-local", "find-page-server". */
+static void
+screenshot (UiFixture *f, GtkWidget *widget, const char *name)
+{
+  g_autofree char *full = g_strdup_printf ("%s-%s", name, rb_ui_backend_mode_name (f->mode));
+
+  rb_ui_settle (300);
+  rb_ui_save_screenshot (widget, full);
+}
+
+/* The single number that sql gives on the authority's database: what was really written. */
+static gint64 authority_int (UiFixture *f, const char *sql_format, ...) G_GNUC_PRINTF (2, 3);
+
+static gint64
+authority_int (UiFixture *f, const char *sql_format, ...)
+{
+  va_list args;
+  g_autofree char *sql = NULL;
+
+  va_start (args, sql_format);
+  sql = g_strdup_vprintf (sql_format, args);
+  va_end (args);
+  return rb_test_db_int (f->authority_db, sql);
+}
+
+typedef struct
+{
+  UiFixture *fixture;
+  const char *sql;
+  gint64 expected;
+} AuthorityWait;
+
 static gboolean
-is_desk_row_named (GtkWidget *widget, gpointer name)
+authority_says (gpointer data)
+{
+  AuthorityWait *wait = data;
+
+  return rb_test_db_int (wait->fixture->authority_db, wait->sql) == wait->expected;
+}
+
+/* Waits until the authority has what the window asked for (a server's answer may come after
+ * the window has shown it as pending). */
+static void
+wait_for_authority (UiFixture *f, gint64 expected, const char *sql)
+{
+  AuthorityWait wait = { f, sql, expected };
+
+  if (!rb_ui_wait_for (authority_says, &wait, 20))
+    g_error ("%s: %" G_GINT64_FORMAT " instead of %" G_GINT64_FORMAT, sql,
+             rb_test_db_int (f->authority_db, sql), expected);
+}
+
+/* ---- the service, as another desktop would use it ---------------------------------------- */
+
+static void
+sign_in (UiFixture *f, RbClientService *service, const char *staff_number)
+{
+  g_autoptr (RbPerson) person = rb_ui_backend_sign_in (f->backend, service, staff_number);
+}
+
+/* Another desktop with this person signed in. */
+static RbClientService *
+other_desktop (UiFixture *f, const char *staff_number)
+{
+  RbClientService *service = rb_ui_backend_add_client (f->backend);
+
+  sign_in (f, service, staff_number);
+  return service;
+}
+
+static RbBooking *
+book (RbClientService *service, const char *space_id, gint64 start, gint64 end)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = rb_booking_new_id ();
+  g_autoptr (RbBooking) request
+      = rb_booking_new (id, space_id, NULL, rb_interval_make (start, end));
+  RbBooking *booking;
+
+  rb_client_service_create_booking_async (service, NULL, request, NULL, rb_ui_keep_result_cb,
+                                          &result);
+  booking = rb_client_service_booking_finish (service, rb_ui_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (booking);
+  return booking;
+}
+
+/* Everything the window reads is up to date: standalone at once, with a server once its
+ * mirror has pulled the feed. */
+static void
+catch_up (UiFixture *f)
+{
+  rb_ui_backend_sync (f->backend, f->service);
+}
+
+/* ---- finding widgets ------------------------------------------------------------------------ */
+
+static gboolean
+is_space_row_named (GtkWidget *widget, gpointer name)
 {
   return RB_IS_SPACE_ROW (widget)
          && g_str_equal (rb_space_get_name (rb_space_row_get_space (RB_SPACE_ROW (widget))), name);
 }
 
-static gboolean
-is_book_button (GtkWidget *widget, gpointer data)
+static GtkWidget *
+space_row (UiFixture *f, const char *name)
 {
-  return GTK_IS_BUTTON (widget)
-         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "find.book") == 0;
-}
-
-static gboolean
-is_cancel_button (GtkWidget *widget, gpointer data)
-{
-  return GTK_IS_BUTTON (widget)
-         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "bookings.cancel") == 0;
-}
-
-static gboolean
-is_revealed_error (GtkWidget *widget, gpointer data)
-{
-  return GTK_IS_REVEALER (widget) && gtk_revealer_get_reveal_child (GTK_REVEALER (widget))
-         && gtk_widget_has_css_class (gtk_revealer_get_child (GTK_REVEALER (widget)), "rb-error-bar");
+  return rb_ui_find (GTK_WIDGET (f->window), is_space_row_named, (gpointer)name);
 }
 
 static GtkWidget *
-row_for_desk (UiFixture *fixture, const char *name)
+book_button (UiFixture *f, const char *name)
 {
-  return rb_ui_find (GTK_WIDGET (fixture->window), is_desk_row_named, (gpointer) name);
+  GtkWidget *row = space_row (f, name);
+
+  return row != NULL ? rb_ui_find_action (row, "find.book", NULL) : NULL;
+}
+
+static GtkWidget *
+state_label (UiFixture *f, const char *name)
+{
+  return rb_ui_child_by_id (space_row (f, name), "state_label");
 }
 
 typedef struct
@@ -82,192 +228,848 @@ typedef struct
   const char *name;
 } RowQuery;
 
+/* The row of the space is there with its state for the chosen time. */
 static gboolean
-desk_row_ready (gpointer data)
+space_row_loaded (gpointer data)
 {
   RowQuery *query = data;
-  GtkWidget *row = row_for_desk (query->fixture, query->name);
-  GtkWidget *button = row ? rb_ui_find (row, is_book_button, NULL) : NULL;
+  GtkWidget *row = space_row (query->fixture, query->name);
+
+  return row != NULL
+         && *gtk_label_get_label (GTK_LABEL (rb_ui_child_by_id (row, "state_label"))) != '\0';
+}
+
+static gboolean
+space_row_bookable (gpointer data)
+{
+  RowQuery *query = data;
+  GtkWidget *button = space_row_loaded (data) ? book_button (query->fixture, query->name) : NULL;
 
   return button != NULL && gtk_widget_get_sensitive (button);
 }
 
-static GtkListBox *
-bookings_list (UiFixture *fixture)
+static gboolean
+space_row_taken (gpointer data)
 {
-  GtkWidget *page = rb_ui_find (GTK_WIDGET (fixture->window), rb_ui_is_type,
-                                 GSIZE_TO_POINTER (RB_TYPE_BOOKINGS_PAGE));
-  GtkWidget *list = page ? rb_ui_find (page, rb_ui_is_type, GSIZE_TO_POINTER (GTK_TYPE_LIST_BOX)) : NULL;
+  return space_row_loaded (data) && !space_row_bookable (data);
+}
 
-  return list ? GTK_LIST_BOX (list) : NULL;
+/* Waits until the row of the space shows it bookable, or not. */
+static void
+wait_for_space_row (UiFixture *f, const char *name, gboolean bookable)
+{
+  RowQuery query = { f, name };
+
+  if (!rb_ui_wait_for (bookable ? space_row_bookable : space_row_taken, &query, 20))
+    g_error ("%s is %s: %s", name, bookable ? "not bookable" : "bookable",
+             space_row (f, name) != NULL ? gtk_label_get_label (GTK_LABEL (state_label (f, name)))
+                                         : "not listed");
+}
+
+static RbFindPage *
+find_page (UiFixture *f)
+{
+  return RB_FIND_PAGE (
+      rb_ui_find (GTK_WIDGET (f->window), rb_ui_is_type, GSIZE_TO_POINTER (RB_TYPE_FIND_PAGE)));
+}
+
+static RbBookingsPage *
+bookings_page (UiFixture *f)
+{
+  return RB_BOOKINGS_PAGE (
+      rb_ui_find (GTK_WIDGET (f->window), rb_ui_is_type, GSIZE_TO_POINTER (RB_TYPE_BOOKINGS_PAGE)));
+}
+
+static GtkWidget *
+find_error_revealer (UiFixture *f)
+{
+  return rb_ui_child_by_id (GTK_WIDGET (find_page (f)), "error_revealer");
 }
 
 static gboolean
-bookings_listed (gpointer data)
+find_error_shown (gpointer data)
 {
-  GtkListBox *list = bookings_list (data);
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (find_error_revealer (data)));
+}
 
-  return list != NULL && gtk_list_box_get_row_at_index (list, 0) != NULL;
+static const char *
+find_error_text (UiFixture *f)
+{
+  return gtk_label_get_label (
+      GTK_LABEL (rb_ui_child_by_id (GTK_WIDGET (find_page (f)), "error_label")));
+}
+
+/* The name of the visible page of My Bookings: "signed-out", "empty" or "list". */
+static const char *
+bookings_state (UiFixture *f)
+{
+  return gtk_stack_get_visible_child_name (
+      GTK_STACK (rb_ui_child_by_id (GTK_WIDGET (bookings_page (f)), "stack")));
 }
 
 static gboolean
-error_shown (gpointer data)
+bookings_state_is (gpointer data)
 {
-  UiFixture *fixture = data;
-  return rb_ui_find (GTK_WIDGET (fixture->window), is_revealed_error, NULL) != NULL;
-}
+  UiFixture *f = ((gpointer *)data)[0];
 
-static gboolean
-person_chosen (gpointer data)
-{
-  UiFixture *fixture = data;
-  return rb_context_get_person (fixture->context) != NULL;
+  return g_strcmp0 (bookings_state (f), ((gpointer *)data)[1]) == 0;
 }
 
 static void
-fixture_set_up (UiFixture *fixture, gconstpointer data)
+wait_for_bookings_state (UiFixture *f, const char *state)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
-  g_autofree char *path = NULL;
+  gpointer data[] = { f, (gpointer)state };
 
-  fixture->dir = g_dir_make_tmp ("raumbuch-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "raumbuch.db", NULL);
-  fixture->store = rb_store_open_sync (path, &error);
-  g_assert_no_error (error);
-  rb_store_set_clock (fixture->store, frozen_clock, NULL);
-  g_assert_true (rb_store_seed_demo_sync (fixture->store, &error));
-  g_assert_no_error (error);
+  if (!rb_ui_wait_for (bookings_state_is, data, 20))
+    g_error ("My Bookings shows “%s”, not “%s”", bookings_state (f), state);
+}
 
-  /* Book as the first staff member of the demo building. */
-  g_settings_set_string (settings, "acting-person", "14475");
-  fixture->context = rb_context_new (fixture->store, settings);
-  fixture->window = rb_window_new (NULL, fixture->context);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 760);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  g_assert_true (rb_ui_wait_for (person_chosen, fixture, 20));
+typedef struct
+{
+  UiFixture *fixture;
+  const char *action;
+  const char *target;
+} ButtonQuery;
+
+static gboolean
+button_shown (gpointer data)
+{
+  ButtonQuery *query = data;
+
+  return rb_ui_find_action (GTK_WIDGET (bookings_page (query->fixture)), query->action,
+                            query->target)
+         != NULL;
+}
+
+/* The button of My Bookings that fires action for booking_id, once the list shows it. */
+static GtkWidget *
+wait_for_bookings_button (UiFixture *f, const char *action, const char *booking_id)
+{
+  ButtonQuery query = { f, action, booking_id };
+
+  if (!rb_ui_wait_for (button_shown, &query, 20))
+    g_error ("My Bookings shows no %s for %s", action, booking_id);
+  return rb_ui_find_action (GTK_WIDGET (bookings_page (f)), action, booking_id);
+}
+
+static gboolean
+bookings_page_idle (gpointer page)
+{
+  return !rb_bookings_page_is_busy (page);
+}
+
+static gboolean
+person_is (gpointer data)
+{
+  UiFixture *f = ((gpointer *)data)[0];
+  const char *staff_number = ((gpointer *)data)[1];
+  RbPerson *person = rb_context_get_person (f->context);
+
+  if (staff_number == NULL)
+    return person == NULL;
+  return person != NULL && g_str_equal (rb_person_get_staff_number (person), staff_number);
 }
 
 static void
-remove_tree (const char *dir)
+wait_for_person (UiFixture *f, const char *staff_number)
 {
-  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
+  gpointer data[] = { f, (gpointer)staff_number };
 
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+  g_assert_true (rb_ui_wait_for (person_is, data, 20));
+}
+
+/* ---- signing in --------------------------------------------------------------------------- */
+
+static gboolean
+login_dialog_shown (gpointer data)
+{
+  return rb_ui_find_toplevel (RB_TYPE_LOGIN_DIALOG) != NULL;
+}
+
+static gboolean
+login_dialog_gone (gpointer data)
+{
+  return rb_ui_find_toplevel (RB_TYPE_LOGIN_DIALOG) == NULL;
+}
+
+static RbLoginDialog *
+open_login_dialog (UiFixture *f)
+{
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sign-in", NULL);
+  g_assert_true (rb_ui_wait_for (login_dialog_shown, NULL, 10));
+  return RB_LOGIN_DIALOG (rb_ui_find_toplevel (RB_TYPE_LOGIN_DIALOG));
+}
+
+static gboolean
+dropdown_filled (gpointer dropdown)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  return model != NULL && g_list_model_get_n_items (model) > 0;
+}
+
+static guint
+dropdown_index (GtkDropDown *dropdown, const char *prefix)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_remove (path);
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_has_prefix (gtk_string_object_get_string (item), prefix))
+        return i;
     }
-  g_rmdir (dir);
+  g_error ("no item “%s”", prefix);
+  return 0;
 }
 
+/* Signs in (or switches to) a demo person through the dialog as a person would: on the demo
+ * building by choosing them, with a server by staff number and PIN. */
 static void
-fixture_tear_down (UiFixture *fixture, gconstpointer data)
+sign_in_through_dialog (UiFixture *f, const char *staff_number)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  RbLoginDialog *dialog = open_login_dialog (f);
+  GtkWidget *root = GTK_WIDGET (dialog);
+  const RbTestPerson *person = rb_test_demo_person (staff_number);
+
+  if (gtk_widget_get_visible (rb_ui_child_by_id (root, "picker_box")))
+    {
+      GtkDropDown *people = GTK_DROP_DOWN (rb_ui_child_by_id (root, "person_dropdown"));
+
+      g_assert_true (rb_ui_wait_for (dropdown_filled, people, 20));
+      gtk_drop_down_set_selected (people, dropdown_index (people, person->display_name));
+    }
+  else
+    {
+      gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (root, "staff_entry")), staff_number);
+      gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (root, "pin_entry")), person->pin);
+    }
+  rb_ui_click (rb_ui_child_by_id (root, "login_button"));
+  wait_for_person (f, staff_number);
+  g_assert_true (rb_ui_wait_for (login_dialog_gone, NULL, 10));
+}
+
+static gboolean
+menu_has_action (GMenuModel *menu, const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr (GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      if (section != NULL && menu_has_action (section, action))
+        return TRUE;
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name)
+          && g_str_equal (name, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Nobody signed in: the header offers Sign In…, My Bookings says so. Then a person signs in
+ * through the dialog; the header names them and their role, with Sign Out in its menu. Sign
+ * Out returns to the start. */
+static void
+test_sign_in_and_out (UiFixture *f, gconstpointer data)
+{
+  GtkWidget *window, *sign_in_button, *account_button, *account_label;
+  RbLoginDialog *dialog;
+  GtkWidget *picker, *pins;
+  const char *nobody = is_german () ? NULL : "Nobody Signed In";
+
+  open_window (f);
+  window = GTK_WIDGET (f->window);
+  sign_in_button = rb_ui_child_by_id (window, "sign_in_button");
+  account_button = rb_ui_child_by_id (window, "account_button");
+  account_label = rb_ui_child_by_id (window, "account_label");
+  g_assert_true (gtk_widget_get_visible (sign_in_button));
+  g_assert_false (gtk_widget_get_visible (account_button));
+  /* The view switcher names the pages in the UI's language. */
+  g_assert_nonnull (rb_ui_find (window, rb_ui_is_label_containing,
+                                (gpointer)(is_german () ? "Platz finden" : "Find a Space")));
+  rb_ui_show_page (f->window, "bookings");
+  g_assert_cmpstr (bookings_state (f), ==, "signed-out");
+  if (nobody != NULL)
+    g_assert_nonnull (rb_ui_find_visible (GTK_WIDGET (bookings_page (f)), rb_ui_is_label_containing,
+                                          (gpointer)nobody));
+  screenshot (f, window, "signed-out");
+
+  /* The demo building offers its people; a server never does: staff number and PIN. */
+  dialog = open_login_dialog (f);
+  picker = rb_ui_child_by_id (GTK_WIDGET (dialog), "picker_box");
+  pins = rb_ui_child_by_id (GTK_WIDGET (dialog), "pin_box");
+  g_assert_cmpint (gtk_widget_get_visible (picker), ==, f->mode == RB_UI_BACKEND_LOCAL);
+  g_assert_cmpint (gtk_widget_get_visible (pins), ==, f->mode == RB_UI_BACKEND_SERVER);
+  if (f->mode == RB_UI_BACKEND_LOCAL)
+    g_assert_true (rb_ui_wait_for (dropdown_filled,
+                                   rb_ui_child_by_id (GTK_WIDGET (dialog), "person_dropdown"), 20));
+  screenshot (f, GTK_WIDGET (dialog), "sign-in-dialog");
+
+  /* Closed without signing in, it can be opened again. */
+  gtk_window_close (GTK_WINDOW (dialog));
   rb_ui_settle (50);
-  g_clear_object (&fixture->context);
-  g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
-  g_free (fixture->dir);
+  g_assert_null (rb_ui_find_toplevel (RB_TYPE_LOGIN_DIALOG));
+  g_assert_null (rb_context_get_person (f->context));
+  sign_in_through_dialog (f, ANNA);
+
+  g_assert_false (gtk_widget_get_visible (sign_in_button));
+  g_assert_true (gtk_widget_get_visible (account_button));
+  {
+    g_autofree char *who = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "%s (%s)"), "Anna Schmidt",
+                                            rb_role_label (RB_ROLE_TEAM_LEAD));
+
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (account_label)), ==, who);
+    if (!is_german ())
+      g_assert_cmpstr (who, ==, "Anna Schmidt (Team lead)");
+  }
+  g_assert_true (menu_has_action (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (account_button)),
+                                  "win.sign-out"));
+  g_assert_true (menu_has_action (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (account_button)),
+                                  "win.sign-in"));
+  g_assert_null (rb_ui_find_toplevel (RB_TYPE_LOGIN_DIALOG));
+  wait_for_bookings_state (f, "empty");
+  screenshot (f, window, "signed-in");
+
+  /* Sign Out: nobody again, and no dialog pops up uninvited. */
+  gtk_widget_activate_action (window, "win.sign-out", NULL);
+  wait_for_person (f, NULL);
+  rb_ui_settle (100);
+  g_assert_true (gtk_widget_get_visible (sign_in_button));
+  g_assert_false (gtk_widget_get_visible (account_button));
+  wait_for_bookings_state (f, "signed-out");
+  g_assert_null (rb_ui_find_toplevel (RB_TYPE_LOGIN_DIALOG));
 }
 
-static RbPerson *
-acting_person (UiFixture *fixture)
+/* ---- find a space ------------------------------------------------------------------------ */
+
+static gboolean
+focus_on_row (gpointer row)
 {
-  return rb_context_get_person (fixture->context);
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (row));
+
+  return focus != NULL && (focus == row || gtk_widget_is_ancestor (focus, row));
 }
 
+/* Book a desk: the authority has it at the chosen time, My Bookings shows it by its translated
+ * name with a way to cancel it, and the keyboard focus stays on the space's row (the Book
+ * button that had it is insensitive now). */
 static void
-test_book_desk_appears_in_my_bookings (UiFixture *fixture, gconstpointer data)
+test_book_desk_appears_in_my_bookings (UiFixture *f, gconstpointer data)
 {
-  RowQuery query = { fixture, "0.01" };
-  RbBookingQuery mine = { 0 };
-  g_autoptr (GPtrArray) stored = NULL;
-  g_autoptr (GError) error = NULL;
+  GtkWidget *button, *row, *cancel;
   g_autofree char *expected_title = NULL;
-  GtkWidget *button;
-  GtkListBoxRow *row;
-
-  g_assert_true (rb_ui_wait_for (desk_row_ready, &query, 20));
-  rb_ui_save_screenshot (GTK_WIDGET (fixture->window), "find-page");
-
-  button = rb_ui_find (row_for_desk (fixture, "0.01"), is_book_button, NULL);
-  g_signal_emit_by_name (button, "clicked");
-  g_assert_true (rb_ui_wait_for (bookings_listed, fixture, 20));
-
-  /* The booking is in the database, for the acting person, at the chosen time. */
-  mine.person_id = rb_person_get_id (acting_person (fixture));
-  stored = rb_ui_store_list_bookings (fixture->store, &mine, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (stored->len, ==, 1);
-  g_assert_cmpstr (rb_booking_get_space_id (g_ptr_array_index (stored, 0)), ==, "a0-d001");
-
-  /* And My Bookings shows it by its translated name, with a way to cancel it. */
-  adw_view_stack_set_visible_child_name (
-      ADW_VIEW_STACK (rb_ui_find (GTK_WIDGET (fixture->window), rb_ui_is_type,
-                                   GSIZE_TO_POINTER (ADW_TYPE_VIEW_STACK))),
-      "bookings");
-  row = gtk_list_box_get_row_at_index (bookings_list (fixture), 0);
-  expected_title = g_strdup_printf (is_german () ? "Arbeitsplatz %s" : "Desk %s", "0.01");
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, expected_title);
-  g_assert_nonnull (rb_ui_find (GTK_WIDGET (row), is_cancel_button, NULL));
-  rb_ui_settle (300);
-  rb_ui_save_screenshot (GTK_WIDGET (fixture->window), "my-bookings");
-}
-
-static void
-test_conflict_shows_translated_error (UiFixture *fixture, gconstpointer data)
-{
-  RowQuery query = { fixture, "0.02" };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (RbBooking) theirs = NULL;
-  g_autoptr (RbBooking) request = NULL;
-  g_autofree char *id = rb_booking_new_id ();
-  const char *expected = is_german () ? "Der Platz ist für einen Teil dieser Zeit bereits gebucht."
-                                      : "The space is already booked for part of this time.";
-  GtkWidget *find_page, *bar, *button;
   RbInterval chosen;
 
-  g_assert_true (rb_ui_wait_for (desk_row_ready, &query, 20));
-  find_page = rb_ui_find (GTK_WIDGET (fixture->window), rb_ui_is_type,
-                           GSIZE_TO_POINTER (RB_TYPE_FIND_PAGE));
-  chosen = rb_find_page_get_chosen (RB_FIND_PAGE (find_page));
+  sign_in (f, f->service, JONAS);
+  open_window (f);
+  wait_for_space_row (f, "0.01", TRUE);
+  screenshot (f, GTK_WIDGET (f->window), "find-page");
 
-  /* Someone else books the desk after the list was loaded: the list is stale now. */
-  request = rb_booking_new (id, "a0-d002", "p-17157", chosen);
-  theirs = rb_ui_store_create_booking (fixture->store, request, &error);
+  row = space_row (f, "0.01");
+  button = book_button (f, "0.01");
+  chosen = rb_find_page_get_chosen (find_page (f));
+  /* As a click would, the button takes the focus first. */
+  gtk_widget_grab_focus (button);
+  rb_ui_click (button);
+  wait_for_authority (f, 1,
+                      "SELECT count(*) FROM bookings WHERE person_id = 'p-14475'"
+                      " AND space_id = 'a0-d001' AND state = 'booked'");
+  g_assert_cmpint (authority_int (f, "SELECT start FROM bookings WHERE space_id = 'a0-d001'"), ==,
+                   chosen.start);
+  g_assert_cmpint (authority_int (f, "SELECT end FROM bookings WHERE space_id = 'a0-d001'"), ==,
+                   chosen.end);
+
+  wait_for_space_row (f, "0.01", FALSE);
+  g_assert_false (gtk_widget_get_sensitive (book_button (f, "0.01")));
+  g_assert_true (space_row (f, "0.01") == row);
+  /* With a server the answer may come after the list has shown the desk taken. */
+  g_assert_true (rb_ui_wait_for (focus_on_row, row, 10));
+
+  /* My Bookings shows it by its translated name, with a way to cancel it. */
+  rb_ui_show_page (f->window, "bookings");
+  cancel = wait_for_bookings_button (f, "bookings.cancel", NULL);
+  expected_title = g_strdup_printf (is_german () ? "Arbeitsplatz %s" : "Desk %s", "0.01");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+                       gtk_widget_get_ancestor (cancel, ADW_TYPE_PREFERENCES_ROW))),
+                   ==, expected_title);
+  screenshot (f, GTK_WIDGET (f->window), "my-bookings");
+}
+
+/* Someone else books the desk after the list was loaded: the Book button still offers it, and
+ * the refusal — the store's or the server's — comes as the translated rule. Switching person
+ * takes the error away: it was not the new person's. */
+static void
+test_conflict_shows_translated_error (UiFixture *f, gconstpointer data)
+{
+  const char *expected = is_german () ? "Der Platz ist für einen Teil dieser Zeit bereits gebucht."
+                                      : "The space is already booked for part of this time.";
+  RbClientService *katharina;
+  RbInterval chosen;
+  g_autoptr (RbBooking) theirs = NULL;
+
+  sign_in (f, f->service, JONAS);
+  katharina = other_desktop (f, KATHARINA);
+  open_window (f);
+  wait_for_space_row (f, "0.02", TRUE);
+  chosen = rb_find_page_get_chosen (find_page (f));
+  theirs = book (katharina, "a0-d002", chosen.start, chosen.end);
+
+  rb_ui_click (book_button (f, "0.02"));
+  g_assert_true (rb_ui_wait_for (find_error_shown, f, 20));
+  g_test_message ("error shown: %s", find_error_text (f));
+  g_assert_true (g_str_has_prefix (find_error_text (f), expected));
+  /* Nothing of Jonas's was written, and the list knows the desk is taken now. */
+  wait_for_space_row (f, "0.02", FALSE);
+  g_assert_cmpint (authority_int (f, "SELECT count(*) FROM bookings WHERE person_id = 'p-14475'"
+                                     " AND state IN ('booked', 'checked_in')"),
+                   ==, 0);
+  screenshot (f, GTK_WIDGET (f->window), "conflict");
+
+  sign_in_through_dialog (f, LEONIE);
+  g_assert_false (find_error_shown (f));
+}
+
+/* A space a facility manager closed reads so, until when and why, and cannot be booked; a
+ * time that has passed says so too. */
+static void
+test_blocked_and_past_spaces (UiFixture *f, gconstpointer data)
+{
+  RbClientService *monika;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  RbBlockResult *block;
+  const char *state;
+  GtkDropDown *from, *to;
+
+  sign_in (f, f->service, JONAS);
+  monika = other_desktop (f, MONIKA);
+  rb_client_service_create_block_async (
+      monika, "a0-d003", rb_interval_make (berlin_time (11, 30, 0, 0), berlin_time (12, 1, 12, 0)),
+      "Wasserschaden", NULL, rb_ui_keep_result_cb, &result);
+  block = rb_client_service_block_finish (monika, rb_ui_wait_result (&result), &error);
   g_assert_no_error (error);
+  g_assert_nonnull (block);
+  rb_block_result_free (block);
+  catch_up (f);
+  open_window (f);
 
-  button = rb_ui_find (row_for_desk (fixture, "0.02"), is_book_button, NULL);
-  g_signal_emit_by_name (button, "clicked");
-  g_assert_true (rb_ui_wait_for (error_shown, fixture, 20));
+  wait_for_space_row (f, "0.03", FALSE);
+  wait_for_space_row (f, "0.04", TRUE);
+  state = gtk_label_get_label (GTK_LABEL (state_label (f, "0.03")));
+  g_test_message ("blocked: %s", state);
+  if (is_german ())
+    {
+      g_assert_nonnull (strstr (state, "12:00"));
+      g_assert_nonnull (strstr (state, "Wasserschaden"));
+    }
+  else
+    g_assert_cmpstr (state, ==, "Closed for maintenance until Tomorrow, 12:00: Wasserschaden");
+  screenshot (f, GTK_WIDGET (f->window), "find-blocked");
 
-  bar = rb_ui_find (GTK_WIDGET (fixture->window), is_revealed_error, NULL);
-  g_assert_nonnull (bar);
+  /* 06:00–06:15 today is over at 07:00: nothing is bookable then, and each row says why. */
+  from = GTK_DROP_DOWN (rb_ui_child_by_id (GTK_WIDGET (find_page (f)), "from_dropdown"));
+  to = GTK_DROP_DOWN (rb_ui_child_by_id (GTK_WIDGET (find_page (f)), "to_dropdown"));
+  gtk_drop_down_set_selected (from, 0);
+  gtk_drop_down_set_selected (to, 0);
+  g_assert_cmpint (rb_find_page_get_chosen (find_page (f)).end, ==, berlin_time (11, 30, 6, 15));
+  wait_for_space_row (f, "0.04", FALSE);
+  state = gtk_label_get_label (GTK_LABEL (state_label (f, "0.04")));
+  if (is_german ())
+    g_assert_cmpstr (state, !=, "");
+  else
+    g_assert_cmpstr (state, ==, "This time has passed");
+  /* The block still says what it is, past time or not. */
+  g_assert_false (gtk_widget_get_sensitive (book_button (f, "0.03")));
+}
+
+/* A day before today is refused with a message; the page keeps the day it had. */
+static void
+test_past_day_refused (UiFixture *f, gconstpointer data)
+{
+  GtkWidget *page, *day_button;
+  g_autofree char *day_label = NULL;
+  g_autoptr (GDateTime) yesterday = g_date_time_new_local (2026, 11, 29, 12, 0, 0);
+  RbInterval before;
+
+  sign_in (f, f->service, JONAS);
+  open_window (f);
+  wait_for_space_row (f, "0.01", TRUE);
+  page = GTK_WIDGET (find_page (f));
+  day_button = rb_ui_child_by_id (page, "day_button");
+  day_label = g_strdup (gtk_menu_button_get_label (GTK_MENU_BUTTON (day_button)));
+  before = rb_find_page_get_chosen (find_page (f));
+
+  gtk_calendar_select_day (GTK_CALENDAR (rb_ui_child_by_id (page, "calendar")), yesterday);
+  g_assert_true (find_error_shown (f));
+  if (!is_german ())
+    g_assert_cmpstr (find_error_text (f), ==, "That day has passed. Choose today or a later day.");
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (day_button)), ==, day_label);
+  g_assert_cmpint (rb_find_page_get_chosen (find_page (f)).start, ==, before.start);
+  g_assert_cmpint (rb_find_page_get_chosen (find_page (f)).end, ==, before.end);
   {
-    GtkWidget *label = rb_ui_find (bar, rb_ui_is_type, GSIZE_TO_POINTER (GTK_TYPE_LABEL));
-    const char *text = gtk_label_get_label (GTK_LABEL (label));
-    g_test_message ("error shown: %s", text);
+    g_autoptr (GDateTime) shown
+        = gtk_calendar_get_date (GTK_CALENDAR (rb_ui_child_by_id (page, "calendar")));
+
+    g_assert_cmpint (g_date_time_get_day_of_month (shown), ==, 30);
+  }
+  wait_for_space_row (f, "0.01", TRUE);
+  screenshot (f, GTK_WIDGET (f->window), "find-past-day");
+}
+
+/* ---- my bookings ------------------------------------------------------------------------- */
+
+static gboolean
+change_dialog_shown (gpointer data)
+{
+  return rb_ui_find_toplevel (RB_TYPE_CHANGE_DIALOG) != NULL;
+}
+
+static gboolean
+change_dialog_gone (gpointer data)
+{
+  return rb_ui_find_toplevel (RB_TYPE_CHANGE_DIALOG) == NULL;
+}
+
+static RbChangeDialog *
+open_change_dialog (UiFixture *f, const char *booking_id)
+{
+  rb_ui_click (wait_for_bookings_button (f, "bookings.change", booking_id));
+  g_assert_true (rb_ui_wait_for (change_dialog_shown, NULL, 10));
+  return RB_CHANGE_DIALOG (rb_ui_find_toplevel (RB_TYPE_CHANGE_DIALOG));
+}
+
+static gboolean
+change_error_shown (gpointer dialog)
+{
+  return gtk_widget_get_visible (rb_ui_child_by_id (dialog, "error_label"));
+}
+
+static gboolean
+is_row_subtitled (GtkWidget *widget, gpointer text)
+{
+  return ADW_IS_ACTION_ROW (widget)
+         && strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)), text) != NULL;
+}
+
+static gboolean
+bookings_row_shown (gpointer data)
+{
+  UiFixture *f = ((gpointer *)data)[0];
+
+  return rb_ui_find (GTK_WIDGET (bookings_page (f)), is_row_subtitled, ((gpointer *)data)[1])
+         != NULL;
+}
+
+/* Waits until My Bookings lists a booking whose subtitle says text ("10:00–13:00"). */
+static void
+wait_for_bookings_row (UiFixture *f, const char *text)
+{
+  gpointer data[] = { f, (gpointer)text };
+
+  if (!rb_ui_wait_for (bookings_row_shown, data, 20))
+    g_error ("My Bookings shows nothing at “%s”", text);
+}
+
+/* The booking's times at the authority, as "start-end". */
+static char *
+authority_times (UiFixture *f, const char *booking_id)
+{
+  g_autofree char *sql
+      = g_strdup_printf ("SELECT start || '-' || end FROM bookings WHERE id = '%s'", booking_id);
+
+  return rb_test_db_dump (f->authority_db, sql);
+}
+
+static char *
+times (gint64 start, gint64 end)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "\n", start, end);
+}
+
+/* Change… moves a booking to other times of its day. A clash is refused in words and changes
+ * nothing; so is a change of a booking that someone changed meanwhile (its version). */
+static void
+test_change_booking (UiFixture *f, gconstpointer data)
+{
+  RbClientService *katharina, *jonas_elsewhere;
+  g_autoptr (RbBooking) mine = NULL;
+  g_autoptr (RbBooking) theirs = NULL;
+  g_autoptr (RbBooking) changed_elsewhere = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *moved = times (berlin_time (11, 30, 10, 0), berlin_time (11, 30, 13, 0));
+  g_autofree char *elsewhere = times (berlin_time (11, 30, 10, 0), berlin_time (11, 30, 14, 0));
+  g_autofree char *now_times = NULL;
+  RbChangeDialog *dialog;
+  const char *id;
+
+  sign_in (f, f->service, JONAS);
+  katharina = other_desktop (f, KATHARINA);
+  mine = book (f->service, "a0-d004", berlin_time (11, 30, 9, 0), berlin_time (11, 30, 12, 0));
+  theirs = book (katharina, "a0-d004", berlin_time (11, 30, 15, 0), berlin_time (11, 30, 17, 0));
+  id = rb_booking_get_id (mine);
+  catch_up (f);
+  open_window (f);
+  rb_ui_show_page (f->window, "bookings");
+
+  /* 10:00–13:00: moved. */
+  dialog = open_change_dialog (f, id);
+  screenshot (f, GTK_WIDGET (dialog), "change-dialog");
+  rb_change_dialog_select (dialog, 10 * 60, 13 * 60);
+  rb_ui_click (rb_ui_child_by_id (GTK_WIDGET (dialog), "save_button"));
+  g_assert_true (rb_ui_wait_for (change_dialog_gone, NULL, 20));
+  now_times = authority_times (f, id);
+  g_assert_cmpstr (now_times, ==, moved);
+  g_clear_pointer (&now_times, g_free);
+  wait_for_bookings_row (f, "10:00–13:00");
+
+  /* 14:00–16:00 meets Katharina's 15:00: refused with the rule, nothing changes. */
+  dialog = open_change_dialog (f, id);
+  rb_change_dialog_select (dialog, 14 * 60, 16 * 60);
+  rb_ui_click (rb_ui_child_by_id (GTK_WIDGET (dialog), "save_button"));
+  g_assert_true (rb_ui_wait_for (change_error_shown, dialog, 20));
+  {
+    const char *text
+        = gtk_label_get_label (GTK_LABEL (rb_ui_child_by_id (GTK_WIDGET (dialog), "error_label")));
+    const char *expected = is_german ()
+                               ? "Der Platz ist für einen Teil dieser Zeit bereits gebucht."
+                               : "The space is already booked for part of this time.";
+
+    g_test_message ("clash: %s", text);
     g_assert_true (g_str_has_prefix (text, expected));
   }
-  rb_ui_settle (400);
-  rb_ui_save_screenshot (GTK_WIDGET (fixture->window), "conflict");
+  screenshot (f, GTK_WIDGET (dialog), "change-dialog-clash");
+  now_times = authority_times (f, id);
+  g_assert_cmpstr (now_times, ==, moved);
+  g_clear_pointer (&now_times, g_free);
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (rb_ui_wait_for (change_dialog_gone, NULL, 10));
+
+  /* Jonas changes it on another desktop while this one's dialog is open: the dialog's version
+   * is stale, and saving it is refused. */
+  dialog = open_change_dialog (f, id);
+  jonas_elsewhere = other_desktop (f, JONAS);
+  rb_ui_backend_sync (f->backend, jonas_elsewhere);
+  {
+    g_autoptr (GPtrArray) list = NULL;
+    RbBooking *current = NULL;
+
+    rb_client_service_list_my_bookings_async (
+        jonas_elsewhere, NULL,
+        rb_interval_make (berlin_time (11, 30, 0, 0), berlin_time (12, 1, 0, 0)), NULL,
+        rb_ui_keep_result_cb, &result);
+    list = rb_client_service_list_finish (jonas_elsewhere, rb_ui_wait_result (&result), &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < list->len; i++)
+      if (g_str_equal (rb_booking_get_id (g_ptr_array_index (list, i)), id))
+        current = g_ptr_array_index (list, i);
+    g_assert_nonnull (current);
+    g_clear_object (&result);
+    rb_client_service_update_booking_async (
+        jonas_elsewhere, current,
+        rb_interval_make (berlin_time (11, 30, 10, 0), berlin_time (11, 30, 14, 0)), NULL, NULL,
+        rb_ui_keep_result_cb, &result);
+    changed_elsewhere
+        = rb_client_service_booking_finish (jonas_elsewhere, rb_ui_wait_result (&result), &error);
+    g_assert_no_error (error);
+  }
+  rb_change_dialog_select (dialog, 8 * 60, 12 * 60);
+  rb_ui_click (rb_ui_child_by_id (GTK_WIDGET (dialog), "save_button"));
+  g_assert_true (rb_ui_wait_for (change_error_shown, dialog, 20));
+  if (!is_german ())
+    g_assert_cmpstr (
+        gtk_label_get_label (GTK_LABEL (rb_ui_child_by_id (GTK_WIDGET (dialog), "error_label"))),
+        ==,
+        "Someone changed this booking meanwhile. Close this window and look at it "
+        "again.");
+  now_times = authority_times (f, id);
+  g_assert_cmpstr (now_times, ==, elsewhere);
 }
 
-static void
-test_german_strings (UiFixture *fixture, gconstpointer data)
+static gboolean
+undo_offered (gpointer data)
 {
-  const char *title = is_german () ? "Platz finden" : "Find a Space";
-  RowQuery query = { fixture, "0.01" };
+  UiFixture *f = data;
 
-  g_assert_true (rb_ui_wait_for (desk_row_ready, &query, 20));
-  /* The view switcher's label is the page title in the UI's language. */
-  g_assert_nonnull (rb_ui_find (GTK_WIDGET (fixture->window), rb_ui_is_label_containing, (gpointer) title));
+  return rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_button_labelled,
+                             (gpointer)g_dgettext (GETTEXT_PACKAGE, "_Undo"))
+         != NULL;
 }
 
+/* Cancel, then Undo in the toast: a booking of the same space and time is there again. */
+static void
+test_cancel_then_undo (UiFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) mine = NULL;
+  g_autofree char *same_again = NULL;
+
+  sign_in (f, f->service, JONAS);
+  mine = book (f->service, "a0-d005", berlin_time (11, 30, 9, 0), berlin_time (11, 30, 12, 0));
+  open_window (f);
+  rb_ui_show_page (f->window, "bookings");
+
+  rb_ui_click (wait_for_bookings_button (f, "bookings.cancel", rb_booking_get_id (mine)));
+  wait_for_authority (f, 0,
+                      "SELECT count(*) FROM bookings WHERE space_id = 'a0-d005'"
+                      " AND state = 'booked'");
+  g_assert_true (rb_ui_wait_for (undo_offered, f, 10));
+  screenshot (f, GTK_WIDGET (f->window), "cancelled-undo");
+
+  rb_ui_click (rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_button_labelled,
+                                   (gpointer)g_dgettext (GETTEXT_PACKAGE, "_Undo")));
+  same_again = g_strdup_printf ("SELECT count(*) FROM bookings WHERE space_id = 'a0-d005'"
+                                " AND person_id = 'p-14475' AND state = 'booked'"
+                                " AND start = %" G_GINT64_FORMAT " AND end = %" G_GINT64_FORMAT,
+                                rb_booking_get_start (mine), rb_booking_get_end (mine));
+  wait_for_authority (f, 1, same_again);
+  /* A new booking: the cancelled one stays cancelled. */
+  g_assert_cmpint (authority_int (f,
+                                  "SELECT count(*) FROM bookings WHERE id = '%s'"
+                                  " AND state = 'cancelled'",
+                                  rb_booking_get_id (mine)),
+                   ==, 1);
+  /* And My Bookings offers to cancel it again. */
+  {
+    g_autofree char *dump
+        = rb_test_db_dump (f->authority_db, "SELECT id FROM bookings WHERE space_id = 'a0-d005'"
+                                            " AND state = 'booked'");
+
+    g_strchomp (dump);
+    wait_for_bookings_button (f, "bookings.cancel", dump);
+  }
+}
+
+static gboolean
+series_row_listed (gpointer data)
+{
+  UiFixture *f = data;
+
+  return rb_ui_find (GTK_WIDGET (bookings_page (f)), rb_ui_is_type,
+                     GSIZE_TO_POINTER (ADW_TYPE_EXPANDER_ROW))
+         != NULL;
+}
+
+static gboolean
+is_active (UiFixture *f, RbBooking *booking)
+{
+  return authority_int (f, "SELECT count(*) FROM bookings WHERE id = '%s' AND state = 'booked'",
+                        rb_booking_get_id (booking))
+         == 1;
+}
+
+/* A series is one expandable row of its days; Cancel Day cancels that day, Cancel Following
+ * it and the later ones, Cancel Series the rest. */
+static void
+test_series_grouped_and_cancelled (UiFixture *f, gconstpointer data)
+{
+  g_autoptr (RbSeriesRequest) request = rb_series_request_new ();
+  g_autoptr (RbSeriesResult) series = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkListBox *list;
+  GtkWidget *expander;
+  AuthorityWait wait = { f, NULL, 0 };
+  g_autofree char *sql = NULL;
+
+  sign_in (f, f->service, ANNA);
+  /* Monday 7 to Friday 11 December, 09:00–12:00. */
+  request->id = g_uuid_string_random ();
+  request->space_id = g_strdup ("a1-r02");
+  request->person_id = g_strdup ("p-13663");
+  request->first = rb_interval_make (berlin_time (12, 7, 9, 0), berlin_time (12, 7, 12, 0));
+  request->rrule = g_strdup ("FREQ=DAILY;COUNT=5");
+  request->title = g_strdup ("Review week");
+  request->attendees = 4;
+  rb_client_service_create_series_async (f->service, request, NULL, rb_ui_keep_result_cb, &result);
+  series = rb_client_service_series_finish (f->service, rb_ui_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (series->created);
+  g_assert_cmpuint (series->bookings->len, ==, 5);
+  catch_up (f);
+  open_window (f);
+  rb_ui_show_page (f->window, "bookings");
+
+  g_assert_true (rb_ui_wait_for (series_row_listed, f, 20));
+  list = GTK_LIST_BOX (rb_ui_child_by_id (GTK_WIDGET (bookings_page (f)), "booking_list"));
+  g_assert_nonnull (gtk_list_box_get_row_at_index (list, 0));
+  g_assert_null (gtk_list_box_get_row_at_index (list, 1));
+  expander
+      = rb_ui_find (GTK_WIDGET (list), rb_ui_is_type, GSIZE_TO_POINTER (ADW_TYPE_EXPANDER_ROW));
+  if (!is_german ())
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (expander)), ==,
+                     "Review week — Projektraum Rhein");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+  screenshot (f, GTK_WIDGET (f->window), "my-bookings-series");
+
+  /* Tuesday alone. */
+  rb_ui_click (wait_for_bookings_button (
+      f, "bookings.cancel-day", rb_booking_get_id (g_ptr_array_index (series->bookings, 1))));
+  sql = g_strdup_printf ("SELECT count(*) FROM bookings WHERE series_id = '%s'"
+                         " AND state IN ('booked', 'checked_in')",
+                         series->series_id);
+  wait.sql = sql;
+  wait.expected = 4;
+  g_assert_true (rb_ui_wait_for (authority_says, &wait, 20));
+  g_assert_false (is_active (f, g_ptr_array_index (series->bookings, 1)));
+
+  /* Thursday and Friday. */
+  rb_ui_click (wait_for_bookings_button (
+      f, "bookings.cancel-following", rb_booking_get_id (g_ptr_array_index (series->bookings, 3))));
+  wait.expected = 2;
+  g_assert_true (rb_ui_wait_for (authority_says, &wait, 20));
+  g_assert_true (is_active (f, g_ptr_array_index (series->bookings, 0)));
+  g_assert_true (is_active (f, g_ptr_array_index (series->bookings, 2)));
+
+  /* The rest. */
+  rb_ui_click (wait_for_bookings_button (f, "bookings.cancel-series", NULL));
+  wait.expected = 0;
+  g_assert_true (rb_ui_wait_for (authority_says, &wait, 20));
+}
+
+/* Export .ics… writes the person's bookings as an iCalendar file that libical reads back, one
+ * event per booking, each with its booking's UID. */
+static void
+test_export_ics (UiFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) today = NULL;
+  g_autoptr (RbBooking) tomorrow = NULL;
+  g_autofree char *path
+      = g_build_filename (rb_ui_backend_get_dir (f->backend), "bookings.ics", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autofree char *ics = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) uids = g_ptr_array_new_with_free_func (g_free);
+  icalcomponent *calendar;
+
+  sign_in (f, f->service, JONAS);
+  today = book (f->service, "a0-d001", berlin_time (11, 30, 9, 0), berlin_time (11, 30, 12, 0));
+  tomorrow = book (f->service, "a0-d001", berlin_time (12, 1, 9, 0), berlin_time (12, 1, 12, 0));
+  open_window (f);
+  rb_ui_show_page (f->window, "bookings");
+  g_assert_true (gtk_widget_get_sensitive (wait_for_bookings_button (f, "bookings.export", NULL)));
+
+  rb_bookings_page_export_ics (bookings_page (f), file);
+  g_assert_true (rb_ui_wait_for (bookings_page_idle, bookings_page (f), 20));
+  g_assert_true (g_file_get_contents (path, &ics, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (ics, "BEGIN:VCALENDAR\r\n"));
+
+  calendar = icalparser_parse_string (ics);
+  g_assert_nonnull (calendar);
+  for (icalcomponent *event = icalcomponent_get_first_component (calendar, ICAL_VEVENT_COMPONENT);
+       event != NULL; event = icalcomponent_get_next_component (calendar, ICAL_VEVENT_COMPONENT))
+    g_ptr_array_add (uids, g_strdup (icalcomponent_get_uid (event)));
+  icalcomponent_free (calendar);
+  g_assert_cmpuint (uids->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      RbBooking *booking = i == 0 ? today : tomorrow;
+      g_autofree char *uid = g_strconcat (rb_booking_get_id (booking), "@raumbuch", NULL);
+
+      g_assert_true (g_ptr_array_find_with_equal_func (uids, uid, g_str_equal, NULL));
+    }
+}
 /* ---- preferences ---------------------------------------------------------------------------- */
 
 static GtkWidget *
@@ -302,9 +1104,9 @@ on_language_action_cb (GSimpleAction *action, GVariant *parameter, gpointer user
 }
 
 static void
-test_preferences (UiFixture *fixture, gconstpointer data)
+test_preferences (UiFixture *f, gconstpointer data)
 {
-  GSettings *settings = rb_context_get_settings (fixture->context);
+  GSettings *settings = rb_context_get_settings (f->context);
   g_autoptr (GSimpleActionGroup) app_actions = g_simple_action_group_new ();
   g_autoptr (GSimpleAction) language_action
       = g_simple_action_new ("language", G_VARIANT_TYPE_STRING);
@@ -318,7 +1120,8 @@ test_preferences (UiFixture *fixture, gconstpointer data)
   g_settings_reset (settings, "server-public-key");
   g_settings_set_string (settings, "language", "");
 
-  preferences = rb_preferences_window_new (fixture->context, GTK_WINDOW (fixture->window));
+  open_window (f);
+  preferences = rb_preferences_window_new (f->context, GTK_WINDOW (f->window));
   window = GTK_WIDGET (preferences);
   /* Stands in for the application's language action, which rebuilds every window. */
   g_signal_connect (language_action, "activate", G_CALLBACK (on_language_action_cb),
@@ -441,7 +1244,7 @@ choose_language (GtkWidget *preferences, guint row)
 /* Choosing the language in Preferences switches the running application: its windows are
  * built anew in the chosen language, Preferences among them. */
 static void
-test_preferences_switch_language (UiFixture *fixture, gconstpointer data)
+test_preferences_switch_language (UiFixture *f, gconstpointer data)
 {
   g_autoptr (RbApplication) app = rb_application_new ();
   g_autoptr (GError) error = NULL;
@@ -451,7 +1254,7 @@ test_preferences_switch_language (UiFixture *fixture, gconstpointer data)
 
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
-  rb_application_present_window (app, fixture->context, FALSE);
+  rb_application_present_window (app, f->context, FALSE);
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   g_assert_true (rb_ui_wait_for (windows_rebuilt, &rebuilt, 20));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (rebuilt.preferences)) == rebuilt.main);
@@ -469,12 +1272,26 @@ test_preferences_switch_language (UiFixture *fixture, gconstpointer data)
   rebuilt.replaced = rebuilt.main;
   rebuilt.title = is_german () ? "Einstellungen" : "Preferences";
   g_assert_true (rb_ui_wait_for (windows_rebuilt, &rebuilt, 20));
-  language = g_settings_get_string (rb_context_get_settings (fixture->context), "language");
+  language = g_settings_get_string (rb_context_get_settings (f->context), "language");
   g_assert_cmpstr (language, ==, "");
 
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
     gtk_window_destroy (windows->data);
   rb_ui_settle (100);
+}
+
+/* Registers a test under /local/… and /server/…: the same assertions on both backends. */
+static void
+add_dual (const char *name, void (*test) (UiFixture *, gconstpointer))
+{
+  for (RbUiBackendMode mode = RB_UI_BACKEND_LOCAL; mode <= RB_UI_BACKEND_SERVER; mode++)
+    {
+      g_autofree char *path = g_strdup_printf ("/%s/%s", rb_ui_backend_mode_name (mode), name);
+
+      g_test_add_vtable (path, sizeof (UiFixture), GINT_TO_POINTER (mode),
+                         (GTestFixtureFunc)fixture_set_up, (GTestFixtureFunc)test,
+                         (GTestFixtureFunc)fixture_tear_down);
+    }
 }
 
 int
@@ -489,21 +1306,25 @@ main (int argc, char *argv[])
   adw_init ();
   /* rb_application_new registers the app's resources (templates, CSS); no D-Bus needed. */
   g_object_unref (rb_application_new ());
+  /* The app's own style sheet, so the screenshots look like the app. */
+  rb_ui_load_app_css ();
 
-  {
-    g_autoptr (GTimeZone) berlin = g_time_zone_new_identifier ("Europe/Berlin");
-    frozen_now = rb_local_to_utc (berlin, 2026, 11, 30, 7, 0);
-  }
+  berlin = g_time_zone_new_identifier ("Europe/Berlin");
+  frozen_now = berlin_time (11, 30, 7, 0);
 
-  g_test_add ("/ui/book-desk-appears-in-my-bookings", UiFixture, NULL, fixture_set_up,
-              test_book_desk_appears_in_my_bookings, fixture_tear_down);
-  g_test_add ("/ui/conflict-shows-translated-error", UiFixture, NULL, fixture_set_up,
-              test_conflict_shows_translated_error, fixture_tear_down);
-  g_test_add ("/ui/strings-in-the-ui-language", UiFixture, NULL, fixture_set_up,
-              test_german_strings, fixture_tear_down);
-  g_test_add ("/ui/preferences", UiFixture, NULL, fixture_set_up, test_preferences,
-              fixture_tear_down);
-  g_test_add ("/ui/preferences-switch-language", UiFixture, NULL, fixture_set_up,
-              test_preferences_switch_language, fixture_tear_down);
+  add_dual ("sign-in/sign-in-and-out", test_sign_in_and_out);
+  add_dual ("find/book-desk-appears-in-my-bookings", test_book_desk_appears_in_my_bookings);
+  add_dual ("find/conflict-shows-translated-error", test_conflict_shows_translated_error);
+  add_dual ("find/blocked-and-past-spaces", test_blocked_and_past_spaces);
+  add_dual ("find/past-day-refused", test_past_day_refused);
+  add_dual ("bookings/change", test_change_booking);
+  add_dual ("bookings/cancel-then-undo", test_cancel_then_undo);
+  add_dual ("bookings/series-grouped-and-cancelled", test_series_grouped_and_cancelled);
+  add_dual ("bookings/export-ics", test_export_ics);
+  /* The Preferences do not touch the bookings: one backend is enough. */
+  g_test_add ("/preferences/refuse-and-save", UiFixture, GINT_TO_POINTER (RB_UI_BACKEND_LOCAL),
+              fixture_set_up, test_preferences, fixture_tear_down);
+  g_test_add ("/preferences/switch-language", UiFixture, GINT_TO_POINTER (RB_UI_BACKEND_LOCAL),
+              fixture_set_up, test_preferences_switch_language, fixture_tear_down);
   return g_test_run ();
 }
