@@ -401,6 +401,33 @@ lift_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
                                       on_lifted_cb, g_object_ref (self));
 }
 
+/* Where a block begins and ends, for its row: a block of whole days (as Block Space… makes
+ * them) by its first and last day, "Today" to "Wed 2 Dec"; any other by day and time. */
+static void
+describe_block_ends (RbOccupancyPage *self, RbInterval interval, char **out_from, char **out_to)
+{
+  GTimeZone *tz = rb_context_get_time_zone (self->context);
+  g_autofree char *from_time = NULL;
+  g_autofree char *to_time = NULL;
+  g_autofree char *from_day = NULL;
+  g_autofree char *to_day = NULL;
+
+  if (rb_local_day (tz, interval.start).start == interval.start
+      && rb_local_day (tz, interval.end).start == interval.end)
+    {
+      *out_from = rb_context_format_date (self->context, interval.start);
+      *out_to = rb_context_format_date (self->context, interval.end - 1);
+      return;
+    }
+  from_day = rb_context_format_date (self->context, interval.start);
+  from_time = rb_context_format_time (self->context, interval.start);
+  to_day = rb_context_format_date (self->context, interval.end);
+  to_time = rb_context_format_time (self->context, interval.end);
+  /* TRANSLATORS: a day and a time of day, e.g. "Tue 1 Dec, 12:00" or "Today, 12:00". */
+  *out_from = g_strdup_printf (C_ ("day and time", "%s, %s"), from_day, from_time);
+  *out_to = g_strdup_printf (C_ ("day and time", "%s, %s"), to_day, to_time);
+}
+
 static void
 on_blocks_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -426,14 +453,13 @@ on_blocks_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                              : NULL;
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *lift = gtk_button_new_with_mnemonic (_("_Lift Block"));
-      g_autofree char *from = rb_context_format_interval (
-          self->context, rb_interval_make (block->interval.start, block->interval.start));
-      g_autofree char *to = rb_context_format_interval (
-          self->context, rb_interval_make (block->interval.end, block->interval.end));
+      g_autofree char *from = NULL;
+      g_autofree char *to = NULL;
       g_autofree char *subtitle = NULL;
       g_autofree char *accessible = NULL;
 
       name = name != NULL ? name : block->space_id;
+      describe_block_ends (self, block->interval, &from, &to);
       /* TRANSLATORS: a block in the occupancy page: from, until, and the reason. */
       subtitle = g_strdup_printf (_("From %s until %s · %s"), from, to, block->reason);
       accessible = g_strdup_printf (_("Lift the block of %s"), name);
