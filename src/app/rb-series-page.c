@@ -231,13 +231,15 @@ set_busy (RbSeriesPage *self, gboolean busy)
 
 /* ---- the days of a check or a reservation ----------------------------------------------- */
 
+/* Removes the rows only: a list's placeholder ("No series yet") is a child too, and
+ * gtk_list_box_remove would drop it for good. */
 static void
 clear_list (GtkListBox *list)
 {
-  GtkWidget *child;
+  GtkListBoxRow *row;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
+  while ((row = gtk_list_box_get_row_at_index (list, 0)) != NULL)
+    gtk_list_box_remove (list, GTK_WIDGET (row));
 }
 
 /* Any change to the inputs makes an earlier check stale: it must be made again. */
