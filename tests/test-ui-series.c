@@ -283,6 +283,17 @@ list_is_empty (gpointer list)
   return gtk_list_box_get_row_at_index (list, 0) == NULL;
 }
 
+/* The list's placeholder is on screen: a child that is not a row. */
+static gboolean
+placeholder_shown (gpointer list)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (!GTK_IS_LIST_BOX_ROW (child) && gtk_widget_get_mapped (child))
+      return TRUE;
+  return FALSE;
+}
+
 static AdwMessageDialog *
 message_dialog (void)
 {
@@ -347,6 +358,12 @@ test_series_conflict_then_reserve (UiFixture *f, gconstpointer data)
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (rb_ui_child_by_id (page, "attendees_spin")), 6);
   adw_combo_row_set_selected (ADW_COMBO_ROW (rb_ui_child_by_id (page, "mode_row")), 1);
 
+  /* No series yet, and the list says so. */
+  g_assert_true (rb_ui_wait_for (placeholder_shown, rb_ui_child_by_id (page, "series_list"), 20));
+  if (!is_german ())
+    g_assert_nonnull (rb_ui_find_visible (rb_ui_child_by_id (page, "series_list"),
+                                          rb_ui_is_label_containing, "No series yet."));
+
   check_days (page);
   g_assert_false (error_revealed (page));
   conflict_label = rb_ui_find (page, rb_ui_is_label_containing, conflict_prefix);
@@ -375,8 +392,9 @@ test_series_conflict_then_reserve (UiFixture *f, gconstpointer data)
                                      " WHERE person_id = 'p-13663' AND series_id IS NOT NULL"),
                    ==, 1);
   g_assert_false (gtk_widget_get_sensitive (reserve));
-  /* And the series is listed below. */
+  /* And the series is listed below, in place of the placeholder. */
   g_assert_true (rb_ui_wait_for (list_has_rows, rb_ui_child_by_id (page, "series_list"), 20));
+  g_assert_false (placeholder_shown (rb_ui_child_by_id (page, "series_list")));
   screenshot (f, GTK_WIDGET (f->window), "series-page-reserved");
 }
 
