@@ -6,8 +6,9 @@
  *   1. The server is stopped: a person books anyway. Nobody can check the PIN, so the
  *      receipt says pending, and the outbox holds the staff number and PIN sealed to the
  *      server's key (they open with the server's secret key, with no other, and the PIN is
- *      nowhere on the kiosk's disk). The server starts again on its address: without anyone
- *      asking, the kiosk sends the booking, and it is the person's.
+ *      nowhere on the kiosk's disk). Checking in, which cannot wait, says it needs the
+ *      server. The server starts again on its address: without anyone asking, the kiosk
+ *      sends the booking, and it is the person's.
  *   2. The same with a wrong PIN: when the server is back it refuses the booking, and the
  *      start screen names the desk, the time and the reason — never who.
  *   3. The server hangs (SIGSTOP) instead: identifying gives up after RB_SYNC_ONLINE_WAIT_MS,
@@ -377,6 +378,19 @@ test_server_stopped_booking_confirmed_later (Fixture *f, gconstpointer data)
   wait_for_label (f, tr ("Pending — confirmed when the connection returns"));
   rb_ui_save_screenshot (GTK_WIDGET (f->window), "kiosk-server-pending");
   rb_ui_kiosk_click (f->window, tr ("Done"));
+  rb_ui_kiosk_assert_screen (f->window, "start");
+
+  /* Checking in cannot wait for the server: the kiosk says so, and keeps nobody. */
+  rb_ui_kiosk_click (f->window, tr ("Check In"));
+  rb_ui_kiosk_assert_screen (f->window, "identify");
+  rb_ui_kiosk_type (f->window, katharina->staff_number);
+  rb_ui_kiosk_type (f->window, katharina->pin);
+  wait_for_label (f, tr ("Checking in needs the connection to the booking server, which cannot "
+                         "be reached right now. Please try again later."));
+  g_assert_cmpstr (rb_kiosk_window_get_screen (f->window), ==, "identify");
+  g_assert_null (rb_kiosk_window_get_person (f->window));
+  rb_ui_save_screenshot (GTK_WIDGET (f->window), "kiosk-server-offline-check-in");
+  rb_ui_kiosk_click (f->window, tr ("Cancel"));
   rb_ui_kiosk_assert_screen (f->window, "start");
 
   /* Queued with the sealed credential, and never the PIN. */
