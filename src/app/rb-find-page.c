@@ -351,6 +351,21 @@ on_floor_selected_cb (RbFindPage *self)
                                          g_object_ref (self));
 }
 
+/* A client of a server gets its building with the first sign-in, or once the server can be
+ * reached: until then the page says what it waits for instead of showing nothing. */
+static void
+show_no_building (RbFindPage *self)
+{
+  if (rb_context_get_person (self->context) == NULL)
+    gtk_label_set_label (self->summary_label, _("Sign in (top left) before booking."));
+  else if (!rb_client_service_get_online (rb_context_get_service (self->context)))
+    gtk_label_set_label (self->summary_label,
+                         _("The booking server cannot be reached right now. Please try again "
+                           "later."));
+  else
+    gtk_label_set_label (self->summary_label, "");
+}
+
 static void
 on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -367,6 +382,8 @@ on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   g_clear_pointer (&self->floors, g_ptr_array_unref);
   self->floors = floors;
+  if (floors->len == 0)
+    show_no_building (self);
   for (guint i = 0; i < floors->len; i++)
     gtk_string_list_append (names, rb_floor_get_name (g_ptr_array_index (floors, i)));
   gtk_drop_down_set_model (self->floor_dropdown, G_LIST_MODEL (names));
@@ -392,6 +409,15 @@ static void
 on_person_changed_cb (RbFindPage *self)
 {
   hide_error (self);
+  if (self->floors != NULL && self->floors->len == 0)
+    show_no_building (self);
+}
+
+static void
+on_online_changed_cb (RbFindPage *self)
+{
+  if (self->floors != NULL && self->floors->len == 0)
+    show_no_building (self);
 }
 
 /* ---- booking ---------------------------------------------------------------------------- */
@@ -776,6 +802,8 @@ rb_find_page_constructed (GObject *object)
                            G_CALLBACK (on_service_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (rb_context_get_service (self->context), "notify::person",
                            G_CALLBACK (on_person_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (rb_context_get_service (self->context), "notify::online",
+                           G_CALLBACK (on_online_changed_cb), self, G_CONNECT_SWAPPED);
 
   rb_client_service_list_floors_async (rb_context_get_service (self->context), self->cancellable,
                                        on_floors_loaded_cb, g_object_ref (self));
