@@ -299,6 +299,17 @@ find_error_text (UiFixture *f)
       GTK_LABEL (rb_ui_child_by_id (GTK_WIDGET (find_page (f)), "error_label")));
 }
 
+static gboolean
+find_summary_is (gpointer text)
+{
+  GtkWidget *window = GTK_WIDGET (rb_ui_find_toplevel (RB_TYPE_WINDOW));
+  GtkWidget *page = rb_ui_find (window, rb_ui_is_type, GSIZE_TO_POINTER (RB_TYPE_FIND_PAGE));
+
+  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (rb_ui_child_by_id (page, "summary_label"))),
+                    text)
+         == 0;
+}
+
 /* The name of the visible page of My Bookings: "signed-out", "empty" or "list". */
 static const char *
 bookings_state (UiFixture *f)
@@ -488,6 +499,15 @@ test_sign_in_and_out (UiFixture *f, gconstpointer data)
   /* The view switcher names the pages in the UI's language. */
   g_assert_nonnull (rb_ui_find (window, rb_ui_is_label_containing,
                                 (gpointer)(is_german () ? "Platz finden" : "Find a Space")));
+  /* Standalone the building is there; a new client of a server gets it with the first
+   * sign-in, and says so. */
+  if (f->mode == RB_UI_BACKEND_LOCAL)
+    wait_for_space_row (f, "0.01", TRUE);
+  else
+    g_assert_true (rb_ui_wait_for (find_summary_is, (gpointer) g_dgettext (
+                                       GETTEXT_PACKAGE, "Sign in (top left) before booking."),
+                                   20));
+  screenshot (f, window, "find-signed-out");
   rb_ui_show_page (f->window, "bookings");
   g_assert_cmpstr (bookings_state (f), ==, "signed-out");
   if (nobody != NULL)
@@ -512,6 +532,8 @@ test_sign_in_and_out (UiFixture *f, gconstpointer data)
   g_assert_null (rb_ui_find_toplevel (RB_TYPE_LOGIN_DIALOG));
   g_assert_null (rb_context_get_person (f->context));
   sign_in_through_dialog (f, ANNA);
+  /* The building is there now, whatever the backend. */
+  wait_for_space_row (f, "0.01", TRUE);
 
   g_assert_false (gtk_widget_get_visible (sign_in_button));
   g_assert_true (gtk_widget_get_visible (account_button));
