@@ -32,6 +32,8 @@ struct _RbWindow
   /* borrowed: pages shown only to some roles */
   AdwViewStackPage *series_page;
   AdwViewStackPage *occupancy_page;
+  /* borrowed: the sign-in dialog while it is open */
+  RbLoginDialog *login_dialog;
 
   /* owned */
   RbContext *context;
@@ -67,13 +69,27 @@ toast_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter
   show_toast (RB_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+static void
+on_login_dialog_destroy_cb (RbWindow *self)
+{
+  self->login_dialog = NULL;
+}
+
+/* One sign-in dialog at a time: asked again (the header's button, My Bookings' button, Switch
+ * Person…, an ended session), the window brings the open one to the front. */
 static RbLoginDialog *
 present_sign_in (RbWindow *self)
 {
-  GtkWidget *dialog = rb_login_dialog_new (self->context, GTK_WINDOW (self));
-
-  gtk_window_present (GTK_WINDOW (dialog));
-  return RB_LOGIN_DIALOG (dialog);
+  if (self->login_dialog == NULL)
+    {
+      self->login_dialog = RB_LOGIN_DIALOG (rb_login_dialog_new (self->context,
+                                                                 GTK_WINDOW (self)));
+      g_signal_connect_object (self->login_dialog, "destroy",
+                               G_CALLBACK (on_login_dialog_destroy_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (GTK_WINDOW (self->login_dialog));
+  return self->login_dialog;
 }
 
 static void
