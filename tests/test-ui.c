@@ -403,6 +403,27 @@ login_dialog_gone (gpointer data)
   return rb_ui_find_toplevel (RB_TYPE_LOGIN_DIALOG) == NULL;
 }
 
+static gboolean
+is_visible (gpointer widget)
+{
+  return gtk_widget_get_visible (widget);
+}
+
+static guint
+count_toplevels (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint count = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      count += G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window);
+    }
+  return count;
+}
+
 static RbLoginDialog *
 open_login_dialog (UiFixture *f)
 {
@@ -525,6 +546,30 @@ test_sign_in_and_out (UiFixture *f, gconstpointer data)
     g_assert_true (rb_ui_wait_for (dropdown_filled,
                                    rb_ui_child_by_id (GTK_WIDGET (dialog), "person_dropdown"), 20));
   screenshot (f, GTK_WIDGET (dialog), "sign-in-dialog");
+
+  /* Asked again while it is open, the window shows the same dialog, not a second one. */
+  gtk_widget_activate_action (window, "win.sign-in", NULL);
+  rb_ui_settle (50);
+  g_assert_cmpuint (count_toplevels (RB_TYPE_LOGIN_DIALOG), ==, 1);
+
+  /* A wrong PIN is refused in words; the dialog stays, the PIN field emptied. */
+  if (f->mode == RB_UI_BACKEND_SERVER)
+    {
+      GtkWidget *error_label = rb_ui_child_by_id (GTK_WIDGET (dialog), "error_label");
+      GtkWidget *pin_entry = rb_ui_child_by_id (GTK_WIDGET (dialog), "pin_entry");
+
+      gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (GTK_WIDGET (dialog), "staff_entry")),
+                             ANNA);
+      gtk_editable_set_text (GTK_EDITABLE (pin_entry), "0000");
+      rb_ui_click (rb_ui_child_by_id (GTK_WIDGET (dialog), "login_button"));
+      g_assert_true (rb_ui_wait_for (is_visible, error_label, 20));
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (error_label)), ==,
+                       g_dgettext (GETTEXT_PACKAGE,
+                                   "The staff number or the PIN is not correct."));
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (pin_entry)), ==, "");
+      g_assert_null (rb_context_get_person (f->context));
+      screenshot (f, GTK_WIDGET (dialog), "sign-in-dialog-wrong-pin");
+    }
 
   /* Closed without signing in, it can be opened again. */
   gtk_window_close (GTK_WINDOW (dialog));
