@@ -622,12 +622,35 @@ signed_in (RbServerService *self, RbPerson *person)
                                 rb_api_client_get_token (self->client));
 }
 
+/* A desktop's sign-in. Operations in the outbox belong to whoever made them: when someone
+ * else signs in here while they still wait (the session that made them ended before they
+ * were sent), the new session must never send them as its own. They are dropped, as
+ * signing out drops them — but only once the new person has shown a right PIN, so that a
+ * mistyped staff number does not cost the one who left them. */
+typedef struct
+{
+  char *staff_number;
+  char *pin;
+  RbPerson *person;
+} SignIn;
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_free (sign_in->staff_number);
+  if (sign_in->pin != NULL)
+    memset (sign_in->pin, 0, strlen (sign_in->pin));
+  g_free (sign_in->pin);
+  g_clear_object (&sign_in->person);
+  g_free (sign_in);
+}
+
 static void
 on_building_for_sign_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   RbServerService *self = g_task_get_source_object (task);
-  RbPerson *person = g_task_get_task_data (task);
+  SignIn *sign_in = g_task_get_task_data (task);
   GError *error = NULL;
 
   self->importing = FALSE;
@@ -637,9 +660,9 @@ on_building_for_sign_in_cb (GObject *source, GAsyncResult *result, gpointer user
       return;
     }
   rb_client_service_set_ready (RB_CLIENT_SERVICE (self), TRUE);
-  signed_in (self, person);
+  signed_in (self, sign_in->person);
   rb_client_service_emit_changed (RB_CLIENT_SERVICE (self));
-  g_task_return_pointer (task, g_object_ref (person), g_object_unref);
+  g_task_return_pointer (task, g_object_ref (sign_in->person), g_object_unref);
 }
 
 static void
@@ -647,19 +670,128 @@ on_logged_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   RbServerService *self = g_task_get_source_object (task);
+  SignIn *sign_in = g_task_get_task_data (task);
   GError *error = NULL;
-  RbPerson *person = rb_sync_engine_login_finish (RB_SYNC_ENGINE (source), result, &error);
 
-  if (person == NULL)
+  sign_in->person = rb_sync_engine_login_finish (RB_SYNC_ENGINE (source), result, &error);
+  if (sign_in->person == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  g_task_set_task_data (task, person, g_object_unref);
   /* On the first start the mirror is empty: the building comes from the server. */
   self->importing = TRUE;
   rb_sync_engine_import_building_async (self->engine, g_task_get_cancellable (task),
                                         on_building_for_sign_in_cb, g_object_ref (task));
+}
+
+static void
+log_in (GTask *task)
+{
+  RbServerService *self = g_task_get_source_object (task);
+  SignIn *sign_in = g_task_get_task_data (task);
+
+  rb_sync_engine_login_async (self->engine, sign_in->staff_number, sign_in->pin,
+                              g_task_get_cancellable (task), on_logged_in_cb, task);
+}
+
+static void
+on_queue_dropped_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!rb_sync_engine_sign_out_finish (RB_SYNC_ENGINE (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  log_in (task);
+}
+
+static void
+on_trial_session_ended_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
+                                                            &error);
+
+  /* Unused, it runs out on the server anyway. */
+  if (error != NULL)
+    g_debug ("Ending the session that checked a PIN failed: %s", error->message);
+}
+
+/* The PIN is right: the session that showed it is not needed, and the queue goes. */
+static void
+on_pin_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  RbServerService *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr (RbPerson) person = rb_api_client_open_session_finish (RB_API_CLIENT (source), result,
+                                                                   &token, &error);
+
+  if (person == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  rb_api_client_request_as_async (self->client, "DELETE", "/api/v1/sessions/current", NULL, NULL,
+                                  token, NULL, NULL, on_trial_session_ended_cb, NULL);
+  memset (token, 0, strlen (token));
+  rb_sync_engine_sign_out_async (self->engine, g_task_get_cancellable (task), on_queue_dropped_cb,
+                                 task);
+}
+
+static gpointer
+queued_for_others_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  SignIn *sign_in = data;
+  g_autoptr (GPtrArray) entries = rb_mirror_list_outbox_sync (store, TRUE, error);
+  g_autoptr (RbPerson) person = NULL;
+  gboolean others = FALSE;
+
+  if (entries == NULL)
+    return NULL;
+  if (entries->len > 0)
+    person = rb_store_find_person_by_staff_number_sync (store, sign_in->staff_number, NULL);
+  for (guint i = 0; i < entries->len && !others; i++)
+    {
+      RbOutboxEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr (RbBooking) booking = rb_store_get_booking_sync (store, entry->booking_id, NULL);
+
+      others = booking != NULL
+               && (person == NULL
+                   || g_strcmp0 (rb_booking_get_person_id (booking), rb_person_get_id (person)) != 0);
+    }
+  return GINT_TO_POINTER (others ? 2 : 1);
+}
+
+static void
+on_queue_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  RbServerService *self = g_task_get_source_object (task);
+  SignIn *sign_in = g_task_get_task_data (task);
+  GError *error = NULL;
+  int answer = GPOINTER_TO_INT (rb_store_run_finish (RB_STORE (source), result, &error));
+
+  if (answer == 0)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  if (answer == 1)
+    {
+      log_in (task);
+      return;
+    }
+  rb_api_client_open_session_async (self->client, sign_in->staff_number, sign_in->pin,
+                                    g_task_get_cancellable (task), on_pin_checked_cb, task);
 }
 
 static void
@@ -668,6 +800,7 @@ sign_in_async (RbClientService *service, const char *staff_number, const char *p
 {
   RbServerService *self = RB_SERVER_SERVICE (service);
   GTask *task = new_task (self, sign_in_async, cancellable, callback, user_data);
+  SignIn *sign_in;
 
   /* Nobody is chosen from a list on a server: a PIN always. */
   if (pin == NULL)
@@ -677,7 +810,12 @@ sign_in_async (RbClientService *service, const char *staff_number, const char *p
       g_object_unref (task);
       return;
     }
-  rb_sync_engine_login_async (self->engine, staff_number, pin, cancellable, on_logged_in_cb, task);
+  sign_in = g_new0 (SignIn, 1);
+  sign_in->staff_number = g_strdup (staff_number);
+  sign_in->pin = g_strdup (pin);
+  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
+  rb_store_run_async (self->store, queued_for_others_job, sign_in, NULL, NULL, cancellable,
+                      on_queue_checked_cb, task);
 }
 
 typedef struct
