@@ -7,6 +7,8 @@
  *      says "Offline · 1 booking waiting" meanwhile, and the booking he made then goes through.
  *   3. A booking Jonas queued while the server was out of his reach is refused when it
  *      arrives, because Katharina took the desk first: his window tells him in a toast.
+ *   4. Jonas's session ends while a booking of his is queued: when Katharina signs in at his
+ *      desktop, it is dropped, never sent as hers; when he signs in again, it goes.
  *
  * Every wait has a deadline; nothing asserts how long something took. */
 #include "config.h"
@@ -328,6 +330,71 @@ test_refused_later_raises_notice (Fixture *f, gconstpointer data)
                    ==, 1);
 }
 
+/* Jonas's session ends while a booking of his waits in the queue: out of his client's reach
+ * he books desk 0.08, and the server deletes his session (as signing out on another device
+ * does). When his client is back, it is signed out. */
+static void
+queue_then_end_session (Fixture *f)
+{
+  RbApiClient *client = rb_sync_engine_get_client (engine_of (&f->jonas));
+  g_autofree char *address = g_strdup (rb_api_client_get_base_url (client));
+  g_autofree char *token = g_strdup (rb_client_service_get_session_secret (f->jonas.service));
+  g_autoptr (SoupSession) session = rb_test_client_new ();
+  g_autofree char *url = rb_test_server_url (f->server, "/api/v1/sessions/current");
+  g_autoptr (RbTestResponse) resp = NULL;
+  g_autoptr (GError) error = NULL;
+
+  rb_api_client_set_base_url (client, "http://127.0.0.1:1");
+  book_desk (&f->jonas, "0.08");
+  wait_for_state (&f->jonas, FALSE, 1);
+  resp = rb_test_request (session, "DELETE", url, token, NULL, NULL);
+  rb_test_assert_status (resp, 204);
+  rb_api_client_set_base_url (client, address);
+  g_assert_false (rb_ui_backend_try_sync (f->backend, f->jonas.service, &error));
+  g_assert_error (error, RB_ERROR, RB_ERROR_UNAUTHENTICATED);
+  g_assert_null (rb_client_service_get_person (f->jonas.service));
+  g_assert_cmpuint (rb_client_service_get_pending (f->jonas.service), ==, 1);
+}
+
+static gint64
+server_bookings_of_desk (Fixture *f, const char *space_id, const char *person_id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM bookings WHERE space_id = '%s'"
+                                          " AND person_id = '%s' AND state = 'booked'",
+                                          space_id, person_id);
+
+  return rb_test_db_int (rb_test_server_get_db_path (f->server), sql);
+}
+
+/* Katharina signs in at Jonas's desktop then: the server must never get his booking as hers.
+ * It is dropped, as signing out would drop it. */
+static void
+test_ended_session_queue_not_sent_as_next_person (Fixture *f, gconstpointer data)
+{
+  g_autoptr (RbPerson) katharina = NULL;
+
+  queue_then_end_session (f);
+  katharina = rb_ui_backend_sign_in (f->backend, f->jonas.service, "17157");
+  rb_ui_backend_sync (f->backend, f->jonas.service);
+  wait_for_state (&f->jonas, TRUE, 0);
+  g_assert_cmpint (server_bookings_of_desk (f, "a0-d008", "p-17157"), ==, 0);
+  g_assert_cmpint (server_bookings_of_desk (f, "a0-d008", "p-14475"), ==, 0);
+  wait_for_desk (&f->jonas, "0.08", TRUE);
+}
+
+/* Jonas himself signs in again: his booking goes with his new session. */
+static void
+test_ended_session_queue_sent_as_same_person (Fixture *f, gconstpointer data)
+{
+  g_autoptr (RbPerson) jonas = NULL;
+
+  queue_then_end_session (f);
+  jonas = rb_ui_backend_sign_in (f->backend, f->jonas.service, "14475");
+  rb_ui_backend_sync (f->backend, f->jonas.service);
+  wait_for_state (&f->jonas, TRUE, 0);
+  g_assert_cmpint (server_bookings_of_desk (f, "a0-d008", "p-14475"), ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -350,5 +417,10 @@ main (int argc, char *argv[])
               test_server_killed_clients_reconnect, fixture_tear_down);
   g_test_add ("/ui-server/refused-later-raises-notice", Fixture, NULL, fixture_set_up,
               test_refused_later_raises_notice, fixture_tear_down);
+  g_test_add ("/ui-server/ended-session/queue-not-sent-as-next-person", Fixture, NULL,
+              fixture_set_up, test_ended_session_queue_not_sent_as_next_person,
+              fixture_tear_down);
+  g_test_add ("/ui-server/ended-session/queue-sent-as-same-person", Fixture, NULL,
+              fixture_set_up, test_ended_session_queue_sent_as_same_person, fixture_tear_down);
   return g_test_run ();
 }
