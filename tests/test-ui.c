@@ -663,6 +663,49 @@ test_book_desk_appears_in_my_bookings (UiFixture *f, gconstpointer data)
   screenshot (f, GTK_WIDGET (f->window), "my-bookings");
 }
 
+static gboolean
+room_dialog_shown (gpointer data)
+{
+  return rb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+/* A room asks for a title and the number of attendees (at most its seats) before it is
+ * booked; the authority has both, and the focus is back on the room's row. */
+static void
+test_book_room_with_title (UiFixture *f, gconstpointer data)
+{
+  GtkWidget *row, *button, *dialog, *spin, *entry;
+
+  sign_in (f, f->service, ANNA);
+  open_window (f);
+  gtk_toggle_button_set_active (
+      GTK_TOGGLE_BUTTON (rb_ui_child_by_id (GTK_WIDGET (find_page (f)), "kind_room_button")), TRUE);
+  wait_for_space_row (f, "Besprechung Kottenforst", TRUE);
+  g_assert_false (gtk_widget_get_child_visible (space_row (f, "0.01")));
+  row = space_row (f, "Besprechung Kottenforst");
+  button = book_button (f, "Besprechung Kottenforst");
+  gtk_widget_grab_focus (button);
+  rb_ui_click (button);
+  g_assert_true (rb_ui_wait_for (room_dialog_shown, NULL, 10));
+  dialog = GTK_WIDGET (rb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  entry = rb_ui_find (dialog, rb_ui_is_type, GSIZE_TO_POINTER (GTK_TYPE_ENTRY));
+  spin = rb_ui_find (dialog, rb_ui_is_type, GSIZE_TO_POINTER (GTK_TYPE_SPIN_BUTTON));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Sprint planning");
+  /* Six seats: more people than that are not offered. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 9);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 6);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 5);
+  screenshot (f, dialog, "room-dialog");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "book");
+
+  wait_for_authority (f, 1,
+                      "SELECT count(*) FROM bookings WHERE space_id = 'a0-r05'"
+                      " AND person_id = 'p-13663' AND state = 'booked'"
+                      " AND title = 'Sprint planning' AND attendees = 5");
+  wait_for_space_row (f, "Besprechung Kottenforst", FALSE);
+  g_assert_true (rb_ui_wait_for (focus_on_row, row, 10));
+}
+
 /* Someone else books the desk after the list was loaded: the Book button still offers it, and
  * the refusal — the store's or the server's — comes as the translated rule. Switching person
  * takes the error away: it was not the new person's. */
@@ -1381,6 +1424,7 @@ main (int argc, char *argv[])
 
   add_dual ("sign-in/sign-in-and-out", test_sign_in_and_out);
   add_dual ("find/book-desk-appears-in-my-bookings", test_book_desk_appears_in_my_bookings);
+  add_dual ("find/book-room-with-title", test_book_room_with_title);
   add_dual ("find/conflict-shows-translated-error", test_conflict_shows_translated_error);
   add_dual ("find/blocked-and-past-spaces", test_blocked_and_past_spaces);
   add_dual ("find/past-day-refused", test_past_day_refused);
