@@ -998,6 +998,21 @@ test_change_booking (UiFixture *f, gconstpointer data)
 }
 
 static gboolean
+is_label_exactly (GtkWidget *widget, gpointer text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+/* A label with exactly this text is on screen (a toast's). */
+static gboolean
+label_shown (gpointer text)
+{
+  GtkWidget *window = GTK_WIDGET (rb_ui_find_toplevel (RB_TYPE_WINDOW));
+
+  return rb_ui_find_visible (window, is_label_exactly, text) != NULL;
+}
+
+static gboolean
 undo_offered (gpointer data)
 {
   UiFixture *f = data;
@@ -1390,6 +1405,51 @@ test_preferences_switch_language (UiFixture *f, gconstpointer data)
   rb_ui_settle (100);
 }
 
+/* A facility manager blocks the desk of a booking while its owner's window is open: after the
+ * next sync the owner is told, in a toast, what was cancelled and why, and My Bookings says it
+ * too. Only with a server: standalone nobody else signs in while the owner is at the app. */
+static void
+test_told_when_blocked (UiFixture *f, gconstpointer data)
+{
+  RbClientService *monika;
+  g_autoptr (RbBooking) mine = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *told = NULL;
+  g_autofree char *cancelled = NULL;
+  RbBlockResult *block;
+
+  sign_in (f, f->service, JONAS);
+  mine = book (f->service, "a0-d002", berlin_time (12, 1, 9, 0), berlin_time (12, 1, 10, 0));
+  open_window (f);
+  rb_ui_show_page (f->window, "bookings");
+  wait_for_bookings_button (f, "bookings.cancel", rb_booking_get_id (mine));
+
+  monika = other_desktop (f, MONIKA);
+  rb_client_service_create_block_async (
+      monika, "a0-d002", rb_interval_make (berlin_time (12, 1, 0, 0), berlin_time (12, 2, 0, 0)),
+      "New carpet", NULL, rb_ui_keep_result_cb, &result);
+  block = rb_client_service_block_finish (monika, rb_ui_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (block->cancelled->len, ==, 1);
+  rb_block_result_free (block);
+  catch_up (f);
+
+  name = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "Desk %s"), "0.02");
+  when = rb_context_format_interval (f->context, rb_booking_get_interval (mine));
+  told = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "Your booking of %s, %s was cancelled: %s"),
+                          name, when, "New carpet");
+  g_test_message ("told: %s", told);
+  g_assert_true (rb_ui_wait_for (label_shown, told, 20));
+  cancelled = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "Cancelled: %s"), "New carpet");
+  wait_for_bookings_row (f, cancelled);
+  g_assert_null (rb_ui_find_action (GTK_WIDGET (bookings_page (f)), "bookings.cancel",
+                                    rb_booking_get_id (mine)));
+  screenshot (f, GTK_WIDGET (f->window), "told-when-blocked");
+}
+
 /* Registers a test under /local/… and /server/…: the same assertions on both backends. */
 static void
 add_dual (const char *name, void (*test) (UiFixture *, gconstpointer))
@@ -1432,6 +1492,10 @@ main (int argc, char *argv[])
   add_dual ("bookings/cancel-then-undo", test_cancel_then_undo);
   add_dual ("bookings/series-grouped-and-cancelled", test_series_grouped_and_cancelled);
   add_dual ("bookings/export-ics", test_export_ics);
+  /* Standalone nobody else is signed in to cancel a person's booking under their eyes. */
+  g_test_add ("/server/bookings/told-when-blocked", UiFixture,
+              GINT_TO_POINTER (RB_UI_BACKEND_SERVER), fixture_set_up, test_told_when_blocked,
+              fixture_tear_down);
   /* The Preferences do not touch the bookings: one backend is enough. */
   g_test_add ("/preferences/refuse-and-save", UiFixture, GINT_TO_POINTER (RB_UI_BACKEND_LOCAL),
               fixture_set_up, test_preferences, fixture_tear_down);
