@@ -226,6 +226,25 @@ typedef struct
   gboolean free_now;
 } SpaceState;
 
+/* Free or busy now, and until when: by the space's bookings, and — when it is free — only
+ * until a block of the space begins, which closes it however free it is. */
+static RbAvailability
+availability_of (RbKioskWindow *self, RbSpace *space, gint64 instant, gint64 horizon)
+{
+  RbAvailability availability = rb_availability_at (bookings_of (self, space), instant, horizon);
+
+  for (guint i = 0; !availability.busy && self->blocks != NULL && i < self->blocks->len; i++)
+    {
+      const RbSpaceBlock *block = g_ptr_array_index (self->blocks, i);
+      gint64 start = block->interval.start;
+
+      if (g_str_equal (block->space_id, rb_space_get_id (space)) && start > instant
+          && start < horizon && (availability.until == 0 || start < availability.until))
+        availability.until = start;
+    }
+  return availability;
+}
+
 static SpaceState
 space_state (RbKioskWindow *self, RbSpace *space)
 {
@@ -249,7 +268,7 @@ space_state (RbKioskWindow *self, RbSpace *space)
       state.text = rb_space_describe_block (self->context, block);
       return state;
     }
-  availability = rb_availability_at (bookings, t, hours.end);
+  availability = availability_of (self, space, t, hours.end);
   if (availability.until != 0)
     until = rb_context_format_time (self->context, availability.until);
 
@@ -505,6 +524,14 @@ show_space (RbKioskWindow *self, RbSpace *space)
       RbInterval iv = rb_booking_get_interval (g_ptr_array_index (bookings, i));
       g_array_append_val (busy, iv);
     }
+  /* Closed is not free either: the day's blocks show on the timeline too. */
+  for (guint i = 0; self->blocks != NULL && i < self->blocks->len; i++)
+    {
+      const RbSpaceBlock *block = g_ptr_array_index (self->blocks, i);
+
+      if (g_str_equal (block->space_id, rb_space_get_id (space)))
+        g_array_append_val (busy, block->interval);
+    }
 
   if (rb_space_get_kind (space) == RB_SPACE_KIND_ROOM)
     {
@@ -729,7 +756,7 @@ on_duration_clicked_cb (GtkButton *button, RbKioskWindow *self)
 }
 
 /* Offers only what can really be booked now: inside the opening hours, within the longest
- * desk booking, and ending before the next booking of the space. */
+ * desk booking, and ending before the next booking or block of the space. */
 static void
 show_durations (RbKioskWindow *self)
 {
@@ -738,7 +765,7 @@ show_durations (RbKioskWindow *self)
   gint64 t = now (self);
   gint64 start = rb_slot_floor (t);
   RbInterval hours = rb_policy_opening_hours (&p, tz, t);
-  RbAvailability availability = rb_availability_at (bookings_of (self, self->space), t, hours.end);
+  RbAvailability availability = availability_of (self, self->space, t, hours.end);
   gint64 limit = availability.until != 0 ? availability.until : hours.end;
   g_autoptr (GDateTime) local = rb_utc_to_local (tz, t);
   int y = g_date_time_get_year (local), m = g_date_time_get_month (local);
