@@ -537,6 +537,52 @@ test_blocked_space_is_closed (KioskFixture *f, gconstpointer data)
   g_assert_null (none);
 }
 
+/* Desk 0.06 is closed from 11:00: at 09:00 it is free until then, and the kiosk offers no
+ * time that runs into the block. */
+static void
+test_block_later_today_limits_booking (KioskFixture *f, gconstpointer data)
+{
+  RbClientService *manager = rb_ui_backend_add_client (f->backend);
+  g_autoptr (RbPerson) monika = rb_ui_backend_sign_in (f->backend, manager, "87666");
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *eleven = NULL;
+  g_autofree char *free_until = NULL;
+  g_autofree char *name = desk_name ("0.06");
+  g_autofree char *booked = g_strdup_printf (tr ("%s is booked"), name);
+  const char *not_offered[] = { "Until 12:00", "Until 17:00", "Rest of the day" };
+  RbBlockResult *made;
+  GtkWidget *row;
+
+  rb_client_service_create_block_async (manager, "a0-d006", today (11, 18), "Painting", NULL,
+                                        rb_ui_keep_result_cb, &result);
+  made = rb_client_service_block_finish (manager, rb_ui_wait_result (&result), &error);
+  g_assert_no_error (error);
+  rb_block_result_free (made);
+  rb_ui_backend_sync (f->backend, f->kiosk);
+
+  open_window (f, 1280, 800);
+  eleven = rb_context_format_time (f->context, today (11, 18).start);
+  free_until = g_strdup_printf (tr ("Free until %s"), eleven);
+  row = wait_for_desk (GTK_WIDGET (f->window), "0.06", free_until);
+  g_signal_emit_by_name (row, "activate");
+  rb_ui_kiosk_assert_screen (f->window, "space");
+  rb_ui_kiosk_click (f->window, tr ("Book This Space"));
+  rb_ui_kiosk_assert_screen (f->window, "identify");
+  rb_ui_kiosk_type (f->window, "14475");
+  rb_ui_kiosk_type (f->window, rb_ui_backend_demo_pin ("14475"));
+  rb_ui_kiosk_assert_screen (f->window, "duration");
+  screenshot (f, GTK_WIDGET (f->window), "13-duration-before-block");
+  for (guint i = 0; i < G_N_ELEMENTS (not_offered); i++)
+    g_assert_null (rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_button_labelled,
+                                       (gpointer) tr (not_offered[i])));
+  rb_ui_kiosk_click (f->window, tr ("2 hours"));
+  rb_ui_kiosk_assert_screen (f->window, "confirm");
+  rb_ui_kiosk_click (f->window, tr ("Book"));
+  rb_ui_kiosk_assert_screen (f->window, "receipt");
+  wait_for_label (f, booked);
+}
+
 /* ---- main --------------------------------------------------------------------------------- */
 
 typedef void (*KioskTest) (KioskFixture *f, gconstpointer data);
@@ -577,5 +623,6 @@ main (int argc, char *argv[])
   add_test ("language-toggle", test_language_toggle);
   add_test ("check-in", test_check_in);
   add_test ("blocked-space-is-closed", test_blocked_space_is_closed);
+  add_test ("block-later-today-limits-booking", test_block_later_today_limits_booking);
   return g_test_run ();
 }
