@@ -1450,6 +1450,77 @@ test_told_when_blocked (UiFixture *f, gconstpointer data)
   screenshot (f, GTK_WIDGET (f->window), "told-when-blocked");
 }
 
+static gboolean
+sync_box_shown (gpointer window)
+{
+  return gtk_widget_get_visible (rb_ui_child_by_id (window, "sync_box"));
+}
+
+static gboolean
+sync_box_hidden (gpointer window)
+{
+  return !sync_box_shown (window);
+}
+
+/* The server goes away under My Bookings. Changing a booking needs it and says so in the
+ * dialog, changing nothing; cancelling does not: it is kept and the header says that one
+ * change waits, until the server is back and has it. */
+static void
+test_offline_my_bookings (UiFixture *f, gconstpointer data)
+{
+  RbTestServer *server = rb_ui_backend_get_server (f->backend);
+  g_autoptr (RbBooking) mine = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *cancelled = NULL;
+  RbChangeDialog *dialog;
+  GtkWidget *error_label;
+
+  sign_in (f, f->service, JONAS);
+  mine = book (f->service, "a0-d006", berlin_time (11, 30, 9, 0), berlin_time (11, 30, 12, 0));
+  open_window (f);
+  rb_ui_show_page (f->window, "bookings");
+  wait_for_bookings_button (f, "bookings.change", rb_booking_get_id (mine));
+  before = authority_times (f, rb_booking_get_id (mine));
+
+  rb_test_server_stop (server);
+  dialog = open_change_dialog (f, rb_booking_get_id (mine));
+  rb_change_dialog_select (dialog, 10 * 60, 13 * 60);
+  rb_ui_click (rb_ui_child_by_id (GTK_WIDGET (dialog), "save_button"));
+  g_assert_true (rb_ui_wait_for (change_error_shown, dialog, 20));
+  error_label = rb_ui_child_by_id (GTK_WIDGET (dialog), "error_label");
+  g_test_message ("offline: %s", gtk_label_get_label (GTK_LABEL (error_label)));
+  if (!is_german ())
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (error_label)), ==,
+                     "This needs the connection to the booking server. Please try again when "
+                     "it is back.");
+  screenshot (f, GTK_WIDGET (dialog), "change-dialog-offline");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (rb_ui_wait_for (change_dialog_gone, NULL, 10));
+
+  rb_ui_click (wait_for_bookings_button (f, "bookings.cancel", rb_booking_get_id (mine)));
+  cancelled = g_strdup (rb_booking_state_label (RB_BOOKING_STATE_CANCELLED));
+  wait_for_bookings_row (f, cancelled);
+  g_assert_true (rb_ui_wait_for (sync_box_shown, f->window, 20));
+  screenshot (f, GTK_WIDGET (f->window), "my-bookings-offline");
+  g_assert_cmpint (authority_int (f, "SELECT count(*) FROM bookings WHERE id = '%s'"
+                                     " AND state = 'booked'",
+                                  rb_booking_get_id (mine)),
+                   ==, 1);
+
+  rb_test_server_start (server);
+  g_assert_true (rb_ui_backend_try_sync (f->backend, f->service, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (authority_int (f, "SELECT count(*) FROM bookings WHERE id = '%s'"
+                                     " AND state = 'cancelled'",
+                                  rb_booking_get_id (mine)),
+                   ==, 1);
+  after = authority_times (f, rb_booking_get_id (mine));
+  g_assert_cmpstr (after, ==, before);
+  g_assert_true (rb_ui_wait_for (sync_box_hidden, f->window, 20));
+}
+
 /* Registers a test under /local/… and /server/…: the same assertions on both backends. */
 static void
 add_dual (const char *name, void (*test) (UiFixture *, gconstpointer))
@@ -1496,6 +1567,9 @@ main (int argc, char *argv[])
   g_test_add ("/server/bookings/told-when-blocked", UiFixture,
               GINT_TO_POINTER (RB_UI_BACKEND_SERVER), fixture_set_up, test_told_when_blocked,
               fixture_tear_down);
+  /* Standalone there is no connection to lose. */
+  g_test_add ("/server/offline/my-bookings", UiFixture, GINT_TO_POINTER (RB_UI_BACKEND_SERVER),
+              fixture_set_up, test_offline_my_bookings, fixture_tear_down);
   /* The Preferences do not touch the bookings: one backend is enough. */
   g_test_add ("/preferences/refuse-and-save", UiFixture, GINT_TO_POINTER (RB_UI_BACKEND_LOCAL),
               fixture_set_up, test_preferences, fixture_tear_down);
