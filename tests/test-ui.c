@@ -1065,6 +1065,32 @@ test_cancel_then_undo (UiFixture *f, gconstpointer data)
   }
 }
 
+/* Check In is offered inside the check-in window only, and checks in. */
+static void
+test_check_in (UiFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) now = NULL;
+  g_autoptr (RbBooking) later = NULL;
+
+  sign_in (f, f->service, ANNA);
+  /* From 07:00, now; and a room at 14:00, outside its window. */
+  now = book (f->service, "a0-d007", berlin_time (11, 30, 7, 0), berlin_time (11, 30, 12, 0));
+  later = book (f->service, "a0-r06", berlin_time (11, 30, 14, 0), berlin_time (11, 30, 15, 0));
+  open_window (f);
+  rb_ui_show_page (f->window, "bookings");
+  wait_for_bookings_button (f, "bookings.cancel", rb_booking_get_id (later));
+  g_assert_null (rb_ui_find_action (GTK_WIDGET (bookings_page (f)), "bookings.check-in",
+                                    rb_booking_get_id (later)));
+
+  rb_ui_click (wait_for_bookings_button (f, "bookings.check-in", rb_booking_get_id (now)));
+  wait_for_authority (f, 1,
+                      "SELECT count(*) FROM bookings WHERE space_id = 'a0-d007'"
+                      " AND state = 'checked_in'");
+  wait_for_bookings_row (f, rb_booking_state_label (RB_BOOKING_STATE_CHECKED_IN));
+  g_assert_null (rb_ui_find_action (GTK_WIDGET (bookings_page (f)), "bookings.check-in",
+                                    rb_booking_get_id (now)));
+}
+
 static gboolean
 series_row_listed (gpointer data)
 {
@@ -1561,6 +1587,7 @@ main (int argc, char *argv[])
   add_dual ("find/past-day-refused", test_past_day_refused);
   add_dual ("bookings/change", test_change_booking);
   add_dual ("bookings/cancel-then-undo", test_cancel_then_undo);
+  add_dual ("bookings/check-in", test_check_in);
   add_dual ("bookings/series-grouped-and-cancelled", test_series_grouped_and_cancelled);
   add_dual ("bookings/export-ics", test_export_ics);
   /* Standalone nobody else is signed in to cancel a person's booking under their eyes. */
