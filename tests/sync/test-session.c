@@ -11,7 +11,8 @@
  *     while the server is stopped, from the mirror;
  *   - signing out removes the item;
  *   - a kept session that is no good any more (ended elsewhere; with a server also a server
- *     started again on a fresh database) ends: nobody is signed in and the item is gone.
+ *     started again on a fresh database) ends: nobody is signed in and the item is gone;
+ *   - and the application itself, started with a server that is stopped, comes up signed in.
  *
  * Every wait has a deadline; nothing asserts how long something took. */
 #include "config.h"
@@ -411,6 +412,65 @@ test_server_with_fresh_database (Fixture *f, gconstpointer data)
   assert_refused_and_forgotten (f);
 }
 
+typedef struct
+{
+  RbApplication *app;
+  gint64 deadline;
+  gboolean signed_in;
+} AppWatch;
+
+static gboolean
+is_label_of_jonas (GtkWidget *widget, gpointer data)
+{
+  return rb_ui_is_label_containing (widget, "Jonas Becker");
+}
+
+/* Until the app's window says who is signed in, or the deadline: then the app quits. */
+static gboolean
+on_app_watch_cb (gpointer data)
+{
+  AppWatch *watch = data;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (watch->app)); l != NULL;
+       l = l->next)
+    if (RB_IS_WINDOW (l->data) && rb_ui_find_visible (l->data, is_label_of_jonas, NULL) != NULL)
+      watch->signed_in = TRUE;
+  if (!watch->signed_in && g_get_monotonic_time () < watch->deadline)
+    return G_SOURCE_CONTINUE;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (watch->app)); l != NULL;
+       l = l->next)
+    if (RB_IS_WINDOW (l->data))
+      rb_ui_save_screenshot (l->data, "session-app-started-offline");
+  g_application_quit (G_APPLICATION (watch->app));
+  return G_SOURCE_REMOVE;
+}
+
+/* The application itself, started on the mirror while the server is stopped, is signed in
+ * from the keyring: rb-application.c wires service, keeper and window as a user gets them. */
+static void
+test_app_starts_signed_in_offline (Fixture *f, gconstpointer data)
+{
+  g_autoptr (RbPerson) jonas = rb_ui_backend_sign_in (f->backend, f->service, "14475");
+  g_autoptr (RbApplication) app = NULL;
+  g_autofree char *url = g_strdup (rb_client_service_get_location (f->service));
+  const char *argv[] = { "raumbuch", "--server", url, "--db",
+                         rb_ui_backend_get_mirror_path (f->service), NULL };
+  AppWatch watch = { 0 };
+
+  wait_for_items (f, 1);
+  rb_test_server_stop (rb_ui_backend_get_server (f->backend));
+  rb_client_service_shutdown (f->service);
+
+  app = rb_application_new ();
+  watch.app = app;
+  watch.deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_timeout_add (100, on_app_watch_cb, &watch);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1,
+                                      (char **) argv),
+                   ==, 0);
+  g_assert_true (watch.signed_in);
+}
+
 typedef void (*SessionTest) (Fixture *f, gconstpointer data);
 
 static void
@@ -443,5 +503,6 @@ main (int argc, char *argv[])
       add_test (modes[i], "session-ended-elsewhere", test_session_ended_elsewhere);
     }
   add_test (RB_UI_BACKEND_SERVER, "fresh-database-ends-session", test_server_with_fresh_database);
+  add_test (RB_UI_BACKEND_SERVER, "app-starts-signed-in-offline", test_app_starts_signed_in_offline);
   return g_test_run ();
 }
