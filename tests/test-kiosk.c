@@ -254,7 +254,11 @@ test_book_desk_by_touch (KioskFixture *f, gconstpointer data)
     { 1280, 800, "17157", "0.02", "a0-d002" },
     { 1080, 1920, "14835", "0.03", "a0-d003" },
   };
+  g_autofree char *ten = NULL;
+  g_autofree char *busy = NULL;
 
+  ten = rb_context_format_time (f->context, today (9, 10).end);
+  busy = g_strdup_printf (tr ("Busy until %s"), ten);
   for (guint i = 0; i < G_N_ELEMENTS (flows); i++)
     {
       g_autofree char *name = desk_name (flows[i].desk);
@@ -303,6 +307,8 @@ test_book_desk_by_touch (KioskFixture *f, gconstpointer data)
 
       rb_ui_kiosk_click (f->window, tr ("Done"));
       rb_ui_kiosk_assert_screen (f->window, "start");
+      /* The start screen knows at once. */
+      wait_for_desk (GTK_WIDGET (f->window), flows[i].desk, busy);
       close_window (f);
     }
 }
