@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "rb-core.h"
 
@@ -51,6 +52,8 @@ void rb_api_client_request_as_async (RbApiClient *self, const char *method, cons
                                      gpointer user_data);
 JsonNode *rb_api_client_request_finish (RbApiClient *self, GAsyncResult *result,
                                         guint *out_status, GError **error);
+SoupMessage *rb_api_client_new_message (RbApiClient *self, const char *method, const char *path,
+                                        GError **error);
 
 void rb_api_client_login_async (RbApiClient *self, const char *staff_number, const char *pin,
                                 GCancellable *cancellable, GAsyncReadyCallback callback,
