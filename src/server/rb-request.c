@@ -646,11 +646,8 @@ finish (RbRequest *self, const char *code)
   if (self->paused)
     soup_server_message_unpause (self->msg);
   self->paused = FALSE;
-  if (!self->done)
-    {
-      self->done = TRUE;
-      rb_server_request_done (self->server);
-    }
+  /* The server counts the request as in flight until libsoup has written the answer. */
+  self->done = TRUE;
 }
 
 void

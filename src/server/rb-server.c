@@ -52,6 +52,7 @@ struct _RbServer
    * before their result is known, so parallel guesses cannot outrun it. */
   GHashTable *logins;
 
+  /* Routed requests whose answer is not written yet (rb-in-flight on the message). */
   guint in_flight;
   guint release_interval;
   guint release_timer;
@@ -59,6 +60,7 @@ struct _RbServer
   gboolean shutting_down;
   GTask *shutdown_task;
   guint shutdown_timeout;
+  guint shutdown_check;
 };
 
 G_DEFINE_FINAL_TYPE (RbServer, rb_server, G_TYPE_OBJECT)
@@ -241,6 +243,7 @@ dispatch (RbServer *self, SoupServerMessage *msg, const char *path)
         continue;
 
       self->in_flight++;
+      g_object_set_data (G_OBJECT (msg), "rb-in-flight", GINT_TO_POINTER (TRUE));
       req = rb_request_new (self, msg, routes[i].auth, id);
       routes[i].handler (req);
       return;
@@ -291,16 +294,50 @@ log_request (SoupServerMessage *msg, gboolean aborted)
               code != NULL ? code : "-", aborted ? " aborted=1" : "");
 }
 
+static gboolean
+on_shutdown_check_cb (gpointer user_data)
+{
+  RbServer *self = user_data;
+
+  self->shutdown_check = 0;
+  maybe_finish_shutdown (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A shutdown may be able to finish now. It is checked from the main loop, not here: this
+ * runs inside libsoup's signals, whose connection a shutdown would close under them. */
+static void
+schedule_shutdown_check (RbServer *self)
+{
+  if (self->shutdown_task != NULL && self->shutdown_check == 0)
+    self->shutdown_check = g_idle_add (on_shutdown_check_cb, self);
+}
+
+/* A routed request is over when its answer has been written (or could not be), not when a
+ * handler set it: a shutdown that closed the connections earlier would cut answers off. */
+static void
+message_done (RbServer *self, SoupServerMessage *msg)
+{
+  if (g_object_get_data (G_OBJECT (msg), "rb-in-flight") == NULL)
+    return;
+  g_object_set_data (G_OBJECT (msg), "rb-in-flight", NULL);
+  g_return_if_fail (self->in_flight > 0);
+  self->in_flight--;
+  schedule_shutdown_check (self);
+}
+
 static void
 on_request_finished_cb (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
 {
   log_request (msg, FALSE);
+  message_done (user_data, msg);
 }
 
 static void
 on_request_aborted_cb (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
 {
   log_request (msg, TRUE);
+  message_done (user_data, msg);
 }
 
 /* ---- the WebSocket of GET /changes/stream ------------------------------------------------ */
@@ -350,6 +387,7 @@ stream_connected_cb (SoupServer *soup, SoupServerMessage *msg, const char *path,
 
   /* libsoup took the connection over and emits no request-finished for it. */
   log_request (msg, FALSE);
+  message_done (self, msg);
   rb_change_hub_add_stream (self->hub, connection, head != NULL ? *head : 0);
 }
 
@@ -368,7 +406,7 @@ on_feed_advanced_cb (RbStore *store, gint64 next, gpointer user_data)
 static void
 on_n_streams_changed_cb (GObject *hub, GParamSpec *pspec, gpointer user_data)
 {
-  maybe_finish_shutdown (user_data);
+  schedule_shutdown_check (user_data);
 }
 
 /* ---- auto-release ---------------------------------------------------------------------- */
@@ -512,14 +550,6 @@ rb_server_end_login (RbServer *self, const char *staff_number)
     g_hash_table_insert (self->logins, g_strdup (staff_number), GINT_TO_POINTER (running - 1));
 }
 
-void
-rb_server_request_done (RbServer *self)
-{
-  g_return_if_fail (self->in_flight > 0);
-  self->in_flight--;
-  maybe_finish_shutdown (self);
-}
-
 /* ---- GObject ------------------------------------------------------------------------------ */
 
 static void
@@ -529,6 +559,7 @@ rb_server_dispose (GObject *object)
 
   g_clear_handle_id (&self->release_timer, g_source_remove);
   g_clear_handle_id (&self->shutdown_timeout, g_source_remove);
+  g_clear_handle_id (&self->shutdown_check, g_source_remove);
   if (self->store != NULL)
     rb_store_set_feed_func (self->store, NULL, NULL);
   if (self->hub != NULL)

@@ -40,6 +40,5 @@ void rb_server_verify_pin_async (RbServer *self, const char *pin_hash, const cha
 gboolean rb_server_verify_pin_finish (RbServer *self, GAsyncResult *result);
 gboolean rb_server_begin_login (RbServer *self, const char *staff_number, int failures);
 void rb_server_end_login (RbServer *self, const char *staff_number);
-void rb_server_request_done (RbServer *self);
 
 G_END_DECLS

@@ -280,6 +280,45 @@ rb_api_client_request_async (RbApiClient *self, const char *method, const char *
                                   NULL, cancellable, callback, user_data);
 }
 
+/* Authorization (the session token, when there is one) and the kiosk's device token. */
+static void
+add_credentials (RbApiClient *self, SoupMessageHeaders *headers, const char *session_token)
+{
+  if (session_token != NULL)
+    {
+      g_autofree char *bearer = g_strconcat ("Bearer ", session_token, NULL);
+      soup_message_headers_replace (headers, "Authorization", bearer);
+    }
+  if (self->device_token != NULL)
+    soup_message_headers_replace (headers, "X-Device-Token", self->device_token);
+}
+
+/* A message for path (below the base URL, starting with "/api/v1/") that carries this
+ * client's credentials as they are now, for callers that send it on a session of their own:
+ * RbChangeListener's WebSocket and long-polls, which must not hold one of this client's few
+ * connections for minutes. NULL with an error when the base URL is not a valid address. */
+SoupMessage *
+rb_api_client_new_message (RbApiClient *self, const char *method, const char *path, GError **error)
+{
+  g_autofree char *url = NULL;
+  SoupMessage *message;
+
+  g_return_val_if_fail (RB_IS_API_CLIENT (self), NULL);
+
+  url = g_strconcat (self->base_url, path, NULL);
+  message = soup_message_new (method, url);
+  if (message == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a valid server address."), self->base_url);
+      return NULL;
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept",
+                                "application/json, application/problem+json");
+  add_credentials (self, soup_message_get_request_headers (message), self->token);
+  return message;
+}
+
 /* The same, but authenticated as the caller says instead of with the client's own session:
  * session_token (or no session at all when NULL), the device token if one is set, and a
  * sealed credential (X-Sealed-Credential) when given. A kiosk sends each booking with the
@@ -331,13 +370,7 @@ send_request (RbApiClient *self, const char *method, const char *path, const cha
     }
   headers = soup_message_get_request_headers (message);
   soup_message_headers_replace (headers, "Accept", "application/json, application/problem+json");
-  if (session_token != NULL)
-    {
-      g_autofree char *bearer = g_strconcat ("Bearer ", session_token, NULL);
-      soup_message_headers_replace (headers, "Authorization", bearer);
-    }
-  if (self->device_token != NULL)
-    soup_message_headers_replace (headers, "X-Device-Token", self->device_token);
+  add_credentials (self, headers, session_token);
   if (sealed_credential != NULL)
     {
       gsize length;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "rb-core.h"
 
@@ -56,6 +57,8 @@ void rb_api_client_request_if_match_async (RbApiClient *self, const char *method
 JsonNode *rb_api_client_request_finish (RbApiClient *self, GAsyncResult *result,
                                         guint *out_status, GError **error);
 JsonNode *rb_api_client_request_get_problem (RbApiClient *self, GAsyncResult *result);
+SoupMessage *rb_api_client_new_message (RbApiClient *self, const char *method, const char *path,
+                                        GError **error);
 
 void rb_api_client_login_async (RbApiClient *self, const char *staff_number, const char *pin,
                                 GCancellable *cancellable, GAsyncReadyCallback callback,
