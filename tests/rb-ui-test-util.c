@@ -59,31 +59,12 @@ rb_ui_wait_result (GAsyncResult **slot)
   return *slot;
 }
 
-GPtrArray *
-rb_ui_store_list_bookings (RbStore *store, const RbBookingQuery *query, GError **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-
-  rb_store_list_bookings_async (store, query, NULL, rb_ui_keep_result_cb, &result);
-  return rb_store_list_finish (store, rb_ui_wait_result (&result), error);
-}
-
 RbBooking *
 rb_ui_store_create_booking (RbStore *store, RbBooking *request, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
   rb_store_create_booking_async (store, request, NULL, rb_ui_keep_result_cb, &result);
-  return rb_store_booking_finish (store, rb_ui_wait_result (&result), error);
-}
-
-RbBooking *
-rb_ui_store_cancel_booking (RbStore *store, const char *booking_id, const char *actor_id,
-                            GError **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-
-  rb_store_cancel_booking_async (store, booking_id, actor_id, NULL, rb_ui_keep_result_cb, &result);
   return rb_store_booking_finish (store, rb_ui_wait_result (&result), error);
 }
 

@@ -52,10 +52,7 @@ void rb_ui_kiosk_type (RbKioskWindow *window, const char *digits);
  * and wait for it, iterating the main context, with a deadline. */
 void rb_ui_keep_result_cb (GObject *source, GAsyncResult *result, gpointer slot);
 GAsyncResult *rb_ui_wait_result (GAsyncResult **slot);
-GPtrArray *rb_ui_store_list_bookings (RbStore *store, const RbBookingQuery *query, GError **error);
 RbBooking *rb_ui_store_create_booking (RbStore *store, RbBooking *request, GError **error);
-RbBooking *rb_ui_store_cancel_booking (RbStore *store, const char *booking_id, const char *actor_id,
-                                       GError **error);
 RbBooking *rb_ui_store_check_in (RbStore *store, const char *booking_id, const char *actor_id,
                                  GError **error);
 int rb_ui_store_release_no_shows (RbStore *store, GError **error);
