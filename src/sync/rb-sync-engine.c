@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "rb-change-listener.h"
 #include "rb-sync-engine.h"
 
 struct _RbSyncEngine
@@ -22,6 +23,8 @@ struct _RbSyncEngine
   GCancellable *cancellable;
   GRand *rand;
   GList *waiters;
+  /* the server's push: a round as soon as the feed moves */
+  RbChangeListener *listener;
 
   gboolean online;
   gboolean stopped;
@@ -477,8 +480,15 @@ finish_round (RbSyncEngine *self, GError *error)
     {
       self->failures = 0;
       self->retry_delay_ms = 0;
+      /* With the push working, polling is only the safety net. */
       if (!self->stopped && self->poll_seconds > 0)
-        self->timer_id = g_timeout_add_seconds (self->poll_seconds, on_timer_cb, self);
+        self->timer_id = g_timeout_add_seconds (
+            rb_change_listener_get_connected (self->listener)
+                ? MAX (self->poll_seconds, RB_SYNC_SAFETY_POLL_SECONDS)
+                : self->poll_seconds,
+            on_timer_cb, self);
+      if (!self->stopped && error == NULL && can_reach_server (self))
+        rb_change_listener_start (self->listener);
     }
 
   /* Whoever still waits for the server will not hear from it in this round. */
@@ -499,7 +509,14 @@ finish_round (RbSyncEngine *self, GError *error)
       g_signal_emit (self, signals[CHANGED], 0);
     }
   if (session_ended)
-    g_signal_emit (self, signals[SESSION_ENDED], 0);
+    {
+      /* The token is worth nothing now: no more rounds or listening with it. */
+      rb_api_client_set_token (self->client, NULL);
+      g_clear_object (&self->person);
+      if (!can_reach_server (self))
+        rb_change_listener_stop (self->listener);
+      g_signal_emit (self, signals[SESSION_ENDED], 0);
+    }
   g_clear_error (&error);
 
   if (!self->stopped && (self->rerun || self->next_tasks->len > 0))
@@ -959,6 +976,29 @@ start_round (RbSyncEngine *self)
               on_outbox_listed_cb, self);
 }
 
+/* The server told of a change of its feed past what this client has: pull it now. */
+static void
+on_feed_moved_cb (RbChangeListener *listener, gint64 next, RbSyncEngine *self)
+{
+  if (next > self->cursor || self->running)
+    request_round (self, NULL);
+}
+
+static void
+on_blocks_changed_cb (RbSyncEngine *self)
+{
+  request_round (self, NULL);
+}
+
+/* The push channel broke (the server went, or the network): find out at once, so that the
+ * app says it is offline, and back off from there. */
+static void
+on_listener_connected_cb (RbSyncEngine *self)
+{
+  if (!rb_change_listener_get_connected (self->listener) && !self->stopped)
+    request_round (self, NULL);
+}
+
 static void
 on_network_changed_cb (RbSyncEngine *self, gboolean available, GNetworkMonitor *monitor)
 {
@@ -981,6 +1021,12 @@ rb_sync_engine_constructed (GObject *object)
 
   g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
                            G_CALLBACK (on_network_changed_cb), self, G_CONNECT_SWAPPED);
+  self->listener = rb_change_listener_new (self->client);
+  g_signal_connect_object (self->listener, "changed", G_CALLBACK (on_feed_moved_cb), self, 0);
+  g_signal_connect_object (self->listener, "blocks-changed", G_CALLBACK (on_blocks_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->listener, "notify::connected",
+                           G_CALLBACK (on_listener_connected_cb), self, G_CONNECT_SWAPPED);
   rb_api_client_set_time_zone (self->client, rb_store_get_time_zone (self->store));
 }
 
@@ -1031,6 +1077,7 @@ rb_sync_engine_dispose (GObject *object)
 
   rb_sync_engine_stop (self);
   g_clear_object (&self->person);
+  g_clear_object (&self->listener);
 
   G_OBJECT_CLASS (rb_sync_engine_parent_class)->dispose (object);
 }
@@ -1175,6 +1222,8 @@ rb_sync_engine_stop (RbSyncEngine *self)
   self->stopped = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->timer_id, g_source_remove);
+  if (self->listener != NULL)
+    rb_change_listener_stop (self->listener);
   release_waiters (self);
   while (self->next_tasks != NULL && self->next_tasks->len > 0)
     {
@@ -1302,6 +1351,9 @@ rb_sync_engine_sign_out_async (RbSyncEngine *self, GCancellable *cancellable,
   g_task_set_source_tag (task, rb_sync_engine_sign_out_async);
   rb_api_client_set_token (self->client, NULL);
   g_clear_object (&self->person);
+  /* Nobody to listen for, unless a kiosk's device token remains. */
+  if (!can_reach_server (self))
+    rb_change_listener_stop (self->listener);
   if (token != NULL)
     rb_api_client_request_as_async (self->client, "DELETE", "/api/v1/sessions/current", NULL,
                                     NULL, token, NULL, NULL, on_session_deleted_cb, NULL);

@@ -22,6 +22,8 @@ G_BEGIN_DECLS
 /* Change-feed page size, and how often an idle engine asks for changes. */
 #define RB_SYNC_FEED_PAGE 200
 #define RB_SYNC_POLL_SECONDS 30
+/* How often a client with a working push channel still asks, in case a push was lost. */
+#define RB_SYNC_SAFETY_POLL_SECONDS 300
 
 typedef enum
 {

@@ -798,6 +798,42 @@ test_sign_out_discards_queue (Fixture *f, gconstpointer data)
                    ==, 0);
 }
 
+typedef struct
+{
+  RbClientService *service;
+  const char *booking_id;
+} Seen;
+
+static gboolean
+other_client_has (gpointer data)
+{
+  Seen *seen = data;
+  g_autoptr (GPtrArray) bookings = space_bookings (seen->service, DESK);
+
+  return find_booking (bookings, seen->booking_id) != NULL;
+}
+
+/* Live sync: the other client hears of the booking from the server, without asking (its
+ * poll is off), and has it in its mirror. */
+static void
+test_push (Fixture *f, gconstpointer data)
+{
+  RbClientService *mine = add_client (f);
+  RbClientService *other = add_client (f);
+  g_autoptr (RbBooking) booked = NULL;
+  g_autoptr (GError) error = NULL;
+  Seen seen = { other, NULL };
+
+  sign_in_demo (mine, STAFF);
+  sign_in_demo (other, OTHER_STAFF);
+  /* Whatever the first rounds after signing in brought is there; now only the push. */
+  settle (200);
+  booked = book (mine, DESK, tuesday (9), tuesday (17), &error);
+  g_assert_no_error (error);
+  seen.booking_id = rb_booking_get_id (booked);
+  g_assert_true (wait_until (other_client_has, &seen));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -813,6 +849,7 @@ main (int argc, char **argv)
     { "series-check-writes-nothing", test_series_check_writes_nothing, FALSE },
     { "occupancy", test_occupancy, FALSE },
     { "blocks", test_blocks, FALSE },
+    { "push", test_push, TRUE },
     { "refused-later", test_refused_later, TRUE },
     { "session-ended", test_session_ended, TRUE },
     { "resume-offline", test_resume_offline, TRUE },
