@@ -46,7 +46,10 @@ struct _RbOccupancyPage
   RbContext *context;
   GCancellable *cancellable;
   GDate monday;
-  GPtrArray *hourly;  /* RbOccupancyRow of the week shown */
+  GPtrArray *hourly;  /* RbOccupancyRow of the week shown, per floor and hour */
+  GPtrArray *daily;   /* the same week per day, for the counts */
+  GDate shown_monday; /* the week and kind the figures are of */
+  int shown_kind;
   GHashTable *space_names;  /* space id → display name, for the list of blocks */
   GtkFileChooserNative *chooser;
   guint generation;
@@ -292,6 +295,36 @@ update_heat_map_title (RbOccupancyPage *self)
 
 /* ---- loading ---------------------------------------------------------------------------- */
 
+/* -1 for desks and rooms, else the kind of space chosen. */
+static int
+chosen_kind (RbOccupancyPage *self)
+{
+  if (gtk_toggle_button_get_active (self->kind_desk_button))
+    return RB_SPACE_KIND_DESK;
+  if (gtk_toggle_button_get_active (self->kind_room_button))
+    return RB_SPACE_KIND_ROOM;
+  return -1;
+}
+
+/* The figures of one week and kind are not shown under another's heading while those load
+ * (or cannot be loaded, offline): the page shows dashes instead. */
+static void
+forget_figures (RbOccupancyPage *self)
+{
+  const char *const none[] = { NULL };
+
+  g_clear_pointer (&self->hourly, g_ptr_array_unref);
+  g_clear_pointer (&self->daily, g_ptr_array_unref);
+  rb_heat_map_set_data (self->heat_map, none, none, NULL);
+  gtk_label_set_label (self->utilisation_label, "–");
+  gtk_label_set_label (self->forecast_label, "–");
+  gtk_label_set_label (self->no_show_label, "–");
+  gtk_label_set_label (self->no_show_detail_label, "");
+  gtk_label_set_label (self->bookings_label, "–");
+  gtk_label_set_label (self->bookings_detail_label, "");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
+}
+
 typedef struct
 {
   RbOccupancyPage *page;
@@ -338,8 +371,11 @@ on_daily_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GPtrArray) rows = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result,
                                                               &error);
 
-  if (request_done (request, rows, error))
-    show_counts (self, rows);
+  if (!request_done (request, rows, error))
+    return;
+  g_clear_pointer (&self->daily, g_ptr_array_unref);
+  self->daily = g_steal_pointer (&rows);
+  show_counts (self, self->daily);
 }
 
 static void
@@ -355,6 +391,8 @@ on_hourly_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   g_clear_pointer (&self->hourly, g_ptr_array_unref);
   self->hourly = g_steal_pointer (&rows);
+  self->shown_monday = self->monday;
+  self->shown_kind = chosen_kind (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), TRUE);
   show_heat_map (self);
 }
@@ -529,8 +567,13 @@ reload (RbOccupancyPage *self)
                           person != NULL && rb_blocks_may_manage (rb_person_get_role (person)));
   if (!allowed (self))
     return;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  /* The same figures again (something changed, the server is back) stay until the new ones
+   * come; another week's or kind's go at once. */
+  if (self->hourly != NULL
+      && (g_date_compare (&self->shown_monday, &self->monday) != 0
+          || self->shown_kind != chosen_kind (self)))
+    forget_figures (self);
 
   fill_query (self, &hourly);
   hourly.bucket = RB_OCCUPANCY_BUCKET_HOUR;
@@ -750,13 +793,16 @@ on_kind_toggled_cb (RbOccupancyPage *self, GtkToggleButton *button)
     reload (self);
 }
 
+/* The figures of the week are here already: only the sums (or the measure) change, and that
+ * needs no connection. */
 static void
 on_day_changed_cb (RbOccupancyPage *self)
 {
-  if (self->hourly == NULL)
-    return;
-  /* The figures of the week are here already: only the sums change. */
-  reload (self);
+  update_heat_map_title (self);
+  if (self->hourly != NULL)
+    show_heat_map (self);
+  if (self->daily != NULL)
+    show_counts (self, self->daily);
 }
 
 static void
@@ -861,6 +907,7 @@ rb_occupancy_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_OCCUPANCY_PAGE);
   g_clear_object (&self->context);
   g_clear_pointer (&self->hourly, g_ptr_array_unref);
+  g_clear_pointer (&self->daily, g_ptr_array_unref);
   g_clear_pointer (&self->space_names, g_hash_table_unref);
 
   G_OBJECT_CLASS (rb_occupancy_page_parent_class)->dispose (object);
@@ -935,6 +982,7 @@ rb_occupancy_page_init (RbOccupancyPage *self)
 
   self->cancellable = g_cancellable_new ();
   g_date_clear (&self->monday, 1);
+  g_date_clear (&self->shown_monday, 1);
 }
 
 GtkWidget *
