@@ -660,6 +660,11 @@ test_occupancy_heat_map_and_csv (UiFixture *f, gconstpointer data)
   g_assert_true (rb_ui_wait_for (occupancy_page_idle, page, 20));
   g_assert_false (error_revealed (page));
 
+  /* The week's arrows are icons: their names are for screen readers. */
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (rb_ui_child_by_id (page,
+                                                                          "next_week_button")),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       g_dgettext (GETTEXT_PACKAGE, "Next Week"));
   heat_map = RB_HEAT_MAP (rb_ui_child_by_id (page, "heat_map"));
   g_assert_cmpuint (rb_heat_map_get_n_rows (heat_map), ==, 4);
   g_assert_cmpuint (rb_heat_map_get_n_columns (heat_map), ==, 14); /* 06 … 19 */
@@ -850,6 +855,24 @@ test_offline_pages_say_so (UiFixture *f, gconstpointer data)
   occupancy = rb_ui_show_page (f->window, "occupancy");
   g_assert_true (rb_ui_wait_for (occupancy_page_idle, occupancy, 20));
   assert_needs_connection (occupancy);
+  /* This week's figures were loaded: they stay, and another weekday's sums need nothing
+   * new. */
+  g_assert_cmpuint (rb_heat_map_get_n_rows (RB_HEAT_MAP (heat_map)), ==, 4);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (rb_ui_child_by_id (occupancy, "day_dropdown")), 1);
+  g_assert_false (rb_occupancy_page_is_loading (RB_OCCUPANCY_PAGE (occupancy)));
+  g_assert_cmpuint (rb_heat_map_get_n_rows (RB_HEAT_MAP (heat_map)), ==, 4);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (rb_ui_child_by_id (occupancy,
+                                                                      "bookings_label"))),
+                   ==, "0");
+  /* Next week's cannot come: no figures under its heading, only dashes. */
+  rb_ui_click (rb_ui_child_by_id (occupancy, "next_week_button"));
+  g_assert_true (rb_ui_wait_for (occupancy_page_idle, occupancy, 20));
+  assert_needs_connection (occupancy);
+  g_assert_cmpuint (rb_heat_map_get_n_rows (RB_HEAT_MAP (heat_map)), ==, 0);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (rb_ui_child_by_id (occupancy,
+                                                                      "utilisation_label"))),
+                   ==, "–");
+  g_assert_false (gtk_widget_get_sensitive (rb_ui_child_by_id (occupancy, "export_button")));
   screenshot (f, GTK_WIDGET (f->window), "occupancy-page-offline");
 
   rb_test_server_start (server);
@@ -859,6 +882,7 @@ test_offline_pages_say_so (UiFixture *f, gconstpointer data)
   g_assert_true (rb_ui_wait_for (occupancy_page_idle, occupancy, 20));
   g_assert_false (error_revealed (occupancy));
   g_assert_cmpuint (rb_heat_map_get_n_rows (RB_HEAT_MAP (heat_map)), ==, 4);
+  g_assert_true (gtk_widget_get_sensitive (rb_ui_child_by_id (occupancy, "export_button")));
 
   rb_ui_show_page (f->window, "series");
   check_days (series);
