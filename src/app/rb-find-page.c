@@ -429,13 +429,40 @@ is_row_of (GtkWidget *row, const char *space_id)
          && g_str_equal (rb_space_get_id (rb_space_row_get_space (RB_SPACE_ROW (row))), space_id);
 }
 
+/* Keyboard focus on the space's row: its Book button, which had the focus, turns insensitive
+ * once the space is taken (booked, or someone else's), and GTK would drop the focus with it. */
+static void
+focus_row_of (RbFindPage *self, const char *space_id)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->space_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (is_row_of (row, space_id))
+      gtk_widget_grab_focus (row);
+}
+
+typedef struct
+{
+  RbFindPage *page;
+  char *space_id;
+} BookRequest;
+
+static void
+book_request_free (BookRequest *request)
+{
+  g_object_unref (request->page);
+  g_free (request->space_id);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BookRequest, book_request_free)
+
 /* The answer to a booking: booked, pending (queued until the server can be reached), or
- * refused with the reason. Keyboard focus stays on the space's row, whose Book button is
- * now insensitive. */
+ * refused with the reason. Either way the focus is on the space's row. */
 static void
 on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (RbFindPage) self = user_data;
+  g_autoptr (BookRequest) request = user_data;
+  RbFindPage *self = request->page;
   g_autoptr (GError) error = NULL;
   g_autoptr (RbBooking) booking = rb_client_service_booking_finish (RB_CLIENT_SERVICE (source),
                                                                     result, &error);
@@ -452,6 +479,7 @@ on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         return;
       text = rb_context_describe_error (self->context, error);
       show_error (self, text);
+      focus_row_of (self, request->space_id);
       reload_bookings (self);
       return;
     }
@@ -469,10 +497,7 @@ on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     /* TRANSLATORS: confirmation after booking, e.g. "Booked Desk 1.01, Today, 09:00–17:00". */
     message = g_strdup_printf (_("Booked %s, %s"), name, when);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->space_list)); row != NULL;
-       row = gtk_widget_get_next_sibling (row))
-    if (is_row_of (row, rb_booking_get_space_id (booking)))
-      gtk_widget_grab_focus (row);
+  focus_row_of (self, request->space_id);
 }
 
 static void
@@ -480,6 +505,7 @@ create_booking (RbFindPage *self, RbSpace *space, const char *title, int attende
 {
   g_autofree char *id = rb_booking_new_id ();
   g_autoptr (RbBooking) request = NULL;
+  BookRequest *book;
 
   if (rb_context_get_person (self->context) == NULL)
     {
@@ -490,8 +516,13 @@ create_booking (RbFindPage *self, RbSpace *space, const char *title, int attende
   if (title != NULL && *title != '\0')
     rb_booking_set_title (request, title);
   rb_booking_set_attendees (request, attendees);
+  book = g_new0 (BookRequest, 1);
+  book->page = g_object_ref (self);
+  book->space_id = g_strdup (rb_space_get_id (space));
+  /* At once: with a server the list may show the space taken before the answer comes. */
+  focus_row_of (self, book->space_id);
   rb_client_service_create_booking_async (rb_context_get_service (self->context), NULL, request,
-                                          self->cancellable, on_booked_cb, g_object_ref (self));
+                                          self->cancellable, on_booked_cb, book);
 }
 
 typedef struct
