@@ -725,12 +725,15 @@ test_conflict_shows_translated_error (UiFixture *f, gconstpointer data)
   chosen = rb_find_page_get_chosen (find_page (f));
   theirs = book (katharina, "a0-d002", chosen.start, chosen.end);
 
+  gtk_widget_grab_focus (book_button (f, "0.02"));
   rb_ui_click (book_button (f, "0.02"));
   g_assert_true (rb_ui_wait_for (find_error_shown, f, 20));
   g_test_message ("error shown: %s", find_error_text (f));
   g_assert_true (g_str_has_prefix (find_error_text (f), expected));
-  /* Nothing of Jonas's was written, and the list knows the desk is taken now. */
+  /* Nothing of Jonas's was written, and the list knows the desk is taken now; the keyboard
+   * focus is not lost with the Book button that had it. */
   wait_for_space_row (f, "0.02", FALSE);
+  g_assert_true (rb_ui_wait_for (focus_on_row, space_row (f, "0.02"), 10));
   g_assert_cmpint (authority_int (f, "SELECT count(*) FROM bookings WHERE person_id = 'p-14475'"
                                      " AND state IN ('booked', 'checked_in')"),
                    ==, 0);
