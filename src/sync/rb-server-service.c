@@ -746,16 +746,31 @@ on_pin_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                                  task);
 }
 
+/* Before a sign-in, on the store's thread: whether the outbox holds operations of anyone but
+ * the person signing in (2) or not (1). And when someone else has signed in here before,
+ * the change feed is read again from the start: their sessions pulled this person's
+ * bookings without a name (the server tells nobody whose they are), and with the cursor past
+ * them My Bookings would never show them. */
 static gpointer
-queued_for_others_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+prepare_sign_in_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
   SignIn *sign_in = data;
   g_autoptr (GPtrArray) entries = rb_mirror_list_outbox_sync (store, TRUE, error);
+  g_autoptr (GPtrArray) people = NULL;
   g_autoptr (RbPerson) person = NULL;
   gboolean others = FALSE;
 
-  if (entries == NULL)
+  if (entries == NULL || !(people = rb_store_list_people_sync (store, error)))
     return NULL;
+  for (guint i = 0; i < people->len; i++)
+    if (g_strcmp0 (rb_person_get_staff_number (g_ptr_array_index (people, i)),
+                   sign_in->staff_number)
+        != 0)
+      {
+        if (!rb_mirror_set_cursor_sync (store, 0, error))
+          return NULL;
+        break;
+      }
   if (entries->len > 0)
     person = rb_store_find_person_by_staff_number_sync (store, sign_in->staff_number, NULL);
   for (guint i = 0; i < entries->len && !others; i++)
@@ -814,7 +829,7 @@ sign_in_async (RbClientService *service, const char *staff_number, const char *p
   sign_in->staff_number = g_strdup (staff_number);
   sign_in->pin = g_strdup (pin);
   g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
-  rb_store_run_async (self->store, queued_for_others_job, sign_in, NULL, NULL, cancellable,
+  rb_store_run_async (self->store, prepare_sign_in_job, sign_in, NULL, NULL, cancellable,
                       on_queue_checked_cb, task);
 }
 
