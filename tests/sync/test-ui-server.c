@@ -9,6 +9,8 @@
  *      arrives, because Katharina took the desk first: his window tells him in a toast.
  *   4. Jonas's session ends while a booking of his is queued: when Katharina signs in at his
  *      desktop, it is dropped, never sent as hers; when he signs in again, it goes.
+ *   5. Katharina signs in at Jonas's desktop, which had pulled her booking without her name:
+ *      it is in her My Bookings.
  *
  * Every wait has a deadline; nothing asserts how long something took. */
 #include "config.h"
@@ -395,6 +397,43 @@ test_ended_session_queue_sent_as_same_person (Fixture *f, gconstpointer data)
   g_assert_cmpint (server_bookings_of_desk (f, "a0-d008", "p-14475"), ==, 1);
 }
 
+static guint
+my_active_bookings (Desktop *desktop)
+{
+  g_autoptr (GTimeZone) berlin = g_time_zone_new_identifier ("Europe/Berlin");
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) bookings = NULL;
+  guint active = 0;
+
+  rb_client_service_list_my_bookings_async (
+      desktop->service, NULL,
+      rb_local_day (berlin, rb_client_service_now (desktop->service)), NULL,
+      rb_ui_keep_result_cb, &result);
+  bookings = rb_client_service_list_finish (desktop->service, rb_ui_wait_result (&result), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < bookings->len; i++)
+    active += rb_booking_state_is_active (rb_booking_get_state (g_ptr_array_index (bookings, i)));
+  return active;
+}
+
+/* Katharina books at her own client while Jonas's pulls the feed, where her booking comes
+ * without her name. When she then signs in at Jonas's desktop, it is in her My Bookings. */
+static void
+test_switch_person_sees_own_bookings (Fixture *f, gconstpointer data)
+{
+  g_autoptr (RbPerson) katharina = NULL;
+
+  book_desk (&f->katharina, "0.09");
+  wait_for_state (&f->katharina, TRUE, 0);
+  rb_ui_backend_sync (f->backend, f->jonas.service);
+  wait_for_desk (&f->jonas, "0.09", FALSE);
+
+  katharina = rb_ui_backend_sign_in (f->backend, f->jonas.service, "17157");
+  rb_ui_backend_sync (f->backend, f->jonas.service);
+  g_assert_cmpuint (my_active_bookings (&f->jonas), ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -422,5 +461,7 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/ui-server/ended-session/queue-sent-as-same-person", Fixture, NULL,
               fixture_set_up, test_ended_session_queue_sent_as_same_person, fixture_tear_down);
+  g_test_add ("/ui-server/switch-person-sees-own-bookings", Fixture, NULL, fixture_set_up,
+              test_switch_person_sees_own_bookings, fixture_tear_down);
   return g_test_run ();
 }
