@@ -28,6 +28,8 @@ struct _RbBookingsPage
   GPtrArray *bookings;
   GtkFileChooserNative *chooser;
   guint busy;
+  /* counts reloads: an answer to an earlier one is not shown */
+  guint generation;
 };
 
 G_DEFINE_FINAL_TYPE (RbBookingsPage, rb_bookings_page, ADW_TYPE_BIN)
@@ -235,15 +237,22 @@ make_series_row (RbBookingsPage *self, GPtrArray *days)
 }
 
 static void
+clear_list (RbBookingsPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->booking_list))) != NULL)
+    gtk_list_box_remove (self->booking_list, child);
+}
+
+static void
 fill_list (RbBookingsPage *self)
 {
   g_autoptr (GHashTable) series = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                          (GDestroyNotify) g_ptr_array_unref);
   g_autoptr (GHashTable) shown = g_hash_table_new (g_str_hash, g_str_equal);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->booking_list))) != NULL)
-    gtk_list_box_remove (self->booking_list, child);
+  clear_list (self);
   for (guint i = 0; i < self->bookings->len; i++)
     {
       RbBooking *booking = g_ptr_array_index (self->bookings, i);
@@ -271,13 +280,36 @@ fill_list (RbBookingsPage *self)
   gtk_stack_set_visible_child_name (self->stack, self->bookings->len > 0 ? "list" : "empty");
 }
 
+typedef struct
+{
+  RbBookingsPage *page;
+  guint generation;
+} Load;
+
+static void
+load_free (Load *load)
+{
+  g_object_unref (load->page);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Load, load_free)
+
+/* Only the answer to the latest reload is shown: an earlier one may be another person's
+ * (signed out, or switched, while it was on its way). */
 static void
 on_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (RbBookingsPage) self = user_data;
+  g_autoptr (Load) load = user_data;
+  RbBookingsPage *self = load->page;
   g_autoptr (GError) error = NULL;
   GPtrArray *bookings = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result, &error);
 
+  if (load->generation != self->generation)
+    {
+      g_clear_pointer (&bookings, g_ptr_array_unref);
+      return;
+    }
   if (bookings == NULL)
     {
       show_failure (self, error);
@@ -293,19 +325,26 @@ reload (RbBookingsPage *self)
 {
   GTimeZone *tz = rb_context_get_time_zone (self->context);
   RbInterval today = rb_local_day (tz, rb_context_now (self->context));
+  Load *load;
 
+  self->generation++;
   if (rb_context_get_person (self->context) == NULL)
     {
+      /* Nothing of the person who left stays behind, shown or not. */
       g_clear_pointer (&self->bookings, g_ptr_array_unref);
+      clear_list (self);
       show_error (self, NULL);
       gtk_stack_set_visible_child_name (self->stack, "signed-out");
       return;
     }
+  load = g_new0 (Load, 1);
+  load->page = g_object_ref (self);
+  load->generation = self->generation;
   rb_client_service_list_my_bookings_async (
       rb_context_get_service (self->context), NULL,
       rb_interval_make (today.start,
                         today.start + RB_CLIENT_SERVICE_LOOKAHEAD_DAYS * (gint64) 86400),
-      self->cancellable, on_loaded_cb, g_object_ref (self));
+      self->cancellable, on_loaded_cb, load);
 }
 
 /* Another person's bookings and errors are not this one's. */
