@@ -53,6 +53,7 @@ struct _RbSeriesPage
   RbSeriesRequest *checked;  /* the request the shown check was for */
   GArray *occurrences;       /* its occurrences */
   guint busy;
+  guint series_generation;   /* counts reloads of the series: only the latest is shown */
 };
 
 G_DEFINE_FINAL_TYPE (RbSeriesPage, rb_series_page, ADW_TYPE_BIN)
@@ -538,10 +539,28 @@ series_row (RbSeriesPage *self, GPtrArray *bookings)
   return row;
 }
 
+typedef struct
+{
+  RbSeriesPage *page;
+  guint generation;
+} SeriesLoad;
+
+static void
+series_load_free (SeriesLoad *load)
+{
+  g_object_unref (load->page);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeriesLoad, series_load_free)
+
+/* An earlier answer may be another person's (signed out, or switched, meanwhile): only the
+ * latest reload's is shown. */
 static void
 on_series_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (RbSeriesPage) self = user_data;
+  g_autoptr (SeriesLoad) load = user_data;
+  RbSeriesPage *self = load->page;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) bookings = rb_client_service_list_finish (RB_CLIENT_SERVICE (source),
                                                                   result, &error);
@@ -549,6 +568,8 @@ on_series_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GHashTable) by_series = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                             (GDestroyNotify) g_ptr_array_unref);
 
+  if (load->generation != self->series_generation)
+    return;
   if (bookings == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -582,16 +603,21 @@ static void
 reload_series (RbSeriesPage *self)
 {
   gint64 now = rb_context_now (self->context);
+  SeriesLoad *load;
 
+  self->series_generation++;
   if (team_lead (self) == NULL)
     {
       clear_list (self->series_list);
       return;
     }
+  load = g_new0 (SeriesLoad, 1);
+  load->page = g_object_ref (self);
+  load->generation = self->series_generation;
   rb_client_service_list_my_bookings_async (
       rb_context_get_service (self->context), NULL,
       rb_interval_make (now, now + RB_CLIENT_SERVICE_LOOKAHEAD_DAYS * (gint64) 86400),
-      self->cancellable, on_series_loaded_cb, g_object_ref (self));
+      self->cancellable, on_series_loaded_cb, load);
 }
 
 static void
