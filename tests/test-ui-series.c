@@ -501,6 +501,53 @@ test_cancel_this_and_following (UiFixture *f, gconstpointer data)
                    ==, 2);
 }
 
+static gboolean
+nothing_pending (gpointer service)
+{
+  return rb_client_service_get_pending (service) == 0;
+}
+
+/* Signing out while the team lead's series load: the answer that comes after is theirs, and
+ * the list stays empty for whoever is at the screen now. */
+static void
+test_series_sign_out_while_loading (UiFixture *f, gconstpointer data)
+{
+  g_autoptr (RbSeriesRequest) request = rb_series_request_new ();
+  g_autoptr (RbSeriesResult) result = NULL;
+  g_autoptr (GAsyncResult) answer = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) floors = NULL;
+  GtkWidget *page, *list;
+
+  use_service (f, ANNA);
+  request->id = g_uuid_string_random ();
+  request->space_id = g_strdup ("a1-r02");
+  request->person_id = g_strdup ("p-13663");
+  request->first = rb_interval_make (berlin_time (12, 7, 9, 0), berlin_time (12, 7, 12, 0));
+  request->rrule = g_strdup ("FREQ=DAILY;COUNT=2");
+  rb_client_service_create_series_async (f->service, request, NULL, rb_ui_keep_result_cb,
+                                         &answer);
+  result = rb_client_service_series_finish (f->service, rb_ui_wait_result (&answer), &error);
+  g_assert_no_error (error);
+  rb_ui_backend_sync (f->backend, f->service);
+  open_window (f);
+  page = rb_ui_show_page (f->window, "series");
+  list = rb_ui_child_by_id (page, "series_list");
+  g_assert_true (rb_ui_wait_for (list_has_rows, list, 20));
+  g_assert_true (rb_ui_wait_for (nothing_pending, f->service, 20));
+
+  rb_client_service_emit_changed (f->service);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sign-out", NULL);
+  g_assert_null (rb_context_get_person (f->context));
+  /* The service answers in order: once a later call is answered, so is the series'. */
+  g_clear_object (&answer);
+  rb_client_service_list_floors_async (f->service, NULL, rb_ui_keep_result_cb, &answer);
+  floors = rb_client_service_list_finish (f->service, rb_ui_wait_result (&answer), &error);
+  g_assert_no_error (error);
+  rb_ui_settle (50);
+  g_assert_true (list_is_empty (list));
+}
+
 /* Team reservations are for team leads and admins, occupancy for facility managers and
  * admins: the pages follow whoever signs in, and the window leaves a page that goes. */
 static void
@@ -927,6 +974,7 @@ main (int argc, char *argv[])
   add_dual ("series/every-other-week", test_every_other_week);
   add_dual ("series/cancel-this-and-following", test_cancel_this_and_following);
   add_dual ("series/pages-follow-the-person", test_pages_follow_the_person);
+  add_dual ("series/sign-out-while-loading", test_series_sign_out_while_loading);
   add_dual ("occupancy/heat-map-and-csv", test_occupancy_heat_map_and_csv);
   add_dual ("occupancy/block-space-and-lift", test_block_space_and_lift);
   /* Standalone there is no connection to lose. */
