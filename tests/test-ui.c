@@ -1,14 +1,17 @@
 /* test-ui.c: the real desktop window under Xvfb, driven through its real widgets: signing in
- * and out, Find a Space (booking, a conflict's translated error, blocked spaces, past days,
- * where the keyboard focus goes) and My Bookings (change, cancel and undo, series, the
- * iCalendar export), and the Preferences.
+ * and out, Find a Space (desks and rooms, a conflict's translated error, blocked spaces, past
+ * times and days, where the keyboard focus goes) and My Bookings (change, cancel and undo,
+ * check-in, series, the iCalendar export, nothing left behind at sign-out), and the
+ * Preferences.
  *
- * Every case but the Preferences runs twice with the same assertions (tests/meson.build runs
- * the program in English and in German): /local/… on the app's own store, /server/… against
- * a real raumbuch-server on a loopback port (rb-ui-backend.h). What a test checks was
- * written is read from the authority's database file — the store standalone, the server's
- * file otherwise — never from the window's own copy. With RB_SCREENSHOT_DIR set it writes
- * PNGs of what it saw, for people to look at. */
+ * Every case of signing in, Find and My Bookings runs twice with the same assertions
+ * (tests/meson.build runs the program in English and in German): /local/… on the app's own
+ * store, /server/… against a real raumbuch-server on a loopback port (rb-ui-backend.h). What
+ * only a server has — a change someone made elsewhere, the server going away — is tested
+ * under /server/ alone, the Preferences once. What a test expects to have been written is
+ * read from the authority's database file (the store standalone, the server's file
+ * otherwise), never from the window's own copy. With RB_SCREENSHOT_DIR set it writes PNGs of
+ * what it saw, for people to look at. */
 #include "config.h"
 
 #include <adwaita.h>
