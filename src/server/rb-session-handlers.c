@@ -66,7 +66,8 @@ finish_login_job (RbRequest *req, RbStore *store, GError **error)
     {
       if (!rb_auth_record_failure_sync (store, login->staff_number, &locked, error))
         return FALSE;
-      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
+      /* The wrong PIN that locks says so at once, as a standalone app does. */
+      rb_set_error (error, locked ? RB_ERROR_LOCKED : RB_ERROR_UNAUTHENTICATED, NULL);
       return FALSE;
     }
 
