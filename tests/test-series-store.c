@@ -791,7 +791,7 @@ test_series_store_blocks (Fixture *f, gconstpointer data)
 
   /* The block is in the list, and the space cannot be booked in it. */
   {
-    g_autoptr (GPtrArray) blocks = rb_store_list_blocks_sync (f->store, NULL, closed, &error);
+    g_autoptr (GPtrArray) blocks = rb_store_list_blocks_sync (f->store, NULL, NULL, closed, &error);
     g_autofree char *id = g_uuid_string_random ();
     g_autoptr (RbBooking) request = rb_booking_new (id, ROOM, LEONIE,
                                                     rb_interval_make (B (2026, 12, 9, 14, 0),

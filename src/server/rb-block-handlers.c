@@ -67,26 +67,6 @@ bookings_to_json (RbRequest *req, GPtrArray *bookings)
   return node;
 }
 
-/* {"id", "space_id", "start", "end", "reason"}; block ids are strings on the wire, like
- * every id of the API. */
-static JsonNode *
-block_to_json (gint64 id, const char *space_id, RbInterval interval, const char *reason)
-{
-  JsonObject *block = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-  g_autofree char *start = rb_time_to_rfc3339 (interval.start);
-  g_autofree char *end = rb_time_to_rfc3339 (interval.end);
-
-  json_object_set_string_member (block, "id", id_text);
-  json_object_set_string_member (block, "space_id", space_id);
-  json_object_set_string_member (block, "start", start);
-  json_object_set_string_member (block, "end", end);
-  json_object_set_string_member (block, "reason", reason);
-  json_node_take_object (node, block);
-  return node;
-}
-
 /* After a job that made or lifted a block: its result is only handed back after the
  * commit, so the hint can never come before the block is there (or gone). */
 static void
@@ -108,16 +88,11 @@ list_blocks_job (RbRequest *req, RbStore *store, GError **error)
   /* "From now on" by the server's clock, which the store keeps. */
   if (!args->has_from)
     args->interval.start = rb_store_now (store);
-  if (!(blocks
-        = rb_feed_list_blocks_sync (store, args->floor_id, args->space_id, args->interval, error)))
+  if (!(blocks = rb_store_list_blocks_sync (store, args->floor_id, args->space_id,
+                                            args->interval, error)))
     return FALSE;
   for (guint i = 0; i < blocks->len; i++)
-    {
-      RbFeedBlock *block = g_ptr_array_index (blocks, i);
-
-      g_ptr_array_add (nodes,
-                       block_to_json (block->id, block->space_id, block->interval, block->reason));
-    }
+    g_ptr_array_add (nodes, rb_space_block_to_json (g_ptr_array_index (blocks, i)));
   rb_request_take_body (req, rb_request_items (nodes));
   return TRUE;
 }
@@ -167,8 +142,11 @@ create_block_job (RbRequest *req, RbStore *store, GError **error)
     return FALSE;
 
   o = json_object_new ();
-  json_object_set_member (o, "block",
-                          block_to_json (args->block_id, space_id, args->interval, args->reason));
+  {
+    RbSpaceBlock made = { args->block_id, (char *) space_id, args->interval, args->reason };
+
+    json_object_set_member (o, "block", rb_space_block_to_json (&made));
+  }
   json_object_set_member (o, "cancelled", bookings_to_json (req, cancelled));
   root = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (root, o);

@@ -151,7 +151,7 @@ list_spaces_job (RbRequest *req, RbStore *store, GError **error)
   query.active_only = TRUE;
   if (!(spaces = rb_store_list_spaces_sync (store, filter->floor_id, error))
       || !(bookings = rb_store_list_bookings_sync (store, &query, error))
-      || !(blocks = rb_store_list_blocks_sync (store, filter->floor_id, range, error)))
+      || !(blocks = rb_store_list_blocks_sync (store, filter->floor_id, NULL, range, error)))
     return FALSE;
 
   for (guint i = 0; i < bookings->len; i++)

@@ -16,8 +16,8 @@
  * nothing and answers the head as `next`.
  *
  * Blocks are not bookings and have no change rows; clients that show them (a kiosk shows a
- * blocked space as closed) read them with rb_feed_list_blocks_sync when the server says that
- * blocks changed. */
+ * blocked space as closed) read them with GET /blocks (rb_store_list_blocks_sync) when the
+ * server says that blocks changed. */
 #include "config.h"
 
 #include "rb-feed.h"
@@ -87,58 +87,4 @@ rb_feed_get_head_sync (RbStore *store, GError **error)
                       "SELECT coalesce (max (seq), 0) FROM changes", &last_seq, error))
     return 0;
   return last_seq + 1;
-}
-
-void
-rb_feed_block_free (RbFeedBlock *block)
-{
-  if (block == NULL)
-    return;
-  g_free (block->space_id);
-  g_free (block->reason);
-  g_free (block);
-}
-
-/* The maintenance blocks that overlap the half-open `range`, ordered by start, optionally of
- * one floor's or one space's only (NULL: any). The reason is the facility manager's note
- * about the space ("Wasserschaden"), not about a person, so every caller may read it. */
-GPtrArray *
-rb_feed_list_blocks_sync (RbStore *store, const char *floor_id, const char *space_id,
-                          RbInterval range, GError **error)
-{
-  g_autoptr (GPtrArray) blocks
-      = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_feed_block_free);
-  g_autoptr (RbStatement) stmt = rb_store_prepare (
-      store,
-      "SELECT b.id, b.space_id, b.start, b.end, b.reason"
-      " FROM space_blocks b JOIN spaces s ON s.id = b.space_id"
-      " WHERE (?1 IS NULL OR s.floor_id = ?1) AND (?2 IS NULL OR b.space_id = ?2)"
-      "   AND b.start < ?4 AND b.end > ?3"
-      " ORDER BY b.start, b.id",
-      error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  rb_db_bind_text (stmt, 1, floor_id);
-  rb_db_bind_text (stmt, 2, space_id);
-  sqlite3_bind_int64 (stmt, 3, range.start);
-  sqlite3_bind_int64 (stmt, 4, range.end);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      RbFeedBlock *block = g_new0 (RbFeedBlock, 1);
-
-      block->id = sqlite3_column_int64 (stmt, 0);
-      block->space_id = g_strdup (rb_db_column_text (stmt, 1));
-      block->interval
-          = rb_interval_make (sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3));
-      block->reason = g_strdup (rb_db_column_text (stmt, 4));
-      g_ptr_array_add (blocks, block);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
-      return NULL;
-    }
-  return g_steal_pointer (&blocks);
 }

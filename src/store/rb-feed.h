@@ -13,17 +13,4 @@ GPtrArray *rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 re
                               gint64 *out_next, GError **error);
 gint64 rb_feed_get_head_sync (RbStore *store, GError **error);
 
-/* A maintenance block as every client may see it (GET /api/v1/blocks). */
-typedef struct
-{
-  gint64 id;
-  char *space_id;
-  RbInterval interval;
-  char *reason;
-} RbFeedBlock;
-
-void rb_feed_block_free (RbFeedBlock *block);
-GPtrArray *rb_feed_list_blocks_sync (RbStore *store, const char *floor_id, const char *space_id,
-                                     RbInterval range, GError **error);
-
 G_END_DECLS

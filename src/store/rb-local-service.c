@@ -199,7 +199,7 @@ list_blocks_job (RbStore *store, gpointer data, GCancellable *cancellable, GErro
 {
   Call *call = data;
 
-  return rb_store_list_blocks_sync (store, call->id, call->range, error);
+  return rb_store_list_blocks_sync (store, call->id, NULL, call->range, error);
 }
 
 static void

@@ -796,7 +796,7 @@ rb_mirror_replace_blocks_sync (RbStore *store, GPtrArray *blocks, RbInterval ran
   sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (RbStatement) delete = NULL;
   g_autoptr (RbStatement) insert = NULL;
-  g_autoptr (GPtrArray) before = rb_store_list_blocks_sync (store, NULL, range, error);
+  g_autoptr (GPtrArray) before = rb_store_list_blocks_sync (store, NULL, NULL, range, error);
   gboolean same;
 
   if (before == NULL)

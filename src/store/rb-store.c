@@ -1441,25 +1441,30 @@ fail:
   return NULL;
 }
 
+/* The maintenance blocks that overlap the half-open range, ordered by start, of one floor's
+ * or one space's spaces only (NULL: any). The reason is the facility manager's note about
+ * the space ("Wasserschaden"), not about a person, so every caller may read it. */
 GPtrArray *
-rb_store_list_blocks_sync (RbStore *self, const char *floor_id, RbInterval range,
-                           GError **error)
+rb_store_list_blocks_sync (RbStore *self, const char *floor_id, const char *space_id,
+                           RbInterval range, GError **error)
 {
   g_autoptr (GPtrArray) blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_space_block_free);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       self,
       "SELECT b.id, b.space_id, b.start, b.end, b.reason"
       " FROM space_blocks b JOIN spaces s ON s.id = b.space_id"
-      " WHERE (?1 IS NULL OR s.floor_id = ?1) AND b.start < ?3 AND b.end > ?2"
-      " ORDER BY b.space_id, b.start",
+      " WHERE (?1 IS NULL OR s.floor_id = ?1) AND (?2 IS NULL OR b.space_id = ?2)"
+      "   AND b.start < ?4 AND b.end > ?3"
+      " ORDER BY b.start, b.id",
       error);
   int rc;
 
   if (stmt == NULL)
     return NULL;
   rb_db_bind_text (stmt, 1, floor_id);
-  sqlite3_bind_int64 (stmt, 2, range.start);
-  sqlite3_bind_int64 (stmt, 3, range.end);
+  rb_db_bind_text (stmt, 2, space_id);
+  sqlite3_bind_int64 (stmt, 3, range.start);
+  sqlite3_bind_int64 (stmt, 4, range.end);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       RbSpaceBlock *block = g_new0 (RbSpaceBlock, 1);

@@ -72,8 +72,8 @@ RbBooking *rb_store_update_booking_sync (RbStore *self, const char *booking_id,
                                          RbInterval interval, const char *title,
                                          gboolean change_title, GError **error);
 
-GPtrArray *rb_store_list_blocks_sync (RbStore *self, const char *floor_id, RbInterval range,
-                                      GError **error);
+GPtrArray *rb_store_list_blocks_sync (RbStore *self, const char *floor_id, const char *space_id,
+                                      RbInterval range, GError **error);
 
 void rb_store_list_floors_async (RbStore *self, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data);
