@@ -546,8 +546,15 @@ test_sign_in_and_out (UiFixture *f, gconstpointer data)
   g_assert_cmpint (gtk_widget_get_visible (picker), ==, f->mode == RB_UI_BACKEND_LOCAL);
   g_assert_cmpint (gtk_widget_get_visible (pins), ==, f->mode == RB_UI_BACKEND_SERVER);
   if (f->mode == RB_UI_BACKEND_LOCAL)
-    g_assert_true (rb_ui_wait_for (dropdown_filled,
-                                   rb_ui_child_by_id (GTK_WIDGET (dialog), "person_dropdown"), 20));
+    {
+      GtkWidget *people = rb_ui_child_by_id (GTK_WIDGET (dialog), "person_dropdown");
+      guint n_people;
+
+      g_assert_true (rb_ui_wait_for (dropdown_filled, people, 20));
+      rb_test_demo_people (&n_people);
+      g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (people))),
+                        ==, n_people);
+    }
   screenshot (f, GTK_WIDGET (dialog), "sign-in-dialog");
 
   /* Asked again while it is open, the window shows the same dialog, not a second one. */
@@ -580,6 +587,12 @@ test_sign_in_and_out (UiFixture *f, gconstpointer data)
   g_assert_null (rb_ui_find_toplevel (RB_TYPE_LOGIN_DIALOG));
   g_assert_null (rb_context_get_person (f->context));
   sign_in_through_dialog (f, ANNA);
+  /* The demo's choice is kept for the next start; a PIN never is. */
+  {
+    g_autofree char *acting = g_settings_get_string (f->settings, "acting-person");
+
+    g_assert_cmpstr (acting, ==, f->mode == RB_UI_BACKEND_LOCAL ? ANNA : "");
+  }
   /* The building is there now, whatever the backend. */
   wait_for_space_row (f, "0.01", TRUE);
 
