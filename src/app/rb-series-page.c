@@ -54,6 +54,7 @@ struct _RbSeriesPage
   GArray *occurrences;       /* its occurrences */
   guint busy;
   guint series_generation;   /* counts reloads of the series: only the latest is shown */
+  gboolean offline_shown;    /* the error shown is that the server cannot be reached */
 };
 
 G_DEFINE_FINAL_TYPE (RbSeriesPage, rb_series_page, ADW_TYPE_BIN)
@@ -76,12 +77,24 @@ show_error (RbSeriesPage *self, const char *message)
 {
   gtk_label_set_label (self->error_label, message);
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+  self->offline_shown = FALSE;
 }
 
 static void
 hide_error (RbSeriesPage *self)
 {
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  self->offline_shown = FALSE;
+}
+
+/* A failure in words; that the server cannot be reached goes away when it is back. */
+static void
+show_failure (RbSeriesPage *self, const GError *error)
+{
+  g_autofree char *text = rb_context_describe_error (self->context, error);
+
+  show_error (self, text);
+  self->offline_shown = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
 }
 
 static RbPerson *
@@ -349,9 +362,7 @@ on_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *text = rb_context_describe_error (self->context, error);
-
-          show_error (self, text);
+          show_failure (self, error);
           forget_check (self);
         }
       return;
@@ -432,8 +443,7 @@ on_reserved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *text = rb_context_describe_error (self->context, error);
-          show_error (self, text);
+          show_failure (self, error);
         }
       return;
     }
@@ -633,8 +643,7 @@ on_cancelled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *text = rb_context_describe_error (self->context, error);
-          show_error (self, text);
+          show_failure (self, error);
         }
       return;
     }
@@ -953,12 +962,28 @@ build_choices (RbSeriesPage *self)
   set_button_date (self, self->end_button, &self->end_day);
 }
 
+/* Checking days and reserving ask the server: while it cannot be reached the page says so
+ * at once, not only when the person tries, and stops saying so when it is back. */
+static void
+on_online_changed_cb (RbSeriesPage *self)
+{
+  if (!rb_client_service_get_online (rb_context_get_service (self->context)))
+    {
+      show_error (self, _("This needs the connection to the booking server. Please try again "
+                          "when it is back."));
+      self->offline_shown = TRUE;
+    }
+  else if (self->offline_shown)
+    hide_error (self);
+}
+
 static void
 on_person_changed_cb (RbSeriesPage *self)
 {
   hide_error (self);
   forget_check (self);
   reload_series (self);
+  on_online_changed_cb (self);
 }
 
 /* A new client gets its building after a moment: until then there is no floor to offer. */
@@ -1009,10 +1034,13 @@ rb_series_page_constructed (GObject *object)
                            G_CALLBACK (on_service_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (rb_context_get_service (self->context), "notify::person",
                            G_CALLBACK (on_person_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (rb_context_get_service (self->context), "notify::online",
+                           G_CALLBACK (on_online_changed_cb), self, G_CONNECT_SWAPPED);
 
   rb_client_service_list_floors_async (rb_context_get_service (self->context), self->cancellable,
                                        on_floors_loaded_cb, g_object_ref (self));
   reload_series (self);
+  on_online_changed_cb (self);
 }
 
 static void
