@@ -885,20 +885,23 @@ test_offline_pages_say_so (UiFixture *f, gconstpointer data)
   heat_map = rb_ui_child_by_id (occupancy, "heat_map");
   g_assert_cmpuint (rb_heat_map_get_n_rows (RB_HEAT_MAP (heat_map)), ==, 4);
 
+  /* The server goes away and the client notices: the header says so, and Team Reservations
+   * says so by itself, before anyone tries. */
   rb_test_server_stop (server);
+  g_assert_false (rb_ui_backend_try_sync (f->backend, f->service, &error));
+  g_clear_error (&error);
+  g_assert_false (rb_client_service_get_online (f->service));
+  g_assert_true (gtk_widget_get_visible (rb_ui_child_by_id (GTK_WIDGET (f->window), "sync_box")));
   rb_ui_show_page (f->window, "series");
+  assert_needs_connection (series);
+  /* Trying anyway: the same words, and nothing to reserve. */
   check_days (series);
   assert_needs_connection (series);
   g_assert_false (gtk_widget_get_sensitive (rb_ui_child_by_id (series, "reserve_button")));
   g_assert_false (gtk_widget_get_visible (rb_ui_child_by_id (series, "result_box")));
   screenshot (f, GTK_WIDGET (f->window), "series-page-offline");
 
-  /* The client notices that the server is away: the header says so, and the occupancy page,
-   * which loads again, says what it cannot show. */
-  g_assert_false (rb_ui_backend_try_sync (f->backend, f->service, &error));
-  g_clear_error (&error);
-  g_assert_false (rb_client_service_get_online (f->service));
-  g_assert_true (gtk_widget_get_visible (rb_ui_child_by_id (GTK_WIDGET (f->window), "sync_box")));
+  /* The occupancy page, which loads again, says what it cannot show. */
   occupancy = rb_ui_show_page (f->window, "occupancy");
   g_assert_true (rb_ui_wait_for (occupancy_page_idle, occupancy, 20));
   assert_needs_connection (occupancy);
@@ -932,6 +935,7 @@ test_offline_pages_say_so (UiFixture *f, gconstpointer data)
   g_assert_true (gtk_widget_get_sensitive (rb_ui_child_by_id (occupancy, "export_button")));
 
   rb_ui_show_page (f->window, "series");
+  g_assert_false (error_revealed (series));
   check_days (series);
   g_assert_false (error_revealed (series));
   g_assert_true (gtk_widget_get_visible (rb_ui_child_by_id (series, "result_box")));
