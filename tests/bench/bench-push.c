@@ -9,6 +9,9 @@
  *           A's bookings: after each booking its next tick comes after a random part of the
  *           interval (uniform), as it would for bookings made at any moment, instead of right
  *           after the tick that saw the booking before.
+ *   client  B is a whole client: the sync engine with its own mirror, as the app runs it (the
+ *           push starts a round: outbox, GET /changes, GET /blocks, applied to the mirror);
+ *           counted until the booking is in B's mirror.
  * Prints p50, p95 and max per mode. Asserts nothing about time.
  *   bench-push [N_PUSH [N_POLL_1S [N_POLL_30S]]]    (default 200 200 20; 30 s polling makes
  *                                                    each booking wait 15 s on average) */
@@ -18,6 +21,7 @@
 #include <string.h>
 
 #include "rb-change-listener.h"
+#include "rb-mirror.h"
 #include "rb-sync-engine.h"
 #include "rb-test-server.h"
 #include "rb-test-util.h"
@@ -42,6 +46,9 @@ typedef struct
 
   guint poll_interval_ms; /* 0: push */
   guint poll_timer;
+
+  RbSyncEngine *b_engine; /* the whole client, in its mode */
+  gboolean checking;
 
   char *awaited_id; /* A's booking that B has not seen yet */
   gint64 created_at;
@@ -138,6 +145,41 @@ rephase_poll (Bench *bench)
   g_clear_handle_id (&bench->poll_timer, g_source_remove);
   bench->poll_timer
       = g_timeout_add (g_random_int_range (0, bench->poll_interval_ms), on_first_poll_cb, bench);
+}
+
+/* B as a whole client: after each round that changed its mirror, is the booking there? */
+static gpointer
+has_booking_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (RbBooking) booking = rb_store_get_booking_sync (store, data, NULL);
+
+  return GINT_TO_POINTER (booking != NULL ? 2 : 1);
+}
+
+static void
+on_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Bench *bench = user_data;
+  int found = GPOINTER_TO_INT (rb_store_run_finish (RB_STORE (source), result, NULL));
+
+  bench->checking = FALSE;
+  if (found == 2 && !bench->seen)
+    {
+      gint64 latency = g_get_monotonic_time () - bench->created_at;
+
+      bench->seen = TRUE;
+      g_array_append_val (bench->latencies, latency);
+    }
+}
+
+static void
+on_engine_changed_cb (RbSyncEngine *engine, Bench *bench)
+{
+  if (bench->awaited_id == NULL || bench->seen || bench->checking)
+    return;
+  bench->checking = TRUE;
+  rb_store_run_async (rb_sync_engine_get_store (engine), has_booking_job,
+                      g_strdup (bench->awaited_id), g_free, NULL, NULL, on_checked_cb, bench);
 }
 
 /* ---- A --------------------------------------------------------------------------------------- */
@@ -277,6 +319,62 @@ bench_poll (Bench *bench, int n, guint interval_ms, const char *what)
   print_figures (what, bench->latencies);
 }
 
+static void
+keep_result_cb (GObject *source, GAsyncResult *result, gpointer slot)
+{
+  *(GAsyncResult **) slot = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+bench_client (Bench *bench, const char *dir, int n)
+{
+  g_autofree char *path = g_build_filename (dir, "mirror.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbStore) store = rb_store_open_sync (path, &error);
+  g_autoptr (RbApiClient) client = NULL;
+  g_autoptr (GAsyncResult) logged_in = NULL;
+  g_autoptr (GAsyncResult) imported = NULL;
+  g_autoptr (GAsyncResult) synced = NULL;
+  g_autoptr (RbPerson) person = NULL;
+  gint64 settle_until;
+
+  g_assert_no_error (error);
+  client = rb_api_client_new (rb_test_server_get_base_url (bench->server));
+  bench->b_engine = rb_sync_engine_new (store, client);
+  /* No poll at all: whatever B learns comes through the push. */
+  rb_sync_engine_set_poll_interval (bench->b_engine, 0);
+  rb_sync_engine_login_async (bench->b_engine, LEONIE, rb_test_demo_person (LEONIE)->pin, NULL,
+                              keep_result_cb, &logged_in);
+  person = rb_sync_engine_login_finish (bench->b_engine, wait_result (&logged_in), &error);
+  g_assert_no_error (error);
+  rb_sync_engine_import_building_async (bench->b_engine, NULL, keep_result_cb, &imported);
+  g_assert_true (rb_sync_engine_import_building_finish (bench->b_engine, wait_result (&imported),
+                                                        &error));
+  rb_sync_engine_sync_async (bench->b_engine, NULL, keep_result_cb, &synced);
+  g_assert_true (rb_sync_engine_sync_finish (bench->b_engine, wait_result (&synced), &error));
+  /* The listener connects after the first round that reached the server. */
+  settle_until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < settle_until)
+    g_main_context_iteration (NULL, FALSE);
+
+  g_array_set_size (bench->latencies, 0);
+  g_signal_connect (bench->b_engine, "changed", G_CALLBACK (on_engine_changed_cb), bench);
+  run_bookings (bench, n, 30);
+  print_figures ("client (sync engine, into its mirror)", bench->latencies);
+  rb_sync_engine_stop (bench->b_engine);
+  while (bench->checking)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_object (&bench->b_engine);
+}
+
 /* The rooms of the demo building, which a staff member may book 90 days ahead. */
 static GPtrArray *
 list_rooms (Bench *bench)
@@ -330,6 +428,7 @@ main (int argc, char *argv[])
            "server on loopback, %u rooms, on %u CPUs\n",
            bench.rooms->len, g_get_num_processors ());
   bench_push (&bench, n_push);
+  bench_client (&bench, dir, n_push);
   if (n_poll > 0)
     bench_poll (&bench, n_poll, 1000, "poll every 1 s");
   if (n_slow > 0)
