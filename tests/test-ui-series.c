@@ -333,8 +333,8 @@ check_days (GtkWidget *page)
 
 /* Someone has the room on one day of a sprint. Check Days lists every day with its state —
  * the conflict in the UI's language, with the time — and writes nothing; with a server the
- * conflict comes from the server's dry run (this client's copy does not know the booking).
- * Reserve then books the free days as one series. */
+ * days are checked by the server's dry run (the booking was made on another desktop). Reserve
+ * then books the free days as one series. */
 static void
 test_series_conflict_then_reserve (UiFixture *f, gconstpointer data)
 {
