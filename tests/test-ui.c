@@ -799,7 +799,7 @@ test_blocked_and_past_spaces (UiFixture *f, gconstpointer data)
       g_assert_nonnull (strstr (state, "Wasserschaden"));
     }
   else
-    g_assert_cmpstr (state, ==, "Closed for maintenance until Tomorrow, 12:00: Wasserschaden");
+    g_assert_cmpstr (state, ==, "Closed for maintenance until tomorrow, 12:00: Wasserschaden");
   screenshot (f, GTK_WIDGET (f->window), "find-blocked");
 
   /* 06:00–06:15 today is over at 07:00: nothing is bookable then, and each row says why. */

@@ -92,19 +92,50 @@ update_subtitle (RbSpaceRow *self, const char *now_text)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle->str);
 }
 
-/* "Closed for maintenance until Tue 1 Dec, 12:00: Wasserschaden". */
+/* When a block ends, as it reads after "Closed for maintenance": "until 18:00" today,
+ * "until tomorrow, 12:00", "until Wed 2 Dec, 12:00"; a block that ends at midnight ends
+ * with the day before ("for the rest of today", "until the end of Wed 2 Dec"). */
+static char *
+describe_block_end (RbContext *context, gint64 end)
+{
+  GTimeZone *tz = rb_context_get_time_zone (context);
+  gint64 now = rb_context_now (context);
+  gboolean midnight = rb_local_day (tz, end).start == end;
+  gint64 day = midnight ? end - 1 : end;
+  gint64 today = rb_local_date_key (tz, now);
+  gint64 tomorrow = rb_local_date_key (tz, rb_local_day (tz, now).end);
+  g_autofree char *time = rb_context_format_time (context, end);
+  g_autofree char *date = NULL;
+
+  if (rb_local_date_key (tz, day) == today)
+    /* TRANSLATORS: how long a space is closed, after "Closed for maintenance". */
+    return midnight ? g_strdup (_("for the rest of today"))
+                    /* TRANSLATORS: … closed until a time today, e.g. "until 18:00". */
+                    : g_strdup_printf (_("until %s"), time);
+  if (rb_local_date_key (tz, day) == tomorrow)
+    /* TRANSLATORS: … closed until the end of tomorrow. */
+    return midnight ? g_strdup (_("until the end of tomorrow"))
+                    /* TRANSLATORS: … closed until a time tomorrow, e.g. "until tomorrow, 12:00". */
+                    : g_strdup_printf (_("until tomorrow, %s"), time);
+  date = rb_context_format_date (context, day);
+  /* TRANSLATORS: … closed until the end of a day, e.g. "until the end of Wed 2 Dec". */
+  return midnight ? g_strdup_printf (_("until the end of %s"), date)
+                  /* TRANSLATORS: … closed until a day and time, "until Wed 2 Dec, 12:00". */
+                  : g_strdup_printf (_("until %s, %s"), date, time);
+}
+
+/* "Closed for maintenance until tomorrow, 12:00: Wasserschaden". */
 char *
 rb_space_describe_block (RbContext *context, const RbSpaceBlock *block)
 {
-  g_autofree char *until = rb_context_format_date (context, block->interval.end);
-  g_autofree char *time = rb_context_format_time (context, block->interval.end);
+  g_autofree char *until = describe_block_end (context, block->interval.end);
 
   if (block->reason != NULL && *block->reason != '\0')
-    /* TRANSLATORS: a blocked space: the date and time the block ends, then its reason. */
-    return g_strdup_printf (_("Closed for maintenance until %s, %s: %s"), until, time,
-                            block->reason);
-  /* TRANSLATORS: a blocked space: the date and time the block ends. */
-  return g_strdup_printf (_("Closed for maintenance until %s, %s"), until, time);
+    /* TRANSLATORS: a blocked space: how long (e.g. "until tomorrow, 12:00"), then the
+     * reason. */
+    return g_strdup_printf (_("Closed for maintenance %s: %s"), until, block->reason);
+  /* TRANSLATORS: a blocked space: how long, e.g. "until tomorrow, 12:00". */
+  return g_strdup_printf (_("Closed for maintenance %s"), until);
 }
 
 /* The block of the space that overlaps interval, if any. */

@@ -315,10 +315,29 @@ list_my_bookings_async (RbClientService *service, RbIdentity *who, RbInterval ra
 
 /* ---- booking through the outbox --------------------------------------------------------- */
 
+static gpointer count_pending_job (RbStore *store, gpointer data, GCancellable *cancellable,
+                                   GError **error);
+
+static void
+on_operation_counted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbServerService *self = g_task_get_source_object (task);
+  RbBooking *booking = g_task_get_task_data (task);
+  guint count = GPOINTER_TO_UINT (rb_store_run_finish (RB_STORE (source), result, NULL));
+
+  if (count > 0)
+    rb_client_service_set_pending (RB_CLIENT_SERVICE (self), count - 1);
+  g_task_return_pointer (task, g_object_ref (booking), g_object_unref);
+}
+
+/* The caller learns the outcome with the count of what waits already right: a booking the
+ * server confirmed is not "waiting" any more when its toast appears. */
 static void
 on_operation_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  GTask *task = user_data;
+  RbServerService *self = g_task_get_source_object (task);
   GError *error = NULL;
   RbSyncOutcome outcome = RB_SYNC_OUTCOME_CONFIRMED;
   RbBooking *booking = rb_sync_engine_operation_finish (RB_SYNC_ENGINE (source), result, &outcome,
@@ -327,11 +346,14 @@ on_operation_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (booking == NULL)
     {
       g_task_return_error (task, error);
+      g_object_unref (task);
       return;
     }
   if (outcome == RB_SYNC_OUTCOME_PENDING)
     rb_booking_set_sync_state (booking, RB_SYNC_STATE_PENDING);
-  g_task_return_pointer (task, booking, g_object_unref);
+  g_task_set_task_data (task, booking, g_object_unref);
+  rb_store_run_async (self->store, count_pending_job, NULL, NULL, NULL, NULL,
+                      on_operation_counted_cb, task);
 }
 
 static void

@@ -395,6 +395,15 @@ find_waiter (RbSyncEngine *self, gint64 entry_id)
   return NULL;
 }
 
+static Waiter *
+find_waiter_for_booking (RbSyncEngine *self, const char *booking_id)
+{
+  for (GList *l = self->waiters; l != NULL; l = l->next)
+    if (g_strcmp0 (rb_booking_get_id (((Waiter *) l->data)->local), booking_id) == 0)
+      return l->data;
+  return NULL;
+}
+
 static void
 release_waiters (RbSyncEngine *self)
 {
@@ -605,6 +614,17 @@ fetch_blocks (RbSyncEngine *self)
 }
 
 static void
+on_forgotten_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbSyncEngine) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (rb_store_run_finish (RB_STORE (source), result, &error) == NULL)
+    g_warning ("Could not forget a refused booking: %s", error->message);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
 on_applied_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   RbSyncEngine *self = user_data;
@@ -620,7 +640,28 @@ on_applied_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (applied->changed > 0)
     self->changed = TRUE;
   for (guint i = 0; i < applied->notices->len; i++)
-    g_signal_emit (self, signals[NOTICE], 0, g_ptr_array_index (applied->notices, i));
+    {
+      RbBooking *notice = g_ptr_array_index (applied->notices, i);
+      Waiter *waiter = find_waiter_for_booking (self, rb_booking_get_id (notice));
+
+      /* Someone still waits on screen for this booking, which the server's feed just
+       * refused (another client took the slot first): they hear it now, as the answer. */
+      if (waiter != NULL && rb_booking_get_sync_state (notice) == RB_SYNC_STATE_REJECTED)
+        {
+          g_autoptr (GError) refusal = g_error_new_literal (RB_ERROR, RB_ERROR_OVERLAP,
+                                                            rb_booking_get_sync_error (notice));
+          MirrorArgs *args = g_new0 (MirrorArgs, 1);
+
+          /* As for a refusal in time: nothing stays behind of it. */
+          args->entry_id = waiter->entry_id;
+          args->booking_id = g_strdup (rb_booking_get_id (notice));
+          args->flag = TRUE;
+          run_mirror (self, reject_job, args, NULL, NULL, on_forgotten_cb, g_object_ref (self));
+          waiter_finish (waiter, RB_SYNC_OUTCOME_CONFIRMED, NULL, refusal);
+          continue;
+        }
+      g_signal_emit (self, signals[NOTICE], 0, notice);
+    }
   feed_applied_free (applied);
   /* entry_index counts the changes of the page here: a full page means there may be more. */
   self->entry_index = 0;
