@@ -31,6 +31,7 @@
 #include "rb-test-util.h"
 #include "rb-ui-backend.h"
 #include "rb-ui-test-util.h"
+#include "rb-widget-util.h"
 #include "rb-window.h"
 
 /* Monday 30 November 2026, 07:00 in Berlin: the frozen "now" of every test here. */
@@ -852,6 +853,45 @@ test_past_day_refused (UiFixture *f, gconstpointer data)
   screenshot (f, GTK_WIDGET (f->window), "find-past-day");
 }
 
+typedef struct
+{
+  GtkWidget *list;
+  double value;
+} Scrolled;
+
+static gboolean
+list_scrolled (gpointer data)
+{
+  Scrolled *scrolled = data;
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (scrolled->list));
+
+  scrolled->value = adjustment != NULL ? gtk_adjustment_get_value (adjustment) : 0.0;
+  return scrolled->value > 0.0;
+}
+
+/* The To list opens at the chosen end (17:00), not at the top (06:15). */
+static void
+test_time_lists_open_at_selection (UiFixture *f, gconstpointer data)
+{
+  GtkWidget *page, *to, *popover;
+  Scrolled scrolled = { NULL, 0.0 };
+
+  sign_in (f, f->service, JONAS);
+  open_window (f);
+  wait_for_space_row (f, "0.01", TRUE);
+  page = GTK_WIDGET (find_page (f));
+  to = rb_ui_child_by_id (page, "to_dropdown");
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (to)), >, 30);
+  popover = rb_find_descendant (to, GTK_TYPE_POPOVER);
+  g_assert_nonnull (popover);
+  gtk_popover_popup (GTK_POPOVER (popover));
+  scrolled.list = rb_find_descendant (popover, GTK_TYPE_LIST_VIEW);
+  g_assert_nonnull (scrolled.list);
+  g_assert_true (rb_ui_wait_for (list_scrolled, &scrolled, 10));
+  screenshot (f, GTK_WIDGET (f->window), "find-to-list");
+  gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
 /* ---- my bookings ------------------------------------------------------------------------- */
 
 static gboolean
@@ -1657,6 +1697,10 @@ main (int argc, char *argv[])
   add_dual ("find/conflict-shows-translated-error", test_conflict_shows_translated_error);
   add_dual ("find/blocked-and-past-spaces", test_blocked_and_past_spaces);
   add_dual ("find/past-day-refused", test_past_day_refused);
+  /* Widgets only, whatever holds the bookings. */
+  g_test_add ("/local/find/time-lists-open-at-selection", UiFixture,
+              GINT_TO_POINTER (RB_UI_BACKEND_LOCAL), fixture_set_up,
+              test_time_lists_open_at_selection, fixture_tear_down);
   add_dual ("bookings/change", test_change_booking);
   add_dual ("bookings/cancel-then-undo", test_cancel_then_undo);
   add_dual ("bookings/check-in", test_check_in);

@@ -8,6 +8,7 @@
 
 #include "rb-change-dialog.h"
 #include "rb-space-row.h"
+#include "rb-widget-util.h"
 
 struct _RbChangeDialog
 {
@@ -171,6 +172,8 @@ rb_change_dialog_constructed (GObject *object)
   to_labels = slot_labels (self, 1, self->slot_minutes->len - 1);
   gtk_drop_down_set_model (self->from_dropdown, G_LIST_MODEL (from_labels));
   gtk_drop_down_set_model (self->to_dropdown, G_LIST_MODEL (to_labels));
+  rb_drop_down_open_at_selection (self->from_dropdown);
+  rb_drop_down_open_at_selection (self->to_dropdown);
   rb_change_dialog_select (self, minute_of (self, interval.start), minute_of (self, interval.end));
 
   /* TRANSLATORS: the booking being changed: space, then its date and times now. */

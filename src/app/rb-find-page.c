@@ -701,26 +701,6 @@ on_calendar_day_selected_cb (RbFindPage *self)
   set_day (self, y, m, d);
 }
 
-/* A time list opens at the chosen time, not at the opening hour. */
-static void
-on_time_popover_shown_cb (GtkWidget *popover, GtkDropDown *dropdown)
-{
-  GtkWidget *list = rb_find_descendant (popover, GTK_TYPE_LIST_VIEW);
-
-  if (list != NULL)
-    gtk_widget_activate_action (list, "list.scroll-to-item", "u",
-                                gtk_drop_down_get_selected (dropdown));
-}
-
-static void
-open_lists_at_selection (GtkDropDown *dropdown)
-{
-  GtkWidget *popover = rb_find_descendant (GTK_WIDGET (dropdown), GTK_TYPE_POPOVER);
-
-  if (popover != NULL)
-    g_signal_connect_object (popover, "show", G_CALLBACK (on_time_popover_shown_cb), dropdown, 0);
-}
-
 static void
 on_filter_changed_cb (RbFindPage *self)
 {
@@ -827,8 +807,8 @@ rb_find_page_constructed (GObject *object)
                             G_CALLBACK (on_from_changed_cb), self);
   g_signal_connect_swapped (self->to_dropdown, "notify::selected",
                             G_CALLBACK (on_to_changed_cb), self);
-  open_lists_at_selection (self->from_dropdown);
-  open_lists_at_selection (self->to_dropdown);
+  rb_drop_down_open_at_selection (self->from_dropdown);
+  rb_drop_down_open_at_selection (self->to_dropdown);
   g_signal_connect_object (rb_context_get_service (self->context), "changed",
                            G_CALLBACK (on_service_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (rb_context_get_service (self->context), "notify::person",

@@ -10,6 +10,7 @@
 
 #include "rb-series-page.h"
 #include "rb-space-row.h"
+#include "rb-widget-util.h"
 
 struct _RbSeriesPage
 {
@@ -926,6 +927,8 @@ build_choices (RbSeriesPage *self)
   to_labels = slot_labels (self, 1, self->slot_minutes->len - 1);
   gtk_drop_down_set_model (self->from_dropdown, G_LIST_MODEL (from_labels));
   gtk_drop_down_set_model (self->to_dropdown, G_LIST_MODEL (to_labels));
+  rb_drop_down_open_at_selection (self->from_dropdown);
+  rb_drop_down_open_at_selection (self->to_dropdown);
   gtk_drop_down_set_selected (self->from_dropdown, slot_index (self, 9 * 60));
   gtk_drop_down_set_selected (self->to_dropdown, slot_index (self, 17 * 60) - 1);
 

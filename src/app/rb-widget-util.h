@@ -6,5 +6,6 @@
 G_BEGIN_DECLS
 
 GtkWidget *rb_find_descendant (GtkWidget *widget, GType type);
+void rb_drop_down_open_at_selection (GtkDropDown *dropdown);
 
 G_END_DECLS
