@@ -6,7 +6,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 
+#include "rb-auth.h"
 #include "rb-blocks.h"
 #include "rb-schema.h"
 #include "rb-series-store.h"
@@ -1583,6 +1585,59 @@ test_store_feed_news (StoreFixture *f, gconstpointer data)
   g_array_unref (news.heads);
 }
 
+/* A new database and its WAL are readable by their owner only, even under umask 022 (issue
+ * 10): they hold PIN and session hashes. An existing file keeps the mode it has. */
+static void
+test_store_private_file (StoreFixture *f, gconstpointer data)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *existing = g_build_filename (f->dir, "existing.db", NULL);
+  g_autoptr (RbStore) other = NULL;
+  g_autoptr (GError) error = NULL;
+  GStatBuf st;
+  mode_t old_umask = umask (022);
+
+  f->store = open_store (f);
+  rb_store_seed_demo_sync (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  g_assert_true (g_file_set_contents (existing, "", 0, &error));
+  g_assert_cmpint (g_chmod (existing, 0640), ==, 0);
+  other = rb_store_open_sync (existing, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (existing, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0640);
+  umask (old_umask);
+}
+
+/* A standalone kiosk counts wrong PINs for unknown staff numbers too (so that answers do
+ * not tell which exist), but forgets them after an hour without one (issue 10). */
+static void
+test_store_unknown_numbers_forgotten (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean locked = TRUE;
+
+  for (int i = 0; i < 100; i++)
+    {
+      g_autofree char *staff_number = g_strdup_printf ("9%05d", i);
+
+      g_assert_true (rb_auth_record_failure_sync (f->store, staff_number, &locked, &error));
+      g_assert_no_error (error);
+      g_assert_false (locked);
+    }
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM login_failures"), ==, 100);
+  f->now += 2 * 3600;
+  g_assert_true (rb_auth_record_failure_sync (f->store, "900000", &locked, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM login_failures"), ==, 1);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT failures FROM login_failures"), ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1595,6 +1650,8 @@ main (int argc, char *argv[])
 
   ADD_EMPTY ("/store/open/migrate-empty", test_store_migrate_empty);
   ADD ("/store/open/reopen", test_store_reopen);
+  ADD_EMPTY ("/store/open/private-file", test_store_private_file);
+  ADD ("/store/auth/unknown-numbers-forgotten", test_store_unknown_numbers_forgotten);
   ADD_EMPTY ("/store/open/newer-schema", test_store_newer_schema);
   ADD_EMPTY ("/store/open/corrupt-random", test_store_corrupt_random);
   ADD_EMPTY ("/store/open/corrupt-truncated", test_store_corrupt_truncated);

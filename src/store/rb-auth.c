@@ -320,12 +320,15 @@ rb_auth_get_pin_hash_sync (RbStore *store, const char *staff_number, RbPerson **
 }
 
 /* Counts one more wrong PIN in a row; the RB_AUTH_MAX_FAILURES-th locks the staff number.
- * Unknown staff numbers are counted too, so that the answers do not tell which exist. */
+ * Unknown staff numbers are counted too, so that the answers do not tell which exist; so
+ * that they do not pile up, runs without a wrong PIN for an hour and locks that ran out are
+ * forgotten first. (A standalone kiosk's lock; the server counts in rb-login-guard.c.) */
 gboolean
 rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gboolean *out_locked,
                              GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (RbStatement) forget = NULL;
   g_autoptr (RbStatement) select = NULL;
   g_autoptr (RbStatement) upsert = NULL;
   gint64 now = rb_store_now (store);
@@ -336,6 +339,15 @@ rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gboolean 
   *out_locked = FALSE;
   if (!rb_store_begin_write (store, error))
     return FALSE;
+  forget = rb_store_prepare (store,
+                             "DELETE FROM login_failures WHERE (locked_until = 0 AND last_failure"
+                             " <= ?1 - 3600) OR (locked_until != 0 AND locked_until <= ?1)",
+                             error);
+  if (forget == NULL)
+    goto fail;
+  sqlite3_bind_int64 (forget, 1, now);
+  if (!rb_db_step_done (db, forget, error))
+    goto fail;
   select = rb_store_prepare (
       store, "SELECT failures, locked_until FROM login_failures WHERE staff_number = ?", error);
   if (select == NULL)

@@ -3,7 +3,11 @@
  * no person holds two desks at once, whatever the concurrency (DESIGN.md invariants 1, 2). */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "rb-schema.h"
 #include "rb-store-private.h"
@@ -495,13 +499,37 @@ check_integrity (RbStore *self, GError **error)
   return TRUE;
 }
 
+/* A new database file is readable by its owner only, whatever the umask of whoever starts
+ * us (outside systemd it is often 022): it holds PIN hashes, session hashes and the
+ * server's secret key. SQLite gives its -wal and -shm files the same mode. */
+static gboolean
+create_private_file (RbStore *self, GError **error)
+{
+  int fd = g_open (self->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  if (fd < 0 && errno != EEXIST)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
+                   _("Cannot create the booking database “%s”: %s"), self->path,
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (fd >= 0)
+    close (fd);
+  return TRUE;
+}
+
 static gboolean
 open_connection (RbStore *self, GError **error)
 {
-  int rc = sqlite3_open_v2 (self->path, &self->db,
-                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                            NULL);
+  int rc;
 
+  if (!create_private_file (self, error))
+    return FALSE;
+  rc = sqlite3_open_v2 (self->path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
       rb_db_set_error (error, self->db, rc, _("Cannot open the booking database"));
