@@ -38,6 +38,8 @@ static const RbErrorInfo error_info[RB_N_ERROR_CODES] = {
   [RB_ERROR_STORAGE] = { "storage", N_("The booking database could not be used.") },
   [RB_ERROR_CURSOR_EXPIRED] = { "cursor_expired", N_("The list of changes is too old; all bookings must be loaded again.") },
   [RB_ERROR_LOCKED] = { "locked", N_("Too many wrong PINs. This staff number is locked for a few minutes.") },
+  [RB_ERROR_TOO_MANY_ATTEMPTS] = { "too_many_attempts", N_("Too many wrong PINs were entered here. Please wait a few minutes and try again.") },
+  [RB_ERROR_BUSY] = { "busy", N_("The booking server is busy. Please try again in a moment.") },
 };
 
 const char *

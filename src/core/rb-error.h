@@ -33,9 +33,11 @@ typedef enum
   RB_ERROR_STORAGE,
   RB_ERROR_CURSOR_EXPIRED,
   RB_ERROR_LOCKED,
+  RB_ERROR_TOO_MANY_ATTEMPTS,
+  RB_ERROR_BUSY,
 } RbErrorCode;
 
-#define RB_N_ERROR_CODES (RB_ERROR_LOCKED + 1)
+#define RB_N_ERROR_CODES (RB_ERROR_BUSY + 1)
 
 GQuark rb_error_quark (void);
 

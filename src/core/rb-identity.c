@@ -13,6 +13,7 @@ struct _RbIdentity
   gboolean verified;
   char *session_token;
   GBytes *sealed_credential;
+  GBytes *signing_key;
 };
 
 G_DEFINE_FINAL_TYPE (RbIdentity, rb_identity, G_TYPE_OBJECT)
@@ -33,6 +34,7 @@ rb_identity_finalize (GObject *object)
   g_clear_object (&self->person);
   wipe_token (self);
   g_clear_pointer (&self->sealed_credential, g_bytes_unref);
+  g_clear_pointer (&self->signing_key, g_bytes_unref);
 
   G_OBJECT_CLASS (rb_identity_parent_class)->finalize (object);
 }
@@ -97,10 +99,23 @@ rb_identity_get_sealed_credential (RbIdentity *self)
   return self->sealed_credential;
 }
 
+/* The key that signs each booking made with the sealed credential (rb-credential.h); the
+ * bytes wipe themselves when the identity lets them go. */
+GBytes *
+rb_identity_get_signing_key (RbIdentity *self)
+{
+  g_return_val_if_fail (RB_IS_IDENTITY (self), NULL);
+  return self->signing_key;
+}
+
 void
-rb_identity_set_sealed_credential (RbIdentity *self, GBytes *sealed_credential)
+rb_identity_set_sealed_credential (RbIdentity *self, GBytes *sealed_credential,
+                                   GBytes *signing_key)
 {
   g_return_if_fail (RB_IS_IDENTITY (self));
+  g_return_if_fail ((sealed_credential == NULL) == (signing_key == NULL));
   g_clear_pointer (&self->sealed_credential, g_bytes_unref);
+  g_clear_pointer (&self->signing_key, g_bytes_unref);
   self->sealed_credential = sealed_credential != NULL ? g_bytes_ref (sealed_credential) : NULL;
+  self->signing_key = signing_key != NULL ? g_bytes_ref (signing_key) : NULL;
 }

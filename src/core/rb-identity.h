@@ -22,6 +22,8 @@ gboolean rb_identity_get_verified (RbIdentity *self);
 const char *rb_identity_get_session_token (RbIdentity *self);
 void rb_identity_set_session_token (RbIdentity *self, const char *session_token);
 GBytes *rb_identity_get_sealed_credential (RbIdentity *self);
-void rb_identity_set_sealed_credential (RbIdentity *self, GBytes *sealed_credential);
+GBytes *rb_identity_get_signing_key (RbIdentity *self);
+void rb_identity_set_sealed_credential (RbIdentity *self, GBytes *sealed_credential,
+                                        GBytes *signing_key);
 
 G_END_DECLS

@@ -30,6 +30,7 @@ static char *opt_now = NULL;
 static char *opt_add_device = NULL;
 static gint64 opt_feed_retention = 0;
 static int opt_release_interval = 60;
+static char **opt_trusted_proxies = NULL;
 
 static const GOptionEntry options[] = {
   { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
@@ -47,6 +48,8 @@ static const GOptionEntry options[] = {
     "Change-feed cursors older than this many changes get 410 (default 0: no limit)", "N" },
   { "release-interval", 0, 0, G_OPTION_ARG_INT, &opt_release_interval,
     "Release no-shows every this many seconds (default 60)", "SECONDS" },
+  { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_trusted_proxies,
+    "Believe X-Forwarded-For from this reverse proxy (repeatable)", "ADDRESS" },
   { NULL }
 };
 
@@ -112,6 +115,12 @@ start_serving (App *app)
   rb_server_set_feed_retention (app->server, opt_feed_retention);
   rb_server_set_release_interval (app->server, opt_release_interval);
   rb_server_set_openapi_path (app->server, openapi);
+  for (guint i = 0; opt_trusted_proxies != NULL && opt_trusted_proxies[i] != NULL; i++)
+    if (!rb_server_add_trusted_proxy (app->server, opt_trusted_proxies[i], &error))
+      {
+        fail (app, "--trusted-proxy", error);
+        return;
+      }
   if (opt_tls_cert != NULL
       && !rb_server_set_tls_files (app->server, opt_tls_cert, opt_tls_key, &error))
     {

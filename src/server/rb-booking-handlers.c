@@ -34,8 +34,6 @@ typedef struct
   char *pin;
   char *pin_hash;
   RbPerson *person;
-  int failures;
-  gboolean verified;
 } BookingArgs;
 
 static void
@@ -197,14 +195,17 @@ create_booking_job (RbRequest *req, RbStore *store, GError **error)
   g_autoptr (RbBooking) existing = NULL;
   g_autoptr (RbBooking) booking = NULL;
   g_autoptr (GError) local_error = NULL;
+  /* The person of a sealed credential books, but the device that sent it hears the answer
+   * as a device: without their id and name. */
+  RbPerson *person = args->person != NULL ? args->person : rb_request_get_person (req);
 
   /* The route lets a kiosk's device token through for the sealed path only. */
-  if (rb_request_get_person (req) == NULL)
+  if (person == NULL)
     {
       rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
       return FALSE;
     }
-  rb_booking_set_person_id (args->request, rb_person_get_id (rb_request_get_person (req)));
+  rb_booking_set_person_id (args->request, rb_person_get_id (person));
   /* The store runs one job at a time, so nothing can come between this look and the
    * create: a booking that is there now was made by an earlier try of this request. */
   existing = rb_store_get_booking_sync (store, rb_booking_get_id (args->request), NULL);
@@ -223,50 +224,42 @@ create_booking_job (RbRequest *req, RbStore *store, GError **error)
 
 /* -- with a sealed credential: open, look up, verify the PIN, then create as that person -- */
 
-static gboolean
-sealed_finish_job (RbRequest *req, RbStore *store, GError **error)
-{
-  BookingArgs *args = rb_request_get_data (req);
-  gboolean locked = FALSE;
-
-  if (!args->verified)
-    {
-      if (!rb_auth_record_failure_sync (store, args->staff_number, &locked, error))
-        return FALSE;
-      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
-      return FALSE;
-    }
-  rb_request_set_person (req, args->person);
-  if (!rb_auth_reset_failures_sync (store, args->staff_number, error))
-    return FALSE;
-  return create_booking_job (req, store, error);
-}
-
 static void
 sealed_pin_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbRequest) req = user_data;
-  RbServer *server = RB_SERVER (source);
-  BookingArgs *args = rb_request_get_data (req);
+  g_autoptr (GError) error = NULL;
+  gint64 retry_after = 0;
 
-  args->verified = rb_server_verify_pin_finish (server, result) && args->person != NULL;
-  rb_server_end_login (server, args->staff_number);
-  rb_request_run (req, sealed_finish_job, NULL);
+  if (!rb_login_guard_check_pin_finish (RB_LOGIN_GUARD (source), result, &retry_after, &error))
+    {
+      if (retry_after > 0)
+        rb_request_set_retry_after (req, retry_after);
+      rb_request_fail (req, error);
+      return;
+    }
+  rb_request_run (req, create_booking_job, NULL);
 }
 
 static void
 after_sealed_lookup (RbRequest *req)
 {
-  RbServer *server = rb_request_get_server (req);
+  RbLoginGuard *guard = rb_server_get_login_guard (rb_request_get_server (req));
   BookingArgs *args = rb_request_get_data (req);
+  g_autofree char *client_key = rb_request_dup_client_key (req, rb_request_get_device_id (req));
+  g_autoptr (GError) error = NULL;
+  gint64 retry_after = 0;
+  RbLoginAttempt *attempt = rb_login_guard_begin (guard, client_key, TRUE, args->staff_number,
+                                                  &retry_after, &error);
 
-  if (!rb_server_begin_login (server, args->staff_number, args->failures))
+  if (attempt == NULL)
     {
-      rb_request_fail_with (req, 429, RB_ERROR_LOCKED, NULL);
+      rb_request_set_retry_after (req, retry_after);
+      rb_request_fail (req, error);
       return;
     }
-  rb_server_verify_pin_async (server, args->pin_hash, args->pin, sealed_pin_checked_cb,
-                              g_object_ref (req));
+  rb_login_guard_check_pin_async (guard, attempt, args->pin_hash, args->pin,
+                                  sealed_pin_checked_cb, g_object_ref (req));
 }
 
 static gboolean
@@ -288,12 +281,10 @@ sealed_lookup_job (RbRequest *req, RbStore *store, GError **error)
     }
   if (!rb_credential_get_server_keys_sync (store, public_key, secret_key, error))
     return FALSE;
-  opened = rb_credential_open (public_key, secret_key, sealed, length, &args->staff_number,
-                               &args->pin, error);
+  opened = rb_credential_open (public_key, secret_key, sealed, length, args->request,
+                               rb_store_now (store), &args->staff_number, &args->pin, error);
   sodium_memzero (secret_key, sizeof secret_key);
   if (!opened)
-    return FALSE;
-  if (!rb_auth_check_lock_sync (store, args->staff_number, &args->failures, error))
     return FALSE;
   args->pin_hash = rb_auth_get_pin_hash_sync (store, args->staff_number, &args->person,
                                               &local_error);
@@ -350,7 +341,7 @@ rb_handle_create_booking (RbRequest *req)
       gsize length = 0;
 
       /* Bounded before decoding: base64 of the largest credential, and a little slack. */
-      if (strlen (sealed) <= RB_CREDENTIAL_MAX_SEALED_BYTES * 4 / 3 + 4)
+      if (strlen (sealed) <= RB_CREDENTIAL_MAX_BYTES * 4 / 3 + 4)
         decoded = g_base64_decode (sealed, &length);
       if (decoded == NULL || length == 0)
         {

@@ -15,6 +15,8 @@ void rb_handle_openapi (RbRequest *req);
 
 void rb_handle_create_session (RbRequest *req);
 void rb_handle_delete_session (RbRequest *req);
+void rb_handle_list_login_locks (RbRequest *req);
+void rb_handle_unlock_login (RbRequest *req);
 
 void rb_handle_list_sites (RbRequest *req);
 void rb_handle_list_buildings (RbRequest *req);

@@ -48,7 +48,10 @@ rb_problem_status_for_error (const GError *error)
     case RB_ERROR_CURSOR_EXPIRED:
       return SOUP_STATUS_GONE;
     case RB_ERROR_LOCKED:
+    case RB_ERROR_TOO_MANY_ATTEMPTS:
       return 429;
+    case RB_ERROR_BUSY:
+      return SOUP_STATUS_SERVICE_UNAVAILABLE;
     case RB_ERROR_STORAGE:
     default:
       return SOUP_STATUS_INTERNAL_SERVER_ERROR;

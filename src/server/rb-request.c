@@ -415,6 +415,57 @@ rb_request_get_device_id (RbRequest *self)
   return self->device_id;
 }
 
+/* The address a request came from: the peer's, or behind a trusted proxy the last hop of
+ * X-Forwarded-For (the one the proxy itself added). */
+static GInetAddress *
+dup_client_address (RbRequest *self)
+{
+  GSocketAddress *peer = soup_server_message_get_remote_address (self->msg);
+  GInetAddress *address = G_IS_INET_SOCKET_ADDRESS (peer)
+                              ? g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (peer))
+                              : NULL;
+  const char *forwarded = rb_request_get_header (self, "X-Forwarded-For");
+
+  if (forwarded != NULL && rb_server_is_trusted_proxy (self->server, address))
+    {
+      const char *last = strrchr (forwarded, ',');
+      g_autofree char *hop = g_strstrip (g_strdup (last != NULL ? last + 1 : forwarded));
+      GInetAddress *forwarded_address = g_inet_address_new_from_string (hop);
+
+      if (forwarded_address != NULL)
+        return forwarded_address;
+    }
+  return address != NULL ? g_object_ref (address) : NULL;
+}
+
+/* Who a PIN check counts against (rb-login-guard.h): a kiosk by its device id, anyone else by
+ * address, an IPv6 address by its /64 network (one host can have a whole /64). */
+char *
+rb_request_dup_client_key (RbRequest *self, const char *device_id)
+{
+  g_autoptr (GInetAddress) address = NULL;
+  g_autofree char *text = NULL;
+
+  if (device_id != NULL)
+    return g_strconcat ("device:", device_id, NULL);
+  address = dup_client_address (self);
+  if (address == NULL)
+    return g_strdup ("address:unknown");
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    {
+      guint8 network[16];
+      g_autoptr (GInetAddress) masked = NULL;
+
+      memcpy (network, g_inet_address_to_bytes (address), 8);
+      memset (network + 8, 0, 8);
+      masked = g_inet_address_new_from_bytes (network, G_SOCKET_FAMILY_IPV6);
+      text = g_inet_address_to_string (masked);
+      return g_strconcat ("address:", text, "/64", NULL);
+    }
+  text = g_inet_address_to_string (address);
+  return g_strconcat ("address:", text, NULL);
+}
+
 gboolean
 rb_request_get_show_names (RbRequest *self)
 {
@@ -489,6 +540,16 @@ rb_request_set_location (RbRequest *self, const char *location)
 {
   g_free (self->location);
   self->location = g_strdup (location);
+}
+
+/* When to ask again, for a 429 or 503 (RFC 9110 10.2.3). */
+void
+rb_request_set_retry_after (RbRequest *self, gint64 seconds)
+{
+  g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (seconds, 1));
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (self->msg),
+                                "Retry-After", value);
 }
 
 /* An extra member of the problem document if the request fails, e.g. "conflict". */

@@ -43,6 +43,7 @@ const char *rb_request_get_bearer (RbRequest *self);
 RbPerson *rb_request_get_person (RbRequest *self);
 void rb_request_set_person (RbRequest *self, RbPerson *person);
 const char *rb_request_get_device_id (RbRequest *self);
+char *rb_request_dup_client_key (RbRequest *self, const char *device_id);
 gboolean rb_request_get_show_names (RbRequest *self);
 JsonNode *rb_request_booking_to_json (RbRequest *self, RbBooking *booking);
 
@@ -53,6 +54,7 @@ void rb_request_set_status (RbRequest *self, guint status);
 void rb_request_take_body (RbRequest *self, JsonNode *body);
 void rb_request_set_etag (RbRequest *self, gint64 version);
 void rb_request_set_location (RbRequest *self, const char *location);
+void rb_request_set_retry_after (RbRequest *self, gint64 seconds);
 void rb_request_take_problem_member (RbRequest *self, const char *name, JsonNode *value);
 
 void rb_request_take_raw_body (RbRequest *self, const char *content_type, char *data,

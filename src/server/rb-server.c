@@ -13,13 +13,13 @@
  * listens on loopback by default and production puts nginx in front (README). */
 #include "config.h"
 
-#include <sodium.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "rb-auth.h"
 #include "rb-change-hub.h"
 #include "rb-handlers.h"
+#include "rb-login-guard.h"
 #include "rb-problem.h"
 #include "rb-request.h"
 #include "rb-server.h"
@@ -30,7 +30,6 @@
 #define STATUS_UPGRADE_REQUIRED 426
 #define RELEASE_INTERVAL_SECONDS 60
 #define SHUTDOWN_GRACE_SECONDS 10
-#define KDF_THREADS 2
 
 struct _RbServer
 {
@@ -38,7 +37,7 @@ struct _RbServer
 
   SoupServer *soup;
   RbStore *store;
-  GThreadPool *kdf_pool;
+  RbLoginGuard *login_guard;
   RbChangeHub *hub;
   /* The WebSocket extensions libsoup offers (permessage-deflate), to check a handshake
    * before libsoup does: a refusal is then problem+json like every other error. */
@@ -48,9 +47,8 @@ struct _RbServer
   char *openapi_path;
   gboolean https;
 
-  /* Logins whose PIN is being checked, per staff number: they count against the lockout
-   * before their result is known, so parallel guesses cannot outrun it. */
-  GHashTable *logins;
+  /* Peers whose X-Forwarded-For names the client (rb_request_get_client_key). */
+  GPtrArray *trusted_proxies;
 
   /* Routed requests whose answer is not written yet (rb-in-flight on the message). */
   guint in_flight;
@@ -78,6 +76,9 @@ static const RbRoute routes[] = {
   { "GET", "openapi.json", RB_AUTH_NONE, rb_handle_openapi },
   { "POST", "sessions", RB_AUTH_NONE, rb_handle_create_session },
   { "DELETE", "sessions/current", RB_AUTH_SESSION, rb_handle_delete_session },
+  /* Issue 10: an administrator's view and unlock of the sign-in limits. */
+  { "GET", "login-locks", RB_AUTH_SESSION, rb_handle_list_login_locks },
+  { "DELETE", "login-locks/*", RB_AUTH_SESSION, rb_handle_unlock_login },
   { "GET", "sites", RB_AUTH_ANY, rb_handle_list_sites },
   { "GET", "buildings", RB_AUTH_ANY, rb_handle_list_buildings },
   { "GET", "floors", RB_AUTH_ANY, rb_handle_list_floors },
@@ -429,6 +430,7 @@ housekeeping_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   int released = GPOINTER_TO_INT (rb_store_run_finish (RB_STORE (source), result, &error)) - 1;
 
   self->release_running = FALSE;
+  rb_login_guard_forget_stale (self->login_guard);
   if (error != NULL)
     g_printerr ("error: releasing no-shows failed: %s\n", error->message);
   else if (released > 0)
@@ -450,104 +452,6 @@ on_release_timer_cb (gpointer user_data)
                           housekeeping_done_cb, g_object_ref (self));
     }
   return G_SOURCE_CONTINUE;
-}
-
-/* ---- PIN checks --------------------------------------------------------------------------- */
-
-typedef struct
-{
-  char *pin_hash;
-  char *pin;
-} PinCheck;
-
-static void
-pin_check_free (PinCheck *check)
-{
-  g_free (check->pin_hash);
-  if (check->pin != NULL)
-    sodium_memzero (check->pin, strlen (check->pin));
-  g_free (check->pin);
-  g_free (check);
-}
-
-/* A hash to check against when the staff number does not exist or has no PIN, so that the
- * answer takes as long as for a real person. */
-static const char *
-dummy_pin_hash (void)
-{
-  static char *hash = NULL;
-
-  if (g_once_init_enter (&hash))
-    {
-      char *computed = rb_auth_hash_pin ("no such person", NULL);
-      g_once_init_leave (&hash, computed != NULL ? computed : g_strdup ("-"));
-    }
-  return hash;
-}
-
-static void
-kdf_worker (gpointer item, gpointer pool_data)
-{
-  g_autoptr (GTask) task = item;
-  PinCheck *check = g_task_get_task_data (task);
-  gboolean ok;
-
-  if (check->pin_hash != NULL)
-    ok = rb_auth_verify_pin (check->pin_hash, check->pin);
-  else
-    {
-      /* The same work as for a real person; the answer is no in any case. */
-      rb_auth_verify_pin (dummy_pin_hash (), check->pin);
-      ok = FALSE;
-    }
-  g_task_return_boolean (task, ok);
-}
-
-/* Checks a PIN against its hash on the server's own small pool of threads: Argon2id takes a
- * tenth of a second and 64 MiB, so it must run neither on the main context nor on the
- * store's thread, and only a few at a time. A NULL hash never matches. */
-void
-rb_server_verify_pin_async (RbServer *self, const char *pin_hash, const char *pin,
-                            GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (self, NULL, callback, user_data);
-  PinCheck *check = g_new0 (PinCheck, 1);
-
-  check->pin_hash = g_strdup (pin_hash);
-  check->pin = g_strdup (pin);
-  g_task_set_source_tag (task, rb_server_verify_pin_async);
-  g_task_set_task_data (task, check, (GDestroyNotify) pin_check_free);
-  g_thread_pool_push (self->kdf_pool, task, NULL);
-}
-
-gboolean
-rb_server_verify_pin_finish (RbServer *self, GAsyncResult *result)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), NULL);
-}
-
-/* FALSE when the wrong PINs so far plus the checks still running would reach the lockout. */
-gboolean
-rb_server_begin_login (RbServer *self, const char *staff_number, int failures)
-{
-  int running = GPOINTER_TO_INT (g_hash_table_lookup (self->logins, staff_number));
-
-  if (failures + running >= RB_AUTH_MAX_FAILURES)
-    return FALSE;
-  g_hash_table_insert (self->logins, g_strdup (staff_number), GINT_TO_POINTER (running + 1));
-  return TRUE;
-}
-
-void
-rb_server_end_login (RbServer *self, const char *staff_number)
-{
-  int running = GPOINTER_TO_INT (g_hash_table_lookup (self->logins, staff_number));
-
-  if (running <= 1)
-    g_hash_table_remove (self->logins, staff_number);
-  else
-    g_hash_table_insert (self->logins, g_strdup (staff_number), GINT_TO_POINTER (running - 1));
 }
 
 /* ---- GObject ------------------------------------------------------------------------------ */
@@ -577,9 +481,9 @@ rb_server_finalize (GObject *object)
 {
   RbServer *self = RB_SERVER (object);
 
-  g_thread_pool_free (self->kdf_pool, TRUE, TRUE);
+  g_clear_object (&self->login_guard);
   g_clear_object (&self->store);
-  g_clear_pointer (&self->logins, g_hash_table_unref);
+  g_clear_pointer (&self->trusted_proxies, g_ptr_array_unref);
   g_clear_pointer (&self->websocket_extensions, g_ptr_array_unref);
   g_free (self->openapi_path);
 
@@ -599,8 +503,7 @@ static void
 rb_server_init (RbServer *self)
 {
   self->soup = soup_server_new ("server-header", "raumbuch-server/" PACKAGE_VERSION " ", NULL);
-  self->kdf_pool = g_thread_pool_new (kdf_worker, self, KDF_THREADS, FALSE, NULL);
-  self->logins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->trusted_proxies = g_ptr_array_new_with_free_func (g_object_unref);
   self->release_interval = RELEASE_INTERVAL_SECONDS;
   self->hub = rb_change_hub_new ();
   g_signal_connect (self->hub, "notify::n-streams", G_CALLBACK (on_n_streams_changed_cb), self);
@@ -627,8 +530,41 @@ rb_server_new (RbStore *store)
   RbServer *self = g_object_new (RB_TYPE_SERVER, NULL);
 
   self->store = g_object_ref (store);
+  self->login_guard = rb_login_guard_new (store);
   rb_store_set_feed_func (store, on_feed_advanced_cb, self);
   return self;
+}
+
+RbLoginGuard *
+rb_server_get_login_guard (RbServer *self)
+{
+  return self->login_guard;
+}
+
+/* A reverse proxy (nginx, README) whose X-Forwarded-For is believed: behind it every request
+ * comes from the proxy's address, and the sign-in limits count per client. */
+gboolean
+rb_server_add_trusted_proxy (RbServer *self, const char *address, GError **error)
+{
+  GInetAddress *inet = g_inet_address_new_from_string (address);
+
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Not an IP address: %s", address);
+      return FALSE;
+    }
+  g_ptr_array_add (self->trusted_proxies, inet);
+  return TRUE;
+}
+
+gboolean
+rb_server_is_trusted_proxy (RbServer *self, GInetAddress *address)
+{
+  for (guint i = 0; address != NULL && i < self->trusted_proxies->len; i++)
+    if (g_inet_address_equal (g_ptr_array_index (self->trusted_proxies, i), address))
+      return TRUE;
+  return FALSE;
 }
 
 RbStore *

@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 
 #include "rb-change-hub.h"
+#include "rb-login-guard.h"
 #include "rb-store.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,7 @@ void rb_server_set_feed_retention (RbServer *self, gint64 retention);
 gint64 rb_server_get_feed_retention (RbServer *self);
 void rb_server_set_openapi_path (RbServer *self, const char *path);
 const char *rb_server_get_openapi_path (RbServer *self);
+gboolean rb_server_add_trusted_proxy (RbServer *self, const char *address, GError **error);
 gboolean rb_server_set_tls_files (RbServer *self, const char *cert_file, const char *key_file,
                                   GError **error);
 
@@ -35,10 +37,7 @@ void rb_server_shutdown_async (RbServer *self, GAsyncReadyCallback callback, gpo
 gboolean rb_server_shutdown_finish (RbServer *self, GAsyncResult *result, GError **error);
 
 /* For the request handlers. */
-void rb_server_verify_pin_async (RbServer *self, const char *pin_hash, const char *pin,
-                                 GAsyncReadyCallback callback, gpointer user_data);
-gboolean rb_server_verify_pin_finish (RbServer *self, GAsyncResult *result);
-gboolean rb_server_begin_login (RbServer *self, const char *staff_number, int failures);
-void rb_server_end_login (RbServer *self, const char *staff_number);
+RbLoginGuard *rb_server_get_login_guard (RbServer *self);
+gboolean rb_server_is_trusted_proxy (RbServer *self, GInetAddress *address);
 
 G_END_DECLS

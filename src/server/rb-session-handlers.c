@@ -1,10 +1,10 @@
 /* rb-session-handlers.c: POST /sessions (log in with staff number and PIN, optionally on a
  * kiosk) and DELETE /sessions/current (log out).
  *
- * A login takes three steps: on the store's thread, the lockout state and the PIN hash;
- * on a KDF thread, the Argon2id check; on the store's thread again, the session or the
- * counted failure. A wrong PIN is 401 "unauthenticated"; the fifth in a row locks the staff
- * number for five minutes, during which every attempt is 429 "locked" without a PIN check. */
+ * A login takes three steps: on the store's thread, the person and their PIN hash; through
+ * the login guard (rb-login-guard.h), which may refuse at once, the Argon2id check; on the
+ * store's thread again, the session. A wrong PIN is 401 "unauthenticated"; the guard's
+ * limits answer 429 "locked" or "too_many_attempts", or 503 "busy", with Retry-After. */
 #include "config.h"
 
 #include <sodium.h>
@@ -24,8 +24,6 @@ typedef struct
   char *device_id;
   RbPerson *person;
   char *pin_hash;
-  int failures;
-  gboolean verified;
 } Login;
 
 static void
@@ -60,16 +58,6 @@ finish_login_job (RbRequest *req, RbStore *store, GError **error)
   JsonNode *root;
   g_autofree char *expires = NULL;
   gint64 expires_at = 0;
-  gboolean locked = FALSE;
-
-  if (!login->verified)
-    {
-      if (!rb_auth_record_failure_sync (store, login->staff_number, &locked, error))
-        return FALSE;
-      /* The wrong PIN that locks says so at once, as a standalone app does. */
-      rb_set_error (error, locked ? RB_ERROR_LOCKED : RB_ERROR_UNAUTHENTICATED, NULL);
-      return FALSE;
-    }
 
   token = rb_auth_create_session_sync (store, login->person, login->device_id,
                                        login->device_id != NULL ? RB_AUTH_KIOSK_SESSION_SECONDS
@@ -91,31 +79,48 @@ finish_login_job (RbRequest *req, RbStore *store, GError **error)
   return TRUE;
 }
 
+/* A refused or wrong PIN: the guard's answer, with when to try again. */
+static void
+fail_login (RbRequest *req, const GError *error, gint64 retry_after)
+{
+  if (retry_after > 0)
+    rb_request_set_retry_after (req, retry_after);
+  rb_request_fail (req, error);
+}
+
 static void
 pin_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbRequest) req = user_data;
-  RbServer *server = RB_SERVER (source);
-  Login *login = rb_request_get_data (req);
+  g_autoptr (GError) error = NULL;
+  gint64 retry_after = 0;
 
-  login->verified = rb_server_verify_pin_finish (server, result) && login->person != NULL;
-  rb_server_end_login (server, login->staff_number);
+  if (!rb_login_guard_check_pin_finish (RB_LOGIN_GUARD (source), result, &retry_after, &error))
+    {
+      fail_login (req, error, retry_after);
+      return;
+    }
   rb_request_run (req, finish_login_job, NULL);
 }
 
 static void
 after_lookup (RbRequest *req)
 {
-  RbServer *server = rb_request_get_server (req);
+  RbLoginGuard *guard = rb_server_get_login_guard (rb_request_get_server (req));
   Login *login = rb_request_get_data (req);
+  g_autofree char *client_key = rb_request_dup_client_key (req, login->device_id);
+  g_autoptr (GError) error = NULL;
+  gint64 retry_after = 0;
+  RbLoginAttempt *attempt = rb_login_guard_begin (guard, client_key, login->device_id != NULL,
+                                                  login->staff_number, &retry_after, &error);
 
-  if (!rb_server_begin_login (server, login->staff_number, login->failures))
+  if (attempt == NULL)
     {
-      rb_request_fail_with (req, 429, RB_ERROR_LOCKED, NULL);
+      fail_login (req, error, retry_after);
       return;
     }
-  rb_server_verify_pin_async (server, login->pin_hash, login->pin, pin_checked_cb,
-                              g_object_ref (req));
+  rb_login_guard_check_pin_async (guard, attempt, login->pin_hash, login->pin, pin_checked_cb,
+                                  g_object_ref (req));
 }
 
 static gboolean
@@ -126,8 +131,6 @@ lookup_job (RbRequest *req, RbStore *store, GError **error)
 
   if (login->device_token != NULL
       && !(login->device_id = rb_auth_lookup_device_sync (store, login->device_token, error)))
-    return FALSE;
-  if (!rb_auth_check_lock_sync (store, login->staff_number, &login->failures, error))
     return FALSE;
   login->pin_hash = rb_auth_get_pin_hash_sync (store, login->staff_number, &login->person,
                                                &local_error);

@@ -40,13 +40,26 @@ rb_credential_encode_key (const guint8 key[RB_CREDENTIAL_KEY_BYTES])
   return g_base64_encode (key, RB_CREDENTIAL_KEY_BYTES);
 }
 
-/* {"staff_number": …, "pin": …} sealed to the server's key: anonymous (crypto_box_seal uses
- * a fresh ephemeral keypair each time), so two seals of the same PIN never look alike. */
+static void
+free_secret (gpointer data)
+{
+  sodium_memzero (data, crypto_sign_SECRETKEYBYTES);
+  g_free (data);
+}
+
+/* {"staff_number", "pin", "key", "sealed_at"} sealed to the server's key: anonymous
+ * (crypto_box_seal uses a fresh ephemeral keypair each time), so two seals of the same PIN
+ * never look alike. "key" is the public half of a signing keypair made for this identity
+ * alone; its secret half (out_signing_key, wiped when freed) signs the booking that the
+ * credential goes with (rb_credential_bind), so the credential serves no other booking. */
 GBytes *
 rb_credential_seal (const char *public_key_base64, const char *staff_number, const char *pin,
-                    GError **error)
+                    gint64 now, GBytes **out_signing_key, GError **error)
 {
   guint8 public_key[RB_CREDENTIAL_KEY_BYTES];
+  guint8 signing_public[crypto_sign_PUBLICKEYBYTES];
+  guint8 *signing_secret;
+  g_autofree char *signing_public_text = NULL;
   g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   JsonObject *o = json_object_new ();
   g_autofree char *plain = NULL;
@@ -55,8 +68,13 @@ rb_credential_seal (const char *public_key_base64, const char *staff_number, con
 
   if (!rb_auth_init (error) || !rb_credential_decode_key (public_key_base64, public_key, error))
     return NULL;
+  signing_secret = g_malloc (crypto_sign_SECRETKEYBYTES);
+  crypto_sign_keypair (signing_public, signing_secret);
+  signing_public_text = g_base64_encode (signing_public, sizeof signing_public);
   json_object_set_string_member (o, "staff_number", staff_number);
   json_object_set_string_member (o, "pin", pin);
+  json_object_set_string_member (o, "key", signing_public_text);
+  json_object_set_int_member (o, "sealed_at", now);
   json_node_take_object (node, o);
   plain = rb_json_to_string (node, FALSE);
   plain_length = strlen (plain);
@@ -64,39 +82,98 @@ rb_credential_seal (const char *public_key_base64, const char *staff_number, con
   crypto_box_seal (sealed, (const guint8 *) plain, plain_length, public_key);
   /* The PIN in clear lived only in this buffer and the JSON node, both gone at return. */
   sodium_memzero (plain, plain_length);
+  *out_signing_key = g_bytes_new_with_free_func (signing_secret, crypto_sign_SECRETKEYBYTES,
+                                                 free_secret, signing_secret);
   return g_bytes_new_take (sealed, plain_length + crypto_box_SEALBYTES);
 }
 
-/* Opens a sealed credential with the server's keypair. Anything that does not open, or
- * does not hold the two strings, is RB_ERROR_UNAUTHENTICATED: the credential is how the
- * request authenticates, and it does not (HTTP 401). */
+/* What the signature of a bound credential covers: everything a booking request says. */
+static char *
+booking_message (RbBooking *booking)
+{
+  const char *title = rb_booking_get_title (booking);
+
+  return g_strdup_printf ("raumbuch-booking-v1\n%s\n%s\n%" G_GINT64_FORMAT "\n%" G_GINT64_FORMAT
+                          "\n%d\n%s",
+                          rb_booking_get_id (booking), rb_booking_get_space_id (booking),
+                          rb_booking_get_start (booking), rb_booking_get_end (booking),
+                          rb_booking_get_attendees (booking), title != NULL ? title : "");
+}
+
+/* The credential as it goes with one booking (X-Sealed-Credential): the signature of the
+ * booking with the identity's signing key, then the sealed credential. */
+GBytes *
+rb_credential_bind (GBytes *sealed, GBytes *signing_key, RbBooking *booking)
+{
+  g_autofree char *message = booking_message (booking);
+  gsize sealed_length;
+  const guint8 *sealed_data = g_bytes_get_data (sealed, &sealed_length);
+  guint8 *bound;
+
+  g_return_val_if_fail (g_bytes_get_size (signing_key) == crypto_sign_SECRETKEYBYTES, NULL);
+
+  bound = g_malloc (crypto_sign_BYTES + sealed_length);
+  crypto_sign_detached (bound, NULL, (const guint8 *) message, strlen (message),
+                        g_bytes_get_data (signing_key, NULL));
+  memcpy (bound + crypto_sign_BYTES, sealed_data, sealed_length);
+  return g_bytes_new_take (bound, crypto_sign_BYTES + sealed_length);
+}
+
+/* Opens a bound credential (rb_credential_bind) with the server's keypair, for the booking
+ * it came with, at the server's time now. Anything that does not open, does not hold the
+ * members, was sealed more than RB_CREDENTIAL_MAX_AGE ago (or in the future beyond a
+ * clock's error), or whose signature is not of this very booking, is
+ * RB_ERROR_UNAUTHENTICATED: the credential is how the request authenticates, and it does
+ * not (HTTP 401). */
 gboolean
 rb_credential_open (const guint8 public_key[RB_CREDENTIAL_KEY_BYTES],
-                    const guint8 secret_key[RB_CREDENTIAL_KEY_BYTES], const guint8 *sealed,
-                    gsize sealed_length, char **out_staff_number, char **out_pin, GError **error)
+                    const guint8 secret_key[RB_CREDENTIAL_KEY_BYTES], const guint8 *bound,
+                    gsize bound_length, RbBooking *booking, gint64 now,
+                    char **out_staff_number, char **out_pin, GError **error)
 {
   g_autofree char *plain = NULL;
+  g_autofree char *message = NULL;
+  g_autofree guint8 *signing_public = NULL;
   g_autoptr (JsonNode) root = NULL;
-  gsize plain_length;
-  const char *staff_number, *pin;
+  const guint8 *sealed = bound + crypto_sign_BYTES;
+  gsize sealed_length, plain_length, signing_public_length = 0;
+  const char *staff_number, *pin, *signing_public_text;
+  gint64 sealed_at = 0;
   JsonObject *o;
+  gboolean valid;
 
   if (!rb_auth_init (error))
     return FALSE;
-  if (sealed_length <= crypto_box_SEALBYTES || sealed_length > RB_CREDENTIAL_MAX_SEALED_BYTES)
+  if (bound_length <= crypto_sign_BYTES + crypto_box_SEALBYTES
+      || bound_length > RB_CREDENTIAL_MAX_BYTES)
     {
       rb_set_error (error, RB_ERROR_UNAUTHENTICATED, "(X-Sealed-Credential)");
       return FALSE;
     }
+  sealed_length = bound_length - crypto_sign_BYTES;
   plain_length = sealed_length - crypto_box_SEALBYTES;
   plain = g_malloc0 (plain_length + 1);
-  if (crypto_box_seal_open ((guint8 *) plain, sealed, sealed_length, public_key, secret_key) != 0
-      || !g_utf8_validate (plain, plain_length, NULL)
-      || !(root = rb_json_parse (plain, plain_length, NULL))
-      || !JSON_NODE_HOLDS_OBJECT (root)
-      || !(staff_number = rb_json_get_string ((o = json_node_get_object (root)), "staff_number",
-                                              TRUE, NULL))
-      || !(pin = rb_json_get_string (o, "pin", TRUE, NULL)))
+  message = booking_message (booking);
+  valid = crypto_box_seal_open ((guint8 *) plain, sealed, sealed_length, public_key, secret_key)
+              == 0
+          && g_utf8_validate (plain, plain_length, NULL)
+          && (root = rb_json_parse (plain, plain_length, NULL)) != NULL
+          && JSON_NODE_HOLDS_OBJECT (root)
+          && (staff_number = rb_json_get_string ((o = json_node_get_object (root)),
+                                                 "staff_number", TRUE, NULL))
+                 != NULL
+          && (pin = rb_json_get_string (o, "pin", TRUE, NULL)) != NULL
+          && (signing_public_text = rb_json_get_string (o, "key", TRUE, NULL)) != NULL
+          && rb_json_get_int (o, "sealed_at", TRUE, 0, G_MAXINT64, &sealed_at, NULL)
+          && sealed_at >= now - RB_CREDENTIAL_MAX_AGE
+          && sealed_at <= now + RB_CREDENTIAL_CLOCK_ERROR
+          && strlen (signing_public_text) < 64
+          && (signing_public = g_base64_decode (signing_public_text, &signing_public_length))
+          && signing_public_length == crypto_sign_PUBLICKEYBYTES
+          && crypto_sign_verify_detached (bound, (const guint8 *) message, strlen (message),
+                                          signing_public)
+                 == 0;
+  if (!valid)
     {
       sodium_memzero (plain, plain_length);
       rb_set_error (error, RB_ERROR_UNAUTHENTICATED, "(X-Sealed-Credential)");

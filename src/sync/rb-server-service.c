@@ -364,6 +364,7 @@ create_booking_async (RbClientService *service, RbIdentity *who, RbBooking *requ
   GTask *task = new_task (self, create_booking_async, cancellable, callback, user_data);
   RbPerson *person = rb_client_service_get_person (service);
   g_autoptr (RbBooking) copy = NULL;
+  g_autoptr (GBytes) bound = NULL;
 
   if (who != NULL)
     {
@@ -379,7 +380,9 @@ create_booking_async (RbClientService *service, RbIdentity *who, RbBooking *requ
         }
       copy = rb_booking_new (rb_booking_get_id (request), rb_booking_get_space_id (request), NULL,
                              rb_booking_get_interval (request));
-      rb_sync_engine_book_sealed_async (self->engine, copy, rb_identity_get_sealed_credential (who),
+      bound = rb_credential_bind (rb_identity_get_sealed_credential (who),
+                                  rb_identity_get_signing_key (who), copy);
+      rb_sync_engine_book_sealed_async (self->engine, copy, bound,
                                         rb_identity_get_session_token (who), cancellable,
                                         on_operation_done_cb, task);
       return;
@@ -529,7 +532,8 @@ check_in_async (RbClientService *service, RbIdentity *who, const char *booking_i
  * (with the kiosk's device token, so it is a short kiosk session). The staff number and PIN
  * are sealed to the server's key at once, before the PIN is wiped: if the server does not
  * answer within RB_SYNC_ONLINE_WAIT_MS, or cannot be reached, the person is taken as
- * unverified and the sealed credential goes with their booking for the server to check. */
+ * unverified and the sealed credential goes with their booking for the server to check,
+ * signed for that booking alone with a key made for this identity (rb-credential.h). */
 typedef struct
 {
   GCancellable *request_cancellable;
@@ -537,6 +541,7 @@ typedef struct
   gboolean timed_out;
   char *staff_number;
   GBytes *sealed;
+  GBytes *signing_key;
 } Identify;
 
 static void
@@ -546,6 +551,7 @@ identify_free (Identify *identify)
   g_clear_object (&identify->request_cancellable);
   g_free (identify->staff_number);
   g_clear_pointer (&identify->sealed, g_bytes_unref);
+  g_clear_pointer (&identify->signing_key, g_bytes_unref);
   g_free (identify);
 }
 
@@ -577,7 +583,7 @@ on_session_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       identity = rb_identity_new (person, TRUE);
       rb_identity_set_session_token (identity, token);
-      rb_identity_set_sealed_credential (identity, identify->sealed);
+      rb_identity_set_sealed_credential (identity, identify->sealed, identify->signing_key);
       if (token != NULL)
         memset (token, 0, strlen (token));
       g_task_return_pointer (task, identity, g_object_unref);
@@ -602,7 +608,7 @@ on_session_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_debug ("Identifying offline: %s", identify->timed_out ? "the server is slow" : error->message);
   stand_in = rb_person_new ("", identify->staff_number, identify->staff_number, "", RB_ROLE_STAFF);
   identity = rb_identity_new (stand_in, FALSE);
-  rb_identity_set_sealed_credential (identity, identify->sealed);
+  rb_identity_set_sealed_credential (identity, identify->sealed, identify->signing_key);
   g_task_return_pointer (task, identity, g_object_unref);
 }
 
@@ -625,7 +631,9 @@ identify_async (RbClientService *service, const char *staff_number, const char *
   identify->request_cancellable = g_cancellable_new ();
   g_task_set_task_data (task, identify, (GDestroyNotify) identify_free);
   if (self->public_key != NULL && *self->public_key != '\0'
-      && !(identify->sealed = rb_credential_seal (self->public_key, staff_number, pin, &error)))
+      && !(identify->sealed = rb_credential_seal (self->public_key, staff_number, pin,
+                                                  rb_client_service_now (service),
+                                                  &identify->signing_key, &error)))
     g_warning ("The server public key in the settings is not valid: %s", error->message);
   if (cancellable != NULL)
     g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (on_identify_cancelled_cb),

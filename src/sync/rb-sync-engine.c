@@ -872,6 +872,19 @@ on_attempt_recorded_cb (GObject *source, GAsyncResult *result, gpointer user_dat
   finish_round (self, g_steal_pointer (&self->step_error));
 }
 
+
+/* No answer about the booking itself: the server could not be asked, or asks to come back
+ * later (its PIN checks are busy, or the sign-in limits hold the kiosk or the staff number
+ * for now, rb-login-guard.h). The entry stays queued; a sealed PIN is judged once it can be. */
+static gboolean
+is_no_decision (const GError *error)
+{
+  return rb_api_client_error_is_transient (error)
+         || g_error_matches (error, RB_ERROR, RB_ERROR_BUSY)
+         || g_error_matches (error, RB_ERROR, RB_ERROR_TOO_MANY_ATTEMPTS)
+         || g_error_matches (error, RB_ERROR, RB_ERROR_LOCKED);
+}
+
 static void
 on_pushed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -885,7 +898,7 @@ on_pushed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   args->entry_id = entry->id;
   args->booking_id = g_strdup (entry->booking_id);
   /* Once the server has decided, a waiting caller waits for the local write too. */
-  if (!rb_api_client_error_is_transient (error) && find_waiter (self, entry->id) != NULL)
+  if (!is_no_decision (error) && find_waiter (self, entry->id) != NULL)
     g_clear_handle_id (&find_waiter (self, entry->id)->timeout_id, g_source_remove);
   if (error == NULL && root != NULL && !(self->step_booking = rb_json_to_booking (root, NULL)))
     error = g_error_new (RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_INVALID_RESPONSE,
@@ -903,7 +916,7 @@ on_pushed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   /* A 401 to a session may only mean that it expired: the entry waits for the next one. To
    * a sealed credential it is the server's answer (the PIN was wrong): a decision. */
-  else if (rb_api_client_error_is_transient (error)
+  else if (is_no_decision (error)
            || (g_error_matches (error, RB_ERROR, RB_ERROR_UNAUTHENTICATED) && !self->step_sealed))
     {
       /* No decision: it stays queued, in order, until the next round. */

@@ -478,9 +478,25 @@ rb_test_server_url (RbTestServer *self, const char *path_format, ...)
 SoupSession *
 rb_test_client_new (void)
 {
+  return rb_test_client_new_from (NULL);
+}
+
+SoupSession *
+rb_test_client_new_from (const char *local_address)
+{
+  g_autoptr (GInetAddress) inet = NULL;
+  g_autoptr (GSocketAddress) address = NULL;
+
+  if (local_address != NULL)
+    {
+      inet = g_inet_address_new_from_string (local_address);
+      g_assert_nonnull (inet);
+      address = g_inet_socket_address_new (inet, 0);
+    }
   /* No proxy resolver: the default one would ask GSettings for proxy settings, and the tests
    * talk to loopback only. */
   return soup_session_new_with_options ("proxy-resolver", NULL,
+                                        "local-address", address,
                                         "timeout", 10,
                                         "idle-timeout", 10,
                                         "max-conns", 128,

@@ -83,6 +83,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbTestServer, rb_test_server_free)
 
 /* timeout 10 s, idle-timeout 10 s, max-conns(-per-host) 64. */
 SoupSession *rb_test_client_new (void);
+/* The same, connecting from this loopback address (e.g. "127.0.0.2"): another client to the
+ * server's sign-in limits. */
+SoupSession *rb_test_client_new_from (const char *local_address);
 
 typedef struct
 {
