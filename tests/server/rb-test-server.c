@@ -412,6 +412,14 @@ rb_test_server_send_signal (RbTestServer *self, int signum)
     }
 }
 
+/* The running server's process id. */
+int
+rb_test_server_get_pid (RbTestServer *self)
+{
+  g_assert_nonnull (self->process);
+  return (int) g_ascii_strtoll (g_subprocess_get_identifier (self->process), NULL, 10);
+}
+
 gboolean
 rb_test_server_is_running (RbTestServer *self)
 {

@@ -63,6 +63,7 @@ void rb_test_server_kill (RbTestServer *self);
 /* Any signal, e.g. SIGSTOP to make the server hang. */
 void rb_test_server_send_signal (RbTestServer *self, int signum);
 gboolean rb_test_server_is_running (RbTestServer *self);
+int rb_test_server_get_pid (RbTestServer *self);
 /* Kills the process if it still runs. */
 void rb_test_server_free (RbTestServer *self);
 
