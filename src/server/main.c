@@ -6,10 +6,16 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "rb-auth.h"
 #include "rb-credential.h"
+#include "rb-listener.h"
 #include "rb-server.h"
+
+/* Descriptors kept for everything but connections: the database and its WAL, the log, the
+ * store's and the hashing threads' needs, a TLS backend. */
+#define FD_RESERVE 64
 
 typedef struct
 {
@@ -31,6 +37,9 @@ static char *opt_add_device = NULL;
 static gint64 opt_feed_retention = 0;
 static int opt_release_interval = 60;
 static char **opt_trusted_proxies = NULL;
+static int opt_max_connections = RB_LISTENER_MAX_CONNECTIONS;
+static int opt_request_timeout = RB_LISTENER_REQUEST_TIMEOUT;
+static int opt_idle_timeout = RB_LISTENER_IDLE_TIMEOUT;
 
 static const GOptionEntry options[] = {
   { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
@@ -50,6 +59,14 @@ static const GOptionEntry options[] = {
     "Release no-shows every this many seconds (default 60)", "SECONDS" },
   { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_trusted_proxies,
     "Believe X-Forwarded-For from this reverse proxy (repeatable)", "ADDRESS" },
+  { "max-connections", 0, 0, G_OPTION_ARG_INT, &opt_max_connections,
+    "Keep at most this many connections open (default 1000; fewer if the descriptor limit "
+    "requires)", "N" },
+  { "request-timeout", 0, 0, G_OPTION_ARG_INT, &opt_request_timeout,
+    "Close a connection whose request (or answer) makes no progress for this long "
+    "(default 20)", "SECONDS" },
+  { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &opt_idle_timeout,
+    "Close a keep-alive connection idle this long (default 75)", "SECONDS" },
   { NULL }
 };
 
@@ -85,6 +102,29 @@ find_openapi (void)
   return g_build_filename (SOURCE_DATADIR, "openapi.json", NULL);
 }
 
+/* Every connection takes a descriptor. The soft limit is raised to the hard one (allowed
+ * without privileges; systemd's LimitNOFILE sets both), and the connection cap is kept
+ * below it, so that the server never runs out of descriptors by connections alone. */
+static guint
+connection_cap (guint wanted)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return wanted;
+  if (limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        getrlimit (RLIMIT_NOFILE, &limit);
+    }
+  if (limit.rlim_cur == RLIM_INFINITY)
+    return wanted;
+  if (limit.rlim_cur > 2 * FD_RESERVE)
+    return MIN (wanted, limit.rlim_cur - FD_RESERVE);
+  return MIN (wanted, MAX (limit.rlim_cur / 2, 1));
+}
+
 static void
 shutdown_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -110,8 +150,11 @@ start_serving (App *app)
   g_autoptr (GError) error = NULL;
   g_autofree char *openapi = find_openapi ();
   g_autofree char *uri = NULL;
+  guint max_connections = connection_cap (opt_max_connections);
 
   app->server = rb_server_new (app->store);
+  rb_server_set_connection_limits (app->server, max_connections, opt_request_timeout,
+                                   opt_idle_timeout);
   rb_server_set_feed_retention (app->server, opt_feed_retention);
   rb_server_set_release_interval (app->server, opt_release_interval);
   rb_server_set_openapi_path (app->server, openapi);
@@ -138,6 +181,8 @@ start_serving (App *app)
   /* The first line of stdout is the contract with scripts and tests that start us. */
   printf ("raumbuch-server listening on %s\n", uri);
   fflush (stdout);
+  g_printerr ("connections: at most %u at once, request timeout %d s, idle timeout %d s\n",
+              max_connections, opt_request_timeout, opt_idle_timeout);
 
   g_unix_signal_add (SIGTERM, on_signal_cb, app);
   g_unix_signal_add (SIGINT, on_signal_cb, app);
@@ -251,6 +296,12 @@ main (int argc, char *argv[])
   if (opt_release_interval < 1)
     {
       g_printerr ("raumbuch-server: --release-interval must be at least 1\n");
+      return 2;
+    }
+  if (opt_max_connections < 1 || opt_request_timeout < 1 || opt_idle_timeout < 1)
+    {
+      g_printerr ("raumbuch-server: --max-connections, --request-timeout and --idle-timeout "
+                  "must be at least 1\n");
       return 2;
     }
   if (opt_now != NULL && !rb_time_from_rfc3339 (opt_now, &app.clock_start, &error))

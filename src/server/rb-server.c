@@ -20,6 +20,7 @@
 #include "rb-change-hub.h"
 #include "rb-handlers.h"
 #include "rb-login-guard.h"
+#include "rb-listener.h"
 #include "rb-problem.h"
 #include "rb-request.h"
 #include "rb-server.h"
@@ -36,6 +37,12 @@ struct _RbServer
   GObject parent_instance;
 
   SoupServer *soup;
+  /* Accepts the connections and watches them (libsoup 3.2's listener is not enough). */
+  RbListener *listener;
+  GTlsCertificate *tls_certificate;
+  guint max_connections;
+  guint request_timeout;
+  guint idle_timeout;
   RbStore *store;
   RbLoginGuard *login_guard;
   RbChangeHub *hub;
@@ -45,7 +52,6 @@ struct _RbServer
 
   gint64 feed_retention;
   char *openapi_path;
-  gboolean https;
 
   /* Peers whose X-Forwarded-For names the client (rb_request_get_client_key). */
   GPtrArray *trusted_proxies;
@@ -469,9 +475,11 @@ rb_server_dispose (GObject *object)
   if (self->hub != NULL)
     g_signal_handlers_disconnect_by_data (self->hub, self);
   g_clear_object (&self->hub);
+  g_clear_object (&self->listener);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  g_clear_object (&self->tls_certificate);
 
   G_OBJECT_CLASS (rb_server_parent_class)->dispose (object);
 }
@@ -505,6 +513,9 @@ rb_server_init (RbServer *self)
   self->soup = soup_server_new ("server-header", "raumbuch-server/" PACKAGE_VERSION " ", NULL);
   self->trusted_proxies = g_ptr_array_new_with_free_func (g_object_unref);
   self->release_interval = RELEASE_INTERVAL_SECONDS;
+  self->max_connections = RB_LISTENER_MAX_CONNECTIONS;
+  self->request_timeout = RB_LISTENER_REQUEST_TIMEOUT;
+  self->idle_timeout = RB_LISTENER_IDLE_TIMEOUT;
   self->hub = rb_change_hub_new ();
   g_signal_connect (self->hub, "notify::n-streams", G_CALLBACK (on_n_streams_changed_cb), self);
   self->websocket_extensions = g_ptr_array_new_with_free_func (g_type_class_unref);
@@ -623,9 +634,20 @@ rb_server_set_tls_files (RbServer *self, const char *cert_file, const char *key_
 
   if (certificate == NULL)
     return FALSE;
-  soup_server_set_tls_certificate (self->soup, certificate);
-  self->https = TRUE;
+  g_set_object (&self->tls_certificate, certificate);
   return TRUE;
+}
+
+/* How many connections the server keeps at once, and how long a request (headers and
+ * body, or an answer that is not read) and an idle keep-alive connection may take, in
+ * seconds (rb-listener.c). Takes effect at rb_server_listen. */
+void
+rb_server_set_connection_limits (RbServer *self, guint max_connections, guint request_timeout,
+                                 guint idle_timeout)
+{
+  self->max_connections = max_connections;
+  self->request_timeout = request_timeout;
+  self->idle_timeout = idle_timeout;
 }
 
 /* Listens on HOST:PORT (an IP address or "localhost"; port 0 lets the kernel choose), then
@@ -665,24 +687,21 @@ rb_server_listen (RbServer *self, const char *host_port, GError **error)
   g_socket_set_listen_backlog (listener, SOMAXCONN);
   if (!g_socket_bind (listener, socket_address, TRUE, error)
       || !g_socket_listen (listener, error)
-      || !soup_server_listen_socket (self->soup, listener,
-                                     self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+      || !(self->listener = rb_listener_new (self->soup, listener, self->tls_certificate, error)))
     return FALSE;
+  rb_listener_set_limits (self->listener, self->max_connections, self->request_timeout,
+                          self->idle_timeout);
 
   on_release_timer_cb (self);
   self->release_timer = g_timeout_add_seconds (self->release_interval, on_release_timer_cb, self);
   return TRUE;
 }
 
-/* "http://127.0.0.1:PORT/" of the first listening socket. */
+/* "http://127.0.0.1:PORT/" of the listening socket. */
 char *
 rb_server_dup_uri (RbServer *self)
 {
-  GSList *uris = soup_server_get_uris (self->soup);
-  char *text = uris != NULL ? g_uri_to_string (uris->data) : NULL;
-
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return text;
+  return self->listener != NULL ? rb_listener_dup_uri (self->listener) : NULL;
 }
 
 static void
@@ -691,6 +710,8 @@ finish_shutdown (RbServer *self)
   g_autoptr (GTask) task = g_steal_pointer (&self->shutdown_task);
 
   g_clear_handle_id (&self->shutdown_timeout, g_source_remove);
+  if (self->listener != NULL)
+    rb_listener_close (self->listener);
   soup_server_disconnect (self->soup);
   g_task_return_boolean (task, TRUE);
 }

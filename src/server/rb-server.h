@@ -27,6 +27,8 @@ gint64 rb_server_get_feed_retention (RbServer *self);
 void rb_server_set_openapi_path (RbServer *self, const char *path);
 const char *rb_server_get_openapi_path (RbServer *self);
 gboolean rb_server_add_trusted_proxy (RbServer *self, const char *address, GError **error);
+void rb_server_set_connection_limits (RbServer *self, guint max_connections,
+                                      guint request_timeout, guint idle_timeout);
 gboolean rb_server_set_tls_files (RbServer *self, const char *cert_file, const char *key_file,
                                   GError **error);
 

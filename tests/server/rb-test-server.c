@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "rb-test-server.h"
 
@@ -22,6 +23,7 @@ struct _RbTestServer
   char *now;
   GPtrArray *extra_args;
   int starts;
+  guint fd_limit;
 
   GSubprocess *process;
   GThread *reader;
@@ -151,11 +153,16 @@ rb_test_server_add_args (RbTestServer *self, const char *first_arg, ...)
   va_end (args);
 }
 
-/* Runs in the child between fork and exec: it dies with the thread that spawned it. */
+/* Runs in the child between fork and exec: it dies with the thread that spawned it, and
+ * gets the descriptor limit the test asked for. */
 static void
 child_setup (gpointer data)
 {
+  struct rlimit limit = { GPOINTER_TO_UINT (data), GPOINTER_TO_UINT (data) };
+
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (limit.rlim_cur > 0)
+    setrlimit (RLIMIT_NOFILE, &limit);
 }
 
 /* Reads the server's stdout (stderr merged) until EOF: the first line to the waiting starter,
@@ -246,7 +253,8 @@ rb_test_server_start (RbTestServer *self)
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                         | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup,
+                                         GUINT_TO_POINTER (self->fd_limit), NULL);
   self->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
                                                 &error);
   g_assert_no_error (error);
@@ -418,6 +426,28 @@ rb_test_server_get_pid (RbTestServer *self)
 {
   g_assert_nonnull (self->process);
   return (int) g_ascii_strtoll (g_subprocess_get_identifier (self->process), NULL, 10);
+}
+
+void
+rb_test_server_set_fd_limit (RbTestServer *self, guint limit)
+{
+  self->fd_limit = limit;
+}
+
+guint
+rb_test_server_count_fds (RbTestServer *self)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (GDir) dir = NULL;
+  guint n = 0;
+
+  g_assert_nonnull (self->process);
+  path = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (self->process));
+  dir = g_dir_open (path, 0, NULL);
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
 }
 
 gboolean

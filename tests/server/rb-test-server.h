@@ -64,6 +64,10 @@ void rb_test_server_kill (RbTestServer *self);
 void rb_test_server_send_signal (RbTestServer *self, int signum);
 gboolean rb_test_server_is_running (RbTestServer *self);
 int rb_test_server_get_pid (RbTestServer *self);
+/* RLIMIT_NOFILE (soft and hard) of the next start; 0 leaves the test's own. */
+void rb_test_server_set_fd_limit (RbTestServer *self, guint limit);
+/* How many descriptors the running server has open (/proc/PID/fd). */
+guint rb_test_server_count_fds (RbTestServer *self);
 /* Kills the process if it still runs. */
 void rb_test_server_free (RbTestServer *self);
 

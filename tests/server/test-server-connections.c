@@ -1,0 +1,320 @@
+/* test-server-connections.c: the real raumbuch-server's connections on the open network
+ * (issue 10, items 1–3), with plain sockets where a client library would hide what the
+ * server does:
+ *  - keep-alive connections that their clients close are released at once, descriptors
+ *    included (libsoup 3.2.3 alone keeps them in CLOSE-WAIT for ever), and keep-alive and
+ *    pipelining still work;
+ *  - a request that stalls halfway and a keep-alive connection left idle are closed after
+ *    the request and idle timeouts, and not before;
+ *  - at the descriptor limit the server keeps accepting once connections end: it never
+ *    stops answering while it runs. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+#include "rb-test-server.h"
+#include "rb-test-util.h"
+
+#define HEALTH "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+typedef struct
+{
+  char *dir;
+  RbTestServer *server;
+  SoupSession *session;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  f->dir = rb_test_make_tmpdir ();
+  f->server = rb_test_server_new (f->dir);
+  f->session = rb_test_client_new ();
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->session);
+  g_clear_pointer (&f->server, rb_test_server_free);
+  rb_test_remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+static void
+assert_healthy (Fixture *f)
+{
+  g_autofree char *url = rb_test_server_url (f->server, "/api/v1/health");
+  g_autoptr (RbTestResponse) resp = rb_test_request (f->session, "GET", url, NULL, NULL, NULL);
+
+  rb_test_assert_status (resp, 200);
+}
+
+/* A plain TCP connection to the server; reads give up after timeout seconds. */
+static GSocket *
+connect_raw (Fixture *f, guint timeout)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address
+      = g_inet_socket_address_new (loopback, rb_test_server_get_port (f->server));
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                  G_SOCKET_PROTOCOL_TCP, &error);
+
+  g_assert_no_error (error);
+  g_socket_set_timeout (socket, timeout);
+  g_socket_connect (socket, address, NULL, &error);
+  g_assert_no_error (error);
+  return socket;
+}
+
+static void
+send_text (GSocket *socket, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  gsize length = strlen (text);
+  gsize sent = 0;
+
+  while (sent < length)
+    {
+      gssize n = g_socket_send (socket, text + sent, length - sent, NULL, &error);
+
+      g_assert_no_error (error);
+      sent += n;
+    }
+}
+
+/* Reads answers until count of them are complete; returns their statuses, space-separated,
+ * with "closed" or "timeout" where the connection ended or stayed silent instead. */
+static char *
+read_answers (GSocket *socket, int count)
+{
+  g_autoptr (GString) data = g_string_new (NULL);
+  g_autoptr (GString) statuses = g_string_new (NULL);
+  gsize offset = 0;
+
+  while (count > 0)
+    {
+      const char *head = data->str + offset;
+      const char *end = strstr (head, "\r\n\r\n");
+      char buffer[4096];
+      gssize n;
+
+      if (end != NULL)
+        {
+          const char *length = strstr (head, "Content-Length: ");
+          gsize body = length != NULL && length < end ? strtoul (length + 16, NULL, 10) : 0;
+          gsize total = (end + 4 - head) + body;
+
+          if (data->len - offset >= total)
+            {
+              g_string_append_printf (statuses, "%s%.3s", statuses->len > 0 ? " " : "",
+                                      head + strlen ("HTTP/1.1 "));
+              offset += total;
+              count--;
+              continue;
+            }
+        }
+      n = g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL);
+      if (n <= 0)
+        {
+          g_string_append_printf (statuses, "%s%s", statuses->len > 0 ? " " : "",
+                                  n == 0 ? "closed" : "timeout");
+          break;
+        }
+      g_string_append_len (data, buffer, n);
+    }
+  return g_strdup (statuses->str);
+}
+
+/* TRUE when the server closes the connection (EOF or reset; an answer before that, such as
+ * a 400, is read and dropped) before the socket's read timeout. */
+static gboolean
+closed_by_server (GSocket *socket)
+{
+  g_autoptr (GError) error = NULL;
+  char buffer[256];
+  gssize n;
+
+  while ((n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error)) > 0)
+    ;
+  return n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+}
+
+/* Waits up to seconds for the server's descriptors to come down to at most limit. */
+static guint
+wait_for_fds (Fixture *f, guint limit, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  guint n;
+
+  while ((n = rb_test_server_count_fds (f->server)) > limit
+         && g_get_monotonic_time () < deadline)
+    g_usleep (100 * 1000);
+  return n;
+}
+
+/* ---- keep-alive connections closed by their clients ---------------------------------------- */
+
+static void
+test_closed_by_client (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = NULL;
+  guint before;
+
+  rb_test_server_start (f->server);
+  assert_healthy (f);
+  before = rb_test_server_count_fds (f->server);
+  url = rb_test_server_url (f->server, "/api/v1/health");
+
+  /* 200 clients each make a request on a keep-alive connection, then go away (a libsoup
+   * session closes its idle connections when it is freed, as requests or curl do). */
+  for (int i = 0; i < 200; i++)
+    {
+      g_autoptr (SoupSession) session = rb_test_client_new ();
+      g_autoptr (RbTestResponse) resp = rb_test_request (session, "GET", url, NULL, NULL, NULL);
+
+      rb_test_assert_status (resp, 200);
+    }
+  /* The session of the fixture keeps one connection; a little room for SQLite's files. */
+  g_assert_cmpuint (wait_for_fds (f, before + 2, 5), <=, before + 2);
+  assert_healthy (f);
+  rb_test_server_stop (f->server);
+}
+
+/* Keep-alive and pipelining still work: three requests on one connection one after the
+ * other, then three in one go, with the client's side closed right after them. */
+static void
+test_keep_alive (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GSocket) pipelined = NULL;
+  g_autofree char *answers = NULL;
+  g_autoptr (GError) error = NULL;
+
+  rb_test_server_start (f->server);
+  socket = connect_raw (f, 10);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *answer = NULL;
+
+      send_text (socket, HEALTH);
+      answer = read_answers (socket, 1);
+      g_assert_cmpstr (answer, ==, "200");
+    }
+
+  pipelined = connect_raw (f, 10);
+  send_text (pipelined, HEALTH HEALTH HEALTH);
+  g_socket_shutdown (pipelined, FALSE, TRUE, &error);
+  g_assert_no_error (error);
+  answers = read_answers (pipelined, 4);
+  g_assert_cmpstr (answers, ==, "200 200 200 closed");
+  rb_test_server_stop (f->server);
+}
+
+/* ---- request and idle timeouts ------------------------------------------------------------ */
+
+static void
+test_timeouts (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) stalled = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GSocket) idle = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  guint before;
+  gint64 started;
+
+  rb_test_server_add_args (f->server, "--request-timeout", "1", "--idle-timeout", "3", NULL);
+  rb_test_server_start (f->server);
+  assert_healthy (f);
+  before = rb_test_server_count_fds (f->server);
+
+  /* Requests that stop halfway: in the request line, in the headers, in the body, and a
+   * connection that never sends anything. */
+  for (int i = 0; i < 40; i++)
+    {
+      static const char *const halves[] = {
+        "GET /api/v1/hea",
+        "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+        "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{",
+        "",
+      };
+      GSocket *socket = connect_raw (f, 8);
+
+      send_text (socket, halves[i % G_N_ELEMENTS (halves)]);
+      g_ptr_array_add (stalled, socket);
+    }
+  started = g_get_monotonic_time ();
+  for (guint i = 0; i < stalled->len; i++)
+    g_assert_true (closed_by_server (g_ptr_array_index (stalled, i)));
+  /* The request timeout is 1 s; the server looks once a second. */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
+
+  /* An idle keep-alive connection stays open for the idle timeout, then it is closed. */
+  idle = connect_raw (f, 10);
+  send_text (idle, HEALTH);
+  first = read_answers (idle, 1);
+  g_assert_cmpstr (first, ==, "200");
+  g_usleep (G_USEC_PER_SEC);
+  send_text (idle, HEALTH);
+  second = read_answers (idle, 1);
+  g_assert_cmpstr (second, ==, "200");
+  started = g_get_monotonic_time ();
+  g_assert_true (closed_by_server (idle));
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 2 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 6 * G_USEC_PER_SEC);
+
+  g_ptr_array_set_size (stalled, 0);
+  g_clear_object (&idle);
+  g_assert_cmpuint (wait_for_fds (f, before + 2, 5), <=, before + 2);
+  assert_healthy (f);
+  rb_test_server_stop (f->server);
+}
+
+/* ---- the descriptor limit ----------------------------------------------------------------- */
+
+/* 64 descriptors and more clients than that which connect and send nothing: the server takes
+ * what it can (half the limit), lets the rest wait in the backlog, frees the slots of the
+ * silent ones after the request timeout, and answers everybody who asks meanwhile and
+ * afterwards. libsoup's own listener stopped accepting for good at the first accept that
+ * failed. */
+static void
+test_descriptor_limit (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) silent = g_ptr_array_new_with_free_func (g_object_unref);
+
+  rb_test_server_set_fd_limit (f->server, 64);
+  rb_test_server_add_args (f->server, "--request-timeout", "2", NULL);
+  rb_test_server_start (f->server);
+  assert_healthy (f);
+
+  for (int i = 0; i < 60; i++)
+    g_ptr_array_add (silent, connect_raw (f, 10));
+  assert_healthy (f);
+
+  /* Clients that connect and go away at once, more than the limit again. */
+  g_ptr_array_set_size (silent, 0);
+  for (int i = 0; i < 100; i++)
+    g_ptr_array_add (silent, connect_raw (f, 10));
+  g_ptr_array_set_size (silent, 0);
+  assert_healthy (f);
+  g_assert_true (rb_test_server_is_running (f->server));
+  rb_test_server_stop (f->server);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add ("/server/connections/closed-by-client", Fixture, NULL, fixture_set_up,
+              test_closed_by_client, fixture_tear_down);
+  g_test_add ("/server/connections/keep-alive", Fixture, NULL, fixture_set_up,
+              test_keep_alive, fixture_tear_down);
+  g_test_add ("/server/connections/timeouts", Fixture, NULL, fixture_set_up, test_timeouts,
+              fixture_tear_down);
+  g_test_add ("/server/connections/descriptor-limit", Fixture, NULL, fixture_set_up,
+              test_descriptor_limit, fixture_tear_down);
+  return g_test_run ();
+}
