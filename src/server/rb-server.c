@@ -199,6 +199,11 @@ early_handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GH
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
+  /* libsoup answers a GET with a Range header itself, with every range asked for, however
+   * many and however they overlap: 200 ranges of the whole OpenAPI document in a 605-byte
+   * header made a 7.7 MB answer. Nothing of the API needs partial answers, and a server may
+   * ignore Range (RFC 9110, 14.2): every answer is whole. */
+  soup_message_headers_remove (headers, "Range");
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
     {
       if (soup_message_headers_get_content_length (headers) > RB_SERVER_MAX_BODY)

@@ -7,7 +7,8 @@
  *  - a request that stalls halfway and a keep-alive connection left idle are closed after
  *    the request and idle timeouts, and not before;
  *  - at the descriptor limit the server keeps accepting once connections end: it never
- *    stops answering while it runs. */
+ *    stops answering while it runs;
+ *  - Range headers are ignored, so that no request can multiply an answer. */
 #include "config.h"
 
 #include <string.h>
@@ -303,6 +304,37 @@ test_descriptor_limit (Fixture *f, gconstpointer data)
   rb_test_server_stop (f->server);
 }
 
+/* ---- Range ------------------------------------------------------------------------------ */
+
+/* 200 overlapping ranges of the OpenAPI document, without a token: libsoup alone answered
+ * 206 with every one of them, 200 times the document. */
+static void
+test_ranges_ignored (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = NULL;
+  g_autoptr (GString) ranges = g_string_new ("bytes=0-");
+  g_autoptr (RbTestResponse) many = NULL;
+  g_autoptr (RbTestResponse) one = NULL;
+  g_autofree char *document = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (g_getenv ("RAUMBUCH_OPENAPI"), &document, &length, NULL));
+  for (int i = 1; i < 200; i++)
+    g_string_append (ranges, ",0-");
+  rb_test_server_start (f->server);
+  url = rb_test_server_url (f->server, "/api/v1/openapi.json");
+
+  many = rb_test_request (f->session, "GET", url, NULL, NULL, "Range", ranges->str, NULL);
+  rb_test_assert_status (many, 200);
+  g_assert_cmpuint (g_bytes_get_size (many->body), ==, length);
+  g_assert_null (soup_message_headers_get_one (many->headers, "Content-Range"));
+
+  one = rb_test_request (f->session, "GET", url, NULL, NULL, "Range", "bytes=0-9", NULL);
+  rb_test_assert_status (one, 200);
+  g_assert_cmpuint (g_bytes_get_size (one->body), ==, length);
+  rb_test_server_stop (f->server);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -316,5 +348,7 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/server/connections/descriptor-limit", Fixture, NULL, fixture_set_up,
               test_descriptor_limit, fixture_tear_down);
+  g_test_add ("/server/connections/ranges-ignored", Fixture, NULL, fixture_set_up,
+              test_ranges_ignored, fixture_tear_down);
   return g_test_run ();
 }
