@@ -450,6 +450,16 @@ test_json_request_ranges (void)
     { "attendees", "-1" },
     { "attendees", "1001" },
     { "attendees", "99999999999999999999" },
+    /* Beyond 64 bits: json-glib wrapped this around to 2. */
+    { "attendees", "-18446744073709551614" },
+    { "attendees", "18446744073709551618" },
+    { "attendees", "1e400" },
+    { "attendees", "2.0" },
+    { "attendees", "2e0" },
+    /* U+0000 cannot be held by a C string: refused, never cut short. */
+    { "title", "\"Sprint\\u0000 planning\"" },
+    { "space_id", "\"a1-r01\\u0000\"" },
+    { "id", "\"" UUID "\\u0000x\"" },
   };
 
   assert_field_refused (cases, G_N_ELEMENTS (cases));
@@ -469,6 +479,184 @@ test_json_request_bad_times (void)
   };
 
   assert_field_refused (cases, G_N_ELEMENTS (cases));
+}
+
+/* ---- the parser itself ----------------------------------------------------------------- */
+
+static void
+assert_parse_refused (const char *text, gssize length, int code, const char *name,
+                      const char *needle)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = rb_json_parse (text, length, &error);
+  /* Escaped: TAP output must stay UTF-8. */
+  g_autofree char *shown = g_strescape (text != NULL ? text : "(null)", NULL);
+
+  g_test_message ("refusing %.200s", shown);
+  g_assert_null (node);
+  rb_assert_rb_error (error, code, name);
+  if (needle != NULL)
+    g_assert_nonnull (strstr (error->message, needle));
+}
+
+/* What RFC 8259 does not allow (json-glib 1.6 took several of these). */
+static void
+test_json_parse_syntax (void)
+{
+  const char *const bad[] = {
+    "{'id': 'x'}", "{id: 1}", "{\"a\": 01}", "{\"a\": -}", "{\"a\": 1.}", "{\"a\": .5}",
+    "{\"a\": +1}", "{\"a\": 1e}", "{\"a\": 0x10}", "{\"a\": NaN}", "{\"a\": Infinity}",
+    "{\"a\": tru}", "{\"a\": nul}", "{\"a\": \"\\x41\"}", "{\"a\": \"\\u12\"}",
+    "{\"a\": \"tab\there\"}", "{\"a\": [1, 2,]}", "{\"a\": [,]}", "{\"a\" : 1,}",
+    "{\"a\": 1} {}", "{\"a\": 1}x", "{\"a\": /* no */ 1}", "{\"a\": \"\\ud800\"}",
+    "{\"a\": \"\\udc00\"}", "{\"a\": \"\\ud800\\u0041\"}", "{\"a\": \"\\ud800x\"}",
+    "{\"a\\u0000b\": 1}", "\xef\xbb\xbf{}", "{\"a\": 1}\v",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    assert_parse_refused (bad[i], -1, RB_ERROR_INVALID_JSON, "invalid_json", NULL);
+  /* An empty body, and the NULL data of an empty GBytes. */
+  assert_parse_refused ("", -1, RB_ERROR_INVALID_JSON, "invalid_json", NULL);
+  assert_parse_refused (NULL, 0, RB_ERROR_INVALID_JSON, "invalid_json", NULL);
+  /* A NUL byte and invalid UTF-8 in the text itself. */
+  assert_parse_refused ("{\"a\": \"x\0y\"}", 12, RB_ERROR_INVALID_JSON, "invalid_json", NULL);
+  assert_parse_refused ("{\"a\": \"\xc3\x28\"}", -1, RB_ERROR_INVALID_JSON, "invalid_json",
+                        "UTF-8");
+  /* Where the error is. */
+  assert_parse_refused ("{\"a\": 1,,}", -1, RB_ERROR_INVALID_JSON, "invalid_json", "byte 8");
+}
+
+/* Two members of one name: which would count is not defined, so neither does. */
+static void
+test_json_parse_duplicates (void)
+{
+  g_autofree char *long_name = g_strnfill (1000, 'n');
+  g_autofree char *long_duplicate = g_strdup_printf ("{\"%s\": 1, \"%s\": 2}", long_name,
+                                                     long_name);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) nested = NULL;
+
+  assert_parse_refused ("{\"attendees\": 2, \"attendees\": 3}", -1, RB_ERROR_INVALID_JSON,
+                        "invalid_json", "“attendees”");
+  assert_parse_refused ("{\"id\": \"a\", \"title\": \"x\", \"id\": \"b\"}", -1,
+                        RB_ERROR_INVALID_JSON, "invalid_json", "“id”");
+  /* The same name written with an escape is the same name. */
+  assert_parse_refused ("{\"id\": 1, \"\\u0069d\": 2}", -1, RB_ERROR_INVALID_JSON,
+                        "invalid_json", "“id”");
+  assert_parse_refused ("{\"rect\": {\"x\": 1, \"x\": 2}}", -1, RB_ERROR_INVALID_JSON,
+                        "invalid_json", "“x”");
+  /* A long name is quoted short. */
+  assert_parse_refused (long_duplicate, -1, RB_ERROR_INVALID_JSON, "invalid_json", NULL);
+
+  /* The same name in different objects is fine. */
+  nested = rb_json_parse ("{\"x\": {\"x\": {\"x\": 1}}, \"y\": [{\"x\": 1}, {\"x\": 2}]}", -1,
+                          &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (nested);
+}
+
+static void
+test_json_parse_values (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = rb_json_parse (
+      " {\"s\": \"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e4\\ud83d\\ude00€\", \"max\": 9223372036854775807,"
+      " \"min\": -9223372036854775808, \"big\": -18446744073709551614, \"zero\": -0,"
+      " \"real\": 2.5e-3, \"t\": true, \"f\": false, \"n\": null, \"a\": [], \"o\": {}}\r\n",
+      -1, &error);
+  JsonObject *o;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "s"), ==,
+                   "\"\\/\b\f\n\r\t\xc3\xa4\xf0\x9f\x98\x80\xe2\x82\xac");
+  g_assert_cmpint (json_object_get_int_member (o, "max"), ==, G_MAXINT64);
+  g_assert_cmpint (json_object_get_int_member (o, "min"), ==, G_MININT64);
+  /* Beyond 64 bits: a double, which no integer field takes. */
+  g_assert_true (json_node_get_value_type (json_object_get_member (o, "big")) == G_TYPE_DOUBLE);
+  g_assert_cmpfloat (json_object_get_double_member (o, "big"), ==, -18446744073709551614.0);
+  g_assert_true (json_node_get_value_type (json_object_get_member (o, "zero")) == G_TYPE_INT64);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "real"), 0.0025, 1e-12);
+  g_assert_true (json_object_get_boolean_member (o, "t"));
+  g_assert_false (json_object_get_boolean_member (o, "f"));
+  g_assert_true (json_object_get_null_member (o, "n"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "a")), ==, 0);
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (o, "o")), ==, 0);
+  /* Sealed, as json-glib's immutable parser leaves it. */
+  g_assert_true (json_node_is_immutable (node));
+}
+
+/* A value that is valid JSON but cannot be held names its member. */
+static void
+test_json_parse_unusable_values (void)
+{
+  assert_parse_refused ("{\"title\": \"a\\u0000b\"}", -1, RB_ERROR_INVALID_FIELD,
+                        "invalid_field", "“title”");
+  assert_parse_refused ("{\"tags\": [\"ok\", \"\\u0000\"]}", -1, RB_ERROR_INVALID_FIELD,
+                        "invalid_field", "“tags”");
+  assert_parse_refused ("{\"attendees\": 1e400}", -1, RB_ERROR_INVALID_FIELD, "invalid_field",
+                        "“attendees”");
+  assert_parse_refused ("{\"attendees\": -1e400}", -1, RB_ERROR_INVALID_FIELD, "invalid_field",
+                        "“attendees”");
+}
+
+static void
+test_json_parse_depth (void)
+{
+  GString *ok = g_string_new (NULL);
+  GString *deep = g_string_new (NULL);
+  g_autofree char *ok_text = NULL;
+  g_autofree char *deep_text = NULL;
+  g_autofree char *huge = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+
+  /* RB_JSON_MAX_DEPTH levels: the object and 31 arrays in it. */
+  g_string_append (ok, "{\"a\": ");
+  for (int i = 1; i < RB_JSON_MAX_DEPTH; i++)
+    g_string_append_c (ok, '[');
+  for (int i = 1; i < RB_JSON_MAX_DEPTH; i++)
+    g_string_append_c (ok, ']');
+  g_string_append_c (ok, '}');
+  ok_text = g_string_free (ok, FALSE);
+  node = rb_json_parse (ok_text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+
+  for (int i = 0; i <= RB_JSON_MAX_DEPTH; i++)
+    g_string_append (deep, "{\"a\": ");
+  g_string_append (deep, "1");
+  for (int i = 0; i <= RB_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, '}');
+  deep_text = g_string_free (deep, FALSE);
+  assert_parse_refused (deep_text, -1, RB_ERROR_INVALID_JSON, "invalid_json", "levels");
+
+  /* A million brackets end at the limit, not at the end of the stack. */
+  huge = g_strnfill (1000000, '[');
+  huge[0] = '{';
+  assert_parse_refused (huge, -1, RB_ERROR_INVALID_JSON, "invalid_json", NULL);
+}
+
+static void
+test_json_check_members (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *valid = request_with (NULL, NULL);
+  g_autoptr (JsonNode) node = rb_json_parse (valid, -1, &error);
+  g_autoptr (JsonNode) extra = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (rb_json_check_members (json_node_get_object (node),
+                                        rb_json_booking_request_members, &error));
+  g_assert_no_error (error);
+
+  extra = rb_json_parse ("{\"id\": \"x\", \"person_id\": \"p-1\"}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_false (rb_json_check_members (json_node_get_object (extra),
+                                         rb_json_booking_request_members, &error));
+  rb_assert_rb_error (error, RB_ERROR_INVALID_FIELD, "invalid_field");
+  g_assert_nonnull (strstr (error->message, "“person_id”"));
 }
 
 /* ---- other shapes --------------------------------------------------------------------- */
@@ -515,7 +703,7 @@ static void
 assert_booking_refused (const char *state_json, const char *field)
 {
   g_autofree char *text = g_strdup_printf (
-      "{\"id\": \"" UUID "\", \"space_id\": \"a1-d001\", \"person_id\": \"p-14475\","
+      "{\"id\": \"" UUID "\", \"space_id\": \"a1-d001\","
       " \"start\": \"2026-12-01T08:00:00Z\", \"end\": \"2026-12-01T09:00:00Z\", %s}", state_json);
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) node = rb_json_parse (text, -1, &error);
@@ -606,6 +794,12 @@ main (int argc, char *argv[])
   g_test_add_func ("/json/request/lengths", test_json_request_lengths);
   g_test_add_func ("/json/request/ranges", test_json_request_ranges);
   g_test_add_func ("/json/request/bad-times", test_json_request_bad_times);
+  g_test_add_func ("/json/parse/syntax", test_json_parse_syntax);
+  g_test_add_func ("/json/parse/duplicates", test_json_parse_duplicates);
+  g_test_add_func ("/json/parse/values", test_json_parse_values);
+  g_test_add_func ("/json/parse/unusable-values", test_json_parse_unusable_values);
+  g_test_add_func ("/json/parse/depth", test_json_parse_depth);
+  g_test_add_func ("/json/check-members", test_json_check_members);
   g_test_add_func ("/json/space/invalid", test_json_space_invalid);
   g_test_add_func ("/json/booking/invalid", test_json_booking_invalid);
   g_test_add_func ("/json/other/invalid", test_json_other_invalid);

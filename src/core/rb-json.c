@@ -8,26 +8,11 @@
 #include "rb-json.h"
 #include "rb-time.h"
 
-JsonNode *
-rb_json_parse (const char *data, gssize length, GError **error)
-{
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr (GError) parse_error = NULL;
-  JsonNode *root;
+const char *const rb_json_booking_request_members[] = {
+  "id", "space_id", "start", "end", "title", "attendees", NULL,
+};
 
-  if (!json_parser_load_from_data (parser, data, length, &parse_error))
-    {
-      rb_set_error (error, RB_ERROR_INVALID_JSON, "%s", parse_error->message);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      rb_set_error (error, RB_ERROR_INVALID_JSON, _("A JSON object was expected."));
-      return NULL;
-    }
-  return json_node_ref (root);
-}
+const char *const rb_json_session_request_members[] = { "staff_number", "pin", NULL };
 
 char *
 rb_json_to_string (JsonNode *node, gboolean pretty)

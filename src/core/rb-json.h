@@ -14,8 +14,19 @@
 G_BEGIN_DECLS
 
 #define RB_JSON_MAX_TEXT 200
+/* Deepest nesting of objects and arrays that rb_json_parse accepts. */
+#define RB_JSON_MAX_DEPTH 32
 
+/* The members of a request body of the REST API (DESIGN.md); rb_json_check_members refuses any
+ * other. */
+extern const char *const rb_json_booking_request_members[];
+extern const char *const rb_json_session_request_members[];
+
+/* rb-json-parser.c */
 JsonNode *rb_json_parse (const char *data, gssize length, GError **error);
+gboolean rb_json_check_members (JsonObject *object, const char *const *allowed, GError **error);
+
+/* rb-json.c */
 char *rb_json_to_string (JsonNode *node, gboolean pretty);
 
 JsonNode *rb_json_from_site (RbSite *site);

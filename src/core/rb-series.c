@@ -336,6 +336,10 @@ field_error (GError **error, const char *name)
   rb_set_error (error, RB_ERROR_INVALID_FIELD, _("Field “%s” is missing or invalid."), name);
 }
 
+const char *const rb_series_request_members[] = {
+  "id", "space_id", "start", "end", "rrule", "title", "attendees", "mode", NULL,
+};
+
 /* The series request of DESIGN.md; person_id stays NULL (it is the caller, not the body). */
 RbSeriesRequest *
 rb_series_request_from_json (JsonNode *node, GError **error)

@@ -103,6 +103,9 @@ GArray *rb_series_expand (const char *rrule, GTimeZone *tz, RbInterval first, in
                           GError **error);
 char *rb_series_build_rrule (RbWeekdays weekdays, GTimeZone *tz, gint64 last_day);
 
+/* The members of a series request body; rb_json_check_members refuses any other. */
+extern const char *const rb_series_request_members[];
+
 RbSeriesRequest *rb_series_request_new (void);
 void rb_series_request_free (RbSeriesRequest *request);
 RbSeriesRequest *rb_series_request_from_json (JsonNode *node, GError **error);
