@@ -164,39 +164,23 @@ create_block_job (RbRequest *req, RbStore *store, GError **error)
 void
 rb_handle_create_block (RbRequest *req)
 {
+  /* start, end and reason, all three; anything else is refused, not ignored. */
+  static const char *const members[] = { "start", "end", "reason", NULL };
   g_autoptr (GError) error = NULL;
-  JsonObject *body = rb_request_parse_body (req, &error);
+  JsonObject *body = rb_request_parse_body (req, members, &error);
   BlockArgs *args = block_args_new (req);
-  gboolean has_start = FALSE, has_end = FALSE;
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value;
 
-  if (body == NULL)
+  if (body == NULL
+      || !rb_json_get_time (body, "start", &args->interval.start, &error)
+      || !rb_json_get_time (body, "end", &args->interval.end, &error))
     {
       rb_request_fail (req, error);
       return;
     }
-  /* start, end and reason, all three; anything else is refused, not ignored. */
-  json_object_iter_init (&iter, body);
-  while (error == NULL && json_object_iter_next (&iter, &name, &value))
-    {
-      if (g_str_equal (name, "start"))
-        has_start = rb_json_get_time (body, "start", &args->interval.start, &error);
-      else if (g_str_equal (name, "end"))
-        has_end = rb_json_get_time (body, "end", &args->interval.end, &error);
-      else if (g_str_equal (name, "reason"))
-        args->reason = g_strdup (rb_json_get_string (body, "reason", TRUE, &error));
-      else
-        rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(%s)", name);
-    }
-  if (error == NULL && !has_start)
-    rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(start)");
-  else if (error == NULL && !has_end)
-    rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(end)");
-  else if (error == NULL
-           && (args->reason == NULL || *g_strstrip (args->reason) == '\0'
-               || g_utf8_strlen (args->reason, -1) > RB_BLOCK_MAX_REASON))
+  args->reason = g_strdup (rb_json_get_string (body, "reason", TRUE, &error));
+  if (error == NULL
+      && (args->reason == NULL || *g_strstrip (args->reason) == '\0'
+          || g_utf8_strlen (args->reason, -1) > RB_BLOCK_MAX_REASON))
     rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(reason)");
   else if (error == NULL && !rb_interval_is_valid (args->interval))
     rb_set_error (&error, RB_ERROR_INVALID_INTERVAL, NULL);

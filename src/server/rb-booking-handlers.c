@@ -300,7 +300,7 @@ void
 rb_handle_create_booking (RbRequest *req)
 {
   g_autoptr (GError) error = NULL;
-  JsonObject *body = rb_request_parse_body (req, &error);
+  JsonObject *body = rb_request_parse_body (req, rb_json_booking_request_members, &error);
   const char *key = rb_request_get_header (req, "Idempotency-Key");
   const char *sealed = rb_request_get_header (req, "X-Sealed-Credential");
   BookingArgs *args;
@@ -406,13 +406,12 @@ update_booking_job (RbRequest *req, RbStore *store, GError **error)
 void
 rb_handle_update_booking (RbRequest *req)
 {
+  /* Only the times and the title can change; anything else is refused, not ignored. */
+  static const char *const members[] = { "start", "end", "title", NULL };
   g_autoptr (GError) error = NULL;
   const char *if_match = rb_request_get_header (req, "If-Match");
   BookingArgs *args = booking_args_new (req);
   JsonObject *body;
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value;
 
   if (if_match == NULL)
     {
@@ -425,29 +424,21 @@ rb_handle_update_booking (RbRequest *req)
       rb_request_fail (req, error);
       return;
     }
-  if (!(body = rb_request_parse_body (req, &error)))
+  if (!(body = rb_request_parse_body (req, members, &error)))
     {
       rb_request_fail (req, error);
       return;
     }
 
-  /* Only the times and the title can change; anything else is refused, not ignored. */
-  json_object_iter_init (&iter, body);
-  while (error == NULL && json_object_iter_next (&iter, &name, &value))
-    {
-      if (g_str_equal (name, "start"))
-        args->has_start = rb_json_get_time (body, "start", &args->start, &error);
-      else if (g_str_equal (name, "end"))
-        args->has_end = rb_json_get_time (body, "end", &args->end, &error);
-      else if (g_str_equal (name, "title"))
-        {
-          const char *title = rb_json_get_string (body, "title", FALSE, &error);
-          args->has_title = error == NULL;
-          args->title = g_strdup (title);
-        }
-      else
-        rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(%s)", name);
-    }
+  args->has_start = json_object_has_member (body, "start");
+  args->has_end = json_object_has_member (body, "end");
+  args->has_title = json_object_has_member (body, "title");
+  if (args->has_start)
+    rb_json_get_time (body, "start", &args->start, &error);
+  if (error == NULL && args->has_end)
+    rb_json_get_time (body, "end", &args->end, &error);
+  if (error == NULL && args->has_title)
+    args->title = g_strdup (rb_json_get_string (body, "title", FALSE, &error));
   if (error == NULL && !args->has_start && !args->has_end && !args->has_title)
     rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(start)");
   if (error != NULL)

@@ -174,9 +174,10 @@ rb_request_get_header (RbRequest *self, const char *name)
                                        name);
 }
 
-/* The request body as a JSON object (rb_json_parse: strict RFC 8259). */
+/* The request body as a JSON object (rb_json_parse: strict RFC 8259) with no members but
+ * those named in members (NULL-terminated). */
 JsonObject *
-rb_request_parse_body (RbRequest *self, GError **error)
+rb_request_parse_body (RbRequest *self, const char *const *members, GError **error)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (self->msg);
   g_autoptr (GBytes) bytes = soup_message_body_flatten (body);
@@ -188,6 +189,8 @@ rb_request_parse_body (RbRequest *self, GError **error)
   if (!(root = rb_json_parse (data, size, error)))
     return NULL;
   object = json_node_get_object (root);
+  if (!rb_json_check_members (object, members, error))
+    return NULL;
   /* The object lives as long as the request. */
   g_object_set_data_full (G_OBJECT (self), "rb-request-body", json_node_ref (root),
                           (GDestroyNotify) json_node_unref);

@@ -286,7 +286,7 @@ void
 rb_handle_create_series (RbRequest *req)
 {
   g_autoptr (GError) error = NULL;
-  JsonObject *body = rb_request_parse_body (req, &error);
+  JsonObject *body = rb_request_parse_body (req, rb_series_request_members, &error);
   const char *key = rb_request_get_header (req, "Idempotency-Key");
   const char *dry_run = rb_request_get_query (req, "dry_run");
   SeriesArgs *args;

@@ -146,7 +146,7 @@ void
 rb_handle_create_session (RbRequest *req)
 {
   g_autoptr (GError) error = NULL;
-  JsonObject *body = rb_request_parse_body (req, &error);
+  JsonObject *body = rb_request_parse_body (req, rb_json_session_request_members, &error);
   const char *staff_number = NULL, *pin = NULL;
   const char *device_token = rb_request_get_header (req, "X-Device-Token");
   Login *login;

@@ -1,0 +1,258 @@
+/* test-server-input.c: what the real raumbuch-server refuses although it is well-formed HTTP
+ * (issue 10, items 9 and 11), each refusal with a problem document that names what was wrong,
+ * and nothing written:
+ *  - members a request does not know, and a member given twice, on POST /bookings, /series
+ *    and /sessions (and PATCH /bookings/{id});
+ *  - a string holding U+0000, and numbers that are no 64-bit integer where one is expected.
+ * The server's clock starts at Monday 30 November 2026, 07:00 in Bonn (--now). */
+#include "config.h"
+
+#include <string.h>
+
+#include "rb-test-server.h"
+#include "rb-test-util.h"
+
+#define NOW "2026-11-30T07:00:00+01:00"
+#define JONAS "14475" /* staff */
+#define ANNA "13663"  /* team lead */
+
+typedef struct
+{
+  char *dir;
+  RbTestServer *server;
+  SoupSession *session;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  f->dir = rb_test_make_tmpdir ();
+  f->server = rb_test_server_new (f->dir);
+  rb_test_server_set_now (f->server, NOW);
+  rb_test_server_start (f->server);
+  f->session = rb_test_client_new ();
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->session);
+  if (rb_test_server_is_running (f->server))
+    rb_test_server_stop (f->server);
+  g_clear_pointer (&f->server, rb_test_server_free);
+  rb_test_remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+/* ---- helpers ------------------------------------------------------------------------------- */
+
+static char *
+login (Fixture *f, const char *staff_number)
+{
+  return rb_test_login_person (f->session, f->server, rb_test_demo_person (staff_number));
+}
+
+static gint64
+count_rows (Fixture *f, const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
+
+  return rb_test_db_int (rb_test_server_get_db_path (f->server), sql);
+}
+
+/* Sends body (JSON text, may contain anything) and asserts the problem; its detail must
+ * contain needle when needle is not NULL. */
+static void
+expect_problem (Fixture *f, const char *method, const char *path, const char *token,
+                const char *body, guint status, const char *code, const char *needle)
+{
+  g_autofree char *url = rb_test_server_url (f->server, "%s", path);
+  g_autoptr (RbTestResponse) resp = NULL;
+  const char *detail;
+
+  g_test_message ("%s %s %s", method, path, body);
+  if (g_str_has_prefix (path, "/api/v1/bookings/"))
+    resp = rb_test_request (f->session, method, url, token, body, "If-Match", "\"1\"", NULL);
+  else
+    resp = rb_test_request (f->session, method, url, token, body, NULL);
+  rb_test_assert_problem (resp, status, code);
+  detail = rb_test_response_get_string (resp, "detail");
+  if (needle != NULL && strstr (detail, needle) == NULL)
+    g_error ("the detail “%s” does not name %s", detail, needle);
+}
+
+/* A booking request for Tuesday 09:00–10:00 in Bonn in room a0-r03 with one member's raw
+ * JSON text replaced (value NULL leaves it out) and extra raw members appended. */
+static char *
+booking_body (const char *id, const char *member, const char *value, const char *extra)
+{
+  const char *names[] = { "id", "space_id", "start", "end", "title", "attendees" };
+  g_autofree char *quoted_id = g_strdup_printf ("\"%s\"", id);
+  const char *values[] = { quoted_id, "\"a0-r03\"", "\"2026-12-01T08:00:00Z\"",
+                           "\"2026-12-01T09:00:00Z\"", "\"Review\"", "2" };
+  GString *out = g_string_new ("{");
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const char *v = g_strcmp0 (names[i], member) == 0 ? value : values[i];
+
+      if (v != NULL)
+        g_string_append_printf (out, "%s\"%s\": %s", out->len > 1 ? ", " : "", names[i], v);
+    }
+  if (extra != NULL)
+    g_string_append_printf (out, ", %s", extra);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+static char *
+series_body (const char *id, const char *extra)
+{
+  return g_strdup_printf ("{\"id\": \"%s\", \"space_id\": \"a0-r03\", "
+                          "\"start\": \"2026-12-01T08:00:00Z\", \"end\": \"2026-12-01T09:00:00Z\", "
+                          "\"rrule\": \"FREQ=WEEKLY;COUNT=2\", \"title\": \"Sprint\", "
+                          "\"attendees\": 2, \"mode\": \"all_or_nothing\"%s%s}",
+                          id, extra != NULL ? ", " : "", extra != NULL ? extra : "");
+}
+
+/* ---- unknown members ---------------------------------------------------------------------- */
+
+/* A member the server does not know is refused, not dropped: its sender would believe it
+ * applied. */
+static void
+test_unknown_members (Fixture *f, gconstpointer data)
+{
+  g_autofree char *jonas = login (f, JONAS);
+  g_autofree char *anna = login (f, ANNA);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *series_id = g_uuid_string_random ();
+  const char *extras[] = { "\"person_id\": \"p-95113\"", "\"state\": \"checked_in\"",
+                           "\"Title\": \"x\"", "\"\": 1", "\"attendees \": 2" };
+  g_autofree char *url = rb_test_server_url (f->server, "/api/v1/bookings");
+  g_autofree char *valid = booking_body (id, NULL, NULL, NULL);
+  g_autoptr (RbTestResponse) created = NULL;
+  g_autofree char *patch_path = g_strdup_printf ("/api/v1/bookings/%s", id);
+
+  for (guint i = 0; i < G_N_ELEMENTS (extras); i++)
+    {
+      g_autofree char *body = booking_body (id, NULL, NULL, extras[i]);
+      g_autofree char *series = series_body (series_id, extras[i]);
+      g_autofree char *name = g_strndup (extras[i] + 1, strchr (extras[i] + 1, '"') - extras[i] - 1);
+      g_autofree char *needle = g_strdup_printf ("“%s”", name);
+
+      expect_problem (f, "POST", "/api/v1/bookings", jonas, body, 422, "invalid_field", needle);
+      expect_problem (f, "POST", "/api/v1/series", anna, series, 422, "invalid_field", needle);
+    }
+  expect_problem (f, "POST", "/api/v1/sessions", NULL,
+                  "{\"staff_number\": \"" JONAS "\", \"pin\": \"8466\", \"device\": \"kiosk\"}",
+                  422, "invalid_field", "“device”");
+  g_assert_cmpint (count_rows (f, "bookings"), ==, 0);
+  g_assert_cmpint (count_rows (f, "series"), ==, 0);
+
+  /* The valid request goes through, and a change of it knows its members too. */
+  created = rb_test_request (f->session, "POST", url, jonas, valid, NULL);
+  rb_test_assert_status (created, 201);
+  expect_problem (f, "PATCH", patch_path, jonas, "{\"title\": \"x\", \"space_id\": \"a0-r04\"}",
+                  422, "invalid_field", "“space_id”");
+}
+
+/* ---- a member twice ------------------------------------------------------------------------ */
+
+/* Which of two values would count is not defined (RFC 8259), so neither does. */
+static void
+test_duplicate_members (Fixture *f, gconstpointer data)
+{
+  g_autofree char *jonas = login (f, JONAS);
+  g_autofree char *anna = login (f, ANNA);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *other = g_uuid_string_random ();
+  g_autofree char *series_id = g_uuid_string_random ();
+  g_autofree char *twice_attendees = booking_body (id, NULL, NULL, "\"attendees\": 1000");
+  g_autofree char *other_id = g_strdup_printf ("\"id\": \"%s\"", other);
+  g_autofree char *twice_id = booking_body (id, NULL, NULL, other_id);
+  g_autofree char *twice_space = booking_body (id, NULL, NULL, "\"space_\\u0069d\": \"a0-r04\"");
+  g_autofree char *twice_rrule = series_body (series_id, "\"rrule\": \"FREQ=DAILY;COUNT=300\"");
+
+  expect_problem (f, "POST", "/api/v1/bookings", jonas, twice_attendees, 400, "invalid_json",
+                  "“attendees”");
+  expect_problem (f, "POST", "/api/v1/bookings", jonas, twice_id, 400, "invalid_json", "“id”");
+  /* An escape spells the same name. */
+  expect_problem (f, "POST", "/api/v1/bookings", jonas, twice_space, 400, "invalid_json",
+                  "“space_id”");
+  expect_problem (f, "POST", "/api/v1/series", anna, twice_rrule, 400, "invalid_json",
+                  "“rrule”");
+  expect_problem (f, "POST", "/api/v1/sessions", NULL,
+                  "{\"staff_number\": \"" JONAS "\", \"pin\": \"0000\", \"pin\": \"8466\"}", 400,
+                  "invalid_json", "“pin”");
+  g_assert_cmpint (count_rows (f, "bookings"), ==, 0);
+  g_assert_cmpint (count_rows (f, "series"), ==, 0);
+}
+
+/* ---- U+0000 and numbers ------------------------------------------------------------------- */
+
+/* A C string ends at U+0000: the value could only be cut short, so it is refused. */
+static void
+test_nul_in_strings (Fixture *f, gconstpointer data)
+{
+  g_autofree char *jonas = login (f, JONAS);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *id_with_nul = g_strdup_printf ("\"%s\\u0000x\"", id);
+  struct
+  {
+    const char *member;
+    const char *value;
+  } cases[] = {
+    { "title", "\"Review\\u0000 of the budget\"" },
+    { "title", "\"\\u0000\"" },
+    { "space_id", "\"a0-r03\\u0000\"" },
+    { "id", id_with_nul },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *body = booking_body (id, cases[i].member, cases[i].value, NULL);
+      g_autofree char *needle = g_strdup_printf ("“%s”", cases[i].member);
+
+      expect_problem (f, "POST", "/api/v1/bookings", jonas, body, 422, "invalid_field", needle);
+    }
+  expect_problem (f, "POST", "/api/v1/sessions", NULL,
+                  "{\"staff_number\": \"" JONAS "\\u0000\", \"pin\": \"8466\"}", 422,
+                  "invalid_field", "“staff_number”");
+  g_assert_cmpint (count_rows (f, "bookings"), ==, 0);
+}
+
+/* attendees is a 64-bit integer: json-glib wrapped -18446744073709551614 around to 2. */
+static void
+test_numbers (Fixture *f, gconstpointer data)
+{
+  g_autofree char *jonas = login (f, JONAS);
+  g_autofree char *id = g_uuid_string_random ();
+  const char *numbers[] = { "-18446744073709551614", "18446744073709551618",
+                            "-9223372036854775809", "1e400", "2.0", "2e0", "2.5" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    {
+      g_autofree char *body = booking_body (id, "attendees", numbers[i], NULL);
+
+      expect_problem (f, "POST", "/api/v1/bookings", jonas, body, 422, "invalid_field",
+                      "“attendees”");
+    }
+  g_assert_cmpint (count_rows (f, "bookings"), ==, 0);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add ("/server/input/unknown-members", Fixture, NULL, fixture_set_up,
+              test_unknown_members, fixture_tear_down);
+  g_test_add ("/server/input/duplicate-members", Fixture, NULL, fixture_set_up,
+              test_duplicate_members, fixture_tear_down);
+  g_test_add ("/server/input/nul-in-strings", Fixture, NULL, fixture_set_up,
+              test_nul_in_strings, fixture_tear_down);
+  g_test_add ("/server/input/numbers", Fixture, NULL, fixture_set_up, test_numbers,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
