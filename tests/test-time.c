@@ -162,8 +162,11 @@ test_time_rfc3339_parse (void)
   g_assert_no_error (error);
   g_assert_cmpint (t, ==, rb_test_utc_time (2026, 11, 30, 8, 0, 0));
 
-  /* Fractions of a second are allowed and dropped. */
-  g_assert_true (rb_time_from_rfc3339 ("2026-11-30T08:00:00.750Z", &t, &error));
+  /* A fraction of zero (JavaScript's toISOString writes one) is the whole second. */
+  g_assert_true (rb_time_from_rfc3339 ("2026-11-30T08:00:00.000Z", &t, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (t, ==, rb_test_utc_time (2026, 11, 30, 8, 0, 0));
+  g_assert_true (rb_time_from_rfc3339 ("2026-11-30T09:00:00.0+01:00", &t, &error));
   g_assert_no_error (error);
   g_assert_cmpint (t, ==, rb_test_utc_time (2026, 11, 30, 8, 0, 0));
 
@@ -192,6 +195,19 @@ test_time_rfc3339_reject (void)
     " 2026-11-30T08:00:00Z",
     "2026-11-30T08:00:00Z ",
     "2026-11-30T08:00:00.1234567890123456789012Z", /* too long */
+    /* Instants are whole seconds: 08:00:00.5 is not 08:00:00. */
+    "2026-11-30T08:00:00.5Z",
+    "2026-11-30T08:00:00.750Z",
+    "2026-11-30T08:00:00.000000001+01:00",
+    /* Outside 1970–2999: GDateTime ends with 9999, and the rules add days and offsets. */
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+    "9999-12-31T23:59:59-23:59",
+    "1969-12-31T23:59:59Z",
+    "1970-01-01T00:30:00+01:00",
+    "3000-01-01T00:00:00Z",
+    "2999-12-31T23:30:00-01:00",
+    "0000-01-01T00:00:00Z",
   };
   g_autofree char *huge = g_strnfill (100000, '9');
 
@@ -223,6 +239,29 @@ test_time_rfc3339_reject (void)
     g_assert_false (rb_time_from_rfc3339 (NULL, &t, &error));
     rb_assert_rb_error (error, RB_ERROR_INVALID_FIELD, "invalid_field");
   }
+}
+
+/* The bounds of the supported range, and why a time was refused. */
+static void
+test_time_rfc3339_range (void)
+{
+  gint64 t = 42;
+
+  g_assert_null (rb_time_parse_rfc3339 ("1970-01-01T00:00:00Z", &t));
+  g_assert_cmpint (t, ==, RB_TIME_MIN);
+  g_assert_null (rb_time_parse_rfc3339 ("2999-12-31T23:59:59Z", &t));
+  g_assert_cmpint (t, ==, RB_TIME_MAX - 1);
+  g_assert_null (rb_time_parse_rfc3339 ("3000-01-01T00:59:59+01:00", &t));
+  g_assert_cmpint (t, ==, RB_TIME_MAX - 1);
+  g_assert_true (rb_time_is_supported (RB_TIME_MIN));
+  g_assert_false (rb_time_is_supported (RB_TIME_MIN - 1));
+  g_assert_false (rb_time_is_supported (RB_TIME_MAX));
+
+  t = 42;
+  g_assert_nonnull (strstr (rb_time_parse_rfc3339 ("0001-01-01T00:00:00Z", &t), "1970"));
+  g_assert_nonnull (strstr (rb_time_parse_rfc3339 ("2026-11-30T08:00:00.5Z", &t), "fraction"));
+  g_assert_nonnull (strstr (rb_time_parse_rfc3339 ("30.11.2026", &t), "RFC 3339"));
+  g_assert_cmpint (t, ==, 42);
 }
 
 static void
@@ -278,6 +317,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/time/minutes-of-day-dst", test_time_minutes_of_day_dst);
   g_test_add_func ("/time/rfc3339/parse", test_time_rfc3339_parse);
   g_test_add_func ("/time/rfc3339/reject", test_time_rfc3339_reject);
+  g_test_add_func ("/time/rfc3339/range", test_time_rfc3339_range);
   g_test_add_func ("/time/rfc3339/round-trip", test_time_rfc3339_round_trip);
   g_test_add_func ("/time/format-local", test_time_format_local);
 

@@ -101,17 +101,20 @@ rb_json_get_int (JsonObject *object, const char *name, gboolean required, gint64
   return TRUE;
 }
 
+/* A required RFC 3339 time (rb_time_parse_rfc3339); the error says why it was refused. */
 gboolean
 rb_json_get_time (JsonObject *object, const char *name, gint64 *out_instant, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
   const char *text = rb_json_get_string (object, name, TRUE, error);
+  const char *problem;
 
   if (text == NULL)
     return FALSE;
-  if (!rb_time_from_rfc3339 (text, out_instant, &local_error))
+  if ((problem = rb_time_parse_rfc3339 (text, out_instant)) != NULL)
     {
-      field_error (error, name);
+      /* TRANSLATORS: the second %s says why, e.g. "times are whole seconds, without a
+       * fraction." */
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, _("Field “%s” is invalid: %s"), name, problem);
       return FALSE;
     }
   return TRUE;

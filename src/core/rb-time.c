@@ -87,15 +87,23 @@ rb_time_to_rfc3339 (gint64 instant)
   return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-/* Whether text has the shape of an RFC 3339 date-time, "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)".
+gboolean
+rb_time_is_supported (gint64 instant)
+{
+  return instant >= RB_TIME_MIN && instant < RB_TIME_MAX;
+}
+
+/* Whether text has the shape of an RFC 3339 date-time, "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)",
+ * and whether a fraction it has is zero (out_fraction: TRUE when it is not).
  * GLib's ISO 8601 parser alone is too lenient: it also takes week dates ("2026-W49-1T…"),
  * offsets without a colon or without minutes, and a comma before the fraction. */
 static gboolean
-has_rfc3339_shape (const char *text)
+has_rfc3339_shape (const char *text, gboolean *out_fraction)
 {
   static const char pattern[] = "dddd-dd-ddTdd:dd:dd";
   const char *p = text;
 
+  *out_fraction = FALSE;
   for (guint i = 0; i < sizeof pattern - 1; i++, p++)
     if (pattern[i] == 'd' ? !g_ascii_isdigit (*p)
         : pattern[i] == 'T' ? (*p != 'T' && *p != 't')
@@ -105,8 +113,8 @@ has_rfc3339_shape (const char *text)
     {
       if (!g_ascii_isdigit (*++p))
         return FALSE;
-      while (g_ascii_isdigit (*p))
-        p++;
+      for (; g_ascii_isdigit (*p); p++)
+        *out_fraction = *out_fraction || *p != '0';
     }
   if (*p == 'Z' || *p == 'z')
     return p[1] == '\0';
@@ -114,31 +122,52 @@ has_rfc3339_shape (const char *text)
          && p[3] == ':' && g_ascii_isdigit (p[4]) && g_ascii_isdigit (p[5]) && p[6] == '\0';
 }
 
-/* Accepts any RFC 3339 offset; a time without a zone is refused rather than guessed. */
-gboolean
-rb_time_from_rfc3339 (const char *text, gint64 *out_instant, GError **error)
+/* Reads an RFC 3339 time with any offset; NULL when it is one Raumbuch takes, otherwise why not,
+ * as a translated clause that completes "Field “%s” is invalid: %s". A time without a zone is
+ * refused rather than guessed. A fraction of a second must be zero (JavaScript's toISOString
+ * writes ".000"): instants are whole seconds, and 08:00:00.5 silently read as 08:00:00 would be
+ * another time than the one sent. */
+const char *
+rb_time_parse_rfc3339 (const char *text, gint64 *out_instant)
 {
   g_autoptr (GDateTime) dt = NULL;
   char upper[41];
+  gboolean fraction;
+  gint64 instant;
   gsize len;
 
-  if (text == NULL || (len = strlen (text)) < 20 || len > 40 || !has_rfc3339_shape (text))
-    goto invalid;
+  if (text == NULL || (len = strlen (text)) < 20 || len > 40
+      || !has_rfc3339_shape (text, &fraction))
+    return _("it is not an RFC 3339 time such as “2026-11-30T08:00:00Z”.");
+  if (fraction)
+    return _("times are whole seconds, without a fraction.");
 
   /* RFC 3339 allows a lower-case "t" and "z"; GLib accepts only upper case. */
   for (gsize i = 0; i <= len; i++)
     upper[i] = g_ascii_toupper (text[i]);
+  /* Without a default zone GDateTime refuses zone-less input, which is what we want. */
   dt = g_date_time_new_from_iso8601 (upper, NULL);
   if (dt == NULL)
-    goto invalid;
+    return _("it is not an RFC 3339 time such as “2026-11-30T08:00:00Z”.");
+  instant = g_date_time_to_unix (dt);
+  if (!rb_time_is_supported (instant))
+    return _("only times from 1970 to 2999 are supported.");
+  *out_instant = instant;
+  return NULL;
+}
 
-  /* Without a default zone GDateTime refuses zone-less input, which is what we want. */
-  *out_instant = g_date_time_to_unix (dt);
-  return TRUE;
+gboolean
+rb_time_from_rfc3339 (const char *text, gint64 *out_instant, GError **error)
+{
+  const char *problem = rb_time_parse_rfc3339 (text, out_instant);
+  g_autofree char *quoted = NULL;
 
-invalid:
-  rb_set_error (error, RB_ERROR_INVALID_FIELD, _("“%.40s” is not an RFC 3339 time."),
-                text ? text : "");
+  if (problem == NULL)
+    return TRUE;
+  /* A short prefix of the text, made valid UTF-8 for the message. */
+  quoted = text != NULL ? g_utf8_make_valid (text, MIN (strlen (text), 40)) : g_strdup ("");
+  rb_set_error (error, RB_ERROR_INVALID_FIELD, _("“%s” cannot be used as a time: %s"), quoted,
+                problem);
   return FALSE;
 }
 

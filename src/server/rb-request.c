@@ -5,6 +5,7 @@
  * answer and unpauses the message back on the main context. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "rb-auth.h"
@@ -130,19 +131,21 @@ query_error (GError **error, const char *name)
   rb_set_error (error, RB_ERROR_INVALID_FIELD, "(%s)", name);
 }
 
-/* An optional RFC 3339 query parameter; out_present tells whether it was given. */
+/* An optional RFC 3339 query parameter (rb_time_parse_rfc3339); out_present tells whether it
+ * was given. */
 gboolean
 rb_request_get_time_query (RbRequest *self, const char *name, gint64 *out_instant,
                            gboolean *out_present, GError **error)
 {
   const char *value = rb_request_get_query (self, name);
+  const char *problem;
 
   *out_present = value != NULL;
   if (value == NULL)
     return TRUE;
-  if (strlen (value) > 64 || !rb_time_from_rfc3339 (value, out_instant, NULL))
+  if ((problem = rb_time_parse_rfc3339 (value, out_instant)) != NULL)
     {
-      query_error (error, name);
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, _("Field “%s” is invalid: %s"), name, problem);
       return FALSE;
     }
   return TRUE;

@@ -3,7 +3,9 @@
  * and nothing written:
  *  - members a request does not know, and a member given twice, on POST /bookings, /series
  *    and /sessions (and PATCH /bookings/{id});
- *  - a string holding U+0000, and numbers that are no 64-bit integer where one is expected.
+ *  - a string holding U+0000, and numbers that are no 64-bit integer where one is expected;
+ *  - times outside 1970–2999 (years 1 and 9999 reached uninitialised memory and wrote GLib
+ *    criticals), and fractions of a second that are not zero.
  * The server's clock starts at Monday 30 November 2026, 07:00 in Bonn (--now). */
 #include "config.h"
 
@@ -240,6 +242,77 @@ test_numbers (Fixture *f, gconstpointer data)
   g_assert_cmpint (count_rows (f, "bookings"), ==, 0);
 }
 
+/* ---- times ---------------------------------------------------------------------------------- */
+
+static void
+assert_log_clean (Fixture *f)
+{
+  g_autofree char *log = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_file_get_contents (rb_test_server_get_log_path (f->server), &log, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (log, "CRITICAL"));
+  g_assert_null (strstr (log, "WARNING"));
+}
+
+static void
+test_times (Fixture *f, gconstpointer data)
+{
+  g_autofree char *jonas = login (f, JONAS);
+  g_autofree char *anna = login (f, ANNA);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *series_id = g_uuid_string_random ();
+  const char *out_of_range[] = {
+    "\"0001-01-01T08:00:00Z\"", "\"9999-12-31T08:00:00Z\"", "\"9999-12-31T23:59:59-23:59\"",
+    "\"1969-12-31T23:45:00Z\"", "\"3000-01-01T00:00:00Z\"",
+  };
+  const char *queries[] = {
+    "/api/v1/bookings?from=0001-01-01T00:00:00Z&to=0001-01-02T00:00:00Z",
+    "/api/v1/bookings?from=9999-12-31T00:00:00Z",
+    "/api/v1/spaces?free_from=9999-12-31T08:00:00Z&free_to=9999-12-31T09:00:00Z",
+    "/api/v1/blocks?from=0001-01-01T00:00:00Z&to=0001-01-02T00:00:00Z",
+    "/api/v1/bookings?from=2026-12-01T00:00:00.5Z&to=2026-12-02T00:00:00Z",
+  };
+  g_autofree char *series = g_strdup_printf (
+      "{\"id\": \"%s\", \"space_id\": \"a0-r03\", \"start\": \"9999-12-01T08:00:00Z\", "
+      "\"end\": \"9999-12-01T09:00:00Z\", \"rrule\": \"FREQ=DAILY;COUNT=3\"}", series_id);
+  g_autofree char *url = rb_test_server_url (f->server, "/api/v1/bookings");
+  g_autofree char *zero_fraction = booking_body (id, "start", "\"2026-12-01T08:00:00.000Z\"",
+                                                 NULL);
+  g_autoptr (RbTestResponse) created = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (out_of_range); i++)
+    {
+      g_autofree char *start = booking_body (id, "start", out_of_range[i], NULL);
+      g_autofree char *end = booking_body (id, "end", out_of_range[i], NULL);
+
+      expect_problem (f, "POST", "/api/v1/bookings", jonas, start, 422, "invalid_field",
+                      "“start”");
+      expect_problem (f, "POST", "/api/v1/bookings", jonas, end, 422, "invalid_field", "“end”");
+    }
+  expect_problem (f, "POST", "/api/v1/series", anna, series, 422, "invalid_field", "1970");
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    expect_problem (f, "GET", queries[i], jonas, NULL, 422, "invalid_field", NULL);
+
+  /* 08:00:00.5 is not 08:00:00: refused, not rounded. */
+  {
+    g_autofree char *half = booking_body (id, "start", "\"2026-12-01T08:00:00.5Z\"", NULL);
+
+    expect_problem (f, "POST", "/api/v1/bookings", jonas, half, 422, "invalid_field",
+                    "fraction");
+  }
+  g_assert_cmpint (count_rows (f, "bookings"), ==, 0);
+  g_assert_cmpint (count_rows (f, "series"), ==, 0);
+
+  /* A fraction of zero is the whole second (JavaScript's toISOString writes ".000Z"). */
+  created = rb_test_request (f->session, "POST", url, jonas, zero_fraction, NULL);
+  rb_test_assert_status (created, 201);
+  g_assert_cmpstr (rb_test_response_get_string (created, "start"), ==, "2026-12-01T08:00:00Z");
+
+  assert_log_clean (f);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -252,6 +325,8 @@ main (int argc, char *argv[])
   g_test_add ("/server/input/nul-in-strings", Fixture, NULL, fixture_set_up,
               test_nul_in_strings, fixture_tear_down);
   g_test_add ("/server/input/numbers", Fixture, NULL, fixture_set_up, test_numbers,
+              fixture_tear_down);
+  g_test_add ("/server/input/times", Fixture, NULL, fixture_set_up, test_times,
               fixture_tear_down);
 
   return g_test_run ();
