@@ -52,6 +52,8 @@ rb_problem_status_for_error (const GError *error)
       return 429;
     case RB_ERROR_BUSY:
       return SOUP_STATUS_SERVICE_UNAVAILABLE;
+    case RB_ERROR_UNSUPPORTED_MEDIA_TYPE:
+      return SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE;
     case RB_ERROR_STORAGE:
     default:
       return SOUP_STATUS_INTERNAL_SERVER_ERROR;

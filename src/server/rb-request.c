@@ -177,8 +177,27 @@ rb_request_get_header (RbRequest *self, const char *name)
                                        name);
 }
 
+/* Whether the body is declared as JSON: application/json, in UTF-8 if a charset is named
+ * (RFC 8259 allows no other). */
+static gboolean
+has_json_body (RbRequest *self)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (self->msg);
+  GHashTable *params = NULL;
+  const char *type = soup_message_headers_get_content_type (headers, &params);
+  const char *charset = params != NULL ? g_hash_table_lookup (params, "charset") : NULL;
+  gboolean json = type != NULL && g_ascii_strcasecmp (type, "application/json") == 0
+                  && (charset == NULL || g_ascii_strcasecmp (charset, "utf-8") == 0);
+
+  g_clear_pointer (&params, g_hash_table_destroy);
+  return json;
+}
+
 /* The request body as a JSON object (rb_json_parse: strict RFC 8259) with no members but
- * those named in members (NULL-terminated). */
+ * those named in members (NULL-terminated). A body declared as anything else, or not declared
+ * at all, is refused with 415 before it is read: a form post or text/plain is not a request of
+ * this API even when its bytes happen to parse, and a client that sends one has a bug it
+ * should hear of. */
 JsonObject *
 rb_request_parse_body (RbRequest *self, const char *const *members, GError **error)
 {
@@ -189,6 +208,11 @@ rb_request_parse_body (RbRequest *self, const char *const *members, GError **err
   gsize size;
   const char *data = g_bytes_get_data (bytes, &size);
 
+  if (!has_json_body (self))
+    {
+      rb_set_error (error, RB_ERROR_UNSUPPORTED_MEDIA_TYPE, NULL);
+      return NULL;
+    }
   if (!(root = rb_json_parse (data, size, error)))
     return NULL;
   object = json_node_get_object (root);

@@ -5,7 +5,8 @@
  *    and /sessions (and PATCH /bookings/{id});
  *  - a string holding U+0000, and numbers that are no 64-bit integer where one is expected;
  *  - times outside 1970–2999 (years 1 and 9999 reached uninitialised memory and wrote GLib
- *    criticals), and fractions of a second that are not zero.
+ *    criticals), and fractions of a second that are not zero;
+ *  - bodies that are not declared as JSON (415).
  * The server's clock starts at Monday 30 November 2026, 07:00 in Bonn (--now). */
 #include "config.h"
 
@@ -313,6 +314,73 @@ test_times (Fixture *f, gconstpointer data)
   assert_log_clean (f);
 }
 
+/* ---- Content-Type -------------------------------------------------------------------------- */
+
+/* Sends body with the given Content-Type header (NULL: none at all). */
+static RbTestResponse *
+send_typed (Fixture *f, const char *method, const char *path, const char *token,
+            const char *body, const char *content_type)
+{
+  g_autofree char *url = rb_test_server_url (f->server, "%s", path);
+  g_autoptr (SoupMessage) msg = rb_test_message_new (method, url, token);
+  g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
+
+  if (g_str_has_prefix (path, "/api/v1/bookings/"))
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "If-Match", "\"1\"");
+  soup_message_set_request_body_from_bytes (msg, NULL, bytes);
+  if (content_type != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Content-Type",
+                                  content_type);
+  return rb_test_send (f->session, msg);
+}
+
+static void
+test_content_type (Fixture *f, gconstpointer data)
+{
+  g_autofree char *jonas = login (f, JONAS);
+  g_autofree char *anna = login (f, ANNA);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *series_id = g_uuid_string_random ();
+  g_autofree char *booking = booking_body (id, NULL, NULL, NULL);
+  g_autofree char *series = series_body (series_id, NULL);
+  g_autofree char *patch_path = g_strdup_printf ("/api/v1/bookings/%s", id);
+  const char *login_body = "{\"staff_number\": \"" JONAS "\", \"pin\": \"8466\"}";
+  /* curl -d sends the form type; NULL sends no Content-Type at all. */
+  const char *wrong[] = { "application/x-www-form-urlencoded", "text/plain", "text/json",
+                          "application/json; charset=iso-8859-1", "application/jsonx",
+                          "multipart/form-data; boundary=x", NULL };
+  g_autoptr (RbTestResponse) created = NULL;
+
+  for (guint i = 0; i <= G_N_ELEMENTS (wrong); i++)
+    {
+      const char *type = i < G_N_ELEMENTS (wrong) ? wrong[i] : NULL;
+      g_autoptr (RbTestResponse) create = NULL;
+      g_autoptr (RbTestResponse) reserve = NULL;
+      g_autoptr (RbTestResponse) session = NULL;
+
+      g_test_message ("Content-Type: %s", type != NULL ? type : "(none)");
+      create = send_typed (f, "POST", "/api/v1/bookings", jonas, booking, type);
+      rb_test_assert_problem (create, 415, "unsupported_media_type");
+      reserve = send_typed (f, "POST", "/api/v1/series", anna, series, type);
+      rb_test_assert_problem (reserve, 415, "unsupported_media_type");
+      session = send_typed (f, "POST", "/api/v1/sessions", NULL, login_body, type);
+      rb_test_assert_problem (session, 415, "unsupported_media_type");
+    }
+  g_assert_cmpint (count_rows (f, "bookings"), ==, 0);
+  g_assert_cmpint (count_rows (f, "series"), ==, 0);
+
+  /* The media type is case-insensitive, and UTF-8 may be named. */
+  created = send_typed (f, "POST", "/api/v1/bookings", jonas, booking,
+                        "Application/JSON; charset=\"UTF-8\"");
+  rb_test_assert_status (created, 201);
+  {
+    g_autoptr (RbTestResponse) patch = send_typed (f, "PATCH", patch_path, jonas,
+                                                   "{\"title\": \"x\"}", "text/plain");
+
+    rb_test_assert_problem (patch, 415, "unsupported_media_type");
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -327,6 +395,8 @@ main (int argc, char *argv[])
   g_test_add ("/server/input/numbers", Fixture, NULL, fixture_set_up, test_numbers,
               fixture_tear_down);
   g_test_add ("/server/input/times", Fixture, NULL, fixture_set_up, test_times,
+              fixture_tear_down);
+  g_test_add ("/server/input/content-type", Fixture, NULL, fixture_set_up, test_content_type,
               fixture_tear_down);
 
   return g_test_run ();
