@@ -11,6 +11,7 @@
 #include "rb-auth.h"
 #include "rb-credential.h"
 #include "rb-listener.h"
+#include "rb-login-guard.h"
 #include "rb-server.h"
 
 /* Descriptors kept for everything but connections: the database and its WAL, the log, the
@@ -37,6 +38,7 @@ static char *opt_add_device = NULL;
 static gint64 opt_feed_retention = 0;
 static int opt_release_interval = 60;
 static char **opt_trusted_proxies = NULL;
+static int opt_max_waiting_logins = RB_LOGIN_MAX_WAITING;
 static int opt_max_connections = RB_LISTENER_MAX_CONNECTIONS;
 static int opt_request_timeout = RB_LISTENER_REQUEST_TIMEOUT;
 static int opt_idle_timeout = RB_LISTENER_IDLE_TIMEOUT;
@@ -59,6 +61,9 @@ static const GOptionEntry options[] = {
     "Release no-shows every this many seconds (default 60)", "SECONDS" },
   { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_trusted_proxies,
     "Believe X-Forwarded-For from this reverse proxy (repeatable)", "ADDRESS" },
+  { "max-waiting-logins", 0, 0, G_OPTION_ARG_INT, &opt_max_waiting_logins,
+    "Let at most this many PIN checks wait for a thread; more get 503 at once (default 64)",
+    "N" },
   { "max-connections", 0, 0, G_OPTION_ARG_INT, &opt_max_connections,
     "Keep at most this many connections open (default 1000; fewer if the descriptor limit "
     "requires)", "N" },
@@ -158,6 +163,8 @@ start_serving (App *app)
   rb_server_set_feed_retention (app->server, opt_feed_retention);
   rb_server_set_release_interval (app->server, opt_release_interval);
   rb_server_set_openapi_path (app->server, openapi);
+  rb_login_guard_set_max_waiting (rb_server_get_login_guard (app->server),
+                                  (guint) MAX (opt_max_waiting_logins, 1));
   for (guint i = 0; opt_trusted_proxies != NULL && opt_trusted_proxies[i] != NULL; i++)
     if (!rb_server_add_trusted_proxy (app->server, opt_trusted_proxies[i], &error))
       {

@@ -23,6 +23,8 @@ typedef struct
   gint64 blocked_until;
   /* backoffs (client) or locks (staff) so far, for the doubling */
   guint strikes;
+  /* a client's last right PIN: it is known (rb_login_guard_begin) */
+  gint64 last_success;
 } Record;
 
 struct _RbLoginAttempt
@@ -35,8 +37,9 @@ struct _RbLoginAttempt
   char *pin;
   gboolean verified;
   /* the client's checks before this one still pending, and the order of arrival: the
-   * threads take the lowest round first (fair_order) */
+   * threads take the lowest round first, a known client's before others' (fair_order) */
   guint round;
+  gboolean known;
   guint64 arrival;
 };
 
@@ -51,6 +54,7 @@ struct _RbLoginGuard
   GHashTable *staff;
   /* checks let in and not yet recorded, over all clients */
   guint pending;
+  guint max_waiting;
   guint64 arrivals;
 };
 
@@ -129,10 +133,23 @@ refuse (GError **error, RbErrorCode code, gint64 retry_after, gint64 *out_retry_
   return FALSE;
 }
 
+/* A kiosk, or an address where someone signed in with a right PIN in the last twelve
+ * hours: a colleague's PC, not a stranger's. */
+static gboolean
+is_known (Record *client, gboolean is_device, gint64 now)
+{
+  return is_device
+         || (client != NULL && client->last_success != 0
+             && now - client->last_success < RB_LOGIN_KNOWN_CLIENT_SECONDS);
+}
+
 static gboolean
 may_begin (RbLoginGuard *self, Record *client, Record *pair, Record *staff, guint budget,
-           gint64 now, gint64 *out_retry_after, GError **error)
+           gboolean known, gint64 now, gint64 *out_retry_after, GError **error)
 {
+  guint max_pending = RB_LOGIN_KDF_THREADS + self->max_waiting
+                      + (known ? MAX (self->max_waiting / 4, 1) : 0);
+
   if (client != NULL)
     {
       if (client->blocked_until > now)
@@ -157,7 +174,7 @@ may_begin (RbLoginGuard *self, Record *client, Record *pair, Record *staff, guin
       if (pair->failures + pair->checking >= RB_LOGIN_MAX_FAILURES_AT_CLIENT)
         return refuse (error, RB_ERROR_LOCKED, 1, out_retry_after);
     }
-  if (self->pending >= RB_LOGIN_KDF_THREADS + RB_LOGIN_MAX_WAITING
+  if (self->pending >= max_pending
       || (client == NULL && g_hash_table_size (self->clients) >= RB_LOGIN_MAX_RECORDS)
       || (staff == NULL && g_hash_table_size (self->staff) >= RB_LOGIN_MAX_RECORDS)
       || (pair == NULL && g_hash_table_size (self->pairs) >= RB_LOGIN_MAX_RECORDS))
@@ -178,6 +195,7 @@ rb_login_guard_begin (RbLoginGuard *self, const char *client_key, gboolean is_de
   Record *client = get_record (self->clients, client_key, FALSE);
   Record *pair = get_record (self->pairs, pair_key, FALSE);
   Record *staff = get_record (self->staff, staff_number, FALSE);
+  gboolean known = is_known (client, is_device, now);
   RbLoginAttempt *attempt;
 
   g_return_val_if_fail (RB_IS_LOGIN_GUARD (self), NULL);
@@ -187,7 +205,7 @@ rb_login_guard_begin (RbLoginGuard *self, const char *client_key, gboolean is_de
   expire_lock (pair, now);
   expire_lock (staff, now);
   if (!may_begin (self, client, pair, staff,
-                  is_device ? RB_LOGIN_DEVICE_BUDGET : RB_LOGIN_CLIENT_BUDGET, now,
+                  is_device ? RB_LOGIN_DEVICE_BUDGET : RB_LOGIN_CLIENT_BUDGET, known, now,
                   out_retry_after, error))
     return NULL;
 
@@ -207,6 +225,7 @@ rb_login_guard_begin (RbLoginGuard *self, const char *client_key, gboolean is_de
   attempt->staff_number = g_strdup (staff_number);
   attempt->is_device = is_device;
   attempt->round = client->checking - 1;
+  attempt->known = known;
   attempt->arrival = self->arrivals++;
   return attempt;
 }
@@ -297,6 +316,7 @@ record_outcome_cb (gpointer user_data)
 
   if (attempt->verified)
     {
+      client->last_success = now;
       /* A right PIN ends the runs of wrong ones for this person; the client's budget stays
        * spent, or a guesser could refill it with a PIN of their own. */
       if (pair->checking == 0)
@@ -476,8 +496,9 @@ is_stale (Record *record, gint64 now, gint64 keep_seconds)
 }
 
 /* Drops what no longer limits anyone (run from the server's housekeeping): clients and
- * pairs after an hour without a wrong PIN, staff numbers after a day, so that the memory
- * of made-up staff numbers stays bounded. */
+ * pairs after an hour without a wrong PIN (a known client after 12 hours without a right
+ * one), staff numbers after a day, so that the memory of made-up staff numbers stays
+ * bounded. */
 void
 rb_login_guard_forget_stale (RbLoginGuard *self)
 {
@@ -487,7 +508,8 @@ rb_login_guard_forget_stale (RbLoginGuard *self)
 
   g_hash_table_iter_init (&iter, self->clients);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &record))
-    if (is_stale (record, now, RB_LOGIN_MAX_BACKOFF_SECONDS))
+    if (is_stale (record, now, RB_LOGIN_MAX_BACKOFF_SECONDS)
+        && now - record->last_success >= RB_LOGIN_KNOWN_CLIENT_SECONDS)
       g_hash_table_iter_remove (&iter);
   g_hash_table_iter_init (&iter, self->pairs);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &record))
@@ -507,6 +529,8 @@ fair_order (gconstpointer a, gconstpointer b, gpointer user_data)
 
   if (first->round != second->round)
     return first->round < second->round ? -1 : 1;
+  if (first->known != second->known)
+    return first->known ? -1 : 1;
   return first->arrival < second->arrival ? -1 : first->arrival > second->arrival;
 }
 
@@ -548,5 +572,14 @@ rb_login_guard_new (RbStore *store)
   RbLoginGuard *self = g_object_new (RB_TYPE_LOGIN_GUARD, NULL);
 
   self->store = g_object_ref (store);
+  self->max_waiting = RB_LOGIN_MAX_WAITING;
   return self;
+}
+
+/* How many checks may wait for a thread (a known client's places come on top). */
+void
+rb_login_guard_set_max_waiting (RbLoginGuard *self, guint max_waiting)
+{
+  g_return_if_fail (RB_IS_LOGIN_GUARD (self));
+  self->max_waiting = MAX (max_waiting, 1);
 }

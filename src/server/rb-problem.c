@@ -118,7 +118,8 @@ rb_problem_respond (SoupServerMessage *msg, guint status, const char *code, cons
 }
 
 /* Internal failures are logged with their real message and answered with the generic one, so
- * that no SQL or path reaches a client. */
+ * that no SQL or path reaches a client. A busy server says so: that is a refusal, not a
+ * failure. */
 void
 rb_problem_respond_error (SoupServerMessage *msg, const GError *error, JsonObject *extra)
 {
@@ -126,7 +127,7 @@ rb_problem_respond_error (SoupServerMessage *msg, const GError *error, JsonObjec
   const char *code = rb_problem_code_for_error (error);
   const char *detail = error != NULL ? error->message : NULL;
 
-  if (status >= 500)
+  if (status >= 500 && !g_error_matches (error, RB_ERROR, RB_ERROR_BUSY))
     {
       g_printerr ("error: %s\n", error != NULL ? error->message : "unknown");
       detail = rb_error_code_message (RB_ERROR_STORAGE);

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "rb-error.h"
 #include "rb-test-server.h"
 
 #define NOW "2026-11-30T06:00:00Z"
@@ -27,8 +28,9 @@ typedef struct
   SoupSession *session;
 } Fixture;
 
+/* A server on the test clock; option and value (if not NULL) are one more argument. */
 static void
-fixture_set_up (Fixture *f, gconstpointer data)
+set_up_with (Fixture *f, const char *option, const char *value)
 {
   g_autoptr (GError) error = NULL;
 
@@ -36,10 +38,24 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   f->server = rb_test_server_new (f->dir);
   rb_test_server_set_now (f->server, NOW);
-  if (data != NULL)
-    rb_test_server_add_args (f->server, "--trusted-proxy", (const char *) data, NULL);
+  if (option != NULL)
+    rb_test_server_add_args (f->server, option, value, NULL);
   rb_test_server_start (f->server);
   f->session = rb_test_client_new_from ("127.0.0.1");
+}
+
+/* data: the address of a trusted proxy, or NULL. */
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  set_up_with (f, data != NULL ? "--trusted-proxy" : NULL, data);
+}
+
+/* A server whose hashing queue has only four places, so that a few threads fill it. */
+static void
+fixture_set_up_short_queue (Fixture *f, gconstpointer data)
+{
+  set_up_with (f, "--max-waiting-logins", "4");
 }
 
 static void
@@ -251,6 +267,72 @@ test_parallel_guesses_stop_at_five (Fixture *f, gconstpointer data)
   g_free (rb_test_login_person (f->session, f->server, leonie));
 }
 
+typedef struct
+{
+  RbTestServer *server;
+  char *address;
+  char *staff_number;
+  int *n_busy;
+  RbTestResponse *resp;
+} FloodGuess;
+
+static gpointer
+flood_guess_thread (gpointer data)
+{
+  FloodGuess *guess = data;
+  g_autoptr (SoupSession) session = rb_test_client_new_from (guess->address);
+
+  guess->resp = try_login (session, guess->server, guess->staff_number, "0000", NULL, NULL);
+  if (guess->resp->status == 503)
+    g_atomic_int_inc (guess->n_busy);
+  return NULL;
+}
+
+/* Made-up sign-ins from twenty addresses fill the hashing queue (four places here): a
+ * stranger is then refused at once with 503 busy, but a colleague whose PC signed someone in
+ * before still gets in (it has places of its own and goes first). It used to get 503 like
+ * everyone. */
+static void
+test_known_client_through_flood (Fixture *f, gconstpointer data)
+{
+  enum { N_FLOOD = 20 };
+  const RbTestPerson *jonas = rb_test_demo_person ("14475");
+  g_autoptr (SoupSession) stranger = rb_test_client_new_from ("127.0.2.1");
+  g_autoptr (RbTestResponse) refused = NULL;
+  FloodGuess guesses[N_FLOOD] = { 0 };
+  GThread *threads[N_FLOOD];
+  int n_busy = 0;
+
+  g_free (rb_test_login_person (f->session, f->server, jonas));
+
+  for (guint i = 0; i < N_FLOOD; i++)
+    {
+      guesses[i] = (FloodGuess){ f->server, g_strdup_printf ("127.0.1.%u", i + 1),
+                                 g_strdup_printf ("9%05u", i), &n_busy, NULL };
+      threads[i] = g_thread_new ("flood", flood_guess_thread, &guesses[i]);
+    }
+  /* The queue is full once the first of them is refused as busy. */
+  while (g_atomic_int_get (&n_busy) == 0)
+    g_usleep (2000);
+
+  refused = try_login (stranger, f->server, "14835", "0000", NULL, NULL);
+  g_assert_true (rb_test_response_is_problem (refused, 503, "busy"));
+  g_assert_cmpstr (json_object_get_string_member (rb_test_response_get_object (refused), "detail"),
+                   ==, rb_error_code_message (RB_ERROR_BUSY));
+  g_assert_nonnull (soup_message_headers_get_one (refused->headers, "Retry-After"));
+  g_free (rb_test_login_person (f->session, f->server, jonas));
+
+  for (guint i = 0; i < N_FLOOD; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_true (rb_test_response_is_problem (guesses[i].resp, 401, "unauthenticated")
+                     || rb_test_response_is_problem (guesses[i].resp, 503, "busy"));
+      rb_test_response_free (guesses[i].resp);
+      g_free (guesses[i].address);
+      g_free (guesses[i].staff_number);
+    }
+}
+
 /* Twenty wrong PINs from four addresses lock a staff number everywhere; the person's right
  * PIN is refused with a Retry-After of a quarter of an hour, until an administrator unlocks. */
 static void
@@ -364,6 +446,9 @@ main (int argc, char *argv[])
               test_guessing_is_throttled, fixture_tear_down);
   g_test_add ("/server/logins/parallel-guesses-stop-at-five", Fixture, NULL, fixture_set_up,
               test_parallel_guesses_stop_at_five, fixture_tear_down);
+  g_test_add ("/server/logins/known-client-through-flood", Fixture, NULL,
+              fixture_set_up_short_queue,
+              test_known_client_through_flood, fixture_tear_down);
   g_test_add ("/server/logins/locked-everywhere-and-unlocked", Fixture, NULL, fixture_set_up,
               test_locked_everywhere_and_unlocked, fixture_tear_down);
   g_test_add ("/server/logins/trusted-proxy", Fixture, "127.0.0.1", fixture_set_up,
