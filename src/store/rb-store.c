@@ -1101,6 +1101,31 @@ append_change (RbStore *self, const char *booking_id, GError **error)
   return self->write_last_seq;
 }
 
+/* The queries for bookings that a new one would clash with: in the space, a desk of the
+ * person's at that time, another desk of the person's that day. Each reads only live
+ * bookings through a partial index (schema 5), so cancelled and released ones cost nothing
+ * however many pile up in a slot. */
+static const char *const clash_queries[] = {
+  "SELECT start, end FROM bookings WHERE space_id = ?1"
+  " AND state IN ('booked', 'checked_in')"
+  " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1",
+  "SELECT start, end FROM bookings WHERE person_id = ?1 AND is_desk"
+  " AND state IN ('booked', 'checked_in')"
+  " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1",
+  /* One desk per day means one *desk*: the same desk again later that day is fine. */
+  "SELECT start, end FROM bookings WHERE person_id = ?1 AND is_desk"
+  " AND state IN ('booked', 'checked_in') AND space_id != ?5"
+  " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1",
+  NULL
+};
+
+/* For tests of their query plans. */
+const char *const *
+rb_store_clash_queries (void)
+{
+  return clash_queries;
+}
+
 /* The checks that need other bookings; runs inside the write transaction. */
 static gboolean
 check_clashes (RbStore *self, RbSpace *space, RbBooking *request, GError **error)
@@ -1118,35 +1143,21 @@ check_clashes (RbStore *self, RbSpace *space, RbBooking *request, GError **error
       return FALSE;
     }
   if (local_error == NULL
-      && find_clash (self,
-                     "SELECT start, end FROM bookings WHERE space_id = ?1"
-                     " AND state IN ('booked', 'checked_in')"
-                     " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1",
-                     rb_space_get_id (space), NULL, interval, &clash, &local_error))
+      && find_clash (self, clash_queries[0], rb_space_get_id (space), NULL, interval, &clash, &local_error))
     {
       rb_set_clash_error (error, RB_ERROR_OVERLAP, self->tz, clash);
       return FALSE;
     }
   if (local_error == NULL && rb_space_get_kind (space) == RB_SPACE_KIND_DESK)
     {
-      const char *person_desk_sql =
-          "SELECT start, end FROM bookings WHERE person_id = ?1 AND is_desk"
-          " AND state IN ('booked', 'checked_in')"
-          " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1";
-      /* One desk per day means one *desk*: the same desk again later that day is fine. */
-      const char *other_desk_sql =
-          "SELECT start, end FROM bookings WHERE person_id = ?1 AND is_desk"
-          " AND state IN ('booked', 'checked_in') AND space_id != ?5"
-          " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1";
-
-      if (find_clash (self, person_desk_sql, rb_booking_get_person_id (request), NULL, interval,
+      if (find_clash (self, clash_queries[1], rb_booking_get_person_id (request), NULL, interval,
                       &clash, &local_error))
         {
           rb_set_clash_error (error, RB_ERROR_DESK_ALREADY_HELD, self->tz, clash);
           return FALSE;
         }
       if (local_error == NULL && self->policy.one_desk_per_day
-          && find_clash (self, other_desk_sql, rb_booking_get_person_id (request),
+          && find_clash (self, clash_queries[2], rb_booking_get_person_id (request),
                          rb_space_get_id (space), rb_local_day (self->tz, interval.start), &clash,
                          &local_error))
         {

@@ -108,5 +108,6 @@ gpointer rb_store_run_finish (RbStore *self, GAsyncResult *result, GError **erro
 void rb_store_set_feed_func (RbStore *self, RbStoreFeedFunc func, gpointer user_data);
 
 sqlite3 *rb_store_get_connection (RbStore *self);
+const char *const *rb_store_clash_queries (void);
 
 G_END_DECLS
