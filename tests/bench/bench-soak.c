@@ -333,7 +333,7 @@ take_minute (Soak *soak, int pid, double rss_min, double rss_max)
 static void
 print_minute (const char *label, const Minute *m)
 {
-  g_print ("%-10s RSS %6.1f–%6.1f MB  fds %4u  requests %6u  errors %4u  p50 %7.2f ms  "
+  g_print ("%-10s RSS %6.1f to %6.1f MB  fds %4u  requests %6u  errors %4u  p50 %7.2f ms  "
            "p99 %7.2f ms\n",
            label, m->rss_min, m->rss_max, m->fds, m->requests, m->errors, m->p50_ms, m->p99_ms);
 }
