@@ -44,6 +44,20 @@ by_list_is_empty (const short *list)
   return list[0] == ICAL_RECURRENCE_ARRAY_MAX;
 }
 
+/* Whether UNTIL names a day that exists and, unless it is a date, a time of that day. libical
+ * takes any digits (UNTIL=20260400T120000), and GDateTime refuses what does not exist. */
+static gboolean
+until_is_valid (struct icaltimetype until)
+{
+  if (until.year < 1 || until.year > 9999 || until.month < 1 || until.month > 12
+      || until.day < 1 || until.day > 31
+      || !g_date_valid_dmy (until.day, until.month, until.year))
+    return FALSE;
+  return until.is_date
+         || (until.hour >= 0 && until.hour < 24 && until.minute >= 0 && until.minute < 60
+             && until.second >= 0 && until.second < 60);
+}
+
 /* Parses and checks the subset; on success fills *out_rule. */
 static gboolean
 parse_rrule (const char *rrule, struct icalrecurrencetype *out_rule, GError **error)
@@ -102,6 +116,11 @@ parse_rrule (const char *rrule, struct icalrecurrencetype *out_rule, GError **er
   if (rule.count < 0 || rule.count > RB_SERIES_MAX_OCCURRENCES)
     {
       rrule_error (error, _("COUNT is too large."));
+      return FALSE;
+    }
+  if (!icaltime_is_null_time (rule.until) && !until_is_valid (rule.until))
+    {
+      rrule_error (error, _("UNTIL is not a valid time."));
       return FALSE;
     }
   *out_rule = rule;
