@@ -201,6 +201,8 @@ test_series_invalid_rules (void)
     "FREQ=DAILY;UNTIL=20260229",
     "FREQ=DAILY;UNTIL=20261310T090000Z",
     "FREQ=DAILY;UNTIL=20261210T240000",
+    "FREQ=WEEKLY;BYDAY=TH,TH;COUNT=4",       /* libical yields each Thursday twice */
+    "FREQ=DAILY;BYDAY=MO,TU,MO;COUNT=3",
   };
   RbInterval first = rb_interval_make (B (2026, 12, 7, 9, 0), B (2026, 12, 7, 10, 0));
   g_autofree char *long_rule = g_strnfill (RB_SERIES_MAX_RRULE + 1, 'A');

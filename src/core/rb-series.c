@@ -63,6 +63,7 @@ static gboolean
 parse_rrule (const char *rrule, struct icalrecurrencetype *out_rule, GError **error)
 {
   struct icalrecurrencetype rule;
+  guint weekdays = 0;
 
   if (rrule == NULL || *rrule == '\0' || strlen (rrule) > RB_SERIES_MAX_RRULE
       || !is_printable_ascii (rrule))
@@ -98,11 +99,23 @@ parse_rrule (const char *rrule, struct icalrecurrencetype *out_rule, GError **er
       return FALSE;
     }
   for (int i = 0; i < ICAL_BY_DAY_SIZE && rule.by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
-    if (icalrecurrencetype_day_position (rule.by_day[i]) != 0)
-      {
-        rrule_error (error, _("BYDAY takes plain weekdays such as MO or TU."));
-        return FALSE;
-      }
+    {
+      int weekday = icalrecurrencetype_day_day_of_week (rule.by_day[i]);
+
+      if (icalrecurrencetype_day_position (rule.by_day[i]) != 0)
+        {
+          rrule_error (error, _("BYDAY takes plain weekdays such as MO or TU."));
+          return FALSE;
+        }
+      /* libical returns a day that BYDAY names twice twice (BYDAY=TH,TH), and counts both
+       * towards COUNT: the series would clash with itself. */
+      if ((weekdays & (1u << weekday)) != 0)
+        {
+          rrule_error (error, _("it is not a valid recurrence rule."));
+          return FALSE;
+        }
+      weekdays |= 1u << weekday;
+    }
   if (rule.interval < 1 || rule.interval > 52)
     {
       rrule_error (error, _("INTERVAL must lie between 1 and 52."));
