@@ -153,15 +153,15 @@ RbSite *
 rb_json_to_site (JsonNode *node, GError **error)
 {
   JsonObject *o = require_object (node, error);
-  const char *id, *name, *timezone;
+  const char *id, *name, *time_zone;
   g_autoptr (GTimeZone) tz = NULL;
   gboolean show_names = FALSE;
 
   if (o == NULL
       || !(id = rb_json_get_string (o, "id", TRUE, error))
       || !(name = rb_json_get_string (o, "name", TRUE, error))
-      || !(timezone = rb_json_get_string (o, "timezone", TRUE, error))
-      || !(tz = rb_time_zone_new (timezone, error)))
+      || !(time_zone = rb_json_get_string (o, "timezone", TRUE, error))
+      || !(tz = rb_time_zone_new (time_zone, error)))
     return NULL;
   if (json_object_has_member (o, "show_names"))
     {
@@ -174,7 +174,7 @@ rb_json_to_site (JsonNode *node, GError **error)
         }
       show_names = json_node_get_boolean (show);
     }
-  return rb_site_new (id, name, timezone, show_names);
+  return rb_site_new (id, name, time_zone, show_names);
 }
 
 JsonNode *
