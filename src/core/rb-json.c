@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "rb-error.h"
 #include "rb-json.h"
@@ -18,10 +19,22 @@ char *
 rb_json_to_string (JsonNode *node, gboolean pretty)
 {
   g_autoptr (JsonGenerator) generator = json_generator_new ();
+  char *text;
+  GString *escaped;
 
   json_generator_set_pretty (generator, pretty);
   json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, NULL);
+  text = json_generator_to_data (generator, NULL);
+  /* json-glib 1.6 escapes every control character in a string but U+001F, which it writes as
+   * it is: that is not JSON (RFC 8259, section 7), and a client's rb_json_parse refuses the
+   * whole answer. Outside strings the generator writes no such byte, and in UTF-8 it is part of
+   * no other character, so every one is replaced. */
+  if (strchr (text, 0x1f) == NULL)
+    return text;
+  escaped = g_string_new (text);
+  g_free (text);
+  g_string_replace (escaped, "\x1f", "\\u001f", 0);
+  return g_string_free (escaped, FALSE);
 }
 
 static JsonObject *
