@@ -39,7 +39,7 @@ run_one () {
     -runs="$runs" ${FUZZ_MAX_TIME:+-max_total_time=$FUZZ_MAX_TIME} -timeout=10 -max_len="$(max_len "$name")" > "$work/log" 2>&1 || status=$?
   end=$(date +%s)
   echo "fuzz-$name: exit $status, $((end - start)) s wall;" \
-    "$(grep -E '^#[0-9]+ *DONE' "$work/log" | tail -n 1)"
+    "$(grep -E '^#[0-9]+[[:space:]]+DONE' "$work/log" | tail -n 1)"
   grep -E '^stat::' "$work/log" || true
   ls "$work/artifacts"
   return "$status"
