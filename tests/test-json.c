@@ -142,6 +142,33 @@ test_json_booking_anonymous (void)
   g_assert_cmpint (rb_booking_get_version (back), ==, 1);
 }
 
+/* Every control character of a title goes out escaped, so the answer is JSON that clients read
+ * back; json-glib 1.6 alone writes U+001F as it is (found by fuzz-json). */
+static void
+test_json_booking_control_characters (void)
+{
+  g_autoptr (RbBooking) booking = rb_booking_new (UUID, "a1-r01", "p-14475",
+                                                  rb_interval_make (1796025600, 1796029200));
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (JsonNode) parsed = NULL;
+  g_autoptr (RbBooking) back = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *pretty = NULL;
+
+  rb_booking_set_title (booking, "a\x01" "b\tc\x1e\x1f\x1f\x7f\u00e4");
+  node = rb_json_from_booking (booking, TRUE);
+  text = rb_json_to_string (node, FALSE);
+  pretty = rb_json_to_string (node, TRUE);
+  g_assert_null (strchr (text, 0x1f));
+  g_assert_null (strchr (pretty, 0x1f));
+  g_assert_nonnull (strstr (text, "\\u001f\\u001f"));
+  parsed = through_text (node);
+  back = rb_json_to_booking (parsed, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rb_booking_get_title (back), ==, "a\x01" "b\tc\x1e\x1f\x1f\x7f\u00e4");
+}
+
 static void
 test_json_person_round_trip (void)
 {
@@ -781,6 +808,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/json/round-trip/room", test_json_room_round_trip);
   g_test_add_func ("/json/round-trip/booking", test_json_booking_round_trip);
   g_test_add_func ("/json/round-trip/booking-anonymous", test_json_booking_anonymous);
+  g_test_add_func ("/json/round-trip/booking-control-characters",
+                   test_json_booking_control_characters);
   g_test_add_func ("/json/round-trip/person", test_json_person_round_trip);
   g_test_add_func ("/json/round-trip/floor", test_json_floor_round_trip);
   g_test_add_func ("/json/round-trip/site", test_json_site_round_trip);

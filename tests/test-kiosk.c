@@ -167,7 +167,7 @@ static RbClientService *
 desktop_of (KioskFixture *f, const char *staff_number)
 {
   RbClientService *desktop = rb_ui_backend_get_service (f->backend);
-  g_autoptr (RbPerson) person = rb_ui_backend_sign_in (f->backend, desktop, staff_number);
+  g_autoptr (RbPerson) person G_GNUC_UNUSED = rb_ui_backend_sign_in (f->backend, desktop, staff_number);
 
   rb_ui_backend_sync (f->backend, desktop);
   return desktop;
@@ -460,7 +460,7 @@ static void
 test_blocked_space_is_closed (KioskFixture *f, gconstpointer data)
 {
   RbClientService *manager = rb_ui_backend_add_client (f->backend);
-  g_autoptr (RbPerson) monika = rb_ui_backend_sign_in (f->backend, manager, "87666");
+  g_autoptr (RbPerson) monika G_GNUC_UNUSED = rb_ui_backend_sign_in (f->backend, manager, "87666");
   RbSpaceBlock block = { 0, "a0-d004", today (7, 19), "Painting" };
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GAsyncResult) identified = NULL;
@@ -528,7 +528,7 @@ static void
 test_block_later_today_limits_booking (KioskFixture *f, gconstpointer data)
 {
   RbClientService *manager = rb_ui_backend_add_client (f->backend);
-  g_autoptr (RbPerson) monika = rb_ui_backend_sign_in (f->backend, manager, "87666");
+  g_autoptr (RbPerson) monika G_GNUC_UNUSED = rb_ui_backend_sign_in (f->backend, manager, "87666");
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *eleven = NULL;

@@ -197,6 +197,12 @@ test_series_invalid_rules (void)
     "FREQ=DAILY;COUNT=0",
     "FREQ=DAILY;COUNT=371",
     "FREQ=DAILY;COUNT=2\nX",
+    "FREQ=DAILY;UNTIL=20260400T120000",      /* no such day (found by fuzz-rrule) */
+    "FREQ=DAILY;UNTIL=20260229",
+    "FREQ=DAILY;UNTIL=20261310T090000Z",
+    "FREQ=DAILY;UNTIL=20261210T240000",
+    "FREQ=WEEKLY;BYDAY=TH,TH;COUNT=4",       /* libical yields each Thursday twice */
+    "FREQ=DAILY;BYDAY=MO,TU,MO;COUNT=3",
   };
   RbInterval first = rb_interval_make (B (2026, 12, 7, 9, 0), B (2026, 12, 7, 10, 0));
   g_autofree char *long_rule = g_strnfill (RB_SERIES_MAX_RRULE + 1, 'A');

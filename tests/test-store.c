@@ -356,7 +356,7 @@ test_store_corrupt_truncated (StoreFixture *f, gconstpointer data)
   }
   for (int day = 1; day <= 5; day++)
     {
-      g_autoptr (RbBooking) booking = book_ok (f, "a1-r01", ANNA, B (2026, 12, day, 9, 0), B (2026, 12, day, 10, 0));
+      g_autoptr (RbBooking) booking G_GNUC_UNUSED = book_ok (f, "a1-r01", ANNA, B (2026, 12, day, 9, 0), B (2026, 12, day, 10, 0));
     }
   g_assert_finalize_object (f->store);
   f->store = NULL;
@@ -461,7 +461,7 @@ test_store_seed_demo (StoreFixture *f, gconstpointer data)
 static void
 test_store_overlap (StoreFixture *f, gconstpointer data)
 {
-  g_autoptr (RbBooking) first = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
+  g_autoptr (RbBooking) first G_GNUC_UNUSED = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
   g_autoptr (GError) error = NULL;
   g_autoptr (RbBooking) clash = book (f, "a1-d001", LEONIE, TUE (9, 30), TUE (10, 30), 1, &error);
 
@@ -478,7 +478,7 @@ test_store_overlap (StoreFixture *f, gconstpointer data)
 
   /* Rooms too. */
   {
-    g_autoptr (RbBooking) meeting = book_ok (f, "a1-r01", ANNA, TUE (13, 0), TUE (15, 0));
+    g_autoptr (RbBooking) meeting G_GNUC_UNUSED = book_ok (f, "a1-r01", ANNA, TUE (13, 0), TUE (15, 0));
     assert_book_refused (f, "a1-r01", MEHMET, TUE (14, 45), TUE (16, 0), 1, RB_ERROR_OVERLAP, "overlap");
   }
   g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM bookings"), ==, 2);
@@ -491,8 +491,8 @@ test_store_back_to_back (StoreFixture *f, gconstpointer data)
   g_autoptr (RbBooking) ten = book_ok (f, "a1-d001", LEONIE, TUE (10, 0), TUE (11, 0));
   g_autoptr (RbBooking) eight = book_ok (f, "a1-d001", MEHMET, TUE (8, 0), TUE (9, 0));
   /* The same person back to back in one room. */
-  g_autoptr (RbBooking) room_a = book_ok (f, "a1-r02", ANNA, TUE (9, 0), TUE (10, 0));
-  g_autoptr (RbBooking) room_b = book_ok (f, "a1-r02", ANNA, TUE (10, 0), TUE (11, 0));
+  g_autoptr (RbBooking) room_a G_GNUC_UNUSED = book_ok (f, "a1-r02", ANNA, TUE (9, 0), TUE (10, 0));
+  g_autoptr (RbBooking) room_b G_GNUC_UNUSED = book_ok (f, "a1-r02", ANNA, TUE (10, 0), TUE (11, 0));
   RbBookingQuery query = { .space_id = "a1-d001", .active_only = TRUE };
 
   g_assert_cmpint (count_bookings (f, &query), ==, 3);
@@ -589,7 +589,7 @@ test_store_id_reuse_refused (StoreFixture *f, gconstpointer data)
 static void
 test_store_one_desk_per_day (StoreFixture *f, gconstpointer data)
 {
-  g_autoptr (RbBooking) morning = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
+  g_autoptr (RbBooking) morning G_GNUC_UNUSED = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
   g_autoptr (RbBooking) tomorrow = NULL;
   g_autoptr (RbBooking) room = NULL;
 
@@ -602,13 +602,13 @@ test_store_one_desk_per_day (StoreFixture *f, gconstpointer data)
                        RB_ERROR_DESK_ALREADY_HELD, "desk_already_held");
   /* The same desk again in the afternoon is still one desk that day. */
   {
-    g_autoptr (RbBooking) afternoon = book_ok (f, "a1-d001", JONAS, TUE (14, 0), TUE (16, 0));
+    g_autoptr (RbBooking) afternoon G_GNUC_UNUSED = book_ok (f, "a1-d001", JONAS, TUE (14, 0), TUE (16, 0));
   }
   /* The next day, a room the same day, and someone else are all fine. */
   tomorrow = book_ok (f, "a1-d002", JONAS, WED (9, 0), WED (10, 0));
   room = book_ok (f, "a1-r03", JONAS, TUE (14, 0), TUE (15, 0));
   {
-    g_autoptr (RbBooking) other = book_ok (f, "a1-d002", LEONIE, TUE (14, 0), TUE (15, 0));
+    g_autoptr (RbBooking) other G_GNUC_UNUSED = book_ok (f, "a1-d002", LEONIE, TUE (14, 0), TUE (15, 0));
   }
 }
 
@@ -635,7 +635,7 @@ test_store_desk_already_held (StoreFixture *f, gconstpointer data)
   after = book_ok (f, "a1-d002", JONAS, TUE (10, 0), TUE (11, 0));
   {
     /* A room at the same time is no second desk. */
-    g_autoptr (RbBooking) room = book_ok (f, "a1-r03", JONAS, TUE (9, 0), TUE (10, 0));
+    g_autoptr (RbBooking) room G_GNUC_UNUSED = book_ok (f, "a1-r03", JONAS, TUE (9, 0), TUE (10, 0));
   }
 }
 
@@ -677,7 +677,7 @@ test_store_policy_uses_clock (StoreFixture *f, gconstpointer data)
   /* A day later on the clock, the 15th is in reach. */
   f->now += 24 * 3600;
   {
-    g_autoptr (RbBooking) next = book_ok (f, "a1-d001", JONAS, B (2026, 12, 15, 9, 0), B (2026, 12, 15, 10, 0));
+    g_autoptr (RbBooking) next G_GNUC_UNUSED = book_ok (f, "a1-d001", JONAS, B (2026, 12, 15, 9, 0), B (2026, 12, 15, 10, 0));
   }
 }
 

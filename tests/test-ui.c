@@ -158,7 +158,7 @@ wait_for_authority (UiFixture *f, gint64 expected, const char *sql)
 static void
 sign_in (UiFixture *f, RbClientService *service, const char *staff_number)
 {
-  g_autoptr (RbPerson) person = rb_ui_backend_sign_in (f->backend, service, staff_number);
+  g_autoptr (RbPerson) person G_GNUC_UNUSED = rb_ui_backend_sign_in (f->backend, service, staff_number);
 }
 
 /* Another desktop with this person signed in. */

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "rb-error.h"
 #include "rb-json.h"
@@ -18,10 +19,22 @@ char *
 rb_json_to_string (JsonNode *node, gboolean pretty)
 {
   g_autoptr (JsonGenerator) generator = json_generator_new ();
+  char *text;
+  GString *escaped;
 
   json_generator_set_pretty (generator, pretty);
   json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, NULL);
+  text = json_generator_to_data (generator, NULL);
+  /* json-glib 1.6 escapes every control character in a string but U+001F, which it writes as
+   * it is: that is not JSON (RFC 8259, section 7), and a client's rb_json_parse refuses the
+   * whole answer. Outside strings the generator writes no such byte, and in UTF-8 it is part of
+   * no other character, so every one is replaced. */
+  if (strchr (text, 0x1f) == NULL)
+    return text;
+  escaped = g_string_new (text);
+  g_free (text);
+  g_string_replace (escaped, "\x1f", "\\u001f", 0);
+  return g_string_free (escaped, FALSE);
 }
 
 static JsonObject *
@@ -153,15 +166,15 @@ RbSite *
 rb_json_to_site (JsonNode *node, GError **error)
 {
   JsonObject *o = require_object (node, error);
-  const char *id, *name, *timezone;
+  const char *id, *name, *time_zone;
   g_autoptr (GTimeZone) tz = NULL;
   gboolean show_names = FALSE;
 
   if (o == NULL
       || !(id = rb_json_get_string (o, "id", TRUE, error))
       || !(name = rb_json_get_string (o, "name", TRUE, error))
-      || !(timezone = rb_json_get_string (o, "timezone", TRUE, error))
-      || !(tz = rb_time_zone_new (timezone, error)))
+      || !(time_zone = rb_json_get_string (o, "timezone", TRUE, error))
+      || !(tz = rb_time_zone_new (time_zone, error)))
     return NULL;
   if (json_object_has_member (o, "show_names"))
     {
@@ -174,7 +187,7 @@ rb_json_to_site (JsonNode *node, GError **error)
         }
       show_names = json_node_get_boolean (show);
     }
-  return rb_site_new (id, name, timezone, show_names);
+  return rb_site_new (id, name, time_zone, show_names);
 }
 
 JsonNode *

@@ -44,11 +44,26 @@ by_list_is_empty (const short *list)
   return list[0] == ICAL_RECURRENCE_ARRAY_MAX;
 }
 
+/* Whether UNTIL names a day that exists and, unless it is a date, a time of that day. libical
+ * takes any digits (UNTIL=20260400T120000), and GDateTime refuses what does not exist. */
+static gboolean
+until_is_valid (struct icaltimetype until)
+{
+  if (until.year < 1 || until.year > 9999 || until.month < 1 || until.month > 12
+      || until.day < 1 || until.day > 31
+      || !g_date_valid_dmy (until.day, until.month, until.year))
+    return FALSE;
+  return until.is_date
+         || (until.hour >= 0 && until.hour < 24 && until.minute >= 0 && until.minute < 60
+             && until.second >= 0 && until.second < 60);
+}
+
 /* Parses and checks the subset; on success fills *out_rule. */
 static gboolean
 parse_rrule (const char *rrule, struct icalrecurrencetype *out_rule, GError **error)
 {
   struct icalrecurrencetype rule;
+  guint weekdays = 0;
 
   if (rrule == NULL || *rrule == '\0' || strlen (rrule) > RB_SERIES_MAX_RRULE
       || !is_printable_ascii (rrule))
@@ -84,11 +99,23 @@ parse_rrule (const char *rrule, struct icalrecurrencetype *out_rule, GError **er
       return FALSE;
     }
   for (int i = 0; i < ICAL_BY_DAY_SIZE && rule.by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
-    if (icalrecurrencetype_day_position (rule.by_day[i]) != 0)
-      {
-        rrule_error (error, _("BYDAY takes plain weekdays such as MO or TU."));
-        return FALSE;
-      }
+    {
+      int weekday = icalrecurrencetype_day_day_of_week (rule.by_day[i]);
+
+      if (icalrecurrencetype_day_position (rule.by_day[i]) != 0)
+        {
+          rrule_error (error, _("BYDAY takes plain weekdays such as MO or TU."));
+          return FALSE;
+        }
+      /* libical returns a day that BYDAY names twice twice (BYDAY=TH,TH), and counts both
+       * towards COUNT: the series would clash with itself. */
+      if ((weekdays & (1u << weekday)) != 0)
+        {
+          rrule_error (error, _("it is not a valid recurrence rule."));
+          return FALSE;
+        }
+      weekdays |= 1u << weekday;
+    }
   if (rule.interval < 1 || rule.interval > 52)
     {
       rrule_error (error, _("INTERVAL must lie between 1 and 52."));
@@ -102,6 +129,11 @@ parse_rrule (const char *rrule, struct icalrecurrencetype *out_rule, GError **er
   if (rule.count < 0 || rule.count > RB_SERIES_MAX_OCCURRENCES)
     {
       rrule_error (error, _("COUNT is too large."));
+      return FALSE;
+    }
+  if (!icaltime_is_null_time (rule.until) && !until_is_valid (rule.until))
+    {
+      rrule_error (error, _("UNTIL is not a valid time."));
       return FALSE;
     }
   *out_rule = rule;

@@ -39,13 +39,13 @@ rb_site_init (RbSite *self)
 }
 
 RbSite *
-rb_site_new (const char *id, const char *name, const char *timezone, gboolean show_names)
+rb_site_new (const char *id, const char *name, const char *time_zone, gboolean show_names)
 {
   RbSite *self = g_object_new (RB_TYPE_SITE, NULL);
 
   self->id = g_strdup (id);
   self->name = g_strdup (name);
-  self->timezone = g_strdup (timezone);
+  self->timezone = g_strdup (time_zone);
   self->show_names = show_names;
   return self;
 }

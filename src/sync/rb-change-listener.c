@@ -111,7 +111,7 @@ static void
 retry_later (RbChangeListener *self)
 {
   /* A handler of notify::connected may drop the last reference. */
-  g_autoptr (RbChangeListener) alive = g_object_ref (self);
+  g_autoptr (RbChangeListener) alive G_GNUC_UNUSED = g_object_ref (self);
   guint delay;
 
   drop_connection (self);

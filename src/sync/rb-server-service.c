@@ -744,7 +744,7 @@ static void
 on_trial_session_ended_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
+  g_autoptr (JsonNode) root G_GNUC_UNUSED = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
                                                             &error);
 
   /* Unused, it runs out on the server anyway. */

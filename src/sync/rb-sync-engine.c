@@ -1368,7 +1368,7 @@ static void
 on_session_deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
+  g_autoptr (JsonNode) root G_GNUC_UNUSED = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
                                                             &error);
 
   /* Offline, the session simply runs out on the server. */

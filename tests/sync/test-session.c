@@ -239,7 +239,6 @@ fixture_set_up (Fixture *f, gconstpointer data)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autolist (SecretRetrievable) items = NULL;
   g_autoptr (GError) error = NULL;
 
   if (f->window != NULL)
@@ -262,7 +261,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 static void
 test_sign_in_keeps_session (Fixture *f, gconstpointer data)
 {
-  g_autoptr (RbPerson) jonas = rb_ui_backend_sign_in (f->backend, f->service, "14475");
+  g_autoptr (RbPerson) jonas G_GNUC_UNUSED = rb_ui_backend_sign_in (f->backend, f->service, "14475");
   g_autoptr (RbPerson) katharina = NULL;
 
   assert_kept_for (f, "p-14475");
@@ -275,7 +274,7 @@ test_sign_in_keeps_session (Fixture *f, gconstpointer data)
 static void
 test_resumes_kept_session (Fixture *f, gconstpointer data)
 {
-  g_autoptr (RbPerson) jonas = rb_ui_backend_sign_in (f->backend, f->service, "14475");
+  g_autoptr (RbPerson) jonas G_GNUC_UNUSED = rb_ui_backend_sign_in (f->backend, f->service, "14475");
   g_autoptr (RbPerson) resumed = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *desk = rb_space_format_name (RB_SPACE_KIND_DESK, "0.05");
@@ -326,7 +325,7 @@ is_true (gpointer data)
 static void
 test_sign_out_forgets_session (Fixture *f, gconstpointer data)
 {
-  g_autoptr (RbPerson) jonas = rb_ui_backend_sign_in (f->backend, f->service, "14475");
+  g_autoptr (RbPerson) jonas G_GNUC_UNUSED = rb_ui_backend_sign_in (f->backend, f->service, "14475");
   gboolean signed_out = FALSE;
 
   wait_for_items (f, 1);
@@ -387,7 +386,7 @@ assert_refused_and_forgotten (Fixture *f)
 static void
 test_session_ended_elsewhere (Fixture *f, gconstpointer data)
 {
-  g_autoptr (RbPerson) jonas = rb_ui_backend_sign_in (f->backend, f->service, "14475");
+  g_autoptr (RbPerson) jonas G_GNUC_UNUSED = rb_ui_backend_sign_in (f->backend, f->service, "14475");
   g_autofree char *secret = NULL;
 
   wait_for_items (f, 1);
@@ -402,7 +401,7 @@ static void
 test_server_with_fresh_database (Fixture *f, gconstpointer data)
 {
   RbTestServer *server = rb_ui_backend_get_server (f->backend);
-  g_autoptr (RbPerson) jonas = rb_ui_backend_sign_in (f->backend, f->service, "14475");
+  g_autoptr (RbPerson) jonas G_GNUC_UNUSED = rb_ui_backend_sign_in (f->backend, f->service, "14475");
 
   wait_for_items (f, 1);
   rb_test_server_stop (server);
@@ -450,7 +449,7 @@ on_app_watch_cb (gpointer data)
 static void
 test_app_starts_signed_in_offline (Fixture *f, gconstpointer data)
 {
-  g_autoptr (RbPerson) jonas = rb_ui_backend_sign_in (f->backend, f->service, "14475");
+  g_autoptr (RbPerson) jonas G_GNUC_UNUSED = rb_ui_backend_sign_in (f->backend, f->service, "14475");
   g_autoptr (RbApplication) app = NULL;
   g_autofree char *url = g_strdup (rb_client_service_get_location (f->service));
   const char *argv[] = { "raumbuch", "--server", url, "--db",
