@@ -18,6 +18,7 @@ rb_problem_status_for_error (const GError *error)
   switch ((RbErrorCode) error->code)
     {
     case RB_ERROR_INVALID_JSON:
+    case RB_ERROR_INVALID_FRAMING:
       return SOUP_STATUS_BAD_REQUEST;
     case RB_ERROR_INVALID_FIELD:
     case RB_ERROR_INVALID_INTERVAL:

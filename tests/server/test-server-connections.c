@@ -8,7 +8,9 @@
  *    the request and idle timeouts, and not before;
  *  - at the descriptor limit the server keeps accepting once connections end: it never
  *    stops answering while it runs;
- *  - Range headers are ignored, so that no request can multiply an answer. */
+ *  - Range headers are ignored, so that no request can multiply an answer;
+ *  - a request whose length is declared ambiguously is refused and its connection closed, so
+ *    that nothing can be smuggled behind it; a 204 keeps the connection for the next. */
 #include "config.h"
 
 #include <string.h>
@@ -304,6 +306,119 @@ test_descriptor_limit (Fixture *f, gconstpointer data)
   rb_test_server_stop (f->server);
 }
 
+/* ---- framing --------------------------------------------------------------------------- */
+
+/* Everything the server sends until it closes the connection (or stays silent for the
+ * socket's timeout). */
+static char *
+read_until_closed (GSocket *socket)
+{
+  g_autoptr (GString) data = g_string_new (NULL);
+  char buffer[4096];
+  gssize n;
+
+  while ((n = g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL)) > 0)
+    g_string_append_len (data, buffer, n);
+  if (n < 0)
+    g_string_append (data, "<timeout>");
+  return g_string_free (g_steal_pointer (&data), FALSE);
+}
+
+static guint
+count_answers (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; (p = strstr (p, "HTTP/1.1 ")) != NULL; p++)
+    n++;
+  return n;
+}
+
+/* A request that declares its length ambiguously, followed on the same connection by a
+ * request smuggled behind it: the server answers the first with 400 invalid_framing and
+ * Connection: close, closes, and never answers the second. libsoup alone let
+ * Transfer-Encoding win (or took the last Content-Length) and answered both. */
+static void
+test_ambiguous_framing (Fixture *f, gconstpointer data)
+{
+  static const char *const requests[] = {
+    /* Content-Length and Transfer-Encoding */
+    "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    /* the same the other way round, with a body that ends where Content-Length says */
+    "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    "Transfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n",
+    /* two Content-Length headers that differ */
+    "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    "Content-Length: 2\r\nContent-Length: 7\r\n\r\n{}",
+    /* and as one list (libsoup refuses this one itself, with a bare 400) */
+    "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    "Content-Length: 2, 7\r\n\r\n{}",
+    /* Transfer-Encoding twice */
+    "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+  };
+  g_autoptr (GSocket) same = NULL;
+  g_autofree char *answers = NULL;
+
+  rb_test_server_start (f->server);
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_autoptr (GSocket) socket = connect_raw (f, 5);
+      g_autofree char *request = g_strconcat (requests[i], HEALTH, HEALTH, NULL);
+      g_autofree char *text = NULL;
+
+      send_text (socket, request);
+      text = read_until_closed (socket);
+      g_test_message ("request %u answered: %s", i, text);
+      g_assert_true (g_str_has_prefix (text, "HTTP/1.1 400 "));
+      if (i != 3)
+        {
+          g_assert_nonnull (strstr (text, "\"code\":\"invalid_framing\""));
+          g_assert_nonnull (strstr (text, "Connection: close\r\n"));
+        }
+      g_assert_cmpuint (count_answers (text), ==, 1);
+      g_assert_null (strstr (text, "<timeout>"));
+    }
+
+  /* Several Content-Length headers with one value are no ambiguity. */
+  same = connect_raw (f, 5);
+  send_text (same, "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   "Content-Type: application/json\r\nContent-Length: 2\r\n"
+                   "Content-Length: 2\r\n\r\n{}" HEALTH);
+  answers = read_answers (same, 2);
+  g_assert_cmpstr (answers, ==, "422 200");
+  assert_healthy (f);
+  rb_test_server_stop (f->server);
+}
+
+/* A 204 keeps the connection: the request pipelined behind a DELETE /sessions/current is
+ * answered. libsoup 3.2.3 took the 204 without Content-Length as delimited by the end of the
+ * connection, closed it and dropped the next request. */
+static void
+test_no_content_keeps_connection (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSocket) socket = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *answers = NULL;
+  g_autofree char *again = NULL;
+
+  rb_test_server_start (f->server);
+  token = rb_test_login_person (f->session, f->server, rb_test_demo_person_with_role ("staff", 0));
+  socket = connect_raw (f, 10);
+  request = g_strdup_printf ("DELETE /api/v1/sessions/current HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Authorization: Bearer %s\r\n\r\n" HEALTH, token);
+  send_text (socket, request);
+  answers = read_answers (socket, 2);
+  g_assert_cmpstr (answers, ==, "204 200");
+  /* And the connection is still there for one more. */
+  send_text (socket, HEALTH);
+  again = read_answers (socket, 1);
+  g_assert_cmpstr (again, ==, "200");
+  rb_test_server_stop (f->server);
+}
+
 /* ---- Range ------------------------------------------------------------------------------ */
 
 /* 200 overlapping ranges of the OpenAPI document, without a token: libsoup alone answered
@@ -348,6 +463,10 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/server/connections/descriptor-limit", Fixture, NULL, fixture_set_up,
               test_descriptor_limit, fixture_tear_down);
+  g_test_add ("/server/connections/ambiguous-framing", Fixture, NULL, fixture_set_up,
+              test_ambiguous_framing, fixture_tear_down);
+  g_test_add ("/server/connections/no-content-keeps-connection", Fixture, NULL, fixture_set_up,
+              test_no_content_keeps_connection, fixture_tear_down);
   g_test_add ("/server/connections/ranges-ignored", Fixture, NULL, fixture_set_up,
               test_ranges_ignored, fixture_tear_down);
   return g_test_run ();
