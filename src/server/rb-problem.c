@@ -38,6 +38,8 @@ rb_problem_status_for_error (const GError *error)
       return SOUP_STATUS_CONFLICT;
     case RB_ERROR_NOT_FOUND:
       return SOUP_STATUS_NOT_FOUND;
+    case RB_ERROR_METHOD_NOT_ALLOWED:
+      return SOUP_STATUS_METHOD_NOT_ALLOWED;
     case RB_ERROR_UNAUTHENTICATED:
       return SOUP_STATUS_UNAUTHORIZED;
     case RB_ERROR_FORBIDDEN:

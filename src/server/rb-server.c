@@ -314,7 +314,8 @@ dispatch (RbServer *self, SoupServerMessage *msg, const char *path)
 {
   const char *method = soup_server_message_get_method (msg);
   g_auto (GStrv) segments = NULL;
-  gboolean path_known = FALSE;
+  /* The methods of the routes that match the path, for Allow (RFC 9110, 15.5.6). */
+  g_autoptr (GString) allow = g_string_new (NULL);
 
   if (g_str_has_prefix (path, API_PREFIX))
     segments = g_strsplit (path + strlen (API_PREFIX), "/", -1);
@@ -328,9 +329,14 @@ dispatch (RbServer *self, SoupServerMessage *msg, const char *path)
 
       if (!match_route (routes[i].pattern, segments, &id))
         continue;
-      path_known = TRUE;
       if (!g_str_equal (routes[i].method, method))
-        continue;
+        {
+          g_string_append_printf (allow, "%s%s", allow->len > 0 ? ", " : "", routes[i].method);
+          /* HEAD is served wherever GET is (libsoup leaves the body out). */
+          if (g_str_equal (routes[i].method, SOUP_METHOD_GET))
+            g_string_append (allow, ", HEAD");
+          continue;
+        }
 
       self->in_flight++;
       g_object_set_data (G_OBJECT (msg), "rb-in-flight", GINT_TO_POINTER (TRUE));
@@ -339,10 +345,11 @@ dispatch (RbServer *self, SoupServerMessage *msg, const char *path)
       return;
     }
 
-  if (path_known)
+  if (allow->len > 0)
     {
-      respond_problem (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, RB_ERROR_NOT_FOUND,
-                       "This method is not allowed here.");
+      respond_problem (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, RB_ERROR_METHOD_NOT_ALLOWED, NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    allow->str);
       return;
     }
   respond_problem (msg, SOUP_STATUS_NOT_FOUND, RB_ERROR_NOT_FOUND, NULL);

@@ -595,6 +595,56 @@ test_device (Fixture *f, gconstpointer data)
   rb_test_assert_problem (forged_login, 401, "unauthenticated");
 }
 
+/* ---- methods a path does not have ----------------------------------------------------- */
+
+/* A known path asked with a method it does not have: 405 method_not_allowed with Allow
+ * naming the methods it has (RFC 9110, 15.5.6); an unknown path stays 404. Before, the 405
+ * came with the code not_found and without Allow. */
+static void
+test_method_not_allowed (Fixture *f, gconstpointer data)
+{
+  static const struct
+  {
+    const char *method;
+    const char *path;
+    const char *allow;
+  } cases[] = {
+    { "PUT", "/api/v1/bookings", "GET, HEAD, POST" },
+    { "POST", "/api/v1/health", "GET, HEAD" },
+    { "GET", "/api/v1/bookings/b-1", "PATCH, DELETE" },
+    { "DELETE", "/api/v1/spaces/a0-r03/blocks", "POST, GET, HEAD" },
+    { "PATCH", "/api/v1/sessions/current", "DELETE" },
+  };
+  g_autofree char *token = rb_test_login_person (f->session, f->server,
+                                                 rb_test_demo_person_with_role ("staff", 0));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *url = rb_test_server_url (f->server, "%s", cases[i].path);
+      /* Anonymous and signed in alike: the method is wrong before anything else is. */
+      g_autoptr (RbTestResponse) anonymous = rb_test_request (f->session, cases[i].method, url,
+                                                               NULL, NULL, NULL);
+      g_autoptr (RbTestResponse) signed_in = rb_test_request (f->session, cases[i].method, url,
+                                                               token, NULL, NULL);
+
+      rb_test_assert_problem (anonymous, 405, "method_not_allowed");
+      g_assert_cmpstr (soup_message_headers_get_one (anonymous->headers, "Allow"), ==,
+                       cases[i].allow);
+      rb_test_assert_problem (signed_in, 405, "method_not_allowed");
+      g_assert_cmpstr (soup_message_headers_get_one (signed_in->headers, "Allow"), ==,
+                       cases[i].allow);
+    }
+
+  {
+    g_autofree char *url = rb_test_server_url (f->server, "/api/v1/nothing");
+    g_autoptr (RbTestResponse) unknown = rb_test_request (f->session, "DELETE", url, token, NULL,
+                                                          NULL);
+
+    rb_test_assert_problem (unknown, 404, "not_found");
+    g_assert_null (soup_message_headers_get_one (unknown->headers, "Allow"));
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -608,5 +658,7 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/server/api/device", Fixture, NULL, fixture_set_up, test_device,
               fixture_tear_down);
+  g_test_add ("/server/api/method-not-allowed", Fixture, NULL, fixture_set_up,
+              test_method_not_allowed, fixture_tear_down);
   return g_test_run ();
 }
