@@ -7,6 +7,7 @@
 
 #include "rb-core.h"
 #include "rb-db.h"
+#include "rb-log.h"
 #include "rb-problem.h"
 
 guint
@@ -131,7 +132,10 @@ rb_problem_respond_error (SoupServerMessage *msg, const GError *error, JsonObjec
 
   if (status >= 500)
     {
-      g_printerr ("error: %s\n", error != NULL ? error->message : "unknown");
+      g_autofree char *logged = rb_log_escape (error != NULL ? error->message : "unknown");
+
+      /* The message may quote what the client sent. */
+      g_printerr ("error: %s\n", logged);
       detail = rb_error_code_message (RB_ERROR_STORAGE);
     }
   rb_problem_respond (msg, status, code, detail, extra);

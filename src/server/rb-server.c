@@ -21,6 +21,7 @@
 #include "rb-handlers.h"
 #include "rb-login-guard.h"
 #include "rb-listener.h"
+#include "rb-log.h"
 #include "rb-problem.h"
 #include "rb-request.h"
 #include "rb-server.h"
@@ -375,20 +376,23 @@ on_request_started_cb (SoupServer *soup, SoupServerMessage *msg, gpointer user_d
 }
 
 /* One line per request on stderr, in key=value form for log tools. The query string is left
- * out: it is not needed to follow a request and must not leak into logs. */
+ * out: it is not needed to follow a request and must not leak into logs. Method and path
+ * come from the client (the path percent-decoded), the person id from the database: each is
+ * escaped (rb-log.c), so that no request forges a line, a key or a terminal escape. */
 static void
 log_request (SoupServerMessage *msg, gboolean aborted)
 {
   gint64 *started = g_object_get_data (G_OBJECT (msg), "rb-log-started");
-  const char *person = g_object_get_data (G_OBJECT (msg), "rb-log-person");
   const char *code = g_object_get_data (G_OBJECT (msg), "rb-log-code");
   GUri *uri = soup_server_message_get_uri (msg);
   double ms = started != NULL ? (g_get_monotonic_time () - *started) / 1000.0 : 0.0;
+  g_autofree char *method = rb_log_escape (soup_server_message_get_method (msg));
+  g_autofree char *path = rb_log_escape (uri != NULL ? g_uri_get_path (uri) : NULL);
+  g_autofree char *person = rb_log_escape (g_object_get_data (G_OBJECT (msg), "rb-log-person"));
 
-  g_printerr ("method=%s path=%s status=%u ms=%.1f person=%s code=%s%s\n",
-              soup_server_message_get_method (msg), uri != NULL ? g_uri_get_path (uri) : "-",
-              soup_server_message_get_status (msg), ms, person != NULL ? person : "-",
-              code != NULL ? code : "-", aborted ? " aborted=1" : "");
+  g_printerr ("method=%s path=%s status=%u ms=%.1f person=%s code=%s%s\n", method, path,
+              soup_server_message_get_status (msg), ms, person, code != NULL ? code : "-",
+              aborted ? " aborted=1" : "");
 }
 
 static gboolean

@@ -10,7 +10,8 @@
  *    stops answering while it runs;
  *  - Range headers are ignored, so that no request can multiply an answer;
  *  - a request whose length is declared ambiguously is refused and its connection closed, so
- *    that nothing can be smuggled behind it; a 204 keeps the connection for the next. */
+ *    that nothing can be smuggled behind it; a 204 keeps the connection for the next;
+ *  - what a client sends cannot forge lines or terminal escapes in the server's log. */
 #include "config.h"
 
 #include <string.h>
@@ -419,6 +420,56 @@ test_no_content_keeps_connection (Fixture *f, gconstpointer data)
   rb_test_server_stop (f->server);
 }
 
+/* ---- the log ---------------------------------------------------------------------------- */
+
+/* Method and path come from the client, and libsoup decodes the path's %0A into a line feed:
+ * the server's one line per request must neither break nor carry terminal escapes. A request
+ * that tries to forge a whole log line, one with raw ESC, DEL and bytes that are not UTF-8
+ * in its path, and one with ESC in its method: the log stays one valid UTF-8 line per
+ * request, with each such byte written as \xNN. Before, they reached the log raw. */
+static void
+test_log_escaped (Fixture *f, gconstpointer data)
+{
+  static const char *const requests[] = {
+    "GET /api/v1/x%0Amethod=GET%20path=/forged%20status=200%0D%1B[2J%7F%FF HTTP/1.1\r\n"
+    "Host: 127.0.0.1\r\n\r\n",
+    "GET /api/v1/raw\x1b[31m\x7f\xff\xc2\x85 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    "G\x1b" "ET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+  };
+  g_autofree char *log = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  rb_test_server_start (f->server);
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_autoptr (GSocket) socket = connect_raw (f, 10);
+      g_autofree char *answer = NULL;
+
+      send_text (socket, requests[i]);
+      answer = read_answers (socket, 1);
+      g_assert_true (g_ascii_isdigit (answer[0]));
+    }
+  /* The server logs a request once its answer is written; stopping it waits for that. */
+  rb_test_server_stop (f->server);
+  g_file_get_contents (rb_test_server_get_log_path (f->server), &log, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", log);
+
+  lines = g_strsplit (log, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_assert_false (g_str_has_prefix (lines[i], "method=GET path=/forged"));
+  g_assert_true (g_utf8_validate (log, -1, NULL));
+  g_assert_null (strchr (log, '\x1b'));
+  g_assert_null (strchr (log, '\x7f'));
+  g_assert_null (strchr (log, '\r'));
+  g_assert_null (strstr (log, "\xc2\x85"));
+  g_assert_nonnull (strstr (log, "method=GET path=/api/v1/x\\x0amethod=GET\\x20path=/forged"
+                                 "\\x20status=200\\x0d\\x1b[2J\\x7f\\xff status="));
+  g_assert_nonnull (strstr (log, "path=/api/v1/raw\\x1b[31m\\x7f\\xff\\xc2\\x85 status="));
+  g_assert_nonnull (strstr (log, "method=G\\x1bET path=/api/v1/health status="));
+}
+
 /* ---- Range ------------------------------------------------------------------------------ */
 
 /* 200 overlapping ranges of the OpenAPI document, without a token: libsoup alone answered
@@ -467,6 +518,8 @@ main (int argc, char *argv[])
               test_ambiguous_framing, fixture_tear_down);
   g_test_add ("/server/connections/no-content-keeps-connection", Fixture, NULL, fixture_set_up,
               test_no_content_keeps_connection, fixture_tear_down);
+  g_test_add ("/server/connections/log-escaped", Fixture, NULL, fixture_set_up,
+              test_log_escaped, fixture_tear_down);
   g_test_add ("/server/connections/ranges-ignored", Fixture, NULL, fixture_set_up,
               test_ranges_ignored, fixture_tear_down);
   return g_test_run ();
