@@ -1030,19 +1030,34 @@ rb_store_get_booking_sync (RbStore *self, const char *booking_id, GError **error
 GPtrArray *
 rb_store_list_bookings_sync (RbStore *self, const RbBookingQuery *query, GError **error)
 {
+#define BOOKING_LIST_WHERE                                                                  \
+  " WHERE (?1 IS NULL OR b.space_id = ?1)"                                                  \
+  "   AND (?2 IS NULL OR s.floor_id = ?2)"                                                  \
+  "   AND (?3 IS NULL OR b.person_id = ?3)"                                                 \
+  "   AND (?4 IS NULL OR (b.start < ?5 AND b.start > ?4 - ?7 AND b.end > ?4))"              \
+  "   AND (?6 = 0 OR b.state IN ('booked', 'checked_in'))"
   gboolean has_range = rb_interval_is_valid (query->range);
+  /* A page is ordered by what identifies a booking's place for good (start, id), so that
+   * the next page goes on exactly after the last booking of this one. */
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       self,
-      "SELECT " BOOKING_COLUMNS BOOKING_FROM " WHERE (?1 IS NULL OR b.space_id = ?1)"
-      "   AND (?2 IS NULL OR s.floor_id = ?2)"
-      "   AND (?3 IS NULL OR b.person_id = ?3)"
-      "   AND (?4 IS NULL OR (b.start < ?5 AND b.start > ?4 - ?7 AND b.end > ?4))"
-      "   AND (?6 = 0 OR b.state IN ('booked', 'checked_in'))"
-      " ORDER BY b.start, s.name",
+      query->limit > 0
+          ? "SELECT " BOOKING_COLUMNS BOOKING_FROM BOOKING_LIST_WHERE
+            "   AND (?8 IS NULL OR b.start > ?9 OR (b.start = ?9 AND b.id > ?8))"
+            " ORDER BY b.start, b.id LIMIT ?10"
+          : "SELECT " BOOKING_COLUMNS BOOKING_FROM BOOKING_LIST_WHERE
+            " ORDER BY b.start, s.name",
       error);
+#undef BOOKING_LIST_WHERE
 
   if (stmt == NULL)
     return NULL;
+  if (query->limit > 0)
+    {
+      rb_db_bind_text (stmt, 8, query->after_id);
+      sqlite3_bind_int64 (stmt, 9, query->after_start);
+      sqlite3_bind_int64 (stmt, 10, query->limit);
+    }
   rb_db_bind_text (stmt, 1, query->space_id);
   rb_db_bind_text (stmt, 2, query->floor_id);
   rb_db_bind_text (stmt, 3, query->person_id);
