@@ -1,9 +1,9 @@
 /* rb-booking-handlers.c: GET/POST /bookings, PATCH/DELETE /bookings/{id} and
  * POST /bookings/{id}/check-in. All rules and the overlap check run in the store's
  * BEGIN IMMEDIATE transactions; this file maps HTTP onto them: Idempotency-Key (a retry
- * with the same booking id returns the first booking with 200, never a second one), pages of
- * GET /bookings, ETag and If-Match for optimistic concurrency, and the clashing interval of a
- * 409 "overlap". */
+ * with the same booking id and body returns the first booking with 200, never a second one;
+ * another body with that id is 422 idempotency_key_reused), pages of GET /bookings, ETag and
+ * If-Match for optimistic concurrency, and the clashing interval of a 409 "overlap". */
 #include "config.h"
 
 #include <string.h>
@@ -37,6 +37,8 @@ typedef struct
   gint64 limit;
   gint64 after_start;
   char *after_id;
+  /* a create: the SHA-256 of its body, kept with the booking (the Idempotency-Key) */
+  char *body_hash;
   /* a create with a sealed credential */
   GBytes *sealed;
   char *staff_number;
@@ -59,6 +61,7 @@ booking_args_free (BookingArgs *args)
   g_free (args->space_id);
   g_free (args->title);
   g_free (args->after_id);
+  g_free (args->body_hash);
   g_free (args);
 }
 
@@ -289,8 +292,27 @@ create_booking_job (RbRequest *req, RbStore *store, GError **error)
     }
   rb_booking_set_person_id (args->request, rb_person_get_id (person));
   /* The store runs one job at a time, so nothing can come between this look and the
-   * create: a booking that is there now was made by an earlier try of this request. */
+   * create: a booking that is there now was made by an earlier try of this request, if the
+   * body is the same. The same key with another body is another request (the IETF draft
+   * on Idempotency-Key, 2.7: 422); bookings whose body was not kept (made before schema 5)
+   * are answered as before. */
   existing = rb_store_get_booking_sync (store, rb_booking_get_id (args->request), NULL);
+  if (existing != NULL)
+    {
+      g_autofree char *kept = rb_store_get_booking_request_hash_sync (
+          store, rb_booking_get_id (args->request), &local_error);
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (kept != NULL && g_strcmp0 (kept, args->body_hash) != 0)
+        {
+          rb_set_error (error, RB_ERROR_IDEMPOTENCY_KEY_REUSED, NULL);
+          return FALSE;
+        }
+    }
   booking = rb_store_create_booking_sync (store, args->request, &local_error);
   if (booking == NULL)
     {
@@ -298,6 +320,16 @@ create_booking_job (RbRequest *req, RbStore *store, GError **error)
                     rb_booking_get_interval (args->request), NULL, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
+    }
+  /* Kept right after the create's own commit: a crash between the two leaves a booking
+   * whose retries are answered as before this check existed. */
+  if (existing == NULL && args->body_hash != NULL
+      && !rb_store_set_booking_request_hash_sync (store, rb_booking_get_id (booking),
+                                                  args->body_hash, &local_error))
+    {
+      g_printerr ("error: keeping the fingerprint of a booking request failed: %s\n",
+                  local_error->message);
+      g_clear_error (&local_error);
     }
   rb_request_set_status (req, existing != NULL ? SOUP_STATUS_OK : SOUP_STATUS_CREATED);
   answer_booking (req, booking);
@@ -378,6 +410,17 @@ sealed_lookup_job (RbRequest *req, RbStore *store, GError **error)
   return TRUE;
 }
 
+/* The fingerprint of a create (the IETF draft on Idempotency-Key, 2.4): the SHA-256 of its
+ * body as sent. A client retries with the body it sent the first time. */
+static char *
+hash_body (RbRequest *req)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (rb_request_get_message (req));
+  g_autoptr (GBytes) bytes = soup_message_body_flatten (body);
+
+  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+}
+
 void
 rb_handle_create_booking (RbRequest *req)
 {
@@ -404,6 +447,7 @@ rb_handle_create_booking (RbRequest *req)
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, body);
   args = booking_args_new (req);
+  args->body_hash = hash_body (req);
   args->request = rb_json_to_booking_request (node, &error);
   json_node_unref (node);
   if (args->request == NULL)

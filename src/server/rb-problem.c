@@ -30,6 +30,7 @@ rb_problem_status_for_error (const GError *error)
     case RB_ERROR_CAPACITY_EXCEEDED:
     case RB_ERROR_TOO_LONG:
     case RB_ERROR_CHECK_IN_WINDOW:
+    case RB_ERROR_IDEMPOTENCY_KEY_REUSED:
       return SOUP_STATUS_UNPROCESSABLE_ENTITY;
     case RB_ERROR_OVERLAP:
     case RB_ERROR_ONE_DESK_PER_DAY:

@@ -342,7 +342,7 @@ dispatch (RbServer *self, SoupServerMessage *msg, const char *path)
       self->in_flight++;
       g_object_set_data (G_OBJECT (msg), "rb-in-flight", GINT_TO_POINTER (TRUE));
       req = rb_request_new (self, msg, routes[i].auth, id);
-      routes[i].handler (req);
+      rb_request_authenticate_then (req, routes[i].handler);
       return;
     }
 

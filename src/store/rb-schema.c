@@ -171,6 +171,12 @@ static const char *const migrations[] = {
   "  public_key BLOB NOT NULL,"
   "  secret_key BLOB NOT NULL,"
   "  created_at INTEGER NOT NULL);",
+
+  /* 5: the fingerprint (SHA-256 of the body) of the POST /bookings that created a booking;
+   * the booking id is its Idempotency-Key, and a retry with another body is refused. */
+  "CREATE TABLE booking_requests ("
+  "  booking_id TEXT PRIMARY KEY REFERENCES bookings (id) ON DELETE CASCADE,"
+  "  body_hash TEXT NOT NULL);",
 };
 
 int

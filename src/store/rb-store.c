@@ -1027,6 +1027,41 @@ rb_store_get_booking_sync (RbStore *self, const char *booking_id, GError **error
                   booking_from_row, error);
 }
 
+/* The fingerprint of the POST /bookings that created booking_id (schema 5), or NULL without
+ * an error when none was kept: bookings made otherwise, or before schema 5. */
+char *
+rb_store_get_booking_request_hash_sync (RbStore *self, const char *booking_id, GError **error)
+{
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      self, "SELECT body_hash FROM booking_requests WHERE booking_id = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rb_db_bind_text (stmt, 1, booking_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    rb_db_set_error (error, self->db, rc, "query");
+  return NULL;
+}
+
+gboolean
+rb_store_set_booking_request_hash_sync (RbStore *self, const char *booking_id,
+                                        const char *body_hash, GError **error)
+{
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      self, "INSERT OR REPLACE INTO booking_requests (booking_id, body_hash) VALUES (?, ?)",
+      error);
+
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, booking_id);
+  rb_db_bind_text (stmt, 2, body_hash);
+  return rb_db_step_done (self->db, stmt, error);
+}
+
 GPtrArray *
 rb_store_list_bookings_sync (RbStore *self, const RbBookingQuery *query, GError **error)
 {
