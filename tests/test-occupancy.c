@@ -484,7 +484,7 @@ test_occupancy_query_plan (Fixture *f, gconstpointer data)
 }
 
 /* Every clash check of a new booking reads live bookings only (the partial indexes of schema
- * 5): with the whole table in the index, cancelled bookings piling up in a slot made each
+ * 6): with the whole table in the index, cancelled bookings piling up in a slot made each
  * later booking of that slot slower. */
 static void
 test_clash_query_plans (Fixture *f, gconstpointer data)

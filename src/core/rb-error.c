@@ -41,6 +41,9 @@ static const RbErrorInfo error_info[RB_N_ERROR_CODES] = {
   [RB_ERROR_TOO_MANY_ATTEMPTS] = { "too_many_attempts", N_("Too many wrong PINs were entered here. Please wait a few minutes and try again.") },
   [RB_ERROR_BUSY] = { "busy", N_("The booking server is busy. Please try again in a moment.") },
   [RB_ERROR_UNSUPPORTED_MEDIA_TYPE] = { "unsupported_media_type", N_("The request body must be JSON (Content-Type: application/json).") },
+  [RB_ERROR_INVALID_FRAMING] = { "invalid_framing", N_("The length of the request is declared more than once or in more than one way.") },
+  [RB_ERROR_METHOD_NOT_ALLOWED] = { "method_not_allowed", N_("This method is not allowed here.") },
+  [RB_ERROR_IDEMPOTENCY_KEY_REUSED] = { "idempotency_key_reused", N_("This Idempotency-Key was already used for a different request.") },
 };
 
 const char *

@@ -14,6 +14,7 @@
 #include "rb-blocks.h"
 #include "rb-feed.h"
 #include "rb-handlers.h"
+#include "rb-log.h"
 
 typedef struct
 {
@@ -130,6 +131,7 @@ create_block_job (RbRequest *req, RbStore *store, GError **error)
   const char *space_id = rb_request_get_path_id (req);
   g_autoptr (GPtrArray) cancelled = NULL;
   g_autofree char *location = NULL;
+  g_autofree char *logged_space = NULL;
   JsonObject *o;
   JsonNode *root;
 
@@ -156,8 +158,9 @@ create_block_job (RbRequest *req, RbStore *store, GError **error)
   rb_request_set_location (req, location);
   rb_request_take_body (req, root);
   /* Next to the request's log line: what the block did, without the reason's free text. */
-  g_printerr ("block=%" G_GINT64_FORMAT " space=%s cancelled=%u\n", args->block_id, space_id,
-              cancelled->len);
+  logged_space = rb_log_escape (space_id);
+  g_printerr ("block=%" G_GINT64_FORMAT " space=%s cancelled=%u\n", args->block_id,
+              logged_space, cancelled->len);
   return TRUE;
 }
 

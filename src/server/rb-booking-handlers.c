@@ -1,8 +1,9 @@
 /* rb-booking-handlers.c: GET/POST /bookings, PATCH/DELETE /bookings/{id} and
  * POST /bookings/{id}/check-in. All rules and the overlap check run in the store's
  * BEGIN IMMEDIATE transactions; this file maps HTTP onto them: Idempotency-Key (a retry
- * with the same booking id returns the first booking with 200, never a second one), ETag
- * and If-Match for optimistic concurrency, and the clashing interval of a 409 "overlap". */
+ * with the same booking id and body returns the first booking with 200, never a second one;
+ * another body with that id is 422 idempotency_key_reused), pages of GET /bookings, ETag and
+ * If-Match for optimistic concurrency, and the clashing interval of a 409 "overlap". */
 #include "config.h"
 
 #include <string.h>
@@ -17,6 +18,10 @@
 /* Without from/to a list covers today and the next three months. */
 #define DEFAULT_LIST_DAYS 92
 #define MAX_LIST_DAYS 400
+/* GET /bookings answers in pages of this many bookings unless limit= asks for fewer or more
+ * (up to MAX_LIST_LIMIT), with "next" to ask for the rest. */
+#define DEFAULT_LIST_LIMIT 500
+#define MAX_LIST_LIMIT 1000
 
 typedef struct
 {
@@ -28,6 +33,12 @@ typedef struct
   gboolean has_start, has_end, has_title;
   gint64 start, end;
   char *title;
+  /* a page of GET /bookings */
+  gint64 limit;
+  gint64 after_start;
+  char *after_id;
+  /* a create: the SHA-256 of its body, kept with the booking (the Idempotency-Key) */
+  char *body_hash;
   /* a create with a sealed credential */
   GBytes *sealed;
   char *staff_number;
@@ -49,6 +60,8 @@ booking_args_free (BookingArgs *args)
   g_clear_object (&args->request);
   g_free (args->space_id);
   g_free (args->title);
+  g_free (args->after_id);
+  g_free (args->body_hash);
   g_free (args);
 }
 
@@ -113,6 +126,57 @@ add_conflict (RbRequest *req, RbStore *store, const char *space_id, RbInterval i
 
 /* ---- GET /bookings ------------------------------------------------------------------------ */
 
+/* A page's cursor ("next", given back as "after"): where the last booking of the page stands
+ * in the order of start and id, as base64url of "START/ID". Opaque to clients: the order may
+ * take more keys one day. */
+static char *
+cursor_encode (RbBooking *last)
+{
+  g_autofree char *plain = g_strdup_printf ("%" G_GINT64_FORMAT "/%s", rb_booking_get_start (last),
+                                            rb_booking_get_id (last));
+  char *cursor = g_base64_encode ((const guchar *) plain, strlen (plain));
+
+  /* base64url without padding: nothing in it needs escaping in a query. */
+  g_strdelimit (cursor, "+", '-');
+  g_strdelimit (cursor, "/", '_');
+  if (strchr (cursor, '=') != NULL)
+    *strchr (cursor, '=') = '\0';
+  return cursor;
+}
+
+static gboolean
+cursor_decode (const char *cursor, gint64 *out_start, char **out_id)
+{
+  g_autoptr (GString) text = NULL;
+  g_autofree guchar *plain = NULL;
+  g_autofree char *id_part = NULL;
+  gsize length = 0;
+  const char *slash;
+
+  if (*cursor == '\0' || strlen (cursor) > 256
+      || strspn (cursor, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+             != strlen (cursor))
+    return FALSE;
+  text = g_string_new (cursor);
+  g_strdelimit (text->str, "-", '+');
+  g_strdelimit (text->str, "_", '/');
+  while (text->len % 4 != 0)
+    g_string_append_c (text, '=');
+  plain = g_base64_decode (text->str, &length);
+  if (plain == NULL || length == 0 || memchr (plain, '\0', length) != NULL)
+    return FALSE;
+  plain = g_realloc (plain, length + 1);
+  plain[length] = '\0';
+  slash = strchr ((const char *) plain, '/');
+  if (slash == NULL || slash[1] == '\0' || !g_utf8_validate (slash + 1, -1, NULL))
+    return FALSE;
+  id_part = g_strndup ((const char *) plain, slash - (const char *) plain);
+  if (!g_ascii_string_to_signed (id_part, 10, G_MININT64, G_MAXINT64, out_start, NULL))
+    return FALSE;
+  *out_id = g_strdup (slash + 1);
+  return TRUE;
+}
+
 static gboolean
 list_bookings_job (RbRequest *req, RbStore *store, GError **error)
 {
@@ -121,6 +185,8 @@ list_bookings_job (RbRequest *req, RbStore *store, GError **error)
   RbBookingQuery query = { 0 };
   g_autoptr (GPtrArray) bookings = NULL;
   g_autoptr (GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autofree char *next = NULL;
+  JsonNode *root;
 
   if (args->mine && person == NULL)
     {
@@ -142,11 +208,23 @@ list_bookings_job (RbRequest *req, RbStore *store, GError **error)
   query.space_id = args->space_id;
   query.person_id = args->mine ? rb_person_get_id (person) : NULL;
   query.range = args->range;
+  /* One more than the page holds tells whether another page follows. */
+  query.limit = args->limit + 1;
+  query.after_start = args->after_start;
+  query.after_id = args->after_id;
   if (!(bookings = rb_store_list_bookings_sync (store, &query, error)))
     return FALSE;
+  if (bookings->len > args->limit)
+    {
+      g_ptr_array_set_size (bookings, args->limit);
+      next = cursor_encode (g_ptr_array_index (bookings, bookings->len - 1));
+    }
   for (guint i = 0; i < bookings->len; i++)
     g_ptr_array_add (nodes, rb_request_booking_to_json (req, g_ptr_array_index (bookings, i)));
-  rb_request_take_body (req, rb_request_items (nodes));
+  root = rb_request_items (nodes);
+  if (next != NULL)
+    json_object_set_string_member (json_node_get_object (root), "next", next);
+  rb_request_take_body (req, root);
   return TRUE;
 }
 
@@ -156,6 +234,7 @@ rb_handle_list_bookings (RbRequest *req)
   g_autoptr (GError) error = NULL;
   BookingArgs *args = booking_args_new (req);
   const char *mine = rb_request_get_query (req, "mine");
+  const char *after = rb_request_get_query (req, "after");
   gboolean has_from = FALSE, has_to = FALSE;
   RbInterval range = { 0, 0 };
 
@@ -163,6 +242,12 @@ rb_handle_list_bookings (RbRequest *req)
   if (mine != NULL && !g_str_equal (mine, "true") && !g_str_equal (mine, "false"))
     rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(mine)");
   args->mine = g_strcmp0 (mine, "true") == 0;
+  args->limit = DEFAULT_LIST_LIMIT;
+  if (error == NULL)
+    rb_request_get_int_query (req, "limit", 1, MAX_LIST_LIMIT, &args->limit, &error);
+  if (error == NULL && after != NULL
+      && !cursor_decode (after, &args->after_start, &args->after_id))
+    rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(after)");
 
   if (error == NULL
       && rb_request_get_time_query (req, "from", &range.start, &has_from, &error)
@@ -207,8 +292,27 @@ create_booking_job (RbRequest *req, RbStore *store, GError **error)
     }
   rb_booking_set_person_id (args->request, rb_person_get_id (person));
   /* The store runs one job at a time, so nothing can come between this look and the
-   * create: a booking that is there now was made by an earlier try of this request. */
+   * create: a booking that is there now was made by an earlier try of this request, if the
+   * body is the same. The same key with another body is another request (the IETF draft
+   * on Idempotency-Key, 2.7: 422); bookings whose body was not kept (made before schema 5)
+   * are answered as before. */
   existing = rb_store_get_booking_sync (store, rb_booking_get_id (args->request), NULL);
+  if (existing != NULL)
+    {
+      g_autofree char *kept = rb_store_get_booking_request_hash_sync (
+          store, rb_booking_get_id (args->request), &local_error);
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (kept != NULL && g_strcmp0 (kept, args->body_hash) != 0)
+        {
+          rb_set_error (error, RB_ERROR_IDEMPOTENCY_KEY_REUSED, NULL);
+          return FALSE;
+        }
+    }
   booking = rb_store_create_booking_sync (store, args->request, &local_error);
   if (booking == NULL)
     {
@@ -216,6 +320,16 @@ create_booking_job (RbRequest *req, RbStore *store, GError **error)
                     rb_booking_get_interval (args->request), NULL, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
+    }
+  /* Kept right after the create's own commit: a crash between the two leaves a booking
+   * whose retries are answered as before this check existed. */
+  if (existing == NULL && args->body_hash != NULL
+      && !rb_store_set_booking_request_hash_sync (store, rb_booking_get_id (booking),
+                                                  args->body_hash, &local_error))
+    {
+      g_printerr ("error: keeping the fingerprint of a booking request failed: %s\n",
+                  local_error->message);
+      g_clear_error (&local_error);
     }
   rb_request_set_status (req, existing != NULL ? SOUP_STATUS_OK : SOUP_STATUS_CREATED);
   answer_booking (req, booking);
@@ -296,6 +410,17 @@ sealed_lookup_job (RbRequest *req, RbStore *store, GError **error)
   return TRUE;
 }
 
+/* The fingerprint of a create (the IETF draft on Idempotency-Key, 2.4): the SHA-256 of its
+ * body as sent. A client retries with the body it sent the first time. */
+static char *
+hash_body (RbRequest *req)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (rb_request_get_message (req));
+  g_autoptr (GBytes) bytes = soup_message_body_flatten (body);
+
+  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+}
+
 void
 rb_handle_create_booking (RbRequest *req)
 {
@@ -322,6 +447,7 @@ rb_handle_create_booking (RbRequest *req)
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, body);
   args = booking_args_new (req);
+  args->body_hash = hash_body (req);
   args->request = rb_json_to_booking_request (node, &error);
   json_node_unref (node);
   if (args->request == NULL)

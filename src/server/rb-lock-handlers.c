@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "rb-handlers.h"
+#include "rb-log.h"
 
 static gboolean
 administrator_job (RbRequest *req, RbStore *store, GError **error)
@@ -37,14 +38,15 @@ unlock (RbRequest *req)
 {
   RbLoginGuard *guard = rb_server_get_login_guard (rb_request_get_server (req));
   const char *staff_number = rb_request_get_path_id (req);
+  g_autofree char *logged_person = NULL;
 
   if (!rb_login_guard_unlock (guard, staff_number))
     {
       rb_request_fail_with (req, SOUP_STATUS_NOT_FOUND, RB_ERROR_NOT_FOUND, NULL);
       return;
     }
-  g_printerr ("login: staff number unlocked by %s\n",
-              rb_person_get_id (rb_request_get_person (req)));
+  logged_person = rb_log_escape (rb_person_get_id (rb_request_get_person (req)));
+  g_printerr ("login: staff number unlocked by %s\n", logged_person);
   rb_request_set_status (req, SOUP_STATUS_NO_CONTENT);
   rb_request_respond (req);
 }

@@ -7,6 +7,7 @@
 
 #include "rb-core.h"
 #include "rb-db.h"
+#include "rb-log.h"
 #include "rb-problem.h"
 
 guint
@@ -18,6 +19,7 @@ rb_problem_status_for_error (const GError *error)
   switch ((RbErrorCode) error->code)
     {
     case RB_ERROR_INVALID_JSON:
+    case RB_ERROR_INVALID_FRAMING:
       return SOUP_STATUS_BAD_REQUEST;
     case RB_ERROR_INVALID_FIELD:
     case RB_ERROR_INVALID_INTERVAL:
@@ -28,6 +30,7 @@ rb_problem_status_for_error (const GError *error)
     case RB_ERROR_CAPACITY_EXCEEDED:
     case RB_ERROR_TOO_LONG:
     case RB_ERROR_CHECK_IN_WINDOW:
+    case RB_ERROR_IDEMPOTENCY_KEY_REUSED:
       return SOUP_STATUS_UNPROCESSABLE_ENTITY;
     case RB_ERROR_OVERLAP:
     case RB_ERROR_ONE_DESK_PER_DAY:
@@ -37,6 +40,8 @@ rb_problem_status_for_error (const GError *error)
       return SOUP_STATUS_CONFLICT;
     case RB_ERROR_NOT_FOUND:
       return SOUP_STATUS_NOT_FOUND;
+    case RB_ERROR_METHOD_NOT_ALLOWED:
+      return SOUP_STATUS_METHOD_NOT_ALLOWED;
     case RB_ERROR_UNAUTHENTICATED:
       return SOUP_STATUS_UNAUTHORIZED;
     case RB_ERROR_FORBIDDEN:
@@ -129,7 +134,10 @@ rb_problem_respond_error (SoupServerMessage *msg, const GError *error, JsonObjec
 
   if (status >= 500 && !g_error_matches (error, RB_ERROR, RB_ERROR_BUSY))
     {
-      g_printerr ("error: %s\n", error != NULL ? error->message : "unknown");
+      g_autofree char *logged = rb_log_escape (error != NULL ? error->message : "unknown");
+
+      /* The message may quote what the client sent. */
+      g_printerr ("error: %s\n", logged);
       detail = rb_error_code_message (RB_ERROR_STORAGE);
     }
   rb_problem_respond (msg, status, code, detail, extra);

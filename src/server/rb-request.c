@@ -512,6 +512,29 @@ run_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     rb_request_respond (self);
 }
 
+static gboolean
+authenticated_job (RbRequest *self, RbStore *store, GError **error)
+{
+  /* run_job has authenticated the caller before it came here: nothing else to do. */
+  return TRUE;
+}
+
+/* Calls handler once the caller is known. A request to a route that needs a session or a
+ * device token is refused with 401 before its handler looks at anything else, query or body:
+ * an anonymous caller (or one with a token that is not valid) learns nothing from the
+ * validation of a request it may not make. Routes open to everyone go to their handler at
+ * once. */
+void
+rb_request_authenticate_then (RbRequest *self, RbRequestNext handler)
+{
+  if (self->auth == RB_AUTH_NONE)
+    {
+      handler (self);
+      return;
+    }
+  rb_request_run (self, authenticated_job, handler);
+}
+
 /* The request keeps itself alive through the callback's reference, which is dropped on the
  * main context; the job borrows it, so the message is never released on the store's thread. */
 /* Keeps the message waiting for an answer that comes later from the main context. */

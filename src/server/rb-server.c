@@ -21,6 +21,7 @@
 #include "rb-handlers.h"
 #include "rb-login-guard.h"
 #include "rb-listener.h"
+#include "rb-log.h"
 #include "rb-problem.h"
 #include "rb-request.h"
 #include "rb-server.h"
@@ -191,13 +192,91 @@ on_got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
     refuse_too_large (msg);
 }
 
-/* Runs when the headers are in, before the body is read: a declared length over the limit is
- * refused at once, and a chunked body is counted as it arrives. */
+/* TRUE when value is a list of Content-Length values (one header, or several joined with
+ * commas) that are all the same number; its number in out_length. */
+static gboolean
+parse_content_lengths (const char *value, guint64 *out_length, gboolean *has_length)
+{
+  g_auto (GStrv) parts = g_strsplit (value, ",", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *part = g_strstrip (parts[i]);
+      guint64 length;
+
+      if (*part == '\0' || strspn (part, "0123456789") != strlen (part)
+          || !g_ascii_string_to_unsigned (part, 10, 0, G_MAXUINT64, &length, NULL)
+          || (*has_length && length != *out_length))
+        return FALSE;
+      *out_length = length;
+      *has_length = TRUE;
+    }
+  return TRUE;
+}
+
+/* RFC 9112, 6.3: a request that declares its length in more than one way (Transfer-Encoding
+ * and Content-Length) or with Content-Length values that differ is how requests are
+ * smuggled past a proxy that reads the length otherwise. libsoup 3.2.3 lets
+ * Transfer-Encoding win and takes the last of several Content-Length headers, and would read
+ * what follows as the next request. Several Content-Length headers with one value are fine,
+ * and so is one Transfer-Encoding of exactly "chunked" (libsoup refuses the others). */
+static gboolean
+framing_is_ambiguous (SoupMessageHeaders *headers)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  gboolean has_length = FALSE;
+  guint n_transfer_encodings = 0;
+  guint64 length = 0;
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      if (g_ascii_strcasecmp (name, "Content-Length") == 0)
+        {
+          if (!parse_content_lengths (value, &length, &has_length))
+            return TRUE;
+        }
+      else if (g_ascii_strcasecmp (name, "Transfer-Encoding") == 0)
+        {
+          g_autofree char *coding = g_strstrip (g_strdup (value));
+
+          if (++n_transfer_encodings > 1 || g_ascii_strcasecmp (coding, "chunked") != 0)
+            return TRUE;
+        }
+    }
+  return has_length && n_transfer_encodings > 0;
+}
+
+/* 400, and the connection is closed after the answer: whatever the client sent after these
+ * headers is never read as a request. libsoup reads (and drops) the body as it understood
+ * it first. */
+static void
+refuse_ambiguous_framing (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  soup_message_body_set_accumulate (body, FALSE);
+  soup_message_body_truncate (body);
+  respond_problem (msg, SOUP_STATUS_BAD_REQUEST, RB_ERROR_INVALID_FRAMING, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                "close");
+}
+
+/* Runs when the headers are in, before the body is read: a request whose length is declared
+ * ambiguously is refused, a declared length over the limit is refused at once, and a chunked
+ * body is counted as it arrives. */
 static void
 early_handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
                   gpointer user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (framing_is_ambiguous (headers))
+    {
+      refuse_ambiguous_framing (msg);
+      return;
+    }
 
   /* libsoup answers a GET with a Range header itself, with every range asked for, however
    * many and however they overlap: 200 ranges of the whole OpenAPI document in a 605-byte
@@ -236,7 +315,8 @@ dispatch (RbServer *self, SoupServerMessage *msg, const char *path)
 {
   const char *method = soup_server_message_get_method (msg);
   g_auto (GStrv) segments = NULL;
-  gboolean path_known = FALSE;
+  /* The methods of the routes that match the path, for Allow (RFC 9110, 15.5.6). */
+  g_autoptr (GString) allow = g_string_new (NULL);
 
   if (g_str_has_prefix (path, API_PREFIX))
     segments = g_strsplit (path + strlen (API_PREFIX), "/", -1);
@@ -250,21 +330,27 @@ dispatch (RbServer *self, SoupServerMessage *msg, const char *path)
 
       if (!match_route (routes[i].pattern, segments, &id))
         continue;
-      path_known = TRUE;
       if (!g_str_equal (routes[i].method, method))
-        continue;
+        {
+          g_string_append_printf (allow, "%s%s", allow->len > 0 ? ", " : "", routes[i].method);
+          /* HEAD is served wherever GET is (libsoup leaves the body out). */
+          if (g_str_equal (routes[i].method, SOUP_METHOD_GET))
+            g_string_append (allow, ", HEAD");
+          continue;
+        }
 
       self->in_flight++;
       g_object_set_data (G_OBJECT (msg), "rb-in-flight", GINT_TO_POINTER (TRUE));
       req = rb_request_new (self, msg, routes[i].auth, id);
-      routes[i].handler (req);
+      rb_request_authenticate_then (req, routes[i].handler);
       return;
     }
 
-  if (path_known)
+  if (allow->len > 0)
     {
-      respond_problem (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, RB_ERROR_NOT_FOUND,
-                       "This method is not allowed here.");
+      respond_problem (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, RB_ERROR_METHOD_NOT_ALLOWED, NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    allow->str);
       return;
     }
   respond_problem (msg, SOUP_STATUS_NOT_FOUND, RB_ERROR_NOT_FOUND, NULL);
@@ -290,20 +376,23 @@ on_request_started_cb (SoupServer *soup, SoupServerMessage *msg, gpointer user_d
 }
 
 /* One line per request on stderr, in key=value form for log tools. The query string is left
- * out: it is not needed to follow a request and must not leak into logs. */
+ * out: it is not needed to follow a request and must not leak into logs. Method and path
+ * come from the client (the path percent-decoded), the person id from the database: each is
+ * escaped (rb-log.c), so that no request forges a line, a key or a terminal escape. */
 static void
 log_request (SoupServerMessage *msg, gboolean aborted)
 {
   gint64 *started = g_object_get_data (G_OBJECT (msg), "rb-log-started");
-  const char *person = g_object_get_data (G_OBJECT (msg), "rb-log-person");
   const char *code = g_object_get_data (G_OBJECT (msg), "rb-log-code");
   GUri *uri = soup_server_message_get_uri (msg);
   double ms = started != NULL ? (g_get_monotonic_time () - *started) / 1000.0 : 0.0;
+  g_autofree char *method = rb_log_escape (soup_server_message_get_method (msg));
+  g_autofree char *path = rb_log_escape (uri != NULL ? g_uri_get_path (uri) : NULL);
+  g_autofree char *person = rb_log_escape (g_object_get_data (G_OBJECT (msg), "rb-log-person"));
 
-  g_printerr ("method=%s path=%s status=%u ms=%.1f person=%s code=%s%s\n",
-              soup_server_message_get_method (msg), uri != NULL ? g_uri_get_path (uri) : "-",
-              soup_server_message_get_status (msg), ms, person != NULL ? person : "-",
-              code != NULL ? code : "-", aborted ? " aborted=1" : "");
+  g_printerr ("method=%s path=%s status=%u ms=%.1f person=%s code=%s%s\n", method, path,
+              soup_server_message_get_status (msg), ms, person, code != NULL ? code : "-",
+              aborted ? " aborted=1" : "");
 }
 
 static gboolean
@@ -338,9 +427,26 @@ message_done (RbServer *self, SoupServerMessage *msg)
   schedule_shutdown_check (self);
 }
 
+/* libsoup 3.2.3 drops the Content-Length of a 204 when it writes the headers (a 204 has no
+ * body and declares no length, RFC 9110 8.6), and then takes the answer for one delimited by
+ * the end of the connection: it closed the connection after every 204 and dropped a request
+ * pipelined behind it. The answer ended with its headers; libsoup is told so here, on
+ * request-finished, which it emits just before it decides whether to keep the connection. */
+static void
+keep_alive_after_no_content (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  guint status = soup_server_message_get_status (msg);
+
+  if ((status == SOUP_STATUS_NO_CONTENT || status == SOUP_STATUS_NOT_MODIFIED)
+      && soup_message_headers_get_encoding (headers) == SOUP_ENCODING_EOF)
+    soup_message_headers_set_encoding (headers, SOUP_ENCODING_NONE);
+}
+
 static void
 on_request_finished_cb (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
 {
+  keep_alive_after_no_content (msg);
   log_request (msg, FALSE);
   message_done (user_data, msg);
 }

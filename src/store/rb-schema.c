@@ -172,7 +172,13 @@ static const char *const migrations[] = {
   "  secret_key BLOB NOT NULL,"
   "  created_at INTEGER NOT NULL);",
 
-  /* 5: the clash checks and the overlap triggers read only live bookings. With the whole
+  /* 5: the fingerprint (SHA-256 of the body) of the POST /bookings that created a booking;
+   * the booking id is its Idempotency-Key, and a retry with another body is refused. */
+  "CREATE TABLE booking_requests ("
+  "  booking_id TEXT PRIMARY KEY REFERENCES bookings (id) ON DELETE CASCADE,"
+  "  body_hash TEXT NOT NULL);",
+
+  /* 6: the clash checks and the overlap triggers read only live bookings. With the whole
    * table in their index, every booking cancelled or released in a slot made each later
    * check of that slot slower (bench-soak: p99 tripled in five minutes). */
   "CREATE INDEX bookings_live_by_space ON bookings (space_id, start)"

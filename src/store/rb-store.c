@@ -1027,22 +1027,72 @@ rb_store_get_booking_sync (RbStore *self, const char *booking_id, GError **error
                   booking_from_row, error);
 }
 
-GPtrArray *
-rb_store_list_bookings_sync (RbStore *self, const RbBookingQuery *query, GError **error)
+/* The fingerprint of the POST /bookings that created booking_id (schema 5), or NULL without
+ * an error when none was kept: bookings made otherwise, or before schema 5. */
+char *
+rb_store_get_booking_request_hash_sync (RbStore *self, const char *booking_id, GError **error)
 {
-  gboolean has_range = rb_interval_is_valid (query->range);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
-      self,
-      "SELECT " BOOKING_COLUMNS BOOKING_FROM " WHERE (?1 IS NULL OR b.space_id = ?1)"
-      "   AND (?2 IS NULL OR s.floor_id = ?2)"
-      "   AND (?3 IS NULL OR b.person_id = ?3)"
-      "   AND (?4 IS NULL OR (b.start < ?5 AND b.start > ?4 - ?7 AND b.end > ?4))"
-      "   AND (?6 = 0 OR b.state IN ('booked', 'checked_in'))"
-      " ORDER BY b.start, s.name",
-      error);
+      self, "SELECT body_hash FROM booking_requests WHERE booking_id = ?", error);
+  int rc;
 
   if (stmt == NULL)
     return NULL;
+  rb_db_bind_text (stmt, 1, booking_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    rb_db_set_error (error, self->db, rc, "query");
+  return NULL;
+}
+
+gboolean
+rb_store_set_booking_request_hash_sync (RbStore *self, const char *booking_id,
+                                        const char *body_hash, GError **error)
+{
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      self, "INSERT OR REPLACE INTO booking_requests (booking_id, body_hash) VALUES (?, ?)",
+      error);
+
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, booking_id);
+  rb_db_bind_text (stmt, 2, body_hash);
+  return rb_db_step_done (self->db, stmt, error);
+}
+
+GPtrArray *
+rb_store_list_bookings_sync (RbStore *self, const RbBookingQuery *query, GError **error)
+{
+#define BOOKING_LIST_WHERE                                                                  \
+  " WHERE (?1 IS NULL OR b.space_id = ?1)"                                                  \
+  "   AND (?2 IS NULL OR s.floor_id = ?2)"                                                  \
+  "   AND (?3 IS NULL OR b.person_id = ?3)"                                                 \
+  "   AND (?4 IS NULL OR (b.start < ?5 AND b.start > ?4 - ?7 AND b.end > ?4))"              \
+  "   AND (?6 = 0 OR b.state IN ('booked', 'checked_in'))"
+  gboolean has_range = rb_interval_is_valid (query->range);
+  /* A page is ordered by what identifies a booking's place for good (start, id), so that
+   * the next page goes on exactly after the last booking of this one. */
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      self,
+      query->limit > 0
+          ? "SELECT " BOOKING_COLUMNS BOOKING_FROM BOOKING_LIST_WHERE
+            "   AND (?8 IS NULL OR b.start > ?9 OR (b.start = ?9 AND b.id > ?8))"
+            " ORDER BY b.start, b.id LIMIT ?10"
+          : "SELECT " BOOKING_COLUMNS BOOKING_FROM BOOKING_LIST_WHERE
+            " ORDER BY b.start, s.name",
+      error);
+#undef BOOKING_LIST_WHERE
+
+  if (stmt == NULL)
+    return NULL;
+  if (query->limit > 0)
+    {
+      rb_db_bind_text (stmt, 8, query->after_id);
+      sqlite3_bind_int64 (stmt, 9, query->after_start);
+      sqlite3_bind_int64 (stmt, 10, query->limit);
+    }
   rb_db_bind_text (stmt, 1, query->space_id);
   rb_db_bind_text (stmt, 2, query->floor_id);
   rb_db_bind_text (stmt, 3, query->person_id);
@@ -1103,7 +1153,7 @@ append_change (RbStore *self, const char *booking_id, GError **error)
 
 /* The queries for bookings that a new one would clash with: in the space, a desk of the
  * person's at that time, another desk of the person's that day. Each reads only live
- * bookings through a partial index (schema 5), so cancelled and released ones cost nothing
+ * bookings through a partial index (schema 6), so cancelled and released ones cost nothing
  * however many pile up in a slot. */
 static const char *const clash_queries[] = {
   "SELECT start, end FROM bookings WHERE space_id = ?1"

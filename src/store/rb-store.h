@@ -14,7 +14,9 @@ G_BEGIN_DECLS
 #define RB_TYPE_STORE (rb_store_get_type ())
 G_DECLARE_FINAL_TYPE (RbStore, rb_store, RB, STORE, GObject)
 
-/* What a booking list asks for; NULL fields and an empty range do not filter. */
+/* What a booking list asks for; NULL fields and an empty range do not filter. With a limit,
+ * the list is one page: ordered by start and id (not by start and space name), at most limit
+ * bookings, and with after_id only those after (after_start, after_id) in that order. */
 typedef struct
 {
   const char *space_id;
@@ -22,6 +24,9 @@ typedef struct
   const char *person_id;
   RbInterval range;
   gboolean active_only;
+  guint limit;
+  gint64 after_start;
+  const char *after_id;
 } RbBookingQuery;
 
 /* Work for the store's thread: runs there with the connection to itself, and returns a
@@ -64,6 +69,10 @@ RbBooking *rb_store_cancel_booking_sync (RbStore *self, const char *booking_id,
 RbBooking *rb_store_check_in_sync (RbStore *self, const char *booking_id, const char *actor_id,
                                    GError **error);
 RbBooking *rb_store_get_booking_sync (RbStore *self, const char *booking_id, GError **error);
+char *rb_store_get_booking_request_hash_sync (RbStore *self, const char *booking_id,
+                                              GError **error);
+gboolean rb_store_set_booking_request_hash_sync (RbStore *self, const char *booking_id,
+                                                 const char *body_hash, GError **error);
 GPtrArray *rb_store_list_bookings_sync (RbStore *self, const RbBookingQuery *query,
                                         GError **error);
 int rb_store_release_no_shows_sync (RbStore *self, GError **error);

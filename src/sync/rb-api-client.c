@@ -3,6 +3,8 @@
  * a booking client, so both are set here explicitly. */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
@@ -20,6 +22,7 @@ struct _RbApiClient
   char *token;
   char *device_token;
   GTimeZone *tz;
+  guint page_size;
 };
 
 G_DEFINE_FINAL_TYPE (RbApiClient, rb_api_client, G_TYPE_OBJECT)
@@ -175,6 +178,7 @@ rb_api_client_class_init (RbApiClientClass *klass)
 static void
 rb_api_client_init (RbApiClient *self)
 {
+  self->page_size = RB_API_CLIENT_BOOKINGS_PAGE;
   self->session = soup_session_new_with_options (
       "timeout", RB_API_CLIENT_TIMEOUT_SECONDS,
       "idle-timeout", 60,
@@ -576,6 +580,121 @@ rb_api_client_parse_bookings (JsonNode *root, const char *member, GError **error
       g_ptr_array_add (bookings, booking);
     }
   return g_steal_pointer (&bookings);
+}
+
+/* ---- GET /bookings, page after page ------------------------------------------------------ */
+
+typedef struct
+{
+  char *path;
+  char *session_token;
+  GPtrArray *bookings;
+  char *after;
+  guint pages;
+} BookingPages;
+
+static void
+booking_pages_free (BookingPages *pages)
+{
+  g_free (pages->path);
+  g_free (pages->session_token);
+  g_clear_pointer (&pages->bookings, g_ptr_array_unref);
+  g_free (pages->after);
+  g_free (pages);
+}
+
+static void fetch_booking_page (GTask *task);
+
+static void
+on_booking_page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  BookingPages *pages = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
+                                                            &error);
+  g_autoptr (GPtrArray) page = NULL;
+  const char *next = NULL;
+
+  if (error == NULL)
+    page = rb_api_client_parse_bookings (root, "items", &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < page->len; i++)
+    g_ptr_array_add (pages->bookings, g_object_ref (g_ptr_array_index (page, i)));
+  next = json_object_get_string_member_with_default (json_node_get_object (root), "next", NULL);
+  if (next == NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&pages->bookings),
+                             (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+  /* A server that hands out the same cursor again, or pages without end, is not followed. */
+  if (page->len == 0 || g_strcmp0 (next, pages->after) == 0 || pages->pages >= 10000)
+    {
+      g_task_return_new_error (task, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_INVALID_RESPONSE,
+                               "The server's pages of bookings do not end");
+      return;
+    }
+  g_free (pages->after);
+  pages->after = g_strdup (next);
+  fetch_booking_page (g_steal_pointer (&task));
+}
+
+static void
+fetch_booking_page (GTask *task)
+{
+  RbApiClient *self = g_task_get_source_object (task);
+  BookingPages *pages = g_task_get_task_data (task);
+  g_autofree char *after = pages->after != NULL
+                               ? g_uri_escape_string (pages->after, NULL, FALSE)
+                               : NULL;
+  g_autofree char *path = g_strdup_printf ("%s%slimit=%u%s%s", pages->path,
+                                           strchr (pages->path, '?') != NULL ? "&" : "?",
+                                           self->page_size, after != NULL ? "&after=" : "",
+                                           after != NULL ? after : "");
+
+  pages->pages++;
+  rb_api_client_request_as_async (self, "GET", path, NULL, NULL, pages->session_token, NULL,
+                                  g_task_get_cancellable (task), on_booking_page_cb, task);
+}
+
+/* How many bookings a page of rb_api_client_list_bookings_async asks for
+ * (RB_API_CLIENT_BOOKINGS_PAGE unless set; the server allows 1 to 1000). */
+void
+rb_api_client_set_page_size (RbApiClient *self, guint page_size)
+{
+  g_return_if_fail (RB_IS_API_CLIENT (self));
+  self->page_size = CLAMP (page_size, 1, 1000);
+}
+
+/* GET path (GET /api/v1/bookings with its filters) page after page, following each answer's
+ * "next" until the last page: every booking of the list, in the server's order, as
+ * RbBookings. Authenticated as rb_api_client_request_as_async with session_token. */
+void
+rb_api_client_list_bookings_async (RbApiClient *self, const char *path, const char *session_token,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  BookingPages *pages = g_new0 (BookingPages, 1);
+
+  g_task_set_source_tag (task, rb_api_client_list_bookings_async);
+  pages->path = g_strdup (path);
+  pages->session_token = g_strdup (session_token);
+  pages->bookings = g_ptr_array_new_with_free_func (g_object_unref);
+  g_task_set_task_data (task, pages, (GDestroyNotify) booking_pages_free);
+  fetch_booking_page (task);
+}
+
+GPtrArray *
+rb_api_client_list_bookings_finish (RbApiClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Whether trying again later may succeed: the network, an overloaded or failing server. A

@@ -73,6 +73,16 @@ RbPerson *rb_api_client_open_session_finish (RbApiClient *self, GAsyncResult *re
 
 GPtrArray *rb_api_client_parse_bookings (JsonNode *root, const char *member, GError **error);
 
+/* How many bookings one page of GET /bookings asks for. */
+#define RB_API_CLIENT_BOOKINGS_PAGE 500
+
+void rb_api_client_set_page_size (RbApiClient *self, guint page_size);
+void rb_api_client_list_bookings_async (RbApiClient *self, const char *path,
+                                        const char *session_token, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *rb_api_client_list_bookings_finish (RbApiClient *self, GAsyncResult *result,
+                                               GError **error);
+
 gboolean rb_api_client_error_is_transient (const GError *error);
 
 G_END_DECLS

@@ -248,16 +248,9 @@ on_my_bookings_from_server_cb (GObject *source, GAsyncResult *result, gpointer u
   GTask *task = user_data;
   RbServerService *self = g_task_get_source_object (task);
   GError *error = NULL;
-  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
-                                                            &error);
-  MyBookings *mine;
+  MyBookings *mine = g_new0 (MyBookings, 1);
 
-  if (root == NULL && error == NULL)
-    g_set_error (&error, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_INVALID_RESPONSE,
-                 "The server's list of bookings is empty");
-  mine = g_new0 (MyBookings, 1);
-  if (error == NULL)
-    mine->bookings = rb_api_client_parse_bookings (root, "items", &error);
+  mine->bookings = rb_api_client_list_bookings_finish (RB_API_CLIENT (source), result, &error);
   if (error != NULL)
     {
       my_bookings_free (mine);
@@ -293,10 +286,10 @@ list_my_bookings_async (RbClientService *service, RbIdentity *who, RbInterval ra
           g_object_unref (task);
           return;
         }
+      /* Every page of them: a person may hold more than one page's worth. */
       path = g_strdup_printf ("/api/v1/bookings?mine=true&from=%s&to=%s", from, to);
-      rb_api_client_request_as_async (self->client, "GET", path, NULL, NULL,
-                                      rb_identity_get_session_token (who), NULL, cancellable,
-                                      on_my_bookings_from_server_cb, task);
+      rb_api_client_list_bookings_async (self->client, path, rb_identity_get_session_token (who),
+                                         cancellable, on_my_bookings_from_server_cb, task);
       return;
     }
   if (person == NULL)

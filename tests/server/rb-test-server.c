@@ -166,7 +166,9 @@ child_setup (gpointer data)
 }
 
 /* Reads the server's stdout (stderr merged) until EOF: the first line to the waiting starter,
- * everything to the log file, so the pipe never fills and blocks the server. */
+ * everything to the log file, so the pipe never fills and blocks the server. Lines are taken
+ * as bytes, not as UTF-8: a log line that is not UTF-8 must reach the file for a test to see
+ * it, and must not stop the reading. */
 static gpointer
 reader_thread (gpointer data)
 {
@@ -180,7 +182,7 @@ reader_thread (gpointer data)
   char *line;
 
   log = g_file_append_to (log_file, G_FILE_CREATE_NONE, NULL, NULL);
-  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, NULL)) != NULL)
+  while ((line = g_data_input_stream_read_line (lines, NULL, NULL, NULL)) != NULL)
     {
       if (log != NULL)
         {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rb-test-server.h"
+#include "rb-time.h"
 
 #define NOW "2026-11-30T06:00:00Z"
 /* 2026-11-30 00:00 UTC */
@@ -595,6 +596,181 @@ test_device (Fixture *f, gconstpointer data)
   rb_test_assert_problem (forged_login, 401, "unauthenticated");
 }
 
+/* ---- paging of GET /bookings ------------------------------------------------------------- */
+
+/* Follows "next" from url (which has a query already) with limit=page; every booking id in
+ * the order of the pages, and how many pages it took. */
+static GPtrArray *
+collect_pages (Fixture *f, const char *token, const char *url, int page, guint *out_pages)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *next = NULL;
+  gint64 last_start = G_MININT64;
+
+  *out_pages = 0;
+  do
+    {
+      g_autofree char *page_url = NULL;
+      g_autoptr (RbTestResponse) resp = NULL;
+      JsonArray *items_array;
+      JsonObject *o;
+
+      page_url = next != NULL ? g_strdup_printf ("%s&limit=%d&after=%s", url, page, next)
+                              : g_strdup_printf ("%s&limit=%d", url, page);
+      resp = rb_test_request (f->session, "GET", page_url, token, NULL, NULL);
+      rb_test_assert_status (resp, 200);
+      items_array = items (resp);
+      g_assert_cmpuint (json_array_get_length (items_array), <=, page);
+      for (guint i = 0; i < json_array_get_length (items_array); i++)
+        {
+          JsonObject *booking = json_array_get_object_element (items_array, i);
+          gint64 start = 0;
+
+          g_assert_true (rb_time_from_rfc3339 (json_object_get_string_member (booking, "start"),
+                                               &start, NULL));
+          g_assert_cmpint (start, >=, last_start);
+          last_start = start;
+          g_ptr_array_add (ids, g_strdup (json_object_get_string_member (booking, "id")));
+        }
+      o = rb_test_response_get_object (resp);
+      g_clear_pointer (&next, g_free);
+      if (json_object_has_member (o, "next"))
+        {
+          /* Only a full page says that more may follow. */
+          g_assert_cmpuint (json_array_get_length (items_array), ==, page);
+          next = g_strdup (json_object_get_string_member (o, "next"));
+        }
+      (*out_pages)++;
+      g_assert_cmpuint (*out_pages, <, 100);
+    }
+  while (next != NULL);
+  return ids;
+}
+
+/* More bookings than a page holds, several starting at the same time: the pages together
+ * hold each booking exactly once, in the order of start, whatever the page size; a bad limit
+ * or cursor is 422 invalid_field. Before, GET /bookings had no limit and no "next". */
+static void
+test_bookings_pages (Fixture *f, gconstpointer data)
+{
+  static const char *const rooms[] = { "a0-r01", "a0-r03", "a0-r05" };
+  static const char *const bad[] = {
+    "limit=0", "limit=1001", "limit=x", "limit=-1", "after=%21%21", "after=Zm9v",
+    "after=LzE", "after=eC9i",
+  };
+  g_autofree char *token = rb_test_login_person (f->session, f->server,
+                                                 rb_test_demo_person ("14475"));
+  g_autofree char *url = rb_test_server_url (
+      f->server, "/api/v1/bookings?from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z");
+  g_autofree char *mine_url = rb_test_server_url (
+      f->server, "/api/v1/bookings?mine=true&from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z");
+  g_autoptr (GHashTable) created = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (RbTestResponse) whole = NULL;
+  g_autoptr (GPtrArray) single = NULL;
+
+  /* 3 rooms × 4 half hours on Tuesday, three bookings at each start. */
+  for (int slot = 0; slot < 4; slot++)
+    for (guint r = 0; r < G_N_ELEMENTS (rooms); r++)
+      {
+        g_autofree char *id = g_uuid_string_random ();
+        gint64 start = AT (24 + 8, 30 * slot);
+        g_autoptr (RbTestResponse) resp = create (f, token, id, rooms[r], start, start + 1800);
+
+        rb_test_assert_status (resp, 201);
+        g_hash_table_add (created, g_steal_pointer (&id));
+      }
+
+  /* Without limit: the default page (500) holds all twelve, and says nothing follows. */
+  whole = rb_test_request (f->session, "GET", url, token, NULL, NULL);
+  rb_test_assert_status (whole, 200);
+  g_assert_cmpuint (json_array_get_length (items (whole)), ==, 12);
+  g_assert_false (json_object_has_member (rb_test_response_get_object (whole), "next"));
+
+  for (int page = 1; page <= 13; page++)
+    {
+      guint pages = 0;
+      g_autoptr (GPtrArray) ids = collect_pages (f, token, url, page, &pages);
+      g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+      g_assert_cmpuint (ids->len, ==, 12);
+      /* No empty page at the end: a page says "next" only when more follow. */
+      g_assert_cmpuint (pages, ==, (12 + page - 1) / page);
+      for (guint i = 0; i < ids->len; i++)
+        {
+          g_assert_true (g_hash_table_contains (created, g_ptr_array_index (ids, i)));
+          g_assert_true (g_hash_table_add (seen, g_ptr_array_index (ids, i)));
+        }
+    }
+
+  /* The same with mine=true. */
+  {
+    guint pages = 0;
+
+    single = collect_pages (f, token, mine_url, 5, &pages);
+    g_assert_cmpuint (single->len, ==, 12);
+    g_assert_cmpuint (pages, ==, 3);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *bad_url = g_strdup_printf ("%s&%s", url, bad[i]);
+      g_autoptr (RbTestResponse) resp = rb_test_request (f->session, "GET", bad_url, token, NULL,
+                                                         NULL);
+
+      rb_test_assert_problem (resp, 422, "invalid_field");
+    }
+}
+
+/* ---- methods a path does not have ----------------------------------------------------- */
+
+/* A known path asked with a method it does not have: 405 method_not_allowed with Allow
+ * naming the methods it has (RFC 9110, 15.5.6); an unknown path stays 404. Before, the 405
+ * came with the code not_found and without Allow. */
+static void
+test_method_not_allowed (Fixture *f, gconstpointer data)
+{
+  static const struct
+  {
+    const char *method;
+    const char *path;
+    const char *allow;
+  } cases[] = {
+    { "PUT", "/api/v1/bookings", "GET, HEAD, POST" },
+    { "POST", "/api/v1/health", "GET, HEAD" },
+    { "GET", "/api/v1/bookings/b-1", "PATCH, DELETE" },
+    { "DELETE", "/api/v1/spaces/a0-r03/blocks", "POST, GET, HEAD" },
+    { "PATCH", "/api/v1/sessions/current", "DELETE" },
+  };
+  g_autofree char *token = rb_test_login_person (f->session, f->server,
+                                                 rb_test_demo_person_with_role ("staff", 0));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *url = rb_test_server_url (f->server, "%s", cases[i].path);
+      /* Anonymous and signed in alike: the method is wrong before anything else is. */
+      g_autoptr (RbTestResponse) anonymous = rb_test_request (f->session, cases[i].method, url,
+                                                               NULL, NULL, NULL);
+      g_autoptr (RbTestResponse) signed_in = rb_test_request (f->session, cases[i].method, url,
+                                                               token, NULL, NULL);
+
+      rb_test_assert_problem (anonymous, 405, "method_not_allowed");
+      g_assert_cmpstr (soup_message_headers_get_one (anonymous->headers, "Allow"), ==,
+                       cases[i].allow);
+      rb_test_assert_problem (signed_in, 405, "method_not_allowed");
+      g_assert_cmpstr (soup_message_headers_get_one (signed_in->headers, "Allow"), ==,
+                       cases[i].allow);
+    }
+
+  {
+    g_autofree char *url = rb_test_server_url (f->server, "/api/v1/nothing");
+    g_autoptr (RbTestResponse) unknown = rb_test_request (f->session, "DELETE", url, token, NULL,
+                                                          NULL);
+
+    rb_test_assert_problem (unknown, 404, "not_found");
+    g_assert_null (soup_message_headers_get_one (unknown->headers, "Allow"));
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -608,5 +784,9 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/server/api/device", Fixture, NULL, fixture_set_up, test_device,
               fixture_tear_down);
+  g_test_add ("/server/api/bookings-pages", Fixture, NULL, fixture_set_up, test_bookings_pages,
+              fixture_tear_down);
+  g_test_add ("/server/api/method-not-allowed", Fixture, NULL, fixture_set_up,
+              test_method_not_allowed, fixture_tear_down);
   return g_test_run ();
 }

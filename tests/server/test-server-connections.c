@@ -8,7 +8,10 @@
  *    the request and idle timeouts, and not before;
  *  - at the descriptor limit the server keeps accepting once connections end: it never
  *    stops answering while it runs;
- *  - Range headers are ignored, so that no request can multiply an answer. */
+ *  - Range headers are ignored, so that no request can multiply an answer;
+ *  - a request whose length is declared ambiguously is refused and its connection closed, so
+ *    that nothing can be smuggled behind it; a 204 keeps the connection for the next;
+ *  - what a client sends cannot forge lines or terminal escapes in the server's log. */
 #include "config.h"
 
 #include <string.h>
@@ -304,6 +307,169 @@ test_descriptor_limit (Fixture *f, gconstpointer data)
   rb_test_server_stop (f->server);
 }
 
+/* ---- framing --------------------------------------------------------------------------- */
+
+/* Everything the server sends until it closes the connection (or stays silent for the
+ * socket's timeout). */
+static char *
+read_until_closed (GSocket *socket)
+{
+  g_autoptr (GString) data = g_string_new (NULL);
+  char buffer[4096];
+  gssize n;
+
+  while ((n = g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL)) > 0)
+    g_string_append_len (data, buffer, n);
+  if (n < 0)
+    g_string_append (data, "<timeout>");
+  return g_string_free (g_steal_pointer (&data), FALSE);
+}
+
+static guint
+count_answers (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; (p = strstr (p, "HTTP/1.1 ")) != NULL; p++)
+    n++;
+  return n;
+}
+
+/* A request that declares its length ambiguously, followed on the same connection by a
+ * request smuggled behind it: the server answers the first with 400 invalid_framing and
+ * Connection: close, closes, and never answers the second. libsoup alone let
+ * Transfer-Encoding win (or took the last Content-Length) and answered both. */
+static void
+test_ambiguous_framing (Fixture *f, gconstpointer data)
+{
+  static const char *const requests[] = {
+    /* Content-Length and Transfer-Encoding */
+    "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    /* the same the other way round, with a body that ends where Content-Length says */
+    "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    "Transfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n",
+    /* two Content-Length headers that differ */
+    "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    "Content-Length: 2\r\nContent-Length: 7\r\n\r\n{}",
+    /* and as one list (libsoup refuses this one itself, with a bare 400) */
+    "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    "Content-Length: 2, 7\r\n\r\n{}",
+    /* Transfer-Encoding twice */
+    "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+  };
+  g_autoptr (GSocket) same = NULL;
+  g_autofree char *answers = NULL;
+
+  rb_test_server_start (f->server);
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_autoptr (GSocket) socket = connect_raw (f, 5);
+      g_autofree char *request = g_strconcat (requests[i], HEALTH, HEALTH, NULL);
+      g_autofree char *text = NULL;
+
+      send_text (socket, request);
+      text = read_until_closed (socket);
+      g_test_message ("request %u answered: %s", i, text);
+      g_assert_true (g_str_has_prefix (text, "HTTP/1.1 400 "));
+      if (i != 3)
+        {
+          g_assert_nonnull (strstr (text, "\"code\":\"invalid_framing\""));
+          g_assert_nonnull (strstr (text, "Connection: close\r\n"));
+        }
+      g_assert_cmpuint (count_answers (text), ==, 1);
+      g_assert_null (strstr (text, "<timeout>"));
+    }
+
+  /* Several Content-Length headers with one value are no ambiguity. */
+  same = connect_raw (f, 5);
+  send_text (same, "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   "Content-Type: application/json\r\nContent-Length: 2\r\n"
+                   "Content-Length: 2\r\n\r\n{}" HEALTH);
+  answers = read_answers (same, 2);
+  g_assert_cmpstr (answers, ==, "422 200");
+  assert_healthy (f);
+  rb_test_server_stop (f->server);
+}
+
+/* A 204 keeps the connection: the request pipelined behind a DELETE /sessions/current is
+ * answered. libsoup 3.2.3 took the 204 without Content-Length as delimited by the end of the
+ * connection, closed it and dropped the next request. */
+static void
+test_no_content_keeps_connection (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSocket) socket = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *answers = NULL;
+  g_autofree char *again = NULL;
+
+  rb_test_server_start (f->server);
+  token = rb_test_login_person (f->session, f->server, rb_test_demo_person_with_role ("staff", 0));
+  socket = connect_raw (f, 10);
+  request = g_strdup_printf ("DELETE /api/v1/sessions/current HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Authorization: Bearer %s\r\n\r\n" HEALTH, token);
+  send_text (socket, request);
+  answers = read_answers (socket, 2);
+  g_assert_cmpstr (answers, ==, "204 200");
+  /* And the connection is still there for one more. */
+  send_text (socket, HEALTH);
+  again = read_answers (socket, 1);
+  g_assert_cmpstr (again, ==, "200");
+  rb_test_server_stop (f->server);
+}
+
+/* ---- the log ---------------------------------------------------------------------------- */
+
+/* Method and path come from the client, and libsoup decodes the path's %0A into a line feed:
+ * the server's one line per request must neither break nor carry terminal escapes. A request
+ * that tries to forge a whole log line, one with raw ESC, DEL and bytes that are not UTF-8
+ * in its path, and one with ESC in its method: the log stays one valid UTF-8 line per
+ * request, with each such byte written as \xNN. Before, they reached the log raw. */
+static void
+test_log_escaped (Fixture *f, gconstpointer data)
+{
+  static const char *const requests[] = {
+    "GET /api/v1/x%0Amethod=GET%20path=/forged%20status=200%0D%1B[2J%7F%FF HTTP/1.1\r\n"
+    "Host: 127.0.0.1\r\n\r\n",
+    "GET /api/v1/raw\x1b[31m\x7f\xff\xc2\x85 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    "G\x1b" "ET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+  };
+  g_autofree char *log = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  rb_test_server_start (f->server);
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_autoptr (GSocket) socket = connect_raw (f, 10);
+      g_autofree char *answer = NULL;
+
+      send_text (socket, requests[i]);
+      answer = read_answers (socket, 1);
+      g_assert_true (g_ascii_isdigit (answer[0]));
+    }
+  /* The server logs a request once its answer is written; stopping it waits for that. */
+  rb_test_server_stop (f->server);
+  g_file_get_contents (rb_test_server_get_log_path (f->server), &log, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", log);
+
+  lines = g_strsplit (log, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_assert_false (g_str_has_prefix (lines[i], "method=GET path=/forged"));
+  g_assert_true (g_utf8_validate (log, -1, NULL));
+  g_assert_null (strchr (log, '\x1b'));
+  g_assert_null (strchr (log, '\x7f'));
+  g_assert_null (strchr (log, '\r'));
+  g_assert_null (strstr (log, "\xc2\x85"));
+  g_assert_nonnull (strstr (log, "method=GET path=/api/v1/x\\x0amethod=GET\\x20path=/forged"
+                                 "\\x20status=200\\x0d\\x1b[2J\\x7f\\xff status="));
+  g_assert_nonnull (strstr (log, "path=/api/v1/raw\\x1b[31m\\x7f\\xff\\xc2\\x85 status="));
+  g_assert_nonnull (strstr (log, "method=G\\x1bET path=/api/v1/health status="));
+}
+
 /* ---- Range ------------------------------------------------------------------------------ */
 
 /* 200 overlapping ranges of the OpenAPI document, without a token: libsoup alone answered
@@ -348,6 +514,12 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/server/connections/descriptor-limit", Fixture, NULL, fixture_set_up,
               test_descriptor_limit, fixture_tear_down);
+  g_test_add ("/server/connections/ambiguous-framing", Fixture, NULL, fixture_set_up,
+              test_ambiguous_framing, fixture_tear_down);
+  g_test_add ("/server/connections/no-content-keeps-connection", Fixture, NULL, fixture_set_up,
+              test_no_content_keeps_connection, fixture_tear_down);
+  g_test_add ("/server/connections/log-escaped", Fixture, NULL, fixture_set_up,
+              test_log_escaped, fixture_tear_down);
   g_test_add ("/server/connections/ranges-ignored", Fixture, NULL, fixture_set_up,
               test_ranges_ignored, fixture_tear_down);
   return g_test_run ();

@@ -6,7 +6,9 @@
  *  - a string holding U+0000, and numbers that are no 64-bit integer where one is expected;
  *  - times outside 1970–2999 (years 1 and 9999 reached uninitialised memory and wrote GLib
  *    criticals), and fractions of a second that are not zero;
- *  - bodies that are not declared as JSON (415).
+ *  - bodies that are not declared as JSON (415);
+ *  - any of that from a caller without a valid session or device token: 401 first;
+ *  - an Idempotency-Key used again with another body (422).
  * The server's clock starts at Monday 30 November 2026, 07:00 in Bonn (--now). */
 #include "config.h"
 
@@ -381,6 +383,99 @@ test_content_type (Fixture *f, gconstpointer data)
   }
 }
 
+/* ---- Idempotency-Key ------------------------------------------------------------------------ */
+
+static RbTestResponse *
+post_booking (Fixture *f, const char *token, const char *id, const char *body)
+{
+  g_autofree char *url = rb_test_server_url (f->server, "/api/v1/bookings");
+
+  return rb_test_request (f->session, "POST", url, token, body, "Idempotency-Key", id, NULL);
+}
+
+/* A retry with the same Idempotency-Key and the same body gets the first booking (200); the
+ * same key with another body is another request and gets 422 idempotency_key_reused, and the
+ * booking stays as it was. Before, any body with a known key got the first booking with 200. */
+static void
+test_idempotency_key_reused (Fixture *f, gconstpointer data)
+{
+  g_autofree char *jonas = login (f, JONAS);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *body = booking_body (id, NULL, NULL, NULL);
+  g_autofree char *later = booking_body (id, "end", "\"2026-12-01T10:00:00Z\"", NULL);
+  g_autofree char *other_room = booking_body (id, "space_id", "\"a0-r01\"", NULL);
+  g_autofree char *other_title = booking_body (id, "title", "\"Retro\"", NULL);
+  g_autoptr (RbTestResponse) created = post_booking (f, jonas, id, body);
+  g_autoptr (RbTestResponse) retried = post_booking (f, jonas, id, body);
+  g_autoptr (RbTestResponse) changed_end = post_booking (f, jonas, id, later);
+  g_autoptr (RbTestResponse) changed_room = post_booking (f, jonas, id, other_room);
+  g_autoptr (RbTestResponse) changed_title = post_booking (f, jonas, id, other_title);
+  g_autoptr (RbTestResponse) again = post_booking (f, jonas, id, body);
+  g_autofree char *sql = g_strdup_printf ("SELECT end FROM bookings WHERE id = '%s'", id);
+
+  rb_test_assert_status (created, 201);
+  rb_test_assert_status (retried, 200);
+  rb_test_assert_problem (changed_end, 422, "idempotency_key_reused");
+  rb_test_assert_problem (changed_room, 422, "idempotency_key_reused");
+  rb_test_assert_problem (changed_title, 422, "idempotency_key_reused");
+  rb_test_assert_status (again, 200);
+  g_assert_cmpint (count_rows (f, "bookings"), ==, 1);
+  g_assert_cmpint (rb_test_db_int (rb_test_server_get_db_path (f->server), sql), ==,
+                   rb_test_utc_time (2026, 12, 1, 9, 0, 0));
+}
+
+/* ---- who asks, before what is asked -------------------------------------------------------- */
+
+/* A route that needs a session or a device token answers 401 to a caller without a valid one
+ * before it looks at the request: no invalid_field, invalid_json or unsupported_media_type
+ * tells an anonymous caller how a valid request would look. Before, the body and the query
+ * were validated first (422, 400, 415) and only a valid request met the 401. */
+static void
+test_anonymous_first (Fixture *f, gconstpointer data)
+{
+  static const struct
+  {
+    const char *method;
+    const char *path;
+    const char *body; /* JSON, or NULL */
+    const char *content_type;
+  } cases[] = {
+    { "POST", "/api/v1/bookings", "{\"id\": \"x\"}", "application/json" },
+    { "POST", "/api/v1/bookings", "{", "application/json" },
+    { "POST", "/api/v1/bookings", "{}", "text/plain" },
+    { "PATCH", "/api/v1/bookings/b-1", "{\"colour\": 1}", "application/json" },
+    { "POST", "/api/v1/series", "{}", "application/json" },
+    { "POST", "/api/v1/spaces/a0-r03/blocks", "{\"start\": 1}", "application/json" },
+    { "GET", "/api/v1/bookings?from=yesterday", NULL, NULL },
+    { "GET", "/api/v1/occupancy?bucket=year", NULL, NULL },
+    { "GET", "/api/v1/changes?since=-1", NULL, NULL },
+    { "GET", "/api/v1/blocks?from=never", NULL, NULL },
+  };
+  /* Well-formed, but no session or device has it. */
+  const char *forged = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (int with_token = 0; with_token <= 1; with_token++)
+      {
+        g_autofree char *url = rb_test_server_url (f->server, "%s", cases[i].path);
+        g_autoptr (SoupMessage) msg = rb_test_message_new (cases[i].method, url,
+                                                           with_token ? forged : NULL);
+        g_autoptr (RbTestResponse) resp = NULL;
+
+        g_test_message ("%s %s %s", cases[i].method, cases[i].path,
+                        with_token ? "(forged token)" : "(anonymous)");
+        if (cases[i].body != NULL)
+          {
+            g_autoptr (GBytes) bytes = g_bytes_new (cases[i].body, strlen (cases[i].body));
+
+            soup_message_set_request_body_from_bytes (msg, cases[i].content_type, bytes);
+          }
+        resp = rb_test_send (f->session, msg);
+        rb_test_assert_problem (resp, 401, "unauthenticated");
+      }
+  g_assert_cmpint (count_rows (f, "bookings"), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -398,6 +493,10 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/server/input/content-type", Fixture, NULL, fixture_set_up, test_content_type,
               fixture_tear_down);
+  g_test_add ("/server/input/anonymous-first", Fixture, NULL, fixture_set_up,
+              test_anonymous_first, fixture_tear_down);
+  g_test_add ("/server/input/idempotency-key-reused", Fixture, NULL, fixture_set_up,
+              test_idempotency_key_reused, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -336,7 +336,8 @@ test_stream_refused (Fixture *f, gconstpointer data)
   rb_test_assert_problem (plain, 426, "upgrade_required");
   g_assert_cmpstr (soup_message_headers_get_one (plain->headers, "Upgrade"), ==, "websocket");
   post = request (f, "POST", jonas, "{}", "/api/v1/changes/stream");
-  rb_test_assert_problem (post, 405, "not_found");
+  rb_test_assert_problem (post, 405, "method_not_allowed");
+  g_assert_cmpstr (soup_message_headers_get_one (post->headers, "Allow"), ==, "GET, HEAD");
   below = request (f, "GET", jonas, NULL, "/api/v1/changes/streams");
   rb_test_assert_problem (below, 404, "not_found");
 }

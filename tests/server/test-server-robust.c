@@ -237,8 +237,10 @@ test_kill_9_durability (Fixture *f, gconstpointer data)
     {
       g_autofree char *from = rb_test_rfc3339 (slot_of_round (0).start);
       g_autofree char *to = rb_test_rfc3339 (slot_of_round (writers[t].rounds).end);
+      /* One page of the largest size (GET /bookings pages, 500 by default). */
       g_autofree char *url = rb_test_server_url (f->server,
-                                                 "/api/v1/bookings?space=%s&from=%s&to=%s",
+                                                 "/api/v1/bookings?space=%s&from=%s&to=%s"
+                                                 "&limit=1000",
                                                  writer_rooms[t], from, to);
       g_autofree char *token = rb_test_login_person (f->session, f->server, writers[t].person);
       g_autoptr (RbTestResponse) list = rb_test_request (f->session, "GET", url, token, NULL,

@@ -566,6 +566,65 @@ test_full_resync (void)
   rb_test_remove_tree (dir2);
 }
 
+/* ---- GET /bookings, every page ----------------------------------------------------------- */
+
+/* A person with more bookings than a page holds: one request gets the first page and "next";
+ * the API client (which a kiosk uses for the bookings of whoever identified) follows the
+ * pages and returns every booking once. */
+static void
+test_bookings_pages (void)
+{
+  g_autofree char *dir = rb_test_make_tmpdir ();
+  g_autoptr (RbTestServer) server = server_new (dir);
+  g_autoptr (SoupSession) session = rb_test_client_new ();
+  g_autoptr (RbApiClient) client = rb_api_client_new (rb_test_server_get_base_url (server));
+  g_autofree char *token = rb_test_login (session, server, "14475", "8466");
+  g_autoptr (GHashTable) created = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray) bookings = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbTestResponse) first = NULL;
+  g_autofree char *first_url = NULL;
+  const char *path = "/api/v1/bookings?mine=true&from=2026-12-01T00:00:00Z"
+                     "&to=2026-12-02T00:00:00Z";
+
+  for (int i = 0; i < 7; i++)
+    {
+      g_autofree char *id = rb_booking_new_id ();
+      gint64 start = rb_test_berlin_time (2026, 12, 1, 9 + i / 2, 0) + (i % 2) * 1800;
+      g_autoptr (RbTestResponse) r = rb_test_create_booking (session, server, token, id,
+                                                             i % 2 == 0 ? "a0-r01" : "a0-r02",
+                                                             start, start + 1800, NULL, 0);
+
+      rb_test_assert_status (r, 201);
+      g_hash_table_add (created, g_steal_pointer (&id));
+    }
+
+  first_url = rb_test_server_url (server, "%s&limit=3", path);
+  first = rb_test_request (session, "GET", first_url, token, NULL, NULL);
+  rb_test_assert_status (first, 200);
+  g_assert_nonnull (rb_test_response_get_string (first, "next"));
+
+  rb_api_client_set_page_size (client, 3);
+  rb_api_client_list_bookings_async (client, path, token, NULL, store_result_cb, &result);
+  bookings = rb_api_client_list_bookings_finish (client, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bookings->len, ==, 7);
+  for (guint i = 0; i < bookings->len; i++)
+    {
+      const char *id = rb_booking_get_id (g_ptr_array_index (bookings, i));
+
+      g_assert_true (g_hash_table_contains (created, id));
+      g_assert_true (g_hash_table_add (seen, (gpointer) id));
+      if (i > 0)
+        g_assert_cmpint (rb_booking_get_start (g_ptr_array_index (bookings, i - 1)), <=,
+                         rb_booking_get_start (g_ptr_array_index (bookings, i)));
+    }
+  rb_test_server_stop (server);
+  rb_test_remove_tree (dir);
+}
+
 /* ---- backoff ------------------------------------------------------------------------------ */
 
 static guint
@@ -650,5 +709,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/sync/offline-day", test_offline_day);
   g_test_add_func ("/sync/retry-is-idempotent", test_retry_is_idempotent);
   g_test_add_func ("/sync/full-resync", test_full_resync);
+  g_test_add_func ("/sync/bookings-pages", test_bookings_pages);
   return g_test_run ();
 }
