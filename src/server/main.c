@@ -184,15 +184,16 @@ start_serving (App *app)
       return;
     }
 
+  /* Before the line below: whoever read it may stop us at once, and must get a clean exit. */
+  g_unix_signal_add (SIGTERM, on_signal_cb, app);
+  g_unix_signal_add (SIGINT, on_signal_cb, app);
+
   uri = rb_server_dup_uri (app->server);
   /* The first line of stdout is the contract with scripts and tests that start us. */
   printf ("raumbuch-server listening on %s\n", uri);
   fflush (stdout);
   g_printerr ("connections: at most %u at once, request timeout %d s, idle timeout %d s\n",
               max_connections, opt_request_timeout, opt_idle_timeout);
-
-  g_unix_signal_add (SIGTERM, on_signal_cb, app);
-  g_unix_signal_add (SIGINT, on_signal_cb, app);
 }
 
 static gpointer
