@@ -167,17 +167,24 @@ no:
 
 /* ---- body limit, routing and logging ------------------------------------------------------ */
 
+/* Answers before the body is read, and closes the connection after the answer: whatever
+ * arrives from now on is read and dropped, never kept, and never read as a request. */
 static void
-refuse_too_large (SoupServerMessage *msg)
+refuse_and_close (SoupServerMessage *msg, guint status, RbErrorCode code)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
 
-  /* Whatever arrives from now on is read and dropped, never kept. */
   soup_message_body_set_accumulate (body, FALSE);
   soup_message_body_truncate (body);
-  respond_problem (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, RB_ERROR_PAYLOAD_TOO_LARGE, NULL);
+  respond_problem (msg, status, code, NULL);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
                                 "close");
+}
+
+static void
+refuse_too_large (SoupServerMessage *msg)
+{
+  refuse_and_close (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, RB_ERROR_PAYLOAD_TOO_LARGE);
 }
 
 static void
@@ -248,21 +255,6 @@ framing_is_ambiguous (SoupMessageHeaders *headers)
   return has_length && n_transfer_encodings > 0;
 }
 
-/* 400, and the connection is closed after the answer: whatever the client sent after these
- * headers is never read as a request. libsoup reads (and drops) the body as it understood
- * it first. */
-static void
-refuse_ambiguous_framing (SoupServerMessage *msg)
-{
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-
-  soup_message_body_set_accumulate (body, FALSE);
-  soup_message_body_truncate (body);
-  respond_problem (msg, SOUP_STATUS_BAD_REQUEST, RB_ERROR_INVALID_FRAMING, NULL);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
-                                "close");
-}
-
 /* Runs when the headers are in, before the body is read: a request whose length is declared
  * ambiguously is refused, a declared length over the limit is refused at once, and a chunked
  * body is counted as it arrives. */
@@ -274,7 +266,8 @@ early_handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GH
 
   if (framing_is_ambiguous (headers))
     {
-      refuse_ambiguous_framing (msg);
+      /* libsoup reads (and drops) the body as it understood it first. */
+      refuse_and_close (msg, SOUP_STATUS_BAD_REQUEST, RB_ERROR_INVALID_FRAMING);
       return;
     }
 
@@ -342,7 +335,7 @@ dispatch (RbServer *self, SoupServerMessage *msg, const char *path)
       self->in_flight++;
       g_object_set_data (G_OBJECT (msg), "rb-in-flight", GINT_TO_POINTER (TRUE));
       req = rb_request_new (self, msg, routes[i].auth, id);
-      rb_request_authenticate_then (req, routes[i].handler);
+      routes[i].handler (req);
       return;
     }
 
