@@ -62,7 +62,6 @@ void rb_request_take_raw_body (RbRequest *self, const char *content_type, char *
 
 void rb_request_pause (RbRequest *self);
 void rb_request_run (RbRequest *self, RbRequestJob job, RbRequestNext next);
-void rb_request_authenticate_then (RbRequest *self, RbRequestNext handler);
 void rb_request_respond (RbRequest *self);
 void rb_request_release (RbRequest *self);
 void rb_request_fail (RbRequest *self, const GError *error);
