@@ -13,7 +13,7 @@ TAP_RESULT = re.compile(r"^(not ok|ok)\b(.*)$")
 TAP_PLAN = re.compile(r"^1\.\.(\d+)")
 
 
-def count(log_path):
+def count(log_path, failures):
     passed = failed = skipped = 0
     with open(log_path, encoding="utf-8") as log:
         for line in log:
@@ -21,7 +21,10 @@ def count(log_path):
             stdout = entry.get("stdout") or ""
             planned = None
             ok = not_ok = skip = 0
+            last_error = ""
             for out_line in stdout.splitlines():
+                if "ERROR" in out_line or "Bail out" in out_line:
+                    last_error = out_line.strip()
                 plan = TAP_PLAN.match(out_line)
                 if plan:
                     planned = int(plan.group(1))
@@ -31,6 +34,8 @@ def count(log_path):
                     continue
                 if result.group(1) == "not ok":
                     not_ok += 1
+                    failures.append(f"{entry['name']}: not ok{result.group(2)} {last_error}")
+                    last_error = ""
                 elif "# SKIP" in result.group(2):
                     skip += 1
                 else:
@@ -43,10 +48,14 @@ def count(log_path):
                     skipped += 1
                 else:
                     failed += 1
+                    failures.append(f"{entry['name']}: {entry['result']}")
                 continue
             missing = max(0, (planned or 0) - (ok + not_ok + skip))
             if entry["result"] not in ("OK", "EXPECTEDFAIL", "SKIP") and not_ok + missing == 0:
                 missing = 1
+            if missing:
+                failures.append(f"{entry['name']}: {entry['result']}, {missing} case(s) not reached"
+                                f" {last_error}")
             passed += ok
             skipped += skip
             failed += not_ok + missing
@@ -56,8 +65,12 @@ def count(log_path):
 def main():
     passed = failed = skipped = 0
     for path in sys.argv[1:]:
-        p, f, s = count(path)
+        failures = []
+        p, f, s = count(path, failures)
         print(f"{path}: {p} passed, {f} failed, {s} skipped")
+        # The names come before the total so that the last line stays the count.
+        for failure in failures:
+            print(f"  {failure}")
         passed, failed, skipped = passed + p, failed + f, skipped + s
     print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
     sys.exit(1 if failed or passed == 0 else 0)
