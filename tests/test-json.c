@@ -25,7 +25,8 @@ through_text (JsonNode *node)
 static void
 test_json_space_round_trip (void)
 {
-  RbRect rect = { 12, 3, 2, 1 };
+  /* Plans are drawn to the quarter metre. */
+  RbRect rect = { 12.25, 3, 2, 1.5 };
   g_autoptr (RbSpace) space = rb_space_new ("a1-d001", "flr-a-1og", RB_SPACE_KIND_DESK, "1.01 Fenster", 1,
                                             RB_AMENITY_MONITOR | RB_AMENITY_DOCKING_STATION
                                                 | RB_AMENITY_WHEELCHAIR_ACCESSIBLE,
@@ -45,10 +46,13 @@ test_json_space_round_trip (void)
   g_assert_cmpstr (rb_space_get_name (back), ==, "1.01 Fenster");
   g_assert_cmpint (rb_space_get_capacity (back), ==, 1);
   g_assert_cmpint (rb_space_get_amenities (back), ==, rb_space_get_amenities (space));
-  g_assert_cmpint (rb_space_get_rect (back)->x, ==, 12);
-  g_assert_cmpint (rb_space_get_rect (back)->y, ==, 3);
-  g_assert_cmpint (rb_space_get_rect (back)->w, ==, 2);
-  g_assert_cmpint (rb_space_get_rect (back)->h, ==, 1);
+  g_assert_cmpfloat (rb_space_get_rect (back)->x, ==, 12.25);
+  g_assert_cmpfloat (rb_space_get_rect (back)->y, ==, 3);
+  g_assert_cmpfloat (rb_space_get_rect (back)->w, ==, 2);
+  g_assert_cmpfloat (rb_space_get_rect (back)->h, ==, 1.5);
+  /* Whole metres stay integers on the wire. */
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (
+                       json_object_get_object_member (o, "rect"), "y")), ==, G_TYPE_INT64);
 
   /* The wire names DESIGN.md promises. */
   g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, "desk");

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
 #include "rb-error.h"
@@ -112,6 +113,47 @@ rb_json_get_int (JsonObject *object, const char *name, gboolean required, gint64
     }
   *out_value = value;
   return TRUE;
+}
+
+/* A length in metres: a JSON number (integer or not), finite, within [min, max]. */
+gboolean
+rb_json_get_metres (JsonObject *object, const char *name, double min, double max,
+                    double *out_value, GError **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  double value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    {
+      field_error (error, name);
+      return FALSE;
+    }
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    value = json_node_get_int (node);
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    value = json_node_get_double (node);
+  else
+    {
+      field_error (error, name);
+      return FALSE;
+    }
+  if (!isfinite (value) || value < min || value > max)
+    {
+      field_error (error, name);
+      return FALSE;
+    }
+  *out_value = value;
+  return TRUE;
+}
+
+/* Writes whole metres as integers, so that files stay as people write them. */
+void
+rb_json_set_metres (JsonObject *object, const char *name, double value)
+{
+  if (value == floor (value) && fabs (value) < 1e9)
+    json_object_set_int_member (object, name, (gint64) value);
+  else
+    json_object_set_double_member (object, name, value);
 }
 
 /* A required RFC 3339 time (rb_time_parse_rfc3339); the error says why it was refused. */
@@ -272,10 +314,10 @@ rb_json_from_space (RbSpace *space)
     if (rb_space_has_amenities (space, rb_amenity_nth (i)))
       json_array_add_string_element (amenities, rb_amenity_to_string (rb_amenity_nth (i)));
   json_object_set_array_member (o, "amenities", amenities);
-  json_object_set_int_member (rect, "x", r->x);
-  json_object_set_int_member (rect, "y", r->y);
-  json_object_set_int_member (rect, "w", r->w);
-  json_object_set_int_member (rect, "h", r->h);
+  rb_json_set_metres (rect, "x", r->x);
+  rb_json_set_metres (rect, "y", r->y);
+  rb_json_set_metres (rect, "w", r->w);
+  rb_json_set_metres (rect, "h", r->h);
   json_object_set_object_member (o, "rect", rect);
   return object_node (o);
 }
@@ -285,12 +327,12 @@ rb_json_to_space (JsonNode *node, GError **error)
 {
   JsonObject *o = require_object (node, error);
   const char *id, *floor_id, *kind_str, *name;
-  gint64 capacity = 0, x = 0, y = 0, w = 0, h = 0;
+  gint64 capacity = 0;
   RbSpaceKind kind;
   RbAmenities amenities = 0;
   JsonNode *amenities_node, *rect_node;
   JsonObject *rect_object;
-  RbRect rect;
+  RbRect rect = { 0 };
 
   if (o == NULL
       || !(id = rb_json_get_string (o, "id", TRUE, error))
@@ -338,12 +380,11 @@ rb_json_to_space (JsonNode *node, GError **error)
       return NULL;
     }
   rect_object = json_node_get_object (rect_node);
-  if (!rb_json_get_int (rect_object, "x", TRUE, 0, 10000, &x, error)
-      || !rb_json_get_int (rect_object, "y", TRUE, 0, 10000, &y, error)
-      || !rb_json_get_int (rect_object, "w", TRUE, 1, 10000, &w, error)
-      || !rb_json_get_int (rect_object, "h", TRUE, 1, 10000, &h, error))
+  if (!rb_json_get_metres (rect_object, "x", 0, 10000, &rect.x, error)
+      || !rb_json_get_metres (rect_object, "y", 0, 10000, &rect.y, error)
+      || !rb_json_get_metres (rect_object, "w", 0.25, 10000, &rect.w, error)
+      || !rb_json_get_metres (rect_object, "h", 0.25, 10000, &rect.h, error))
     return NULL;
-  rect = (RbRect) { x, y, w, h };
   return rb_space_new (id, floor_id, kind, name, capacity, amenities, &rect);
 }
 

@@ -45,6 +45,9 @@ RbBooking *rb_json_to_booking_request (JsonNode *node, GError **error);
 
 const char *rb_json_get_string (JsonObject *object, const char *name, gboolean required,
                                 GError **error);
+gboolean rb_json_get_metres (JsonObject *object, const char *name, double min, double max,
+                             double *out_value, GError **error);
+void rb_json_set_metres (JsonObject *object, const char *name, double value);
 gboolean rb_json_get_int (JsonObject *object, const char *name, gboolean required, gint64 min,
                           gint64 max, gint64 *out_value, GError **error);
 gboolean rb_json_get_time (JsonObject *object, const char *name, gint64 *out_instant,

@@ -7,12 +7,13 @@
 
 G_BEGIN_DECLS
 
+/* A space's place on its floor, in metres from the floor's top left corner. */
 typedef struct
 {
-  int x;
-  int y;
-  int w;
-  int h;
+  double x;
+  double y;
+  double w;
+  double h;
 } RbRect;
 
 #define RB_TYPE_SPACE (rb_space_get_type ())

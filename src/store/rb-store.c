@@ -710,10 +710,10 @@ insert_building_part (RbStore *self, JsonArray *items, const char *what, GError 
           rb_db_bind_text (stmt, 4, rb_space_get_name (s));
           sqlite3_bind_int (stmt, 5, rb_space_get_capacity (s));
           sqlite3_bind_int (stmt, 6, rb_space_get_amenities (s));
-          sqlite3_bind_int (stmt, 7, r->x);
-          sqlite3_bind_int (stmt, 8, r->y);
-          sqlite3_bind_int (stmt, 9, r->w);
-          sqlite3_bind_int (stmt, 10, r->h);
+          sqlite3_bind_double (stmt, 7, r->x);
+          sqlite3_bind_double (stmt, 8, r->y);
+          sqlite3_bind_double (stmt, 9, r->w);
+          sqlite3_bind_double (stmt, 10, r->h);
         }
       else
         {
@@ -900,8 +900,9 @@ static gpointer
 space_from_row (sqlite3_stmt *stmt)
 {
   RbSpaceKind kind = RB_SPACE_KIND_DESK;
-  RbRect rect = { sqlite3_column_int (stmt, 6), sqlite3_column_int (stmt, 7),
-                  sqlite3_column_int (stmt, 8), sqlite3_column_int (stmt, 9) };
+  /* The columns have INTEGER affinity, which keeps a fraction of a metre as REAL. */
+  RbRect rect = { sqlite3_column_double (stmt, 6), sqlite3_column_double (stmt, 7),
+                  sqlite3_column_double (stmt, 8), sqlite3_column_double (stmt, 9) };
 
   rb_space_kind_from_string (rb_db_column_text (stmt, 2), &kind);
   return rb_space_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1), kind,
