@@ -578,6 +578,32 @@ rb_client_service_sync_async (RbClientService *self, GCancellable *cancellable,
   CLASS (self)->sync_async (self, cancellable, callback, user_data);
 }
 
+void
+rb_client_service_export_building_async (RbClientService *self, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  CLASS (self)->export_building_async (self, cancellable, callback, user_data);
+}
+
+void
+rb_client_service_import_building_async (RbClientService *self, JsonNode *document,
+                                         gboolean dry_run, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  g_return_if_fail (document != NULL);
+  CLASS (self)->import_building_async (self, document, dry_run, cancellable, callback,
+                                       user_data);
+}
+
+JsonNode *
+rb_client_service_json_finish (RbClientService *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 gboolean
 rb_client_service_boolean_finish (RbClientService *self, GAsyncResult *result, GError **error)
 {

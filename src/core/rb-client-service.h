@@ -20,6 +20,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "rb-block.h"
 #include "rb-booking.h"
@@ -119,6 +120,14 @@ struct _RbClientServiceClass
   void (*lift_block_async) (RbClientService *self, gint64 block_id, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data);
 
+  /* the building as a file, for administrators: the document of data/building.schema.json
+   * (export), and an import that answers what it did, or with dry_run would do, as the
+   * report of POST /api/v1/building/import (both finish with rb_client_service_json_finish) */
+  void (*export_building_async) (RbClientService *self, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+  void (*import_building_async) (RbClientService *self, JsonNode *document, gboolean dry_run,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data);
   /* optional: bring everything up to date now (default: nothing to do) */
   void (*sync_async) (RbClientService *self, GCancellable *cancellable,
                       GAsyncReadyCallback callback, gpointer user_data);
@@ -236,6 +245,13 @@ void rb_client_service_export_ical_async (RbClientService *self, const char *cal
 char *rb_client_service_export_ical_finish (RbClientService *self, GAsyncResult *result,
                                             GError **error);
 
+void rb_client_service_export_building_async (RbClientService *self, GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+void rb_client_service_import_building_async (RbClientService *self, JsonNode *document,
+                                              gboolean dry_run, GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+JsonNode *rb_client_service_json_finish (RbClientService *self, GAsyncResult *result,
+                                         GError **error);
 void rb_client_service_shutdown (RbClientService *self);
 
 /* For the backends: their state, which the base class keeps and announces. */

@@ -185,6 +185,42 @@ static const char *const migrations[] = {
   "  WHERE state IN ('booked', 'checked_in');"
   "CREATE INDEX bookings_live_desks_by_person ON bookings (person_id, start)"
   "  WHERE is_desk AND state IN ('booked', 'checked_in');",
+
+  /* 7: a building kept by its administrators (issue 11). Spaces and floors are retired, never
+   * deleted, since bookings and the occupancy figures keep pointing at them. A floor may carry
+   * a plan drawing. People can be deactivated and made to choose a PIN of their own. The
+   * change feed carries, beside bookings, topics that clients read again when they change
+   * ('building', 'policy'): such rows have an empty booking_id. The audit log is append-only:
+   * triggers refuse to change or delete what it holds. */
+  "ALTER TABLE spaces ADD COLUMN bookable INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE spaces ADD COLUMN retired_at INTEGER;"
+  "ALTER TABLE floors ADD COLUMN position INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE floors ADD COLUMN retired_at INTEGER;"
+  "UPDATE floors SET position = level;"
+  "CREATE TABLE floor_plans ("
+  "  floor_id TEXT PRIMARY KEY REFERENCES floors (id),"
+  "  content_type TEXT NOT NULL CHECK (content_type IN ('image/svg+xml', 'image/png')),"
+  "  data BLOB NOT NULL,"
+  "  updated_at INTEGER NOT NULL);"
+  "ALTER TABLE people ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE people ADD COLUMN must_change_pin INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE changes ADD COLUMN topic TEXT NOT NULL DEFAULT 'booking';"
+  "CREATE INDEX changes_by_topic ON changes (topic, seq) WHERE topic != 'booking';"
+  "CREATE TABLE audit_log ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  at INTEGER NOT NULL,"
+  "  actor_id TEXT,"
+  "  action TEXT NOT NULL,"
+  "  subject TEXT NOT NULL DEFAULT '',"
+  "  before TEXT,"
+  "  after TEXT);"
+  "CREATE INDEX audit_log_by_subject ON audit_log (subject, id);"
+  "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN"
+  "  SELECT RAISE (ABORT, 'the audit log is append-only');"
+  "END;"
+  "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN"
+  "  SELECT RAISE (ABORT, 'the audit log is append-only');"
+  "END;",
 };
 
 int

@@ -19,6 +19,10 @@ RbStatement *rb_store_prepare (RbStore *self, const char *sql, GError **error);
 gboolean rb_store_check_clashes (RbStore *self, RbSpace *space, RbBooking *request,
                                  GError **error);
 gint64 rb_store_append_change (RbStore *self, const char *booking_id, GError **error);
+gint64 rb_store_append_topic_change (RbStore *self, const char *topic, GError **error);
+gboolean rb_store_append_audit (RbStore *self, const char *actor_id, const char *action,
+                                const char *subject, JsonNode *before, JsonNode *after,
+                                GError **error);
 gboolean rb_store_set_booking_state (RbStore *self, RbBooking *booking, RbBookingState state,
                                      GError **error);
 

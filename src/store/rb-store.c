@@ -1872,3 +1872,49 @@ rb_store_set_booking_state (RbStore *self, RbBooking *booking, RbBookingState st
 {
   return set_state (self, booking, state, error);
 }
+
+/* Appends a change-feed row that tells clients to read a topic again ('building', 'policy'):
+ * its sequence number, or 0. Inside a write transaction, like the change it announces. */
+gint64
+rb_store_append_topic_change (RbStore *self, const char *topic, GError **error)
+{
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      self, "INSERT INTO changes (booking_id, changed_at, topic) VALUES ('', ?, ?)", error);
+
+  g_return_val_if_fail (topic != NULL && !g_str_equal (topic, "booking"), 0);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, rb_store_now (self));
+  rb_db_bind_text (stmt, 2, topic);
+  if (!rb_db_step_done (self->db, stmt, error))
+    return 0;
+  self->write_last_seq = sqlite3_last_insert_rowid (self->db);
+  return self->write_last_seq;
+}
+
+/* Appends an entry to the audit log, inside the write transaction of the change it records,
+ * so that no change is made without its entry. actor_id is NULL for the server's own tools
+ * (--import-building on the command line); before and after may be NULL. */
+gboolean
+rb_store_append_audit (RbStore *self, const char *actor_id, const char *action,
+                       const char *subject, JsonNode *before, JsonNode *after, GError **error)
+{
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      self,
+      "INSERT INTO audit_log (at, actor_id, action, subject, before, after)"
+      " VALUES (?, ?, ?, ?, ?, ?)",
+      error);
+  g_autofree char *before_text = before ? rb_json_to_string (before, FALSE) : NULL;
+  g_autofree char *after_text = after ? rb_json_to_string (after, FALSE) : NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rb_store_now (self));
+  rb_db_bind_text (stmt, 2, actor_id);
+  rb_db_bind_text (stmt, 3, action);
+  rb_db_bind_text (stmt, 4, subject ? subject : "");
+  rb_db_bind_text (stmt, 5, before_text);
+  rb_db_bind_text (stmt, 6, after_text);
+  return rb_db_step_done (self->db, stmt, error);
+}
