@@ -592,3 +592,108 @@ rb_building_file_write (RbBuildingDocument *document)
   json_node_take_object (root, o);
   return root;
 }
+
+/* ---- the import report ------------------------------------------------------------------- */
+
+static JsonArray *
+report_list (JsonObject *report, const char *name)
+{
+  JsonNode *node = json_object_get_member (report, name);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* Whether an import report (rb-building-store.c) has nothing new, changed or retired. */
+gboolean
+rb_building_report_is_empty (JsonNode *report)
+{
+  JsonObject *o;
+  static const char *const lists[] = { "new", "changed", "retired" };
+
+  g_return_val_if_fail (report != NULL && JSON_NODE_HOLDS_OBJECT (report), TRUE);
+  o = json_node_get_object (report);
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      JsonArray *list = report_list (o, lists[i]);
+
+      if (list != NULL && json_array_get_length (list) > 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+item_type_label (const char *type)
+{
+  if (g_strcmp0 (type, "site") == 0)
+    return _("Site");
+  if (g_strcmp0 (type, "building") == 0)
+    return _("Building");
+  if (g_strcmp0 (type, "floor") == 0)
+    return _("Floor");
+  return _("Space");
+}
+
+static void
+append_items (GString *text, JsonObject *report, const char *name, const char *heading)
+{
+  JsonArray *list = report_list (report, name);
+
+  if (list == NULL || json_array_get_length (list) == 0)
+    return;
+  g_string_append_printf (text, "%s\n", heading);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *item = json_array_get_object_element (list, i);
+      JsonArray *fields = report_list (item, "fields");
+
+      /* TRANSLATORS: one line of an import report: "Space a0-d001 “0.01”". */
+      g_string_append_printf (text, _("  %s %s “%s”"),
+                              item_type_label (json_object_get_string_member_with_default (item, "type", "")),
+                              json_object_get_string_member_with_default (item, "id", ""),
+                              json_object_get_string_member_with_default (item, "name", ""));
+      if (fields != NULL)
+        {
+          g_string_append (text, ":");
+          for (guint j = 0; j < json_array_get_length (fields); j++)
+            g_string_append_printf (text, "%s %s", j > 0 ? "," : "",
+                                    json_array_get_string_element (fields, j));
+        }
+      g_string_append_c (text, '\n');
+    }
+}
+
+/* An import report in words, one item a line, for the command line and the app. */
+char *
+rb_building_report_to_text (JsonNode *report)
+{
+  GString *text = g_string_new (NULL);
+  JsonObject *o;
+  gboolean dry_run;
+  gint64 cancelled;
+
+  g_return_val_if_fail (report != NULL && JSON_NODE_HOLDS_OBJECT (report), NULL);
+  o = json_node_get_object (report);
+  dry_run = json_object_get_boolean_member_with_default (o, "dry_run", FALSE);
+  cancelled = json_object_get_int_member_with_default (o, "cancelled_bookings", 0);
+
+  if (rb_building_report_is_empty (report))
+    {
+      g_string_append_printf (text, "%s\n", _("The file describes the building as it is: nothing to change."));
+      return g_string_free (text, FALSE);
+    }
+  append_items (text, o, "new", dry_run ? _("Would be added:") : _("Added:"));
+  append_items (text, o, "changed", dry_run ? _("Would be changed:") : _("Changed:"));
+  append_items (text, o, "retired",
+                dry_run ? _("Would be taken out of service:") : _("Taken out of service:"));
+  if (cancelled > 0)
+    g_string_append_printf (text,
+                            dry_run ? g_dngettext (GETTEXT_PACKAGE, "%d booking would be cancelled.\n",
+                                                   "%d bookings would be cancelled.\n", cancelled)
+                                    : g_dngettext (GETTEXT_PACKAGE, "%d booking was cancelled.\n",
+                                                   "%d bookings were cancelled.\n", cancelled),
+                            (int) cancelled);
+  if (dry_run)
+    g_string_append_printf (text, "%s\n", _("This was a dry run: nothing was changed."));
+  return g_string_free (text, FALSE);
+}

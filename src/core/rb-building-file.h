@@ -32,6 +32,9 @@ RbBuildingDocument *rb_building_file_read (JsonNode *root, GError **error);
 RbBuildingDocument *rb_building_file_parse (const char *data, gssize length, GError **error);
 JsonNode *rb_building_file_write (RbBuildingDocument *document);
 
+gboolean rb_building_report_is_empty (JsonNode *report);
+char *rb_building_report_to_text (JsonNode *report);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbBuildingDocument, rb_building_document_free)
 
 G_END_DECLS
