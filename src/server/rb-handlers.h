@@ -43,4 +43,7 @@ void rb_handle_create_block (RbRequest *req);
 void rb_handle_preview_block (RbRequest *req);
 void rb_handle_remove_block (RbRequest *req);
 
+void rb_handle_export_building (RbRequest *req);
+void rb_handle_import_building (RbRequest *req);
+
 G_END_DECLS
