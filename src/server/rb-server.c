@@ -76,6 +76,8 @@ typedef struct
   const char *pattern; /* below /api/v1/; "*" matches one path segment (an id) */
   RbAuthLevel auth;
   void (*handler) (RbRequest *req);
+  /* the roles the route is for, checked with the token (NULL: every caller of auth) */
+  RbRoleCheck roles;
 } RbRoute;
 
 static const RbRoute routes[] = {
@@ -84,8 +86,8 @@ static const RbRoute routes[] = {
   { "POST", "sessions", RB_AUTH_NONE, rb_handle_create_session },
   { "DELETE", "sessions/current", RB_AUTH_SESSION, rb_handle_delete_session },
   /* Issue 10: an administrator's view and unlock of the sign-in limits. */
-  { "GET", "login-locks", RB_AUTH_SESSION, rb_handle_list_login_locks },
-  { "DELETE", "login-locks/*", RB_AUTH_SESSION, rb_handle_unlock_login },
+  { "GET", "login-locks", RB_AUTH_SESSION, rb_handle_list_login_locks, rb_role_is_admin },
+  { "DELETE", "login-locks/*", RB_AUTH_SESSION, rb_handle_unlock_login, rb_role_is_admin },
   { "GET", "sites", RB_AUTH_ANY, rb_handle_list_sites },
   { "GET", "buildings", RB_AUTH_ANY, rb_handle_list_buildings },
   { "GET", "floors", RB_AUTH_ANY, rb_handle_list_floors },
@@ -107,14 +109,15 @@ static const RbRoute routes[] = {
   { "GET", "series/*", RB_AUTH_SESSION, rb_handle_get_series },
   { "DELETE", "series/*", RB_AUTH_SESSION, rb_handle_cancel_series },
   { "GET", "me/bookings.ics", RB_AUTH_SESSION, rb_handle_my_calendar },
-  { "GET", "occupancy", RB_AUTH_SESSION, rb_handle_occupancy },
-  { "GET", "reports/utilisation.csv", RB_AUTH_SESSION, rb_handle_utilisation_csv },
-  { "POST", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_create_block },
-  { "GET", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_preview_block },
-  { "DELETE", "blocks/*", RB_AUTH_SESSION, rb_handle_remove_block },
+  { "GET", "occupancy", RB_AUTH_SESSION, rb_handle_occupancy, rb_occupancy_may_read_reports },
+  { "GET", "reports/utilisation.csv", RB_AUTH_SESSION, rb_handle_utilisation_csv,
+    rb_occupancy_may_read_reports },
+  { "POST", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_create_block, rb_blocks_may_manage },
+  { "GET", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_preview_block, rb_blocks_may_manage },
+  { "DELETE", "blocks/*", RB_AUTH_SESSION, rb_handle_remove_block, rb_blocks_may_manage },
   /* Issue 11: the building as a file, for administrators (rb-admin-building-handlers.c). */
-  { "GET", "building/export", RB_AUTH_SESSION, rb_handle_export_building },
-  { "POST", "building/import", RB_AUTH_SESSION, rb_handle_import_building },
+  { "GET", "building/export", RB_AUTH_SESSION, rb_handle_export_building, rb_role_is_admin },
+  { "POST", "building/import", RB_AUTH_SESSION, rb_handle_import_building, rb_role_is_admin },
 };
 
 static void maybe_finish_shutdown (RbServer *self);
@@ -349,6 +352,7 @@ dispatch (RbServer *self, SoupServerMessage *msg, const char *path)
       self->in_flight++;
       g_object_set_data (G_OBJECT (msg), "rb-in-flight", GINT_TO_POINTER (TRUE));
       req = rb_request_new (self, msg, routes[i].auth, id);
+      rb_request_set_role_check (req, routes[i].roles);
       routes[i].handler (req);
       return;
     }
