@@ -210,9 +210,8 @@ get_integer (JsonObject *object, const char *path, const char *name, gint64 min,
   value = json_node_get_int (node);
   if (value < min || value > max)
     {
-      g_autofree char *reason = g_strdup_printf (_("must be from %" G_GINT64_FORMAT " to %"
-                                                   G_GINT64_FORMAT),
-                                                 min, max);
+      /* The bounds of every member fit an int. */
+      g_autofree char *reason = g_strdup_printf (_("must be from %d to %d"), (int) min, (int) max);
 
       return member_fault (error, path, name, reason);
     }
