@@ -537,7 +537,7 @@ rb_test_client_new_from (const char *local_address)
    * talk to loopback only. */
   return soup_session_new_with_options ("proxy-resolver", NULL,
                                         "local-address", address,
-                                        "timeout", 10,
+                                        "timeout", 60,
                                         "idle-timeout", 10,
                                         "max-conns", 128,
                                         "max-conns-per-host", 64,

@@ -86,7 +86,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbTestServer, rb_test_server_free)
 
 /* ---- HTTP clients ------------------------------------------------------------------------ */
 
-/* timeout 10 s, idle-timeout 10 s, max-conns(-per-host) 64. */
+/* timeout 60 s (a slow machine under a sanitizer is not a failure; a hang is caught by the
+ * test's own timeout), idle-timeout 10 s, max-conns(-per-host) 64. */
 SoupSession *rb_test_client_new (void);
 /* The same, connecting from this loopback address (e.g. "127.0.0.2"): another client to the
  * server's sign-in limits. */
