@@ -112,6 +112,9 @@ static const RbRoute routes[] = {
   { "POST", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_create_block },
   { "GET", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_preview_block },
   { "DELETE", "blocks/*", RB_AUTH_SESSION, rb_handle_remove_block },
+  { "GET", "policy", RB_AUTH_ANY, rb_handle_get_policy },
+  { "PUT", "policy", RB_AUTH_SESSION, rb_handle_set_policy },
+  { "GET", "audit", RB_AUTH_SESSION, rb_handle_list_audit },
 };
 
 static void maybe_finish_shutdown (RbServer *self);
