@@ -1261,6 +1261,7 @@ on_policy_answer_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   GError *error = NULL;
   g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
                                                             &error);
+  GCancellable *cancellable;
   RbPolicy policy, current;
 
   if (root == NULL && error == NULL)
@@ -1277,9 +1278,9 @@ on_policy_answer_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_boolean (task, TRUE);
       return;
     }
+  cancellable = g_task_get_cancellable (task);
   rb_store_run_async (self->store, replace_policy_job, g_memdup2 (&policy, sizeof policy), g_free,
-                      NULL, g_task_get_cancellable (task), on_policy_kept_cb,
-                      g_steal_pointer (&task));
+                      NULL, cancellable, on_policy_kept_cb, g_steal_pointer (&task));
 }
 
 static void
