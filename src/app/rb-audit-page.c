@@ -150,7 +150,7 @@ entry_row (RbAuditPage *self, JsonObject *entry)
     /* TRANSLATORS: who made a change in the audit log when it was the server's own command
      * line (an import by the operator). */
     who = _("Server administration");
-  if (rb_time_parse_rfc3339 (at_text, &at) != NULL)
+  if (rb_time_parse_rfc3339 (at_text, &at) == NULL)
     {
       g_autofree char *date = rb_context_format_date (self->context, at);
       g_autofree char *time = rb_context_format_time (self->context, at);

@@ -169,12 +169,14 @@ rb_policy_release_deadline (const RbPolicy *policy, RbInterval booking)
 
 /* ---- editing the policy -------------------------------------------------------------- */
 
+/* The message alone, without the code's general words: it is shown in place, beside the
+ * setting it names, and as the problem's detail. */
 static gboolean
 refuse (const char *field, const char **out_field, GError **error, const char *message)
 {
   if (out_field != NULL)
     *out_field = field;
-  rb_set_error (error, RB_ERROR_INVALID_FIELD, "%s", message);
+  g_set_error_literal (error, RB_ERROR, RB_ERROR_INVALID_FIELD, message);
   return FALSE;
 }
 
