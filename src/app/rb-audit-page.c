@@ -60,6 +60,8 @@ describe_action (const char *action)
     return _("Space blocked");
   if (g_strcmp0 (action, "block.lift") == 0)
     return _("Block lifted");
+  if (g_strcmp0 (action, "building.import") == 0)
+    return _("Building imported");
   /* Entries of changes this version does not name yet keep their machine name. */
   return action;
 }

@@ -44,6 +44,8 @@ static const RbErrorInfo error_info[RB_N_ERROR_CODES] = {
   [RB_ERROR_INVALID_FRAMING] = { "invalid_framing", N_("The length of the request is declared more than once or in more than one way.") },
   [RB_ERROR_METHOD_NOT_ALLOWED] = { "method_not_allowed", N_("This method is not allowed here.") },
   [RB_ERROR_IDEMPOTENCY_KEY_REUSED] = { "idempotency_key_reused", N_("This Idempotency-Key was already used for a different request.") },
+  [RB_ERROR_INVALID_BUILDING] = { "invalid_building", N_("The building file is not valid.") },
+  [RB_ERROR_SPACE_NOT_BOOKABLE] = { "space_not_bookable", N_("This space cannot be booked.") },
 };
 
 const char *

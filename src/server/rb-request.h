@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* Whether a role may use a route (e.g. rb_role_is_admin). */
+typedef gboolean (*RbRoleCheck) (RbRole role);
+
 typedef enum
 {
   RB_AUTH_NONE,    /* anyone */
@@ -28,6 +31,8 @@ typedef void (*RbRequestNext) (RbRequest *self);
 RbRequest *rb_request_new (RbServer *server, SoupServerMessage *msg, RbAuthLevel auth,
                            const char *path_id);
 
+void rb_request_set_role_check (RbRequest *self, RbRoleCheck check);
+
 RbServer *rb_request_get_server (RbRequest *self);
 SoupServerMessage *rb_request_get_message (RbRequest *self);
 const char *rb_request_get_path_id (RbRequest *self);
@@ -38,6 +43,7 @@ gboolean rb_request_get_time_query (RbRequest *self, const char *name, gint64 *o
 gboolean rb_request_get_int_query (RbRequest *self, const char *name, gint64 min, gint64 max,
                                    gint64 *out_value, GError **error);
 JsonObject *rb_request_parse_body (RbRequest *self, const char *const *members, GError **error);
+JsonNode *rb_request_parse_json (RbRequest *self, GError **error);
 const char *rb_request_get_bearer (RbRequest *self);
 
 RbPerson *rb_request_get_person (RbRequest *self);

@@ -76,6 +76,8 @@ typedef struct
   const char *pattern; /* below /api/v1/; "*" matches one path segment (an id) */
   RbAuthLevel auth;
   void (*handler) (RbRequest *req);
+  /* the roles the route is for, checked with the token (NULL: every caller of auth) */
+  RbRoleCheck roles;
 } RbRoute;
 
 static const RbRoute routes[] = {
@@ -84,8 +86,8 @@ static const RbRoute routes[] = {
   { "POST", "sessions", RB_AUTH_NONE, rb_handle_create_session },
   { "DELETE", "sessions/current", RB_AUTH_SESSION, rb_handle_delete_session },
   /* Issue 10: an administrator's view and unlock of the sign-in limits. */
-  { "GET", "login-locks", RB_AUTH_SESSION, rb_handle_list_login_locks },
-  { "DELETE", "login-locks/*", RB_AUTH_SESSION, rb_handle_unlock_login },
+  { "GET", "login-locks", RB_AUTH_SESSION, rb_handle_list_login_locks, rb_role_is_admin },
+  { "DELETE", "login-locks/*", RB_AUTH_SESSION, rb_handle_unlock_login, rb_role_is_admin },
   { "GET", "sites", RB_AUTH_ANY, rb_handle_list_sites },
   { "GET", "buildings", RB_AUTH_ANY, rb_handle_list_buildings },
   { "GET", "floors", RB_AUTH_ANY, rb_handle_list_floors },
@@ -107,14 +109,19 @@ static const RbRoute routes[] = {
   { "GET", "series/*", RB_AUTH_SESSION, rb_handle_get_series },
   { "DELETE", "series/*", RB_AUTH_SESSION, rb_handle_cancel_series },
   { "GET", "me/bookings.ics", RB_AUTH_SESSION, rb_handle_my_calendar },
-  { "GET", "occupancy", RB_AUTH_SESSION, rb_handle_occupancy },
-  { "GET", "reports/utilisation.csv", RB_AUTH_SESSION, rb_handle_utilisation_csv },
-  { "POST", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_create_block },
-  { "GET", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_preview_block },
-  { "DELETE", "blocks/*", RB_AUTH_SESSION, rb_handle_remove_block },
+  { "GET", "occupancy", RB_AUTH_SESSION, rb_handle_occupancy, rb_occupancy_may_read_reports },
+  { "GET", "reports/utilisation.csv", RB_AUTH_SESSION, rb_handle_utilisation_csv,
+    rb_occupancy_may_read_reports },
+  { "POST", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_create_block, rb_blocks_may_manage },
+  { "GET", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_preview_block, rb_blocks_may_manage },
+  { "DELETE", "blocks/*", RB_AUTH_SESSION, rb_handle_remove_block, rb_blocks_may_manage },
+  /* Issue 11: the building as a file, for administrators (rb-admin-building-handlers.c). */
+  { "GET", "building/export", RB_AUTH_SESSION, rb_handle_export_building, rb_role_is_admin },
+  { "POST", "building/import", RB_AUTH_SESSION, rb_handle_import_building, rb_role_is_admin },
+  /* Issue 11: the site's policy and the audit log (rb-policy-handlers.c). */
   { "GET", "policy", RB_AUTH_ANY, rb_handle_get_policy },
-  { "PUT", "policy", RB_AUTH_SESSION, rb_handle_set_policy },
-  { "GET", "audit", RB_AUTH_SESSION, rb_handle_list_audit },
+  { "PUT", "policy", RB_AUTH_SESSION, rb_handle_set_policy, rb_role_is_admin },
+  { "GET", "audit", RB_AUTH_SESSION, rb_handle_list_audit, rb_role_is_admin },
 };
 
 static void maybe_finish_shutdown (RbServer *self);
@@ -190,6 +197,17 @@ refuse_too_large (SoupServerMessage *msg)
   refuse_and_close (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, RB_ERROR_PAYLOAD_TOO_LARGE);
 }
 
+/* Every body is small but a building file (data/openapi.json says so). */
+static gsize
+body_limit (SoupServerMessage *msg)
+{
+  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+
+  if (g_strcmp0 (path, API_PREFIX "building/import") == 0)
+    return RB_SERVER_MAX_BUILDING_BODY;
+  return RB_SERVER_MAX_BODY;
+}
+
 static void
 on_got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
 {
@@ -198,7 +216,7 @@ on_got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
   if (received == NULL)
     return;
   *received += g_bytes_get_size (chunk);
-  if (*received > RB_SERVER_MAX_BODY && soup_server_message_get_status (msg) == 0)
+  if (*received > body_limit (msg) && soup_server_message_get_status (msg) == 0)
     refuse_too_large (msg);
 }
 
@@ -281,7 +299,7 @@ early_handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GH
   soup_message_headers_remove (headers, "Range");
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
     {
-      if (soup_message_headers_get_content_length (headers) > RB_SERVER_MAX_BODY)
+      if (soup_message_headers_get_content_length (headers) > (goffset) body_limit (msg))
         refuse_too_large (msg);
     }
   else
@@ -338,6 +356,7 @@ dispatch (RbServer *self, SoupServerMessage *msg, const char *path)
       self->in_flight++;
       g_object_set_data (G_OBJECT (msg), "rb-in-flight", GINT_TO_POINTER (TRUE));
       req = rb_request_new (self, msg, routes[i].auth, id);
+      rb_request_set_role_check (req, routes[i].roles);
       routes[i].handler (req);
       return;
     }

@@ -15,6 +15,7 @@
 #include "rb-auth.h"
 #include "rb-audit.h"
 #include "rb-blocks.h"
+#include "rb-building-store.h"
 #include "rb-local-service.h"
 #include "rb-occupancy.h"
 #include "rb-policy-store.h"
@@ -52,6 +53,7 @@ typedef struct
   RbSeriesRequest *series;
   RbOccupancyQuery query;
   RbPolicy policy;
+  JsonNode *document;
 } Call;
 
 static void
@@ -67,6 +69,7 @@ call_free (Call *call)
   g_clear_object (&call->booking);
   g_clear_object (&call->person);
   g_clear_pointer (&call->series, rb_series_request_free);
+  g_clear_pointer (&call->document, json_node_unref);
   g_free (call);
 }
 
@@ -876,13 +879,66 @@ lift_block_async (RbClientService *service, gint64 block_id, GCancellable *cance
            callback, user_data);
 }
 
-/* ---- the policy and the audit log ------------------------------------------------------- */
+/* ---- the building as a file ------------------------------------------------------------- */
 
 static gboolean
-may_administer (RbRole role)
+is_admin (RbRole role)
 {
   return role == RB_ROLE_ADMIN;
 }
+
+static gpointer
+export_building_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (RbBuildingDocument) document = NULL;
+
+  if (!actor_may (store, data, is_admin, error)
+      || !(document = rb_building_store_export_sync (store, error)))
+    return NULL;
+  return rb_building_file_write (document);
+}
+
+static gpointer
+import_building_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Call *call = data;
+  g_autoptr (RbBuildingDocument) document = NULL;
+
+  if (!actor_may (store, call, is_admin, error)
+      || !(document = rb_building_file_read (call->document, error)))
+    return NULL;
+  return rb_building_store_import_sync (store, document, call->actor_id,
+                                        call->number ? RB_BUILDING_IMPORT_DRY_RUN
+                                                     : RB_BUILDING_IMPORT_DEFAULT,
+                                        error);
+}
+
+static void
+export_building_async (RbClientService *service, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+
+  run_job (self, export_building_job, call_new (self), (GDestroyNotify) json_node_unref,
+           RESULT_POINTER, FALSE, export_building_async, cancellable, callback, user_data);
+}
+
+static void
+import_building_async (RbClientService *service, JsonNode *document, gboolean dry_run,
+                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  Call *call = call_new (self);
+
+  /* Only read, on the store's thread; the caller does not change it meanwhile. */
+  call->document = json_node_ref (document);
+  call->number = dry_run;
+  run_job (self, import_building_job, call, (GDestroyNotify) json_node_unref, RESULT_POINTER,
+           !dry_run, import_building_async, cancellable, callback, user_data);
+}
+
+/* ---- the policy and the audit log ------------------------------------------------------- */
 
 static gpointer
 set_policy_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
@@ -890,7 +946,7 @@ set_policy_job (RbStore *store, gpointer data, GCancellable *cancellable, GError
   Call *call = data;
 
   /* An actor is required here: the store takes none as the server's command line. */
-  if (!actor_may (store, call, may_administer, error)
+  if (!actor_may (store, call, is_admin, error)
       || !rb_store_set_policy_sync (store, call->actor_id, &call->policy, error))
     return NULL;
   return GINT_TO_POINTER (1);
@@ -914,7 +970,7 @@ list_audit_job (RbStore *store, gpointer data, GCancellable *cancellable, GError
   Call *call = data;
   RbAuditQuery query = { call->number, call->range.start, NULL, NULL };
 
-  if (!actor_may (store, call, may_administer, error))
+  if (!actor_may (store, call, is_admin, error))
     return NULL;
   return rb_audit_list_sync (store, &query, error);
 }
@@ -1253,6 +1309,8 @@ rb_local_service_class_init (RbLocalServiceClass *klass)
   service_class->lift_block_async = lift_block_async;
   service_class->set_policy_async = set_policy_async;
   service_class->list_audit_async = list_audit_async;
+  service_class->export_building_async = export_building_async;
+  service_class->import_building_async = import_building_async;
   service_class->shutdown = stop_timers;
 }
 

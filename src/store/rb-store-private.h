@@ -25,6 +25,7 @@ gboolean rb_store_append_audit (RbStore *self, const char *actor_id, const char 
                                 GError **error);
 void rb_store_cache_policy (RbStore *self, const RbPolicy *policy);
 const char *rb_store_get_site_id (RbStore *self);
+gboolean rb_store_reload_site_settings (RbStore *self, GError **error);
 gboolean rb_store_set_booking_state (RbStore *self, RbBooking *booking, RbBookingState state,
                                      GError **error);
 
