@@ -373,6 +373,130 @@ test_error_detail (void)
   g_assert_cmpstr (error->message, ==, rb_error_code_message (RB_ERROR_FORBIDDEN));
 }
 
+/* ---- validating an administrator's policy ------------------------------------------------ */
+
+/* Validates the defaults with one change; returns the field that was refused, or NULL. */
+static const char *
+refused_field (void (*change) (RbPolicy *policy))
+{
+  RbPolicy policy;
+  const char *field = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean ok;
+
+  rb_policy_init_defaults (&policy);
+  change (&policy);
+  ok = rb_policy_validate (&policy, &field, &error);
+  g_assert_true (ok == (error == NULL));
+  if (ok)
+    return NULL;
+  g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_FIELD);
+  g_assert_nonnull (field);
+  return field;
+}
+
+static void change_nothing (RbPolicy *p) { }
+static void close_at_opening (RbPolicy *p) { p->closing_minute = p->opening_minute; }
+static void open_off_quarter (RbPolicy *p) { p->opening_minute = 6 * 60 + 10; }
+static void close_at_midnight (RbPolicy *p) { p->closing_minute = 24 * 60; }
+static void close_late (RbPolicy *p) { p->opening_minute = 0; p->closing_minute = 23 * 60 + 45; }
+static void desk_horizon_negative (RbPolicy *p) { p->desk_horizon_days = -1; }
+static void desk_horizon_today (RbPolicy *p) { p->desk_horizon_days = 0; }
+static void room_horizon_too_far (RbPolicy *p)
+{
+  p->room_horizon_days = p->team_lead_room_horizon_days = RB_POLICY_MAX_HORIZON_DAYS + 1;
+}
+static void team_lead_shorter (RbPolicy *p) { p->team_lead_room_horizon_days = 30; }
+static void desk_half_hour (RbPolicy *p) { p->max_desk_minutes = 90; }
+static void desk_zero (RbPolicy *p) { p->max_desk_minutes = 0; }
+static void desk_one_hour (RbPolicy *p) { p->max_desk_minutes = 60; }
+static void check_in_before_long (RbPolicy *p)
+{
+  p->check_in_before_minutes = RB_POLICY_MAX_CHECK_IN_MINUTES + 1;
+}
+static void release_at_start (RbPolicy *p) { p->check_in_after_minutes = 0; }
+static void release_late (RbPolicy *p) { p->check_in_after_minutes = RB_POLICY_MAX_CHECK_IN_MINUTES; }
+
+static void
+test_policy_validate (void)
+{
+  g_assert_null (refused_field (change_nothing));
+  g_assert_null (refused_field (close_late));
+  g_assert_null (refused_field (desk_horizon_today));
+  g_assert_null (refused_field (desk_one_hour));
+  g_assert_null (refused_field (release_late));
+  g_assert_cmpstr (refused_field (close_at_opening), ==, "closing_time");
+  g_assert_cmpstr (refused_field (open_off_quarter), ==, "opening_time");
+  g_assert_cmpstr (refused_field (close_at_midnight), ==, "closing_time");
+  g_assert_cmpstr (refused_field (desk_horizon_negative), ==, "desk_horizon_days");
+  g_assert_cmpstr (refused_field (room_horizon_too_far), ==, "room_horizon_days");
+  g_assert_cmpstr (refused_field (team_lead_shorter), ==, "team_lead_room_horizon_days");
+  g_assert_cmpstr (refused_field (desk_half_hour), ==, "max_desk_minutes");
+  g_assert_cmpstr (refused_field (desk_zero), ==, "max_desk_minutes");
+  g_assert_cmpstr (refused_field (check_in_before_long), ==, "check_in_before_minutes");
+  g_assert_cmpstr (refused_field (release_at_start), ==, "check_in_after_minutes");
+}
+
+/* The message names the setting as the Rules page does, with the limits. */
+static void
+test_policy_validate_message (void)
+{
+  RbPolicy policy;
+  g_autoptr (GError) error = NULL;
+
+  rb_policy_init_defaults (&policy);
+  policy.desk_horizon_days = 400;
+  g_assert_false (rb_policy_validate (&policy, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "Desks bookable ahead (days)"));
+  g_assert_nonnull (strstr (error->message, "between 0 and 180"));
+}
+
+static void
+test_policy_json (void)
+{
+  RbPolicy policy, back;
+  const char *field = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (JsonNode) bad = NULL;
+  g_autofree char *text = NULL;
+
+  rb_policy_init_defaults (&policy);
+  policy.opening_minute = 7 * 60 + 30;
+  policy.show_names = TRUE;
+  node = rb_policy_to_json (&policy);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "opening_time"),
+                   ==, "07:30");
+  g_assert_true (rb_policy_from_json (node, &back, &field, &error));
+  g_assert_no_error (error);
+  g_assert_true (rb_policy_equal (&policy, &back));
+
+  /* A wrong type, a bad time, a missing and an unknown member: each named. */
+  json_object_set_string_member (json_node_get_object (node), "desk_horizon_days", "14");
+  g_assert_false (rb_policy_from_json (node, &back, &field, &error));
+  g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_FIELD);
+  g_assert_cmpstr (field, ==, "desk_horizon_days");
+  g_clear_error (&error);
+
+  bad = rb_policy_to_json (&policy);
+  json_object_set_string_member (json_node_get_object (bad), "closing_time", "25:00");
+  g_assert_false (rb_policy_from_json (bad, &back, &field, &error));
+  g_assert_cmpstr (field, ==, "closing_time");
+  g_clear_error (&error);
+
+  json_object_remove_member (json_node_get_object (bad), "closing_time");
+  g_assert_false (rb_policy_from_json (bad, &back, &field, &error));
+  g_assert_cmpstr (field, ==, "closing_time");
+  g_clear_error (&error);
+
+  json_object_set_string_member (json_node_get_object (bad), "closing_time", "18:00");
+  json_object_set_int_member (json_node_get_object (bad), "desk_hours", 3);
+  g_assert_false (rb_policy_from_json (bad, &back, NULL, &error));
+  g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_FIELD);
+  text = g_strdup (error->message);
+  g_assert_nonnull (strstr (text, "desk_hours"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -392,6 +516,9 @@ main (int argc, char *argv[])
   ADD ("/policy/invalid-interval", test_policy_invalid_interval);
   ADD ("/policy/check-in-window", test_policy_check_in_window);
   ADD ("/policy/release-deadline", test_policy_release_deadline);
+  g_test_add_func ("/policy/validate", test_policy_validate);
+  g_test_add_func ("/policy/validate-message", test_policy_validate_message);
+  g_test_add_func ("/policy/json", test_policy_json);
   g_test_add_func ("/error/codes", test_error_codes);
   g_test_add_func ("/error/detail", test_error_detail);
 

@@ -393,9 +393,12 @@ on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /* A new client gets its building after a moment (the demo being made, or the first sign-in
  * with a server): until then there is no floor. */
+static void update_time_choices (RbFindPage *self);
+
 static void
 on_service_changed_cb (RbFindPage *self)
 {
+  update_time_choices (self);
   if (self->floors == NULL || self->floors->len == 0)
     rb_client_service_list_floors_async (rb_context_get_service (self->context),
                                          self->cancellable, on_floors_loaded_cb,
@@ -772,6 +775,34 @@ build_time_choices (RbFindPage *self)
   to_labels = slot_labels (self, 1, self->slot_minutes->len - 1);
   gtk_drop_down_set_model (self->from_dropdown, G_LIST_MODEL (from_labels));
   gtk_drop_down_set_model (self->to_dropdown, G_LIST_MODEL (to_labels));
+}
+
+/* The opening hours may have changed (an administrator's Rules): the time choices follow,
+ * keeping the chosen times where they still fit. The lists change with their handlers
+ * blocked, which would read the old choices against the new slots. */
+static void
+update_time_choices (RbFindPage *self)
+{
+  RbPolicy policy = current_policy (self);
+  guint n = self->slot_minutes->len;
+  int from, to;
+
+  if (n > 0 && g_array_index (self->slot_minutes, int, 0) == policy.opening_minute
+      && g_array_index (self->slot_minutes, int, n - 1) == policy.closing_minute)
+    return;
+  from = from_minute (self);
+  to = to_minute (self);
+  g_signal_handlers_block_by_func (self->from_dropdown, on_from_changed_cb, self);
+  g_signal_handlers_block_by_func (self->to_dropdown, on_to_changed_cb, self);
+  g_array_set_size (self->slot_minutes, 0);
+  build_time_choices (self);
+  from = CLAMP (from, policy.opening_minute, policy.closing_minute - 15);
+  to = CLAMP (to, from + 15, policy.closing_minute);
+  gtk_drop_down_set_selected (self->from_dropdown, slot_index (self, from));
+  gtk_drop_down_set_selected (self->to_dropdown, slot_index (self, to) - 1);
+  g_signal_handlers_unblock_by_func (self->from_dropdown, on_from_changed_cb, self);
+  g_signal_handlers_unblock_by_func (self->to_dropdown, on_to_changed_cb, self);
+  update_rows (self);
 }
 
 static void

@@ -911,22 +911,58 @@ slot_labels (RbSeriesPage *self, guint first, guint last)
   return labels;
 }
 
+/* The slots of the opening hours as from and to lists. */
 static void
-build_choices (RbSeriesPage *self)
+build_time_choices (RbSeriesPage *self)
 {
   RbPolicy policy = rb_context_get_policy (self->context);
   g_autoptr (GtkStringList) from_labels = NULL;
   g_autoptr (GtkStringList) to_labels = NULL;
-  g_autoptr (GDateTime) today = rb_utc_to_local (rb_context_get_time_zone (self->context),
-                                                 rb_context_now (self->context));
-  GDate monday;
 
+  g_array_set_size (self->slot_minutes, 0);
   for (int minute = policy.opening_minute; minute <= policy.closing_minute; minute += 15)
     g_array_append_val (self->slot_minutes, minute);
   from_labels = slot_labels (self, 0, self->slot_minutes->len - 2);
   to_labels = slot_labels (self, 1, self->slot_minutes->len - 1);
   gtk_drop_down_set_model (self->from_dropdown, G_LIST_MODEL (from_labels));
   gtk_drop_down_set_model (self->to_dropdown, G_LIST_MODEL (to_labels));
+}
+
+/* The opening hours may have changed (an administrator's Rules): the time choices follow,
+ * keeping the chosen times where they still fit, with the handlers blocked that would read
+ * the old choices against the new slots. */
+static void
+update_time_choices (RbSeriesPage *self)
+{
+  RbPolicy policy = rb_context_get_policy (self->context);
+  guint n = self->slot_minutes->len;
+  int from, to;
+
+  if (n > 0 && g_array_index (self->slot_minutes, int, 0) == policy.opening_minute
+      && g_array_index (self->slot_minutes, int, n - 1) == policy.closing_minute)
+    return;
+  from = from_minute (self);
+  to = to_minute (self);
+  g_signal_handlers_block_by_func (self->from_dropdown, on_from_changed_cb, self);
+  g_signal_handlers_block_by_func (self->to_dropdown, on_to_changed_cb, self);
+  build_time_choices (self);
+  from = CLAMP (from, policy.opening_minute, policy.closing_minute - 15);
+  to = CLAMP (to, from + 15, policy.closing_minute);
+  gtk_drop_down_set_selected (self->from_dropdown, slot_index (self, from));
+  gtk_drop_down_set_selected (self->to_dropdown, slot_index (self, to) - 1);
+  g_signal_handlers_unblock_by_func (self->from_dropdown, on_from_changed_cb, self);
+  g_signal_handlers_unblock_by_func (self->to_dropdown, on_to_changed_cb, self);
+  forget_check (self);
+}
+
+static void
+build_choices (RbSeriesPage *self)
+{
+  g_autoptr (GDateTime) today = rb_utc_to_local (rb_context_get_time_zone (self->context),
+                                                 rb_context_now (self->context));
+  GDate monday;
+
+  build_time_choices (self);
   rb_drop_down_open_at_selection (self->from_dropdown);
   rb_drop_down_open_at_selection (self->to_dropdown);
   gtk_drop_down_set_selected (self->from_dropdown, slot_index (self, 9 * 60));
@@ -993,6 +1029,7 @@ on_person_changed_cb (RbSeriesPage *self)
 static void
 on_service_changed_cb (RbSeriesPage *self)
 {
+  update_time_choices (self);
   if (self->floors == NULL || self->floors->len == 0)
     rb_client_service_list_floors_async (rb_context_get_service (self->context),
                                          self->cancellable, on_floors_loaded_cb,

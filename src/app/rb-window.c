@@ -8,11 +8,13 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "rb-audit-page.h"
 #include "rb-bookings-page.h"
 #include "rb-find-page.h"
 #include "rb-import-dialog.h"
 #include "rb-login-dialog.h"
 #include "rb-occupancy-page.h"
+#include "rb-rules-page.h"
 #include "rb-series-page.h"
 #include "rb-space-row.h"
 #include "rb-window.h"
@@ -34,6 +36,8 @@ struct _RbWindow
   /* borrowed: pages shown only to some roles */
   AdwViewStackPage *series_page;
   AdwViewStackPage *occupancy_page;
+  AdwViewStackPage *rules_page;
+  AdwViewStackPage *audit_page;
   /* borrowed: the sign-in dialog while it is open */
   RbLoginDialog *login_dialog;
   /* owned while open: the file chooser of the building's import or export */
@@ -163,7 +167,8 @@ sign_out_action_cb (GtkWidget *widget, const char *action_name, GVariant *parame
 }
 
 /* Team reservations are for team leads (and admins), occupancy for facility managers (and
- * admins): the pages follow whoever is signed in. The header says who that is. */
+ * admins), the rules and the audit log for admins: the pages follow whoever is signed in.
+ * The header says who that is. */
 static void
 on_person_changed_cb (RbWindow *self)
 {
@@ -173,6 +178,8 @@ on_person_changed_cb (RbWindow *self)
 
   adw_view_stack_page_set_visible (self->series_page, rb_series_may_create (role));
   adw_view_stack_page_set_visible (self->occupancy_page, rb_occupancy_may_read_reports (role));
+  adw_view_stack_page_set_visible (self->rules_page, rb_role_is_admin (role));
+  adw_view_stack_page_set_visible (self->audit_page, rb_role_is_admin (role));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-building",
                                  person != NULL && rb_role_is_admin (role));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-building",
@@ -500,6 +507,12 @@ rb_window_constructed (GObject *object)
                                                     rb_occupancy_page_new (self->context),
                                                     "occupancy", _("Occupancy"));
   adw_view_stack_page_set_icon_name (self->occupancy_page, "x-office-spreadsheet-symbolic");
+  self->rules_page = adw_view_stack_add_titled (self->stack, rb_rules_page_new (self->context),
+                                                "rules", _("Rules"));
+  adw_view_stack_page_set_icon_name (self->rules_page, "preferences-system-symbolic");
+  self->audit_page = adw_view_stack_add_titled (self->stack, rb_audit_page_new (self->context),
+                                                "audit", _("Audit Log"));
+  adw_view_stack_page_set_icon_name (self->audit_page, "document-open-recent-symbolic");
 
   g_signal_connect_object (service, "notify::person", G_CALLBACK (on_person_changed_cb), self,
                            G_CONNECT_SWAPPED);

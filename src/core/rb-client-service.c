@@ -604,6 +604,38 @@ rb_client_service_json_finish (RbClientService *self, GAsyncResult *result, GErr
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Finishes with rb_client_service_boolean_finish; the policy is validated first, so a wrong
+ * value fails (RB_ERROR_INVALID_FIELD) before anything is sent or written. */
+void
+rb_client_service_set_policy_async (RbClientService *self, const RbPolicy *policy,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  GError *error = NULL;
+
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  g_return_if_fail (policy != NULL);
+  if (!rb_policy_validate (policy, NULL, &error))
+    {
+      g_task_report_error (self, callback, user_data, rb_client_service_set_policy_async,
+                           error);
+      return;
+    }
+  CLASS (self)->set_policy_async (self, policy, cancellable, callback, user_data);
+}
+
+/* A page of the audit log, newest first: limit entries (0: the server's default) older than
+ * `before` (the "next_before" of the previous page; NULL: from the newest). Finishes with
+ * rb_client_service_json_finish. */
+void
+rb_client_service_list_audit_async (RbClientService *self, guint limit, const char *before,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  CLASS (self)->list_audit_async (self, limit, before, cancellable, callback, user_data);
+}
+
 gboolean
 rb_client_service_boolean_finish (RbClientService *self, GAsyncResult *result, GError **error)
 {

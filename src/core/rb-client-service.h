@@ -128,6 +128,15 @@ struct _RbClientServiceClass
   void (*import_building_async) (RbClientService *self, JsonNode *document, gboolean dry_run,
                                  GCancellable *cancellable, GAsyncReadyCallback callback,
                                  gpointer user_data);
+  /* the site's policy (administrators; in force at once, and rb_client_service_get_policy
+   * answers it from then on; finishes with rb_client_service_boolean_finish), and a page of
+   * the audit log as GET /api/v1/audit answers it (rb_client_service_json_finish) */
+  void (*set_policy_async) (RbClientService *self, const RbPolicy *policy,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data);
+  void (*list_audit_async) (RbClientService *self, guint limit, const char *before,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data);
   /* optional: bring everything up to date now (default: nothing to do) */
   void (*sync_async) (RbClientService *self, GCancellable *cancellable,
                       GAsyncReadyCallback callback, gpointer user_data);
@@ -252,6 +261,13 @@ void rb_client_service_import_building_async (RbClientService *self, JsonNode *d
                                               GAsyncReadyCallback callback, gpointer user_data);
 JsonNode *rb_client_service_json_finish (RbClientService *self, GAsyncResult *result,
                                          GError **error);
+
+void rb_client_service_set_policy_async (RbClientService *self, const RbPolicy *policy,
+                                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                                         gpointer user_data);
+void rb_client_service_list_audit_async (RbClientService *self, guint limit, const char *before,
+                                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                                         gpointer user_data);
 void rb_client_service_shutdown (RbClientService *self);
 
 /* For the backends: their state, which the base class keeps and announces. */

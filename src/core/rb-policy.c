@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "rb-error.h"
+#include "rb-json.h"
 #include "rb-policy.h"
 #include "rb-time.h"
 
@@ -19,6 +21,7 @@ rb_policy_init_defaults (RbPolicy *policy)
   policy->one_desk_per_day = TRUE;
   policy->check_in_before_minutes = 15;
   policy->check_in_after_minutes = 15;
+  policy->show_names = FALSE;
 }
 
 int
@@ -162,4 +165,226 @@ gint64
 rb_policy_release_deadline (const RbPolicy *policy, RbInterval booking)
 {
   return booking.start + policy->check_in_after_minutes * 60;
+}
+
+/* ---- editing the policy -------------------------------------------------------------- */
+
+/* The message alone, without the code's general words: it is shown in place, beside the
+ * setting it names, and as the problem's detail. */
+static gboolean
+refuse (const char *field, const char **out_field, GError **error, const char *message)
+{
+  if (out_field != NULL)
+    *out_field = field;
+  g_set_error_literal (error, RB_ERROR, RB_ERROR_INVALID_FIELD, message);
+  return FALSE;
+}
+
+static gboolean
+check_range (int value, int min, int max, const char *field, const char *label,
+             const char **out_field, GError **error)
+{
+  g_autofree char *message = NULL;
+
+  if (value >= min && value <= max)
+    return TRUE;
+  /* TRANSLATORS: the first %s is the name of a setting on the Rules page, such as "Desks
+   * bookable ahead (days)". */
+  message = g_strdup_printf (_("“%s” must be between %d and %d."), label, min, max);
+  return refuse (field, out_field, error, message);
+}
+
+static gboolean
+check_time (int minute, const char *field, const char *label, const char **out_field,
+            GError **error)
+{
+  g_autofree char *message = NULL;
+
+  if (minute >= 0 && minute < 24 * 60 && minute % 15 == 0)
+    return TRUE;
+  /* TRANSLATORS: %s is "Opening time" or "Closing time". */
+  message = g_strdup_printf (_("“%s” must be a time of day on a quarter hour, 00:00 to 23:45."),
+                             label);
+  return refuse (field, out_field, error, message);
+}
+
+/* Whether an administrator may set this policy. On failure, *out_field (if not NULL) names
+ * the JSON member of rb_policy_to_json that is wrong, and the error (RB_ERROR_INVALID_FIELD)
+ * says why in words that name the setting as the Rules page does. */
+gboolean
+rb_policy_validate (const RbPolicy *policy, const char **out_field, GError **error)
+{
+  if (!check_time (policy->opening_minute, "opening_time", _("Opening time"), out_field, error)
+      || !check_time (policy->closing_minute, "closing_time", _("Closing time"), out_field,
+                      error))
+    return FALSE;
+  if (policy->closing_minute <= policy->opening_minute)
+    return refuse ("closing_time", out_field, error,
+                   _("The closing time must be later than the opening time."));
+  if (!check_range (policy->desk_horizon_days, 0, RB_POLICY_MAX_HORIZON_DAYS,
+                    "desk_horizon_days", _("Desks bookable ahead (days)"), out_field, error)
+      || !check_range (policy->room_horizon_days, 0, RB_POLICY_MAX_HORIZON_DAYS,
+                       "room_horizon_days", _("Rooms bookable ahead (days)"), out_field, error)
+      || !check_range (policy->team_lead_room_horizon_days, 0, RB_POLICY_MAX_HORIZON_DAYS,
+                       "team_lead_room_horizon_days",
+                       _("Rooms bookable ahead by team leads (days)"), out_field, error))
+    return FALSE;
+  if (policy->team_lead_room_horizon_days < policy->room_horizon_days)
+    return refuse ("team_lead_room_horizon_days", out_field, error,
+                   _("Team leads must be able to book rooms at least as far ahead as "
+                     "everyone else."));
+  if (policy->max_desk_minutes % 60 != 0)
+    return refuse ("max_desk_minutes", out_field, error,
+                   _("The longest desk booking must be a whole number of hours."));
+  if (!check_range (policy->max_desk_minutes / 60, 1, 24, "max_desk_minutes",
+                    _("Longest desk booking (hours)"), out_field, error))
+    return FALSE;
+  if (!check_range (policy->check_in_before_minutes, 0, RB_POLICY_MAX_CHECK_IN_MINUTES,
+                    "check_in_before_minutes", _("Check-in opens before the start (minutes)"),
+                    out_field, error)
+      || !check_range (policy->check_in_after_minutes, 5, RB_POLICY_MAX_CHECK_IN_MINUTES,
+                       "check_in_after_minutes",
+                       _("Released when not checked in after (minutes)"), out_field, error))
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+rb_policy_equal (const RbPolicy *a, const RbPolicy *b)
+{
+  return a->desk_horizon_days == b->desk_horizon_days
+         && a->room_horizon_days == b->room_horizon_days
+         && a->team_lead_room_horizon_days == b->team_lead_room_horizon_days
+         && a->opening_minute == b->opening_minute && a->closing_minute == b->closing_minute
+         && a->max_desk_minutes == b->max_desk_minutes
+         && !a->one_desk_per_day == !b->one_desk_per_day
+         && a->check_in_before_minutes == b->check_in_before_minutes
+         && a->check_in_after_minutes == b->check_in_after_minutes
+         && !a->show_names == !b->show_names;
+}
+
+static char *
+format_time (int minute)
+{
+  return g_strdup_printf ("%02d:%02d", minute / 60, minute % 60);
+}
+
+/* The policy as GET /api/v1/policy answers it and PUT takes it (data/openapi.json). */
+JsonNode *
+rb_policy_to_json (const RbPolicy *policy)
+{
+  JsonObject *o = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *opening = format_time (policy->opening_minute);
+  g_autofree char *closing = format_time (policy->closing_minute);
+
+  json_object_set_string_member (o, "opening_time", opening);
+  json_object_set_string_member (o, "closing_time", closing);
+  json_object_set_int_member (o, "desk_horizon_days", policy->desk_horizon_days);
+  json_object_set_int_member (o, "room_horizon_days", policy->room_horizon_days);
+  json_object_set_int_member (o, "team_lead_room_horizon_days",
+                              policy->team_lead_room_horizon_days);
+  json_object_set_int_member (o, "max_desk_minutes", policy->max_desk_minutes);
+  json_object_set_boolean_member (o, "one_desk_per_day", policy->one_desk_per_day);
+  json_object_set_int_member (o, "check_in_before_minutes", policy->check_in_before_minutes);
+  json_object_set_int_member (o, "check_in_after_minutes", policy->check_in_after_minutes);
+  json_object_set_boolean_member (o, "show_names", policy->show_names);
+  json_node_take_object (node, o);
+  return node;
+}
+
+static gboolean
+member_error (const char *field, const char **out_field, GError **error)
+{
+  g_autofree char *message = g_strdup_printf (_("Field “%s” is missing or invalid."), field);
+
+  return refuse (field, out_field, error, message);
+}
+
+static gboolean
+get_int_member (JsonObject *o, const char *field, int *out_value, const char **out_field,
+                GError **error)
+{
+  JsonNode *node = json_object_get_member (o, field);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_INT64
+      || json_node_get_int (node) < G_MININT || json_node_get_int (node) > G_MAXINT)
+    return member_error (field, out_field, error);
+  *out_value = json_node_get_int (node);
+  return TRUE;
+}
+
+static gboolean
+get_bool_member (JsonObject *o, const char *field, gboolean *out_value,
+                 const char **out_field, GError **error)
+{
+  JsonNode *node = json_object_get_member (o, field);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return member_error (field, out_field, error);
+  *out_value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+/* "HH:MM", 00:00 to 23:59; rb_policy_validate then asks for a quarter hour. */
+static gboolean
+get_time_member (JsonObject *o, const char *field, int *out_minute, const char **out_field,
+                 GError **error)
+{
+  JsonNode *node = json_object_get_member (o, field);
+  const char *text;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return member_error (field, out_field, error);
+  text = json_node_get_string (node);
+  if (strlen (text) != 5 || !g_ascii_isdigit (text[0]) || !g_ascii_isdigit (text[1])
+      || text[2] != ':' || !g_ascii_isdigit (text[3]) || !g_ascii_isdigit (text[4])
+      || (text[0] - '0') * 10 + (text[1] - '0') > 23 || text[3] > '5')
+    return member_error (field, out_field, error);
+  *out_minute = ((text[0] - '0') * 10 + (text[1] - '0')) * 60 + (text[3] - '0') * 10
+                + (text[4] - '0');
+  return TRUE;
+}
+
+/* Reads a whole policy (every member of rb_policy_to_json, no other) and validates it. */
+gboolean
+rb_policy_from_json (JsonNode *node, RbPolicy *out_policy, const char **out_field,
+                     GError **error)
+{
+  static const char *const members[] = {
+    "opening_time", "closing_time", "desk_horizon_days", "room_horizon_days",
+    "team_lead_room_horizon_days", "max_desk_minutes", "one_desk_per_day",
+    "check_in_before_minutes", "check_in_after_minutes", "show_names", NULL,
+  };
+  RbPolicy policy;
+  JsonObject *o;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      rb_set_error (error, RB_ERROR_INVALID_JSON, _("A JSON object was expected."));
+      return FALSE;
+    }
+  o = json_node_get_object (node);
+  if (!rb_json_check_members (o, members, error))
+    return FALSE;
+  if (!get_time_member (o, "opening_time", &policy.opening_minute, out_field, error)
+      || !get_time_member (o, "closing_time", &policy.closing_minute, out_field, error)
+      || !get_int_member (o, "desk_horizon_days", &policy.desk_horizon_days, out_field, error)
+      || !get_int_member (o, "room_horizon_days", &policy.room_horizon_days, out_field, error)
+      || !get_int_member (o, "team_lead_room_horizon_days", &policy.team_lead_room_horizon_days,
+                          out_field, error)
+      || !get_int_member (o, "max_desk_minutes", &policy.max_desk_minutes, out_field, error)
+      || !get_bool_member (o, "one_desk_per_day", &policy.one_desk_per_day, out_field, error)
+      || !get_int_member (o, "check_in_before_minutes", &policy.check_in_before_minutes,
+                          out_field, error)
+      || !get_int_member (o, "check_in_after_minutes", &policy.check_in_after_minutes,
+                          out_field, error)
+      || !get_bool_member (o, "show_names", &policy.show_names, out_field, error)
+      || !rb_policy_validate (&policy, out_field, error))
+    return FALSE;
+  *out_policy = policy;
+  return TRUE;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "rb-interval.h"
 #include "rb-space.h"
@@ -20,8 +21,14 @@ typedef struct
   int max_desk_minutes;
   gboolean one_desk_per_day;
   int check_in_before_minutes;
-  int check_in_after_minutes;
+  int check_in_after_minutes; /* also the minutes after the start before auto-release */
+  gboolean show_names;        /* sites.show_names: kiosks and occupancy may name who booked */
 } RbPolicy;
+
+/* The longest booking horizon an administrator may set: "My bookings" look
+ * RB_CLIENT_SERVICE_LOOKAHEAD_DAYS ahead, a little further. */
+#define RB_POLICY_MAX_HORIZON_DAYS 180
+#define RB_POLICY_MAX_CHECK_IN_MINUTES 120
 
 void rb_policy_init_defaults (RbPolicy *policy);
 
@@ -34,5 +41,11 @@ RbInterval rb_policy_check_in_window (const RbPolicy *policy, RbInterval booking
 gboolean rb_policy_check_check_in (const RbPolicy *policy, RbInterval booking, gint64 now,
                                    GError **error);
 gint64 rb_policy_release_deadline (const RbPolicy *policy, RbInterval booking);
+
+gboolean rb_policy_validate (const RbPolicy *policy, const char **out_field, GError **error);
+gboolean rb_policy_equal (const RbPolicy *a, const RbPolicy *b);
+JsonNode *rb_policy_to_json (const RbPolicy *policy);
+gboolean rb_policy_from_json (JsonNode *node, RbPolicy *out_policy, const char **out_field,
+                              GError **error);
 
 G_END_DECLS

@@ -43,6 +43,9 @@ void rb_handle_create_block (RbRequest *req);
 void rb_handle_preview_block (RbRequest *req);
 void rb_handle_remove_block (RbRequest *req);
 
+void rb_handle_get_policy (RbRequest *req);
+void rb_handle_set_policy (RbRequest *req);
+void rb_handle_list_audit (RbRequest *req);
 void rb_handle_export_building (RbRequest *req);
 void rb_handle_import_building (RbRequest *req);
 

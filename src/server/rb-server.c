@@ -118,6 +118,10 @@ static const RbRoute routes[] = {
   /* Issue 11: the building as a file, for administrators (rb-admin-building-handlers.c). */
   { "GET", "building/export", RB_AUTH_SESSION, rb_handle_export_building, rb_role_is_admin },
   { "POST", "building/import", RB_AUTH_SESSION, rb_handle_import_building, rb_role_is_admin },
+  /* Issue 11: the site's policy and the audit log (rb-policy-handlers.c). */
+  { "GET", "policy", RB_AUTH_ANY, rb_handle_get_policy },
+  { "PUT", "policy", RB_AUTH_SESSION, rb_handle_set_policy, rb_role_is_admin },
+  { "GET", "audit", RB_AUTH_SESSION, rb_handle_list_audit, rb_role_is_admin },
 };
 
 static void maybe_finish_shutdown (RbServer *self);

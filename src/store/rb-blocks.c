@@ -31,6 +31,28 @@ check_actor (RbStore *store, const char *actor_id, GError **error)
   return TRUE;
 }
 
+/* The audit entry of a block made (its "after") or lifted (its "before"): the block, and for
+ * a new one the bookings it cancelled. */
+static gboolean
+append_audit (RbStore *store, const char *actor_id, const char *action, gint64 block_id,
+              const char *space_id, RbInterval interval, const char *reason,
+              GPtrArray *cancelled, gboolean lifted, GError **error)
+{
+  RbSpaceBlock block = { block_id, (char *) space_id, interval, (char *) reason };
+  g_autoptr (JsonNode) node = rb_space_block_to_json (&block);
+
+  if (cancelled != NULL)
+    {
+      JsonArray *ids = json_array_new ();
+
+      for (guint i = 0; i < cancelled->len; i++)
+        json_array_add_string_element (ids, rb_booking_get_id (g_ptr_array_index (cancelled, i)));
+      json_object_set_array_member (json_node_get_object (node), "cancelled_bookings", ids);
+    }
+  return rb_store_append_audit (store, actor_id, action, space_id, lifted ? node : NULL,
+                                lifted ? NULL : node, error);
+}
+
 /* The active bookings of the space that a block of `interval` would cancel, in order: what
  * a facility manager sees before confirming. Bookings that are over are left alone. */
 GPtrArray *
@@ -145,6 +167,9 @@ rb_blocks_create_sync (RbStore *store, const char *space_id, RbInterval interval
       if (!rb_db_step_done (db, set_reason, error))
         goto fail;
     }
+  if (!append_audit (store, actor_id, "block.create", block_id, space_id, interval, reason,
+                     affected, FALSE, error))
+    goto fail;
   if (!rb_store_commit_write (store, error))
     return 0;
 
@@ -171,22 +196,48 @@ gboolean
 rb_blocks_remove_sync (RbStore *store, gint64 block_id, const char *actor_id, GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (RbStatement) stmt = NULL;
+  g_autoptr (RbStatement) find = NULL;
+  g_autoptr (RbStatement) remove = NULL;
+  g_autofree char *space_id = NULL;
+  g_autofree char *reason = NULL;
+  RbInterval interval;
+  int rc;
 
-  if (!check_actor (store, actor_id, error))
+  if (!check_actor (store, actor_id, error) || !rb_store_begin_write (store, error))
     return FALSE;
-  stmt = rb_store_prepare (store, "DELETE FROM space_blocks WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, block_id);
-  if (!rb_db_step_done (db, stmt, error))
-    return FALSE;
-  if (sqlite3_changes (db) == 0)
+  find = rb_store_prepare (store, "SELECT space_id, start, end, reason FROM space_blocks"
+                                  " WHERE id = ?", error);
+  if (find == NULL)
+    goto fail;
+  sqlite3_bind_int64 (find, 1, block_id);
+  rc = sqlite3_step (find);
+  if (rc == SQLITE_DONE)
     {
       rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
-      return FALSE;
+      goto fail;
     }
-  return TRUE;
+  if (rc != SQLITE_ROW)
+    {
+      rb_db_set_error (error, db, rc, "query");
+      goto fail;
+    }
+  space_id = g_strdup (rb_db_column_text (find, 0));
+  interval = rb_interval_make (sqlite3_column_int64 (find, 1), sqlite3_column_int64 (find, 2));
+  reason = g_strdup (rb_db_column_text (find, 3));
+
+  remove = rb_store_prepare (store, "DELETE FROM space_blocks WHERE id = ?", error);
+  if (remove == NULL)
+    goto fail;
+  sqlite3_bind_int64 (remove, 1, block_id);
+  if (!rb_db_step_done (db, remove, error)
+      || !append_audit (store, actor_id, "block.lift", block_id, space_id, interval, reason,
+                        NULL, TRUE, error))
+    goto fail;
+  return rb_store_commit_write (store, error);
+
+fail:
+  rb_store_rollback_write (store);
+  return FALSE;
 }
 
 /* Why bookings were cancelled: booking id → reason, for those of `bookings` that have one

@@ -13,10 +13,12 @@
 #include <string.h>
 
 #include "rb-auth.h"
+#include "rb-audit.h"
 #include "rb-blocks.h"
 #include "rb-building-store.h"
 #include "rb-local-service.h"
 #include "rb-occupancy.h"
+#include "rb-policy-store.h"
 #include "rb-series-store.h"
 
 struct _RbLocalService
@@ -50,6 +52,7 @@ typedef struct
   RbPerson *person;
   RbSeriesRequest *series;
   RbOccupancyQuery query;
+  RbPolicy policy;
   JsonNode *document;
 } Call;
 
@@ -935,6 +938,64 @@ import_building_async (RbClientService *service, JsonNode *document, gboolean dr
            !dry_run, import_building_async, cancellable, callback, user_data);
 }
 
+/* ---- the policy and the audit log ------------------------------------------------------- */
+
+static gpointer
+set_policy_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Call *call = data;
+
+  /* An actor is required here: the store takes none as the server's command line. */
+  if (!actor_may (store, call, is_admin, error)
+      || !rb_store_set_policy_sync (store, call->actor_id, &call->policy, error))
+    return NULL;
+  return GINT_TO_POINTER (1);
+}
+
+static void
+set_policy_async (RbClientService *service, const RbPolicy *policy, GCancellable *cancellable,
+                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  Call *call = call_new (self);
+
+  call->policy = *policy;
+  run_job (self, set_policy_job, call, NULL, RESULT_BOOLEAN, TRUE, set_policy_async, cancellable,
+           callback, user_data);
+}
+
+static gpointer
+list_audit_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Call *call = data;
+  RbAuditQuery query = { call->number, call->range.start, NULL, NULL };
+
+  if (!actor_may (store, call, is_admin, error))
+    return NULL;
+  return rb_audit_list_sync (store, &query, error);
+}
+
+static void
+list_audit_async (RbClientService *service, guint limit, const char *before,
+                  GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  Call *call;
+
+  if (before != NULL && !g_ascii_string_to_signed (before, 10, 1, G_MAXINT64, NULL, NULL))
+    {
+      g_task_report_new_error (self, callback, user_data, list_audit_async, RB_ERROR,
+                               RB_ERROR_INVALID_FIELD, "%s",
+                               rb_error_code_message (RB_ERROR_INVALID_FIELD));
+      return;
+    }
+  call = call_new (self);
+  call->number = limit > 0 ? limit : RB_AUDIT_DEFAULT_LIMIT;
+  call->range.start = before != NULL ? g_ascii_strtoll (before, NULL, 10) : 0;
+  run_job (self, list_audit_job, call, (GDestroyNotify) json_node_unref, RESULT_POINTER, FALSE,
+           list_audit_async, cancellable, callback, user_data);
+}
+
 /* ---- the site ------------------------------------------------------------------------------- */
 
 static GTimeZone *
@@ -1246,6 +1307,8 @@ rb_local_service_class_init (RbLocalServiceClass *klass)
   service_class->preview_block_async = preview_block_async;
   service_class->create_block_async = create_block_async;
   service_class->lift_block_async = lift_block_async;
+  service_class->set_policy_async = set_policy_async;
+  service_class->list_audit_async = list_audit_async;
   service_class->export_building_async = export_building_async;
   service_class->import_building_async = import_building_async;
   service_class->shutdown = stop_timers;

@@ -23,6 +23,8 @@ gint64 rb_store_append_topic_change (RbStore *self, const char *topic, GError **
 gboolean rb_store_append_audit (RbStore *self, const char *actor_id, const char *action,
                                 const char *subject, JsonNode *before, JsonNode *after,
                                 GError **error);
+void rb_store_cache_policy (RbStore *self, const RbPolicy *policy);
+const char *rb_store_get_site_id (RbStore *self);
 gboolean rb_store_reload_site_settings (RbStore *self, GError **error);
 gboolean rb_store_set_booking_state (RbStore *self, RbBooking *booking, RbBookingState state,
                                      GError **error);

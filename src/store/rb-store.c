@@ -47,8 +47,11 @@ struct _RbStore
   gpointer feed_data;
   GMainContext *feed_context;
 
-  /* Read once at open and after an import; immutable in between. */
+  /* Read at open and after an import, and set by rb_store_cache_policy after a committed
+   * change (rb-policy-store.c). Only the worker writes it; the worker reads it as it is,
+   * other threads through rb_store_get_policy under policy_lock. */
   RbPolicy policy;
+  GMutex policy_lock;
   GTimeZone *tz;
   char *site_id;
 
@@ -387,6 +390,7 @@ rb_store_finalize (GObject *object)
    * last reference may be dropped on the worker itself, which must not wait for itself. */
   g_thread_pool_free (self->worker, TRUE, g_thread_self () != self->worker_thread);
   g_mutex_clear (&self->queue_lock);
+  g_mutex_clear (&self->policy_lock);
   rb_statement_cache_free (self->statements);
   g_clear_pointer (&self->feed_context, g_main_context_unref);
   if (self->db != NULL)
@@ -410,6 +414,7 @@ rb_store_init (RbStore *self)
   /* Exclusive with one thread: that one thread owns the SQLite connection. */
   self->worker = g_thread_pool_new (worker_run, self, 1, TRUE, NULL);
   g_mutex_init (&self->queue_lock);
+  g_mutex_init (&self->policy_lock);
   g_queue_init (&self->queue);
   self->now_func = real_time_now;
   rb_policy_init_defaults (&self->policy);
@@ -422,10 +427,12 @@ static gboolean
 load_site_settings (RbStore *self, GError **error)
 {
   g_autoptr (RbStatement) site = NULL;
-  g_autoptr (RbStatement) policy = NULL;
+  g_autoptr (RbStatement) rows = NULL;
+  RbPolicy policy;
   int rc;
 
-  site = rb_store_prepare (self, "SELECT id, timezone FROM sites ORDER BY id LIMIT 1", error);
+  site = rb_store_prepare (self, "SELECT id, timezone, show_names FROM sites ORDER BY id LIMIT 1",
+                           error);
   if (site == NULL)
     return FALSE;
   rc = sqlite3_step (site);
@@ -443,40 +450,42 @@ load_site_settings (RbStore *self, GError **error)
   if (!(self->tz = rb_time_zone_new (rb_db_column_text (site, 1), error)))
     return FALSE;
 
-  rb_policy_init_defaults (&self->policy);
-  policy = rb_store_prepare (self, "SELECT key, value FROM policy WHERE site_id = ?", error);
-  if (policy == NULL)
+  rb_policy_init_defaults (&policy);
+  policy.show_names = sqlite3_column_int (site, 2) != 0;
+  rows = rb_store_prepare (self, "SELECT key, value FROM policy WHERE site_id = ?", error);
+  if (rows == NULL)
     return FALSE;
-  rb_db_bind_text (policy, 1, self->site_id);
-  while ((rc = sqlite3_step (policy)) == SQLITE_ROW)
+  rb_db_bind_text (rows, 1, self->site_id);
+  while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
     {
-      const char *key = rb_db_column_text (policy, 0);
-      int value = sqlite3_column_int (policy, 1);
+      const char *key = rb_db_column_text (rows, 0);
+      int value = sqlite3_column_int (rows, 1);
 
       if (g_str_equal (key, "desk_horizon_days"))
-        self->policy.desk_horizon_days = value;
+        policy.desk_horizon_days = value;
       else if (g_str_equal (key, "room_horizon_days"))
-        self->policy.room_horizon_days = value;
+        policy.room_horizon_days = value;
       else if (g_str_equal (key, "team_lead_room_horizon_days"))
-        self->policy.team_lead_room_horizon_days = value;
+        policy.team_lead_room_horizon_days = value;
       else if (g_str_equal (key, "opening_minute"))
-        self->policy.opening_minute = value;
+        policy.opening_minute = value;
       else if (g_str_equal (key, "closing_minute"))
-        self->policy.closing_minute = value;
+        policy.closing_minute = value;
       else if (g_str_equal (key, "max_desk_minutes"))
-        self->policy.max_desk_minutes = value;
+        policy.max_desk_minutes = value;
       else if (g_str_equal (key, "one_desk_per_day"))
-        self->policy.one_desk_per_day = value != 0;
+        policy.one_desk_per_day = value != 0;
       else if (g_str_equal (key, "check_in_before_minutes"))
-        self->policy.check_in_before_minutes = value;
+        policy.check_in_before_minutes = value;
       else if (g_str_equal (key, "check_in_after_minutes"))
-        self->policy.check_in_after_minutes = value;
+        policy.check_in_after_minutes = value;
     }
   if (rc != SQLITE_DONE)
     {
       rb_db_set_error (error, self->db, rc, "policy");
       return FALSE;
     }
+  rb_store_cache_policy (self, &policy);
   return TRUE;
 }
 
@@ -626,7 +635,26 @@ rb_store_now (RbStore *self)
 void
 rb_store_get_policy (RbStore *self, RbPolicy *out_policy)
 {
+  g_mutex_lock (&self->policy_lock);
   *out_policy = self->policy;
+  g_mutex_unlock (&self->policy_lock);
+}
+
+/* Makes `policy` the one the store's checks use, at once; on the store's thread, after the
+ * commit that wrote it (or at open). */
+void
+rb_store_cache_policy (RbStore *self, const RbPolicy *policy)
+{
+  g_mutex_lock (&self->policy_lock);
+  self->policy = *policy;
+  g_mutex_unlock (&self->policy_lock);
+}
+
+/* The site's id, or NULL while the store has no building. */
+const char *
+rb_store_get_site_id (RbStore *self)
+{
+  return self->site_id;
 }
 
 GTimeZone *

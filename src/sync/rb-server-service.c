@@ -21,6 +21,7 @@
 
 #include "rb-credential.h"
 #include "rb-local-service.h"
+#include "rb-policy-store.h"
 #include "rb-server-service.h"
 
 struct _RbServerService
@@ -40,6 +41,7 @@ struct _RbServerService
 G_DEFINE_FINAL_TYPE (RbServerService, rb_server_service, RB_TYPE_CLIENT_SERVICE)
 
 static void import_building (RbServerService *self);
+static void refresh_policy (RbServerService *self);
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -685,6 +687,7 @@ on_building_for_sign_in_cb (GObject *source, GAsyncResult *result, gpointer user
   rb_client_service_set_ready (RB_CLIENT_SERVICE (self), TRUE);
   signed_in (self, sign_in->person);
   rb_client_service_emit_changed (RB_CLIENT_SERVICE (self));
+  refresh_policy (self);
   g_task_return_pointer (task, g_object_ref (sign_in->person), g_object_unref);
 }
 
@@ -1250,6 +1253,138 @@ import_building_async (RbClientService *service, JsonNode *document, gboolean dr
               import_building_async, cancellable, callback, user_data);
 }
 
+/* ---- the policy and the audit log ------------------------------------------------------- */
+
+/* The mirror's copy of the server's policy is what rb_client_service_get_policy answers and
+ * what the local checks of a queued booking use. It is read again when the change feed names
+ * the topic "policy" (and once after every start), and taken at once from the answer to this
+ * client's own change. */
+
+static gpointer
+replace_policy_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return rb_store_replace_policy_sync (store, data, error) ? GINT_TO_POINTER (1) : NULL;
+}
+
+static void
+on_policy_kept_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbServerService *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (rb_store_run_finish (RB_STORE (source), result, &error) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+  /* Every page reads the policy again. */
+  rb_client_service_emit_changed (RB_CLIENT_SERVICE (self));
+}
+
+/* The server's answer to GET or PUT /policy: the policy in force, which the mirror takes. */
+static void
+on_policy_answer_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbServerService *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
+                                                            &error);
+  GCancellable *cancellable;
+  RbPolicy policy, current;
+
+  if (root == NULL && error == NULL)
+    g_set_error (&error, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_INVALID_RESPONSE,
+                 "The server's policy is missing");
+  if (error != NULL || !rb_policy_from_json (root, &policy, NULL, &error))
+    {
+      return_failure (task, error);
+      return;
+    }
+  rb_client_service_get_policy (self->mirror, &current);
+  if (rb_policy_equal (&policy, &current))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  rb_store_run_async (self->store, replace_policy_job, g_memdup2 (&policy, sizeof policy), g_free,
+                      NULL, cancellable, on_policy_kept_cb, g_steal_pointer (&task));
+}
+
+static void
+on_policy_refreshed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RbServerService *self = RB_SERVER_SERVICE (source);
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_debug ("Reading the server's policy failed: %s", error->message);
+      rb_sync_engine_mark_topic_stale (self->engine, "policy");
+    }
+}
+
+/* Reads the server's policy into the mirror; when it differs, the pages hear "changed". */
+static void
+refresh_policy (RbServerService *self)
+{
+  GTask *task;
+
+  /* The policy belongs to the mirror's site: it comes after the building. */
+  if (!rb_client_service_get_ready (RB_CLIENT_SERVICE (self)))
+    {
+      rb_sync_engine_mark_topic_stale (self->engine, "policy");
+      return;
+    }
+  task = new_task (self, refresh_policy, self->cancellable, on_policy_refreshed_cb, NULL);
+  rb_api_client_request_async (self->client, "GET", "/api/v1/policy", NULL, NULL,
+                               self->cancellable, on_policy_answer_cb, task);
+}
+
+static void
+set_policy_async (RbClientService *service, const RbPolicy *policy, GCancellable *cancellable,
+                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbServerService *self = RB_SERVER_SERVICE (service);
+  GTask *task = new_task (self, set_policy_async, cancellable, callback, user_data);
+  g_autoptr (JsonNode) body = rb_policy_to_json (policy);
+  g_autofree char *text = rb_json_to_string (body, FALSE);
+
+  rb_api_client_request_async (self->client, "PUT", "/api/v1/policy", text, NULL, cancellable,
+                               on_policy_answer_cb, task);
+}
+
+static gpointer
+parse_audit (RbServerService *self, JsonNode *root, GAsyncResult *result, GError **error)
+{
+  if (*error != NULL || root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || json_object_get_array_member (json_node_get_object (root), "items") == NULL)
+    return NULL;
+  return json_node_ref (root);
+}
+
+static void
+list_audit_async (RbClientService *service, guint limit, const char *before,
+                  GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbServerService *self = RB_SERVER_SERVICE (service);
+  g_autoptr (GString) path = g_string_new ("/api/v1/audit?");
+  g_autofree char *escaped = before != NULL ? g_uri_escape_string (before, NULL, FALSE) : NULL;
+
+  if (limit > 0)
+    g_string_append_printf (path, "limit=%u&", limit);
+  if (escaped != NULL)
+    g_string_append_printf (path, "before=%s&", escaped);
+  g_string_truncate (path, path->len - 1);
+  ask_server (self, "GET", path->str, NULL, NULL, parse_audit,
+              (GDestroyNotify) json_node_unref, FALSE, list_audit_async, cancellable, callback,
+              user_data);
+}
+
 /* ---- keeping up ----------------------------------------------------------------------------- */
 
 static void
@@ -1405,6 +1540,7 @@ on_building_imported_cb (GObject *source, GAsyncResult *result, gpointer user_da
     }
   rb_client_service_set_ready (RB_CLIENT_SERVICE (self), TRUE);
   rb_client_service_emit_changed (RB_CLIENT_SERVICE (self));
+  refresh_policy (self);
 }
 
 /* A kiosk reads the building with its device token; a desktop once somebody signed in. */
@@ -1421,11 +1557,17 @@ import_building (RbServerService *self)
                                         g_object_ref (self));
 }
 
-/* The building changed on the server (or may have, e.g. at start): read it again. An import
- * already under way may have fetched the old one, so the topic is kept for the next round. */
+/* The building or the policy changed on the server (or may have, e.g. at start): read it
+ * again. An import already under way may have fetched the old building, so the topic is kept
+ * for the next round. */
 static void
 on_topic_changed_cb (RbServerService *self, const char *topic)
 {
+  if (g_str_equal (topic, "policy"))
+    {
+      refresh_policy (self);
+      return;
+    }
   if (!g_str_equal (topic, "building"))
     return;
   if (self->importing)
@@ -1532,6 +1674,8 @@ rb_server_service_class_init (RbServerServiceClass *klass)
   service_class->lift_block_async = lift_block_async;
   service_class->export_building_async = export_building_async;
   service_class->import_building_async = import_building_async;
+  service_class->set_policy_async = set_policy_async;
+  service_class->list_audit_async = list_audit_async;
   service_class->sync_async = sync_async;
   service_class->shutdown = stop_syncing;
 }
