@@ -90,6 +90,10 @@ static const RbRoute routes[] = {
   { "GET", "buildings", RB_AUTH_ANY, rb_handle_list_buildings },
   { "GET", "floors", RB_AUTH_ANY, rb_handle_list_floors },
   { "GET", "spaces", RB_AUTH_ANY, rb_handle_list_spaces },
+  /* Issue 11: a floor's plan drawing; administrators only may change it (rb-plan-handlers.c). */
+  { "GET", "floors/*/plan", RB_AUTH_ANY, rb_handle_get_floor_plan },
+  { "PUT", "floors/*/plan", RB_AUTH_SESSION, rb_handle_set_floor_plan },
+  { "DELETE", "floors/*/plan", RB_AUTH_SESSION, rb_handle_remove_floor_plan },
   { "GET", "bookings", RB_AUTH_ANY, rb_handle_list_bookings },
   /* A kiosk's device token only with a sealed credential (rb-booking-handlers.c). */
   { "POST", "bookings", RB_AUTH_ANY, rb_handle_create_booking },
@@ -187,6 +191,24 @@ refuse_too_large (SoupServerMessage *msg)
   refuse_and_close (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, RB_ERROR_PAYLOAD_TOO_LARGE);
 }
 
+/* Every body is small but a floor's plan drawing (PUT /floors/{id}/plan), which may be an
+ * image of a few megabytes. */
+static gsize
+body_limit (SoupServerMessage *msg)
+{
+  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+  g_auto (GStrv) segments = NULL;
+
+  if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_PUT)
+      || !g_str_has_prefix (path, API_PREFIX))
+    return RB_SERVER_MAX_BODY;
+  segments = g_strsplit (path + strlen (API_PREFIX), "/", -1);
+  if (g_strv_length (segments) == 3 && g_str_equal (segments[0], "floors")
+      && *segments[1] != '\0' && g_str_equal (segments[2], "plan"))
+    return RB_PLAN_DRAWING_MAX_BYTES;
+  return RB_SERVER_MAX_BODY;
+}
+
 static void
 on_got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
 {
@@ -195,7 +217,7 @@ on_got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
   if (received == NULL)
     return;
   *received += g_bytes_get_size (chunk);
-  if (*received > RB_SERVER_MAX_BODY && soup_server_message_get_status (msg) == 0)
+  if (*received > body_limit (msg) && soup_server_message_get_status (msg) == 0)
     refuse_too_large (msg);
 }
 
@@ -278,7 +300,7 @@ early_handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GH
   soup_message_headers_remove (headers, "Range");
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
     {
-      if (soup_message_headers_get_content_length (headers) > RB_SERVER_MAX_BODY)
+      if ((guint64) soup_message_headers_get_content_length (headers) > body_limit (msg))
         refuse_too_large (msg);
     }
   else

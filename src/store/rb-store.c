@@ -862,9 +862,12 @@ collect_rows (RbStore *self, sqlite3_stmt *stmt, gpointer (*make) (sqlite3_stmt 
 static gpointer
 floor_from_row (sqlite3_stmt *stmt)
 {
-  return rb_floor_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
-                       rb_db_column_text (stmt, 2), sqlite3_column_int (stmt, 3),
-                       sqlite3_column_int (stmt, 4), sqlite3_column_int (stmt, 5));
+  RbFloor *floor = rb_floor_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
+                                 rb_db_column_text (stmt, 2), sqlite3_column_int (stmt, 3),
+                                 sqlite3_column_int (stmt, 4), sqlite3_column_int (stmt, 5));
+
+  rb_floor_set_plan (floor, rb_db_column_text (stmt, 6), sqlite3_column_int64 (stmt, 7));
+  return floor;
 }
 
 GPtrArray *
@@ -872,7 +875,9 @@ rb_store_list_floors_sync (RbStore *self, GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       self,
-      "SELECT id, building_id, name, level, width, height FROM floors ORDER BY building_id, level",
+      "SELECT f.id, f.building_id, f.name, f.level, f.width, f.height, p.content_type,"
+      " p.updated_at FROM floors f LEFT JOIN floor_plans p ON p.floor_id = f.id"
+      " ORDER BY f.building_id, f.level",
       error);
 
   return stmt ? collect_rows (self, stmt, floor_from_row, error) : NULL;
