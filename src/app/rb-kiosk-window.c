@@ -439,6 +439,7 @@ on_spaces_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_pointer (&self->spaces, g_ptr_array_unref);
   self->spaces = spaces;
   rb_floor_plan_set_spaces (self->floor_plan, current_floor (self), spaces);
+  rb_floor_plan_load_drawing (self->floor_plan, rb_context_get_service (self->context));
   fill_space_list (self);
   update_states (self);
   reload_bookings (self);

@@ -14,6 +14,7 @@
 
 #include "rb-auth.h"
 #include "rb-blocks.h"
+#include "rb-floor-plans.h"
 #include "rb-local-service.h"
 #include "rb-occupancy.h"
 #include "rb-series-store.h"
@@ -49,6 +50,7 @@ typedef struct
   RbPerson *person;
   RbSeriesRequest *series;
   RbOccupancyQuery query;
+  GBytes *bytes;
 } Call;
 
 static void
@@ -64,6 +66,7 @@ call_free (Call *call)
   g_clear_object (&call->booking);
   g_clear_object (&call->person);
   g_clear_pointer (&call->series, rb_series_request_free);
+  g_clear_pointer (&call->bytes, g_bytes_unref);
   g_free (call);
 }
 
@@ -873,6 +876,63 @@ lift_block_async (RbClientService *service, gint64 block_id, GCancellable *cance
            callback, user_data);
 }
 
+/* ---- plan drawings ---------------------------------------------------------------------------- */
+
+static gpointer
+get_floor_plan_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return rb_floor_plans_get_sync (store, ((Call *) data)->id, error);
+}
+
+static void
+get_floor_plan_async (RbClientService *service, const char *floor_id,
+                      GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  Call *call = call_new (self);
+
+  call->id = g_strdup (floor_id);
+  run_job (self, get_floor_plan_job, call, (GDestroyNotify) rb_plan_drawing_free,
+           RESULT_POINTER, FALSE, get_floor_plan_async, cancellable, callback, user_data);
+}
+
+static gboolean
+may_administer (RbRole role)
+{
+  return role == RB_ROLE_ADMIN;
+}
+
+static gpointer
+set_floor_plan_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Call *call = data;
+  gboolean done;
+
+  if (!actor_may (store, call, may_administer, error))
+    return NULL;
+  if (call->bytes != NULL)
+    done = rb_floor_plans_set_sync (store, call->actor_id, call->id, call->text, call->bytes,
+                                    NULL, error);
+  else
+    done = rb_floor_plans_remove_sync (store, call->actor_id, call->id, error);
+  return done ? GINT_TO_POINTER (1) : NULL;
+}
+
+static void
+set_floor_plan_async (RbClientService *service, const char *floor_id, const char *content_type,
+                      GBytes *data, GCancellable *cancellable, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  Call *call = call_new (self);
+
+  call->id = g_strdup (floor_id);
+  call->text = g_strdup (content_type);
+  call->bytes = data != NULL ? g_bytes_ref (data) : NULL;
+  run_job (self, set_floor_plan_job, call, NULL, RESULT_BOOLEAN, TRUE, set_floor_plan_async,
+           cancellable, callback, user_data);
+}
+
 /* ---- the site ------------------------------------------------------------------------------- */
 
 static GTimeZone *
@@ -1166,6 +1226,8 @@ rb_local_service_class_init (RbLocalServiceClass *klass)
   service_class->list_floors_async = list_floors_async;
   service_class->list_spaces_async = list_spaces_async;
   service_class->list_blocks_async = list_blocks_async;
+  service_class->get_floor_plan_async = get_floor_plan_async;
+  service_class->set_floor_plan_async = set_floor_plan_async;
   service_class->list_bookings_async = list_bookings_async;
   service_class->list_my_bookings_async = list_my_bookings_async;
   service_class->create_booking_async = create_booking_async;
