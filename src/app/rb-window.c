@@ -10,6 +10,7 @@
 #include "rb-bookings-page.h"
 #include "rb-find-page.h"
 #include "rb-login-dialog.h"
+#include "rb-building-page.h"
 #include "rb-occupancy-page.h"
 #include "rb-series-page.h"
 #include "rb-space-row.h"
@@ -32,6 +33,7 @@ struct _RbWindow
   /* borrowed: pages shown only to some roles */
   AdwViewStackPage *series_page;
   AdwViewStackPage *occupancy_page;
+  AdwViewStackPage *building_page;
   /* borrowed: the sign-in dialog while it is open */
   RbLoginDialog *login_dialog;
 
@@ -159,7 +161,8 @@ sign_out_action_cb (GtkWidget *widget, const char *action_name, GVariant *parame
 }
 
 /* Team reservations are for team leads (and admins), occupancy for facility managers (and
- * admins): the pages follow whoever is signed in. The header says who that is. */
+ * admins), the building for admins: the pages follow whoever is signed in. The header says
+ * who that is. */
 static void
 on_person_changed_cb (RbWindow *self)
 {
@@ -169,6 +172,7 @@ on_person_changed_cb (RbWindow *self)
 
   adw_view_stack_page_set_visible (self->series_page, rb_series_may_create (role));
   adw_view_stack_page_set_visible (self->occupancy_page, rb_occupancy_may_read_reports (role));
+  adw_view_stack_page_set_visible (self->building_page, role == RB_ROLE_ADMIN);
   if (visible != NULL
       && !adw_view_stack_page_get_visible (adw_view_stack_get_page (self->stack, visible)))
     adw_view_stack_set_visible_child_name (self->stack, "find");
@@ -296,6 +300,10 @@ rb_window_constructed (GObject *object)
                                                     rb_occupancy_page_new (self->context),
                                                     "occupancy", _("Occupancy"));
   adw_view_stack_page_set_icon_name (self->occupancy_page, "x-office-spreadsheet-symbolic");
+  self->building_page = adw_view_stack_add_titled (self->stack,
+                                                   rb_building_page_new (self->context),
+                                                   "building", _("Building"));
+  adw_view_stack_page_set_icon_name (self->building_page, "go-home-symbolic");
 
   g_signal_connect_object (service, "notify::person", G_CALLBACK (on_person_changed_cb), self,
                            G_CONNECT_SWAPPED);
