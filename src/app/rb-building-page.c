@@ -589,6 +589,8 @@ rb_building_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->floor_cancellable);
+  /* The list's rows go with it; that is no choice of floor. */
+  self->updating = TRUE;
   gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_BUILDING_PAGE);
 
   G_OBJECT_CLASS (rb_building_page_parent_class)->dispose (object);

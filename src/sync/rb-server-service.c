@@ -274,6 +274,7 @@ on_cached_plan_read_cb (GObject *source, GAsyncResult *result, gpointer user_dat
   g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *etag = NULL;
+  GCancellable *cancellable;
 
   if (rb_store_run_finish (RB_STORE (source), result, &error) == NULL)
     {
@@ -283,9 +284,9 @@ on_cached_plan_read_cb (GObject *source, GAsyncResult *result, gpointer user_dat
   path = plan_path (fetch->floor_id);
   if (fetch->cached != NULL)
     etag = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", fetch->cached->updated_at);
-  rb_api_client_request_bytes_async (self->client, "GET", path, NULL, NULL, etag,
-                                     g_task_get_cancellable (task), on_plan_fetched_cb,
-                                     g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  rb_api_client_request_bytes_async (self->client, "GET", path, NULL, NULL, etag, cancellable,
+                                     on_plan_fetched_cb, g_steal_pointer (&task));
 }
 
 static void
