@@ -4,8 +4,6 @@
  * the import retires it. Spaces of the floor that the editor never saw are kept. */
 #include "config.h"
 
-#include <math.h>
-
 #include <glib/gi18n-lib.h>
 
 #include "rb-error.h"
@@ -62,7 +60,10 @@ rb_plan_space_free (RbPlanSpace *space)
 double
 rb_plan_snap (double metres)
 {
-  return round (metres / RB_PLAN_SNAP) * RB_PLAN_SNAP;
+  double quarters = metres / RB_PLAN_SNAP;
+  gint64 n = (gint64) (quarters >= 0 ? quarters + 0.5 : quarters - 0.5);
+
+  return n * RB_PLAN_SNAP;
 }
 
 RbPlanFloor *
