@@ -1,5 +1,5 @@
 /* rb-building-page.c: an administrator keeps the building here. The floor list and the plan
- * editor work on copies; Save takes the building file from the service, puts the edits in
+ * editor work on copies, read when the page is shown; Save takes the building file from the service, puts the edits in
  * (rb_building_page_apply_edits, the pure part) and imports it, which retires the spaces
  * left out. While the plan has unsaved edits the floor list waits, so no edit is lost by
  * choosing another floor. A floor's drawing is set and removed at once, not with Save. */
@@ -297,6 +297,26 @@ reload (RbBuildingPage *self)
                                        on_floors_loaded_cb, g_object_ref (self));
 }
 
+/* The page reads the building when it is shown (only administrators see it), and again on
+ * a change while it is shown, unless that would throw away edits not saved yet. */
+static void
+rb_building_page_map (GtkWidget *widget)
+{
+  RbBuildingPage *self = RB_BUILDING_PAGE (widget);
+
+  GTK_WIDGET_CLASS (rb_building_page_parent_class)->map (widget);
+  if (!rb_plan_editor_get_modified (self->editor) && !self->floors_modified)
+    reload (self);
+}
+
+static void
+on_service_changed_cb (RbBuildingPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && !rb_plan_editor_get_modified (self->editor)
+      && !self->floors_modified)
+    reload (self);
+}
+
 /* ---- floors --------------------------------------------------------------------------------- */
 
 static void
@@ -577,9 +597,8 @@ rb_building_page_constructed (GObject *object)
       self->amenity_buttons[i] = GTK_CHECK_BUTTON (check);
     }
   g_signal_connect_object (rb_context_get_service (self->context), "changed",
-                           G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_service_changed_cb), self, G_CONNECT_SWAPPED);
   update_status (self);
-  reload (self);
 }
 
 static void
@@ -651,6 +670,7 @@ rb_building_page_class_init (RbBuildingPageClass *klass)
   object_class->finalize = rb_building_page_finalize;
   object_class->get_property = rb_building_page_get_property;
   object_class->set_property = rb_building_page_set_property;
+  widget_class->map = rb_building_page_map;
 
   properties[PROP_CONTEXT] =
       g_param_spec_object ("context", NULL, NULL, RB_TYPE_CONTEXT,

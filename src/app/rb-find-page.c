@@ -176,6 +176,14 @@ update_summary (RbFindPage *self)
     }
 }
 
+/* The floor's drawing is read when the plan is shown, not for the list. */
+static void
+load_drawing (RbFindPage *self)
+{
+  if (gtk_toggle_button_get_active (self->plan_view_button))
+    rb_floor_plan_load_drawing (self->floor_plan, rb_context_get_service (self->context));
+}
+
 /* The plan says of every space what its row says: free or taken at the chosen time. */
 static void
 update_plan_states (RbFindPage *self)
@@ -370,7 +378,7 @@ on_spaces_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self->spaces = spaces;
   g_hash_table_remove_all (self->bookings_by_space);
   rb_floor_plan_set_spaces (self->floor_plan, selected_floor (self), spaces);
-  rb_floor_plan_load_drawing (self->floor_plan, rb_context_get_service (self->context));
+  load_drawing (self);
   rebuild_rows (self);
   reload_bookings (self);
 }
@@ -438,7 +446,7 @@ on_service_changed_cb (RbFindPage *self)
   else
     {
       /* The floor's drawing may be new: an administrator may have changed it. */
-      rb_floor_plan_load_drawing (self->floor_plan, rb_context_get_service (self->context));
+      load_drawing (self);
       reload_bookings (self);
     }
 }
@@ -656,6 +664,7 @@ on_view_toggled_cb (RbFindPage *self)
 {
   gtk_stack_set_visible_child_name (
       self->view_stack, gtk_toggle_button_get_active (self->plan_view_button) ? "plan" : "list");
+  load_drawing (self);
 }
 
 static void

@@ -1317,7 +1317,11 @@ on_service_changed_cb (RbKioskWindow *self)
                                          self->cancellable, on_floors_loaded_cb,
                                          g_object_ref (self));
   else
-    reload_bookings (self);
+    {
+      /* An administrator may have changed the floor's drawing. */
+      rb_floor_plan_load_drawing (self->floor_plan, rb_context_get_service (self->context));
+      reload_bookings (self);
+    }
 }
 
 static void

@@ -76,6 +76,8 @@ typedef struct
   const char *pattern; /* below /api/v1/; "*" matches one path segment (an id) */
   RbAuthLevel auth;
   void (*handler) (RbRequest *req);
+  /* the roles the route is for, checked with the token (NULL: every caller of auth) */
+  RbRoleCheck roles;
 } RbRoute;
 
 static const RbRoute routes[] = {
@@ -84,16 +86,16 @@ static const RbRoute routes[] = {
   { "POST", "sessions", RB_AUTH_NONE, rb_handle_create_session },
   { "DELETE", "sessions/current", RB_AUTH_SESSION, rb_handle_delete_session },
   /* Issue 10: an administrator's view and unlock of the sign-in limits. */
-  { "GET", "login-locks", RB_AUTH_SESSION, rb_handle_list_login_locks },
-  { "DELETE", "login-locks/*", RB_AUTH_SESSION, rb_handle_unlock_login },
+  { "GET", "login-locks", RB_AUTH_SESSION, rb_handle_list_login_locks, rb_role_is_admin },
+  { "DELETE", "login-locks/*", RB_AUTH_SESSION, rb_handle_unlock_login, rb_role_is_admin },
   { "GET", "sites", RB_AUTH_ANY, rb_handle_list_sites },
   { "GET", "buildings", RB_AUTH_ANY, rb_handle_list_buildings },
   { "GET", "floors", RB_AUTH_ANY, rb_handle_list_floors },
   { "GET", "spaces", RB_AUTH_ANY, rb_handle_list_spaces },
   /* Issue 11: a floor's plan drawing; administrators only may change it (rb-plan-handlers.c). */
   { "GET", "floors/*/plan", RB_AUTH_ANY, rb_handle_get_floor_plan },
-  { "PUT", "floors/*/plan", RB_AUTH_SESSION, rb_handle_set_floor_plan },
-  { "DELETE", "floors/*/plan", RB_AUTH_SESSION, rb_handle_remove_floor_plan },
+  { "PUT", "floors/*/plan", RB_AUTH_SESSION, rb_handle_set_floor_plan, rb_role_is_admin },
+  { "DELETE", "floors/*/plan", RB_AUTH_SESSION, rb_handle_remove_floor_plan, rb_role_is_admin },
   { "GET", "bookings", RB_AUTH_ANY, rb_handle_list_bookings },
   /* A kiosk's device token only with a sealed credential (rb-booking-handlers.c). */
   { "POST", "bookings", RB_AUTH_ANY, rb_handle_create_booking },
@@ -111,11 +113,12 @@ static const RbRoute routes[] = {
   { "GET", "series/*", RB_AUTH_SESSION, rb_handle_get_series },
   { "DELETE", "series/*", RB_AUTH_SESSION, rb_handle_cancel_series },
   { "GET", "me/bookings.ics", RB_AUTH_SESSION, rb_handle_my_calendar },
-  { "GET", "occupancy", RB_AUTH_SESSION, rb_handle_occupancy },
-  { "GET", "reports/utilisation.csv", RB_AUTH_SESSION, rb_handle_utilisation_csv },
-  { "POST", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_create_block },
-  { "GET", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_preview_block },
-  { "DELETE", "blocks/*", RB_AUTH_SESSION, rb_handle_remove_block },
+  { "GET", "occupancy", RB_AUTH_SESSION, rb_handle_occupancy, rb_occupancy_may_read_reports },
+  { "GET", "reports/utilisation.csv", RB_AUTH_SESSION, rb_handle_utilisation_csv,
+    rb_occupancy_may_read_reports },
+  { "POST", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_create_block, rb_blocks_may_manage },
+  { "GET", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_preview_block, rb_blocks_may_manage },
+  { "DELETE", "blocks/*", RB_AUTH_SESSION, rb_handle_remove_block, rb_blocks_may_manage },
 };
 
 static void maybe_finish_shutdown (RbServer *self);
@@ -357,6 +360,7 @@ dispatch (RbServer *self, SoupServerMessage *msg, const char *path)
       self->in_flight++;
       g_object_set_data (G_OBJECT (msg), "rb-in-flight", GINT_TO_POINTER (TRUE));
       req = rb_request_new (self, msg, routes[i].auth, id);
+      rb_request_set_role_check (req, routes[i].roles);
       routes[i].handler (req);
       return;
     }

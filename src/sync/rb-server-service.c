@@ -1489,6 +1489,15 @@ on_engine_changed_cb (RbServerService *self)
   rb_client_service_emit_changed (RB_CLIENT_SERVICE (self));
 }
 
+/* An administrator changed the building, a floor's drawing perhaps: the views read again,
+ * and a floor plan asks the server for its drawing (a 304 when it is the same). */
+static void
+on_engine_topic_changed_cb (RbServerService *self, const char *topic)
+{
+  if (g_strcmp0 (topic, "building") == 0)
+    rb_client_service_emit_changed (RB_CLIENT_SERVICE (self));
+}
+
 static void
 on_engine_online_cb (RbServerService *self)
 {
@@ -1730,6 +1739,8 @@ rb_server_service_new (RbSyncEngine *engine, const char *server_public_key)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (engine, "session-ended", G_CALLBACK (on_session_ended_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (engine, "topic-changed", G_CALLBACK (on_engine_topic_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   rb_store_run_async (self->store, has_building_job, NULL, NULL, NULL, self->cancellable,
                       on_has_building_cb, g_object_ref (self));
   return self;
