@@ -444,8 +444,8 @@ test_editor_keyboard (UiFixture *f, gconstpointer data)
   gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (page, "name_row")), "Fenster 1");
   g_signal_emit_by_name (rb_ui_child_by_id (page, "name_row"), "apply");
   g_assert_cmpstr (rb_plan_editor_get_selected (editor)->name, ==, "Fenster 1");
-  label = g_strdup (gtk_button_get_label (GTK_BUTTON (rb_plan_editor_get_space_widget (
-      editor, rb_plan_editor_get_selected (editor)->id))));
+  label = g_strdup (gtk_label_get_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (
+      rb_plan_editor_get_space_widget (editor, rb_plan_editor_get_selected (editor)->id))))));
   g_assert_cmpstr (label, ==, "Fenster 1");
   press (editor, GDK_KEY_z, GDK_CONTROL_MASK);
   press (editor, GDK_KEY_z, GDK_CONTROL_MASK);

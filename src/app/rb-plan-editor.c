@@ -119,7 +119,7 @@ describe_button (GtkWidget *button, RbPlanSpace *space)
   g_autofree char *name = rb_space_format_name (space->kind, space->name);
   g_autofree char *place = NULL;
 
-  gtk_button_set_label (GTK_BUTTON (button), space->name);
+  gtk_label_set_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), space->name);
   /* TRANSLATORS: accessible name of a space in the plan editor: its name, where it is and
    * how large, in metres. */
   place = g_strdup_printf (_("%s, at %.2f m, %.2f m, %.2f by %.2f m"), name, space->rect.x,
@@ -167,8 +167,14 @@ sync_buttons (RbPlanEditor *self)
       if (button == NULL)
         {
           GtkEventController *focus = gtk_event_controller_focus_new ();
+          GtkWidget *label = gtk_label_new (NULL);
 
+          /* A desk is a few pixels wide: its name is cut short there, never drawn over its
+           * neighbours, and said whole by its accessible name. */
+          gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
           button = gtk_button_new ();
+          gtk_button_set_child (GTK_BUTTON (button), label);
+          gtk_widget_set_overflow (button, GTK_OVERFLOW_HIDDEN);
           gtk_widget_add_css_class (button, "rb-plan-space");
           gtk_widget_add_css_class (button, space->kind == RB_SPACE_KIND_DESK ? "rb-plan-desk"
                                                                               : "rb-plan-room");
