@@ -1038,7 +1038,9 @@ prepare_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **
   if ((prepare->demo = rb_store_load_demo_building (error)) == NULL
       || !rb_store_is_empty_sync (store, &empty, error))
     return NULL;
-  if (empty && prepare->seed_demo && !rb_store_import_building_sync (store, prepare->demo, error))
+  if (empty && prepare->seed_demo
+      && !(rb_store_import_building_sync (store, prepare->demo, error)
+           && rb_store_seed_demo_plans_sync (store, error)))
     return NULL;
   prepare->has_building = !empty || prepare->seed_demo;
   if (!prepare->has_building)

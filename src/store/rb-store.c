@@ -813,8 +813,8 @@ rb_store_load_demo_building (GError **error)
 
 /* The demo floors' plan drawings (data/plans/, bundled beside the building), so that the
  * demo shows floors one recognises. A floor without one in the bundle stays without. */
-static gboolean
-seed_demo_plans (RbStore *self, GError **error)
+gboolean
+rb_store_seed_demo_plans_sync (RbStore *self, GError **error)
 {
   g_autoptr (GPtrArray) floors = rb_store_list_floors_sync (self, error);
 
@@ -842,7 +842,7 @@ rb_store_seed_demo_sync (RbStore *self, GError **error)
   g_autoptr (JsonNode) root = rb_store_load_demo_building (error);
 
   return root != NULL && rb_store_import_building_sync (self, root, error)
-         && seed_demo_plans (self, error);
+         && rb_store_seed_demo_plans_sync (self, error);
 }
 
 RbSite *
