@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "rb-find-page.h"
+#include "rb-floor-plan.h"
 #include "rb-space-row.h"
 #include "rb-widget-util.h"
 
@@ -29,6 +30,10 @@ struct _RbFindPage
   GtkBox *amenity_box;
   GtkLabel *summary_label;
   GtkListBox *space_list;
+  GtkStack *view_stack;
+  GtkToggleButton *list_view_button;
+  GtkToggleButton *plan_view_button;
+  RbFloorPlan *floor_plan;
   GtkCheckButton *amenity_buttons[RB_N_AMENITIES];
 
   /* owned */
@@ -171,6 +176,33 @@ update_summary (RbFindPage *self)
     }
 }
 
+/* The floor's drawing is read when the plan is shown, not for the list. */
+static void
+load_drawing (RbFindPage *self)
+{
+  if (gtk_toggle_button_get_active (self->plan_view_button))
+    rb_floor_plan_load_drawing (self->floor_plan, rb_context_get_service (self->context));
+}
+
+/* The plan says of every space what its row says: free or taken at the chosen time. */
+static void
+update_plan_states (RbFindPage *self)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->space_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (RB_IS_SPACE_ROW (row))
+      {
+        RbSpace *space = rb_space_row_get_space (RB_SPACE_ROW (row));
+
+        if (rb_space_row_is_free (RB_SPACE_ROW (row)))
+          rb_floor_plan_set_state (self->floor_plan, space, _("Free at this time"),
+                                   "emblem-ok-symbolic", "rb-free");
+        else
+          rb_floor_plan_set_state (self->floor_plan, space, _("Taken at this time"),
+                                   "action-unavailable-symbolic", "rb-busy");
+      }
+}
+
 static void
 update_rows (RbFindPage *self)
 {
@@ -189,6 +221,7 @@ update_rows (RbFindPage *self)
       }
   gtk_list_box_invalidate_filter (self->space_list);
   update_summary (self);
+  update_plan_states (self);
 }
 
 static void
@@ -295,14 +328,22 @@ on_bookings_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data
                                        g_steal_pointer (&request));
 }
 
-static const char *
-selected_floor_id (RbFindPage *self)
+static RbFloor *
+selected_floor (RbFindPage *self)
 {
   guint selected = gtk_drop_down_get_selected (self->floor_dropdown);
 
   if (self->floors == NULL || selected >= self->floors->len)
     return NULL;
-  return rb_floor_get_id (g_ptr_array_index (self->floors, selected));
+  return g_ptr_array_index (self->floors, selected);
+}
+
+static const char *
+selected_floor_id (RbFindPage *self)
+{
+  RbFloor *floor = selected_floor (self);
+
+  return floor != NULL ? rb_floor_get_id (floor) : NULL;
 }
 
 static void
@@ -336,6 +377,8 @@ on_spaces_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_pointer (&self->spaces, g_ptr_array_unref);
   self->spaces = spaces;
   g_hash_table_remove_all (self->bookings_by_space);
+  rb_floor_plan_set_spaces (self->floor_plan, selected_floor (self), spaces);
+  load_drawing (self);
   rebuild_rows (self);
   reload_bookings (self);
 }
@@ -404,7 +447,11 @@ on_service_changed_cb (RbFindPage *self)
                                          self->cancellable, on_floors_loaded_cb,
                                          g_object_ref (self));
   else
-    reload_bookings (self);
+    {
+      /* The floor's drawing may be new: an administrator may have changed it. */
+      load_drawing (self);
+      reload_bookings (self);
+    }
 }
 
 /* Another person's error is not this one's. */
@@ -595,6 +642,32 @@ ask_room_details (RbFindPage *self, RbSpace *space)
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_room_dialog_response_cb), room,
                          room_dialog_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* A space on the plan does what the Book button of its row does; a taken one says so. */
+static void
+on_plan_space_activated_cb (RbFindPage *self, RbSpace *space)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->space_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (RB_IS_SPACE_ROW (row) && rb_space_row_get_space (RB_SPACE_ROW (row)) == space)
+      {
+        if (rb_space_row_is_free (RB_SPACE_ROW (row)))
+          gtk_widget_activate_action (GTK_WIDGET (self), "find.book", "s",
+                                      rb_space_get_id (space));
+        else
+          show_error (self, _("This space is taken at the chosen time. Choose another time or "
+                              "another space."));
+        return;
+      }
+}
+
+static void
+on_view_toggled_cb (RbFindPage *self)
+{
+  gtk_stack_set_visible_child_name (
+      self->view_stack, gtk_toggle_button_get_active (self->plan_view_button) ? "plan" : "list");
+  load_drawing (self);
 }
 
 static void
@@ -926,6 +999,7 @@ rb_find_page_class_init (RbFindPageClass *klass)
                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (RB_TYPE_FLOOR_PLAN);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/de/raumbuch/Raumbuch/ui/rb-find-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RbFindPage, error_revealer);
@@ -943,6 +1017,12 @@ rb_find_page_class_init (RbFindPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbFindPage, amenity_box);
   gtk_widget_class_bind_template_child (widget_class, RbFindPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, RbFindPage, space_list);
+  gtk_widget_class_bind_template_child (widget_class, RbFindPage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, RbFindPage, list_view_button);
+  gtk_widget_class_bind_template_child (widget_class, RbFindPage, plan_view_button);
+  gtk_widget_class_bind_template_child (widget_class, RbFindPage, floor_plan);
+  gtk_widget_class_bind_template_callback (widget_class, on_plan_space_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_view_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_calendar_day_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_dismiss_error_clicked_cb);

@@ -1,7 +1,13 @@
 /* rb-floor-plan.c: lays out one button per space at its rectangle, scaled to fit the space
  * it gets and centred. A whole floor has to be seen at once to be a plan; desks are then
  * smaller than a 48 px touch target on a 1280 px screen, so the list beside the plan offers
- * every space as a full-size row as well. */
+ * every space as a full-size row as well.
+ *
+ * Under the buttons lies the floor's plan drawing, when it has one, stretched over the
+ * floor's width and height in metres with the same unit and origin as the buttons, so walls
+ * and rooms of the drawing meet the spaces. A PNG is decoded once and scaled; an SVG is
+ * rendered (by gdk-pixbuf's SVG loader, librsvg) at the size in pixels it is drawn at, on a
+ * worker thread, again whenever that size changes, so its lines stay sharp. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -18,6 +24,16 @@ struct _RbFloorPlan
   RbFloor *floor;
   /* RbSpace id → its button; the button keeps the RbSpace as "rb-space" data. */
   GHashTable *buttons;
+
+  /* the plan drawing: its bytes and type, and the texture drawn (an SVG's at texture_width x
+   * texture_height pixels) */
+  GBytes *drawing;
+  char *drawing_type;
+  GdkTexture *texture;
+  int texture_width;
+  int texture_height;
+  GCancellable *render_cancellable;
+  GCancellable *load_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (RbFloorPlan, rb_floor_plan, GTK_TYPE_WIDGET)
@@ -25,10 +41,13 @@ G_DEFINE_FINAL_TYPE (RbFloorPlan, rb_floor_plan, GTK_TYPE_WIDGET)
 enum
 {
   SPACE_ACTIVATED,
+  DRAWING_LOADED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+static void render_svg (RbFloorPlan *self, int width, int height);
 
 static double
 unit_for_size (RbFloorPlan *self, int width, int height)
@@ -69,6 +88,13 @@ rb_floor_plan_size_allocate (GtkWidget *widget, int width, int height, int basel
     return;
   x0 = (width - unit * rb_floor_get_width (self->floor)) / 2;
   y0 = (height - unit * rb_floor_get_height (self->floor)) / 2;
+  if (self->drawing != NULL && g_str_equal (self->drawing_type, "image/svg+xml"))
+    {
+      int scale = gtk_widget_get_scale_factor (widget);
+
+      render_svg (self, (int) (unit * rb_floor_get_width (self->floor)) * scale,
+                  (int) (unit * rb_floor_get_height (self->floor)) * scale);
+    }
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -86,6 +112,66 @@ rb_floor_plan_size_allocate (GtkWidget *widget, int width, int height, int basel
                           NULL);
       gtk_widget_size_allocate (child, &allocation, -1);
     }
+}
+
+/* The drawing under the buttons, over the floor's rectangle in the buttons' unit. */
+static void
+rb_floor_plan_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  RbFloorPlan *self = RB_FLOOR_PLAN (widget);
+
+  if (self->texture != NULL && self->floor != NULL)
+    {
+      int width = gtk_widget_get_width (widget);
+      int height = gtk_widget_get_height (widget);
+      double unit = unit_for_size (self, width, height);
+      int x0 = (width - unit * rb_floor_get_width (self->floor)) / 2;
+      int y0 = (height - unit * rb_floor_get_height (self->floor)) / 2;
+
+      gtk_snapshot_append_texture (
+          snapshot, self->texture,
+          &GRAPHENE_RECT_INIT (x0, y0, (int) (unit * rb_floor_get_width (self->floor)),
+                               (int) (unit * rb_floor_get_height (self->floor))));
+    }
+  GTK_WIDGET_CLASS (rb_floor_plan_parent_class)->snapshot (widget, snapshot);
+}
+
+static void
+on_svg_rendered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new_from_stream_finish (result, &error);
+  RbFloorPlan *self;
+
+  if (pixbuf == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("The floor's plan drawing cannot be shown: %s", error->message);
+      return;
+    }
+  self = RB_FLOOR_PLAN (user_data);
+  g_clear_object (&self->texture);
+  self->texture = gdk_texture_new_for_pixbuf (pixbuf);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Renders the SVG at width x height pixels, unless it is (being) rendered at that size. */
+static void
+render_svg (RbFloorPlan *self, int width, int height)
+{
+  g_autoptr (GInputStream) stream = NULL;
+
+  if (width <= 0 || height <= 0 || (width == self->texture_width && height == self->texture_height))
+    return;
+  self->texture_width = width;
+  self->texture_height = height;
+  g_cancellable_cancel (self->render_cancellable);
+  g_clear_object (&self->render_cancellable);
+  self->render_cancellable = g_cancellable_new ();
+  stream = g_memory_input_stream_new_from_bytes (self->drawing);
+  /* The callback's widget is alive: dispose cancels, and a cancelled result never touches it. */
+  gdk_pixbuf_new_from_stream_at_scale_async (stream, width, height, FALSE,
+                                             self->render_cancellable, on_svg_rendered_cb, self);
 }
 
 static void
@@ -150,6 +236,10 @@ rb_floor_plan_set_spaces (RbFloorPlan *self, RbFloor *floor, GPtrArray *spaces)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_hash_table_remove_all (self->buttons);
+  /* Another floor's drawing must not lie under this one's spaces while its own loads. */
+  if (self->floor == NULL || floor == NULL
+      || g_strcmp0 (rb_floor_get_id (self->floor), rb_floor_get_id (floor)) != 0)
+    rb_floor_plan_set_drawing (self, NULL, NULL);
   g_set_object (&self->floor, floor);
 
   for (guint i = 0; spaces != NULL && i < spaces->len; i++)
@@ -197,6 +287,14 @@ rb_floor_plan_dispose (GObject *object)
   RbFloorPlan *self = RB_FLOOR_PLAN (object);
   GtkWidget *child;
 
+  g_cancellable_cancel (self->render_cancellable);
+  g_clear_object (&self->render_cancellable);
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->texture);
+  g_clear_pointer (&self->drawing, g_bytes_unref);
+  g_clear_pointer (&self->drawing_type, g_free);
+
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->buttons, g_hash_table_unref);
@@ -214,12 +312,15 @@ rb_floor_plan_class_init (RbFloorPlanClass *klass)
   object_class->dispose = rb_floor_plan_dispose;
   widget_class->measure = rb_floor_plan_measure;
   widget_class->size_allocate = rb_floor_plan_size_allocate;
+  widget_class->snapshot = rb_floor_plan_snapshot;
   gtk_widget_class_set_css_name (widget_class, "rbfloorplan");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 
   signals[SPACE_ACTIVATED] = g_signal_new ("space-activated", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
                                            1, RB_TYPE_SPACE);
+  signals[DRAWING_LOADED] = g_signal_new ("drawing-loaded", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -232,4 +333,88 @@ GtkWidget *
 rb_floor_plan_new (void)
 {
   return g_object_new (RB_TYPE_FLOOR_PLAN, NULL);
+}
+
+/* Lays data (image/png or image/svg+xml) under the spaces; NULL takes the drawing away. */
+void
+rb_floor_plan_set_drawing (RbFloorPlan *self, GBytes *data, const char *content_type)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (RB_IS_FLOOR_PLAN (self));
+
+  if (data != NULL && self->drawing != NULL && g_bytes_equal (data, self->drawing)
+      && g_strcmp0 (content_type, self->drawing_type) == 0)
+    return;
+  g_cancellable_cancel (self->render_cancellable);
+  g_clear_object (&self->render_cancellable);
+  g_clear_object (&self->texture);
+  g_clear_pointer (&self->drawing, g_bytes_unref);
+  g_clear_pointer (&self->drawing_type, g_free);
+  self->texture_width = self->texture_height = 0;
+
+  if (data != NULL && g_strcmp0 (content_type, "image/png") == 0)
+    {
+      self->texture = gdk_texture_new_from_bytes (data, &error);
+      if (self->texture == NULL)
+        g_warning ("The floor's plan drawing cannot be shown: %s", error->message);
+    }
+  if (data != NULL && (self->texture != NULL || g_strcmp0 (content_type, "image/svg+xml") == 0))
+    {
+      self->drawing = g_bytes_ref (data);
+      self->drawing_type = g_strdup (content_type);
+    }
+  if (self->drawing != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "rb-has-drawing");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "rb-has-drawing");
+  /* An SVG is rendered at its size in the next allocation. */
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The texture drawn under the spaces, or NULL (for tests). */
+GdkTexture *
+rb_floor_plan_get_texture (RbFloorPlan *self)
+{
+  g_return_val_if_fail (RB_IS_FLOOR_PLAN (self), NULL);
+  return self->texture;
+}
+
+static void
+on_drawing_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *content_type = NULL;
+  g_autoptr (GBytes) data = rb_client_service_get_floor_plan_finish (
+      RB_CLIENT_SERVICE (source), result, &content_type, &error);
+  RbFloorPlan *self;
+
+  if (error != NULL)
+    {
+      /* Without the drawing the plan is still a plan: its spaces stay usable. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No plan drawing: %s", error->message);
+      return;
+    }
+  self = RB_FLOOR_PLAN (user_data);
+  rb_floor_plan_set_drawing (self, data, content_type);
+  g_signal_emit (self, signals[DRAWING_LOADED], 0);
+}
+
+/* Fetches the drawing of the floor set last (rb_floor_plan_set_spaces) through service and lays
+ * it under the spaces; emits "drawing-loaded" when it is there (or the floor has none). */
+void
+rb_floor_plan_load_drawing (RbFloorPlan *self, RbClientService *service)
+{
+  g_return_if_fail (RB_IS_FLOOR_PLAN (self));
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (service));
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  if (self->floor == NULL)
+    return;
+  self->load_cancellable = g_cancellable_new ();
+  rb_client_service_get_floor_plan_async (service, rb_floor_get_id (self->floor),
+                                          self->load_cancellable, on_drawing_loaded_cb, self);
 }

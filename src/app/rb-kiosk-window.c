@@ -439,6 +439,7 @@ on_spaces_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_pointer (&self->spaces, g_ptr_array_unref);
   self->spaces = spaces;
   rb_floor_plan_set_spaces (self->floor_plan, current_floor (self), spaces);
+  rb_floor_plan_load_drawing (self->floor_plan, rb_context_get_service (self->context));
   fill_space_list (self);
   update_states (self);
   reload_bookings (self);
@@ -478,6 +479,7 @@ on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   GPtrArray *floors = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result, &error);
   GtkToggleButton *group = NULL;
+  GtkWidget *child;
 
   if (floors == NULL)
     {
@@ -487,6 +489,10 @@ on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   g_clear_pointer (&self->floors, g_ptr_array_unref);
   self->floors = floors;
+  /* The floors may come twice at the start (the first read, and the one the service's first
+   * change asks for while it is on its way): one button per floor all the same. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->floor_box))) != NULL)
+    gtk_box_remove (self->floor_box, child);
   for (guint i = 0; i < floors->len; i++)
     {
       GtkWidget *button = gtk_toggle_button_new_with_label (
@@ -1316,7 +1322,11 @@ on_service_changed_cb (RbKioskWindow *self)
                                          self->cancellable, on_floors_loaded_cb,
                                          g_object_ref (self));
   else
-    reload_bookings (self);
+    {
+      /* An administrator may have changed the floor's drawing. */
+      rb_floor_plan_load_drawing (self->floor_plan, rb_context_get_service (self->context));
+      reload_bookings (self);
+    }
 }
 
 static void

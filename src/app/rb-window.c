@@ -13,6 +13,7 @@
 #include "rb-find-page.h"
 #include "rb-import-dialog.h"
 #include "rb-login-dialog.h"
+#include "rb-building-page.h"
 #include "rb-occupancy-page.h"
 #include "rb-rules-page.h"
 #include "rb-series-page.h"
@@ -38,6 +39,7 @@ struct _RbWindow
   AdwViewStackPage *occupancy_page;
   AdwViewStackPage *rules_page;
   AdwViewStackPage *audit_page;
+  AdwViewStackPage *building_page;
   /* borrowed: the sign-in dialog while it is open */
   RbLoginDialog *login_dialog;
   /* owned while open: the file chooser of the building's import or export */
@@ -167,8 +169,8 @@ sign_out_action_cb (GtkWidget *widget, const char *action_name, GVariant *parame
 }
 
 /* Team reservations are for team leads (and admins), occupancy for facility managers (and
- * admins), the rules and the audit log for admins: the pages follow whoever is signed in.
- * The header says who that is. */
+ * admins), the building, the rules and the audit log for admins: the pages follow whoever is
+ * signed in. The header says who that is. */
 static void
 on_person_changed_cb (RbWindow *self)
 {
@@ -184,6 +186,7 @@ on_person_changed_cb (RbWindow *self)
                                  person != NULL && rb_role_is_admin (role));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-building",
                                  person != NULL && rb_role_is_admin (role));
+  adw_view_stack_page_set_visible (self->building_page, rb_role_is_admin (role));
   if (visible != NULL
       && !adw_view_stack_page_get_visible (adw_view_stack_get_page (self->stack, visible)))
     adw_view_stack_set_visible_child_name (self->stack, "find");
@@ -513,6 +516,10 @@ rb_window_constructed (GObject *object)
   self->audit_page = adw_view_stack_add_titled (self->stack, rb_audit_page_new (self->context),
                                                 "audit", _("Audit Log"));
   adw_view_stack_page_set_icon_name (self->audit_page, "document-open-recent-symbolic");
+  self->building_page = adw_view_stack_add_titled (self->stack,
+                                                   rb_building_page_new (self->context),
+                                                   "building", _("Building"));
+  adw_view_stack_page_set_icon_name (self->building_page, "go-home-symbolic");
 
   g_signal_connect_object (service, "notify::person", G_CALLBACK (on_person_changed_cb), self,
                            G_CONNECT_SWAPPED);

@@ -597,6 +597,54 @@ rb_client_service_import_building_async (RbClientService *self, JsonNode *docume
                                        user_data);
 }
 
+void
+rb_client_service_get_floor_plan_async (RbClientService *self, const char *floor_id,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  g_return_if_fail (floor_id != NULL);
+  CLASS (self)->get_floor_plan_async (self, floor_id, cancellable, callback, user_data);
+}
+
+/* The drawing's bytes and content type; NULL without an error when the floor has none. */
+GBytes *
+rb_client_service_get_floor_plan_finish (RbClientService *self, GAsyncResult *result,
+                                         char **out_content_type, GError **error)
+{
+  g_autoptr (RbPlanDrawing) drawing = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (out_content_type != NULL)
+    *out_content_type = NULL;
+  drawing = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (drawing == NULL)
+    {
+      if (!g_error_matches (local_error, RB_ERROR, RB_ERROR_NOT_FOUND))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (out_content_type != NULL)
+    *out_content_type = g_strdup (drawing->content_type);
+  return g_bytes_ref (drawing->data);
+}
+
+/* Sets (data given) or removes (data NULL) a floor's plan drawing; administrators only. */
+void
+rb_client_service_set_floor_plan_async (RbClientService *self, const char *floor_id,
+                                        const char *content_type, GBytes *data,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  g_return_if_fail (floor_id != NULL);
+  g_return_if_fail (data == NULL || content_type != NULL);
+  CLASS (self)->set_floor_plan_async (self, floor_id, content_type, data, cancellable, callback,
+                                      user_data);
+}
+
 JsonNode *
 rb_client_service_json_finish (RbClientService *self, GAsyncResult *result, GError **error)
 {

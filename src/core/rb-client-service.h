@@ -58,6 +58,15 @@ struct _RbClientServiceClass
   void (*list_blocks_async) (RbClientService *self, const char *floor_id, RbInterval range,
                              GCancellable *cancellable, GAsyncReadyCallback callback,
                              gpointer user_data);
+  /* a floor's plan drawing (an RbPlanDrawing, or RB_ERROR_NOT_FOUND when it has none), and
+   * an administrator's change of it (data NULL removes it; finishes with boolean_finish) */
+  void (*get_floor_plan_async) (RbClientService *self, const char *floor_id,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
+  void (*set_floor_plan_async) (RbClientService *self, const char *floor_id,
+                                const char *content_type, GBytes *data,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
 
   /* bookings (RbBooking) */
   void (*list_bookings_async) (RbClientService *self, const char *floor_id,
@@ -188,6 +197,16 @@ void rb_client_service_cancel_series_async (RbClientService *self, const char *s
                                             GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray *rb_client_service_list_finish (RbClientService *self, GAsyncResult *result,
                                           GError **error);
+
+void rb_client_service_get_floor_plan_async (RbClientService *self, const char *floor_id,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+GBytes *rb_client_service_get_floor_plan_finish (RbClientService *self, GAsyncResult *result,
+                                                 char **out_content_type, GError **error);
+void rb_client_service_set_floor_plan_async (RbClientService *self, const char *floor_id,
+                                             const char *content_type, GBytes *data,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
 
 void rb_client_service_create_booking_async (RbClientService *self, RbIdentity *who,
                                              RbBooking *request, GCancellable *cancellable,

@@ -9,6 +9,7 @@
 #include "rb-client-service.h"
 #include "rb-error.h"
 #include "rb-floor.h"
+#include "rb-plan-edit.h"
 #include "rb-identity.h"
 #include "rb-interval.h"
 #include "rb-json.h"

@@ -277,6 +277,17 @@ rb_json_from_floor (RbFloor *floor)
   json_object_set_int_member (o, "width", rb_floor_get_width (floor));
   json_object_set_int_member (o, "height", rb_floor_get_height (floor));
   json_object_set_int_member (o, "position", rb_floor_get_position (floor));
+  if (rb_floor_get_plan_content_type (floor) != NULL)
+    {
+      JsonObject *plan = json_object_new ();
+      g_autofree char *updated_at = rb_time_to_rfc3339 (rb_floor_get_plan_updated_at (floor));
+
+      json_object_set_string_member (plan, "content_type", rb_floor_get_plan_content_type (floor));
+      json_object_set_string_member (plan, "updated_at", updated_at);
+      json_object_set_object_member (o, "plan", plan);
+    }
+  else
+    json_object_set_null_member (o, "plan");
   return object_node (o);
 }
 

@@ -22,6 +22,9 @@ void rb_handle_list_sites (RbRequest *req);
 void rb_handle_list_buildings (RbRequest *req);
 void rb_handle_list_floors (RbRequest *req);
 void rb_handle_list_spaces (RbRequest *req);
+void rb_handle_get_floor_plan (RbRequest *req);
+void rb_handle_set_floor_plan (RbRequest *req);
+void rb_handle_remove_floor_plan (RbRequest *req);
 
 void rb_handle_list_bookings (RbRequest *req);
 void rb_handle_create_booking (RbRequest *req);

@@ -92,6 +92,10 @@ static const RbRoute routes[] = {
   { "GET", "buildings", RB_AUTH_ANY, rb_handle_list_buildings },
   { "GET", "floors", RB_AUTH_ANY, rb_handle_list_floors },
   { "GET", "spaces", RB_AUTH_ANY, rb_handle_list_spaces },
+  /* Issue 11: a floor's plan drawing; administrators only may change it (rb-plan-handlers.c). */
+  { "GET", "floors/*/plan", RB_AUTH_ANY, rb_handle_get_floor_plan },
+  { "PUT", "floors/*/plan", RB_AUTH_SESSION, rb_handle_set_floor_plan, rb_role_is_admin },
+  { "DELETE", "floors/*/plan", RB_AUTH_SESSION, rb_handle_remove_floor_plan, rb_role_is_admin },
   { "GET", "bookings", RB_AUTH_ANY, rb_handle_list_bookings },
   /* A kiosk's device token only with a sealed credential (rb-booking-handlers.c). */
   { "POST", "bookings", RB_AUTH_ANY, rb_handle_create_booking },
@@ -197,14 +201,23 @@ refuse_too_large (SoupServerMessage *msg)
   refuse_and_close (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, RB_ERROR_PAYLOAD_TOO_LARGE);
 }
 
-/* Every body is small but a building file (data/openapi.json says so). */
+/* Every body is small but a building file (data/openapi.json says so) and a floor's plan
+ * drawing (PUT /floors/{id}/plan), which may be an image of a few megabytes. */
 static gsize
 body_limit (SoupServerMessage *msg)
 {
   const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+  g_auto (GStrv) segments = NULL;
 
   if (g_strcmp0 (path, API_PREFIX "building/import") == 0)
     return RB_SERVER_MAX_BUILDING_BODY;
+  if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_PUT)
+      || !g_str_has_prefix (path, API_PREFIX))
+    return RB_SERVER_MAX_BODY;
+  segments = g_strsplit (path + strlen (API_PREFIX), "/", -1);
+  if (g_strv_length (segments) == 3 && g_str_equal (segments[0], "floors")
+      && *segments[1] != '\0' && g_str_equal (segments[2], "plan"))
+    return RB_PLAN_DRAWING_MAX_BYTES;
   return RB_SERVER_MAX_BODY;
 }
 

@@ -16,6 +16,7 @@
 #include "rb-audit.h"
 #include "rb-blocks.h"
 #include "rb-building-store.h"
+#include "rb-floor-plans.h"
 #include "rb-local-service.h"
 #include "rb-occupancy.h"
 #include "rb-policy-store.h"
@@ -54,6 +55,7 @@ typedef struct
   RbOccupancyQuery query;
   RbPolicy policy;
   JsonNode *document;
+  GBytes *bytes;
 } Call;
 
 static void
@@ -70,6 +72,7 @@ call_free (Call *call)
   g_clear_object (&call->person);
   g_clear_pointer (&call->series, rb_series_request_free);
   g_clear_pointer (&call->document, json_node_unref);
+  g_clear_pointer (&call->bytes, g_bytes_unref);
   g_free (call);
 }
 
@@ -881,18 +884,64 @@ lift_block_async (RbClientService *service, gint64 block_id, GCancellable *cance
 
 /* ---- the building as a file ------------------------------------------------------------- */
 
-static gboolean
-is_admin (RbRole role)
+/* ---- plan drawings ---------------------------------------------------------------------------- */
+
+static gpointer
+get_floor_plan_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
-  return role == RB_ROLE_ADMIN;
+  return rb_floor_plans_get_sync (store, ((Call *) data)->id, error);
 }
+
+static void
+get_floor_plan_async (RbClientService *service, const char *floor_id,
+                      GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  Call *call = call_new (self);
+
+  call->id = g_strdup (floor_id);
+  run_job (self, get_floor_plan_job, call, (GDestroyNotify) rb_plan_drawing_free,
+           RESULT_POINTER, FALSE, get_floor_plan_async, cancellable, callback, user_data);
+}
+
+static gpointer
+set_floor_plan_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Call *call = data;
+  gboolean done;
+
+  if (!actor_may (store, call, rb_role_is_admin, error))
+    return NULL;
+  if (call->bytes != NULL)
+    done = rb_floor_plans_set_sync (store, call->actor_id, call->id, call->text, call->bytes,
+                                    NULL, error);
+  else
+    done = rb_floor_plans_remove_sync (store, call->actor_id, call->id, error);
+  return done ? GINT_TO_POINTER (1) : NULL;
+}
+
+static void
+set_floor_plan_async (RbClientService *service, const char *floor_id, const char *content_type,
+                      GBytes *data, GCancellable *cancellable, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  Call *call = call_new (self);
+
+  call->id = g_strdup (floor_id);
+  call->text = g_strdup (content_type);
+  call->bytes = data != NULL ? g_bytes_ref (data) : NULL;
+  run_job (self, set_floor_plan_job, call, NULL, RESULT_BOOLEAN, TRUE, set_floor_plan_async,
+           cancellable, callback, user_data);
+}
+
 
 static gpointer
 export_building_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
   g_autoptr (RbBuildingDocument) document = NULL;
 
-  if (!actor_may (store, data, is_admin, error)
+  if (!actor_may (store, data, rb_role_is_admin, error)
       || !(document = rb_building_store_export_sync (store, error)))
     return NULL;
   return rb_building_file_write (document);
@@ -904,7 +953,7 @@ import_building_job (RbStore *store, gpointer data, GCancellable *cancellable, G
   Call *call = data;
   g_autoptr (RbBuildingDocument) document = NULL;
 
-  if (!actor_may (store, call, is_admin, error)
+  if (!actor_may (store, call, rb_role_is_admin, error)
       || !(document = rb_building_file_read (call->document, error)))
     return NULL;
   return rb_building_store_import_sync (store, document, call->actor_id,
@@ -946,7 +995,7 @@ set_policy_job (RbStore *store, gpointer data, GCancellable *cancellable, GError
   Call *call = data;
 
   /* An actor is required here: the store takes none as the server's command line. */
-  if (!actor_may (store, call, is_admin, error)
+  if (!actor_may (store, call, rb_role_is_admin, error)
       || !rb_store_set_policy_sync (store, call->actor_id, &call->policy, error))
     return NULL;
   return GINT_TO_POINTER (1);
@@ -970,7 +1019,7 @@ list_audit_job (RbStore *store, gpointer data, GCancellable *cancellable, GError
   Call *call = data;
   RbAuditQuery query = { call->number, call->range.start, NULL, NULL };
 
-  if (!actor_may (store, call, is_admin, error))
+  if (!actor_may (store, call, rb_role_is_admin, error))
     return NULL;
   return rb_audit_list_sync (store, &query, error);
 }
@@ -1101,7 +1150,9 @@ prepare_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **
   if ((prepare->demo = rb_store_load_demo_building (error)) == NULL
       || !rb_store_is_empty_sync (store, &empty, error))
     return NULL;
-  if (empty && prepare->seed_demo && !rb_store_import_building_sync (store, prepare->demo, error))
+  if (empty && prepare->seed_demo
+      && !(rb_store_import_building_sync (store, prepare->demo, error)
+           && rb_store_seed_demo_plans_sync (store, error)))
     return NULL;
   prepare->has_building = !empty || prepare->seed_demo;
   if (!prepare->has_building)
@@ -1289,6 +1340,8 @@ rb_local_service_class_init (RbLocalServiceClass *klass)
   service_class->list_floors_async = list_floors_async;
   service_class->list_spaces_async = list_spaces_async;
   service_class->list_blocks_async = list_blocks_async;
+  service_class->get_floor_plan_async = get_floor_plan_async;
+  service_class->set_floor_plan_async = set_floor_plan_async;
   service_class->list_bookings_async = list_bookings_async;
   service_class->list_my_bookings_async = list_my_bookings_async;
   service_class->create_booking_async = create_booking_async;

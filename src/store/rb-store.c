@@ -10,11 +10,13 @@
 #include <unistd.h>
 
 #include "rb-schema.h"
+#include "rb-floor-plans.h"
 #include "rb-store-private.h"
 #include "rb-store-resources.h"
 #include "rb-store.h"
 
 #define DEMO_BUILDING_RESOURCE "/de/raumbuch/Raumbuch/store/demo-building.json"
+#define DEMO_PLANS_RESOURCE "/de/raumbuch/Raumbuch/store/plans/"
 
 /* The longest a booking can last (the autumn DST day); see rb-schema.c. */
 #define MAX_BOOKING_SECONDS 90000
@@ -839,12 +841,38 @@ rb_store_load_demo_building (GError **error)
   return rb_json_parse (data, size, error);
 }
 
+/* The demo floors' plan drawings (data/plans/, bundled beside the building), so that the
+ * demo shows floors one recognises. A floor without one in the bundle stays without. */
+gboolean
+rb_store_seed_demo_plans_sync (RbStore *self, GError **error)
+{
+  g_autoptr (GPtrArray) floors = rb_store_list_floors_sync (self, error);
+
+  if (floors == NULL)
+    return FALSE;
+  for (guint i = 0; i < floors->len; i++)
+    {
+      const char *floor_id = rb_floor_get_id (g_ptr_array_index (floors, i));
+      g_autofree char *path = g_strdup_printf (DEMO_PLANS_RESOURCE "%s.svg", floor_id);
+      g_autoptr (GBytes) svg = g_resources_lookup_data (path, 0, NULL);
+      g_autoptr (RbPlanDrawing) drawing = NULL;
+
+      if (svg == NULL)
+        continue;
+      drawing = rb_plan_drawing_new ("image/svg+xml", svg, rb_store_now (self));
+      if (!rb_floor_plans_cache_sync (self, floor_id, drawing, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 rb_store_seed_demo_sync (RbStore *self, GError **error)
 {
   g_autoptr (JsonNode) root = rb_store_load_demo_building (error);
 
-  return root != NULL && rb_store_import_building_sync (self, root, error);
+  return root != NULL && rb_store_import_building_sync (self, root, error)
+         && rb_store_seed_demo_plans_sync (self, error);
 }
 
 RbSite *
@@ -897,6 +925,7 @@ floor_from_row (sqlite3_stmt *stmt)
                                  sqlite3_column_int (stmt, 4), sqlite3_column_int (stmt, 5));
 
   rb_floor_set_position (floor, sqlite3_column_int (stmt, 6));
+  rb_floor_set_plan (floor, rb_db_column_text (stmt, 7), sqlite3_column_int64 (stmt, 8));
   return floor;
 }
 
@@ -906,8 +935,9 @@ rb_store_list_floors_sync (RbStore *self, GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       self,
-      "SELECT id, building_id, name, level, width, height, position FROM floors"
-      " WHERE retired_at IS NULL ORDER BY building_id, position, level, id",
+      "SELECT f.id, f.building_id, f.name, f.level, f.width, f.height, f.position,"
+      " p.content_type, p.updated_at FROM floors f LEFT JOIN floor_plans p ON p.floor_id = f.id"
+      " WHERE f.retired_at IS NULL ORDER BY f.building_id, f.position, f.level, f.id",
       error);
 
   return stmt ? collect_rows (self, stmt, floor_from_row, error) : NULL;

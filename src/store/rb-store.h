@@ -49,6 +49,7 @@ gint64 rb_store_now (RbStore *self);
 gboolean rb_store_is_empty_sync (RbStore *self, gboolean *out_empty, GError **error);
 gboolean rb_store_import_building_sync (RbStore *self, JsonNode *building, GError **error);
 gboolean rb_store_seed_demo_sync (RbStore *self, GError **error);
+gboolean rb_store_seed_demo_plans_sync (RbStore *self, GError **error);
 JsonNode *rb_store_load_demo_building (GError **error);
 
 RbSite *rb_store_get_site_sync (RbStore *self, GError **error);

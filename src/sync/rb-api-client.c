@@ -34,6 +34,9 @@ typedef struct
   SoupMessage *message;
   guint status;
   JsonNode *problem;
+  /* of a request for bytes (rb_api_client_request_bytes_async): the answer's type and ETag */
+  char *content_type;
+  char *etag;
 } RequestData;
 
 static void
@@ -41,6 +44,8 @@ request_data_free (RequestData *data)
 {
   g_clear_object (&data->message);
   g_clear_pointer (&data->problem, json_node_unref);
+  g_free (data->content_type);
+  g_free (data->etag);
   g_free (data);
 }
 
@@ -162,6 +167,46 @@ on_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         }
     }
   g_task_return_pointer (task, root, (GDestroyNotify) json_node_unref);
+}
+
+/* The answer to a request for bytes: the body as it came, whatever its type (and an empty
+ * one for 304); a problem+json answer as an error, as for JSON requests. */
+static void
+on_bytes_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbApiClient *self = g_task_get_source_object (task);
+  RequestData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
+                                                               &error);
+  SoupMessageHeaders *headers;
+
+  if (body == NULL)
+    {
+      if (error->domain != G_IO_ERROR)
+        {
+          GError *io_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, error->message);
+          g_clear_error (&error);
+          error = io_error;
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  data->status = soup_message_get_status (data->message);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (data->status) && data->status != SOUP_STATUS_NOT_MODIFIED)
+    {
+      if (g_bytes_get_size (body) > 0 && g_bytes_get_size (body) <= MAX_ANSWER_BYTES)
+        data->problem = rb_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                       NULL);
+      set_problem_error (self, data->status, data->problem, &error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  headers = soup_message_get_response_headers (data->message);
+  data->content_type = g_strdup (soup_message_headers_get_content_type (headers, NULL));
+  data->etag = g_strdup (soup_message_headers_get_one (headers, "ETag"));
+  g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
 }
 
 /* ---- GObject ------------------------------------------------------------------------------ */
@@ -434,6 +479,61 @@ rb_api_client_request_finish (RbApiClient *self, GAsyncResult *result, guint *ou
 
 /* The problem document of a request that failed with one (a series' "conflicts", say), or
  * NULL; it lives as long as result. */
+/* A request whose body (when not NULL) and answer are not JSON: a floor's plan drawing. With
+ * the client's session and device token; if_none_match (may be NULL) makes a 304 possible. */
+void
+rb_api_client_request_bytes_async (RbApiClient *self, const char *method, const char *path,
+                                   const char *content_type, GBytes *body,
+                                   const char *if_none_match, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *url = g_strconcat (self->base_url, path, NULL);
+  RequestData *data;
+  SoupMessageHeaders *headers;
+  SoupMessage *message;
+
+  g_task_set_source_tag (task, rb_api_client_request_bytes_async);
+  message = soup_message_new (method, url);
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("“%s” is not a valid server address."), self->base_url);
+      return;
+    }
+  headers = soup_message_get_request_headers (message);
+  add_credentials (self, headers, self->token);
+  if (if_none_match != NULL)
+    soup_message_headers_replace (headers, "If-None-Match", if_none_match);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (message, content_type, body);
+
+  data = g_new0 (RequestData, 1);
+  data->message = message;
+  g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
+                                    on_bytes_sent_cb, g_object_ref (task));
+}
+
+/* The answer's body (empty for 304), its status, Content-Type and ETag (each may be NULL). */
+GBytes *
+rb_api_client_request_bytes_finish (RbApiClient *self, GAsyncResult *result, guint *out_status,
+                                    char **out_content_type, char **out_etag, GError **error)
+{
+  RequestData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (out_status != NULL)
+    *out_status = data != NULL ? data->status : 0;
+  if (out_content_type != NULL)
+    *out_content_type = data != NULL ? g_strdup (data->content_type) : NULL;
+  if (out_etag != NULL)
+    *out_etag = data != NULL ? g_strdup (data->etag) : NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 JsonNode *
 rb_api_client_request_get_problem (RbApiClient *self, GAsyncResult *result)
 {

@@ -56,6 +56,14 @@ void rb_api_client_request_if_match_async (RbApiClient *self, const char *method
                                            GAsyncReadyCallback callback, gpointer user_data);
 JsonNode *rb_api_client_request_finish (RbApiClient *self, GAsyncResult *result,
                                         guint *out_status, GError **error);
+void rb_api_client_request_bytes_async (RbApiClient *self, const char *method, const char *path,
+                                        const char *content_type, GBytes *body,
+                                        const char *if_none_match, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+GBytes *rb_api_client_request_bytes_finish (RbApiClient *self, GAsyncResult *result,
+                                            guint *out_status, char **out_content_type,
+                                            char **out_etag, GError **error);
+
 JsonNode *rb_api_client_request_get_problem (RbApiClient *self, GAsyncResult *result);
 SoupMessage *rb_api_client_new_message (RbApiClient *self, const char *method, const char *path,
                                         GError **error);

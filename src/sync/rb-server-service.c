@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "rb-credential.h"
+#include "rb-floor-plans.h"
 #include "rb-local-service.h"
 #include "rb-policy-store.h"
 #include "rb-server-service.h"
@@ -126,6 +127,215 @@ list_floors_async (RbClientService *service, GCancellable *cancellable,
   rb_client_service_list_floors_async (
       self->mirror, cancellable, on_list_forwarded_cb,
       new_task (self, list_floors_async, cancellable, callback, user_data));
+}
+
+/* ---- plan drawings: the server's, with a copy in the mirror -------------------------------- */
+
+/* A floor's drawing is asked of the server each time (with the ETag of the mirror's copy, so
+ * an unchanged one costs a 304), and kept in the mirror, so a kiosk shows it offline. */
+typedef struct
+{
+  char *floor_id;
+  RbPlanDrawing *cached;
+  RbPlanDrawing *fresh;
+  gboolean forget;
+} PlanFetch;
+
+static void
+plan_fetch_free (PlanFetch *fetch)
+{
+  g_free (fetch->floor_id);
+  g_clear_pointer (&fetch->cached, rb_plan_drawing_free);
+  g_clear_pointer (&fetch->fresh, rb_plan_drawing_free);
+  g_free (fetch);
+}
+
+static char *
+plan_path (const char *floor_id)
+{
+  g_autofree char *escaped = g_uri_escape_string (floor_id, NULL, FALSE);
+
+  return g_strdup_printf ("/api/v1/floors/%s/plan", escaped);
+}
+
+static gpointer
+read_cached_plan_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PlanFetch *fetch = data;
+  g_autoptr (GError) local_error = NULL;
+
+  fetch->cached = rb_floor_plans_get_sync (store, fetch->floor_id, &local_error);
+  if (fetch->cached == NULL && !g_error_matches (local_error, RB_ERROR, RB_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return GINT_TO_POINTER (1);
+}
+
+static gpointer
+cache_plan_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PlanFetch *fetch = data;
+
+  return rb_floor_plans_cache_sync (store, fetch->floor_id, fetch->forget ? NULL : fetch->fresh,
+                                    error)
+             ? GINT_TO_POINTER (1)
+             : NULL;
+}
+
+static void
+return_drawing (GTask *task, RbPlanDrawing *drawing)
+{
+  if (drawing != NULL)
+    g_task_return_pointer (task,
+                           rb_plan_drawing_new (drawing->content_type, drawing->data,
+                                                drawing->updated_at),
+                           (GDestroyNotify) rb_plan_drawing_free);
+  else
+    g_task_return_new_error (task, RB_ERROR, RB_ERROR_NOT_FOUND, "%s",
+                             rb_error_code_message (RB_ERROR_NOT_FOUND));
+}
+
+static void
+on_plan_cached_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  PlanFetch *fetch = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  /* The drawing is shown even if the copy could not be kept. */
+  if (rb_store_run_finish (RB_STORE (source), result, &error) == NULL
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Keeping a floor's plan drawing failed: %s", error->message);
+  return_drawing (task, fetch->forget ? NULL : fetch->fresh);
+}
+
+static void
+on_plan_fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbServerService *self = g_task_get_source_object (task);
+  PlanFetch *fetch = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *content_type = NULL;
+  g_autofree char *etag = NULL;
+  guint status = 0;
+  g_autoptr (GBytes) body = rb_api_client_request_bytes_finish (
+      RB_API_CLIENT (source), result, &status, &content_type, &etag, &error);
+  gint64 updated_at = 0;
+
+  if (body == NULL)
+    {
+      if (g_error_matches (error, RB_ERROR, RB_ERROR_NOT_FOUND))
+        fetch->forget = TRUE;
+      else
+        {
+          /* Offline or refused: the mirror's copy, if there is one. */
+          if (fetch->cached == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_task_return_error (task, g_steal_pointer (&error));
+          else
+            return_drawing (task, fetch->cached);
+          return;
+        }
+    }
+  else if (status == SOUP_STATUS_NOT_MODIFIED && fetch->cached != NULL)
+    {
+      return_drawing (task, fetch->cached);
+      return;
+    }
+  else
+    {
+      if (etag != NULL)
+        {
+          g_autofree char *number = g_strndup (etag + 1, MAX (strlen (etag), 2) - 2);
+          g_ascii_string_to_signed (number, 10, 0, G_MAXINT64, &updated_at, NULL);
+        }
+      if (!rb_plan_drawing_check (content_type, body, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      fetch->fresh = rb_plan_drawing_new (content_type, body, updated_at);
+    }
+  if (fetch->forget && fetch->cached == NULL)
+    {
+      return_drawing (task, NULL);
+      return;
+    }
+  rb_store_run_async (self->store, cache_plan_job, fetch, NULL, NULL, NULL, on_plan_cached_cb,
+                      g_steal_pointer (&task));
+}
+
+static void
+on_cached_plan_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbServerService *self = g_task_get_source_object (task);
+  PlanFetch *fetch = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *etag = NULL;
+  GCancellable *cancellable;
+
+  if (rb_store_run_finish (RB_STORE (source), result, &error) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  path = plan_path (fetch->floor_id);
+  if (fetch->cached != NULL)
+    etag = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", fetch->cached->updated_at);
+  cancellable = g_task_get_cancellable (task);
+  rb_api_client_request_bytes_async (self->client, "GET", path, NULL, NULL, etag, cancellable,
+                                     on_plan_fetched_cb, g_steal_pointer (&task));
+}
+
+static void
+get_floor_plan_async (RbClientService *service, const char *floor_id,
+                      GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbServerService *self = RB_SERVER_SERVICE (service);
+  GTask *task = new_task (self, get_floor_plan_async, cancellable, callback, user_data);
+  PlanFetch *fetch = g_new0 (PlanFetch, 1);
+
+  fetch->floor_id = g_strdup (floor_id);
+  g_task_set_task_data (task, fetch, (GDestroyNotify) plan_fetch_free);
+  rb_store_run_async (self->store, read_cached_plan_job, fetch, NULL, NULL, cancellable,
+                      on_cached_plan_read_cb, task);
+}
+
+static void
+on_plan_set_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbServerService *self = g_task_get_source_object (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = rb_api_client_request_bytes_finish (RB_API_CLIENT (source), result,
+                                                                NULL, NULL, NULL, &error);
+
+  if (body == NULL)
+    {
+      return_failure (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+  /* The next read fetches the new drawing; the feed's building topic tells the others. */
+  rb_client_service_emit_changed (RB_CLIENT_SERVICE (self));
+  sync_soon (self);
+}
+
+static void
+set_floor_plan_async (RbClientService *service, const char *floor_id, const char *content_type,
+                      GBytes *data, GCancellable *cancellable, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  RbServerService *self = RB_SERVER_SERVICE (service);
+  GTask *task = new_task (self, set_floor_plan_async, cancellable, callback, user_data);
+  g_autofree char *path = plan_path (floor_id);
+
+  rb_api_client_request_bytes_async (self->client, data != NULL ? "PUT" : "DELETE", path,
+                                     content_type, data, NULL, cancellable, on_plan_set_cb, task);
 }
 
 static void
@@ -1654,6 +1864,8 @@ rb_server_service_class_init (RbServerServiceClass *klass)
   service_class->list_floors_async = list_floors_async;
   service_class->list_spaces_async = list_spaces_async;
   service_class->list_blocks_async = list_blocks_async;
+  service_class->get_floor_plan_async = get_floor_plan_async;
+  service_class->set_floor_plan_async = set_floor_plan_async;
   service_class->list_bookings_async = list_bookings_async;
   service_class->list_my_bookings_async = list_my_bookings_async;
   service_class->create_booking_async = create_booking_async;

@@ -198,6 +198,7 @@ function iso(date) { return date.toISOString().replace(/\.\d{3}Z$/, 'Z'); }
   ok(seriesCreated.status === 201, 'a series to try the routes with',
      `${seriesCreated.status} ${seriesCreated.text}`);
   const idFor = (p) => (p.startsWith('/series/') ? series.id
+                        : p.startsWith('/floors/') ? 'flr-a-eg'
                         : p.startsWith('/blocks/') ? '1' : existing.id);
 
   // Every operation of the document: the route exists (not 404/405). Logging out last.
