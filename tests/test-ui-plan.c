@@ -383,6 +383,87 @@ test_editor_add_drag_undo (UiFixture *f, gconstpointer data)
   g_assert_false (rb_plan_editor_get_modified (editor));
 }
 
+static gboolean
+space_listed (RbClientService *service, const char *floor_id, const char *space_id,
+              RbRect *out_rect)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray) spaces = NULL;
+  g_autoptr (GError) error = NULL;
+
+  rb_client_service_list_spaces_async (service, floor_id, NULL, keep_result_cb, &result);
+  spaces = rb_client_service_list_finish (service, wait_result (&result), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < spaces->len; i++)
+    if (g_str_equal (rb_space_get_id (g_ptr_array_index (spaces, i)), space_id))
+      {
+        *out_rect = *rb_space_get_rect (g_ptr_array_index (spaces, i));
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Save: a desk added and dragged on the plan is in the building (with its audit entry), and a
+ * kiosk of the same building shows it where it was put, without a restart. */
+static void
+test_editor_save_reaches_kiosk (UiFixture *f, gconstpointer data)
+{
+  RbClientService *kiosk = rb_ui_backend_add_kiosk (f->backend);
+  RbPlanEditor *editor;
+  GtkWidget *page;
+  GtkGesture *drag;
+  RbPlanSpace *desk;
+  g_autofree char *id = NULL;
+  g_autofree char *floor_id = NULL;
+  g_autofree char *sql = NULL;
+  GtkWidget *button;
+  RbRect placed, seen = { 0 };
+  double u, x, y;
+
+  rb_ui_backend_wait_ready (kiosk);
+  editor = open_building_page (f, NULL);
+  page = gtk_widget_get_ancestor (GTK_WIDGET (editor), RB_TYPE_BUILDING_PAGE);
+  drag = editor_drag_gesture (editor);
+  {
+    RbPlanSpace *shown = g_ptr_array_index (rb_plan_editor_get_spaces (editor), 0);
+    g_autofree char *floor_sql
+        = g_strdup_printf ("SELECT floor_id FROM spaces WHERE id = '%s'", shown->id);
+
+    floor_id = g_strstrip (rb_test_db_dump (f->authority_db, floor_sql));
+  }
+  rb_ui_click (rb_ui_child_by_id (page, "add_desk_button"));
+  desk = rb_plan_editor_get_selected (editor);
+  id = g_strdup (desk->id);
+  rb_ui_settle (100);
+  button = rb_plan_editor_get_space_widget (editor, id);
+  u = pixels_per_metre (editor);
+  g_assert_true (gtk_widget_translate_coordinates (button, GTK_WIDGET (editor),
+                                                   gtk_widget_get_width (button) / 2.0,
+                                                   gtk_widget_get_height (button) / 2.0, &x, &y));
+  g_signal_emit_by_name (drag, "drag-begin", x, y);
+  g_signal_emit_by_name (drag, "drag-update", 1.3 * u, 0.6 * u);
+  g_signal_emit_by_name (drag, "drag-end", 1.3 * u, 0.6 * u);
+  placed = rb_plan_editor_get_selected (editor)->rect;
+  g_assert_false (space_listed (kiosk, floor_id, id, &seen));
+
+  g_assert_true (gtk_widget_activate_action (page, "building.save", NULL));
+  sql = g_strdup_printf ("SELECT count(*) FROM spaces WHERE id = '%s' AND retired_at IS NULL",
+                         id);
+  for (int i = 0; i < 200 && rb_test_db_int (f->authority_db, sql) == 0; i++)
+    rb_ui_settle (50);
+  g_assert_cmpint (rb_test_db_int (f->authority_db, sql), ==, 1);
+  g_assert_cmpint (rb_test_db_int (f->authority_db, "SELECT count(*) FROM audit_log"
+                                                    " WHERE action = 'building.import'"),
+                   ==, 1);
+  for (int i = 0; i < 200 && !space_listed (kiosk, floor_id, id, &seen); i++)
+    rb_ui_settle (50);
+  g_assert_true (space_listed (kiosk, floor_id, id, &seen));
+  g_assert_cmpfloat (seen.x, ==, placed.x);
+  g_assert_cmpfloat (seen.y, ==, placed.y);
+  g_assert_cmpfloat (seen.w, ==, placed.w);
+  g_assert_false (rb_plan_editor_get_modified (editor));
+}
+
 static void
 count_cb (int *count)
 {
@@ -495,5 +576,6 @@ main (int argc, char *argv[])
   add_dual ("plan/set-drawing-reaches-kiosk", test_set_drawing_reaches_kiosk);
   add_dual ("editor/add-drag-undo", test_editor_add_drag_undo);
   add_dual ("editor/keyboard", test_editor_keyboard);
+  add_dual ("editor/save-reaches-kiosk", test_editor_save_reaches_kiosk);
   return g_test_run ();
 }

@@ -562,6 +562,17 @@ rb_building_file_parse (const char *data, gssize length, GError **error)
   return root != NULL ? rb_building_file_read (root, error) : NULL;
 }
 
+/* A floor as the API shows it, without what says whether it has a drawing: drawings travel
+ * on their own (PUT /floors/{id}/plan), never in the building file. */
+static JsonNode *
+floor_to_file_json (RbFloor *floor)
+{
+  JsonNode *node = rb_json_from_floor (floor);
+
+  json_object_remove_member (json_node_get_object (node), "plan");
+  return node;
+}
+
 /* The document as a building file, in its order. */
 JsonNode *
 rb_building_file_write (RbBuildingDocument *document)
@@ -575,7 +586,7 @@ rb_building_file_write (RbBuildingDocument *document)
     JsonNode *(*to_json) (gpointer item);
   } parts[] = {
     { "buildings", document->buildings, (JsonNode * (*) (gpointer)) rb_json_from_building },
-    { "floors", document->floors, (JsonNode * (*) (gpointer)) rb_json_from_floor },
+    { "floors", document->floors, (JsonNode * (*) (gpointer)) floor_to_file_json },
     { "spaces", document->spaces, (JsonNode * (*) (gpointer)) rb_json_from_space },
   };
 
