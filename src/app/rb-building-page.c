@@ -37,6 +37,8 @@ struct _RbBuildingPage
   GPtrArray *floors;
   gboolean floors_modified;
   gboolean updating;
+  /* the edited building file between Save's dry run and its confirmation */
+  JsonNode *pending_document;
 };
 
 G_DEFINE_FINAL_TYPE (RbBuildingPage, rb_building_page, ADW_TYPE_BIN)
@@ -547,6 +549,70 @@ on_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+import_edited (RbBuildingPage *self, RbClientService *service, JsonNode *document)
+{
+  rb_client_service_import_building_async (service, document, FALSE, self->cancellable,
+                                           on_imported_cb, g_object_ref (self));
+}
+
+static void
+on_confirm_response_cb (AdwMessageDialog *dialog, const char *response, RbBuildingPage *self)
+{
+  g_autoptr (JsonNode) document = g_steal_pointer (&self->pending_document);
+
+  if (document != NULL && g_str_equal (response, "save"))
+    import_edited (self, rb_context_get_service (self->context), document);
+}
+
+/* Saving what would cancel bookings (a desk retired that people booked) asks first, as the
+ * import of a building file does: their owners are told, with the reason. */
+static void
+on_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbBuildingPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) report = rb_client_service_json_finish (RB_CLIENT_SERVICE (source), result,
+                                                               &error);
+  gint64 cancelled;
+  AdwMessageDialog *dialog;
+
+  if (report == NULL)
+    {
+      g_clear_pointer (&self->pending_document, json_node_unref);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+  cancelled = json_object_get_int_member_with_default (json_node_get_object (report),
+                                                       "cancelled_bookings", 0);
+  if (cancelled == 0)
+    {
+      g_autoptr (JsonNode) document = g_steal_pointer (&self->pending_document);
+
+      import_edited (self, RB_CLIENT_SERVICE (source), document);
+      return;
+    }
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+      GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), _("Cancel Bookings?"), NULL));
+  adw_message_dialog_format_body (
+      dialog,
+      g_dngettext (GETTEXT_PACKAGE,
+                   "Spaces taken out of service have %d future booking. It will be cancelled "
+                   "and its owner told why.",
+                   "Spaces taken out of service have %d future bookings. They will be "
+                   "cancelled and their owners told why.",
+                   cancelled),
+      (int) cancelled);
+  adw_message_dialog_add_responses (dialog, "keep", _("_Keep Editing"), "save",
+                                    _("_Save and Cancel Bookings"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 on_exported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbBuildingPage) self = user_data;
@@ -563,8 +629,10 @@ on_exported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         toast (self, error->message);
       return;
     }
-  rb_client_service_import_building_async (RB_CLIENT_SERVICE (source), edited, FALSE,
-                                           self->cancellable, on_imported_cb,
+  g_clear_pointer (&self->pending_document, json_node_unref);
+  self->pending_document = json_node_ref (edited);
+  rb_client_service_import_building_async (RB_CLIENT_SERVICE (source), edited, TRUE,
+                                           self->cancellable, on_checked_cb,
                                            g_object_ref (self));
 }
 
@@ -624,6 +692,7 @@ rb_building_page_finalize (GObject *object)
   g_clear_object (&self->floor_cancellable);
   g_clear_object (&self->context);
   g_clear_pointer (&self->floors, g_ptr_array_unref);
+  g_clear_pointer (&self->pending_document, json_node_unref);
 
   G_OBJECT_CLASS (rb_building_page_parent_class)->finalize (object);
 }
