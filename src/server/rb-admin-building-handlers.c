@@ -4,15 +4,11 @@
  * place of the fault in the detail and in "path", and changes nothing. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "rb-building-store.h"
 #include "rb-handlers.h"
-
-typedef struct
-{
-  gboolean dry_run;
-} ImportArgs;
 
 static gboolean
 check_admin (RbRequest *req, GError **error)
@@ -64,19 +60,28 @@ add_path_member (RbRequest *req, const GError *error)
 static gboolean
 import_job (RbRequest *req, RbStore *store, GError **error)
 {
-  ImportArgs *args = rb_request_get_data (req);
+  const char *dry_run = rb_request_get_query (req, "dry_run");
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (RbBuildingDocument) document = NULL;
   g_autoptr (JsonNode) report = NULL;
   GError *local_error = NULL;
 
+  if (!check_admin (req, error))
+    return FALSE;
+  if (dry_run != NULL && !g_str_equal (dry_run, "true") && !g_str_equal (dry_run, "false"))
+    {
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, _("Field “%s” is missing or invalid."),
+                    "dry_run");
+      return FALSE;
+    }
   /* Read here, on the store's thread, not on the main context: a building can be large. */
-  if (!check_admin (req, error) || !(root = rb_request_parse_json (req, error)))
+  if (!(root = rb_request_parse_json (req, error)))
     return FALSE;
   if (!(document = rb_building_file_read (root, &local_error))
       || !(report = rb_building_store_import_sync (
                store, document, rb_person_get_id (rb_request_get_person (req)),
-               args->dry_run ? RB_BUILDING_IMPORT_DRY_RUN : RB_BUILDING_IMPORT_DEFAULT,
+               g_strcmp0 (dry_run, "true") == 0 ? RB_BUILDING_IMPORT_DRY_RUN
+                                                : RB_BUILDING_IMPORT_DEFAULT,
                &local_error)))
     {
       if (g_error_matches (local_error, RB_ERROR, RB_ERROR_INVALID_BUILDING))
@@ -85,7 +90,7 @@ import_job (RbRequest *req, RbStore *store, GError **error)
       return FALSE;
     }
   g_printerr ("building import dry_run=%d new=%u changed=%u retired=%u cancelled=%" G_GINT64_FORMAT "\n",
-              args->dry_run,
+              g_strcmp0 (dry_run, "true") == 0,
               json_array_get_length (json_object_get_array_member (json_node_get_object (report), "new")),
               json_array_get_length (json_object_get_array_member (json_node_get_object (report), "changed")),
               json_array_get_length (json_object_get_array_member (json_node_get_object (report), "retired")),
@@ -97,17 +102,5 @@ import_job (RbRequest *req, RbStore *store, GError **error)
 void
 rb_handle_import_building (RbRequest *req)
 {
-  ImportArgs *args = g_new0 (ImportArgs, 1);
-  const char *dry_run = rb_request_get_query (req, "dry_run");
-
-  if (dry_run != NULL && !g_str_equal (dry_run, "true") && !g_str_equal (dry_run, "false"))
-    {
-      g_free (args);
-      rb_request_fail_with (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, RB_ERROR_INVALID_FIELD,
-                            NULL);
-      return;
-    }
-  args->dry_run = g_strcmp0 (dry_run, "true") == 0;
-  rb_request_set_data (req, args, g_free);
   rb_request_run (req, import_job, NULL);
 }
