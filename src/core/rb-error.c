@@ -44,6 +44,9 @@ static const RbErrorInfo error_info[RB_N_ERROR_CODES] = {
   [RB_ERROR_INVALID_FRAMING] = { "invalid_framing", N_("The length of the request is declared more than once or in more than one way.") },
   [RB_ERROR_METHOD_NOT_ALLOWED] = { "method_not_allowed", N_("This method is not allowed here.") },
   [RB_ERROR_IDEMPOTENCY_KEY_REUSED] = { "idempotency_key_reused", N_("This Idempotency-Key was already used for a different request.") },
+  [RB_ERROR_PIN_CHANGE_REQUIRED] = { "pin_change_required", N_("This PIN was given out for one use. Please choose your own PIN now.") },
+  [RB_ERROR_WEAK_PIN] = { "weak_pin", N_("This PIN is too easy to guess.") },
+  [RB_ERROR_PERSON_INACTIVE] = { "person_inactive", N_("This person has been deactivated. Please ask an administrator.") },
 };
 
 const char *
