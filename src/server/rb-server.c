@@ -112,6 +112,15 @@ static const RbRoute routes[] = {
   { "POST", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_create_block },
   { "GET", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_preview_block },
   { "DELETE", "blocks/*", RB_AUTH_SESSION, rb_handle_remove_block },
+  /* Issue 11: people and PINs; administrators only but for the PIN changes
+   * (rb-people-handlers.c). */
+  { "GET", "people", RB_AUTH_ANY, rb_handle_list_people },
+  { "POST", "people", RB_AUTH_ANY, rb_handle_create_person },
+  { "POST", "people/import", RB_AUTH_ANY, rb_handle_import_people },
+  { "PATCH", "people/*", RB_AUTH_ANY, rb_handle_update_person },
+  { "POST", "people/*/one-time-pin", RB_AUTH_ANY, rb_handle_issue_one_time_pin },
+  { "PUT", "me/pin", RB_AUTH_SESSION, rb_handle_change_my_pin },
+  { "POST", "pin-changes", RB_AUTH_NONE, rb_handle_change_pin },
 };
 
 static void maybe_finish_shutdown (RbServer *self);

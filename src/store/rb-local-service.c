@@ -16,6 +16,7 @@
 #include "rb-blocks.h"
 #include "rb-local-service.h"
 #include "rb-occupancy.h"
+#include "rb-people-store.h"
 #include "rb-series-store.h"
 
 struct _RbLocalService
@@ -473,6 +474,12 @@ identify_outcome_job (RbStore *store, gpointer data, GCancellable *cancellable, 
     return rb_auth_record_failure_sync (store, identify->staff_number, &identify->locked, error)
                ? identify
                : NULL;
+  /* A right PIN of a deactivated person, or a one-time PIN, opens no session: the person
+   * learns why (the PIN was right, so nothing is given away). */
+  if (!rb_auth_reset_failures_sync (store, identify->staff_number, error)
+      || !rb_people_store_check_may_sign_in_sync (store, rb_person_get_id (identify->person),
+                                                  error))
+    return NULL;
   /* A session resets the count of wrong PINs. A kiosk's is not kept: the kiosk forgets the
    * person when the flow ends. */
   identify->token = rb_auth_create_session_sync (
