@@ -26,9 +26,7 @@
 typedef struct
 {
   RbPersonFields fields;
-  char *display_name;
   char *staff_number;
-  char *team;
   gboolean has_active;
   gboolean active;
   gboolean include_inactive;
@@ -58,9 +56,7 @@ wipe (char *secret)
 static void
 people_args_free (PeopleArgs *args)
 {
-  g_free (args->display_name);
   g_free (args->staff_number);
-  g_free (args->team);
   g_clear_pointer (&args->rows, g_ptr_array_unref);
   g_clear_pointer (&args->errors, g_ptr_array_unref);
   g_free (args->person_id);
@@ -150,47 +146,8 @@ rb_handle_list_people (RbRequest *req)
 
 /* ---- POST /people, PATCH /people/{id} ----------------------------------------------------- */
 
-/* The fields of a body; on a create, display_name and staff_number are required. */
-static gboolean
-read_fields (JsonObject *body, PeopleArgs *args, gboolean create, GError **error)
-{
-  const char *role;
-
-  args->display_name = g_strdup (rb_json_get_string (body, "display_name", create, error));
-  if (error != NULL && *error != NULL)
-    return FALSE;
-  args->staff_number = g_strdup (rb_json_get_string (body, "staff_number", create, error));
-  if (error != NULL && *error != NULL)
-    return FALSE;
-  args->team = g_strdup (rb_json_get_string (body, "team", FALSE, error));
-  if (error != NULL && *error != NULL)
-    return FALSE;
-  role = rb_json_get_string (body, "role", FALSE, error);
-  if (error != NULL && *error != NULL)
-    return FALSE;
-  if (role != NULL && !rb_role_from_string (role, &args->fields.role))
-    {
-      rb_set_error (error, RB_ERROR_INVALID_FIELD, "(role)");
-      return FALSE;
-    }
-  args->fields.has_role = role != NULL;
-  if (json_object_has_member (body, "active"))
-    {
-      JsonNode *node = json_object_get_member (body, "active");
-
-      if (create || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-        {
-          rb_set_error (error, RB_ERROR_INVALID_FIELD, "(active)");
-          return FALSE;
-        }
-      args->has_active = TRUE;
-      args->active = json_node_get_boolean (node);
-    }
-  args->fields.display_name = args->display_name;
-  args->fields.staff_number = args->staff_number;
-  args->fields.team = args->team;
-  return TRUE;
-}
+static const char *const person_members[]
+    = { "display_name", "staff_number", "team", "role", "active", NULL };
 
 static gboolean
 create_person_job (RbRequest *req, RbStore *store, GError **error)
@@ -210,8 +167,6 @@ create_person_job (RbRequest *req, RbStore *store, GError **error)
   return TRUE;
 }
 
-static const char *const person_members[]
-    = { "display_name", "staff_number", "team", "role", "active", NULL };
 
 void
 rb_handle_create_person (RbRequest *req)
@@ -220,7 +175,9 @@ rb_handle_create_person (RbRequest *req)
   JsonObject *body = rb_request_parse_body (req, person_members, &error);
   PeopleArgs *args = people_args_new (req);
 
-  if (body == NULL || !read_fields (body, args, TRUE, &error))
+  if (body == NULL
+      || !rb_person_fields_from_json (body, TRUE, &args->fields, &args->has_active,
+                                      &args->active, &error))
     {
       rb_request_fail (req, error);
       return;
@@ -258,7 +215,9 @@ rb_handle_update_person (RbRequest *req)
   JsonObject *body = rb_request_parse_body (req, person_members, &error);
   PeopleArgs *args = people_args_new (req);
 
-  if (body == NULL || !read_fields (body, args, FALSE, &error))
+  if (body == NULL
+      || !rb_person_fields_from_json (body, FALSE, &args->fields, &args->has_active,
+                                      &args->active, &error))
     {
       rb_request_fail (req, error);
       return;

@@ -56,6 +56,53 @@ get_person (RbStore *store, const char *where, const char *value, GError **error
   return NULL;
 }
 
+/* The fields of a request body (POST /people, PATCH /people/{id}), borrowed from object; on a
+ * create, display_name and staff_number are required and "active" is refused. */
+gboolean
+rb_person_fields_from_json (JsonObject *object, gboolean create, RbPersonFields *out,
+                            gboolean *out_has_active, gboolean *out_active, GError **error)
+{
+  static const char *const members[]
+      = { "display_name", "staff_number", "team", "role", "active", NULL };
+  GError *local_error = NULL;
+  const char *role;
+
+  memset (out, 0, sizeof *out);
+  *out_has_active = *out_active = FALSE;
+  if (!rb_json_check_members (object, members, error))
+    return FALSE;
+  out->display_name = rb_json_get_string (object, "display_name", create, &local_error);
+  if (local_error == NULL)
+    out->staff_number = rb_json_get_string (object, "staff_number", create, &local_error);
+  if (local_error == NULL)
+    out->team = rb_json_get_string (object, "team", FALSE, &local_error);
+  role = local_error == NULL ? rb_json_get_string (object, "role", FALSE, &local_error) : NULL;
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (role != NULL && !rb_role_from_string (role, &out->role))
+    {
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, "(role)");
+      return FALSE;
+    }
+  out->has_role = role != NULL;
+  if (json_object_has_member (object, "active"))
+    {
+      JsonNode *node = json_object_get_member (object, "active");
+
+      if (create || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+        {
+          rb_set_error (error, RB_ERROR_INVALID_FIELD, "(active)");
+          return FALSE;
+        }
+      *out_has_active = TRUE;
+      *out_active = json_node_get_boolean (node);
+    }
+  return TRUE;
+}
+
 JsonNode *
 rb_people_store_person_to_json_sync (RbStore *store, const char *person_id, GError **error)
 {

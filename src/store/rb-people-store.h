@@ -18,6 +18,9 @@ typedef struct
   RbRole role;
 } RbPersonFields;
 
+gboolean rb_person_fields_from_json (JsonObject *object, gboolean create, RbPersonFields *out,
+                                     gboolean *out_has_active, gboolean *out_active,
+                                     GError **error);
 JsonNode *rb_people_store_person_to_json_sync (RbStore *store, const char *person_id,
                                                GError **error);
 JsonNode *rb_people_store_list_sync (RbStore *store, gboolean include_inactive, GError **error);

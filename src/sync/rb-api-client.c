@@ -269,8 +269,9 @@ rb_api_client_set_device_token (RbApiClient *self, const char *device_token)
 static void send_request (RbApiClient *self, const char *method, const char *path,
                           const char *json_body, const char *idempotency_key,
                           const char *session_token, GBytes *sealed_credential,
-                          const char *if_match, GCancellable *cancellable,
-                          GAsyncReadyCallback callback, gpointer user_data);
+                          const char *if_match, const char *raw_type, GBytes *raw_body,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data);
 
 /* Sends one request; path starts with "/api/v1/". json_body and idempotency_key may be NULL.
  * Finishes with the parsed JSON answer (NULL for an empty one) or an error. */
@@ -335,7 +336,7 @@ rb_api_client_request_as_async (RbApiClient *self, const char *method, const cha
                                 gpointer user_data)
 {
   send_request (self, method, path, json_body, idempotency_key, session_token, sealed_credential,
-                NULL, cancellable, callback, user_data);
+                NULL, NULL, NULL, cancellable, callback, user_data);
 }
 
 /* A change that must not overwrite someone else's: with the client's session and If-Match
@@ -348,15 +349,27 @@ rb_api_client_request_if_match_async (RbApiClient *self, const char *method, con
 {
   g_autofree char *etag = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", version);
 
-  send_request (self, method, path, json_body, NULL, self->token, NULL, etag, cancellable,
-                callback, user_data);
+  send_request (self, method, path, json_body, NULL, self->token, NULL, etag, NULL, NULL,
+                cancellable, callback, user_data);
+}
+
+/* A request whose body is not JSON (a CSV file for POST /people/import), with the client's
+ * session; the answer is read as for any other request. */
+void
+rb_api_client_request_raw_async (RbApiClient *self, const char *method, const char *path,
+                                 const char *content_type, GBytes *body,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  send_request (self, method, path, NULL, NULL, self->token, NULL, NULL, content_type, body,
+                cancellable, callback, user_data);
 }
 
 static void
 send_request (RbApiClient *self, const char *method, const char *path, const char *json_body,
               const char *idempotency_key, const char *session_token, GBytes *sealed_credential,
-              const char *if_match, GCancellable *cancellable, GAsyncReadyCallback callback,
-              gpointer user_data)
+              const char *if_match, const char *raw_type, GBytes *raw_body,
+              GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *url = g_strconcat (self->base_url, path, NULL);
@@ -397,6 +410,8 @@ send_request (RbApiClient *self, const char *method, const char *path, const cha
       g_autoptr (GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
       soup_message_set_request_body_from_bytes (message, "application/json", bytes);
     }
+  else if (raw_body != NULL)
+    soup_message_set_request_body_from_bytes (message, raw_type, raw_body);
 
   data = g_new0 (RequestData, 1);
   data->message = message;
