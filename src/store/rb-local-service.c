@@ -468,6 +468,7 @@ static gpointer
 identify_outcome_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
   Identify *identify = data;
+  GError *local_error = NULL;
   gint64 expires_at = 0;
 
   if (!identify->matched)
@@ -476,10 +477,20 @@ identify_outcome_job (RbStore *store, gpointer data, GCancellable *cancellable, 
                : NULL;
   /* A right PIN of a deactivated person, or a one-time PIN, opens no session: the person
    * learns why (the PIN was right, so nothing is given away). */
-  if (!rb_auth_reset_failures_sync (store, identify->staff_number, error)
-      || !rb_people_store_check_may_sign_in_sync (store, rb_person_get_id (identify->person),
-                                                  error))
+  if (!rb_auth_reset_failures_sync (store, identify->staff_number, error))
     return NULL;
+  if (!rb_people_store_check_may_sign_in_sync (store, rb_person_get_id (identify->person),
+                                               &local_error))
+    {
+      /* Whoever the demo's chooser picks used no PIN, so has none to change. */
+      if (!identify->picked
+          || !g_error_matches (local_error, RB_ERROR, RB_ERROR_PIN_CHANGE_REQUIRED))
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      g_clear_error (&local_error);
+    }
   /* A session resets the count of wrong PINs. A kiosk's is not kept: the kiosk forgets the
    * person when the flow ends. */
   identify->token = rb_auth_create_session_sync (

@@ -89,6 +89,9 @@ set_problem_error (RbApiClient *self, guint status, JsonNode *root, GError **err
       if ((code == RB_ERROR_OVERLAP || code == RB_ERROR_DESK_ALREADY_HELD) && self->tz != NULL
           && conflict_interval (problem, &clash))
         rb_set_clash_error (error, code, self->tz, clash);
+      /* Why a PIN is weak: the server knows the staff number it checked against. */
+      else if (code == RB_ERROR_WEAK_PIN && detail != NULL)
+        g_set_error_literal (error, RB_ERROR, code, detail);
       else
         rb_set_error (error, code, NULL);
     }
