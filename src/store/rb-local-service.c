@@ -1043,6 +1043,8 @@ on_pin_hashed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   RbLocalService *self = g_task_get_source_object (task);
+  GCancellable *cancellable;
+  PinCall *pin;
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -1050,9 +1052,11 @@ on_pin_hashed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  rb_store_run_async (self->store, pin_outcome_job, g_task_get_task_data (task), NULL, NULL,
-                      g_task_get_cancellable (task), on_pin_outcome_cb,
-                      g_steal_pointer (&task));
+  /* Read before the task's reference passes on (the order of arguments is unspecified). */
+  cancellable = g_task_get_cancellable (task);
+  pin = g_task_get_task_data (task);
+  rb_store_run_async (self->store, pin_outcome_job, pin, NULL, NULL, cancellable,
+                      on_pin_outcome_cb, g_steal_pointer (&task));
 }
 
 static void
