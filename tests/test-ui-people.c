@@ -3,7 +3,9 @@
  * raumbuch-server (/server/…; rb-ui-backend.h). An administrator issues a one-time PIN; at
  * the kiosk the person types it, is asked for a PIN of their own twice on the keypad, sees
  * why a weak one is refused, and then books; on the desktop the sign-in dialog does the same
- * with its PIN fields. Every text expected is looked up in the catalogue of the language the
+ * with its PIN fields. Anyone changes their PIN from the account menu. An administrator
+ * imports a Windows-1252 CSV file on the People page, sees what it would do, confirms, and
+ * deactivates a person. Every text expected is looked up in the catalogue of the language the
  * test runs in (English and German, tests/meson.build). */
 #include "config.h"
 
@@ -15,6 +17,8 @@
 #include "rb-application.h"
 #include "rb-context.h"
 #include "rb-login-dialog.h"
+#include "rb-people-page.h"
+#include "rb-pin-dialog.h"
 #include "rb-space-row.h"
 #include "rb-ui-backend.h"
 #include "rb-ui-test-util.h"
@@ -314,6 +318,184 @@ test_desktop_one_time_pin (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* ---- Change PIN… ------------------------------------------------------------------------- */
+
+static gboolean
+pin_dialog_shown (gpointer data)
+{
+  return rb_ui_find_toplevel (RB_TYPE_PIN_DIALOG) != NULL;
+}
+
+static void
+test_change_own_pin (Fixture *f, gconstpointer data)
+{
+  RbClientService *service = rb_ui_backend_get_service (f->backend);
+  g_autoptr (RbPerson) jonas = rb_ui_backend_sign_in (f->backend, service, JONAS);
+  g_autofree char *run = weak_pin_text ("9876", JONAS);
+  GtkWidget *dialog, *error_label, *done_label;
+  GError *error;
+
+  f->context = rb_context_new (service, f->settings);
+  f->window = GTK_WIDGET (rb_ui_open_window (f->context));
+  gtk_widget_activate_action (f->window, "win.change-pin", NULL);
+  g_assert_true (rb_ui_wait_for (pin_dialog_shown, NULL, 10));
+  dialog = GTK_WIDGET (rb_ui_find_toplevel (RB_TYPE_PIN_DIALOG));
+  error_label = rb_ui_child_by_id (dialog, "error_label");
+  done_label = rb_ui_child_by_id (dialog, "done_label");
+
+  gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (dialog, "current_pin_entry")),
+                         rb_ui_backend_demo_pin (JONAS));
+  gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (dialog, "new_pin_entry")), "9876");
+  gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (dialog, "repeat_pin_entry")), "9876");
+  rb_ui_click (rb_ui_child_by_id (dialog, "change_button"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (error_label)), ==, run);
+
+  /* A wrong current PIN is refused by the service. */
+  gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (dialog, "current_pin_entry")),
+                         "000000");
+  gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (dialog, "new_pin_entry")), OWN_PIN);
+  gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (dialog, "repeat_pin_entry")), OWN_PIN);
+  rb_ui_click (rb_ui_child_by_id (dialog, "change_button"));
+  wait_for_label (dialog, tr ("The current PIN is not correct."));
+
+  gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (dialog, "current_pin_entry")),
+                         rb_ui_backend_demo_pin (JONAS));
+  gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (dialog, "new_pin_entry")), OWN_PIN);
+  gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (dialog, "repeat_pin_entry")), OWN_PIN);
+  rb_ui_click (rb_ui_child_by_id (dialog, "change_button"));
+  g_assert_true (rb_ui_wait_for (is_visible, done_label, 30));
+  screenshot (f, dialog, "change-pin");
+
+  error = try_sign_in (f, JONAS, OWN_PIN);
+  g_assert_no_error (error);
+  error = try_sign_in (f, JONAS, rb_ui_backend_demo_pin (JONAS));
+  g_assert_error (error, RB_ERROR, RB_ERROR_UNAUTHENTICATED);
+  g_clear_error (&error);
+}
+
+/* ---- the People page ---------------------------------------------------------------------- */
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return rb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static gboolean
+message_dialog_gone (gpointer data)
+{
+  return rb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL;
+}
+
+static gboolean
+row_shown (gpointer data)
+{
+  gpointer *args = data;
+
+  return rb_ui_find_visible (args[0], rb_ui_is_row_titled, args[1]) != NULL;
+}
+
+static gboolean
+row_gone (gpointer data)
+{
+  return !row_shown (data);
+}
+
+static gint64
+authority_int (Fixture *f, const char *sql)
+{
+  g_autofree char *path
+      = f->mode == RB_UI_BACKEND_SERVER
+            ? g_strdup (rb_test_server_get_db_path (rb_ui_backend_get_server (f->backend)))
+            : g_build_filename (rb_ui_backend_get_dir (f->backend), "raumbuch.db", NULL);
+
+  return rb_test_db_int (path, sql);
+}
+
+typedef struct
+{
+  Fixture *fixture;
+  const char *sql;
+} DbWait;
+
+static gboolean
+db_says_one (gpointer data)
+{
+  DbWait *wait = data;
+
+  return authority_int (wait->fixture, wait->sql) == 1;
+}
+
+static GtkWidget *
+row_button_labelled (GtkWidget *row, const char *label)
+{
+  return rb_ui_find_visible (row, rb_ui_is_label_containing, (gpointer) label);
+}
+
+static void
+test_people_page (Fixture *f, gconstpointer data)
+{
+  /* What German Excel saves: Windows-1252, semicolons, CRLF, a quoted name with a comma. */
+  static const char csv[] = "Personalnummer;Name;Team;Rolle\r\n"
+                            "66601;\"M\xfcller, J\xfcrgen\";Referat Z 1;Mitarbeiter\r\n"
+                            "66602;Stra\xdf" "er;Referat Z 2;Teamleitung\r\n";
+  RbClientService *service = rb_ui_backend_get_service (f->backend);
+  g_autoptr (RbPerson) admin = rb_ui_backend_sign_in (f->backend, service, CHRISTIAN);
+  g_autofree char *dir = g_build_filename (rb_ui_backend_get_dir (f->backend), "import", NULL);
+  g_autofree char *path = g_build_filename (dir, "Mitarbeiter.csv", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autofree char *summary = g_strdup_printf (tr ("%u to add, %u to change, %u to deactivate."),
+                                              2, 0, 0);
+  gpointer jonas_row[2], new_row[2];
+  DbWait deactivated = { f, "SELECT count(*) FROM people WHERE id = 'p-14475' AND active = 0" };
+  GtkWidget *page, *dialog, *row;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, csv, sizeof csv - 1, NULL));
+  f->context = rb_context_new (service, f->settings);
+  f->window = GTK_WIDGET (rb_ui_open_window (f->context));
+  page = rb_ui_show_page (RB_WINDOW (f->window), "people");
+  jonas_row[0] = page;
+  jonas_row[1] = (gpointer) "Jonas Becker";
+  g_assert_true (rb_ui_wait_for (row_shown, jonas_row, 30));
+  screenshot (f, f->window, "page");
+
+  /* The import shows what it would do; nothing is written before it is confirmed. */
+  rb_people_page_import_file (RB_PEOPLE_PAGE (page), file);
+  g_assert_true (rb_ui_wait_for (message_dialog_shown, NULL, 30));
+  dialog = GTK_WIDGET (rb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==, summary);
+  g_assert_cmpint (authority_int (f, "SELECT count(*) FROM people WHERE staff_number = '66601'"),
+                   ==, 0);
+  screenshot (f, dialog, "import-report");
+  /* As a click on the button does: the response, then the dialog closes. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "import");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (rb_ui_wait_for (message_dialog_gone, NULL, 10));
+  new_row[0] = page;
+  new_row[1] = (gpointer) "Müller, Jürgen";
+  g_assert_true (rb_ui_wait_for (row_shown, new_row, 30));
+  g_assert_cmpint (authority_int (f, "SELECT count(*) FROM people WHERE staff_number = '66602'"
+                                     " AND display_name = 'Straßer' AND role = 'team_lead'"),
+                   ==, 1);
+
+  /* Deactivating asks first, then takes the person out of the list. */
+  row = rb_ui_find_visible (page, rb_ui_is_row_titled, (gpointer) "Jonas Becker");
+  rb_ui_click (gtk_widget_get_ancestor (row_button_labelled (row, tr ("_Deactivate…")),
+                                        GTK_TYPE_BUTTON));
+  g_assert_true (rb_ui_wait_for (message_dialog_shown, NULL, 10));
+  dialog = GTK_WIDGET (rb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "deactivate");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (rb_ui_wait_for (db_says_one, &deactivated, 30));
+  g_assert_true (rb_ui_wait_for (row_gone, jonas_row, 30));
+  {
+    g_autoptr (GError) error = try_sign_in (f, JONAS, rb_ui_backend_demo_pin (JONAS));
+
+    g_assert_error (error, RB_ERROR, RB_ERROR_PERSON_INACTIVE);
+  }
+}
+
 /* ---- main --------------------------------------------------------------------------------- */
 
 static void
@@ -344,5 +526,7 @@ main (int argc, char *argv[])
 
   add_dual ("people/kiosk-one-time-pin", test_kiosk_one_time_pin);
   add_dual ("people/desktop-one-time-pin", test_desktop_one_time_pin);
+  add_dual ("people/change-own-pin", test_change_own_pin);
+  add_dual ("people/page-import-and-deactivate", test_people_page);
   return g_test_run ();
 }

@@ -11,6 +11,8 @@
 #include "rb-find-page.h"
 #include "rb-login-dialog.h"
 #include "rb-occupancy-page.h"
+#include "rb-people-page.h"
+#include "rb-pin-dialog.h"
 #include "rb-series-page.h"
 #include "rb-space-row.h"
 #include "rb-window.h"
@@ -32,6 +34,7 @@ struct _RbWindow
   /* borrowed: pages shown only to some roles */
   AdwViewStackPage *series_page;
   AdwViewStackPage *occupancy_page;
+  AdwViewStackPage *people_page;
   /* borrowed: the sign-in dialog while it is open */
   RbLoginDialog *login_dialog;
 
@@ -96,6 +99,15 @@ static void
 sign_in_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   present_sign_in (RB_WINDOW (widget));
+}
+
+static void
+change_pin_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RbWindow *self = RB_WINDOW (widget);
+
+  if (rb_context_get_person (self->context) != NULL)
+    gtk_window_present (GTK_WINDOW (rb_pin_dialog_new (self->context, GTK_WINDOW (self))));
 }
 
 static void
@@ -169,6 +181,7 @@ on_person_changed_cb (RbWindow *self)
 
   adw_view_stack_page_set_visible (self->series_page, rb_series_may_create (role));
   adw_view_stack_page_set_visible (self->occupancy_page, rb_occupancy_may_read_reports (role));
+  adw_view_stack_page_set_visible (self->people_page, person != NULL && role == RB_ROLE_ADMIN);
   if (visible != NULL
       && !adw_view_stack_page_get_visible (adw_view_stack_get_page (self->stack, visible)))
     adw_view_stack_set_visible_child_name (self->stack, "find");
@@ -296,6 +309,9 @@ rb_window_constructed (GObject *object)
                                                     rb_occupancy_page_new (self->context),
                                                     "occupancy", _("Occupancy"));
   adw_view_stack_page_set_icon_name (self->occupancy_page, "x-office-spreadsheet-symbolic");
+  self->people_page = adw_view_stack_add_titled (self->stack, rb_people_page_new (self->context),
+                                                 "people", _("People"));
+  adw_view_stack_page_set_icon_name (self->people_page, "contact-new-symbolic");
 
   g_signal_connect_object (service, "notify::person", G_CALLBACK (on_person_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -382,6 +398,7 @@ rb_window_class_init (RbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action_cb);
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action_cb);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.change-pin", NULL, change_pin_action_cb);
 }
 
 static void
