@@ -10,6 +10,7 @@
 
 #include "rb-auth.h"
 #include "rb-blocks.h"
+#include "rb-feed.h"
 #include "rb-schema.h"
 #include "rb-series-store.h"
 #include "rb-store-private.h"
@@ -1585,6 +1586,78 @@ test_store_feed_news (StoreFixture *f, gconstpointer data)
   g_array_unref (news.heads);
 }
 
+static void
+append_topic (StoreFixture *f, const char *topic)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (rb_store_begin_write (f->store, &error));
+  g_assert_cmpint (rb_store_append_topic_change (f->store, topic, &error), >, 0);
+  g_assert_true (rb_store_commit_write (f->store, &error));
+  g_assert_no_error (error);
+}
+
+static GPtrArray *
+list_feed (StoreFixture *f, gint64 since, int limit, gint64 *out_next)
+{
+  g_autoptr (GError) error = NULL;
+  GPtrArray *entries = rb_feed_list_sync (f->store, since, limit, 0, out_next, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (entries);
+  return entries;
+}
+
+#define FEED_ENTRY(entries, i) ((RbFeedEntry *) g_ptr_array_index ((entries), (i)))
+
+/* Topics (issue 11) travel in the feed between bookings, in the order of their sequence
+ * numbers, each once at its latest change, and count towards a page like bookings. */
+static void
+test_store_feed_topics (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) first = book_ok (f, "a1-d001", JONAS, TUE (9, 0), TUE (10, 0));
+  g_autoptr (RbBooking) second = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+  g_autoptr (GPtrArray) page = NULL;
+  g_autoptr (GPtrArray) rest = NULL;
+  gint64 since = rb_booking_get_seq (first);
+  gint64 next = 0, head = 0;
+
+  append_topic (f, "building");
+  second = book_ok (f, "a1-d002", LEONIE, TUE (9, 0), TUE (10, 0));
+  append_topic (f, "policy");
+  append_topic (f, "building");
+
+  all = list_feed (f, since, 100, &head);
+  g_assert_cmpuint (all->len, ==, 4);
+  g_assert_true (FEED_ENTRY (all, 0)->booking != NULL);
+  g_assert_cmpstr (rb_booking_get_id (FEED_ENTRY (all, 0)->booking), ==, rb_booking_get_id (first));
+  g_assert_cmpstr (rb_booking_get_id (FEED_ENTRY (all, 1)->booking), ==, rb_booking_get_id (second));
+  g_assert_cmpstr (FEED_ENTRY (all, 2)->topic, ==, "policy");
+  g_assert_null (FEED_ENTRY (all, 2)->booking);
+  /* The building changed twice: named once, at its latest change, the feed's last row. */
+  g_assert_cmpstr (FEED_ENTRY (all, 3)->topic, ==, "building");
+  g_assert_cmpint (FEED_ENTRY (all, 3)->seq + 1, ==, head);
+  for (guint i = 1; i < all->len; i++)
+    g_assert_cmpint (FEED_ENTRY (all, i - 1)->seq, <, FEED_ENTRY (all, i)->seq);
+
+  /* Pages of three and then the rest give the same entries. */
+  page = list_feed (f, since, 3, &next);
+  g_assert_cmpuint (page->len, ==, 3);
+  g_assert_cmpstr (FEED_ENTRY (page, 2)->topic, ==, "policy");
+  g_assert_cmpint (next, ==, FEED_ENTRY (page, 2)->seq + 1);
+  rest = list_feed (f, next, 3, &next);
+  g_assert_cmpuint (rest->len, ==, 1);
+  g_assert_cmpstr (FEED_ENTRY (rest, 0)->topic, ==, "building");
+  g_assert_cmpint (next, ==, head);
+
+  /* From the head on, nothing. */
+  g_clear_pointer (&rest, g_ptr_array_unref);
+  rest = list_feed (f, head, 3, &next);
+  g_assert_cmpuint (rest->len, ==, 0);
+  g_assert_cmpint (next, ==, head);
+}
+
 /* A new database and its WAL are readable by their owner only, even under umask 022 (issue
  * 10): they hold PIN and session hashes. An existing file keeps the mode it has. */
 static void
@@ -1676,6 +1749,7 @@ main (int argc, char *argv[])
   ADD ("/store/group/commit", test_store_group_commit);
   ADD ("/store/group/lost", test_store_group_lost);
   ADD ("/store/feed/news", test_store_feed_news);
+  ADD ("/store/feed/topics", test_store_feed_topics);
   ADD ("/store/query/unknown-ids", test_store_unknown_ids);
   ADD_EMPTY ("/store/async/create-and-list", test_store_async);
 

@@ -180,3 +180,10 @@ rb_amenity_label (RbAmenities amenity)
 {
   return LABEL_OF (amenities, amenity);
 }
+
+/* Administrators keep the building, the people and the rules (issue 11). */
+gboolean
+rb_role_is_admin (RbRole role)
+{
+  return role == RB_ROLE_ADMIN;
+}

@@ -56,6 +56,7 @@ const char *rb_space_kind_label (RbSpaceKind kind);
 const char *rb_role_to_string (RbRole role);
 gboolean rb_role_from_string (const char *str, RbRole *out_role);
 const char *rb_role_label (RbRole role);
+gboolean rb_role_is_admin (RbRole role);
 
 const char *rb_booking_state_to_string (RbBookingState state);
 gboolean rb_booking_state_from_string (const char *str, RbBookingState *out_state);

@@ -25,28 +25,31 @@ static gboolean
 changes_job (RbRequest *req, RbStore *store, GError **error)
 {
   FeedArgs *args = rb_request_get_data (req);
-  g_autoptr (GPtrArray) bookings = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
   JsonObject *o;
   JsonArray *changes;
   JsonNode *root;
   gint64 next = 0;
 
-  bookings = rb_feed_list_sync (store, args->since, args->limit,
-                                rb_server_get_feed_retention (rb_request_get_server (req)), &next,
-                                error);
-  if (bookings == NULL)
+  entries = rb_feed_list_sync (store, args->since, args->limit,
+                               rb_server_get_feed_retention (rb_request_get_server (req)), &next,
+                               error);
+  if (entries == NULL)
     return FALSE;
   /* With limit 0, `next` is the head: nothing is new while it is not past `since`. */
-  args->nothing_new = bookings->len == 0 && next <= args->since;
+  args->nothing_new = entries->len == 0 && next <= args->since;
 
-  changes = json_array_sized_new (bookings->len);
-  for (guint i = 0; i < bookings->len; i++)
+  changes = json_array_sized_new (entries->len);
+  for (guint i = 0; i < entries->len; i++)
     {
-      RbBooking *booking = g_ptr_array_index (bookings, i);
+      RbFeedEntry *entry = g_ptr_array_index (entries, i);
       JsonObject *change = json_object_new ();
 
-      json_object_set_int_member (change, "seq", rb_booking_get_seq (booking));
-      json_object_set_member (change, "booking", rb_request_booking_to_json (req, booking));
+      json_object_set_int_member (change, "seq", entry->seq);
+      if (entry->booking != NULL)
+        json_object_set_member (change, "booking", rb_request_booking_to_json (req, entry->booking));
+      else
+        json_object_set_string_member (change, "topic", entry->topic);
       json_array_add_object_element (changes, change);
     }
   o = json_object_new ();

@@ -28,6 +28,9 @@ struct _RbRequest
   char *device_id;
   gboolean show_names;
 
+  /* The roles a route is for (NULL: any caller its auth level admits). */
+  RbRoleCheck role_check;
+
   RbRequestJob job;
   RbRequestNext next;
   gpointer data;
@@ -486,6 +489,14 @@ authenticate (RbRequest *self, RbStore *store, GError **error)
       rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
       return FALSE;
     }
+  /* Like the token, the role is checked before anything of the request is answered: whoever
+   * may not use a route learns nothing from how it would validate the request. */
+  if (self->role_check != NULL
+      && (self->person == NULL || !self->role_check (rb_person_get_role (self->person))))
+    {
+      rb_set_error (error, RB_ERROR_FORBIDDEN, NULL);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -553,6 +564,13 @@ answer_held_refusal (RbRequest *self)
 
 /* The request keeps itself alive through the callback's reference, which is dropped on the
  * main context; the job borrows it, so the message is never released on the store's thread. */
+/* Restricts the request's route to some roles; set before the first rb_request_run. */
+void
+rb_request_set_role_check (RbRequest *self, RbRoleCheck check)
+{
+  self->role_check = check;
+}
+
 /* Keeps the message waiting for an answer that comes later from the main context. */
 void
 rb_request_pause (RbRequest *self)

@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* Whether a role may use a route (e.g. rb_role_is_admin). */
+typedef gboolean (*RbRoleCheck) (RbRole role);
+
 typedef enum
 {
   RB_AUTH_NONE,    /* anyone */
@@ -27,6 +30,8 @@ typedef void (*RbRequestNext) (RbRequest *self);
 
 RbRequest *rb_request_new (RbServer *server, SoupServerMessage *msg, RbAuthLevel auth,
                            const char *path_id);
+
+void rb_request_set_role_check (RbRequest *self, RbRoleCheck check);
 
 RbServer *rb_request_get_server (RbRequest *self);
 SoupServerMessage *rb_request_get_message (RbRequest *self);

@@ -76,6 +76,8 @@ typedef struct
   const char *pattern; /* below /api/v1/; "*" matches one path segment (an id) */
   RbAuthLevel auth;
   void (*handler) (RbRequest *req);
+  /* the roles the route is for, checked with the token (NULL: every caller of auth) */
+  RbRoleCheck roles;
 } RbRoute;
 
 static const RbRoute routes[] = {
@@ -84,8 +86,8 @@ static const RbRoute routes[] = {
   { "POST", "sessions", RB_AUTH_NONE, rb_handle_create_session },
   { "DELETE", "sessions/current", RB_AUTH_SESSION, rb_handle_delete_session },
   /* Issue 10: an administrator's view and unlock of the sign-in limits. */
-  { "GET", "login-locks", RB_AUTH_SESSION, rb_handle_list_login_locks },
-  { "DELETE", "login-locks/*", RB_AUTH_SESSION, rb_handle_unlock_login },
+  { "GET", "login-locks", RB_AUTH_SESSION, rb_handle_list_login_locks, rb_role_is_admin },
+  { "DELETE", "login-locks/*", RB_AUTH_SESSION, rb_handle_unlock_login, rb_role_is_admin },
   { "GET", "sites", RB_AUTH_ANY, rb_handle_list_sites },
   { "GET", "buildings", RB_AUTH_ANY, rb_handle_list_buildings },
   { "GET", "floors", RB_AUTH_ANY, rb_handle_list_floors },
@@ -107,18 +109,20 @@ static const RbRoute routes[] = {
   { "GET", "series/*", RB_AUTH_SESSION, rb_handle_get_series },
   { "DELETE", "series/*", RB_AUTH_SESSION, rb_handle_cancel_series },
   { "GET", "me/bookings.ics", RB_AUTH_SESSION, rb_handle_my_calendar },
-  { "GET", "occupancy", RB_AUTH_SESSION, rb_handle_occupancy },
-  { "GET", "reports/utilisation.csv", RB_AUTH_SESSION, rb_handle_utilisation_csv },
-  { "POST", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_create_block },
-  { "GET", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_preview_block },
-  { "DELETE", "blocks/*", RB_AUTH_SESSION, rb_handle_remove_block },
-  /* Issue 11: people and PINs; administrators only but for the PIN changes
-   * (rb-people-handlers.c). */
-  { "GET", "people", RB_AUTH_ANY, rb_handle_list_people },
-  { "POST", "people", RB_AUTH_ANY, rb_handle_create_person },
-  { "POST", "people/import", RB_AUTH_ANY, rb_handle_import_people },
-  { "PATCH", "people/*", RB_AUTH_ANY, rb_handle_update_person },
-  { "POST", "people/*/one-time-pin", RB_AUTH_ANY, rb_handle_issue_one_time_pin },
+  { "GET", "occupancy", RB_AUTH_SESSION, rb_handle_occupancy, rb_occupancy_may_read_reports },
+  { "GET", "reports/utilisation.csv", RB_AUTH_SESSION, rb_handle_utilisation_csv,
+    rb_occupancy_may_read_reports },
+  { "POST", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_create_block, rb_blocks_may_manage },
+  { "GET", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_preview_block, rb_blocks_may_manage },
+  { "DELETE", "blocks/*", RB_AUTH_SESSION, rb_handle_remove_block, rb_blocks_may_manage },
+  /* Issue 11: people and PINs (rb-people-handlers.c). Administrators only, a kiosk's device
+   * token too getting 403; everyone changes their own PIN. */
+  { "GET", "people", RB_AUTH_ANY, rb_handle_list_people, rb_role_is_admin },
+  { "POST", "people", RB_AUTH_ANY, rb_handle_create_person, rb_role_is_admin },
+  { "POST", "people/import", RB_AUTH_ANY, rb_handle_import_people, rb_role_is_admin },
+  { "PATCH", "people/*", RB_AUTH_ANY, rb_handle_update_person, rb_role_is_admin },
+  { "POST", "people/*/one-time-pin", RB_AUTH_ANY, rb_handle_issue_one_time_pin,
+    rb_role_is_admin },
   { "PUT", "me/pin", RB_AUTH_SESSION, rb_handle_change_my_pin },
   { "POST", "pin-changes", RB_AUTH_NONE, rb_handle_change_pin },
 };
@@ -344,6 +348,7 @@ dispatch (RbServer *self, SoupServerMessage *msg, const char *path)
       self->in_flight++;
       g_object_set_data (G_OBJECT (msg), "rb-in-flight", GINT_TO_POINTER (TRUE));
       req = rb_request_new (self, msg, routes[i].auth, id);
+      rb_request_set_role_check (req, routes[i].roles);
       routes[i].handler (req);
       return;
     }

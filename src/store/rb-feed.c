@@ -15,6 +15,10 @@
  * long-poll) needs the feed's head instead, its highest sequence number + 1: limit 0 lists
  * nothing and answers the head as `next`.
  *
+ * Changes of what is not a booking but rarely changes (the building, the policy) are topic
+ * rows: the feed names the topic once, at its latest change, and clients read it again
+ * (GET /building…, GET /policy).
+ *
  * Blocks are not bookings and have no change rows; clients that show them (a kiosk shows a
  * blocked space as closed) read them with GET /blocks (rb_store_list_blocks_sync) when the
  * server says that blocks changed. */
@@ -23,12 +27,62 @@
 #include "rb-feed.h"
 #include "rb-store-private.h"
 
+void
+rb_feed_entry_free (RbFeedEntry *entry)
+{
+  g_clear_object (&entry->booking);
+  g_free (entry->topic);
+  g_free (entry);
+}
+
+static int
+compare_entries (gconstpointer a, gconstpointer b)
+{
+  const RbFeedEntry *x = *(RbFeedEntry *const *) a;
+  const RbFeedEntry *y = *(RbFeedEntry *const *) b;
+
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The topics changed at or after `since`, each once at its latest change. Topic changes are
+ * rare (an administrator's edits), so they are read whole and merged with the page. */
+static gboolean
+add_topics (RbStore *store, gint64 since, GPtrArray *entries, GError **error)
+{
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store,
+      "SELECT topic, max (seq) FROM changes WHERE topic != 'booking' AND seq >= ?"
+      " GROUP BY topic",
+      error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, since);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RbFeedEntry *entry = g_new0 (RbFeedEntry, 1);
+
+      entry->topic = g_strdup (rb_db_column_text (stmt, 0));
+      entry->seq = sqlite3_column_int64 (stmt, 1);
+      g_ptr_array_add (entries, entry);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The feed from `since` on (RbFeedEntry), at most `limit` entries in the order of their
+ * sequence numbers. */
 GPtrArray *
 rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 retention, gint64 *out_next,
                    GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (GPtrArray) bookings = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_feed_entry_free);
   g_autoptr (RbStatement) stmt = NULL;
   gint64 last_seq = 0;
   gint64 next;
@@ -46,7 +100,7 @@ rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 retention, gi
   if (limit == 0)
     {
       *out_next = last_seq + 1;
-      return g_steal_pointer (&bookings);
+      return g_steal_pointer (&entries);
     }
 
   stmt = rb_store_prepare (
@@ -58,22 +112,31 @@ rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 retention, gi
   next = MAX (since, last_seq + 1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      RbBooking *booking = rb_store_get_booking_sync (store, rb_db_column_text (stmt, 0), error);
+      RbFeedEntry *entry = g_new0 (RbFeedEntry, 1);
 
-      if (booking == NULL)
+      g_ptr_array_add (entries, entry);
+      entry->seq = sqlite3_column_int64 (stmt, 1);
+      entry->booking = rb_store_get_booking_sync (store, rb_db_column_text (stmt, 0), error);
+      if (entry->booking == NULL)
         return NULL;
-      g_ptr_array_add (bookings, booking);
     }
   if (rc != SQLITE_DONE)
     {
       rb_db_set_error (error, db, rc, "query");
       return NULL;
     }
+  /* The first `limit` of bookings and topics together are among the first `limit` bookings
+   * and all the topics. */
+  if (!add_topics (store, since, entries, error))
+    return NULL;
+  g_ptr_array_sort (entries, compare_entries);
+  if (entries->len > (guint) limit)
+    g_ptr_array_set_size (entries, limit);
   /* A full page may not be the end: continue right after its last entry. */
-  if (bookings->len == (guint) limit)
-    next = rb_booking_get_seq (g_ptr_array_index (bookings, bookings->len - 1)) + 1;
+  if (entries->len == (guint) limit)
+    next = ((RbFeedEntry *) g_ptr_array_index (entries, entries->len - 1))->seq + 1;
   *out_next = next;
-  return g_steal_pointer (&bookings);
+  return g_steal_pointer (&entries);
 }
 
 /* The feed's head: its highest sequence number + 1 (1 for an empty feed), or 0 with an

@@ -9,6 +9,17 @@ G_BEGIN_DECLS
 #define RB_FEED_DEFAULT_LIMIT 100
 #define RB_FEED_MAX_LIMIT 1000
 
+/* One entry of the feed: a booking in its latest state, or a topic that clients read again
+ * ("building", "policy"), at the sequence number of its latest change. */
+typedef struct
+{
+  gint64 seq;
+  RbBooking *booking;
+  char *topic;
+} RbFeedEntry;
+
+void rb_feed_entry_free (RbFeedEntry *entry);
+
 GPtrArray *rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 retention,
                               gint64 *out_next, GError **error);
 gint64 rb_feed_get_head_sync (RbStore *store, GError **error);

@@ -744,12 +744,6 @@ people_call_new (RbLocalService *self)
   return pc;
 }
 
-static gboolean
-is_admin (RbRole role)
-{
-  return role == RB_ROLE_ADMIN;
-}
-
 static void
 run_people_job (RbLocalService *self, RbStoreFunc func, PeopleCall *pc, gboolean changes,
                 gpointer source_tag, GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -772,7 +766,7 @@ list_people_admin_job (RbStore *store, gpointer data, GCancellable *cancellable,
 {
   PeopleCall *pc = data;
 
-  if (!actor_may (store, pc->call, is_admin, error))
+  if (!actor_may (store, pc->call, rb_role_is_admin, error))
     return NULL;
   return rb_people_store_list_sync (store, pc->flag, error);
 }
@@ -798,7 +792,7 @@ save_person_job (RbStore *store, gpointer data, GCancellable *cancellable, GErro
   gboolean has_active, active;
   gboolean create = pc->call->id == NULL;
 
-  if (!actor_may (store, pc->call, is_admin, error)
+  if (!actor_may (store, pc->call, rb_role_is_admin, error)
       || !rb_person_fields_from_json (json_node_get_object (pc->fields), create, &fields,
                                       &has_active, &active, error))
     return NULL;
@@ -830,7 +824,7 @@ set_person_active_job (RbStore *store, gpointer data, GCancellable *cancellable,
 {
   PeopleCall *pc = data;
 
-  if (!actor_may (store, pc->call, is_admin, error))
+  if (!actor_may (store, pc->call, rb_role_is_admin, error))
     return NULL;
   return rb_people_store_set_active_sync (store, pc->call->actor_id, pc->call->id, pc->flag,
                                           error);
@@ -859,7 +853,7 @@ import_people_job (RbStore *store, gpointer data, GCancellable *cancellable, GEr
   gsize size;
   const char *csv = g_bytes_get_data (pc->csv, &size);
 
-  if (!actor_may (store, pc->call, is_admin, error)
+  if (!actor_may (store, pc->call, rb_role_is_admin, error)
       || !(rows = rb_people_csv_read (csv != NULL ? csv : "", size, &errors, error)))
     return NULL;
   return rb_people_store_import_sync (store, pc->call->actor_id, rows, errors,
@@ -929,7 +923,7 @@ issue_lookup_job (RbStore *store, gpointer data, GCancellable *cancellable, GErr
   g_autoptr (JsonNode) person = NULL;
   JsonObject *o;
 
-  if (!actor_may (store, &call, is_admin, error)
+  if (!actor_may (store, &call, rb_role_is_admin, error)
       || !(person = rb_people_store_person_to_json_sync (store, pin->person_id, error)))
     return NULL;
   o = json_node_get_object (person);

@@ -49,6 +49,9 @@ struct _RbSyncEngine
   gint64 cursor;
   GPtrArray *resync_bookings;
   RbInterval blocks_range;
+  /* topics the feed named (or that were never read since the start), announced with
+   * topic-changed after the next round that reached the server */
+  GHashTable *stale_topics;
 };
 
 G_DEFINE_FINAL_TYPE (RbSyncEngine, rb_sync_engine, G_TYPE_OBJECT)
@@ -69,6 +72,7 @@ enum
   CHANGED,
   NOTICE,
   SESSION_ENDED,
+  TOPIC_CHANGED,
   N_SIGNALS
 };
 
@@ -503,6 +507,16 @@ finish_round (RbSyncEngine *self, GError *error)
   /* Whoever still waits for the server will not hear from it in this round. */
   if (error != NULL)
     release_waiters (self);
+  if (error == NULL && g_hash_table_size (self->stale_topics) > 0)
+    {
+      g_autofree const char **topics
+          = (const char **) g_hash_table_get_keys_as_array (self->stale_topics, NULL);
+      g_autoptr (GHashTable) announced = g_steal_pointer (&self->stale_topics);
+
+      self->stale_topics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; topics[i] != NULL; i++)
+        g_signal_emit (self, signals[TOPIC_CHANGED], 0, topics[i]);
+    }
   for (guint i = 0; i < tasks->len; i++)
     {
       GTask *task = g_ptr_array_index (tasks, i);
@@ -671,6 +685,17 @@ on_applied_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     fetch_blocks (self);
 }
 
+/* A topic change may have gone by unseen (a feed that started over, a client that stopped
+ * before it read the topic again): every topic is read again after the next round. */
+static void
+add_known_topics (RbSyncEngine *self)
+{
+  static const char *const known[] = { "building", "policy" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    g_hash_table_add (self->stale_topics, g_strdup (known[i]));
+}
+
 /* The cursor is older than the server keeps (or newer than it knows: a restored server).
  * Start over from 0, which the server always serves: the whole feed, page by page, then
  * whatever this client mirrors but the server no longer has goes. */
@@ -682,6 +707,7 @@ full_resync (RbSyncEngine *self)
   self->resyncs++;
   self->cursor = 0;
   self->resync_bookings = g_ptr_array_new_with_free_func (g_object_unref);
+  add_known_topics (self);
   fetch_changes (self);
 }
 
@@ -699,6 +725,7 @@ on_changes_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   gint64 next = self->cursor;
   gboolean more;
   MirrorArgs *args;
+  gint64 last_seq = 0;
 
   if (g_error_matches (error, RB_API_CLIENT_ERROR, RB_API_CLIENT_ERROR_GONE) && !self->resynced)
     {
@@ -724,11 +751,22 @@ on_changes_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *change = json_array_get_element (array, i);
-      JsonNode *booking_node = JSON_NODE_HOLDS_OBJECT (change)
-                                   ? json_object_get_member (json_node_get_object (change), "booking")
-                                   : NULL;
+      JsonObject *change_object = JSON_NODE_HOLDS_OBJECT (change) ? json_node_get_object (change)
+                                                                  : NULL;
+      JsonNode *booking_node = change_object ? json_object_get_member (change_object, "booking")
+                                             : NULL;
+      const char *topic = change_object && booking_node == NULL
+                              ? rb_json_get_string (change_object, "topic", TRUE, NULL)
+                              : NULL;
       RbBooking *booking = booking_node ? rb_json_to_booking (booking_node, &error) : NULL;
 
+      if (change_object != NULL)
+        rb_json_get_int (change_object, "seq", FALSE, 0, G_MAXINT64, &last_seq, NULL);
+      if (topic != NULL)
+        {
+          g_hash_table_add (self->stale_topics, g_strdup (topic));
+          continue;
+        }
       if (booking == NULL)
         {
           g_clear_error (&error);
@@ -739,11 +777,11 @@ on_changes_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         }
       g_ptr_array_add (bookings, booking);
     }
-  if (!json_object_has_member (o, "next") && bookings->len > 0)
-    next = rb_booking_get_seq (g_ptr_array_index (bookings, bookings->len - 1)) + 1;
+  if (!json_object_has_member (o, "next") && last_seq > 0)
+    next = last_seq + 1;
 
   /* A full page and a cursor that moved: ask again. */
-  more = bookings->len >= RB_SYNC_FEED_PAGE && next > self->cursor;
+  more = json_array_get_length (array) >= RB_SYNC_FEED_PAGE && next > self->cursor;
   self->cursor = next;
   if (self->resync_bookings != NULL)
     {
@@ -1145,6 +1183,7 @@ rb_sync_engine_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->next_tasks, g_ptr_array_unref);
+  g_clear_pointer (&self->stale_topics, g_hash_table_unref);
   g_rand_free (self->rand);
 
   G_OBJECT_CLASS (rb_sync_engine_parent_class)->finalize (object);
@@ -1183,6 +1222,12 @@ rb_sync_engine_class_init (RbSyncEngineClass *klass)
   /* The server refused the session token: it expired or was ended. */
   signals[SESSION_ENDED] = g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* What the topic names ("building", "policy") changed on the server, or may have while
+   * this client was away: read it again. Emitted after a round that reached the server; a
+   * reader that fails calls rb_sync_engine_mark_topic_stale to hear of it again. */
+  signals[TOPIC_CHANGED] = g_signal_new ("topic-changed", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                         G_TYPE_STRING);
 }
 
 static void
@@ -1190,6 +1235,8 @@ rb_sync_engine_init (RbSyncEngine *self)
 {
   self->cancellable = g_cancellable_new ();
   self->rand = g_rand_new ();
+  self->stale_topics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  add_known_topics (self);
   self->next_tasks = g_ptr_array_new ();
   self->poll_seconds = RB_SYNC_POLL_SECONDS;
   /* Nothing has failed yet: a client is not "offline" before it has tried. */
@@ -1670,6 +1717,15 @@ rb_sync_engine_operation_finish (RbSyncEngine *self, GAsyncResult *result,
 }
 
 /* -- sync on request -- */
+
+/* A reader of a topic could not read it (the server went away mid-way): announce it again
+ * after the next round that reaches the server. */
+void
+rb_sync_engine_mark_topic_stale (RbSyncEngine *self, const char *topic)
+{
+  g_return_if_fail (RB_IS_SYNC_ENGINE (self));
+  g_hash_table_add (self->stale_topics, g_strdup (topic));
+}
 
 /* Runs a round (push, then pull) now, or right after the one that is running. */
 void

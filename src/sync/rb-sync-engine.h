@@ -47,6 +47,7 @@ guint rb_sync_engine_get_retry_delay_ms (RbSyncEngine *self);
 guint rb_sync_engine_get_resyncs (RbSyncEngine *self);
 void rb_sync_engine_set_poll_interval (RbSyncEngine *self, guint seconds);
 void rb_sync_engine_stop (RbSyncEngine *self);
+void rb_sync_engine_mark_topic_stale (RbSyncEngine *self, const char *topic);
 
 void rb_sync_engine_login_async (RbSyncEngine *self, const char *staff_number, const char *pin,
                                  GCancellable *cancellable, GAsyncReadyCallback callback,

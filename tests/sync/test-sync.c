@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include "rb-mirror.h"
+#include "rb-store-private.h"
 #include "rb-sync-engine.h"
 #include "rb-test-server.h"
 #include "rb-test-util.h"
@@ -566,6 +567,89 @@ test_full_resync (void)
   rb_test_remove_tree (dir2);
 }
 
+/* ---- topics in the feed ------------------------------------------------------------------ */
+
+static void
+on_topic_changed_cb (RbSyncEngine *engine, const char *topic, GPtrArray *heard)
+{
+  g_ptr_array_add (heard, g_strdup (topic));
+}
+
+static gboolean
+heard_topic (GPtrArray *heard, const char *topic)
+{
+  return g_ptr_array_find_with_equal_func (heard, topic, g_str_equal, NULL);
+}
+
+/* What the server's administrators change that is not a booking (issue 11) reaches clients
+ * as a topic in the feed: after the round that read it, the engine says which topic to read
+ * again, once, whatever else the page held. After the start, every topic is read once. A
+ * reader that failed hears of it again after the next round. */
+static void
+test_feed_topics (void)
+{
+  g_autofree char *dir = rb_test_make_tmpdir ();
+  g_autoptr (RbTestServer) server = server_new (dir);
+  g_autoptr (SoupSession) other = rb_test_client_new ();
+  g_autoptr (GPtrArray) heard = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+  Client *c = client_new (rb_test_server_get_base_url (server));
+
+  g_signal_connect (c->engine, "topic-changed", G_CALLBACK (on_topic_changed_cb), heard);
+  client_login (c, "14475", "8466");
+  client_import (c);
+  g_assert_true (client_sync (c, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (heard->len, ==, 2);
+  g_assert_true (heard_topic (heard, "building"));
+  g_assert_true (heard_topic (heard, "policy"));
+
+  /* Nothing changed: nothing to read again. */
+  g_ptr_array_set_size (heard, 0);
+  g_assert_true (client_sync (c, &error));
+  g_assert_cmpuint (heard->len, ==, 0);
+
+  /* The building changes twice on the server, between two bookings. */
+  token = rb_test_login (other, server, "17157", "4492");
+  book_on_server (other, server, token, "a0-d010", 1);
+  {
+    g_autoptr (RbStore) server_store = rb_store_open_sync (rb_test_server_get_db_path (server),
+                                                           &error);
+
+    g_assert_no_error (error);
+    for (int i = 0; i < 2; i++)
+      {
+        g_assert_true (rb_store_begin_write (server_store, &error));
+        g_assert_cmpint (rb_store_append_topic_change (server_store, "building", &error), >, 0);
+        g_assert_true (rb_store_commit_write (server_store, &error));
+        g_assert_no_error (error);
+      }
+  }
+  book_on_server (other, server, token, "a0-d010", 2);
+  g_assert_true (client_sync (c, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (heard->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (heard, 0), ==, "building");
+  g_assert_cmpint (count (c->db_path, "SELECT count(*) FROM bookings WHERE space_id = 'a0-d010'"),
+                   ==, 2);
+  g_assert_cmpint (count (c->db_path, "SELECT value FROM sync_state WHERE key = 'changes_cursor'"),
+                   ==, count (rb_test_server_get_db_path (server), "SELECT max(seq) + 1 FROM changes"));
+
+  /* Its reader could not read it: told again after the next round, then not again. */
+  g_ptr_array_set_size (heard, 0);
+  rb_sync_engine_mark_topic_stale (c->engine, "building");
+  g_assert_true (client_sync (c, &error));
+  g_assert_cmpuint (heard->len, ==, 1);
+  g_assert_true (client_sync (c, &error));
+  g_assert_cmpuint (heard->len, ==, 1);
+  g_assert_no_error (error);
+
+  client_free (c);
+  rb_test_server_stop (server);
+  rb_test_remove_tree (dir);
+}
+
 /* ---- GET /bookings, every page ----------------------------------------------------------- */
 
 /* A person with more bookings than a page holds: one request gets the first page and "next";
@@ -709,6 +793,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sync/offline-day", test_offline_day);
   g_test_add_func ("/sync/retry-is-idempotent", test_retry_is_idempotent);
   g_test_add_func ("/sync/full-resync", test_full_resync);
+  g_test_add_func ("/sync/feed-topics", test_feed_topics);
   g_test_add_func ("/sync/bookings-pages", test_bookings_pages);
   return g_test_run ();
 }
