@@ -426,10 +426,11 @@ db_says_one (gpointer data)
   return authority_int (wait->fixture, wait->sql) == 1;
 }
 
-static GtkWidget *
-row_button_labelled (GtkWidget *row, const char *label)
+static gboolean
+is_button_with_tooltip (GtkWidget *widget, gpointer tooltip)
 {
-  return rb_ui_find_visible (row, rb_ui_is_label_containing, (gpointer) label);
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
 }
 
 static void
@@ -454,6 +455,9 @@ test_people_page (Fixture *f, gconstpointer data)
   g_assert_true (g_file_set_contents (path, csv, sizeof csv - 1, NULL));
   f->context = rb_context_new (service, f->settings);
   f->window = GTK_WIDGET (rb_ui_open_window (f->context));
+  /* An administrator's header holds five pages; in German, at the 1100 pixels of the other
+   * tests, libadwaita 1.2's view switcher asks for less than it draws (a GTK critical). */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1400, 760);
   page = rb_ui_show_page (RB_WINDOW (f->window), "people");
   jonas_row[0] = page;
   jonas_row[1] = (gpointer) "Jonas Becker";
@@ -481,8 +485,7 @@ test_people_page (Fixture *f, gconstpointer data)
 
   /* Deactivating asks first, then takes the person out of the list. */
   row = rb_ui_find_visible (page, rb_ui_is_row_titled, (gpointer) "Jonas Becker");
-  rb_ui_click (gtk_widget_get_ancestor (row_button_labelled (row, tr ("_Deactivate…")),
-                                        GTK_TYPE_BUTTON));
+  rb_ui_click (rb_ui_find_visible (row, is_button_with_tooltip, (gpointer) tr ("Deactivate…")));
   g_assert_true (rb_ui_wait_for (message_dialog_shown, NULL, 10));
   dialog = GTK_WIDGET (rb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "deactivate");

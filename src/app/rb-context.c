@@ -200,6 +200,9 @@ rb_context_describe_error (RbContext *self, const GError *error)
       if (error->code == RB_ERROR_OVERLAP || error->code == RB_ERROR_DESK_ALREADY_HELD
           || error->code == RB_ERROR_WEAK_PIN || error->code == RB_ERROR_INVALID_FIELD)
         return g_strdup (error->message);
+      /* A bad building file names the place of its fault, and JSON where it stopped. */
+      if (error->code == RB_ERROR_INVALID_BUILDING || error->code == RB_ERROR_INVALID_JSON)
+        return g_strdup (error->message);
       return g_strdup (rb_error_code_message (error->code));
     }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED)

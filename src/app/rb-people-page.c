@@ -58,12 +58,26 @@ say_error (RbPeoplePage *self, const GError *error)
   say (self, text);
 }
 
+/* A message dialog of this page, as wide as the app's others (AdwMessageDialog guesses a width
+ * from its texts that long German responses do not fit). */
+static AdwMessageDialog *
+message_dialog_new (RbPeoplePage *self, const char *heading, const char *body);
+
 static GtkWindow *
 parent_window (RbPeoplePage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static AdwMessageDialog *
+message_dialog_new (RbPeoplePage *self, const char *heading, const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent_window (self), heading, body);
+
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 480, -1);
+  return ADW_MESSAGE_DIALOG (dialog);
 }
 
 static JsonObject *
@@ -104,12 +118,19 @@ matches (JsonObject *person, const char *needle)
 
 static void on_row_button_clicked_cb (GtkButton *button, RbPeoplePage *self);
 
+/* An icon button of a person's row, named by its tooltip and for screen readers: three
+ * labelled buttons do not fit beside a long name in German. */
 static GtkWidget *
-row_button (RbPeoplePage *self, const char *label, const char *what, const char *id)
+row_button (RbPeoplePage *self, const char *icon, const char *label, const char *what,
+            const char *id)
 {
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  gtk_widget_add_css_class (button, "flat");
   g_object_set_data_full (G_OBJECT (button), "rb-person-id", g_strdup (id), g_free);
   g_object_set_data (G_OBJECT (button), "rb-what", (gpointer) what);
   g_signal_connect_object (button, "clicked", G_CALLBACK (on_row_button_clicked_cb), self, 0);
@@ -141,13 +162,20 @@ person_row (RbPeoplePage *self, JsonObject *person)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
   if (!active)
     gtk_widget_add_css_class (row, "dim-label");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), row_button (self, _("_Edit…"), "edit", id));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             row_button (self, "document-edit-symbolic", _("Edit…"), "edit", id));
   if (active)
     adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                               row_button (self, _("One-Time _PIN…"), "pin", id));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             row_button (self, active ? _("_Deactivate…") : _("_Reactivate"),
-                                         active ? "deactivate" : "reactivate", id));
+                               row_button (self, "dialog-password-symbolic",
+                                           _("Issue a One-Time PIN…"), "pin", id));
+  if (active)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                               row_button (self, "system-log-out-symbolic", _("Deactivate…"),
+                                           "deactivate", id));
+  else
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                               row_button (self, "object-rotate-left-symbolic", _("Reactivate"),
+                                           "reactivate", id));
   return row;
 }
 
@@ -340,8 +368,7 @@ show_edit_dialog (RbPeoplePage *self, JsonObject *person)
   gtk_box_append (GTK_BOX (box), role_label);
   gtk_box_append (GTK_BOX (box), form->role);
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
-      parent_window (self), person != NULL ? _("Edit Person") : _("Add Person"), NULL));
+  dialog = message_dialog_new (self, person != NULL ? _("Edit Person") : _("Add Person"), NULL);
   adw_message_dialog_set_extra_child (dialog, box);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "save", _("_Save"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
@@ -421,10 +448,10 @@ on_pin_issued_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   /* Shown this once: the service keeps only its hash, and the dialog forgets it. */
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
-      parent_window (self), _("One-Time PIN"),
+  dialog = message_dialog_new (
+      self, _("One-Time PIN"),
       _("Give this PIN to the person. It works once: at first use they choose their own. It "
-        "is not shown again.")));
+        "is not shown again."));
   label = gtk_label_new (pin);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "title-1");
@@ -467,11 +494,11 @@ on_row_button_clicked_cb (GtkButton *button, RbPeoplePage *self)
       g_autofree char *heading = g_strdup_printf (_("Deactivate %s?"),
                                                   json_object_get_string_member (person,
                                                                                  "display_name"));
-      AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
-          parent_window (self), heading,
+      AdwMessageDialog *dialog = message_dialog_new (
+          self, heading,
           _("They are signed out everywhere, their coming bookings are cancelled with a "
             "reason they see, and they can no longer sign in or book at a kiosk until they "
-            "are reactivated.")));
+            "are reactivated."));
 
       adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "deactivate",
                                         _("_Deactivate"), NULL);
@@ -574,8 +601,7 @@ on_dry_run_cb (GObject *source, GAsyncResult *result, gpointer user_data)
               json_object_get_array_member (json_node_get_object (report), "errors"))
           == 0;
   body = describe_report (json_node_get_object (report));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent_window (self),
-                                                       _("Import People"), body));
+  dialog = message_dialog_new (self, _("Import People"), body);
   adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
   if (clean)
     {

@@ -6,9 +6,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "rb-bookings-page.h"
 #include "rb-find-page.h"
+#include "rb-import-dialog.h"
 #include "rb-login-dialog.h"
 #include "rb-occupancy-page.h"
 #include "rb-people-page.h"
@@ -37,6 +39,8 @@ struct _RbWindow
   AdwViewStackPage *people_page;
   /* borrowed: the sign-in dialog while it is open */
   RbLoginDialog *login_dialog;
+  /* owned while open: the file chooser of the building's import or export */
+  GtkFileChooserNative *building_chooser;
 
   /* owned */
   RbContext *context;
@@ -181,6 +185,10 @@ on_person_changed_cb (RbWindow *self)
 
   adw_view_stack_page_set_visible (self->series_page, rb_series_may_create (role));
   adw_view_stack_page_set_visible (self->occupancy_page, rb_occupancy_may_read_reports (role));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-building",
+                                 person != NULL && rb_role_is_admin (role));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-building",
+                                 person != NULL && rb_role_is_admin (role));
   adw_view_stack_page_set_visible (self->people_page, person != NULL && role == RB_ROLE_ADMIN);
   if (visible != NULL
       && !adw_view_stack_page_get_visible (adw_view_stack_get_page (self->stack, visible)))
@@ -205,6 +213,202 @@ on_person_changed_cb (RbWindow *self)
     rb_login_dialog_show_message (present_sign_in (self),
                                   _("Your session has ended. Please sign in again."));
   self->had_person = person != NULL;
+}
+
+/* ---- the building as a file (administrators) ---------------------------------------------- */
+
+static void
+show_error (RbWindow *self, const char *heading, const GError *error)
+{
+  g_autofree char *text = rb_context_describe_error (self->context, error);
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                                         heading, text));
+
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) report = rb_client_service_json_finish (RB_CLIENT_SERVICE (source), result,
+                                                               &error);
+
+  if (report == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _("The Building Was Not Imported"), error);
+      return;
+    }
+  show_toast (self, _("The building was imported."));
+}
+
+static void
+on_import_response_cb (RbWindow *self, const char *response, RbImportDialog *dialog)
+{
+  if (!g_str_equal (response, "import"))
+    return;
+  rb_client_service_import_building_async (rb_context_get_service (self->context),
+                                           rb_import_dialog_get_document (dialog), FALSE,
+                                           self->cancellable, on_imported_cb,
+                                           g_object_ref (self));
+}
+
+static void
+on_building_file_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = g_file_load_bytes_finish (G_FILE (source), result, NULL, &error);
+  g_autoptr (JsonNode) document = NULL;
+  RbImportDialog *dialog;
+  gsize size;
+  const char *data;
+
+  if (bytes == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _("The File Cannot Be Read"), error);
+      return;
+    }
+  data = g_bytes_get_data (bytes, &size);
+  if (!(document = rb_json_parse (data, size, &error)))
+    {
+      show_error (self, _("The File Cannot Be Imported"), error);
+      return;
+    }
+  dialog = rb_import_dialog_new (self->context, GTK_WINDOW (self), document);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_import_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Reads a building file and shows what importing it would do; imports when confirmed. */
+void
+rb_window_import_building (RbWindow *self, GFile *file)
+{
+  g_return_if_fail (RB_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  g_file_load_bytes_async (file, self->cancellable, on_building_file_read_cb,
+                           g_object_ref (self));
+}
+
+static void
+on_building_written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _("The Building Was Not Exported"), error);
+      return;
+    }
+  name = g_file_get_basename (G_FILE (source));
+  /* TRANSLATORS: after the building's export, with the file's name. */
+  message = g_strdup_printf (_("Saved %s"), name);
+  show_toast (self, message);
+}
+
+static void
+on_building_exported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbWindow *self = g_task_get_source_object (task);
+  GFile *file = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) document = rb_client_service_json_finish (RB_CLIENT_SERVICE (source),
+                                                                 result, &error);
+  g_autofree char *text = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+
+  if (document == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _("The Building Was Not Exported"), error);
+      return;
+    }
+  text = rb_json_to_string (document, TRUE);
+  bytes = g_bytes_new_take (g_strconcat (text, "\n", NULL), strlen (text) + 1);
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
+                                       G_FILE_CREATE_REPLACE_DESTINATION, self->cancellable,
+                                       on_building_written_cb, g_object_ref (self));
+}
+
+/* Writes the building to file (data/building.schema.json). */
+void
+rb_window_export_building (RbWindow *self, GFile *file)
+{
+  GTask *task;
+
+  g_return_if_fail (RB_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, self->cancellable, NULL, NULL);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  rb_client_service_export_building_async (rb_context_get_service (self->context),
+                                           self->cancellable, on_building_exported_cb, task);
+}
+
+static void
+on_building_chooser_response_cb (RbWindow *self, int response, GtkNativeDialog *chooser)
+{
+  gboolean save = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser))
+                  == GTK_FILE_CHOOSER_ACTION_SAVE;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL && save)
+        rb_window_export_building (self, file);
+      else if (file != NULL)
+        rb_window_import_building (self, file);
+    }
+  g_clear_object (&self->building_chooser);
+}
+
+static void
+choose_building_file (RbWindow *self, gboolean save)
+{
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->building_chooser != NULL)
+    return;
+  self->building_chooser = gtk_file_chooser_native_new (
+      save ? _("Export Building") : _("Import Building"), GTK_WINDOW (self),
+      save ? GTK_FILE_CHOOSER_ACTION_SAVE : GTK_FILE_CHOOSER_ACTION_OPEN,
+      save ? _("_Save") : _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->building_chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("Building Files"));
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_filter_add_suffix (filter, "json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->building_chooser), filter);
+  if (save)
+    /* TRANSLATORS: the suggested file name of the building's export; keep ".json". */
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->building_chooser),
+                                       _("building.json"));
+  g_signal_connect_object (self->building_chooser, "response",
+                           G_CALLBACK (on_building_chooser_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->building_chooser));
+}
+
+static void
+import_building_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  choose_building_file (RB_WINDOW (widget), FALSE);
+}
+
+static void
+export_building_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  choose_building_file (RB_WINDOW (widget), TRUE);
 }
 
 /* "Offline", "2 bookings waiting", or both; nothing when all is sent. */
@@ -364,6 +568,7 @@ rb_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_WINDOW);
   g_clear_object (&self->context);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->building_chooser);
 
   G_OBJECT_CLASS (rb_window_parent_class)->dispose (object);
 }
@@ -398,6 +603,10 @@ rb_window_class_init (RbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action_cb);
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action_cb);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.import-building", NULL,
+                                   import_building_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.export-building", NULL,
+                                   export_building_action_cb);
   gtk_widget_class_install_action (widget_class, "win.change-pin", NULL, change_pin_action_cb);
 }
 
@@ -406,6 +615,8 @@ rb_window_init (RbWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-building", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-building", FALSE);
 }
 
 RbWindow *

@@ -14,5 +14,7 @@ G_DECLARE_FINAL_TYPE (RbWindow, rb_window, RB, WINDOW, AdwApplicationWindow)
 
 RbWindow *rb_window_new (RbApplication *application, RbContext *context);
 void rb_window_ask_sign_in (RbWindow *self);
+void rb_window_import_building (RbWindow *self, GFile *file);
+void rb_window_export_building (RbWindow *self, GFile *file);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include "rb-availability.h"
 #include "rb-block.h"
 #include "rb-booking.h"
+#include "rb-building-file.h"
 #include "rb-building.h"
 #include "rb-client-service.h"
 #include "rb-error.h"

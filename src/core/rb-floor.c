@@ -13,6 +13,7 @@ struct _RbFloor
   int level;
   int width;
   int height;
+  int position;
 };
 
 G_DEFINE_FINAL_TYPE (RbFloor, rb_floor, G_TYPE_OBJECT)
@@ -51,6 +52,7 @@ rb_floor_new (const char *id, const char *building_id, const char *name, int lev
   self->level = level;
   self->width = width;
   self->height = height;
+  self->position = level;
   return self;
 }
 
@@ -94,4 +96,20 @@ rb_floor_get_height (RbFloor *self)
 {
   g_return_val_if_fail (RB_IS_FLOOR (self), 0);
   return self->height;
+}
+
+/* Where the floor comes in the building's list of floors (lowest first); its level unless
+ * set otherwise before the floor is shared. */
+void
+rb_floor_set_position (RbFloor *self, int position)
+{
+  g_return_if_fail (RB_IS_FLOOR (self));
+  self->position = position;
+}
+
+int
+rb_floor_get_position (RbFloor *self)
+{
+  g_return_val_if_fail (RB_IS_FLOOR (self), 0);
+  return self->position;
 }

@@ -18,5 +18,7 @@ const char *rb_floor_get_name (RbFloor *self);
 int rb_floor_get_level (RbFloor *self);
 int rb_floor_get_width (RbFloor *self);
 int rb_floor_get_height (RbFloor *self);
+void rb_floor_set_position (RbFloor *self, int position);
+int rb_floor_get_position (RbFloor *self);
 
 G_END_DECLS

@@ -276,6 +276,7 @@ rb_json_from_floor (RbFloor *floor)
   json_object_set_int_member (o, "level", rb_floor_get_level (floor));
   json_object_set_int_member (o, "width", rb_floor_get_width (floor));
   json_object_set_int_member (o, "height", rb_floor_get_height (floor));
+  json_object_set_int_member (o, "position", rb_floor_get_position (floor));
   return object_node (o);
 }
 
@@ -284,7 +285,8 @@ rb_json_to_floor (JsonNode *node, GError **error)
 {
   JsonObject *o = require_object (node, error);
   const char *id, *building_id, *name;
-  gint64 level = 0, width = 0, height = 0;
+  gint64 level = 0, width = 0, height = 0, position = G_MININT64;
+  RbFloor *floor;
 
   if (o == NULL
       || !(id = rb_json_get_string (o, "id", TRUE, error))
@@ -292,9 +294,13 @@ rb_json_to_floor (JsonNode *node, GError **error)
       || !(name = rb_json_get_string (o, "name", TRUE, error))
       || !rb_json_get_int (o, "level", TRUE, -10, 200, &level, error)
       || !rb_json_get_int (o, "width", TRUE, 1, 10000, &width, error)
-      || !rb_json_get_int (o, "height", TRUE, 1, 10000, &height, error))
+      || !rb_json_get_int (o, "height", TRUE, 1, 10000, &height, error)
+      || !rb_json_get_int (o, "position", FALSE, -10000, 10000, &position, error))
     return NULL;
-  return rb_floor_new (id, building_id, name, level, width, height);
+  floor = rb_floor_new (id, building_id, name, level, width, height);
+  if (position != G_MININT64)
+    rb_floor_set_position (floor, position);
+  return floor;
 }
 
 JsonNode *
@@ -319,6 +325,7 @@ rb_json_from_space (RbSpace *space)
   rb_json_set_metres (rect, "w", r->w);
   rb_json_set_metres (rect, "h", r->h);
   json_object_set_object_member (o, "rect", rect);
+  json_object_set_boolean_member (o, "bookable", rb_space_get_bookable (space));
   return object_node (o);
 }
 
@@ -330,9 +337,10 @@ rb_json_to_space (JsonNode *node, GError **error)
   gint64 capacity = 0;
   RbSpaceKind kind;
   RbAmenities amenities = 0;
-  JsonNode *amenities_node, *rect_node;
+  JsonNode *amenities_node, *rect_node, *bookable_node;
   JsonObject *rect_object;
   RbRect rect = { 0 };
+  RbSpace *space;
 
   if (o == NULL
       || !(id = rb_json_get_string (o, "id", TRUE, error))
@@ -385,7 +393,19 @@ rb_json_to_space (JsonNode *node, GError **error)
       || !rb_json_get_metres (rect_object, "w", 0.25, 10000, &rect.w, error)
       || !rb_json_get_metres (rect_object, "h", 0.25, 10000, &rect.h, error))
     return NULL;
-  return rb_space_new (id, floor_id, kind, name, capacity, amenities, &rect);
+  /* Optional, for the answers of servers that did not know it yet: bookable unless said. */
+  bookable_node = json_object_get_member (o, "bookable");
+  if (bookable_node != NULL
+      && (!JSON_NODE_HOLDS_VALUE (bookable_node)
+          || json_node_get_value_type (bookable_node) != G_TYPE_BOOLEAN))
+    {
+      field_error (error, "bookable");
+      return NULL;
+    }
+  space = rb_space_new (id, floor_id, kind, name, capacity, amenities, &rect);
+  if (bookable_node != NULL)
+    rb_space_set_bookable (space, json_node_get_boolean (bookable_node));
+  return space;
 }
 
 JsonNode *

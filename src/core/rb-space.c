@@ -14,6 +14,7 @@ struct _RbSpace
   int capacity;
   RbAmenities amenities;
   RbRect rect;
+  gboolean bookable;
 };
 
 G_DEFINE_FINAL_TYPE (RbSpace, rb_space, G_TYPE_OBJECT)
@@ -39,6 +40,7 @@ rb_space_class_init (RbSpaceClass *klass)
 static void
 rb_space_init (RbSpace *self)
 {
+  self->bookable = TRUE;
 }
 
 RbSpace *
@@ -127,4 +129,20 @@ rb_space_dup_amenities_label (RbSpace *self)
       g_ptr_array_add (labels, (gpointer) rb_amenity_label (rb_amenity_nth (i)));
   g_ptr_array_add (labels, NULL);
   return g_strjoinv (", ", (char **) labels->pdata);
+}
+
+/* Whether people may book the space; a space that is not stays on the plan (a desk kept for
+ * a visitor, a room under renovation). Set before the space is shared. */
+void
+rb_space_set_bookable (RbSpace *self, gboolean bookable)
+{
+  g_return_if_fail (RB_IS_SPACE (self));
+  self->bookable = bookable != FALSE;
+}
+
+gboolean
+rb_space_get_bookable (RbSpace *self)
+{
+  g_return_val_if_fail (RB_IS_SPACE (self), FALSE);
+  return self->bookable;
 }

@@ -31,5 +31,7 @@ RbAmenities rb_space_get_amenities (RbSpace *self);
 gboolean rb_space_has_amenities (RbSpace *self, RbAmenities wanted);
 const RbRect *rb_space_get_rect (RbSpace *self);
 char *rb_space_dup_amenities_label (RbSpace *self);
+void rb_space_set_bookable (RbSpace *self, gboolean bookable);
+gboolean rb_space_get_bookable (RbSpace *self);
 
 G_END_DECLS

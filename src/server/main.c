@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 
 #include "rb-auth.h"
+#include "rb-building-store.h"
 #include "rb-credential.h"
 #include "rb-listener.h"
 #include "rb-login-guard.h"
@@ -35,6 +36,9 @@ static char *opt_tls_cert = NULL;
 static char *opt_tls_key = NULL;
 static char *opt_now = NULL;
 static char *opt_add_device = NULL;
+static char *opt_import_building = NULL;
+static char *opt_export_building = NULL;
+static gboolean opt_dry_run = FALSE;
 static gint64 opt_feed_retention = 0;
 static int opt_release_interval = 60;
 static char **opt_trusted_proxies = NULL;
@@ -55,6 +59,13 @@ static const GOptionEntry options[] = {
     "Start the server's clock at this instant (for tests and demos)", "RFC3339" },
   { "add-device", 0, 0, G_OPTION_ARG_STRING, &opt_add_device,
     "Register a kiosk, print its device token and the server's public key, and exit", "NAME" },
+  { "import-building", 0, 0, G_OPTION_ARG_FILENAME, &opt_import_building,
+    "Make the building what the file describes (data/building.schema.json), print what "
+    "changed, and exit", "FILE" },
+  { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt_dry_run,
+    "With --import-building: only print what the import would change", NULL },
+  { "export-building", 0, 0, G_OPTION_ARG_FILENAME, &opt_export_building,
+    "Write the building to a file (data/building.schema.json) and exit", "FILE" },
   { "feed-retention", 0, 0, G_OPTION_ARG_INT64, &opt_feed_retention,
     "Change-feed cursors older than this many changes get 410 (default 0: no limit)", "N" },
   { "release-interval", 0, 0, G_OPTION_ARG_INT, &opt_release_interval,
@@ -271,6 +282,63 @@ add_device (const char *db_path)
   return fflush (stdout) == 0 ? 0 : 1;
 }
 
+/* --import-building: the report in words on stdout; a bad file changes nothing. */
+static int
+import_building (const char *db_path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbStore) store = NULL;
+  g_autoptr (RbBuildingDocument) document = NULL;
+  g_autoptr (JsonNode) report = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *text = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (opt_import_building, &contents, &length, &error)
+      || !(document = rb_building_file_parse (contents, length, &error)))
+    {
+      g_printerr ("raumbuch-server: %s: %s\n", opt_import_building, error->message);
+      return 1;
+    }
+  if (!(store = rb_store_open_sync (db_path, &error))
+      || !(report = rb_building_store_import_sync (
+               store, document, NULL,
+               opt_dry_run ? RB_BUILDING_IMPORT_DRY_RUN : RB_BUILDING_IMPORT_DEFAULT, &error)))
+    {
+      g_printerr ("raumbuch-server: cannot import the building: %s\n", error->message);
+      return 1;
+    }
+  text = rb_building_report_to_text (report);
+  fputs (text, stdout);
+  return fflush (stdout) == 0 ? 0 : 1;
+}
+
+static int
+export_building (const char *db_path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbStore) store = rb_store_open_sync (db_path, &error);
+  g_autoptr (RbBuildingDocument) document = NULL;
+  g_autoptr (JsonNode) json = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *contents = NULL;
+
+  if (store == NULL || !(document = rb_building_store_export_sync (store, &error)))
+    {
+      g_printerr ("raumbuch-server: cannot export the building: %s\n", error->message);
+      return 1;
+    }
+  json = rb_building_file_write (document);
+  text = rb_json_to_string (json, TRUE);
+  contents = g_strconcat (text, "\n", NULL);
+  if (!g_file_set_contents (opt_export_building, contents, -1, &error))
+    {
+      g_printerr ("raumbuch-server: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -294,6 +362,16 @@ main (int argc, char *argv[])
   if ((opt_tls_cert == NULL) != (opt_tls_key == NULL))
     {
       g_printerr ("raumbuch-server: --tls-cert and --tls-key go together\n");
+      return 2;
+    }
+  if (opt_dry_run && opt_import_building == NULL)
+    {
+      g_printerr ("raumbuch-server: --dry-run goes with --import-building\n");
+      return 2;
+    }
+  if (opt_import_building != NULL && opt_export_building != NULL)
+    {
+      g_printerr ("raumbuch-server: --import-building and --export-building are separate runs\n");
       return 2;
     }
   if (opt_feed_retention < 0)
@@ -336,6 +414,10 @@ main (int argc, char *argv[])
 
   if (opt_add_device != NULL)
     return add_device (db_path);
+  if (opt_import_building != NULL)
+    return import_building (db_path);
+  if (opt_export_building != NULL)
+    return export_building (db_path);
 
   app.loop = g_main_loop_new (NULL, FALSE);
   rb_store_open_async (db_path, opt_seed != NULL, NULL, store_opened_cb, &app);

@@ -43,6 +43,8 @@ void rb_handle_create_block (RbRequest *req);
 void rb_handle_preview_block (RbRequest *req);
 void rb_handle_remove_block (RbRequest *req);
 
+void rb_handle_export_building (RbRequest *req);
+void rb_handle_import_building (RbRequest *req);
 void rb_handle_list_people (RbRequest *req);
 void rb_handle_create_person (RbRequest *req);
 void rb_handle_update_person (RbRequest *req);

@@ -31,6 +31,7 @@ rb_problem_status_for_error (const GError *error)
     case RB_ERROR_TOO_LONG:
     case RB_ERROR_CHECK_IN_WINDOW:
     case RB_ERROR_IDEMPOTENCY_KEY_REUSED:
+    case RB_ERROR_INVALID_BUILDING:
     case RB_ERROR_WEAK_PIN:
       return SOUP_STATUS_UNPROCESSABLE_ENTITY;
     case RB_ERROR_OVERLAP:
@@ -38,6 +39,7 @@ rb_problem_status_for_error (const GError *error)
     case RB_ERROR_DESK_ALREADY_HELD:
     case RB_ERROR_SPACE_BLOCKED:
     case RB_ERROR_INVALID_STATE:
+    case RB_ERROR_SPACE_NOT_BOOKABLE:
       return SOUP_STATUS_CONFLICT;
     case RB_ERROR_NOT_FOUND:
       return SOUP_STATUS_NOT_FOUND;

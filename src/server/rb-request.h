@@ -43,6 +43,7 @@ gboolean rb_request_get_time_query (RbRequest *self, const char *name, gint64 *o
 gboolean rb_request_get_int_query (RbRequest *self, const char *name, gint64 min, gint64 max,
                                    gint64 *out_value, GError **error);
 JsonObject *rb_request_parse_body (RbRequest *self, const char *const *members, GError **error);
+JsonNode *rb_request_parse_json (RbRequest *self, GError **error);
 const char *rb_request_get_bearer (RbRequest *self);
 
 RbPerson *rb_request_get_person (RbRequest *self);

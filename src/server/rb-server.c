@@ -115,6 +115,9 @@ static const RbRoute routes[] = {
   { "POST", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_create_block, rb_blocks_may_manage },
   { "GET", "spaces/*/blocks", RB_AUTH_SESSION, rb_handle_preview_block, rb_blocks_may_manage },
   { "DELETE", "blocks/*", RB_AUTH_SESSION, rb_handle_remove_block, rb_blocks_may_manage },
+  /* Issue 11: the building as a file, for administrators (rb-admin-building-handlers.c). */
+  { "GET", "building/export", RB_AUTH_SESSION, rb_handle_export_building, rb_role_is_admin },
+  { "POST", "building/import", RB_AUTH_SESSION, rb_handle_import_building, rb_role_is_admin },
   /* Issue 11: people and PINs (rb-people-handlers.c). Administrators only, a kiosk's device
    * token too getting 403; everyone changes their own PIN. */
   { "GET", "people", RB_AUTH_ANY, rb_handle_list_people, rb_role_is_admin },
@@ -200,6 +203,17 @@ refuse_too_large (SoupServerMessage *msg)
   refuse_and_close (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, RB_ERROR_PAYLOAD_TOO_LARGE);
 }
 
+/* Every body is small but a building file (data/openapi.json says so). */
+static gsize
+body_limit (SoupServerMessage *msg)
+{
+  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+
+  if (g_strcmp0 (path, API_PREFIX "building/import") == 0)
+    return RB_SERVER_MAX_BUILDING_BODY;
+  return RB_SERVER_MAX_BODY;
+}
+
 static void
 on_got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
 {
@@ -208,7 +222,7 @@ on_got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
   if (received == NULL)
     return;
   *received += g_bytes_get_size (chunk);
-  if (*received > RB_SERVER_MAX_BODY && soup_server_message_get_status (msg) == 0)
+  if (*received > body_limit (msg) && soup_server_message_get_status (msg) == 0)
     refuse_too_large (msg);
 }
 
@@ -291,7 +305,7 @@ early_handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GH
   soup_message_headers_remove (headers, "Range");
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
     {
-      if (soup_message_headers_get_content_length (headers) > RB_SERVER_MAX_BODY)
+      if (soup_message_headers_get_content_length (headers) > (goffset) body_limit (msg))
         refuse_too_large (msg);
     }
   else

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 
 /* Request bodies above this size are refused with 413 before they are parsed. */
 #define RB_SERVER_MAX_BODY (64 * 1024)
+/* POST /api/v1/building/import takes a whole building: 20000 spaces fit. */
+#define RB_SERVER_MAX_BUILDING_BODY (8 * 1024 * 1024)
 
 #define RB_TYPE_SERVER (rb_server_get_type ())
 G_DECLARE_FINAL_TYPE (RbServer, rb_server, RB, SERVER, GObject)

@@ -14,6 +14,7 @@
 
 #include "rb-auth.h"
 #include "rb-blocks.h"
+#include "rb-building-store.h"
 #include "rb-local-service.h"
 #include "rb-occupancy.h"
 #include "rb-people-store.h"
@@ -50,6 +51,7 @@ typedef struct
   RbPerson *person;
   RbSeriesRequest *series;
   RbOccupancyQuery query;
+  JsonNode *document;
 } Call;
 
 static void
@@ -65,6 +67,7 @@ call_free (Call *call)
   g_clear_object (&call->booking);
   g_clear_object (&call->person);
   g_clear_pointer (&call->series, rb_series_request_free);
+  g_clear_pointer (&call->document, json_node_unref);
   g_free (call);
 }
 
@@ -1287,6 +1290,65 @@ lift_block_async (RbClientService *service, gint64 block_id, GCancellable *cance
            callback, user_data);
 }
 
+/* ---- the building as a file ------------------------------------------------------------- */
+
+static gboolean
+is_admin (RbRole role)
+{
+  return role == RB_ROLE_ADMIN;
+}
+
+static gpointer
+export_building_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (RbBuildingDocument) document = NULL;
+
+  if (!actor_may (store, data, is_admin, error)
+      || !(document = rb_building_store_export_sync (store, error)))
+    return NULL;
+  return rb_building_file_write (document);
+}
+
+static gpointer
+import_building_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Call *call = data;
+  g_autoptr (RbBuildingDocument) document = NULL;
+
+  if (!actor_may (store, call, is_admin, error)
+      || !(document = rb_building_file_read (call->document, error)))
+    return NULL;
+  return rb_building_store_import_sync (store, document, call->actor_id,
+                                        call->number ? RB_BUILDING_IMPORT_DRY_RUN
+                                                     : RB_BUILDING_IMPORT_DEFAULT,
+                                        error);
+}
+
+static void
+export_building_async (RbClientService *service, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+
+  run_job (self, export_building_job, call_new (self), (GDestroyNotify) json_node_unref,
+           RESULT_POINTER, FALSE, export_building_async, cancellable, callback, user_data);
+}
+
+static void
+import_building_async (RbClientService *service, JsonNode *document, gboolean dry_run,
+                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  Call *call = call_new (self);
+
+  /* Only read, on the store's thread; the caller does not change it meanwhile. */
+  call->document = json_node_ref (document);
+  call->number = dry_run;
+  run_job (self, import_building_job, call, (GDestroyNotify) json_node_unref, RESULT_POINTER,
+           !dry_run, import_building_async, cancellable, callback, user_data);
+}
+
 /* ---- the site ------------------------------------------------------------------------------- */
 
 static GTimeZone *
@@ -1604,6 +1666,8 @@ rb_local_service_class_init (RbLocalServiceClass *klass)
   service_class->preview_block_async = preview_block_async;
   service_class->create_block_async = create_block_async;
   service_class->lift_block_async = lift_block_async;
+  service_class->export_building_async = export_building_async;
+  service_class->import_building_async = import_building_async;
   service_class->shutdown = stop_timers;
 }
 

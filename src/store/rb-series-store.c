@@ -323,6 +323,11 @@ series_check_or_create (RbStore *store, const RbSeriesRequest *request, gboolean
     }
   if (!(space = rb_store_get_space_sync (store, request->space_id, error)))
     return NULL;
+  if (!rb_space_get_bookable (space))
+    {
+      rb_set_error (error, RB_ERROR_SPACE_NOT_BOOKABLE, NULL);
+      return NULL;
+    }
   occurrences = rb_series_expand (request->rrule, rb_store_get_time_zone (store), request->first,
                                   RB_SERIES_MAX_OCCURRENCES, error);
   if (occurrences == NULL)

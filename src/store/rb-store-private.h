@@ -23,6 +23,7 @@ gint64 rb_store_append_topic_change (RbStore *self, const char *topic, GError **
 gboolean rb_store_append_audit (RbStore *self, const char *actor_id, const char *action,
                                 const char *subject, JsonNode *before, JsonNode *after,
                                 GError **error);
+gboolean rb_store_reload_site_settings (RbStore *self, GError **error);
 gboolean rb_store_set_booking_state (RbStore *self, RbBooking *booking, RbBookingState state,
                                      GError **error);
 

@@ -657,8 +657,8 @@ insert_building_part (RbStore *self, JsonArray *items, const char *what, GError 
     const char *sql;
   } statements[] = {
     { "buildings", "INSERT INTO buildings (id, site_id, name, address) VALUES (?, ?, ?, ?)" },
-    { "floors", "INSERT INTO floors (id, building_id, name, level, width, height) VALUES (?, ?, ?, ?, ?, ?)" },
-    { "spaces", "INSERT INTO spaces (id, floor_id, kind, name, capacity, amenities, x, y, w, h) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" },
+    { "floors", "INSERT INTO floors (id, building_id, name, level, width, height, position) VALUES (?, ?, ?, ?, ?, ?, ?)" },
+    { "spaces", "INSERT INTO spaces (id, floor_id, kind, name, capacity, amenities, x, y, w, h, bookable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" },
     { "people", "INSERT INTO people (id, display_name, staff_number, team, role) VALUES (?, ?, ?, ?, ?)" },
   };
   g_autoptr (RbStatement) stmt = NULL;
@@ -696,6 +696,7 @@ insert_building_part (RbStore *self, JsonArray *items, const char *what, GError 
           sqlite3_bind_int (stmt, 4, rb_floor_get_level (f));
           sqlite3_bind_int (stmt, 5, rb_floor_get_width (f));
           sqlite3_bind_int (stmt, 6, rb_floor_get_height (f));
+          sqlite3_bind_int (stmt, 7, rb_floor_get_position (f));
         }
       else if (g_str_equal (what, "spaces"))
         {
@@ -714,6 +715,7 @@ insert_building_part (RbStore *self, JsonArray *items, const char *what, GError 
           sqlite3_bind_double (stmt, 8, r->y);
           sqlite3_bind_double (stmt, 9, r->w);
           sqlite3_bind_double (stmt, 10, r->h);
+          sqlite3_bind_int (stmt, 11, rb_space_get_bookable (s));
         }
       else
         {
@@ -862,17 +864,22 @@ collect_rows (RbStore *self, sqlite3_stmt *stmt, gpointer (*make) (sqlite3_stmt 
 static gpointer
 floor_from_row (sqlite3_stmt *stmt)
 {
-  return rb_floor_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
-                       rb_db_column_text (stmt, 2), sqlite3_column_int (stmt, 3),
-                       sqlite3_column_int (stmt, 4), sqlite3_column_int (stmt, 5));
+  RbFloor *floor = rb_floor_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
+                                 rb_db_column_text (stmt, 2), sqlite3_column_int (stmt, 3),
+                                 sqlite3_column_int (stmt, 4), sqlite3_column_int (stmt, 5));
+
+  rb_floor_set_position (floor, sqlite3_column_int (stmt, 6));
+  return floor;
 }
 
+/* The floors in service, in their buildings' order (schema 7: position). */
 GPtrArray *
 rb_store_list_floors_sync (RbStore *self, GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       self,
-      "SELECT id, building_id, name, level, width, height FROM floors ORDER BY building_id, level",
+      "SELECT id, building_id, name, level, width, height, position FROM floors"
+      " WHERE retired_at IS NULL ORDER BY building_id, position, level, id",
       error);
 
   return stmt ? collect_rows (self, stmt, floor_from_row, error) : NULL;
@@ -894,7 +901,10 @@ rb_store_list_buildings_sync (RbStore *self, GError **error)
   return stmt ? collect_rows (self, stmt, building_from_row, error) : NULL;
 }
 
-#define SPACE_COLUMNS "id, floor_id, kind, name, capacity, amenities, x, y, w, h"
+/* A retired space (schema 7) reads as not bookable wherever it still shows, in old bookings. */
+#define SPACE_COLUMNS                                                                       \
+  "id, floor_id, kind, name, capacity, amenities, x, y, w, h,"                              \
+  " bookable AND retired_at IS NULL"
 
 static gpointer
 space_from_row (sqlite3_stmt *stmt)
@@ -904,10 +914,14 @@ space_from_row (sqlite3_stmt *stmt)
   RbRect rect = { sqlite3_column_double (stmt, 6), sqlite3_column_double (stmt, 7),
                   sqlite3_column_double (stmt, 8), sqlite3_column_double (stmt, 9) };
 
+  RbSpace *space;
+
   rb_space_kind_from_string (rb_db_column_text (stmt, 2), &kind);
-  return rb_space_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1), kind,
-                       rb_db_column_text (stmt, 3), sqlite3_column_int (stmt, 4),
-                       sqlite3_column_int (stmt, 5), &rect);
+  space = rb_space_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1), kind,
+                        rb_db_column_text (stmt, 3), sqlite3_column_int (stmt, 4),
+                        sqlite3_column_int (stmt, 5), &rect);
+  rb_space_set_bookable (space, sqlite3_column_int (stmt, 10));
+  return space;
 }
 
 GPtrArray *
@@ -915,8 +929,8 @@ rb_store_list_spaces_sync (RbStore *self, const char *floor_id, GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       self,
-      "SELECT " SPACE_COLUMNS " FROM spaces WHERE (?1 IS NULL OR floor_id = ?1) "
-      "ORDER BY kind, name",
+      "SELECT " SPACE_COLUMNS " FROM spaces WHERE (?1 IS NULL OR floor_id = ?1)"
+      " AND retired_at IS NULL ORDER BY kind, name",
       error);
 
   if (stmt == NULL)
@@ -1257,6 +1271,11 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
     }
   if (!(space = rb_store_get_space_sync (self, rb_booking_get_space_id (request), error)))
     return NULL;
+  if (!rb_space_get_bookable (space))
+    {
+      rb_set_error (error, RB_ERROR_SPACE_NOT_BOOKABLE, NULL);
+      return NULL;
+    }
   if (!(person = rb_store_get_person_sync (self, rb_booking_get_person_id (request), &lookup_error)))
     {
       if (g_error_matches (lookup_error, RB_ERROR, RB_ERROR_NOT_FOUND))
@@ -1917,4 +1936,11 @@ rb_store_append_audit (RbStore *self, const char *actor_id, const char *action,
   rb_db_bind_text (stmt, 5, before_text);
   rb_db_bind_text (stmt, 6, after_text);
   return rb_db_step_done (self->db, stmt, error);
+}
+
+/* Reads the site's time zone and policy again, after an import changed them. */
+gboolean
+rb_store_reload_site_settings (RbStore *self, GError **error)
+{
+  return load_site_settings (self, error);
 }

@@ -57,6 +57,16 @@ conflict_interval (JsonObject *problem, RbInterval *out_clash)
          && rb_json_get_time (json_node_get_object (node), "end", &out_clash->end, NULL);
 }
 
+/* "spaces[12].rect.w: must be greater than 0" of an invalid_building detail: from its
+ * "path" on. */
+static const char *
+building_fault (JsonObject *problem, const char *detail)
+{
+  const char *path = rb_json_get_string (problem, "path", FALSE, NULL);
+
+  return path != NULL && detail != NULL ? strstr (detail, path) : NULL;
+}
+
 /* A problem+json answer as an error. A code this client knows gets the message in its own
  * language (the server's "detail" may be in another); anything else keeps the server's text. */
 static void
@@ -89,6 +99,9 @@ set_problem_error (RbApiClient *self, guint status, JsonNode *root, GError **err
       if ((code == RB_ERROR_OVERLAP || code == RB_ERROR_DESK_ALREADY_HELD) && self->tz != NULL
           && conflict_interval (problem, &clash))
         rb_set_clash_error (error, code, self->tz, clash);
+      else if (code == RB_ERROR_INVALID_BUILDING && building_fault (problem, detail) != NULL)
+        /* The place of the fault, and what is wrong there in the server's words. */
+        rb_set_error (error, code, "%s", building_fault (problem, detail));
       /* Why a PIN is weak: the server knows the staff number it checked against. */
       else if (code == RB_ERROR_WEAK_PIN && detail != NULL)
         g_set_error_literal (error, RB_ERROR, code, detail);

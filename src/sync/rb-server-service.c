@@ -1232,13 +1232,38 @@ lift_block_async (RbClientService *service, gint64 block_id, GCancellable *cance
               cancellable, callback, user_data);
 }
 
-/* ---- administering people and PINs (issue 11): online only ------------------------------ */
+/* ---- the building as a file -------------------------------------------------------------- */
 
 static gpointer
 parse_json (RbServerService *self, JsonNode *root, GAsyncResult *result, GError **error)
 {
   return root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_ref (root) : NULL;
 }
+
+static void
+export_building_async (RbClientService *service, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  ask_server (RB_SERVER_SERVICE (service), "GET", "/api/v1/building/export", NULL, NULL,
+              parse_json, (GDestroyNotify) json_node_unref, FALSE, export_building_async,
+              cancellable, callback, user_data);
+}
+
+/* The mirror follows through the feed: the import's topic row makes the engine announce
+ * "building", and on_topic_changed_cb reads the building again. */
+static void
+import_building_async (RbClientService *service, JsonNode *document, gboolean dry_run,
+                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+  ask_server (RB_SERVER_SERVICE (service), "POST",
+              dry_run ? "/api/v1/building/import?dry_run=true"
+                      : "/api/v1/building/import?dry_run=false",
+              document, NULL, parse_json, (GDestroyNotify) json_node_unref, !dry_run,
+              import_building_async, cancellable, callback, user_data);
+}
+
+/* ---- administering people and PINs (issue 11): online only ------------------------------ */
 
 static void
 list_people_admin_async (RbClientService *service, gboolean include_inactive,
@@ -1495,7 +1520,11 @@ on_building_imported_cb (GObject *source, GAsyncResult *result, gpointer user_da
   if (!rb_sync_engine_import_building_finish (RB_SYNC_ENGINE (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("Fetching the building from the server failed: %s", error->message);
+        {
+          g_message ("Fetching the building from the server failed: %s", error->message);
+          /* Heard of again after the engine's next round that reaches the server. */
+          rb_sync_engine_mark_topic_stale (self->engine, "building");
+        }
       return;
     }
   rb_client_service_set_ready (RB_CLIENT_SERVICE (self), TRUE);
@@ -1514,6 +1543,19 @@ import_building (RbServerService *self)
   self->importing = TRUE;
   rb_sync_engine_import_building_async (self->engine, self->cancellable, on_building_imported_cb,
                                         g_object_ref (self));
+}
+
+/* The building changed on the server (or may have, e.g. at start): read it again. An import
+ * already under way may have fetched the old one, so the topic is kept for the next round. */
+static void
+on_topic_changed_cb (RbServerService *self, const char *topic)
+{
+  if (!g_str_equal (topic, "building"))
+    return;
+  if (self->importing)
+    rb_sync_engine_mark_topic_stale (self->engine, topic);
+  else
+    import_building (self);
 }
 
 static gpointer
@@ -1618,6 +1660,8 @@ rb_server_service_class_init (RbServerServiceClass *klass)
   service_class->preview_block_async = preview_block_async;
   service_class->create_block_async = create_block_async;
   service_class->lift_block_async = lift_block_async;
+  service_class->export_building_async = export_building_async;
+  service_class->import_building_async = import_building_async;
   service_class->sync_async = sync_async;
   service_class->shutdown = stop_syncing;
 }
@@ -1653,6 +1697,8 @@ rb_server_service_new (RbSyncEngine *engine, const char *server_public_key)
   g_signal_connect_object (engine, "notice", G_CALLBACK (on_engine_notice_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (engine, "session-ended", G_CALLBACK (on_session_ended_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (engine, "topic-changed", G_CALLBACK (on_topic_changed_cb), self,
                            G_CONNECT_SWAPPED);
   rb_store_run_async (self->store, has_building_job, NULL, NULL, NULL, self->cancellable,
                       on_has_building_cb, g_object_ref (self));

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "rb-building-store.h"
 #include "rb-change-listener.h"
 #include "rb-sync-engine.h"
 
@@ -351,14 +352,50 @@ upsert_person_job (RbStore *store, gpointer data, GCancellable *cancellable, GEr
              : NULL;
 }
 
+/* The server's lists (GET /sites, /buildings, /floors, /spaces) as a building document. */
+static RbBuildingDocument *
+document_from_lists (JsonObject *lists, GError **error)
+{
+  g_autoptr (RbSite) site = rb_json_to_site (json_object_get_member (lists, "site"), error);
+  g_autoptr (RbBuildingDocument) document = NULL;
+  static const char *const parts[] = { "buildings", "floors", "spaces" };
+
+  if (site == NULL)
+    return NULL;
+  document = rb_building_document_new (site);
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      JsonArray *items = json_object_get_array_member (lists, parts[i]);
+      GPtrArray *into = i == 0 ? document->buildings : i == 1 ? document->floors : document->spaces;
+
+      for (guint j = 0; j < json_array_get_length (items); j++)
+        {
+          JsonNode *node = json_array_get_element (items, j);
+          gpointer item = i == 0   ? (gpointer) rb_json_to_building (node, error)
+                          : i == 1 ? (gpointer) rb_json_to_floor (node, error)
+                                   : (gpointer) rb_json_to_space (node, error);
+
+          if (item == NULL)
+            return NULL;
+          g_ptr_array_add (into, item);
+        }
+    }
+  return g_steal_pointer (&document);
+}
+
+/* Makes the mirror hold the server's building as it is: on first start into the empty store,
+ * later whenever the feed says the building changed. Floors and spaces the server no longer
+ * lists are retired here too; their bookings come through the feed. */
 static gpointer
 import_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
-  gboolean empty = FALSE;
+  g_autoptr (RbBuildingDocument) document
+      = document_from_lists (json_node_get_object (((MirrorArgs *) data)->json), error);
+  g_autoptr (JsonNode) report = NULL;
 
-  if (!rb_store_is_empty_sync (store, &empty, error))
-    return NULL;
-  if (empty && !rb_store_import_building_sync (store, ((MirrorArgs *) data)->json, error))
+  if (document == NULL
+      || !(report = rb_building_store_import_sync (store, document, NULL,
+                                                   RB_BUILDING_IMPORT_MIRROR, error)))
     return NULL;
   return GINT_TO_POINTER (1);
 }
@@ -1533,8 +1570,6 @@ on_building_part_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   {
     MirrorArgs *args = g_new0 (MirrorArgs, 1);
 
-    /* People are not listed by the server; each one arrives here by logging in. */
-    json_object_set_array_member (building, "people", json_array_new ());
     args->json = json_node_new (JSON_NODE_OBJECT);
     json_node_set_object (args->json, building);
     GCancellable *cancellable = g_task_get_cancellable (task);
@@ -1556,8 +1591,9 @@ fetch_building_part (GTask *task)
                                g_task_get_cancellable (task), on_building_part_cb, task);
 }
 
-/* On first start, fetches the site, buildings, floors and spaces into the empty local store;
- * a store that already has a building is left as it is. */
+/* Fetches the site, buildings, floors and spaces and makes the mirror hold them as the server
+ * has them: on first start into the empty local store, and again whenever the building
+ * changed on the server (the feed's topic "building"). */
 void
 rb_sync_engine_import_building_async (RbSyncEngine *self, GCancellable *cancellable,
                                       GAsyncReadyCallback callback, gpointer user_data)

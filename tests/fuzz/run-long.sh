@@ -13,7 +13,7 @@ build=$(cd "$1" && pwd)
 runs=${2:-10000000}
 shift
 [ $# -gt 0 ] && shift
-[ $# -gt 0 ] || set -- json rfc3339 rrule credential
+[ $# -gt 0 ] || set -- json rfc3339 rrule credential building
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -25,6 +25,7 @@ max_len () {
     rfc3339) echo 64 ;;
     rrule) echo 256 ;;
     credential) echo 700 ;;
+    building) echo 8192 ;;
   esac
 }
 

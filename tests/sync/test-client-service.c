@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rb-auth.h"
 #include "rb-local-service.h"
@@ -25,6 +26,7 @@ static gint64 frozen_now;
 #define OTHER_STAFF "17157"  /* Katharina Hoffmann, staff */
 #define TEAM_LEAD "13663"    /* Anna Schmidt, team lead */
 #define FACILITY "87666"     /* Monika Meier, facility manager */
+#define ADMIN "95113"        /* Christian Lehmann, admin */
 #define DESK "a0-d001"
 #define ROOM "a0-r01"
 
@@ -114,7 +116,7 @@ remove_template (void)
 static const char *
 local_template (void)
 {
-  static const char *const people[] = { STAFF, OTHER_STAFF, TEAM_LEAD, "29287", FACILITY };
+  static const char *const people[] = { STAFF, OTHER_STAFF, TEAM_LEAD, "29287", FACILITY, ADMIN };
   g_autoptr (GError) error = NULL;
   g_autoptr (RbStore) store = NULL;
 
@@ -619,6 +621,135 @@ test_blocks (Fixture *f, gconstpointer data)
   g_signal_handlers_disconnect_by_data (staff, &told);
 }
 
+static JsonNode *
+export_building (RbClientService *service, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  rb_client_service_export_building_async (service, NULL, keep_result_cb, &result);
+  return rb_client_service_json_finish (service, wait_result (&result), error);
+}
+
+static JsonNode *
+import_building (RbClientService *service, JsonNode *document, gboolean dry_run, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  rb_client_service_import_building_async (service, document, dry_run, NULL, keep_result_cb,
+                                           &result);
+  return rb_client_service_json_finish (service, wait_result (&result), error);
+}
+
+static gboolean
+has_space (RbClientService *service, const char *floor_id, const char *space_id)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) spaces = NULL;
+
+  rb_client_service_list_spaces_async (service, floor_id, NULL, keep_result_cb, &result);
+  spaces = rb_client_service_list_finish (service, wait_result (&result), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < spaces->len; i++)
+    if (g_str_equal (rb_space_get_id (g_ptr_array_index (spaces, i)), space_id))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+desk_gone (gpointer service)
+{
+  return !has_space (service, "flr-a-eg", DESK);
+}
+
+/* The building as a file: only an administrator exports and imports; a dry run changes
+ * nothing; the import retires the booked desk, its owner sees why their booking was
+ * cancelled, and every client's lists (a server client's mirror, through the feed) leave
+ * the desk out. */
+static void
+test_building (Fixture *f, gconstpointer data)
+{
+  RbClientService *admin = add_client (f);
+  RbClientService *staff = add_client (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) refused = NULL;
+  g_autoptr (JsonNode) exported = NULL;
+  g_autoptr (JsonNode) document = NULL;
+  g_autoptr (JsonNode) dry = NULL;
+  g_autoptr (JsonNode) report = NULL;
+  g_autoptr (JsonNode) bad = NULL;
+  g_autoptr (RbBooking) booked = NULL;
+  g_autoptr (GPtrArray) mine = NULL;
+  g_autofree char *text = NULL;
+  JsonArray *spaces;
+  RbBooking *after;
+
+  sign_in_demo (admin, ADMIN);
+  sign_in_demo (staff, STAFF);
+  booked = book (staff, DESK, tuesday (9), tuesday (17), &error);
+  g_assert_no_error (error);
+  g_assert_true (has_space (staff, "flr-a-eg", DESK));
+
+  refused = export_building (staff, &error);
+  g_assert_null (refused);
+  g_assert_error (error, RB_ERROR, RB_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+
+  exported = export_building (admin, &error);
+  g_assert_no_error (error);
+  /* The document, less the booked desk (the first space of the ground floor). */
+  text = rb_json_to_string (exported, FALSE);
+  document = json_from_string (text, &error);
+  g_assert_no_error (error);
+  spaces = json_object_get_array_member (json_node_get_object (document), "spaces");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (spaces, 0), "id"), ==, DESK);
+  json_array_remove_element (spaces, 0);
+
+  refused = import_building (staff, document, FALSE, &error);
+  g_assert_null (refused);
+  g_assert_error (error, RB_ERROR, RB_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+
+  dry = import_building (admin, document, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (dry), "dry_run"));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (dry), "cancelled_bookings"), ==, 1);
+  sync_now (staff);
+  g_assert_true (has_space (staff, "flr-a-eg", DESK));
+
+  /* A bad file: the error names the place, nothing changes. */
+  {
+    g_autofree char *bad_text = rb_json_to_string (document, FALSE);
+
+    bad = json_from_string (bad_text, &error);
+    json_object_set_int_member (json_array_get_object_element (
+                                    json_object_get_array_member (json_node_get_object (bad), "spaces"), 12),
+                                "capacity", 0);
+    refused = import_building (admin, bad, FALSE, &error);
+    g_assert_null (refused);
+    g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_BUILDING);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "spaces[12].capacity"));
+    g_clear_error (&error);
+  }
+
+  report = import_building (admin, document, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (report), "cancelled_bookings"), ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (report), "retired")), ==, 1);
+
+  /* The owner's client: the booking cancelled with the reason, the desk gone from the plan. */
+  sync_now (staff);
+  g_assert_true (wait_until (desk_gone, staff));
+  mine = my_bookings (staff);
+  after = find_booking (mine, rb_booking_get_id (booked));
+  g_assert_nonnull (after);
+  g_assert_cmpint (rb_booking_get_state (after), ==, RB_BOOKING_STATE_CANCELLED);
+  g_assert_cmpstr (rb_booking_get_cancel_reason (after), ==, "The space was taken out of service.");
+  sync_now (admin);
+  g_assert_true (wait_until (desk_gone, admin));
+}
+
 /* ---- only with a server -------------------------------------------------------------------- */
 
 /* The server cannot be reached: the client's address leads nowhere until set back. */
@@ -849,6 +980,7 @@ main (int argc, char **argv)
     { "series-check-writes-nothing", test_series_check_writes_nothing, FALSE },
     { "occupancy", test_occupancy, FALSE },
     { "blocks", test_blocks, FALSE },
+    { "building", test_building, FALSE },
     { "push", test_push, TRUE },
     { "refused-later", test_refused_later, TRUE },
     { "session-ended", test_session_ended, TRUE },
