@@ -195,8 +195,10 @@ rb_context_describe_error (RbContext *self, const GError *error)
     return g_strdup (_("The staff number or the PIN is not right. Please try again."));
   if (error->domain == RB_ERROR)
     {
-      /* A clash names the booking in the way: that detail is worth keeping. */
-      if (error->code == RB_ERROR_OVERLAP || error->code == RB_ERROR_DESK_ALREADY_HELD)
+      /* A clash names the booking in the way, a weak PIN why it is weak, a CSV file its
+       * row: details worth keeping. */
+      if (error->code == RB_ERROR_OVERLAP || error->code == RB_ERROR_DESK_ALREADY_HELD
+          || error->code == RB_ERROR_WEAK_PIN || error->code == RB_ERROR_INVALID_FIELD)
         return g_strdup (error->message);
       /* A bad building file names the place of its fault, and JSON where it stopped. */
       if (error->code == RB_ERROR_INVALID_BUILDING || error->code == RB_ERROR_INVALID_JSON)

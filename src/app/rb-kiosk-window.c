@@ -43,6 +43,9 @@ typedef enum
 {
   STEP_STAFF_NUMBER,
   STEP_PIN,
+  /* after a one-time PIN: the person's own PIN, twice */
+  STEP_NEW_PIN,
+  STEP_REPEAT_PIN,
 } IdentifyStep;
 
 struct _RbKioskWindow
@@ -106,6 +109,8 @@ struct _RbKioskWindow
   IdentifyStep step;
   GString *staff_number;
   GString *pin;
+  GString *one_time_pin;
+  GString *new_pin;
   RbSpace *space;
   /* who was identified for this flow (never the PIN itself) */
   RbIdentity *identity;
@@ -206,14 +211,39 @@ go (RbKioskWindow *self, const char *screen)
   gtk_stack_set_visible_child_name (self->stack, screen);
 }
 
+/* Overwrite before truncating: a PIN should not linger in memory. */
+static void
+wipe (GString *secret)
+{
+  memset (secret->str, 0, secret->len);
+  g_string_truncate (secret, 0);
+}
+
 static void
 forget_person (RbKioskWindow *self)
 {
   g_clear_object (&self->identity);
   g_string_truncate (self->staff_number, 0);
-  /* Overwrite before truncating: the PIN should not linger in memory. */
-  memset (self->pin->str, 0, self->pin->len);
-  g_string_truncate (self->pin, 0);
+  wipe (self->pin);
+  wipe (self->one_time_pin);
+  wipe (self->new_pin);
+}
+
+/* What the keypad types into at this step. */
+static GString *
+typed_field (RbKioskWindow *self)
+{
+  switch (self->step)
+    {
+    case STEP_STAFF_NUMBER:
+      return self->staff_number;
+    case STEP_NEW_PIN:
+      return self->new_pin;
+    case STEP_PIN:
+    case STEP_REPEAT_PIN:
+    default:
+      return self->pin;
+    }
 }
 
 /* ---- state of a space now ------------------------------------------------------------- */
@@ -577,11 +607,15 @@ update_identify_display (RbKioskWindow *self)
   else
     {
       g_autoptr (GString) dots = g_string_new (NULL);
+      GString *field = typed_field (self);
 
-      for (gsize i = 0; i < self->pin->len; i++)
+      for (gsize i = 0; i < field->len; i++)
         g_string_append (dots, "●");
-      gtk_label_set_label (self->identify_title, _("Your PIN"));
-      gtk_label_set_label (self->identify_value, self->pin->len ? dots->str : "–");
+      gtk_label_set_label (self->identify_title,
+                           self->step == STEP_NEW_PIN      ? _("Choose your own PIN")
+                           : self->step == STEP_REPEAT_PIN ? _("Repeat your new PIN")
+                                                           : _("Your PIN"));
+      gtk_label_set_label (self->identify_value, field->len ? dots->str : "–");
     }
 }
 
@@ -615,6 +649,20 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      /* A right one-time PIN: the person chooses their own on the keypad, then the flow goes
+       * on with it. */
+      if (g_error_matches (error, RB_ERROR, RB_ERROR_PIN_CHANGE_REQUIRED))
+        {
+          wipe (self->one_time_pin);
+          g_string_append_len (self->one_time_pin, self->pin->str, self->pin->len);
+          wipe (self->pin);
+          wipe (self->new_pin);
+          self->step = STEP_NEW_PIN;
+          say (self->identify_error, rb_error_code_message (RB_ERROR_PIN_CHANGE_REQUIRED),
+               MESSAGE_PLAIN);
+          update_identify_display (self);
+          return;
+        }
       text = error_text (self, error);
       say (self->identify_error, text, MESSAGE_ERROR);
       /* Start over with the PIN; keep the staff number, which was probably right. */
@@ -668,9 +716,89 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 }
 
+static void submit_identify (RbKioskWindow *self);
+
+static void
+on_pin_changed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbKioskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!rb_client_service_boolean_finish (RB_CLIENT_SERVICE (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          || !g_str_equal (rb_kiosk_window_get_screen (self), "identify"))
+        return;
+      text = error_text (self, error);
+      say (self->identify_error, text, MESSAGE_ERROR);
+      wipe (self->pin);
+      wipe (self->new_pin);
+      self->step = STEP_NEW_PIN;
+      update_identify_display (self);
+      return;
+    }
+  if (!g_str_equal (rb_kiosk_window_get_screen (self), "identify"))
+    return;
+  /* Identified with the new PIN, as if it had been typed. */
+  wipe (self->one_time_pin);
+  wipe (self->new_pin);
+  self->step = STEP_PIN;
+  submit_identify (self);
+}
+
+/* The new PIN typed twice: checked here first, so the reason comes at once and in the
+ * kiosk's language, then set with the one-time PIN. */
+static void
+submit_new_pin (RbKioskWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->step == STEP_NEW_PIN)
+    {
+      if (self->new_pin->len == 0)
+        return;
+      if (!rb_pin_rules_validate (self->new_pin->str, self->staff_number->str, &error))
+        {
+          text = error_text (self, error);
+          say (self->identify_error, text, MESSAGE_ERROR);
+          wipe (self->new_pin);
+          update_identify_display (self);
+          return;
+        }
+      self->step = STEP_REPEAT_PIN;
+      say (self->identify_error, "", MESSAGE_PLAIN);
+      update_identify_display (self);
+      return;
+    }
+  if (self->pin->len == 0)
+    return;
+  if (!g_str_equal (self->pin->str, self->new_pin->str))
+    {
+      say (self->identify_error, _("The two new PINs are not the same. Please choose again."),
+           MESSAGE_ERROR);
+      wipe (self->pin);
+      wipe (self->new_pin);
+      self->step = STEP_NEW_PIN;
+      update_identify_display (self);
+      return;
+    }
+  say (self->identify_error, _("Checking…"), MESSAGE_PLAIN);
+  rb_client_service_change_pin_async (rb_context_get_service (self->context),
+                                      self->staff_number->str, self->one_time_pin->str,
+                                      self->new_pin->str, self->cancellable, on_pin_changed_cb,
+                                      g_object_ref (self));
+}
+
 static void
 submit_identify (RbKioskWindow *self)
 {
+  if (self->step == STEP_NEW_PIN || self->step == STEP_REPEAT_PIN)
+    {
+      submit_new_pin (self);
+      return;
+    }
   if (self->step == STEP_STAFF_NUMBER)
     {
       if (self->staff_number->len == 0)
@@ -691,7 +819,7 @@ submit_identify (RbKioskWindow *self)
 static void
 type_digit (RbKioskWindow *self, int digit)
 {
-  GString *field = self->step == STEP_STAFF_NUMBER ? self->staff_number : self->pin;
+  GString *field = typed_field (self);
   gsize max = self->step == STEP_STAFF_NUMBER ? MAX_STAFF_NUMBER : MAX_PIN;
 
   if (field->len < max)
@@ -708,12 +836,14 @@ on_keypad_digit_cb (RbKioskWindow *self, int digit)
 static void
 on_keypad_delete_cb (RbKioskWindow *self)
 {
-  GString *field = self->step == STEP_STAFF_NUMBER ? self->staff_number : self->pin;
+  GString *field = typed_field (self);
 
   if (field->len > 0)
     g_string_truncate (field, field->len - 1);
   else if (self->step == STEP_PIN)
     self->step = STEP_STAFF_NUMBER;
+  else if (self->step == STEP_REPEAT_PIN)
+    self->step = STEP_NEW_PIN;
   update_identify_display (self);
 }
 
@@ -1417,6 +1547,8 @@ rb_kiosk_window_finalize (GObject *object)
   g_hash_table_unref (self->space_rows);
   g_string_free (self->staff_number, TRUE);
   g_string_free (self->pin, TRUE);
+  g_string_free (self->one_time_pin, TRUE);
+  g_string_free (self->new_pin, TRUE);
   if (self->notice != NULL)
     g_string_free (self->notice, TRUE);
 
@@ -1514,6 +1646,8 @@ rb_kiosk_window_init (RbKioskWindow *self)
   self->space_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->staff_number = g_string_new (NULL);
   self->pin = g_string_new (NULL);
+  self->one_time_pin = g_string_new (NULL);
+  self->new_pin = g_string_new (NULL);
 
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
   g_signal_connect (legacy, "event", G_CALLBACK (on_any_event_cb), self);

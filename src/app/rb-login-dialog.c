@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "rb-login-dialog.h"
 
@@ -17,6 +18,9 @@ struct _RbLoginDialog
   GtkBox *pin_box;
   GtkEntry *staff_entry;
   GtkPasswordEntry *pin_entry;
+  GtkBox *new_pin_box;
+  GtkPasswordEntry *new_pin_entry;
+  GtkPasswordEntry *repeat_pin_entry;
   GtkLabel *error_label;
   GtkButton *login_button;
 
@@ -24,6 +28,9 @@ struct _RbLoginDialog
   RbContext *context;
   GCancellable *cancellable;
   GPtrArray *people;
+  /* after a one-time PIN: who signs in, and with which PIN, until the new one is set */
+  char *staff_number;
+  char *one_time_pin;
 };
 
 G_DEFINE_FINAL_TYPE (RbLoginDialog, rb_login_dialog, ADW_TYPE_WINDOW)
@@ -44,6 +51,17 @@ set_busy (RbLoginDialog *self, gboolean busy)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.submit", !busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->staff_entry), !busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->pin_entry), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->new_pin_entry), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->repeat_pin_entry), !busy);
+}
+
+static void
+forget_one_time_pin (RbLoginDialog *self)
+{
+  if (self->one_time_pin != NULL)
+    memset (self->one_time_pin, 0, strlen (self->one_time_pin));
+  g_clear_pointer (&self->one_time_pin, g_free);
+  g_clear_pointer (&self->staff_number, g_free);
 }
 
 /* A message above the fields, e.g. why the person has to sign in again. */
@@ -68,10 +86,33 @@ show_failure (RbLoginDialog *self, const GError *error)
   else
     message = rb_context_describe_error (self->context, error);
   rb_login_dialog_show_message (self, message);
-  gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
   set_busy (self, FALSE);
+  if (self->one_time_pin != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->new_pin_entry), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->repeat_pin_entry), "");
+      gtk_widget_grab_focus (GTK_WIDGET (self->new_pin_entry));
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
   if (gtk_widget_get_visible (GTK_WIDGET (self->pin_box)))
     gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
+}
+
+/* The PIN was right but given out for one use: the person chooses their own before the
+ * session opens. */
+static void
+ask_for_new_pin (RbLoginDialog *self, const char *staff_number, const char *pin)
+{
+  forget_one_time_pin (self);
+  self->staff_number = g_strdup (staff_number);
+  self->one_time_pin = g_strdup (pin);
+  gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
+  gtk_widget_set_visible (GTK_WIDGET (self->pin_box), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->new_pin_box), TRUE);
+  rb_login_dialog_show_message (self, NULL);
+  set_busy (self, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->new_pin_entry));
 }
 
 static void
@@ -84,10 +125,15 @@ on_signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (person == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, RB_ERROR, RB_ERROR_PIN_CHANGE_REQUIRED)
+          && self->one_time_pin == NULL)
+        ask_for_new_pin (self, gtk_editable_get_text (GTK_EDITABLE (self->staff_entry)),
+                         gtk_editable_get_text (GTK_EDITABLE (self->pin_entry)));
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_failure (self, error);
       return;
     }
+  forget_one_time_pin (self);
   /* The demo's choice is remembered for a start without a keyring. */
   if (gtk_widget_get_visible (GTK_WIDGET (self->picker_box)))
     g_settings_set_string (rb_context_get_settings (self->context), "acting-person",
@@ -99,12 +145,64 @@ on_signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+on_pin_changed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbLoginDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!rb_client_service_boolean_finish (RB_CLIENT_SERVICE (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_failure (self, error);
+      return;
+    }
+  /* Signed in with the new PIN, as if it had been typed. */
+  rb_client_service_sign_in_async (RB_CLIENT_SERVICE (source), self->staff_number,
+                                   gtk_editable_get_text (GTK_EDITABLE (self->new_pin_entry)),
+                                   self->cancellable, on_signed_in_cb, g_object_ref (self));
+}
+
+static void
+submit_new_pin (RbLoginDialog *self)
+{
+  const char *new_pin = gtk_editable_get_text (GTK_EDITABLE (self->new_pin_entry));
+  const char *repeated = gtk_editable_get_text (GTK_EDITABLE (self->repeat_pin_entry));
+  g_autoptr (GError) error = NULL;
+
+  if (*new_pin == '\0')
+    return;
+  if (!g_str_equal (new_pin, repeated))
+    {
+      rb_login_dialog_show_message (self, _("The two new PINs are not the same."));
+      gtk_editable_set_text (GTK_EDITABLE (self->repeat_pin_entry), "");
+      gtk_widget_grab_focus (GTK_WIDGET (self->repeat_pin_entry));
+      return;
+    }
+  if (!rb_pin_rules_validate (new_pin, self->staff_number, &error))
+    {
+      show_failure (self, error);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  set_busy (self, TRUE);
+  rb_client_service_change_pin_async (rb_context_get_service (self->context), self->staff_number,
+                                      self->one_time_pin, new_pin, self->cancellable,
+                                      on_pin_changed_cb, g_object_ref (self));
+}
+
+static void
 submit_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   RbLoginDialog *self = RB_LOGIN_DIALOG (widget);
   RbClientService *service = rb_context_get_service (self->context);
   const char *staff_number = gtk_editable_get_text (GTK_EDITABLE (self->staff_entry));
   const char *pin = gtk_editable_get_text (GTK_EDITABLE (self->pin_entry));
+
+  if (self->one_time_pin != NULL)
+    {
+      submit_new_pin (self);
+      return;
+    }
 
   if (gtk_widget_get_visible (GTK_WIDGET (self->picker_box)))
     {
@@ -234,6 +332,7 @@ rb_login_dialog_dispose (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->people, g_ptr_array_unref);
+  forget_one_time_pin (self);
 
   G_OBJECT_CLASS (rb_login_dialog_parent_class)->dispose (object);
 }
@@ -262,6 +361,9 @@ rb_login_dialog_class_init (RbLoginDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, pin_box);
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, staff_entry);
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, pin_entry);
+  gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, new_pin_box);
+  gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, new_pin_entry);
+  gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, repeat_pin_entry);
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, login_button);
 

@@ -16,6 +16,8 @@
 #include "rb-building-page.h"
 #include "rb-occupancy-page.h"
 #include "rb-rules-page.h"
+#include "rb-people-page.h"
+#include "rb-pin-dialog.h"
 #include "rb-series-page.h"
 #include "rb-space-row.h"
 #include "rb-window.h"
@@ -40,6 +42,7 @@ struct _RbWindow
   AdwViewStackPage *rules_page;
   AdwViewStackPage *audit_page;
   AdwViewStackPage *building_page;
+  AdwViewStackPage *people_page;
   /* borrowed: the sign-in dialog while it is open */
   RbLoginDialog *login_dialog;
   /* owned while open: the file chooser of the building's import or export */
@@ -106,6 +109,15 @@ static void
 sign_in_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   present_sign_in (RB_WINDOW (widget));
+}
+
+static void
+change_pin_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RbWindow *self = RB_WINDOW (widget);
+
+  if (rb_context_get_person (self->context) != NULL)
+    gtk_window_present (GTK_WINDOW (rb_pin_dialog_new (self->context, GTK_WINDOW (self))));
 }
 
 static void
@@ -187,6 +199,7 @@ on_person_changed_cb (RbWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-building",
                                  person != NULL && rb_role_is_admin (role));
   adw_view_stack_page_set_visible (self->building_page, rb_role_is_admin (role));
+  adw_view_stack_page_set_visible (self->people_page, person != NULL && rb_role_is_admin (role));
   if (visible != NULL
       && !adw_view_stack_page_get_visible (adw_view_stack_get_page (self->stack, visible)))
     adw_view_stack_set_visible_child_name (self->stack, "find");
@@ -520,6 +533,9 @@ rb_window_constructed (GObject *object)
                                                    rb_building_page_new (self->context),
                                                    "building", _("Building"));
   adw_view_stack_page_set_icon_name (self->building_page, "go-home-symbolic");
+  self->people_page = adw_view_stack_add_titled (self->stack, rb_people_page_new (self->context),
+                                                 "people", _("People"));
+  adw_view_stack_page_set_icon_name (self->people_page, "contact-new-symbolic");
 
   g_signal_connect_object (service, "notify::person", G_CALLBACK (on_person_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -611,6 +627,7 @@ rb_window_class_init (RbWindowClass *klass)
                                    import_building_action_cb);
   gtk_widget_class_install_action (widget_class, "win.export-building", NULL,
                                    export_building_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.change-pin", NULL, change_pin_action_cb);
 }
 
 static void

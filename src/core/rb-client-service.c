@@ -645,6 +645,78 @@ rb_client_service_set_floor_plan_async (RbClientService *self, const char *floor
                                       user_data);
 }
 
+void
+rb_client_service_list_people_admin_async (RbClientService *self, gboolean include_inactive,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  CLASS (self)->list_people_admin_async (self, include_inactive, cancellable, callback,
+                                         user_data);
+}
+
+void
+rb_client_service_save_person_async (RbClientService *self, const char *person_id,
+                                     JsonNode *fields, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  g_return_if_fail (fields != NULL && JSON_NODE_HOLDS_OBJECT (fields));
+  CLASS (self)->save_person_async (self, person_id, fields, cancellable, callback, user_data);
+}
+
+void
+rb_client_service_set_person_active_async (RbClientService *self, const char *person_id,
+                                           gboolean active, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  g_return_if_fail (person_id != NULL);
+  CLASS (self)->set_person_active_async (self, person_id, active, cancellable, callback,
+                                         user_data);
+}
+
+void
+rb_client_service_import_people_async (RbClientService *self, GBytes *csv, gboolean dry_run,
+                                       gboolean deactivate_missing, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  g_return_if_fail (csv != NULL);
+  CLASS (self)->import_people_async (self, csv, dry_run, deactivate_missing, cancellable,
+                                     callback, user_data);
+}
+
+void
+rb_client_service_issue_one_time_pin_async (RbClientService *self, const char *person_id,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  g_return_if_fail (person_id != NULL);
+  CLASS (self)->issue_one_time_pin_async (self, person_id, cancellable, callback, user_data);
+}
+
+/* The one-time PIN, to be shown once and forgotten. */
+char *
+rb_client_service_pin_finish (RbClientService *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+rb_client_service_change_pin_async (RbClientService *self, const char *staff_number,
+                                    const char *pin, const char *new_pin,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  g_return_if_fail (pin != NULL && new_pin != NULL);
+  CLASS (self)->change_pin_async (self, staff_number, pin, new_pin, cancellable, callback,
+                                  user_data);
+}
+
 JsonNode *
 rb_client_service_json_finish (RbClientService *self, GAsyncResult *result, GError **error)
 {

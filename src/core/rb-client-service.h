@@ -146,6 +146,33 @@ struct _RbClientServiceClass
   void (*list_audit_async) (RbClientService *self, guint limit, const char *before,
                             GCancellable *cancellable, GAsyncReadyCallback callback,
                             gpointer user_data);
+  /* people and PINs (issue 11). For administrators: list_people_admin ({"items": [person…]}
+   * as GET /people, with "active" and "must_change_pin"), save_person (person_id NULL adds;
+   * fields as the body of PATCH /people/{id}, without "active"; the person as JSON),
+   * set_person_active (the person as JSON) and import_people (a CSV file; the report of POST
+   * /people/import), all finishing with rb_client_service_json_finish; issue_one_time_pin,
+   * finishing with rb_client_service_pin_finish. For everyone: change_pin, with staff_number
+   * NULL for the signed-in person, or after a sign-in or identify failed with
+   * RB_ERROR_PIN_CHANGE_REQUIRED for that staff number (rb_client_service_boolean_finish;
+   * then sign in or identify again with the new PIN). */
+  void (*list_people_admin_async) (RbClientService *self, gboolean include_inactive,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+  void (*save_person_async) (RbClientService *self, const char *person_id, JsonNode *fields,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data);
+  void (*set_person_active_async) (RbClientService *self, const char *person_id,
+                                   gboolean active, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+  void (*import_people_async) (RbClientService *self, GBytes *csv, gboolean dry_run,
+                               gboolean deactivate_missing, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+  void (*issue_one_time_pin_async) (RbClientService *self, const char *person_id,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data);
+  void (*change_pin_async) (RbClientService *self, const char *staff_number, const char *pin,
+                            const char *new_pin, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data);
   /* optional: bring everything up to date now (default: nothing to do) */
   void (*sync_async) (RbClientService *self, GCancellable *cancellable,
                       GAsyncReadyCallback callback, gpointer user_data);
@@ -287,6 +314,32 @@ void rb_client_service_set_policy_async (RbClientService *self, const RbPolicy *
 void rb_client_service_list_audit_async (RbClientService *self, guint limit, const char *before,
                                          GCancellable *cancellable, GAsyncReadyCallback callback,
                                          gpointer user_data);
+void rb_client_service_list_people_admin_async (RbClientService *self,
+                                                gboolean include_inactive,
+                                                GCancellable *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer user_data);
+void rb_client_service_save_person_async (RbClientService *self, const char *person_id,
+                                          JsonNode *fields, GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data);
+void rb_client_service_set_person_active_async (RbClientService *self, const char *person_id,
+                                                gboolean active, GCancellable *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer user_data);
+void rb_client_service_import_people_async (RbClientService *self, GBytes *csv,
+                                            gboolean dry_run, gboolean deactivate_missing,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+void rb_client_service_issue_one_time_pin_async (RbClientService *self, const char *person_id,
+                                                 GCancellable *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer user_data);
+char *rb_client_service_pin_finish (RbClientService *self, GAsyncResult *result,
+                                    GError **error);
+void rb_client_service_change_pin_async (RbClientService *self, const char *staff_number,
+                                         const char *pin, const char *new_pin,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
 void rb_client_service_shutdown (RbClientService *self);
 
 /* For the backends: their state, which the base class keeps and announces. */

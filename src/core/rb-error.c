@@ -46,6 +46,9 @@ static const RbErrorInfo error_info[RB_N_ERROR_CODES] = {
   [RB_ERROR_IDEMPOTENCY_KEY_REUSED] = { "idempotency_key_reused", N_("This Idempotency-Key was already used for a different request.") },
   [RB_ERROR_INVALID_BUILDING] = { "invalid_building", N_("The building file is not valid.") },
   [RB_ERROR_SPACE_NOT_BOOKABLE] = { "space_not_bookable", N_("This space cannot be booked.") },
+  [RB_ERROR_PIN_CHANGE_REQUIRED] = { "pin_change_required", N_("This PIN was given out for one use. Please choose your own PIN now.") },
+  [RB_ERROR_WEAK_PIN] = { "weak_pin", N_("This PIN is too easy to guess.") },
+  [RB_ERROR_PERSON_INACTIVE] = { "person_inactive", N_("This person has been deactivated. Please ask an administrator.") },
 };
 
 const char *

@@ -13,6 +13,7 @@
 #include "rb-auth.h"
 #include "rb-credential.h"
 #include "rb-handlers.h"
+#include "rb-people-store.h"
 #include "rb-problem.h"
 
 /* Without from/to a list covers today and the next three months. */
@@ -407,6 +408,11 @@ sealed_lookup_job (RbRequest *req, RbStore *store, GError **error)
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  /* A deactivated person, or one whose PIN was a one-time PIN, cannot book from a queue: the
+   * credential is refused as a wrong PIN would be (the kiosk said so when it was online). */
+  if (args->person != NULL
+      && !rb_people_store_check_may_sign_in_sync (store, rb_person_get_id (args->person), NULL))
+    g_clear_pointer (&args->pin_hash, g_free);
   return TRUE;
 }
 

@@ -51,5 +51,12 @@ void rb_handle_set_policy (RbRequest *req);
 void rb_handle_list_audit (RbRequest *req);
 void rb_handle_export_building (RbRequest *req);
 void rb_handle_import_building (RbRequest *req);
+void rb_handle_list_people (RbRequest *req);
+void rb_handle_create_person (RbRequest *req);
+void rb_handle_update_person (RbRequest *req);
+void rb_handle_import_people (RbRequest *req);
+void rb_handle_issue_one_time_pin (RbRequest *req);
+void rb_handle_change_my_pin (RbRequest *req);
+void rb_handle_change_pin (RbRequest *req);
 
 G_END_DECLS

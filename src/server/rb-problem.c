@@ -32,6 +32,7 @@ rb_problem_status_for_error (const GError *error)
     case RB_ERROR_CHECK_IN_WINDOW:
     case RB_ERROR_IDEMPOTENCY_KEY_REUSED:
     case RB_ERROR_INVALID_BUILDING:
+    case RB_ERROR_WEAK_PIN:
       return SOUP_STATUS_UNPROCESSABLE_ENTITY;
     case RB_ERROR_OVERLAP:
     case RB_ERROR_ONE_DESK_PER_DAY:
@@ -47,6 +48,8 @@ rb_problem_status_for_error (const GError *error)
     case RB_ERROR_UNAUTHENTICATED:
       return SOUP_STATUS_UNAUTHORIZED;
     case RB_ERROR_FORBIDDEN:
+    case RB_ERROR_PIN_CHANGE_REQUIRED:
+    case RB_ERROR_PERSON_INACTIVE:
       return SOUP_STATUS_FORBIDDEN;
     case RB_ERROR_STALE_VERSION:
       return SOUP_STATUS_PRECONDITION_FAILED;

@@ -126,6 +126,16 @@ static const RbRoute routes[] = {
   { "GET", "policy", RB_AUTH_ANY, rb_handle_get_policy },
   { "PUT", "policy", RB_AUTH_SESSION, rb_handle_set_policy, rb_role_is_admin },
   { "GET", "audit", RB_AUTH_SESSION, rb_handle_list_audit, rb_role_is_admin },
+  /* Issue 11: people and PINs (rb-people-handlers.c). Administrators only, a kiosk's device
+   * token too getting 403; everyone changes their own PIN. */
+  { "GET", "people", RB_AUTH_ANY, rb_handle_list_people, rb_role_is_admin },
+  { "POST", "people", RB_AUTH_ANY, rb_handle_create_person, rb_role_is_admin },
+  { "POST", "people/import", RB_AUTH_ANY, rb_handle_import_people, rb_role_is_admin },
+  { "PATCH", "people/*", RB_AUTH_ANY, rb_handle_update_person, rb_role_is_admin },
+  { "POST", "people/*/one-time-pin", RB_AUTH_ANY, rb_handle_issue_one_time_pin,
+    rb_role_is_admin },
+  { "PUT", "me/pin", RB_AUTH_SESSION, rb_handle_change_my_pin },
+  { "POST", "pin-changes", RB_AUTH_NONE, rb_handle_change_pin },
 };
 
 static void maybe_finish_shutdown (RbServer *self);

@@ -12,6 +12,7 @@
 
 #include "rb-auth.h"
 #include "rb-handlers.h"
+#include "rb-people-store.h"
 
 #define MAX_STAFF_NUMBER 32
 #define MAX_PIN 64
@@ -59,6 +60,8 @@ finish_login_job (RbRequest *req, RbStore *store, GError **error)
   g_autofree char *expires = NULL;
   gint64 expires_at = 0;
 
+  if (!rb_people_store_check_may_sign_in_sync (store, rb_person_get_id (login->person), error))
+    return FALSE;
   token = rb_auth_create_session_sync (store, login->person, login->device_id,
                                        login->device_id != NULL ? RB_AUTH_KIOSK_SESSION_SECONDS
                                                                 : RB_AUTH_SESSION_SECONDS,

@@ -81,6 +81,21 @@ rb_auth_new_token (void)
   return g_strdup (hex);
 }
 
+static guint32
+random_u32 (gpointer data)
+{
+  return randombytes_random ();
+}
+
+/* A one-time PIN for a person (rb-pin-rules.h), from the OS random source. */
+char *
+rb_auth_new_one_time_pin (const char *staff_number)
+{
+  if (!rb_auth_init (NULL))
+    g_error ("libsodium could not be initialised");
+  return rb_pin_rules_make_one_time (staff_number, random_u32, NULL);
+}
+
 char *
 rb_auth_hash_token (const char *token)
 {
@@ -445,7 +460,7 @@ rb_auth_lookup_session_sync (RbStore *store, const char *token, char **out_devic
       = rb_store_prepare (store,
                           "SELECT p.id, p.display_name, p.staff_number, p.team, p.role, s.device_id"
                           " FROM sessions s JOIN people p ON p.id = s.person_id"
-                          " WHERE s.token_hash = ? AND s.expires_at > ?",
+                          " WHERE s.token_hash = ? AND s.expires_at > ? AND p.active = 1",
                           error);
   RbRole role = RB_ROLE_STAFF;
   int rc;

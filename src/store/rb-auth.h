@@ -21,6 +21,7 @@ char *rb_auth_hash_pin (const char *pin, GError **error);
 gboolean rb_auth_verify_pin (const char *pin_hash, const char *pin);
 char *rb_auth_new_token (void);
 char *rb_auth_hash_token (const char *token);
+char *rb_auth_new_one_time_pin (const char *staff_number);
 
 gboolean rb_auth_set_pin_hash_sync (RbStore *store, const char *person_id, const char *pin_hash,
                                     GError **error);

@@ -20,6 +20,7 @@
 #include "rb-local-service.h"
 #include "rb-occupancy.h"
 #include "rb-policy-store.h"
+#include "rb-people-store.h"
 #include "rb-series-store.h"
 
 struct _RbLocalService
@@ -476,12 +477,29 @@ static gpointer
 identify_outcome_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
   Identify *identify = data;
+  GError *local_error = NULL;
   gint64 expires_at = 0;
 
   if (!identify->matched)
     return rb_auth_record_failure_sync (store, identify->staff_number, &identify->locked, error)
                ? identify
                : NULL;
+  /* A right PIN of a deactivated person, or a one-time PIN, opens no session: the person
+   * learns why (the PIN was right, so nothing is given away). */
+  if (!rb_auth_reset_failures_sync (store, identify->staff_number, error))
+    return NULL;
+  if (!rb_people_store_check_may_sign_in_sync (store, rb_person_get_id (identify->person),
+                                               &local_error))
+    {
+      /* Whoever the demo's chooser picks used no PIN, so has none to change. */
+      if (!identify->picked
+          || !g_error_matches (local_error, RB_ERROR, RB_ERROR_PIN_CHANGE_REQUIRED))
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      g_clear_error (&local_error);
+    }
   /* A session resets the count of wrong PINs. A kiosk's is not kept: the kiosk forgets the
    * person when the flow ends. */
   identify->token = rb_auth_create_session_sync (
@@ -704,6 +722,402 @@ list_people_async (RbClientService *service, GCancellable *cancellable,
     }
   run_job (self, list_people_job, call_new (self), LIST_FREE, RESULT_POINTER, FALSE,
            list_people_async, cancellable, callback, user_data);
+}
+
+/* ---- administering people and PINs (issue 11) --------------------------------------------- */
+
+typedef struct
+{
+  Call *call;
+  JsonNode *fields;
+  GBytes *csv;
+  gboolean flag;
+  gboolean deactivate_missing;
+} PeopleCall;
+
+static void
+people_call_free (PeopleCall *pc)
+{
+  call_free (pc->call);
+  g_clear_pointer (&pc->fields, json_node_unref);
+  g_clear_pointer (&pc->csv, g_bytes_unref);
+  g_free (pc);
+}
+
+static PeopleCall *
+people_call_new (RbLocalService *self)
+{
+  PeopleCall *pc = g_new0 (PeopleCall, 1);
+
+  pc->call = call_new (self);
+  return pc;
+}
+
+static void
+run_people_job (RbLocalService *self, RbStoreFunc func, PeopleCall *pc, gboolean changes,
+                gpointer source_tag, GCancellable *cancellable, GAsyncReadyCallback callback,
+                gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  JobInfo *info = g_new0 (JobInfo, 1);
+
+  info->result_free = (GDestroyNotify) json_node_unref;
+  info->kind = RESULT_POINTER;
+  info->changes = changes;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, info, g_free);
+  rb_store_run_async (self->store, func, pc, (GDestroyNotify) people_call_free,
+                      info->result_free, cancellable, on_job_done_cb, task);
+}
+
+static gpointer
+list_people_admin_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PeopleCall *pc = data;
+
+  if (!actor_may (store, pc->call, rb_role_is_admin, error))
+    return NULL;
+  return rb_people_store_list_sync (store, pc->flag, error);
+}
+
+static void
+list_people_admin_async (RbClientService *service, gboolean include_inactive,
+                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  PeopleCall *pc = people_call_new (self);
+
+  pc->flag = include_inactive;
+  run_people_job (self, list_people_admin_job, pc, FALSE, list_people_admin_async, cancellable,
+                  callback, user_data);
+}
+
+static gpointer
+save_person_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PeopleCall *pc = data;
+  RbPersonFields fields;
+  gboolean has_active, active;
+  gboolean create = pc->call->id == NULL;
+
+  if (!actor_may (store, pc->call, rb_role_is_admin, error)
+      || !rb_person_fields_from_json (json_node_get_object (pc->fields), create, &fields,
+                                      &has_active, &active, error))
+    return NULL;
+  if (has_active)
+    {
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, "(active)");
+      return NULL;
+    }
+  return create ? rb_people_store_create_sync (store, pc->call->actor_id, &fields, error)
+                : rb_people_store_update_sync (store, pc->call->actor_id, pc->call->id, &fields,
+                                               error);
+}
+
+static void
+save_person_async (RbClientService *service, const char *person_id, JsonNode *fields,
+                   GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  PeopleCall *pc = people_call_new (self);
+
+  pc->call->id = g_strdup (person_id);
+  pc->fields = json_node_copy (fields);
+  run_people_job (self, save_person_job, pc, TRUE, save_person_async, cancellable, callback,
+                  user_data);
+}
+
+static gpointer
+set_person_active_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PeopleCall *pc = data;
+
+  if (!actor_may (store, pc->call, rb_role_is_admin, error))
+    return NULL;
+  return rb_people_store_set_active_sync (store, pc->call->actor_id, pc->call->id, pc->flag,
+                                          error);
+}
+
+static void
+set_person_active_async (RbClientService *service, const char *person_id, gboolean active,
+                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  PeopleCall *pc = people_call_new (self);
+
+  pc->call->id = g_strdup (person_id);
+  pc->flag = active;
+  run_people_job (self, set_person_active_job, pc, TRUE, set_person_active_async, cancellable,
+                  callback, user_data);
+}
+
+static gpointer
+import_people_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PeopleCall *pc = data;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (GPtrArray) errors = NULL;
+  gsize size;
+  const char *csv = g_bytes_get_data (pc->csv, &size);
+
+  if (!actor_may (store, pc->call, rb_role_is_admin, error)
+      || !(rows = rb_people_csv_read (csv != NULL ? csv : "", size, &errors, error)))
+    return NULL;
+  return rb_people_store_import_sync (store, pc->call->actor_id, rows, errors,
+                                      pc->deactivate_missing, pc->flag, error);
+}
+
+static void
+import_people_async (RbClientService *service, GBytes *csv, gboolean dry_run,
+                     gboolean deactivate_missing, GCancellable *cancellable,
+                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  PeopleCall *pc = people_call_new (self);
+
+  pc->csv = g_bytes_ref (csv);
+  pc->flag = dry_run;
+  pc->deactivate_missing = deactivate_missing;
+  run_people_job (self, import_people_job, pc, !dry_run, import_people_async, cancellable,
+                  callback, user_data);
+}
+
+/* PINs take three steps like identifying: what is needed is read on the store's thread, PINs
+ * are checked and hashed on a thread of their own, and the outcome is written on the store's
+ * thread again. */
+typedef struct
+{
+  char *actor_id;
+  char *person_id;
+  char *staff_number;
+  char *pin;
+  char *new_pin;
+  char *pin_hash;
+  char *new_hash;
+  RbPerson *person;
+  gboolean one_time;
+  gboolean matched;
+  gboolean locked;
+} PinCall;
+
+static void
+wipe_free (char *secret)
+{
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+static void
+pin_call_free (PinCall *pin)
+{
+  g_free (pin->actor_id);
+  g_free (pin->person_id);
+  g_free (pin->staff_number);
+  wipe_free (pin->pin);
+  wipe_free (pin->new_pin);
+  g_free (pin->pin_hash);
+  g_free (pin->new_hash);
+  g_clear_object (&pin->person);
+  g_free (pin);
+}
+
+static gpointer
+issue_lookup_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PinCall *pin = data;
+  Call call = { .actor_id = pin->actor_id };
+  g_autoptr (JsonNode) person = NULL;
+  JsonObject *o;
+
+  if (!actor_may (store, &call, rb_role_is_admin, error)
+      || !(person = rb_people_store_person_to_json_sync (store, pin->person_id, error)))
+    return NULL;
+  o = json_node_get_object (person);
+  if (!json_object_get_boolean_member (o, "active"))
+    {
+      rb_set_error (error, RB_ERROR_PERSON_INACTIVE, NULL);
+      return NULL;
+    }
+  pin->staff_number = g_strdup (json_object_get_string_member (o, "staff_number"));
+  return pin;
+}
+
+static gpointer
+change_lookup_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PinCall *pin = data;
+  GError *local_error = NULL;
+  int failures = 0;
+
+  if (pin->staff_number == NULL)
+    {
+      Call call = { .actor_id = pin->actor_id };
+      g_autoptr (RbPerson) me = actor (store, &call, error);
+
+      if (me == NULL)
+        return NULL;
+      pin->staff_number = g_strdup (rb_person_get_staff_number (me));
+    }
+  if (!rb_pin_rules_validate (pin->new_pin, pin->staff_number, error)
+      || !rb_auth_check_lock_sync (store, pin->staff_number, &failures, error))
+    return NULL;
+  pin->pin_hash = rb_auth_get_pin_hash_sync (store, pin->staff_number, &pin->person,
+                                             &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  return pin;
+}
+
+static gpointer
+pin_outcome_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PinCall *pin = data;
+  g_autoptr (JsonNode) person = NULL;
+
+  if (pin->one_time)
+    return rb_people_store_set_pin_sync (store, pin->actor_id, pin->person_id, pin->new_hash,
+                                         TRUE, error)
+               ? pin
+               : NULL;
+  if (!pin->matched)
+    return rb_auth_record_failure_sync (store, pin->staff_number, &pin->locked, error) ? pin
+                                                                                         : NULL;
+  if (!rb_auth_reset_failures_sync (store, pin->staff_number, error)
+      || !(person = rb_people_store_person_to_json_sync (store, rb_person_get_id (pin->person),
+                                                         error)))
+    return NULL;
+  if (!json_object_get_boolean_member (json_node_get_object (person), "active"))
+    {
+      rb_set_error (error, RB_ERROR_PERSON_INACTIVE, NULL);
+      return NULL;
+    }
+  return rb_people_store_set_pin_sync (store, rb_person_get_id (pin->person),
+                                       rb_person_get_id (pin->person), pin->new_hash, FALSE,
+                                       error)
+             ? pin
+             : NULL;
+}
+
+static void
+on_pin_outcome_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  PinCall *pin = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (rb_store_run_finish (RB_STORE (source), result, &error) == NULL)
+    g_task_return_error (task, error);
+  else if (pin->one_time)
+    g_task_return_pointer (task, g_strdup (pin->new_pin), g_free);
+  else if (!pin->matched)
+    g_task_return_new_error (task, RB_ERROR,
+                             pin->locked ? RB_ERROR_LOCKED : RB_ERROR_UNAUTHENTICATED, "%s",
+                             rb_error_code_message (pin->locked ? RB_ERROR_LOCKED
+                                                                : RB_ERROR_UNAUTHENTICATED));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+pin_hash_thread (GTask *hash, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  PinCall *pin = data;
+  GError *error = NULL;
+
+  if (pin->one_time)
+    pin->new_pin = rb_auth_new_one_time_pin (pin->staff_number);
+  else
+    pin->matched = pin->pin_hash != NULL && pin->person != NULL
+                   && rb_auth_verify_pin (pin->pin_hash, pin->pin);
+  if ((pin->one_time || pin->matched) && !(pin->new_hash = rb_auth_hash_pin (pin->new_pin, &error)))
+    g_task_return_error (hash, error);
+  else
+    g_task_return_boolean (hash, TRUE);
+}
+
+static void
+on_pin_hashed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbLocalService *self = g_task_get_source_object (task);
+  GCancellable *cancellable;
+  PinCall *pin;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Read before the task's reference passes on (the order of arguments is unspecified). */
+  cancellable = g_task_get_cancellable (task);
+  pin = g_task_get_task_data (task);
+  rb_store_run_async (self->store, pin_outcome_job, pin, NULL, NULL, cancellable,
+                      on_pin_outcome_cb, g_steal_pointer (&task));
+}
+
+static void
+on_pin_looked_up_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GTask) hash = NULL;
+  GError *error = NULL;
+
+  if (rb_store_run_finish (RB_STORE (source), result, &error) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  hash = g_task_new (NULL, g_task_get_cancellable (task), on_pin_hashed_cb, g_object_ref (task));
+  g_task_set_task_data (hash, g_task_get_task_data (task), NULL);
+  g_task_run_in_thread (hash, pin_hash_thread);
+}
+
+static void
+start_pin (RbLocalService *self, PinCall *pin, RbStoreFunc lookup, gpointer source_tag,
+           GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  RbPerson *person = rb_client_service_get_person (RB_CLIENT_SERVICE (self));
+
+  pin->actor_id = person != NULL ? g_strdup (rb_person_get_id (person)) : NULL;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, pin, (GDestroyNotify) pin_call_free);
+  rb_store_run_async (self->store, lookup, pin, NULL, NULL, cancellable, on_pin_looked_up_cb,
+                      task);
+}
+
+static void
+issue_one_time_pin_async (RbClientService *service, const char *person_id,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  PinCall *pin = g_new0 (PinCall, 1);
+
+  pin->person_id = g_strdup (person_id);
+  pin->one_time = TRUE;
+  start_pin (RB_LOCAL_SERVICE (service), pin, issue_lookup_job, issue_one_time_pin_async,
+             cancellable, callback, user_data);
+}
+
+static void
+change_pin_async (RbClientService *service, const char *staff_number, const char *old_pin,
+                  const char *new_pin, GCancellable *cancellable, GAsyncReadyCallback callback,
+                  gpointer user_data)
+{
+  PinCall *pin = g_new0 (PinCall, 1);
+
+  pin->staff_number = g_strdup (staff_number);
+  pin->pin = g_strdup (old_pin);
+  pin->new_pin = g_strdup (new_pin);
+  start_pin (RB_LOCAL_SERVICE (service), pin, change_lookup_job, change_pin_async, cancellable,
+             callback, user_data);
 }
 
 /* ---- series ----------------------------------------------------------------------------- */
@@ -1353,6 +1767,12 @@ rb_local_service_class_init (RbLocalServiceClass *klass)
   service_class->resume_async = resume_async;
   service_class->sign_out_async = sign_out_async;
   service_class->list_people_async = list_people_async;
+  service_class->list_people_admin_async = list_people_admin_async;
+  service_class->save_person_async = save_person_async;
+  service_class->set_person_active_async = set_person_active_async;
+  service_class->import_people_async = import_people_async;
+  service_class->issue_one_time_pin_async = issue_one_time_pin_async;
+  service_class->change_pin_async = change_pin_async;
   service_class->check_series_async = check_series_async;
   service_class->create_series_async = create_series_async;
   service_class->cancel_series_async = cancel_series_async;

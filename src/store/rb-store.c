@@ -1041,7 +1041,7 @@ GPtrArray *
 rb_store_list_people_sync (RbStore *self, GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (
-      self, "SELECT " PERSON_COLUMNS " FROM people ORDER BY display_name", error);
+      self, "SELECT " PERSON_COLUMNS " FROM people WHERE active = 1 ORDER BY display_name", error);
 
   return stmt ? collect_rows (self, stmt, person_from_row, error) : NULL;
 }

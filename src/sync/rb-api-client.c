@@ -107,6 +107,9 @@ set_problem_error (RbApiClient *self, guint status, JsonNode *root, GError **err
       else if (code == RB_ERROR_INVALID_BUILDING && building_fault (problem, detail) != NULL)
         /* The place of the fault, and what is wrong there in the server's words. */
         rb_set_error (error, code, "%s", building_fault (problem, detail));
+      /* Why a PIN is weak: the server knows the staff number it checked against. */
+      else if (code == RB_ERROR_WEAK_PIN && detail != NULL)
+        g_set_error_literal (error, RB_ERROR, code, detail);
       else
         rb_set_error (error, code, NULL);
     }
@@ -327,8 +330,9 @@ rb_api_client_set_device_token (RbApiClient *self, const char *device_token)
 static void send_request (RbApiClient *self, const char *method, const char *path,
                           const char *json_body, const char *idempotency_key,
                           const char *session_token, GBytes *sealed_credential,
-                          const char *if_match, GCancellable *cancellable,
-                          GAsyncReadyCallback callback, gpointer user_data);
+                          const char *if_match, const char *raw_type, GBytes *raw_body,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data);
 
 /* Sends one request; path starts with "/api/v1/". json_body and idempotency_key may be NULL.
  * Finishes with the parsed JSON answer (NULL for an empty one) or an error. */
@@ -393,7 +397,7 @@ rb_api_client_request_as_async (RbApiClient *self, const char *method, const cha
                                 gpointer user_data)
 {
   send_request (self, method, path, json_body, idempotency_key, session_token, sealed_credential,
-                NULL, cancellable, callback, user_data);
+                NULL, NULL, NULL, cancellable, callback, user_data);
 }
 
 /* A change that must not overwrite someone else's: with the client's session and If-Match
@@ -406,15 +410,27 @@ rb_api_client_request_if_match_async (RbApiClient *self, const char *method, con
 {
   g_autofree char *etag = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", version);
 
-  send_request (self, method, path, json_body, NULL, self->token, NULL, etag, cancellable,
-                callback, user_data);
+  send_request (self, method, path, json_body, NULL, self->token, NULL, etag, NULL, NULL,
+                cancellable, callback, user_data);
+}
+
+/* A request whose body is not JSON (a CSV file for POST /people/import), with the client's
+ * session; the answer is read as for any other request. */
+void
+rb_api_client_request_raw_async (RbApiClient *self, const char *method, const char *path,
+                                 const char *content_type, GBytes *body,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  send_request (self, method, path, NULL, NULL, self->token, NULL, NULL, content_type, body,
+                cancellable, callback, user_data);
 }
 
 static void
 send_request (RbApiClient *self, const char *method, const char *path, const char *json_body,
               const char *idempotency_key, const char *session_token, GBytes *sealed_credential,
-              const char *if_match, GCancellable *cancellable, GAsyncReadyCallback callback,
-              gpointer user_data)
+              const char *if_match, const char *raw_type, GBytes *raw_body,
+              GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *url = g_strconcat (self->base_url, path, NULL);
@@ -455,6 +471,8 @@ send_request (RbApiClient *self, const char *method, const char *path, const cha
       g_autoptr (GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
       soup_message_set_request_body_from_bytes (message, "application/json", bytes);
     }
+  else if (raw_body != NULL)
+    soup_message_set_request_body_from_bytes (message, raw_type, raw_body);
 
   data = g_new0 (RequestData, 1);
   data->message = message;

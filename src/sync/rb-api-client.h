@@ -54,6 +54,10 @@ void rb_api_client_request_if_match_async (RbApiClient *self, const char *method
                                            const char *path, const char *json_body,
                                            gint64 version, GCancellable *cancellable,
                                            GAsyncReadyCallback callback, gpointer user_data);
+void rb_api_client_request_raw_async (RbApiClient *self, const char *method, const char *path,
+                                      const char *content_type, GBytes *body,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data);
 JsonNode *rb_api_client_request_finish (RbApiClient *self, GAsyncResult *result,
                                         guint *out_status, GError **error);
 void rb_api_client_request_bytes_async (RbApiClient *self, const char *method, const char *path,

@@ -1204,20 +1204,33 @@ on_answer_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     sync_soon (self);
 }
 
+/* A task whose answer, from any request of the API client that completes with on_answer_cb,
+ * is parsed with parse. */
+static GTask *
+new_ask_task (RbServerService *self, ParseFunc parse, GDestroyNotify result_free,
+              gboolean changes, gpointer source_tag, GCancellable *cancellable,
+              GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = new_task (self, source_tag, cancellable, callback, user_data);
+  Ask *ask = g_new0 (Ask, 1);
+
+  ask->parse = parse;
+  ask->result_free = result_free;
+  ask->changes = changes;
+  g_task_set_task_data (task, ask, g_free);
+  return task;
+}
+
 static void
 ask_server (RbServerService *self, const char *method, const char *path, JsonNode *body,
             const char *idempotency_key, ParseFunc parse, GDestroyNotify result_free,
             gboolean changes, gpointer source_tag, GCancellable *cancellable,
             GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = new_task (self, source_tag, cancellable, callback, user_data);
-  Ask *ask = g_new0 (Ask, 1);
+  GTask *task = new_ask_task (self, parse, result_free, changes, source_tag, cancellable,
+                              callback, user_data);
   g_autofree char *text = body != NULL ? rb_json_to_string (body, FALSE) : NULL;
 
-  ask->parse = parse;
-  ask->result_free = result_free;
-  ask->changes = changes;
-  g_task_set_task_data (task, ask, g_free);
   rb_api_client_request_async (self->client, method, path, text, idempotency_key, cancellable,
                                on_answer_cb, task);
 }
@@ -1595,6 +1608,117 @@ list_audit_async (RbClientService *service, guint limit, const char *before,
               user_data);
 }
 
+/* ---- administering people and PINs (issue 11): online only ------------------------------ */
+
+static void
+list_people_admin_async (RbClientService *service, gboolean include_inactive,
+                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  ask_server (RB_SERVER_SERVICE (service), "GET",
+              include_inactive ? "/api/v1/people?include_inactive=true" : "/api/v1/people", NULL,
+              NULL, parse_json, (GDestroyNotify) json_node_unref, FALSE, list_people_admin_async,
+              cancellable, callback, user_data);
+}
+
+static void
+save_person_async (RbClientService *service, const char *person_id, JsonNode *fields,
+                   GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *escaped = person_id != NULL ? g_uri_escape_string (person_id, NULL, TRUE)
+                                               : NULL;
+  g_autofree char *path = person_id != NULL ? g_strdup_printf ("/api/v1/people/%s", escaped)
+                                            : g_strdup ("/api/v1/people");
+
+  ask_server (RB_SERVER_SERVICE (service), person_id != NULL ? "PATCH" : "POST", path, fields,
+              NULL, parse_json, (GDestroyNotify) json_node_unref, TRUE, save_person_async,
+              cancellable, callback, user_data);
+}
+
+static void
+set_person_active_async (RbClientService *service, const char *person_id, gboolean active,
+                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  g_autofree char *escaped = g_uri_escape_string (person_id, NULL, TRUE);
+  g_autofree char *path = g_strdup_printf ("/api/v1/people/%s", escaped);
+  g_autoptr (JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *o = json_object_new ();
+
+  json_object_set_boolean_member (o, "active", active);
+  json_node_take_object (body, o);
+  ask_server (RB_SERVER_SERVICE (service), "PATCH", path, body, NULL, parse_json,
+              (GDestroyNotify) json_node_unref, TRUE, set_person_active_async, cancellable,
+              callback, user_data);
+}
+
+static void
+import_people_async (RbClientService *service, GBytes *csv, gboolean dry_run,
+                     gboolean deactivate_missing, GCancellable *cancellable,
+                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbServerService *self = RB_SERVER_SERVICE (service);
+  GTask *task = new_ask_task (self, parse_json, (GDestroyNotify) json_node_unref, !dry_run,
+                              import_people_async, cancellable, callback, user_data);
+  g_autofree char *path
+      = g_strdup_printf ("/api/v1/people/import?dry_run=%s&deactivate_missing=%s",
+                         dry_run ? "true" : "false", deactivate_missing ? "true" : "false");
+
+  rb_api_client_request_raw_async (self->client, "POST", path, "text/csv", csv, cancellable,
+                                   on_answer_cb, task);
+}
+
+static gpointer
+parse_pin (RbServerService *self, JsonNode *root, GAsyncResult *result, GError **error)
+{
+  const char *pin = root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+                        ? rb_json_get_string (json_node_get_object (root), "pin", TRUE, NULL)
+                        : NULL;
+
+  return g_strdup (pin);
+}
+
+static void
+issue_one_time_pin_async (RbClientService *service, const char *person_id,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  g_autofree char *escaped = g_uri_escape_string (person_id, NULL, TRUE);
+  g_autofree char *path = g_strdup_printf ("/api/v1/people/%s/one-time-pin", escaped);
+
+  ask_server (RB_SERVER_SERVICE (service), "POST", path, NULL, NULL, parse_pin, g_free, FALSE,
+              issue_one_time_pin_async, cancellable, callback, user_data);
+}
+
+/* PUT /me/pin for the signed-in person; POST /pin-changes, without a session, after a sign-in
+ * or identify answered pin_change_required (a kiosk's device token goes with it). */
+static void
+change_pin_async (RbClientService *service, const char *staff_number, const char *pin,
+                  const char *new_pin, GCancellable *cancellable, GAsyncReadyCallback callback,
+                  gpointer user_data)
+{
+  RbServerService *self = RB_SERVER_SERVICE (service);
+  GTask *task = new_ask_task (self, parse_nothing, NULL, FALSE, change_pin_async, cancellable,
+                              callback, user_data);
+  g_autoptr (JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *o = json_object_new ();
+  g_autofree char *text = NULL;
+
+  if (staff_number != NULL)
+    json_object_set_string_member (o, "staff_number", staff_number);
+  json_object_set_string_member (o, "pin", pin);
+  json_object_set_string_member (o, "new_pin", new_pin);
+  json_node_take_object (body, o);
+  text = rb_json_to_string (body, FALSE);
+  if (staff_number != NULL)
+    rb_api_client_request_as_async (self->client, "POST", "/api/v1/pin-changes", text, NULL, NULL,
+                                    NULL, cancellable, on_answer_cb, task);
+  else
+    rb_api_client_request_async (self->client, "PUT", "/api/v1/me/pin", text, NULL, cancellable,
+                                 on_answer_cb, task);
+  memset (text, 0, strlen (text));
+}
+
 /* ---- keeping up ----------------------------------------------------------------------------- */
 
 static void
@@ -1877,6 +2001,12 @@ rb_server_service_class_init (RbServerServiceClass *klass)
   service_class->resume_async = resume_async;
   service_class->sign_out_async = sign_out_async;
   service_class->list_people_async = list_people_async;
+  service_class->list_people_admin_async = list_people_admin_async;
+  service_class->save_person_async = save_person_async;
+  service_class->set_person_active_async = set_person_active_async;
+  service_class->import_people_async = import_people_async;
+  service_class->issue_one_time_pin_async = issue_one_time_pin_async;
+  service_class->change_pin_async = change_pin_async;
   service_class->check_series_async = check_series_async;
   service_class->create_series_async = create_series_async;
   service_class->cancel_series_async = cancel_series_async;
