@@ -252,12 +252,34 @@ view_stack (RbWindow *window)
                                      GSIZE_TO_POINTER (ADW_TYPE_VIEW_STACK)));
 }
 
+/* The administrators' pages sit in a GtkStack of the view stack's page "admin". */
+static GtkWidget *
+admin_page (AdwViewStack *stack, const char *name, GtkStack **out_inner)
+{
+  GtkWidget *admin = adw_view_stack_get_child_by_name (stack, "admin");
+  GtkStack *inner;
+
+  if (admin == NULL)
+    return NULL;
+  inner = GTK_STACK (rb_ui_find (admin, rb_ui_is_type, GSIZE_TO_POINTER (GTK_TYPE_STACK)));
+  if (out_inner != NULL)
+    *out_inner = inner;
+  return inner != NULL ? gtk_stack_get_child_by_name (inner, name) : NULL;
+}
+
 GtkWidget *
 rb_ui_show_page (RbWindow *window, const char *name)
 {
   AdwViewStack *stack = view_stack (window);
   GtkWidget *page = adw_view_stack_get_child_by_name (stack, name);
+  GtkStack *inner = NULL;
 
+  if (page == NULL && (page = admin_page (stack, name, &inner)) != NULL)
+    {
+      adw_view_stack_set_visible_child_name (stack, "admin");
+      gtk_stack_set_visible_child (inner, page);
+      return page;
+    }
   g_assert_nonnull (page);
   adw_view_stack_set_visible_child (stack, page);
   return page;
@@ -270,6 +292,8 @@ rb_ui_page_offered (RbWindow *window, const char *name)
   AdwViewStack *stack = view_stack (window);
   GtkWidget *page = adw_view_stack_get_child_by_name (stack, name);
 
+  if (page == NULL && admin_page (stack, name, NULL) != NULL)
+    page = adw_view_stack_get_child_by_name (stack, "admin");
   return page != NULL && adw_view_stack_page_get_visible (adw_view_stack_get_page (stack, page));
 }
 

@@ -39,10 +39,8 @@ struct _RbWindow
   /* borrowed: pages shown only to some roles */
   AdwViewStackPage *series_page;
   AdwViewStackPage *occupancy_page;
-  AdwViewStackPage *rules_page;
-  AdwViewStackPage *audit_page;
-  AdwViewStackPage *building_page;
-  AdwViewStackPage *people_page;
+  /* the administrators' pages (building, people, rules, audit log) in one, with a sidebar */
+  AdwViewStackPage *admin_page;
   /* borrowed: the sign-in dialog while it is open */
   RbLoginDialog *login_dialog;
   /* owned while open: the file chooser of the building's import or export */
@@ -180,6 +178,39 @@ sign_out_action_cb (GtkWidget *widget, const char *action_name, GVariant *parame
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* An administrator's four pages share one place in the header, with a sidebar to choose
+ * between them: eight pages side by side do not fit a header (and libadwaita 1.2's switcher
+ * then fails to measure itself). The pages keep their names in the inner stack. */
+static GtkWidget *
+make_admin_page (RbWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *sidebar = gtk_stack_sidebar_new ();
+  GtkWidget *stack = gtk_stack_new ();
+  const struct
+  {
+    const char *name;
+    const char *title;
+    GtkWidget *(*page_new) (RbContext *context);
+  } pages[] = {
+    { "building", N_("Building"), rb_building_page_new },
+    { "people", N_("People"), rb_people_page_new },
+    { "rules", N_("Rules"), rb_rules_page_new },
+    { "audit", N_("Audit Log"), rb_audit_page_new },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    gtk_stack_add_titled (GTK_STACK (stack), pages[i].page_new (self->context), pages[i].name,
+                          _(pages[i].title));
+  gtk_widget_set_hexpand (stack, TRUE);
+  gtk_stack_sidebar_set_stack (GTK_STACK_SIDEBAR (sidebar), GTK_STACK (stack));
+  gtk_widget_set_size_request (sidebar, 180, -1);
+  gtk_box_append (GTK_BOX (box), sidebar);
+  gtk_box_append (GTK_BOX (box), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+  gtk_box_append (GTK_BOX (box), stack);
+  return box;
+}
+
 /* Team reservations are for team leads (and admins), occupancy for facility managers (and
  * admins), the building, the rules and the audit log for admins: the pages follow whoever is
  * signed in. The header says who that is. */
@@ -192,14 +223,11 @@ on_person_changed_cb (RbWindow *self)
 
   adw_view_stack_page_set_visible (self->series_page, rb_series_may_create (role));
   adw_view_stack_page_set_visible (self->occupancy_page, rb_occupancy_may_read_reports (role));
-  adw_view_stack_page_set_visible (self->rules_page, rb_role_is_admin (role));
-  adw_view_stack_page_set_visible (self->audit_page, rb_role_is_admin (role));
+  adw_view_stack_page_set_visible (self->admin_page, person != NULL && rb_role_is_admin (role));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-building",
                                  person != NULL && rb_role_is_admin (role));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-building",
                                  person != NULL && rb_role_is_admin (role));
-  adw_view_stack_page_set_visible (self->building_page, rb_role_is_admin (role));
-  adw_view_stack_page_set_visible (self->people_page, person != NULL && rb_role_is_admin (role));
   if (visible != NULL
       && !adw_view_stack_page_get_visible (adw_view_stack_get_page (self->stack, visible)))
     adw_view_stack_set_visible_child_name (self->stack, "find");
@@ -523,19 +551,9 @@ rb_window_constructed (GObject *object)
                                                     rb_occupancy_page_new (self->context),
                                                     "occupancy", _("Occupancy"));
   adw_view_stack_page_set_icon_name (self->occupancy_page, "x-office-spreadsheet-symbolic");
-  self->rules_page = adw_view_stack_add_titled (self->stack, rb_rules_page_new (self->context),
-                                                "rules", _("Rules"));
-  adw_view_stack_page_set_icon_name (self->rules_page, "preferences-system-symbolic");
-  self->audit_page = adw_view_stack_add_titled (self->stack, rb_audit_page_new (self->context),
-                                                "audit", _("Audit Log"));
-  adw_view_stack_page_set_icon_name (self->audit_page, "document-open-recent-symbolic");
-  self->building_page = adw_view_stack_add_titled (self->stack,
-                                                   rb_building_page_new (self->context),
-                                                   "building", _("Building"));
-  adw_view_stack_page_set_icon_name (self->building_page, "go-home-symbolic");
-  self->people_page = adw_view_stack_add_titled (self->stack, rb_people_page_new (self->context),
-                                                 "people", _("People"));
-  adw_view_stack_page_set_icon_name (self->people_page, "contact-new-symbolic");
+  self->admin_page = adw_view_stack_add_titled (self->stack, make_admin_page (self), "admin",
+                                                _("Administration"));
+  adw_view_stack_page_set_icon_name (self->admin_page, "emblem-system-symbolic");
 
   g_signal_connect_object (service, "notify::person", G_CALLBACK (on_person_changed_cb), self,
                            G_CONNECT_SWAPPED);
