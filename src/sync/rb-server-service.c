@@ -889,7 +889,7 @@ on_building_for_sign_in_cb (GObject *source, GAsyncResult *result, gpointer user
   GError *error = NULL;
 
   self->importing = FALSE;
-  if (!rb_sync_engine_import_building_finish (RB_SYNC_ENGINE (source), result, &error))
+  if (!rb_sync_engine_import_building_finish (RB_SYNC_ENGINE (source), result, NULL, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1862,7 +1862,7 @@ on_building_imported_cb (GObject *source, GAsyncResult *result, gpointer user_da
   g_autoptr (GError) error = NULL;
 
   self->importing = FALSE;
-  if (!rb_sync_engine_import_building_finish (RB_SYNC_ENGINE (source), result, &error))
+  if (!rb_sync_engine_import_building_finish (RB_SYNC_ENGINE (source), result, NULL, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -1873,6 +1873,7 @@ on_building_imported_cb (GObject *source, GAsyncResult *result, gpointer user_da
       return;
     }
   rb_client_service_set_ready (RB_CLIENT_SERVICE (self), TRUE);
+  /* Even with the same spaces: a floor's drawing, which the views fetch, may be new. */
   rb_client_service_emit_changed (RB_CLIENT_SERVICE (self));
   refresh_policy (self);
 }

@@ -397,7 +397,8 @@ import_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **e
       || !(report = rb_building_store_import_sync (store, document, NULL,
                                                    RB_BUILDING_IMPORT_MIRROR, error)))
     return NULL;
-  return GINT_TO_POINTER (1);
+  /* 2: the mirror held this building already (most often at start: every topic is read once). */
+  return GINT_TO_POINTER (rb_building_report_is_empty (report) ? 2 : 1);
 }
 
 /* ---- waiting callers ------------------------------------------------------------------------ */
@@ -1518,17 +1519,18 @@ on_building_imported_cb (GObject *source, GAsyncResult *result, gpointer user_da
   g_autoptr (GTask) task = user_data;
   RbSyncEngine *self = g_task_get_source_object (task);
   GError *error = NULL;
+  int outcome = GPOINTER_TO_INT (rb_store_run_finish (RB_STORE (source), result, &error));
 
-  rb_store_run_finish (RB_STORE (source), result, &error);
   if (error != NULL)
     {
       g_task_return_error (task, error);
       return;
     }
   rb_api_client_set_time_zone (self->client, rb_store_get_time_zone (self->store));
-  g_task_return_boolean (task, TRUE);
+  g_task_return_int (task, outcome);
   /* Now the feed has somewhere to go. */
-  request_round (self, NULL);
+  if (outcome == 1)
+    request_round (self, NULL);
 }
 
 static void
@@ -1606,10 +1608,16 @@ rb_sync_engine_import_building_async (RbSyncEngine *self, GCancellable *cancella
 }
 
 gboolean
-rb_sync_engine_import_building_finish (RbSyncEngine *self, GAsyncResult *result, GError **error)
+rb_sync_engine_import_building_finish (RbSyncEngine *self, GAsyncResult *result,
+                                       gboolean *out_changed, GError **error)
 {
+  gssize outcome;
+
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  outcome = g_task_propagate_int (G_TASK (result), error);
+  if (out_changed != NULL)
+    *out_changed = outcome == 1;
+  return outcome > 0;
 }
 
 /* -- operations -- */

@@ -62,8 +62,9 @@ gboolean rb_sync_engine_sign_out_finish (RbSyncEngine *self, GAsyncResult *resul
 
 void rb_sync_engine_import_building_async (RbSyncEngine *self, GCancellable *cancellable,
                                            GAsyncReadyCallback callback, gpointer user_data);
+/* out_changed: whether the mirror's building changed (it held another one, or none). */
 gboolean rb_sync_engine_import_building_finish (RbSyncEngine *self, GAsyncResult *result,
-                                                GError **error);
+                                                gboolean *out_changed, GError **error);
 
 void rb_sync_engine_book_async (RbSyncEngine *self, RbBooking *request, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);

@@ -357,7 +357,7 @@ bench_client (Bench *bench, const char *dir, int n)
   g_assert_no_error (error);
   rb_sync_engine_import_building_async (bench->b_engine, NULL, keep_result_cb, &imported);
   g_assert_true (rb_sync_engine_import_building_finish (bench->b_engine, wait_result (&imported),
-                                                        &error));
+                                                        NULL, &error));
   rb_sync_engine_sync_async (bench->b_engine, NULL, keep_result_cb, &synced);
   g_assert_true (rb_sync_engine_sync_finish (bench->b_engine, wait_result (&synced), &error));
   /* The listener connects after the first round that reached the server. */
