@@ -14,7 +14,6 @@
 struct _RbUiBackend
 {
   RbUiBackendMode mode;
-  gint64 now;
   char *dir;
   /* standalone: the one store every client shares */
   RbStore *store;
@@ -39,10 +38,15 @@ remove_template (void)
   g_clear_pointer (&template_db, g_free);
 }
 
+/* The stores' frozen "now", one for the process rather than in the backend: a client's store
+ * may still finish a job on its own thread (a feed page being applied) after the backend that
+ * made it is freed, and must not read freed memory then (AddressSanitizer saw it). */
+static gint64 frozen_now;
+
 static gint64
 frozen_clock (gpointer data)
 {
-  return ((RbUiBackend *) data)->now;
+  return frozen_now;
 }
 
 const char *
@@ -77,7 +81,7 @@ new_server_client_at (RbUiBackend *self, const char *path, const char *device_to
   RbClientService *service;
 
   g_assert_no_error (error);
-  rb_store_set_clock (store, frozen_clock, self);
+  rb_store_set_clock (store, frozen_clock, NULL);
   client = rb_api_client_new (rb_test_server_get_base_url (self->server));
   rb_api_client_set_device_token (client, device_token);
   engine = rb_sync_engine_new (store, client);
@@ -117,7 +121,7 @@ rb_ui_backend_new (RbUiBackendMode mode, gint64 now)
   g_autoptr (GError) error = NULL;
 
   self->mode = mode;
-  self->now = now;
+  frozen_now = now;
   self->services = g_ptr_array_new ();
   self->dir = g_dir_make_tmp ("raumbuch-ui-XXXXXX", &error);
   g_assert_no_error (error);
@@ -133,7 +137,7 @@ rb_ui_backend_new (RbUiBackendMode mode, gint64 now)
       rb_ui_copy_file (template_db, path);
       self->store = rb_store_open_sync (path, &error);
       g_assert_no_error (error);
-      rb_store_set_clock (self->store, frozen_clock, self);
+      rb_store_set_clock (self->store, frozen_clock, NULL);
     }
   else
     {

@@ -547,13 +547,15 @@ finish_round (RbSyncEngine *self, GError *error)
     release_waiters (self);
   if (error == NULL && g_hash_table_size (self->stale_topics) > 0)
     {
+      /* A handler may mark a topic stale again: into a new set, heard after the next round. */
+      GHashTable *announced = g_steal_pointer (&self->stale_topics);
       g_autofree const char **topics
-          = (const char **) g_hash_table_get_keys_as_array (self->stale_topics, NULL);
-      g_autoptr (GHashTable) announced = g_steal_pointer (&self->stale_topics);
+          = (const char **) g_hash_table_get_keys_as_array (announced, NULL);
 
       self->stale_topics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       for (guint i = 0; topics[i] != NULL; i++)
         g_signal_emit (self, signals[TOPIC_CHANGED], 0, topics[i]);
+      g_hash_table_unref (announced);
     }
   for (guint i = 0; i < tasks->len; i++)
     {
