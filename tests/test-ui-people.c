@@ -83,11 +83,11 @@ static char *
 issue_one_time_pin (Fixture *f, const char *person_id)
 {
   RbClientService *admin = rb_ui_backend_add_client (f->backend);
-  g_autoptr (RbPerson) who = rb_ui_backend_sign_in (f->backend, admin, CHRISTIAN);
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   char *pin;
 
+  g_clear_object (&(RbPerson *){ rb_ui_backend_sign_in (f->backend, admin, CHRISTIAN) });
   rb_client_service_issue_one_time_pin_async (admin, person_id, NULL, rb_ui_keep_result_cb,
                                               &result);
   pin = rb_client_service_pin_finish (admin, rb_ui_wait_result (&result), &error);
@@ -330,7 +330,7 @@ static void
 test_change_own_pin (Fixture *f, gconstpointer data)
 {
   RbClientService *service = rb_ui_backend_get_service (f->backend);
-  g_autoptr (RbPerson) jonas = rb_ui_backend_sign_in (f->backend, service, JONAS);
+  g_clear_object (&(RbPerson *){ rb_ui_backend_sign_in (f->backend, service, JONAS) });
   g_autofree char *run = weak_pin_text ("9876", JONAS);
   GtkWidget *dialog, *error_label, *done_label;
   GError *error;
@@ -441,7 +441,7 @@ test_people_page (Fixture *f, gconstpointer data)
                             "66601;\"M\xfcller, J\xfcrgen\";Referat Z 1;Mitarbeiter\r\n"
                             "66602;Stra\xdf" "er;Referat Z 2;Teamleitung\r\n";
   RbClientService *service = rb_ui_backend_get_service (f->backend);
-  g_autoptr (RbPerson) admin = rb_ui_backend_sign_in (f->backend, service, CHRISTIAN);
+  g_clear_object (&(RbPerson *){ rb_ui_backend_sign_in (f->backend, service, CHRISTIAN) });
   g_autofree char *dir = g_build_filename (rb_ui_backend_get_dir (f->backend), "import", NULL);
   g_autofree char *path = g_build_filename (dir, "Mitarbeiter.csv", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);

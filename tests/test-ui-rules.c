@@ -179,7 +179,7 @@ static void
 test_rules_page (UiFixture *f, gconstpointer data)
 {
   RbClientService *staff = rb_ui_backend_add_client (f->backend);
-  g_autoptr (RbPerson) jonas = rb_ui_backend_sign_in (f->backend, staff, JONAS);
+  g_clear_object (&(RbPerson *){ rb_ui_backend_sign_in (f->backend, staff, JONAS) });
   g_autoptr (RbBooking) before = NULL;
   g_autoptr (RbBooking) after = NULL;
   g_autoptr (GError) error = NULL;

@@ -239,7 +239,6 @@ test_deactivate (Fixture *f, gconstpointer data)
   const RbTestPerson *jonas = rb_test_demo_person ("14475");
   g_autofree char *token = rb_test_login_person (f->session, f->server, jonas);
   g_autofree char *path = g_strdup_printf ("/api/v1/people/%s", jonas->id);
-  g_autofree char *booking_path = NULL;
   g_autoptr (RbTestResponse) booked = rb_test_create_booking (
       f->session, f->server, token, "0d7c1f0e-0a51-4c1e-9d59-3c1f25c0a001", "a0-r02",
       AT (9, 0), AT (10, 0), "Jour fixe", 2);
