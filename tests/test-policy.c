@@ -260,7 +260,7 @@ static void
 test_policy_check_in_window (PolicyFixture *f, gconstpointer data)
 {
   RbInterval booking = rb_interval_make (B (2026, 12, 1, 9, 0), B (2026, 12, 1, 10, 0));
-  RbInterval window = rb_policy_check_in_window (&f->policy, booking);
+  RbInterval window = rb_policy_check_in_window (&f->policy, booking, 0);
   struct
   {
     gint64 now;
@@ -281,7 +281,7 @@ test_policy_check_in_window (PolicyFixture *f, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (GError) error = NULL;
-      gboolean ok = rb_policy_check_check_in (&f->policy, booking, cases[i].now, &error);
+      gboolean ok = rb_policy_check_check_in (&f->policy, booking, 0, cases[i].now, &error);
 
       g_test_message ("check-in at start%+" G_GINT64_FORMAT " s", cases[i].now - booking.start);
       g_assert_true (ok == cases[i].ok);
@@ -296,19 +296,75 @@ static void
 test_policy_release_deadline (PolicyFixture *f, gconstpointer data)
 {
   RbInterval booking = rb_interval_make (B (2026, 12, 1, 9, 0), B (2026, 12, 1, 10, 0));
-  gint64 deadline = rb_policy_release_deadline (&f->policy, booking);
+  gint64 deadline = rb_policy_release_deadline (&f->policy, booking, 0);
   g_autoptr (GError) error = NULL;
 
   g_assert_cmpint (deadline, ==, B (2026, 12, 1, 9, 15));
   /* The deadline is where check-in stops being possible: no gap and no overlap. */
-  g_assert_false (rb_policy_check_check_in (&f->policy, booking, deadline, &error));
+  g_assert_false (rb_policy_check_check_in (&f->policy, booking, 0, deadline, &error));
   rb_assert_rb_error (error, RB_ERROR_CHECK_IN_WINDOW, "check_in_window");
   g_clear_error (&error);
-  g_assert_true (rb_policy_check_check_in (&f->policy, booking, deadline - 1, &error));
+  g_assert_true (rb_policy_check_check_in (&f->policy, booking, 0, deadline - 1, &error));
   g_assert_no_error (error);
 
   f->policy.check_in_after_minutes = 30;
-  g_assert_cmpint (rb_policy_release_deadline (&f->policy, booking), ==, B (2026, 12, 1, 9, 30));
+  g_assert_cmpint (rb_policy_release_deadline (&f->policy, booking, 0), ==, B (2026, 12, 1, 9, 30));
+}
+
+/* Booked at 16:14 for the 16:00 slot: the grace runs from 16:14, not from 16:00. */
+static void
+test_policy_release_deadline_made_late (PolicyFixture *f, gconstpointer data)
+{
+  RbInterval booking = rb_interval_make (B (2026, 12, 1, 16, 0), B (2026, 12, 1, 18, 0));
+  gint64 made = B (2026, 12, 1, 16, 14) + 22;
+  RbInterval window = rb_policy_check_in_window (&f->policy, booking, made);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (rb_policy_release_deadline (&f->policy, booking, made), ==, made + 15 * 60);
+  g_assert_cmpint (window.start, ==, B (2026, 12, 1, 15, 45));
+  g_assert_cmpint (window.end, ==, made + 15 * 60);
+  g_assert_true (rb_policy_check_check_in (&f->policy, booking, made, made + 15 * 60 - 1, &error));
+  g_assert_no_error (error);
+  g_assert_false (rb_policy_check_check_in (&f->policy, booking, made, made + 15 * 60, &error));
+  rb_assert_rb_error (error, RB_ERROR_CHECK_IN_WINDOW, "check_in_window");
+
+  /* Made before its start: the window is the usual one. */
+  made = B (2026, 12, 1, 9, 0);
+  g_assert_cmpint (rb_policy_release_deadline (&f->policy, booking, made), ==,
+                   B (2026, 12, 1, 16, 15));
+}
+
+/* A booking may be made checked in from when check-in opens until its end, never for later. */
+static void
+test_policy_checked_in_booking (PolicyFixture *f, gconstpointer data)
+{
+  RbInterval booking = rb_interval_make (B (2026, 12, 1, 16, 0), B (2026, 12, 1, 17, 0));
+  struct
+  {
+    gint64 now;
+    gboolean ok;
+  } cases[] = {
+    { B (2026, 12, 1, 16, 14), TRUE },
+    { B (2026, 12, 1, 16, 0), TRUE },
+    { B (2026, 12, 1, 15, 45), TRUE },
+    { B (2026, 12, 1, 15, 45) - 1, FALSE },
+    { B (2026, 12, 1, 16, 59), TRUE },
+    { B (2026, 12, 1, 17, 0), FALSE },
+    { B (2026, 11, 30, 16, 14), FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      gboolean ok = rb_policy_check_checked_in_booking (&f->policy, booking, cases[i].now, &error);
+
+      g_test_message ("made checked in at start%+" G_GINT64_FORMAT " s", cases[i].now - booking.start);
+      g_assert_true (ok == cases[i].ok);
+      if (cases[i].ok)
+        g_assert_no_error (error);
+      else
+        rb_assert_rb_error (error, RB_ERROR_CHECK_IN_WINDOW, "check_in_window");
+    }
 }
 
 static void
@@ -516,6 +572,8 @@ main (int argc, char *argv[])
   ADD ("/policy/invalid-interval", test_policy_invalid_interval);
   ADD ("/policy/check-in-window", test_policy_check_in_window);
   ADD ("/policy/release-deadline", test_policy_release_deadline);
+  ADD ("/policy/release-deadline-made-late", test_policy_release_deadline_made_late);
+  ADD ("/policy/checked-in-booking", test_policy_checked_in_booking);
   g_test_add_func ("/policy/validate", test_policy_validate);
   g_test_add_func ("/policy/validate-message", test_policy_validate_message);
   g_test_add_func ("/policy/json", test_policy_json);

@@ -157,7 +157,8 @@ make_row (RbBookingsPage *self, RbBooking *booking, gboolean in_series)
 
   if (state == RB_BOOKING_STATE_BOOKED
       && rb_booking_get_sync_state (booking) != RB_SYNC_STATE_REJECTED
-      && rb_interval_contains (rb_policy_check_in_window (&policy, interval),
+      && rb_interval_contains (rb_policy_check_in_window (&policy, interval,
+                                                          rb_booking_get_created_at (booking)),
                                rb_context_now (self->context)))
     {
       g_autofree char *label = g_strdup_printf (_("Check in to %s"), title);

@@ -1001,7 +1001,8 @@ on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   when = rb_context_format_interval (self->context, rb_booking_get_interval (booking));
   deadline = rb_context_format_time (self->context,
-                                     rb_policy_release_deadline (&p, rb_booking_get_interval (booking)));
+                                     rb_policy_release_deadline (&p, rb_booking_get_interval (booking),
+                                                                 rb_booking_get_created_at (booking)));
   if (!pending)
     {
       title = g_strdup_printf (_("%s is booked"), name);
@@ -1127,7 +1128,9 @@ on_todays_bookings_cb (GObject *source, GAsyncResult *result, gpointer user_data
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       if (state == RB_BOOKING_STATE_BOOKED
-          && rb_interval_contains (rb_policy_check_in_window (&p, interval), now (self)))
+          && rb_interval_contains (rb_policy_check_in_window (&p, interval,
+                                                              rb_booking_get_created_at (booking)),
+                                   now (self)))
         {
           GtkWidget *button = gtk_button_new_with_label (_("Check In"));
           g_autofree char *accessible = g_strdup_printf (_("Check in to %s"), name);

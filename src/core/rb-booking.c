@@ -17,6 +17,7 @@ struct _RbBooking
   RbBookingState state;
   gint64 version;
   gint64 seq;
+  gint64 created_at;
   char *cancel_reason;
   RbSpaceKind space_kind;
   char *space_name;
@@ -134,6 +135,7 @@ GETTER (const char *, series_id, NULL)
 GETTER (RbBookingState, state, RB_BOOKING_STATE_CANCELLED)
 GETTER (gint64, version, 0)
 GETTER (gint64, seq, 0)
+GETTER (gint64, created_at, 0)
 GETTER (const char *, cancel_reason, NULL)
 GETTER (RbSpaceKind, space_kind, RB_SPACE_KIND_DESK)
 GETTER (const char *, space_name, NULL)
@@ -153,6 +155,7 @@ VALUE_SETTER (int, attendees)
 VALUE_SETTER (RbBookingState, state)
 VALUE_SETTER (gint64, version)
 VALUE_SETTER (gint64, seq)
+VALUE_SETTER (gint64, created_at)
 VALUE_SETTER (RbSyncState, sync_state)
 
 gint64

@@ -34,6 +34,10 @@ gint64 rb_booking_get_version (RbBooking *self);
 void rb_booking_set_version (RbBooking *self, gint64 version);
 gint64 rb_booking_get_seq (RbBooking *self);
 void rb_booking_set_seq (RbBooking *self, gint64 seq);
+/* When the booking was made (UTC seconds; 0 when unknown): a booking made after its start
+ * keeps its whole check-in window from then on (rb_policy_check_in_window). */
+gint64 rb_booking_get_created_at (RbBooking *self);
+void rb_booking_set_created_at (RbBooking *self, gint64 created_at);
 /* Why the booking was cancelled by someone else (a maintenance block's reason), or NULL. */
 const char *rb_booking_get_cancel_reason (RbBooking *self);
 void rb_booking_set_cancel_reason (RbBooking *self, const char *cancel_reason);

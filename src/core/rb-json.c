@@ -11,7 +11,7 @@
 #include "rb-time.h"
 
 const char *const rb_json_booking_request_members[] = {
-  "id", "space_id", "start", "end", "title", "attendees", NULL,
+  "id", "space_id", "start", "end", "title", "attendees", "state", NULL,
 };
 
 const char *const rb_json_session_request_members[] = { "staff_number", "pin", NULL };
@@ -478,6 +478,9 @@ rb_json_from_booking (RbBooking *booking, gboolean with_person)
   json_object_set_string_member (o, "state", rb_booking_state_to_string (rb_booking_get_state (booking)));
   json_object_set_int_member (o, "version", rb_booking_get_version (booking));
   json_object_set_int_member (o, "seq", rb_booking_get_seq (booking));
+  /* Optional: when it was made, for the check-in window of a booking made after its start. */
+  if (rb_booking_get_created_at (booking) > 0)
+    set_time (o, "created_at", rb_booking_get_created_at (booking));
   /* Optional: only a booking that a block cancelled has a reason, for its owner to see. */
   if (rb_booking_get_cancel_reason (booking) != NULL)
     json_object_set_string_member (o, "cancel_reason", rb_booking_get_cancel_reason (booking));
@@ -490,9 +493,9 @@ is_uuid (const char *text)
   return text != NULL && g_uuid_string_is_valid (text);
 }
 
-/* The fields a client sends to create a booking; the person comes from the session. */
-RbBooking *
-rb_json_to_booking_request (JsonNode *node, GError **error)
+/* The fields that a booking and a request to create one share. */
+static RbBooking *
+booking_fields (JsonNode *node, GError **error)
 {
   JsonObject *o = require_object (node, error);
   GError *local_error = NULL;
@@ -524,14 +527,44 @@ rb_json_to_booking_request (JsonNode *node, GError **error)
   return booking;
 }
 
+/* The fields a client sends to create a booking; the person comes from the session. An
+ * optional "state" of "checked_in" asks for the booking to be checked in as it is made (a
+ * kiosk's booking that begins now); "booked" is the default. */
+RbBooking *
+rb_json_to_booking_request (JsonNode *node, GError **error)
+{
+  g_autoptr (RbBooking) booking = booking_fields (node, error);
+  GError *local_error = NULL;
+  const char *state_str;
+  RbBookingState state = RB_BOOKING_STATE_BOOKED;
+
+  if (booking == NULL)
+    return NULL;
+  state_str = rb_json_get_string (json_node_get_object (node), "state", FALSE, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (state_str != NULL
+      && (!rb_booking_state_from_string (state_str, &state)
+          || (state != RB_BOOKING_STATE_BOOKED && state != RB_BOOKING_STATE_CHECKED_IN)))
+    {
+      field_error (error, "state");
+      return NULL;
+    }
+  rb_booking_set_state (booking, state);
+  return g_steal_pointer (&booking);
+}
+
 RbBooking *
 rb_json_to_booking (JsonNode *node, GError **error)
 {
-  g_autoptr (RbBooking) booking = rb_json_to_booking_request (node, error);
+  g_autoptr (RbBooking) booking = booking_fields (node, error);
   JsonObject *o;
   GError *local_error = NULL;
   const char *person_id, *series_id, *cancel_reason = NULL, *state_str;
-  gint64 version = 1, seq = 0;
+  gint64 version = 1, seq = 0, created_at = 0;
   RbBookingState state;
 
   if (booking == NULL)
@@ -549,7 +582,9 @@ rb_json_to_booking (JsonNode *node, GError **error)
     }
   if (!(state_str = rb_json_get_string (o, "state", TRUE, error))
       || !rb_json_get_int (o, "version", TRUE, 1, G_MAXINT64, &version, error)
-      || !rb_json_get_int (o, "seq", FALSE, 0, G_MAXINT64, &seq, error))
+      || !rb_json_get_int (o, "seq", FALSE, 0, G_MAXINT64, &seq, error)
+      || (json_object_has_member (o, "created_at")
+          && !rb_json_get_time (o, "created_at", &created_at, error)))
     return NULL;
   if (!rb_booking_state_from_string (state_str, &state))
     {
@@ -563,5 +598,6 @@ rb_json_to_booking (JsonNode *node, GError **error)
   rb_booking_set_state (booking, state);
   rb_booking_set_version (booking, version);
   rb_booking_set_seq (booking, seq);
+  rb_booking_set_created_at (booking, created_at);
   return g_steal_pointer (&booking);
 }

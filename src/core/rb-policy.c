@@ -138,17 +138,21 @@ rb_policy_check_booking (const RbPolicy *policy, GTimeZone *tz, RbRole role, RbS
   return TRUE;
 }
 
+/* From check_in_before_minutes before the start until check_in_after_minutes after the
+ * start, or after created_at for a booking made once it had begun (booked at 16:14 for the
+ * 16:00 slot: until 16:14 + the grace, never a window that closes a minute later). */
 RbInterval
-rb_policy_check_in_window (const RbPolicy *policy, RbInterval booking)
+rb_policy_check_in_window (const RbPolicy *policy, RbInterval booking, gint64 created_at)
 {
   return rb_interval_make (booking.start - policy->check_in_before_minutes * 60,
-                           booking.start + policy->check_in_after_minutes * 60);
+                           MAX (booking.start, created_at) + policy->check_in_after_minutes * 60);
 }
 
 gboolean
-rb_policy_check_check_in (const RbPolicy *policy, RbInterval booking, gint64 now, GError **error)
+rb_policy_check_check_in (const RbPolicy *policy, RbInterval booking, gint64 created_at,
+                          gint64 now, GError **error)
 {
-  if (!rb_interval_contains (rb_policy_check_in_window (policy, booking), now))
+  if (!rb_interval_contains (rb_policy_check_in_window (policy, booking, created_at), now))
     {
       /* TRANSLATORS: follows "Check-in is only possible shortly before and after the
        * start."; the numbers are minutes. */
@@ -160,11 +164,31 @@ rb_policy_check_check_in (const RbPolicy *policy, RbInterval booking, gint64 now
   return TRUE;
 }
 
-/* A booking not checked in by this instant is released as a no-show. */
+/* A booking not checked in by this instant is released as a no-show: the end of its
+ * check-in window. */
 gint64
-rb_policy_release_deadline (const RbPolicy *policy, RbInterval booking)
+rb_policy_release_deadline (const RbPolicy *policy, RbInterval booking, gint64 created_at)
 {
-  return booking.start + policy->check_in_after_minutes * 60;
+  return rb_policy_check_in_window (policy, booking, created_at).end;
+}
+
+/* Whether a booking may be made checked in at once (at a kiosk, by the person standing
+ * there): only while it could be checked in anyway, from check_in_before_minutes before its
+ * start until its end. A queued kiosk booking that reaches the server late, but before its
+ * end, still counts. */
+gboolean
+rb_policy_check_checked_in_booking (const RbPolicy *policy, RbInterval booking, gint64 now,
+                                    GError **error)
+{
+  if (!rb_interval_contains (rb_interval_make (booking.start - policy->check_in_before_minutes * 60,
+                                               booking.end),
+                             now))
+    {
+      rb_set_error (error, RB_ERROR_CHECK_IN_WINDOW,
+                    _("Only a booking that begins now can be checked in as it is made."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- editing the policy -------------------------------------------------------------- */

@@ -37,10 +37,13 @@ gboolean rb_policy_check_booking (const RbPolicy *policy, GTimeZone *tz, RbRole 
                                   gint64 now, GError **error);
 int rb_policy_horizon_days (const RbPolicy *policy, RbRole role, RbSpaceKind kind);
 RbInterval rb_policy_opening_hours (const RbPolicy *policy, GTimeZone *tz, gint64 instant);
-RbInterval rb_policy_check_in_window (const RbPolicy *policy, RbInterval booking);
-gboolean rb_policy_check_check_in (const RbPolicy *policy, RbInterval booking, gint64 now,
-                                   GError **error);
-gint64 rb_policy_release_deadline (const RbPolicy *policy, RbInterval booking);
+RbInterval rb_policy_check_in_window (const RbPolicy *policy, RbInterval booking,
+                                      gint64 created_at);
+gboolean rb_policy_check_check_in (const RbPolicy *policy, RbInterval booking, gint64 created_at,
+                                   gint64 now, GError **error);
+gint64 rb_policy_release_deadline (const RbPolicy *policy, RbInterval booking, gint64 created_at);
+gboolean rb_policy_check_checked_in_booking (const RbPolicy *policy, RbInterval booking,
+                                             gint64 now, GError **error);
 
 gboolean rb_policy_validate (const RbPolicy *policy, const char **out_field, GError **error);
 gboolean rb_policy_equal (const RbPolicy *a, const RbPolicy *b);

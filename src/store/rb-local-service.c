@@ -368,6 +368,8 @@ create_booking_async (RbClientService *service, RbIdentity *who, RbBooking *requ
   /* A copy: the request stays the caller's, and the store's thread gets its own object. */
   rb_booking_set_title (copy, rb_booking_get_title (request));
   rb_booking_set_attendees (copy, rb_booking_get_attendees (request));
+  /* Checked in at once: booked at a kiosk, by the person there, starting now. */
+  rb_booking_set_state (copy, rb_booking_get_state (request));
   call->booking = copy;
   run_job (self, create_booking_job, call, g_object_unref, RESULT_POINTER, TRUE,
            create_booking_async, cancellable, callback, user_data);

@@ -95,6 +95,8 @@ create_payload (RbBooking *request)
   if (rb_booking_get_title (request) != NULL)
     json_object_set_string_member (o, "title", rb_booking_get_title (request));
   json_object_set_int_member (o, "attendees", rb_booking_get_attendees (request));
+  if (rb_booking_get_state (request) == RB_BOOKING_STATE_CHECKED_IN)
+    json_object_set_string_member (o, "state", "checked_in");
   json_node_take_object (node, o);
   return rb_json_to_string (node, FALSE);
 }
@@ -189,6 +191,7 @@ rb_mirror_enqueue_sealed_create_sync (RbStore *store, RbBooking *request,
                           stand_in, rb_booking_get_interval (request));
   rb_booking_set_title (local, rb_booking_get_title (request));
   rb_booking_set_attendees (local, rb_booking_get_attendees (request));
+  rb_booking_set_state (local, rb_booking_get_state (request));
   booking = rb_store_create_booking_sync (store, local, &local_error);
   if (booking == NULL)
     {
@@ -536,14 +539,15 @@ upsert_remote (RbStore *store, RbBooking *remote, Applied *applied, GError **err
         store,
         "UPDATE bookings SET space_id = ?2, person_id = COALESCE (?3, person_id), is_desk = ?4,"
         " start = ?5, end = ?6, title = ?7, attendees = ?8, series_id = ?9, state = ?10,"
-        " version = ?11, seq = ?12, updated_at = ?13, cancel_reason = ?14 WHERE id = ?1",
+        " version = ?11, seq = ?12, updated_at = ?13, cancel_reason = ?14,"
+        " created_at = CASE WHEN ?15 > 0 THEN ?15 ELSE created_at END WHERE id = ?1",
         error);
   else
     write = rb_store_prepare (
         store,
         "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, title, attendees,"
         " series_id, state, version, seq, created_at, updated_at, cancel_reason)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?15, ?13, ?14)",
         error);
   if (write == NULL)
     return FALSE;
@@ -562,6 +566,9 @@ upsert_remote (RbStore *store, RbBooking *remote, Applied *applied, GError **err
   sqlite3_bind_int64 (write, 13, rb_store_now (store));
   /* The reason a block gave, which the owner reads in My Bookings (schema 3). */
   rb_db_bind_text (write, 14, rb_booking_get_cancel_reason (remote));
+  /* When the server made it (0 from a server that does not say): the check-in window of a
+   * booking made after its start runs from then (rb_policy_check_in_window). */
+  sqlite3_bind_int64 (write, 15, rb_booking_get_created_at (remote));
   if (!rb_db_step_done (db, write, error))
     return FALSE;
   applied->changed++;

@@ -1065,7 +1065,7 @@ rb_store_find_person_by_staff_number_sync (RbStore *self, const char *staff_numb
 
 #define BOOKING_COLUMNS                                                                     \
   "b.id, b.space_id, b.person_id, b.start, b.end, b.title, b.attendees, b.series_id, "      \
-  "b.state, b.version, b.seq, s.name, p.display_name, s.kind, b.cancel_reason"
+  "b.state, b.version, b.seq, s.name, p.display_name, s.kind, b.cancel_reason, b.created_at"
 #define BOOKING_FROM                                                                        \
   " FROM bookings b JOIN spaces s ON s.id = b.space_id LEFT JOIN people p ON p.id = b.person_id"
 
@@ -1090,6 +1090,7 @@ booking_from_row (sqlite3_stmt *stmt)
   rb_space_kind_from_string (rb_db_column_text (stmt, 13), &kind);
   rb_booking_set_space_kind (booking, kind);
   rb_booking_set_cancel_reason (booking, rb_db_column_text (stmt, 14));
+  rb_booking_set_created_at (booking, sqlite3_column_int64 (stmt, 15));
   return booking;
 }
 
@@ -1307,7 +1308,11 @@ same_request (RbBooking *existing, RbBooking *request)
 }
 
 /* Creates a booking for request's person. The request's id makes a retry safe: the same id
- * with the same content returns the booking made the first time. */
+ * with the same content returns the booking made the first time. A request whose state is
+ * RB_BOOKING_STATE_CHECKED_IN (made at a kiosk, by the person standing there, for a booking
+ * that begins now) is stored checked in, if it could be checked in now
+ * (rb_policy_check_checked_in_booking); any other state than booked or checked in is
+ * refused. */
 RbBooking *
 rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
 {
@@ -1318,6 +1323,7 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
   g_autoptr (GError) lookup_error = NULL;
   RbInterval interval = rb_booking_get_interval (request);
   const char *id = rb_booking_get_id (request);
+  gboolean checked_in = rb_booking_get_state (request) == RB_BOOKING_STATE_CHECKED_IN;
   gint64 now = rb_store_now (self);
   gint64 seq;
   int rc;
@@ -1325,6 +1331,12 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
   if (id == NULL || !g_uuid_string_is_valid (id))
     {
       rb_set_error (error, RB_ERROR_INVALID_FIELD, _("Field “%s” is missing or invalid."), "id");
+      return NULL;
+    }
+  if (!checked_in && rb_booking_get_state (request) != RB_BOOKING_STATE_BOOKED)
+    {
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, _("Field “%s” is missing or invalid."),
+                    "state");
       return NULL;
     }
   if (!(space = rb_store_get_space_sync (self, rb_booking_get_space_id (request), error)))
@@ -1362,6 +1374,8 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
    * write; the rules themselves need no database. */
   if (!rb_policy_check_booking (&self->policy, self->tz, rb_person_get_role (person), space,
                                 interval, rb_booking_get_attendees (request), now, error)
+      || (checked_in
+          && !rb_policy_check_checked_in_booking (&self->policy, interval, now, error))
       || !check_clashes (self, space, request, error))
     goto fail;
 
@@ -1372,7 +1386,7 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
       self,
       "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, title, attendees,"
       " series_id, state, version, seq, created_at, updated_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', 1, ?, ?, ?)",
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
       error);
   if (insert == NULL)
     goto fail;
@@ -1385,9 +1399,10 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
   rb_db_bind_text (insert, 7, rb_booking_get_title (request));
   sqlite3_bind_int (insert, 8, rb_booking_get_attendees (request));
   rb_db_bind_text (insert, 9, rb_booking_get_series_id (request));
-  sqlite3_bind_int64 (insert, 10, seq);
-  sqlite3_bind_int64 (insert, 11, now);
+  rb_db_bind_text (insert, 10, rb_booking_state_to_string (rb_booking_get_state (request)));
+  sqlite3_bind_int64 (insert, 11, seq);
   sqlite3_bind_int64 (insert, 12, now);
+  sqlite3_bind_int64 (insert, 13, now);
   rc = sqlite3_step (insert);
   if (rc != SQLITE_DONE)
     {
@@ -1483,7 +1498,8 @@ transition (RbStore *self, const char *booking_id, const char *actor_id, Transit
           rb_set_error (error, RB_ERROR_INVALID_STATE, NULL);
           goto fail;
         }
-      if (!rb_policy_check_check_in (&self->policy, rb_booking_get_interval (booking), now, error)
+      if (!rb_policy_check_check_in (&self->policy, rb_booking_get_interval (booking),
+                                     rb_booking_get_created_at (booking), now, error)
           || !set_state (self, booking, RB_BOOKING_STATE_CHECKED_IN, error))
         goto fail;
     }
@@ -1652,7 +1668,9 @@ rb_store_list_blocks_sync (RbStore *self, const char *floor_id, const char *spac
 }
 
 /* Releases every booking not checked in by its deadline (a no-show), so the space is free
- * again; each release gets its own change-feed entry. Returns how many, or -1 on error. */
+ * again; each release gets its own change-feed entry. Returns how many, or -1 on error. The
+ * deadline is rb_policy_release_deadline: the grace runs from the start, or from when the
+ * booking was made if that was later. */
 int
 rb_store_release_no_shows_sync (RbStore *self, GError **error)
 {
@@ -1663,8 +1681,11 @@ rb_store_release_no_shows_sync (RbStore *self, GError **error)
 
   if (!rb_store_begin_write (self, error))
     return -1;
-  select = rb_store_prepare (self, "SELECT id FROM bookings WHERE state = 'booked' AND start <= ?",
-                             error);
+  select = rb_store_prepare (
+      self,
+      "SELECT id FROM bookings WHERE state = 'booked' AND start <= ?1"
+      " AND MAX (start, created_at) <= ?1",
+      error);
   if (select == NULL)
     goto fail;
   sqlite3_bind_int64 (select, 1, deadline_start);

@@ -585,6 +585,7 @@ create_booking_async (RbClientService *service, RbIdentity *who, RbBooking *requ
         }
       copy = rb_booking_new (rb_booking_get_id (request), rb_booking_get_space_id (request), NULL,
                              rb_booking_get_interval (request));
+      rb_booking_set_state (copy, rb_booking_get_state (request));
       bound = rb_credential_bind (rb_identity_get_sealed_credential (who),
                                   rb_identity_get_signing_key (who), copy);
       rb_sync_engine_book_sealed_async (self->engine, copy, bound,
@@ -603,6 +604,7 @@ create_booking_async (RbClientService *service, RbIdentity *who, RbBooking *requ
                          rb_person_get_id (person), rb_booking_get_interval (request));
   rb_booking_set_title (copy, rb_booking_get_title (request));
   rb_booking_set_attendees (copy, rb_booking_get_attendees (request));
+  rb_booking_set_state (copy, rb_booking_get_state (request));
   rb_sync_engine_book_async (self->engine, copy, cancellable, on_operation_done_cb, task);
 }
 
