@@ -10,6 +10,7 @@
 #include "rb-app-resources.h"
 #include "rb-application.h"
 #include "rb-context.h"
+#include "rb-kiosk-lockdown.h"
 #include "rb-kiosk-window.h"
 #include "rb-local-service.h"
 #include "rb-preferences-window.h"
@@ -264,6 +265,9 @@ rb_application_handle_local_options (GApplication *app, GVariantDict *options)
     }
   if (g_variant_dict_lookup (options, "kiosk", "b", NULL))
     self->kiosk = TRUE;
+  /* Before GTK starts (at startup): GTK_DEBUG=interactive would open the Inspector. */
+  if (self->kiosk || g_settings_get_boolean (self->settings, "kiosk-mode"))
+    rb_kiosk_lockdown_prepare_environment ();
   if (g_variant_dict_lookup (options, "server", "&s", &server_url))
     {
       g_free (self->server_url);
@@ -477,6 +481,8 @@ rb_application_present_window (RbApplication *self, RbContext *context, gboolean
           gtk_window_set_default_size (window, geometry.width, geometry.height);
         }
       gtk_window_fullscreen (window);
+      /* No accelerator, Inspector or other window: only the admin PIN leaves the kiosk. */
+      rb_kiosk_lockdown_attach (GTK_APPLICATION (self), window);
     }
   else
     window = GTK_WINDOW (rb_window_new (self, context));
