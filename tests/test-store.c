@@ -822,6 +822,134 @@ test_store_release_no_shows (StoreFixture *f, gconstpointer data)
   rb_assert_rb_error (error, RB_ERROR_INVALID_STATE, "invalid_state");
 }
 
+/* Booked at a kiosk, starting now: stored checked in, and never released as a no-show. */
+static void
+test_store_checked_in_at_creation (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) request = make_request ("a1-d001", JONAS, TUE (16, 0), TUE (18, 0), 1);
+  g_autoptr (RbBooking) tomorrow = make_request ("a1-d002", JONAS, B (2026, 12, 2, 9, 0),
+                                                 B (2026, 12, 2, 10, 0), 1);
+  g_autoptr (RbBooking) released = make_request ("a1-d003", LEONIE, TUE (16, 0), TUE (17, 0), 1);
+  g_autoptr (RbBooking) booking = NULL;
+  g_autoptr (RbBooking) later = NULL;
+  g_autoptr (GError) error = NULL;
+
+  f->now = TUE (16, 14) + 22;
+  rb_booking_set_state (request, RB_BOOKING_STATE_CHECKED_IN);
+  booking = rb_store_create_booking_sync (f->store, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_booking_get_state (booking), ==, RB_BOOKING_STATE_CHECKED_IN);
+  g_assert_cmpint (rb_booking_get_version (booking), ==, 1);
+  g_assert_cmpint (rb_booking_get_created_at (booking), ==, f->now);
+
+  /* Auto-release passes it by, however late it runs. */
+  for (gint64 t = TUE (16, 15); t < TUE (18, 0); t += 15 * 60)
+    {
+      f->now = t;
+      g_assert_cmpint (rb_store_release_no_shows_sync (f->store, &error), ==, 0);
+      g_assert_no_error (error);
+    }
+  g_clear_object (&booking);
+  booking = rb_store_get_booking_sync (f->store, rb_booking_get_id (request), &error);
+  g_assert_cmpint (rb_booking_get_state (booking), ==, RB_BOOKING_STATE_CHECKED_IN);
+
+  /* Tomorrow's booking cannot be checked in now: refused, nothing stored. */
+  f->now = TUE (16, 14);
+  rb_booking_set_state (tomorrow, RB_BOOKING_STATE_CHECKED_IN);
+  g_assert_null (rb_store_create_booking_sync (f->store, tomorrow, &error));
+  rb_assert_rb_error (error, RB_ERROR_CHECK_IN_WINDOW, "check_in_window");
+  g_clear_error (&error);
+  g_assert_null (rb_store_get_booking_sync (f->store, rb_booking_get_id (tomorrow), NULL));
+  /* Booked (the default), it gets its whole window tomorrow. */
+  rb_booking_set_state (tomorrow, RB_BOOKING_STATE_BOOKED);
+  later = rb_store_create_booking_sync (f->store, tomorrow, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_booking_get_state (later), ==, RB_BOOKING_STATE_BOOKED);
+
+  /* No other state can be asked for. */
+  rb_booking_set_state (released, RB_BOOKING_STATE_RELEASED);
+  g_assert_null (rb_store_create_booking_sync (f->store, released, &error));
+  rb_assert_rb_error (error, RB_ERROR_INVALID_FIELD, "invalid_field");
+}
+
+/* Booked "now" at 16:14 for the 16:00 slot without checking in: the grace runs from 16:14,
+ * so auto-release and check-in both wait until 16:29. */
+static void
+test_store_booked_late_keeps_window (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) late = NULL;
+  g_autoptr (RbBooking) early = book_ok (f, "a1-d002", LEONIE, TUE (16, 0), TUE (18, 0));
+  g_autoptr (RbBooking) state = NULL;
+  g_autoptr (RbBooking) checked = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 made = TUE (16, 14) + 22;
+
+  f->now = made;
+  late = book_ok (f, "a1-d001", JONAS, TUE (16, 0), TUE (18, 0));
+  g_assert_cmpint (rb_booking_get_created_at (late), ==, made);
+
+  /* At 16:15 only the booking made in the morning is released. */
+  f->now = TUE (16, 15);
+  g_assert_cmpint (rb_store_release_no_shows_sync (f->store, &error), ==, 1);
+  g_assert_no_error (error);
+  state = rb_store_get_booking_sync (f->store, rb_booking_get_id (early), &error);
+  g_assert_cmpint (rb_booking_get_state (state), ==, RB_BOOKING_STATE_RELEASED);
+  g_clear_object (&state);
+
+  f->now = made + 15 * 60 - 1;
+  g_assert_cmpint (rb_store_release_no_shows_sync (f->store, &error), ==, 0);
+  state = rb_store_get_booking_sync (f->store, rb_booking_get_id (late), &error);
+  g_assert_cmpint (rb_booking_get_state (state), ==, RB_BOOKING_STATE_BOOKED);
+  /* Check-in is still open a second before the end of the grace. */
+  checked = rb_store_check_in_sync (f->store, rb_booking_get_id (late), JONAS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_booking_get_state (checked), ==, RB_BOOKING_STATE_CHECKED_IN);
+}
+
+/* The same booking, not checked in, is released at 16:14 + the grace and not before. */
+static void
+test_store_booked_late_released_after_grace (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) late = NULL;
+  g_autoptr (RbBooking) state = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 made = TUE (16, 14) + 22;
+
+  f->now = made;
+  late = book_ok (f, "a1-d001", JONAS, TUE (16, 0), TUE (18, 0));
+  f->now = made + 15 * 60 - 1;
+  g_assert_cmpint (rb_store_release_no_shows_sync (f->store, &error), ==, 0);
+  g_assert_no_error (error);
+  f->now = made + 15 * 60;
+  g_assert_cmpint (rb_store_release_no_shows_sync (f->store, &error), ==, 1);
+  state = rb_store_get_booking_sync (f->store, rb_booking_get_id (late), &error);
+  g_assert_cmpint (rb_booking_get_state (state), ==, RB_BOOKING_STATE_RELEASED);
+}
+
+/* A kiosk's queued booking is judged as of when it was made (its created_at, from the sealed
+ * credential on a server): arriving late but before its end it is still booked, checked in;
+ * after its end it is in the past. */
+static void
+test_store_queued_arrives_late (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) request = make_request ("a1-d001", JONAS, TUE (16, 0), TUE (17, 0), 1);
+  g_autoptr (RbBooking) ended = make_request ("a1-d002", LEONIE, TUE (15, 0), TUE (16, 0), 1);
+  g_autoptr (RbBooking) booking = NULL;
+  g_autoptr (GError) error = NULL;
+
+  rb_booking_set_state (request, RB_BOOKING_STATE_CHECKED_IN);
+  rb_booking_set_created_at (request, TUE (16, 14));
+  f->now = TUE (16, 40);
+  booking = rb_store_create_booking_sync (f->store, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_booking_get_state (booking), ==, RB_BOOKING_STATE_CHECKED_IN);
+  g_assert_cmpint (rb_booking_get_created_at (booking), ==, TUE (16, 14));
+
+  rb_booking_set_created_at (ended, TUE (15, 50));
+  g_assert_null (rb_store_create_booking_sync (f->store, ended, &error));
+  rb_assert_rb_error (error, RB_ERROR_IN_PAST, "in_past");
+}
+
 /* ---- the database's own guard ----------------------------------------------------------- */
 
 static int
@@ -1743,6 +1871,11 @@ main (int argc, char *argv[])
   ADD ("/store/state/cancel-permissions", test_store_cancel_permissions);
   ADD ("/store/state/check-in", test_store_check_in);
   ADD ("/store/state/release-no-shows", test_store_release_no_shows);
+  ADD ("/store/state/checked-in-at-creation", test_store_checked_in_at_creation);
+  ADD ("/store/state/booked-late-keeps-window", test_store_booked_late_keeps_window);
+  ADD ("/store/state/booked-late-released-after-grace",
+       test_store_booked_late_released_after_grace);
+  ADD ("/store/state/queued-arrives-late", test_store_queued_arrives_late);
   ADD ("/store/triggers/refuse-raw-overlap", test_store_triggers_refuse_raw_overlap);
   ADD ("/store/query/list-filters", test_store_list_filters);
   ADD ("/store/statements/cache", test_store_statement_cache);

@@ -124,7 +124,9 @@ rb_credential_bind (GBytes *sealed, GBytes *signing_key, RbBooking *booking)
  * members, was sealed more than RB_CREDENTIAL_MAX_AGE ago (or in the future beyond a
  * clock's error), or whose signature is not of this very booking, is
  * RB_ERROR_UNAUTHENTICATED: the credential is how the request authenticates, and it does
- * not (HTTP 401). */
+ * not (HTTP 401). Opened, the booking's created_at becomes the time it was sealed: when the
+ * person booked at the kiosk, which a queue may have delivered much later
+ * (rb_store_create_booking_sync). */
 gboolean
 rb_credential_open (const guint8 public_key[RB_CREDENTIAL_KEY_BYTES],
                     const guint8 secret_key[RB_CREDENTIAL_KEY_BYTES], const guint8 *bound,
@@ -181,6 +183,7 @@ rb_credential_open (const guint8 public_key[RB_CREDENTIAL_KEY_BYTES],
     }
   *out_staff_number = g_strdup (staff_number);
   *out_pin = g_strdup (pin);
+  rb_booking_set_created_at (booking, MIN (sealed_at, now));
   sodium_memzero (plain, plain_length);
   return TRUE;
 }

@@ -1312,7 +1312,10 @@ same_request (RbBooking *existing, RbBooking *request)
  * RB_BOOKING_STATE_CHECKED_IN (made at a kiosk, by the person standing there, for a booking
  * that begins now) is stored checked in, if it could be checked in now
  * (rb_policy_check_checked_in_booking); any other state than booked or checked in is
- * refused. */
+ * refused. A request whose created_at is set and earlier than now (a kiosk's queued booking,
+ * its created_at the time its credential was sealed: rb_credential_open) is judged as of
+ * then, so a booking made offline for the slot that was running still counts when it
+ * arrives late, as long as it has not ended; it is stored as made then. */
 RbBooking *
 rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
 {
@@ -1325,6 +1328,9 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
   const char *id = rb_booking_get_id (request);
   gboolean checked_in = rb_booking_get_state (request) == RB_BOOKING_STATE_CHECKED_IN;
   gint64 now = rb_store_now (self);
+  gint64 made = rb_booking_get_created_at (request) > 0
+                    ? MIN (rb_booking_get_created_at (request), now)
+                    : now;
   gint64 seq;
   int rc;
 
@@ -1372,8 +1378,13 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
 
   /* Checked inside the transaction only because "now" must not move between check and
    * write; the rules themselves need no database. */
+  if (made < now && interval.end <= now)
+    {
+      rb_set_error (error, RB_ERROR_IN_PAST, NULL);
+      goto fail;
+    }
   if (!rb_policy_check_booking (&self->policy, self->tz, rb_person_get_role (person), space,
-                                interval, rb_booking_get_attendees (request), now, error)
+                                interval, rb_booking_get_attendees (request), made, error)
       || (checked_in
           && !rb_policy_check_checked_in_booking (&self->policy, interval, now, error))
       || !check_clashes (self, space, request, error))
@@ -1401,7 +1412,7 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
   rb_db_bind_text (insert, 9, rb_booking_get_series_id (request));
   rb_db_bind_text (insert, 10, rb_booking_state_to_string (rb_booking_get_state (request)));
   sqlite3_bind_int64 (insert, 11, seq);
-  sqlite3_bind_int64 (insert, 12, now);
+  sqlite3_bind_int64 (insert, 12, made);
   sqlite3_bind_int64 (insert, 13, now);
   rc = sqlite3_step (insert);
   if (rc != SQLITE_DONE)
