@@ -3,7 +3,9 @@
  * BEGIN IMMEDIATE transactions; this file maps HTTP onto them: Idempotency-Key (a retry
  * with the same booking id and body returns the first booking with 200, never a second one;
  * another body with that id is 422 idempotency_key_reused), pages of GET /bookings, ETag and
- * If-Match for optimistic concurrency, and the clashing interval of a 409 "overlap". */
+ * If-Match for optimistic concurrency, and the clashing interval of a 409 "overlap". A create
+ * may ask for "state": "checked_in" (a kiosk's booking that begins now); the store decides
+ * whether it can be (rb_store_create_booking_sync), always for the caller's own booking. */
 #include "config.h"
 
 #include <string.h>

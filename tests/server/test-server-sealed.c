@@ -35,7 +35,8 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->dir = g_dir_make_tmp ("raumbuch-sealed-XXXXXX", &error);
   g_assert_no_error (error);
   f->server = rb_test_server_new (f->dir);
-  rb_test_server_set_now (f->server, NOW);
+  /* A test may start the server at another instant than NOW. */
+  rb_test_server_set_now (f->server, data != NULL ? data : NOW);
   rb_test_server_start (f->server);
   f->session = rb_test_client_new ();
   f->device = rb_test_server_add_device (f->server, "Kiosk Foyer", &f->public_key);
@@ -77,6 +78,18 @@ server_now (void)
 
   g_assert_true (rb_time_from_rfc3339 (NOW, &now, NULL));
   return now;
+}
+
+/* A booking's JSON that asks for a state ("checked_in"). */
+static char *
+booking_json_with_state (const char *id, const char *space_id, gint64 start, gint64 end,
+                         const char *state)
+{
+  g_autofree char *body = rb_test_booking_json (id, space_id, start, end, NULL, 0);
+  g_autoptr (JsonNode) node = json_from_string (body, NULL);
+
+  json_object_set_string_member (json_node_get_object (node), "state", state);
+  return json_to_string (node, FALSE);
 }
 
 static Credential *
@@ -193,6 +206,104 @@ test_sealed_booking (Fixture *f, gconstpointer data)
 /* Whoever copies a queued credential cannot book anything else with it (issue 10, item 7):
  * not another space, time or title, not with another booking id, and not once it is older
  * than a week or dated ahead of the server's clock. */
+/* Booked at a kiosk, starting now: checked in at once, by the person's session or, queued
+ * offline, by their sealed credential — even when the queue delivers it late, before its
+ * end. A checked-in state for a booking that starts tomorrow is refused (422
+ * check_in_window), and no state but booked and checked_in can be asked for. The server's
+ * clock stands at 09:40 UTC. */
+static void
+test_sealed_checked_in (Fixture *f, gconstpointer data)
+{
+  const RbTestPerson *jonas = rb_test_demo_person ("14475");
+  const RbTestPerson *leonie = rb_test_demo_person ("14835");
+  g_autoptr (Credential) offline = seal_at (f, leonie->staff_number, leonie->pin, AT (9, 14));
+  g_autoptr (Credential) too_late = seal_at (f, leonie->staff_number, leonie->pin, AT (8, 50));
+  g_autofree char *url = rb_test_server_url (f->server, "/api/v1/bookings");
+  g_autofree char *token = rb_test_login_person (f->session, f->server, jonas);
+  g_autofree char *now_id = g_uuid_string_random ();
+  g_autofree char *tomorrow_id = g_uuid_string_random ();
+  g_autofree char *odd_id = g_uuid_string_random ();
+  g_autofree char *queued_id = g_uuid_string_random ();
+  g_autofree char *ended_id = g_uuid_string_random ();
+  g_autofree char *body = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *sql = NULL;
+  const char *db = rb_test_server_get_db_path (f->server);
+  gint64 created_at = 0;
+
+  /* Jonas at the kiosk with his session: the desk from the running slot, checked in. */
+  {
+    g_autoptr (RbTestResponse) created = NULL;
+
+    body = booking_json_with_state (now_id, "a0-d001", AT (9, 30), AT (11, 0), "checked_in");
+    created = rb_test_request (f->session, "POST", url, token, body, "Idempotency-Key", now_id,
+                               NULL);
+    rb_test_assert_status (created, 201);
+    g_assert_cmpstr (rb_test_response_get_string (created, "state"), ==, "checked_in");
+    g_assert_true (rb_time_from_rfc3339 (rb_test_response_get_string (created, "created_at"),
+                                         &created_at, NULL));
+    g_assert_cmpint (created_at, >=, AT (9, 40));
+    sql = g_strdup_printf ("SELECT count(*) FROM bookings WHERE id = '%s' AND state = 'checked_in'",
+                           now_id);
+    g_assert_cmpint (rb_test_db_int (db, sql), ==, 1);
+    g_clear_pointer (&body, g_free);
+    g_clear_pointer (&sql, g_free);
+  }
+
+  /* Tomorrow cannot be checked in today; nothing is stored. */
+  {
+    g_autoptr (RbTestResponse) refused = NULL;
+
+    body = booking_json_with_state (tomorrow_id, "a0-d002", AT (24 + 9, 0), AT (24 + 10, 0),
+                                    "checked_in");
+    refused = rb_test_request (f->session, "POST", url, token, body, NULL);
+    rb_test_assert_problem (refused, 422, "check_in_window");
+    g_assert_cmpint (bookings_in (f, "a0-d002"), ==, 0);
+    g_clear_pointer (&body, g_free);
+  }
+
+  /* Nobody books a booking as released or cancelled. */
+  {
+    g_autoptr (RbTestResponse) refused = NULL;
+
+    body = booking_json_with_state (odd_id, "a0-d002", AT (24 + 9, 0), AT (24 + 10, 0),
+                                    "released");
+    refused = rb_test_request (f->session, "POST", url, token, body, NULL);
+    rb_test_assert_problem (refused, 422, "invalid_field");
+    g_clear_pointer (&body, g_free);
+  }
+
+  /* Leonie booked offline at 09:14 for the 09:00 slot; the queue delivers it at 09:40. */
+  {
+    g_autoptr (RbTestResponse) created = NULL;
+
+    header = bind (offline, queued_id, "a0-d003", AT (9, 0), AT (11, 0), NULL);
+    body = booking_json_with_state (queued_id, "a0-d003", AT (9, 0), AT (11, 0), "checked_in");
+    created = rb_test_request (f->session, "POST", url, NULL, body, "X-Device-Token", f->device,
+                               "Idempotency-Key", queued_id, "X-Sealed-Credential", header, NULL);
+    rb_test_assert_status (created, 201);
+    g_assert_cmpstr (rb_test_response_get_string (created, "state"), ==, "checked_in");
+    sql = g_strdup_printf ("SELECT created_at FROM bookings WHERE id = '%s' AND person_id = '%s'"
+                           " AND state = 'checked_in'",
+                           queued_id, leonie->id);
+    g_assert_cmpint (rb_test_db_int (db, sql), ==, AT (9, 14));
+    g_clear_pointer (&body, g_free);
+    g_clear_pointer (&header, g_free);
+  }
+
+  /* Sealed at 08:50 for 08:00–09:00: it ended before it arrived. */
+  {
+    g_autoptr (RbTestResponse) refused = NULL;
+
+    header = bind (too_late, ended_id, "a0-d004", AT (8, 0), AT (9, 0), NULL);
+    body = booking_json_with_state (ended_id, "a0-d004", AT (8, 0), AT (9, 0), "checked_in");
+    refused = rb_test_request (f->session, "POST", url, NULL, body, "X-Device-Token", f->device,
+                               "Idempotency-Key", ended_id, "X-Sealed-Credential", header, NULL);
+    rb_test_assert_problem (refused, 422, "in_past");
+    g_assert_cmpint (bookings_in (f, "a0-d004"), ==, 0);
+  }
+}
+
 static void
 test_sealed_replay (Fixture *f, gconstpointer data)
 {
@@ -325,6 +436,8 @@ main (int argc, char *argv[])
 
   g_test_add ("/server/sealed/booking", Fixture, NULL, fixture_set_up, test_sealed_booking,
               fixture_tear_down);
+  g_test_add ("/server/sealed/checked-in", Fixture, "2026-11-30T09:40:00Z", fixture_set_up,
+              test_sealed_checked_in, fixture_tear_down);
   g_test_add ("/server/sealed/replay", Fixture, NULL, fixture_set_up, test_sealed_replay,
               fixture_tear_down);
   g_test_add ("/server/sealed/garbage", Fixture, NULL, fixture_set_up, test_sealed_garbage,
