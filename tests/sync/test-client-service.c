@@ -825,6 +825,104 @@ test_refused_later (Fixture *f, gconstpointer data)
   g_signal_handlers_disconnect_by_data (offline, &told);
 }
 
+static RbBooking *
+book_checked_in (RbClientService *service, const char *space_id, gint64 start, gint64 end,
+                 GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autofree char *id = rb_booking_new_id ();
+  g_autoptr (RbBooking) request = rb_booking_new (id, space_id, NULL, rb_interval_make (start, end));
+
+  rb_booking_set_state (request, RB_BOOKING_STATE_CHECKED_IN);
+  rb_client_service_create_booking_async (service, NULL, request, NULL, keep_result_cb, &result);
+  return rb_client_service_booking_finish (service, wait_result (&result), error);
+}
+
+/* The state of a booking as the authority keeps it: the store, or the server's file. */
+static RbBookingState
+authority_state (Fixture *f, const char *booking_id)
+{
+  g_autoptr (RbBooking) booking = NULL;
+  g_autofree char *sql = NULL;
+  RbBookingState state = RB_BOOKING_STATE_CANCELLED;
+
+  if (f->mode == MODE_LOCAL)
+    {
+      booking = rb_store_get_booking_sync (f->store, booking_id, NULL);
+      g_assert_nonnull (booking);
+      return rb_booking_get_state (booking);
+    }
+  sql = g_strdup_printf ("SELECT (state = 'checked_in') * 2 + (state = 'booked') FROM bookings"
+                         " WHERE id = '%s'",
+                         booking_id);
+  switch (rb_test_db_int (rb_test_server_get_db_path (f->server), sql))
+    {
+    case 2:
+      state = RB_BOOKING_STATE_CHECKED_IN;
+      break;
+    case 1:
+      state = RB_BOOKING_STATE_BOOKED;
+      break;
+    }
+  return state;
+}
+
+/* A booking made at a kiosk that starts now is checked in as it is made (issue 12); one for
+ * tomorrow cannot be. */
+static void
+test_checked_in_at_creation (Fixture *f, gconstpointer data)
+{
+  RbClientService *service = add_client (f);
+  g_autoptr (RbBooking) now = NULL;
+  g_autoptr (RbBooking) tomorrow = NULL;
+  g_autoptr (GError) error = NULL;
+
+  sign_in_demo (service, STAFF);
+  now = book_checked_in (service, DESK, frozen_now, frozen_now + 3600, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_booking_get_state (now), ==, RB_BOOKING_STATE_CHECKED_IN);
+  g_assert_cmpint (authority_state (f, rb_booking_get_id (now)), ==, RB_BOOKING_STATE_CHECKED_IN);
+
+  tomorrow = book_checked_in (service, ROOM, tuesday (9), tuesday (10), &error);
+  g_assert_null (tomorrow);
+  rb_assert_rb_error (error, RB_ERROR_CHECK_IN_WINDOW, "check_in_window");
+}
+
+static gboolean
+none_pending (gpointer service)
+{
+  return rb_client_service_get_pending (service) == 0;
+}
+
+/* Queued offline, checked in on the client at once and on the server when it arrives. */
+static void
+test_checked_in_queued (Fixture *f, gconstpointer data)
+{
+  RbClientService *service = add_client (f);
+  g_autoptr (RbBooking) queued = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  sign_in_demo (service, STAFF);
+  cut_off (service, TRUE);
+  queued = book_checked_in (service, DESK, frozen_now, frozen_now + 3600, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_booking_get_sync_state (queued), ==, RB_SYNC_STATE_PENDING);
+  g_assert_cmpint (rb_booking_get_state (queued), ==, RB_BOOKING_STATE_CHECKED_IN);
+  g_assert_true (wait_until (one_pending, service));
+  sql = g_strdup_printf ("SELECT count(*) FROM bookings WHERE id = '%s'", rb_booking_get_id (queued));
+  g_assert_cmpint (rb_test_db_int (rb_test_server_get_db_path (f->server), sql), ==, 0);
+
+  cut_off (service, FALSE);
+  rb_client_service_sync_async (service, NULL, keep_result_cb, &result);
+  g_assert_true (rb_client_service_boolean_finish (service, wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_until (none_pending, service));
+  g_assert_cmpint (authority_state (f, rb_booking_get_id (queued)), ==,
+                   RB_BOOKING_STATE_CHECKED_IN);
+}
+
 static gboolean
 signed_out (gpointer service)
 {
@@ -981,6 +1079,8 @@ main (int argc, char **argv)
     { "occupancy", test_occupancy, FALSE },
     { "blocks", test_blocks, FALSE },
     { "building", test_building, FALSE },
+    { "checked-in-at-creation", test_checked_in_at_creation, FALSE },
+    { "checked-in-queued", test_checked_in_queued, TRUE },
     { "push", test_push, TRUE },
     { "refused-later", test_refused_later, TRUE },
     { "session-ended", test_session_ended, TRUE },
