@@ -435,6 +435,50 @@ test_server_stopped_booking_confirmed_later (Fixture *f, gconstpointer data)
   assert_confirmed_for (f, "a0-d002", katharina);
 }
 
+/* Booked at the kiosk, starting now, while the server is away: the kiosk's request asks for
+ * checked in (as the kiosk window sets it), the mirror keeps it checked in, and the server
+ * stores it checked in for the person when the queue delivers it with the sealed
+ * credential (issue 12). */
+static void
+test_server_stopped_checked_in_later (Fixture *f, gconstpointer data)
+{
+  const RbTestPerson *katharina = rb_test_demo_person ("17157");
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (RbIdentity) identity = NULL;
+  g_autoptr (RbBooking) request = NULL;
+  g_autoptr (RbBooking) booking = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = rb_booking_new_id ();
+
+  rb_test_server_stop (f->server);
+  rb_client_service_identify_async (f->kiosk, katharina->staff_number, katharina->pin, NULL,
+                                    rb_ui_keep_result_cb, &result);
+  identity = rb_client_service_identify_finish (f->kiosk, rb_ui_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rb_identity_get_sealed_credential (identity));
+  g_clear_object (&result);
+
+  request = rb_booking_new (id, "a0-d002", NULL, today (9, 10));
+  rb_booking_set_state (request, RB_BOOKING_STATE_CHECKED_IN);
+  rb_client_service_create_booking_async (f->kiosk, identity, request, NULL,
+                                          rb_ui_keep_result_cb, &result);
+  booking = rb_client_service_booking_finish (f->kiosk, rb_ui_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rb_booking_get_sync_state (booking), ==, RB_SYNC_STATE_PENDING);
+  g_assert_cmpint (rb_booking_get_state (booking), ==, RB_BOOKING_STATE_CHECKED_IN);
+  g_assert_cmpint (db_int (f->kiosk_db, "SELECT count(*) FROM bookings WHERE id = '%s'"
+                                        " AND state = 'checked_in'",
+                           id),
+                   ==, 1);
+
+  rb_test_server_start (f->server);
+  wait_for_db (rb_test_server_get_db_path (f->server), 1,
+               "SELECT count(*) FROM bookings WHERE id = '%s' AND person_id = '%s'"
+               " AND state = 'checked_in'",
+               id, katharina->id);
+  g_assert_true (rb_ui_wait_for (kiosk_caught_up, f, 30));
+}
+
 static void
 test_wrong_pin_offline_rejected_later (Fixture *f, gconstpointer data)
 {
@@ -507,6 +551,8 @@ main (int argc, char *argv[])
 
   g_test_add ("/kiosk-server/server-stopped/booking-confirmed-later", Fixture, NULL,
               fixture_set_up, test_server_stopped_booking_confirmed_later, fixture_tear_down);
+  g_test_add ("/kiosk-server/server-stopped/checked-in-later", Fixture, NULL, fixture_set_up,
+              test_server_stopped_checked_in_later, fixture_tear_down);
   g_test_add ("/kiosk-server/server-stopped/wrong-pin-rejected-later", Fixture, NULL,
               fixture_set_up, test_wrong_pin_offline_rejected_later, fixture_tear_down);
   g_test_add ("/kiosk-server/server-hangs/booking-confirmed-later", Fixture, NULL, fixture_set_up,
