@@ -151,6 +151,33 @@ wait_for_label (KioskFixture *f, const char *text)
     g_error ("no label “%s” on screen %s", text, rb_kiosk_window_get_screen (f->window));
 }
 
+/* A visible chip (a duration) whose label begins with text, or NULL. */
+static GtkWidget *
+chip (KioskFixture *f, const char *text)
+{
+  GtkWidget *button = rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_button_labelled,
+                                          (gpointer) text);
+
+  return button != NULL && gtk_widget_has_css_class (button, "rb-chip") ? button : NULL;
+}
+
+static const char *
+button_label (KioskFixture *f, const char *prefix)
+{
+  GtkWidget *button = rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_button_labelled,
+                                          (gpointer) prefix);
+
+  g_assert_nonnull (button);
+  return gtk_button_get_label (GTK_BUTTON (button));
+}
+
+/* The message line of the screen shown, as the window says it (a label with this id). */
+static GtkWidget *
+message (KioskFixture *f, const char *id)
+{
+  return rb_ui_child_by_id (GTK_WIDGET (f->window), id);
+}
+
 /* Today in the site's time zone, from..to o'clock. */
 static RbInterval
 today (int from_hour, int to_hour)
@@ -240,11 +267,13 @@ test_book_desk_by_touch (KioskFixture *f, gconstpointer data)
   g_autofree char *busy = NULL;
 
   ten = rb_context_format_time (f->context, today (9, 10).end);
-  busy = g_strdup_printf (tr ("Busy until %s"), ten);
+  busy = g_strdup_printf (tr ("Checked in until %s"), ten);
   for (guint i = 0; i < G_N_ELEMENTS (flows); i++)
     {
       g_autofree char *name = desk_name (flows[i].desk);
       g_autofree char *booked = g_strdup_printf (tr ("%s is booked"), name);
+      g_autofree char *when = rb_context_format_interval (f->context, today (9, 10));
+      g_autofree char *checked_in = g_strdup_printf (tr ("%s\nYou are checked in."), when);
       g_autoptr (GPtrArray) bookings = NULL;
       RbBooking *booking;
 
@@ -259,19 +288,19 @@ test_book_desk_by_touch (KioskFixture *f, gconstpointer data)
       rb_kiosk_window_note_activity (f->window);
       g_signal_emit_by_name (row, "activate");
       rb_ui_kiosk_assert_screen (f->window, "space");
+      /* The space first: the time is chosen before anybody identifies, and kept after. */
+      rb_ui_kiosk_click (f->window, tr ("1 hour"));
       screenshot (f, GTK_WIDGET (f->window), "2-space");
-      rb_ui_kiosk_click (f->window, tr ("Book This Space"));
+      rb_ui_kiosk_click (f->window, tr ("Book"));
       rb_ui_kiosk_assert_screen (f->window, "identify");
       rb_ui_kiosk_type (f->window, flows[i].staff_number);
       screenshot (f, GTK_WIDGET (f->window), "3-keypad");
       rb_ui_kiosk_type (f->window, rb_ui_backend_demo_pin (flows[i].staff_number));
-      rb_ui_kiosk_assert_screen (f->window, "duration");
+      rb_ui_kiosk_assert_screen (f->window, "space");
       g_assert_cmpstr (rb_person_get_staff_number (rb_kiosk_window_get_person (f->window)), ==,
                        flows[i].staff_number);
-      screenshot (f, GTK_WIDGET (f->window), "4-duration");
-      rb_ui_kiosk_click (f->window, tr ("1 hour"));
-      rb_ui_kiosk_assert_screen (f->window, "confirm");
-      screenshot (f, GTK_WIDGET (f->window), "5-confirm");
+      g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (chip (f, tr ("1 hour")))));
+      screenshot (f, GTK_WIDGET (f->window), "4-space-identified");
       rb_ui_kiosk_click (f->window, tr ("Book"));
       rb_ui_kiosk_assert_screen (f->window, "receipt");
       /* Booked, not pending: the server answered at once. */
@@ -286,6 +315,9 @@ test_book_desk_by_touch (KioskFixture *f, gconstpointer data)
       g_assert_cmpstr (rb_booking_get_space_id (booking), ==, flows[i].space_id);
       g_assert_cmpint (rb_booking_get_start (booking), ==, today (9, 10).start);
       g_assert_cmpint (rb_booking_get_end (booking), ==, today (9, 10).end);
+      /* Booked at the kiosk for now: the person is here, checked in. */
+      g_assert_cmpint (rb_booking_get_state (booking), ==, RB_BOOKING_STATE_CHECKED_IN);
+      wait_for_label (f, checked_in);
 
       rb_ui_kiosk_click (f->window, tr ("Done"));
       rb_ui_kiosk_assert_screen (f->window, "start");
@@ -298,7 +330,8 @@ test_book_desk_by_touch (KioskFixture *f, gconstpointer data)
 static void
 test_wrong_pin_then_lockout (KioskFixture *f, gconstpointer data)
 {
-  g_autofree char *wrong = describe (f, RB_ERROR, RB_ERROR_UNAUTHENTICATED);
+  const char *wrong = tr ("Wrong staff number or PIN. Check your staff number (⌫ corrects "
+                          "it), tap OK, then enter your PIN again.");
   g_autofree char *locked = describe (f, RB_ERROR, RB_ERROR_LOCKED);
 
   open_window (f, 1280, 800);
@@ -314,6 +347,11 @@ test_wrong_pin_then_lockout (KioskFixture *f, gconstpointer data)
       wait_for_label (f, attempt < 5 ? wrong : locked);
       g_assert_cmpstr (rb_kiosk_window_get_screen (f->window), ==, "identify");
       g_assert_null (rb_kiosk_window_get_person (f->window));
+      /* Back at the staff number, which is kept: OK takes it as it is. */
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (message (f, "identify_value"))), ==,
+                       "14475");
+      g_assert_true (gtk_widget_has_css_class (message (f, "identify_error"), "rb-error-text"));
+      rb_ui_kiosk_type (f->window, "");
     }
 
   /* Locked means locked: even the right PIN is refused now. */
@@ -503,10 +541,15 @@ test_blocked_space_is_closed (KioskFixture *f, gconstpointer data)
   g_signal_emit_by_name (row, "activate");
   rb_ui_kiosk_assert_screen (f->window, "space");
   wait_for_label (f, closed);
-  button = rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_button_labelled,
-                               (gpointer) tr ("Book This Space"));
-  g_assert_nonnull (button);
-  g_assert_false (gtk_widget_get_sensitive (button));
+  /* Closed until 19:00: why, and the next free time instead of a greyed-out button. */
+  {
+    g_autofree char *seven = rb_context_format_time (f->context, today (19, 20).start);
+    g_autofree char *from = g_strdup_printf (tr ("Book from %s"), seven);
+    g_autofree char *why = g_strdup_printf (tr ("%s. It is free again from %s."), closed, seven);
+
+    g_assert_cmpstr (button_label (f, from), ==, from);
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (message (f, "space_message"))), ==, why);
+  }
   screenshot (f, GTK_WIDGET (f->window), "12-blocked-space");
 
   /* Past the screen, the service itself refuses a booking of the closed desk. */
@@ -535,7 +578,9 @@ test_block_later_today_limits_booking (KioskFixture *f, gconstpointer data)
   g_autofree char *free_until = NULL;
   g_autofree char *name = desk_name ("0.06");
   g_autofree char *booked = g_strdup_printf (tr ("%s is booked"), name);
-  const char *not_offered[] = { "Until 12:00", "Until 17:00", "Rest of the day" };
+  /* Two hours end at the block, as the time "while it is free" would: one chip for both. */
+  const char *not_offered[] = { "Until 12:00", "Until 17:00", "Rest of the day",
+                                "While it is free" };
   RbBlockResult *made;
   GtkWidget *row;
 
@@ -552,17 +597,15 @@ test_block_later_today_limits_booking (KioskFixture *f, gconstpointer data)
   row = wait_for_desk (GTK_WIDGET (f->window), "0.06", free_until);
   g_signal_emit_by_name (row, "activate");
   rb_ui_kiosk_assert_screen (f->window, "space");
-  rb_ui_kiosk_click (f->window, tr ("Book This Space"));
+  rb_ui_kiosk_click (f->window, tr ("Book"));
   rb_ui_kiosk_assert_screen (f->window, "identify");
   rb_ui_kiosk_type (f->window, "14475");
   rb_ui_kiosk_type (f->window, rb_ui_backend_demo_pin ("14475"));
-  rb_ui_kiosk_assert_screen (f->window, "duration");
+  rb_ui_kiosk_assert_screen (f->window, "space");
   screenshot (f, GTK_WIDGET (f->window), "13-duration-before-block");
   for (guint i = 0; i < G_N_ELEMENTS (not_offered); i++)
-    g_assert_null (rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_button_labelled,
-                                       (gpointer) tr (not_offered[i])));
+    g_assert_null (chip (f, tr (not_offered[i])));
   rb_ui_kiosk_click (f->window, tr ("2 hours"));
-  rb_ui_kiosk_assert_screen (f->window, "confirm");
   rb_ui_kiosk_click (f->window, tr ("Book"));
   rb_ui_kiosk_assert_screen (f->window, "receipt");
   wait_for_label (f, booked);
