@@ -968,7 +968,8 @@ update_identify_display (RbKioskWindow *self)
   if (self->step == STEP_STAFF_NUMBER)
     {
       gtk_label_set_label (self->identify_title, _("Your staff number"));
-      gtk_widget_set_visible (GTK_WIDGET (self->identify_number), FALSE);
+      /* an empty line, so that the keypad stays where it is */
+      gtk_label_set_label (self->identify_number, " ");
       gtk_label_set_label (self->identify_value,
                            self->staff_number->len ? self->staff_number->str : "–");
     }
@@ -986,7 +987,6 @@ update_identify_display (RbKioskWindow *self)
                            : self->step == STEP_REPEAT_PIN ? _("Repeat your new PIN")
                                                            : _("Your PIN"));
       gtk_label_set_label (self->identify_number, number);
-      gtk_widget_set_visible (GTK_WIDGET (self->identify_number), TRUE);
       gtk_label_set_label (self->identify_value, field->len ? dots->str : "–");
     }
 }
@@ -1611,6 +1611,8 @@ switch_language (RbKioskWindow *self, const char *language, gboolean keep)
   fresh = RB_KIOSK_WINDOW (rb_application_present_window (RB_APPLICATION (app), self->context,
                                                           TRUE));
   take_over (fresh, self, keep);
+  /* This may run in the tick itself, which must not come again for a window gone. */
+  g_clear_handle_id (&self->tick_source, g_source_remove);
   self->unlocked = TRUE;
   gtk_window_destroy (GTK_WINDOW (self));
   return TRUE;
