@@ -1080,7 +1080,8 @@ test_mistyped_staff_number (KioskFixture *f, gconstpointer data)
   width = gtk_widget_get_width (key);
   g_assert_true (gtk_widget_compute_point (key, GTK_WIDGET (f->window), &origin, &before));
 
-  rb_ui_kiosk_type (f->window, "14457");
+  /* another person's number, one digit off: a wrong PIN for them */
+  rb_ui_kiosk_type (f->window, "14835");
   rb_ui_kiosk_type (f->window, rb_ui_backend_demo_pin ("14475"));
   line = message (f, "identify_error");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (line)), ==, tr ("Checking…"));
@@ -1098,7 +1099,7 @@ test_mistyped_staff_number (KioskFixture *f, gconstpointer data)
 
   /* The number is kept, and can be corrected. */
   value = message (f, "identify_value");
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (value)), ==, "14457");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (value)), ==, "14835");
   delete = rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_button_labelled, "⌫");
   g_signal_emit_by_name (delete, "clicked");
   g_signal_emit_by_name (delete, "clicked");
