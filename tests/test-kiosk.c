@@ -1255,7 +1255,8 @@ test_language_keeps_flow_reset_restores (KioskFixture *f, gconstpointer data)
                                         (gpointer) other));
   g_assert_nonnull (rb_ui_find_visible (GTK_WIDGET (kiosk), rb_ui_is_button_labelled,
                                         (gpointer) tr ("Check In")));
-  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (message (f, "contrast_button"))));
+  g_assert_false (
+      gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (message (f, "contrast_button"))));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (kiosk), "rb-high-contrast"));
   wait_for_desk (GTK_WIDGET (kiosk), "0.14", NULL);
   g_assert_true (gtk_toggle_button_get_active (

@@ -517,10 +517,10 @@ static void
 fill_space_list (RbKioskWindow *self)
 {
   /* the copy unrefs what it holds, as the spaces do */
-  g_autoptr (GPtrArray) sorted = g_ptr_array_copy (self->spaces,
-                                                   (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+  g_autoptr (GPtrArray) sorted = NULL;
   GtkWidget *child;
 
+  sorted = g_ptr_array_copy (self->spaces, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->space_list))) != NULL)
     gtk_list_box_remove (self->space_list, child);
   g_hash_table_remove_all (self->space_rows);
@@ -1363,7 +1363,8 @@ on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   /* Booked or not, the kiosk went back to start meanwhile: no news for nobody. */
-  if (call->serial != self->flow_serial || !g_str_equal (rb_kiosk_window_get_screen (self), "space"))
+  if (call->serial != self->flow_serial
+      || !g_str_equal (rb_kiosk_window_get_screen (self), "space"))
     return;
   if (booking == NULL)
     {
