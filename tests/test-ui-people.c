@@ -179,7 +179,8 @@ test_kiosk_one_time_pin (Fixture *f, gconstpointer data)
   rb_kiosk_window_note_activity (window);
   g_signal_emit_by_name (rb_ui_find_visible (f->window, rb_ui_is_row_titled, desk), "activate");
   rb_ui_kiosk_assert_screen (window, "space");
-  rb_ui_kiosk_click (window, tr ("Book This Space"));
+  rb_ui_kiosk_click (window, tr ("1 hour"));
+  rb_ui_kiosk_click (window, tr ("Book"));
   rb_ui_kiosk_assert_screen (window, "identify");
   rb_ui_kiosk_type (window, JONAS);
   rb_ui_kiosk_type (window, pin);
@@ -207,10 +208,8 @@ test_kiosk_one_time_pin (Fixture *f, gconstpointer data)
   rb_ui_kiosk_type (window, OWN_PIN);
   rb_ui_kiosk_type (window, OWN_PIN);
   /* The booking goes on with the new PIN. */
-  rb_ui_kiosk_assert_screen (window, "duration");
+  rb_ui_kiosk_assert_screen (window, "space");
   g_assert_cmpstr (rb_person_get_staff_number (rb_kiosk_window_get_person (window)), ==, JONAS);
-  rb_ui_kiosk_click (window, tr ("1 hour"));
-  rb_ui_kiosk_assert_screen (window, "confirm");
   rb_ui_kiosk_click (window, tr ("Book"));
   rb_ui_kiosk_assert_screen (window, "receipt");
   wait_for_label (f->window, booked);

@@ -493,14 +493,12 @@ rb_application_present_window (RbApplication *self, RbContext *context, gboolean
 /* Switches the UI language while running: the GTK thread gets the new locale (messages,
  * GTK's own strings, date formats) and the windows are built anew in it. Returns FALSE
  * when the locale is not installed. */
+/* The GTK thread's locale only: nothing saved, no window built anew (the kiosk switches
+ * for one person's flow, and builds its own window). FALSE when it is not installed. */
 gboolean
-rb_application_switch_language (RbApplication *self, const char *language)
+rb_application_use_language (RbApplication *self, const char *language)
 {
   locale_t locale = newlocale (LC_ALL_MASK, locale_for_language (language), (locale_t) 0);
-  g_autoptr (GList) windows = NULL;
-  g_autoptr (RbContext) context = NULL;
-  GtkWindow *old_main, *new_main;
-  gboolean had_preferences = FALSE;
 
   g_return_val_if_fail (RB_IS_APPLICATION (self), FALSE);
 
@@ -513,6 +511,21 @@ rb_application_switch_language (RbApplication *self, const char *language)
   if (self->locale != (locale_t) 0)
     freelocale (self->locale);
   self->locale = locale;
+  return TRUE;
+}
+
+gboolean
+rb_application_switch_language (RbApplication *self, const char *language)
+{
+  g_autoptr (GList) windows = NULL;
+  g_autoptr (RbContext) context = NULL;
+  GtkWindow *old_main, *new_main;
+  gboolean had_preferences = FALSE;
+
+  g_return_val_if_fail (RB_IS_APPLICATION (self), FALSE);
+
+  if (!rb_application_use_language (self, language))
+    return FALSE;
   g_settings_set_string (self->settings, "language", language);
 
   old_main = main_window (self);

@@ -1,5 +1,5 @@
-/* rb-keypad.c: digits 0–9, delete and OK as big buttons; emits "digit", "delete" and
- * "submit". Physical keys (a USB badge reader types digits and Enter) are handled by the
+/* rb-keypad.c: digits 0–9, delete and OK as big buttons of one fixed size; emits "digit",
+ * "delete" and "submit". Physical keys (a USB badge reader types digits and Enter) are handled by the
  * screen that owns the keypad, so they work wherever the focus is. */
 #include "config.h"
 
@@ -96,6 +96,10 @@ rb_keypad_init (RbKeypad *self)
   gtk_grid_set_column_spacing (GTK_GRID (self->grid), 12);
   gtk_grid_set_row_homogeneous (GTK_GRID (self->grid), TRUE);
   gtk_grid_set_column_homogeneous (GTK_GRID (self->grid), TRUE);
+  /* Its natural size only (the keys' minimum, in the CSS): a message beside it that wants
+   * more room must not widen the keys under a finger. */
+  gtk_widget_set_halign (self->grid, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (self->grid, GTK_ALIGN_CENTER);
   gtk_widget_set_parent (self->grid, GTK_WIDGET (self));
 
   for (int digit = 0; digit <= 9; digit++)

@@ -1,11 +1,19 @@
 /* rb-kiosk-window.c: the kiosk's screens and their flow.
  *
- *   start → space → identify → duration → confirm → receipt → start
- *   start → identify → check-in → start
+ *   start → (badge or Sign In) identify → start, greeted → space → Book → receipt → start
+ *   start → space → Book → identify → space, the choice kept → Book → receipt → start
+ *   start → Check In → identify → check-in → start
  *
- * Any screen returns to start after the idle timeout and forgets the person; the last ten
- * seconds are counted down on screen. The window cannot be closed except by an
- * administrator identifying on the keypad.
+ * A space's screen offers its times as chips with the likeliest one chosen (a desk for the
+ * rest of the day, a room for an hour), and one Book button: no separate duration and
+ * confirm screens. Who identified is told at once what they cannot do (a desk already held
+ * today), not after all the taps. A busy space offers its next free time instead.
+ *
+ * Any screen returns to start after the idle timeout and forgets the person, and the kiosk
+ * returns to how it was set up: its language, the first floor, the list at the top, normal
+ * contrast. The last ten seconds are counted down on screen. The window cannot be closed
+ * except by an administrator identifying on the keypad. Taps in the first 300 ms after a
+ * screen changes do not act on the new screen (a double tap is one tap); keys do.
  *
  * Everything goes through the client service. Identifying gives an RbIdentity for this
  * person's flow only; with a server it carries their short session, or — when the server
@@ -29,6 +37,8 @@
 #define REFRESH_SECONDS 30
 #define MAX_STAFF_NUMBER 12
 #define MAX_PIN 8
+/* Taps this soon after a screen change belong to the screen before. */
+#define TAP_GUARD_MS 300
 /* How long the start screen names offline bookings that the server refused. */
 #define OFFLINE_NOTICE_SECONDS (10 * 60)
 
@@ -64,22 +74,24 @@ struct _RbKioskWindow
   GtkBox *start_box;
   GtkBox *side_box;
   GtkLabel *offline_notice;
+  GtkBox *person_box;
+  GtkLabel *person_label;
+  GtkLabel *person_message;
+  GtkButton *sign_in_button;
   RbFloorPlan *floor_plan;
+  GtkScrolledWindow *space_scroller;
   GtkListBox *space_list;
   GtkLabel *space_title;
   GtkLabel *space_details;
   GtkLabel *space_state;
   RbTimeline *space_timeline;
+  GtkLabel *space_message;
+  GtkFlowBox *duration_box;
   GtkButton *space_book_button;
   GtkLabel *identify_title;
+  GtkLabel *identify_number;
   GtkLabel *identify_value;
   GtkLabel *identify_error;
-  GtkLabel *duration_title;
-  GtkFlowBox *duration_box;
-  GtkLabel *duration_empty;
-  GtkLabel *confirm_summary;
-  GtkLabel *confirm_error;
-  GtkButton *confirm_button;
   GtkLabel *receipt_title;
   GtkLabel *receipt_details;
   GtkButton *receipt_done_button;
@@ -103,6 +115,12 @@ struct _RbKioskWindow
   gint64 notice_until;
   GString *notice;
   GPtrArray *blocks;
+  /* the language the kiosk was set up in, which the idle reset returns to */
+  char *default_language;
+  /* the tap guard: presses before this event time (ms) go to the screen before */
+  guint32 guard_until;
+  guint32 last_event_time;
+  gint64 last_event_monotonic;
 
   /* the flow: what is being done, for whom */
   Purpose purpose;
@@ -112,9 +130,16 @@ struct _RbKioskWindow
   GString *one_time_pin;
   GString *new_pin;
   RbSpace *space;
-  /* who was identified for this flow (never the PIN itself) */
+  /* who was identified for this flow (never the PIN itself), and their bookings today */
   RbIdentity *identity;
+  GPtrArray *my_bookings;
+  /* the time chosen on the space screen; empty when nothing can be booked */
   RbInterval chosen;
+  /* what the receipt shows, kept for a language switch */
+  RbBooking *receipt_booking;
+  gboolean receipt_verified;
+  /* counts the people: an answer that comes after the flow reset is for nobody */
+  guint flow_serial;
 };
 
 G_DEFINE_FINAL_TYPE (RbKioskWindow, rb_kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -131,6 +156,7 @@ static GParamSpec *properties[N_PROPS];
 static void reload_bookings (RbKioskWindow *self);
 static gint64 update_receipt_countdown (RbKioskWindow *self);
 static void show_start (RbKioskWindow *self);
+static void update_person_box (RbKioskWindow *self);
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
@@ -177,37 +203,52 @@ error_text (RbKioskWindow *self, const GError *error)
 typedef enum
 {
   MESSAGE_PLAIN,
+  MESSAGE_PROGRESS,
   MESSAGE_SUCCESS,
   MESSAGE_ERROR,
 } MessageKind;
 
-/* A screen's line of news, in the colour of what it says: "Checking…" is no failure, and a
- * person who has just checked in must not read it as one. */
+/* A screen's line of news, in the style of what it says: an error red and bold, progress
+ * ("Checking…") and plain news neutral, success green. "Checking…" is no failure, and a
+ * person who has just checked in must not read it as one. Every message goes through here. */
 static void
 say (GtkLabel *label, const char *text, MessageKind kind)
 {
+  static const char *classes[] = {
+    [MESSAGE_PLAIN] = "rb-plain-text",
+    [MESSAGE_PROGRESS] = "rb-progress-text",
+    [MESSAGE_SUCCESS] = "rb-success-text",
+    [MESSAGE_ERROR] = "rb-error-text",
+  };
   GtkWidget *widget = GTK_WIDGET (label);
 
   gtk_label_set_label (label, text);
-  if (kind == MESSAGE_ERROR)
-    gtk_widget_add_css_class (widget, "rb-error-text");
-  else
-    gtk_widget_remove_css_class (widget, "rb-error-text");
-  if (kind == MESSAGE_SUCCESS)
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
     {
-      gtk_widget_add_css_class (widget, "success");
-      gtk_widget_add_css_class (widget, "title-2");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (widget, "success");
-      gtk_widget_remove_css_class (widget, "title-2");
+      if (i == kind)
+        gtk_widget_add_css_class (widget, classes[i]);
+      else
+        gtk_widget_remove_css_class (widget, classes[i]);
     }
 }
 
+/* The event clock (ms, as input events are stamped) now: the last event's time and what
+ * has passed since on the monotonic clock. */
+static guint32
+event_clock_now (RbKioskWindow *self)
+{
+  return self->last_event_time
+         + (guint32) ((g_get_monotonic_time () - self->last_event_monotonic) / 1000);
+}
+
+/* Shows a screen; presses in the next TAP_GUARD_MS still belong to the screen before. */
 static void
 go (RbKioskWindow *self, const char *screen)
 {
+  const char *shown = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (shown, screen) != 0 && self->last_event_monotonic != 0)
+    self->guard_until = event_clock_now (self) + TAP_GUARD_MS;
   gtk_stack_set_visible_child_name (self->stack, screen);
 }
 
@@ -223,6 +264,8 @@ static void
 forget_person (RbKioskWindow *self)
 {
   g_clear_object (&self->identity);
+  g_clear_pointer (&self->my_bookings, g_ptr_array_unref);
+  self->flow_serial++;
   g_string_truncate (self->staff_number, 0);
   wipe (self->pin);
   wipe (self->one_time_pin);
@@ -430,18 +473,62 @@ reload_bookings (RbKioskWindow *self)
                                        on_blocks_loaded_cb, g_object_ref (self));
 }
 
+/* Rooms, then desks; each by name as people count: "0.2" before "0.10". */
+static int
+compare_spaces (gconstpointer a, gconstpointer b)
+{
+  RbSpace *x = *(RbSpace **) a;
+  RbSpace *y = *(RbSpace **) b;
+  gboolean x_room = rb_space_get_kind (x) == RB_SPACE_KIND_ROOM;
+  gboolean y_room = rb_space_get_kind (y) == RB_SPACE_KIND_ROOM;
+  g_autofree char *x_key = NULL;
+  g_autofree char *y_key = NULL;
+
+  if (x_room != y_room)
+    return x_room ? -1 : 1;
+  x_key = g_utf8_collate_key_for_filename (rb_space_get_name (x), -1);
+  y_key = g_utf8_collate_key_for_filename (rb_space_get_name (y), -1);
+  return strcmp (x_key, y_key);
+}
+
+/* A heading over the first room and over the first desk of the list. */
+static void
+space_list_header (GtkListBoxRow *row, GtkListBoxRow *before, gpointer user_data)
+{
+  RbSpace *space = g_object_get_data (G_OBJECT (row), "rb-space");
+  RbSpace *previous = before != NULL ? g_object_get_data (G_OBJECT (before), "rb-space") : NULL;
+  GtkWidget *header;
+
+  if (previous != NULL && rb_space_get_kind (previous) == rb_space_get_kind (space))
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+  header = gtk_label_new (rb_space_get_kind (space) == RB_SPACE_KIND_ROOM ? _("Rooms")
+                                                                           : _("Desks"));
+  gtk_label_set_xalign (GTK_LABEL (header), 0);
+  gtk_widget_add_css_class (header, "heading");
+  gtk_widget_add_css_class (header, "rb-list-header");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_PROPERTY_LEVEL, 2, -1);
+  gtk_list_box_row_set_header (row, header);
+}
+
 static void
 fill_space_list (RbKioskWindow *self)
 {
+  /* the copy unrefs what it holds, as the spaces do */
+  g_autoptr (GPtrArray) sorted = NULL;
   GtkWidget *child;
 
+  sorted = g_ptr_array_copy (self->spaces, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->space_list))) != NULL)
     gtk_list_box_remove (self->space_list, child);
   g_hash_table_remove_all (self->space_rows);
 
-  for (guint i = 0; i < self->spaces->len; i++)
+  g_ptr_array_sort (sorted, compare_spaces);
+  for (guint i = 0; i < sorted->len; i++)
     {
-      RbSpace *space = g_ptr_array_index (self->spaces, i);
+      RbSpace *space = g_ptr_array_index (sorted, i);
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *name = rb_space_dup_display_name (space);
 
@@ -537,22 +624,259 @@ on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_signal_connect (button, "toggled", G_CALLBACK (on_floor_toggled_cb), self);
       gtk_box_append (self->floor_box, button);
     }
-  select_floor (self, 0);
+  select_floor (self, self->floor_index < floors->len ? self->floor_index : 0);
 }
 
 /* ---- the space screen ------------------------------------------------------------------ */
 
+/* When a booking of the space can begin today: the current slot if it is free now, else
+ * the end of whatever keeps it busy or closed, within the opening hours; 0 when nothing is
+ * left today. */
+static gint64
+next_start (RbKioskWindow *self, RbSpace *space, RbInterval hours, gint64 t)
+{
+  gint64 instant = MAX (t, hours.start);
+
+  for (int guard = 0; guard < 200 && instant < hours.end; guard++)
+    {
+      const RbSpaceBlock *block = rb_space_block_find (self->blocks, rb_space_get_id (space),
+                                                       instant);
+      RbAvailability availability;
+
+      if (block != NULL)
+        {
+          instant = block->interval.end;
+          continue;
+        }
+      availability = availability_of (self, space, instant, hours.end);
+      if (!availability.busy)
+        return instant == t ? rb_slot_floor (t) : instant;
+      if (availability.until == 0)
+        return 0;
+      instant = availability.until;
+    }
+  return 0;
+}
+
+/* The person's desk today, which keeps them from booking another (NULL if none). */
+static RbBooking *
+held_desk (RbKioskWindow *self)
+{
+  RbPolicy p = policy (self);
+
+  for (guint i = 0; p.one_desk_per_day && self->my_bookings != NULL && i < self->my_bookings->len;
+       i++)
+    {
+      RbBooking *booking = g_ptr_array_index (self->my_bookings, i);
+
+      if (rb_booking_get_space_kind (booking) == RB_SPACE_KIND_DESK
+          && rb_booking_state_is_active (rb_booking_get_state (booking))
+          && rb_booking_get_end (booking) > now (self))
+        return booking;
+    }
+  return NULL;
+}
+
+/* "You already have Desk 0.01 today, 09:00–17:00." */
+static char *
+describe_held_desk (RbKioskWindow *self, RbBooking *desk)
+{
+  g_autofree char *name = rb_space_format_name (rb_booking_get_space_kind (desk),
+                                                rb_booking_get_space_name (desk));
+  g_autofree char *when = rb_context_format_interval (self->context,
+                                                      rb_booking_get_interval (desk));
+
+  /* TRANSLATORS: said right after identifying at the kiosk: the desk and its time. */
+  return g_strdup_printf (_("You already have %s (%s). One desk a day: you can still book a "
+                            "room."),
+                          name, when);
+}
+
+typedef struct
+{
+  gint64 end;
+  /* which label says it best when two choices end alike: the rest of the day, then a
+   * duration, then a fixed time, then "while it is free" */
+  int rank;
+  char *label;
+} Choice;
+
 static void
-show_space (RbKioskWindow *self, RbSpace *space)
+clear_choice (gpointer data)
+{
+  g_free (((Choice *) data)->label);
+}
+
+static int
+compare_choices (gconstpointer a, gconstpointer b)
+{
+  const Choice *x = a, *y = b;
+
+  if (x->end != y->end)
+    return x->end < y->end ? -1 : 1;
+  return y->rank - x->rank;
+}
+
+/* What can really be booked from start: inside the opening hours, within the longest desk
+ * booking, ending before the next booking or block. "1 hour" from now is 60 minutes, up to
+ * the end of the slot it ends in; no two choices end at the same time. */
+static GArray *
+choices_from (RbKioskWindow *self, RbSpace *space, gint64 start, gint64 *out_limit)
+{
+  RbPolicy p = policy (self);
+  GTimeZone *tz = rb_context_get_time_zone (self->context);
+  gint64 t = now (self);
+  gint64 from = MAX (start, t);
+  RbInterval hours = rb_policy_opening_hours (&p, tz, t);
+  RbAvailability availability = availability_of (self, space, start, hours.end);
+  gint64 limit = availability.until != 0 ? availability.until : hours.end;
+  g_autoptr (GDateTime) local = rb_utc_to_local (tz, t);
+  int y = g_date_time_get_year (local), m = g_date_time_get_month (local);
+  int d = g_date_time_get_day_of_month (local);
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (Choice));
+  GArray *offered = g_array_new (FALSE, FALSE, sizeof (Choice));
+  struct
+  {
+    gint64 end;
+    int rank;
+    const char *label;
+  } candidates[] = {
+    { rb_slot_ceil (from + 3600), 2, _("1 hour") },
+    { rb_slot_ceil (from + 7200), 2, _("2 hours") },
+    { rb_local_to_utc (tz, y, m, d, 12, 0), 1, _("Until 12:00") },
+    { rb_local_to_utc (tz, y, m, d, 17, 0), 1, _("Until 17:00") },
+    { 0, 3, _("Rest of the day") },
+  };
+
+  g_array_set_clear_func (offered, clear_choice);
+  if (rb_space_get_kind (space) == RB_SPACE_KIND_DESK)
+    limit = MIN (limit, start + (gint64) p.max_desk_minutes * 60);
+  candidates[G_N_ELEMENTS (candidates) - 1].end = limit;
+  /* Free only until somebody else's booking or a block: "the rest of the day" it is not. */
+  if (availability.until != 0 && availability.until == limit)
+    {
+      candidates[G_N_ELEMENTS (candidates) - 1].rank = 0;
+      candidates[G_N_ELEMENTS (candidates) - 1].label = _("While it is free");
+    }
+  *out_limit = limit;
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      Choice choice = { candidates[i].end, candidates[i].rank, (char *) candidates[i].label };
+
+      if (choice.end > start && choice.end > t && choice.end <= limit)
+        g_array_append_val (all, choice);
+    }
+  g_array_sort (all, compare_choices);
+  for (guint i = 0; i < all->len; i++)
+    {
+      Choice *choice = &g_array_index (all, Choice, i);
+      g_autofree char *until = NULL;
+      Choice made = { choice->end, choice->rank, NULL };
+
+      /* sorted by end, the clearest label first: the others of the same end go */
+      if (offered->len > 0 && g_array_index (offered, Choice, offered->len - 1).end == choice->end)
+        continue;
+      until = rb_context_format_time (self->context, choice->end);
+      /* TRANSLATORS: a duration chip on the kiosk: "2 hours" and its end, "until 11:15". */
+      made.label = choice->rank == 1 ? g_strdup (choice->label)
+                                     : g_strdup_printf (_("%s\n(until %s)"), choice->label, until);
+      g_array_append_val (offered, made);
+    }
+  return offered;
+}
+
+static void
+on_chip_toggled_cb (GtkToggleButton *button, RbKioskWindow *self)
+{
+  if (!gtk_toggle_button_get_active (button))
+    return;
+  self->chosen.end = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "rb-end"));
+  rb_timeline_set_selection (self->space_timeline, self->chosen);
+}
+
+/* The chips of the times offered, the likeliest one chosen: a desk for the rest of the day,
+ * a room for an hour — or the end chosen before identifying, when it is still offered. */
+static guint
+fill_chips (RbKioskWindow *self, RbSpace *space, gint64 start, gint64 keep_end)
+{
+  gint64 limit = 0;
+  g_autoptr (GArray) choices = choices_from (self, space, start, &limit);
+  GtkToggleButton *group = NULL;
+  GtkWidget *child;
+  gint64 chosen = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->duration_box))) != NULL)
+    gtk_flow_box_remove (self->duration_box, child);
+  for (guint i = 0; i < choices->len; i++)
+    {
+      Choice *choice = &g_array_index (choices, Choice, i);
+
+      if (choice->end == keep_end)
+        chosen = keep_end;
+    }
+  if (chosen == 0 && choices->len > 0)
+    {
+      chosen = g_array_index (choices, Choice, 0).end;
+      for (guint i = 0; i < choices->len; i++)
+        {
+          Choice *choice = &g_array_index (choices, Choice, i);
+
+          if (rb_space_get_kind (space) == RB_SPACE_KIND_DESK ? choice->end == limit
+                                                               : choice->rank == 2)
+            {
+              chosen = choice->end;
+              break;
+            }
+        }
+    }
+
+  self->chosen = rb_interval_make (start, chosen != 0 ? chosen : start);
+  for (guint i = 0; i < choices->len; i++)
+    {
+      Choice *choice = &g_array_index (choices, Choice, i);
+      GtkWidget *button = gtk_toggle_button_new_with_label (choice->label);
+
+      gtk_label_set_justify (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))),
+                             GTK_JUSTIFY_CENTER);
+      gtk_widget_add_css_class (button, "rb-big");
+      gtk_widget_add_css_class (button, "rb-chip");
+      g_object_set_data (G_OBJECT (button), "rb-end", GSIZE_TO_POINTER ((gsize) choice->end));
+      if (group != NULL)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
+      else
+        group = GTK_TOGGLE_BUTTON (button);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), choice->end == chosen);
+      g_signal_connect (button, "toggled", G_CALLBACK (on_chip_toggled_cb), self);
+      gtk_flow_box_append (self->duration_box, button);
+    }
+  return choices->len;
+}
+
+/* The space, its day, and what can be booked: now, or — when it is busy — from its next
+ * free time, saying why it is busy and until when. */
+static void
+show_space_keeping (RbKioskWindow *self, RbSpace *space, gint64 keep_end)
 {
   g_autofree char *name = rb_space_dup_display_name (space);
   g_autofree char *amenities = rb_space_dup_amenities_label (space);
   g_autofree char *details = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *book_label = NULL;
   g_autoptr (GArray) busy = g_array_new (FALSE, FALSE, sizeof (RbInterval));
   GPtrArray *bookings = bookings_of (self, space);
   RbPolicy p = policy (self);
+  gint64 t = now (self);
+  RbInterval hours = rb_policy_opening_hours (&p, rb_context_get_time_zone (self->context), t);
   SpaceState state = space_state (self, space);
   int capacity = rb_space_get_capacity (space);
+  gint64 start = next_start (self, space, hours, t);
+  const RbSpaceBlock *block = rb_space_block_find (self->blocks, rb_space_get_id (space), t);
+  RbBooking *desk = self->identity != NULL && rb_space_get_kind (space) == RB_SPACE_KIND_DESK
+                        ? held_desk (self)
+                        : NULL;
+  MessageKind kind = MESSAGE_PLAIN;
+  guint offered = 0;
 
   g_set_object (&self->space, space);
   for (guint i = 0; i < bookings->len; i++)
@@ -563,10 +887,10 @@ show_space (RbKioskWindow *self, RbSpace *space)
   /* Closed is not free either: the day's blocks show on the timeline too. */
   for (guint i = 0; self->blocks != NULL && i < self->blocks->len; i++)
     {
-      const RbSpaceBlock *block = g_ptr_array_index (self->blocks, i);
+      const RbSpaceBlock *b = g_ptr_array_index (self->blocks, i);
 
-      if (g_str_equal (block->space_id, rb_space_get_id (space)))
-        g_array_append_val (busy, block->interval);
+      if (g_str_equal (b->space_id, rb_space_get_id (space)))
+        g_array_append_val (busy, b->interval);
     }
 
   if (rb_space_get_kind (space) == RB_SPACE_KIND_ROOM)
@@ -578,19 +902,62 @@ show_space (RbKioskWindow *self, RbSpace *space)
   else
     details = g_strdup (amenities);
 
+  if (start != 0 && desk == NULL)
+    offered = fill_chips (self, space, start, keep_end);
+  else
+    fill_chips (self, space, hours.end, 0);
+
+  if (desk != NULL)
+    {
+      message = describe_held_desk (self, desk);
+      kind = MESSAGE_ERROR;
+    }
+  else if (offered == 0)
+    {
+      message = g_strdup (_("This space cannot be booked any more today."));
+      kind = MESSAGE_ERROR;
+    }
+  else if (start > t)
+    {
+      g_autofree char *from = rb_context_format_time (self->context, start);
+
+      if (block != NULL)
+        /* TRANSLATORS: a closed space on the kiosk: why (the block), and when it is free. */
+        message = g_strdup_printf (_("%s. It is free again from %s."), state.text, from);
+      else if (t < hours.start)
+        /* TRANSLATORS: the kiosk before opening time: when booking begins. */
+        message = g_strdup_printf (_("The building opens at %s."), from);
+      else
+        /* TRANSLATORS: a busy space on the kiosk: when its booking ends and it is free again. */
+        message = g_strdup_printf (_("Someone has booked it until %s. You can book it from then."),
+                                   from);
+      /* TRANSLATORS: the kiosk's button for a busy space's next free time. */
+      book_label = g_strdup_printf (_("Book from %s"), from);
+    }
+  else if (self->identity == NULL)
+    message = g_strdup (_("Choose how long, then tap Book and identify yourself."));
+  else
+    message = g_strdup (_("Choose how long, then tap Book."));
+
   gtk_label_set_label (self->space_title, name);
   gtk_label_set_label (self->space_details, details);
   gtk_label_set_label (self->space_state, state.text);
-  rb_timeline_set_day (self->space_timeline,
-                       rb_policy_opening_hours (&p, rb_context_get_time_zone (self->context), now (self)),
-                       now (self));
+  say (self->space_message, message, kind);
+  gtk_button_set_label (self->space_book_button, book_label != NULL ? book_label : _("Book"));
+  rb_timeline_set_day (self->space_timeline, hours, t);
   rb_timeline_set_busy (self->space_timeline, busy);
-  rb_timeline_set_selection (self->space_timeline, rb_interval_make (0, 0));
+  rb_timeline_set_selection (self->space_timeline, self->chosen);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->space_timeline),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, state.text, -1);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->space_book_button), state.free_now);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->space_book_button), offered > 0);
   g_free (state.text);
   go (self, "space");
+}
+
+static void
+show_space (RbKioskWindow *self, RbSpace *space)
+{
+  show_space_keeping (self, space, 0);
 }
 
 /* ---- identifying ---------------------------------------------------------------------- */
@@ -601,6 +968,8 @@ update_identify_display (RbKioskWindow *self)
   if (self->step == STEP_STAFF_NUMBER)
     {
       gtk_label_set_label (self->identify_title, _("Your staff number"));
+      /* an empty line, so that the keypad stays where it is */
+      gtk_label_set_label (self->identify_number, " ");
       gtk_label_set_label (self->identify_value,
                            self->staff_number->len ? self->staff_number->str : "–");
     }
@@ -608,6 +977,8 @@ update_identify_display (RbKioskWindow *self)
     {
       g_autoptr (GString) dots = g_string_new (NULL);
       GString *field = typed_field (self);
+      /* TRANSLATORS: the kiosk shows whose PIN is asked for. */
+      g_autofree char *number = g_strdup_printf (_("Staff number %s"), self->staff_number->str);
 
       for (gsize i = 0; i < field->len; i++)
         g_string_append (dots, "●");
@@ -615,23 +986,72 @@ update_identify_display (RbKioskWindow *self)
                            self->step == STEP_NEW_PIN      ? _("Choose your own PIN")
                            : self->step == STEP_REPEAT_PIN ? _("Repeat your new PIN")
                                                            : _("Your PIN"));
+      gtk_label_set_label (self->identify_number, number);
       gtk_label_set_label (self->identify_value, field->len ? dots->str : "–");
     }
 }
 
+/* Asks who it is; a space and the time chosen for it stay for after. */
 static void
 start_identify (RbKioskWindow *self, Purpose purpose)
 {
   self->purpose = purpose;
   self->step = STEP_STAFF_NUMBER;
   forget_person (self);
+  update_person_box (self);
   say (self->identify_error, "", MESSAGE_PLAIN);
   update_identify_display (self);
   go (self, "identify");
 }
 
-static void show_durations (RbKioskWindow *self);
 static void show_check_in (RbKioskWindow *self);
+
+/* An answer for the flow it was asked in, not for whoever came after. */
+typedef struct
+{
+  RbKioskWindow *self;
+  guint serial;
+} FlowCall;
+
+/* Identified to book: the person's bookings today first, so that what they cannot do is
+ * said now — then the space they chose, or the plan to choose one. */
+static void
+on_my_bookings_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autofree FlowCall *call = user_data;
+  g_autoptr (RbKioskWindow) self = call->self;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *bookings = rb_client_service_list_finish (RB_CLIENT_SERVICE (source), result, &error);
+
+  /* The flow reset meanwhile: nobody to tell. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->identity == NULL
+      || call->serial != self->flow_serial
+      || !g_str_equal (rb_kiosk_window_get_screen (self), "identify"))
+    {
+      g_clear_pointer (&bookings, g_ptr_array_unref);
+      return;
+    }
+  g_clear_pointer (&self->my_bookings, g_ptr_array_unref);
+  self->my_bookings = bookings;
+  say (self->identify_error, "", MESSAGE_PLAIN);
+  if (self->space != NULL)
+    show_space_keeping (self, self->space, self->chosen.end);
+  else
+    show_start (self);
+}
+
+static void
+fetch_my_bookings (RbKioskWindow *self)
+{
+  FlowCall *call = g_new (FlowCall, 1);
+
+  call->self = g_object_ref (self);
+  call->serial = self->flow_serial;
+  rb_client_service_list_my_bookings_async (
+      rb_context_get_service (self->context), self->identity,
+      rb_local_day (rb_context_get_time_zone (self->context), now (self)), self->cancellable,
+      on_my_bookings_cb, call);
+}
 
 static void
 on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -663,17 +1083,21 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           update_identify_display (self);
           return;
         }
-      text = error_text (self, error);
+      /* Either may be mistyped: back to the staff number, kept but open to correction, so
+       * that a wrong number can be put right instead of locking somebody else. */
+      if (g_error_matches (error, RB_ERROR, RB_ERROR_UNAUTHENTICATED))
+        text = g_strdup (_("Wrong staff number or PIN. Check your staff number (⌫ corrects "
+                           "it), tap OK, then enter your PIN again."));
+      else
+        text = error_text (self, error);
       say (self->identify_error, text, MESSAGE_ERROR);
-      /* Start over with the PIN; keep the staff number, which was probably right. */
-      memset (self->pin->str, 0, self->pin->len);
-      g_string_truncate (self->pin, 0);
+      wipe (self->pin);
+      self->step = STEP_STAFF_NUMBER;
       update_identify_display (self);
       return;
     }
 
-  memset (self->pin->str, 0, self->pin->len);
-  g_string_truncate (self->pin, 0);
+  wipe (self->pin);
   /* Only a booking can wait for the server to check the PIN. */
   if (!rb_identity_get_verified (identity) && self->purpose != PURPOSE_BOOK)
     {
@@ -693,7 +1117,12 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   switch (self->purpose)
     {
     case PURPOSE_BOOK:
-      show_durations (self);
+      if (rb_identity_get_verified (identity))
+        fetch_my_bookings (self);
+      else if (self->space != NULL)
+        show_space_keeping (self, self->space, self->chosen.end);
+      else
+        show_start (self);
       break;
     case PURPOSE_CHECK_IN:
       show_check_in (self);
@@ -784,7 +1213,7 @@ submit_new_pin (RbKioskWindow *self)
       update_identify_display (self);
       return;
     }
-  say (self->identify_error, _("Checking…"), MESSAGE_PLAIN);
+  say (self->identify_error, _("Checking…"), MESSAGE_PROGRESS);
   rb_client_service_change_pin_async (rb_context_get_service (self->context),
                                       self->staff_number->str, self->one_time_pin->str,
                                       self->new_pin->str, self->cancellable, on_pin_changed_cb,
@@ -810,7 +1239,7 @@ submit_identify (RbKioskWindow *self)
     }
   if (self->pin->len == 0)
     return;
-  say (self->identify_error, _("Checking…"), MESSAGE_PLAIN);
+  say (self->identify_error, _("Checking…"), MESSAGE_PROGRESS);
   rb_client_service_identify_async (rb_context_get_service (self->context),
                                     self->staff_number->str, self->pin->str, self->cancellable,
                                     on_identified_cb, g_object_ref (self));
@@ -853,144 +1282,22 @@ on_keypad_submit_cb (RbKioskWindow *self)
   submit_identify (self);
 }
 
-/* ---- durations, confirm, receipt -------------------------------------------------------- */
+/* ---- booking and the receipt ------------------------------------------------------------ */
 
-typedef struct
-{
-  char *label;
-  gint64 end;
-} Choice;
-
+/* The receipt of what was booked: checked in when it starts now (the person is standing in
+ * the building), else until when to check in; pending when a server will confirm it later. */
 static void
-on_duration_clicked_cb (GtkButton *button, RbKioskWindow *self)
+show_receipt (RbKioskWindow *self, RbBooking *booking, gboolean verified)
 {
-  g_autofree char *when = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *summary = NULL;
-
-  /* The flow may have been reset (idle) while this button was still on screen. */
-  if (self->space == NULL || self->identity == NULL)
-    return;
-  name = rb_space_dup_display_name (self->space);
-  self->chosen.end = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "rb-end"));
-  when = rb_context_format_interval (self->context, self->chosen);
-  if (rb_identity_get_verified (self->identity))
-    /* TRANSLATORS: confirmation on the kiosk: space, time, and who books. */
-    summary = g_strdup_printf (_("%s\n%s\nfor %s"), name, when,
-                               rb_person_get_display_name (person (self)));
-  else
-    /* TRANSLATORS: confirmation on a kiosk that cannot reach the server: space, time, the
-     * staff number typed in. The PIN cannot be checked yet. */
-    summary = g_strdup_printf (_("%s\n%s\nfor staff number %s\nThe booking server cannot be "
-                                 "reached. Your PIN will be checked when the connection "
-                                 "returns; if it is wrong, the booking is rejected."),
-                               name, when, rb_person_get_staff_number (person (self)));
-  gtk_label_set_label (self->confirm_summary, summary);
-  gtk_label_set_label (self->confirm_error, "");
-  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), TRUE);
-  go (self, "confirm");
-}
-
-/* Offers only what can really be booked now: inside the opening hours, within the longest
- * desk booking, and ending before the next booking or block of the space. */
-static void
-show_durations (RbKioskWindow *self)
-{
-  RbPolicy p = policy (self);
-  GTimeZone *tz = rb_context_get_time_zone (self->context);
-  gint64 t = now (self);
-  gint64 start = rb_slot_floor (t);
-  RbInterval hours = rb_policy_opening_hours (&p, tz, t);
-  RbAvailability availability = availability_of (self, self->space, t, hours.end);
-  gint64 limit = availability.until != 0 ? availability.until : hours.end;
-  g_autoptr (GDateTime) local = rb_utc_to_local (tz, t);
-  int y = g_date_time_get_year (local), m = g_date_time_get_month (local);
-  int d = g_date_time_get_day_of_month (local);
-  gint64 ends[5] = { start + 3600, start + 7200, rb_local_to_utc (tz, y, m, d, 12, 0),
-                     rb_local_to_utc (tz, y, m, d, 17, 0), limit };
-  const char *labels[5] = { _("1 hour"), _("2 hours"), _("Until 12:00"), _("Until 17:00"),
-                            _("Rest of the day") };
-  GtkWidget *child;
-  gint64 previous = 0;
-  int offered = 0;
-
-  if (rb_space_get_kind (self->space) == RB_SPACE_KIND_DESK)
-    limit = MIN (limit, start + (gint64) p.max_desk_minutes * 60);
-  self->chosen = rb_interval_make (start, start);
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->duration_box))) != NULL)
-    gtk_flow_box_remove (self->duration_box, child);
-
-  for (guint i = 0; i < G_N_ELEMENTS (ends); i++)
-    {
-      gint64 end = i == 4 ? limit : ends[i];
-      g_autofree char *until = NULL;
-      g_autofree char *label = NULL;
-      GtkWidget *button;
-
-      if (availability.busy || start < hours.start || end <= start || end > limit
-          || end == previous)
-        continue;
-      previous = end;
-      until = rb_context_format_time (self->context, end);
-      /* TRANSLATORS: a duration chip on the kiosk: "2 hours" and its end, "until 11:15". */
-      label = i == 2 || i == 3 ? g_strdup (labels[i])
-                               : g_strdup_printf (_("%s\n(until %s)"), labels[i], until);
-      button = gtk_button_new_with_label (label);
-      gtk_label_set_justify (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))),
-                             GTK_JUSTIFY_CENTER);
-      gtk_widget_add_css_class (button, "rb-big");
-      gtk_widget_add_css_class (button, "rb-chip");
-      g_object_set_data (G_OBJECT (button), "rb-end", GSIZE_TO_POINTER ((gsize) end));
-      g_signal_connect (button, "clicked", G_CALLBACK (on_duration_clicked_cb), self);
-      gtk_flow_box_append (self->duration_box, button);
-      offered++;
-    }
-
-  {
-    g_autofree char *name = rb_space_dup_display_name (self->space);
-    /* TRANSLATORS: the kiosk's duration question, %s is the space. */
-    g_autofree char *title = g_strdup_printf (_("How long do you need %s?"), name);
-    gtk_label_set_label (self->duration_title, title);
-  }
-  gtk_widget_set_visible (GTK_WIDGET (self->duration_empty), offered == 0);
-  go (self, "duration");
-}
-
-/* Shows what became of the booking the person confirmed: the refusal on the confirm
- * screen, or the receipt — booked, or pending when a server will confirm it later. */
-static void
-on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RbKioskWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (RbBooking) booking = rb_client_service_booking_finish (RB_CLIENT_SERVICE (source),
-                                                                    result, &error);
   g_autofree char *name = NULL;
   g_autofree char *when = NULL;
   g_autofree char *title = NULL;
   g_autofree char *details = NULL;
   g_autofree char *deadline = NULL;
   RbPolicy p = policy (self);
-  gboolean pending;
+  gboolean pending = rb_booking_get_sync_state (booking) == RB_SYNC_STATE_PENDING;
+  gboolean checked_in = rb_booking_get_state (booking) == RB_BOOKING_STATE_CHECKED_IN;
 
-  if (booking == NULL)
-    {
-      g_autofree char *text = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      text = error_text (self, error);
-      gtk_label_set_label (self->confirm_error, text);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), FALSE);
-      reload_bookings (self);
-      return;
-    }
-
-  pending = rb_booking_get_sync_state (booking) == RB_SYNC_STATE_PENDING;
-  /* Booked, but the kiosk went back to start meanwhile: no receipt for nobody. */
-  if (!g_str_equal (rb_kiosk_window_get_screen (self), "confirm"))
-    return;
   /* A booking from the server carries no space name; the kiosk knows which space it was. */
   if (rb_booking_get_space_name (booking) != NULL)
     name = rb_space_format_name (rb_booking_get_space_kind (booking),
@@ -999,6 +1306,8 @@ on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     name = rb_space_dup_display_name (self->space);
   else
     return;
+  g_set_object (&self->receipt_booking, booking);
+  self->receipt_verified = verified;
   when = rb_context_format_interval (self->context, rb_booking_get_interval (booking));
   deadline = rb_context_format_time (self->context,
                                      rb_policy_release_deadline (&p, rb_booking_get_interval (booking),
@@ -1006,44 +1315,99 @@ on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!pending)
     {
       title = g_strdup_printf (_("%s is booked"), name);
-      /* TRANSLATORS: kiosk receipt: the time, then when the booking is released without check-in. */
-      details = g_strdup_printf (_("%s\nPlease check in by %s, otherwise the space is released."),
-                                 when, deadline);
+      if (checked_in)
+        /* TRANSLATORS: kiosk receipt of a booking that starts now: the time. */
+        details = g_strdup_printf (_("%s\nYou are checked in."), when);
+      else
+        /* TRANSLATORS: kiosk receipt: the time, then when the booking is released without check-in. */
+        details = g_strdup_printf (_("%s\nPlease check in by %s, otherwise the space is released."),
+                                   when, deadline);
     }
   else
     {
       /* TRANSLATORS: kiosk receipt title of a booking queued while the server is away. */
       title = g_strdup_printf (_("%s is reserved — pending"), name);
-      /* TRANSLATORS: kiosk receipt of a pending booking: the time, the check-in deadline. */
-      details = g_strdup_printf (
-          rb_identity_get_verified (self->identity)
-              ? _("%s\nPending — confirmed when the connection returns.\nPlease check in by %s, "
-                  "otherwise the space is released.")
-              : _("%s\nPending — confirmed when the connection returns, once the server has "
-                  "checked your PIN.\nPlease check in by %s, otherwise the space is released."),
-          when, deadline);
+      if (checked_in)
+        /* TRANSLATORS: kiosk receipt of a pending booking that starts now: the time. */
+        details = g_strdup_printf (
+            verified ? _("%s\nPending — confirmed when the connection returns.\nYou are checked "
+                         "in.")
+                     : _("%s\nPending — confirmed when the connection returns, once the server "
+                         "has checked your PIN.\nYou are checked in."),
+            when);
+      else
+        /* TRANSLATORS: kiosk receipt of a pending booking: the time, the check-in deadline. */
+        details = g_strdup_printf (
+            verified ? _("%s\nPending — confirmed when the connection returns.\nPlease check in "
+                         "by %s, otherwise the space is released.")
+                     : _("%s\nPending — confirmed when the connection returns, once the server "
+                         "has checked your PIN.\nPlease check in by %s, otherwise the space is "
+                         "released."),
+            when, deadline);
     }
   gtk_label_set_label (self->receipt_title, title);
   gtk_label_set_label (self->receipt_details, details);
-  self->receipt_deadline = g_get_monotonic_time () + RECEIPT_SECONDS * G_USEC_PER_SEC;
   update_receipt_countdown (self);
-  forget_person (self);
   go (self, "receipt");
 }
 
+/* What became of the booking: the refusal on the space screen, or the receipt. */
 static void
-on_confirm_clicked_cb (RbKioskWindow *self)
+on_booked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autofree char *id = rb_booking_new_id ();
-  g_autoptr (RbBooking) request = NULL;
+  g_autofree FlowCall *call = user_data;
+  g_autoptr (RbKioskWindow) self = call->self;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) booking = rb_client_service_booking_finish (RB_CLIENT_SERVICE (source),
+                                                                    result, &error);
 
-  if (self->identity == NULL || self->space == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), FALSE);
+  /* Booked or not, the kiosk went back to start meanwhile: no news for nobody. */
+  if (call->serial != self->flow_serial
+      || !g_str_equal (rb_kiosk_window_get_screen (self), "space"))
+    return;
+  if (booking == NULL)
+    {
+      g_autofree char *text = error_text (self, error);
+
+      say (self->space_message, text, MESSAGE_ERROR);
+      reload_bookings (self);
+      return;
+    }
+  self->receipt_deadline = g_get_monotonic_time () + RECEIPT_SECONDS * G_USEC_PER_SEC;
+  show_receipt (self, booking, rb_identity_get_verified (self->identity));
+  forget_person (self);
+  update_person_box (self);
+}
+
+/* Book: who has not identified does so first and comes back here, the choice kept. */
+static void
+on_space_book_clicked_cb (RbKioskWindow *self)
+{
+  g_autofree char *id = NULL;
+  g_autoptr (RbBooking) request = NULL;
+  FlowCall *call;
+
+  if (self->space == NULL || self->chosen.end <= self->chosen.start)
+    return;
+  if (self->identity == NULL)
+    {
+      start_identify (self, PURPOSE_BOOK);
+      return;
+    }
+  id = rb_booking_new_id ();
   request = rb_booking_new (id, rb_space_get_id (self->space), NULL, self->chosen);
+  /* Starting now, at a kiosk: the person is here, checked in at once. */
+  if (self->chosen.start <= now (self))
+    rb_booking_set_state (request, RB_BOOKING_STATE_CHECKED_IN);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->space_book_button), FALSE);
+  say (self->space_message, _("Booking…"), MESSAGE_PROGRESS);
+  call = g_new (FlowCall, 1);
+  call->self = g_object_ref (self);
+  call->serial = self->flow_serial;
   rb_client_service_create_booking_async (rb_context_get_service (self->context), self->identity,
-                                          request, self->cancellable, on_booked_cb,
-                                          g_object_ref (self));
+                                          request, self->cancellable, on_booked_cb, call);
 }
 
 /* ---- check-in ------------------------------------------------------------------------- */
@@ -1183,20 +1547,102 @@ rb_kiosk_window_note_activity (RbKioskWindow *self)
   gtk_revealer_set_reveal_child (self->idle_revealer, FALSE);
 }
 
+/* The start screen greets whoever identified, and says what they cannot do. */
+static void
+update_person_box (RbKioskWindow *self)
+{
+  RbPerson *who = person (self);
+  g_autofree char *hello = NULL;
+  RbBooking *desk;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->person_box), who != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_button), who == NULL);
+  if (who == NULL)
+    return;
+  hello = g_strdup_printf (_("Hello %s"), rb_person_get_display_name (who));
+  gtk_label_set_label (self->person_label, hello);
+  desk = held_desk (self);
+  if (desk != NULL)
+    {
+      g_autofree char *held = describe_held_desk (self, desk);
+      say (self->person_message, held, MESSAGE_ERROR);
+    }
+  else
+    say (self->person_message, _("Tap a space on the plan or in the list to book it."),
+         MESSAGE_PLAIN);
+}
+
+/* The plan, still greeting whoever identified. */
 static void
 show_start (RbKioskWindow *self)
 {
-  forget_person (self);
   g_clear_object (&self->space);
+  g_clear_object (&self->receipt_booking);
+  update_person_box (self);
   gtk_revealer_set_reveal_child (self->idle_revealer, FALSE);
   go (self, "start");
+}
+
+/* Forgets the person and starts over. */
+static void
+start_over (RbKioskWindow *self)
+{
+  forget_person (self);
+  show_start (self);
+}
+
+static const char *
+current_language (void)
+{
+  /* TRANSLATORS: the two-letter code of your language. */
+  return g_str_has_prefix (C_ ("language code of this translation", "en"), "de") ? "de" : "en";
+}
+
+static void take_over (RbKioskWindow *self, RbKioskWindow *old, gboolean keep);
+
+/* The kiosk in another language: a window built in it takes this one's place — with the
+ * person and the step when keep is set, else as the kiosk was set up. The choice is the
+ * person's, for now: it is not saved, and the idle reset returns to the kiosk's own. Returns
+ * FALSE when this window stays (no application, or no such locale). */
+static gboolean
+switch_language (RbKioskWindow *self, const char *language, gboolean keep)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  RbKioskWindow *fresh;
+
+  if (app == NULL || !rb_application_use_language (RB_APPLICATION (app), language))
+    return FALSE;
+  fresh = RB_KIOSK_WINDOW (rb_application_present_window (RB_APPLICATION (app), self->context,
+                                                          TRUE));
+  take_over (fresh, self, keep);
+  /* This may run in the tick itself, which must not come again for a window gone. */
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  self->unlocked = TRUE;
+  gtk_window_destroy (GTK_WINDOW (self));
+  return TRUE;
+}
+
+/* Back to how the kiosk was set up: nobody identified, its own language, the first floor,
+ * the list at the top, normal contrast. Returns FALSE when another window took this one's
+ * place (the language), which must not be touched after. */
+static gboolean
+reset_kiosk (RbKioskWindow *self)
+{
+  start_over (self);
+  if (self->floor_index != 0)
+    select_floor (self, 0);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->space_scroller), 0);
+  gtk_toggle_button_set_active (self->contrast_button, FALSE);
+  if (g_strcmp0 (self->default_language, current_language ()) != 0)
+    return !switch_language (self, self->default_language, FALSE);
+  return TRUE;
 }
 
 void
 rb_kiosk_window_reset (RbKioskWindow *self)
 {
   g_return_if_fail (RB_IS_KIOSK_WINDOW (self));
-  show_start (self);
+  reset_kiosk (self);
 }
 
 static void
@@ -1222,6 +1668,15 @@ update_receipt_countdown (RbKioskWindow *self)
   return left;
 }
 
+/* The start screen as the kiosk was set up, nobody identified: nothing to count down. */
+static gboolean
+at_rest (RbKioskWindow *self, const char *screen)
+{
+  return g_str_equal (screen, "start") && self->identity == NULL && self->floor_index == 0
+         && !gtk_toggle_button_get_active (self->contrast_button)
+         && g_strcmp0 (self->default_language, current_language ()) == 0;
+}
+
 static gboolean
 on_tick_cb (gpointer user_data)
 {
@@ -1235,13 +1690,16 @@ on_tick_cb (gpointer user_data)
 
   if (g_str_equal (screen, "receipt"))
     {
-      if (update_receipt_countdown (self) <= 0)
-        show_start (self);
+      if (update_receipt_countdown (self) <= 0 && !reset_kiosk (self))
+        return G_SOURCE_REMOVE;
     }
-  else if (!g_str_equal (screen, "start") || self->identity != NULL)
+  else if (!at_rest (self, screen))
     {
       if (idle >= timeout)
-        show_start (self);
+        {
+          if (!reset_kiosk (self))
+            return G_SOURCE_REMOVE;
+        }
       else if (idle >= timeout - IDLE_WARNING_SECONDS)
         {
           int left = timeout - idle;
@@ -1253,6 +1711,8 @@ on_tick_cb (gpointer user_data)
           gtk_revealer_set_reveal_child (self->idle_revealer, TRUE);
         }
     }
+  else if (idle >= timeout)
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->space_scroller), 0);
 
   if (self->notice_until != 0 && t > self->notice_until)
     {
@@ -1267,32 +1727,46 @@ on_tick_cb (gpointer user_data)
 }
 
 
+/* Any input is a person at the screen. A press or touch within TAP_GUARD_MS of a screen
+ * change is swallowed: it was meant for the screen before (a double tap is one tap). Keys
+ * are never swallowed: a badge reader types at once. */
 static gboolean
 on_any_event_cb (GtkEventControllerLegacy *controller, GdkEvent *event, RbKioskWindow *self)
 {
   GdkEventType type = gdk_event_get_event_type (event);
+  guint32 time = gdk_event_get_time (event);
+  gboolean press = type == GDK_BUTTON_PRESS || type == GDK_TOUCH_BEGIN;
 
-  if (type == GDK_BUTTON_PRESS || type == GDK_TOUCH_BEGIN || type == GDK_KEY_PRESS
-      || type == GDK_SCROLL)
+  if (press || type == GDK_KEY_PRESS || type == GDK_SCROLL)
     rb_kiosk_window_note_activity (self);
+  if (time != GDK_CURRENT_TIME)
+    {
+      self->last_event_time = time;
+      self->last_event_monotonic = g_get_monotonic_time ();
+    }
+  if (press && self->guard_until != 0 && (gint32) (time - self->guard_until) < 0)
+    return GDK_EVENT_STOP;
   return GDK_EVENT_PROPAGATE;
 }
 
-/* A badge reader types the staff number and Enter; digits typed on the start screen begin
- * a check-in, so a badge tap is all it takes to start. */
+/* A badge reader types the staff number and Enter: digits typed on the start screen, or on
+ * a space's screen before anybody identified, begin identifying to book, so a badge is all
+ * it takes to start. */
 static gboolean
 on_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
                    GdkModifierType state, RbKioskWindow *self)
 {
   const char *screen = gtk_stack_get_visible_child_name (self->stack);
   guint32 c = gdk_keyval_to_unicode (keyval);
+  gboolean digit = c >= '0' && c <= '9';
 
-  if (g_str_equal (screen, "start") && c >= '0' && c <= '9')
-    start_identify (self, PURPOSE_CHECK_IN);
+  if (digit && (g_str_equal (screen, "start")
+                || (g_str_equal (screen, "space") && self->identity == NULL)))
+    start_identify (self, PURPOSE_BOOK);
   else if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "identify"))
     return GDK_EVENT_PROPAGATE;
 
-  if (c >= '0' && c <= '9')
+  if (digit)
     type_digit (self, c - '0');
   else if (keyval == GDK_KEY_BackSpace)
     on_keypad_delete_cb (self);
@@ -1318,23 +1792,42 @@ on_space_row_activated_cb (RbKioskWindow *self, GtkListBoxRow *row)
 }
 
 static void
-on_space_book_clicked_cb (RbKioskWindow *self)
+on_sign_in_clicked_cb (RbKioskWindow *self)
 {
+  g_clear_object (&self->space);
   start_identify (self, PURPOSE_BOOK);
 }
 
 static void
+on_sign_out_clicked_cb (RbKioskWindow *self)
+{
+  start_over (self);
+}
+
+/* Who is identified already (and verified) goes straight to their bookings. */
+static void
 on_check_in_start_clicked_cb (RbKioskWindow *self)
 {
-  start_identify (self, PURPOSE_CHECK_IN);
+  if (self->identity != NULL && rb_identity_get_verified (self->identity))
+    {
+      self->purpose = PURPOSE_CHECK_IN;
+      show_check_in (self);
+    }
+  else
+    {
+      g_clear_object (&self->space);
+      start_identify (self, PURPOSE_CHECK_IN);
+    }
 }
 
 static void
 on_admin_clicked_cb (RbKioskWindow *self)
 {
+  g_clear_object (&self->space);
   start_identify (self, PURPOSE_ADMIN);
 }
 
+/* From a space back to the plan, still identified. */
 static void
 on_back_clicked_cb (RbKioskWindow *self)
 {
@@ -1344,13 +1837,13 @@ on_back_clicked_cb (RbKioskWindow *self)
 static void
 on_cancel_clicked_cb (RbKioskWindow *self)
 {
-  show_start (self);
+  start_over (self);
 }
 
 static void
 on_done_clicked_cb (RbKioskWindow *self)
 {
-  show_start (self);
+  reset_kiosk (self);
 }
 
 static void
@@ -1359,12 +1852,13 @@ on_still_here_clicked_cb (RbKioskWindow *self)
   rb_kiosk_window_note_activity (self);
 }
 
+/* The person's language, for their flow: they stay, and so does the step. */
 static void
 on_language_clicked_cb (RbKioskWindow *self)
 {
   const char *language = g_object_get_data (G_OBJECT (self->language_button), "rb-language");
 
-  gtk_widget_activate_action (GTK_WIDGET (self), "app.language", "s", language);
+  switch_language (self, language, TRUE);
 }
 
 static void
@@ -1389,6 +1883,50 @@ on_close_request_cb (RbKioskWindow *self)
 {
   /* Only an administrator's identification (which sets unlocked) may close the kiosk. */
   return !self->unlocked;
+}
+
+/* The window built in another language takes over: the language the kiosk was set up in
+ * always, and with keep the person, what they typed and chose, and the screen they are on. */
+static void
+take_over (RbKioskWindow *self, RbKioskWindow *old, gboolean keep)
+{
+  const char *screen = rb_kiosk_window_get_screen (old);
+
+  g_free (self->default_language);
+  self->default_language = g_strdup (old->default_language);
+  if (!keep)
+    return;
+  self->purpose = old->purpose;
+  self->step = old->step;
+  g_string_assign (self->staff_number, old->staff_number->str);
+  g_string_assign (self->pin, old->pin->str);
+  g_string_assign (self->one_time_pin, old->one_time_pin->str);
+  g_string_assign (self->new_pin, old->new_pin->str);
+  g_set_object (&self->identity, old->identity);
+  self->my_bookings = old->my_bookings != NULL ? g_ptr_array_ref (old->my_bookings) : NULL;
+  g_set_object (&self->space, old->space);
+  self->chosen = old->chosen;
+  self->floor_index = old->floor_index;
+  g_hash_table_unref (self->bookings_by_space);
+  self->bookings_by_space = g_hash_table_ref (old->bookings_by_space);
+  self->blocks = old->blocks != NULL ? g_ptr_array_ref (old->blocks) : NULL;
+  self->receipt_deadline = old->receipt_deadline;
+  gtk_toggle_button_set_active (self->contrast_button,
+                                gtk_toggle_button_get_active (old->contrast_button));
+
+  if (g_str_equal (screen, "space") && self->space != NULL)
+    show_space_keeping (self, self->space, self->chosen.end);
+  else if (g_str_equal (screen, "identify"))
+    {
+      update_identify_display (self);
+      go (self, "identify");
+    }
+  else if (g_str_equal (screen, "receipt") && old->receipt_booking != NULL)
+    show_receipt (self, old->receipt_booking, old->receipt_verified);
+  else if (g_str_equal (screen, "check-in") && self->identity != NULL)
+    show_check_in (self);
+  else
+    show_start (self);
 }
 
 /* ---- GObject ---------------------------------------------------------------------------- */
@@ -1480,6 +2018,7 @@ rb_kiosk_window_constructed (GObject *object)
                                   german ? "Switch to English" : "Auf Deutsch umschalten", -1);
 
   gtk_label_set_label (self->building_label, _("Raumbuch"));
+  self->default_language = g_strdup (current_language ());
   self->last_activity = g_get_monotonic_time ();
   update_clock (self);
   self->tick_source = g_timeout_add_seconds (1, on_tick_cb, self);
@@ -1532,6 +2071,7 @@ rb_kiosk_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_KIOSK_WINDOW);
   forget_person (self);
   g_clear_object (&self->space);
+  g_clear_object (&self->receipt_booking);
   g_clear_pointer (&self->floors, g_ptr_array_unref);
   g_clear_pointer (&self->spaces, g_ptr_array_unref);
   g_clear_pointer (&self->blocks, g_ptr_array_unref);
@@ -1554,6 +2094,7 @@ rb_kiosk_window_finalize (GObject *object)
   g_string_free (self->new_pin, TRUE);
   if (self->notice != NULL)
     g_string_free (self->notice, TRUE);
+  g_free (self->default_language);
 
   G_OBJECT_CLASS (rb_kiosk_window_parent_class)->finalize (object);
 }
@@ -1593,22 +2134,24 @@ rb_kiosk_window_class_init (RbKioskWindowClass *klass)
   BIND (start_box);
   BIND (side_box);
   BIND (offline_notice);
+  BIND (person_box);
+  BIND (person_label);
+  BIND (person_message);
+  BIND (sign_in_button);
   BIND (floor_plan);
+  BIND (space_scroller);
   BIND (space_list);
   BIND (space_title);
   BIND (space_details);
   BIND (space_state);
   BIND (space_timeline);
+  BIND (space_message);
+  BIND (duration_box);
   BIND (space_book_button);
   BIND (identify_title);
+  BIND (identify_number);
   BIND (identify_value);
   BIND (identify_error);
-  BIND (duration_title);
-  BIND (duration_box);
-  BIND (duration_empty);
-  BIND (confirm_summary);
-  BIND (confirm_error);
-  BIND (confirm_button);
   BIND (receipt_title);
   BIND (receipt_details);
   BIND (receipt_done_button);
@@ -1623,6 +2166,8 @@ rb_kiosk_window_class_init (RbKioskWindowClass *klass)
   CALLBACK (on_admin_clicked_cb);
   CALLBACK (on_space_activated_cb);
   CALLBACK (on_check_in_start_clicked_cb);
+  CALLBACK (on_sign_in_clicked_cb);
+  CALLBACK (on_sign_out_clicked_cb);
   CALLBACK (on_space_row_activated_cb);
   CALLBACK (on_back_clicked_cb);
   CALLBACK (on_space_book_clicked_cb);
@@ -1630,7 +2175,6 @@ rb_kiosk_window_class_init (RbKioskWindowClass *klass)
   CALLBACK (on_keypad_delete_cb);
   CALLBACK (on_keypad_submit_cb);
   CALLBACK (on_cancel_clicked_cb);
-  CALLBACK (on_confirm_clicked_cb);
   CALLBACK (on_done_clicked_cb);
 #undef CALLBACK
 }
@@ -1651,6 +2195,7 @@ rb_kiosk_window_init (RbKioskWindow *self)
   self->pin = g_string_new (NULL);
   self->one_time_pin = g_string_new (NULL);
   self->new_pin = g_string_new (NULL);
+  gtk_list_box_set_header_func (self->space_list, space_list_header, NULL, NULL);
 
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
   g_signal_connect (legacy, "event", G_CALLBACK (on_any_event_cb), self);

@@ -103,8 +103,8 @@ wait_for_label (Fixture *f, const char *text)
     g_error ("no label “%s” on screen %s", text, rb_kiosk_window_get_screen (f->window));
 }
 
-/* Start screen → desk → identify → one hour → confirm → Book; leaves the kiosk on the screen
- * that follows (receipt, or confirm with an error). */
+/* Start screen → desk → one hour → Book → identify → Book; leaves the kiosk on the screen
+ * that follows (receipt, or the space's screen with an error). */
 static void
 book_by_touch (Fixture *f, const char *desk, const char *staff_number, const char *pin,
                const char *screenshot)
@@ -116,13 +116,12 @@ book_by_touch (Fixture *f, const char *desk, const char *staff_number, const cha
   g_assert_nonnull (row);
   g_signal_emit_by_name (row, "activate");
   rb_ui_kiosk_assert_screen (f->window, "space");
-  rb_ui_kiosk_click (f->window, tr ("Book This Space"));
+  rb_ui_kiosk_click (f->window, tr ("1 hour"));
+  rb_ui_kiosk_click (f->window, tr ("Book"));
   rb_ui_kiosk_assert_screen (f->window, "identify");
   rb_ui_kiosk_type (f->window, staff_number);
   rb_ui_kiosk_type (f->window, pin);
-  rb_ui_kiosk_assert_screen (f->window, "duration");
-  rb_ui_kiosk_click (f->window, tr ("1 hour"));
-  rb_ui_kiosk_assert_screen (f->window, "confirm");
+  rb_ui_kiosk_assert_screen (f->window, "space");
   if (screenshot != NULL)
     rb_ui_save_screenshot (GTK_WIDGET (f->window), screenshot);
   rb_ui_kiosk_click (f->window, tr ("Book"));
