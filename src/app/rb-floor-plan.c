@@ -83,6 +83,10 @@ struct _RbFloorPlan
   double drag_center_x;
   double drag_center_y;
   gboolean panning;
+  /* the last tap beside the spaces (0: none), for a double tap */
+  guint32 last_tap_time;
+  double last_tap_x;
+  double last_tap_y;
   /* a pinch: the scale when it began and the floor's point under the fingers */
   gboolean pinching;
   double pinch_scale;
@@ -353,10 +357,51 @@ on_drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, RbFloorPlan *s
              self->drag_center_y - dy / self->scale);
 }
 
+/* Beside the spaces and the buttons, on the floor itself. */
+static gboolean
+is_ground (RbFloorPlan *self, double x, double y)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+
+  for (; picked != NULL && picked != GTK_WIDGET (self); picked = gtk_widget_get_parent (picked))
+    if (picked == self->controls || g_object_get_data (G_OBJECT (picked), "rb-space") != NULL)
+      return FALSE;
+  return picked != NULL;
+}
+
+/* A drag that did not pan is a tap. Two taps beside the spaces, close in time and place, zoom
+ * in around their point; at the closest view they go back to the opening view. (A tap on a
+ * space books it at once, so it has no double tap.) The drag sees every touch, also the first
+ * after a drag it claimed, so it counts the taps rather than a GtkGestureClick. */
 static void
 on_drag_end_cb (GtkGestureDrag *gesture, double dx, double dy, RbFloorPlan *self)
 {
+  guint32 time = gtk_event_controller_get_current_event_time (GTK_EVENT_CONTROLLER (gesture));
+  gboolean tap = !self->panning && !self->pinching;
+  int double_click_time = 400;
+  double x, y;
+
   self->panning = FALSE;
+  if (!tap || !gtk_gesture_drag_get_start_point (gesture, &x, &y) || !is_ground (self, x, y))
+    {
+      self->last_tap_time = 0;
+      return;
+    }
+  g_object_get (gtk_widget_get_settings (GTK_WIDGET (self)), "gtk-double-click-time",
+                &double_click_time, NULL);
+  if (self->last_tap_time != 0 && time - self->last_tap_time <= (guint32) double_click_time
+      && hypot (x - self->last_tap_x, y - self->last_tap_y) <= PAN_THRESHOLD * 2)
+    {
+      self->last_tap_time = 0;
+      if (self->can_zoom_in)
+        zoom_at (self, 2, x, y);
+      else
+        rb_floor_plan_reset_view (self);
+      return;
+    }
+  self->last_tap_time = time;
+  self->last_tap_x = x;
+  self->last_tap_y = y;
 }
 
 static void
@@ -395,25 +440,6 @@ on_pinch_end_cb (GtkGesture *gesture, GdkEventSequence *sequence, RbFloorPlan *s
   self->pinching = FALSE;
 }
 
-/* A double tap beside the spaces zooms in around its point; at the closest view it goes back
- * to the opening view. (A tap on a space books it at once, so it has no double tap.) */
-static void
-on_double_tap_cb (GtkGestureClick *gesture, int n_press, double x, double y, RbFloorPlan *self)
-{
-  GtkWidget *picked;
-
-  if (n_press != 2 || self->floor == NULL)
-    return;
-  picked = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
-  for (; picked != NULL && picked != GTK_WIDGET (self); picked = gtk_widget_get_parent (picked))
-    if (picked == self->controls || g_object_get_data (G_OBJECT (picked), "rb-space") != NULL)
-      return;
-  if (self->can_zoom_in)
-    zoom_at (self, 2, x, y);
-  else
-    rb_floor_plan_reset_view (self);
-}
-
 static void
 on_motion_cb (GtkEventControllerMotion *motion, double x, double y, RbFloorPlan *self)
 {
@@ -444,22 +470,25 @@ on_scroll_cb (GtkEventControllerScroll *scroll, double dx, double dy, RbFloorPla
 
 /* ---- layout --------------------------------------------------------------------------------- */
 
+/* It pans what does not fit: it asks for room for its buttons, and for its floor at 32 px per
+ * unit (1 m) where there is room. */
 static void
 rb_floor_plan_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
                        int *natural, int *minimum_baseline, int *natural_baseline)
 {
   RbFloorPlan *self = RB_FLOOR_PLAN (widget);
-  int units;
+  int controls;
 
   if (self->floor == NULL)
     {
       *minimum = *natural = 0;
       return;
     }
-  units = orientation == GTK_ORIENTATION_HORIZONTAL ? rb_floor_get_width (self->floor)
-                                                    : rb_floor_get_height (self->floor);
-  *minimum = units * RB_FLOOR_PLAN_MIN_UNIT;
-  *natural = units * 32;
+  gtk_widget_measure (self->controls, orientation, -1, &controls, NULL, NULL, NULL);
+  *minimum = controls + 2 * CONTROLS_MARGIN;
+  *natural = MAX (*minimum, 32 * (orientation == GTK_ORIENTATION_HORIZONTAL
+                                      ? rb_floor_get_width (self->floor)
+                                      : rb_floor_get_height (self->floor)));
 }
 
 static void
@@ -488,9 +517,11 @@ button_fits (GtkWidget *button, int width, int height)
 }
 
 /* Tries the name's first n_words (all of them whole; fewer end in "…") with and without the
- * state, at each of NAME_SCALES, until the button fits width x height. */
+ * state, at each of NAME_SCALES, with the icon (when icon_fits) and without, until the button
+ * fits width x height. */
 static gboolean
-fit_name (GtkWidget *button, SpaceParts *parts, guint n_words, int width, int height)
+fit_name (GtkWidget *button, SpaceParts *parts, guint n_words, gboolean icon_fits, int width,
+          int height)
 {
   guint all = g_strv_length (parts->words);
   g_autoptr (GString) text = g_string_new (NULL);
@@ -515,10 +546,17 @@ fit_name (GtkWidget *button, SpaceParts *parts, guint n_words, int width, int he
       for (guint i = 0; i < G_N_ELEMENTS (NAME_SCALES); i++)
         {
           set_label_scale (parts->name, NAME_SCALES[i]);
-          if (button_fits (button, width, height))
-            return TRUE;
+          /* The state in words makes the icon beside the name a repetition, which gives way
+           * before the name shrinks further. */
+          for (int with_icon = icon_fits; with_icon >= (with_state ? 0 : icon_fits); with_icon--)
+            {
+              gtk_widget_set_visible (parts->icon, with_icon);
+              if (button_fits (button, width, height))
+                return TRUE;
+            }
         }
     }
+  gtk_widget_set_visible (parts->icon, icon_fits);
   return FALSE;
 }
 
@@ -537,7 +575,7 @@ fit_space (GtkWidget *button, SpaceParts *parts, int width, int height)
   gtk_widget_set_visible (parts->icon, icon_size >= 8);
   gtk_image_set_pixel_size (GTK_IMAGE (parts->icon), MAX (icon_size, 8));
   for (guint n = n_words; n >= 1; n--)
-    if (fit_name (button, parts, n, width, height))
+    if (fit_name (button, parts, n, icon_size >= 8, width, height))
       return;
   set_label_scale (parts->name, 1);
   gtk_widget_set_visible (parts->name, FALSE);
@@ -912,7 +950,6 @@ rb_floor_plan_init (RbFloorPlan *self)
 {
   GtkGesture *drag = gtk_gesture_drag_new ();
   GtkGesture *pinch = gtk_gesture_zoom_new ();
-  GtkGesture *click = gtk_gesture_click_new ();
   GtkEventController *scroll
       = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
   GtkEventController *motion = gtk_event_controller_motion_new ();
@@ -945,9 +982,6 @@ rb_floor_plan_init (RbFloorPlan *self)
   g_signal_connect (pinch, "end", G_CALLBACK (on_pinch_end_cb), self);
   g_signal_connect (pinch, "cancel", G_CALLBACK (on_pinch_end_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (pinch));
-
-  g_signal_connect (click, "pressed", G_CALLBACK (on_double_tap_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);

@@ -12,8 +12,6 @@ G_BEGIN_DECLS
 #define RB_TYPE_FLOOR_PLAN (rb_floor_plan_get_type ())
 G_DECLARE_FINAL_TYPE (RbFloorPlan, rb_floor_plan, RB, FLOOR_PLAN, GtkWidget)
 
-/* The plan asks for this many pixels per unit (1 m) at least; it pans what does not fit. */
-#define RB_FLOOR_PLAN_MIN_UNIT 10
 /* The opening view makes the smallest side of every space at least this many pixels. */
 #define RB_FLOOR_PLAN_TOUCH_SIZE 48
 /* An SVG drawing is rendered at most this many times the plan's own size (in each direction). */
