@@ -139,8 +139,9 @@ plan_ready (gpointer data)
   return gtk_widget_get_width (desk) > 0 && gtk_widget_has_css_class (desk, "rb-free");
 }
 
-/* The plan laid out at its scale now: two frames after a change, its layout (which follows the
- * frame's update phase, where tick callbacks run) is done. */
+/* The plan laid out at its scale now: the frame after a change lays the spaces out, the next
+ * fits their labels (in its update phase, where tick callbacks run) and lays them out again;
+ * one more for good measure. */
 static gboolean
 count_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer frames)
 {
@@ -149,9 +150,9 @@ count_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer frames)
 }
 
 static gboolean
-two_frames (gpointer frames)
+three_frames (gpointer frames)
 {
-  return *(int *) frames >= 2;
+  return *(int *) frames >= 3;
 }
 
 static void
@@ -160,7 +161,7 @@ wait_laid_out (PlanFixture *f)
   int frames = 0;
   guint tick = gtk_widget_add_tick_callback (GTK_WIDGET (f->plan), count_frame, &frames, NULL);
 
-  g_assert_true (rb_ui_wait_for (two_frames, &frames, 10));
+  g_assert_true (rb_ui_wait_for (three_frames, &frames, 10));
   gtk_widget_remove_tick_callback (GTK_WIDGET (f->plan), tick);
 }
 
@@ -315,6 +316,10 @@ assert_state_font (PlanFixture *f)
       g_assert_cmpfloat (size, >=, 14 - 0.05);
       if (gtk_widget_get_mapped (state))
         {
+          g_autofree char *described = pango_font_description_to_string (font);
+
+          if (n == 0)
+            g_test_message ("state text %.1f pt (%s)", size, described);
           assert_label_whole (state);
           n++;
         }

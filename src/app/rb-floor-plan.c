@@ -14,7 +14,7 @@
  *
  * Each space shows its state by icon, fill and pattern, and, as far as its size on screen
  * allows, its name and state in words: the name wraps at word boundaries, then shrinks to
- * NAME_SCALES' smallest, then loses words from its end ("Besprechung …"), never below its
+ * NAME_SCALES' smallest, then loses words from its end ("Besprechung…"), never below its
  * first word; what does not fit is left out (zooming in shows it) and is always in the
  * space's accessible name. The state text keeps its size (14 pt on the kiosk).
  *
@@ -48,9 +48,12 @@ typedef struct
   GtkWidget *name;
   GtkWidget *state;
   char **words;
-  /* the size the labels were fitted to; -1 when they must be fitted again */
+  /* the size the labels were fitted to (-1 when they must be fitted again), and the size the
+   * button has now */
   int width;
   int height;
+  int allocated_width;
+  int allocated_height;
 } SpaceParts;
 
 struct _RbFloorPlan
@@ -78,6 +81,8 @@ struct _RbFloorPlan
   double max_scale;
   gboolean can_zoom_in;
   gboolean can_zoom_out;
+  /* the tick that fits the spaces' labels to their new sizes (0: none due) */
+  guint fit_tick;
 
   /* a drag: the centre when it began, and whether it pans (has claimed the touch) */
   double drag_center_x;
@@ -584,6 +589,28 @@ fit_space (GtkWidget *button, SpaceParts *parts, int width, int height)
     gtk_widget_set_visible (parts->state, FALSE);
 }
 
+/* Fits the labels of the spaces whose size changed. Not in the allocation: what a label shows
+ * changes its size, which must not be asked for while the window is being laid out; here, in
+ * the frame's update phase, the layout that follows takes it in (the frame before showed the
+ * labels as they were, at the new size). */
+static gboolean
+fit_spaces_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  RbFloorPlan *self = RB_FLOOR_PLAN (widget);
+
+  self->fit_tick = 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      SpaceParts *parts = g_object_get_data (G_OBJECT (child), "rb-parts");
+
+      if (parts != NULL && parts->allocated_width > 0)
+        fit_space (child, parts, parts->allocated_width, parts->allocated_height);
+    }
+  gtk_widget_queue_allocate (widget);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 rb_floor_plan_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
@@ -619,6 +646,7 @@ rb_floor_plan_size_allocate (GtkWidget *widget, int width, int height, int basel
       RbSpace *space = g_object_get_data (G_OBJECT (child), "rb-space");
       const RbRect *r;
       GtkAllocation allocation;
+      SpaceParts *parts;
       int min_width, min_height;
 
       if (space == NULL)
@@ -628,8 +656,12 @@ rb_floor_plan_size_allocate (GtkWidget *widget, int width, int height, int basel
       allocation.y = (int) (y0 + r->y * self->scale) + GAP / 2;
       allocation.width = MAX (1, (int) (r->w * self->scale) - GAP);
       allocation.height = MAX (1, (int) (r->h * self->scale) - GAP);
-      fit_space (child, g_object_get_data (G_OBJECT (child), "rb-parts"), allocation.width,
-                 allocation.height);
+      parts = g_object_get_data (G_OBJECT (child), "rb-parts");
+      parts->allocated_width = allocation.width;
+      parts->allocated_height = allocation.height;
+      if ((parts->width != allocation.width || parts->height != allocation.height)
+          && self->fit_tick == 0)
+        self->fit_tick = gtk_widget_add_tick_callback (widget, fit_spaces_cb, NULL, NULL);
       /* Children must be measured before they are allocated. */
       gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
       gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, allocation.width, &min_height, NULL,
@@ -881,6 +913,9 @@ rb_floor_plan_dispose (GObject *object)
 {
   RbFloorPlan *self = RB_FLOOR_PLAN (object);
 
+  if (self->fit_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fit_tick);
+  self->fit_tick = 0;
   g_cancellable_cancel (self->render_cancellable);
   g_clear_object (&self->render_cancellable);
   g_cancellable_cancel (self->load_cancellable);
