@@ -248,11 +248,23 @@ clamp_view (RbFloorPlan *self, int width, int height)
     self->center_y = CLAMP (self->center_y, half_height, floor_height (self) - half_height);
 }
 
+static gboolean
+zoom_in_possible (RbFloorPlan *self)
+{
+  return self->scale < self->max_scale * 0.999;
+}
+
+static gboolean
+zoom_out_possible (RbFloorPlan *self)
+{
+  return self->scale > self->fit_scale * 1.001;
+}
+
 static void
 update_actions (RbFloorPlan *self)
 {
-  gboolean can_zoom_in = self->scale < self->max_scale * 0.999;
-  gboolean can_zoom_out = self->scale > self->fit_scale * 1.001;
+  gboolean can_zoom_in = zoom_in_possible (self);
+  gboolean can_zoom_out = zoom_out_possible (self);
 
   if (can_zoom_in != self->can_zoom_in)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "plan.zoom-in", can_zoom_in);
@@ -589,16 +601,17 @@ fit_space (GtkWidget *button, SpaceParts *parts, int width, int height)
     gtk_widget_set_visible (parts->state, FALSE);
 }
 
-/* Fits the labels of the spaces whose size changed. Not in the allocation: what a label shows
- * changes its size, which must not be asked for while the window is being laid out; here, in
- * the frame's update phase, the layout that follows takes it in (the frame before showed the
- * labels as they were, at the new size). */
+/* Fits the labels of the spaces whose size changed, and sets the zoom buttons' sensitivity.
+ * Not in the allocation: what a label shows changes its size, which must not be asked for
+ * while the window is being laid out; here, in the frame's update phase, the layout that
+ * follows takes it in (the frame before showed the labels as they were, at the new size). */
 static gboolean
 fit_spaces_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
   RbFloorPlan *self = RB_FLOOR_PLAN (widget);
 
   self->fit_tick = 0;
+  update_actions (self);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
@@ -623,7 +636,10 @@ rb_floor_plan_size_allocate (GtkWidget *widget, int width, int height, int basel
     return;
   update_limits (self, width, height);
   clamp_view (self, width, height);
-  update_actions (self);
+  /* The buttons' sensitivity follows in the next frame (see fit_spaces_cb). */
+  if ((zoom_in_possible (self) != self->can_zoom_in || zoom_out_possible (self) != self->can_zoom_out)
+      && self->fit_tick == 0)
+    self->fit_tick = gtk_widget_add_tick_callback (widget, fit_spaces_cb, NULL, NULL);
   x0 = width / 2.0 - self->center_x * self->scale;
   y0 = height / 2.0 - self->center_y * self->scale;
 
