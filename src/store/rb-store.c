@@ -481,6 +481,8 @@ load_site_settings (RbStore *self, GError **error)
         policy.check_in_before_minutes = value;
       else if (g_str_equal (key, "check_in_after_minutes"))
         policy.check_in_after_minutes = value;
+      else if (g_str_equal (key, "panel_anonymous_booking"))
+        policy.panel_anonymous_booking = value != 0;
     }
   if (rc != SQLITE_DONE)
     {
