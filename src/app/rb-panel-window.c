@@ -363,12 +363,18 @@ set_state_class (RbPanelWindow *self, const char *css)
 static char *
 format_next (RbPanelWindow *self, RbBooking *next)
 {
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
   g_autofree char *when = NULL;
   const char *title;
 
   if (next == NULL)
     return g_strdup (_("Nothing else booked today"));
-  when = rb_context_format_interval (self->context, rb_booking_get_interval (next));
+  /* Today's, always: the panel shows one day. */
+  from = rb_context_format_time (self->context, rb_booking_get_start (next));
+  to = rb_context_format_time (self->context, rb_booking_get_end (next));
+  /* TRANSLATORS: a time range on the door panel, "14:00–15:00". */
+  when = g_strdup_printf (_("%s–%s"), from, to);
   title = shown_title (self, next);
   /* TRANSLATORS: the door panel's next booking: "Next: 14:00–15:00", with its title if the
    * site allows titles on panels. */
@@ -628,7 +634,10 @@ on_acted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       text = g_strdup (_("You are checked in."));
       break;
     case ACTION_END:
-      text = g_strdup (_("The booking has ended. The room is free."));
+      /* Bookings end on the quarter hour: the rest after the slot running now is free. */
+      text = rb_booking_get_state (booking) == RB_BOOKING_STATE_CANCELLED
+                 ? g_strdup (_("The booking has ended. The room is free."))
+                 : g_strdup_printf (_("The booking now ends at %s."), until);
       break;
     case ACTION_EXTEND:
       text = g_strdup_printf (_("Extended until %s"), until);
@@ -641,9 +650,10 @@ on_acted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   reload (self);
 }
 
-/* Does the chosen action for whoever is signed in (or, booking anonymously, for nobody). */
+/* Does the chosen action for whoever is signed in (or, booking anonymously, for nobody), or
+ * checks in as who identified. */
 static void
-act (RbPanelWindow *self)
+act (RbPanelWindow *self, RbIdentity *who)
 {
   gint64 t = now (self);
   RbClientService *s = service (self);
@@ -666,7 +676,7 @@ act (RbPanelWindow *self)
       }
       break;
     case ACTION_CHECK_IN:
-      rb_client_service_check_in_async (s, NULL, rb_booking_get_id (self->target),
+      rb_client_service_check_in_async (s, who, rb_booking_get_id (self->target),
                                         self->cancellable, on_acted_cb, g_object_ref (self));
       break;
     case ACTION_END:
@@ -712,6 +722,18 @@ update_identify (RbPanelWindow *self)
   gtk_label_set_label (self->identify_value, dots);
 }
 
+/* A mistyped staff number can never succeed: both are asked again. */
+static void
+identify_failed (RbPanelWindow *self, const GError *error)
+{
+  say_error (self, error);
+  memset (self->pin->str, 0, self->pin->len);
+  g_string_truncate (self->pin, 0);
+  g_string_truncate (self->staff_number, 0);
+  self->entering_pin = FALSE;
+  update_identify (self);
+}
+
 static void
 on_signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -720,20 +742,24 @@ on_signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (RbPerson) person = rb_client_service_person_finish (RB_CLIENT_SERVICE (source),
                                                                  result, &error);
 
-  if (person == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      /* A mistyped staff number can never succeed: both are asked again. */
-      say_error (self, error);
-      memset (self->pin->str, 0, self->pin->len);
-      g_string_truncate (self->pin, 0);
-      g_string_truncate (self->staff_number, 0);
-      self->entering_pin = FALSE;
-      update_identify (self);
-      return;
-    }
-  act (self);
+  if (person != NULL)
+    act (self, NULL);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    identify_failed (self, error);
+}
+
+static void
+on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbPanelWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbIdentity) who = rb_client_service_identify_finish (RB_CLIENT_SERVICE (source),
+                                                                  result, &error);
+
+  if (who != NULL)
+    act (self, who);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    identify_failed (self, error);
 }
 
 static void
@@ -750,8 +776,14 @@ submit (RbPanelWindow *self)
   if (self->pin->len == 0)
     return;
   say (self, _("Checking…"), FALSE);
-  rb_client_service_sign_in_async (service (self), self->staff_number->str, self->pin->str,
-                                   self->cancellable, on_signed_in_cb, g_object_ref (self));
+  /* Checking in goes as the kiosk's does, for the person identified; a change of the
+   * booking needs them signed in on the panel for the moment it takes. */
+  if (self->action == ACTION_CHECK_IN)
+    rb_client_service_identify_async (service (self), self->staff_number->str, self->pin->str,
+                                      self->cancellable, on_identified_cb, g_object_ref (self));
+  else
+    rb_client_service_sign_in_async (service (self), self->staff_number->str, self->pin->str,
+                                     self->cancellable, on_signed_in_cb, g_object_ref (self));
   memset (self->pin->str, 0, self->pin->len);
   g_string_truncate (self->pin, 0);
 }
@@ -813,7 +845,7 @@ on_action_clicked_cb (GtkButton *button, RbPanelWindow *self)
     return;
   if (self->action == ACTION_BOOK && p.panel_anonymous_booking)
     {
-      act (self);
+      act (self, NULL);
       return;
     }
   say (self, "", FALSE);
