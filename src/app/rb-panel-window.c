@@ -44,6 +44,7 @@ struct _RbPanelWindow
   GtkLabel *room_label;
   GtkLabel *clock_label;
   GtkLabel *offline_label;
+  GtkBox *content_box;
   GtkBox *state_box;
   GtkImage *state_icon;
   GtkLabel *state_word;
@@ -934,18 +935,38 @@ on_close_request_cb (RbPanelWindow *self)
 
 /* ---- GObject ---------------------------------------------------------------------------- */
 
+/* Landscape: the state beside what can be done (and the keypad); portrait: under it, one
+ * big button a line. */
+static void
+lay_out (RbPanelWindow *self, int width, int height)
+{
+  gboolean portrait = height > width;
+  GtkOrientation wanted = portrait ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL;
+
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->content_box)) == wanted)
+    return;
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->content_box), wanted);
+  gtk_box_set_homogeneous (self->content_box, !portrait);
+  gtk_flow_box_set_max_children_per_line (self->book_box, portrait ? 1 : 2);
+  gtk_flow_box_set_max_children_per_line (self->action_box, portrait ? 1 : 2);
+}
+
+/* Laid out for the size the window is given before it is first measured: a portrait panel
+ * measured as a landscape one would ask to be wider than its screen. */
+static void
+on_default_size_cb (RbPanelWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (width > 0 && height > 0)
+    lay_out (self, width, height);
+}
+
 static void
 rb_panel_window_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
-  RbPanelWindow *self = RB_PANEL_WINDOW (widget);
-  int per_line = height > width ? 1 : 3;
-
-  /* Portrait: one big button a line; landscape: three side by side. */
-  if ((int) gtk_flow_box_get_max_children_per_line (self->book_box) != per_line)
-    {
-      gtk_flow_box_set_max_children_per_line (self->book_box, per_line);
-      gtk_flow_box_set_max_children_per_line (self->action_box, per_line);
-    }
+  lay_out (RB_PANEL_WINDOW (widget), width, height);
   GTK_WIDGET_CLASS (rb_panel_window_parent_class)->size_allocate (widget, width, height, baseline);
 }
 
@@ -1064,6 +1085,7 @@ rb_panel_window_class_init (RbPanelWindowClass *klass)
   BIND (room_label);
   BIND (clock_label);
   BIND (offline_label);
+  BIND (content_box);
   BIND (state_box);
   BIND (state_icon);
   BIND (state_word);
@@ -1099,6 +1121,8 @@ rb_panel_window_init (RbPanelWindow *self)
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request_cb), NULL);
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (on_default_size_cb), NULL);
+  g_signal_connect (self, "notify::default-height", G_CALLBACK (on_default_size_cb), NULL);
 }
 
 RbPanelWindow *
