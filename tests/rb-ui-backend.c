@@ -223,6 +223,26 @@ rb_ui_backend_add_kiosk (RbUiBackend *self)
   return service;
 }
 
+RbClientService *
+rb_ui_backend_add_panel (RbUiBackend *self, const char *space_id)
+{
+  RbClientService *service;
+
+  rb_ui_backend_get_service (self);
+  if (self->mode == RB_UI_BACKEND_LOCAL)
+    service = new_local_client (self);
+  else
+    {
+      g_autofree char *public_key = NULL;
+      g_autofree char *token = rb_test_server_add_panel (self->server, "Panel", space_id,
+                                                         &public_key);
+
+      service = new_server_client (self, token, public_key);
+    }
+  g_ptr_array_add (self->services, service);
+  return service;
+}
+
 const char *
 rb_ui_backend_demo_pin (const char *staff_number)
 {

@@ -38,6 +38,9 @@ RbClientService *rb_ui_backend_add_client (RbUiBackend *self);
  * mirror, the device token and the server's key set as the app would from its settings.
  * Owned by the backend; not ready until it has fetched the building (wait for "ready"). */
 RbClientService *rb_ui_backend_add_kiosk (RbUiBackend *self);
+/* A door panel of space_id: standalone on the same store; with a server a device registered
+ * with --panel space_id. Like a kiosk, not ready until it has the building. */
+RbClientService *rb_ui_backend_add_panel (RbUiBackend *self, const char *space_id);
 
 /* The mirror file of a client of the server (NULL standalone), to look into with
  * rb_test_db_int. */

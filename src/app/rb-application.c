@@ -13,6 +13,7 @@
 #include "rb-kiosk-lockdown.h"
 #include "rb-kiosk-window.h"
 #include "rb-local-service.h"
+#include "rb-panel-window.h"
 #include "rb-preferences-window.h"
 #include "rb-server-service.h"
 #include "rb-session-keeper.h"
@@ -25,6 +26,8 @@ struct _RbApplication
   char *db_path;
   char *server_url;
   gboolean kiosk;
+  /* the room of a door panel (--panel), or NULL */
+  char *panel_space_id;
   locale_t locale;
   RbClientService *service;
   RbSessionKeeper *keeper;
@@ -138,7 +141,7 @@ on_restored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 start_session (RbApplication *self)
 {
-  if (RB_IS_KIOSK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (self))))
+  if (rb_application_is_locked_down (gtk_application_get_active_window (GTK_APPLICATION (self))))
     return;
   self->keeper = rb_session_keeper_new (self->service);
   rb_session_keeper_restore_async (self->keeper, self->cancellable, on_restored_cb,
@@ -265,6 +268,8 @@ rb_application_handle_local_options (GApplication *app, GVariantDict *options)
     }
   if (g_variant_dict_lookup (options, "kiosk", "b", NULL))
     self->kiosk = TRUE;
+  if (g_variant_dict_lookup (options, "panel", "s", &self->panel_space_id))
+    self->kiosk = TRUE;
   /* Before GTK starts (at startup): GTK_DEBUG=interactive would open the Inspector. */
   if (self->kiosk || g_settings_get_boolean (self->settings, "kiosk-mode"))
     rb_kiosk_lockdown_prepare_environment ();
@@ -310,7 +315,7 @@ static GtkWindow *
 main_window (RbApplication *self)
 {
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-    if (RB_IS_WINDOW (l->data) || RB_IS_KIOSK_WINDOW (l->data))
+    if (RB_IS_WINDOW (l->data) || rb_application_is_locked_down (l->data))
       return l->data;
   return NULL;
 }
@@ -341,7 +346,7 @@ on_preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer u
   g_autoptr (RbContext) context = NULL;
 
   /* The kiosk is left only with the admin PIN; its settings are not for passers-by. */
-  if (window == NULL || RB_IS_KIOSK_WINDOW (window))
+  if (window == NULL || rb_application_is_locked_down (window))
     return;
   context = main_window_context (window);
   present_preferences (self, context, window);
@@ -400,6 +405,7 @@ rb_application_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->server_url);
   g_free (self->db_path);
+  g_free (self->panel_space_id);
   if (self->locale != (locale_t) 0)
     {
       uselocale (LC_GLOBAL_LOCALE);
@@ -429,6 +435,8 @@ rb_application_init (RbApplication *self)
     { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The booking database to use"), N_("FILE") },
     { "server", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The booking server to use"), N_("URL") },
     { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Run fullscreen as a touch kiosk"), NULL },
+    { "panel", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Run fullscreen as the door panel of one room"), N_("SPACE_ID") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
     { NULL },
   };
@@ -456,7 +464,16 @@ rb_application_new (void)
                        NULL);
 }
 
-/* Shows the desktop window or, for a kiosk, the fullscreen kiosk window. */
+/* The windows that stand unattended in the building — the kiosk and a door panel — get the
+ * kiosk's lockdown: no way out but an administrator. */
+gboolean
+rb_application_is_locked_down (GtkWindow *window)
+{
+  return RB_IS_KIOSK_WINDOW (window) || RB_IS_PANEL_WINDOW (window);
+}
+
+/* Shows the desktop window or, for a kiosk, the fullscreen kiosk window (a door panel's with
+ * --panel). */
 GtkWindow *
 rb_application_present_window (RbApplication *self, RbContext *context, gboolean kiosk)
 {
@@ -471,7 +488,9 @@ rb_application_present_window (RbApplication *self, RbContext *context, gboolean
       GListModel *monitors = gdk_display_get_monitors (display);
       g_autoptr (GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
 
-      window = GTK_WINDOW (rb_kiosk_window_new (self, context));
+      window = self->panel_space_id != NULL
+                   ? GTK_WINDOW (rb_panel_window_new (self, context, self->panel_space_id))
+                   : GTK_WINDOW (rb_kiosk_window_new (self, context));
       /* Without a compositor that honours fullscreen (Xvfb, some kiosk setups) the window
        * still covers the screen. */
       if (monitor != NULL)
@@ -537,7 +556,8 @@ rb_application_switch_language (RbApplication *self, const char *language)
     had_preferences |= RB_IS_PREFERENCES_WINDOW (l->data);
   context = self->context != NULL ? g_object_ref (self->context) : main_window_context (old_main);
 
-  new_main = rb_application_present_window (self, context, RB_IS_KIOSK_WINDOW (old_main));
+  new_main = rb_application_present_window (self, context,
+                                            rb_application_is_locked_down (old_main));
   /* Whoever chose the language in Preferences stays there, now in that language. */
   if (had_preferences)
     present_preferences (self, context, new_main);

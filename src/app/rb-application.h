@@ -16,6 +16,7 @@ void rb_application_setup_i18n (const char *language);
 GtkWindow *rb_application_present_window (RbApplication *self, RbContext *context,
                                           gboolean kiosk);
 gboolean rb_application_use_language (RbApplication *self, const char *language);
+gboolean rb_application_is_locked_down (GtkWindow *window);
 gboolean rb_application_switch_language (RbApplication *self, const char *language);
 
 G_END_DECLS

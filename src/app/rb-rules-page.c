@@ -35,6 +35,7 @@ struct _RbRulesPage
   GtkSpinButton *check_in_after_spin;
   AdwActionRow *show_names_row;
   GtkSwitch *show_names_switch;
+  GtkSwitch *panel_anonymous_switch;
   GtkLabel *status_label;
   GtkButton *save_button;
   GtkButton *revert_button;
@@ -136,6 +137,7 @@ fill (RbRulesPage *self)
   gtk_spin_button_set_value (self->check_in_before_spin, policy.check_in_before_minutes);
   gtk_spin_button_set_value (self->check_in_after_spin, policy.check_in_after_minutes);
   gtk_switch_set_active (self->show_names_switch, policy.show_names);
+  gtk_switch_set_active (self->panel_anonymous_switch, policy.panel_anonymous_booking);
   self->filling = FALSE;
   mark_row (self, NULL, NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), FALSE);
@@ -158,6 +160,7 @@ form_policy (RbRulesPage *self)
   policy.check_in_before_minutes = gtk_spin_button_get_value_as_int (self->check_in_before_spin);
   policy.check_in_after_minutes = gtk_spin_button_get_value_as_int (self->check_in_after_spin);
   policy.show_names = gtk_switch_get_active (self->show_names_switch);
+  policy.panel_anonymous_booking = gtk_switch_get_active (self->panel_anonymous_switch);
   return policy;
 }
 
@@ -405,6 +408,7 @@ rb_rules_page_class_init (RbRulesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, check_in_after_spin);
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, show_names_row);
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, show_names_switch);
+  gtk_widget_class_bind_template_child (widget_class, RbRulesPage, panel_anonymous_switch);
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, save_button);
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, revert_button);

@@ -22,6 +22,7 @@ rb_policy_init_defaults (RbPolicy *policy)
   policy->check_in_before_minutes = 15;
   policy->check_in_after_minutes = 15;
   policy->show_names = FALSE;
+  policy->panel_anonymous_booking = FALSE;
 }
 
 int
@@ -284,7 +285,8 @@ rb_policy_equal (const RbPolicy *a, const RbPolicy *b)
          && !a->one_desk_per_day == !b->one_desk_per_day
          && a->check_in_before_minutes == b->check_in_before_minutes
          && a->check_in_after_minutes == b->check_in_after_minutes
-         && !a->show_names == !b->show_names;
+         && !a->show_names == !b->show_names
+         && !a->panel_anonymous_booking == !b->panel_anonymous_booking;
 }
 
 static char *
@@ -313,6 +315,7 @@ rb_policy_to_json (const RbPolicy *policy)
   json_object_set_int_member (o, "check_in_before_minutes", policy->check_in_before_minutes);
   json_object_set_int_member (o, "check_in_after_minutes", policy->check_in_after_minutes);
   json_object_set_boolean_member (o, "show_names", policy->show_names);
+  json_object_set_boolean_member (o, "panel_anonymous_booking", policy->panel_anonymous_booking);
   json_node_take_object (node, o);
   return node;
 }
@@ -373,6 +376,19 @@ get_time_member (JsonObject *o, const char *field, int *out_minute, const char *
   return TRUE;
 }
 
+/* A member that clients before the door panel do not send: absent is FALSE. */
+static gboolean
+get_optional_bool_member (JsonObject *o, const char *field, gboolean *out_value,
+                          const char **out_field, GError **error)
+{
+  if (!json_object_has_member (o, field))
+    {
+      *out_value = FALSE;
+      return TRUE;
+    }
+  return get_bool_member (o, field, out_value, out_field, error);
+}
+
 /* Reads a whole policy (every member of rb_policy_to_json, no other) and validates it. */
 gboolean
 rb_policy_from_json (JsonNode *node, RbPolicy *out_policy, const char **out_field,
@@ -381,7 +397,8 @@ rb_policy_from_json (JsonNode *node, RbPolicy *out_policy, const char **out_fiel
   static const char *const members[] = {
     "opening_time", "closing_time", "desk_horizon_days", "room_horizon_days",
     "team_lead_room_horizon_days", "max_desk_minutes", "one_desk_per_day",
-    "check_in_before_minutes", "check_in_after_minutes", "show_names", NULL,
+    "check_in_before_minutes", "check_in_after_minutes", "show_names",
+    "panel_anonymous_booking", NULL,
   };
   RbPolicy policy;
   JsonObject *o;
@@ -407,6 +424,8 @@ rb_policy_from_json (JsonNode *node, RbPolicy *out_policy, const char **out_fiel
       || !get_int_member (o, "check_in_after_minutes", &policy.check_in_after_minutes,
                           out_field, error)
       || !get_bool_member (o, "show_names", &policy.show_names, out_field, error)
+      || !get_optional_bool_member (o, "panel_anonymous_booking",
+                                    &policy.panel_anonymous_booking, out_field, error)
       || !rb_policy_validate (&policy, out_field, error))
     return FALSE;
   *out_policy = policy;

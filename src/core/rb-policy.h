@@ -23,6 +23,7 @@ typedef struct
   int check_in_before_minutes;
   int check_in_after_minutes; /* also the minutes after the start before auto-release */
   gboolean show_names;        /* sites.show_names: kiosks and occupancy may name who booked */
+  gboolean panel_anonymous_booking; /* a door panel books its room without identifying */
 } RbPolicy;
 
 /* The longest booking horizon an administrator may set: "My bookings" look

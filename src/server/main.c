@@ -36,6 +36,7 @@ static char *opt_tls_cert = NULL;
 static char *opt_tls_key = NULL;
 static char *opt_now = NULL;
 static char *opt_add_device = NULL;
+static char *opt_panel = NULL;
 static char *opt_import_building = NULL;
 static char *opt_export_building = NULL;
 static gboolean opt_dry_run = FALSE;
@@ -59,6 +60,8 @@ static const GOptionEntry options[] = {
     "Start the server's clock at this instant (for tests and demos)", "RFC3339" },
   { "add-device", 0, 0, G_OPTION_ARG_STRING, &opt_add_device,
     "Register a kiosk, print its device token and the server's public key, and exit", "NAME" },
+  { "panel", 0, 0, G_OPTION_ARG_STRING, &opt_panel,
+    "With --add-device: register a door panel, which acts for this room only", "SPACE_ID" },
   { "import-building", 0, 0, G_OPTION_ARG_FILENAME, &opt_import_building,
     "Make the building what the file describes (data/building.schema.json), print what "
     "changed, and exit", "FILE" },
@@ -266,9 +269,13 @@ add_device (const char *db_path)
   g_autoptr (RbStore) store = rb_store_open_sync (db_path, &error);
   g_autofree char *token = NULL;
   g_autofree char *public_key = NULL;
+  g_autofree char *device_id = NULL;
   guint8 pk[RB_CREDENTIAL_KEY_BYTES], sk[RB_CREDENTIAL_KEY_BYTES];
 
-  if (store == NULL || !(token = rb_auth_add_device_sync (store, opt_add_device, NULL, &error))
+  if (store == NULL
+      || !(token = rb_auth_add_device_sync (store, opt_add_device, &device_id, &error))
+      || (opt_panel != NULL
+          && !rb_auth_set_device_space_sync (store, device_id, opt_panel, &error))
       || !rb_credential_get_server_keys_sync (store, pk, sk, &error))
     {
       g_printerr ("raumbuch-server: cannot register the device: %s\n", error->message);

@@ -276,6 +276,32 @@ rb_handle_list_bookings (RbRequest *req)
 
 /* ---- POST /bookings ----------------------------------------------------------------------- */
 
+/* A door panel's device, and every session opened through it, acts for its room only: a
+ * stolen panel token books, changes or cancels nothing anywhere else. */
+static gboolean
+check_device_space (RbRequest *req, const char *space_id, GError **error)
+{
+  const char *bound = rb_request_get_device_space_id (req);
+
+  if (bound != NULL && g_strcmp0 (bound, space_id) != 0)
+    {
+      rb_set_error (error, RB_ERROR_FORBIDDEN, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_device_space_of (RbRequest *req, RbStore *store, const char *booking_id, GError **error)
+{
+  g_autoptr (RbBooking) booking = NULL;
+
+  if (rb_request_get_device_space_id (req) == NULL)
+    return TRUE;
+  booking = rb_store_get_booking_sync (store, booking_id, error);
+  return booking != NULL && check_device_space (req, rb_booking_get_space_id (booking), error);
+}
+
 static gboolean
 create_booking_job (RbRequest *req, RbStore *store, GError **error)
 {
@@ -287,13 +313,16 @@ create_booking_job (RbRequest *req, RbStore *store, GError **error)
    * as a device: without their id and name. */
   RbPerson *person = args->person != NULL ? args->person : rb_request_get_person (req);
 
-  /* The route lets a kiosk's device token through for the sealed path only. */
-  if (person == NULL)
+  if (!check_device_space (req, rb_booking_get_space_id (args->request), error))
+    return FALSE;
+  /* The route lets a kiosk's device token through for the sealed path only, and a door
+   * panel's for its room with nobody, which the store allows where the site does. */
+  if (person == NULL && rb_request_get_device_space_id (req) == NULL)
     {
       rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
       return FALSE;
     }
-  rb_booking_set_person_id (args->request, rb_person_get_id (person));
+  rb_booking_set_person_id (args->request, person != NULL ? rb_person_get_id (person) : NULL);
   /* The store runs one job at a time, so nothing can come between this look and the
    * create: a booking that is there now was made by an earlier try of this request, if the
    * body is the same. The same key with another body is another request (the IETF draft
@@ -520,7 +549,7 @@ update_booking_job (RbRequest *req, RbStore *store, GError **error)
   g_autoptr (GError) local_error = NULL;
   RbInterval interval;
 
-  if (current == NULL)
+  if (current == NULL || !check_device_space (req, rb_booking_get_space_id (current), error))
     return FALSE;
   interval = rb_interval_make (args->has_start ? args->start : rb_booking_get_start (current),
                                args->has_end ? args->end : rb_booking_get_end (current));
@@ -588,9 +617,12 @@ rb_handle_update_booking (RbRequest *req)
 static gboolean
 cancel_booking_job (RbRequest *req, RbStore *store, GError **error)
 {
-  g_autoptr (RbBooking) booking = rb_store_cancel_booking_sync (
-      store, rb_request_get_path_id (req), rb_person_get_id (rb_request_get_person (req)), error);
+  g_autoptr (RbBooking) booking = NULL;
 
+  if (!check_device_space_of (req, store, rb_request_get_path_id (req), error))
+    return FALSE;
+  booking = rb_store_cancel_booking_sync (store, rb_request_get_path_id (req),
+                                          rb_person_get_id (rb_request_get_person (req)), error);
   if (booking == NULL)
     return FALSE;
   answer_booking (req, booking);
@@ -606,9 +638,12 @@ rb_handle_cancel_booking (RbRequest *req)
 static gboolean
 check_in_job (RbRequest *req, RbStore *store, GError **error)
 {
-  g_autoptr (RbBooking) booking = rb_store_check_in_sync (
-      store, rb_request_get_path_id (req), rb_person_get_id (rb_request_get_person (req)), error);
+  g_autoptr (RbBooking) booking = NULL;
 
+  if (!check_device_space_of (req, store, rb_request_get_path_id (req), error))
+    return FALSE;
+  booking = rb_store_check_in_sync (store, rb_request_get_path_id (req),
+                                    rb_person_get_id (rb_request_get_person (req)), error);
   if (booking == NULL)
     return FALSE;
   answer_booking (req, booking);

@@ -26,6 +26,8 @@ struct _RbRequest
   gboolean auth_checked;
   RbPerson *person;
   char *device_id;
+  /* a door panel's room: its device acts for no other space */
+  char *device_space_id;
   gboolean show_names;
 
   /* The roles a route is for (NULL: any caller its auth level admits). */
@@ -65,6 +67,7 @@ rb_request_finalize (GObject *object)
   g_clear_object (&self->person);
   g_clear_error (&self->held_error);
   g_free (self->device_id);
+  g_free (self->device_space_id);
   g_free (self->path_id);
   g_clear_pointer (&self->query, g_hash_table_unref);
   g_clear_pointer (&self->body, json_node_unref);
@@ -285,6 +288,14 @@ rb_request_get_device_id (RbRequest *self)
   return self->device_id;
 }
 
+/* The room a door panel's device is bound to (`--add-device NAME --panel SPACE_ID`), also
+ * for a session opened through it; NULL for a kiosk or a desktop. */
+const char *
+rb_request_get_device_space_id (RbRequest *self)
+{
+  return self->device_space_id;
+}
+
 /* The address a request came from: the peer's, or behind a trusted proxy the last hop of
  * X-Forwarded-For (the one the proxy itself added). */
 static GInetAddress *
@@ -344,7 +355,8 @@ rb_request_get_show_names (RbRequest *self)
 
 /* A booking as this caller may see it (DESIGN.md invariant 5): their own bookings in full;
  * other people's without person id, name or title unless the site shows names; and for a
- * kiosk's device token always anonymous. */
+ * kiosk's device token always anonymous (a door panel's: with the titles of its room's
+ * bookings where the site shows names). */
 JsonNode *
 rb_request_booking_to_json (RbRequest *self, RbBooking *booking)
 {
@@ -353,7 +365,10 @@ rb_request_booking_to_json (RbRequest *self, RbBooking *booking)
   JsonNode *node = rb_json_from_booking (booking, with_person);
   JsonObject *o = json_node_get_object (node);
 
-  if (!with_person)
+  /* A door panel shows the titles of its room's bookings where the site shows names. */
+  if (!with_person
+      && !(self->show_names && self->device_space_id != NULL
+           && g_strcmp0 (self->device_space_id, rb_booking_get_space_id (booking)) == 0))
     json_object_remove_member (o, "title");
   else if (rb_booking_get_person_name (booking) != NULL)
     json_object_set_string_member (o, "person_name", rb_booking_get_person_name (booking));
@@ -508,6 +523,15 @@ authenticate (RbRequest *self, RbStore *store, GError **error)
     {
       rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
       return FALSE;
+    }
+  if (self->device_id != NULL)
+    {
+      self->device_space_id = rb_auth_get_device_space_sync (store, self->device_id, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
     }
   /* Like the token, the role is checked before anything of the request is answered: whoever
    * may not use a route learns nothing from how it would validate the request. */

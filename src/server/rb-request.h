@@ -49,6 +49,7 @@ const char *rb_request_get_bearer (RbRequest *self);
 RbPerson *rb_request_get_person (RbRequest *self);
 void rb_request_set_person (RbRequest *self, RbPerson *person);
 const char *rb_request_get_device_id (RbRequest *self);
+const char *rb_request_get_device_space_id (RbRequest *self);
 char *rb_request_dup_client_key (RbRequest *self, const char *device_id);
 gboolean rb_request_get_show_names (RbRequest *self);
 JsonNode *rb_request_booking_to_json (RbRequest *self, RbBooking *booking);

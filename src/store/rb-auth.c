@@ -567,6 +567,43 @@ rb_auth_add_device_sync (RbStore *store, const char *name, char **out_device_id,
   return g_steal_pointer (&token);
 }
 
+/* Binds a device to one space: a door panel's token acts for its room and no other. */
+gboolean
+rb_auth_set_device_space_sync (RbStore *store, const char *device_id, const char *space_id,
+                               GError **error)
+{
+  g_autoptr (RbSpace) space = rb_store_get_space_sync (store, space_id, error);
+  g_autoptr (RbStatement) stmt = NULL;
+
+  if (space == NULL)
+    return FALSE;
+  stmt = rb_store_prepare (store, "UPDATE devices SET space_id = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, space_id);
+  rb_db_bind_text (stmt, 2, device_id);
+  return rb_db_step_done (rb_store_get_connection (store), stmt, error);
+}
+
+/* The space a device is bound to (a door panel's room), or NULL for a kiosk. */
+char *
+rb_auth_get_device_space_sync (RbStore *store, const char *device_id, GError **error)
+{
+  g_autoptr (RbStatement) stmt
+      = rb_store_prepare (store, "SELECT space_id FROM devices WHERE id = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rb_db_bind_text (stmt, 1, device_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup (rb_db_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+  return NULL;
+}
+
 /* The id of the (not revoked) device with this token; RB_ERROR_UNAUTHENTICATED otherwise. */
 char *
 rb_auth_lookup_device_sync (RbStore *store, const char *token, GError **error)

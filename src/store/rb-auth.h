@@ -49,5 +49,8 @@ int rb_auth_purge_sessions_sync (RbStore *store, GError **error);
 char *rb_auth_add_device_sync (RbStore *store, const char *name, char **out_device_id,
                                GError **error);
 char *rb_auth_lookup_device_sync (RbStore *store, const char *token, GError **error);
+gboolean rb_auth_set_device_space_sync (RbStore *store, const char *device_id,
+                                        const char *space_id, GError **error);
+char *rb_auth_get_device_space_sync (RbStore *store, const char *device_id, GError **error);
 
 G_END_DECLS

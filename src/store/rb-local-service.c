@@ -184,9 +184,18 @@ hide_others (RbStore *store, GPtrArray *bookings, const char *viewer_id, GError 
   if (site == NULL)
     return FALSE;
   for (guint i = 0; i < bookings->len; i++)
-    if (!rb_booking_shows_person_to (g_ptr_array_index (bookings, i), viewer_id,
-                                     rb_site_get_show_names (site)))
-      rb_booking_hide_person (g_ptr_array_index (bookings, i));
+    {
+      RbBooking *booking = g_ptr_array_index (bookings, i);
+      g_autofree char *title = g_strdup (rb_booking_get_title (booking));
+
+      if (rb_booking_shows_person_to (booking, viewer_id, rb_site_get_show_names (site)))
+        continue;
+      rb_booking_hide_person (booking);
+      /* Nobody signed in (a door panel standing alone) reads the titles where the site
+       * shows names, as the server sends them to the room's panel. */
+      if (viewer_id == NULL && rb_site_get_show_names (site))
+        rb_booking_set_title (booking, title);
+    }
   return TRUE;
 }
 
@@ -280,11 +289,8 @@ create_booking_job (RbStore *store, gpointer data, GCancellable *cancellable, GE
 {
   Call *call = data;
 
-  if (call->actor_id == NULL)
-    {
-      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
-      return NULL;
-    }
+  /* Nobody signed in: a door panel's anonymous booking, which the store makes only where
+   * the site allows it. */
   rb_booking_set_person_id (call->booking, call->actor_id);
   return rb_store_create_booking_sync (store, call->booking, error);
 }

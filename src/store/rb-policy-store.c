@@ -44,6 +44,7 @@ write_policy (RbStore *store, const RbPolicy *policy, GError **error)
     { "one_desk_per_day", policy->one_desk_per_day ? 1 : 0 },
     { "check_in_before_minutes", policy->check_in_before_minutes },
     { "check_in_after_minutes", policy->check_in_after_minutes },
+    { "panel_anonymous_booking", policy->panel_anonymous_booking ? 1 : 0 },
   };
   sqlite3 *db = rb_store_get_connection (store);
   const char *site_id = rb_store_get_site_id (store);

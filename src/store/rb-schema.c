@@ -221,6 +221,9 @@ static const char *const migrations[] = {
   "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN"
   "  SELECT RAISE (ABORT, 'the audit log is append-only');"
   "END;",
+
+  /* issue 12: a door panel's device acts for its one room only (NULL: a kiosk, any space). */
+  "ALTER TABLE devices ADD COLUMN space_id TEXT;",
 };
 
 int

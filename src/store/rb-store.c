@@ -481,6 +481,8 @@ load_site_settings (RbStore *self, GError **error)
         policy.check_in_before_minutes = value;
       else if (g_str_equal (key, "check_in_after_minutes"))
         policy.check_in_after_minutes = value;
+      else if (g_str_equal (key, "panel_anonymous_booking"))
+        policy.panel_anonymous_booking = value != 0;
     }
   if (rc != SQLITE_DONE)
     {
@@ -1352,7 +1354,17 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
       rb_set_error (error, RB_ERROR_SPACE_NOT_BOOKABLE, NULL);
       return NULL;
     }
-  if (!(person = rb_store_get_person_sync (self, rb_booking_get_person_id (request), &lookup_error)))
+  /* Nobody: a door panel's booking of its room, where the site allows it (issue 12). */
+  if (rb_booking_get_person_id (request) == NULL)
+    {
+      if (!self->policy.panel_anonymous_booking || rb_space_get_kind (space) == RB_SPACE_KIND_DESK)
+        {
+          rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
+          return NULL;
+        }
+    }
+  else if (!(person = rb_store_get_person_sync (self, rb_booking_get_person_id (request),
+                                                &lookup_error)))
     {
       if (g_error_matches (lookup_error, RB_ERROR, RB_ERROR_NOT_FOUND))
         rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
@@ -1383,8 +1395,9 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
       rb_set_error (error, RB_ERROR_IN_PAST, NULL);
       goto fail;
     }
-  if (!rb_policy_check_booking (&self->policy, self->tz, rb_person_get_role (person), space,
-                                interval, rb_booking_get_attendees (request), made, error)
+  if (!rb_policy_check_booking (&self->policy, self->tz,
+                                person != NULL ? rb_person_get_role (person) : RB_ROLE_STAFF,
+                                space, interval, rb_booking_get_attendees (request), made, error)
       || (checked_in
           && !rb_policy_check_checked_in_booking (&self->policy, interval, now, error))
       || !check_clashes (self, space, request, error))
@@ -1403,7 +1416,7 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
     goto fail;
   rb_db_bind_text (insert, 1, id);
   rb_db_bind_text (insert, 2, rb_space_get_id (space));
-  rb_db_bind_text (insert, 3, rb_person_get_id (person));
+  rb_db_bind_text (insert, 3, person != NULL ? rb_person_get_id (person) : NULL);
   sqlite3_bind_int (insert, 4, rb_space_get_kind (space) == RB_SPACE_KIND_DESK);
   sqlite3_bind_int64 (insert, 5, interval.start);
   sqlite3_bind_int64 (insert, 6, interval.end);
@@ -1579,7 +1592,9 @@ rb_store_update_booking_sync (RbStore *self, const char *booking_id, const char 
       rb_set_error (error, RB_ERROR_STALE_VERSION, NULL);
       goto fail;
     }
-  if (rb_booking_get_state (booking) != RB_BOOKING_STATE_BOOKED
+  /* Checked in, it may still end early or be extended (at the door panel). */
+  if ((rb_booking_get_state (booking) != RB_BOOKING_STATE_BOOKED
+       && rb_booking_get_state (booking) != RB_BOOKING_STATE_CHECKED_IN)
       || rb_booking_get_end (booking) <= now)
     {
       rb_set_error (error, RB_ERROR_INVALID_STATE, NULL);
@@ -1611,8 +1626,9 @@ rb_store_update_booking_sync (RbStore *self, const char *booking_id, const char 
       || !(seq = append_change (self, booking_id, error)))
     goto fail;
 
+  /* A booking checked in stays checked in when it is extended or ended early at the door. */
   update = rb_store_prepare (self,
-                             "UPDATE bookings SET start = ?, end = ?, title = ?, state = 'booked',"
+                             "UPDATE bookings SET start = ?, end = ?, title = ?, state = ?,"
                              " version = version + 1, seq = ?, updated_at = ? WHERE id = ?",
                              error);
   if (update == NULL)
@@ -1620,9 +1636,10 @@ rb_store_update_booking_sync (RbStore *self, const char *booking_id, const char 
   sqlite3_bind_int64 (update, 1, interval.start);
   sqlite3_bind_int64 (update, 2, interval.end);
   rb_db_bind_text (update, 3, change_title ? title : rb_booking_get_title (booking));
-  sqlite3_bind_int64 (update, 4, seq);
-  sqlite3_bind_int64 (update, 5, now);
-  rb_db_bind_text (update, 6, booking_id);
+  rb_db_bind_text (update, 4, rb_booking_state_to_string (rb_booking_get_state (booking)));
+  sqlite3_bind_int64 (update, 5, seq);
+  sqlite3_bind_int64 (update, 6, now);
+  rb_db_bind_text (update, 7, booking_id);
   if (!rb_db_step_done (self->db, update, error))
     goto fail;
 

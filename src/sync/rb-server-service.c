@@ -561,6 +561,15 @@ on_operation_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                       on_operation_counted_cb, task);
 }
 
+static gboolean
+allows_anonymous (RbServerService *self)
+{
+  RbPolicy policy;
+
+  rb_client_service_get_policy (RB_CLIENT_SERVICE (self), &policy);
+  return policy.panel_anonymous_booking;
+}
+
 static void
 create_booking_async (RbClientService *service, RbIdentity *who, RbBooking *request,
                       GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
@@ -593,7 +602,9 @@ create_booking_async (RbClientService *service, RbIdentity *who, RbBooking *requ
                                         on_operation_done_cb, task);
       return;
     }
-  if (person == NULL)
+  /* Nobody: a door panel books its room anonymously, where the site allows it; the server
+   * checks that the device is that room's panel. */
+  if (person == NULL && !allows_anonymous (self))
     {
       g_task_return_new_error (task, RB_ERROR, RB_ERROR_UNAUTHENTICATED, "%s",
                                rb_error_code_message (RB_ERROR_UNAUTHENTICATED));
@@ -601,7 +612,8 @@ create_booking_async (RbClientService *service, RbIdentity *who, RbBooking *requ
       return;
     }
   copy = rb_booking_new (rb_booking_get_id (request), rb_booking_get_space_id (request),
-                         rb_person_get_id (person), rb_booking_get_interval (request));
+                         person != NULL ? rb_person_get_id (person) : NULL,
+                         rb_booking_get_interval (request));
   rb_booking_set_title (copy, rb_booking_get_title (request));
   rb_booking_set_attendees (copy, rb_booking_get_attendees (request));
   rb_booking_set_state (copy, rb_booking_get_state (request));

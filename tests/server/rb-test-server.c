@@ -922,8 +922,16 @@ rb_test_db_dump (const char *db_path, const char *sql)
 char *
 rb_test_server_add_device (RbTestServer *self, const char *name, char **out_public_key)
 {
+  return rb_test_server_add_panel (self, name, NULL, out_public_key);
+}
+
+char *
+rb_test_server_add_panel (RbTestServer *self, const char *name, const char *space_id,
+                          char **out_public_key)
+{
   const char *argv[] = { g_getenv ("RAUMBUCH_SERVER"), "--db", rb_test_server_get_db_path (self),
-                         "--add-device", name, NULL };
+                         "--add-device", name, space_id != NULL ? "--panel" : NULL, space_id,
+                         NULL };
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;

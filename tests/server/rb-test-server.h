@@ -77,6 +77,10 @@ guint16 rb_test_server_get_port (RbTestServer *self);
 /* Registers a kiosk (--add-device) on the server's file: its device token, and the server's
  * public key as base64 in out_public_key (may be NULL). */
 char *rb_test_server_add_device (RbTestServer *self, const char *name, char **out_public_key);
+/* The same for a door panel (--add-device NAME --panel SPACE_ID): its token acts for that
+ * room only. */
+char *rb_test_server_add_panel (RbTestServer *self, const char *name, const char *space_id,
+                                char **out_public_key);
 /* "http://127.0.0.1:PORT" without a trailing slash. */
 const char *rb_test_server_get_base_url (RbTestServer *self);
 /* base URL + the formatted path, e.g. rb_test_server_url (s, "/api/v1/bookings/%s", id). */
