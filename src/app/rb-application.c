@@ -12,6 +12,7 @@
 #include "rb-context.h"
 #include "rb-kiosk-window.h"
 #include "rb-local-service.h"
+#include "rb-memory.h"
 #include "rb-preferences-window.h"
 #include "rb-server-service.h"
 #include "rb-session-keeper.h"
@@ -467,7 +468,9 @@ rb_application_present_window (RbApplication *self, RbContext *context, gboolean
       GListModel *monitors = gdk_display_get_monitors (display);
       g_autoptr (GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
 
+      rb_memory_tune_for_kiosk ();
       window = GTK_WINDOW (rb_kiosk_window_new (self, context));
+      rb_memory_watch_kiosk (RB_KIOSK_WINDOW (window));
       /* Without a compositor that honours fullscreen (Xvfb, some kiosk setups) the window
        * still covers the screen. */
       if (monitor != NULL)

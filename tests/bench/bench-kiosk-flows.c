@@ -36,6 +36,7 @@
 #define TARGET_RATIO 1.5
 /* the least the settings allow */
 #define IDLE_TIMEOUT_SECONDS 10
+#define QUIET_SECONDS 8
 
 /* ---- what the process holds ------------------------------------------------------------ */
 
@@ -291,7 +292,8 @@ walk_away (Bench *b)
     rb_ui_settle (100);
   if (g_strcmp0 (rb_kiosk_window_get_screen (window), "start") != 0)
     g_error ("no idle reset after %d s", IDLE_TIMEOUT_SECONDS + 10);
-  rb_ui_settle (500);
+  /* The kiosk stands quiet for a while, as it does between people. */
+  rb_ui_settle (QUIET_SECONDS * 1000);
 }
 
 /* The person cancels the booking at their desk; the kiosk's start screen shows the desk free
@@ -413,6 +415,9 @@ main (int argc, char *argv[])
     {
       drive_one_flow (&b);
       free_the_desk (&b);
+      /* at a report, the last frames drawn (the crossfade back to start) */
+      if (i % every == 0 || i == flows)
+        rb_ui_settle (1000);
       m = memory_now ();
       peak = MAX (peak, m.rss);
       if (i == 200)
