@@ -7,7 +7,12 @@
  * stays resident, in pieces between live blocks. A fixed threshold keeps every large block in
  * a mapping of its own, returned when it is freed. What small blocks leave behind is given
  * back with malloc_trim() when the kiosk is quiet: back on its start screen, nobody identified.
- * tests/bench/bench-kiosk-flows measures both. */
+ *
+ * A kiosk draws with cairo unless GSK_RENDERER says otherwise: GTK's GL renderer keeps its
+ * driver, shader programs, glyph and texture caches resident, and with Mesa's software
+ * rasterizer (llvmpipe: kiosks without a GPU, virtual machines) all of that is process memory
+ * — about 75 MB more than cairo for a screen that changes a few times a minute.
+ * tests/bench/bench-kiosk-flows measures all three. */
 #include "config.h"
 
 #include <malloc.h>
@@ -26,6 +31,13 @@ typedef struct
   /* trimmed since the kiosk last left its start screen */
   gboolean trimmed;
 } Watch;
+
+/* Before GTK starts (and any thread): GTK reads GSK_RENDERER once, for its first window. */
+void
+rb_memory_choose_kiosk_renderer (void)
+{
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+}
 
 /* Before the kiosk's window exists, so that its buffers are made with it. */
 void
@@ -55,24 +67,24 @@ on_quiet_check_cb (gpointer user_data)
 }
 
 static void
-stop_watch (gpointer data)
+on_kiosk_destroy_cb (GtkWidget *kiosk, gpointer source)
 {
-  g_source_remove (GPOINTER_TO_UINT (data));
+  g_source_remove (GPOINTER_TO_UINT (source));
 }
 
 /* Every few seconds: once the kiosk is quiet after a flow, what malloc keeps free goes back. */
 void
 rb_memory_watch_kiosk (RbKioskWindow *kiosk)
 {
-  Watch *watch = g_new0 (Watch, 1);
+  Watch *watch;
   guint source;
 
   g_return_if_fail (RB_IS_KIOSK_WINDOW (kiosk));
 
+  watch = g_new0 (Watch, 1);
   watch->kiosk = kiosk;
   source = g_timeout_add_seconds_full (G_PRIORITY_LOW, QUIET_CHECK_SECONDS, on_quiet_check_cb,
                                        watch, g_free);
-  /* The check goes with the window. */
-  g_object_set_data_full (G_OBJECT (kiosk), "rb-memory-watch", GUINT_TO_POINTER (source),
-                          stop_watch);
+  /* The check goes when the window does (destroyed, it has no screens to look at). */
+  g_signal_connect (kiosk, "destroy", G_CALLBACK (on_kiosk_destroy_cb), GUINT_TO_POINTER (source));
 }

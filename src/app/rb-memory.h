@@ -5,6 +5,7 @@
 
 G_BEGIN_DECLS
 
+void rb_memory_choose_kiosk_renderer (void);
 void rb_memory_tune_for_kiosk (void);
 void rb_memory_watch_kiosk (RbKioskWindow *kiosk);
 
