@@ -1,7 +1,19 @@
 /* main.c: the raumbuch executable. Everything else lives in the rb-app library. */
 #include "config.h"
 
+#include <string.h>
+
 #include "rb-application.h"
+#include "rb-memory.h"
+
+static gboolean
+wants_kiosk (GSettings *settings, int argc, char *argv[])
+{
+  for (int i = 1; i < argc; i++)
+    if (strcmp (argv[i], "--kiosk") == 0 || g_str_has_prefix (argv[i], "--panel"))
+      return TRUE;
+  return g_settings_get_boolean (settings, "kiosk-mode");
+}
 
 int
 main (int argc, char *argv[])
@@ -14,6 +26,9 @@ main (int argc, char *argv[])
   settings = g_settings_new (APP_ID);
   language = g_settings_get_string (settings, "language");
   rb_application_setup_i18n (language);
+  /* So must the kiosk's renderer. */
+  if (wants_kiosk (settings, argc, argv))
+    rb_memory_choose_kiosk_renderer ();
 
   app = rb_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -13,6 +13,7 @@
 #include "rb-kiosk-lockdown.h"
 #include "rb-kiosk-window.h"
 #include "rb-local-service.h"
+#include "rb-memory.h"
 #include "rb-panel-window.h"
 #include "rb-preferences-window.h"
 #include "rb-server-service.h"
@@ -488,9 +489,14 @@ rb_application_present_window (RbApplication *self, RbContext *context, gboolean
       GListModel *monitors = gdk_display_get_monitors (display);
       g_autoptr (GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
 
-      window = self->panel_space_id != NULL
-                   ? GTK_WINDOW (rb_panel_window_new (self, context, self->panel_space_id))
-                   : GTK_WINDOW (rb_kiosk_window_new (self, context));
+      rb_memory_tune_for_kiosk ();
+      if (self->panel_space_id != NULL)
+        window = GTK_WINDOW (rb_panel_window_new (self, context, self->panel_space_id));
+      else
+        {
+          window = GTK_WINDOW (rb_kiosk_window_new (self, context));
+          rb_memory_watch_kiosk (RB_KIOSK_WINDOW (window));
+        }
       /* Without a compositor that honours fullscreen (Xvfb, some kiosk setups) the window
        * still covers the screen. */
       if (monitor != NULL)
