@@ -1632,6 +1632,7 @@ reset_kiosk (RbKioskWindow *self)
   if (self->floor_index != 0)
     select_floor (self, 0);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->space_scroller), 0);
+  rb_floor_plan_reset_view (self->floor_plan);
   gtk_toggle_button_set_active (self->contrast_button, FALSE);
   if (g_strcmp0 (self->default_language, current_language ()) != 0)
     return !switch_language (self, self->default_language, FALSE);

@@ -337,7 +337,8 @@ fill_actions (RbPanelWindow *self, const Schedule *s)
   if (s->current == NULL)
     return;
   if (rb_booking_get_state (s->current) == RB_BOOKING_STATE_BOOKED
-      && rb_policy_check_check_in (&p, rb_booking_get_interval (s->current), t, NULL))
+      && rb_policy_check_check_in (&p, rb_booking_get_interval (s->current),
+                                   rb_booking_get_created_at (s->current), t, NULL))
     add_action (self, self->action_box, _("Check in"), _("Check in to the booking now"),
                 ACTION_CHECK_IN, 0, TRUE);
   add_action (self, self->action_box, _("End early"),

@@ -249,8 +249,8 @@ desk_free (gpointer data)
 }
 
 /* One whole booking flow through the kiosk's widgets, from the start screen back to it: the
- * desk on the start screen, identify with staff number and PIN, a duration, confirm, the
- * receipt, done. (The flow of issue 12's redesign goes here when it is merged.) */
+ * desk on the start screen, its "1 hour", Book, staff number and PIN, Book on the space's
+ * screen again, the receipt, done. */
 static void
 drive_one_flow (Bench *b)
 {
@@ -261,13 +261,12 @@ drive_one_flow (Bench *b)
   rb_kiosk_window_note_activity (window);
   g_signal_emit_by_name (row, "activate");
   rb_ui_kiosk_assert_screen (window, "space");
-  rb_ui_kiosk_click (window, "Book This Space");
+  rb_ui_kiosk_click (window, "1 hour");
+  rb_ui_kiosk_click (window, "Book");
   rb_ui_kiosk_assert_screen (window, "identify");
   rb_ui_kiosk_type (window, STAFF_NUMBER);
   rb_ui_kiosk_type (window, rb_ui_backend_demo_pin (STAFF_NUMBER));
-  rb_ui_kiosk_assert_screen (window, "duration");
-  rb_ui_kiosk_click (window, "1 hour");
-  rb_ui_kiosk_assert_screen (window, "confirm");
+  rb_ui_kiosk_assert_screen (window, "space");
   rb_ui_kiosk_click (window, "Book");
   rb_ui_kiosk_assert_screen (window, "receipt");
   rb_ui_kiosk_click (window, "Done");
@@ -286,11 +285,11 @@ walk_away (Bench *b)
   rb_kiosk_window_note_activity (window);
   g_signal_emit_by_name (row, "activate");
   rb_ui_kiosk_assert_screen (window, "space");
-  rb_ui_kiosk_click (window, "Book This Space");
+  rb_ui_kiosk_click (window, "Book");
   rb_ui_kiosk_assert_screen (window, "identify");
   rb_ui_kiosk_type (window, STAFF_NUMBER);
   rb_ui_kiosk_type (window, rb_ui_backend_demo_pin (STAFF_NUMBER));
-  rb_ui_kiosk_assert_screen (window, "duration");
+  rb_ui_kiosk_assert_screen (window, "space");
   deadline = g_get_monotonic_time () + (IDLE_TIMEOUT_SECONDS + 10) * G_USEC_PER_SEC;
   while (g_strcmp0 (rb_kiosk_window_get_screen (window), "start") != 0
          && g_get_monotonic_time () < deadline)
