@@ -354,7 +354,7 @@ fixture_tear_down (PanelFixture *f, gconstpointer data)
 static void
 test_free_and_next (PanelFixture *f, gconstpointer data)
 {
-  g_autoptr (RbBooking) jour_fixe = book_at_desk (f, JONAS, at (11, 0), at (12, 0), "Jour fixe");
+  g_object_unref (book_at_desk (f, JONAS, at (11, 0), at (12, 0), "Jour fixe"));
   g_autoptr (RbBooking) review = NULL;
   g_autofree char *eleven = clock_text (f, 11, 0);
   g_autofree char *free_until = g_strdup_printf (tr ("Free until %s"), eleven);
@@ -495,7 +495,7 @@ test_check_in_at_the_door (PanelFixture *f, gconstpointer data)
 static void
 test_end_early (PanelFixture *f, gconstpointer data)
 {
-  g_autoptr (RbBooking) mine = book_at_desk (f, JONAS, at (9, 15), at (10, 30), NULL);
+  g_object_unref (book_at_desk (f, JONAS, at (9, 15), at (10, 30), NULL));
   g_autofree char *half_past = clock_text (f, 9, 30);
   g_autofree char *ends = g_strdup_printf (tr ("The booking now ends at %s."), half_past);
   g_autoptr (RbBooking) after = NULL;
@@ -514,8 +514,8 @@ test_end_early (PanelFixture *f, gconstpointer data)
 static void
 test_extend (PanelFixture *f, gconstpointer data)
 {
-  g_autoptr (RbBooking) mine = book_at_desk (f, JONAS, at (9, 15), at (10, 0), NULL);
-  g_autoptr (RbBooking) later = book_at_desk (f, "17157", at (10, 45), at (11, 30), NULL);
+  g_object_unref (book_at_desk (f, JONAS, at (9, 15), at (10, 0), NULL));
+  g_object_unref (book_at_desk (f, "17157", at (10, 45), at (11, 30), NULL));
   g_autofree char *extend30 = g_strdup_printf (tr ("Extend by %d minutes"), 30);
   g_autofree char *half_past = clock_text (f, 10, 30);
   g_autofree char *extended = g_strdup_printf (tr ("Extended until %s"), half_past);
@@ -556,7 +556,7 @@ test_closed_dims (PanelFixture *f, gconstpointer data)
 static void
 test_offline_shows_last_schedule (PanelFixture *f, gconstpointer data)
 {
-  g_autoptr (RbBooking) mine = book_at_desk (f, JONAS, at (9, 15), at (10, 30), NULL);
+  g_object_unref (book_at_desk (f, JONAS, at (9, 15), at (10, 30), NULL));
   g_autofree char *half_past = clock_text (f, 10, 30);
   g_autofree char *busy = g_strdup_printf (tr ("Busy until %s"), half_past);
   g_autoptr (GError) error = NULL;

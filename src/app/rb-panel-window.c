@@ -588,12 +588,12 @@ reload (RbPanelWindow *self)
 static void
 on_signed_out_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (RbPanelWindow) self = user_data;
   g_autoptr (GError) error = NULL;
 
   if (!rb_client_service_boolean_finish (RB_CLIENT_SERVICE (source), result, &error)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_message ("The panel could not sign out: %s", error->message);
+  g_object_unref (user_data);
 }
 
 /* Whoever acted is signed out at once: the next person at the door starts from nobody. */
