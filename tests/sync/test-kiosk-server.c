@@ -334,13 +334,13 @@ kiosk_waits (gpointer data)
 
 /* The booking of a desk reached the server for the person, the kiosk's outbox entry is done
  * and its booking confirmed, still under the kiosk's stand-in and never the person's id or
- * name; and nobody had to ask for it. */
+ * name; and nobody had to ask for it. Booked at the kiosk for now, it is checked in. */
 static void
 assert_confirmed_for (Fixture *f, const char *space_id, const RbTestPerson *person)
 {
   wait_for_db (rb_test_server_get_db_path (f->server), 1,
                "SELECT count(*) FROM bookings WHERE space_id = '%s' AND person_id = '%s'"
-               " AND state = 'booked'",
+               " AND state = 'checked_in'",
                space_id, person->id);
   wait_for_db (f->kiosk_db, 1,
                "SELECT count(*) FROM outbox o JOIN bookings b ON b.id = o.booking_id"
@@ -348,7 +348,7 @@ assert_confirmed_for (Fixture *f, const char *space_id, const RbTestPerson *pers
                space_id);
   g_assert_true (rb_ui_wait_for (kiosk_caught_up, f, 30));
   g_assert_cmpint (db_int (f->kiosk_db, "SELECT count(*) FROM bookings WHERE space_id = '%s'"
-                                        " AND state = 'booked'",
+                                        " AND state = 'checked_in'",
                            space_id),
                    ==, 1);
   g_assert_cmpint (db_int (f->kiosk_db, "SELECT count(*) FROM bookings WHERE person_id = '%s'",
