@@ -129,12 +129,41 @@ test_slot_aligned (void)
     }
 }
 
+static RbSpaceBlock *
+block_of (const char *space_id, gint64 start, gint64 end)
+{
+  RbSpaceBlock *block = g_new0 (RbSpaceBlock, 1);
+
+  block->space_id = g_strdup (space_id);
+  block->interval = rb_interval_make (start, end);
+  return block;
+}
+
+/* The next block of a space: its own, beginning strictly after the instant, the earliest. */
+static void
+test_space_block_next_start (void)
+{
+  g_autoptr (GPtrArray) blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_space_block_free);
+
+  g_assert_cmpint (rb_space_block_next_start (NULL, "d1", 0), ==, 0);
+  g_ptr_array_add (blocks, block_of ("d1", 7200, 9000));
+  g_ptr_array_add (blocks, block_of ("d2", 1800, 3600));
+  g_ptr_array_add (blocks, block_of ("d1", 3600, 5400));
+  g_assert_cmpint (rb_space_block_next_start (blocks, "d1", 0), ==, 3600);
+  g_assert_cmpint (rb_space_block_next_start (blocks, "d1", 3599), ==, 3600);
+  g_assert_cmpint (rb_space_block_next_start (blocks, "d1", 3600), ==, 7200);
+  g_assert_cmpint (rb_space_block_next_start (blocks, "d1", 7200), ==, 0);
+  g_assert_cmpint (rb_space_block_next_start (blocks, "d2", 0), ==, 1800);
+  g_assert_cmpint (rb_space_block_next_start (blocks, "d3", 0), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/interval/validity", test_interval_validity);
+  g_test_add_func ("/block/next-start", test_space_block_next_start);
   g_test_add_func ("/interval/overlap/touching", test_interval_overlap_touching);
   g_test_add_func ("/interval/overlap/contained", test_interval_overlap_contained);
   g_test_add_func ("/interval/overlap/identical", test_interval_overlap_identical);

@@ -305,16 +305,11 @@ static RbAvailability
 availability_of (RbKioskWindow *self, RbSpace *space, gint64 instant, gint64 horizon)
 {
   RbAvailability availability = rb_availability_at (bookings_of (self, space), instant, horizon);
+  gint64 block = rb_space_block_next_start (self->blocks, rb_space_get_id (space), instant);
 
-  for (guint i = 0; !availability.busy && self->blocks != NULL && i < self->blocks->len; i++)
-    {
-      const RbSpaceBlock *block = g_ptr_array_index (self->blocks, i);
-      gint64 start = block->interval.start;
-
-      if (g_str_equal (block->space_id, rb_space_get_id (space)) && start > instant
-          && start < horizon && (availability.until == 0 || start < availability.until))
-        availability.until = start;
-    }
+  if (!availability.busy && block != 0 && block < horizon
+      && (availability.until == 0 || block < availability.until))
+    availability.until = block;
   return availability;
 }
 

@@ -185,6 +185,7 @@ schedule_now (RbPanelWindow *self)
   gint64 t = now (self);
   Schedule s = { 0 };
   RbAvailability availability;
+  gint64 block;
 
   s.hours = rb_policy_opening_hours (&p, rb_context_get_time_zone (self->context), t);
   s.open = rb_interval_contains (s.hours, t);
@@ -204,16 +205,12 @@ schedule_now (RbPanelWindow *self)
     }
   if (s.next != NULL)
     s.limit = MIN (s.limit, rb_booking_get_start (s.next));
-  for (guint i = 0; self->blocks != NULL && i < self->blocks->len; i++)
+  block = rb_space_block_next_start (self->blocks, self->space_id, t);
+  if (block != 0)
     {
-      const RbSpaceBlock *block = g_ptr_array_index (self->blocks, i);
-
-      if (g_str_equal (block->space_id, self->space_id) && block->interval.start > t)
-        {
-          s.limit = MIN (s.limit, block->interval.start);
-          if (!availability.busy && (s.until == 0 || block->interval.start < s.until))
-            s.until = block->interval.start;
-        }
+      s.limit = MIN (s.limit, block);
+      if (!availability.busy && (s.until == 0 || block < s.until))
+        s.until = block;
     }
   return s;
 }
@@ -224,6 +221,8 @@ extension_limit (RbPanelWindow *self, const Schedule *s)
 {
   gint64 end = rb_booking_get_end (s->current);
   gint64 limit = s->hours.end;
+  /* A block that begins right at the end counts too. */
+  gint64 block = rb_space_block_next_start (self->blocks, self->space_id, end - 1);
 
   for (guint i = 0; i < self->bookings->len; i++)
     {
@@ -232,13 +231,8 @@ extension_limit (RbPanelWindow *self, const Schedule *s)
       if (b != s->current && rb_booking_get_start (b) >= end)
         limit = MIN (limit, rb_booking_get_start (b));
     }
-  for (guint i = 0; self->blocks != NULL && i < self->blocks->len; i++)
-    {
-      const RbSpaceBlock *block = g_ptr_array_index (self->blocks, i);
-
-      if (g_str_equal (block->space_id, self->space_id) && block->interval.start >= end)
-        limit = MIN (limit, block->interval.start);
-    }
+  if (block != 0)
+    limit = MIN (limit, block);
   return limit;
 }
 

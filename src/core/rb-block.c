@@ -100,3 +100,20 @@ rb_space_block_find (GPtrArray *blocks, const char *space_id, gint64 instant)
     }
   return NULL;
 }
+
+/* When the first of the space's blocks that begin after AFTER begins; 0 when none does. */
+gint64
+rb_space_block_next_start (GPtrArray *blocks, const char *space_id, gint64 after)
+{
+  gint64 first = 0;
+
+  for (guint i = 0; blocks != NULL && i < blocks->len; i++)
+    {
+      const RbSpaceBlock *block = g_ptr_array_index (blocks, i);
+      gint64 start = block->interval.start;
+
+      if (g_str_equal (block->space_id, space_id) && start > after && (first == 0 || start < first))
+        first = start;
+    }
+  return first;
+}

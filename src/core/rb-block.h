@@ -36,5 +36,6 @@ JsonNode *rb_space_block_to_json (RbSpaceBlock *block);
 RbSpaceBlock *rb_space_block_from_json (JsonNode *node, GError **error);
 const RbSpaceBlock *rb_space_block_find (GPtrArray *blocks, const char *space_id,
                                          gint64 instant);
+gint64 rb_space_block_next_start (GPtrArray *blocks, const char *space_id, gint64 after);
 
 G_END_DECLS
