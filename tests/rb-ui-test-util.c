@@ -37,6 +37,21 @@ rb_ui_settle (int ms)
     }
 }
 
+static gboolean
+is_laid_out (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0
+         && gtk_widget_get_height (widget) > 0;
+}
+
+/* A fixed settle time is not enough under the sanitizers: wait for the first layout. */
+void
+rb_ui_wait_laid_out (GtkWidget *widget)
+{
+  g_assert_nonnull (widget);
+  g_assert_true (rb_ui_wait_for (is_laid_out, widget, 20));
+}
+
 /* ---- the store, from a test that drives a window ----------------------------------------- */
 
 void

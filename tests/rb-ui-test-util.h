@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 
 gboolean rb_ui_wait_for (gboolean (*cond) (gpointer), gpointer data, int seconds);
 void rb_ui_settle (int ms);
+void rb_ui_wait_laid_out (GtkWidget *widget);
 
 GtkWidget *rb_ui_find (GtkWidget *root, gboolean (*match) (GtkWidget *, gpointer), gpointer data);
 GtkWidget *rb_ui_find_visible (GtkWidget *root, gboolean (*match) (GtkWidget *, gpointer),

@@ -1077,6 +1077,7 @@ test_mistyped_staff_number (KioskFixture *f, gconstpointer data)
   rb_ui_kiosk_assert_screen (f->window, "identify");
   rb_ui_settle (100);
   key = rb_ui_find_visible (GTK_WIDGET (f->window), rb_ui_is_button_labelled, "5");
+  rb_ui_wait_laid_out (key);
   width = gtk_widget_get_width (key);
   g_assert_true (gtk_widget_compute_point (key, GTK_WIDGET (f->window), &origin, &before));
 

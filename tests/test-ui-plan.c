@@ -328,6 +328,34 @@ press (RbPlanEditor *editor, guint keyval, GdkModifierType modifiers)
   g_error ("no key binding for %s", gdk_keyval_name (keyval));
 }
 
+typedef struct
+{
+  RbPlanEditor *editor;
+  const char *id;
+} SpaceWidgetWait;
+
+static gboolean
+has_space_widget (gpointer data)
+{
+  SpaceWidgetWait *wait = data;
+
+  return rb_plan_editor_get_space_widget (wait->editor, wait->id) != NULL;
+}
+
+/* The editor makes a new space's button on its next rebuild, which takes a while under the
+ * sanitizers. */
+static GtkWidget *
+wait_space_widget (RbPlanEditor *editor, const char *id)
+{
+  SpaceWidgetWait wait = { editor, id };
+  GtkWidget *button;
+
+  g_assert_true (rb_ui_wait_for (has_space_widget, &wait, 20));
+  button = rb_plan_editor_get_space_widget (editor, id);
+  rb_ui_wait_laid_out (button);
+  return button;
+}
+
 /* Add Desk, drag it by 3.3 m and 1.1 m (it lands on 3.25 m and 1 m), undo the drag, undo the
  * desk. */
 static void
@@ -352,9 +380,7 @@ test_editor_add_drag_undo (UiFixture *f, gconstpointer data)
   id = g_strdup (desk->id);
   start = desk->rect;
   g_assert_cmpfloat (start.w, ==, 2.0);
-  rb_ui_settle (100);
-  button = rb_plan_editor_get_space_widget (editor, id);
-  g_assert_nonnull (button);
+  button = wait_space_widget (editor, id);
   u = pixels_per_metre (editor);
   /* The middle of the desk's button, in the editor's coordinates. */
   g_assert_true (gtk_widget_translate_coordinates (button, GTK_WIDGET (editor),
@@ -436,8 +462,7 @@ test_editor_save_reaches_kiosk (UiFixture *f, gconstpointer data)
   rb_ui_click (rb_ui_child_by_id (page, "add_desk_button"));
   desk = rb_plan_editor_get_selected (editor);
   id = g_strdup (desk->id);
-  rb_ui_settle (100);
-  button = rb_plan_editor_get_space_widget (editor, id);
+  button = wait_space_widget (editor, id);
   u = pixels_per_metre (editor);
   g_assert_true (gtk_widget_translate_coordinates (button, GTK_WIDGET (editor),
                                                    gtk_widget_get_width (button) / 2.0,
