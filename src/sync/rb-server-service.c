@@ -862,11 +862,12 @@ identify_async (RbClientService *service, const char *staff_number, const char *
                                     identify->request_cancellable, on_session_opened_cb, task);
 }
 
-/* A badge (issue 12) can only be checked by the server, which alone knows whose it is: there
- * is nothing to seal for later, since the kiosk could not tell an unknown badge from a known
- * one, and would book for nobody. So a badge identifies online only; when the server does not
- * answer in time the kiosk hears G_IO_ERROR_NOT_CONNECTED and asks for staff number and PIN,
- * which work offline (README "Badges"). */
+/* A badge (issue 12) can only be checked by the server, which alone knows whose it is: the
+ * kiosk cannot tell an unknown badge from a known one, and would book for nobody. So a badge
+ * identifies online only; when the server does not answer in time the kiosk hears
+ * G_IO_ERROR_NOT_CONNECTED and asks for staff number and PIN, which work offline. Once
+ * identified, the badge is sealed to the server's key like a PIN, so that the booking can
+ * wait in the queue if the server is lost meanwhile (README "Badges"). */
 static void
 on_badge_session_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -883,6 +884,7 @@ on_badge_session_opened_cb (GObject *source, GAsyncResult *result, gpointer user
     {
       identity = rb_identity_new (person, TRUE);
       rb_identity_set_session_token (identity, token);
+      rb_identity_set_sealed_credential (identity, identify->sealed, identify->signing_key);
       if (token != NULL)
         memset (token, 0, strlen (token));
       g_task_return_pointer (task, identity, g_object_unref);
@@ -909,9 +911,16 @@ identify_badge_async (RbClientService *service, const char *uid, GCancellable *c
   RbServerService *self = RB_SERVER_SERVICE (service);
   GTask *task = new_task (self, identify_badge_async, cancellable, callback, user_data);
   Identify *identify = g_new0 (Identify, 1);
+  g_autoptr (GError) error = NULL;
 
   identify->request_cancellable = g_cancellable_new ();
   g_task_set_task_data (task, identify, (GDestroyNotify) identify_free);
+  /* Sealed like a PIN, so that a booking the server cannot take at once is queued with it. */
+  if (self->public_key != NULL && *self->public_key != '\0'
+      && !(identify->sealed = rb_credential_seal_badge (self->public_key, uid,
+                                                        rb_client_service_now (service),
+                                                        &identify->signing_key, &error)))
+    g_warning ("The server public key in the settings is not valid: %s", error->message);
   if (cancellable != NULL)
     g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (on_identify_cancelled_cb),
                              identify->request_cancellable, 0);
