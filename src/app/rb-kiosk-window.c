@@ -969,11 +969,11 @@ update_identify_display (RbKioskWindow *self)
 {
   if (self->step == STEP_STAFF_NUMBER)
     {
+      g_autoptr (GString) hidden = g_string_new (NULL);
+
       gtk_label_set_label (self->identify_title, _("Your staff number"));
       /* an empty line, so that the keypad stays where it is */
       gtk_label_set_label (self->identify_number, " ");
-      g_autoptr (GString) hidden = g_string_new (NULL);
-
       for (gsize i = 0; self->keys_typed && i < self->staff_number->len; i++)
         g_string_append (hidden, "●");
       gtk_label_set_label (self->identify_value, self->staff_number->len == 0 ? "–"
