@@ -428,7 +428,8 @@ add_lock (JsonArray *items, const char *staff_number, const char *client_key, gi
 }
 
 /* Everything locked now, for an administrator: staff numbers locked everywhere, staff
- * numbers locked at one client, and clients waiting out a backoff; {"items": [...]}. */
+ * numbers locked at one client, and clients waiting out a backoff (for wrong PINs or for
+ * unknown badges); {"items": [...]}. */
 JsonNode *
 rb_login_guard_list_locks (RbLoginGuard *self)
 {
@@ -451,6 +452,11 @@ rb_login_guard_list_locks (RbLoginGuard *self)
         add_lock (items, parts[1], parts[0], record->blocked_until, record->failures);
       }
   g_hash_table_iter_init (&iter, self->clients);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &record))
+    if (record->blocked_until > now)
+      add_lock (items, NULL, key, record->blocked_until, record->strikes);
+  /* Devices waiting out a backoff for unknown badges (issue 12). */
+  g_hash_table_iter_init (&iter, self->badges);
   while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &record))
     if (record->blocked_until > now)
       add_lock (items, NULL, key, record->blocked_until, record->strikes);

@@ -582,7 +582,9 @@ test_badge_throttle (Fixture *f, gconstpointer data)
   g_autoptr (RbTestResponse) elsewhere = NULL;
   g_autoptr (RbTestResponse) pin_here = NULL;
   g_autoptr (RbTestResponse) locked = NULL;
-  int unknown = 0;
+  g_autoptr (RbTestResponse) locks = NULL;
+  JsonArray *items;
+  int unknown = 0, waiting = 0;
 
   rb_test_assert_status (registered, 200);
   for (;;)
@@ -622,6 +624,15 @@ test_badge_throttle (Fixture *f, gconstpointer data)
     }
   locked = badge_login (f, other_kiosk, "0488FF1E2A7B80");
   rb_test_assert_problem (locked, 429, "locked");
+
+  /* The administrator sees the kiosk waiting (a client without a staff number). */
+  locks = request (f, "GET", "/api/v1/login-locks", f->admin, NULL);
+  rb_test_assert_status (locks, 200);
+  items = json_object_get_array_member (rb_test_response_get_object (locks), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    if (!json_object_has_member (json_array_get_object_element (items, i), "staff_number"))
+      waiting++;
+  g_assert_cmpint (waiting, ==, 1);
 }
 
 int
