@@ -491,6 +491,54 @@ test_check_in_at_the_door (PanelFixture *f, gconstpointer data)
   g_assert_cmpint (rb_booking_get_state (after), ==, RB_BOOKING_STATE_CHECKED_IN);
 }
 
+/* What a badge reader types reaches the panel's key controller as keys (issue 12). */
+static void
+type_keys (PanelFixture *f, const char *text)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->window));
+  GtkEventController *keys = NULL;
+  gboolean handled = FALSE;
+
+  for (guint i = 0; keys == NULL && i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        keys = controller;
+    }
+  g_assert_nonnull (keys);
+  for (const char *c = text; *c != '\0'; c++)
+    g_signal_emit_by_name (keys, "key-pressed", gdk_unicode_to_keyval (*c), 0, 0, &handled);
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Return, 0, 0, &handled);
+}
+
+/* Jonas's registered badge checks him in at the door without a PIN. */
+static void
+test_check_in_with_badge (PanelFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) mine = book_at_desk (f, JONAS, at (9, 15), at (10, 30), NULL);
+  RbClientService *admin = rb_ui_backend_add_client (f->backend);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) person = NULL;
+  g_autoptr (RbBooking) after = NULL;
+
+  g_clear_object (&(RbPerson *){ rb_ui_backend_sign_in (f->backend, admin, ADMIN) });
+  rb_client_service_register_badge_async (admin, "p-14475", "04a23b9c1180", NULL,
+                                          rb_ui_keep_result_cb, &result);
+  person = rb_client_service_json_finish (admin, rb_ui_wait_result (&result), &error);
+  g_assert_no_error (error);
+
+  open_window (f, 800, 1280);
+  wait_for_label (f, "state_word", tr ("Busy"));
+  click (f, tr ("Check in"));
+  type_keys (f, "04a23b9c1180");
+  wait_for_label (f, "message_label", tr ("You are checked in."));
+  after = the_only_booking (f);
+  g_assert_cmpstr (rb_booking_get_id (after), ==, rb_booking_get_id (mine));
+  g_assert_cmpint (rb_booking_get_state (after), ==, RB_BOOKING_STATE_CHECKED_IN);
+}
+
 /* The meeting ends early: the rest is given back, from the end of the running slot. */
 static void
 test_end_early (PanelFixture *f, gconstpointer data)
@@ -623,6 +671,7 @@ main (int argc, char *argv[])
   add_test ("book-now-with-pin", test_book_now_with_pin, FALSE);
   add_test ("anonymous-only-where-allowed", test_anonymous_only_where_allowed, FALSE);
   add_test ("check-in-at-the-door", test_check_in_at_the_door, FALSE);
+  add_test ("check-in-with-badge", test_check_in_with_badge, FALSE);
   add_test ("end-early", test_end_early, FALSE);
   add_test ("extend", test_extend, FALSE);
   add_test ("closed-dims", test_closed_dims, TRUE);

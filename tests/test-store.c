@@ -9,8 +9,10 @@
 #include <sys/stat.h>
 
 #include "rb-auth.h"
+#include "rb-badges.h"
 #include "rb-blocks.h"
 #include "rb-feed.h"
+#include "rb-people-store.h"
 #include "rb-schema.h"
 #include "rb-series-store.h"
 #include "rb-store-private.h"
@@ -1839,6 +1841,159 @@ test_store_unknown_numbers_forgotten (StoreFixture *f, gconstpointer data)
   g_assert_cmpint (raw_query_int (f->path, "SELECT failures FROM login_failures"), ==, 1);
 }
 
+/* ---- badges (issue 12) ------------------------------------------------------------------ */
+
+/* What readers type for the same card is one badge: case and separators do not matter;
+ * what is not a UID is refused. */
+static void
+test_store_badge_hash (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *plain = rb_badge_hash_uid ("04A23B9C", &error);
+  g_autofree char *lower = rb_badge_hash_uid ("04a23b9c", &error);
+  g_autofree char *separated = rb_badge_hash_uid ("04:a2-3B 9c", &error);
+  g_autofree char *other = rb_badge_hash_uid ("04A23B9D", &error);
+  g_autofree char *too_short = NULL;
+  g_autofree char *not_hex = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (plain), ==, 64);
+  g_assert_null (strstr (plain, "04A23B9C"));
+  g_assert_cmpstr (plain, ==, lower);
+  g_assert_cmpstr (plain, ==, separated);
+  g_assert_cmpstr (plain, !=, other);
+  too_short = rb_badge_hash_uid ("123", &error);
+  g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_FIELD);
+  g_assert_null (too_short);
+  g_clear_error (&error);
+  not_hex = rb_badge_hash_uid ("04A2;3B9C", &error);
+  g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_FIELD);
+  g_assert_null (not_hex);
+}
+
+static gboolean
+has_badge (StoreFixture *f, const char *person_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) person = rb_people_store_person_to_json_sync (f->store, person_id, &error);
+
+  g_assert_no_error (error);
+  return json_object_get_boolean_member (json_node_get_object (person), "has_badge");
+}
+
+static void
+register_badge (StoreFixture *f, const char *person_id, const char *uid, int expected)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *hash = rb_badge_hash_uid (uid, &error);
+  g_autoptr (JsonNode) person = NULL;
+
+  g_assert_no_error (error);
+  person = rb_badges_register_sync (f->store, ADMIN, person_id, hash, &error);
+  if (expected < 0)
+    {
+      g_assert_no_error (error);
+      g_assert_true (json_object_get_boolean_member (json_node_get_object (person), "has_badge"));
+    }
+  else
+    {
+      g_assert_error (error, RB_ERROR, expected);
+      g_assert_null (person);
+    }
+}
+
+static RbPerson *
+find_by_badge (StoreFixture *f, const char *uid, GError **error)
+{
+  g_autofree char *hash = rb_badge_hash_uid (uid, NULL);
+
+  return rb_badges_find_person_sync (f->store, hash, error);
+}
+
+/* A person may have several badges, a badge belongs to one person; the UID is never stored
+ * or audited in clear; registering and removing are audited. */
+static void
+test_store_badges (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbPerson) found = NULL;
+  g_autoptr (RbPerson) none = NULL;
+  g_autoptr (JsonNode) removed = NULL;
+  g_autoptr (JsonNode) missing = NULL;
+
+  g_assert_false (has_badge (f, JONAS));
+  register_badge (f, JONAS, "04A23B9C", -1);
+  register_badge (f, JONAS, "04:a2:3b:9c", -1);
+  register_badge (f, JONAS, "0488FF1E2A7B80", -1);
+  g_assert_cmpint (rb_badges_count_sync (f->store, JONAS, &error), ==, 2);
+  register_badge (f, LEONIE, "04A23B9C", RB_ERROR_BADGE_TAKEN);
+  register_badge (f, "p-nobody", "11223344", RB_ERROR_NOT_FOUND);
+  g_assert_cmpint (rb_badges_count_sync (f->store, LEONIE, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_true (has_badge (f, JONAS));
+  g_assert_false (has_badge (f, LEONIE));
+
+  found = find_by_badge (f, "04a23b9c", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rb_person_get_id (found), ==, JONAS);
+  none = find_by_badge (f, "DEADBEEF", &error);
+  g_assert_error (error, RB_ERROR, RB_ERROR_BADGE_UNKNOWN);
+  g_assert_null (none);
+  g_clear_error (&error);
+
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM badges WHERE uid_hash LIKE"
+                                           " '%04A23B9C%' OR uid_hash LIKE '%04a23b9c%'"),
+                   ==, 0);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM audit_log WHERE action ="
+                                           " 'person.badge.register' AND subject = 'p-14475'"),
+                   ==, 2);
+
+  /* A deactivated person keeps the badge but cannot identify with it. */
+  g_clear_pointer (&removed, json_node_unref);
+  removed = rb_people_store_set_active_sync (f->store, ADMIN, JONAS, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_false (rb_badges_check_may_identify_sync (f->store, found, &error));
+  g_assert_error (error, RB_ERROR, RB_ERROR_PERSON_INACTIVE);
+  g_clear_error (&error);
+  g_clear_pointer (&removed, json_node_unref);
+  removed = rb_people_store_set_active_sync (f->store, ADMIN, JONAS, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (rb_badges_check_may_identify_sync (f->store, found, &error));
+
+  g_clear_pointer (&removed, json_node_unref);
+  removed = rb_badges_remove_sync (f->store, ADMIN, JONAS, &error);
+  g_assert_no_error (error);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (removed), "has_badge"));
+  g_assert_cmpint (rb_badges_count_sync (f->store, JONAS, &error), ==, 0);
+  g_clear_object (&none);
+  none = find_by_badge (f, "04A23B9C", &error);
+  g_assert_error (error, RB_ERROR, RB_ERROR_BADGE_UNKNOWN);
+  g_clear_error (&error);
+  missing = rb_badges_remove_sync (f->store, ADMIN, "p-nobody", &error);
+  g_assert_error (error, RB_ERROR, RB_ERROR_NOT_FOUND);
+  g_assert_null (missing);
+  g_clear_error (&error);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM audit_log WHERE action ="
+                                           " 'person.badge.remove' AND subject = 'p-14475'"),
+                   ==, 1);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM audit_log WHERE"
+                                           " instr (upper (coalesce (before, '') ||"
+                                           " coalesce (after, '')), '04A23B9C') > 0"),
+                   ==, 0);
+
+  /* The badge is free again for someone else; erasing that person takes it along. */
+  register_badge (f, LEONIE, "04A23B9C", -1);
+  g_assert_cmpint (raw_exec (f->path,
+                             "PRAGMA foreign_keys = ON;"
+                             "DELETE FROM bookings WHERE person_id = 'p-14835';"
+                             "DELETE FROM series WHERE person_id = 'p-14835';"
+                             "DELETE FROM sessions WHERE person_id = 'p-14835';"
+                             "DELETE FROM people WHERE id = 'p-14835';",
+                             NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM badges"), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1885,6 +2040,8 @@ main (int argc, char *argv[])
   ADD ("/store/feed/topics", test_store_feed_topics);
   ADD ("/store/query/unknown-ids", test_store_unknown_ids);
   ADD_EMPTY ("/store/async/create-and-list", test_store_async);
+  g_test_add_func ("/store/badges/hash", test_store_badge_hash);
+  ADD ("/store/badges/register-find-remove", test_store_badges);
 
 #undef ADD
 #undef ADD_EMPTY

@@ -5,7 +5,9 @@
  * why a weak one is refused, and then books; on the desktop the sign-in dialog does the same
  * with its PIN fields. Anyone changes their PIN from the account menu. An administrator
  * imports a Windows-1252 CSV file on the People page, sees what it would do, confirms, and
- * deactivates a person. Every text expected is looked up in the catalogue of the language the
+ * deactivates a person. An administrator registers a badge for a person with the desktop's
+ * badge reader (issue 12), sees it in the list, is told when a badge is someone else's, and
+ * removes it. Every text expected is looked up in the catalogue of the language the
  * test runs in (English and German, tests/meson.build). */
 #include "config.h"
 
@@ -495,6 +497,105 @@ test_people_page (Fixture *f, gconstpointer data)
   }
 }
 
+/* ---- badges (issue 12) ------------------------------------------------------------------------ */
+
+static gboolean
+is_named (GtkWidget *widget, gpointer name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+static gboolean
+row_subtitle_has (gpointer data)
+{
+  gpointer *args = data;
+  GtkWidget *row = rb_ui_find_visible (args[0], rb_ui_is_row_titled, args[1]);
+
+  return row != NULL && ADW_IS_ACTION_ROW (row)
+         && strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), args[2]) != NULL;
+}
+
+static gboolean
+row_subtitle_lacks (gpointer data)
+{
+  gpointer *args = data;
+  GtkWidget *row = rb_ui_find_visible (args[0], rb_ui_is_row_titled, args[1]);
+
+  return row != NULL && !row_subtitle_has (data);
+}
+
+/* Clicks a row's button, waits for the dialog, and gives it what a badge reader types: the
+ * card's ID and Enter, which registers. */
+static void
+register_with_reader (GtkWidget *page, const char *name, const char *uid)
+{
+  GtkWidget *row = rb_ui_find_visible (page, rb_ui_is_row_titled, (gpointer) name);
+  GtkWidget *dialog, *entry;
+
+  g_assert_nonnull (row);
+  rb_ui_click (rb_ui_find_visible (row, is_button_with_tooltip,
+                                   (gpointer) tr ("Register Badge…")));
+  g_assert_true (rb_ui_wait_for (message_dialog_shown, NULL, 10));
+  dialog = GTK_WIDGET (rb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  entry = rb_ui_find_visible (dialog, is_named, (gpointer) "badge_uid_entry");
+  g_assert_nonnull (entry);
+  g_assert_false (gtk_entry_get_visibility (GTK_ENTRY (entry)));
+  gtk_editable_set_text (GTK_EDITABLE (entry), uid);
+  /* Enter in the entry, as GtkText's key binding emits it: the dialog's default response. */
+  g_signal_emit_by_name (rb_ui_find (entry, rb_ui_is_type, (gpointer) GTK_TYPE_TEXT), "activate");
+  g_assert_true (rb_ui_wait_for (message_dialog_gone, NULL, 10));
+}
+
+static void
+test_people_badges (Fixture *f, gconstpointer data)
+{
+  RbClientService *service = rb_ui_backend_get_service (f->backend);
+  g_clear_object (&(RbPerson *){ rb_ui_backend_sign_in (f->backend, service, CHRISTIAN) });
+  g_autofree char *taken = NULL;
+  const char *has_badge = tr ("has a badge");
+  gpointer jonas_badge[3], leonie_badge[3];
+  DbWait registered = { f, "SELECT count(*) FROM badges WHERE person_id = 'p-14475'" };
+  DbWait removed = { f, "SELECT count(*) = 0 FROM badges" };
+  GtkWidget *page, *dialog, *row;
+
+  f->context = rb_context_new (service, f->settings);
+  f->window = GTK_WIDGET (rb_ui_open_window (f->context));
+  page = rb_ui_show_page (RB_WINDOW (f->window), "people");
+  jonas_badge[0] = leonie_badge[0] = page;
+  jonas_badge[1] = (gpointer) "Jonas Becker";
+  leonie_badge[1] = (gpointer) "Leonie Wagner";
+  jonas_badge[2] = leonie_badge[2] = (gpointer) has_badge;
+  g_assert_true (rb_ui_wait_for (row_subtitle_lacks, jonas_badge, 30));
+
+  register_with_reader (page, "Jonas Becker", "04:A2:3B:9C:11:80");
+  g_assert_true (rb_ui_wait_for (db_says_one, &registered, 30));
+  g_assert_true (rb_ui_wait_for (row_subtitle_has, jonas_badge, 30));
+  g_assert_cmpint (authority_int (f, "SELECT count(*) FROM badges WHERE instr (upper (uid_hash),"
+                                     " '04A23B9C') > 0"),
+                   ==, 0);
+  screenshot (f, f->window, "badge");
+
+  /* The same card for someone else is refused, and the page says why. */
+  register_with_reader (page, "Leonie Wagner", "04a23b9c1180");
+  taken = g_strdup (tr ("This badge is already registered for someone else."));
+  wait_for_label (page, taken);
+  g_assert_true (rb_ui_wait_for (row_subtitle_lacks, leonie_badge, 30));
+
+  /* Removing asks first. */
+  row = rb_ui_find_visible (page, rb_ui_is_row_titled, (gpointer) "Jonas Becker");
+  rb_ui_click (rb_ui_find_visible (row, is_button_with_tooltip,
+                                   (gpointer) tr ("Remove Badges…")));
+  g_assert_true (rb_ui_wait_for (message_dialog_shown, NULL, 10));
+  dialog = GTK_WIDGET (rb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (rb_ui_wait_for (db_says_one, &removed, 30));
+  g_assert_true (rb_ui_wait_for (row_subtitle_lacks, jonas_badge, 30));
+  g_assert_cmpint (authority_int (f, "SELECT count(*) FROM audit_log WHERE action LIKE"
+                                     " 'person.badge.%'"),
+                   ==, 2);
+}
+
 /* ---- main --------------------------------------------------------------------------------- */
 
 static void
@@ -527,5 +628,6 @@ main (int argc, char *argv[])
   add_dual ("people/desktop-one-time-pin", test_desktop_one_time_pin);
   add_dual ("people/change-own-pin", test_change_own_pin);
   add_dual ("people/page-import-and-deactivate", test_people_page);
+  add_dual ("people/page-badges", test_people_badges);
   return g_test_run ();
 }

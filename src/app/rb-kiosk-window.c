@@ -1,6 +1,7 @@
 /* rb-kiosk-window.c: the kiosk's screens and their flow.
  *
  *   start → (badge or Sign In) identify → start, greeted → space → Book → receipt → start
+ *   (a registered badge identifies alone; any other is taken as the staff number, issue 12)
  *   start → space → Book → identify → space, the choice kept → Book → receipt → start
  *   start → Check In → identify → check-in → start
  *
@@ -37,6 +38,8 @@
 #define REFRESH_SECONDS 30
 #define MAX_STAFF_NUMBER 12
 #define MAX_PIN 8
+/* a badge's secret ID as a reader types it (rb-badges.h allows 64 hexadecimal digits) */
+#define MAX_BADGE_TYPED 64
 /* Taps this soon after a screen change belong to the screen before. */
 #define TAP_GUARD_MS 300
 /* How long the start screen names offline bookings that the server refused. */
@@ -126,6 +129,9 @@ struct _RbKioskWindow
   Purpose purpose;
   IdentifyStep step;
   GString *staff_number;
+  /* what is in staff_number came from keys (a badge reader), not the keypad: it may be a
+   * badge's secret ID, so it is not shown (issue 12) */
+  gboolean keys_typed;
   GString *pin;
   GString *one_time_pin;
   GString *new_pin;
@@ -266,7 +272,8 @@ forget_person (RbKioskWindow *self)
   g_clear_object (&self->identity);
   g_clear_pointer (&self->my_bookings, g_ptr_array_unref);
   self->flow_serial++;
-  g_string_truncate (self->staff_number, 0);
+  wipe (self->staff_number);
+  self->keys_typed = FALSE;
   wipe (self->pin);
   wipe (self->one_time_pin);
   wipe (self->new_pin);
@@ -962,11 +969,16 @@ update_identify_display (RbKioskWindow *self)
 {
   if (self->step == STEP_STAFF_NUMBER)
     {
+      g_autoptr (GString) hidden = g_string_new (NULL);
+
       gtk_label_set_label (self->identify_title, _("Your staff number"));
       /* an empty line, so that the keypad stays where it is */
       gtk_label_set_label (self->identify_number, " ");
-      gtk_label_set_label (self->identify_value,
-                           self->staff_number->len ? self->staff_number->str : "–");
+      for (gsize i = 0; self->keys_typed && i < self->staff_number->len; i++)
+        g_string_append (hidden, "●");
+      gtk_label_set_label (self->identify_value, self->staff_number->len == 0 ? "–"
+                                                 : self->keys_typed   ? hidden->str
+                                                                      : self->staff_number->str);
     }
   else
     {
@@ -1048,6 +1060,8 @@ fetch_my_bookings (RbKioskWindow *self)
       on_my_bookings_cb, call);
 }
 
+static void identified (RbKioskWindow *self, RbIdentity *identity);
+
 static void
 on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -1091,7 +1105,13 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       update_identify_display (self);
       return;
     }
+  identified (self, identity);
+}
 
+/* Whoever the PIN or the badge identified: on with the flow. */
+static void
+identified (RbKioskWindow *self, RbIdentity *identity)
+{
   wipe (self->pin);
   /* Only a booking can wait for the server to check the PIN. */
   if (!rb_identity_get_verified (identity) && self->purpose != PURPOSE_BOOK)
@@ -1141,6 +1161,69 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void submit_identify (RbKioskWindow *self);
+
+/* A badge (issue 12): what a reader typed identifies alone when it is a registered badge's
+ * secret ID. When it is not — a site whose badges carry the staff number, a badge not yet
+ * registered, too many unknown badges here, or a server that cannot be reached (only it
+ * knows the badges) — it is taken as the staff number and the PIN is asked, as before. A
+ * deactivated or locked person hears why. */
+static void
+on_badge_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autofree FlowCall *call = user_data;
+  g_autoptr (RbKioskWindow) self = call->self;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbIdentity) identity = rb_client_service_identify_finish (RB_CLIENT_SERVICE (source),
+                                                                       result, &error);
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || call->serial != self->flow_serial
+      || !g_str_equal (rb_kiosk_window_get_screen (self), "identify"))
+    return;
+  if (identity != NULL)
+    {
+      identified (self, identity);
+      return;
+    }
+  if (g_error_matches (error, RB_ERROR, RB_ERROR_PERSON_INACTIVE)
+      || g_error_matches (error, RB_ERROR, RB_ERROR_LOCKED))
+    {
+      text = error_text (self, error);
+      say (self->identify_error, text, MESSAGE_ERROR);
+      wipe (self->staff_number);
+      self->keys_typed = FALSE;
+      update_identify_display (self);
+      return;
+    }
+  g_debug ("Not identified by the badge, asking for the PIN: %s", error->message);
+  self->keys_typed = FALSE;
+  self->step = STEP_PIN;
+  say (self->identify_error, "", MESSAGE_PLAIN);
+  update_identify_display (self);
+}
+
+/* Enter from a badge reader (a keyboard wedge) while the staff number is asked for: a badge
+ * first. Leaving the kiosk takes an administrator's PIN, never a badge that may be lost. */
+static void
+submit_from_reader (RbKioskWindow *self)
+{
+  FlowCall *call;
+
+  if (self->step != STEP_STAFF_NUMBER || self->staff_number->len == 0
+      || self->purpose == PURPOSE_ADMIN)
+    {
+      submit_identify (self);
+      return;
+    }
+  call = g_new (FlowCall, 1);
+  call->self = g_object_ref (self);
+  call->serial = self->flow_serial;
+  say (self->identify_error, _("Checking…"), MESSAGE_PROGRESS);
+  rb_client_service_identify_badge_async (rb_context_get_service (self->context),
+                                          self->staff_number->str, self->cancellable,
+                                          on_badge_identified_cb, call);
+}
 
 static void
 on_pin_changed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -1254,6 +1337,12 @@ type_digit (RbKioskWindow *self, int digit)
 static void
 on_keypad_digit_cb (RbKioskWindow *self, int digit)
 {
+  /* The keypad after a reader: the staff number starts over, and shows. */
+  if (self->step == STEP_STAFF_NUMBER && self->keys_typed)
+    {
+      wipe (self->staff_number);
+      self->keys_typed = FALSE;
+    }
   type_digit (self, digit);
 }
 
@@ -1745,9 +1834,10 @@ on_any_event_cb (GtkEventControllerLegacy *controller, GdkEvent *event, RbKioskW
   return GDK_EVENT_PROPAGATE;
 }
 
-/* A badge reader types the staff number and Enter: digits typed on the start screen, or on
- * a space's screen before anybody identified, begin identifying to book, so a badge is all
- * it takes to start. */
+/* A badge reader types and then Enter: its card's secret ID (digits, or hexadecimal digits
+ * with letters) or the staff number printed on it. Typed on the start screen, or on a
+ * space's screen before anybody identified, it begins identifying to book, so a badge is all
+ * it takes to start; its Enter tries it as a badge first (submit_from_reader). */
 static gboolean
 on_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
                    GdkModifierType state, RbKioskWindow *self)
@@ -1755,19 +1845,32 @@ on_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycod
   const char *screen = gtk_stack_get_visible_child_name (self->stack);
   guint32 c = gdk_keyval_to_unicode (keyval);
   gboolean digit = c >= '0' && c <= '9';
+  gboolean hex_letter = c < 128 && g_ascii_isxdigit (c) && !digit;
 
-  if (digit && (g_str_equal (screen, "start")
-                || (g_str_equal (screen, "space") && self->identity == NULL)))
-    start_identify (self, PURPOSE_BOOK);
+  if ((digit || hex_letter)
+      && (g_str_equal (screen, "start")
+          || (g_str_equal (screen, "space") && self->identity == NULL)))
+    {
+      start_identify (self, PURPOSE_BOOK);
+      self->keys_typed = TRUE;
+    }
   else if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "identify"))
     return GDK_EVENT_PROPAGATE;
 
-  if (digit)
+  if (self->step == STEP_STAFF_NUMBER && (digit || hex_letter)
+      && (self->staff_number->len == 0 || self->keys_typed))
+    {
+      self->keys_typed = TRUE;
+      if (self->staff_number->len < MAX_BADGE_TYPED)
+        g_string_append_c (self->staff_number, (char) c);
+      update_identify_display (self);
+    }
+  else if (digit)
     type_digit (self, c - '0');
   else if (keyval == GDK_KEY_BackSpace)
     on_keypad_delete_cb (self);
   else if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter)
-    submit_identify (self);
+    submit_from_reader (self);
   else
     return GDK_EVENT_PROPAGATE;
   return GDK_EVENT_STOP;

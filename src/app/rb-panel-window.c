@@ -26,6 +26,7 @@
 #define IDLE_SECONDS 30
 #define MAX_STAFF_NUMBER 12
 #define MAX_PIN 8
+#define MAX_BADGE_TYPED 64
 
 typedef enum
 {
@@ -758,6 +759,29 @@ on_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     identify_failed (self, error);
 }
 
+/* A badge (issue 12) checks in alone when it is registered; else what the reader typed is
+ * the staff number, and the PIN is asked as before. */
+static void
+on_badge_identified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbPanelWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbIdentity) who = rb_client_service_identify_finish (RB_CLIENT_SERVICE (source),
+                                                                  result, &error);
+
+  if (who != NULL)
+    act (self, who);
+  else if (g_error_matches (error, RB_ERROR, RB_ERROR_PERSON_INACTIVE)
+           || g_error_matches (error, RB_ERROR, RB_ERROR_LOCKED))
+    identify_failed (self, error);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      say (self, "", FALSE);
+      self->entering_pin = TRUE;
+      update_identify (self);
+    }
+}
+
 static void
 submit (RbPanelWindow *self)
 {
@@ -861,8 +885,19 @@ on_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycod
     return GDK_EVENT_PROPAGATE;
   if (c >= '0' && c <= '9')
     type_digit (self, c - '0');
+  else if (c < 128 && g_ascii_isxdigit (c) && !self->entering_pin
+           && self->staff_number->len < MAX_BADGE_TYPED)
+    g_string_append_c (self->staff_number, (char) c);
   else if (keyval == GDK_KEY_BackSpace)
     on_keypad_delete_cb (self);
+  else if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter) && !self->entering_pin
+           && self->action == ACTION_CHECK_IN && self->staff_number->len > 0)
+    {
+      say (self, _("Checking…"), FALSE);
+      rb_client_service_identify_badge_async (service (self), self->staff_number->str,
+                                              self->cancellable, on_badge_identified_cb,
+                                              g_object_ref (self));
+    }
   else if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter)
     on_keypad_submit_cb (self);
   else

@@ -1,7 +1,9 @@
 /* rb-people-page.c: the administrators' People page (see rb-people-page.h). Everything goes
  * through the client service, so it works standalone and against a server alike; the page
  * holds the people as the service's JSON (GET /people), which carries what a list of
- * RbPerson does not: whether a person is active, and whether their PIN is a one-time PIN. */
+ * RbPerson does not: whether a person is active, whether their PIN is a one-time PIN, and
+ * whether they have a badge (issue 12: an administrator registers one with the desktop's
+ * badge reader, which types the card's secret ID into the dialog's entry). */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -142,6 +144,7 @@ person_row (RbPeoplePage *self, JsonObject *person)
 {
   const char *id = json_object_get_string_member (person, "id");
   gboolean active = json_object_get_boolean_member (person, "active");
+  gboolean has_badge = json_object_get_boolean_member_with_default (person, "has_badge", FALSE);
   RbRole role = RB_ROLE_STAFF;
   GtkWidget *row = adw_action_row_new ();
   g_autoptr (GString) subtitle = g_string_new (NULL);
@@ -156,6 +159,8 @@ person_row (RbPeoplePage *self, JsonObject *person)
     g_string_append_printf (subtitle, " · %s", _("deactivated"));
   else if (json_object_get_boolean_member (person, "must_change_pin"))
     g_string_append_printf (subtitle, " · %s", _("one-time PIN not used yet"));
+  if (has_badge)
+    g_string_append_printf (subtitle, " · %s", _("has a badge"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                  json_object_get_string_member (person, "display_name"));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -168,6 +173,14 @@ person_row (RbPeoplePage *self, JsonObject *person)
     adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                row_button (self, "dialog-password-symbolic",
                                            _("Issue a One-Time PIN…"), "pin", id));
+  if (active)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                               row_button (self, "auth-smartcard-symbolic", _("Register Badge…"),
+                                           "badge", id));
+  if (has_badge)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                               row_button (self, "edit-clear-symbolic", _("Remove Badges…"),
+                                           "remove-badges", id));
   if (active)
     adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                row_button (self, "system-log-out-symbolic", _("Deactivate…"),
@@ -465,6 +478,137 @@ on_pin_issued_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   rb_people_page_reload (self);
 }
 
+/* ---- badges (issue 12) ---------------------------------------------------------------------- */
+
+static void
+on_badge_saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbPeoplePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) person = rb_client_service_json_finish (RB_CLIENT_SERVICE (source),
+                                                               result, &error);
+  JsonObject *o;
+  g_autofree char *text = NULL;
+
+  self->loading--;
+  if (person == NULL)
+    {
+      say_error (self, error);
+      return;
+    }
+  o = json_node_get_object (person);
+  text = g_strdup_printf (json_object_get_boolean_member (o, "has_badge")
+                              /* TRANSLATORS: %s is a person's name */
+                              ? _("%s has a badge now.")
+                              /* TRANSLATORS: %s is a person's name */
+                              : _("%s has no badge now."),
+                          json_object_get_string_member (o, "display_name"));
+  say (self, text);
+  rb_people_page_reload (self);
+}
+
+typedef struct
+{
+  RbPeoplePage *page;
+  char *person_id;
+  GtkWidget *entry;
+} BadgeForm;
+
+static void
+badge_form_free (gpointer data, GClosure *closure)
+{
+  BadgeForm *form = data;
+
+  g_object_unref (form->page);
+  g_free (form->person_id);
+  g_free (form);
+}
+
+static void
+on_badge_response_cb (AdwMessageDialog *dialog, const char *response, BadgeForm *form)
+{
+  RbPeoplePage *self = form->page;
+  const char *uid = gtk_editable_get_text (GTK_EDITABLE (form->entry));
+
+  if (!g_str_equal (response, "register") || *uid == '\0')
+    return;
+  self->loading++;
+  rb_client_service_register_badge_async (rb_context_get_service (self->context),
+                                          form->person_id, uid, self->cancellable,
+                                          on_badge_saved_cb, g_object_ref (self));
+  /* The card's ID is a secret: it leaves the entry once it is sent. */
+  gtk_editable_set_text (GTK_EDITABLE (form->entry), "");
+}
+
+/* The entry has the focus, so a badge reader on this PC (a keyboard wedge) types the card's
+ * ID into it and its Enter registers; the ID can also be typed by hand. The entry hides
+ * what it holds, as a password entry does: the ID is what identifies the person. */
+static void
+show_badge_dialog (RbPeoplePage *self, JsonObject *person)
+{
+  BadgeForm *form = g_new0 (BadgeForm, 1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  g_autofree char *heading = g_strdup_printf (_("Register a Badge for %s"),
+                                              json_object_get_string_member (person,
+                                                                             "display_name"));
+  AdwMessageDialog *dialog = message_dialog_new (
+      self, heading,
+      _("Hold the badge to this computer’s badge reader, or type the card ID as the badge "
+        "office gave it. The ID is kept only as a fingerprint and is never shown again. A "
+        "person may have several badges."));
+
+  form->page = g_object_ref (self);
+  form->person_id = g_strdup (json_object_get_string_member (person, "id"));
+  form->entry = labelled_entry (GTK_BOX (box), _("Card _ID"), NULL);
+  gtk_widget_set_name (form->entry, "badge_uid_entry");
+  gtk_entry_set_visibility (GTK_ENTRY (form->entry), FALSE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (form->entry), GTK_INPUT_PURPOSE_PASSWORD);
+  adw_message_dialog_set_extra_child (dialog, box);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "register", _("_Register"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "register", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "register");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_badge_response_cb), form,
+                         badge_form_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (form->entry);
+}
+
+static void
+on_remove_badges_response_cb (AdwMessageDialog *dialog, const char *response,
+                              PersonAction *action)
+{
+  RbPeoplePage *self = action->page;
+
+  if (!g_str_equal (response, "remove"))
+    return;
+  self->loading++;
+  rb_client_service_remove_badges_async (rb_context_get_service (self->context),
+                                         action->person_id, self->cancellable, on_badge_saved_cb,
+                                         g_object_ref (self));
+}
+
+static void
+show_remove_badges_dialog (RbPeoplePage *self, JsonObject *person)
+{
+  g_autofree char *heading = g_strdup_printf (_("Remove the Badges of %s?"),
+                                              json_object_get_string_member (person,
+                                                                             "display_name"));
+  AdwMessageDialog *dialog = message_dialog_new (
+      self, heading,
+      _("None of their badges identifies them at a kiosk any more. To replace a lost badge, "
+        "remove the badges, then register the new one."));
+
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "remove", _("_Remove"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_remove_badges_response_cb),
+                         person_action_new (self, json_object_get_string_member (person, "id")),
+                         person_action_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 on_row_button_clicked_cb (GtkButton *button, RbPeoplePage *self)
 {
@@ -477,6 +621,10 @@ on_row_button_clicked_cb (GtkButton *button, RbPeoplePage *self)
     return;
   if (g_str_equal (what, "edit"))
     show_edit_dialog (self, person);
+  else if (g_str_equal (what, "badge"))
+    show_badge_dialog (self, person);
+  else if (g_str_equal (what, "remove-badges"))
+    show_remove_badges_dialog (self, person);
   else if (g_str_equal (what, "pin"))
     {
       self->loading++;

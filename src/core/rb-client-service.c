@@ -472,6 +472,39 @@ rb_client_service_identify_async (RbClientService *self, const char *staff_numbe
   CLASS (self)->identify_async (self, staff_number, pin, cancellable, callback, user_data);
 }
 
+/* Identifies at a kiosk with a badge alone (issue 12); rb_client_service_identify_finish. */
+void
+rb_client_service_identify_badge_async (RbClientService *self, const char *uid,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  g_return_if_fail (uid != NULL);
+  CLASS (self)->identify_badge_async (self, uid, cancellable, callback, user_data);
+}
+
+/* An administrator registers a badge; the person as JSON (rb_client_service_json_finish). */
+void
+rb_client_service_register_badge_async (RbClientService *self, const char *person_id,
+                                        const char *uid, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  g_return_if_fail (person_id != NULL && uid != NULL);
+  CLASS (self)->register_badge_async (self, person_id, uid, cancellable, callback, user_data);
+}
+
+/* An administrator removes all of a person's badges; the person as JSON. */
+void
+rb_client_service_remove_badges_async (RbClientService *self, const char *person_id,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  g_return_if_fail (person_id != NULL);
+  CLASS (self)->remove_badges_async (self, person_id, cancellable, callback, user_data);
+}
+
 RbIdentity *
 rb_client_service_identify_finish (RbClientService *self, GAsyncResult *result, GError **error)
 {

@@ -173,13 +173,28 @@ struct _RbClientServiceClass
   void (*change_pin_async) (RbClientService *self, const char *staff_number, const char *pin,
                             const char *new_pin, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data);
+  /* badges (issue 12). identify_badge: a kiosk or door panel identifies the person whose badge
+   * has this UID (as the reader typed it), like identify_async with staff number and PIN and
+   * finishing with rb_client_service_identify_finish; RB_ERROR_BADGE_UNKNOWN when no one has
+   * it. For administrators: register_badge (RB_ERROR_BADGE_TAKEN when it is someone else's)
+   * and remove_badges (all of a person's), both answering the person as JSON with
+   * "has_badge" (rb_client_service_json_finish). */
+  void (*identify_badge_async) (RbClientService *self, const char *uid,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
+  void (*register_badge_async) (RbClientService *self, const char *person_id, const char *uid,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
+  void (*remove_badges_async) (RbClientService *self, const char *person_id,
+                               GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data);
   /* optional: bring everything up to date now (default: nothing to do) */
   void (*sync_async) (RbClientService *self, GCancellable *cancellable,
                       GAsyncReadyCallback callback, gpointer user_data);
   /* optional: stop timers and connections before the application quits */
   void (*shutdown) (RbClientService *self);
 
-  gpointer padding[8];
+  gpointer padding[5];
 };
 
 GTimeZone *rb_client_service_get_time_zone (RbClientService *self);
@@ -254,6 +269,15 @@ RbBooking *rb_client_service_booking_finish (RbClientService *self, GAsyncResult
 void rb_client_service_identify_async (RbClientService *self, const char *staff_number,
                                        const char *pin, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);
+void rb_client_service_identify_badge_async (RbClientService *self, const char *uid,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+void rb_client_service_register_badge_async (RbClientService *self, const char *person_id,
+                                             const char *uid, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+void rb_client_service_remove_badges_async (RbClientService *self, const char *person_id,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
 RbIdentity *rb_client_service_identify_finish (RbClientService *self, GAsyncResult *result,
                                                GError **error);
 

@@ -49,6 +49,8 @@ static const RbErrorInfo error_info[RB_N_ERROR_CODES] = {
   [RB_ERROR_PIN_CHANGE_REQUIRED] = { "pin_change_required", N_("This PIN was given out for one use. Please choose your own PIN now.") },
   [RB_ERROR_WEAK_PIN] = { "weak_pin", N_("This PIN is too easy to guess.") },
   [RB_ERROR_PERSON_INACTIVE] = { "person_inactive", N_("This person has been deactivated. Please ask an administrator.") },
+  [RB_ERROR_BADGE_UNKNOWN] = { "badge_unknown", N_("This badge is not registered. Please enter your staff number and PIN, or ask an administrator to register the badge.") },
+  [RB_ERROR_BADGE_TAKEN] = { "badge_taken", N_("This badge is already registered for someone else.") },
 };
 
 const char *

@@ -14,7 +14,7 @@ const char *const rb_json_booking_request_members[] = {
   "id", "space_id", "start", "end", "title", "attendees", "state", NULL,
 };
 
-const char *const rb_json_session_request_members[] = { "staff_number", "pin", NULL };
+const char *const rb_json_session_request_members[] = { "staff_number", "pin", "badge", NULL };
 
 char *
 rb_json_to_string (JsonNode *node, gboolean pretty)

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "rb-auth.h"
+#include "rb-badges.h"
 #include "rb-credential.h"
 #include "rb-handlers.h"
 #include "rb-people-store.h"
@@ -48,6 +49,9 @@ typedef struct
   char *pin;
   char *pin_hash;
   RbPerson *person;
+  /* a badge's credential (issue 12): its UID, and whether no one has it */
+  char *badge;
+  gboolean badge_unknown;
 } BookingArgs;
 
 static void
@@ -59,6 +63,9 @@ booking_args_free (BookingArgs *args)
     sodium_memzero (args->pin, strlen (args->pin));
   g_free (args->pin);
   g_free (args->pin_hash);
+  if (args->badge != NULL)
+    sodium_memzero (args->badge, strlen (args->badge));
+  g_free (args->badge);
   g_clear_object (&args->person);
   g_clear_object (&args->request);
   g_free (args->space_id);
@@ -387,6 +394,29 @@ sealed_pin_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data
   rb_request_run (req, create_booking_job, NULL);
 }
 
+/* A badge's credential: counted as a badge identification at the device would be (an
+ * unknown badge against its budget), and refused like it for a locked staff number. */
+static void
+after_sealed_badge_lookup (RbRequest *req, RbLoginGuard *guard, const char *client_key)
+{
+  BookingArgs *args = rb_request_get_data (req);
+  g_autoptr (GError) error = NULL;
+  gint64 retry_after = 0;
+
+  if (!rb_login_guard_begin_badge (guard, client_key, &retry_after, &error)
+      || !rb_login_guard_end_badge (guard, client_key, args->badge_unknown, &retry_after, &error)
+      || !rb_login_guard_check_lock (guard, client_key,
+                                     rb_person_get_staff_number (args->person), &retry_after,
+                                     &error))
+    {
+      if (retry_after > 0)
+        rb_request_set_retry_after (req, retry_after);
+      rb_request_fail (req, error);
+      return;
+    }
+  rb_request_run (req, create_booking_job, NULL);
+}
+
 static void
 after_sealed_lookup (RbRequest *req)
 {
@@ -395,8 +425,15 @@ after_sealed_lookup (RbRequest *req)
   g_autofree char *client_key = rb_request_dup_client_key (req, rb_request_get_device_id (req));
   g_autoptr (GError) error = NULL;
   gint64 retry_after = 0;
-  RbLoginAttempt *attempt = rb_login_guard_begin (guard, client_key, TRUE, args->staff_number,
-                                                  &retry_after, &error);
+  RbLoginAttempt *attempt;
+
+  if (args->badge != NULL)
+    {
+      after_sealed_badge_lookup (req, guard, client_key);
+      return;
+    }
+  attempt = rb_login_guard_begin (guard, client_key, TRUE, args->staff_number, &retry_after,
+                                  &error);
 
   if (attempt == NULL)
     {
@@ -406,6 +443,30 @@ after_sealed_lookup (RbRequest *req)
     }
   rb_login_guard_check_pin_async (guard, attempt, args->pin_hash, args->pin,
                                   sealed_pin_checked_cb, g_object_ref (req));
+}
+
+/* Whose badge it is; a deactivated person cannot book from a queue. An unknown badge (removed
+ * meanwhile) fails, after it was counted (after_sealed_badge_lookup). */
+static gboolean
+sealed_badge_lookup (RbStore *store, BookingArgs *args, GError **error)
+{
+  g_autofree char *hash = rb_badge_hash_uid (args->badge, error);
+  g_autoptr (GError) local_error = NULL;
+
+  if (hash == NULL)
+    return FALSE;
+  args->person = rb_badges_find_person_sync (store, hash, &local_error);
+  if (args->person == NULL)
+    {
+      if (!g_error_matches (local_error, RB_ERROR, RB_ERROR_BADGE_UNKNOWN))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      args->badge_unknown = TRUE;
+      return TRUE;
+    }
+  return rb_badges_check_may_identify_sync (store, args->person, error);
 }
 
 static gboolean
@@ -427,11 +488,14 @@ sealed_lookup_job (RbRequest *req, RbStore *store, GError **error)
     }
   if (!rb_credential_get_server_keys_sync (store, public_key, secret_key, error))
     return FALSE;
-  opened = rb_credential_open (public_key, secret_key, sealed, length, args->request,
-                               rb_store_now (store), &args->staff_number, &args->pin, error);
+  opened = rb_credential_open_any (public_key, secret_key, sealed, length, args->request,
+                                   rb_store_now (store), &args->staff_number, &args->pin,
+                                   &args->badge, error);
   sodium_memzero (secret_key, sizeof secret_key);
   if (!opened)
     return FALSE;
+  if (args->badge != NULL)
+    return sealed_badge_lookup (store, args, error);
   args->pin_hash = rb_auth_get_pin_hash_sync (store, args->staff_number, &args->person,
                                               &local_error);
   if (local_error != NULL)

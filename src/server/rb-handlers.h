@@ -58,5 +58,7 @@ void rb_handle_import_people (RbRequest *req);
 void rb_handle_issue_one_time_pin (RbRequest *req);
 void rb_handle_change_my_pin (RbRequest *req);
 void rb_handle_change_pin (RbRequest *req);
+void rb_handle_register_badge (RbRequest *req);
+void rb_handle_remove_badge (RbRequest *req);
 
 G_END_DECLS

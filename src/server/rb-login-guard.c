@@ -52,6 +52,8 @@ struct _RbLoginGuard
   GHashTable *clients;
   GHashTable *pairs;
   GHashTable *staff;
+  /* unknown badges per client (issue 12) */
+  GHashTable *badges;
   /* checks let in and not yet recorded, over all clients */
   guint pending;
   guint max_waiting;
@@ -426,7 +428,8 @@ add_lock (JsonArray *items, const char *staff_number, const char *client_key, gi
 }
 
 /* Everything locked now, for an administrator: staff numbers locked everywhere, staff
- * numbers locked at one client, and clients waiting out a backoff; {"items": [...]}. */
+ * numbers locked at one client, and clients waiting out a backoff (for wrong PINs or for
+ * unknown badges); {"items": [...]}. */
 JsonNode *
 rb_login_guard_list_locks (RbLoginGuard *self)
 {
@@ -452,9 +455,102 @@ rb_login_guard_list_locks (RbLoginGuard *self)
   while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &record))
     if (record->blocked_until > now)
       add_lock (items, NULL, key, record->blocked_until, record->strikes);
+  /* Devices waiting out a backoff for unknown badges (issue 12). */
+  g_hash_table_iter_init (&iter, self->badges);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &record))
+    if (record->blocked_until > now)
+      add_lock (items, NULL, key, record->blocked_until, record->strikes);
 
   json_object_set_array_member (root, "items", items);
   return json_node_init_object (json_node_alloc (), root);
+}
+
+/* ---- badges (issue 12) --------------------------------------------------------------------- */
+
+/* Lets a badge look-up in, or refuses it with RB_ERROR_TOO_MANY_ATTEMPTS while the client
+ * waits out a backoff for unknown badges, or has as many look-ups running as its budget has
+ * left. Every look-up let in ends with rb_login_guard_end_badge. */
+gboolean
+rb_login_guard_begin_badge (RbLoginGuard *self, const char *client_key, gint64 *out_retry_after,
+                            GError **error)
+{
+  gint64 now = rb_store_now (self->store);
+  Record *client = get_record (self->badges, client_key, FALSE);
+
+  g_return_val_if_fail (RB_IS_LOGIN_GUARD (self), FALSE);
+
+  *out_retry_after = 0;
+  refresh_client (client, now);
+  if (client != NULL && client->blocked_until > now)
+    return refuse (error, RB_ERROR_TOO_MANY_ATTEMPTS, client->blocked_until - now,
+                   out_retry_after);
+  if (client != NULL && client->failures + client->checking >= RB_LOGIN_BADGE_BUDGET)
+    return refuse (error, RB_ERROR_TOO_MANY_ATTEMPTS, 1, out_retry_after);
+  if (client == NULL && g_hash_table_size (self->badges) >= RB_LOGIN_MAX_RECORDS)
+    return refuse (error, RB_ERROR_BUSY, 1, out_retry_after);
+  if (client == NULL)
+    {
+      client = get_record (self->badges, client_key, TRUE);
+      client->window_start = now;
+    }
+  client->checking++;
+  return TRUE;
+}
+
+/* Ends a badge look-up. An unknown badge counts against the client's budget and answers
+ * RB_ERROR_BADGE_UNKNOWN, or RB_ERROR_TOO_MANY_ATTEMPTS with the backoff when it used the
+ * budget up; a known one (or a look-up that failed) counts nothing. */
+gboolean
+rb_login_guard_end_badge (RbLoginGuard *self, const char *client_key, gboolean unknown,
+                          gint64 *out_retry_after, GError **error)
+{
+  gint64 now = rb_store_now (self->store);
+  Record *client = get_record (self->badges, client_key, TRUE);
+
+  g_return_val_if_fail (RB_IS_LOGIN_GUARD (self), FALSE);
+
+  *out_retry_after = 0;
+  if (client->checking > 0)
+    client->checking--;
+  if (!unknown)
+    return TRUE;
+  refresh_client (client, now);
+  client->failures++;
+  client->last_failure = now;
+  if (client->failures < RB_LOGIN_BADGE_BUDGET)
+    {
+      rb_set_error (error, RB_ERROR_BADGE_UNKNOWN, NULL);
+      return FALSE;
+    }
+  client->strikes++;
+  client->blocked_until = now + doubled (RB_LOGIN_FIRST_BACKOFF_SECONDS, client->strikes,
+                                         RB_LOGIN_MAX_BACKOFF_SECONDS);
+  client->failures = 0;
+  client->window_start = client->blocked_until;
+  return refuse (error, RB_ERROR_TOO_MANY_ATTEMPTS, client->blocked_until - now, out_retry_after);
+}
+
+/* RB_ERROR_LOCKED while wrong PINs keep a staff number locked at this client or everywhere:
+ * a badge of that person gets the same answer as their PIN would. Counts nothing. */
+gboolean
+rb_login_guard_check_lock (RbLoginGuard *self, const char *client_key, const char *staff_number,
+                           gint64 *out_retry_after, GError **error)
+{
+  g_autofree char *pair_key = g_strconcat (client_key, "\n", staff_number, NULL);
+  gint64 now = rb_store_now (self->store);
+  Record *pair = get_record (self->pairs, pair_key, FALSE);
+  Record *staff = get_record (self->staff, staff_number, FALSE);
+
+  g_return_val_if_fail (RB_IS_LOGIN_GUARD (self), FALSE);
+
+  *out_retry_after = 0;
+  expire_lock (pair, now);
+  expire_lock (staff, now);
+  if (staff != NULL && staff->blocked_until > now)
+    return refuse (error, RB_ERROR_LOCKED, staff->blocked_until - now, out_retry_after);
+  if (pair != NULL && pair->blocked_until > now)
+    return refuse (error, RB_ERROR_LOCKED, pair->blocked_until - now, out_retry_after);
+  return TRUE;
 }
 
 /* An administrator's unlock: forgets the wrong PINs of a staff number, here and at every
@@ -519,6 +615,10 @@ rb_login_guard_forget_stale (RbLoginGuard *self)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &record))
     if (is_stale (record, now, RB_LOGIN_MAX_LOCK_SECONDS))
       g_hash_table_iter_remove (&iter);
+  g_hash_table_iter_init (&iter, self->badges);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &record))
+    if (is_stale (record, now, RB_LOGIN_MAX_BACKOFF_SECONDS))
+      g_hash_table_iter_remove (&iter);
 }
 
 static gint
@@ -544,6 +644,7 @@ rb_login_guard_finalize (GObject *object)
   g_hash_table_unref (self->clients);
   g_hash_table_unref (self->pairs);
   g_hash_table_unref (self->staff);
+  g_hash_table_unref (self->badges);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (rb_login_guard_parent_class)->finalize (object);
@@ -563,6 +664,7 @@ rb_login_guard_init (RbLoginGuard *self)
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->staff = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->badges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /* The store gives the clock, so that a server started with --now counts in its time. */

@@ -48,6 +48,11 @@ G_BEGIN_DECLS
 /* Beyond this many remembered clients or staff numbers, new ones are refused as busy. */
 #define RB_LOGIN_MAX_RECORDS 100000
 
+/* Badges (issue 12) have their own budget per device, apart from wrong PINs, so that a site
+ * whose badges type staff numbers (unknown as badges, every time) does not use up its
+ * kiosks' budget for PINs: thirty unknown badges in fifteen minutes, then the same backoff. */
+#define RB_LOGIN_BADGE_BUDGET RB_LOGIN_DEVICE_BUDGET
+
 #define RB_TYPE_LOGIN_GUARD (rb_login_guard_get_type ())
 G_DECLARE_FINAL_TYPE (RbLoginGuard, rb_login_guard, RB, LOGIN_GUARD, GObject)
 
@@ -64,6 +69,14 @@ void rb_login_guard_check_pin_async (RbLoginGuard *self, RbLoginAttempt *attempt
                                      GAsyncReadyCallback callback, gpointer user_data);
 gboolean rb_login_guard_check_pin_finish (RbLoginGuard *self, GAsyncResult *result,
                                           gint64 *out_retry_after, GError **error);
+
+gboolean rb_login_guard_begin_badge (RbLoginGuard *self, const char *client_key,
+                                     gint64 *out_retry_after, GError **error);
+gboolean rb_login_guard_end_badge (RbLoginGuard *self, const char *client_key, gboolean unknown,
+                                   gint64 *out_retry_after, GError **error);
+gboolean rb_login_guard_check_lock (RbLoginGuard *self, const char *client_key,
+                                    const char *staff_number, gint64 *out_retry_after,
+                                    GError **error);
 
 JsonNode *rb_login_guard_list_locks (RbLoginGuard *self);
 gboolean rb_login_guard_unlock (RbLoginGuard *self, const char *staff_number);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "rb-auth.h"
+#include "rb-badges.h"
 #include "rb-handlers.h"
 #include "rb-people-store.h"
 
@@ -43,6 +44,8 @@ typedef struct
   char *device_token;
   char *device_id;
   RbPerson *person;
+  /* PUT /people/{id}/badge: the hash of the badge's UID */
+  char *uid_hash;
 } PeopleArgs;
 
 static void
@@ -67,6 +70,7 @@ people_args_free (PeopleArgs *args)
   g_free (args->device_token);
   g_free (args->device_id);
   g_clear_object (&args->person);
+  g_free (args->uid_hash);
   g_free (args);
 }
 
@@ -530,4 +534,59 @@ rb_handle_change_pin (RbRequest *req)
   args->staff_number = g_strdup (staff_number);
   args->device_token = g_strdup (device_token);
   rb_request_run (req, pin_lookup_job, after_pin_lookup);
+}
+
+/* ---- PUT and DELETE /people/{id}/badge ------------------------------------------------------ */
+
+static gboolean
+register_badge_job (RbRequest *req, RbStore *store, GError **error)
+{
+  PeopleArgs *args = rb_request_get_data (req);
+  JsonNode *person;
+
+  if (!check_admin (req, error)
+      || !(person = rb_badges_register_sync (store, actor_id (req), rb_request_get_path_id (req),
+                                             args->uid_hash, error)))
+    return FALSE;
+  rb_request_take_body (req, person);
+  return TRUE;
+}
+
+/* The UID is hashed here, before the request goes anywhere, and never kept or logged. */
+void
+rb_handle_register_badge (RbRequest *req)
+{
+  static const char *const members[] = { "uid", NULL };
+  g_autoptr (GError) error = NULL;
+  JsonObject *body = rb_request_parse_body (req, members, &error);
+  PeopleArgs *args = people_args_new (req);
+  const char *uid = NULL;
+
+  if (body == NULL || !(uid = rb_json_get_string (body, "uid", TRUE, &error))
+      || !(args->uid_hash = rb_badge_hash_uid (uid, &error)))
+    {
+      rb_request_fail (req, error);
+      return;
+    }
+  rb_request_run (req, register_badge_job, NULL);
+}
+
+static gboolean
+remove_badge_job (RbRequest *req, RbStore *store, GError **error)
+{
+  JsonNode *person;
+
+  if (!check_admin (req, error)
+      || !(person = rb_badges_remove_sync (store, actor_id (req), rb_request_get_path_id (req),
+                                           error)))
+    return FALSE;
+  rb_request_take_body (req, person);
+  return TRUE;
+}
+
+void
+rb_handle_remove_badge (RbRequest *req)
+{
+  people_args_new (req);
+  rb_request_run (req, remove_badge_job, NULL);
 }

@@ -134,6 +134,9 @@ static const RbRoute routes[] = {
   { "PATCH", "people/*", RB_AUTH_ANY, rb_handle_update_person, rb_role_is_admin },
   { "POST", "people/*/one-time-pin", RB_AUTH_ANY, rb_handle_issue_one_time_pin,
     rb_role_is_admin },
+  /* Issue 12: badges that identify a person alone at a kiosk (rb-people-handlers.c). */
+  { "PUT", "people/*/badge", RB_AUTH_ANY, rb_handle_register_badge, rb_role_is_admin },
+  { "DELETE", "people/*/badge", RB_AUTH_ANY, rb_handle_remove_badge, rb_role_is_admin },
   { "PUT", "me/pin", RB_AUTH_SESSION, rb_handle_change_my_pin },
   { "POST", "pin-changes", RB_AUTH_NONE, rb_handle_change_pin },
 };

@@ -1,5 +1,6 @@
 /* rb-session-handlers.c: POST /sessions (log in with staff number and PIN, optionally on a
- * kiosk) and DELETE /sessions/current (log out).
+ * kiosk, or at a kiosk or door panel with a registered badge alone) and DELETE
+ * /sessions/current (log out).
  *
  * A login takes three steps: on the store's thread, the person and their PIN hash; through
  * the login guard (rb-login-guard.h), which may refuse at once, the Argon2id check; on the
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "rb-auth.h"
+#include "rb-badges.h"
 #include "rb-handlers.h"
 #include "rb-people-store.h"
 
@@ -25,6 +27,10 @@ typedef struct
   char *device_id;
   RbPerson *person;
   char *pin_hash;
+  /* a badge instead of staff number and PIN: the hash of its UID, and what its look-up
+   * found (an unknown badge is no error of the look-up, which must always reach its end) */
+  char *uid_hash;
+  GError *lookup_error;
 } Login;
 
 static void
@@ -38,6 +44,8 @@ login_free (Login *login)
   g_free (login->device_id);
   g_clear_object (&login->person);
   g_free (login->pin_hash);
+  g_free (login->uid_hash);
+  g_clear_error (&login->lookup_error);
   g_free (login);
 }
 
@@ -60,7 +68,9 @@ finish_login_job (RbRequest *req, RbStore *store, GError **error)
   g_autofree char *expires = NULL;
   gint64 expires_at = 0;
 
-  if (!rb_people_store_check_may_sign_in_sync (store, rb_person_get_id (login->person), error))
+  if (login->uid_hash != NULL ? !rb_badges_check_may_identify_sync (store, login->person, error)
+                              : !rb_people_store_check_may_sign_in_sync (
+                                  store, rb_person_get_id (login->person), error))
     return FALSE;
   token = rb_auth_create_session_sync (store, login->person, login->device_id,
                                        login->device_id != NULL ? RB_AUTH_KIOSK_SESSION_SECONDS
@@ -145,6 +155,106 @@ lookup_job (RbRequest *req, RbStore *store, GError **error)
   return TRUE;
 }
 
+/* -- with a badge: at a kiosk or door panel only, counted per device by the login guard -- */
+
+static void
+after_badge_lookup (RbRequest *req)
+{
+  RbLoginGuard *guard = rb_server_get_login_guard (rb_request_get_server (req));
+  Login *login = rb_request_get_data (req);
+  g_autofree char *client_key = rb_request_dup_client_key (req, login->device_id);
+  g_autoptr (GError) error = NULL;
+  gint64 retry_after = 0;
+  gboolean unknown = g_error_matches (login->lookup_error, RB_ERROR, RB_ERROR_BADGE_UNKNOWN);
+
+  if (!rb_login_guard_end_badge (guard, client_key, unknown, &retry_after, &error))
+    {
+      fail_login (req, error, retry_after);
+      return;
+    }
+  if (login->lookup_error != NULL)
+    {
+      rb_request_fail (req, login->lookup_error);
+      return;
+    }
+  if (!rb_login_guard_check_lock (guard, client_key, rb_person_get_staff_number (login->person),
+                                  &retry_after, &error))
+    {
+      fail_login (req, error, retry_after);
+      return;
+    }
+  rb_request_run (req, finish_login_job, NULL);
+}
+
+static gboolean
+badge_lookup_job (RbRequest *req, RbStore *store, GError **error)
+{
+  Login *login = rb_request_get_data (req);
+
+  login->person = rb_badges_find_person_sync (store, login->uid_hash, &login->lookup_error);
+  return TRUE;
+}
+
+static void
+after_badge_device (RbRequest *req)
+{
+  RbLoginGuard *guard = rb_server_get_login_guard (rb_request_get_server (req));
+  Login *login = rb_request_get_data (req);
+  g_autofree char *client_key = rb_request_dup_client_key (req, login->device_id);
+  g_autoptr (GError) error = NULL;
+  gint64 retry_after = 0;
+
+  if (!rb_login_guard_begin_badge (guard, client_key, &retry_after, &error))
+    {
+      fail_login (req, error, retry_after);
+      return;
+    }
+  rb_request_run (req, badge_lookup_job, after_badge_lookup);
+}
+
+static gboolean
+badge_device_job (RbRequest *req, RbStore *store, GError **error)
+{
+  Login *login = rb_request_get_data (req);
+
+  return (login->device_id = rb_auth_lookup_device_sync (store, login->device_token, error))
+         != NULL;
+}
+
+/* A badge identifies alone, so only a device the server registered may ask: anyone else
+ * could try UIDs from a PC. The UID is hashed at once and never kept. */
+static void
+create_badge_session (RbRequest *req, JsonObject *body, const char *device_token)
+{
+  g_autoptr (GError) error = NULL;
+  const char *badge = rb_json_get_string (body, "badge", TRUE, &error);
+  Login *login;
+
+  if (badge != NULL
+      && (json_object_has_member (body, "staff_number") || json_object_has_member (body, "pin")))
+    rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(badge)");
+  if (error != NULL)
+    {
+      rb_request_fail (req, error);
+      return;
+    }
+  if (device_token == NULL)
+    {
+      rb_request_fail_with (req, SOUP_STATUS_FORBIDDEN, RB_ERROR_FORBIDDEN,
+                            "A badge identifies only at a kiosk or door panel.");
+      return;
+    }
+  login = g_new0 (Login, 1);
+  login->device_token = g_strdup (device_token);
+  rb_request_set_data (req, login, (GDestroyNotify) login_free);
+  if (!(login->uid_hash = rb_badge_hash_uid (badge, &error)))
+    {
+      rb_request_fail (req, error);
+      return;
+    }
+  rb_request_run (req, badge_device_job, after_badge_device);
+}
+
 void
 rb_handle_create_session (RbRequest *req)
 {
@@ -154,6 +264,16 @@ rb_handle_create_session (RbRequest *req)
   const char *device_token = rb_request_get_header (req, "X-Device-Token");
   Login *login;
 
+  if (device_token != NULL && (strlen (device_token) != 64 || !is_printable_ascii (device_token)))
+    {
+      rb_request_fail_with (req, SOUP_STATUS_UNAUTHORIZED, RB_ERROR_UNAUTHENTICATED, NULL);
+      return;
+    }
+  if (body != NULL && json_object_has_member (body, "badge"))
+    {
+      create_badge_session (req, body, device_token);
+      return;
+    }
   if (body == NULL
       || !(staff_number = rb_json_get_string (body, "staff_number", TRUE, &error))
       || !(pin = rb_json_get_string (body, "pin", TRUE, &error)))
@@ -171,11 +291,6 @@ rb_handle_create_session (RbRequest *req)
     {
       rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(pin)");
       rb_request_fail (req, error);
-      return;
-    }
-  if (device_token != NULL && (strlen (device_token) != 64 || !is_printable_ascii (device_token)))
-    {
-      rb_request_fail_with (req, SOUP_STATUS_UNAUTHORIZED, RB_ERROR_UNAUTHENTICATED, NULL);
       return;
     }
 

@@ -47,35 +47,33 @@ free_secret (gpointer data)
   g_free (data);
 }
 
-/* {"staff_number", "pin", "key", "sealed_at"} sealed to the server's key: anonymous
- * (crypto_box_seal uses a fresh ephemeral keypair each time), so two seals of the same PIN
- * never look alike. "key" is the public half of a signing keypair made for this identity
- * alone; its secret half (out_signing_key, wiped when freed) signs the booking that the
- * credential goes with (rb_credential_bind), so the credential serves no other booking. */
-GBytes *
-rb_credential_seal (const char *public_key_base64, const char *staff_number, const char *pin,
-                    gint64 now, GBytes **out_signing_key, GError **error)
+/* {"staff_number", "pin", "key", "sealed_at"} (or {"badge", "key", "sealed_at"}) sealed to
+ * the server's key: anonymous (crypto_box_seal uses a fresh ephemeral keypair each time), so
+ * two seals of the same PIN never look alike. "key" is the public half of a signing keypair
+ * made for this identity alone; its secret half (out_signing_key, wiped when freed) signs the
+ * booking that the credential goes with (rb_credential_bind), so the credential serves no
+ * other booking. */
+static GBytes *
+seal (const char *public_key_base64, JsonObject *o, gint64 now, GBytes **out_signing_key,
+      GError **error)
 {
   guint8 public_key[RB_CREDENTIAL_KEY_BYTES];
   guint8 signing_public[crypto_sign_PUBLICKEYBYTES];
   guint8 *signing_secret;
   g_autofree char *signing_public_text = NULL;
   g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  JsonObject *o = json_object_new ();
   g_autofree char *plain = NULL;
   gsize plain_length;
   guint8 *sealed;
 
+  json_node_take_object (node, o);
   if (!rb_auth_init (error) || !rb_credential_decode_key (public_key_base64, public_key, error))
     return NULL;
   signing_secret = g_malloc (crypto_sign_SECRETKEYBYTES);
   crypto_sign_keypair (signing_public, signing_secret);
   signing_public_text = g_base64_encode (signing_public, sizeof signing_public);
-  json_object_set_string_member (o, "staff_number", staff_number);
-  json_object_set_string_member (o, "pin", pin);
   json_object_set_string_member (o, "key", signing_public_text);
   json_object_set_int_member (o, "sealed_at", now);
-  json_node_take_object (node, o);
   plain = rb_json_to_string (node, FALSE);
   plain_length = strlen (plain);
   sealed = g_malloc (plain_length + crypto_box_SEALBYTES);
@@ -85,6 +83,29 @@ rb_credential_seal (const char *public_key_base64, const char *staff_number, con
   *out_signing_key = g_bytes_new_with_free_func (signing_secret, crypto_sign_SECRETKEYBYTES,
                                                  free_secret, signing_secret);
   return g_bytes_new_take (sealed, plain_length + crypto_box_SEALBYTES);
+}
+
+GBytes *
+rb_credential_seal (const char *public_key_base64, const char *staff_number, const char *pin,
+                    gint64 now, GBytes **out_signing_key, GError **error)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "staff_number", staff_number);
+  json_object_set_string_member (o, "pin", pin);
+  return seal (public_key_base64, o, now, out_signing_key, error);
+}
+
+/* The same for a badge that the server identified (issue 12): its UID as the reader typed
+ * it, so that a booking queued after the kiosk lost the server can still say whose it is. */
+GBytes *
+rb_credential_seal_badge (const char *public_key_base64, const char *uid, gint64 now,
+                          GBytes **out_signing_key, GError **error)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "badge", uid);
+  return seal (public_key_base64, o, now, out_signing_key, error);
 }
 
 /* What the signature of a bound credential covers: everything a booking request says. */
@@ -133,13 +154,26 @@ rb_credential_open (const guint8 public_key[RB_CREDENTIAL_KEY_BYTES],
                     gsize bound_length, RbBooking *booking, gint64 now,
                     char **out_staff_number, char **out_pin, GError **error)
 {
+  return rb_credential_open_any (public_key, secret_key, bound, bound_length, booking, now,
+                                 out_staff_number, out_pin, NULL, error);
+}
+
+/* rb_credential_open for a staff number and PIN, or with out_badge for a badge's credential
+ * too (rb_credential_seal_badge): then *out_badge is its UID and the other two are NULL. */
+gboolean
+rb_credential_open_any (const guint8 public_key[RB_CREDENTIAL_KEY_BYTES],
+                        const guint8 secret_key[RB_CREDENTIAL_KEY_BYTES], const guint8 *bound,
+                        gsize bound_length, RbBooking *booking, gint64 now,
+                        char **out_staff_number, char **out_pin, char **out_badge,
+                        GError **error)
+{
   g_autofree char *plain = NULL;
   g_autofree char *message = NULL;
   g_autofree guint8 *signing_public = NULL;
   g_autoptr (JsonNode) root = NULL;
   const guint8 *sealed = bound + crypto_sign_BYTES;
   gsize sealed_length, plain_length, signing_public_length = 0;
-  const char *staff_number, *pin, *signing_public_text;
+  const char *staff_number = NULL, *pin = NULL, *badge = NULL, *signing_public_text;
   gint64 sealed_at = 0;
   JsonObject *o;
   gboolean valid;
@@ -161,10 +195,14 @@ rb_credential_open (const guint8 public_key[RB_CREDENTIAL_KEY_BYTES],
           && g_utf8_validate (plain, plain_length, NULL)
           && (root = rb_json_parse (plain, plain_length, NULL)) != NULL
           && JSON_NODE_HOLDS_OBJECT (root)
-          && (staff_number = rb_json_get_string ((o = json_node_get_object (root)),
-                                                 "staff_number", TRUE, NULL))
-                 != NULL
-          && (pin = rb_json_get_string (o, "pin", TRUE, NULL)) != NULL
+          && ((out_badge != NULL
+               && (badge = rb_json_get_string ((o = json_node_get_object (root)), "badge",
+                                               FALSE, NULL))
+                      != NULL)
+              || ((staff_number = rb_json_get_string ((o = json_node_get_object (root)),
+                                                      "staff_number", TRUE, NULL))
+                      != NULL
+                  && (pin = rb_json_get_string (o, "pin", TRUE, NULL)) != NULL))
           && (signing_public_text = rb_json_get_string (o, "key", TRUE, NULL)) != NULL
           && rb_json_get_int (o, "sealed_at", TRUE, 0, G_MAXINT64, &sealed_at, NULL)
           && sealed_at >= now - RB_CREDENTIAL_MAX_AGE
@@ -183,6 +221,8 @@ rb_credential_open (const guint8 public_key[RB_CREDENTIAL_KEY_BYTES],
     }
   *out_staff_number = g_strdup (staff_number);
   *out_pin = g_strdup (pin);
+  if (out_badge != NULL)
+    *out_badge = g_strdup (badge);
   rb_booking_set_created_at (booking, MIN (sealed_at, now));
   sodium_memzero (plain, plain_length);
   return TRUE;

@@ -16,7 +16,8 @@
 G_BEGIN_DECLS
 
 #define RB_CREDENTIAL_KEY_BYTES 32
-/* A signature and a sealed {"staff_number","pin","key","sealed_at"} are far smaller;
+/* A signature and a sealed {"staff_number","pin","key","sealed_at"} (or a badge's
+ * {"badge","key","sealed_at"}, issue 12) are far smaller;
  * anything longer is refused unopened. */
 #define RB_CREDENTIAL_MAX_BYTES 640
 /* A kiosk offline for longer than a week has its bookings refused when it comes back; its
@@ -31,12 +32,20 @@ char *rb_credential_encode_key (const guint8 key[RB_CREDENTIAL_KEY_BYTES]);
 GBytes *rb_credential_seal (const char *public_key_base64, const char *staff_number,
                             const char *pin, gint64 now, GBytes **out_signing_key,
                             GError **error);
+GBytes *rb_credential_seal_badge (const char *public_key_base64, const char *uid, gint64 now,
+                                  GBytes **out_signing_key, GError **error);
 GBytes *rb_credential_bind (GBytes *sealed, GBytes *signing_key, RbBooking *booking);
 gboolean rb_credential_open (const guint8 public_key[RB_CREDENTIAL_KEY_BYTES],
                              const guint8 secret_key[RB_CREDENTIAL_KEY_BYTES],
                              const guint8 *bound, gsize bound_length, RbBooking *booking,
                              gint64 now, char **out_staff_number, char **out_pin,
                              GError **error);
+
+gboolean rb_credential_open_any (const guint8 public_key[RB_CREDENTIAL_KEY_BYTES],
+                                 const guint8 secret_key[RB_CREDENTIAL_KEY_BYTES],
+                                 const guint8 *bound, gsize bound_length, RbBooking *booking,
+                                 gint64 now, char **out_staff_number, char **out_pin,
+                                 char **out_badge, GError **error);
 
 gboolean rb_credential_get_server_keys_sync (RbStore *store,
                                              guint8 public_key[RB_CREDENTIAL_KEY_BYTES],

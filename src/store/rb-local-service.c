@@ -14,6 +14,7 @@
 
 #include "rb-auth.h"
 #include "rb-audit.h"
+#include "rb-badges.h"
 #include "rb-blocks.h"
 #include "rb-building-store.h"
 #include "rb-floor-plans.h"
@@ -632,6 +633,67 @@ sign_in_async (RbClientService *service, const char *staff_number, const char *p
                   cancellable, callback, user_data);
 }
 
+/* ---- identifying: a badge alone (issue 12) ----------------------------------------------- */
+
+/* A standalone kiosk is the one device there is. Its unknown badges are counted like wrong
+ * PINs (rb_auth_record_failure_sync) under a key no staff number can have: five in a row
+ * stop badges for five minutes (RB_ERROR_TOO_MANY_ATTEMPTS; the kiosk then asks for the staff
+ * number and PIN), and a known badge ends the run. A badge whose staff number is locked after
+ * wrong PINs answers RB_ERROR_LOCKED, as the PIN would. */
+#define BADGE_FAILURE_KEY "badge\n"
+
+static gpointer
+identify_badge_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Call *call = data;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *hash = rb_badge_hash_uid (call->pin, error);
+  g_autoptr (RbPerson) person = NULL;
+  gboolean locked = FALSE;
+  int failures = 0;
+
+  if (hash == NULL)
+    return NULL;
+  if (!rb_auth_check_lock_sync (store, BADGE_FAILURE_KEY, &failures, &local_error))
+    {
+      if (g_error_matches (local_error, RB_ERROR, RB_ERROR_LOCKED))
+        rb_set_error (error, RB_ERROR_TOO_MANY_ATTEMPTS, NULL);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  person = rb_badges_find_person_sync (store, hash, &local_error);
+  if (person == NULL)
+    {
+      if (!g_error_matches (local_error, RB_ERROR, RB_ERROR_BADGE_UNKNOWN))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (!rb_auth_record_failure_sync (store, BADGE_FAILURE_KEY, &locked, error))
+        return NULL;
+      rb_set_error (error, locked ? RB_ERROR_TOO_MANY_ATTEMPTS : RB_ERROR_BADGE_UNKNOWN, NULL);
+      return NULL;
+    }
+  if (!rb_auth_reset_failures_sync (store, BADGE_FAILURE_KEY, error)
+      || !rb_badges_check_may_identify_sync (store, person, error)
+      || !rb_auth_check_lock_sync (store, rb_person_get_staff_number (person), &failures, error))
+    return NULL;
+  return rb_identity_new (person, TRUE);
+}
+
+static void
+identify_badge_async (RbClientService *service, const char *uid, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  Call *call = call_new (self);
+
+  call->pin = g_strdup (uid);
+  run_job (self, identify_badge_job, call, g_object_unref, RESULT_POINTER, FALSE,
+           identify_badge_async, cancellable, callback, user_data);
+}
+
 /* ---- sessions ------------------------------------------------------------------------------- */
 
 static gpointer
@@ -859,6 +921,54 @@ set_person_active_async (RbClientService *service, const char *person_id, gboole
   pc->flag = active;
   run_people_job (self, set_person_active_job, pc, TRUE, set_person_active_async, cancellable,
                   callback, user_data);
+}
+
+static gpointer
+register_badge_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PeopleCall *pc = data;
+  g_autofree char *hash = NULL;
+
+  if (!actor_may (store, pc->call, rb_role_is_admin, error)
+      || !(hash = rb_badge_hash_uid (pc->call->pin, error)))
+    return NULL;
+  return rb_badges_register_sync (store, pc->call->actor_id, pc->call->id, hash, error);
+}
+
+static void
+register_badge_async (RbClientService *service, const char *person_id, const char *uid,
+                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  PeopleCall *pc = people_call_new (self);
+
+  pc->call->id = g_strdup (person_id);
+  pc->call->pin = g_strdup (uid);
+  run_people_job (self, register_badge_job, pc, TRUE, register_badge_async, cancellable,
+                  callback, user_data);
+}
+
+static gpointer
+remove_badges_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PeopleCall *pc = data;
+
+  if (!actor_may (store, pc->call, rb_role_is_admin, error))
+    return NULL;
+  return rb_badges_remove_sync (store, pc->call->actor_id, pc->call->id, error);
+}
+
+static void
+remove_badges_async (RbClientService *service, const char *person_id,
+                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  PeopleCall *pc = people_call_new (self);
+
+  pc->call->id = g_strdup (person_id);
+  run_people_job (self, remove_badges_job, pc, TRUE, remove_badges_async, cancellable, callback,
+                  user_data);
 }
 
 static gpointer
@@ -1778,6 +1888,9 @@ rb_local_service_class_init (RbLocalServiceClass *klass)
   service_class->list_people_admin_async = list_people_admin_async;
   service_class->save_person_async = save_person_async;
   service_class->set_person_active_async = set_person_active_async;
+  service_class->identify_badge_async = identify_badge_async;
+  service_class->register_badge_async = register_badge_async;
+  service_class->remove_badges_async = remove_badges_async;
   service_class->import_people_async = import_people_async;
   service_class->issue_one_time_pin_async = issue_one_time_pin_async;
   service_class->change_pin_async = change_pin_async;

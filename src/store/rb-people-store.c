@@ -16,7 +16,9 @@
 #include "rb-people-store.h"
 #include "rb-store-private.h"
 
-#define PEOPLE_COLUMNS "id, display_name, staff_number, team, role, active, must_change_pin"
+#define PEOPLE_COLUMNS                                                                      \
+  "id, display_name, staff_number, team, role, active, must_change_pin,"                    \
+  " EXISTS (SELECT 1 FROM badges WHERE badges.person_id = people.id)"
 
 static JsonNode *
 person_from_row (sqlite3_stmt *stmt)
@@ -31,6 +33,7 @@ person_from_row (sqlite3_stmt *stmt)
   json_object_set_string_member (o, "role", rb_db_column_text (stmt, 4));
   json_object_set_boolean_member (o, "active", sqlite3_column_int (stmt, 5) != 0);
   json_object_set_boolean_member (o, "must_change_pin", sqlite3_column_int (stmt, 6) != 0);
+  json_object_set_boolean_member (o, "has_badge", sqlite3_column_int (stmt, 7) != 0);
   json_node_take_object (node, o);
   return node;
 }

@@ -224,6 +224,16 @@ static const char *const migrations[] = {
 
   /* issue 12: a door panel's device acts for its one room only (NULL: a kiosk, any space). */
   "ALTER TABLE devices ADD COLUMN space_id TEXT;",
+
+  /* issue 12: badges that identify a person alone at a kiosk or door panel, by the card's
+   * secret ID (its UID), which is printed nowhere. Only a SHA-256 of the normalised UID is
+   * kept (rb-badges.c says why), so the table cannot be used to copy a badge. A person may
+   * have several badges, a badge belongs to one person; a person's badges go with them. */
+  "CREATE TABLE badges ("
+  "  uid_hash TEXT PRIMARY KEY,"
+  "  person_id TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE,"
+  "  registered_at INTEGER NOT NULL);"
+  "CREATE INDEX badges_by_person ON badges (person_id);",
 };
 
 int

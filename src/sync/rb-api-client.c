@@ -616,12 +616,16 @@ on_login_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   team = rb_json_get_string (p, "team", FALSE, NULL);
+  /* A badge's answer tells whose it is. */
+  if (staff_number == NULL)
+    staff_number = rb_json_get_string (p, "staff_number", FALSE, NULL);
   if (login->keep)
     rb_api_client_set_token (self, token);
   else
     login->token = g_strdup (token);
-  g_task_return_pointer (task, rb_person_new (id, name, staff_number, team ? team : "", role),
-                         g_object_unref);
+  g_task_return_pointer (
+      task, rb_person_new (id, name, staff_number ? staff_number : "", team ? team : "", role),
+      g_object_unref);
 }
 
 static void
@@ -661,6 +665,29 @@ rb_api_client_login_finish (RbApiClient *self, GAsyncResult *result, GError **er
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Opens a kiosk's session with a badge alone (issue 12; the server accepts it only with the
+ * device token this client sends) and hands its token to the caller like
+ * rb_api_client_open_session_async; finishes with rb_api_client_open_session_finish. */
+void
+rb_api_client_open_badge_session_async (RbApiClient *self, const char *uid,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *o = json_object_new ();
+  g_autofree char *body = NULL;
+
+  g_task_set_source_tag (task, rb_api_client_login_async);
+  g_task_set_task_data (task, g_new0 (Login, 1), (GDestroyNotify) login_free);
+  json_object_set_string_member (o, "badge", uid);
+  json_node_take_object (node, o);
+  body = rb_json_to_string (node, FALSE);
+  rb_api_client_request_async (self, "POST", "/api/v1/sessions", body, NULL, cancellable,
+                               on_login_done_cb, task);
+  memset (body, 0, strlen (body));
 }
 
 /* Opens a session (a kiosk session when a device token is set) and hands its token to the

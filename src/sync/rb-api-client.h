@@ -80,6 +80,9 @@ RbPerson *rb_api_client_login_finish (RbApiClient *self, GAsyncResult *result, G
 void rb_api_client_open_session_async (RbApiClient *self, const char *staff_number,
                                        const char *pin, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);
+void rb_api_client_open_badge_session_async (RbApiClient *self, const char *uid,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
 RbPerson *rb_api_client_open_session_finish (RbApiClient *self, GAsyncResult *result,
                                              char **out_token, GError **error);
 

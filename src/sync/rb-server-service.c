@@ -862,6 +862,73 @@ identify_async (RbClientService *service, const char *staff_number, const char *
                                     identify->request_cancellable, on_session_opened_cb, task);
 }
 
+/* A badge (issue 12) can only be checked by the server, which alone knows whose it is: the
+ * kiosk cannot tell an unknown badge from a known one, and would book for nobody. So a badge
+ * identifies online only; when the server does not answer in time the kiosk hears
+ * G_IO_ERROR_NOT_CONNECTED and asks for staff number and PIN, which work offline. Once
+ * identified, the badge is sealed to the server's key like a PIN, so that the booking can
+ * wait in the queue if the server is lost meanwhile (README "Badges"). */
+static void
+on_badge_session_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Identify *identify = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr (RbPerson) person = rb_api_client_open_session_finish (RB_API_CLIENT (source), result,
+                                                                   &token, &error);
+  RbIdentity *identity;
+
+  g_clear_handle_id (&identify->timeout_id, g_source_remove);
+  if (person != NULL)
+    {
+      identity = rb_identity_new (person, TRUE);
+      rb_identity_set_session_token (identity, token);
+      rb_identity_set_sealed_credential (identity, identify->sealed, identify->signing_key);
+      if (token != NULL)
+        memset (token, 0, strlen (token));
+      g_task_return_pointer (task, identity, g_object_unref);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!identify->timed_out && !rb_api_client_error_is_transient (error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_debug ("A badge cannot be checked: %s",
+           identify->timed_out ? "the server is slow" : error->message);
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
+                           _("The booking server cannot be reached to check the badge. Please "
+                             "enter your staff number and PIN."));
+}
+
+static void
+identify_badge_async (RbClientService *service, const char *uid, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbServerService *self = RB_SERVER_SERVICE (service);
+  GTask *task = new_task (self, identify_badge_async, cancellable, callback, user_data);
+  Identify *identify = g_new0 (Identify, 1);
+  g_autoptr (GError) error = NULL;
+
+  identify->request_cancellable = g_cancellable_new ();
+  g_task_set_task_data (task, identify, (GDestroyNotify) identify_free);
+  /* Sealed like a PIN, so that a booking the server cannot take at once is queued with it. */
+  if (self->public_key != NULL && *self->public_key != '\0'
+      && !(identify->sealed = rb_credential_seal_badge (self->public_key, uid,
+                                                        rb_client_service_now (service),
+                                                        &identify->signing_key, &error)))
+    g_warning ("The server public key in the settings is not valid: %s", error->message);
+  if (cancellable != NULL)
+    g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (on_identify_cancelled_cb),
+                             identify->request_cancellable, 0);
+  identify->timeout_id = g_timeout_add (RB_SYNC_ONLINE_WAIT_MS, on_identify_timeout_cb, identify);
+  rb_api_client_open_badge_session_async (self->client, uid, identify->request_cancellable,
+                                          on_badge_session_opened_cb, task);
+}
+
 /* ---- signing in and out --------------------------------------------------------------------- */
 
 static void
@@ -1704,6 +1771,36 @@ issue_one_time_pin_async (RbClientService *service, const char *person_id,
               issue_one_time_pin_async, cancellable, callback, user_data);
 }
 
+/* PUT and DELETE /people/{id}/badge (issue 12) */
+static void
+register_badge_async (RbClientService *service, const char *person_id, const char *uid,
+                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  g_autofree char *escaped = g_uri_escape_string (person_id, NULL, TRUE);
+  g_autofree char *path = g_strdup_printf ("/api/v1/people/%s/badge", escaped);
+  g_autoptr (JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "uid", uid);
+  json_node_take_object (body, o);
+  ask_server (RB_SERVER_SERVICE (service), "PUT", path, body, NULL, parse_json,
+              (GDestroyNotify) json_node_unref, TRUE, register_badge_async, cancellable, callback,
+              user_data);
+}
+
+static void
+remove_badges_async (RbClientService *service, const char *person_id,
+                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *escaped = g_uri_escape_string (person_id, NULL, TRUE);
+  g_autofree char *path = g_strdup_printf ("/api/v1/people/%s/badge", escaped);
+
+  ask_server (RB_SERVER_SERVICE (service), "DELETE", path, NULL, NULL, parse_json,
+              (GDestroyNotify) json_node_unref, TRUE, remove_badges_async, cancellable, callback,
+              user_data);
+}
+
 /* PUT /me/pin for the signed-in person; POST /pin-changes, without a session, after a sign-in
  * or identify answered pin_change_required (a kiosk's device token goes with it). */
 static void
@@ -2012,6 +2109,9 @@ rb_server_service_class_init (RbServerServiceClass *klass)
   service_class->cancel_booking_async = cancel_booking_async;
   service_class->check_in_async = check_in_async;
   service_class->identify_async = identify_async;
+  service_class->identify_badge_async = identify_badge_async;
+  service_class->register_badge_async = register_badge_async;
+  service_class->remove_badges_async = remove_badges_async;
   service_class->sign_in_async = sign_in_async;
   service_class->resume_async = resume_async;
   service_class->sign_out_async = sign_out_async;

@@ -2,7 +2,9 @@
  * administrator's endpoint called by every role, a kiosk and nobody; adding and editing a
  * person; a one-time PIN that must be changed before it opens a session; weak PINs refused;
  * deactivation ending sessions and cancelling bookings; the CSV import of a file as German
- * Excel writes it, and of a broken one that changes nothing.
+ * Excel writes it, and of a broken one that changes nothing. Badges (issue 12): registering
+ * and removing, identifying with one at a kiosk or door panel only, unknown badges throttled
+ * per device.
  *
  * The server's clock starts on Monday 30 November 2026 at 06:00 UTC (07:00 in Bonn). */
 #include "config.h"
@@ -397,6 +399,242 @@ test_import_broken (Fixture *f, gconstpointer data)
   g_assert_cmpint (audit_count (f, "person.create"), ==, 0);
 }
 
+/* ---- badges (issue 12) ------------------------------------------------------------------------ */
+
+#define ROOM "a0-r02"
+
+static RbTestResponse *
+badge_login (Fixture *f, const char *device_token, const char *uid)
+{
+  g_autofree char *url = rb_test_server_url (f->server, "/api/v1/sessions");
+  g_autofree char *body = g_strdup_printf ("{\"badge\":\"%s\"}", uid);
+
+  if (device_token == NULL)
+    return rb_test_request (f->session, "POST", url, NULL, body, NULL);
+  return rb_test_request (f->session, "POST", url, NULL, body, "X-Device-Token", device_token,
+                          NULL);
+}
+
+static gboolean
+person_has_badge (RbTestResponse *resp)
+{
+  JsonObject *o = rb_test_response_get_object (resp);
+
+  g_assert_true (json_object_has_member (o, "has_badge"));
+  g_assert_false (json_object_has_member (o, "uid"));
+  return json_object_get_boolean_member (o, "has_badge");
+}
+
+static void
+test_badges (Fixture *f, gconstpointer data)
+{
+  const RbTestPerson *owner = rb_test_demo_person_with_role ("staff", 0);
+  const RbTestPerson *other = rb_test_demo_person_with_role ("staff", 1);
+  g_autofree char *path = g_strdup_printf ("/api/v1/people/%s/badge", owner->id);
+  g_autofree char *other_path = g_strdup_printf ("/api/v1/people/%s/badge", other->id);
+  g_autofree char *staff = rb_test_login_person (f->session, f->server,
+                                                 rb_test_demo_person_with_role ("staff", 2));
+  g_autofree char *kiosk = rb_test_server_add_device (f->server, "Kiosk", NULL);
+  g_autofree char *log = NULL;
+  g_autoptr (RbTestResponse) registered
+      = request (f, "PUT", path, f->admin, "{\"uid\":\"04:A2:3B:9C:11:80\"}");
+  g_autoptr (RbTestResponse) again
+      = request (f, "PUT", path, f->admin, "{\"uid\":\"04a23b9c1180\"}");
+  g_autoptr (RbTestResponse) taken
+      = request (f, "PUT", other_path, f->admin, "{\"uid\":\"04A23B9C1180\"}");
+  g_autoptr (RbTestResponse) by_staff
+      = request (f, "PUT", other_path, staff, "{\"uid\":\"0499887766\"}");
+  g_autoptr (RbTestResponse) by_kiosk
+      = request (f, "PUT", other_path, kiosk, "{\"uid\":\"0499887766\"}");
+  g_autoptr (RbTestResponse) by_nobody
+      = request (f, "PUT", other_path, NULL, "{\"uid\":\"0499887766\"}");
+  g_autoptr (RbTestResponse) not_uid
+      = request (f, "PUT", other_path, f->admin, "{\"uid\":\"badge!\"}");
+  g_autoptr (RbTestResponse) nobody_there
+      = request (f, "PUT", "/api/v1/people/p-nobody/badge", f->admin, "{\"uid\":\"11223344\"}");
+  g_autoptr (RbTestResponse) list = NULL;
+  g_autoptr (RbTestResponse) remove_by_staff = NULL;
+  g_autoptr (RbTestResponse) removed = NULL;
+  g_autoptr (RbTestResponse) now_free = NULL;
+  JsonArray *items;
+  gboolean seen = FALSE;
+
+  rb_test_assert_status (registered, 200);
+  g_assert_true (person_has_badge (registered));
+  rb_test_assert_status (again, 200);
+  rb_test_assert_problem (taken, 409, "badge_taken");
+  rb_test_assert_problem (by_staff, 403, "forbidden");
+  rb_test_assert_problem (by_kiosk, 403, "forbidden");
+  rb_test_assert_problem (by_nobody, 401, "unauthenticated");
+  rb_test_assert_problem (not_uid, 422, "invalid_field");
+  rb_test_assert_problem (nobody_there, 404, "not_found");
+
+  list = request (f, "GET", "/api/v1/people", f->admin, NULL);
+  rb_test_assert_status (list, 200);
+  items = json_object_get_array_member (rb_test_response_get_object (list), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *person = json_array_get_object_element (items, i);
+
+      g_assert_true (json_object_has_member (person, "has_badge"));
+      if (g_str_equal (json_object_get_string_member (person, "id"), owner->id))
+        {
+          g_assert_true (json_object_get_boolean_member (person, "has_badge"));
+          seen = TRUE;
+        }
+      else
+        g_assert_false (json_object_get_boolean_member (person, "has_badge"));
+    }
+  g_assert_true (seen);
+
+  remove_by_staff = request (f, "DELETE", path, staff, NULL);
+  rb_test_assert_problem (remove_by_staff, 403, "forbidden");
+  removed = request (f, "DELETE", path, f->admin, NULL);
+  rb_test_assert_status (removed, 200);
+  g_assert_false (person_has_badge (removed));
+  now_free = request (f, "PUT", other_path, f->admin, "{\"uid\":\"04A23B9C1180\"}");
+  rb_test_assert_status (now_free, 200);
+  g_assert_true (person_has_badge (now_free));
+
+  g_assert_cmpint (audit_count (f, "person.badge.register"), ==, 2);
+  g_assert_cmpint (audit_count (f, "person.badge.remove"), ==, 1);
+  /* The UID is nowhere: not in the database, not in the server's log. */
+  g_assert_cmpint (rb_test_db_int (rb_test_server_get_db_path (f->server),
+                                   "SELECT count(*) FROM audit_log WHERE instr (upper (coalesce"
+                                   " (before, '') || coalesce (after, '')), '04A23B9C') > 0"),
+                   ==, 0);
+  g_assert_cmpint (rb_test_db_int (rb_test_server_get_db_path (f->server),
+                                   "SELECT count(*) FROM badges WHERE instr (upper (uid_hash),"
+                                   " '04A23B9C') > 0"),
+                   ==, 0);
+  g_assert_true (g_file_get_contents (rb_test_server_get_log_path (f->server), &log, NULL, NULL));
+  g_assert_null (strstr (log, "04A23B9C"));
+  g_assert_null (strstr (log, "04a23b9c"));
+}
+
+static void
+test_badge_identify (Fixture *f, gconstpointer data)
+{
+  const RbTestPerson *owner = rb_test_demo_person_with_role ("staff", 0);
+  g_autofree char *path = g_strdup_printf ("/api/v1/people/%s/badge", owner->id);
+  g_autofree char *person_path = g_strdup_printf ("/api/v1/people/%s", owner->id);
+  g_autofree char *kiosk = rb_test_server_add_device (f->server, "Kiosk", NULL);
+  g_autofree char *panel = rb_test_server_add_panel (f->server, "Panel", ROOM, NULL);
+  g_autofree char *url = rb_test_server_url (f->server, "/api/v1/sessions");
+  g_autoptr (RbTestResponse) registered
+      = request (f, "PUT", path, f->admin, "{\"uid\":\"0488FF1E2A7B80\"}");
+  g_autoptr (RbTestResponse) at_kiosk = badge_login (f, kiosk, "0488ff1e2a7b80");
+  g_autoptr (RbTestResponse) at_panel = badge_login (f, panel, "04:88:FF:1E:2A:7B:80");
+  g_autoptr (RbTestResponse) at_pc = badge_login (f, NULL, "0488FF1E2A7B80");
+  g_autoptr (RbTestResponse) as_admin = NULL;
+  g_autoptr (RbTestResponse) forged = badge_login (
+      f, "0000000000000000000000000000000000000000000000000000000000000000", "0488FF1E2A7B80");
+  g_autoptr (RbTestResponse) unknown = badge_login (f, kiosk, "0411223344");
+  g_autoptr (RbTestResponse) mixed = NULL;
+  g_autoptr (RbTestResponse) deactivated = NULL;
+  g_autoptr (RbTestResponse) inactive = NULL;
+  JsonObject *person;
+  g_autofree char *mixed_body = g_strdup_printf (
+      "{\"badge\":\"0488FF1E2A7B80\",\"staff_number\":\"%s\"}", owner->staff_number);
+
+  rb_test_assert_status (registered, 200);
+  rb_test_assert_status (at_kiosk, 201);
+  person = json_object_get_object_member (rb_test_response_get_object (at_kiosk), "person");
+  g_assert_cmpstr (json_object_get_string_member (person, "id"), ==, owner->id);
+  g_assert_nonnull (rb_test_response_get_string (at_kiosk, "token"));
+  rb_test_assert_status (at_panel, 201);
+  rb_test_assert_problem (at_pc, 403, "forbidden");
+  /* An administrator's session is no device. */
+  as_admin = request (f, "POST", "/api/v1/sessions", f->admin, "{\"badge\":\"0488FF1E2A7B80\"}");
+  rb_test_assert_problem (as_admin, 403, "forbidden");
+  rb_test_assert_problem (forged, 401, "unauthenticated");
+  rb_test_assert_problem (unknown, 401, "badge_unknown");
+  g_assert_nonnull (strstr (rb_test_response_get_string (unknown, "detail"), "not registered"));
+  mixed = rb_test_request (f->session, "POST", url, NULL, mixed_body, "X-Device-Token", kiosk,
+                           NULL);
+  rb_test_assert_problem (mixed, 422, "invalid_field");
+
+  deactivated = request (f, "PATCH", person_path, f->admin, "{\"active\":false}");
+  rb_test_assert_status (deactivated, 200);
+  inactive = badge_login (f, kiosk, "0488FF1E2A7B80");
+  rb_test_assert_problem (inactive, 403, "person_inactive");
+}
+
+/* Unknown badges have a budget per device of their own: they neither eat the budget for
+ * PINs nor can they be tried without end; another device is not affected. A person locked
+ * after wrong PINs is locked with their badge too. */
+static void
+test_badge_throttle (Fixture *f, gconstpointer data)
+{
+  const RbTestPerson *owner = rb_test_demo_person_with_role ("staff", 0);
+  g_autofree char *path = g_strdup_printf ("/api/v1/people/%s/badge", owner->id);
+  g_autofree char *kiosk = rb_test_server_add_device (f->server, "Kiosk 1", NULL);
+  g_autofree char *other_kiosk = rb_test_server_add_device (f->server, "Kiosk 2", NULL);
+  g_autofree char *url = rb_test_server_url (f->server, "/api/v1/sessions");
+  g_autofree char *pin_body = g_strdup_printf ("{\"staff_number\":\"%s\",\"pin\":\"%s\"}",
+                                               owner->staff_number, owner->pin);
+  g_autofree char *wrong_body
+      = g_strdup_printf ("{\"staff_number\":\"%s\",\"pin\":\"0000\"}", owner->staff_number);
+  g_autoptr (RbTestResponse) registered
+      = request (f, "PUT", path, f->admin, "{\"uid\":\"0488FF1E2A7B80\"}");
+  g_autoptr (RbTestResponse) refused = NULL;
+  g_autoptr (RbTestResponse) known_refused = NULL;
+  g_autoptr (RbTestResponse) elsewhere = NULL;
+  g_autoptr (RbTestResponse) pin_here = NULL;
+  g_autoptr (RbTestResponse) locked = NULL;
+  g_autoptr (RbTestResponse) locks = NULL;
+  JsonArray *items;
+  int unknown = 0, waiting = 0;
+
+  rb_test_assert_status (registered, 200);
+  for (;;)
+    {
+      g_autofree char *uid = g_strdup_printf ("04%08X", unknown + 1);
+      g_autoptr (RbTestResponse) resp = badge_login (f, kiosk, uid);
+
+      unknown++;
+      if (resp->status == 429)
+        {
+          rb_test_assert_problem (resp, 429, "too_many_attempts");
+          g_assert_nonnull (soup_message_headers_get_one (resp->headers, "Retry-After"));
+          break;
+        }
+      rb_test_assert_problem (resp, 401, "badge_unknown");
+      g_assert_cmpint (unknown, <, 100);
+    }
+  g_test_message ("unknown badges until the kiosk waits: %d", unknown);
+  g_assert_cmpint (unknown, ==, 30);
+  refused = badge_login (f, kiosk, "04FFFFFFFF");
+  rb_test_assert_problem (refused, 429, "too_many_attempts");
+  known_refused = badge_login (f, kiosk, "0488FF1E2A7B80");
+  rb_test_assert_problem (known_refused, 429, "too_many_attempts");
+  elsewhere = badge_login (f, other_kiosk, "0488FF1E2A7B80");
+  rb_test_assert_status (elsewhere, 201);
+  pin_here = rb_test_request (f->session, "POST", url, NULL, pin_body, "X-Device-Token", kiosk,
+                              NULL);
+  rb_test_assert_status (pin_here, 201);
+
+  /* Five wrong PINs at the other kiosk lock the staff number there, for the badge too. */
+  for (int i = 0; i < 5; i++)
+    {
+      g_autoptr (RbTestResponse) wrong = rb_test_request (
+          f->session, "POST", url, NULL, wrong_body, "X-Device-Token", other_kiosk, NULL);
+
+      g_assert_cmpint (wrong->status, >=, 401);
+    }
+  locked = badge_login (f, other_kiosk, "0488FF1E2A7B80");
+  rb_test_assert_problem (locked, 429, "locked");
+
+  /* The administrator sees the kiosk waiting (a client without a staff number). */
+  locks = request (f, "GET", "/api/v1/login-locks", f->admin, NULL);
+  rb_test_assert_status (locks, 200);
+  items = json_object_get_array_member (rb_test_response_get_object (locks), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    if (!json_object_has_member (json_array_get_object_element (items, i), "staff_number"))
+      waiting++;
+  g_assert_cmpint (waiting, ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -412,5 +650,11 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/server/people/import-broken", Fixture, NULL, fixture_set_up,
               test_import_broken, fixture_tear_down);
+  g_test_add ("/server/people/badges", Fixture, NULL, fixture_set_up, test_badges,
+              fixture_tear_down);
+  g_test_add ("/server/people/badge-identify", Fixture, NULL, fixture_set_up,
+              test_badge_identify, fixture_tear_down);
+  g_test_add ("/server/people/badge-throttle", Fixture, NULL, fixture_set_up,
+              test_badge_throttle, fixture_tear_down);
   return g_test_run ();
 }

@@ -429,11 +429,67 @@ test_sealed_lockout (Fixture *f, gconstpointer data)
   g_assert_nonnull (soup_message_headers_get_one (locked->headers, "Retry-After"));
 }
 
+/* A badge's credential (issue 12): a kiosk that identified someone by their registered badge
+ * queues it like a PIN's. It books for the badge's owner; an unknown badge (removed
+ * meanwhile) and a deactivated owner book nothing. */
+static void
+test_sealed_badge (Fixture *f, gconstpointer data)
+{
+  const RbTestPerson *jonas = rb_test_demo_person ("14475");
+  g_autofree char *admin = rb_test_login_person (f->session, f->server,
+                                                 rb_test_demo_person_with_role ("admin", 0));
+  g_autofree char *badge_url = rb_test_server_url (f->server, "/api/v1/people/%s/badge",
+                                                   jonas->id);
+  g_autofree char *person_url = rb_test_server_url (f->server, "/api/v1/people/%s", jonas->id);
+  g_autoptr (RbTestResponse) registered = rb_test_request (
+      f->session, "PUT", badge_url, admin, "{\"uid\":\"04A23B9C1180\"}", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Credential) badge = g_new0 (Credential, 1);
+  g_autoptr (Credential) unknown = g_new0 (Credential, 1);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *unknown_id = g_uuid_string_random ();
+  g_autofree char *late_id = g_uuid_string_random ();
+  g_autofree char *sql = NULL;
+  g_autoptr (RbTestResponse) created = NULL;
+  g_autoptr (RbTestResponse) refused = NULL;
+  g_autoptr (RbTestResponse) deactivated = NULL;
+  g_autoptr (RbTestResponse) inactive = NULL;
+
+  rb_test_assert_status (registered, 200);
+  badge->sealed = rb_credential_seal_badge (f->public_key, "04a23b9c1180", server_now (),
+                                            &badge->signing_key, &error);
+  g_assert_no_error (error);
+  unknown->sealed = rb_credential_seal_badge (f->public_key, "0411223344", server_now (),
+                                              &unknown->signing_key, &error);
+  g_assert_no_error (error);
+
+  refused = post_sealed (f, unknown, unknown_id, "a0-d005", AT (9, 0), AT (10, 0));
+  rb_test_assert_problem (refused, 401, "badge_unknown");
+  g_assert_cmpint (bookings_in (f, "a0-d005"), ==, 0);
+
+  created = post_sealed (f, badge, id, "a0-d005", AT (9, 0), AT (10, 0));
+  rb_test_assert_status (created, 201);
+  g_assert_true (json_object_get_null_member (rb_test_response_get_object (created),
+                                              "person_id"));
+  sql = g_strdup_printf ("SELECT count(*) FROM bookings WHERE id = '%s' AND person_id = '%s'", id,
+                         jonas->id);
+  g_assert_cmpint (rb_test_db_int (rb_test_server_get_db_path (f->server), sql), ==, 1);
+
+  deactivated = rb_test_request (f->session, "PATCH", person_url, admin, "{\"active\":false}",
+                                 NULL);
+  rb_test_assert_status (deactivated, 200);
+  inactive = post_sealed (f, badge, late_id, "a0-d006", AT (9, 0), AT (10, 0));
+  rb_test_assert_problem (inactive, 403, "person_inactive");
+  g_assert_cmpint (bookings_in (f, "a0-d006"), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
+  g_test_add ("/server/sealed/badge", Fixture, NULL, fixture_set_up, test_sealed_badge,
+              fixture_tear_down);
   g_test_add ("/server/sealed/booking", Fixture, NULL, fixture_set_up, test_sealed_booking,
               fixture_tear_down);
   g_test_add ("/server/sealed/checked-in", Fixture, "2026-11-30T09:40:00Z", fixture_set_up,
