@@ -434,7 +434,9 @@ typedef struct
   char *pin_hash;
   RbPerson *person;
   gboolean matched;
-  gboolean locked;
+  /* when the lock that this wrong PIN set ends (0: none), and the store's time then */
+  gint64 locked_until;
+  gint64 failed_at;
   /* a desktop sign-in keeps a session; a kiosk's flow does not */
   gboolean keep_session;
   gboolean picked;
@@ -489,9 +491,13 @@ identify_outcome_job (RbStore *store, gpointer data, GCancellable *cancellable, 
   gint64 expires_at = 0;
 
   if (!identify->matched)
-    return rb_auth_record_failure_sync (store, identify->staff_number, &identify->locked, error)
-               ? identify
-               : NULL;
+    {
+      identify->failed_at = rb_store_now (store);
+      return rb_auth_record_failure_sync (store, identify->staff_number, &identify->locked_until,
+                                          error)
+                 ? identify
+                 : NULL;
+    }
   /* A right PIN of a deactivated person, or a one-time PIN, opens no session: the person
    * learns why (the PIN was right, so nothing is given away). */
   if (!rb_auth_reset_failures_sync (store, identify->staff_number, error))
@@ -532,7 +538,11 @@ on_identify_outcome_cb (GObject *source, GAsyncResult *result, gpointer user_dat
     }
   if (!identify->matched)
     {
-      rb_set_error (&error, identify->locked ? RB_ERROR_LOCKED : RB_ERROR_UNAUTHENTICATED, NULL);
+      if (identify->locked_until != 0)
+        rb_set_lock_error (&error, RB_ERROR_LOCKED, rb_store_get_time_zone (RB_STORE (source)),
+                           identify->locked_until, identify->locked_until - identify->failed_at);
+      else
+        rb_set_error (&error, RB_ERROR_UNAUTHENTICATED, NULL);
       g_task_return_error (task, error);
       return;
     }
@@ -907,7 +917,9 @@ typedef struct
   RbPerson *person;
   gboolean one_time;
   gboolean matched;
-  gboolean locked;
+  /* as in Identify */
+  gint64 locked_until;
+  gint64 failed_at;
 } PinCall;
 
 static void
@@ -994,8 +1006,12 @@ pin_outcome_job (RbStore *store, gpointer data, GCancellable *cancellable, GErro
                ? pin
                : NULL;
   if (!pin->matched)
-    return rb_auth_record_failure_sync (store, pin->staff_number, &pin->locked, error) ? pin
-                                                                                         : NULL;
+    {
+      pin->failed_at = rb_store_now (store);
+      return rb_auth_record_failure_sync (store, pin->staff_number, &pin->locked_until, error)
+                 ? pin
+                 : NULL;
+    }
   if (!rb_auth_reset_failures_sync (store, pin->staff_number, error)
       || !(person = rb_people_store_person_to_json_sync (store, rb_person_get_id (pin->person),
                                                          error)))
@@ -1023,11 +1039,15 @@ on_pin_outcome_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     g_task_return_error (task, error);
   else if (pin->one_time)
     g_task_return_pointer (task, g_strdup (pin->new_pin), g_free);
+  else if (!pin->matched && pin->locked_until != 0)
+    {
+      rb_set_lock_error (&error, RB_ERROR_LOCKED, rb_store_get_time_zone (RB_STORE (source)),
+                         pin->locked_until, pin->locked_until - pin->failed_at);
+      g_task_return_error (task, error);
+    }
   else if (!pin->matched)
-    g_task_return_new_error (task, RB_ERROR,
-                             pin->locked ? RB_ERROR_LOCKED : RB_ERROR_UNAUTHENTICATED, "%s",
-                             rb_error_code_message (pin->locked ? RB_ERROR_LOCKED
-                                                                : RB_ERROR_UNAUTHENTICATED));
+    g_task_return_new_error (task, RB_ERROR, RB_ERROR_UNAUTHENTICATED, "%s",
+                             rb_error_code_message (RB_ERROR_UNAUTHENTICATED));
   else
     g_task_return_boolean (task, TRUE);
 }
