@@ -470,6 +470,46 @@ test_anonymous_only_where_allowed (PanelFixture *f, gconstpointer data)
                                           " AND space_id = 'a0-r02'"), ==, 1);
 }
 
+/* Booked for nobody at this door, the booking is extended and ended early at the same
+ * panel without anybody's PIN: the keypad never comes up. */
+static void
+test_anonymous_end_and_extend (PanelFixture *f, gconstpointer data)
+{
+  g_autofree char *label = book_label (f, 30, 10, 0);
+  g_autofree char *ten = clock_text (f, 10, 0);
+  g_autofree char *booked = g_strdup_printf (tr ("Booked until %s"), ten);
+  g_autofree char *extend15 = g_strdup_printf (tr ("Extend by %d minutes"), 15);
+  g_autofree char *quarter_past = clock_text (f, 10, 15);
+  g_autofree char *extended = g_strdup_printf (tr ("Extended until %s"), quarter_past);
+  g_autofree char *busy = g_strdup_printf (tr ("Busy until %s"), quarter_past);
+  g_autofree char *half_past = clock_text (f, 9, 30);
+  g_autofree char *ends = g_strdup_printf (tr ("The booking now ends at %s."), half_past);
+  g_autoptr (RbBooking) after = NULL;
+
+  change_policy (f, FALSE, TRUE);
+  open_window (f, 1280, 800);
+  wait_for_label (f, "book_title", tr ("Book now"));
+  click (f, label);
+  /* The answer first: the panel does one thing at a time. */
+  wait_for_label (f, "message_label", booked);
+  wait_for_label_containing (f, "now_label", tr ("Booked at the door"));
+
+  click (f, extend15);
+  g_assert_cmpstr (rb_panel_window_get_screen (f->window), ==, "home");
+  wait_for_label (f, "message_label", extended);
+  /* The panel knows the booking as it is now before it changes it again. */
+  wait_for_label_containing (f, "now_label", busy);
+  click (f, tr ("End early"));
+  g_assert_cmpstr (rb_panel_window_get_screen (f->window), ==, "home");
+  wait_for_label (f, "message_label", ends);
+
+  after = the_only_booking (f);
+  g_assert_true (rb_booking_get_at_door (after));
+  g_assert_cmpint (rb_booking_get_start (after), ==, at (9, 15));
+  g_assert_cmpint (rb_booking_get_end (after), ==, at (9, 30));
+  g_assert_null (rb_client_service_get_person (f->panel));
+}
+
 /* Jonas booked the room from 09:15; at the door he checks in. */
 static void
 test_check_in_at_the_door (PanelFixture *f, gconstpointer data)
@@ -622,6 +662,7 @@ main (int argc, char *argv[])
   add_test ("free-and-next", test_free_and_next, FALSE);
   add_test ("book-now-with-pin", test_book_now_with_pin, FALSE);
   add_test ("anonymous-only-where-allowed", test_anonymous_only_where_allowed, FALSE);
+  add_test ("anonymous-end-and-extend", test_anonymous_end_and_extend, FALSE);
   add_test ("check-in-at-the-door", test_check_in_at_the_door, FALSE);
   add_test ("end-early", test_end_early, FALSE);
   add_test ("extend", test_extend, FALSE);

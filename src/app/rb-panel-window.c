@@ -423,8 +423,7 @@ update (RbPanelWindow *self)
       /* TRANSLATORS: the door panel: "Busy until 11:30 — Sprint review". */
       now_text = title != NULL ? g_strdup_printf (_("Busy until %s — %s"), until, title)
                                : g_strdup_printf (_("Busy until %s"), until);
-      if (rb_booking_get_person_id (s.current) == NULL && rb_booking_get_title (s.current) == NULL
-          && rb_context_get_policy (self->context).panel_anonymous_booking)
+      if (rb_booking_get_at_door (s.current))
         {
           g_autofree char *plain = g_steal_pointer (&now_text);
           now_text = g_strdup_printf ("%s\n%s", plain, _("Booked at the door"));
@@ -839,7 +838,14 @@ on_action_clicked_cb (GtkButton *button, RbPanelWindow *self)
     self->target = g_object_ref (s.current);
   if (self->action != ACTION_BOOK && self->target == NULL)
     return;
-  if (self->action == ACTION_BOOK && p.panel_anonymous_booking)
+  /* Booked for nobody at this door, it is ended or extended here without anybody's PIN, as
+   * it was made: whoever stands at the door has the room. What authorises it is this
+   * panel's own device, which the server recorded with the booking (another panel, a kiosk
+   * or a person's session without the right to it are refused), so nobody can end someone
+   * else's booking from here without their PIN. */
+  if ((self->action == ACTION_BOOK && p.panel_anonymous_booking)
+      || ((self->action == ACTION_END || self->action == ACTION_EXTEND)
+          && rb_booking_get_at_door (self->target)))
     {
       act (self, NULL);
       return;

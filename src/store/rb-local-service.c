@@ -290,8 +290,11 @@ create_booking_job (RbStore *store, gpointer data, GCancellable *cancellable, GE
   Call *call = data;
 
   /* Nobody signed in: a door panel's anonymous booking, which the store makes only where
-   * the site allows it. */
+   * the site allows it. Standalone, this installation is the panel. */
   rb_booking_set_person_id (call->booking, call->actor_id);
+  if (call->actor_id == NULL)
+    return rb_store_create_door_booking_sync (store, call->booking, RB_STORE_STANDALONE_DOOR,
+                                              error);
   return rb_store_create_booking_sync (store, call->booking, error);
 }
 
@@ -300,6 +303,10 @@ update_booking_job (RbStore *store, gpointer data, GCancellable *cancellable, GE
 {
   Call *call = data;
 
+  /* Nobody signed in: the door panel ends or extends what it booked for nobody. */
+  if (call->actor_id == NULL)
+    return rb_store_update_door_booking_sync (store, call->id, RB_STORE_STANDALONE_DOOR,
+                                              call->number, call->range, error);
   return rb_store_update_booking_sync (store, call->id, call->actor_id, call->number, call->range,
                                        call->text, call->text != NULL, error);
 }
@@ -309,6 +316,8 @@ cancel_booking_job (RbStore *store, gpointer data, GCancellable *cancellable, GE
 {
   Call *call = data;
 
+  if (call->actor_id == NULL)
+    return rb_store_cancel_door_booking_sync (store, call->id, RB_STORE_STANDALONE_DOOR, error);
   return rb_store_cancel_booking_sync (store, call->id, call->actor_id, error);
 }
 

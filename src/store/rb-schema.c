@@ -224,6 +224,10 @@ static const char *const migrations[] = {
 
   /* issue 12: a door panel's device acts for its one room only (NULL: a kiosk, any space). */
   "ALTER TABLE devices ADD COLUMN space_id TEXT;",
+  /* issue 12: a booking made by nobody at a door panel keeps that panel's device id, so
+   * that the same panel, and no other, may end or extend it without a PIN (standalone:
+   * RB_STORE_STANDALONE_DOOR; a server's mirror: '', the server decides). */
+  "ALTER TABLE bookings ADD COLUMN door_device_id TEXT;",
 };
 
 int
