@@ -47,6 +47,9 @@ struct _RbPanelWindow
   AdwApplicationWindow parent_instance;
 
   /* template widgets */
+  GtkBox *top_bar;
+  GtkBox *tools_box;
+  GtkBox *tools_bar;
   GtkLabel *room_label;
   GtkLabel *clock_label;
   GtkButton *language_button;
@@ -1050,12 +1053,23 @@ on_close_request_cb (RbPanelWindow *self)
 /* ---- GObject ---------------------------------------------------------------------------- */
 
 /* Landscape: the state beside what can be done (and the keypad); portrait: under it, one
- * big button a line. */
+ * big button a line, and the clock and the buttons under the room's name, which needs the
+ * whole width of a narrow screen. */
 static void
 lay_out (RbPanelWindow *self, int width, int height)
 {
   gboolean portrait = height > width;
   GtkOrientation wanted = portrait ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL;
+  GtkBox *tools_in = portrait ? self->tools_bar : self->top_bar;
+
+  if (gtk_widget_get_parent (GTK_WIDGET (self->tools_box)) != GTK_WIDGET (tools_in))
+    {
+      g_object_ref (self->tools_box);
+      gtk_box_remove (portrait ? self->top_bar : self->tools_bar, GTK_WIDGET (self->tools_box));
+      gtk_box_append (tools_in, GTK_WIDGET (self->tools_box));
+      g_object_unref (self->tools_box);
+      gtk_widget_set_visible (GTK_WIDGET (self->tools_bar), portrait);
+    }
 
   if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->content_box)) == wanted)
     return;
@@ -1208,6 +1222,9 @@ rb_panel_window_class_init (RbPanelWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/de/raumbuch/Raumbuch/ui/rb-panel-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, RbPanelWindow, name)
+  BIND (top_bar);
+  BIND (tools_box);
+  BIND (tools_bar);
   BIND (room_label);
   BIND (clock_label);
   BIND (language_button);
