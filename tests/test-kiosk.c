@@ -1305,6 +1305,68 @@ test_language_keeps_flow_reset_restores (KioskFixture *f, gconstpointer data)
   g_assert_cmpstr (language, ==, "");
 }
 
+typedef struct
+{
+  GtkWidget *window;
+  const char *screen;
+} WidthWait;
+
+/* The window is laid out on the screen asked for: the stack shows it and has a size. */
+static gboolean
+screen_laid_out (gpointer data)
+{
+  WidthWait *wait = data;
+
+  return g_str_equal (rb_kiosk_window_get_screen (RB_KIOSK_WINDOW (wait->window)), wait->screen)
+         && gtk_widget_get_width (wait->window) > 0;
+}
+
+/* A portrait kiosk (800 × 1280) fits its screen on every screen of a booking: no screen
+ * asks for more width than the display has. */
+static void
+assert_fits (KioskFixture *f, const char *screen, int width)
+{
+  WidthWait wait = { GTK_WIDGET (f->window), screen };
+  int min = 0;
+
+  g_assert_true (rb_ui_wait_for (screen_laid_out, &wait, 30));
+  rb_ui_wait_laid_out (GTK_WIDGET (f->window));
+  /* What it is, and what it would insist on. */
+  gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL,
+                      NULL);
+  if (gtk_widget_get_width (GTK_WIDGET (f->window)) > width || min > width)
+    g_error ("the %s screen is %d px wide (at least %d) on a %d px kiosk", screen,
+             gtk_widget_get_width (GTK_WIDGET (f->window)), min, width);
+}
+
+static void
+test_portrait_fits (KioskFixture *f, gconstpointer data)
+{
+  GtkWidget *row;
+
+  open_window (f, 800, 1280);
+  row = wait_for_desk (GTK_WIDGET (f->window), "0.01", NULL);
+  assert_fits (f, "start", 800);
+  screenshot (f, GTK_WIDGET (f->window), "19-portrait-start");
+  rb_kiosk_window_note_activity (f->window);
+  g_signal_emit_by_name (row, "activate");
+  assert_fits (f, "space", 800);
+  screenshot (f, GTK_WIDGET (f->window), "20-portrait-space");
+  rb_ui_kiosk_click (f->window, tr ("Book"));
+  assert_fits (f, "identify", 800);
+  rb_ui_kiosk_type (f->window, "14475");
+  screenshot (f, GTK_WIDGET (f->window), "21-portrait-keypad");
+  rb_ui_kiosk_type (f->window, rb_ui_backend_demo_pin ("14475"));
+  assert_fits (f, "space", 800);
+  rb_ui_kiosk_click (f->window, tr ("Book"));
+  assert_fits (f, "receipt", 800);
+  screenshot (f, GTK_WIDGET (f->window), "22-portrait-receipt");
+  rb_kiosk_window_reset (f->window);
+  assert_fits (f, "start", 800);
+  rb_ui_kiosk_click (f->window, tr ("Check In"));
+  assert_fits (f, "identify", 800);
+}
+
 /* ---- main --------------------------------------------------------------------------------- */
 
 typedef void (*KioskTest) (KioskFixture *f, gconstpointer data);
@@ -1362,5 +1424,6 @@ main (int argc, char *argv[])
   add_test ("mistyped-staff-number", test_mistyped_staff_number);
   add_test ("rooms-and-desks-in-sections", test_rooms_and_desks_in_sections);
   add_test ("language-keeps-flow-reset-restores", test_language_keeps_flow_reset_restores);
+  add_test ("portrait-fits", test_portrait_fits);
   return g_test_run ();
 }
