@@ -67,14 +67,6 @@ desk_name (const char *number)
   return rb_space_format_name (RB_SPACE_KIND_DESK, number);
 }
 
-static char *
-describe (KioskFixture *f, GQuark domain, int code)
-{
-  g_autoptr (GError) error = g_error_new_literal (domain, code, "");
-
-  return rb_context_describe_error (f->context, error);
-}
-
 static void
 open_window (KioskFixture *f, int width, int height)
 {
@@ -340,12 +332,55 @@ test_book_desk_by_touch (KioskFixture *f, gconstpointer data)
     }
 }
 
+/* The lock's message as it is on the identify screen: how many minutes (a five-minute lock)
+ * and until when, or "" when it says something else. */
+static char *
+lock_end_shown (KioskFixture *f)
+{
+  const char *text = gtk_label_get_label (GTK_LABEL (message (f, "identify_error")));
+
+  for (int late = 0; late < 5; late++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      /* Standalone the clock stands still; the server's runs on from the same instant, so
+       * its lock may end a minute or more later when the attempts took that long. */
+      rb_set_lock_error (&error, RB_ERROR_LOCKED, rb_context_get_time_zone (f->context),
+                         frozen_now + 5 * 60 + late * 60, 5 * 60);
+      if (g_str_equal (text, error->message))
+        return g_strdup_printf ("%d", late);
+    }
+  return g_strdup ("");
+}
+
+static gboolean
+lock_end_is_shown (gpointer data)
+{
+  g_autofree char *late = lock_end_shown (data);
+
+  return *late != '\0';
+}
+
+/* The identify screen says that the staff number is locked for five minutes, and until when:
+ * exactly five minutes from now standalone, where the clock stands still. */
+static void
+wait_for_lock_end (KioskFixture *f, gconstpointer data)
+{
+  g_autofree char *late = NULL;
+
+  if (!rb_ui_wait_for (lock_end_is_shown, f, 30))
+    g_error ("the lock says “%s”, not how long it holds",
+             gtk_label_get_label (GTK_LABEL (message (f, "identify_error"))));
+  late = lock_end_shown (f);
+  if (TEST_MODE (data) == RB_UI_BACKEND_LOCAL)
+    g_assert_cmpstr (late, ==, "0");
+}
+
 static void
 test_wrong_pin_then_lockout (KioskFixture *f, gconstpointer data)
 {
   const char *wrong = tr ("Wrong staff number or PIN. Check your staff number (⌫ corrects "
                           "it), tap OK, then enter your PIN again.");
-  g_autofree char *locked = describe (f, RB_ERROR, RB_ERROR_LOCKED);
 
   open_window (f, 1280, 800);
   rb_ui_kiosk_click (f->window, tr ("Check In"));
@@ -357,7 +392,10 @@ test_wrong_pin_then_lockout (KioskFixture *f, gconstpointer data)
        * is this attempt's. The fifth wrong PIN locks the staff number and says so, on
        * both backends. */
       rb_ui_kiosk_type (f->window, "0000");
-      wait_for_label (f, attempt < 5 ? wrong : locked);
+      if (attempt < 5)
+        wait_for_label (f, wrong);
+      else
+        wait_for_lock_end (f, data);
       g_assert_cmpstr (rb_kiosk_window_get_screen (f->window), ==, "identify");
       g_assert_null (rb_kiosk_window_get_person (f->window));
       /* Back at the staff number, which is kept: OK takes it as it is. */
@@ -369,7 +407,7 @@ test_wrong_pin_then_lockout (KioskFixture *f, gconstpointer data)
 
   /* Locked means locked: even the right PIN is refused now. */
   rb_ui_kiosk_type (f->window, rb_ui_backend_demo_pin ("14475"));
-  wait_for_label (f, locked);
+  wait_for_lock_end (f, data);
   screenshot (f, GTK_WIDGET (f->window), "7-locked");
   g_assert_cmpstr (rb_kiosk_window_get_screen (f->window), ==, "identify");
   g_assert_null (rb_kiosk_window_get_person (f->window));
@@ -1308,6 +1346,68 @@ test_language_keeps_flow_reset_restores (KioskFixture *f, gconstpointer data)
   g_assert_cmpstr (language, ==, "");
 }
 
+typedef struct
+{
+  GtkWidget *window;
+  const char *screen;
+} WidthWait;
+
+/* The window is laid out on the screen asked for: the stack shows it and has a size. */
+static gboolean
+screen_laid_out (gpointer data)
+{
+  WidthWait *wait = data;
+
+  return g_str_equal (rb_kiosk_window_get_screen (RB_KIOSK_WINDOW (wait->window)), wait->screen)
+         && gtk_widget_get_width (wait->window) > 0;
+}
+
+/* A portrait kiosk (800 × 1280) fits its screen on every screen of a booking: no screen
+ * asks for more width than the display has. */
+static void
+assert_fits (KioskFixture *f, const char *screen, int width)
+{
+  WidthWait wait = { GTK_WIDGET (f->window), screen };
+  int min = 0;
+
+  g_assert_true (rb_ui_wait_for (screen_laid_out, &wait, 30));
+  rb_ui_wait_laid_out (GTK_WIDGET (f->window));
+  /* What it is, and what it would insist on. */
+  gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL,
+                      NULL);
+  if (gtk_widget_get_width (GTK_WIDGET (f->window)) > width || min > width)
+    g_error ("the %s screen is %d px wide (at least %d) on a %d px kiosk", screen,
+             gtk_widget_get_width (GTK_WIDGET (f->window)), min, width);
+}
+
+static void
+test_portrait_fits (KioskFixture *f, gconstpointer data)
+{
+  GtkWidget *row;
+
+  open_window (f, 800, 1280);
+  row = wait_for_desk (GTK_WIDGET (f->window), "0.01", NULL);
+  assert_fits (f, "start", 800);
+  screenshot (f, GTK_WIDGET (f->window), "19-portrait-start");
+  rb_kiosk_window_note_activity (f->window);
+  g_signal_emit_by_name (row, "activate");
+  assert_fits (f, "space", 800);
+  screenshot (f, GTK_WIDGET (f->window), "20-portrait-space");
+  rb_ui_kiosk_click (f->window, tr ("Book"));
+  assert_fits (f, "identify", 800);
+  rb_ui_kiosk_type (f->window, "14475");
+  screenshot (f, GTK_WIDGET (f->window), "21-portrait-keypad");
+  rb_ui_kiosk_type (f->window, rb_ui_backend_demo_pin ("14475"));
+  assert_fits (f, "space", 800);
+  rb_ui_kiosk_click (f->window, tr ("Book"));
+  assert_fits (f, "receipt", 800);
+  screenshot (f, GTK_WIDGET (f->window), "22-portrait-receipt");
+  rb_kiosk_window_reset (f->window);
+  assert_fits (f, "start", 800);
+  rb_ui_kiosk_click (f->window, tr ("Check In"));
+  assert_fits (f, "identify", 800);
+}
+
 /* ---- main --------------------------------------------------------------------------------- */
 
 typedef void (*KioskTest) (KioskFixture *f, gconstpointer data);
@@ -1365,5 +1465,6 @@ main (int argc, char *argv[])
   add_test ("mistyped-staff-number", test_mistyped_staff_number);
   add_test ("rooms-and-desks-in-sections", test_rooms_and_desks_in_sections);
   add_test ("language-keeps-flow-reset-restores", test_language_keeps_flow_reset_restores);
+  add_test ("portrait-fits", test_portrait_fits);
   return g_test_run ();
 }

@@ -3,7 +3,9 @@
  * raumbuch-server (/panel/server/…; rb-ui-backend.h): free, busy and next in words; booking
  * now with staff number and PIN; an anonymous booking only where the site allows it;
  * checking in at the door, ending early, extending; dimmed outside the opening hours; and,
- * with the server gone, the last known schedule with the offline notice.
+ * with the server gone, the last known schedule with the offline notice; leaving with the
+ * admin PIN, the language button and the idle reset to the panel's own language; and a
+ * badge reader's keys as real X key events (xdotool).
  *
  * Texts are looked up in the catalogue of the language the test runs in, so the same
  * assertions hold in English and German. Screenshots go to RB_SCREENSHOT_DIR as
@@ -11,6 +13,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <string.h>
@@ -30,6 +33,8 @@
 static gint64 frozen_now;
 /* The same day at 05:30, before the building opens. */
 static gint64 early_now;
+/* The same day at 21:00, after it closes. */
+static gint64 late_now;
 
 typedef struct
 {
@@ -43,7 +48,8 @@ typedef struct
 typedef struct
 {
   RbUiBackendMode mode;
-  gboolean early;
+  /* 0: frozen_now, 1: early_now, 2: late_now */
+  int time;
 } PanelCase;
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -328,7 +334,9 @@ fixture_set_up (PanelFixture *f, gconstpointer data)
 {
   const PanelCase *c = data;
 
-  f->backend = rb_ui_backend_new (c->mode, c->early ? early_now : frozen_now);
+  f->backend = rb_ui_backend_new (c->mode, c->time == 1   ? early_now
+                                           : c->time == 2 ? late_now
+                                                          : frozen_now);
   f->panel = rb_ui_backend_add_panel (f->backend, ROOM);
   rb_ui_backend_wait_ready (f->panel);
   f->settings = g_settings_new (APP_ID);
@@ -390,7 +398,7 @@ test_free_and_next (PanelFixture *f, gconstpointer data)
   close_window (f);
 
   /* The site lets panels show titles: the next booking says what it is. */
-  change_policy (f, TRUE, FALSE);
+  change_policy (f, TRUE, 0);
   review = book_at_desk (f, JONAS, at (10, 0), at (10, 30), "Sprint review");
   open_window (f, 800, 1280);
   wait_for_label (f, "next_label", next_titled);
@@ -468,6 +476,46 @@ test_anonymous_only_where_allowed (PanelFixture *f, gconstpointer data)
   g_assert_cmpint (rb_booking_get_end (booking), ==, at (10, 0));
   g_assert_cmpint (count_in_authority (f, "SELECT count(*) FROM bookings WHERE person_id IS NULL"
                                           " AND space_id = 'a0-r02'"), ==, 1);
+}
+
+/* Booked for nobody at this door, the booking is extended and ended early at the same
+ * panel without anybody's PIN: the keypad never comes up. */
+static void
+test_anonymous_end_and_extend (PanelFixture *f, gconstpointer data)
+{
+  g_autofree char *label = book_label (f, 30, 10, 0);
+  g_autofree char *ten = clock_text (f, 10, 0);
+  g_autofree char *booked = g_strdup_printf (tr ("Booked until %s"), ten);
+  g_autofree char *extend15 = g_strdup_printf (tr ("Extend by %d minutes"), 15);
+  g_autofree char *quarter_past = clock_text (f, 10, 15);
+  g_autofree char *extended = g_strdup_printf (tr ("Extended until %s"), quarter_past);
+  g_autofree char *busy = g_strdup_printf (tr ("Busy until %s"), quarter_past);
+  g_autofree char *half_past = clock_text (f, 9, 30);
+  g_autofree char *ends = g_strdup_printf (tr ("The booking now ends at %s."), half_past);
+  g_autoptr (RbBooking) after = NULL;
+
+  change_policy (f, FALSE, TRUE);
+  open_window (f, 1280, 800);
+  wait_for_label (f, "book_title", tr ("Book now"));
+  click (f, label);
+  /* The answer first: the panel does one thing at a time. */
+  wait_for_label (f, "message_label", booked);
+  wait_for_label_containing (f, "now_label", tr ("Booked at the door"));
+
+  click (f, extend15);
+  g_assert_cmpstr (rb_panel_window_get_screen (f->window), ==, "home");
+  wait_for_label (f, "message_label", extended);
+  /* The panel knows the booking as it is now before it changes it again. */
+  wait_for_label_containing (f, "now_label", busy);
+  click (f, tr ("End early"));
+  g_assert_cmpstr (rb_panel_window_get_screen (f->window), ==, "home");
+  wait_for_label (f, "message_label", ends);
+
+  after = the_only_booking (f);
+  g_assert_true (rb_booking_get_at_door (after));
+  g_assert_cmpint (rb_booking_get_start (after), ==, at (9, 15));
+  g_assert_cmpint (rb_booking_get_end (after), ==, at (9, 30));
+  g_assert_null (rb_client_service_get_person (f->panel));
 }
 
 /* Jonas booked the room from 09:15; at the door he checks in. */
@@ -589,7 +637,7 @@ static void
 test_closed_dims (PanelFixture *f, gconstpointer data)
 {
   g_autofree char *six = clock_text (f, 6, 0);
-  g_autofree char *closed = g_strdup_printf (tr ("Closed until %s"), six);
+  g_autofree char *closed = g_strdup_printf (tr ("Closed until today, %s"), six);
 
   open_window (f, 1280, 800);
   wait_for_label (f, "now_label", closed);
@@ -598,6 +646,166 @@ test_closed_dims (PanelFixture *f, gconstpointer data)
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (f->window), "rb-panel-dimmed"));
   g_assert_false (gtk_widget_get_visible (rb_ui_child_by_id (GTK_WIDGET (f->window), "book_title")));
   screenshot (f, "7-closed");
+}
+
+/* After closing the panel says that it opens tomorrow, not only at what time. */
+static void
+test_closed_until_tomorrow (PanelFixture *f, gconstpointer data)
+{
+  g_autofree char *six = clock_text (f, 6, 0);
+  g_autofree char *closed = g_strdup_printf (tr ("Closed until tomorrow, %s"), six);
+
+  open_window (f, 1280, 800);
+  wait_for_label (f, "now_label", closed);
+  g_assert_cmpstr (label_of (f, "state_word"), ==, tr ("Closed"));
+  g_assert_true (rb_panel_window_get_dimmed (f->window));
+  screenshot (f, "9-closed-until-tomorrow");
+}
+
+static gboolean
+pointer_is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static gboolean
+nobody_signed_in (gpointer data)
+{
+  return rb_client_service_get_person (data) == NULL;
+}
+
+/* The lock button: anybody else's PIN leaves the panel where it is; an administrator's
+ * closes it. */
+static void
+test_admin_leaves (PanelFixture *f, gconstpointer data)
+{
+  GtkWidget *lock;
+  gpointer window;
+
+  open_window (f, 1280, 800);
+  wait_for_label (f, "state_word", tr ("Free"));
+  lock = rb_ui_child_by_id (GTK_WIDGET (f->window), "admin_button");
+  rb_ui_click (lock);
+  g_assert_cmpstr (rb_panel_window_get_screen (f->window), ==, "identify");
+  identify (f, JONAS);
+  wait_for_label (f, "message_label", tr ("Only an administrator can leave the panel."));
+  g_assert_cmpstr (rb_panel_window_get_screen (f->window), ==, "home");
+  /* The window-manager's close is refused, as before. */
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+
+  window = f->window;
+  g_object_add_weak_pointer (G_OBJECT (window), &window);
+  rb_ui_click (lock);
+  identify (f, ADMIN);
+  if (!rb_ui_wait_for (pointer_is_null, &window, 30))
+    g_error ("an administrator's PIN did not close the panel");
+  f->window = NULL;
+  /* Nobody stays signed in. */
+  g_assert_true (rb_ui_wait_for (nobody_signed_in, f->panel, 30));
+}
+
+typedef struct
+{
+  RbApplication *app;
+  RbPanelWindow *old;
+} ReplacedWait;
+
+/* Another panel window took the old one's place. */
+static gboolean
+replaced (gpointer data)
+{
+  ReplacedWait *wait = data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (wait->app));
+
+  return windows != NULL && windows->next == NULL && windows->data != wait->old
+         && RB_IS_PANEL_WINDOW (windows->data);
+}
+
+static gboolean
+is_german (void)
+{
+  return g_str_equal (tr ("Free"), "Frei");
+}
+
+/* The language button builds the panel anew in the other language; the idle reset brings
+ * back the panel's own. */
+static void
+test_language_reset_restores (PanelFixture *f, gconstpointer data)
+{
+  g_autoptr (RbApplication) app = rb_application_new ();
+  g_autoptr (GError) error = NULL;
+  /* Fixed before the switch: the catalogue follows the language shown. */
+  gboolean german = is_german ();
+  const char *other = german ? "English" : "Deutsch";
+  const char *back = german ? "Deutsch" : "English";
+  const char *free_own = german ? "Frei" : "Free";
+  const char *free_other = german ? "Free" : "Frei";
+  ReplacedWait wait = { app, NULL };
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  f->window = rb_panel_window_new (app, f->context, ROOM);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  wait_for_label (f, "state_word", free_own);
+
+  wait.old = f->window;
+  click (f, other);
+  g_assert_true (rb_ui_wait_for (replaced, &wait, 10));
+  f->window = gtk_application_get_windows (GTK_APPLICATION (app))->data;
+  wait_for_label (f, "state_word", free_other);
+  g_assert_nonnull (button (f, back));
+  screenshot (f, "10-other-language");
+
+  wait.old = f->window;
+  rb_panel_window_reset (f->window);
+  g_assert_true (rb_ui_wait_for (replaced, &wait, 10));
+  f->window = gtk_application_get_windows (GTK_APPLICATION (app))->data;
+  wait_for_label (f, "state_word", free_own);
+  g_assert_nonnull (button (f, other));
+}
+
+/* Real key events into the panel's X window, as a keyboard-wedge badge reader types. */
+static void
+xdotool_keys (PanelFixture *f, const char *const *keys)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (f->window));
+  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) argv = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_strv_builder_add_many (builder, "xdotool", "windowfocus", "--sync", xid, "key",
+                           "--clearmodifiers", NULL);
+  g_strv_builder_addv (builder, (const char **) keys);
+  argv = g_strv_builder_end (builder);
+  g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                               &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* A badge reader is a keyboard: it types the staff number and Enter. The panel takes the
+ * digits and then asks for that person's PIN. */
+static void
+test_badge_keys (PanelFixture *f, gconstpointer data)
+{
+  static const char *const digits[] = { "1", "4", "4", "7", "5", NULL };
+  static const char *const enter[] = { "Return", NULL };
+  g_autofree char *label = book_label (f, 30, 10, 0);
+
+  open_window (f, 1280, 800);
+  click (f, label);
+  g_assert_cmpstr (rb_panel_window_get_screen (f->window), ==, "identify");
+  rb_ui_wait_laid_out (GTK_WIDGET (f->window));
+  xdotool_keys (f, digits);
+  wait_for_label (f, "identify_value", JONAS);
+  xdotool_keys (f, enter);
+  wait_for_label (f, "identify_title", tr ("Type your PIN, then OK"));
+  g_assert_cmpstr (label_of (f, "identify_value"), ==, "");
+  screenshot (f, "11-badge-pin");
 }
 
 /* The server goes away: the panel keeps the schedule it knew and says since when. */
@@ -634,16 +842,14 @@ test_offline_shows_last_schedule (PanelFixture *f, gconstpointer data)
 typedef void (*PanelTest) (PanelFixture *f, gconstpointer data);
 
 static void
-add_test (const char *name, PanelTest test, gboolean early)
+add_test (const char *name, PanelTest test, int time)
 {
   static const PanelCase cases[] = {
-    { RB_UI_BACKEND_LOCAL, FALSE },
-    { RB_UI_BACKEND_SERVER, FALSE },
-    { RB_UI_BACKEND_LOCAL, TRUE },
-    { RB_UI_BACKEND_SERVER, TRUE },
+    { RB_UI_BACKEND_LOCAL, 0 },  { RB_UI_BACKEND_SERVER, 0 }, { RB_UI_BACKEND_LOCAL, 1 },
+    { RB_UI_BACKEND_SERVER, 1 }, { RB_UI_BACKEND_LOCAL, 2 },  { RB_UI_BACKEND_SERVER, 2 },
   };
 
-  for (guint i = early ? 2 : 0; i < (early ? 4u : 2u); i++)
+  for (guint i = time * 2; i < time * 2 + 2u; i++)
     {
       g_autofree char *path = g_strdup_printf ("/panel/%s/%s",
                                                rb_ui_backend_mode_name (cases[i].mode), name);
@@ -666,15 +872,21 @@ main (int argc, char *argv[])
   rb_ui_load_app_css ();
   frozen_now = at (9, 20);
   early_now = at (5, 30);
+  late_now = at (21, 0);
 
-  add_test ("free-and-next", test_free_and_next, FALSE);
-  add_test ("book-now-with-pin", test_book_now_with_pin, FALSE);
-  add_test ("anonymous-only-where-allowed", test_anonymous_only_where_allowed, FALSE);
-  add_test ("check-in-at-the-door", test_check_in_at_the_door, FALSE);
-  add_test ("check-in-with-badge", test_check_in_with_badge, FALSE);
-  add_test ("end-early", test_end_early, FALSE);
-  add_test ("extend", test_extend, FALSE);
-  add_test ("closed-dims", test_closed_dims, TRUE);
-  add_test ("offline-shows-last-schedule", test_offline_shows_last_schedule, FALSE);
+  add_test ("free-and-next", test_free_and_next, 0);
+  add_test ("book-now-with-pin", test_book_now_with_pin, 0);
+  add_test ("anonymous-only-where-allowed", test_anonymous_only_where_allowed, 0);
+  add_test ("anonymous-end-and-extend", test_anonymous_end_and_extend, 0);
+  add_test ("check-in-at-the-door", test_check_in_at_the_door, 0);
+  add_test ("check-in-with-badge", test_check_in_with_badge, 0);
+  add_test ("end-early", test_end_early, 0);
+  add_test ("extend", test_extend, 0);
+  add_test ("closed-dims", test_closed_dims, 1);
+  add_test ("closed-until-tomorrow", test_closed_until_tomorrow, 2);
+  add_test ("offline-shows-last-schedule", test_offline_shows_last_schedule, 0);
+  add_test ("admin-leaves", test_admin_leaves, 0);
+  add_test ("language-reset-restores", test_language_reset_restores, 0);
+  add_test ("badge-keys", test_badge_keys, 0);
   return g_test_run ();
 }

@@ -203,6 +203,10 @@ rb_context_describe_error (RbContext *self, const GError *error)
       /* A bad building file names the place of its fault, and JSON where it stopped. */
       if (error->code == RB_ERROR_INVALID_BUILDING || error->code == RB_ERROR_INVALID_JSON)
         return g_strdup (error->message);
+      /* A lock says how long it holds, when the service knows. */
+      if ((error->code == RB_ERROR_LOCKED || error->code == RB_ERROR_TOO_MANY_ATTEMPTS)
+          && error->message != NULL && *error->message != '\0')
+        return g_strdup (error->message);
       return g_strdup (rb_error_code_message (error->code));
     }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED)

@@ -69,6 +69,8 @@ struct _RbKioskWindow
   GtkRevealer *idle_revealer;
   GtkLabel *idle_label;
   GtkLabel *building_label;
+  GtkBox *top_bar;
+  GtkBox *floor_bar;
   GtkBox *floor_box;
   GtkLabel *clock_label;
   GtkButton *language_button;
@@ -2030,24 +2032,54 @@ take_over (RbKioskWindow *self, RbKioskWindow *old, gboolean keep)
 
 /* ---- GObject ---------------------------------------------------------------------------- */
 
+/* Portrait screens put the list under the plan instead of beside it. Their top bar has no
+ * room for the app's name beside the floors, the clock and the buttons (it would shrink to
+ * "Ra…"), and a kiosk standing in the building need not say it; the floors go to a row of
+ * their own under it, or the bar alone would be about 1,000 px wide on an 800 px screen. */
 static void
-rb_kiosk_window_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+lay_out (RbKioskWindow *self, int width, int height)
 {
-  RbKioskWindow *self = RB_KIOSK_WINDOW (widget);
-  GtkOrientation wanted = height > width ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL;
+  gboolean portrait = height > width;
+  GtkOrientation wanted = portrait ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL;
+  GtkBox *floors_in = portrait ? self->floor_bar : self->top_bar;
 
-  /* Portrait screens put the list under the plan instead of beside it. Their top bar has no
-   * room for the app's name beside the floors, the clock and the buttons (it would shrink to
-   * "Ra…"), and a kiosk standing in the building need not say it. */
   if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->start_box)) != wanted)
     {
       gtk_orientable_set_orientation (GTK_ORIENTABLE (self->start_box), wanted);
-      gtk_widget_set_size_request (GTK_WIDGET (self->side_box),
-                                   wanted == GTK_ORIENTATION_HORIZONTAL ? 320 : -1,
-                                   wanted == GTK_ORIENTATION_HORIZONTAL ? -1 : 360);
-      gtk_widget_set_visible (GTK_WIDGET (self->building_label),
-                              wanted == GTK_ORIENTATION_HORIZONTAL);
+      gtk_widget_set_size_request (GTK_WIDGET (self->side_box), portrait ? -1 : 320,
+                                   portrait ? 360 : -1);
+      gtk_widget_set_visible (GTK_WIDGET (self->building_label), !portrait);
     }
+  if (gtk_widget_get_parent (GTK_WIDGET (self->floor_box)) != GTK_WIDGET (floors_in))
+    {
+      g_object_ref (self->floor_box);
+      gtk_box_remove (portrait ? self->top_bar : self->floor_bar, GTK_WIDGET (self->floor_box));
+      if (portrait)
+        gtk_box_append (self->floor_bar, GTK_WIDGET (self->floor_box));
+      else
+        gtk_box_insert_child_after (self->top_bar, GTK_WIDGET (self->floor_box),
+                                    GTK_WIDGET (self->building_label));
+      g_object_unref (self->floor_box);
+      gtk_widget_set_visible (GTK_WIDGET (self->floor_bar), portrait);
+    }
+}
+
+/* Laid out for the size the window is given before it is first measured: a portrait kiosk
+ * measured as a landscape one would ask to be wider than its screen. */
+static void
+on_default_size_cb (RbKioskWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (width > 0 && height > 0)
+    lay_out (self, width, height);
+}
+
+static void
+rb_kiosk_window_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  lay_out (RB_KIOSK_WINDOW (widget), width, height);
   GTK_WIDGET_CLASS (rb_kiosk_window_parent_class)->size_allocate (widget, width, height, baseline);
 }
 
@@ -2225,6 +2257,8 @@ rb_kiosk_window_class_init (RbKioskWindowClass *klass)
   BIND (idle_revealer);
   BIND (idle_label);
   BIND (building_label);
+  BIND (top_bar);
+  BIND (floor_bar);
   BIND (floor_box);
   BIND (clock_label);
   BIND (language_button);
@@ -2303,6 +2337,8 @@ rb_kiosk_window_init (RbKioskWindow *self)
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request_cb), NULL);
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (on_default_size_cb), NULL);
+  g_signal_connect (self, "notify::default-height", G_CALLBACK (on_default_size_cb), NULL);
 }
 
 RbKioskWindow *

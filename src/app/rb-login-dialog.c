@@ -81,8 +81,6 @@ show_failure (RbLoginDialog *self, const GError *error)
 
   if (g_error_matches (error, RB_ERROR, RB_ERROR_UNAUTHENTICATED))
     message = g_strdup (_("The staff number or the PIN is not correct."));
-  else if (g_error_matches (error, RB_ERROR, RB_ERROR_LOCKED))
-    message = g_strdup (rb_error_code_message (RB_ERROR_LOCKED));
   else
     message = rb_context_describe_error (self->context, error);
   rb_login_dialog_show_message (self, message);

@@ -13,13 +13,18 @@
  *
  * The schedule comes from the service (with a server, its mirror), reloaded on every
  * "changed" of the change feed; offline the panel keeps showing what it last knew and says
- * since when. Outside the opening hours it dims and says when the building opens. */
+ * since when. Outside the opening hours it dims and says when the building opens.
+ *
+ * As on the kiosk, an administrator leaves the panel with their PIN (the lock button), and
+ * a passer-by may switch the language for themselves: the idle reset returns to the panel's
+ * own. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
 #include "rb-keypad.h"
+#include "rb-kiosk-lockdown.h"
 #include "rb-panel-window.h"
 #include "rb-space-row.h"
 
@@ -35,6 +40,7 @@ typedef enum
   ACTION_CHECK_IN,
   ACTION_END,
   ACTION_EXTEND,
+  ACTION_LEAVE,
 } PanelAction;
 
 struct _RbPanelWindow
@@ -42,8 +48,12 @@ struct _RbPanelWindow
   AdwApplicationWindow parent_instance;
 
   /* template widgets */
+  GtkBox *top_bar;
+  GtkBox *tools_box;
+  GtkBox *tools_bar;
   GtkLabel *room_label;
   GtkLabel *clock_label;
+  GtkButton *language_button;
   GtkLabel *offline_label;
   GtkBox *content_box;
   GtkBox *state_box;
@@ -71,6 +81,10 @@ struct _RbPanelWindow
   gint64 last_activity;
   gint64 offline_since;
   gboolean dimmed;
+  /* the language the panel was set up in, which the idle reset returns to */
+  char *default_language;
+  /* set by an administrator's PIN (or a language switch): the window may go */
+  gboolean unlocked;
 
   /* the action waiting for a person, and who is typing */
   PanelAction action;
@@ -250,6 +264,22 @@ next_opening (RbPanelWindow *self, const Schedule *s)
                                   t + 24 * 3600).start;
 }
 
+/* When the building opens, in words read in passing: which day, then the time. The
+ * policy's opening hours hold every day (it has no closing days), so the next opening is
+ * today's or tomorrow's (next_opening). */
+static char *
+closed_until (RbPanelWindow *self, gint64 opens)
+{
+  GTimeZone *tz = rb_context_get_time_zone (self->context);
+  g_autofree char *time = rb_context_format_time (self->context, opens);
+
+  if (rb_local_date_key (tz, opens) == rb_local_date_key (tz, now (self)))
+    /* TRANSLATORS: the door panel before the building opens: "Closed until today, 06:00". */
+    return g_strdup_printf (_("Closed until today, %s"), time);
+  /* TRANSLATORS: the door panel after closing: "Closed until tomorrow, 06:00". */
+  return g_strdup_printf (_("Closed until tomorrow, %s"), time);
+}
+
 /* ---- the screen ------------------------------------------------------------------------- */
 
 static void on_action_clicked_cb (GtkButton *button, RbPanelWindow *self);
@@ -398,12 +428,10 @@ update (RbPanelWindow *self)
   self->dimmed = !s.open;
   if (!s.open)
     {
-      g_autofree char *opens = rb_context_format_time (self->context, next_opening (self, &s));
-
       word = _("Closed");
       icon = "weather-clear-night-symbolic";
       css = "rb-panel-closed";
-      now_text = g_strdup_printf (_("Closed until %s"), opens);
+      now_text = closed_until (self, next_opening (self, &s));
     }
   else if (s.block != NULL)
     {
@@ -424,8 +452,7 @@ update (RbPanelWindow *self)
       /* TRANSLATORS: the door panel: "Busy until 11:30 — Sprint review". */
       now_text = title != NULL ? g_strdup_printf (_("Busy until %s — %s"), until, title)
                                : g_strdup_printf (_("Busy until %s"), until);
-      if (rb_booking_get_person_id (s.current) == NULL && rb_booking_get_title (s.current) == NULL
-          && rb_context_get_policy (self->context).panel_anonymous_booking)
+      if (rb_booking_get_at_door (s.current))
         {
           g_autofree char *plain = g_steal_pointer (&now_text);
           now_text = g_strdup_printf ("%s\n%s", plain, _("Booked at the door"));
@@ -639,12 +666,33 @@ on_acted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     case ACTION_EXTEND:
       text = g_strdup_printf (_("Extended until %s"), until);
       break;
+    case ACTION_LEAVE:
     case ACTION_NONE:
     default:
       break;
     }
   say (self, text, FALSE);
   reload (self);
+}
+
+/* An administrator's PIN closes the panel, as it closes the kiosk; anybody else's does
+ * nothing but say so. */
+static void
+leave_if_admin (RbPanelWindow *self, RbIdentity *who)
+{
+  RbPerson *person = who != NULL ? rb_identity_get_person (who)
+                                 : rb_client_service_get_person (service (self));
+  gboolean admin = person != NULL && rb_person_get_role (person) == RB_ROLE_ADMIN;
+
+  sign_out (self);
+  go_home (self);
+  if (!admin)
+    {
+      say (self, _("Only an administrator can leave the panel."), TRUE);
+      return;
+    }
+  self->unlocked = TRUE;
+  gtk_window_destroy (GTK_WINDOW (self));
 }
 
 /* Does the chosen action for whoever is signed in (or, booking anonymously, for nobody), or
@@ -655,6 +703,11 @@ act (RbPanelWindow *self, RbIdentity *who)
   gint64 t = now (self);
   RbClientService *s = service (self);
 
+  if (self->action == ACTION_LEAVE)
+    {
+      leave_if_admin (self, who);
+      return;
+    }
   self->acting = self->action;
   say (self, _("One moment…"), FALSE);
   switch (self->action)
@@ -696,6 +749,7 @@ act (RbPanelWindow *self, RbIdentity *who)
                             rb_booking_get_end (self->target) + self->minutes * 60),
           NULL, self->cancellable, on_acted_cb, g_object_ref (self));
       break;
+    case ACTION_LEAVE:
     case ACTION_NONE:
     default:
       break;
@@ -850,6 +904,16 @@ on_cancel_clicked_cb (RbPanelWindow *self)
   go_home (self);
 }
 
+/* The keypad, for the action chosen. */
+static void
+start_identify (RbPanelWindow *self)
+{
+  say (self, "", FALSE);
+  self->last_activity = g_get_monotonic_time ();
+  update_identify (self);
+  gtk_stack_set_visible_child_name (self->stack, "identify");
+}
+
 static void
 on_action_clicked_cb (GtkButton *button, RbPanelWindow *self)
 {
@@ -863,15 +927,28 @@ on_action_clicked_cb (GtkButton *button, RbPanelWindow *self)
     self->target = g_object_ref (s.current);
   if (self->action != ACTION_BOOK && self->target == NULL)
     return;
-  if (self->action == ACTION_BOOK && p.panel_anonymous_booking)
+  /* Booked for nobody at this door, it is ended or extended here without anybody's PIN, as
+   * it was made: whoever stands at the door has the room. What authorises it is this
+   * panel's own device, which the server recorded with the booking (another panel, a kiosk
+   * or a person's session without the right to it are refused), so nobody can end someone
+   * else's booking from here without their PIN. */
+  if ((self->action == ACTION_BOOK && p.panel_anonymous_booking)
+      || ((self->action == ACTION_END || self->action == ACTION_EXTEND)
+          && rb_booking_get_at_door (self->target)))
     {
       act (self, NULL);
       return;
     }
-  say (self, "", FALSE);
-  self->last_activity = g_get_monotonic_time ();
-  update_identify (self);
-  gtk_stack_set_visible_child_name (self->stack, "identify");
+  start_identify (self);
+}
+
+/* The lock button: an administrator's staff number and PIN leave the panel. */
+static void
+on_admin_clicked_cb (RbPanelWindow *self)
+{
+  forget_person (self);
+  self->action = ACTION_LEAVE;
+  start_identify (self);
 }
 
 /* A badge reader types the staff number and Enter, wherever the focus is. */
@@ -905,6 +982,50 @@ on_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycod
   return GDK_EVENT_STOP;
 }
 
+/* ---- the language ---------------------------------------------------------------------- */
+
+static const char *
+current_language (void)
+{
+  /* TRANSLATORS: the two-letter code of your language. */
+  return g_str_has_prefix (C_ ("language code of this translation", "en"), "de") ? "de" : "en";
+}
+
+/* The panel in another language: a panel window built in it takes this one's place, at
+ * home, keeping the language the panel was set up in for the idle reset. The choice is not
+ * saved. FALSE when this window stays (no application, or no such locale). */
+static gboolean
+switch_language (RbPanelWindow *self, const char *language)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  RbPanelWindow *fresh;
+  int width, height;
+
+  if (app == NULL || !rb_application_use_language (RB_APPLICATION (app), language))
+    return FALSE;
+  fresh = rb_panel_window_new (RB_APPLICATION (app), self->context, self->space_id);
+  g_free (fresh->default_language);
+  fresh->default_language = g_strdup (self->default_language);
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (fresh), width, height);
+  if (gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    gtk_window_fullscreen (GTK_WINDOW (fresh));
+  if (rb_kiosk_lockdown_is_attached (GTK_WINDOW (self)))
+    rb_kiosk_lockdown_attach (app, GTK_WINDOW (fresh));
+  gtk_window_present (GTK_WINDOW (fresh));
+  /* This may run in the tick itself, which must not come again for a window gone. */
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  self->unlocked = TRUE;
+  gtk_window_destroy (GTK_WINDOW (self));
+  return TRUE;
+}
+
+static void
+on_language_clicked_cb (RbPanelWindow *self)
+{
+  switch_language (self, g_object_get_data (G_OBJECT (self->language_button), "rb-language"));
+}
+
 /* ---- time, the feed, the connection ----------------------------------------------------- */
 
 static void
@@ -929,12 +1050,12 @@ on_tick_cb (gpointer user_data)
       self->last_minute = minute;
       update (self);
     }
-  if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "identify")
+  /* Nobody there any more: back home, in the panel's own language. The window may be
+   * replaced by then, so nothing of it is touched after. */
+  if ((g_str_equal (gtk_stack_get_visible_child_name (self->stack), "identify")
+       || g_strcmp0 (self->default_language, current_language ()) != 0)
       && g_get_monotonic_time () - self->last_activity > IDLE_SECONDS * G_USEC_PER_SEC)
-    {
-      say (self, "", FALSE);
-      go_home (self);
-    }
+    rb_panel_window_reset (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -959,19 +1080,31 @@ on_online_changed_cb (RbPanelWindow *self)
 static gboolean
 on_close_request_cb (RbPanelWindow *self)
 {
-  /* Like the kiosk, a panel is not closed by a passer-by. */
-  return TRUE;
+  /* Like the kiosk, a panel is not closed by a passer-by: only an administrator's PIN
+   * (which sets unlocked) closes it. */
+  return !self->unlocked;
 }
 
 /* ---- GObject ---------------------------------------------------------------------------- */
 
 /* Landscape: the state beside what can be done (and the keypad); portrait: under it, one
- * big button a line. */
+ * big button a line, and the clock and the buttons under the room's name, which needs the
+ * whole width of a narrow screen. */
 static void
 lay_out (RbPanelWindow *self, int width, int height)
 {
   gboolean portrait = height > width;
   GtkOrientation wanted = portrait ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL;
+  GtkBox *tools_in = portrait ? self->tools_bar : self->top_bar;
+
+  if (gtk_widget_get_parent (GTK_WIDGET (self->tools_box)) != GTK_WIDGET (tools_in))
+    {
+      g_object_ref (self->tools_box);
+      gtk_box_remove (portrait ? self->top_bar : self->tools_bar, GTK_WIDGET (self->tools_box));
+      gtk_box_append (tools_in, GTK_WIDGET (self->tools_box));
+      g_object_unref (self->tools_box);
+      gtk_widget_set_visible (GTK_WIDGET (self->tools_bar), portrait);
+    }
 
   if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->content_box)) == wanted)
     return;
@@ -1004,8 +1137,19 @@ static void
 rb_panel_window_constructed (GObject *object)
 {
   RbPanelWindow *self = RB_PANEL_WINDOW (object);
+  gboolean german;
 
   G_OBJECT_CLASS (rb_panel_window_parent_class)->constructed (object);
+
+  /* The button names the language it switches to, in that language. */
+  german = g_str_equal (current_language (), "de");
+  gtk_button_set_label (self->language_button, german ? "English" : "Deutsch");
+  g_object_set_data (G_OBJECT (self->language_button), "rb-language", german ? "en" : "de");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->language_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  german ? "Switch to English" : "Auf Deutsch umschalten", -1);
+  self->default_language = g_strdup (current_language ());
+  self->last_activity = g_get_monotonic_time ();
 
   gtk_label_set_label (self->room_label, self->space_id);
   update_clock (self);
@@ -1083,6 +1227,7 @@ rb_panel_window_finalize (GObject *object)
   g_string_free (self->staff_number, TRUE);
   g_string_free (self->pin, TRUE);
   g_free (self->space_id);
+  g_free (self->default_language);
 
   G_OBJECT_CLASS (rb_panel_window_parent_class)->finalize (object);
 }
@@ -1112,8 +1257,12 @@ rb_panel_window_class_init (RbPanelWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/de/raumbuch/Raumbuch/ui/rb-panel-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, RbPanelWindow, name)
+  BIND (top_bar);
+  BIND (tools_box);
+  BIND (tools_bar);
   BIND (room_label);
   BIND (clock_label);
+  BIND (language_button);
   BIND (offline_label);
   BIND (content_box);
   BIND (state_box);
@@ -1133,6 +1282,8 @@ rb_panel_window_class_init (RbPanelWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_keypad_delete_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_keypad_submit_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_language_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_admin_clicked_cb);
 }
 
 static void
@@ -1181,4 +1332,18 @@ rb_panel_window_get_dimmed (RbPanelWindow *self)
 {
   g_return_val_if_fail (RB_IS_PANEL_WINDOW (self), FALSE);
   return self->dimmed;
+}
+
+/* Back to how the panel was set up: home, nobody typing, its own language (a new window
+ * then takes this one's place, which must not be touched after). */
+void
+rb_panel_window_reset (RbPanelWindow *self)
+{
+  g_return_if_fail (RB_IS_PANEL_WINDOW (self));
+
+  say (self, "", FALSE);
+  go_home (self);
+  self->last_activity = g_get_monotonic_time ();
+  if (g_strcmp0 (self->default_language, current_language ()) != 0)
+    switch_language (self, self->default_language);
 }

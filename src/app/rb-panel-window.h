@@ -19,5 +19,8 @@ const char *rb_panel_window_get_space_id (RbPanelWindow *self);
 const char *rb_panel_window_get_screen (RbPanelWindow *self);
 /* Whether the panel is dimmed because the building is closed. */
 gboolean rb_panel_window_get_dimmed (RbPanelWindow *self);
+/* The idle reset: home, nobody typing, the panel's own language (which may replace the
+ * window with one built in it). */
+void rb_panel_window_reset (RbPanelWindow *self);
 
 G_END_DECLS

@@ -38,6 +38,10 @@ void rb_booking_set_seq (RbBooking *self, gint64 seq);
  * keeps its whole check-in window from then on (rb_policy_check_in_window). */
 gint64 rb_booking_get_created_at (RbBooking *self);
 void rb_booking_set_created_at (RbBooking *self, gint64 created_at);
+/* Booked at the door: by nobody, at a door panel (policy panel_anonymous_booking). Only that
+ * panel may end or extend it without anybody's PIN. */
+gboolean rb_booking_get_at_door (RbBooking *self);
+void rb_booking_set_at_door (RbBooking *self, gboolean at_door);
 /* Why the booking was cancelled by someone else (a maintenance block's reason), or NULL. */
 const char *rb_booking_get_cancel_reason (RbBooking *self);
 void rb_booking_set_cancel_reason (RbBooking *self, const char *cancel_reason);

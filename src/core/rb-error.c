@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rb-error.h"
+#include "rb-time.h"
 
 G_DEFINE_QUARK (rb-error-quark, rb_error)
 
@@ -110,4 +111,28 @@ rb_set_error (GError **error, RbErrorCode code, const char *detail_format, ...)
     g_set_error (error, RB_ERROR, code, "%s %s", rb_error_code_message (code), detail);
   else
     g_set_error_literal (error, RB_ERROR, code, rb_error_code_message (code));
+}
+
+/* A lock (RB_ERROR_LOCKED, RB_ERROR_TOO_MANY_ATTEMPTS) with how long it still holds: the
+ * minutes rounded up, so that nobody who waits as told comes back too early, and the time of
+ * day it ends at (retry_at, UTC seconds) in the site's time zone. */
+void
+rb_set_lock_error (GError **error, RbErrorCode code, GTimeZone *tz, gint64 retry_at,
+                   gint64 retry_after)
+{
+  int minutes = (int) MAX (1, (retry_after + 59) / 60);
+  /* TRANSLATORS: a time of day in lock messages, as strftime format. */
+  g_autofree char *at = rb_time_format_local (tz, retry_at, C_ ("time of day", "%H:%M"));
+  const char *what = code == RB_ERROR_LOCKED
+                         ? _("Too many wrong PINs. This staff number is locked.")
+                         : _("Too many wrong PINs were entered here.");
+  g_autofree char *when = NULL;
+
+  if (error == NULL)
+    return;
+  /* TRANSLATORS: follows "Too many wrong PINs…"; %s is a time of day. */
+  when = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Try again in %d minute (at %s).",
+                                       "Try again in %d minutes (at %s).", minutes),
+                          minutes, at);
+  g_set_error (error, RB_ERROR, code, "%s %s", what, when);
 }

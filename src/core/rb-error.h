@@ -58,5 +58,7 @@ const char *rb_error_code_message (RbErrorCode code);
 const char *rb_error_get_code_name (const GError *error);
 
 void rb_set_error (GError **error, RbErrorCode code, const char *detail_format, ...) G_GNUC_PRINTF (3, 4);
+void rb_set_lock_error (GError **error, RbErrorCode code, GTimeZone *tz, gint64 retry_at,
+                        gint64 retry_after);
 
 G_END_DECLS

@@ -481,6 +481,7 @@ rb_json_from_booking (RbBooking *booking, gboolean with_person)
   /* Optional: when it was made, for the check-in window of a booking made after its start. */
   if (rb_booking_get_created_at (booking) > 0)
     set_time (o, "created_at", rb_booking_get_created_at (booking));
+  json_object_set_boolean_member (o, "at_door", rb_booking_get_at_door (booking));
   /* Optional: only a booking that a block cancelled has a reason, for its owner to see. */
   if (rb_booking_get_cancel_reason (booking) != NULL)
     json_object_set_string_member (o, "cancel_reason", rb_booking_get_cancel_reason (booking));
@@ -566,6 +567,7 @@ rb_json_to_booking (JsonNode *node, GError **error)
   const char *person_id, *series_id, *cancel_reason = NULL, *state_str;
   gint64 version = 1, seq = 0, created_at = 0;
   RbBookingState state;
+  JsonNode *at_door;
 
   if (booking == NULL)
     return NULL;
@@ -599,5 +601,10 @@ rb_json_to_booking (JsonNode *node, GError **error)
   rb_booking_set_version (booking, version);
   rb_booking_set_seq (booking, seq);
   rb_booking_set_created_at (booking, created_at);
+  /* Optional: a server before issue 12 does not say. */
+  at_door = json_object_get_member (o, "at_door");
+  rb_booking_set_at_door (booking, at_door != NULL && JSON_NODE_HOLDS_VALUE (at_door)
+                                       && json_node_get_value_type (at_door) == G_TYPE_BOOLEAN
+                                       && json_node_get_boolean (at_door));
   return g_steal_pointer (&booking);
 }

@@ -309,6 +309,19 @@ check_device_space_of (RbRequest *req, RbStore *store, const char *booking_id, G
   return booking != NULL && check_device_space (req, rb_booking_get_space_id (booking), error);
 }
 
+/* A change without a session: only a door panel's device, for what it booked for nobody
+ * (the store checks which device booked it). A kiosk's device changes nothing by itself. */
+static gboolean
+check_door_device (RbRequest *req, GError **error)
+{
+  if (rb_request_get_person (req) == NULL && rb_request_get_device_space_id (req) == NULL)
+    {
+      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 create_booking_job (RbRequest *req, RbStore *store, GError **error)
 {
@@ -352,7 +365,12 @@ create_booking_job (RbRequest *req, RbStore *store, GError **error)
           return FALSE;
         }
     }
-  booking = rb_store_create_booking_sync (store, args->request, &local_error);
+  /* For nobody: booked at the door, recorded with the panel's device, the one that may end
+   * or extend it again. */
+  booking = person == NULL ? rb_store_create_door_booking_sync (store, args->request,
+                                                                rb_request_get_device_id (req),
+                                                                &local_error)
+                           : rb_store_create_booking_sync (store, args->request, &local_error);
   if (booking == NULL)
     {
       add_conflict (req, store, rb_booking_get_space_id (args->request),
@@ -613,13 +631,25 @@ update_booking_job (RbRequest *req, RbStore *store, GError **error)
   g_autoptr (GError) local_error = NULL;
   RbInterval interval;
 
-  if (current == NULL || !check_device_space (req, rb_booking_get_space_id (current), error))
+  if (current == NULL || !check_door_device (req, error)
+      || !check_device_space (req, rb_booking_get_space_id (current), error))
     return FALSE;
   interval = rb_interval_make (args->has_start ? args->start : rb_booking_get_start (current),
                                args->has_end ? args->end : rb_booking_get_end (current));
-  booking = rb_store_update_booking_sync (store, id, rb_person_get_id (rb_request_get_person (req)),
-                                          args->expected_version, interval, args->title,
-                                          args->has_title, &local_error);
+  /* The door's booking keeps its title (it has none): only its times change. */
+  if (rb_request_get_person (req) == NULL)
+    booking = args->has_title ? NULL
+                              : rb_store_update_door_booking_sync (store, id,
+                                                                   rb_request_get_device_id (req),
+                                                                   args->expected_version,
+                                                                   interval, &local_error);
+  else
+    booking = rb_store_update_booking_sync (store, id,
+                                            rb_person_get_id (rb_request_get_person (req)),
+                                            args->expected_version, interval, args->title,
+                                            args->has_title, &local_error);
+  if (booking == NULL && local_error == NULL)
+    rb_set_error (&local_error, RB_ERROR_FORBIDDEN, NULL);
   if (booking == NULL)
     {
       add_conflict (req, store, rb_booking_get_space_id (current), interval, id, local_error);
@@ -683,10 +713,15 @@ cancel_booking_job (RbRequest *req, RbStore *store, GError **error)
 {
   g_autoptr (RbBooking) booking = NULL;
 
-  if (!check_device_space_of (req, store, rb_request_get_path_id (req), error))
+  if (!check_door_device (req, error)
+      || !check_device_space_of (req, store, rb_request_get_path_id (req), error))
     return FALSE;
-  booking = rb_store_cancel_booking_sync (store, rb_request_get_path_id (req),
-                                          rb_person_get_id (rb_request_get_person (req)), error);
+  booking = rb_request_get_person (req) == NULL
+                ? rb_store_cancel_door_booking_sync (store, rb_request_get_path_id (req),
+                                                     rb_request_get_device_id (req), error)
+                : rb_store_cancel_booking_sync (store, rb_request_get_path_id (req),
+                                                rb_person_get_id (rb_request_get_person (req)),
+                                                error);
   if (booking == NULL)
     return FALSE;
   answer_booking (req, booking);

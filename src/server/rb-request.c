@@ -427,14 +427,23 @@ rb_request_set_location (RbRequest *self, const char *location)
   self->location = g_strdup (location);
 }
 
-/* When to ask again, for a 429 or 503 (RFC 9110 10.2.3). */
+/* When to ask again, for a 429 or 503 (RFC 9110 10.2.3), in the header and in the problem
+ * document: "retry_after" in seconds and "retry_at" as an instant of the server's clock, so
+ * that a kiosk can say how long a lock holds and until when without trusting its own clock. */
 void
 rb_request_set_retry_after (RbRequest *self, gint64 seconds)
 {
-  g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (seconds, 1));
+  gint64 wait = MAX (seconds, 1);
+  gint64 now = rb_store_now (rb_server_get_store (self->server));
+  g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, wait);
+  g_autofree char *at = rb_time_to_rfc3339 (now + wait);
 
   soup_message_headers_replace (soup_server_message_get_response_headers (self->msg),
                                 "Retry-After", value);
+  rb_request_take_problem_member (self, "retry_after",
+                                  json_node_init_int (json_node_alloc (), wait));
+  rb_request_take_problem_member (self, "retry_at",
+                                  json_node_init_string (json_node_alloc (), at));
 }
 
 /* An extra member of the problem document if the request fails, e.g. "conflict". */

@@ -267,7 +267,7 @@ rb_auth_set_missing_pins_sync (RbStore *store, JsonNode *building, GError **erro
 
 /* ---- the lockout ----------------------------------------------------------------------------- */
 
-/* Fails with RB_ERROR_LOCKED while the staff number is locked; otherwise tells how many wrong
+/* Fails with RB_ERROR_LOCKED, saying until when, while the staff number is locked; otherwise tells how many wrong
  * PINs in a row it has had (a lock that ran out counts as none). */
 gboolean
 rb_auth_check_lock_sync (RbStore *store, const char *staff_number, int *out_failures,
@@ -293,7 +293,8 @@ rb_auth_check_lock_sync (RbStore *store, const char *staff_number, int *out_fail
     }
   if (sqlite3_column_int64 (stmt, 1) > now)
     {
-      rb_set_error (error, RB_ERROR_LOCKED, NULL);
+      rb_set_lock_error (error, RB_ERROR_LOCKED, rb_store_get_time_zone (store),
+                         sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 1) - now);
       return FALSE;
     }
   if (sqlite3_column_int64 (stmt, 1) == 0)
@@ -334,12 +335,13 @@ rb_auth_get_pin_hash_sync (RbStore *store, const char *staff_number, RbPerson **
   return g_strdup (rb_db_column_text (stmt, 5));
 }
 
-/* Counts one more wrong PIN in a row; the RB_AUTH_MAX_FAILURES-th locks the staff number.
+/* Counts one more wrong PIN in a row; the RB_AUTH_MAX_FAILURES-th locks the staff number
+ * (*out_locked_until: when the lock ends, 0 when there is none).
  * Unknown staff numbers are counted too, so that the answers do not tell which exist; so
  * that they do not pile up, runs without a wrong PIN for an hour and locks that ran out are
  * forgotten first. (A standalone kiosk's lock; the server counts in rb-login-guard.c.) */
 gboolean
-rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gboolean *out_locked,
+rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gint64 *out_locked_until,
                              GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
@@ -351,7 +353,7 @@ rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gboolean 
   gint64 locked_until = 0;
   int rc;
 
-  *out_locked = FALSE;
+  *out_locked_until = 0;
   if (!rb_store_begin_write (store, error))
     return FALSE;
   forget = rb_store_prepare (store,
@@ -385,7 +387,7 @@ rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gboolean 
   failures++;
   if (failures >= RB_AUTH_MAX_FAILURES && locked_until <= now)
     locked_until = now + RB_AUTH_LOCK_SECONDS;
-  *out_locked = locked_until > now;
+  *out_locked_until = locked_until > now ? locked_until : 0;
 
   upsert = rb_store_prepare (
       store,

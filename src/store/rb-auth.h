@@ -37,7 +37,7 @@ gboolean rb_auth_check_lock_sync (RbStore *store, const char *staff_number, int 
 char *rb_auth_get_pin_hash_sync (RbStore *store, const char *staff_number,
                                  RbPerson **out_person, GError **error);
 gboolean rb_auth_record_failure_sync (RbStore *store, const char *staff_number,
-                                      gboolean *out_locked, GError **error);
+                                      gint64 *out_locked_until, GError **error);
 gboolean rb_auth_reset_failures_sync (RbStore *store, const char *staff_number, GError **error);
 char *rb_auth_create_session_sync (RbStore *store, RbPerson *person, const char *device_id,
                                    gint64 lifetime, gint64 *out_expires_at, GError **error);

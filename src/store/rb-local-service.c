@@ -291,8 +291,11 @@ create_booking_job (RbStore *store, gpointer data, GCancellable *cancellable, GE
   Call *call = data;
 
   /* Nobody signed in: a door panel's anonymous booking, which the store makes only where
-   * the site allows it. */
+   * the site allows it. Standalone, this installation is the panel. */
   rb_booking_set_person_id (call->booking, call->actor_id);
+  if (call->actor_id == NULL)
+    return rb_store_create_door_booking_sync (store, call->booking, RB_STORE_STANDALONE_DOOR,
+                                              error);
   return rb_store_create_booking_sync (store, call->booking, error);
 }
 
@@ -301,6 +304,10 @@ update_booking_job (RbStore *store, gpointer data, GCancellable *cancellable, GE
 {
   Call *call = data;
 
+  /* Nobody signed in: the door panel ends or extends what it booked for nobody. */
+  if (call->actor_id == NULL)
+    return rb_store_update_door_booking_sync (store, call->id, RB_STORE_STANDALONE_DOOR,
+                                              call->number, call->range, error);
   return rb_store_update_booking_sync (store, call->id, call->actor_id, call->number, call->range,
                                        call->text, call->text != NULL, error);
 }
@@ -310,6 +317,8 @@ cancel_booking_job (RbStore *store, gpointer data, GCancellable *cancellable, GE
 {
   Call *call = data;
 
+  if (call->actor_id == NULL)
+    return rb_store_cancel_door_booking_sync (store, call->id, RB_STORE_STANDALONE_DOOR, error);
   return rb_store_cancel_booking_sync (store, call->id, call->actor_id, error);
 }
 
@@ -435,7 +444,9 @@ typedef struct
   char *pin_hash;
   RbPerson *person;
   gboolean matched;
-  gboolean locked;
+  /* when the lock that this wrong PIN set ends (0: none), and the store's time then */
+  gint64 locked_until;
+  gint64 failed_at;
   /* a desktop sign-in keeps a session; a kiosk's flow does not */
   gboolean keep_session;
   gboolean picked;
@@ -490,9 +501,13 @@ identify_outcome_job (RbStore *store, gpointer data, GCancellable *cancellable, 
   gint64 expires_at = 0;
 
   if (!identify->matched)
-    return rb_auth_record_failure_sync (store, identify->staff_number, &identify->locked, error)
-               ? identify
-               : NULL;
+    {
+      identify->failed_at = rb_store_now (store);
+      return rb_auth_record_failure_sync (store, identify->staff_number, &identify->locked_until,
+                                          error)
+                 ? identify
+                 : NULL;
+    }
   /* A right PIN of a deactivated person, or a one-time PIN, opens no session: the person
    * learns why (the PIN was right, so nothing is given away). */
   if (!rb_auth_reset_failures_sync (store, identify->staff_number, error))
@@ -533,7 +548,11 @@ on_identify_outcome_cb (GObject *source, GAsyncResult *result, gpointer user_dat
     }
   if (!identify->matched)
     {
-      rb_set_error (&error, identify->locked ? RB_ERROR_LOCKED : RB_ERROR_UNAUTHENTICATED, NULL);
+      if (identify->locked_until != 0)
+        rb_set_lock_error (&error, RB_ERROR_LOCKED, rb_store_get_time_zone (RB_STORE (source)),
+                           identify->locked_until, identify->locked_until - identify->failed_at);
+      else
+        rb_set_error (&error, RB_ERROR_UNAUTHENTICATED, NULL);
       g_task_return_error (task, error);
       return;
     }
@@ -1017,7 +1036,9 @@ typedef struct
   RbPerson *person;
   gboolean one_time;
   gboolean matched;
-  gboolean locked;
+  /* as in Identify */
+  gint64 locked_until;
+  gint64 failed_at;
 } PinCall;
 
 static void
@@ -1104,8 +1125,12 @@ pin_outcome_job (RbStore *store, gpointer data, GCancellable *cancellable, GErro
                ? pin
                : NULL;
   if (!pin->matched)
-    return rb_auth_record_failure_sync (store, pin->staff_number, &pin->locked, error) ? pin
-                                                                                         : NULL;
+    {
+      pin->failed_at = rb_store_now (store);
+      return rb_auth_record_failure_sync (store, pin->staff_number, &pin->locked_until, error)
+                 ? pin
+                 : NULL;
+    }
   if (!rb_auth_reset_failures_sync (store, pin->staff_number, error)
       || !(person = rb_people_store_person_to_json_sync (store, rb_person_get_id (pin->person),
                                                          error)))
@@ -1133,11 +1158,15 @@ on_pin_outcome_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     g_task_return_error (task, error);
   else if (pin->one_time)
     g_task_return_pointer (task, g_strdup (pin->new_pin), g_free);
+  else if (!pin->matched && pin->locked_until != 0)
+    {
+      rb_set_lock_error (&error, RB_ERROR_LOCKED, rb_store_get_time_zone (RB_STORE (source)),
+                         pin->locked_until, pin->locked_until - pin->failed_at);
+      g_task_return_error (task, error);
+    }
   else if (!pin->matched)
-    g_task_return_new_error (task, RB_ERROR,
-                             pin->locked ? RB_ERROR_LOCKED : RB_ERROR_UNAUTHENTICATED, "%s",
-                             rb_error_code_message (pin->locked ? RB_ERROR_LOCKED
-                                                                : RB_ERROR_UNAUTHENTICATED));
+    g_task_return_new_error (task, RB_ERROR, RB_ERROR_UNAUTHENTICATED, "%s",
+                             rb_error_code_message (RB_ERROR_UNAUTHENTICATED));
   else
     g_task_return_boolean (task, TRUE);
 }

@@ -117,7 +117,10 @@ rb_mirror_enqueue_create_sync (RbStore *store, RbBooking *request, gint64 *out_e
   entry_id = insert_outbox (store, rb_booking_get_id (request), RB_OUTBOX_CREATE, payload, error);
   if (entry_id == 0)
     return NULL;
-  booking = rb_store_create_booking_sync (store, request, &local_error);
+  /* For nobody: a door panel's booking; which panel made it is the server's to know. */
+  booking = rb_booking_get_person_id (request) == NULL
+                ? rb_store_create_door_booking_sync (store, request, "", &local_error)
+                : rb_store_create_booking_sync (store, request, &local_error);
   if (booking == NULL)
     {
       delete_outbox (store, entry_id, NULL);
@@ -540,14 +543,15 @@ upsert_remote (RbStore *store, RbBooking *remote, Applied *applied, GError **err
         "UPDATE bookings SET space_id = ?2, person_id = COALESCE (?3, person_id), is_desk = ?4,"
         " start = ?5, end = ?6, title = ?7, attendees = ?8, series_id = ?9, state = ?10,"
         " version = ?11, seq = ?12, updated_at = ?13, cancel_reason = ?14,"
-        " created_at = CASE WHEN ?15 > 0 THEN ?15 ELSE created_at END WHERE id = ?1",
+        " created_at = CASE WHEN ?15 > 0 THEN ?15 ELSE created_at END, door_device_id = ?16"
+        " WHERE id = ?1",
         error);
   else
     write = rb_store_prepare (
         store,
         "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, title, attendees,"
-        " series_id, state, version, seq, created_at, updated_at, cancel_reason)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?15, ?13, ?14)",
+        " series_id, state, version, seq, created_at, updated_at, cancel_reason, door_device_id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?15, ?13, ?14, ?16)",
         error);
   if (write == NULL)
     return FALSE;
@@ -569,6 +573,8 @@ upsert_remote (RbStore *store, RbBooking *remote, Applied *applied, GError **err
   /* When the server made it (0 from a server that does not say): the check-in window of a
    * booking made after its start runs from then (rb_policy_check_in_window). */
   sqlite3_bind_int64 (write, 15, rb_booking_get_created_at (remote));
+  /* Booked at a door: the server knows by which panel, the mirror only that it was. */
+  rb_db_bind_text (write, 16, rb_booking_get_at_door (remote) ? "" : NULL);
   if (!rb_db_step_done (db, write, error))
     return FALSE;
   applied->changed++;

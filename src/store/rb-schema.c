@@ -234,6 +234,11 @@ static const char *const migrations[] = {
   "  person_id TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE,"
   "  registered_at INTEGER NOT NULL);"
   "CREATE INDEX badges_by_person ON badges (person_id);",
+
+  /* issue 12: a booking made by nobody at a door panel keeps that panel's device id, so
+   * that the same panel, and no other, may end or extend it without a PIN (standalone:
+   * RB_STORE_STANDALONE_DOOR; a server's mirror: '', the server decides). */
+  "ALTER TABLE bookings ADD COLUMN door_device_id TEXT;",
 };
 
 int

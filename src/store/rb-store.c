@@ -1067,7 +1067,8 @@ rb_store_find_person_by_staff_number_sync (RbStore *self, const char *staff_numb
 
 #define BOOKING_COLUMNS                                                                     \
   "b.id, b.space_id, b.person_id, b.start, b.end, b.title, b.attendees, b.series_id, "      \
-  "b.state, b.version, b.seq, s.name, p.display_name, s.kind, b.cancel_reason, b.created_at"
+  "b.state, b.version, b.seq, s.name, p.display_name, s.kind, b.cancel_reason, b.created_at, " \
+  "b.door_device_id IS NOT NULL"
 #define BOOKING_FROM                                                                        \
   " FROM bookings b JOIN spaces s ON s.id = b.space_id LEFT JOIN people p ON p.id = b.person_id"
 
@@ -1093,6 +1094,7 @@ booking_from_row (sqlite3_stmt *stmt)
   rb_booking_set_space_kind (booking, kind);
   rb_booking_set_cancel_reason (booking, rb_db_column_text (stmt, 14));
   rb_booking_set_created_at (booking, sqlite3_column_int64 (stmt, 15));
+  rb_booking_set_at_door (booking, sqlite3_column_int (stmt, 16) != 0);
   return booking;
 }
 
@@ -1318,8 +1320,8 @@ same_request (RbBooking *existing, RbBooking *request)
  * its created_at the time its credential was sealed: rb_credential_open) is judged as of
  * then, so a booking made offline for the slot that was running still counts when it
  * arrives late, as long as it has not ended; it is stored as made then. */
-RbBooking *
-rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
+static RbBooking *
+create_booking (RbStore *self, RbBooking *request, const char *door_device_id, GError **error)
 {
   g_autoptr (RbSpace) space = NULL;
   g_autoptr (RbPerson) person = NULL;
@@ -1357,7 +1359,8 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
   /* Nobody: a door panel's booking of its room, where the site allows it (issue 12). */
   if (rb_booking_get_person_id (request) == NULL)
     {
-      if (!self->policy.panel_anonymous_booking || rb_space_get_kind (space) == RB_SPACE_KIND_DESK)
+      if (door_device_id == NULL || !self->policy.panel_anonymous_booking
+          || rb_space_get_kind (space) == RB_SPACE_KIND_DESK)
         {
           rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
           return NULL;
@@ -1409,8 +1412,8 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
   insert = rb_store_prepare (
       self,
       "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, title, attendees,"
-      " series_id, state, version, seq, created_at, updated_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+      " series_id, state, version, seq, created_at, updated_at, door_device_id)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
       error);
   if (insert == NULL)
     goto fail;
@@ -1427,6 +1430,7 @@ rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
   sqlite3_bind_int64 (insert, 11, seq);
   sqlite3_bind_int64 (insert, 12, made);
   sqlite3_bind_int64 (insert, 13, now);
+  rb_db_bind_text (insert, 14, person == NULL ? door_device_id : NULL);
   rc = sqlite3_step (insert);
   if (rc != SQLITE_DONE)
     {
@@ -1449,6 +1453,47 @@ fail_with_lookup_error:
 fail:
   rb_store_rollback_write (self);
   return NULL;
+}
+
+RbBooking *
+rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
+{
+  return create_booking (self, request, NULL, error);
+}
+
+/* A door panel's booking for nobody (request's person NULL), where the site allows it:
+ * door_device_id is the panel's device (RB_STORE_STANDALONE_DOOR standalone), the one that
+ * may end or extend it again without anybody's PIN. */
+RbBooking *
+rb_store_create_door_booking_sync (RbStore *self, RbBooking *request, const char *door_device_id,
+                                   GError **error)
+{
+  g_return_val_if_fail (door_device_id != NULL, NULL);
+  return create_booking (self, request, door_device_id, error);
+}
+
+/* Whether the booking was made for nobody at the door of this device (inside the caller's
+ * transaction); FORBIDDEN otherwise. */
+static gboolean
+check_door (RbStore *self, const char *booking_id, const char *door_device_id, GError **error)
+{
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      self, "SELECT 1 FROM bookings WHERE id = ? AND person_id IS NULL AND door_device_id = ?",
+      error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, booking_id);
+  rb_db_bind_text (stmt, 2, door_device_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    rb_db_set_error (error, self->db, rc, "query");
+  else
+    rb_set_error (error, RB_ERROR_FORBIDDEN, NULL);
+  return FALSE;
 }
 
 static gboolean
@@ -1478,16 +1523,17 @@ typedef enum
   TRANSITION_CHECK_IN,
 } Transition;
 
+/* By a person (actor_id), or by the door panel that booked for nobody (door_device_id). */
 static RbBooking *
-transition (RbStore *self, const char *booking_id, const char *actor_id, Transition what,
-            GError **error)
+transition (RbStore *self, const char *booking_id, const char *actor_id,
+            const char *door_device_id, Transition what, GError **error)
 {
   g_autoptr (RbBooking) booking = NULL;
   g_autoptr (RbPerson) actor = NULL;
   gint64 now = rb_store_now (self);
   gboolean own;
 
-  if (!(actor = rb_store_get_person_sync (self, actor_id, NULL)))
+  if (door_device_id == NULL && !(actor = rb_store_get_person_sync (self, actor_id, NULL)))
     {
       rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
       return NULL;
@@ -1497,11 +1543,19 @@ transition (RbStore *self, const char *booking_id, const char *actor_id, Transit
   if (!(booking = rb_store_get_booking_sync (self, booking_id, error)))
     goto fail;
 
-  own = g_strcmp0 (rb_booking_get_person_id (booking), actor_id) == 0;
-  if (!own && (what == TRANSITION_CHECK_IN || rb_person_get_role (actor) != RB_ROLE_ADMIN))
+  if (door_device_id != NULL)
     {
-      rb_set_error (error, RB_ERROR_FORBIDDEN, NULL);
-      goto fail;
+      if (!check_door (self, booking_id, door_device_id, error))
+        goto fail;
+    }
+  else
+    {
+      own = g_strcmp0 (rb_booking_get_person_id (booking), actor_id) == 0;
+      if (!own && (what == TRANSITION_CHECK_IN || rb_person_get_role (actor) != RB_ROLE_ADMIN))
+        {
+          rb_set_error (error, RB_ERROR_FORBIDDEN, NULL);
+          goto fail;
+        }
     }
 
   if (what == TRANSITION_CANCEL)
@@ -1541,14 +1595,22 @@ RbBooking *
 rb_store_cancel_booking_sync (RbStore *self, const char *booking_id, const char *actor_id,
                               GError **error)
 {
-  return transition (self, booking_id, actor_id, TRANSITION_CANCEL, error);
+  return transition (self, booking_id, actor_id, NULL, TRANSITION_CANCEL, error);
+}
+
+RbBooking *
+rb_store_cancel_door_booking_sync (RbStore *self, const char *booking_id,
+                                   const char *door_device_id, GError **error)
+{
+  g_return_val_if_fail (door_device_id != NULL, NULL);
+  return transition (self, booking_id, NULL, door_device_id, TRANSITION_CANCEL, error);
 }
 
 RbBooking *
 rb_store_check_in_sync (RbStore *self, const char *booking_id, const char *actor_id,
                         GError **error)
 {
-  return transition (self, booking_id, actor_id, TRANSITION_CHECK_IN, error);
+  return transition (self, booking_id, actor_id, NULL, TRANSITION_CHECK_IN, error);
 }
 
 /* Changes the times and the title of a booking (PATCH on the server). expected_version must
@@ -1556,10 +1618,10 @@ rb_store_check_in_sync (RbStore *self, const char *booking_id, const char *actor
  * rules of a new booking run again, in the same BEGIN IMMEDIATE transaction as the write.
  * While the clash checks run the booking steps aside (it is marked cancelled inside the
  * transaction) so that it does not clash with itself; any failure rolls that back. */
-RbBooking *
-rb_store_update_booking_sync (RbStore *self, const char *booking_id, const char *actor_id,
-                              gint64 expected_version, RbInterval interval, const char *title,
-                              gboolean change_title, GError **error)
+static RbBooking *
+update_booking (RbStore *self, const char *booking_id, const char *actor_id,
+                const char *door_device_id, gint64 expected_version, RbInterval interval,
+                const char *title, gboolean change_title, GError **error)
 {
   g_autoptr (RbBooking) booking = NULL;
   g_autoptr (RbBooking) candidate = NULL;
@@ -1572,7 +1634,7 @@ rb_store_update_booking_sync (RbStore *self, const char *booking_id, const char 
   gint64 policy_now;
   gint64 seq;
 
-  if (!(actor = rb_store_get_person_sync (self, actor_id, NULL)))
+  if (door_device_id == NULL && !(actor = rb_store_get_person_sync (self, actor_id, NULL)))
     {
       rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
       return NULL;
@@ -1581,10 +1643,12 @@ rb_store_update_booking_sync (RbStore *self, const char *booking_id, const char 
     return NULL;
   if (!(booking = rb_store_get_booking_sync (self, booking_id, error)))
     goto fail;
-  if (g_strcmp0 (rb_booking_get_person_id (booking), actor_id) != 0
-      && rb_person_get_role (actor) != RB_ROLE_ADMIN)
+  if (door_device_id != NULL ? !check_door (self, booking_id, door_device_id, error)
+                             : g_strcmp0 (rb_booking_get_person_id (booking), actor_id) != 0
+                                   && rb_person_get_role (actor) != RB_ROLE_ADMIN)
     {
-      rb_set_error (error, RB_ERROR_FORBIDDEN, NULL);
+      if (door_device_id == NULL)
+        rb_set_error (error, RB_ERROR_FORBIDDEN, NULL);
       goto fail;
     }
   if (rb_booking_get_version (booking) != expected_version)
@@ -1608,7 +1672,10 @@ rb_store_update_booking_sync (RbStore *self, const char *booking_id, const char 
    * "in the past" for this check. */
   policy_now = interval.start == rb_booking_get_start (booking) ? MIN (now, interval.start) : now;
   if (!rb_policy_check_booking (&self->policy, self->tz,
-                                rb_person_get_role (owner != NULL ? owner : actor), space,
+                                owner != NULL   ? rb_person_get_role (owner)
+                                : actor != NULL ? rb_person_get_role (actor)
+                                                : RB_ROLE_STAFF,
+                                space,
                                 interval, rb_booking_get_attendees (booking), policy_now, error))
     goto fail;
 
@@ -1650,6 +1717,27 @@ rb_store_update_booking_sync (RbStore *self, const char *booking_id, const char 
 fail:
   rb_store_rollback_write (self);
   return NULL;
+}
+
+RbBooking *
+rb_store_update_booking_sync (RbStore *self, const char *booking_id, const char *actor_id,
+                              gint64 expected_version, RbInterval interval, const char *title,
+                              gboolean change_title, GError **error)
+{
+  return update_booking (self, booking_id, actor_id, NULL, expected_version, interval, title,
+                         change_title, error);
+}
+
+/* The door panel that booked for nobody ends or extends that booking (rules as for anyone's,
+ * as a staff member's); FORBIDDEN for any other booking or device. */
+RbBooking *
+rb_store_update_door_booking_sync (RbStore *self, const char *booking_id,
+                                   const char *door_device_id, gint64 expected_version,
+                                   RbInterval interval, GError **error)
+{
+  g_return_val_if_fail (door_device_id != NULL, NULL);
+  return update_booking (self, booking_id, NULL, door_device_id, expected_version, interval,
+                         NULL, FALSE, error);
 }
 
 /* The maintenance blocks that overlap the half-open range, ordered by start, of one floor's

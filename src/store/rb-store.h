@@ -65,6 +65,16 @@ RbPerson *rb_store_find_person_by_staff_number_sync (RbStore *self, const char *
                                                      GError **error);
 
 RbBooking *rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error);
+/* What a standalone door panel records as its device: it is the only one its file has. */
+#define RB_STORE_STANDALONE_DOOR "standalone"
+RbBooking *rb_store_create_door_booking_sync (RbStore *self, RbBooking *request,
+                                              const char *door_device_id, GError **error);
+RbBooking *rb_store_cancel_door_booking_sync (RbStore *self, const char *booking_id,
+                                              const char *door_device_id, GError **error);
+RbBooking *rb_store_update_door_booking_sync (RbStore *self, const char *booking_id,
+                                              const char *door_device_id,
+                                              gint64 expected_version, RbInterval interval,
+                                              GError **error);
 RbBooking *rb_store_cancel_booking_sync (RbStore *self, const char *booking_id,
                                          const char *actor_id, GError **error);
 RbBooking *rb_store_check_in_sync (RbStore *self, const char *booking_id, const char *actor_id,

@@ -72,6 +72,19 @@ building_fault (JsonObject *problem, const char *detail)
   return path != NULL && detail != NULL ? strstr (detail, path) : NULL;
 }
 
+/* When a lock ends: "retry_at" and "retry_after" of a 429 problem. */
+static gboolean
+lock_end (JsonObject *problem, gint64 *out_retry_at, gint64 *out_retry_after)
+{
+  JsonNode *seconds = json_object_get_member (problem, "retry_after");
+
+  if (seconds == NULL || json_node_get_value_type (seconds) != G_TYPE_INT64
+      || !rb_json_get_time (problem, "retry_at", out_retry_at, NULL))
+    return FALSE;
+  *out_retry_after = json_node_get_int (seconds);
+  return *out_retry_after > 0;
+}
+
 /* A problem+json answer as an error. A code this client knows gets the message in its own
  * language (the server's "detail" may be in another); anything else keeps the server's text. */
 static void
@@ -99,6 +112,7 @@ set_problem_error (RbApiClient *self, guint status, JsonNode *root, GError **err
   if (code_name != NULL && rb_error_code_from_string (code_name, &code))
     {
       RbInterval clash;
+      gint64 retry_at, retry_after;
 
       /* The same detail the store gives locally, in this client's language. */
       if ((code == RB_ERROR_OVERLAP || code == RB_ERROR_DESK_ALREADY_HELD) && self->tz != NULL
@@ -107,6 +121,10 @@ set_problem_error (RbApiClient *self, guint status, JsonNode *root, GError **err
       else if (code == RB_ERROR_INVALID_BUILDING && building_fault (problem, detail) != NULL)
         /* The place of the fault, and what is wrong there in the server's words. */
         rb_set_error (error, code, "%s", building_fault (problem, detail));
+      /* How long a lock holds, by the server's clock, in this client's words. */
+      else if ((code == RB_ERROR_LOCKED || code == RB_ERROR_TOO_MANY_ATTEMPTS) && self->tz != NULL
+               && lock_end (problem, &retry_at, &retry_after))
+        rb_set_lock_error (error, code, self->tz, retry_at, retry_after);
       /* Why a PIN is weak: the server knows the staff number it checked against. */
       else if (code == RB_ERROR_WEAK_PIN && detail != NULL)
         g_set_error_literal (error, RB_ERROR, code, detail);

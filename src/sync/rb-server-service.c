@@ -620,12 +620,26 @@ create_booking_async (RbClientService *service, RbIdentity *who, RbBooking *requ
   rb_sync_engine_book_async (self->engine, copy, cancellable, on_operation_done_cb, task);
 }
 
+static void on_booking_answer_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
 static void
 cancel_booking_async (RbClientService *service, const char *booking_id,
                       GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   RbServerService *self = RB_SERVER_SERVICE (service);
 
+  /* Nobody signed in: a door panel cancels what it booked for nobody, online and with its
+   * device token alone (the server checks that it made it); no queue holds it. */
+  if (rb_client_service_get_person (service) == NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/bookings/%s", booking_id);
+
+      rb_api_client_request_async (self->client, "DELETE", path, NULL, NULL, cancellable,
+                                   on_booking_answer_cb,
+                                   new_task (self, cancel_booking_async, cancellable, callback,
+                                             user_data));
+      return;
+    }
   rb_sync_engine_cancel_async (self->engine, booking_id, cancellable, on_operation_done_cb,
                                new_task (self, cancel_booking_async, cancellable, callback,
                                          user_data));

@@ -228,6 +228,27 @@ login (Fixture *f, const char *staff_number, const char *pin, const char *device
   return rb_test_request (f->session, "POST", url, NULL, body, NULL);
 }
 
+/* A lock says how long it holds (seconds, in the header and the problem) and until when by
+ * the server's clock: five minutes after the wrong PIN that set it, a few seconds of the
+ * test's own time aside. */
+static void
+assert_lock_end (RbTestResponse *resp, gint64 lock_seconds)
+{
+  const char *header = soup_message_headers_get_one (resp->headers, "Retry-After");
+  gint64 retry_after = rb_test_response_get_int (resp, "retry_after");
+  gint64 retry_at = 0, start = 0;
+
+  g_assert_nonnull (header);
+  g_assert_cmpint (g_ascii_strtoll (header, NULL, 10), ==, retry_after);
+  g_assert_cmpint (retry_after, <=, lock_seconds);
+  g_assert_cmpint (retry_after, >=, lock_seconds - 10);
+  g_assert_true (rb_time_from_rfc3339 (rb_test_response_get_string (resp, "retry_at"), &retry_at,
+                                       NULL));
+  g_assert_true (rb_time_from_rfc3339 (NOW, &start, NULL));
+  g_assert_cmpint (retry_at, >=, start + lock_seconds);
+  g_assert_cmpint (retry_at, <=, start + lock_seconds + 60);
+}
+
 static void
 test_sessions (Fixture *f, gconstpointer data)
 {
@@ -277,8 +298,11 @@ test_sessions (Fixture *f, gconstpointer data)
     }
   locked = login (f, jonas->staff_number, "1111", NULL);
   rb_test_assert_problem (locked, 429, "locked");
+  /* Five minutes at this client (the server's RB_LOGIN_CLIENT_LOCK_SECONDS). */
+  assert_lock_end (locked, 5 * 60);
   locked_right_pin = login (f, jonas->staff_number, jonas->pin, NULL);
   rb_test_assert_problem (locked_right_pin, 429, "locked");
+  assert_lock_end (locked_right_pin, 5 * 60);
   /* Only that staff number. */
   other = login (f, leonie->staff_number, leonie->pin, NULL);
   rb_test_assert_status (other, 201);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rb-test-server.h"
+#include "rb-time.h"
 
 #define NOW "2026-11-30T08:00:00Z"
 /* 2026-11-30 00:00 UTC */
@@ -171,6 +172,97 @@ test_anonymous_only_where_allowed (Fixture *f, gconstpointer data)
                    ==, 1);
 }
 
+/* PATCH (a new end, at version 1 unless said) or DELETE with only a device token. */
+static RbTestResponse *
+change_with_device (Fixture *f, const char *device, const char *method, const char *id,
+                    gint64 end)
+{
+  g_autofree char *url = rb_test_server_url (f->server, "/api/v1/bookings/%s", id);
+  g_autofree char *until = rb_time_to_rfc3339 (end);
+  g_autofree char *body = g_strdup_printf ("{\"end\": \"%s\"}", until);
+
+  if (g_str_equal (method, "DELETE"))
+    return rb_test_request (f->session, "DELETE", url, NULL, NULL, "X-Device-Token", device,
+                            NULL);
+  return rb_test_request (f->session, "PATCH", url, NULL, body, "X-Device-Token", device,
+                          "If-Match", "\"1\"", NULL);
+}
+
+/* A booking made for nobody at the door is ended or extended by that same panel with its
+ * device token alone; another panel of the room, a panel of another room, a kiosk and a
+ * person who does not own it cannot. A person's booking stays theirs: the panel's token
+ * alone changes nothing of it. */
+static void
+test_door_booking_changed_by_its_panel (Fixture *f, gconstpointer data)
+{
+  g_autofree char *second = rb_test_server_add_panel (f->server, "Panel Tür 2", ROOM, NULL);
+  g_autofree char *other = rb_test_server_add_panel (f->server, "Panel Eifel", OTHER_ROOM, NULL);
+  g_autofree char *jonas = rb_test_login_person (f->session, f->server,
+                                                 rb_test_demo_person ("14475"));
+  g_autofree char *his = g_uuid_string_random ();
+  g_autoptr (RbTestResponse) booked = NULL;
+  g_autoptr (RbTestResponse) his_booking = NULL;
+  g_autoptr (RbTestResponse) extended = NULL;
+  g_autoptr (RbTestResponse) cancelled = NULL;
+  g_autofree char *url = NULL;
+  const char *refused[] = { "PATCH", "DELETE" };
+  const char *id;
+
+  allow_anonymous (f, TRUE);
+  booked = book_with_device (f, f->panel, ROOM, AT (8, 0), AT (8, 30));
+  rb_test_assert_status (booked, 201);
+  g_assert_true (json_object_get_boolean_member (rb_test_response_get_object (booked),
+                                                 "at_door"));
+  id = rb_test_response_get_string (booked, "id");
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr (RbTestResponse) by_second = change_with_device (f, second, refused[i], id,
+                                                                 AT (9, 0));
+      g_autoptr (RbTestResponse) by_other = change_with_device (f, other, refused[i], id,
+                                                                AT (9, 0));
+      g_autoptr (RbTestResponse) by_kiosk = change_with_device (f, f->kiosk, refused[i], id,
+                                                                AT (9, 0));
+      g_autoptr (RbTestResponse) by_jonas = NULL;
+
+      url = rb_test_server_url (f->server, "/api/v1/bookings/%s", id);
+      by_jonas = rb_test_request (f->session, refused[i], url, jonas,
+                                  g_str_equal (refused[i], "PATCH") ? "{\"title\": \"Mine\"}"
+                                                                    : NULL,
+                                  "If-Match", "\"1\"", NULL);
+      g_clear_pointer (&url, g_free);
+      rb_test_assert_problem (by_second, 403, "forbidden");
+      rb_test_assert_problem (by_other, 403, "forbidden");
+      rb_test_assert_problem (by_kiosk, 401, "unauthenticated");
+      rb_test_assert_problem (by_jonas, 403, "forbidden");
+    }
+
+  extended = change_with_device (f, f->panel, "PATCH", id, AT (8, 45));
+  rb_test_assert_status (extended, 200);
+  g_assert_cmpint (rb_test_db_int (rb_test_server_get_db_path (f->server),
+                                   "SELECT end FROM bookings WHERE person_id IS NULL"),
+                   ==, AT (8, 45));
+  cancelled = change_with_device (f, f->panel, "DELETE", id, 0);
+  rb_test_assert_status (cancelled, 200);
+  g_assert_cmpstr (rb_test_response_get_string (cancelled, "state"), ==, "cancelled");
+
+  /* Jonas's own booking of the room: the panel's token alone ends nothing of it. */
+  his_booking = rb_test_create_booking (f->session, f->server, jonas, his, ROOM, AT (9, 0),
+                                        AT (9, 30), NULL, 0);
+  rb_test_assert_status (his_booking, 201);
+  g_assert_false (json_object_get_boolean_member (rb_test_response_get_object (his_booking),
+                                                  "at_door"));
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr (RbTestResponse) by_panel = change_with_device (f, f->panel, refused[i], his,
+                                                                AT (10, 0));
+
+      rb_test_assert_problem (by_panel, 403, "forbidden");
+    }
+  url = g_strdup_printf ("SELECT end FROM bookings WHERE id = '%s' AND state = 'booked'", his);
+  g_assert_cmpint (rb_test_db_int (rb_test_server_get_db_path (f->server), url), ==, AT (9, 30));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -180,5 +272,7 @@ main (int argc, char *argv[])
               test_bound_to_its_room, fixture_tear_down);
   g_test_add ("/server/panel/anonymous-only-where-allowed", Fixture, NULL, fixture_set_up,
               test_anonymous_only_where_allowed, fixture_tear_down);
+  g_test_add ("/server/panel/door-booking-changed-by-its-panel", Fixture, NULL, fixture_set_up,
+              test_door_booking_changed_by_its_panel, fixture_tear_down);
   return g_test_run ();
 }
