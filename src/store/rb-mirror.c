@@ -611,19 +611,48 @@ write_cursor (RbStore *store, gint64 cursor, GError **error)
   return rb_db_step_done (db, stmt, error);
 }
 
-/* Applies a page of the change feed and moves the cursor in the same transaction, so a
- * crash replays the page (harmless: applying is idempotent) instead of skipping it.
- * Returns how many local rows changed, or -1. With notices, adds to it what this client's
- * people should be told (see rb-client-service.h, "notice"). */
+/* Bookings the server deleted (retention, rb-retention.c): gone here too, with whatever the
+ * outbox still held of them. */
+static gboolean
+forget_deleted (RbStore *store, GPtrArray *deleted_ids, Applied *applied, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  static const char *const statements[] = {
+    "DELETE FROM outbox WHERE booking_id = ?",
+    "DELETE FROM bookings WHERE id = ?",
+  };
+
+  for (guint i = 0; deleted_ids != NULL && i < deleted_ids->len; i++)
+    for (guint j = 0; j < G_N_ELEMENTS (statements); j++)
+      {
+        g_autoptr (RbStatement) stmt = rb_store_prepare (store, statements[j], error);
+
+        if (stmt == NULL)
+          return FALSE;
+        rb_db_bind_text (stmt, 1, g_ptr_array_index (deleted_ids, i));
+        if (!rb_db_step_done (db, stmt, error))
+          return FALSE;
+        applied->changed += j == 1 ? sqlite3_changes (db) : 0;
+      }
+  return TRUE;
+}
+
+/* Applies a page of the change feed (its bookings, and the ids of bookings deleted, or NULL)
+ * and moves the cursor in the same transaction, so a crash replays the page (harmless:
+ * applying is idempotent) instead of skipping it. Returns how many local rows changed, or
+ * -1. With notices, adds to it what this client's people should be told (see
+ * rb-client-service.h, "notice"). */
 int
-rb_mirror_apply_remote_sync (RbStore *store, GPtrArray *bookings, gint64 cursor,
-                             GPtrArray *notices, GError **error)
+rb_mirror_apply_remote_sync (RbStore *store, GPtrArray *bookings, GPtrArray *deleted_ids,
+                             gint64 cursor, GPtrArray *notices, GError **error)
 {
   Applied applied = { 0, notices };
 
   if (!rb_store_begin_write (store, error))
     return -1;
-  if (!apply_all (store, bookings, &applied, error) || !write_cursor (store, cursor, error))
+  if (!apply_all (store, bookings, &applied, error)
+      || !forget_deleted (store, deleted_ids, &applied, error)
+      || !write_cursor (store, cursor, error))
     {
       rb_store_rollback_write (store);
       return -1;

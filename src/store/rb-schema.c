@@ -224,6 +224,14 @@ static const char *const migrations[] = {
 
   /* issue 12: a door panel's device acts for its one room only (NULL: a kiosk, any space). */
   "ALTER TABLE devices ADD COLUMN space_id TEXT;",
+
+  /* issue 13: retention (rb-retention.c). A deleted booking leaves a tombstone, its id at the
+   * sequence number of its deletion, so that the change feed tells mirrors to forget it. */
+  "CREATE TABLE booking_tombstones ("
+  "  id TEXT PRIMARY KEY,"
+  "  seq INTEGER NOT NULL);"
+  "CREATE INDEX booking_tombstones_by_seq ON booking_tombstones (seq);"
+  "CREATE INDEX bookings_by_end ON bookings (end);",
 };
 
 int

@@ -483,6 +483,12 @@ load_site_settings (RbStore *self, GError **error)
         policy.check_in_after_minutes = value;
       else if (g_str_equal (key, "panel_anonymous_booking"))
         policy.panel_anonymous_booking = value != 0;
+      else if (g_str_equal (key, "anonymise_after_days"))
+        policy.anonymise_after_days = value;
+      else if (g_str_equal (key, "delete_after_days"))
+        policy.delete_after_days = value;
+      else if (g_str_equal (key, "min_group_size"))
+        policy.min_group_size = value;
     }
   if (rc != SQLITE_DONE)
     {

@@ -337,7 +337,7 @@ test_feed_rejects_pending (void)
   remote = rb_booking_new (remote_id, "a0-r05", NULL, theirs);
   rb_booking_set_seq (remote, 7);
   g_ptr_array_add (feed, g_object_ref (remote));
-  changed = rb_mirror_apply_remote_sync (c->store, feed, 8, NULL, &error);
+  changed = rb_mirror_apply_remote_sync (c->store, feed, NULL, 8, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (changed, ==, 2);
 
@@ -353,7 +353,7 @@ test_feed_rejects_pending (void)
                    ==, 8);
 
   /* Applying the same page again changes nothing (a replay after a crash). */
-  changed = rb_mirror_apply_remote_sync (c->store, feed, 8, NULL, &error);
+  changed = rb_mirror_apply_remote_sync (c->store, feed, NULL, 8, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (count (c->db_path, "SELECT count(*) FROM bookings WHERE state = 'booked'"), ==, 1);
   client_free (c);
