@@ -18,6 +18,7 @@ struct _RbBooking
   gint64 version;
   gint64 seq;
   gint64 created_at;
+  gboolean anonymised;
   char *cancel_reason;
   RbSpaceKind space_kind;
   char *space_name;
@@ -136,6 +137,7 @@ GETTER (RbBookingState, state, RB_BOOKING_STATE_CANCELLED)
 GETTER (gint64, version, 0)
 GETTER (gint64, seq, 0)
 GETTER (gint64, created_at, 0)
+GETTER (gboolean, anonymised, FALSE)
 GETTER (const char *, cancel_reason, NULL)
 GETTER (RbSpaceKind, space_kind, RB_SPACE_KIND_DESK)
 GETTER (const char *, space_name, NULL)
@@ -156,6 +158,7 @@ VALUE_SETTER (RbBookingState, state)
 VALUE_SETTER (gint64, version)
 VALUE_SETTER (gint64, seq)
 VALUE_SETTER (gint64, created_at)
+VALUE_SETTER (gboolean, anonymised)
 VALUE_SETTER (RbSyncState, sync_state)
 
 gint64

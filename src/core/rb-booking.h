@@ -38,6 +38,9 @@ void rb_booking_set_seq (RbBooking *self, gint64 seq);
  * keeps its whole check-in window from then on (rb_policy_check_in_window). */
 gint64 rb_booking_get_created_at (RbBooking *self);
 void rb_booking_set_created_at (RbBooking *self, gint64 created_at);
+/* Retention (issue 13) took its person, title, reason and series: a mirror forgets them too. */
+gboolean rb_booking_get_anonymised (RbBooking *self);
+void rb_booking_set_anonymised (RbBooking *self, gboolean anonymised);
 /* Why the booking was cancelled by someone else (a maintenance block's reason), or NULL. */
 const char *rb_booking_get_cancel_reason (RbBooking *self);
 void rb_booking_set_cancel_reason (RbBooking *self, const char *cancel_reason);

@@ -537,17 +537,19 @@ upsert_remote (RbStore *store, RbBooking *remote, Applied *applied, GError **err
   if (exists)
     write = rb_store_prepare (
         store,
-        "UPDATE bookings SET space_id = ?2, person_id = COALESCE (?3, person_id), is_desk = ?4,"
+        "UPDATE bookings SET space_id = ?2,"
+        " person_id = CASE WHEN ?16 THEN NULL ELSE COALESCE (?3, person_id) END, is_desk = ?4,"
         " start = ?5, end = ?6, title = ?7, attendees = ?8, series_id = ?9, state = ?10,"
         " version = ?11, seq = ?12, updated_at = ?13, cancel_reason = ?14,"
-        " created_at = CASE WHEN ?15 > 0 THEN ?15 ELSE created_at END WHERE id = ?1",
+        " created_at = CASE WHEN ?15 > 0 THEN ?15 ELSE created_at END, anonymised = ?16"
+        " WHERE id = ?1",
         error);
   else
     write = rb_store_prepare (
         store,
         "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, title, attendees,"
-        " series_id, state, version, seq, created_at, updated_at, cancel_reason)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?15, ?13, ?14)",
+        " series_id, state, version, seq, created_at, updated_at, cancel_reason, anonymised)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?15, ?13, ?14, ?16)",
         error);
   if (write == NULL)
     return FALSE;
@@ -569,6 +571,8 @@ upsert_remote (RbStore *store, RbBooking *remote, Applied *applied, GError **err
   /* When the server made it (0 from a server that does not say): the check-in window of a
    * booking made after its start runs from then (rb_policy_check_in_window). */
   sqlite3_bind_int64 (write, 15, rb_booking_get_created_at (remote));
+  /* Retention took the person on the server: forgotten here too, not kept from before. */
+  sqlite3_bind_int (write, 16, rb_booking_get_anonymised (remote));
   if (!rb_db_step_done (db, write, error))
     return FALSE;
   applied->changed++;

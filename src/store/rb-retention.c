@@ -79,7 +79,7 @@ anonymise_booking (RbStore *store, const char *booking_id, gint64 now, GError **
     return FALSE;
   update = rb_store_prepare (store,
                              "UPDATE bookings SET person_id = NULL, title = NULL,"
-                             " cancel_reason = NULL, series_id = NULL, version = version + 1,"
+                             " cancel_reason = NULL, series_id = NULL, anonymised = 1, version = version + 1,"
                              " seq = ?2, updated_at = ?3 WHERE id = ?1",
                              error);
   if (update == NULL)

@@ -231,7 +231,8 @@ static const char *const migrations[] = {
   "  id TEXT PRIMARY KEY,"
   "  seq INTEGER NOT NULL);"
   "CREATE INDEX booking_tombstones_by_seq ON booking_tombstones (seq);"
-  "CREATE INDEX bookings_by_end ON bookings (end);",
+  "CREATE INDEX bookings_by_end ON bookings (end);"
+  "ALTER TABLE bookings ADD COLUMN anonymised INTEGER NOT NULL DEFAULT 0;",
 };
 
 int

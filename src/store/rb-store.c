@@ -1073,7 +1073,8 @@ rb_store_find_person_by_staff_number_sync (RbStore *self, const char *staff_numb
 
 #define BOOKING_COLUMNS                                                                     \
   "b.id, b.space_id, b.person_id, b.start, b.end, b.title, b.attendees, b.series_id, "      \
-  "b.state, b.version, b.seq, s.name, p.display_name, s.kind, b.cancel_reason, b.created_at"
+  "b.state, b.version, b.seq, s.name, p.display_name, s.kind, b.cancel_reason, b.created_at, "   \
+  "b.anonymised"
 #define BOOKING_FROM                                                                        \
   " FROM bookings b JOIN spaces s ON s.id = b.space_id LEFT JOIN people p ON p.id = b.person_id"
 
@@ -1099,6 +1100,7 @@ booking_from_row (sqlite3_stmt *stmt)
   rb_booking_set_space_kind (booking, kind);
   rb_booking_set_cancel_reason (booking, rb_db_column_text (stmt, 14));
   rb_booking_set_created_at (booking, sqlite3_column_int64 (stmt, 15));
+  rb_booking_set_anonymised (booking, sqlite3_column_int (stmt, 16));
   return booking;
 }
 

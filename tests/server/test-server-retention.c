@@ -179,6 +179,7 @@ test_anonymise_then_delete (Fixture *f, gconstpointer data)
                   && !json_object_get_null_member (booking, "title"));
   g_assert_cmpstr (json_object_get_string_member (booking, "space_id"), ==, "a0-r03");
   g_assert_cmpint (json_object_get_int_member (booking, "attendees"), ==, 2);
+  g_assert_true (json_object_get_boolean_member (booking, "anonymised"));
   g_assert_nonnull (find_change (changes, "booking", desk));
   g_assert_cmpint (rb_test_db_int (rb_test_server_get_db_path (f->server),
                                    "SELECT count (*) FROM bookings WHERE person_id IS NOT NULL"
