@@ -280,7 +280,7 @@ rb_policy_validate (const RbPolicy *policy, const char **out_field, GError **err
       || !check_range (policy->delete_after_days, 1, RB_POLICY_MAX_RETENTION_DAYS,
                        "delete_after_days", _("Bookings are deleted after (days)"), out_field,
                        error)
-      || !check_range (policy->min_group_size, 2, RB_POLICY_MAX_MIN_GROUP_SIZE,
+      || !check_range (policy->min_group_size, 1, RB_POLICY_MAX_MIN_GROUP_SIZE,
                        "min_group_size", _("Figures need at least (people)"), out_field, error))
     return FALSE;
   if (policy->delete_after_days < policy->anonymise_after_days)

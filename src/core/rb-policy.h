@@ -26,7 +26,7 @@ typedef struct
   gboolean panel_anonymous_booking; /* a door panel books its room without identifying */
   int anonymise_after_days; /* days after its end that a booking keeps its person and title */
   int delete_after_days;    /* days after its end that a booking is deleted */
-  int min_group_size;       /* the fewest distinct people a reported figure may rest on */
+  int min_group_size;       /* the fewest distinct people a reported figure may rest on (1: any) */
 } RbPolicy;
 
 /* The longest booking horizon an administrator may set: "My bookings" look
