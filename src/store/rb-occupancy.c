@@ -31,8 +31,9 @@
  * spans several hour buckets counts as booked in each of them.
  *
  * Speed. The bookings come from one range scan of the covering index bookings_occupancy
- * (start, end, space_id, state, person_id) of schemas 3 and 10: start in (from − 25 h, to) reads only the week
- * asked for, never the table itself, however many bookings the file holds. Which spaces
+ * (start, end, space_id, state, person_id; schema 3, person_id since issue 13): start in
+ * (from − 25 h, to) reads only the week asked for, never the table itself, however many
+ * bookings the file holds. Which spaces
  * count is decided in C against a hash of the (at most a few thousand) spaces in scope, and
  * the buckets are filled in C, because buckets follow the local clock across DST. */
 #include "config.h"
