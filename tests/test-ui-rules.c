@@ -184,7 +184,7 @@ test_rules_page (UiFixture *f, gconstpointer data)
   g_autoptr (RbBooking) after = NULL;
   g_autoptr (GError) error = NULL;
   GtkWidget *page, *find, *audit, *row, *save, *saved_row;
-  GtkSpinButton *max_desk, *room_horizon, *team_lead_horizon;
+  GtkSpinButton *max_desk, *room_horizon, *team_lead_horizon, *anonymise_after, *delete_after;
   GtkDropDown *opening, *from;
   g_autofree char *nine = NULL;
 
@@ -198,9 +198,13 @@ test_rules_page (UiFixture *f, gconstpointer data)
   room_horizon = GTK_SPIN_BUTTON (rb_ui_child_by_id (page, "room_horizon_spin"));
   team_lead_horizon = GTK_SPIN_BUTTON (rb_ui_child_by_id (page, "team_lead_horizon_spin"));
   opening = GTK_DROP_DOWN (rb_ui_child_by_id (page, "opening_dropdown"));
+  anonymise_after = GTK_SPIN_BUTTON (rb_ui_child_by_id (page, "anonymise_after_spin"));
+  delete_after = GTK_SPIN_BUTTON (rb_ui_child_by_id (page, "delete_after_spin"));
 
   /* The form shows the rules in force. */
   g_assert_cmpint (gtk_spin_button_get_value_as_int (max_desk), ==, 10);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (anonymise_after), ==, 90);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (delete_after), ==, 365);
   g_assert_cmpuint (gtk_drop_down_get_selected (opening), ==, 6 * 4);
   g_assert_false (gtk_widget_get_sensitive (save));
 
@@ -224,6 +228,18 @@ test_rules_page (UiFixture *f, gconstpointer data)
   gtk_spin_button_set_value (team_lead_horizon, 180);
   gtk_spin_button_set_value (room_horizon, 90);
 
+  /* Retention: a booking cannot be deleted before it stops naming its person. */
+  gtk_spin_button_set_value (delete_after, 30);
+  row = rb_ui_child_by_id (page, "delete_after_row");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            tr ("Bookings cannot be deleted before they stop naming their "
+                                "person.")));
+  g_assert_false (gtk_widget_get_sensitive (save));
+  gtk_spin_button_set_value (delete_after, 180);
+  gtk_spin_button_set_value (anonymise_after, 30);
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+
   /* Eight hours at most, and the day starts at 08:00. */
   gtk_spin_button_set_value (max_desk, 8);
   gtk_drop_down_set_selected (opening, 8 * 4);
@@ -235,6 +251,10 @@ test_rules_page (UiFixture *f, gconstpointer data)
                                                     " WHERE key = 'max_desk_minutes'"), ==, 480);
   g_assert_cmpint (rb_test_db_int (f->authority_db, "SELECT value FROM policy"
                                                     " WHERE key = 'opening_minute'"), ==, 480);
+  g_assert_cmpint (rb_test_db_int (f->authority_db, "SELECT value FROM policy"
+                                                    " WHERE key = 'anonymise_after_days'"), ==, 30);
+  g_assert_cmpint (rb_test_db_int (f->authority_db, "SELECT value FROM policy"
+                                                    " WHERE key = 'delete_after_days'"), ==, 180);
   screenshot (f, GTK_WIDGET (f->window), "rules-saved");
 
   /* In force at once: the same nine hours are refused now, with the rule's reason. */

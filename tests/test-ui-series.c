@@ -685,10 +685,15 @@ test_occupancy_heat_map_and_csv (UiFixture *f, gconstpointer data)
   const char *figure_format = g_dpgettext2 (GETTEXT_PACKAGE, "occupancy figure", "%.1f%%");
   g_autofree char *zero = g_strdup_printf (cell_format, 0);
   g_autofree char *quarter = g_strdup_printf (cell_format, 25);
-  g_autofree char *twelfth = g_strdup_printf (cell_format, 8);
   g_autofree char *no_show = g_strdup_printf (figure_format, 100.0 * 2 / 10);
-  g_autofree char *utilisation = g_strdup_printf (figure_format, 100.0 * 6 / (160 * 14));
-  g_autofree char *forecast = g_strdup_printf (figure_format, 100.0 * 10 / (160 * 14));
+  /* 14:00 on the ground floor's desks, booked by two people, is withheld (fewer than the
+   * minimum group of 5): its 24 desk-hours and 2 booked hours count nowhere. */
+  g_autofree char *utilisation = g_strdup_printf (figure_format, 100.0 * 6 / (160 * 14 - 24));
+  g_autofree char *forecast = g_strdup_printf (figure_format, 100.0 * 6 / (160 * 14 - 24));
+  g_autofree char *withheld = g_strdup_printf (g_dpgettext2 (GETTEXT_PACKAGE, "heat map cell",
+                                                             "<%d"),
+                                               5);
+  GtkWidget *note;
   g_autofree char *csv_path
       = g_build_filename (rb_ui_backend_get_dir (f->backend), "occupancy.csv", NULL);
   g_autoptr (GFile) csv_file = g_file_new_for_path (csv_path);
@@ -727,8 +732,11 @@ test_occupancy_heat_map_and_csv (UiFixture *f, gconstpointer data)
     g_autofree char *at_two = rb_heat_map_dup_cell_text (heat_map, 0, 14 - 6);
 
     g_assert_cmpstr (at_nine, ==, quarter);
-    g_assert_cmpstr (at_two, ==, zero);
+    g_assert_cmpstr (at_two, ==, withheld);
   }
+  note = rb_ui_child_by_id (page, "withheld_label");
+  g_assert_true (gtk_widget_get_visible (note));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (note)), withheld));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (rb_ui_child_by_id (page, "no_show_label"))), ==,
                    no_show);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (rb_ui_child_by_id (page, "utilisation_label"))),
@@ -747,7 +755,7 @@ test_occupancy_heat_map_and_csv (UiFixture *f, gconstpointer data)
     g_autofree char *at_two = rb_heat_map_dup_cell_text (heat_map, 0, 14 - 6);
 
     g_assert_cmpstr (at_nine, ==, quarter);
-    g_assert_cmpstr (at_two, ==, twelfth);
+    g_assert_cmpstr (at_two, ==, withheld);
   }
   screenshot (f, GTK_WIDGET (f->window), "occupancy-page-booked");
 
@@ -759,11 +767,11 @@ test_occupancy_heat_map_and_csv (UiFixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (csv, "start,end,floor_id,floor,kind,spaces,booked,checked_in,"
                                         "released,used_seconds,open_seconds,utilisation,"
-                                        "booked_seconds,forecast\r\n"));
+                                        "booked_seconds,forecast,withheld\r\n"));
   g_assert_nonnull (strstr (csv, "2026-11-30T09:00:00+01:00,2026-11-30T10:00:00+01:00,flr-a-eg,"
-                                 "Erdgeschoss,desk,24,8,6,2,21600,86400,0.2500,21600,0.2500\r\n"));
+                                 "Erdgeschoss,desk,24,8,6,2,21600,86400,0.2500,21600,0.2500,\r\n"));
   g_assert_nonnull (strstr (csv, "2026-11-30T14:00:00+01:00,2026-11-30T15:00:00+01:00,flr-a-eg,"
-                                 "Erdgeschoss,desk,24,2,0,0,0,86400,0.0000,7200,0.0833\r\n"));
+                                 "Erdgeschoss,desk,24,,,,,86400,,,,fewer than 5 people\r\n"));
 }
 
 static gboolean

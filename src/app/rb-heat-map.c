@@ -20,6 +20,7 @@ struct _RbHeatMap
   GStrv row_labels;
   GStrv column_labels;
   GArray *values;  /* double, row-major */
+  int withheld_below;
 };
 
 G_DEFINE_FINAL_TYPE (RbHeatMap, rb_heat_map, GTK_TYPE_WIDGET)
@@ -183,10 +184,12 @@ rb_heat_map_new (void)
   return g_object_new (RB_TYPE_HEAT_MAP, NULL);
 }
 
-/* values holds rows × columns doubles in row order: a fraction 0…1, or RB_HEAT_MAP_NO_VALUE. */
+/* values holds rows × columns doubles in row order: a fraction 0…1, RB_HEAT_MAP_NO_VALUE, or
+ * RB_HEAT_MAP_WITHHELD for a cell whose bookings were made by fewer than withheld_below
+ * people. */
 void
 rb_heat_map_set_data (RbHeatMap *self, const char *const *row_labels,
-                      const char *const *column_labels, const double *values)
+                      const char *const *column_labels, const double *values, int withheld_below)
 {
   g_autoptr (GString) description = g_string_new (NULL);
 
@@ -196,6 +199,7 @@ rb_heat_map_set_data (RbHeatMap *self, const char *const *row_labels,
   g_clear_pointer (&self->column_labels, g_strfreev);
   self->row_labels = g_strdupv ((char **) row_labels);
   self->column_labels = g_strdupv ((char **) column_labels);
+  self->withheld_below = withheld_below;
   g_array_set_size (self->values, 0);
   g_array_append_vals (self->values, values,
                        rb_heat_map_get_n_rows (self) * rb_heat_map_get_n_columns (self));
@@ -232,7 +236,8 @@ rb_heat_map_get_n_columns (RbHeatMap *self)
   return self->column_labels ? g_strv_length (self->column_labels) : 0;
 }
 
-/* The text drawn in a cell: the utilisation in whole percent, or a dash. */
+/* The text drawn in a cell: the utilisation in whole percent, a dash, or "<5" where it was
+ * withheld. */
 char *
 rb_heat_map_dup_cell_text (RbHeatMap *self, guint row, guint column)
 {
@@ -243,6 +248,10 @@ rb_heat_map_dup_cell_text (RbHeatMap *self, guint row, guint column)
   g_return_val_if_fail (column < rb_heat_map_get_n_columns (self), NULL);
 
   value = value_at (self, row, column);
+  if (value == RB_HEAT_MAP_WITHHELD)
+    /* TRANSLATORS: a heat map cell whose figure is withheld because fewer than %d people
+     * booked in it; keep it short, like "<5". */
+    return g_strdup_printf (C_ ("heat map cell", "<%d"), self->withheld_below);
   if (value < 0)
     return g_strdup ("–");
   /* TRANSLATORS: utilisation in a heat map cell, in whole percent; German "%d %%". */

@@ -32,6 +32,7 @@ struct _RbOccupancyPage
   GtkButton *export_button;
   GtkLabel *utilisation_label;
   GtkLabel *forecast_label;
+  GtkLabel *withheld_label;
   GtkDropDown *measure_dropdown;
   GtkLabel *no_show_label;
   GtkLabel *no_show_detail_label;
@@ -145,6 +146,29 @@ update_week_label (RbOccupancyPage *self)
 
 /* ---- showing ---------------------------------------------------------------------------- */
 
+/* Says that figures resting on fewer than withheld_below people are left out (0: none were). */
+static void
+show_withheld_note (RbOccupancyPage *self, int withheld_below)
+{
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->withheld_label), withheld_below > 0);
+  if (withheld_below == 0)
+    return;
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Hours and days booked by fewer than %d person are "
+                                       "withheld, so that nobody’s presence can be read off "
+                                       "them: their cells show “<%d”, and the figures above "
+                                       "leave them out.",
+                                       "Hours and days booked by fewer than %d people are "
+                                       "withheld, so that nobody’s presence can be read off "
+                                       "them: their cells show “<%d”, and the figures above "
+                                       "leave them out.",
+                                       withheld_below),
+                          withheld_below, withheld_below);
+  gtk_label_set_label (self->withheld_label, text);
+}
+
 static void
 show_heat_map (RbOccupancyPage *self)
 {
@@ -158,7 +182,9 @@ show_heat_map (RbOccupancyPage *self)
   g_auto (GStrv) column_labels = NULL;
   g_autofree gint64 *used = NULL;
   g_autofree gint64 *open = NULL;
+  g_autofree gboolean *withheld = NULL;
   g_autofree double *values = NULL;
+  int withheld_below = 0;
   gint64 total_used = 0, total_booked = 0, total_open = 0;
   /* The heat map shows checked-in time (what was used) or booked time (the forecast). */
   gboolean booked = gtk_drop_down_get_selected (self->measure_dropdown) == 1;
@@ -191,6 +217,7 @@ show_heat_map (RbOccupancyPage *self)
 
   used = g_new0 (gint64, floor_ids->len * n_columns);
   open = g_new0 (gint64, floor_ids->len * n_columns);
+  withheld = g_new0 (gboolean, floor_ids->len * n_columns);
   values = g_new0 (double, floor_ids->len * n_columns);
   for (guint i = 0; i < self->hourly->len; i++)
     {
@@ -201,23 +228,38 @@ show_heat_map (RbOccupancyPage *self)
 
       if (!bucket_counts (self, row->bucket))
         continue;
-      total_used += row->used_seconds;
-      total_booked += row->booked_seconds;
-      total_open += row->open_seconds;
+      /* A withheld hour counts nowhere, not even in the open time of the totals: what is
+       * shown is the use of the hours that may be shown. */
+      if (row->withheld_below > 0)
+        withheld_below = row->withheld_below;
+      else
+        {
+          total_used += row->used_seconds;
+          total_booked += row->booked_seconds;
+          total_open += row->open_seconds;
+        }
       if (column < 0 || column >= n_columns)
         continue;
       while (g_strcmp0 (g_ptr_array_index (floor_ids, f), row->floor_id) != 0)
         f++;
+      if (row->withheld_below > 0)
+        {
+          withheld[f * n_columns + column] = TRUE;
+          continue;
+        }
       used[f * n_columns + column] += booked ? row->booked_seconds : row->used_seconds;
       open[f * n_columns + column] += row->open_seconds;
     }
   for (guint i = 0; i < floor_ids->len * n_columns; i++)
-    values[i] = open[i] > 0 ? (double) used[i] / open[i] : RB_HEAT_MAP_NO_VALUE;
+    values[i] = open[i] > 0   ? (double) used[i] / open[i]
+                : withheld[i] ? RB_HEAT_MAP_WITHHELD
+                              : RB_HEAT_MAP_NO_VALUE;
+  show_withheld_note (self, withheld_below);
 
   row_labels = g_strv_builder_end (row_builder);
   column_labels = g_strv_builder_end (column_builder);
   rb_heat_map_set_data (self->heat_map, (const char *const *) row_labels,
-                        (const char *const *) column_labels, values);
+                        (const char *const *) column_labels, values, withheld_below);
 
   if (total_open > 0)
     {
@@ -315,7 +357,8 @@ forget_figures (RbOccupancyPage *self)
 
   g_clear_pointer (&self->hourly, g_ptr_array_unref);
   g_clear_pointer (&self->daily, g_ptr_array_unref);
-  rb_heat_map_set_data (self->heat_map, none, none, NULL);
+  rb_heat_map_set_data (self->heat_map, none, none, NULL, 0);
+  show_withheld_note (self, 0);
   gtk_label_set_label (self->utilisation_label, "–");
   gtk_label_set_label (self->forecast_label, "–");
   gtk_label_set_label (self->no_show_label, "–");
@@ -962,6 +1005,7 @@ rb_occupancy_page_class_init (RbOccupancyPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, heat_map_title);
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, heat_map);
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, forecast_label);
+  gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, withheld_label);
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, measure_dropdown);
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, blocks_box);
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, blocks_list);

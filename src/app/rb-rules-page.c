@@ -33,6 +33,12 @@ struct _RbRulesPage
   GtkSpinButton *check_in_before_spin;
   AdwActionRow *check_in_after_row;
   GtkSpinButton *check_in_after_spin;
+  AdwActionRow *anonymise_after_row;
+  GtkSpinButton *anonymise_after_spin;
+  AdwActionRow *delete_after_row;
+  GtkSpinButton *delete_after_spin;
+  AdwActionRow *min_group_row;
+  GtkSpinButton *min_group_spin;
   AdwActionRow *show_names_row;
   GtkSwitch *show_names_switch;
   GtkSwitch *panel_anonymous_switch;
@@ -94,6 +100,9 @@ row_for_field (RbRulesPage *self, const char *field)
     { "max_desk_minutes", self->max_desk_row },
     { "check_in_before_minutes", self->check_in_before_row },
     { "check_in_after_minutes", self->check_in_after_row },
+    { "anonymise_after_days", self->anonymise_after_row },
+    { "delete_after_days", self->delete_after_row },
+    { "min_group_size", self->min_group_row },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
@@ -136,6 +145,9 @@ fill (RbRulesPage *self)
   gtk_switch_set_active (self->one_desk_switch, policy.one_desk_per_day);
   gtk_spin_button_set_value (self->check_in_before_spin, policy.check_in_before_minutes);
   gtk_spin_button_set_value (self->check_in_after_spin, policy.check_in_after_minutes);
+  gtk_spin_button_set_value (self->anonymise_after_spin, policy.anonymise_after_days);
+  gtk_spin_button_set_value (self->delete_after_spin, policy.delete_after_days);
+  gtk_spin_button_set_value (self->min_group_spin, policy.min_group_size);
   gtk_switch_set_active (self->show_names_switch, policy.show_names);
   gtk_switch_set_active (self->panel_anonymous_switch, policy.panel_anonymous_booking);
   self->filling = FALSE;
@@ -159,6 +171,9 @@ form_policy (RbRulesPage *self)
   policy.one_desk_per_day = gtk_switch_get_active (self->one_desk_switch);
   policy.check_in_before_minutes = gtk_spin_button_get_value_as_int (self->check_in_before_spin);
   policy.check_in_after_minutes = gtk_spin_button_get_value_as_int (self->check_in_after_spin);
+  policy.anonymise_after_days = gtk_spin_button_get_value_as_int (self->anonymise_after_spin);
+  policy.delete_after_days = gtk_spin_button_get_value_as_int (self->delete_after_spin);
+  policy.min_group_size = gtk_spin_button_get_value_as_int (self->min_group_spin);
   policy.show_names = gtk_switch_get_active (self->show_names_switch);
   policy.panel_anonymous_booking = gtk_switch_get_active (self->panel_anonymous_switch);
   return policy;
@@ -296,7 +311,8 @@ rb_rules_page_constructed (GObject *object)
   AdwActionRow *rows[] = {
     self->opening_row, self->closing_row, self->desk_horizon_row, self->room_horizon_row,
     self->team_lead_horizon_row, self->max_desk_row, self->check_in_before_row,
-    self->check_in_after_row,
+    self->check_in_after_row, self->anonymise_after_row, self->delete_after_row,
+    self->min_group_row,
   };
 
   G_OBJECT_CLASS (rb_rules_page_parent_class)->constructed (object);
@@ -406,6 +422,12 @@ rb_rules_page_class_init (RbRulesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, check_in_before_spin);
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, check_in_after_row);
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, check_in_after_spin);
+  gtk_widget_class_bind_template_child (widget_class, RbRulesPage, anonymise_after_row);
+  gtk_widget_class_bind_template_child (widget_class, RbRulesPage, anonymise_after_spin);
+  gtk_widget_class_bind_template_child (widget_class, RbRulesPage, delete_after_row);
+  gtk_widget_class_bind_template_child (widget_class, RbRulesPage, delete_after_spin);
+  gtk_widget_class_bind_template_child (widget_class, RbRulesPage, min_group_row);
+  gtk_widget_class_bind_template_child (widget_class, RbRulesPage, min_group_spin);
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, show_names_row);
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, show_names_switch);
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, panel_anonymous_switch);

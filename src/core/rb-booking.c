@@ -19,6 +19,7 @@ struct _RbBooking
   gint64 seq;
   gint64 created_at;
   gboolean at_door;
+  gboolean anonymised;
   char *cancel_reason;
   RbSpaceKind space_kind;
   char *space_name;
@@ -138,6 +139,7 @@ GETTER (gint64, version, 0)
 GETTER (gint64, seq, 0)
 GETTER (gint64, created_at, 0)
 GETTER (gboolean, at_door, FALSE)
+GETTER (gboolean, anonymised, FALSE)
 GETTER (const char *, cancel_reason, NULL)
 GETTER (RbSpaceKind, space_kind, RB_SPACE_KIND_DESK)
 GETTER (const char *, space_name, NULL)
@@ -159,6 +161,7 @@ VALUE_SETTER (gint64, version)
 VALUE_SETTER (gint64, seq)
 VALUE_SETTER (gint64, created_at)
 VALUE_SETTER (gboolean, at_door)
+VALUE_SETTER (gboolean, anonymised)
 VALUE_SETTER (RbSyncState, sync_state)
 
 gint64

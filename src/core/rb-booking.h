@@ -42,6 +42,9 @@ void rb_booking_set_created_at (RbBooking *self, gint64 created_at);
  * panel may end or extend it without anybody's PIN. */
 gboolean rb_booking_get_at_door (RbBooking *self);
 void rb_booking_set_at_door (RbBooking *self, gboolean at_door);
+/* Retention (issue 13) took its person, title, reason and series: a mirror forgets them too. */
+gboolean rb_booking_get_anonymised (RbBooking *self);
+void rb_booking_set_anonymised (RbBooking *self, gboolean anonymised);
 /* Why the booking was cancelled by someone else (a maintenance block's reason), or NULL. */
 const char *rb_booking_get_cancel_reason (RbBooking *self);
 void rb_booking_set_cancel_reason (RbBooking *self, const char *cancel_reason);

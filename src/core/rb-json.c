@@ -485,6 +485,9 @@ rb_json_from_booking (RbBooking *booking, gboolean with_person)
   /* Optional: only a booking that a block cancelled has a reason, for its owner to see. */
   if (rb_booking_get_cancel_reason (booking) != NULL)
     json_object_set_string_member (o, "cancel_reason", rb_booking_get_cancel_reason (booking));
+  /* Optional: retention took who and what (rb-retention.c). */
+  if (rb_booking_get_anonymised (booking))
+    json_object_set_boolean_member (o, "anonymised", TRUE);
   return object_node (o);
 }
 
@@ -568,6 +571,7 @@ rb_json_to_booking (JsonNode *node, GError **error)
   gint64 version = 1, seq = 0, created_at = 0;
   RbBookingState state;
   JsonNode *at_door;
+  JsonNode *anonymised;
 
   if (booking == NULL)
     return NULL;
@@ -593,7 +597,16 @@ rb_json_to_booking (JsonNode *node, GError **error)
       field_error (error, "state");
       return NULL;
     }
+  anonymised = json_object_get_member (o, "anonymised");
+  if (anonymised != NULL
+      && (!JSON_NODE_HOLDS_VALUE (anonymised)
+          || json_node_get_value_type (anonymised) != G_TYPE_BOOLEAN))
+    {
+      field_error (error, "anonymised");
+      return NULL;
+    }
 
+  rb_booking_set_anonymised (booking, anonymised != NULL && json_node_get_boolean (anonymised));
   rb_booking_set_person_id (booking, person_id);
   rb_booking_set_series_id (booking, series_id);
   rb_booking_set_cancel_reason (booking, cancel_reason);

@@ -19,6 +19,16 @@ rb_occupancy_row_free (RbOccupancyRow *row)
   g_free (row);
 }
 
+/* Takes the figures of a row that rests on fewer than min_group_size people. */
+void
+rb_occupancy_row_withhold (RbOccupancyRow *row, int min_group_size)
+{
+  row->booked = row->checked_in = row->released = 0;
+  row->used_seconds = row->booked_seconds = 0;
+  row->utilisation = row->forecast = 0.0;
+  row->withheld_below = min_group_size;
+}
+
 gboolean
 rb_occupancy_bucket_from_string (const char *str, RbOccupancyBucket *out_bucket)
 {
@@ -89,6 +99,15 @@ rb_occupancy_to_json (GPtrArray *rows)
         }
       json_builder_set_member_name (builder, "spaces");
       json_builder_add_int_value (builder, row->spaces);
+      json_builder_set_member_name (builder, "open_seconds");
+      json_builder_add_int_value (builder, row->open_seconds);
+      if (row->withheld_below > 0)
+        {
+          json_builder_set_member_name (builder, "withheld_below");
+          json_builder_add_int_value (builder, row->withheld_below);
+          json_builder_end_object (builder);
+          continue;
+        }
       json_builder_set_member_name (builder, "booked");
       json_builder_add_int_value (builder, row->booked);
       json_builder_set_member_name (builder, "checked_in");
@@ -99,8 +118,6 @@ rb_occupancy_to_json (GPtrArray *rows)
       json_builder_add_int_value (builder, row->used_seconds);
       json_builder_set_member_name (builder, "booked_seconds");
       json_builder_add_int_value (builder, row->booked_seconds);
-      json_builder_set_member_name (builder, "open_seconds");
-      json_builder_add_int_value (builder, row->open_seconds);
       json_builder_set_member_name (builder, "utilisation");
       json_builder_add_double_value (builder, rounded (row->utilisation));
       json_builder_set_member_name (builder, "forecast");
@@ -145,7 +162,7 @@ rb_occupancy_to_csv (GPtrArray *rows, GTimeZone *tz)
   static const char *const header[] = { "start", "end", "floor_id", "floor", "kind", "spaces",
                                          "booked", "checked_in", "released", "used_seconds",
                                          "open_seconds", "utilisation", "booked_seconds",
-                                         "forecast" };
+                                         "forecast", "withheld" };
   GString *csv = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (header); i++)
@@ -173,13 +190,22 @@ rb_occupancy_to_csv (GPtrArray *rows, GTimeZone *tz)
       g_string_append_c (csv, ',');
       if (row->has_kind)
         rb_csv_append_field (csv, rb_space_kind_to_string (row->kind));
+      /* Withheld: the figures that would tell about fewer people are empty, and the last
+       * field says why. */
+      if (row->withheld_below > 0)
+        {
+          g_string_append_printf (csv,
+                                  ",%d,,,,,%" G_GINT64_FORMAT ",,,,fewer than %d people\r\n",
+                                  row->spaces, row->open_seconds, row->withheld_below);
+          continue;
+        }
       g_string_append_printf (csv, ",%d,%d,%d,%d,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",",
                               row->spaces, row->booked, row->checked_in, row->released,
                               row->used_seconds, row->open_seconds);
       g_string_append (csv, g_ascii_formatd (number, sizeof number, "%.4f", row->utilisation));
       g_string_append_printf (csv, ",%" G_GINT64_FORMAT ",", row->booked_seconds);
       g_string_append (csv, g_ascii_formatd (number, sizeof number, "%.4f", row->forecast));
-      g_string_append (csv, "\r\n");
+      g_string_append (csv, ",\r\n");
     }
   return g_string_free (csv, FALSE);
 }
@@ -208,7 +234,7 @@ rb_occupancy_from_json (JsonNode *node, GError **error)
       JsonObject *b = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
       RbOccupancyRow *row = g_new0 (RbOccupancyRow, 1);
       const char *kind;
-      gint64 spaces = 0, booked = 0, checked_in = 0, released = 0;
+      gint64 spaces = 0, booked = 0, checked_in = 0, released = 0, withheld_below = 0;
 
       g_ptr_array_add (rows, row);
       if (b == NULL)
@@ -219,14 +245,21 @@ rb_occupancy_from_json (JsonNode *node, GError **error)
       if (!rb_json_get_time (b, "start", &row->bucket.start, error)
           || !rb_json_get_time (b, "end", &row->bucket.end, error)
           || !rb_json_get_int (b, "spaces", TRUE, 0, G_MAXINT, &spaces, error)
-          || !rb_json_get_int (b, "booked", TRUE, 0, G_MAXINT, &booked, error)
-          || !rb_json_get_int (b, "checked_in", TRUE, 0, G_MAXINT, &checked_in, error)
-          || !rb_json_get_int (b, "released", TRUE, 0, G_MAXINT, &released, error)
-          || !rb_json_get_int (b, "used_seconds", TRUE, 0, G_MAXINT64, &row->used_seconds, error)
-          || !rb_json_get_int (b, "booked_seconds", TRUE, 0, G_MAXINT64, &row->booked_seconds,
+          || !rb_json_get_int (b, "open_seconds", TRUE, 0, G_MAXINT64, &row->open_seconds,
                                error)
-          || !rb_json_get_int (b, "open_seconds", TRUE, 0, G_MAXINT64, &row->open_seconds, error))
+          || !rb_json_get_int (b, "withheld_below", FALSE, 0, G_MAXINT, &withheld_below,
+                               error))
         return NULL;
+      if (withheld_below == 0
+          && (!rb_json_get_int (b, "booked", TRUE, 0, G_MAXINT, &booked, error)
+              || !rb_json_get_int (b, "checked_in", TRUE, 0, G_MAXINT, &checked_in, error)
+              || !rb_json_get_int (b, "released", TRUE, 0, G_MAXINT, &released, error)
+              || !rb_json_get_int (b, "used_seconds", TRUE, 0, G_MAXINT64, &row->used_seconds,
+                                   error)
+              || !rb_json_get_int (b, "booked_seconds", TRUE, 0, G_MAXINT64,
+                                   &row->booked_seconds, error)))
+        return NULL;
+      row->withheld_below = withheld_below;
       row->spaces = spaces;
       row->booked = booked;
       row->checked_in = checked_in;

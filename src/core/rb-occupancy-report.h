@@ -1,7 +1,9 @@
 /* rb-occupancy-report.h: how the building is used, per hour or day, per floor and space kind,
  * as facility managers read it (GET /occupancy, /reports/utilisation.csv, the heat map):
- * the rows, their JSON and their CSV. Aggregates only: nothing here knows who booked. The
- * store computes the rows (rb-occupancy.c, where the figures are defined). */
+ * the rows, their JSON and their CSV. Aggregates only: nothing here knows who booked, and a
+ * row whose figures rest on fewer distinct people than the site's minimum group (policy
+ * min_group_size) carries none of them, only that they were withheld (issue 13). The store
+ * computes the rows (rb-occupancy.c, where the figures are defined). */
 #pragma once
 
 #include <json-glib/json-glib.h>
@@ -47,6 +49,7 @@ typedef struct
   gint64 open_seconds;     /* spaces × opening seconds in the bucket */
   double utilisation;      /* used ÷ open */
   double forecast;         /* booked ÷ open */
+  int withheld_below;      /* not 0: booked by fewer people than this; the figures are 0 */
 } RbOccupancyRow;
 
 void rb_occupancy_row_free (RbOccupancyRow *row);
@@ -58,6 +61,7 @@ gboolean rb_occupancy_may_read_reports (RbRole role);
 JsonNode *rb_occupancy_to_json (GPtrArray *rows);
 GPtrArray *rb_occupancy_from_json (JsonNode *node, GError **error);
 char *rb_occupancy_to_csv (GPtrArray *rows, GTimeZone *tz);
+void rb_occupancy_row_withhold (RbOccupancyRow *row, int min_group_size);
 void rb_csv_append_field (GString *line, const char *field);
 
 G_END_DECLS

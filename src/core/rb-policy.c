@@ -23,6 +23,9 @@ rb_policy_init_defaults (RbPolicy *policy)
   policy->check_in_after_minutes = 15;
   policy->show_names = FALSE;
   policy->panel_anonymous_booking = FALSE;
+  policy->anonymise_after_days = 90;
+  policy->delete_after_days = 365;
+  policy->min_group_size = 5;
 }
 
 int
@@ -271,6 +274,18 @@ rb_policy_validate (const RbPolicy *policy, const char **out_field, GError **err
                        "check_in_after_minutes",
                        _("Released when not checked in after (minutes)"), out_field, error))
     return FALSE;
+  if (!check_range (policy->anonymise_after_days, 1, RB_POLICY_MAX_RETENTION_DAYS,
+                    "anonymise_after_days", _("Bookings name their person for (days)"),
+                    out_field, error)
+      || !check_range (policy->delete_after_days, 1, RB_POLICY_MAX_RETENTION_DAYS,
+                       "delete_after_days", _("Bookings are deleted after (days)"), out_field,
+                       error)
+      || !check_range (policy->min_group_size, 1, RB_POLICY_MAX_MIN_GROUP_SIZE,
+                       "min_group_size", _("Figures need at least (people)"), out_field, error))
+    return FALSE;
+  if (policy->delete_after_days < policy->anonymise_after_days)
+    return refuse ("delete_after_days", out_field, error,
+                   _("Bookings cannot be deleted before they stop naming their person."));
   return TRUE;
 }
 
@@ -286,7 +301,10 @@ rb_policy_equal (const RbPolicy *a, const RbPolicy *b)
          && a->check_in_before_minutes == b->check_in_before_minutes
          && a->check_in_after_minutes == b->check_in_after_minutes
          && !a->show_names == !b->show_names
-         && !a->panel_anonymous_booking == !b->panel_anonymous_booking;
+         && !a->panel_anonymous_booking == !b->panel_anonymous_booking
+         && a->anonymise_after_days == b->anonymise_after_days
+         && a->delete_after_days == b->delete_after_days
+         && a->min_group_size == b->min_group_size;
 }
 
 static char *
@@ -316,6 +334,9 @@ rb_policy_to_json (const RbPolicy *policy)
   json_object_set_int_member (o, "check_in_after_minutes", policy->check_in_after_minutes);
   json_object_set_boolean_member (o, "show_names", policy->show_names);
   json_object_set_boolean_member (o, "panel_anonymous_booking", policy->panel_anonymous_booking);
+  json_object_set_int_member (o, "anonymise_after_days", policy->anonymise_after_days);
+  json_object_set_int_member (o, "delete_after_days", policy->delete_after_days);
+  json_object_set_int_member (o, "min_group_size", policy->min_group_size);
   json_node_take_object (node, o);
   return node;
 }
@@ -389,17 +410,34 @@ get_optional_bool_member (JsonObject *o, const char *field, gboolean *out_value,
   return get_bool_member (o, field, out_value, out_field, error);
 }
 
+/* A member that clients before the privacy settings do not send: absent is the default. */
+static gboolean
+get_optional_int_member (JsonObject *o, const char *field, int fallback, int *out_value,
+                         const char **out_field, GError **error)
+{
+  if (!json_object_has_member (o, field))
+    {
+      *out_value = fallback;
+      return TRUE;
+    }
+  return get_int_member (o, field, out_value, out_field, error);
+}
+
+/* Every member of rb_policy_to_json, for readers that refuse any other. */
+const char *const rb_policy_json_members[] = {
+  "opening_time", "closing_time", "desk_horizon_days", "room_horizon_days",
+  "team_lead_room_horizon_days", "max_desk_minutes", "one_desk_per_day",
+  "check_in_before_minutes", "check_in_after_minutes", "show_names",
+  "panel_anonymous_booking", "anonymise_after_days", "delete_after_days", "min_group_size",
+  NULL,
+};
+
 /* Reads a whole policy (every member of rb_policy_to_json, no other) and validates it. */
 gboolean
 rb_policy_from_json (JsonNode *node, RbPolicy *out_policy, const char **out_field,
                      GError **error)
 {
-  static const char *const members[] = {
-    "opening_time", "closing_time", "desk_horizon_days", "room_horizon_days",
-    "team_lead_room_horizon_days", "max_desk_minutes", "one_desk_per_day",
-    "check_in_before_minutes", "check_in_after_minutes", "show_names",
-    "panel_anonymous_booking", NULL,
-  };
+  RbPolicy defaults;
   RbPolicy policy;
   JsonObject *o;
 
@@ -409,7 +447,8 @@ rb_policy_from_json (JsonNode *node, RbPolicy *out_policy, const char **out_fiel
       return FALSE;
     }
   o = json_node_get_object (node);
-  if (!rb_json_check_members (o, members, error))
+  rb_policy_init_defaults (&defaults);
+  if (!rb_json_check_members (o, rb_policy_json_members, error))
     return FALSE;
   if (!get_time_member (o, "opening_time", &policy.opening_minute, out_field, error)
       || !get_time_member (o, "closing_time", &policy.closing_minute, out_field, error)
@@ -426,6 +465,12 @@ rb_policy_from_json (JsonNode *node, RbPolicy *out_policy, const char **out_fiel
       || !get_bool_member (o, "show_names", &policy.show_names, out_field, error)
       || !get_optional_bool_member (o, "panel_anonymous_booking",
                                     &policy.panel_anonymous_booking, out_field, error)
+      || !get_optional_int_member (o, "anonymise_after_days", defaults.anonymise_after_days,
+                                   &policy.anonymise_after_days, out_field, error)
+      || !get_optional_int_member (o, "delete_after_days", defaults.delete_after_days,
+                                   &policy.delete_after_days, out_field, error)
+      || !get_optional_int_member (o, "min_group_size", defaults.min_group_size,
+                                   &policy.min_group_size, out_field, error)
       || !rb_policy_validate (&policy, out_field, error))
     return FALSE;
   *out_policy = policy;

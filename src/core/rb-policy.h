@@ -24,12 +24,19 @@ typedef struct
   int check_in_after_minutes; /* also the minutes after the start before auto-release */
   gboolean show_names;        /* sites.show_names: kiosks and occupancy may name who booked */
   gboolean panel_anonymous_booking; /* a door panel books its room without identifying */
+  int anonymise_after_days; /* days after its end that a booking keeps its person and title */
+  int delete_after_days;    /* days after its end that a booking is deleted */
+  int min_group_size;       /* the fewest distinct people a reported figure may rest on (1: any) */
 } RbPolicy;
 
 /* The longest booking horizon an administrator may set: "My bookings" look
  * RB_CLIENT_SERVICE_LOOKAHEAD_DAYS ahead, a little further. */
 #define RB_POLICY_MAX_HORIZON_DAYS 180
 #define RB_POLICY_MAX_CHECK_IN_MINUTES 120
+#define RB_POLICY_MAX_RETENTION_DAYS 3650
+#define RB_POLICY_MAX_MIN_GROUP_SIZE 100
+
+extern const char *const rb_policy_json_members[];
 
 void rb_policy_init_defaults (RbPolicy *policy);
 

@@ -48,6 +48,8 @@ changes_job (RbRequest *req, RbStore *store, GError **error)
       json_object_set_int_member (change, "seq", entry->seq);
       if (entry->booking != NULL)
         json_object_set_member (change, "booking", rb_request_booking_to_json (req, entry->booking));
+      else if (entry->deleted_id != NULL)
+        json_object_set_string_member (change, "deleted", entry->deleted_id);
       else
         json_object_set_string_member (change, "topic", entry->topic);
       json_array_add_object_element (changes, change);

@@ -78,14 +78,8 @@ set_policy_job (RbRequest *req, RbStore *store, GError **error)
 void
 rb_handle_set_policy (RbRequest *req)
 {
-  static const char *const members[] = {
-    "opening_time", "closing_time", "desk_horizon_days", "room_horizon_days",
-    "team_lead_room_horizon_days", "max_desk_minutes", "one_desk_per_day",
-    "check_in_before_minutes", "check_in_after_minutes", "show_names",
-    "panel_anonymous_booking", NULL,
-  };
   PolicyArgs *args = policy_args_new (req);
-  JsonObject *body = rb_request_parse_body (req, members, &args->invalid);
+  JsonObject *body = rb_request_parse_body (req, rb_policy_json_members, &args->invalid);
 
   if (body != NULL)
     {

@@ -24,6 +24,7 @@
 #include "rb-log.h"
 #include "rb-problem.h"
 #include "rb-request.h"
+#include "rb-retention.h"
 #include "rb-server.h"
 
 #define API_PREFIX "/api/v1/"
@@ -571,14 +572,24 @@ on_n_streams_changed_cb (GObject *hub, GParamSpec *pspec, gpointer user_data)
 
 /* ---- auto-release ---------------------------------------------------------------------- */
 
+/* What a round of housekeeping did. */
+typedef struct
+{
+  int released;
+  RbRetentionCounts retention;
+} Housekeeping;
+
+/* Releases no-shows, forgets expired sessions and applies the retention of issue 13. */
 static gpointer
 housekeeping_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
-  int released = rb_store_release_no_shows_sync (store, error);
+  g_autofree Housekeeping *done = g_new0 (Housekeeping, 1);
 
-  if (released < 0 || rb_auth_purge_sessions_sync (store, error) < 0)
+  done->released = rb_store_release_no_shows_sync (store, error);
+  if (done->released < 0 || rb_auth_purge_sessions_sync (store, error) < 0
+      || !rb_retention_apply_sync (store, &done->retention, error))
     return NULL;
-  return GINT_TO_POINTER (released + 1);
+  return g_steal_pointer (&done);
 }
 
 static void
@@ -586,14 +597,20 @@ housekeeping_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbServer) self = user_data;
   g_autoptr (GError) error = NULL;
-  int released = GPOINTER_TO_INT (rb_store_run_finish (RB_STORE (source), result, &error)) - 1;
+  g_autofree Housekeeping *done = rb_store_run_finish (RB_STORE (source), result, &error);
 
   self->release_running = FALSE;
   rb_login_guard_forget_stale (self->login_guard);
-  if (error != NULL)
-    g_printerr ("error: releasing no-shows failed: %s\n", error->message);
-  else if (released > 0)
-    g_printerr ("released=%d\n", released);
+  if (done == NULL)
+    g_printerr ("error: housekeeping failed: %s\n", error->message);
+  else
+    {
+      if (done->released > 0)
+        g_printerr ("released=%d\n", done->released);
+      if (done->retention.anonymised > 0 || done->retention.deleted > 0)
+        g_printerr ("retention: anonymised=%d deleted=%d\n", done->retention.anonymised,
+                    done->retention.deleted);
+    }
   maybe_finish_shutdown (self);
 }
 
@@ -607,7 +624,7 @@ on_release_timer_cb (gpointer user_data)
   if (!self->release_running && !self->shutting_down)
     {
       self->release_running = TRUE;
-      rb_store_run_async (self->store, housekeeping_job, NULL, NULL, NULL, NULL,
+      rb_store_run_async (self->store, housekeeping_job, NULL, NULL, g_free, NULL,
                           housekeeping_done_cb, g_object_ref (self));
     }
   return G_SOURCE_CONTINUE;

@@ -15,6 +15,9 @@
  * long-poll) needs the feed's head instead, its highest sequence number + 1: limit 0 lists
  * nothing and answers the head as `next`.
  *
+ * A booking deleted by retention (rb-retention.c) is an entry with its id and nothing else,
+ * so that mirrors delete it too.
+ *
  * Changes of what is not a booking but rarely changes (the building, the policy) are topic
  * rows: the feed names the topic once, at its latest change, and clients read it again
  * (GET /building…, GET /policy).
@@ -31,6 +34,7 @@ void
 rb_feed_entry_free (RbFeedEntry *entry)
 {
   g_clear_object (&entry->booking);
+  g_free (entry->deleted_id);
   g_free (entry->topic);
   g_free (entry);
 }
@@ -64,6 +68,34 @@ add_topics (RbStore *store, gint64 since, GPtrArray *entries, GError **error)
       RbFeedEntry *entry = g_new0 (RbFeedEntry, 1);
 
       entry->topic = g_strdup (rb_db_column_text (stmt, 0));
+      entry->seq = sqlite3_column_int64 (stmt, 1);
+      g_ptr_array_add (entries, entry);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The first `limit` bookings deleted at or after `since`. */
+static gboolean
+add_tombstones (RbStore *store, gint64 since, int limit, GPtrArray *entries, GError **error)
+{
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store, "SELECT id, seq FROM booking_tombstones WHERE seq >= ? ORDER BY seq LIMIT ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int (stmt, 2, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RbFeedEntry *entry = g_new0 (RbFeedEntry, 1);
+
+      entry->deleted_id = g_strdup (rb_db_column_text (stmt, 0));
       entry->seq = sqlite3_column_int64 (stmt, 1);
       g_ptr_array_add (entries, entry);
     }
@@ -125,9 +157,10 @@ rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 retention, gi
       rb_db_set_error (error, db, rc, "query");
       return NULL;
     }
-  /* The first `limit` of bookings and topics together are among the first `limit` bookings
-   * and all the topics. */
-  if (!add_topics (store, since, entries, error))
+  /* The first `limit` of bookings, tombstones and topics together are among the first
+   * `limit` bookings, the first `limit` tombstones and all the topics. */
+  if (!add_tombstones (store, since, limit, entries, error)
+      || !add_topics (store, since, entries, error))
     return NULL;
   g_ptr_array_sort (entries, compare_entries);
   if (entries->len > (guint) limit)

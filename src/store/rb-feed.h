@@ -9,12 +9,14 @@ G_BEGIN_DECLS
 #define RB_FEED_DEFAULT_LIMIT 100
 #define RB_FEED_MAX_LIMIT 1000
 
-/* One entry of the feed: a booking in its latest state, or a topic that clients read again
- * ("building", "policy"), at the sequence number of its latest change. */
+/* One entry of the feed, at the sequence number of its latest change: a booking in its latest
+ * state, a booking deleted (its id only: rb-retention.c), or a topic that clients read again
+ * ("building", "policy"). */
 typedef struct
 {
   gint64 seq;
   RbBooking *booking;
+  char *deleted_id;
   char *topic;
 } RbFeedEntry;
 

@@ -22,6 +22,7 @@
 #include "rb-occupancy.h"
 #include "rb-policy-store.h"
 #include "rb-people-store.h"
+#include "rb-retention.h"
 #include "rb-series-store.h"
 
 struct _RbLocalService
@@ -1626,22 +1627,35 @@ now (RbClientService *service)
   return rb_store_now (RB_LOCAL_SERVICE (service)->store);
 }
 
-/* ---- no-shows --------------------------------------------------------------------------- */
+/* ---- no-shows and retention ---------------------------------------------------------- */
+
+/* Releases no-shows and applies the site's retention (rb-retention.c), as the server does;
+ * the result is how many bookings changed + 1. */
+static gpointer
+housekeeping_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  RbRetentionCounts retention = { 0 };
+  int released = rb_store_release_no_shows_sync (store, error);
+
+  if (released < 0 || !rb_retention_apply_sync (store, &retention, error))
+    return NULL;
+  return GINT_TO_POINTER (released + retention.anonymised + retention.deleted + 1);
+}
 
 static void
-on_release_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+on_housekeeping_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbLocalService) self = user_data;
   g_autoptr (GError) error = NULL;
-  int released = rb_store_release_no_shows_finish (RB_STORE (source), result, &error);
+  int changed = GPOINTER_TO_INT (rb_store_run_finish (RB_STORE (source), result, &error)) - 1;
 
-  if (released < 0)
+  if (changed < 0)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Releasing no-shows failed: %s", error->message);
+        g_warning ("Releasing no-shows or applying retention failed: %s", error->message);
       return;
     }
-  if (released > 0)
+  if (changed > 0)
     rb_client_service_emit_changed (RB_CLIENT_SERVICE (self));
 }
 
@@ -1650,8 +1664,8 @@ on_release_tick_cb (gpointer user_data)
 {
   RbLocalService *self = user_data;
 
-  rb_store_release_no_shows_async (self->store, self->cancellable, on_release_done_cb,
-                                   g_object_ref (self));
+  rb_store_run_async (self->store, housekeeping_job, NULL, NULL, NULL, self->cancellable,
+                      on_housekeeping_done_cb, g_object_ref (self));
   return G_SOURCE_CONTINUE;
 }
 

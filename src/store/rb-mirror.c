@@ -540,18 +540,21 @@ upsert_remote (RbStore *store, RbBooking *remote, Applied *applied, GError **err
   if (exists)
     write = rb_store_prepare (
         store,
-        "UPDATE bookings SET space_id = ?2, person_id = COALESCE (?3, person_id), is_desk = ?4,"
+        "UPDATE bookings SET space_id = ?2,"
+        " person_id = CASE WHEN ?17 THEN NULL ELSE COALESCE (?3, person_id) END, is_desk = ?4,"
         " start = ?5, end = ?6, title = ?7, attendees = ?8, series_id = ?9, state = ?10,"
         " version = ?11, seq = ?12, updated_at = ?13, cancel_reason = ?14,"
-        " created_at = CASE WHEN ?15 > 0 THEN ?15 ELSE created_at END, door_device_id = ?16"
+        " created_at = CASE WHEN ?15 > 0 THEN ?15 ELSE created_at END, door_device_id = ?16,"
+        " anonymised = ?17"
         " WHERE id = ?1",
         error);
   else
     write = rb_store_prepare (
         store,
         "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, title, attendees,"
-        " series_id, state, version, seq, created_at, updated_at, cancel_reason, door_device_id)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?15, ?13, ?14, ?16)",
+        " series_id, state, version, seq, created_at, updated_at, cancel_reason, door_device_id,"
+        " anonymised)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?15, ?13, ?14, ?16, ?17)",
         error);
   if (write == NULL)
     return FALSE;
@@ -575,6 +578,8 @@ upsert_remote (RbStore *store, RbBooking *remote, Applied *applied, GError **err
   sqlite3_bind_int64 (write, 15, rb_booking_get_created_at (remote));
   /* Booked at a door: the server knows by which panel, the mirror only that it was. */
   rb_db_bind_text (write, 16, rb_booking_get_at_door (remote) ? "" : NULL);
+  /* Retention took the person on the server: forgotten here too, not kept from before. */
+  sqlite3_bind_int (write, 17, rb_booking_get_anonymised (remote));
   if (!rb_db_step_done (db, write, error))
     return FALSE;
   applied->changed++;
@@ -617,19 +622,48 @@ write_cursor (RbStore *store, gint64 cursor, GError **error)
   return rb_db_step_done (db, stmt, error);
 }
 
-/* Applies a page of the change feed and moves the cursor in the same transaction, so a
- * crash replays the page (harmless: applying is idempotent) instead of skipping it.
- * Returns how many local rows changed, or -1. With notices, adds to it what this client's
- * people should be told (see rb-client-service.h, "notice"). */
+/* Bookings the server deleted (retention, rb-retention.c): gone here too, with whatever the
+ * outbox still held of them. */
+static gboolean
+forget_deleted (RbStore *store, GPtrArray *deleted_ids, Applied *applied, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  static const char *const statements[] = {
+    "DELETE FROM outbox WHERE booking_id = ?",
+    "DELETE FROM bookings WHERE id = ?",
+  };
+
+  for (guint i = 0; deleted_ids != NULL && i < deleted_ids->len; i++)
+    for (guint j = 0; j < G_N_ELEMENTS (statements); j++)
+      {
+        g_autoptr (RbStatement) stmt = rb_store_prepare (store, statements[j], error);
+
+        if (stmt == NULL)
+          return FALSE;
+        rb_db_bind_text (stmt, 1, g_ptr_array_index (deleted_ids, i));
+        if (!rb_db_step_done (db, stmt, error))
+          return FALSE;
+        applied->changed += j == 1 ? sqlite3_changes (db) : 0;
+      }
+  return TRUE;
+}
+
+/* Applies a page of the change feed (its bookings, and the ids of bookings deleted, or NULL)
+ * and moves the cursor in the same transaction, so a crash replays the page (harmless:
+ * applying is idempotent) instead of skipping it. Returns how many local rows changed, or
+ * -1. With notices, adds to it what this client's people should be told (see
+ * rb-client-service.h, "notice"). */
 int
-rb_mirror_apply_remote_sync (RbStore *store, GPtrArray *bookings, gint64 cursor,
-                             GPtrArray *notices, GError **error)
+rb_mirror_apply_remote_sync (RbStore *store, GPtrArray *bookings, GPtrArray *deleted_ids,
+                             gint64 cursor, GPtrArray *notices, GError **error)
 {
   Applied applied = { 0, notices };
 
   if (!rb_store_begin_write (store, error))
     return -1;
-  if (!apply_all (store, bookings, &applied, error) || !write_cursor (store, cursor, error))
+  if (!apply_all (store, bookings, &applied, error)
+      || !forget_deleted (store, deleted_ids, &applied, error)
+      || !write_cursor (store, cursor, error))
     {
       rb_store_rollback_write (store);
       return -1;

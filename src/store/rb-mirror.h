@@ -65,8 +65,8 @@ gboolean rb_mirror_outbox_confirm_sync (RbStore *store, gint64 entry_id, RbBooki
 gboolean rb_mirror_outbox_reject_sync (RbStore *store, gint64 entry_id, const GError *reason,
                                        GError **error);
 
-int rb_mirror_apply_remote_sync (RbStore *store, GPtrArray *bookings, gint64 cursor,
-                                 GPtrArray *notices, GError **error);
+int rb_mirror_apply_remote_sync (RbStore *store, GPtrArray *bookings, GPtrArray *deleted_ids,
+                                 gint64 cursor, GPtrArray *notices, GError **error);
 int rb_mirror_replace_range_sync (RbStore *store, GPtrArray *bookings, RbInterval range,
                                   gint64 cursor, GPtrArray *notices, GError **error);
 

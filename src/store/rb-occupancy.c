@@ -18,14 +18,22 @@
  *   forecast    = booked_s / (spaces × open(B)): what is planned, so that next week's bookings
  *                 read as more than 0 % before anyone has checked in.
  *
+ * The minimum group (issue 13). A row whose bookings were made by fewer distinct people than
+ * the policy's min_group_size (and by at least one) is withheld: its figures are 0 and it
+ * says so (RbOccupancyRow.withheld_below), so that nobody's presence can be read off a small
+ * floor or a single hour. A booking without a person (anonymised by retention, or made at a
+ * door panel) counts as one person of its own: nobody can be found from it. A row without
+ * bookings tells about nobody and is shown.
+ *
  * So utilisation is the share of the open space-time that people actually sat in: booked
  * but never checked in does not count (that is the no-show problem, shown as `released`),
  * and since a space has no overlapping active bookings it never exceeds 1. A booking that
  * spans several hour buckets counts as booked in each of them.
  *
  * Speed. The bookings come from one range scan of the covering index bookings_occupancy
- * (start, end, space_id, state) of schema 3: start in (from − 25 h, to) reads only the week
- * asked for, never the table itself, however many bookings the file holds. Which spaces
+ * (start, end, space_id, state, person_id; schema 3, person_id since issue 13): start in
+ * (from − 25 h, to) reads only the week asked for, never the table itself, however many
+ * bookings the file holds. Which spaces
  * count is decided in C against a hash of the (at most a few thousand) spaces in scope, and
  * the buckets are filled in C, because buckets follow the local clock across DST. */
 #include "config.h"
@@ -38,7 +46,7 @@
 #include <string.h>
 
 #define BOOKINGS_SQL                                                                        \
-  "SELECT space_id, start, end, state FROM bookings"                                        \
+  "SELECT space_id, start, end, state, person_id FROM bookings"                             \
   " WHERE start < ?2 AND start > ?1 - ?3 AND end > ?1 AND state != 'cancelled'"
 
 typedef struct
@@ -55,6 +63,43 @@ typedef struct
   RbInterval interval;
   RbInterval open;   /* the part of the bucket inside opening hours; empty if none */
 } Bucket;
+
+/* Who booked in a row, counted up to the minimum group and no further. */
+typedef struct
+{
+  GPtrArray *people; /* distinct person ids */
+  int anonymous;     /* bookings without a person */
+} Bookers;
+
+static void
+bookers_clear (Bookers *bookers)
+{
+  g_clear_pointer (&bookers->people, g_ptr_array_unref);
+}
+
+static int
+bookers_count (Bookers *bookers)
+{
+  return (bookers->people != NULL ? bookers->people->len : 0) + bookers->anonymous;
+}
+
+static void
+bookers_add (Bookers *bookers, const char *person_id, int enough)
+{
+  if (bookers_count (bookers) >= enough)
+    return;
+  if (person_id == NULL)
+    {
+      bookers->anonymous++;
+      return;
+    }
+  if (bookers->people == NULL)
+    bookers->people = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < bookers->people->len; i++)
+    if (g_str_equal (g_ptr_array_index (bookers->people, i), person_id))
+      return;
+  g_ptr_array_add (bookers->people, g_strdup (person_id));
+}
 
 static void
 group_free (Group *group)
@@ -233,9 +278,12 @@ rb_occupancy_query_sync (RbStore *store, const RbOccupancyQuery *query, GError *
                                                                NULL);
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (
       (GDestroyNotify) rb_occupancy_row_free);
+  g_autoptr (GArray) bookers = NULL;
   g_autoptr (RbStatement) stmt = NULL;
+  RbPolicy policy;
   int rc;
 
+  rb_store_get_policy (store, &policy);
   if (!rb_interval_is_valid (query->range))
     {
       rb_set_error (error, RB_ERROR_INVALID_INTERVAL, NULL);
@@ -262,6 +310,9 @@ rb_occupancy_query_sync (RbStore *store, const RbOccupancyQuery *query, GError *
                             * rb_interval_duration (g_array_index (buckets, Bucket, b).open);
         g_ptr_array_add (rows, row);
       }
+  bookers = g_array_sized_new (FALSE, TRUE, sizeof (Bookers), rows->len);
+  g_array_set_clear_func (bookers, (GDestroyNotify) bookers_clear);
+  g_array_set_size (bookers, rows->len);
 
   if (!(stmt = rb_store_prepare (store, BOOKINGS_SQL, error)))
     return NULL;
@@ -276,6 +327,7 @@ rb_occupancy_query_sync (RbStore *store, const RbOccupancyQuery *query, GError *
       const char *state = rb_db_column_text (stmt, 3);
       gboolean checked_in = g_str_equal (state, "checked_in");
       gboolean released = g_str_equal (state, "released");
+      const char *person_id = rb_db_column_text (stmt, 4);
       guint g;
 
       if (index == NULL)
@@ -287,6 +339,8 @@ rb_occupancy_query_sync (RbStore *store, const RbOccupancyQuery *query, GError *
         {
           RbOccupancyRow *row = g_ptr_array_index (rows, b * groups->len + g);
 
+          bookers_add (&g_array_index (bookers, Bookers, b * groups->len + g), person_id,
+                       policy.min_group_size);
           row->booked++;
           if (!released)
             row->booked_seconds += overlap_seconds (booking,
@@ -315,6 +369,9 @@ rb_occupancy_query_sync (RbStore *store, const RbOccupancyQuery *query, GError *
                                                : 0.0;
       row->forecast = row->open_seconds > 0 ? (double) row->booked_seconds / row->open_seconds
                                             : 0.0;
+      if (row->booked > 0
+          && bookers_count (&g_array_index (bookers, Bookers, i)) < policy.min_group_size)
+        rb_occupancy_row_withhold (row, policy.min_group_size);
     }
   return g_steal_pointer (&rows);
 }

@@ -45,6 +45,9 @@ write_policy (RbStore *store, const RbPolicy *policy, GError **error)
     { "check_in_before_minutes", policy->check_in_before_minutes },
     { "check_in_after_minutes", policy->check_in_after_minutes },
     { "panel_anonymous_booking", policy->panel_anonymous_booking ? 1 : 0 },
+    { "anonymise_after_days", policy->anonymise_after_days },
+    { "delete_after_days", policy->delete_after_days },
+    { "min_group_size", policy->min_group_size },
   };
   sqlite3 *db = rb_store_get_connection (store);
   const char *site_id = rb_store_get_site_id (store);

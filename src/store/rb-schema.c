@@ -239,6 +239,19 @@ static const char *const migrations[] = {
    * that the same panel, and no other, may end or extend it without a PIN (standalone:
    * RB_STORE_STANDALONE_DOOR; a server's mirror: '', the server decides). */
   "ALTER TABLE bookings ADD COLUMN door_device_id TEXT;",
+
+  /* issue 13: retention (rb-retention.c). A deleted booking leaves a tombstone, its id at the
+   * sequence number of its deletion, so that the change feed tells mirrors to forget it. */
+  "CREATE TABLE booking_tombstones ("
+  "  id TEXT PRIMARY KEY,"
+  "  seq INTEGER NOT NULL);"
+  "CREATE INDEX booking_tombstones_by_seq ON booking_tombstones (seq);"
+  "CREATE INDEX bookings_by_end ON bookings (end);"
+  "ALTER TABLE bookings ADD COLUMN anonymised INTEGER NOT NULL DEFAULT 0;"
+  /* The minimum group of the occupancy figures counts people: the covering index of
+   * rb-occupancy.c carries the person too. */
+  "DROP INDEX bookings_occupancy;"
+  "CREATE INDEX bookings_occupancy ON bookings (start, end, space_id, state, person_id);",
 };
 
 int

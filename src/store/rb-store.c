@@ -483,6 +483,12 @@ load_site_settings (RbStore *self, GError **error)
         policy.check_in_after_minutes = value;
       else if (g_str_equal (key, "panel_anonymous_booking"))
         policy.panel_anonymous_booking = value != 0;
+      else if (g_str_equal (key, "anonymise_after_days"))
+        policy.anonymise_after_days = value;
+      else if (g_str_equal (key, "delete_after_days"))
+        policy.delete_after_days = value;
+      else if (g_str_equal (key, "min_group_size"))
+        policy.min_group_size = value;
     }
   if (rc != SQLITE_DONE)
     {
@@ -1068,7 +1074,7 @@ rb_store_find_person_by_staff_number_sync (RbStore *self, const char *staff_numb
 #define BOOKING_COLUMNS                                                                     \
   "b.id, b.space_id, b.person_id, b.start, b.end, b.title, b.attendees, b.series_id, "      \
   "b.state, b.version, b.seq, s.name, p.display_name, s.kind, b.cancel_reason, b.created_at, " \
-  "b.door_device_id IS NOT NULL"
+  "b.door_device_id IS NOT NULL, b.anonymised"
 #define BOOKING_FROM                                                                        \
   " FROM bookings b JOIN spaces s ON s.id = b.space_id LEFT JOIN people p ON p.id = b.person_id"
 
@@ -1095,6 +1101,7 @@ booking_from_row (sqlite3_stmt *stmt)
   rb_booking_set_cancel_reason (booking, rb_db_column_text (stmt, 14));
   rb_booking_set_created_at (booking, sqlite3_column_int64 (stmt, 15));
   rb_booking_set_at_door (booking, sqlite3_column_int (stmt, 16) != 0);
+  rb_booking_set_anonymised (booking, sqlite3_column_int (stmt, 17));
   return booking;
 }
 

@@ -654,7 +654,7 @@ apply_booking_job (RbStore *store, gpointer data, GCancellable *cancellable, GEr
   g_autoptr (GPtrArray) one = g_ptr_array_new ();
 
   g_ptr_array_add (one, booking);
-  if (rb_mirror_apply_remote_sync (store, one, -1, NULL, error) < 0)
+  if (rb_mirror_apply_remote_sync (store, one, NULL, -1, NULL, error) < 0)
     return NULL;
   return rb_store_get_booking_sync (store, rb_booking_get_id (booking), error);
 }

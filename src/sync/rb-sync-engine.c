@@ -88,6 +88,7 @@ typedef struct
   char *actor_id;
   RbBooking *booking;
   GPtrArray *bookings;
+  GPtrArray *deleted_ids;
   GError *error;
   JsonNode *json;
   RbPerson *person;
@@ -137,6 +138,7 @@ mirror_args_free (MirrorArgs *args)
   g_free (args->actor_id);
   g_clear_object (&args->booking);
   g_clear_pointer (&args->bookings, g_ptr_array_unref);
+  g_clear_pointer (&args->deleted_ids, g_ptr_array_unref);
   g_clear_error (&args->error);
   g_clear_pointer (&args->json, json_node_unref);
   g_clear_object (&args->person);
@@ -306,7 +308,8 @@ apply_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **er
     changed = rb_mirror_replace_range_sync (store, args->bookings, args->range, args->cursor,
                                             notices, error);
   else
-    changed = rb_mirror_apply_remote_sync (store, args->bookings, args->cursor, notices, error);
+    changed = rb_mirror_apply_remote_sync (store, args->bookings, args->deleted_ids, args->cursor,
+                                           notices, error);
   if (changed < 0)
     return NULL;
   applied = g_new0 (FeedApplied, 1);
@@ -759,6 +762,7 @@ on_changes_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
                                                             &error);
   g_autoptr (GPtrArray) bookings = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) deleted_ids = g_ptr_array_new_with_free_func (g_free);
   JsonObject *o;
   JsonNode *changes;
   JsonArray *array;
@@ -798,6 +802,9 @@ on_changes_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       const char *topic = change_object && booking_node == NULL
                               ? rb_json_get_string (change_object, "topic", TRUE, NULL)
                               : NULL;
+      const char *deleted_id = change_object && booking_node == NULL
+                                   ? rb_json_get_string (change_object, "deleted", TRUE, NULL)
+                                   : NULL;
       RbBooking *booking = booking_node ? rb_json_to_booking (booking_node, &error) : NULL;
 
       if (change_object != NULL)
@@ -805,6 +812,12 @@ on_changes_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       if (topic != NULL)
         {
           g_hash_table_add (self->stale_topics, g_strdup (topic));
+          continue;
+        }
+      /* In a full resync the listing is the whole truth and what it lacks goes anyway. */
+      if (deleted_id != NULL)
+        {
+          g_ptr_array_add (deleted_ids, g_strdup (deleted_id));
           continue;
         }
       if (booking == NULL)
@@ -842,7 +855,10 @@ on_changes_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       args->range = rb_interval_make (G_MININT64 / 2, G_MAXINT64 / 2);
     }
   else
-    args->bookings = g_steal_pointer (&bookings);
+    {
+      args->bookings = g_steal_pointer (&bookings);
+      args->deleted_ids = g_steal_pointer (&deleted_ids);
+    }
   run_mirror (self, apply_job, args, (GDestroyNotify) feed_applied_free, self->cancellable,
               on_applied_cb, self);
 }

@@ -623,6 +623,26 @@ typedef struct
  *   06–07     A B C   A B         C         2 × 3600
  *   07–08     A C D   A           C         1 × 3600
  *   08–09     C       –           C         0 */
+/* The site's minimum group (PUT /policy as the administrator Christian). */
+static void
+set_min_group_size (Fixture *f, int size)
+{
+  g_autofree char *admin = login (f, "95113");
+  g_autoptr (RbTestResponse) policy = request (f, "GET", admin, NULL, "/api/v1/policy");
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (RbTestResponse) saved = NULL;
+  g_autofree char *body = NULL;
+  JsonObject *o;
+
+  rb_test_assert_status (policy, 200);
+  o = rb_test_response_get_object (policy);
+  json_object_set_int_member (o, "min_group_size", size);
+  json_generator_set_root (generator, json_node_init_object (json_node_alloc (), o));
+  body = json_generator_to_data (generator, NULL);
+  saved = request (f, "PUT", admin, body, "/api/v1/policy");
+  rb_test_assert_status (saved, 200);
+}
+
 static const Expected expected_hours[] = {
   { 3, 2, 1, 7200 },
   { 3, 1, 1, 3600 },
@@ -685,6 +705,8 @@ test_occupancy (Fixture *f, gconstpointer data)
     }
   g_assert_true (released);
 
+  /* The figures by hand rest on one to three people: shown only with no minimum group. */
+  set_min_group_size (f, 1);
   monika = login (f, MONIKA);
   staff = login (f, JONAS);
   desks = request (f, "GET", monika, NULL, "/api/v1/spaces?floor=flr-a-eg&kind=desk");
@@ -731,7 +753,7 @@ test_occupancy (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_strv_length (lines), ==, 5);
   g_assert_cmpstr (lines[0], ==,
                    "start,end,floor_id,floor,kind,spaces,booked,checked_in,released,"
-                   "used_seconds,open_seconds,utilisation,booked_seconds,forecast");
+                   "used_seconds,open_seconds,utilisation,booked_seconds,forecast,withheld");
   for (const char *p = strchr (text, '\n'); p != NULL; p = strchr (p + 1, '\n'))
     g_assert_true (p > text && p[-1] == '\r');
   for (guint i = 0; i < G_N_ELEMENTS (expected_hours); i++)
@@ -740,7 +762,8 @@ test_occupancy (Fixture *f, gconstpointer data)
       g_autofree char *spaces = g_strdup_printf ("%u", n_desks);
       g_autofree char *open = g_strdup_printf ("%u", n_desks * 3600);
 
-      g_assert_cmpuint (g_strv_length (fields), ==, 14);
+      g_assert_cmpuint (g_strv_length (fields), ==, 15);
+      g_assert_cmpstr (fields[14], ==, "");
       g_assert_cmpstr (fields[4], ==, "desk");
       g_assert_cmpstr (fields[5], ==, spaces);
       g_assert_cmpint (g_ascii_strtoll (fields[6], NULL, 10), ==, expected_hours[i].booked);
@@ -752,6 +775,27 @@ test_occupancy (Fixture *f, gconstpointer data)
     }
   /* Local times with their offset; no floor columns without grouping by floor. */
   g_assert_true (g_str_has_prefix (lines[1], "2026-11-30T07:00:00+01:00,2026-11-30T08:00:00+01:00,,,desk,"));
+
+  /* With the default minimum group of 5 every bucket is withheld: no figure, only why. */
+  set_min_group_size (f, 5);
+  g_clear_pointer (&occupancy, rb_test_response_free);
+  occupancy = request (f, "GET", monika, NULL, occupancy_path);
+  rb_test_assert_status (occupancy, 200);
+  buckets = array_member (occupancy, "buckets");
+  for (guint i = 0; i < json_array_get_length (buckets); i++)
+    {
+      JsonObject *bucket = json_array_get_object_element (buckets, i);
+
+      g_assert_cmpint (json_object_get_int_member (bucket, "withheld_below"), ==, 5);
+      g_assert_false (json_object_has_member (bucket, "booked"));
+      g_assert_false (json_object_has_member (bucket, "utilisation"));
+    }
+  g_clear_pointer (&csv, rb_test_response_free);
+  csv = request (f, "GET", monika, NULL, csv_path);
+  g_free (text);
+  text = body_text (csv);
+  g_assert_nonnull (strstr (text, ",,,,fewer than 5 people\r\n"));
+  g_assert_null (strstr (text, "0.0000"));
 
   /* Staff: 403 on both; bad parameters: 422 and 404. */
   staff_occupancy = request (f, "GET", staff, NULL, occupancy_path);

@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include "rb-mirror.h"
+#include "rb-retention.h"
 #include "rb-store-private.h"
 #include "rb-sync-engine.h"
 #include "rb-test-server.h"
@@ -337,7 +338,7 @@ test_feed_rejects_pending (void)
   remote = rb_booking_new (remote_id, "a0-r05", NULL, theirs);
   rb_booking_set_seq (remote, 7);
   g_ptr_array_add (feed, g_object_ref (remote));
-  changed = rb_mirror_apply_remote_sync (c->store, feed, 8, NULL, &error);
+  changed = rb_mirror_apply_remote_sync (c->store, feed, NULL, 8, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (changed, ==, 2);
 
@@ -353,7 +354,7 @@ test_feed_rejects_pending (void)
                    ==, 8);
 
   /* Applying the same page again changes nothing (a replay after a crash). */
-  changed = rb_mirror_apply_remote_sync (c->store, feed, 8, NULL, &error);
+  changed = rb_mirror_apply_remote_sync (c->store, feed, NULL, 8, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (count (c->db_path, "SELECT count(*) FROM bookings WHERE state = 'booked'"), ==, 1);
   client_free (c);
@@ -650,6 +651,69 @@ test_feed_topics (void)
   rb_test_remove_tree (dir);
 }
 
+/* ---- retention reaches mirrors ----------------------------------------------------------- */
+
+/* The server's store applies retention as of a later day (its own clock moved forward): the
+ * client's next round anonymises, then deletes, its copies too. */
+static void
+apply_server_retention_at (RbTestServer *server, gint64 now, int expect_anonymised,
+                           int expect_deleted)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbStore) server_store = rb_store_open_sync (rb_test_server_get_db_path (server),
+                                                         &error);
+  RbRetentionCounts counts = { 0 };
+
+  g_assert_no_error (error);
+  rb_store_set_clock (server_store, rb_test_frozen_clock, &now);
+  g_assert_true (rb_retention_apply_sync (server_store, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (counts.anonymised, ==, expect_anonymised);
+  g_assert_cmpint (counts.deleted, ==, expect_deleted);
+}
+
+static void
+test_retention_reaches_mirror (void)
+{
+  g_autofree char *dir = rb_test_make_tmpdir ();
+  g_autoptr (RbTestServer) server = server_new (dir);
+  g_autoptr (SoupSession) other = rb_test_client_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+  Client *c = client_new (rb_test_server_get_base_url (server));
+  gint64 december_1 = rb_test_berlin_time (2026, 12, 1, 12, 0);
+
+  client_login (c, "14475", "8466");
+  client_import (c);
+  /* the client's own booking, which the feed shows it with its person */
+  token = rb_test_login (other, server, "14475", "8466");
+  book_on_server (other, server, token, "a0-d010", 1);
+  g_assert_true (client_sync (c, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (c->db_path, "SELECT count(*) FROM bookings WHERE space_id = 'a0-d010'"
+                                      " AND person_id IS NOT NULL"),
+                   ==, 1);
+
+  apply_server_retention_at (server, december_1 + 91 * 86400, 1, 0);
+  g_assert_true (client_sync (c, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (c->db_path, "SELECT count(*) FROM bookings WHERE space_id = 'a0-d010'"
+                                      " AND person_id IS NULL"),
+                   ==, 1);
+
+  apply_server_retention_at (server, december_1 + 366 * 86400, 0, 1);
+  g_assert_true (client_sync (c, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (c->db_path, "SELECT count(*) FROM bookings WHERE space_id = 'a0-d010'"),
+                   ==, 0);
+  g_assert_cmpint (count (c->db_path, "SELECT value FROM sync_state WHERE key = 'changes_cursor'"),
+                   ==, count (rb_test_server_get_db_path (server), "SELECT max(seq) + 1 FROM changes"));
+
+  client_free (c);
+  rb_test_server_stop (server);
+  rb_test_remove_tree (dir);
+}
+
 /* ---- GET /bookings, every page ----------------------------------------------------------- */
 
 /* A person with more bookings than a page holds: one request gets the first page and "next";
@@ -795,5 +859,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/sync/full-resync", test_full_resync);
   g_test_add_func ("/sync/feed-topics", test_feed_topics);
   g_test_add_func ("/sync/bookings-pages", test_bookings_pages);
+  g_test_add_func ("/sync/retention-reaches-mirror", test_retention_reaches_mirror);
   return g_test_run ();
 }
