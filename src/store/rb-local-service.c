@@ -669,7 +669,7 @@ identify_badge_job (RbStore *store, gpointer data, GCancellable *cancellable, GE
   g_autoptr (GError) local_error = NULL;
   g_autofree char *hash = rb_badge_hash_uid (call->pin, error);
   g_autoptr (RbPerson) person = NULL;
-  gboolean locked = FALSE;
+  gint64 locked_until = 0;
   int failures = 0;
 
   if (hash == NULL)
@@ -690,9 +690,10 @@ identify_badge_job (RbStore *store, gpointer data, GCancellable *cancellable, GE
           g_propagate_error (error, g_steal_pointer (&local_error));
           return NULL;
         }
-      if (!rb_auth_record_failure_sync (store, BADGE_FAILURE_KEY, &locked, error))
+      if (!rb_auth_record_failure_sync (store, BADGE_FAILURE_KEY, &locked_until, error))
         return NULL;
-      rb_set_error (error, locked ? RB_ERROR_TOO_MANY_ATTEMPTS : RB_ERROR_BADGE_UNKNOWN, NULL);
+      rb_set_error (error, locked_until != 0 ? RB_ERROR_TOO_MANY_ATTEMPTS : RB_ERROR_BADGE_UNKNOWN,
+                    NULL);
       return NULL;
     }
   if (!rb_auth_reset_failures_sync (store, BADGE_FAILURE_KEY, error)
