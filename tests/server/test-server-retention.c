@@ -219,6 +219,7 @@ test_policy_settings (Fixture *f, gconstpointer data)
   g_autoptr (RbTestResponse) policy = get (f, admin, "/api/v1/policy");
   g_autofree char *url = rb_test_server_url (f->server, "/api/v1/policy");
   g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autoptr (RbTestResponse) refused = NULL;
   g_autoptr (RbTestResponse) saved = NULL;
   g_autofree char *body = NULL;
@@ -231,7 +232,8 @@ test_policy_settings (Fixture *f, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (o, "min_group_size"), ==, 5);
 
   json_object_set_int_member (o, "delete_after_days", 30);
-  json_generator_set_root (generator, json_node_init_object (json_node_alloc (), o));
+  root = json_node_init_object (json_node_alloc (), o);
+  json_generator_set_root (generator, root);
   body = json_generator_to_data (generator, NULL);
   refused = rb_test_request (f->session, "PUT", url, admin, body, NULL);
   rb_test_assert_problem (refused, 422, "invalid_field");

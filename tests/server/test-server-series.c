@@ -630,6 +630,7 @@ set_min_group_size (Fixture *f, int size)
   g_autofree char *admin = login (f, "95113");
   g_autoptr (RbTestResponse) policy = request (f, "GET", admin, NULL, "/api/v1/policy");
   g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autoptr (RbTestResponse) saved = NULL;
   g_autofree char *body = NULL;
   JsonObject *o;
@@ -637,7 +638,8 @@ set_min_group_size (Fixture *f, int size)
   rb_test_assert_status (policy, 200);
   o = rb_test_response_get_object (policy);
   json_object_set_int_member (o, "min_group_size", size);
-  json_generator_set_root (generator, json_node_init_object (json_node_alloc (), o));
+  root = json_node_init_object (json_node_alloc (), o);
+  json_generator_set_root (generator, root);
   body = json_generator_to_data (generator, NULL);
   saved = request (f, "PUT", admin, body, "/api/v1/policy");
   rb_test_assert_status (saved, 200);
