@@ -1345,6 +1345,15 @@ preferences_row (GtkWidget *window, const char *english, const char *german)
   return row;
 }
 
+static GtkSwitch *
+row_switch (GtkWidget *row)
+{
+  GtkWidget *sw = rb_ui_find (row, rb_ui_is_type, GSIZE_TO_POINTER (GTK_TYPE_SWITCH));
+
+  g_assert_nonnull (sw);
+  return GTK_SWITCH (sw);
+}
+
 /* Types text into an entry row and presses its apply button. */
 static void
 apply_row (GtkWidget *row, const char *text)
@@ -1441,8 +1450,8 @@ test_preferences (UiFixture *f, gconstpointer data)
   g_clear_pointer (&value, g_free);
 
   /* The kiosk settings are bound: a change is saved as it is made. */
-  gtk_switch_set_active (
-      GTK_SWITCH (rb_ui_find (window, rb_ui_is_type, GSIZE_TO_POINTER (GTK_TYPE_SWITCH))), TRUE);
+  gtk_switch_set_active (row_switch (preferences_row (window, "Start as Kiosk", "Als Kiosk starten")),
+                         TRUE);
   g_assert_true (g_settings_get_boolean (settings, "kiosk-mode"));
   gtk_spin_button_set_value (
       GTK_SPIN_BUTTON (rb_ui_find (window, rb_ui_is_type, GSIZE_TO_POINTER (GTK_TYPE_SPIN_BUTTON))),
@@ -1462,6 +1471,59 @@ test_preferences (UiFixture *f, gconstpointer data)
   g_settings_reset (settings, "server-url");
   g_settings_reset (settings, "device-token");
   g_settings_reset (settings, "server-public-key");
+}
+
+static gboolean
+switch_ready (gpointer sw)
+{
+  return gtk_widget_get_sensitive (sw);
+}
+
+static gboolean
+switch_on_and_ready (gpointer sw)
+{
+  return gtk_widget_get_sensitive (sw) && gtk_switch_get_state (sw);
+}
+
+/* The consent to show one's name (issue 13): loaded from the client service, saved through it
+ * when the switch is moved, and what it means said under it. */
+static void
+test_preferences_name_consent (UiFixture *f, gconstpointer data)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) consent = NULL;
+  RbPreferencesWindow *preferences;
+  GtkWidget *window, *row;
+  GtkSwitch *sw;
+
+  sign_in (f, f->service, JONAS);
+  open_window (f);
+  preferences = rb_preferences_window_new (f->context, GTK_WINDOW (f->window));
+  window = GTK_WIDGET (preferences);
+  gtk_window_set_default_size (GTK_WINDOW (preferences), 640, 820);
+  gtk_window_present (GTK_WINDOW (preferences));
+  row = preferences_row (window, "Show My Name on My Bookings",
+                         "Meinen Namen bei meinen Buchungen zeigen");
+  sw = row_switch (row);
+
+  /* Nobody's name until they agree; this site shows none anyway, and says so. */
+  g_assert_true (rb_ui_wait_for (switch_ready, sw, 20));
+  g_assert_false (gtk_switch_get_active (sw));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            is_german () ? "keine Namen" : "nobody’s name"));
+
+  gtk_switch_set_active (sw, TRUE);
+  g_assert_true (rb_ui_wait_for (switch_on_and_ready, sw, 20));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  rb_client_service_get_name_consent_async (f->service, NULL, rb_ui_keep_result_cb, &result);
+  consent = rb_client_service_json_finish (f->service, rb_ui_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (consent), "show_name"));
+
+  rb_ui_settle (300);
+  rb_ui_save_screenshot (window, "preferences-name-consent");
+  gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
 typedef struct
@@ -1719,5 +1781,7 @@ main (int argc, char *argv[])
               fixture_set_up, test_preferences, fixture_tear_down);
   g_test_add ("/preferences/switch-language", UiFixture, GINT_TO_POINTER (RB_UI_BACKEND_LOCAL),
               fixture_set_up, test_preferences_switch_language, fixture_tear_down);
+  /* The consent is kept by the service: both backends. */
+  add_dual ("preferences/name-consent", test_preferences_name_consent);
   return g_test_run ();
 }

@@ -62,6 +62,10 @@ describe_action (const char *action)
     return _("Block lifted");
   if (g_strcmp0 (action, "building.import") == 0)
     return _("Building imported");
+  if (g_strcmp0 (action, "person.show_name") == 0)
+    return _("Consent to show name changed");
+  if (g_strcmp0 (action, "personal_data.read") == 0)
+    return _("Bookings seen with a name");
   /* Entries of changes this version does not name yet keep their machine name. */
   return action;
 }

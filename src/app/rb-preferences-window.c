@@ -1,6 +1,7 @@
-/* rb-preferences-window.c: see rb-preferences-window.h. The switch and the spin button are
- * bound to their keys; the text rows are written only on "apply", after a check, so a
- * half-typed URL never reaches the settings. */
+/* rb-preferences-window.c: see rb-preferences-window.h. The kiosk switch and the spin button
+ * are bound to their keys; the text rows are written only on "apply", after a check, so a
+ * half-typed URL never reaches the settings. The name switch is the signed-in person's consent
+ * (issue 13), kept by the client service: it moves only once the service has saved it. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -21,10 +22,15 @@ struct _RbPreferencesWindow
   GtkSwitch *kiosk_switch;
   GtkSpinButton *idle_spin;
   GtkLabel *server_status;
+  AdwActionRow *show_name_row;
+  GtkSwitch *show_name_switch;
 
   /* owned */
   RbContext *context;
+  GCancellable *cancellable;
   guint language_source;
+  /* set while the name switch is moved to the saved consent, not by the person */
+  gboolean showing_consent;
 };
 
 G_DEFINE_FINAL_TYPE (RbPreferencesWindow, rb_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -166,6 +172,91 @@ on_language_selected_cb (AdwComboRow *row, GParamSpec *pspec, gpointer user_data
     self->language_source = g_idle_add (switch_language_cb, self);
 }
 
+/* ---- the consent to show one's name ------------------------------------------------------ */
+
+static void
+show_consent_error (RbPreferencesWindow *self, const GError *error)
+{
+  adw_action_row_set_subtitle (self->show_name_row, error->message);
+  gtk_widget_add_css_class (GTK_WIDGET (self->show_name_row), "error");
+}
+
+/* Moves the switch to the saved choice ({"show_name", "site_shows_names"}) and says what it
+ * means where this site is. */
+static void
+show_consent (RbPreferencesWindow *self, JsonNode *consent)
+{
+  JsonObject *o = json_node_get_object (consent);
+  gboolean show_name = json_object_get_boolean_member_with_default (o, "show_name", FALSE);
+  gboolean site_shows = json_object_get_boolean_member_with_default (o, "site_shows_names", FALSE);
+  const char *meaning;
+
+  self->showing_consent = TRUE;
+  gtk_switch_set_active (self->show_name_switch, show_name);
+  gtk_switch_set_state (self->show_name_switch, show_name);
+  self->showing_consent = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->show_name_switch), TRUE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->show_name_row), "error");
+  if (!site_shows)
+    meaning = _ ("This site shows nobody’s name on bookings; your choice counts only if an "
+                 "administrator allows names.");
+  else if (show_name)
+    meaning = _ ("Colleagues see your name and your bookings’ titles.");
+  else
+    meaning = _ ("Colleagues see only that a desk or room is taken, not by whom.");
+  adw_action_row_set_subtitle (self->show_name_row, meaning);
+}
+
+static void
+on_consent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) consent =
+      rb_client_service_json_finish (RB_CLIENT_SERVICE (source), result, &error);
+  RbPreferencesWindow *self = user_data;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (consent != NULL)
+    {
+      show_consent (self, consent);
+      return;
+    }
+  /* Not saved: the switch goes back to where it was. */
+  self->showing_consent = TRUE;
+  gtk_switch_set_active (self->show_name_switch, gtk_switch_get_state (self->show_name_switch));
+  self->showing_consent = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->show_name_switch), TRUE);
+  show_consent_error (self, error);
+}
+
+static gboolean
+on_show_name_state_set_cb (GtkSwitch *sw, gboolean state, gpointer user_data)
+{
+  RbPreferencesWindow *self = user_data;
+
+  if (self->showing_consent)
+    return FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (sw), FALSE);
+  rb_client_service_set_name_consent_async (rb_context_get_service (self->context), state,
+                                            self->cancellable, on_consent_cb, self);
+  return TRUE;
+}
+
+static void
+load_consent (RbPreferencesWindow *self)
+{
+  RbClientService *service = rb_context_get_service (self->context);
+
+  if (rb_client_service_get_person (service) == NULL)
+    {
+      adw_action_row_set_subtitle (self->show_name_row,
+                                   _ ("Sign in to choose whether colleagues see your name."));
+      return;
+    }
+  rb_client_service_get_name_consent_async (service, self->cancellable, on_consent_cb, self);
+}
+
 /* ---- GObject ------------------------------------------------------------------------------ */
 
 static void
@@ -193,6 +284,7 @@ rb_preferences_window_constructed (GObject *object)
   set_row_text (self->public_key_row, settings, "server-public-key");
   g_settings_bind (settings, "kiosk-mode", self->kiosk_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "idle-timeout", self->idle_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  load_consent (self);
 }
 
 static void
@@ -233,6 +325,8 @@ rb_preferences_window_dispose (GObject *object)
   RbPreferencesWindow *self = RB_PREFERENCES_WINDOW (object);
 
   g_clear_handle_id (&self->language_source, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->context);
 
@@ -264,16 +358,20 @@ rb_preferences_window_class_init (RbPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbPreferencesWindow, kiosk_switch);
   gtk_widget_class_bind_template_child (widget_class, RbPreferencesWindow, idle_spin);
   gtk_widget_class_bind_template_child (widget_class, RbPreferencesWindow, server_status);
+  gtk_widget_class_bind_template_child (widget_class, RbPreferencesWindow, show_name_row);
+  gtk_widget_class_bind_template_child (widget_class, RbPreferencesWindow, show_name_switch);
   gtk_widget_class_bind_template_callback (widget_class, on_language_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_server_url_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_device_token_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_public_key_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_name_state_set_cb);
 }
 
 static void
 rb_preferences_window_init (RbPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }
 
 RbPreferencesWindow *

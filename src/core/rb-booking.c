@@ -20,6 +20,7 @@ struct _RbBooking
   gint64 created_at;
   gboolean at_door;
   gboolean anonymised;
+  gboolean name_consented;
   char *cancel_reason;
   RbSpaceKind space_kind;
   char *space_name;
@@ -75,7 +76,8 @@ rb_booking_new (const char *id, const char *space_id, const char *person_id, RbI
 }
 
 /* Who booked, and the title, are shown to the person who booked; to other signed-in people
- * only where the site shows names; never to nobody (a kiosk's device). DESIGN.md, 5. */
+ * only where the site shows names and the person agreed to it (issue 13); never to nobody
+ * (a kiosk's device). DESIGN.md, 5. */
 gboolean
 rb_booking_shows_person_to (RbBooking *self, const char *viewer_id, gboolean show_names)
 {
@@ -83,7 +85,9 @@ rb_booking_shows_person_to (RbBooking *self, const char *viewer_id, gboolean sho
 
   if (viewer_id == NULL)
     return FALSE;
-  return show_names || g_strcmp0 (self->person_id, viewer_id) == 0;
+  if (g_strcmp0 (self->person_id, viewer_id) == 0)
+    return TRUE;
+  return show_names && self->name_consented;
 }
 
 /* Leaves when and where: the person, their name and the title go. */
@@ -140,6 +144,7 @@ GETTER (gint64, seq, 0)
 GETTER (gint64, created_at, 0)
 GETTER (gboolean, at_door, FALSE)
 GETTER (gboolean, anonymised, FALSE)
+GETTER (gboolean, name_consented, FALSE)
 GETTER (const char *, cancel_reason, NULL)
 GETTER (RbSpaceKind, space_kind, RB_SPACE_KIND_DESK)
 GETTER (const char *, space_name, NULL)
@@ -162,6 +167,7 @@ VALUE_SETTER (gint64, seq)
 VALUE_SETTER (gint64, created_at)
 VALUE_SETTER (gboolean, at_door)
 VALUE_SETTER (gboolean, anonymised)
+VALUE_SETTER (gboolean, name_consented)
 VALUE_SETTER (RbSyncState, sync_state)
 
 gint64

@@ -45,6 +45,10 @@ void rb_booking_set_at_door (RbBooking *self, gboolean at_door);
 /* Retention (issue 13) took its person, title, reason and series: a mirror forgets them too. */
 gboolean rb_booking_get_anonymised (RbBooking *self);
 void rb_booking_set_anonymised (RbBooking *self, gboolean anonymised);
+/* Whether the person who booked lets colleagues see their name where the site shows names
+ * (people.show_name, issue 13): filled in by the store's queries, never sent. */
+gboolean rb_booking_get_name_consented (RbBooking *self);
+void rb_booking_set_name_consented (RbBooking *self, gboolean name_consented);
 /* Why the booking was cancelled by someone else (a maintenance block's reason), or NULL. */
 const char *rb_booking_get_cancel_reason (RbBooking *self);
 void rb_booking_set_cancel_reason (RbBooking *self, const char *cancel_reason);

@@ -494,6 +494,25 @@ rb_client_service_register_badge_async (RbClientService *self, const char *perso
   CLASS (self)->register_badge_async (self, person_id, uid, cancellable, callback, user_data);
 }
 
+/* The signed-in person's consent to show their name, as JSON (rb_client_service_json_finish). */
+void
+rb_client_service_get_name_consent_async (RbClientService *self, GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  CLASS (self)->get_name_consent_async (self, cancellable, callback, user_data);
+}
+
+/* The signed-in person gives or withdraws that consent; the same JSON after the change. */
+void
+rb_client_service_set_name_consent_async (RbClientService *self, gboolean show_name,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  CLASS (self)->set_name_consent_async (self, show_name, cancellable, callback, user_data);
+}
+
 /* An administrator removes all of a person's badges; the person as JSON. */
 void
 rb_client_service_remove_badges_async (RbClientService *self, const char *person_id,

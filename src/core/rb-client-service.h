@@ -188,6 +188,14 @@ struct _RbClientServiceClass
   void (*remove_badges_async) (RbClientService *self, const char *person_id,
                                GCancellable *cancellable, GAsyncReadyCallback callback,
                                gpointer user_data);
+  /* names only by consent (issue 13): the signed-in person's choice whether colleagues see
+   * their name on their bookings, as JSON {"show_name", "site_shows_names"}
+   * (rb_client_service_json_finish); set_name_consent answers the same after the change. */
+  void (*get_name_consent_async) (RbClientService *self, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+  void (*set_name_consent_async) (RbClientService *self, gboolean show_name,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data);
   /* optional: bring everything up to date now (default: nothing to do) */
   void (*sync_async) (RbClientService *self, GCancellable *cancellable,
                       GAsyncReadyCallback callback, gpointer user_data);
@@ -278,6 +286,12 @@ void rb_client_service_register_badge_async (RbClientService *self, const char *
 void rb_client_service_remove_badges_async (RbClientService *self, const char *person_id,
                                             GCancellable *cancellable,
                                             GAsyncReadyCallback callback, gpointer user_data);
+void rb_client_service_get_name_consent_async (RbClientService *self,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback, gpointer user_data);
+void rb_client_service_set_name_consent_async (RbClientService *self, gboolean show_name,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback, gpointer user_data);
 RbIdentity *rb_client_service_identify_finish (RbClientService *self, GAsyncResult *result,
                                                GError **error);
 

@@ -115,6 +115,25 @@ rb_json_get_int (JsonObject *object, const char *name, gboolean required, gint64
   return TRUE;
 }
 
+/* A JSON true or false; leaves out_value alone when the member is absent and not required. */
+gboolean
+rb_json_get_boolean (JsonObject *object, const char *name, gboolean required,
+                     gboolean *out_value, GError **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL && !required)
+    return TRUE;
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      field_error (error, name);
+      return FALSE;
+    }
+  *out_value = json_node_get_boolean (node);
+  return TRUE;
+}
+
 /* A length in metres: a JSON number (integer or not), finite, within [min, max]. */
 gboolean
 rb_json_get_metres (JsonObject *object, const char *name, double min, double max,

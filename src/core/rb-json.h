@@ -50,6 +50,8 @@ gboolean rb_json_get_metres (JsonObject *object, const char *name, double min, d
 void rb_json_set_metres (JsonObject *object, const char *name, double value);
 gboolean rb_json_get_int (JsonObject *object, const char *name, gboolean required, gint64 min,
                           gint64 max, gint64 *out_value, GError **error);
+gboolean rb_json_get_boolean (JsonObject *object, const char *name, gboolean required,
+                              gboolean *out_value, GError **error);
 gboolean rb_json_get_time (JsonObject *object, const char *name, gint64 *out_instant,
                            GError **error);
 

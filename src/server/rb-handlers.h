@@ -60,5 +60,7 @@ void rb_handle_change_my_pin (RbRequest *req);
 void rb_handle_change_pin (RbRequest *req);
 void rb_handle_register_badge (RbRequest *req);
 void rb_handle_remove_badge (RbRequest *req);
+void rb_handle_get_privacy (RbRequest *req);
+void rb_handle_set_privacy (RbRequest *req);
 
 G_END_DECLS

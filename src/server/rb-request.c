@@ -10,6 +10,7 @@
 
 #include "rb-auth.h"
 #include "rb-problem.h"
+#include "rb-read-trace.h"
 #include "rb-request.h"
 
 struct _RbRequest
@@ -29,6 +30,8 @@ struct _RbRequest
   /* a door panel's room: its device acts for no other space */
   char *device_space_id;
   gboolean show_names;
+  /* other people's bookings this answer shows with their names (issue 13) */
+  RbReadTrace *reads;
 
   /* The roles a route is for (NULL: any caller its auth level admits). */
   RbRoleCheck role_check;
@@ -66,6 +69,7 @@ rb_request_finalize (GObject *object)
     self->data_free (self->data);
   g_clear_object (&self->person);
   g_clear_error (&self->held_error);
+  g_clear_pointer (&self->reads, rb_read_trace_free);
   g_free (self->device_id);
   g_free (self->device_space_id);
   g_free (self->path_id);
@@ -365,13 +369,27 @@ rb_request_booking_to_json (RbRequest *self, RbBooking *booking)
   JsonNode *node = rb_json_from_booking (booking, with_person);
   JsonObject *o = json_node_get_object (node);
 
-  /* A door panel shows the titles of its room's bookings where the site shows names. */
-  if (!with_person
-      && !(self->show_names && self->device_space_id != NULL
-           && g_strcmp0 (self->device_space_id, rb_booking_get_space_id (booking)) == 0))
-    json_object_remove_member (o, "title");
-  else if (rb_booking_get_person_name (booking) != NULL)
+  if (with_person)
+    {
+      if (self->reads == NULL)
+        {
+          g_autofree char *via = g_strdup_printf (
+              "%s %s", soup_server_message_get_method (self->msg),
+              g_uri_get_path (soup_server_message_get_uri (self->msg)));
+
+          self->reads = rb_read_trace_new (rb_person_get_id (self->person), via);
+        }
+      rb_read_trace_add (self->reads, booking);
+    }
+
+  /* A door panel shows the titles of its room's bookings where the site shows names, but
+   * not who booked them. */
+  if (with_person && rb_booking_get_person_name (booking) != NULL)
     json_object_set_string_member (o, "person_name", rb_booking_get_person_name (booking));
+  else if (!with_person
+           && !(self->show_names && self->device_space_id != NULL
+                && g_strcmp0 (self->device_space_id, rb_booking_get_space_id (booking)) == 0))
+    json_object_remove_member (o, "title");
   return node;
 }
 
@@ -564,7 +582,12 @@ run_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **erro
       if (!authenticate (self, store, error))
         return NULL;
     }
-  return self->job (self, store, error) ? GINT_TO_POINTER (1) : NULL;
+  if (!self->job (self, store, error))
+    return NULL;
+  /* The trace of what the answer shows is written before the answer can be sent. */
+  if (self->reads != NULL && !rb_read_trace_write_sync (self->reads, store, error))
+    return NULL;
+  return GINT_TO_POINTER (1);
 }
 
 static void
@@ -672,6 +695,12 @@ rb_request_respond (RbRequest *self)
 
   if (hold_until_authenticated (self, rb_request_respond))
     return;
+  /* An answer made on the main context: its trace is written first (run_job). */
+  if (self->reads != NULL && !rb_read_trace_is_empty (self->reads))
+    {
+      rb_request_run (self, authenticated_job, NULL);
+      return;
+    }
   soup_server_message_set_status (self->msg, self->status, NULL);
   if (self->body != NULL)
     {

@@ -140,6 +140,9 @@ static const RbRoute routes[] = {
   { "PUT", "people/*/badge", RB_AUTH_ANY, rb_handle_register_badge, rb_role_is_admin },
   { "DELETE", "people/*/badge", RB_AUTH_ANY, rb_handle_remove_badge, rb_role_is_admin },
   { "PUT", "me/pin", RB_AUTH_SESSION, rb_handle_change_my_pin },
+  /* Issue 13: each person's consent to show their name (rb-consent-handlers.c). */
+  { "GET", "me/privacy", RB_AUTH_SESSION, rb_handle_get_privacy },
+  { "PUT", "me/privacy", RB_AUTH_SESSION, rb_handle_set_privacy },
   { "POST", "pin-changes", RB_AUTH_NONE, rb_handle_change_pin },
 };
 

@@ -19,8 +19,10 @@
 #include "rb-building-store.h"
 #include "rb-floor-plans.h"
 #include "rb-local-service.h"
+#include "rb-name-consent.h"
 #include "rb-occupancy.h"
 #include "rb-policy-store.h"
+#include "rb-read-trace.h"
 #include "rb-people-store.h"
 #include "rb-retention.h"
 #include "rb-series-store.h"
@@ -177,11 +179,15 @@ actor_may (RbStore *store, Call *call, gboolean (*may) (RbRole), GError **error)
   return TRUE;
 }
 
-/* Other people's bookings come without who and what, as from a server (DESIGN.md, 5). */
+/* Other people's bookings come without who and what, as from a server (DESIGN.md, 5); those
+ * the viewer is shown with their person leave a trace in the audit log (issue 13), named by
+ * `via`. */
 static gboolean
-hide_others (RbStore *store, GPtrArray *bookings, const char *viewer_id, GError **error)
+hide_others (RbStore *store, GPtrArray *bookings, const char *viewer_id, const char *via,
+             GError **error)
 {
   g_autoptr (RbSite) site = rb_store_get_site_sync (store, error);
+  g_autoptr (RbReadTrace) reads = rb_read_trace_new (viewer_id, via);
 
   if (site == NULL)
     return FALSE;
@@ -191,14 +197,17 @@ hide_others (RbStore *store, GPtrArray *bookings, const char *viewer_id, GError 
       g_autofree char *title = g_strdup (rb_booking_get_title (booking));
 
       if (rb_booking_shows_person_to (booking, viewer_id, rb_site_get_show_names (site)))
-        continue;
+        {
+          rb_read_trace_add (reads, booking);
+          continue;
+        }
       rb_booking_hide_person (booking);
       /* Nobody signed in (a door panel standing alone) reads the titles where the site
        * shows names, as the server sends them to the room's panel. */
       if (viewer_id == NULL && rb_site_get_show_names (site))
         rb_booking_set_title (booking, title);
     }
-  return TRUE;
+  return rb_read_trace_write_sync (reads, store, error);
 }
 
 /* ---- the building --------------------------------------------------------------------------- */
@@ -267,7 +276,7 @@ list_bookings_job (RbStore *store, gpointer data, GCancellable *cancellable, GEr
   RbBookingQuery query = { call->other_id, call->id, NULL, call->range, TRUE };
   g_autoptr (GPtrArray) bookings = rb_store_list_bookings_sync (store, &query, error);
 
-  if (bookings == NULL || !hide_others (store, bookings, call->actor_id, error))
+  if (bookings == NULL || !hide_others (store, bookings, call->actor_id, "app: bookings", error))
     return NULL;
   return g_steal_pointer (&bookings);
 }
@@ -992,6 +1001,55 @@ remove_badges_async (RbClientService *service, const char *person_id,
                   user_data);
 }
 
+/* Names only by consent (issue 13): the signed-in person's own choice. */
+static gpointer
+get_name_consent_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PeopleCall *pc = data;
+
+  if (pc->call->actor_id == NULL)
+    {
+      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
+      return NULL;
+    }
+  return rb_name_consent_get_sync (store, pc->call->actor_id, error);
+}
+
+static void
+get_name_consent_async (RbClientService *service, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+
+  run_people_job (self, get_name_consent_job, people_call_new (self), FALSE,
+                  get_name_consent_async, cancellable, callback, user_data);
+}
+
+static gpointer
+set_name_consent_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PeopleCall *pc = data;
+
+  if (pc->call->actor_id == NULL)
+    {
+      rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
+      return NULL;
+    }
+  return rb_name_consent_set_sync (store, pc->call->actor_id, pc->flag, error);
+}
+
+static void
+set_name_consent_async (RbClientService *service, gboolean show_name, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  PeopleCall *pc = people_call_new (self);
+
+  pc->flag = show_name;
+  run_people_job (self, set_name_consent_job, pc, TRUE, set_name_consent_async, cancellable,
+                  callback, user_data);
+}
+
 static gpointer
 import_people_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
@@ -1375,7 +1433,7 @@ preview_block_job (RbStore *store, gpointer data, GCancellable *cancellable, GEr
 
   if (!actor_may (store, call, rb_blocks_may_manage, error)
       || !(affected = rb_blocks_list_affected_sync (store, call->id, call->range, error))
-      || !hide_others (store, affected, call->actor_id, error))
+      || !hide_others (store, affected, call->actor_id, "app: block preview", error))
     return NULL;
   return g_steal_pointer (&affected);
 }
@@ -1935,6 +1993,8 @@ rb_local_service_class_init (RbLocalServiceClass *klass)
   service_class->identify_badge_async = identify_badge_async;
   service_class->register_badge_async = register_badge_async;
   service_class->remove_badges_async = remove_badges_async;
+  service_class->get_name_consent_async = get_name_consent_async;
+  service_class->set_name_consent_async = set_name_consent_async;
   service_class->import_people_async = import_people_async;
   service_class->issue_one_time_pin_async = issue_one_time_pin_async;
   service_class->change_pin_async = change_pin_async;

@@ -252,6 +252,10 @@ static const char *const migrations[] = {
    * rb-occupancy.c carries the person too. */
   "DROP INDEX bookings_occupancy;"
   "CREATE INDEX bookings_occupancy ON bookings (start, end, space_id, state, person_id);",
+
+  /* issue 13: where the site shows names, each person chooses whether colleagues see theirs
+   * on their bookings (rb-name-consent.c); nobody's is shown until they agree. */
+  "ALTER TABLE people ADD COLUMN show_name INTEGER NOT NULL DEFAULT 0;",
 };
 
 int

@@ -1074,7 +1074,7 @@ rb_store_find_person_by_staff_number_sync (RbStore *self, const char *staff_numb
 #define BOOKING_COLUMNS                                                                     \
   "b.id, b.space_id, b.person_id, b.start, b.end, b.title, b.attendees, b.series_id, "      \
   "b.state, b.version, b.seq, s.name, p.display_name, s.kind, b.cancel_reason, b.created_at, " \
-  "b.door_device_id IS NOT NULL, b.anonymised"
+  "b.door_device_id IS NOT NULL, b.anonymised, COALESCE (p.show_name, 0)"
 #define BOOKING_FROM                                                                        \
   " FROM bookings b JOIN spaces s ON s.id = b.space_id LEFT JOIN people p ON p.id = b.person_id"
 
@@ -1102,6 +1102,7 @@ booking_from_row (sqlite3_stmt *stmt)
   rb_booking_set_created_at (booking, sqlite3_column_int64 (stmt, 15));
   rb_booking_set_at_door (booking, sqlite3_column_int (stmt, 16) != 0);
   rb_booking_set_anonymised (booking, sqlite3_column_int (stmt, 17));
+  rb_booking_set_name_consented (booking, sqlite3_column_int (stmt, 18) != 0);
   return booking;
 }
 

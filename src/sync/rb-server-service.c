@@ -1815,6 +1815,30 @@ remove_badges_async (RbClientService *service, const char *person_id,
               user_data);
 }
 
+/* GET and PUT /me/privacy (issue 13) */
+static void
+get_name_consent_async (RbClientService *service, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  ask_server (RB_SERVER_SERVICE (service), "GET", "/api/v1/me/privacy", NULL, NULL, parse_json,
+              (GDestroyNotify) json_node_unref, FALSE, get_name_consent_async, cancellable,
+              callback, user_data);
+}
+
+static void
+set_name_consent_async (RbClientService *service, gboolean show_name, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *o = json_object_new ();
+
+  json_object_set_boolean_member (o, "show_name", show_name);
+  json_node_take_object (body, o);
+  ask_server (RB_SERVER_SERVICE (service), "PUT", "/api/v1/me/privacy", body, NULL, parse_json,
+              (GDestroyNotify) json_node_unref, TRUE, set_name_consent_async, cancellable,
+              callback, user_data);
+}
+
 /* PUT /me/pin for the signed-in person; POST /pin-changes, without a session, after a sign-in
  * or identify answered pin_change_required (a kiosk's device token goes with it). */
 static void
@@ -2126,6 +2150,8 @@ rb_server_service_class_init (RbServerServiceClass *klass)
   service_class->identify_badge_async = identify_badge_async;
   service_class->register_badge_async = register_badge_async;
   service_class->remove_badges_async = remove_badges_async;
+  service_class->get_name_consent_async = get_name_consent_async;
+  service_class->set_name_consent_async = set_name_consent_async;
   service_class->sign_in_async = sign_in_async;
   service_class->resume_async = resume_async;
   service_class->sign_out_async = sign_out_async;

@@ -952,3 +952,24 @@ rb_test_server_add_panel (RbTestServer *self, const char *name, const char *spac
     *out_public_key = g_strdup (lines[1] + strlen ("public_key="));
   return g_strdup (lines[0] + strlen ("token="));
 }
+
+/* Signs in the demo administrator (Christian) and sets one member of the site's policy with
+ * PUT /api/v1/policy, asserting success; takes value. */
+void
+rb_test_set_policy_member (SoupSession *session, RbTestServer *server, const char *member,
+                           JsonNode *value)
+{
+  g_autofree char *admin = rb_test_login (session, server, "95113", "8343");
+  g_autofree char *url = rb_test_server_url (server, "/api/v1/policy");
+  g_autoptr (RbTestResponse) policy = rb_test_request (session, "GET", url, admin, NULL, NULL);
+  g_autoptr (RbTestResponse) saved = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+
+  rb_test_assert_status (policy, 200);
+  json_object_set_member (rb_test_response_get_object (policy), member, value);
+  root = json_node_init_object (json_node_alloc (), rb_test_response_get_object (policy));
+  body = json_to_string (root, FALSE);
+  saved = rb_test_request (session, "PUT", url, admin, body, NULL);
+  rb_test_assert_status (saved, 200);
+}

@@ -160,6 +160,9 @@ char *rb_test_login (SoupSession *session, RbTestServer *server, const char *sta
 char *rb_test_login_person (SoupSession *session, RbTestServer *server,
                             const RbTestPerson *person);
 
+void rb_test_set_policy_member (SoupSession *session, RbTestServer *server, const char *member,
+                                JsonNode *value);
+
 /* UTC seconds as "2026-12-01T07:00:00Z". */
 char *rb_test_rfc3339 (gint64 instant);
 /* A booking request body; title NULL leaves it out, attendees <= 0 too. */

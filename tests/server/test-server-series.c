@@ -627,22 +627,8 @@ typedef struct
 static void
 set_min_group_size (Fixture *f, int size)
 {
-  g_autofree char *admin = login (f, "95113");
-  g_autoptr (RbTestResponse) policy = request (f, "GET", admin, NULL, "/api/v1/policy");
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (RbTestResponse) saved = NULL;
-  g_autofree char *body = NULL;
-  JsonObject *o;
-
-  rb_test_assert_status (policy, 200);
-  o = rb_test_response_get_object (policy);
-  json_object_set_int_member (o, "min_group_size", size);
-  root = json_node_init_object (json_node_alloc (), o);
-  json_generator_set_root (generator, root);
-  body = json_generator_to_data (generator, NULL);
-  saved = request (f, "PUT", admin, body, "/api/v1/policy");
-  rb_test_assert_status (saved, 200);
+  rb_test_set_policy_member (f->session, f->server, "min_group_size",
+                             json_node_init_int (json_node_alloc (), size));
 }
 
 static const Expected expected_hours[] = {

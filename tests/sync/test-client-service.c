@@ -1034,6 +1034,116 @@ typedef struct
   const char *booking_id;
 } Seen;
 
+/* ---- names only by consent (issue 13) ----------------------------------------------------- */
+
+static JsonNode *
+name_consent (RbClientService *service, int set_to)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonNode *consent;
+
+  if (set_to < 0)
+    rb_client_service_get_name_consent_async (service, NULL, keep_result_cb, &result);
+  else
+    rb_client_service_set_name_consent_async (service, set_to, NULL, keep_result_cb, &result);
+  consent = rb_client_service_json_finish (service, wait_result (&result), &error);
+  g_assert_no_error (error);
+  return consent;
+}
+
+static gboolean
+consent_member (JsonNode *consent, const char *member)
+{
+  return json_object_get_boolean_member (json_node_get_object (consent), member);
+}
+
+/* How many of the newest audit entries have this action, actor and subject. */
+static guint
+count_audit (RbClientService *admin, const char *action, const char *actor_id,
+             const char *subject)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) page = NULL;
+  JsonArray *items;
+  guint n = 0;
+
+  rb_client_service_list_audit_async (admin, 50, NULL, NULL, keep_result_cb, &result);
+  page = rb_client_service_json_finish (admin, wait_result (&result), &error);
+  g_assert_no_error (error);
+  items = json_object_get_array_member (json_node_get_object (page), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (items, i);
+      JsonNode *actor = json_object_get_member (entry, "actor");
+
+      if (g_str_equal (json_object_get_string_member (entry, "action"), action)
+          && g_str_equal (json_object_get_string_member (entry, "subject"), subject)
+          && JSON_NODE_HOLDS_OBJECT (actor)
+          && g_str_equal (json_object_get_string_member (json_node_get_object (actor), "id"),
+                          actor_id))
+        n++;
+    }
+  return n;
+}
+
+/* The signed-in person reads and changes their consent through the service; once they agree
+ * where the site shows names, a colleague's look at their booking leaves a trace. */
+static void
+test_name_consent (Fixture *f, gconstpointer data)
+{
+  RbClientService *jonas = add_client (f);
+  RbClientService *admin = add_client (f);
+  RbClientService *other = add_client (f);
+  g_autoptr (JsonNode) before = NULL;
+  g_autoptr (JsonNode) agreed = NULL;
+  g_autoptr (GAsyncResult) saved = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbBooking) booking = NULL;
+  g_autoptr (GPtrArray) seen = NULL;
+  const char *jonas_id = rb_test_demo_person (STAFF)->id;
+  const char *other_id = rb_test_demo_person (OTHER_STAFF)->id;
+  RbPolicy policy;
+
+  sign_in_demo (jonas, STAFF);
+  sign_in_demo (admin, ADMIN);
+  sign_in_demo (other, OTHER_STAFF);
+  before = name_consent (jonas, -1);
+  g_assert_false (consent_member (before, "show_name"));
+  g_assert_false (consent_member (before, "site_shows_names"));
+
+  rb_client_service_get_policy (admin, &policy);
+  policy.show_names = TRUE;
+  rb_client_service_set_policy_async (admin, &policy, NULL, keep_result_cb, &saved);
+  g_assert_true (rb_client_service_boolean_finish (admin, wait_result (&saved), &error));
+  g_assert_no_error (error);
+
+  booking = book (jonas, ROOM, tuesday (9), tuesday (10), &error);
+  g_assert_no_error (error);
+  sync_now (jonas);
+  sync_now (other);
+  seen = space_bookings (other, ROOM);
+  g_assert_null (rb_booking_get_person_id (find_booking (seen, rb_booking_get_id (booking))));
+  g_clear_pointer (&seen, g_ptr_array_unref);
+  g_assert_cmpuint (count_audit (admin, "personal_data.read", other_id, jonas_id), ==, 0);
+
+  agreed = name_consent (jonas, TRUE);
+  g_assert_true (consent_member (agreed, "show_name"));
+  g_assert_true (consent_member (agreed, "site_shows_names"));
+  g_assert_cmpuint (count_audit (admin, "person.show_name", jonas_id, jonas_id), ==, 1);
+
+  /* The colleague's client is shown the booking with Jonas's name (standalone, the booking
+   * says so; a server's mirror keeps no one else's name, but the server sent it): a trace. */
+  sync_now (other);
+  seen = space_bookings (other, ROOM);
+  g_assert_nonnull (find_booking (seen, rb_booking_get_id (booking)));
+  if (f->mode == MODE_LOCAL)
+    g_assert_cmpstr (rb_booking_get_person_id (find_booking (seen, rb_booking_get_id (booking))),
+                     ==, jonas_id);
+  g_assert_cmpuint (count_audit (admin, "personal_data.read", other_id, jonas_id), >=, 1);
+}
+
 static gboolean
 other_client_has (gpointer data)
 {
@@ -1081,6 +1191,7 @@ main (int argc, char **argv)
     { "blocks", test_blocks, FALSE },
     { "building", test_building, FALSE },
     { "checked-in-at-creation", test_checked_in_at_creation, FALSE },
+    { "name-consent", test_name_consent, FALSE },
     { "checked-in-queued", test_checked_in_queued, TRUE },
     { "push", test_push, TRUE },
     { "refused-later", test_refused_later, TRUE },
