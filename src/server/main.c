@@ -1,5 +1,6 @@
-/* main.c: raumbuch-server, the REST backend (DESIGN.md). Parses the command line, opens the
- * one store of the process, and runs an RbServer until SIGTERM or SIGINT. */
+/* main.c: raumbuch-server, the REST backend (DESIGN.md). Parses the command line and the
+ * configuration file, opens the one store of the process, and runs an RbServer until SIGTERM
+ * or SIGINT. */
 #include "config.h"
 
 #include <glib-unix.h>
@@ -40,15 +41,23 @@ static char *opt_panel = NULL;
 static char *opt_import_building = NULL;
 static char *opt_export_building = NULL;
 static gboolean opt_dry_run = FALSE;
-static gint64 opt_feed_retention = 0;
-static int opt_release_interval = 60;
+static char *opt_config = NULL;
+/* The numbers start unset, so that the configuration file fills only what the command line
+ * left alone; fill_defaults gives the rest their defaults. */
+#define UNSET_INT G_MININT
+#define UNSET_INT64 G_MININT64
+static gint64 opt_feed_retention = UNSET_INT64;
+static int opt_release_interval = UNSET_INT;
 static char **opt_trusted_proxies = NULL;
-static int opt_max_waiting_logins = RB_LOGIN_MAX_WAITING;
-static int opt_max_connections = RB_LISTENER_MAX_CONNECTIONS;
-static int opt_request_timeout = RB_LISTENER_REQUEST_TIMEOUT;
-static int opt_idle_timeout = RB_LISTENER_IDLE_TIMEOUT;
+static int opt_max_waiting_logins = UNSET_INT;
+static int opt_max_connections = UNSET_INT;
+static int opt_request_timeout = UNSET_INT;
+static int opt_idle_timeout = UNSET_INT;
 
 static const GOptionEntry options[] = {
+  { "config", 0, 0, G_OPTION_ARG_FILENAME, &opt_config,
+    "Read the settings below from this file (section [server]; the command line wins)",
+    "FILE" },
   { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
     "Address to listen on (default 127.0.0.1:8080; port 0: any free port)", "HOST:PORT" },
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "The SQLite database file", "PATH" },
@@ -88,6 +97,173 @@ static const GOptionEntry options[] = {
     "Close a keep-alive connection idle this long (default 75)", "SECONDS" },
   { NULL }
 };
+
+/* ---- the configuration file ---------------------------------------------------------------- */
+
+typedef enum
+{
+  SETTING_STRING,
+  SETTING_STRING_LIST,
+  SETTING_INT,
+  SETTING_INT64,
+  /* a one-off action, not a setting: only on the command line */
+  SETTING_COMMAND,
+} SettingKind;
+
+typedef struct
+{
+  const char *key; /* the long option's name */
+  SettingKind kind;
+  gpointer value;  /* the option's variable */
+} Setting;
+
+static const Setting settings[] = {
+  { "listen", SETTING_STRING, &opt_listen },
+  { "db", SETTING_STRING, &opt_db },
+  { "seed", SETTING_STRING, &opt_seed },
+  { "tls-cert", SETTING_STRING, &opt_tls_cert },
+  { "tls-key", SETTING_STRING, &opt_tls_key },
+  { "now", SETTING_STRING, &opt_now },
+  { "feed-retention", SETTING_INT64, &opt_feed_retention },
+  { "release-interval", SETTING_INT, &opt_release_interval },
+  { "trusted-proxy", SETTING_STRING_LIST, &opt_trusted_proxies },
+  { "max-waiting-logins", SETTING_INT, &opt_max_waiting_logins },
+  { "max-connections", SETTING_INT, &opt_max_connections },
+  { "request-timeout", SETTING_INT, &opt_request_timeout },
+  { "idle-timeout", SETTING_INT, &opt_idle_timeout },
+  { "config", SETTING_COMMAND, NULL },
+  { "add-device", SETTING_COMMAND, NULL },
+  { "panel", SETTING_COMMAND, NULL },
+  { "import-building", SETTING_COMMAND, NULL },
+  { "dry-run", SETTING_COMMAND, NULL },
+  { "export-building", SETTING_COMMAND, NULL },
+};
+
+#define CONFIG_GROUP "server"
+
+static const Setting *
+find_setting (const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    if (g_str_equal (settings[i].key, key))
+      return &settings[i];
+  return NULL;
+}
+
+/* Sets one option from the file unless the command line set it already. */
+static gboolean
+apply_setting (GKeyFile *file, const Setting *setting, GError **error)
+{
+  const char *key = setting->key;
+
+  switch (setting->kind)
+    {
+    case SETTING_STRING:
+      if (*(char **) setting->value == NULL)
+        *(char **) setting->value = g_key_file_get_string (file, CONFIG_GROUP, key, error);
+      return *(char **) setting->value != NULL;
+    case SETTING_STRING_LIST:
+      if (*(char ***) setting->value == NULL)
+        *(char ***) setting->value =
+            g_key_file_get_string_list (file, CONFIG_GROUP, key, NULL, error);
+      return *(char ***) setting->value != NULL;
+    case SETTING_INT:
+      if (*(int *) setting->value == UNSET_INT)
+        {
+          g_autoptr (GError) local_error = NULL;
+          int value = g_key_file_get_integer (file, CONFIG_GROUP, key, &local_error);
+
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          *(int *) setting->value = value;
+        }
+      return TRUE;
+    case SETTING_INT64:
+      if (*(gint64 *) setting->value == UNSET_INT64)
+        {
+          g_autoptr (GError) local_error = NULL;
+          gint64 value = g_key_file_get_int64 (file, CONFIG_GROUP, key, &local_error);
+
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          *(gint64 *) setting->value = value;
+        }
+      return TRUE;
+    case SETTING_COMMAND:
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "a command, not a setting: give it on the command line");
+      return FALSE;
+    }
+  g_return_val_if_reached (FALSE);
+}
+
+/* Reads the file of --config: section [server], a key per long option. An unknown section
+ * or key is an error, so that a misspelt setting does not go unnoticed. */
+static gboolean
+load_config (const char *path, GError **error)
+{
+  g_autoptr (GKeyFile) file = g_key_file_new ();
+  g_auto (GStrv) groups = NULL;
+  g_auto (GStrv) keys = NULL;
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
+    return FALSE;
+  groups = g_key_file_get_groups (file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    if (!g_str_equal (groups[i], CONFIG_GROUP))
+      {
+        g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
+                     "unknown section [%s] (the settings go in [" CONFIG_GROUP "])", groups[i]);
+        return FALSE;
+      }
+  if (!g_key_file_has_group (file, CONFIG_GROUP))
+    return TRUE;
+  keys = g_key_file_get_keys (file, CONFIG_GROUP, NULL, error);
+  if (keys == NULL)
+    return FALSE;
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      const Setting *setting = find_setting (keys[i]);
+
+      if (setting == NULL)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+                       "unknown setting “%s” in [" CONFIG_GROUP "]", keys[i]);
+          return FALSE;
+        }
+      if (!apply_setting (file, setting, error))
+        {
+          g_prefix_error (error, "%s: ", keys[i]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+fill_defaults (void)
+{
+  if (opt_feed_retention == UNSET_INT64)
+    opt_feed_retention = 0;
+  if (opt_release_interval == UNSET_INT)
+    opt_release_interval = 60;
+  if (opt_max_waiting_logins == UNSET_INT)
+    opt_max_waiting_logins = RB_LOGIN_MAX_WAITING;
+  if (opt_max_connections == UNSET_INT)
+    opt_max_connections = RB_LISTENER_MAX_CONNECTIONS;
+  if (opt_request_timeout == UNSET_INT)
+    opt_request_timeout = RB_LISTENER_REQUEST_TIMEOUT;
+  if (opt_idle_timeout == UNSET_INT)
+    opt_idle_timeout = RB_LISTENER_IDLE_TIMEOUT;
+}
+
+/* ---- running -------------------------------------------------------------------------------- */
 
 static void
 fail (App *app, const char *what, const GError *error)
@@ -361,6 +537,12 @@ main (int argc, char *argv[])
       g_printerr ("raumbuch-server: %s\n", error->message);
       return 2;
     }
+  if (opt_config != NULL && !load_config (opt_config, &error))
+    {
+      g_printerr ("raumbuch-server: %s: %s\n", opt_config, error->message);
+      return 2;
+    }
+  fill_defaults ();
   if (opt_seed != NULL && !g_str_equal (opt_seed, "demo"))
     {
       g_printerr ("raumbuch-server: --seed knows only “demo”\n");
