@@ -60,5 +60,7 @@ void rb_handle_change_my_pin (RbRequest *req);
 void rb_handle_change_pin (RbRequest *req);
 void rb_handle_register_badge (RbRequest *req);
 void rb_handle_remove_badge (RbRequest *req);
+void rb_handle_export_my_data (RbRequest *req);
+void rb_handle_erase_person (RbRequest *req);
 
 G_END_DECLS
