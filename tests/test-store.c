@@ -316,6 +316,53 @@ test_store_newer_schema (StoreFixture *f, gconstpointer data)
   g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'bookings'"), ==, 0);
 }
 
+/* Issue 13: the audit log can be redacted (before, after and actor to NULL, subject to '')
+ * and nothing else: any other UPDATE and every DELETE is refused by the database itself. */
+static void
+test_store_audit_only_redaction (StoreFixture *f, gconstpointer data)
+{
+  static const char *const refused[] = {
+    "UPDATE audit_log SET action = 'person.nothing'",
+    "UPDATE audit_log SET at = at + 1",
+    "UPDATE audit_log SET before = '{}'",
+    "UPDATE audit_log SET after = '{\"display_name\":\"Someone else\"}'",
+    "UPDATE audit_log SET actor_id = 'p-17157'",
+    "UPDATE audit_log SET subject = 'p-17157'",
+    "UPDATE audit_log SET id = id + 100",
+    "UPDATE audit_log SET before = NULL, action = 'x'",
+    "DELETE FROM audit_log",
+  };
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  f->store = open_store (f);
+  g_clear_object (&f->store);
+  db = raw_open (f->path);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "INSERT INTO audit_log (at, actor_id, action, subject, before,"
+                                 " after) VALUES (1, 'p-95113', 'person.update', 'p-14475',"
+                                 " '{\"staff_number\":\"14475\"}', '{\"team\":\"A\"}')",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_test_message ("%s", refused[i]);
+      g_assert_cmpint (sqlite3_exec (db, refused[i], NULL, NULL, &message), ==, SQLITE_CONSTRAINT);
+      g_assert_cmpstr (message, ==, "the audit log is append-only");
+      sqlite3_free (g_steal_pointer (&message));
+    }
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "UPDATE audit_log SET before = NULL, after = NULL, subject = '',"
+                                 " actor_id = NULL",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (raw_int (db, "SELECT count (*) FROM audit_log WHERE before IS NULL AND after"
+                                " IS NULL AND subject = '' AND actor_id IS NULL"
+                                " AND action = 'person.update' AND at = 1"),
+                   ==, 1);
+  sqlite3_close (db);
+}
+
 static void
 assert_refused_as_corrupt (StoreFixture *f)
 {
@@ -2010,6 +2057,7 @@ main (int argc, char *argv[])
   ADD_EMPTY ("/store/open/private-file", test_store_private_file);
   ADD ("/store/auth/unknown-numbers-forgotten", test_store_unknown_numbers_forgotten);
   ADD_EMPTY ("/store/open/newer-schema", test_store_newer_schema);
+  ADD_EMPTY ("/store/audit/only-redaction", test_store_audit_only_redaction);
   ADD_EMPTY ("/store/open/corrupt-random", test_store_corrupt_random);
   ADD_EMPTY ("/store/open/corrupt-truncated", test_store_corrupt_truncated);
   ADD_EMPTY ("/store/import/all-or-nothing", test_store_import_all_or_nothing);
