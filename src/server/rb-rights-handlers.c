@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "rb-handlers.h"
+#include "rb-login-guard.h"
 #include "rb-rights.h"
 
 static gboolean
@@ -51,10 +52,13 @@ rb_handle_export_my_data (RbRequest *req)
   rb_request_run (req, export_job, export_next);
 }
 
+/* The erased person's staff number is kept (as the request's data) until the answer, for
+ * erase_next. */
 static gboolean
 erase_job (RbRequest *req, RbStore *store, GError **error)
 {
   RbPerson *person = rb_request_get_person (req);
+  g_autoptr (RbPerson) erased = NULL;
   JsonNode *report;
 
   if (person == NULL || rb_person_get_role (person) != RB_ROLE_ADMIN)
@@ -62,15 +66,30 @@ erase_job (RbRequest *req, RbStore *store, GError **error)
       rb_set_error (error, RB_ERROR_FORBIDDEN, NULL);
       return FALSE;
     }
+  if (g_strcmp0 (rb_person_get_id (person), rb_request_get_path_id (req)) != 0
+      && !(erased = rb_store_get_person_sync (store, rb_request_get_path_id (req), error)))
+    return FALSE;
   if (!(report = rb_rights_erase_sync (store, rb_person_get_id (person),
                                        rb_request_get_path_id (req), error)))
     return FALSE;
+  rb_request_set_data (req, g_strdup (rb_person_get_staff_number (erased)), g_free);
   rb_request_take_body (req, report);
   return TRUE;
+}
+
+/* The server counts wrong PINs in memory, by staff number (rb-login-guard.c): the erased
+ * person's counts go too, as the table of a standalone store's goes in rb-rights.c. What is
+ * left of the record holds no count and is forgotten within a day, like an unknown number's. */
+static void
+erase_next (RbRequest *req)
+{
+  rb_login_guard_unlock (rb_server_get_login_guard (rb_request_get_server (req)),
+                         rb_request_get_data (req));
+  rb_request_respond (req);
 }
 
 void
 rb_handle_erase_person (RbRequest *req)
 {
-  rb_request_run (req, erase_job, NULL);
+  rb_request_run (req, erase_job, erase_next);
 }
