@@ -634,9 +634,8 @@ on_erased_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       say_error (self, error);
       return;
     }
-  /* The reference is what the administrator notes in the file of the person's request: the
-   * audit log's entry of the erasure carries it, and nothing else that would say who. */
-  /* TRANSLATORS: after an erasure; %s is its reference in the audit log. */
+  /* TRANSLATORS: after an erasure; %s is its reference in the audit log, which the
+   * administrator notes with the person's request (the entry says nothing else of who). */
   text = g_strdup_printf (_("Erased. Reference in the audit log: %s."),
                           json_object_get_string_member (json_node_get_object (report),
                                                          "erasure_id"));
