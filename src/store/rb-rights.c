@@ -105,11 +105,11 @@ list_series (RbStore *store, const char *person_id, GError **error)
 static JsonArray *
 list_sessions (RbStore *store, const char *person_id, GError **error)
 {
-  g_autoptr (RbStatement) stmt = rb_store_prepare (
-      store,
-      "SELECT created_at, expires_at, device_id IS NOT NULL FROM sessions"
-      " WHERE person_id = ? ORDER BY created_at",
-      error);
+  g_autoptr (RbStatement) stmt
+      = rb_store_prepare (store,
+                          "SELECT created_at, expires_at, device_id IS NOT NULL FROM sessions"
+                          " WHERE person_id = ? ORDER BY created_at",
+                          error);
   JsonArray *items;
   int rc;
 
@@ -197,8 +197,7 @@ rb_rights_export_sync (RbStore *store, const char *person_id, GError **error)
     return NULL;
   json_object_set_array_member (o, "sessions", array);
   failures = get_login_failures (
-      store, json_object_get_string_member (json_node_get_object (profile), "staff_number"),
-      error);
+      store, json_object_get_string_member (json_node_get_object (profile), "staff_number"), error);
   if (failures == NULL)
     return NULL;
   json_object_set_member (o, "login_failures", failures);
@@ -258,21 +257,21 @@ anonymise_bookings (RbStore *store, const char *person_id, guint *out_count, GEr
 static int
 redact_audit (RbStore *store, const char *person_id, const char *staff_number, GError **error)
 {
-#define NAMES_PERSON                                                                        \
-  "(subject = ?1 OR instr (before, ?2) > 0 OR instr (after, ?2) > 0"                        \
+#define NAMES_PERSON                                                                               \
+  "(subject = ?1 OR instr (before, ?2) > 0 OR instr (after, ?2) > 0"                               \
   " OR instr (before, ?3) > 0 OR instr (after, ?3) > 0)"
   g_autofree char *quoted_id = g_strdup_printf ("\"%s\"", person_id);
   g_autofree char *staff_member = g_strdup_printf ("\"staff_number\":\"%s\"", staff_number);
   sqlite3 *db = rb_store_get_connection (store);
-  g_autoptr (RbStatement) stmt = rb_store_prepare (
-      store,
-      "UPDATE audit_log SET"
-      " subject = CASE WHEN subject = ?1 THEN '' ELSE subject END,"
-      " actor_id = CASE WHEN actor_id = ?1 THEN NULL ELSE actor_id END,"
-      " before = CASE WHEN " NAMES_PERSON " THEN NULL ELSE before END,"
-      " after = CASE WHEN " NAMES_PERSON " THEN NULL ELSE after END"
-      " WHERE actor_id = ?1 OR " NAMES_PERSON,
-      error);
+  g_autoptr (RbStatement) stmt
+      = rb_store_prepare (store,
+                          "UPDATE audit_log SET"
+                          " subject = CASE WHEN subject = ?1 THEN '' ELSE subject END,"
+                          " actor_id = CASE WHEN actor_id = ?1 THEN NULL ELSE actor_id END,"
+                          " before = CASE WHEN " NAMES_PERSON " THEN NULL ELSE before END,"
+                          " after = CASE WHEN " NAMES_PERSON " THEN NULL ELSE after END"
+                          " WHERE actor_id = ?1 OR " NAMES_PERSON,
+                          error);
 #undef NAMES_PERSON
 
   if (stmt == NULL)
@@ -298,15 +297,15 @@ erase (RbStore *store, const char *actor_id, const char *person_id, GError **err
 
   if (person == NULL)
     return NULL;
-  staff_number = g_strdup (
-      json_object_get_string_member (json_node_get_object (person), "staff_number"));
+  staff_number
+      = g_strdup (json_object_get_string_member (json_node_get_object (person), "staff_number"));
   if (!rb_people_store_end_sessions_and_bookings (store, person_id, NULL, &cancelled, error)
       || !anonymise_bookings (store, person_id, &anonymised, error)
       || (series = run (store, "DELETE FROM series WHERE person_id = ?1", person_id, error)) < 0
-      || run (store, "UPDATE space_blocks SET created_by = NULL WHERE created_by = ?1",
-              person_id, error) < 0
-      || run (store, "DELETE FROM login_failures WHERE staff_number = ?1", staff_number,
-              error) < 0
+      || run (store, "UPDATE space_blocks SET created_by = NULL WHERE created_by = ?1", person_id,
+              error)
+             < 0
+      || run (store, "DELETE FROM login_failures WHERE staff_number = ?1", staff_number, error) < 0
       || (redacted = redact_audit (store, person_id, staff_number, error)) < 0
       || run (store, "DELETE FROM people WHERE id = ?1", person_id, error) < 0)
     return NULL;
@@ -329,14 +328,13 @@ erase (RbStore *store, const char *actor_id, const char *person_id, GError **err
  * without the person, RB_ERROR_FORBIDDEN for oneself. Whether the actor may erase is for the
  * caller. */
 JsonNode *
-rb_rights_erase_sync (RbStore *store, const char *actor_id, const char *person_id,
-                      GError **error)
+rb_rights_erase_sync (RbStore *store, const char *actor_id, const char *person_id, GError **error)
 {
   JsonNode *result;
 
   if (g_strcmp0 (actor_id, person_id) == 0)
     {
-      rb_set_error (error, RB_ERROR_FORBIDDEN, "%s", _("You cannot erase yourself."));
+      rb_set_error (error, RB_ERROR_FORBIDDEN, "%s", _ ("You cannot erase yourself."));
       return NULL;
     }
   if (!rb_store_begin_write (store, error))

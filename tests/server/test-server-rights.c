@@ -13,7 +13,7 @@
 #define MONDAY "2026-01-05T07:00:00Z"
 /* Monday 5 January 2026, 00:00 UTC */
 #define DAY G_GINT64_CONSTANT (1767571200)
-#define AT(hour_utc) (DAY + (hour_utc) * 3600)
+#define AT(hour_utc) (DAY + (hour_utc)*3600)
 #define JONAS "14475"
 
 typedef struct
@@ -35,8 +35,8 @@ fixture_set_up (Fixture *f, gconstpointer data)
   rb_test_server_set_now (f->server, MONDAY);
   rb_test_server_start (f->server);
   f->session = rb_test_client_new ();
-  f->admin = rb_test_login_person (f->session, f->server,
-                                   rb_test_demo_person_with_role ("admin", 0));
+  f->admin
+      = rb_test_login_person (f->session, f->server, rb_test_demo_person_with_role ("admin", 0));
 }
 
 static void
@@ -76,19 +76,19 @@ body_text (RbTestResponse *resp)
 static char *
 make_history (Fixture *f, char **out_room, char **out_desk)
 {
-  g_autofree char *token = rb_test_login_person (f->session, f->server,
-                                                 rb_test_demo_person (JONAS));
+  g_autofree char *token
+      = rb_test_login_person (f->session, f->server, rb_test_demo_person (JONAS));
   g_autoptr (RbTestResponse) room = NULL;
   g_autoptr (RbTestResponse) desk = NULL;
   g_autoptr (RbTestResponse) team = NULL;
 
   *out_room = g_uuid_string_random ();
   *out_desk = g_uuid_string_random ();
-  room = rb_test_create_booking (f->session, f->server, token, *out_room, "a0-r03", AT (8),
-                                 AT (9), "Sprint review", 2);
+  room = rb_test_create_booking (f->session, f->server, token, *out_room, "a0-r03", AT (8), AT (9),
+                                 "Sprint review", 2);
   rb_test_assert_status (room, 201);
-  desk = rb_test_create_booking (f->session, f->server, token, *out_desk, "a0-d001",
-                                 AT (24 + 8), AT (24 + 15), NULL, 0);
+  desk = rb_test_create_booking (f->session, f->server, token, *out_desk, "a0-d001", AT (24 + 8),
+                                 AT (24 + 15), NULL, 0);
   rb_test_assert_status (desk, 201);
   team = request (f, "PATCH", "/api/v1/people/p-" JONAS, f->admin, "{\"team\":\"Tiger team\"}");
   rb_test_assert_status (team, 200);
@@ -113,10 +113,9 @@ test_export (Fixture *f, gconstpointer data)
 
   rb_test_assert_status (export, 200);
   g_assert_cmpstr (export->content_type, ==, "application/json");
-  g_assert_nonnull (strstr (soup_message_headers_get_one (export->headers, "Content-Disposition"),
-                            "attachment"));
-  g_assert_cmpstr (soup_message_headers_get_one (export->headers, "Cache-Control"), ==,
-                   "no-store");
+  g_assert_nonnull (
+      strstr (soup_message_headers_get_one (export->headers, "Content-Disposition"), "attachment"));
+  g_assert_cmpstr (soup_message_headers_get_one (export->headers, "Cache-Control"), ==, "no-store");
   text = body_text (export);
   g_assert_null (strstr (text, "pin_hash"));
   g_assert_null (strstr (text, "token_hash"));
@@ -135,8 +134,7 @@ test_export (Fixture *f, gconstpointer data)
 
       g_assert_cmpstr (json_object_get_string_member (booking, "person_id"), ==, "p-" JONAS);
       if (g_str_equal (json_object_get_string_member (booking, "id"), room))
-        titled = g_strcmp0 (json_object_get_string_member (booking, "title"), "Sprint review")
-                 == 0;
+        titled = g_strcmp0 (json_object_get_string_member (booking, "title"), "Sprint review") == 0;
     }
   g_assert_true (titled);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "sessions")), >=, 1);
@@ -198,8 +196,8 @@ test_erasure (Fixture *f, gconstpointer data)
   g_autofree char *kiosk = rb_test_server_add_device (f->server, "Kiosk", NULL);
   g_autofree char *audit_text = NULL;
   g_autofree char *changes_path = NULL;
-  g_autoptr (RbTestResponse) head = request (f, "GET", "/api/v1/changes?since=0&limit=0",
-                                             f->admin, NULL);
+  g_autoptr (RbTestResponse) head
+      = request (f, "GET", "/api/v1/changes?since=0&limit=0", f->admin, NULL);
   g_autoptr (RbTestResponse) by_staff = NULL;
   g_autoptr (RbTestResponse) by_device = NULL;
   g_autoptr (RbTestResponse) by_self = NULL;
@@ -252,8 +250,8 @@ test_erasure (Fixture *f, gconstpointer data)
   g_assert_cmpint (db_int (f, "SELECT count (*) FROM people WHERE id = 'p-" JONAS "'"
                               " OR staff_number = '" JONAS "'"),
                    ==, 0);
-  g_assert_cmpint (db_int (f, "SELECT count (*) FROM sessions WHERE person_id = 'p-" JONAS "'"),
-                   ==, 0);
+  g_assert_cmpint (db_int (f, "SELECT count (*) FROM sessions WHERE person_id = 'p-" JONAS "'"), ==,
+                   0);
   g_assert_cmpint (db_int (f, "SELECT count (*) FROM bookings WHERE person_id IS NOT NULL"
                               " OR title IS NOT NULL"),
                    ==, 0);
@@ -306,7 +304,6 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/rights/export", Fixture, NULL, fixture_set_up, test_export, fixture_tear_down);
-  g_test_add ("/rights/erasure", Fixture, NULL, fixture_set_up, test_erasure,
-              fixture_tear_down);
+  g_test_add ("/rights/erasure", Fixture, NULL, fixture_set_up, test_erasure, fixture_tear_down);
   return g_test_run ();
 }
