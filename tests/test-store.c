@@ -13,6 +13,7 @@
 #include "rb-blocks.h"
 #include "rb-feed.h"
 #include "rb-people-store.h"
+#include "rb-rights.h"
 #include "rb-schema.h"
 #include "rb-series-store.h"
 #include "rb-store-private.h"
@@ -314,6 +315,111 @@ test_store_newer_schema (StoreFixture *f, gconstpointer data)
   g_assert_cmpint (raw_query_int (f->path, "PRAGMA user_version"), ==, rb_schema_latest_version () + 1);
   g_assert_cmpint (raw_query_int (f->path, "SELECT x FROM future"), ==, 42);
   g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'bookings'"), ==, 0);
+}
+
+/* Issue 13: the audit log can be redacted (before, after and actor to NULL, subject to '')
+ * and nothing else: any other UPDATE and every DELETE is refused by the database itself. */
+static void
+test_store_audit_only_redaction (StoreFixture *f, gconstpointer data)
+{
+  static const char *const refused[] = {
+    "UPDATE audit_log SET action = 'person.nothing'",
+    "UPDATE audit_log SET at = at + 1",
+    "UPDATE audit_log SET before = '{}'",
+    "UPDATE audit_log SET after = '{\"display_name\":\"Someone else\"}'",
+    "UPDATE audit_log SET actor_id = 'p-17157'",
+    "UPDATE audit_log SET subject = 'p-17157'",
+    "UPDATE audit_log SET id = id + 100",
+    "UPDATE audit_log SET before = NULL, action = 'x'",
+    "DELETE FROM audit_log",
+  };
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  f->store = open_store (f);
+  g_clear_object (&f->store);
+  db = raw_open (f->path);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "INSERT INTO audit_log (at, actor_id, action, subject, before,"
+                                 " after) VALUES (1, 'p-95113', 'person.update', 'p-14475',"
+                                 " '{\"staff_number\":\"14475\"}', '{\"team\":\"A\"}')",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_test_message ("%s", refused[i]);
+      g_assert_cmpint (sqlite3_exec (db, refused[i], NULL, NULL, &message), ==, SQLITE_CONSTRAINT);
+      g_assert_cmpstr (message, ==, "the audit log is append-only");
+      sqlite3_free (g_steal_pointer (&message));
+    }
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "UPDATE audit_log SET before = NULL, after = NULL, subject = '',"
+                                 " actor_id = NULL",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (raw_int (db, "SELECT count (*) FROM audit_log WHERE before IS NULL AND after"
+                                " IS NULL AND subject = '' AND actor_id IS NULL"
+                                " AND action = 'person.update' AND at = 1"),
+                   ==, 1);
+  sqlite3_close (db);
+}
+
+static gint64
+audit_int (StoreFixture *f, const char *sql)
+{
+  return raw_query_int (f->path, sql);
+}
+
+/* Issue 13: an erasure takes the person out of entries that name them anywhere (their id, or
+ * their staff number as a staff number) and out of the entries they made, and leaves a
+ * number that merely contains theirs alone. */
+static void
+test_store_erasure_redacts_audit (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) report = NULL;
+  g_autoptr (JsonNode) refused = NULL;
+  sqlite3 *db = raw_open (f->path);
+
+  g_assert_cmpint (
+      sqlite3_exec (db,
+                    "INSERT INTO audit_log (at, actor_id, action, subject, before, after) VALUES"
+                    " (1, '" ADMIN "', 'a', 'a0-r01', NULL, '{\"person_id\":\"" JONAS "\"}'),"
+                    " (2, '" ADMIN "', 'b', 's', '{\"staff_number\":\"14475\"}', NULL),"
+                    " (3, '" ADMIN "', 'c', 's2', NULL, '{\"staff_number\":\"144750\"}'),"
+                    " (4, '" JONAS "', 'd', 'a0-r01', NULL, '{\"x\":1}')",
+                    NULL, NULL, NULL),
+      ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  refused = rb_rights_erase_sync (f->store, ADMIN, ADMIN, &error);
+  g_assert_null (refused);
+  rb_assert_rb_error (error, RB_ERROR_FORBIDDEN, "forbidden");
+  g_clear_error (&error);
+  g_clear_pointer (&refused, json_node_unref);
+  refused = rb_rights_erase_sync (f->store, ADMIN, "p-00000", &error);
+  g_assert_null (refused);
+  rb_assert_rb_error (error, RB_ERROR_NOT_FOUND, "not_found");
+  g_clear_error (&error);
+
+  report = rb_rights_erase_sync (f->store, ADMIN, JONAS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (report),
+                                               "audit_entries_redacted"),
+                   ==, 3);
+  g_assert_cmpint (audit_int (f, "SELECT count (*) FROM audit_log WHERE action = 'a'"
+                                 " AND subject = 'a0-r01' AND before IS NULL AND after IS NULL"),
+                   ==, 1);
+  g_assert_cmpint (audit_int (f, "SELECT count (*) FROM audit_log WHERE action = 'b'"
+                                 " AND subject = 's' AND before IS NULL"),
+                   ==, 1);
+  g_assert_cmpint (audit_int (f, "SELECT count (*) FROM audit_log WHERE action = 'c'"
+                                 " AND after = '{\"staff_number\":\"144750\"}'"),
+                   ==, 1);
+  g_assert_cmpint (audit_int (f, "SELECT count (*) FROM audit_log WHERE action = 'd'"
+                                 " AND actor_id IS NULL AND after = '{\"x\":1}'"),
+                   ==, 1);
+  g_assert_cmpint (audit_int (f, "SELECT count (*) FROM people WHERE id = '" JONAS "'"), ==, 0);
 }
 
 static void
@@ -2010,6 +2116,8 @@ main (int argc, char *argv[])
   ADD_EMPTY ("/store/open/private-file", test_store_private_file);
   ADD ("/store/auth/unknown-numbers-forgotten", test_store_unknown_numbers_forgotten);
   ADD_EMPTY ("/store/open/newer-schema", test_store_newer_schema);
+  ADD_EMPTY ("/store/audit/only-redaction", test_store_audit_only_redaction);
+  ADD ("/store/audit/erasure-redacts", test_store_erasure_redacts_audit);
   ADD_EMPTY ("/store/open/corrupt-random", test_store_corrupt_random);
   ADD_EMPTY ("/store/open/corrupt-truncated", test_store_corrupt_truncated);
   ADD_EMPTY ("/store/import/all-or-nothing", test_store_import_all_or_nothing);

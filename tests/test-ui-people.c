@@ -7,7 +7,8 @@
  * imports a Windows-1252 CSV file on the People page, sees what it would do, confirms, and
  * deactivates a person. An administrator registers a badge for a person with the desktop's
  * badge reader (issue 12), sees it in the list, is told when a badge is someone else's, and
- * removes it. Every text expected is looked up in the catalogue of the language the
+ * removes it. A person downloads their data, and an administrator erases a deactivated
+ * person (issue 13). Every text expected is looked up in the catalogue of the language the
  * test runs in (English and German, tests/meson.build). */
 #include "config.h"
 
@@ -598,6 +599,70 @@ test_people_badges (Fixture *f, gconstpointer data)
 
 /* ---- main --------------------------------------------------------------------------------- */
 
+/* ---- people's rights (issue 13) ------------------------------------------------------------ */
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* Jonas downloads his data from the account menu's action; the administrator deactivates
+ * him, shows the deactivated, erases him after a confirmation that says it cannot be undone,
+ * and he is gone from the list and the database. */
+static void
+test_people_erase (Fixture *f, gconstpointer data)
+{
+  RbClientService *service = rb_ui_backend_get_service (f->backend);
+  g_autofree char *path = g_build_filename (rb_ui_backend_get_dir (f->backend), "my-data.json",
+                                            NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autofree char *contents = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (JsonNode) deactivated = NULL;
+  gpointer jonas_row[2];
+  DbWait erased = { f, "SELECT count(*) = 0 FROM people WHERE id = '" JONAS_ID "'" };
+  GtkWidget *page, *dialog, *row;
+
+  g_clear_object (&(RbPerson *){ rb_ui_backend_sign_in (f->backend, service, JONAS) });
+  f->context = rb_context_new (service, f->settings);
+  f->window = GTK_WIDGET (rb_ui_open_window (f->context));
+  rb_window_export_my_data (RB_WINDOW (f->window), file);
+  g_assert_true (rb_ui_wait_for (file_exists, path, 30));
+  rb_ui_settle (200);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"staff_number\" : \"" JONAS "\""));
+  g_assert_null (strstr (contents, "pin_hash"));
+  rb_ui_destroy_toplevels ();
+  g_clear_object (&f->context);
+
+  g_clear_object (&(RbPerson *){ rb_ui_backend_sign_in (f->backend, service, CHRISTIAN) });
+  rb_client_service_set_person_active_async (service, JONAS_ID, FALSE, NULL,
+                                             rb_ui_keep_result_cb, &result);
+  deactivated = rb_client_service_json_finish (service, rb_ui_wait_result (&result), NULL);
+  g_assert_nonnull (deactivated);
+  f->context = rb_context_new (service, f->settings);
+  f->window = GTK_WIDGET (rb_ui_open_window (f->context));
+  page = rb_ui_show_page (RB_WINDOW (f->window), "people");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (rb_ui_child_by_id (page, "inactive_check")),
+                               TRUE);
+  jonas_row[0] = page;
+  jonas_row[1] = (gpointer) "Jonas Becker";
+  g_assert_true (rb_ui_wait_for (row_shown, jonas_row, 30));
+
+  row = rb_ui_find_visible (page, rb_ui_is_row_titled, (gpointer) "Jonas Becker");
+  rb_ui_click (rb_ui_find_visible (row, is_button_with_tooltip, (gpointer) tr ("Erase…")));
+  g_assert_true (rb_ui_wait_for (message_dialog_shown, NULL, 10));
+  dialog = GTK_WIDGET (rb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            tr ("This cannot be undone.")));
+  screenshot (f, dialog, "erase");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "erase");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (rb_ui_wait_for (db_says_one, &erased, 30));
+  g_assert_true (rb_ui_wait_for (row_gone, jonas_row, 30));
+}
+
 static void
 add_dual (const char *name, void (*test) (Fixture *, gconstpointer))
 {
@@ -629,5 +694,6 @@ main (int argc, char *argv[])
   add_dual ("people/change-own-pin", test_change_own_pin);
   add_dual ("people/page-import-and-deactivate", test_people_page);
   add_dual ("people/page-badges", test_people_badges);
+  add_dual ("people/download-and-erase", test_people_erase);
   return g_test_run ();
 }

@@ -3,7 +3,8 @@
  * holds the people as the service's JSON (GET /people), which carries what a list of
  * RbPerson does not: whether a person is active, whether their PIN is a one-time PIN, and
  * whether they have a badge (issue 12: an administrator registers one with the desktop's
- * badge reader, which types the card's secret ID into the dialog's entry). */
+ * badge reader, which types the card's secret ID into the dialog's entry). A deactivated
+ * person can be erased (issue 13). */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -189,6 +190,13 @@ person_row (RbPeoplePage *self, JsonObject *person)
     adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                row_button (self, "object-rotate-left-symbolic", _("Reactivate"),
                                            "reactivate", id));
+  /* Erasure (issue 13) is offered for deactivated people: deactivating, which can be undone,
+   * is what an administrator does at once when someone leaves or objects; erasing, which
+   * cannot, comes second, and its button stays away from the everyday ones. */
+  if (!active)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                               row_button (self, "user-trash-symbolic", _("Erase…"), "erase",
+                                           id));
   return row;
 }
 
@@ -609,6 +617,71 @@ show_remove_badges_dialog (RbPeoplePage *self, JsonObject *person)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---- erasure (issue 13, DSGVO Art. 17) ------------------------------------------------------ */
+
+static void
+on_erased_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbPeoplePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) report = rb_client_service_json_finish (RB_CLIENT_SERVICE (source),
+                                                               result, &error);
+  g_autofree char *text = NULL;
+
+  self->loading--;
+  if (report == NULL)
+    {
+      say_error (self, error);
+      return;
+    }
+  /* TRANSLATORS: after an erasure; %s is its reference in the audit log, which the
+   * administrator notes with the person's request (the entry says nothing else of who). */
+  text = g_strdup_printf (_("Erased. Reference in the audit log: %s."),
+                          json_object_get_string_member (json_node_get_object (report),
+                                                         "erasure_id"));
+  say (self, text);
+  rb_people_page_reload (self);
+}
+
+static void
+on_erase_response_cb (AdwMessageDialog *dialog, const char *response, PersonAction *action)
+{
+  RbPeoplePage *self = action->page;
+
+  if (!g_str_equal (response, "erase"))
+    return;
+  self->loading++;
+  rb_client_service_erase_person_async (rb_context_get_service (self->context),
+                                        action->person_id, self->cancellable, on_erased_cb,
+                                        g_object_ref (self));
+}
+
+static void
+show_erase_dialog (RbPeoplePage *self, JsonObject *person)
+{
+  g_autofree char *heading = g_strdup_printf (_("Erase %s?"),
+                                              json_object_get_string_member (person,
+                                                                             "display_name"));
+  g_autofree char *body = g_strdup_printf (
+      "%s\n\n%s",
+      _("Raumbuch forgets this person: their name, staff number, badges and sessions are "
+        "deleted, their coming bookings are cancelled so that the spaces are free again, and "
+        "all their bookings lose who made them and their titles. The audit log keeps what "
+        "was done and when, but no longer says it was them. The erasure itself is in the audit "
+        "log, without their name or staff number."),
+      _("This cannot be undone."));
+  AdwMessageDialog *dialog = message_dialog_new (self, heading, body);
+
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "erase", _("_Erase"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "erase", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_erase_response_cb),
+                         person_action_new (self, json_object_get_string_member (person, "id")),
+                         person_action_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 on_row_button_clicked_cb (GtkButton *button, RbPeoplePage *self)
 {
@@ -625,6 +698,8 @@ on_row_button_clicked_cb (GtkButton *button, RbPeoplePage *self)
     show_badge_dialog (self, person);
   else if (g_str_equal (what, "remove-badges"))
     show_remove_badges_dialog (self, person);
+  else if (g_str_equal (what, "erase"))
+    show_erase_dialog (self, person);
   else if (g_str_equal (what, "pin"))
     {
       self->loading++;

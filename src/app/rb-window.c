@@ -45,6 +45,8 @@ struct _RbWindow
   RbLoginDialog *login_dialog;
   /* owned while open: the file chooser of the building's import or export */
   GtkFileChooserNative *building_chooser;
+  /* owned while open: the file chooser of "Download My Data" */
+  GtkFileChooserNative *my_data_chooser;
 
   /* owned */
   RbContext *context;
@@ -449,6 +451,101 @@ export_building_action_cb (GtkWidget *widget, const char *action_name, GVariant 
   choose_building_file (RB_WINDOW (widget), TRUE);
 }
 
+/* ---- the signed-in person's own data (issue 13, DSGVO Art. 15) ------------------------------- */
+
+static void
+on_my_data_written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _("Your Data Was Not Saved"), error);
+      return;
+    }
+  name = g_file_get_basename (G_FILE (source));
+  message = g_strdup_printf (_("Saved %s"), name);
+  show_toast (self, message);
+}
+
+static void
+on_my_data_exported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RbWindow *self = g_task_get_source_object (task);
+  GFile *file = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) document = rb_client_service_json_finish (RB_CLIENT_SERVICE (source),
+                                                                 result, &error);
+  g_autofree char *text = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+
+  if (document == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _("Your Data Was Not Saved"), error);
+      return;
+    }
+  text = rb_json_to_string (document, TRUE);
+  bytes = g_bytes_new_take (g_strconcat (text, "\n", NULL), strlen (text) + 1);
+  /* Private: the file says where and when the person was, and nobody else need read it. */
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
+                                       G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                                       self->cancellable, on_my_data_written_cb,
+                                       g_object_ref (self));
+}
+
+/* Writes everything held about the signed-in person to file, as JSON. */
+void
+rb_window_export_my_data (RbWindow *self, GFile *file)
+{
+  GTask *task;
+
+  g_return_if_fail (RB_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, self->cancellable, NULL, NULL);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  rb_client_service_export_my_data_async (rb_context_get_service (self->context),
+                                          self->cancellable, on_my_data_exported_cb, task);
+}
+
+static void
+on_my_data_chooser_response_cb (RbWindow *self, int response, GtkNativeDialog *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        rb_window_export_my_data (self, file);
+    }
+  g_clear_object (&self->my_data_chooser);
+}
+
+static void
+export_my_data_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RbWindow *self = RB_WINDOW (widget);
+
+  if (self->my_data_chooser != NULL || rb_context_get_person (self->context) == NULL)
+    return;
+  self->my_data_chooser = gtk_file_chooser_native_new (
+      _("Download My Data"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
+      _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->my_data_chooser), TRUE);
+  /* TRANSLATORS: the suggested file name of a person's own data; keep ".json". */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->my_data_chooser),
+                                     _("raumbuch-my-data.json"));
+  g_signal_connect_object (self->my_data_chooser, "response",
+                           G_CALLBACK (on_my_data_chooser_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->my_data_chooser));
+}
+
 /* "Offline", "2 bookings waiting", or both; nothing when all is sent. */
 static void
 on_sync_state_changed_cb (RbWindow *self)
@@ -607,6 +704,7 @@ rb_window_dispose (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->building_chooser);
+  g_clear_object (&self->my_data_chooser);
 
   G_OBJECT_CLASS (rb_window_parent_class)->dispose (object);
 }
@@ -646,6 +744,8 @@ rb_window_class_init (RbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-building", NULL,
                                    export_building_action_cb);
   gtk_widget_class_install_action (widget_class, "win.change-pin", NULL, change_pin_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.export-my-data", NULL,
+                                   export_my_data_action_cb);
 }
 
 static void

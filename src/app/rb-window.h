@@ -16,5 +16,6 @@ RbWindow *rb_window_new (RbApplication *application, RbContext *context);
 void rb_window_ask_sign_in (RbWindow *self);
 void rb_window_import_building (RbWindow *self, GFile *file);
 void rb_window_export_building (RbWindow *self, GFile *file);
+void rb_window_export_my_data (RbWindow *self, GFile *file);
 
 G_END_DECLS

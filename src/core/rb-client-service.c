@@ -524,6 +524,28 @@ rb_client_service_remove_badges_async (RbClientService *self, const char *person
   CLASS (self)->remove_badges_async (self, person_id, cancellable, callback, user_data);
 }
 
+/* Everything held about the signed-in person (DSGVO Art. 15), as one JSON document
+ * (rb_client_service_json_finish). */
+void
+rb_client_service_export_my_data_async (RbClientService *self, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  CLASS (self)->export_my_data_async (self, cancellable, callback, user_data);
+}
+
+/* An administrator erases a person (DSGVO Art. 17); the report as JSON
+ * (rb_client_service_json_finish). */
+void
+rb_client_service_erase_person_async (RbClientService *self, const char *person_id,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  g_return_if_fail (person_id != NULL);
+  CLASS (self)->erase_person_async (self, person_id, cancellable, callback, user_data);
+}
+
 RbIdentity *
 rb_client_service_identify_finish (RbClientService *self, GAsyncResult *result, GError **error)
 {

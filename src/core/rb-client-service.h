@@ -196,6 +196,15 @@ struct _RbClientServiceClass
   void (*set_name_consent_async) (RbClientService *self, gboolean show_name,
                                   GCancellable *cancellable, GAsyncReadyCallback callback,
                                   gpointer user_data);
+  /* people's rights (issue 13). export_my_data: everything held about the signed-in person,
+   * the document of GET /me/export (RB_ERROR_UNAUTHENTICATED for nobody). For administrators:
+   * erase_person (RB_ERROR_FORBIDDEN for oneself; the report of POST /people/{id}/erasure).
+   * Both finish with rb_client_service_json_finish. */
+  void (*export_my_data_async) (RbClientService *self, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+  void (*erase_person_async) (RbClientService *self, const char *person_id,
+                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data);
   /* optional: bring everything up to date now (default: nothing to do) */
   void (*sync_async) (RbClientService *self, GCancellable *cancellable,
                       GAsyncReadyCallback callback, gpointer user_data);
@@ -378,6 +387,11 @@ void rb_client_service_change_pin_async (RbClientService *self, const char *staf
                                          const char *pin, const char *new_pin,
                                          GCancellable *cancellable,
                                          GAsyncReadyCallback callback, gpointer user_data);
+void rb_client_service_export_my_data_async (RbClientService *self, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+void rb_client_service_erase_person_async (RbClientService *self, const char *person_id,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
 void rb_client_service_shutdown (RbClientService *self);
 
 /* For the backends: their state, which the base class keeps and announces. */

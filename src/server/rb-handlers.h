@@ -62,5 +62,7 @@ void rb_handle_register_badge (RbRequest *req);
 void rb_handle_remove_badge (RbRequest *req);
 void rb_handle_get_privacy (RbRequest *req);
 void rb_handle_set_privacy (RbRequest *req);
+void rb_handle_export_my_data (RbRequest *req);
+void rb_handle_erase_person (RbRequest *req);
 
 G_END_DECLS

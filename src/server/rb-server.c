@@ -139,6 +139,10 @@ static const RbRoute routes[] = {
   /* Issue 12: badges that identify a person alone at a kiosk (rb-people-handlers.c). */
   { "PUT", "people/*/badge", RB_AUTH_ANY, rb_handle_register_badge, rb_role_is_admin },
   { "DELETE", "people/*/badge", RB_AUTH_ANY, rb_handle_remove_badge, rb_role_is_admin },
+  /* Issue 13: people's rights (rb-rights-handlers.c). The export is everyone's own, and a
+   * kiosk's device token, being nobody's, gets 403 there as at the erasure. */
+  { "GET", "me/export", RB_AUTH_ANY, rb_handle_export_my_data },
+  { "POST", "people/*/erasure", RB_AUTH_ANY, rb_handle_erase_person, rb_role_is_admin },
   { "PUT", "me/pin", RB_AUTH_SESSION, rb_handle_change_my_pin },
   /* Issue 13: each person's consent to show their name (rb-consent-handlers.c). */
   { "GET", "me/privacy", RB_AUTH_SESSION, rb_handle_get_privacy },

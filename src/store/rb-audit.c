@@ -109,6 +109,38 @@ rb_audit_list_sync (RbStore *store, const RbAuditQuery *query, GError **error)
   return root;
 }
 
+/* Every entry about a person (its subject) or made by them (its actor), oldest first, as a
+ * JSON array: what the person's own data export (rb-rights.c) shows of the audit log. */
+JsonNode *
+rb_audit_list_about_person_sync (RbStore *store, const char *person_id, GError **error)
+{
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store,
+      "SELECT a.id, a.at, a.actor_id, a.action, a.subject, a.before, a.after, p.display_name"
+      " FROM audit_log a LEFT JOIN people p ON p.id = a.actor_id"
+      " WHERE a.subject = ?1 OR a.actor_id = ?1 ORDER BY a.id",
+      error);
+  JsonArray *items;
+  JsonNode *root;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rb_db_bind_text (stmt, 1, person_id);
+  items = json_array_new ();
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    json_array_add_element (items, entry_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      json_array_unref (items);
+      rb_db_set_error (error, rb_store_get_connection (store), rc, "audit");
+      return NULL;
+    }
+  root = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (root, items);
+  return root;
+}
+
 /* ---- async twin -------------------------------------------------------------------------- */
 
 typedef struct

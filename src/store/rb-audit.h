@@ -1,6 +1,7 @@
 /* rb-audit.h: reading the audit log (schema 7), newest first, a page at a time. Entries are
  * written by rb_store_append_audit (rb-store-private.h) inside the transaction of the change
- * they record; nothing changes or deletes them (the schema's triggers refuse it). */
+ * they record; nothing changes or deletes them (the schema's triggers refuse it), except the
+ * redaction of what they say about a person who was erased (rb-rights.c). */
 #pragma once
 
 #include "rb-store.h"
@@ -19,6 +20,8 @@ typedef struct
 } RbAuditQuery;
 
 JsonNode *rb_audit_list_sync (RbStore *store, const RbAuditQuery *query, GError **error);
+JsonNode *rb_audit_list_about_person_sync (RbStore *store, const char *person_id,
+                                           GError **error);
 void rb_audit_list_async (RbStore *store, const RbAuditQuery *query, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data);
 JsonNode *rb_audit_list_finish (RbStore *store, GAsyncResult *result, GError **error);

@@ -25,6 +25,7 @@
 #include "rb-read-trace.h"
 #include "rb-people-store.h"
 #include "rb-retention.h"
+#include "rb-rights.h"
 #include "rb-series-store.h"
 
 struct _RbLocalService
@@ -1050,6 +1051,49 @@ set_name_consent_async (RbClientService *service, gboolean show_name, GCancellab
                   callback, user_data);
 }
 
+/* ---- people's rights (issue 13) ----------------------------------------------------------- */
+
+static gpointer
+export_my_data_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PeopleCall *pc = data;
+  g_autoptr (RbPerson) person = actor (store, pc->call, error);
+
+  return person != NULL ? rb_rights_export_sync (store, rb_person_get_id (person), error) : NULL;
+}
+
+static void
+export_my_data_async (RbClientService *service, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+
+  run_people_job (self, export_my_data_job, people_call_new (self), FALSE, export_my_data_async,
+                  cancellable, callback, user_data);
+}
+
+static gpointer
+erase_person_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PeopleCall *pc = data;
+
+  if (!actor_may (store, pc->call, rb_role_is_admin, error))
+    return NULL;
+  return rb_rights_erase_sync (store, pc->call->actor_id, pc->call->id, error);
+}
+
+static void
+erase_person_async (RbClientService *service, const char *person_id,
+                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  RbLocalService *self = RB_LOCAL_SERVICE (service);
+  PeopleCall *pc = people_call_new (self);
+
+  pc->call->id = g_strdup (person_id);
+  run_people_job (self, erase_person_job, pc, TRUE, erase_person_async, cancellable, callback,
+                  user_data);
+}
+
 static gpointer
 import_people_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
@@ -1995,6 +2039,8 @@ rb_local_service_class_init (RbLocalServiceClass *klass)
   service_class->remove_badges_async = remove_badges_async;
   service_class->get_name_consent_async = get_name_consent_async;
   service_class->set_name_consent_async = set_name_consent_async;
+  service_class->export_my_data_async = export_my_data_async;
+  service_class->erase_person_async = erase_person_async;
   service_class->import_people_async = import_people_async;
   service_class->issue_one_time_pin_async = issue_one_time_pin_async;
   service_class->change_pin_async = change_pin_async;

@@ -274,9 +274,13 @@ update_person (RbStore *store, const char *actor_id, JsonNode *before,
   return rb_store_append_audit (store, actor_id, "person.update", id, before, after, error);
 }
 
-/* Ends what lets a person act: sessions, and their live bookings that have not ended. */
-static gboolean
-end_sessions_and_bookings (RbStore *store, const char *person_id, GError **error)
+/* Ends what lets a person act: sessions, and their live bookings that have not ended, which
+ * are cancelled with reason (or none: NULL). Inside a write transaction; deactivating and
+ * erasing (rb-rights.c) a person both start with it. */
+gboolean
+rb_people_store_end_sessions_and_bookings (RbStore *store, const char *person_id,
+                                           const char *reason, guint *out_cancelled,
+                                           GError **error)
 {
   sqlite3 *db = rb_store_get_connection (store);
   g_autoptr (RbStatement) sessions
@@ -284,7 +288,6 @@ end_sessions_and_bookings (RbStore *store, const char *person_id, GError **error
   g_autoptr (RbStatement) set_reason = NULL;
   g_autoptr (GPtrArray) bookings = NULL;
   RbBookingQuery query = { 0 };
-  const char *reason = _("The person who booked was deactivated.");
 
   if (sessions == NULL)
     return FALSE;
@@ -307,12 +310,16 @@ end_sessions_and_bookings (RbStore *store, const char *person_id, GError **error
 
       if (!rb_store_set_booking_state (store, booking, RB_BOOKING_STATE_CANCELLED, error))
         return FALSE;
+      if (reason == NULL)
+        continue;
       sqlite3_reset (set_reason);
       rb_db_bind_text (set_reason, 1, reason);
       rb_db_bind_text (set_reason, 2, rb_booking_get_id (booking));
       if (!rb_db_step_done (db, set_reason, error))
         return FALSE;
     }
+  if (out_cancelled != NULL)
+    *out_cancelled = bookings->len;
   return TRUE;
 }
 
@@ -330,7 +337,9 @@ set_active (RbStore *store, const char *actor_id, JsonNode *before, gboolean act
   sqlite3_bind_int (stmt, 1, active);
   rb_db_bind_text (stmt, 2, id);
   if (!rb_db_step_done (rb_store_get_connection (store), stmt, error)
-      || (!active && !end_sessions_and_bookings (store, id, error))
+      || (!active
+          && !rb_people_store_end_sessions_and_bookings (
+              store, id, _("The person who booked was deactivated."), NULL, error))
       || !(after = get_person (store, "id", id, error)))
     return FALSE;
   return rb_store_append_audit (store, actor_id, active ? "person.reactivate" : "person.deactivate",

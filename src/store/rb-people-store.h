@@ -36,6 +36,10 @@ JsonNode *rb_people_store_import_sync (RbStore *store, const char *actor_id, GPt
                                        GPtrArray *errors, gboolean deactivate_missing,
                                        gboolean dry_run, GError **error);
 
+gboolean rb_people_store_end_sessions_and_bookings (RbStore *store, const char *person_id,
+                                                    const char *reason, guint *out_cancelled,
+                                                    GError **error);
+
 gboolean rb_people_store_check_may_sign_in_sync (RbStore *store, const char *person_id,
                                                  GError **error);
 gboolean rb_people_store_set_pin_sync (RbStore *store, const char *actor_id,

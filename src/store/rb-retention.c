@@ -69,9 +69,13 @@ delete_booking (RbStore *store, const char *booking_id, GError **error)
          && run_for_booking (store, "DELETE FROM bookings WHERE id = ?1", booking_id, 0, error);
 }
 
-static gboolean
-anonymise_booking (RbStore *store, const char *booking_id, gint64 now, GError **error)
+/* Takes from a booking everything that says who made it or why, and gives it a new sequence
+ * number so that the change feed carries it to every mirror. Inside a write transaction; the
+ * erasure of a person (rb-rights.c) anonymises their bookings with it too. */
+gboolean
+rb_retention_anonymise_booking (RbStore *store, const char *booking_id, GError **error)
 {
+  gint64 now = rb_store_now (store);
   gint64 seq = rb_store_append_change (store, booking_id, error);
   g_autoptr (RbStatement) update = NULL;
 
@@ -121,7 +125,7 @@ rb_retention_apply_sync (RbStore *store, RbRetentionCounts *out_counts, GError *
                             anonymise_before, error)))
     goto fail;
   for (guint i = 0; i < named->len; i++)
-    if (!anonymise_booking (store, g_ptr_array_index (named, i), now, error))
+    if (!rb_retention_anonymise_booking (store, g_ptr_array_index (named, i), error))
       goto fail;
   /* A series says who reserved what, how often: it goes when no booking of it is left. */
   series = rb_store_prepare (store,

@@ -13,5 +13,6 @@ typedef struct
 } RbRetentionCounts;
 
 gboolean rb_retention_apply_sync (RbStore *store, RbRetentionCounts *out_counts, GError **error);
+gboolean rb_retention_anonymise_booking (RbStore *store, const char *booking_id, GError **error);
 
 G_END_DECLS

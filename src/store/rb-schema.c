@@ -256,6 +256,20 @@ static const char *const migrations[] = {
   /* issue 13: where the site shows names, each person chooses whether colleagues see theirs
    * on their bookings (rb-name-consent.c); nobody's is shown until they agree. */
   "ALTER TABLE people ADD COLUMN show_name INTEGER NOT NULL DEFAULT 0;",
+  /* issue 13: erasure (DSGVO Art. 17, rb-rights.c). The audit log stays append-only, except
+   * that the entries about an erased person may be redacted: their before and after set to
+   * NULL, their actor to NULL and their subject to ''. Every other UPDATE (a column changed to
+   * anything else, or id, at and action changed at all) is refused, and so is every DELETE
+   * (audit_log_no_delete of migration 7 stays). */
+  "DROP TRIGGER audit_log_no_update;"
+  "CREATE TRIGGER audit_log_only_redaction BEFORE UPDATE ON audit_log"
+  "  WHEN NOT (NEW.id IS OLD.id AND NEW.at IS OLD.at AND NEW.action IS OLD.action"
+  "    AND (NEW.actor_id IS OLD.actor_id OR NEW.actor_id IS NULL)"
+  "    AND (NEW.subject IS OLD.subject OR NEW.subject = '')"
+  "    AND (NEW.before IS OLD.before OR NEW.before IS NULL)"
+  "    AND (NEW.after IS OLD.after OR NEW.after IS NULL)) BEGIN"
+  "  SELECT RAISE (ABORT, 'the audit log is append-only');"
+  "END;",
 };
 
 int

@@ -1839,6 +1839,28 @@ set_name_consent_async (RbClientService *service, gboolean show_name, GCancellab
               callback, user_data);
 }
 
+/* GET /me/export and POST /people/{id}/erasure (issue 13): only the server knows. */
+static void
+export_my_data_async (RbClientService *service, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  ask_server (RB_SERVER_SERVICE (service), "GET", "/api/v1/me/export", NULL, NULL, parse_json,
+              (GDestroyNotify) json_node_unref, FALSE, export_my_data_async, cancellable,
+              callback, user_data);
+}
+
+static void
+erase_person_async (RbClientService *service, const char *person_id,
+                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *escaped = g_uri_escape_string (person_id, NULL, TRUE);
+  g_autofree char *path = g_strdup_printf ("/api/v1/people/%s/erasure", escaped);
+
+  ask_server (RB_SERVER_SERVICE (service), "POST", path, NULL, NULL, parse_json,
+              (GDestroyNotify) json_node_unref, TRUE, erase_person_async, cancellable, callback,
+              user_data);
+}
+
 /* PUT /me/pin for the signed-in person; POST /pin-changes, without a session, after a sign-in
  * or identify answered pin_change_required (a kiosk's device token goes with it). */
 static void
@@ -2152,6 +2174,8 @@ rb_server_service_class_init (RbServerServiceClass *klass)
   service_class->remove_badges_async = remove_badges_async;
   service_class->get_name_consent_async = get_name_consent_async;
   service_class->set_name_consent_async = set_name_consent_async;
+  service_class->export_my_data_async = export_my_data_async;
+  service_class->erase_person_async = erase_person_async;
   service_class->sign_in_async = sign_in_async;
   service_class->resume_async = resume_async;
   service_class->sign_out_async = sign_out_async;

@@ -75,6 +75,8 @@ static const Endpoint endpoints[] = {
   { "/floors/{id}/plan", NULL, ANSWER_NOT_ASKED, FALSE },
   { "/people", "/api/v1/people?include_inactive=true", ANSWER_JSON, FALSE },
   { "/me/privacy", "/api/v1/me/privacy", ANSWER_JSON, FALSE },
+  /* the caller's own data (DSGVO Art. 15) */
+  { "/me/export", "/api/v1/me/export", ANSWER_JSON, FALSE },
 };
 
 typedef struct

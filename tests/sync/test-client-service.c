@@ -1174,6 +1174,113 @@ test_push (Fixture *f, gconstpointer data)
   g_assert_true (wait_until (other_client_has, &seen));
 }
 
+static JsonNode *
+export_my_data (RbClientService *service, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  rb_client_service_export_my_data_async (service, NULL, keep_result_cb, &result);
+  return rb_client_service_json_finish (service, wait_result (&result), error);
+}
+
+static JsonNode *
+erase_person (RbClientService *service, const char *person_id, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  rb_client_service_erase_person_async (service, person_id, NULL, keep_result_cb, &result);
+  return rb_client_service_json_finish (service, wait_result (&result), error);
+}
+
+/* Issue 13: a person downloads their data; an administrator erases them, which frees their
+ * desk; the erasure's audit entry, in the administrator's own export, does not name them. */
+static void
+test_rights (Fixture *f, gconstpointer data)
+{
+  RbClientService *mine = add_client (f);
+  RbClientService *admin = add_client (f);
+  g_autoptr (RbBooking) booked = NULL;
+  g_autoptr (JsonNode) export = NULL;
+  g_autoptr (JsonNode) refused = NULL;
+  g_autoptr (JsonNode) report = NULL;
+  g_autoptr (JsonNode) admin_export = NULL;
+  g_autoptr (JsonNode) gone = NULL;
+  g_autoptr (GPtrArray) desk = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *person_id = NULL;
+  g_autofree char *admin_text = NULL;
+  JsonObject *o;
+  JsonArray *audit;
+  gboolean erase_seen = FALSE;
+
+  sign_in_demo (mine, STAFF);
+  sign_in_demo (admin, ADMIN);
+  booked = book (mine, DESK, tuesday (9), tuesday (17), &error);
+  g_assert_no_error (error);
+
+  export = export_my_data (mine, &error);
+  g_assert_no_error (error);
+  o = json_node_get_object (export);
+  g_assert_cmpstr (json_object_get_string_member (o, "format"), ==, "raumbuch-personal-data");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "profile"),
+                                                  "staff_number"),
+                   ==, STAFF);
+  g_assert_false (json_object_has_member (json_object_get_object_member (o, "profile"),
+                                          "pin_hash"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "bookings")), ==, 1);
+  person_id = g_strdup (json_object_get_string_member (
+      json_object_get_object_member (o, "profile"), "id"));
+
+  /* Only administrators erase, and not themselves. */
+  refused = erase_person (mine, person_id, &error);
+  g_assert_null (refused);
+  rb_assert_rb_error (error, RB_ERROR_FORBIDDEN, "forbidden");
+  g_clear_error (&error);
+  refused = erase_person (admin, rb_person_get_id (rb_client_service_get_person (admin)),
+                          &error);
+  g_assert_null (refused);
+  rb_assert_rb_error (error, RB_ERROR_FORBIDDEN, "forbidden");
+  g_clear_error (&error);
+
+  report = erase_person (admin, person_id, &error);
+  g_assert_no_error (error);
+  o = json_node_get_object (report);
+  g_assert_cmpint (json_object_get_int_member (o, "bookings_cancelled"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (o, "bookings_anonymised"), ==, 1);
+  g_assert_nonnull (json_object_get_string_member (o, "erasure_id"));
+
+  /* The desk is free again, for every client. */
+  if (f->mode == MODE_SERVER)
+    sync_now (admin);
+  desk = space_bookings (admin, DESK);
+  g_assert_null (find_booking (desk, rb_booking_get_id (booked)));
+
+  /* Nobody is left to export. */
+  gone = export_my_data (mine, &error);
+  g_assert_null (gone);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  admin_export = export_my_data (admin, &error);
+  g_assert_no_error (error);
+  admin_text = json_to_string (admin_export, FALSE);
+  g_assert_null (strstr (admin_text, STAFF));
+  g_assert_null (strstr (admin_text, "Jonas"));
+  audit = json_object_get_array_member (json_node_get_object (admin_export), "audit");
+  for (guint i = 0; i < json_array_get_length (audit); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (audit, i);
+
+      if (g_str_equal (json_object_get_string_member (entry, "action"), "person.erase"))
+        {
+          erase_seen = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (entry, "subject"), ==,
+                           json_object_get_string_member (o, "erasure_id"));
+        }
+    }
+  g_assert_true (erase_seen);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1192,6 +1299,7 @@ main (int argc, char **argv)
     { "building", test_building, FALSE },
     { "checked-in-at-creation", test_checked_in_at_creation, FALSE },
     { "name-consent", test_name_consent, FALSE },
+    { "rights", test_rights, FALSE },
     { "checked-in-queued", test_checked_in_queued, TRUE },
     { "push", test_push, TRUE },
     { "refused-later", test_refused_later, TRUE },
