@@ -35,7 +35,7 @@ test_record_of_processing (void)
   const char *name = "verzeichnis-verarbeitungstaetigkeiten.md";
   g_autofree char *text = read_document (name);
   g_autofree char *anonymise = NULL, *delete = NULL, *group = NULL, *sessions = NULL;
-  g_autofree char *lock = NULL;
+  g_autofree char *lock = NULL, *audit = NULL;
   RbPolicy policy;
 
   rb_policy_init_defaults (&policy);
@@ -50,7 +50,10 @@ test_record_of_processing (void)
   assert_says (text, name, delete);
   assert_says (text, name, group);
   assert_says (text, name, sessions);
+  audit = g_strdup_printf ("| Prüfprotokoll | %d Tage |", policy.audit_retention_days);
   assert_says (text, name, lock);
+  assert_says (text, name, audit);
+  assert_says (text, name, "`audit_retention_days`");
   assert_says (text, name, "`anonymise_after_days`");
   assert_says (text, name, "`delete_after_days`");
   assert_says (text, name, "`min_group_size`");
@@ -61,16 +64,18 @@ test_staff_council_checklist (void)
 {
   const char *name = "checkliste-dienstvereinbarung.md";
   g_autofree char *text = read_document (name);
-  g_autofree char *anonymise = NULL, *delete = NULL, *group = NULL;
+  g_autofree char *anonymise = NULL, *delete = NULL, *group = NULL, *audit = NULL;
   RbPolicy policy;
 
   rb_policy_init_defaults (&policy);
+  audit = g_strdup_printf ("Prüfprotokolls werden %d Tage", policy.audit_retention_days);
   anonymise = g_strdup_printf ("endet %d Tage nach ihrem Ende", policy.anonymise_after_days);
   delete = g_strdup_printf ("%d Tage nach ihrem Ende gelöscht", policy.delete_after_days);
   group = g_strdup_printf ("auf weniger als %d verschiedenen Personen", policy.min_group_size);
   assert_says (text, name, anonymise);
   assert_says (text, name, delete);
   assert_says (text, name, group);
+  assert_says (text, name, audit);
   assert_says (text, name, "`show_names`");
   g_assert_false (policy.show_names);
   assert_says (text, name, "(Voreinstellung: aus)");

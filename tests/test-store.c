@@ -13,6 +13,8 @@
 #include "rb-blocks.h"
 #include "rb-feed.h"
 #include "rb-people-store.h"
+#include "rb-policy-store.h"
+#include "rb-retention.h"
 #include "rb-rights.h"
 #include "rb-schema.h"
 #include "rb-series-store.h"
@@ -362,6 +364,59 @@ test_store_audit_only_redaction (StoreFixture *f, gconstpointer data)
                                 " AND action = 'person.update' AND at = 1"),
                    ==, 1);
   sqlite3_close (db);
+}
+
+/* Issue 13: the audit log keeps its entries for audit_retention_days (730 by default), then
+ * retention deletes them; nothing else may delete one, however old. */
+static void
+test_store_audit_retention (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *insert = g_strdup_printf (
+      "INSERT INTO audit_log (at, actor_id, action, subject) VALUES"
+      " (%" G_GINT64_FORMAT ", NULL, 'old', ''), (%" G_GINT64_FORMAT ", NULL, 'older', ''),"
+      " (%" G_GINT64_FORMAT ", NULL, 'recent', '')",
+      f->now - 700 * 86400, f->now - 800 * 86400, f->now - 86400);
+  RbRetentionCounts counts = { 0 };
+  RbPolicy policy;
+  sqlite3 *db = raw_open (f->path);
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_exec (db, insert, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM audit_log WHERE action = 'older'", NULL, NULL,
+                                 &message),
+                   ==, SQLITE_CONSTRAINT);
+  g_assert_cmpstr (message, ==, "the audit log is append-only");
+  sqlite3_free (message);
+  sqlite3_close (db);
+
+  g_assert_true (rb_retention_apply_sync (f->store, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (counts.audit_deleted, ==, 1);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count (*) FROM audit_log WHERE action = 'older'"),
+                   ==, 0);
+
+  /* A shorter period takes the next entry at the next round, not the recent one; the policy
+   * change itself is an entry of today. */
+  rb_store_get_policy (f->store, &policy);
+  policy.audit_retention_days = 365;
+  g_assert_true (rb_store_set_policy_sync (f->store, ADMIN, &policy, &error));
+  g_assert_no_error (error);
+  g_assert_true (rb_retention_apply_sync (f->store, &counts, &error));
+  g_assert_cmpint (counts.audit_deleted, ==, 1);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count (*) FROM audit_log"
+                                           " WHERE action IN ('old', 'older')"),
+                   ==, 0);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count (*) FROM audit_log"
+                                           " WHERE action IN ('recent', 'policy.update')"),
+                   ==, 2);
+  /* What allowed the deletion is gone with its transaction. */
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count (*) FROM audit_log_expiry"), ==, 0);
+
+  /* Shorter than a year is refused. */
+  policy.audit_retention_days = 364;
+  g_assert_false (rb_store_set_policy_sync (f->store, ADMIN, &policy, &error));
+  g_assert_nonnull (error);
 }
 
 static gint64
@@ -2118,6 +2173,7 @@ main (int argc, char *argv[])
   ADD_EMPTY ("/store/open/newer-schema", test_store_newer_schema);
   ADD_EMPTY ("/store/audit/only-redaction", test_store_audit_only_redaction);
   ADD ("/store/audit/erasure-redacts", test_store_erasure_redacts_audit);
+  ADD ("/store/audit/retention", test_store_audit_retention);
   ADD_EMPTY ("/store/open/corrupt-random", test_store_corrupt_random);
   ADD_EMPTY ("/store/open/corrupt-truncated", test_store_corrupt_truncated);
   ADD_EMPTY ("/store/import/all-or-nothing", test_store_import_all_or_nothing);

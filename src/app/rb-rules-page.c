@@ -37,6 +37,8 @@ struct _RbRulesPage
   GtkSpinButton *anonymise_after_spin;
   AdwActionRow *delete_after_row;
   GtkSpinButton *delete_after_spin;
+  AdwActionRow *audit_retention_row;
+  GtkSpinButton *audit_retention_spin;
   AdwActionRow *min_group_row;
   GtkSpinButton *min_group_spin;
   AdwActionRow *show_names_row;
@@ -102,6 +104,7 @@ row_for_field (RbRulesPage *self, const char *field)
     { "check_in_after_minutes", self->check_in_after_row },
     { "anonymise_after_days", self->anonymise_after_row },
     { "delete_after_days", self->delete_after_row },
+    { "audit_retention_days", self->audit_retention_row },
     { "min_group_size", self->min_group_row },
   };
 
@@ -147,6 +150,7 @@ fill (RbRulesPage *self)
   gtk_spin_button_set_value (self->check_in_after_spin, policy.check_in_after_minutes);
   gtk_spin_button_set_value (self->anonymise_after_spin, policy.anonymise_after_days);
   gtk_spin_button_set_value (self->delete_after_spin, policy.delete_after_days);
+  gtk_spin_button_set_value (self->audit_retention_spin, policy.audit_retention_days);
   gtk_spin_button_set_value (self->min_group_spin, policy.min_group_size);
   gtk_switch_set_active (self->show_names_switch, policy.show_names);
   gtk_switch_set_active (self->panel_anonymous_switch, policy.panel_anonymous_booking);
@@ -173,6 +177,7 @@ form_policy (RbRulesPage *self)
   policy.check_in_after_minutes = gtk_spin_button_get_value_as_int (self->check_in_after_spin);
   policy.anonymise_after_days = gtk_spin_button_get_value_as_int (self->anonymise_after_spin);
   policy.delete_after_days = gtk_spin_button_get_value_as_int (self->delete_after_spin);
+  policy.audit_retention_days = gtk_spin_button_get_value_as_int (self->audit_retention_spin);
   policy.min_group_size = gtk_spin_button_get_value_as_int (self->min_group_spin);
   policy.show_names = gtk_switch_get_active (self->show_names_switch);
   policy.panel_anonymous_booking = gtk_switch_get_active (self->panel_anonymous_switch);
@@ -312,7 +317,7 @@ rb_rules_page_constructed (GObject *object)
     self->opening_row, self->closing_row, self->desk_horizon_row, self->room_horizon_row,
     self->team_lead_horizon_row, self->max_desk_row, self->check_in_before_row,
     self->check_in_after_row, self->anonymise_after_row, self->delete_after_row,
-    self->min_group_row,
+    self->audit_retention_row, self->min_group_row,
   };
 
   G_OBJECT_CLASS (rb_rules_page_parent_class)->constructed (object);
@@ -426,6 +431,8 @@ rb_rules_page_class_init (RbRulesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, anonymise_after_spin);
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, delete_after_row);
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, delete_after_spin);
+  gtk_widget_class_bind_template_child (widget_class, RbRulesPage, audit_retention_row);
+  gtk_widget_class_bind_template_child (widget_class, RbRulesPage, audit_retention_spin);
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, min_group_row);
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, min_group_spin);
   gtk_widget_class_bind_template_child (widget_class, RbRulesPage, show_names_row);

@@ -25,6 +25,7 @@ rb_policy_init_defaults (RbPolicy *policy)
   policy->panel_anonymous_booking = FALSE;
   policy->anonymise_after_days = 90;
   policy->delete_after_days = 365;
+  policy->audit_retention_days = 730;
   policy->min_group_size = 5;
 }
 
@@ -280,6 +281,9 @@ rb_policy_validate (const RbPolicy *policy, const char **out_field, GError **err
       || !check_range (policy->delete_after_days, 1, RB_POLICY_MAX_RETENTION_DAYS,
                        "delete_after_days", _("Bookings are deleted after (days)"), out_field,
                        error)
+      || !check_range (policy->audit_retention_days, RB_POLICY_MIN_AUDIT_RETENTION_DAYS,
+                       RB_POLICY_MAX_RETENTION_DAYS, "audit_retention_days",
+                       _("Audit log entries are kept for (days)"), out_field, error)
       || !check_range (policy->min_group_size, 1, RB_POLICY_MAX_MIN_GROUP_SIZE,
                        "min_group_size", _("Figures need at least (people)"), out_field, error))
     return FALSE;
@@ -304,6 +308,7 @@ rb_policy_equal (const RbPolicy *a, const RbPolicy *b)
          && !a->panel_anonymous_booking == !b->panel_anonymous_booking
          && a->anonymise_after_days == b->anonymise_after_days
          && a->delete_after_days == b->delete_after_days
+         && a->audit_retention_days == b->audit_retention_days
          && a->min_group_size == b->min_group_size;
 }
 
@@ -336,6 +341,7 @@ rb_policy_to_json (const RbPolicy *policy)
   json_object_set_boolean_member (o, "panel_anonymous_booking", policy->panel_anonymous_booking);
   json_object_set_int_member (o, "anonymise_after_days", policy->anonymise_after_days);
   json_object_set_int_member (o, "delete_after_days", policy->delete_after_days);
+  json_object_set_int_member (o, "audit_retention_days", policy->audit_retention_days);
   json_object_set_int_member (o, "min_group_size", policy->min_group_size);
   json_node_take_object (node, o);
   return node;
@@ -428,8 +434,8 @@ const char *const rb_policy_json_members[] = {
   "opening_time", "closing_time", "desk_horizon_days", "room_horizon_days",
   "team_lead_room_horizon_days", "max_desk_minutes", "one_desk_per_day",
   "check_in_before_minutes", "check_in_after_minutes", "show_names",
-  "panel_anonymous_booking", "anonymise_after_days", "delete_after_days", "min_group_size",
-  NULL,
+  "panel_anonymous_booking", "anonymise_after_days", "delete_after_days", "audit_retention_days",
+  "min_group_size", NULL,
 };
 
 /* Reads a whole policy (every member of rb_policy_to_json, no other) and validates it. */
@@ -469,6 +475,8 @@ rb_policy_from_json (JsonNode *node, RbPolicy *out_policy, const char **out_fiel
                                    &policy.anonymise_after_days, out_field, error)
       || !get_optional_int_member (o, "delete_after_days", defaults.delete_after_days,
                                    &policy.delete_after_days, out_field, error)
+      || !get_optional_int_member (o, "audit_retention_days", defaults.audit_retention_days,
+                                   &policy.audit_retention_days, out_field, error)
       || !get_optional_int_member (o, "min_group_size", defaults.min_group_size,
                                    &policy.min_group_size, out_field, error)
       || !rb_policy_validate (&policy, out_field, error))

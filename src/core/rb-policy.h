@@ -26,6 +26,7 @@ typedef struct
   gboolean panel_anonymous_booking; /* a door panel books its room without identifying */
   int anonymise_after_days; /* days after its end that a booking keeps its person and title */
   int delete_after_days;    /* days after its end that a booking is deleted */
+  int audit_retention_days; /* days an audit log entry is kept */
   int min_group_size;       /* the fewest distinct people a reported figure may rest on (1: any) */
 } RbPolicy;
 
@@ -34,6 +35,8 @@ typedef struct
 #define RB_POLICY_MAX_HORIZON_DAYS 180
 #define RB_POLICY_MAX_CHECK_IN_MINUTES 120
 #define RB_POLICY_MAX_RETENTION_DAYS 3650
+/* The audit log answers for a year's changes at least. */
+#define RB_POLICY_MIN_AUDIT_RETENTION_DAYS 365
 #define RB_POLICY_MAX_MIN_GROUP_SIZE 100
 
 extern const char *const rb_policy_json_members[];

@@ -358,9 +358,10 @@ rb_request_get_show_names (RbRequest *self)
 }
 
 /* A booking as this caller may see it (DESIGN.md invariant 5): their own bookings in full;
- * other people's without person id, name or title unless the site shows names; and for a
- * kiosk's device token always anonymous (a door panel's: with the titles of its room's
- * bookings where the site shows names). */
+ * other people's without person id, name or title unless the site shows names and the person
+ * agreed; and for a kiosk's device token always anonymous (a door panel's: with the titles of
+ * its room's bookings where the site shows names). Called in a job only: what it shows of
+ * other people is written to the audit log when the job ends (run_job), before the answer. */
 JsonNode *
 rb_request_booking_to_json (RbRequest *self, RbBooking *booking)
 {
@@ -695,12 +696,6 @@ rb_request_respond (RbRequest *self)
 
   if (hold_until_authenticated (self, rb_request_respond))
     return;
-  /* An answer made on the main context: its trace is written first (run_job). */
-  if (self->reads != NULL && !rb_read_trace_is_empty (self->reads))
-    {
-      rb_request_run (self, authenticated_job, NULL);
-      return;
-    }
   soup_server_message_set_status (self->msg, self->status, NULL);
   if (self->body != NULL)
     {

@@ -614,9 +614,11 @@ housekeeping_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (done->released > 0)
         g_printerr ("released=%d\n", done->released);
-      if (done->retention.anonymised > 0 || done->retention.deleted > 0)
-        g_printerr ("retention: anonymised=%d deleted=%d\n", done->retention.anonymised,
-                    done->retention.deleted);
+      if (done->retention.anonymised > 0 || done->retention.deleted > 0
+          || done->retention.audit_deleted > 0)
+        g_printerr ("retention: anonymised=%d deleted=%d audit_deleted=%d\n",
+                    done->retention.anonymised, done->retention.deleted,
+                    done->retention.audit_deleted);
     }
   maybe_finish_shutdown (self);
 }

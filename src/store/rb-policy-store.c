@@ -46,6 +46,7 @@ write_policy (RbStore *store, const RbPolicy *policy, GError **error)
     { "check_in_after_minutes", policy->check_in_after_minutes },
     { "panel_anonymous_booking", policy->panel_anonymous_booking ? 1 : 0 },
     { "anonymise_after_days", policy->anonymise_after_days },
+    { "audit_retention_days", policy->audit_retention_days },
     { "delete_after_days", policy->delete_after_days },
     { "min_group_size", policy->min_group_size },
   };

@@ -59,12 +59,6 @@ rb_read_trace_add (RbReadTrace *self, RbBooking *booking)
   g_ptr_array_add (bookings, g_strdup (rb_booking_get_id (booking)));
 }
 
-gboolean
-rb_read_trace_is_empty (RbReadTrace *self)
-{
-  return self->order->len == 0;
-}
-
 static JsonNode *
 entry_after (RbReadTrace *self, GPtrArray *bookings)
 {
@@ -102,7 +96,7 @@ write_entries (RbReadTrace *self, RbStore *store, GError **error)
 gboolean
 rb_read_trace_write_sync (RbReadTrace *self, RbStore *store, GError **error)
 {
-  if (rb_read_trace_is_empty (self))
+  if (self->order->len == 0)
     return TRUE;
   if (!rb_store_begin_write (store, error))
     return FALSE;

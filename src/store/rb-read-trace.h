@@ -14,7 +14,6 @@ typedef struct _RbReadTrace RbReadTrace;
 RbReadTrace *rb_read_trace_new (const char *viewer_id, const char *via);
 void rb_read_trace_free (RbReadTrace *self);
 void rb_read_trace_add (RbReadTrace *self, RbBooking *booking);
-gboolean rb_read_trace_is_empty (RbReadTrace *self);
 gboolean rb_read_trace_write_sync (RbReadTrace *self, RbStore *store, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbReadTrace, rb_read_trace_free)

@@ -97,6 +97,32 @@ rb_retention_anonymise_booking (RbStore *store, const char *booking_id, GError *
 }
 
 /* Applies the site's retention as of the store's clock, in one write transaction. */
+/* The audit log refuses every DELETE (schema 13) but of entries older than the one row of
+ * audit_log_expiry, which is there only for this statement: so nothing but retention, inside
+ * its own transaction, can delete an entry, and only an old one. */
+static gboolean
+delete_old_audit_entries (RbStore *store, gint64 before, int *out_deleted, GError **error)
+{
+  sqlite3 *db = rb_store_get_connection (store);
+  g_autoptr (RbStatement) allow = rb_store_prepare (
+      store, "INSERT INTO audit_log_expiry (before) VALUES (?1)", error);
+  g_autoptr (RbStatement) purge = NULL;
+  g_autoptr (RbStatement) close = NULL;
+
+  if (allow == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (allow, 1, before);
+  if (!rb_db_step_done (db, allow, error)
+      || !(purge = rb_store_prepare (store, "DELETE FROM audit_log WHERE at < ?1", error)))
+    return FALSE;
+  sqlite3_bind_int64 (purge, 1, before);
+  if (!rb_db_step_done (db, purge, error))
+    return FALSE;
+  *out_deleted = sqlite3_changes (db);
+  close = rb_store_prepare (store, "DELETE FROM audit_log_expiry", error);
+  return close != NULL && rb_db_step_done (db, close, error);
+}
+
 gboolean
 rb_retention_apply_sync (RbStore *store, RbRetentionCounts *out_counts, GError **error)
 {
@@ -128,6 +154,9 @@ rb_retention_apply_sync (RbStore *store, RbRetentionCounts *out_counts, GError *
     if (!rb_retention_anonymise_booking (store, g_ptr_array_index (named, i), error))
       goto fail;
   /* A series says who reserved what, how often: it goes when no booking of it is left. */
+  if (!delete_old_audit_entries (store, now - (gint64) policy.audit_retention_days * SECONDS_PER_DAY,
+                                 &out_counts->audit_deleted, error))
+    goto fail;
   series = rb_store_prepare (store,
                              "DELETE FROM series WHERE created_at < ?1 AND NOT EXISTS"
                              " (SELECT 1 FROM bookings WHERE series_id = series.id)",

@@ -270,6 +270,16 @@ static const char *const migrations[] = {
   "    AND (NEW.after IS OLD.after OR NEW.after IS NULL)) BEGIN"
   "  SELECT RAISE (ABORT, 'the audit log is append-only');"
   "END;",
+
+  /* issue 13: the audit log's own retention (policy audit_retention_days, rb-retention.c).
+   * DELETE stays refused, except for entries older than the row of audit_log_expiry, which
+   * retention writes, uses and empties within one transaction. */
+  "CREATE TABLE audit_log_expiry (before INTEGER NOT NULL);"
+  "DROP TRIGGER audit_log_no_delete;"
+  "CREATE TRIGGER audit_log_only_expired BEFORE DELETE ON audit_log"
+  "  WHEN OLD.at >= COALESCE ((SELECT max (before) FROM audit_log_expiry), 0) BEGIN"
+  "  SELECT RAISE (ABORT, 'the audit log is append-only');"
+  "END;",
 };
 
 int

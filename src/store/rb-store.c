@@ -485,6 +485,8 @@ load_site_settings (RbStore *self, GError **error)
         policy.panel_anonymous_booking = value != 0;
       else if (g_str_equal (key, "anonymise_after_days"))
         policy.anonymise_after_days = value;
+      else if (g_str_equal (key, "audit_retention_days"))
+        policy.audit_retention_days = value;
       else if (g_str_equal (key, "delete_after_days"))
         policy.delete_after_days = value;
       else if (g_str_equal (key, "min_group_size"))

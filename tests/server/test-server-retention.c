@@ -230,6 +230,7 @@ test_policy_settings (Fixture *f, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (o, "anonymise_after_days"), ==, 90);
   g_assert_cmpint (json_object_get_int_member (o, "delete_after_days"), ==, 365);
   g_assert_cmpint (json_object_get_int_member (o, "min_group_size"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (o, "audit_retention_days"), ==, 730);
 
   json_object_set_int_member (o, "delete_after_days", 30);
   root = json_node_init_object (json_node_alloc (), o);
@@ -239,6 +240,15 @@ test_policy_settings (Fixture *f, gconstpointer data)
   rb_test_assert_problem (refused, 422, "invalid_field");
   g_assert_nonnull (strstr (rb_test_response_get_string (refused, "detail"), "deleted"));
 
+  json_object_set_int_member (o, "audit_retention_days", 364);
+  g_free (body);
+  body = json_generator_to_data (generator, NULL);
+  g_clear_pointer (&refused, rb_test_response_free);
+  refused = rb_test_request (f->session, "PUT", url, admin, body, NULL);
+  rb_test_assert_problem (refused, 422, "invalid_field");
+  g_assert_cmpstr (rb_test_response_get_string (refused, "field"), ==, "audit_retention_days");
+  json_object_set_int_member (o, "audit_retention_days", 365);
+
   json_object_set_int_member (o, "anonymise_after_days", 7);
   g_free (body);
   body = json_generator_to_data (generator, NULL);
@@ -246,6 +256,7 @@ test_policy_settings (Fixture *f, gconstpointer data)
   rb_test_assert_status (saved, 200);
   g_assert_cmpint (rb_test_response_get_int (saved, "anonymise_after_days"), ==, 7);
   g_assert_cmpint (rb_test_response_get_int (saved, "delete_after_days"), ==, 30);
+  g_assert_cmpint (rb_test_response_get_int (saved, "audit_retention_days"), ==, 365);
 }
 
 int
