@@ -97,7 +97,7 @@ rb_retention_anonymise_booking (RbStore *store, const char *booking_id, GError *
 }
 
 /* Applies the site's retention as of the store's clock, in one write transaction. */
-/* The audit log refuses every DELETE (schema 13) but of entries older than the one row of
+/* The audit log refuses every DELETE (schema 14) but of entries older than the one row of
  * audit_log_expiry, which is there only for this statement: so nothing but retention, inside
  * its own transaction, can delete an entry, and only an old one. */
 static gboolean
