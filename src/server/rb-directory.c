@@ -251,7 +251,14 @@ configure (RbDirectory *self, GKeyFile *file, GError **error)
 static void
 set_unavailable (GError **error, LDAP *ld, const char *what, int rc)
 {
-  g_printerr ("directory: %s: %s\n", what, ldap_err2string (rc));
+  char *detail = NULL;
+
+  /* The library's own words say why, e.g. which certificate check failed. */
+  if (ld != NULL)
+    ldap_get_option (ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &detail);
+  g_printerr ("directory: %s: %s%s%s\n", what, ldap_err2string (rc),
+              detail != NULL && *detail != '\0' ? ": " : "", detail != NULL ? detail : "");
+  ldap_memfree (detail);
   rb_set_error (error, RB_ERROR_DIRECTORY_UNAVAILABLE, NULL);
 }
 

@@ -22,6 +22,7 @@ struct _RbTestSlapd
 {
   char *dir;
   char *conf;
+  char *ca_file;
   char *url;
   guint16 port;
   GPid pid;
@@ -254,12 +255,39 @@ rb_test_slapd_new (const char *dir, guint n_people)
   g_autofree char *conf = NULL;
   g_autofree char *ldif = rb_test_slapd_ldif (n_people);
   g_autofree char *ldif_path = NULL;
+  g_autofree char *key = NULL;
   g_autoptr (GError) error = NULL;
 
   self->dir = g_build_filename (dir, "slapd", NULL);
   db = g_build_filename (self->dir, "db", NULL);
   g_assert_cmpint (g_mkdir_with_parents (db, 0700), ==, 0);
   self->conf = g_build_filename (self->dir, "slapd.conf", NULL);
+  self->ca_file = g_build_filename (self->dir, "cert.pem", NULL);
+  key = g_build_filename (self->dir, "key.pem", NULL);
+  /* A certificate of its own for StartTLS, which is the server's default: self-signed for
+   * the address the tests connect to, so that it is its own CA (ca-file). */
+  {
+    const char *argv[] = { "openssl",
+                           "req",
+                           "-x509",
+                           "-newkey",
+                           "ec",
+                           "-pkeyopt",
+                           "ec_paramgen_curve:prime256v1",
+                           "-nodes",
+                           "-keyout",
+                           key,
+                           "-out",
+                           self->ca_file,
+                           "-days",
+                           "2",
+                           "-subj",
+                           "/CN=127.0.0.1",
+                           "-addext",
+                           "subjectAltName=IP:127.0.0.1",
+                           NULL };
+    g_autofree char *out = run (argv, NULL);
+  }
   ldif_path = g_build_filename (self->dir, "directory.ldif", NULL);
   /* The default size limit (500) stays for each answer: a directory larger than one answer
    * is what the server's paged searches are for. The service account may read any number
@@ -271,6 +299,8 @@ rb_test_slapd_new (const char *dir, guint n_people)
                           "modulepath /usr/lib/ldap\n"
                           "moduleload back_mdb\n"
                           "pidfile %s/slapd.pid\n"
+                          "TLSCertificateFile %s\n"
+                          "TLSCertificateKeyFile %s\n"
                           "database mdb\n"
                           "suffix \"" RB_TEST_SLAPD_BASE_DN "\"\n"
                           "rootdn \"" RB_TEST_SLAPD_ROOT_DN "\"\n"
@@ -284,7 +314,7 @@ rb_test_slapd_new (const char *dir, guint n_people)
                           " size.hard=500 size.prtotal=unlimited\n"
                           "access to attrs=userPassword by anonymous auth by * none\n"
                           "access to * by users read by * none\n",
-                          self->dir, db);
+                          self->dir, self->ca_file, key, db);
   g_file_set_contents (self->conf, conf, -1, &error);
   g_assert_no_error (error);
   g_file_set_contents (ldif_path, ldif, -1, &error);
@@ -296,6 +326,12 @@ rb_test_slapd_new (const char *dir, guint n_people)
   self->port = free_port ();
   rb_test_slapd_start (self);
   return self;
+}
+
+const char *
+rb_test_slapd_get_ca_file (RbTestSlapd *self)
+{
+  return self->ca_file;
 }
 
 const char *
@@ -360,6 +396,7 @@ rb_test_slapd_free (RbTestSlapd *self)
   rb_test_slapd_kill (self);
   g_free (self->dir);
   g_free (self->conf);
+  g_free (self->ca_file);
   g_free (self->url);
   g_free (self);
 }

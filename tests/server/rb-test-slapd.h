@@ -14,6 +14,7 @@
  *     raumbuch-leads   ∋ leads ∋ leads-inner ∋ person0002, person0003
  *     raumbuch-facility ∋ person0004
  *
+ * slapd offers StartTLS with a certificate of its own (rb_test_slapd_get_ca_file).
  * The service account is cn=raumbuch,ou=services with the password "service-secret"; the
  * root (for changes by the tests) is cn=admin,dc=raumbuch,dc=test with "root-secret".
  * The process dies with the test's main thread (PR_SET_PDEATHSIG), and rb_test_slapd_free
@@ -40,6 +41,8 @@ char *rb_test_slapd_ldif (guint n_people);
 RbTestSlapd *rb_test_slapd_new (const char *dir, guint n_people);
 /* "ldap://127.0.0.1:PORT" */
 const char *rb_test_slapd_get_url (RbTestSlapd *self);
+/* The PEM certificate slapd offers for StartTLS (self-signed for 127.0.0.1: its own CA). */
+const char *rb_test_slapd_get_ca_file (RbTestSlapd *self);
 /* Kills slapd (SIGKILL) and waits until it is gone: the directory is down. */
 void rb_test_slapd_kill (RbTestSlapd *self);
 /* Starts it again on the same port and data; returns once it answers. */

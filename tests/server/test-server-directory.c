@@ -290,6 +290,39 @@ test_directory_down (Fixture *f, gconstpointer data)
   rb_test_assert_status (back, 201);
 }
 
+/* StartTLS, the default for ldap://: with the directory's CA the sign-in works; with a CA
+ * that did not sign its certificate (the system's), nothing is sent and the directory is
+ * unavailable. */
+static void
+test_starttls (Fixture *f, gconstpointer data)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr (GString) tls = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbTestResponse) signed_in = NULL;
+  g_autoptr (RbTestResponse) untrusted = NULL;
+  g_autofree char *with_ca = NULL;
+
+  g_file_get_contents (f->config, &contents, NULL, &error);
+  g_assert_no_error (error);
+  tls = g_string_new (contents);
+  with_ca = g_strdup_printf ("starttls=true\nca-file=%s\n", rb_test_slapd_get_ca_file (f->slapd));
+  g_assert_cmpuint (g_string_replace (tls, "starttls=false\n", with_ca, 1), ==, 1);
+  g_file_set_contents (f->config, tls->str, -1, &error);
+  g_assert_no_error (error);
+  rb_test_server_start (f->server);
+  signed_in = sign_in (f, "person0040", "secret-0040", NULL);
+  rb_test_assert_status (signed_in, 201);
+  rb_test_server_stop (f->server);
+
+  g_string_replace (tls, with_ca, "starttls=true\n", 1);
+  g_file_set_contents (f->config, tls->str, -1, &error);
+  g_assert_no_error (error);
+  rb_test_server_start (f->server);
+  untrusted = sign_in (f, "person0040", "secret-0040", NULL);
+  rb_test_assert_problem (untrusted, 503, "directory_unavailable");
+}
+
 /* Runs raumbuch-server --config … --sync-directory [--dry-run]; returns its stdout. */
 static char *
 run_sync (Fixture *f, gboolean dry_run)
@@ -510,6 +543,8 @@ main (int argc, char **argv)
   g_test_add ("/directory/disabled", Fixture, NULL, fixture_set_up, test_disabled,
               fixture_tear_down);
   g_test_add ("/directory/down", Fixture, NULL, fixture_set_up, test_directory_down,
+              fixture_tear_down);
+  g_test_add ("/directory/starttls", Fixture, NULL, fixture_set_up, test_starttls,
               fixture_tear_down);
   g_test_add ("/directory/sync", Fixture, NULL, fixture_set_up, test_sync, fixture_tear_down);
   g_test_add ("/directory/periodic", Fixture, "sync-interval=1\n", fixture_set_up, test_periodic,
