@@ -207,6 +207,22 @@ test_sign_in_and_sync (Fixture *f, gconstpointer data)
   rb_ui_settle (200);
   rb_ui_save_screenshot (root, "directory-sign-in-wrong-password");
 
+  /* Five wrong passwords lock a user name here, and the dialog says passwords, not PINs. */
+  gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (root, "username_entry")), "person0002");
+  for (int i = 0; i < 5; i++)
+    {
+      gtk_widget_set_visible (error_label, FALSE);
+      gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (root, "password_entry")), "wrong");
+      rb_ui_click (rb_ui_child_by_id (root, "login_button"));
+      g_assert_true (rb_ui_wait_for (widget_visible, error_label, 20));
+    }
+  g_assert_true (
+      g_str_has_prefix (gtk_label_get_label (GTK_LABEL (error_label)),
+                        tr ("Too many wrong passwords. This user name is locked here.")));
+  rb_ui_settle (200);
+  rb_ui_save_screenshot (root, "directory-sign-in-locked");
+  gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (root, "username_entry")), "person0001");
+
   /* The right one: person0001 is an administrator through it-ops ∈ raumbuch-admins. */
   gtk_editable_set_text (GTK_EDITABLE (rb_ui_child_by_id (root, "password_entry")), "secret-0001");
   rb_ui_click (rb_ui_child_by_id (root, "login_button"));

@@ -90,6 +90,17 @@ show_failure (RbLoginDialog *self, const GError *error)
 
   if (g_error_matches (error, RB_ERROR, RB_ERROR_UNAUTHENTICATED))
     message = g_strdup (_("The staff number or the PIN is not correct."));
+  else if (g_error_matches (error, RB_ERROR, RB_ERROR_LOCKED)
+           && gtk_widget_get_visible (GTK_WIDGET (self->directory_box)))
+    {
+      /* The service words a lock for PINs, with when it ends; here it was passwords. */
+      const char *pins = _("Too many wrong PINs. This staff number is locked.");
+      const char *when = g_str_has_prefix (error->message, pins) ? error->message + strlen (pins)
+                                                                 : "";
+
+      message = g_strconcat (_("Too many wrong passwords. This user name is locked here."), when,
+                             NULL);
+    }
   else
     message = rb_context_describe_error (self->context, error);
   rb_login_dialog_show_message (self, message);

@@ -298,6 +298,18 @@ directory_session_job (RbRequest *req, RbStore *store, GError **error)
   return finish_login_job (req, store, error);
 }
 
+/* The guard's lock speaks of PINs; a directory's user is locked for passwords. */
+static void
+fail_directory_login (RbRequest *req, GError *error, gint64 retry_after)
+{
+  g_autoptr (GError) reworded = NULL;
+
+  if (g_error_matches (error, RB_ERROR, RB_ERROR_LOCKED))
+    rb_set_error (&reworded, RB_ERROR_LOCKED, "%s",
+                  _("Too many wrong passwords. This user name is locked for a few minutes."));
+  fail_login (req, reworded != NULL ? reworded : error, retry_after);
+}
+
 /* On a directory thread of the login guard: the bind as the person. */
 static gboolean
 check_password (gpointer data, GError **error)
@@ -320,7 +332,7 @@ password_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!rb_login_guard_check_directory_finish (RB_LOGIN_GUARD (source), result, &retry_after,
                                               &error))
     {
-      fail_login (req, error, retry_after);
+      fail_directory_login (req, error, retry_after);
       return;
     }
   rb_request_run (req, directory_session_job, NULL);
@@ -380,7 +392,7 @@ create_directory_session (RbRequest *req, JsonObject *body, const char *device_t
   attempt = rb_login_guard_begin (guard, client_key, FALSE, key, &retry_after, &error);
   if (attempt == NULL)
     {
-      fail_login (req, error, retry_after);
+      fail_directory_login (req, error, retry_after);
       return;
     }
   login = g_new0 (Login, 1);

@@ -233,6 +233,7 @@ test_wrong_password (Fixture *f, gconstpointer data)
     }
   locked = sign_in (f, "person0010", "wrong", NULL);
   rb_test_assert_problem (locked, 429, "locked");
+  g_assert_nonnull (strstr (rb_test_response_get_string (locked, "detail"), "wrong passwords"));
   g_assert_nonnull (soup_message_headers_get_one (locked->headers, "Retry-After"));
   right_but_locked = sign_in (f, "person0010", "secret-0010", NULL);
   rb_test_assert_problem (right_but_locked, 429, "locked");
