@@ -364,9 +364,11 @@ paged_search (LDAP *ld, const char *base, int scope, const char *filter, char **
       rc = ldap_search_ext_s (ld, base, scope, filter, attributes, 0, controls, NULL, NULL,
                               LDAP_NO_LIMIT, &result);
       ldap_control_free (page);
-      if (rc == LDAP_SUCCESS || rc == LDAP_SIZELIMIT_EXCEEDED || rc == LDAP_NO_SUCH_OBJECT)
+      /* Every failure fails the whole search, a base DN that does not exist too: a sync that
+       * took it for an empty directory would deactivate everyone. */
+      if (rc == LDAP_SUCCESS || rc == LDAP_SIZELIMIT_EXCEEDED)
         rc = ldap_parse_result (ld, result, &code, NULL, NULL, NULL, &returned, 0);
-      if (rc != LDAP_SUCCESS || (code != LDAP_SUCCESS && code != LDAP_NO_SUCH_OBJECT))
+      if (rc != LDAP_SUCCESS || code != LDAP_SUCCESS)
         {
           set_unavailable (error, ld, filter, rc != LDAP_SUCCESS ? rc : code);
           ldap_msgfree (result);

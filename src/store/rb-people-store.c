@@ -853,6 +853,25 @@ rb_people_store_sync_directory_sync (RbStore *store, const char *actor_id, GPtrA
 
   if (!rb_store_begin_write (store, error))
     return NULL;
+  /* A directory that lists nobody is far likelier a wrong filter or group than everyone
+   * gone: nothing is changed. */
+  if (complete && people->len == 0)
+    {
+      gint64 synced = 0;
+
+      if (!rb_db_get_int (rb_store_get_connection (store),
+                          "SELECT count(*) FROM people WHERE directory_user IS NOT NULL"
+                          " AND active = 1",
+                          &synced, error))
+        goto rollback;
+      if (synced > 0)
+        {
+          rb_set_error (error, RB_ERROR_DIRECTORY_UNAVAILABLE, "%s",
+                        _("The directory lists nobody for Raumbuch, so nobody was deactivated. "
+                          "Please check the filter and the groups of [directory]."));
+          goto rollback;
+        }
+    }
   for (guint i = 0; i < people->len; i++)
     {
       RbDirectoryPerson *person = g_ptr_array_index (people, i);

@@ -481,6 +481,55 @@ test_sync (Fixture *f, gconstpointer data)
   }
 }
 
+/* A directory that seems empty (a filter that matches nobody) or a base DN that does not
+ * exist deactivates nobody: the sync fails and says so. */
+static void
+test_sync_refuses_empty (Fixture *f, gconstpointer data)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *first = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *db;
+  const struct
+  {
+    const char *from, *to, *message;
+  } cases[] = {
+    { "user-filter=(objectClass=inetOrgPerson)", "user-filter=(uid=nobody-at-all)",
+      "lists nobody" },
+    { "base-dn=" RB_TEST_SLAPD_BASE_DN, "base-dn=ou=gone," RB_TEST_SLAPD_BASE_DN,
+      "cannot read the directory" },
+  };
+
+  rb_test_server_start (f->server);
+  rb_test_server_stop (f->server);
+  db = rb_test_server_get_db_path (f->server);
+  first = run_sync (f, FALSE);
+  g_file_get_contents (f->config, &contents, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GString) changed = g_string_new (contents);
+      const char *argv[] = { g_getenv ("RAUMBUCH_SERVER"), "--config", f->config, "--db", db,
+                             "--sync-directory",           NULL };
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status;
+
+      g_assert_cmpuint (g_string_replace (changed, cases[i].from, cases[i].to, 1), ==, 1);
+      g_file_set_contents (f->config, changed->str, -1, &error);
+      g_assert_no_error (error);
+      g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                    &error);
+      g_assert_no_error (error);
+      g_test_message ("%s → %s", cases[i].to, err);
+      g_assert_false (g_spawn_check_wait_status (status, NULL));
+      g_assert_nonnull (strstr (err, cases[i].message));
+      g_assert_cmpint (rb_test_db_int (db, "SELECT count(*) FROM people WHERE directory_user IS"
+                                           " NOT NULL AND active = 1"),
+                       ==, 999);
+    }
+}
+
 /* sync-interval: the server syncs by itself, and says so in the audit log. */
 static void
 test_periodic (Fixture *f, gconstpointer data)
@@ -548,6 +597,8 @@ main (int argc, char **argv)
   g_test_add ("/directory/starttls", Fixture, NULL, fixture_set_up, test_starttls,
               fixture_tear_down);
   g_test_add ("/directory/sync", Fixture, NULL, fixture_set_up, test_sync, fixture_tear_down);
+  g_test_add ("/directory/sync-refuses-empty", Fixture, NULL, fixture_set_up,
+              test_sync_refuses_empty, fixture_tear_down);
   g_test_add ("/directory/periodic", Fixture, "sync-interval=1\n", fixture_set_up, test_periodic,
               fixture_tear_down);
   g_test_add_func ("/directory/none", test_no_directory);
