@@ -677,7 +677,6 @@ set_directory_user (RbStore *store, const char *person_id, const char *username,
 static JsonNode *
 find_synced_person (RbStore *store, RbDirectoryPerson *person, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store, "SELECT id, directory_user FROM people WHERE directory_user = ? OR staff_number = ?"
       " ORDER BY directory_user IS ? DESC",

@@ -286,7 +286,7 @@ rb_test_slapd_new (const char *dir, guint n_people)
                            "-addext",
                            "subjectAltName=IP:127.0.0.1",
                            NULL };
-    g_autofree char *out = run (argv, NULL);
+    g_free (run (argv, NULL));
   }
   ldif_path = g_build_filename (self->dir, "directory.ldif", NULL);
   /* The default size limit (500) stays for each answer: a directory larger than one answer
@@ -321,7 +321,7 @@ rb_test_slapd_new (const char *dir, guint n_people)
   g_assert_no_error (error);
   {
     const char *argv[] = { "/usr/sbin/slapadd", "-q", "-f", self->conf, "-l", ldif_path, NULL };
-    g_autofree char *out = run (argv, NULL);
+    g_free (run (argv, NULL));
   }
   self->port = free_port ();
   rb_test_slapd_start (self);
@@ -359,7 +359,7 @@ rb_test_slapd_modify (RbTestSlapd *self, const char *ldif)
                          "-D",         RB_TEST_SLAPD_ROOT_DN,
                          "-w",         RB_TEST_SLAPD_ROOT_PASSWORD,
                          NULL };
-  g_autofree char *out = run (argv, ldif);
+  g_free (run (argv, ldif));
 }
 
 guint
