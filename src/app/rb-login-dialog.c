@@ -1,5 +1,5 @@
-/* rb-login-dialog.c: the sign-in dialog (see rb-login-dialog.h). The PIN goes to the client
- * service only; what it keeps to resume the session is the service's business. */
+/* rb-login-dialog.c: the sign-in dialog (see rb-login-dialog.h). The PIN (or the directory
+ * password) goes to the client service only; what it keeps to resume the session is the service's business. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -18,6 +18,10 @@ struct _RbLoginDialog
   GtkBox *pin_box;
   GtkEntry *staff_entry;
   GtkPasswordEntry *pin_entry;
+  GtkBox *directory_box;
+  GtkEntry *username_entry;
+  GtkPasswordEntry *password_entry;
+  GtkButton *switch_button;
   GtkBox *new_pin_box;
   GtkPasswordEntry *new_pin_entry;
   GtkPasswordEntry *repeat_pin_entry;
@@ -31,6 +35,9 @@ struct _RbLoginDialog
   /* after a one-time PIN: who signs in, and with which PIN, until the new one is set */
   char *staff_number;
   char *one_time_pin;
+  /* Where the server has a directory (issue 14), desktops sign in with it; staff number and
+   * PIN stay one click away for those the directory does not know. */
+  gboolean use_pin;
 };
 
 G_DEFINE_FINAL_TYPE (RbLoginDialog, rb_login_dialog, ADW_TYPE_WINDOW)
@@ -51,6 +58,8 @@ set_busy (RbLoginDialog *self, gboolean busy)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.submit", !busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->staff_entry), !busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->pin_entry), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->username_entry), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->password_entry), !busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->new_pin_entry), !busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->repeat_pin_entry), !busy);
 }
@@ -81,6 +90,17 @@ show_failure (RbLoginDialog *self, const GError *error)
 
   if (g_error_matches (error, RB_ERROR, RB_ERROR_UNAUTHENTICATED))
     message = g_strdup (_("The staff number or the PIN is not correct."));
+  else if (g_error_matches (error, RB_ERROR, RB_ERROR_LOCKED)
+           && gtk_widget_get_visible (GTK_WIDGET (self->directory_box)))
+    {
+      /* The service words a lock for PINs, with when it ends; here it was passwords. */
+      const char *pins = _("Too many wrong PINs. This staff number is locked.");
+      const char *when = g_str_has_prefix (error->message, pins) ? error->message + strlen (pins)
+                                                                 : "";
+
+      message = g_strconcat (_("Too many wrong passwords. This user name is locked here."), when,
+                             NULL);
+    }
   else
     message = rb_context_describe_error (self->context, error);
   rb_login_dialog_show_message (self, message);
@@ -93,8 +113,11 @@ show_failure (RbLoginDialog *self, const GError *error)
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
   if (gtk_widget_get_visible (GTK_WIDGET (self->pin_box)))
     gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
+  else if (gtk_widget_get_visible (GTK_WIDGET (self->directory_box)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->password_entry));
 }
 
 /* The PIN was right but given out for one use: the person chooses their own before the
@@ -202,6 +225,19 @@ submit_action_cb (GtkWidget *widget, const char *action_name, GVariant *paramete
       return;
     }
 
+  if (gtk_widget_get_visible (GTK_WIDGET (self->directory_box)))
+    {
+      const char *username = gtk_editable_get_text (GTK_EDITABLE (self->username_entry));
+      const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
+
+      if (*username == '\0' || *password == '\0')
+        return;
+      gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+      set_busy (self, TRUE);
+      rb_client_service_sign_in_directory_async (service, username, password, self->cancellable,
+                                                 on_signed_in_cb, g_object_ref (self));
+      return;
+    }
   if (gtk_widget_get_visible (GTK_WIDGET (self->picker_box)))
     {
       guint selected = gtk_drop_down_get_selected (self->person_dropdown);
@@ -253,20 +289,43 @@ on_people_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_drop_down_set_selected (self->person_dropdown, selected);
 }
 
-/* The demo building offers its people; anything else asks for staff number and PIN. */
+/* The demo building offers its people; a server with a directory asks for the directory's
+ * user name and password; anything else for staff number and PIN. */
 static void
 update_mode (RbLoginDialog *self)
 {
   RbClientService *service = rb_context_get_service (self->context);
   gboolean picker = rb_client_service_get_offers_person_picker (service);
+  gboolean directory = !picker && rb_client_service_get_offers_directory_sign_in (service);
+  gboolean with_directory = directory && !self->use_pin;
 
   gtk_widget_set_visible (GTK_WIDGET (self->picker_box), picker);
-  gtk_widget_set_visible (GTK_WIDGET (self->pin_box), !picker);
+  gtk_widget_set_visible (GTK_WIDGET (self->directory_box), with_directory);
+  gtk_widget_set_visible (GTK_WIDGET (self->pin_box), !picker && !with_directory);
+  gtk_widget_set_visible (GTK_WIDGET (self->switch_button), directory);
+  gtk_button_set_label (self->switch_button,
+                        with_directory ? _("Sign in with staff number and _PIN instead")
+                                       : _("Sign in with your _computer account instead"));
+  if (with_directory)
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->username_entry));
+      return;
+    }
   if (picker && self->people == NULL)
     rb_client_service_list_people_async (service, self->cancellable, on_people_loaded_cb,
                                          g_object_ref (self));
   if (!picker)
     gtk_widget_grab_focus (GTK_WIDGET (self->staff_entry));
+}
+
+static void
+switch_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RbLoginDialog *self = RB_LOGIN_DIALOG (widget);
+
+  self->use_pin = !self->use_pin;
+  rb_login_dialog_show_message (self, NULL);
+  update_mode (self);
 }
 
 static void
@@ -286,6 +345,8 @@ rb_login_dialog_constructed (GObject *object)
   gtk_label_set_label (self->server_label, text);
   g_signal_connect_object (service, "notify::offers-person-picker", G_CALLBACK (update_mode),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (service, "notify::offers-directory-sign-in",
+                           G_CALLBACK (update_mode), self, G_CONNECT_SWAPPED);
   update_mode (self);
 }
 
@@ -359,6 +420,10 @@ rb_login_dialog_class_init (RbLoginDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, pin_box);
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, staff_entry);
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, pin_entry);
+  gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, directory_box);
+  gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, username_entry);
+  gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, password_entry);
+  gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, switch_button);
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, new_pin_box);
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, new_pin_entry);
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, repeat_pin_entry);
@@ -366,6 +431,7 @@ rb_login_dialog_class_init (RbLoginDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbLoginDialog, login_button);
 
   gtk_widget_class_install_action (widget_class, "login.submit", NULL, submit_action_cb);
+  gtk_widget_class_install_action (widget_class, "login.switch", NULL, switch_action_cb);
 }
 
 static void

@@ -21,6 +21,7 @@ struct _RbPeoplePage
   GtkCheckButton *inactive_check;
   GtkCheckButton *deactivate_missing_check;
   GtkLabel *status_label;
+  GtkButton *sync_button;
   GtkListBox *people_list;
 
   /* owned */
@@ -899,6 +900,109 @@ import_action_cb (GtkWidget *widget, const char *action_name, GVariant *paramete
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* ---- the directory (issue 14) ------------------------------------------------------------ */
+
+/* Unlike a file's, a directory's entries that cannot be taken stop nothing: they are named,
+ * and the rest is synced. */
+static char *
+describe_sync_report (JsonObject *report)
+{
+  JsonArray *errors = json_object_get_array_member (report, "errors");
+  GString *text = g_string_new (NULL);
+
+  g_string_append_printf (text, _("%u to add, %u to change, %u to deactivate."),
+                          json_array_get_length (json_object_get_array_member (report, "added")),
+                          json_array_get_length (json_object_get_array_member (report, "changed")),
+                          json_array_get_length (
+                              json_object_get_array_member (report, "deactivated")));
+  if (json_array_get_length (errors) > 0)
+    g_string_append (text, _(" These directory entries are left as they are:"));
+  for (guint i = 0; i < json_array_get_length (errors); i++)
+    g_string_append_printf (text, "\n• %s", json_array_get_string_element (errors, i));
+  return g_string_free (text, FALSE);
+}
+
+static void
+on_directory_synced_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbPeoplePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) report = rb_client_service_json_finish (RB_CLIENT_SERVICE (source),
+                                                               result, &error);
+  g_autofree char *summary = NULL;
+  g_autofree char *text = NULL;
+
+  self->loading--;
+  if (report == NULL)
+    {
+      say_error (self, error);
+      return;
+    }
+  summary = describe_sync_report (json_node_get_object (report));
+  /* TRANSLATORS: after a sync with the directory; %s is its summary. */
+  text = g_strdup_printf (_("Synced with the directory. %s"), summary);
+  say (self, text);
+  rb_people_page_reload (self);
+}
+
+static void
+on_sync_response_cb (AdwMessageDialog *dialog, const char *response, RbPeoplePage *self)
+{
+  if (!g_str_equal (response, "sync"))
+    return;
+  self->loading++;
+  rb_client_service_sync_directory_async (rb_context_get_service (self->context), FALSE,
+                                          self->cancellable, on_directory_synced_cb,
+                                          g_object_ref (self));
+}
+
+static void
+on_sync_preview_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbPeoplePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) report = rb_client_service_json_finish (RB_CLIENT_SERVICE (source),
+                                                               result, &error);
+  g_autofree char *summary = NULL;
+  AdwMessageDialog *dialog;
+
+  self->loading--;
+  if (report == NULL)
+    {
+      say_error (self, error);
+      return;
+    }
+  summary = describe_sync_report (json_node_get_object (report));
+  dialog = message_dialog_new (self, _("Sync with the Directory"), summary);
+  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  adw_message_dialog_add_response (dialog, "sync", _("_Sync"));
+  adw_message_dialog_set_response_appearance (dialog, "sync", ADW_RESPONSE_SUGGESTED);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_sync_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* What a sync would change, first (the server's dry run); nothing changes before it is
+ * confirmed. The server syncs by itself too; this is for a change that cannot wait. */
+static void
+sync_directory_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RbPeoplePage *self = RB_PEOPLE_PAGE (widget);
+
+  self->loading++;
+  rb_client_service_sync_directory_async (rb_context_get_service (self->context), TRUE,
+                                          self->cancellable, on_sync_preview_cb,
+                                          g_object_ref (self));
+}
+
+/* The button is there only where the server has a directory. */
+static void
+update_sync_button (RbPeoplePage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_button),
+                          rb_client_service_get_offers_directory_sign_in (
+                              rb_context_get_service (self->context)));
+}
+
 /* ---- GObject ------------------------------------------------------------------------------- */
 
 static void
@@ -916,6 +1020,10 @@ rb_people_page_constructed (GObject *object)
                            G_CALLBACK (rb_people_page_reload), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self, "map", G_CALLBACK (rb_people_page_reload), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (rb_context_get_service (self->context),
+                           "notify::offers-directory-sign-in", G_CALLBACK (update_sync_button),
+                           self, G_CONNECT_SWAPPED);
+  update_sync_button (self);
 }
 
 static void
@@ -987,9 +1095,12 @@ rb_people_page_class_init (RbPeoplePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbPeoplePage, deactivate_missing_check);
   gtk_widget_class_bind_template_child (widget_class, RbPeoplePage, status_label);
   gtk_widget_class_bind_template_child (widget_class, RbPeoplePage, people_list);
+  gtk_widget_class_bind_template_child (widget_class, RbPeoplePage, sync_button);
 
   gtk_widget_class_install_action (widget_class, "people.add", NULL, add_action_cb);
   gtk_widget_class_install_action (widget_class, "people.import", NULL, import_action_cb);
+  gtk_widget_class_install_action (widget_class, "people.sync-directory", NULL,
+                                   sync_directory_action_cb);
 }
 
 static void

@@ -15,6 +15,7 @@ typedef struct
   guint pending;
   gboolean ready;
   gboolean offers_person_picker;
+  gboolean offers_directory_sign_in;
 } RbClientServicePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (RbClientService, rb_client_service, G_TYPE_OBJECT)
@@ -29,6 +30,7 @@ enum
   PROP_PENDING,
   PROP_READY,
   PROP_OFFERS_PERSON_PICKER,
+  PROP_OFFERS_DIRECTORY_SIGN_IN,
   N_PROPS
 };
 
@@ -136,6 +138,9 @@ rb_client_service_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_OFFERS_PERSON_PICKER:
       g_value_set_boolean (value, priv->offers_person_picker);
       break;
+    case PROP_OFFERS_DIRECTORY_SIGN_IN:
+      g_value_set_boolean (value, priv->offers_directory_sign_in);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -196,6 +201,10 @@ rb_client_service_class_init (RbClientServiceClass *klass)
   properties[PROP_OFFERS_PERSON_PICKER] =
       g_param_spec_boolean ("offers-person-picker", NULL, NULL, FALSE,
                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Whether desktops may sign in with the directory: the server says so (GET /health). */
+  properties[PROP_OFFERS_DIRECTORY_SIGN_IN] =
+      g_param_spec_boolean ("offers-directory-sign-in", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Bookings, blocks or the building may have changed, here or elsewhere: views reload. */
@@ -254,6 +263,7 @@ PRIV_GETTER (gboolean, online, FALSE)
 PRIV_GETTER (guint, pending, 0)
 PRIV_GETTER (gboolean, ready, FALSE)
 PRIV_GETTER (gboolean, offers_person_picker, FALSE)
+PRIV_GETTER (gboolean, offers_directory_sign_in, FALSE)
 
 /* The person and the secret that resumes their session change together. */
 void
@@ -293,6 +303,7 @@ PRIV_SETTER (gboolean, online, PROP_ONLINE)
 PRIV_SETTER (guint, pending, PROP_PENDING)
 PRIV_SETTER (gboolean, ready, PROP_READY)
 PRIV_SETTER (gboolean, offers_person_picker, PROP_OFFERS_PERSON_PICKER)
+PRIV_SETTER (gboolean, offers_directory_sign_in, PROP_OFFERS_DIRECTORY_SIGN_IN)
 
 void
 rb_client_service_emit_changed (RbClientService *self)
@@ -748,6 +759,26 @@ rb_client_service_set_person_active_async (RbClientService *self, const char *pe
   g_return_if_fail (person_id != NULL);
   CLASS (self)->set_person_active_async (self, person_id, active, cancellable, callback,
                                          user_data);
+}
+
+void
+rb_client_service_sign_in_directory_async (RbClientService *self, const char *username,
+                                           const char *password, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  g_return_if_fail (username != NULL && password != NULL);
+  CLASS (self)->sign_in_directory_async (self, username, password, cancellable, callback,
+                                         user_data);
+}
+
+void
+rb_client_service_sync_directory_async (RbClientService *self, gboolean dry_run,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  g_return_if_fail (RB_IS_CLIENT_SERVICE (self));
+  CLASS (self)->sync_directory_async (self, dry_run, cancellable, callback, user_data);
 }
 
 void

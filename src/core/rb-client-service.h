@@ -167,6 +167,18 @@ struct _RbClientServiceClass
   void (*import_people_async) (RbClientService *self, GBytes *csv, gboolean dry_run,
                                gboolean deactivate_missing, GCancellable *cancellable,
                                GAsyncReadyCallback callback, gpointer user_data);
+  /* the ministry's directory (issue 14), where the server has one (the property
+   * offers-directory-sign-in; RB_ERROR_NO_DIRECTORY otherwise, always without a server).
+   * sign_in_directory: a desktop's sign-in with the directory user name and password, like
+   * sign_in_async (rb_client_service_person_finish). For administrators: sync_directory makes
+   * the people what the directory says, or with dry_run answers what it would change (the
+   * report of POST /directory/sync, rb_client_service_json_finish). */
+  void (*sign_in_directory_async) (RbClientService *self, const char *username,
+                                   const char *password, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+  void (*sync_directory_async) (RbClientService *self, gboolean dry_run,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
   void (*issue_one_time_pin_async) (RbClientService *self, const char *person_id,
                                     GCancellable *cancellable, GAsyncReadyCallback callback,
                                     gpointer user_data);
@@ -223,6 +235,7 @@ gboolean rb_client_service_get_online (RbClientService *self);
 guint rb_client_service_get_pending (RbClientService *self);
 gboolean rb_client_service_get_ready (RbClientService *self);
 gboolean rb_client_service_get_offers_person_picker (RbClientService *self);
+gboolean rb_client_service_get_offers_directory_sign_in (RbClientService *self);
 const char *rb_client_service_get_location (RbClientService *self);
 const char *rb_client_service_get_session_secret (RbClientService *self);
 
@@ -373,6 +386,12 @@ void rb_client_service_set_person_active_async (RbClientService *self, const cha
                                                 gboolean active, GCancellable *cancellable,
                                                 GAsyncReadyCallback callback,
                                                 gpointer user_data);
+void rb_client_service_sign_in_directory_async (RbClientService *self, const char *username,
+                                                const char *password, GCancellable *cancellable,
+                                                GAsyncReadyCallback callback, gpointer user_data);
+void rb_client_service_sync_directory_async (RbClientService *self, gboolean dry_run,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
 void rb_client_service_import_people_async (RbClientService *self, GBytes *csv,
                                             gboolean dry_run, gboolean deactivate_missing,
                                             GCancellable *cancellable,
@@ -401,6 +420,7 @@ void rb_client_service_set_online (RbClientService *self, gboolean online);
 void rb_client_service_set_pending (RbClientService *self, guint pending);
 void rb_client_service_set_ready (RbClientService *self, gboolean ready);
 void rb_client_service_set_offers_person_picker (RbClientService *self, gboolean offers);
+void rb_client_service_set_offers_directory_sign_in (RbClientService *self, gboolean offers);
 void rb_client_service_emit_changed (RbClientService *self);
 void rb_client_service_emit_notice (RbClientService *self, RbBooking *booking);
 

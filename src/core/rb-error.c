@@ -52,6 +52,11 @@ static const RbErrorInfo error_info[RB_N_ERROR_CODES] = {
   [RB_ERROR_PERSON_INACTIVE] = { "person_inactive", N_("This person has been deactivated. Please ask an administrator.") },
   [RB_ERROR_BADGE_UNKNOWN] = { "badge_unknown", N_("This badge is not registered. Please enter your staff number and PIN, or ask an administrator to register the badge.") },
   [RB_ERROR_BADGE_TAKEN] = { "badge_taken", N_("This badge is already registered for someone else.") },
+  [RB_ERROR_WRONG_PASSWORD] = { "wrong_password", N_("The user name or the password is wrong.") },
+  [RB_ERROR_ACCOUNT_DISABLED] = { "account_disabled", N_("Your directory account is disabled or has expired. Please contact the IT service desk.") },
+  [RB_ERROR_ACCOUNT_LOCKED] = { "account_locked", N_("Your directory account is locked after too many wrong passwords. Please wait, or contact the IT service desk.") },
+  [RB_ERROR_DIRECTORY_UNAVAILABLE] = { "directory_unavailable", N_("The directory cannot be reached at the moment, so nobody can sign in with a password. Please try again later.") },
+  [RB_ERROR_NO_DIRECTORY] = { "no_directory", N_("Signing in with the directory is not available here.") },
 };
 
 const char *

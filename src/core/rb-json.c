@@ -14,7 +14,8 @@ const char *const rb_json_booking_request_members[] = {
   "id", "space_id", "start", "end", "title", "attendees", "state", NULL,
 };
 
-const char *const rb_json_session_request_members[] = { "staff_number", "pin", "badge", NULL };
+const char *const rb_json_session_request_members[] = { "staff_number", "pin", "badge",
+                                                         "username", "password", NULL };
 
 char *
 rb_json_to_string (JsonNode *node, gboolean pretty)

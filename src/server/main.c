@@ -12,6 +12,7 @@
 #include "rb-auth.h"
 #include "rb-building-store.h"
 #include "rb-credential.h"
+#include "rb-directory.h"
 #include "rb-listener.h"
 #include "rb-login-guard.h"
 #include "rb-server.h"
@@ -41,7 +42,10 @@ static char *opt_panel = NULL;
 static char *opt_import_building = NULL;
 static char *opt_export_building = NULL;
 static gboolean opt_dry_run = FALSE;
+static gboolean opt_sync_directory = FALSE;
 static char *opt_config = NULL;
+/* The [directory] section of --config, or NULL (issue 14). */
+static RbDirectory *directory = NULL;
 /* The numbers start unset, so that the configuration file fills only what the command line
  * left alone; fill_defaults gives the rest their defaults. */
 #define UNSET_INT G_MININT
@@ -75,7 +79,10 @@ static const GOptionEntry options[] = {
     "Make the building what the file describes (data/building.schema.json), print what "
     "changed, and exit", "FILE" },
   { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt_dry_run,
-    "With --import-building: only print what the import would change", NULL },
+    "With --import-building or --sync-directory: only print what would change", NULL },
+  { "sync-directory", 0, 0, G_OPTION_ARG_NONE, &opt_sync_directory,
+    "Make the people what the directory of --config says, print what changed, and exit",
+    NULL },
   { "export-building", 0, 0, G_OPTION_ARG_FILENAME, &opt_export_building,
     "Write the building to a file (data/building.schema.json) and exit", "FILE" },
   { "feed-retention", 0, 0, G_OPTION_ARG_INT64, &opt_feed_retention,
@@ -136,6 +143,7 @@ static const Setting settings[] = {
   { "panel", SETTING_COMMAND, NULL },
   { "import-building", SETTING_COMMAND, NULL },
   { "dry-run", SETTING_COMMAND, NULL },
+  { "sync-directory", SETTING_COMMAND, NULL },
   { "export-building", SETTING_COMMAND, NULL },
 };
 
@@ -216,12 +224,22 @@ load_config (const char *path, GError **error)
     return FALSE;
   groups = g_key_file_get_groups (file, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
-    if (!g_str_equal (groups[i], CONFIG_GROUP))
+    if (!g_str_equal (groups[i], CONFIG_GROUP) && !g_str_equal (groups[i], RB_DIRECTORY_GROUP))
       {
         g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
-                     "unknown section [%s] (the settings go in [" CONFIG_GROUP "])", groups[i]);
+                     "unknown section [%s] (the settings go in [" CONFIG_GROUP "], the "
+                     "directory's in [" RB_DIRECTORY_GROUP "])",
+                     groups[i]);
         return FALSE;
       }
+  if (g_key_file_has_group (file, RB_DIRECTORY_GROUP))
+    {
+      if (!(directory = rb_directory_new_from_key_file (file, error)))
+        {
+          g_prefix_error (error, "[" RB_DIRECTORY_GROUP "] ");
+          return FALSE;
+        }
+    }
   if (!g_key_file_has_group (file, CONFIG_GROUP))
     return TRUE;
   keys = g_key_file_get_keys (file, CONFIG_GROUP, NULL, error);
@@ -355,6 +373,7 @@ start_serving (App *app)
   rb_server_set_openapi_path (app->server, openapi);
   rb_login_guard_set_max_waiting (rb_server_get_login_guard (app->server),
                                   (guint) MAX (opt_max_waiting_logins, 1));
+  rb_server_set_directory (app->server, directory);
   for (guint i = 0; opt_trusted_proxies != NULL && opt_trusted_proxies[i] != NULL; i++)
     if (!rb_server_add_trusted_proxy (app->server, opt_trusted_proxies[i], &error))
       {
@@ -384,6 +403,9 @@ start_serving (App *app)
   fflush (stdout);
   g_printerr ("connections: at most %u at once, request timeout %d s, idle timeout %d s\n",
               max_connections, opt_request_timeout, opt_idle_timeout);
+  if (directory != NULL)
+    g_printerr ("directory: desktop sign-in with directory passwords; sync every %u s\n",
+                rb_directory_get_sync_interval (directory));
 }
 
 static gpointer
@@ -522,6 +544,34 @@ export_building (const char *db_path)
   return 0;
 }
 
+/* --sync-directory: the report in words on stdout. Run once from cron or by hand; the
+ * server's own periodic sync does the same while it runs. */
+static int
+sync_directory (const char *db_path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbStore) store = NULL;
+  g_autoptr (GPtrArray) people = NULL;
+  g_autoptr (JsonNode) report = NULL;
+  g_autofree char *text = NULL;
+
+  if (!(people = rb_directory_list_people (directory, &error)))
+    {
+      g_printerr ("raumbuch-server: cannot read the directory: %s\n", error->message);
+      return 1;
+    }
+  if (!(store = rb_store_open_sync (db_path, &error))
+      || !(report = rb_people_store_sync_directory_sync (store, NULL, people, TRUE, opt_dry_run,
+                                                         &error)))
+    {
+      g_printerr ("raumbuch-server: cannot sync the people: %s\n", error->message);
+      return 1;
+    }
+  text = rb_directory_report_to_text (report);
+  fputs (text, stdout);
+  return fflush (stdout) == 0 ? 0 : 1;
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -553,9 +603,19 @@ main (int argc, char *argv[])
       g_printerr ("raumbuch-server: --tls-cert and --tls-key go together\n");
       return 2;
     }
-  if (opt_dry_run && opt_import_building == NULL)
+  if (opt_dry_run && opt_import_building == NULL && !opt_sync_directory)
     {
-      g_printerr ("raumbuch-server: --dry-run goes with --import-building\n");
+      g_printerr ("raumbuch-server: --dry-run goes with --import-building or --sync-directory\n");
+      return 2;
+    }
+  if (opt_sync_directory && directory == NULL)
+    {
+      g_printerr ("raumbuch-server: --sync-directory needs a [directory] section in --config\n");
+      return 2;
+    }
+  if (opt_sync_directory && (opt_import_building != NULL || opt_export_building != NULL))
+    {
+      g_printerr ("raumbuch-server: --sync-directory is a separate run\n");
       return 2;
     }
   if (opt_import_building != NULL && opt_export_building != NULL)
@@ -607,6 +667,8 @@ main (int argc, char *argv[])
     return import_building (db_path);
   if (opt_export_building != NULL)
     return export_building (db_path);
+  if (opt_sync_directory)
+    return sync_directory (db_path);
 
   app.loop = g_main_loop_new (NULL, FALSE);
   rb_store_open_async (db_path, opt_seed != NULL, NULL, store_opened_cb, &app);
@@ -614,6 +676,7 @@ main (int argc, char *argv[])
 
   g_clear_object (&app.server);
   g_clear_object (&app.store);
+  g_clear_object (&directory);
   g_main_loop_unref (app.loop);
   return app.status;
 }

@@ -162,6 +162,12 @@ health_job (RbRequest *req, RbStore *store, GError **error)
   json_object_set_string_member (o, "status", "ok");
   json_object_set_int_member (o, "schema_version", version);
   json_object_set_string_member (o, "version", PACKAGE_VERSION);
+  /* Whether desktops may sign in with the directory (issue 14): the sign-in dialog asks
+   * before anyone has a session, and the health answer is the one every client reads first
+   * and may read without one. The server's directory is set before it listens and never
+   * changes, so reading it here, on the store's thread, is safe. */
+  json_object_set_boolean_member (
+      o, "directory", rb_server_get_directory (rb_request_get_server (req)) != NULL);
   rb_request_take_body (req, root);
   return TRUE;
 }

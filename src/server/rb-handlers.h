@@ -64,5 +64,6 @@ void rb_handle_get_privacy (RbRequest *req);
 void rb_handle_set_privacy (RbRequest *req);
 void rb_handle_export_my_data (RbRequest *req);
 void rb_handle_erase_person (RbRequest *req);
+void rb_handle_sync_directory (RbRequest *req);
 
 G_END_DECLS

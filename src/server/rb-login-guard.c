@@ -49,6 +49,7 @@ struct _RbLoginGuard
 
   RbStore *store;
   GThreadPool *pool;
+  GThreadPool *directory_pool;
   GHashTable *clients;
   GHashTable *pairs;
   GHashTable *staff;
@@ -287,12 +288,17 @@ typedef struct
 {
   RbLoginAttempt *attempt;
   gint64 retry_after;
+  /* a directory check (issue 14): the function, its data, and its error */
+  RbLoginCheckFunc check;
+  gpointer check_data;
+  GError *check_error;
 } CheckData;
 
 static void
 check_data_free (CheckData *data)
 {
   g_clear_pointer (&data->attempt, attempt_free);
+  g_clear_error (&data->check_error);
   g_free (data);
 }
 
@@ -333,8 +339,19 @@ record_outcome_cb (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
+  /* Only a wrong password counts; an unreachable directory or a disabled account is no
+   * guess. */
+  if (data->check_error != NULL
+      && !g_error_matches (data->check_error, RB_ERROR, RB_ERROR_WRONG_PASSWORD))
+    {
+      g_task_return_error (task, g_steal_pointer (&data->check_error));
+      return G_SOURCE_REMOVE;
+    }
   code = record_failure (self, attempt, client, pair, staff, now, &data->retry_after);
-  g_task_return_new_error (task, RB_ERROR, code, "%s", rb_error_code_message (code));
+  if (code == RB_ERROR_UNAUTHENTICATED && data->check_error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->check_error));
+  else
+    g_task_return_new_error (task, RB_ERROR, code, "%s", rb_error_code_message (code));
   return G_SOURCE_REMOVE;
 }
 
@@ -371,6 +388,55 @@ kdf_worker (gpointer item, gpointer pool_data)
   g_source_set_callback (source, record_outcome_cb, task, g_object_unref);
   g_source_attach (source, g_task_get_context (task));
   g_source_unref (source);
+}
+
+static void
+directory_worker (gpointer item, gpointer pool_data)
+{
+  GTask *task = item;
+  CheckData *data = g_task_get_task_data (task);
+  GSource *source;
+
+  data->attempt->verified = data->check (data->check_data, &data->check_error);
+  if (!data->attempt->verified && data->check_error == NULL)
+    rb_set_error (&data->check_error, RB_ERROR_WRONG_PASSWORD, NULL);
+
+  source = g_idle_source_new ();
+  g_source_set_callback (source, record_outcome_cb, task, g_object_unref);
+  g_source_attach (source, g_task_get_context (task));
+  g_source_unref (source);
+}
+
+/* Checks a directory password for an attempt that rb_login_guard_begin let in (and takes
+ * it): check runs on the directory threads with check_data, which the caller keeps alive
+ * until the callback. Counted like a PIN (rb_login_guard_check_pin_async), except that only
+ * RB_ERROR_WRONG_PASSWORD counts as a wrong guess. */
+void
+rb_login_guard_check_directory_async (RbLoginGuard *self, RbLoginAttempt *attempt,
+                                      RbLoginCheckFunc check, gpointer check_data,
+                                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+  CheckData *data = g_new0 (CheckData, 1);
+
+  g_return_if_fail (RB_IS_LOGIN_GUARD (self));
+  g_return_if_fail (attempt != NULL);
+
+  data->attempt = attempt;
+  data->check = check;
+  data->check_data = check_data;
+  g_task_set_source_tag (task, rb_login_guard_check_directory_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
+  g_thread_pool_push (self->directory_pool, task, NULL);
+}
+
+/* TRUE for a right password; otherwise the check's error, or RB_ERROR_LOCKED /
+ * RB_ERROR_TOO_MANY_ATTEMPTS when this wrong password reached a limit. */
+gboolean
+rb_login_guard_check_directory_finish (RbLoginGuard *self, GAsyncResult *result,
+                                       gint64 *out_retry_after, GError **error)
+{
+  return rb_login_guard_check_pin_finish (self, result, out_retry_after, error);
 }
 
 /* Checks the PIN of an attempt that rb_login_guard_begin let in (and takes it) against its
@@ -641,6 +707,7 @@ rb_login_guard_finalize (GObject *object)
 
   /* Every check holds a reference, so none is queued or running any more. */
   g_thread_pool_free (self->pool, FALSE, TRUE);
+  g_thread_pool_free (self->directory_pool, FALSE, TRUE);
   g_hash_table_unref (self->clients);
   g_hash_table_unref (self->pairs);
   g_hash_table_unref (self->staff);
@@ -661,6 +728,9 @@ rb_login_guard_init (RbLoginGuard *self)
 {
   self->pool = g_thread_pool_new (kdf_worker, self, RB_LOGIN_KDF_THREADS, FALSE, NULL);
   g_thread_pool_set_sort_function (self->pool, fair_order, NULL);
+  self->directory_pool = g_thread_pool_new (directory_worker, self, RB_LOGIN_DIRECTORY_THREADS,
+                                            FALSE, NULL);
+  g_thread_pool_set_sort_function (self->directory_pool, fair_order, NULL);
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->staff = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

@@ -45,6 +45,10 @@ G_BEGIN_DECLS
 #define RB_LOGIN_MAX_WAITING 64
 #define RB_LOGIN_KNOWN_CLIENT_SECONDS (12 * 60 * 60)
 #define RB_LOGIN_KDF_THREADS 2
+/* Directory binds (issue 14) wait on the network, not on the CPU, and a directory that does
+ * not answer holds a thread until its timeout: they have threads of their own, so that they
+ * never hold up the PIN checks of kiosks. */
+#define RB_LOGIN_DIRECTORY_THREADS 4
 /* Beyond this many remembered clients or staff numbers, new ones are refused as busy. */
 #define RB_LOGIN_MAX_RECORDS 100000
 
@@ -69,6 +73,17 @@ void rb_login_guard_check_pin_async (RbLoginGuard *self, RbLoginAttempt *attempt
                                      GAsyncReadyCallback callback, gpointer user_data);
 gboolean rb_login_guard_check_pin_finish (RbLoginGuard *self, GAsyncResult *result,
                                           gint64 *out_retry_after, GError **error);
+
+/* A password check against the directory: runs on the guard's directory threads, returns
+ * TRUE for a right password, else sets an error (RB_ERROR_WRONG_PASSWORD counts like a wrong
+ * PIN; any other error, such as an unreachable directory, counts nothing). */
+typedef gboolean (*RbLoginCheckFunc) (gpointer data, GError **error);
+
+void rb_login_guard_check_directory_async (RbLoginGuard *self, RbLoginAttempt *attempt,
+                                           RbLoginCheckFunc check, gpointer check_data,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+gboolean rb_login_guard_check_directory_finish (RbLoginGuard *self, GAsyncResult *result,
+                                                gint64 *out_retry_after, GError **error);
 
 gboolean rb_login_guard_begin_badge (RbLoginGuard *self, const char *client_key,
                                      gint64 *out_retry_after, GError **error);

@@ -13,6 +13,7 @@
  * listens on loopback by default and production puts nginx in front (README). */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -48,6 +49,11 @@ struct _RbServer
   RbStore *store;
   RbLoginGuard *login_guard;
   RbChangeHub *hub;
+  /* The ministry's directory (issue 14), or NULL; a sync of it at a time, periodic or asked
+   * for by an administrator. */
+  RbDirectory *directory;
+  guint directory_timer;
+  gboolean directory_syncing;
   /* The WebSocket extensions libsoup offers (permessage-deflate), to check a handshake
    * before libsoup does: a refusal is then problem+json like every other error. */
   GPtrArray *websocket_extensions;
@@ -148,6 +154,8 @@ static const RbRoute routes[] = {
   { "GET", "me/privacy", RB_AUTH_SESSION, rb_handle_get_privacy },
   { "PUT", "me/privacy", RB_AUTH_SESSION, rb_handle_set_privacy },
   { "POST", "pin-changes", RB_AUTH_NONE, rb_handle_change_pin },
+  /* Issue 14: an administrator's sync (or dry run) of the people from the directory. */
+  { "POST", "directory/sync", RB_AUTH_SESSION, rb_handle_sync_directory, rb_role_is_admin },
 };
 
 static void maybe_finish_shutdown (RbServer *self);
@@ -639,6 +647,38 @@ on_release_timer_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+periodic_sync_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbServer) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) report = NULL;
+
+  if (!rb_server_end_directory_sync (self, result, &report, &error))
+    {
+      g_printerr ("directory: the periodic sync failed: %s\n", error->message);
+      return;
+    }
+  g_printerr ("directory: synced %" G_GINT64_FORMAT " people\n",
+              json_object_get_int_member (json_node_get_object (report), "people"));
+}
+
+static gboolean
+on_directory_timer_cb (gpointer user_data)
+{
+  RbServer *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!self->shutting_down
+      && !rb_server_begin_directory_sync (self, NULL, FALSE, periodic_sync_done_cb,
+                                          g_object_ref (self), &error))
+    {
+      g_printerr ("directory: periodic sync skipped: %s\n", error->message);
+      g_object_unref (self);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 /* ---- GObject ------------------------------------------------------------------------------ */
 
 static void
@@ -647,6 +687,7 @@ rb_server_dispose (GObject *object)
   RbServer *self = RB_SERVER (object);
 
   g_clear_handle_id (&self->release_timer, g_source_remove);
+  g_clear_handle_id (&self->directory_timer, g_source_remove);
   g_clear_handle_id (&self->shutdown_timeout, g_source_remove);
   g_clear_handle_id (&self->shutdown_check, g_source_remove);
   if (self->store != NULL)
@@ -669,6 +710,7 @@ rb_server_finalize (GObject *object)
   RbServer *self = RB_SERVER (object);
 
   g_clear_object (&self->login_guard);
+  g_clear_object (&self->directory);
   g_clear_object (&self->store);
   g_clear_pointer (&self->trusted_proxies, g_ptr_array_unref);
   g_clear_pointer (&self->websocket_extensions, g_ptr_array_unref);
@@ -873,6 +915,9 @@ rb_server_listen (RbServer *self, const char *host_port, GError **error)
 
   on_release_timer_cb (self);
   self->release_timer = g_timeout_add_seconds (self->release_interval, on_release_timer_cb, self);
+  if (self->directory != NULL && rb_directory_get_sync_interval (self->directory) > 0)
+    self->directory_timer = g_timeout_add_seconds (
+        rb_directory_get_sync_interval (self->directory), on_directory_timer_cb, self);
   return TRUE;
 }
 
@@ -933,6 +978,7 @@ rb_server_shutdown_async (RbServer *self, GAsyncReadyCallback callback, gpointer
   self->shutting_down = TRUE;
   self->shutdown_task = task;
   g_clear_handle_id (&self->release_timer, g_source_remove);
+  g_clear_handle_id (&self->directory_timer, g_source_remove);
   rb_change_hub_close (self->hub);
   self->shutdown_timeout = g_timeout_add_seconds (SHUTDOWN_GRACE_SECONDS,
                                                   on_shutdown_timeout_cb, self);
@@ -944,4 +990,56 @@ rb_server_shutdown_finish (RbServer *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The directory that desktop sign-in and the people's sync use (issue 14); before listening. */
+void
+rb_server_set_directory (RbServer *self, RbDirectory *directory)
+{
+  g_return_if_fail (RB_IS_SERVER (self));
+  g_set_object (&self->directory, directory);
+}
+
+RbDirectory *
+rb_server_get_directory (RbServer *self)
+{
+  g_return_val_if_fail (RB_IS_SERVER (self), NULL);
+  return self->directory;
+}
+
+/* Starts a sync of the people from the directory, unless one runs already (RB_ERROR_BUSY)
+ * or there is no directory (RB_ERROR_NO_DIRECTORY). End it with
+ * rb_server_end_directory_sync in the callback. */
+gboolean
+rb_server_begin_directory_sync (RbServer *self, const char *actor_id, gboolean dry_run,
+                                GAsyncReadyCallback callback, gpointer user_data,
+                                GError **error)
+{
+  g_return_val_if_fail (RB_IS_SERVER (self), FALSE);
+
+  if (self->directory == NULL)
+    {
+      rb_set_error (error, RB_ERROR_NO_DIRECTORY, NULL);
+      return FALSE;
+    }
+  if (self->directory_syncing)
+    {
+      rb_set_error (error, RB_ERROR_BUSY, "%s", _("A directory sync is running already."));
+      return FALSE;
+    }
+  self->directory_syncing = TRUE;
+  rb_directory_sync_async (self->directory, self->store, actor_id, dry_run, NULL, callback,
+                           user_data);
+  return TRUE;
+}
+
+gboolean
+rb_server_end_directory_sync (RbServer *self, GAsyncResult *result, JsonNode **out_report,
+                              GError **error)
+{
+  g_return_val_if_fail (RB_IS_SERVER (self), FALSE);
+
+  self->directory_syncing = FALSE;
+  *out_report = rb_directory_sync_finish (self->directory, result, error);
+  return *out_report != NULL;
 }

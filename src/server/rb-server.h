@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 
 #include "rb-change-hub.h"
+#include "rb-directory.h"
 #include "rb-login-guard.h"
 #include "rb-store.h"
 
@@ -42,6 +43,13 @@ gboolean rb_server_shutdown_finish (RbServer *self, GAsyncResult *result, GError
 
 /* For the request handlers. */
 RbLoginGuard *rb_server_get_login_guard (RbServer *self);
+void rb_server_set_directory (RbServer *self, RbDirectory *directory);
+RbDirectory *rb_server_get_directory (RbServer *self);
+gboolean rb_server_begin_directory_sync (RbServer *self, const char *actor_id, gboolean dry_run,
+                                         GAsyncReadyCallback callback, gpointer user_data,
+                                         GError **error);
+gboolean rb_server_end_directory_sync (RbServer *self, GAsyncResult *result,
+                                       JsonNode **out_report, GError **error);
 gboolean rb_server_is_trusted_proxy (RbServer *self, GInetAddress *address);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
  * limits answer 429 "locked" or "too_many_attempts", or 503 "busy", with Retry-After. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@
 
 #define MAX_STAFF_NUMBER 32
 #define MAX_PIN 64
+#define MAX_USERNAME 256
+#define MAX_PASSWORD 1024
 
 typedef struct
 {
@@ -31,6 +34,11 @@ typedef struct
    * found (an unknown badge is no error of the look-up, which must always reach its end) */
   char *uid_hash;
   GError *lookup_error;
+  /* a directory user name and password instead (issue 14), and whom the directory names */
+  char *username;
+  char *password;
+  RbDirectory *directory;
+  RbDirectoryPerson *directory_person;
 } Login;
 
 static void
@@ -46,6 +54,12 @@ login_free (Login *login)
   g_free (login->pin_hash);
   g_free (login->uid_hash);
   g_clear_error (&login->lookup_error);
+  g_free (login->username);
+  if (login->password != NULL)
+    sodium_memzero (login->password, strlen (login->password));
+  g_free (login->password);
+  g_clear_object (&login->directory);
+  g_clear_pointer (&login->directory_person, rb_directory_person_free);
   g_free (login);
 }
 
@@ -255,6 +269,142 @@ create_badge_session (RbRequest *req, JsonObject *body, const char *device_token
   rb_request_run (req, badge_device_job, after_badge_device);
 }
 
+/* -- with the directory: a desktop signs in with a user name and password (issue 14) -- */
+
+/* On the store's thread: the person as the directory describes them now (added or updated,
+ * so that nobody waits for the next sync to use Raumbuch), then the session. */
+static gboolean
+directory_session_job (RbRequest *req, RbStore *store, GError **error)
+{
+  Login *login = rb_request_get_data (req);
+  g_autoptr (GPtrArray) people = g_ptr_array_new ();
+  g_autoptr (JsonNode) report = NULL;
+
+  g_ptr_array_add (people, login->directory_person);
+  if (!(report = rb_people_store_sync_directory_sync (store, NULL, people, FALSE, FALSE, error))
+      || !(login->person = rb_people_store_find_directory_person_sync (
+               store, login->directory_person->username, error)))
+    {
+      /* A person the sync could not take (errors in the report) is not found. */
+      if (g_error_matches (*error, RB_ERROR, RB_ERROR_NOT_FOUND))
+        {
+          g_clear_error (error);
+          rb_set_error (error, RB_ERROR_FORBIDDEN, "%s",
+                        _("Your directory account does not match a person of Raumbuch. "
+                          "Please ask an administrator."));
+        }
+      return FALSE;
+    }
+  return finish_login_job (req, store, error);
+}
+
+/* The guard's lock speaks of PINs; a directory's user is locked for passwords. */
+static void
+fail_directory_login (RbRequest *req, GError *error, gint64 retry_after)
+{
+  g_autoptr (GError) reworded = NULL;
+
+  if (g_error_matches (error, RB_ERROR, RB_ERROR_LOCKED))
+    rb_set_error (&reworded, RB_ERROR_LOCKED, "%s",
+                  _("Too many wrong passwords. This user name is locked for a few minutes."));
+  fail_login (req, reworded != NULL ? reworded : error, retry_after);
+}
+
+/* On a directory thread of the login guard: the bind as the person. */
+static gboolean
+check_password (gpointer data, GError **error)
+{
+  Login *login = data;
+
+  login->directory_person
+      = rb_directory_authenticate (login->directory, login->username, login->password, error);
+  sodium_memzero (login->password, strlen (login->password));
+  return login->directory_person != NULL;
+}
+
+static void
+password_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbRequest) req = user_data;
+  g_autoptr (GError) error = NULL;
+  gint64 retry_after = 0;
+
+  if (!rb_login_guard_check_directory_finish (RB_LOGIN_GUARD (source), result, &retry_after,
+                                              &error))
+    {
+      fail_directory_login (req, error, retry_after);
+      return;
+    }
+  rb_request_run (req, directory_session_job, NULL);
+}
+
+/* The wrong passwords count per user name as wrong PINs count per staff number (README
+ * "Sign-in limits"), and the same guard refuses at once what its counts forbid. */
+static void
+create_directory_session (RbRequest *req, JsonObject *body, const char *device_token)
+{
+  RbServer *server = rb_request_get_server (req);
+  RbLoginGuard *guard = rb_server_get_login_guard (server);
+  g_autoptr (GError) error = NULL;
+  const char *username = NULL, *password = NULL;
+  g_autofree char *client_key = NULL;
+  g_autofree char *key = NULL;
+  RbLoginAttempt *attempt;
+  gint64 retry_after = 0;
+  Login *login;
+
+  if (!(username = rb_json_get_string (body, "username", TRUE, &error))
+      || !(password = rb_json_get_string (body, "password", TRUE, &error)))
+    {
+      rb_request_fail (req, error);
+      return;
+    }
+  if (json_object_has_member (body, "staff_number") || json_object_has_member (body, "pin")
+      || *username == '\0' || strlen (username) > MAX_USERNAME)
+    {
+      rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(username)");
+      rb_request_fail (req, error);
+      return;
+    }
+  if (strlen (password) > MAX_PASSWORD)
+    {
+      rb_set_error (&error, RB_ERROR_INVALID_FIELD, "(password)");
+      rb_request_fail (req, error);
+      return;
+    }
+  /* Nobody types a password on a corridor screen: kiosks keep staff number and PIN. */
+  if (device_token != NULL)
+    {
+      rb_request_fail_with (req, SOUP_STATUS_FORBIDDEN, RB_ERROR_FORBIDDEN,
+                            "A kiosk identifies with staff number and PIN, or a badge.");
+      return;
+    }
+  if (rb_server_get_directory (server) == NULL)
+    {
+      rb_set_error (&error, RB_ERROR_NO_DIRECTORY, NULL);
+      rb_request_fail (req, error);
+      return;
+    }
+
+  client_key = rb_request_dup_client_key (req, NULL);
+  /* User names compare without case in every directory this is for. */
+  key = g_utf8_casefold (username, -1);
+  attempt = rb_login_guard_begin (guard, client_key, FALSE, key, &retry_after, &error);
+  if (attempt == NULL)
+    {
+      fail_directory_login (req, error, retry_after);
+      return;
+    }
+  login = g_new0 (Login, 1);
+  login->username = g_strdup (username);
+  login->password = g_strdup (password);
+  login->directory = g_object_ref (rb_server_get_directory (server));
+  rb_request_set_data (req, login, (GDestroyNotify) login_free);
+  rb_request_pause (req);
+  rb_login_guard_check_directory_async (guard, attempt, check_password, login,
+                                        password_checked_cb, g_object_ref (req));
+}
+
 void
 rb_handle_create_session (RbRequest *req)
 {
@@ -272,6 +422,11 @@ rb_handle_create_session (RbRequest *req)
   if (body != NULL && json_object_has_member (body, "badge"))
     {
       create_badge_session (req, body, device_token);
+      return;
+    }
+  if (body != NULL && json_object_has_member (body, "username"))
+    {
+      create_directory_session (req, body, device_token);
       return;
     }
   if (body == NULL

@@ -1110,6 +1110,26 @@ import_people_job (RbStore *store, gpointer data, GCancellable *cancellable, GEr
                                       pc->deactivate_missing, pc->flag, error);
 }
 
+/* A standalone app has no directory (issue 14): a server connects to it. */
+static void
+sign_in_directory_async (RbClientService *service, const char *username, const char *password,
+                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  g_task_report_new_error (service, callback, user_data, sign_in_directory_async, RB_ERROR,
+                           RB_ERROR_NO_DIRECTORY, "%s",
+                           rb_error_code_message (RB_ERROR_NO_DIRECTORY));
+}
+
+static void
+sync_directory_async (RbClientService *service, gboolean dry_run, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_task_report_new_error (service, callback, user_data, sync_directory_async, RB_ERROR,
+                           RB_ERROR_NO_DIRECTORY, "%s",
+                           rb_error_code_message (RB_ERROR_NO_DIRECTORY));
+}
+
 static void
 import_people_async (RbClientService *service, GBytes *csv, gboolean dry_run,
                      gboolean deactivate_missing, GCancellable *cancellable,
@@ -2042,6 +2062,8 @@ rb_local_service_class_init (RbLocalServiceClass *klass)
   service_class->export_my_data_async = export_my_data_async;
   service_class->erase_person_async = erase_person_async;
   service_class->import_people_async = import_people_async;
+  service_class->sign_in_directory_async = sign_in_directory_async;
+  service_class->sync_directory_async = sync_directory_async;
   service_class->issue_one_time_pin_async = issue_one_time_pin_async;
   service_class->change_pin_async = change_pin_async;
   service_class->check_series_async = check_series_async;

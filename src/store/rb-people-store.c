@@ -642,3 +642,313 @@ fail:
   rb_store_rollback_write (store);
   return FALSE;
 }
+
+/* ---- the directory (issue 14) ------------------------------------------------------------ */
+
+void
+rb_directory_person_free (RbDirectoryPerson *person)
+{
+  if (person == NULL)
+    return;
+  g_free (person->username);
+  g_free (person->staff_number);
+  g_free (person->display_name);
+  g_free (person->team);
+  g_free (person);
+}
+
+static gboolean
+set_directory_user (RbStore *store, const char *person_id, const char *username, GError **error)
+{
+  g_autoptr (RbStatement) stmt
+      = rb_store_prepare (store, "UPDATE people SET directory_user = ? WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  rb_db_bind_text (stmt, 1, username);
+  rb_db_bind_text (stmt, 2, person_id);
+  return rb_db_step_done (rb_store_get_connection (store), stmt, error);
+}
+
+/* The person the directory user name belongs to: the one synced with it before, else the
+ * one with the directory's staff number (whom an administrator or a CSV import added before
+ * the directory came), unless that one belongs to another directory user. NULL with no
+ * error when there is none. */
+static JsonNode *
+find_synced_person (RbStore *store, RbDirectoryPerson *person, GError **error)
+{
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store, "SELECT id, directory_user FROM people WHERE directory_user = ? OR staff_number = ?"
+      " ORDER BY directory_user IS ? DESC",
+      error);
+  g_autofree char *id = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rb_db_bind_text (stmt, 1, person->username);
+  rb_db_bind_text (stmt, 2, person->staff_number);
+  rb_db_bind_text (stmt, 3, person->username);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return NULL;
+  if (rc != SQLITE_ROW)
+    {
+      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      return NULL;
+    }
+  if (sqlite3_column_type (stmt, 1) != SQLITE_NULL
+      && g_strcmp0 (rb_db_column_text (stmt, 1), person->username) != 0)
+    {
+      rb_set_error (error, RB_ERROR_INVALID_FIELD, _("Staff number %s is already taken."),
+                    person->staff_number);
+      return NULL;
+    }
+  id = g_strdup (rb_db_column_text (stmt, 0));
+  g_clear_pointer (&stmt, rb_statement_release);
+  return get_person (store, "id", id, error);
+}
+
+/* Makes one person what the directory says; adds them to the report's lists. */
+static gboolean
+sync_person (RbStore *store, const char *actor_id, RbDirectoryPerson *person, JsonObject *report,
+             GError **error)
+{
+  RbPersonFields fields = { person->display_name, person->staff_number,
+                            person->team != NULL ? person->team : "", TRUE, person->role };
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (JsonNode) before = find_synced_person (store, person, &local_error);
+  g_autoptr (GPtrArray) names = NULL;
+  g_autofree char *id = NULL;
+  JsonObject *o;
+  gboolean active;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!validate_fields (&fields, TRUE, error))
+    return FALSE;
+  if (before == NULL)
+    {
+      g_autoptr (JsonNode) created = NULL;
+
+      /* A disabled account that Raumbuch never knew stays unknown. */
+      if (person->disabled)
+        return TRUE;
+      id = g_uuid_string_random ();
+      if (!insert_person (store, actor_id, id, &fields, error)
+          || !set_directory_user (store, id, person->username, error)
+          || !(created = get_person (store, "id", id, error)))
+        return FALSE;
+      json_array_add_element (json_object_get_array_member (report, "added"), summary (created));
+      return TRUE;
+    }
+
+  o = json_node_get_object (before);
+  id = g_strdup (json_object_get_string_member (o, "id"));
+  if (!set_directory_user (store, id, person->username, error))
+    return FALSE;
+  names = changed_fields (o, &fields);
+  active = json_object_get_boolean_member (o, "active");
+  if (names->len > 0)
+    {
+
+      if (!update_person (store, actor_id, before, &fields, error))
+        return FALSE;
+      g_clear_pointer (&before, json_node_unref);
+      if (!(before = get_person (store, "id", id, error)))
+        return FALSE;
+    }
+  /* The directory decides for the people it owns: disabled there, inactive here, and back
+   * again when the directory enables the account. */
+  if (active == person->disabled)
+    {
+      if (!set_active (store, actor_id, before, !person->disabled, error))
+        return FALSE;
+      if (person->disabled)
+        {
+          json_array_add_element (json_object_get_array_member (report, "deactivated"),
+                                  summary (before));
+          if (names->len == 0)
+            return TRUE;
+        }
+      else
+        g_ptr_array_add (names, "active");
+    }
+  if (names->len > 0)
+    {
+      JsonArray *field_names = json_array_new ();
+      JsonObject *item = json_object_new ();
+
+      for (guint i = 0; i < names->len; i++)
+        json_array_add_string_element (field_names, g_ptr_array_index (names, i));
+      json_object_set_string_member (item, "staff_number", person->staff_number);
+      json_object_set_array_member (item, "fields", field_names);
+      json_array_add_object_element (json_object_get_array_member (report, "changed"), item);
+    }
+  return TRUE;
+}
+
+/* Deactivates the active people of the directory whom it no longer lists (never actor). */
+static gboolean
+deactivate_gone (RbStore *store, const char *actor_id, GHashTable *listed, JsonObject *report,
+                 GError **error)
+{
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store, "SELECT id, directory_user FROM people WHERE directory_user IS NOT NULL"
+      " AND active = 1",
+      error);
+  g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (!g_hash_table_contains (listed, rb_db_column_text (stmt, 1))
+        && g_strcmp0 (rb_db_column_text (stmt, 0), actor_id) != 0)
+      g_ptr_array_add (gone, g_strdup (rb_db_column_text (stmt, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, rb_statement_release);
+  for (guint i = 0; i < gone->len; i++)
+    {
+      g_autoptr (JsonNode) person = get_person (store, "id", g_ptr_array_index (gone, i), error);
+
+      if (person == NULL || !set_active (store, actor_id, person, FALSE, error))
+        return FALSE;
+      json_array_add_element (json_object_get_array_member (report, "deactivated"),
+                              summary (person));
+    }
+  return TRUE;
+}
+
+/* Makes the people of the directory what it says, in one transaction: adds the new ones,
+ * updates names, staff numbers, teams and roles, deactivates the disabled ones and (when
+ * complete, i.e. people is the whole directory) those it no longer lists. A person the
+ * directory describes in a way Raumbuch cannot take (a staff number of somebody else's) is
+ * left as it is and named in "errors". Answers {"people", "added", "changed", "deactivated",
+ * "errors", "dry_run"}; a dry run is rolled back. A complete sync that is kept writes a
+ * "directory.sync" audit entry with the counts, besides the entries of each change. */
+JsonNode *
+rb_people_store_sync_directory_sync (RbStore *store, const char *actor_id, GPtrArray *people,
+                                     gboolean complete, gboolean dry_run, GError **error)
+{
+  g_autoptr (GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonObject *o = json_object_new ();
+  g_autoptr (JsonNode) report = json_node_init_object (json_node_alloc (), o);
+  JsonArray *errors = json_array_new ();
+
+  json_object_set_int_member (o, "people", people->len);
+  json_object_set_array_member (o, "added", json_array_new ());
+  json_object_set_array_member (o, "changed", json_array_new ());
+  json_object_set_array_member (o, "deactivated", json_array_new ());
+  json_object_set_array_member (o, "errors", errors);
+  json_object_set_boolean_member (o, "dry_run", dry_run);
+
+  if (!rb_store_begin_write (store, error))
+    return NULL;
+  /* A directory that lists nobody is far likelier a wrong filter or group than everyone
+   * gone: nothing is changed. */
+  if (complete && people->len == 0)
+    {
+      gint64 synced = 0;
+
+      if (!rb_db_get_int (rb_store_get_connection (store),
+                          "SELECT count(*) FROM people WHERE directory_user IS NOT NULL"
+                          " AND active = 1",
+                          &synced, error))
+        goto rollback;
+      if (synced > 0)
+        {
+          rb_set_error (error, RB_ERROR_DIRECTORY_UNAVAILABLE, "%s",
+                        _("The directory lists nobody for Raumbuch, so nobody was deactivated. "
+                          "Please check the filter and the groups of [directory]."));
+          goto rollback;
+        }
+    }
+  for (guint i = 0; i < people->len; i++)
+    {
+      RbDirectoryPerson *person = g_ptr_array_index (people, i);
+      g_autoptr (GError) local_error = NULL;
+
+      g_hash_table_add (listed, person->username);
+      if (!sync_person (store, actor_id, person, o, &local_error))
+        {
+          if (!g_error_matches (local_error, RB_ERROR, RB_ERROR_INVALID_FIELD))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              goto rollback;
+            }
+          json_array_add_string_element (
+              errors, g_strdup_printf ("%s: %s", person->username, local_error->message));
+        }
+    }
+  if (complete && !deactivate_gone (store, actor_id, listed, o, error))
+    goto rollback;
+  if (dry_run)
+    {
+      rb_store_rollback_write (store);
+      return g_steal_pointer (&report);
+    }
+  if (complete)
+    {
+      g_autoptr (JsonNode) counts = json_node_init_object (json_node_alloc (), json_object_new ());
+      JsonObject *c = json_node_get_object (counts);
+
+      json_object_set_int_member (c, "people", people->len);
+      json_object_set_int_member (
+          c, "added", json_array_get_length (json_object_get_array_member (o, "added")));
+      json_object_set_int_member (
+          c, "changed", json_array_get_length (json_object_get_array_member (o, "changed")));
+      json_object_set_int_member (
+          c, "deactivated",
+          json_array_get_length (json_object_get_array_member (o, "deactivated")));
+      json_object_set_int_member (c, "errors", json_array_get_length (errors));
+      if (!rb_store_append_audit (store, actor_id, "directory.sync", "", NULL, counts, error))
+        goto rollback;
+    }
+  if (!rb_store_commit_write (store, error))
+    return NULL;
+  return g_steal_pointer (&report);
+
+rollback:
+  rb_store_rollback_write (store);
+  return NULL;
+}
+
+/* The active or inactive person synced with this directory user name; RB_ERROR_NOT_FOUND
+ * when there is none. */
+RbPerson *
+rb_people_store_find_directory_person_sync (RbStore *store, const char *username,
+                                            GError **error)
+{
+  g_autoptr (RbStatement) stmt = rb_store_prepare (
+      store, "SELECT id, display_name, staff_number, team, role FROM people"
+      " WHERE directory_user = ?",
+      error);
+  RbRole role = RB_ROLE_STAFF;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rb_db_bind_text (stmt, 1, username);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      return NULL;
+    }
+  rb_role_from_string (rb_db_column_text (stmt, 4), &role);
+  return rb_person_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
+                        rb_db_column_text (stmt, 2), rb_db_column_text (stmt, 3), role);
+}

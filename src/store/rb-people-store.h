@@ -40,6 +40,28 @@ gboolean rb_people_store_end_sessions_and_bookings (RbStore *store, const char *
                                                     const char *reason, guint *out_cancelled,
                                                     GError **error);
 
+/* A person as the directory describes them (issue 14; rb-directory.c in the server reads
+ * them). */
+typedef struct
+{
+  char *username;
+  char *staff_number;
+  char *display_name;
+  char *team;
+  RbRole role;
+  /* the directory's disabled-filter matches them */
+  gboolean disabled;
+} RbDirectoryPerson;
+
+void rb_directory_person_free (RbDirectoryPerson *person);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbDirectoryPerson, rb_directory_person_free)
+
+JsonNode *rb_people_store_sync_directory_sync (RbStore *store, const char *actor_id,
+                                               GPtrArray *people, gboolean complete,
+                                               gboolean dry_run, GError **error);
+RbPerson *rb_people_store_find_directory_person_sync (RbStore *store, const char *username,
+                                                      GError **error);
+
 gboolean rb_people_store_check_may_sign_in_sync (RbStore *store, const char *person_id,
                                                  GError **error);
 gboolean rb_people_store_set_pin_sync (RbStore *store, const char *actor_id,

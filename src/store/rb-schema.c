@@ -280,6 +280,11 @@ static const char *const migrations[] = {
   "  WHEN OLD.at >= COALESCE ((SELECT max (before) FROM audit_log_expiry), 0) BEGIN"
   "  SELECT RAISE (ABORT, 'the audit log is append-only');"
   "END;",
+  /* issue 14: a person from the directory keeps their directory user name, by which sign-in
+   * finds them and by which the directory sync knows whom the directory owns: only those
+   * are deactivated when they leave it, never the people an administrator added by hand. */
+  ("ALTER TABLE people ADD COLUMN directory_user TEXT;"
+   "CREATE UNIQUE INDEX people_by_directory_user ON people (directory_user);"),
 };
 
 int

@@ -646,9 +646,12 @@ on_login_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_object_unref);
 }
 
+/* With a username, the pin is the directory password (issue 14), and the answer tells the
+ * staff number. */
 static void
-login (RbApiClient *self, const char *staff_number, const char *pin, gboolean keep,
-       GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+login (RbApiClient *self, const char *staff_number, const char *pin, const char *username,
+       gboolean keep, GCancellable *cancellable, GAsyncReadyCallback callback,
+       gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
@@ -660,8 +663,16 @@ login (RbApiClient *self, const char *staff_number, const char *pin, gboolean ke
   data->staff_number = g_strdup (staff_number);
   data->keep = keep;
   g_task_set_task_data (task, data, (GDestroyNotify) login_free);
-  json_object_set_string_member (o, "staff_number", staff_number);
-  json_object_set_string_member (o, "pin", pin);
+  if (username != NULL)
+    {
+      json_object_set_string_member (o, "username", username);
+      json_object_set_string_member (o, "password", pin);
+    }
+  else
+    {
+      json_object_set_string_member (o, "staff_number", staff_number);
+      json_object_set_string_member (o, "pin", pin);
+    }
   json_node_take_object (node, o);
   body = rb_json_to_string (node, FALSE);
   rb_api_client_request_async (self, "POST", "/api/v1/sessions", body, NULL, cancellable,
@@ -675,7 +686,7 @@ rb_api_client_login_async (RbApiClient *self, const char *staff_number, const ch
                            GCancellable *cancellable, GAsyncReadyCallback callback,
                            gpointer user_data)
 {
-  login (self, staff_number, pin, TRUE, cancellable, callback, user_data);
+  login (self, staff_number, pin, NULL, TRUE, cancellable, callback, user_data);
 }
 
 RbPerson *
@@ -715,7 +726,19 @@ rb_api_client_open_session_async (RbApiClient *self, const char *staff_number, c
                                   GCancellable *cancellable, GAsyncReadyCallback callback,
                                   gpointer user_data)
 {
-  login (self, staff_number, pin, FALSE, cancellable, callback, user_data);
+  login (self, staff_number, pin, NULL, FALSE, cancellable, callback, user_data);
+}
+
+/* The same with the directory user name and password (issue 14): keep, like
+ * rb_api_client_login_async (finish with rb_api_client_login_finish), or not, like
+ * rb_api_client_open_session_async (rb_api_client_open_session_finish). */
+void
+rb_api_client_login_directory_async (RbApiClient *self, const char *username,
+                                     const char *password, gboolean keep,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  login (self, NULL, password, username, keep, cancellable, callback, user_data);
 }
 
 RbPerson *

@@ -77,6 +77,10 @@ void rb_api_client_login_async (RbApiClient *self, const char *staff_number, con
                                 gpointer user_data);
 RbPerson *rb_api_client_login_finish (RbApiClient *self, GAsyncResult *result, GError **error);
 
+void rb_api_client_login_directory_async (RbApiClient *self, const char *username,
+                                          const char *password, gboolean keep,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data);
 void rb_api_client_open_session_async (RbApiClient *self, const char *staff_number,
                                        const char *pin, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);

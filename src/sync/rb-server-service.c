@@ -961,6 +961,9 @@ typedef struct
 {
   char *staff_number;
   char *pin;
+  /* a sign-in with the directory (issue 14): its user name, and pin holds the password;
+   * staff_number is NULL, so every queued operation counts as someone else's */
+  char *username;
   RbPerson *person;
 } SignIn;
 
@@ -968,6 +971,7 @@ static void
 sign_in_free (SignIn *sign_in)
 {
   g_free (sign_in->staff_number);
+  g_free (sign_in->username);
   if (sign_in->pin != NULL)
     memset (sign_in->pin, 0, strlen (sign_in->pin));
   g_free (sign_in->pin);
@@ -1022,8 +1026,12 @@ log_in (GTask *task)
   RbServerService *self = g_task_get_source_object (task);
   SignIn *sign_in = g_task_get_task_data (task);
 
-  rb_sync_engine_login_async (self->engine, sign_in->staff_number, sign_in->pin,
-                              g_task_get_cancellable (task), on_logged_in_cb, task);
+  if (sign_in->username != NULL)
+    rb_sync_engine_login_directory_async (self->engine, sign_in->username, sign_in->pin,
+                                          g_task_get_cancellable (task), on_logged_in_cb, task);
+  else
+    rb_sync_engine_login_async (self->engine, sign_in->staff_number, sign_in->pin,
+                                g_task_get_cancellable (task), on_logged_in_cb, task);
 }
 
 static void
@@ -1136,8 +1144,12 @@ on_queue_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       log_in (task);
       return;
     }
-  rb_api_client_open_session_async (self->client, sign_in->staff_number, sign_in->pin,
-                                    g_task_get_cancellable (task), on_pin_checked_cb, task);
+  if (sign_in->username != NULL)
+    rb_api_client_login_directory_async (self->client, sign_in->username, sign_in->pin, FALSE,
+                                         g_task_get_cancellable (task), on_pin_checked_cb, task);
+  else
+    rb_api_client_open_session_async (self->client, sign_in->staff_number, sign_in->pin,
+                                      g_task_get_cancellable (task), on_pin_checked_cb, task);
 }
 
 static void
@@ -1159,6 +1171,24 @@ sign_in_async (RbClientService *service, const char *staff_number, const char *p
   sign_in = g_new0 (SignIn, 1);
   sign_in->staff_number = g_strdup (staff_number);
   sign_in->pin = g_strdup (pin);
+  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
+  rb_store_run_async (self->store, prepare_sign_in_job, sign_in, NULL, NULL, cancellable,
+                      on_queue_checked_cb, task);
+}
+
+/* A desktop's sign-in with the directory (issue 14): as with a PIN, except that who signs in
+ * is known only from the server's answer. */
+static void
+sign_in_directory_async (RbClientService *service, const char *username, const char *password,
+                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  RbServerService *self = RB_SERVER_SERVICE (service);
+  GTask *task = new_task (self, sign_in_directory_async, cancellable, callback, user_data);
+  SignIn *sign_in = g_new0 (SignIn, 1);
+
+  sign_in->username = g_strdup (username);
+  sign_in->pin = g_strdup (password);
   g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
   rb_store_run_async (self->store, prepare_sign_in_job, sign_in, NULL, NULL, cancellable,
                       on_queue_checked_cb, task);
@@ -1748,6 +1778,20 @@ set_person_active_async (RbClientService *service, const char *person_id, gboole
 }
 
 static void
+sync_directory_async (RbClientService *service, gboolean dry_run, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *o = json_object_new ();
+
+  json_object_set_boolean_member (o, "dry_run", dry_run);
+  json_node_take_object (body, o);
+  ask_server (RB_SERVER_SERVICE (service), "POST", "/api/v1/directory/sync", body, NULL,
+              parse_json, (GDestroyNotify) json_node_unref, !dry_run, sync_directory_async,
+              cancellable, callback, user_data);
+}
+
+static void
 import_people_async (RbClientService *service, GBytes *csv, gboolean dry_run,
                      gboolean deactivate_missing, GCancellable *cancellable,
                      GAsyncReadyCallback callback, gpointer user_data)
@@ -1951,11 +1995,41 @@ on_engine_changed_cb (RbServerService *self)
 }
 
 static void
+on_health_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RbServerService) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = rb_api_client_request_finish (RB_API_CLIENT (source), result, NULL,
+                                                            &error);
+  JsonNode *directory;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  directory = json_object_get_member (json_node_get_object (root), "directory");
+  rb_client_service_set_offers_directory_sign_in (
+      RB_CLIENT_SERVICE (self), directory != NULL && JSON_NODE_HOLDS_VALUE (directory)
+                                    && json_node_get_value_type (directory) == G_TYPE_BOOLEAN
+                                    && json_node_get_boolean (directory));
+}
+
+/* Whether the server signs desktops in with its directory (issue 14): GET /health says so,
+ * without a session, so the sign-in dialog knows before anyone signed in. Asked at start and
+ * whenever the server comes back. */
+static void
+refresh_health (RbServerService *self)
+{
+  rb_api_client_request_async (self->client, "GET", "/api/v1/health", NULL, NULL,
+                               self->cancellable, on_health_cb, g_object_ref (self));
+}
+
+static void
 on_engine_online_cb (RbServerService *self)
 {
   gboolean online = rb_sync_engine_get_online (self->engine);
 
   rb_client_service_set_online (RB_CLIENT_SERVICE (self), online);
+  if (online)
+    refresh_health (self);
   /* A client first started while the server was away gets its building as soon as it is
    * back. */
   if (online && !rb_client_service_get_ready (RB_CLIENT_SERVICE (self)))
@@ -2184,6 +2258,8 @@ rb_server_service_class_init (RbServerServiceClass *klass)
   service_class->save_person_async = save_person_async;
   service_class->set_person_active_async = set_person_active_async;
   service_class->import_people_async = import_people_async;
+  service_class->sign_in_directory_async = sign_in_directory_async;
+  service_class->sync_directory_async = sync_directory_async;
   service_class->issue_one_time_pin_async = issue_one_time_pin_async;
   service_class->change_pin_async = change_pin_async;
   service_class->check_series_async = check_series_async;
@@ -2237,6 +2313,7 @@ rb_server_service_new (RbSyncEngine *engine, const char *server_public_key)
                            G_CONNECT_SWAPPED);
   rb_store_run_async (self->store, has_building_job, NULL, NULL, NULL, self->cancellable,
                       on_has_building_cb, g_object_ref (self));
+  refresh_health (self);
   return self;
 }
 

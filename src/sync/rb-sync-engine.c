@@ -1447,6 +1447,20 @@ rb_sync_engine_login_async (RbSyncEngine *self, const char *staff_number, const 
   rb_api_client_login_async (self->client, staff_number, pin, cancellable, on_logged_in_cb, task);
 }
 
+/* The same with the directory user name and password (issue 14); finish with
+ * rb_sync_engine_login_finish. */
+void
+rb_sync_engine_login_directory_async (RbSyncEngine *self, const char *username,
+                                      const char *password, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, rb_sync_engine_login_async);
+  rb_api_client_login_directory_async (self->client, username, password, TRUE, cancellable,
+                                       on_logged_in_cb, task);
+}
+
 RbPerson *
 rb_sync_engine_login_finish (RbSyncEngine *self, GAsyncResult *result, GError **error)
 {

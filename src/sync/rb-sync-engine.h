@@ -52,6 +52,9 @@ void rb_sync_engine_mark_topic_stale (RbSyncEngine *self, const char *topic);
 void rb_sync_engine_login_async (RbSyncEngine *self, const char *staff_number, const char *pin,
                                  GCancellable *cancellable, GAsyncReadyCallback callback,
                                  gpointer user_data);
+void rb_sync_engine_login_directory_async (RbSyncEngine *self, const char *username,
+                                           const char *password, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
 RbPerson *rb_sync_engine_login_finish (RbSyncEngine *self, GAsyncResult *result, GError **error);
 
 void rb_sync_engine_resume (RbSyncEngine *self, RbPerson *person, const char *token);

@@ -1,7 +1,8 @@
-/* test-server-config.c: raumbuch-server --config FILE (issue 14, item 1). The settings of the
+/* test-server-config.c: raumbuch-server --config FILE (issue 14, items 1 and 2). The settings of the
  * file take effect (a feed retention of one change answers 410 to an old cursor), the command
  * line wins over the file, the commented example in data/ starts a server, and a file with a
- * misspelt or wrong setting is refused at start, naming it, before anything is opened. */
+ * misspelt or wrong setting is refused at start, naming it, before anything is opened; the
+ * same holds for the keys of the [directory] section. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -133,7 +134,28 @@ test_refused (Fixture *f, gconstpointer data)
     { "[server]\nrelease-interval=0\n", "release-interval must be at least 1" },
     { "[server]\nseed=production\n", "--seed knows only" },
     { "[server]\ntls-cert=/etc/cert.pem\n", "--tls-cert and --tls-key go together" },
+    /* issue 14: the directory's section is known, and checked as strictly */
+    { "[directory]\nurl=ldap://127.0.0.1:1\nbase-dn=dc=x\nbind-dn=cn=y,dc=x\n"
+      "bind-password-file=@PASSWORD@\nusername-atribute=uid\n",
+      "unknown setting “username-atribute” in [directory]" },
+    { "[directory]\nurl=http://127.0.0.1:1\nbase-dn=dc=x\nbind-dn=cn=y,dc=x\n"
+      "bind-password-file=@PASSWORD@\n",
+      "url: must start with ldap:// or ldaps://" },
+    { "[directory]\nurl=ldap://127.0.0.1:1\nbind-dn=cn=y,dc=x\n"
+      "bind-password-file=@PASSWORD@\n",
+      "base-dn: missing" },
+    { "[directory]\nurl=ldap://127.0.0.1:1\nbase-dn=dc=x\nbind-dn=cn=y,dc=x\n"
+      "bind-password-file=/nonexistent/password\n",
+      "/nonexistent/password" },
+    { "[directory]\nurl=ldap://127.0.0.1:1\nbase-dn=dc=x\nbind-dn=cn=y,dc=x\n"
+      "bind-password-file=@PASSWORD@\nadmin-group=not a dn\n",
+      "admin-group: not a distinguished name" },
+    { "[directory]\nurl=ldaps://127.0.0.1:1\nbase-dn=dc=x\nbind-dn=cn=y,dc=x\n"
+      "bind-password-file=@PASSWORD@\nstarttls=true\n",
+      "starttls: ldaps:// is TLS already" },
+    { "[server]\nsync-directory=true\n", "sync-directory: a command, not a setting" },
   };
+  g_autofree char *password = g_build_filename (f->dir, "password", NULL);
   g_autofree char *db = g_build_filename (f->dir, "never.db", NULL);
   g_autofree char *path = g_build_filename (f->dir, "raumbuch-server.conf", NULL);
 
@@ -146,8 +168,15 @@ test_refused (Fixture *f, gconstpointer data)
       int status;
 
       g_remove (path);
+      g_file_set_contents (password, "secret\n", -1, &error);
+      g_assert_no_error (error);
       if (cases[i].contents != NULL)
-        g_free (write_config (f, cases[i].contents));
+        {
+          g_autoptr (GString) contents = g_string_new (cases[i].contents);
+
+          g_string_replace (contents, "@PASSWORD@", password, 0);
+          g_free (write_config (f, contents->str));
+        }
       g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
                     &status, &error);
       g_assert_no_error (error);
