@@ -742,6 +742,32 @@ add_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
 /* ---- the CSV import ------------------------------------------------------------------------ */
 
+/* How many people a people import or a directory sync adds, changes and deactivates. */
+static void
+append_counts (GString *text, JsonObject *report)
+{
+  /* TRANSLATORS: the summary of a people import or a directory sync: how many people are
+   * added, changed and deactivated. */
+  g_string_append_printf (
+      text, _ ("%u to add, %u to change, %u to deactivate."),
+      json_array_get_length (json_object_get_array_member (report, "added")),
+      json_array_get_length (json_object_get_array_member (report, "changed")),
+      json_array_get_length (json_object_get_array_member (report, "deactivated")));
+}
+
+/* The report of an import or a sync (or of its dry run), or NULL after saying why not. */
+static JsonNode *
+finish_report (RbPeoplePage *self, GObject *source, GAsyncResult *result)
+{
+  g_autoptr (GError) error = NULL;
+  JsonNode *report = rb_client_service_json_finish (RB_CLIENT_SERVICE (source), result, &error);
+
+  self->loading--;
+  if (report == NULL)
+    say_error (self, error);
+  return report;
+}
+
 static char *
 describe_report (JsonObject *report)
 {
@@ -756,13 +782,7 @@ describe_report (JsonObject *report)
         g_string_append_printf (text, "\n• %s", json_array_get_string_element (errors, i));
       return g_string_free (text, FALSE);
     }
-  /* TRANSLATORS: the summary of a people import: how many people are added, changed and
-   * deactivated. */
-  g_string_append_printf (text, _("%u to add, %u to change, %u to deactivate."),
-                          json_array_get_length (json_object_get_array_member (report, "added")),
-                          json_array_get_length (json_object_get_array_member (report, "changed")),
-                          json_array_get_length (
-                              json_object_get_array_member (report, "deactivated")));
+  append_counts (text, report);
   return g_string_free (text, FALSE);
 }
 
@@ -770,18 +790,12 @@ static void
 on_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbPeoplePage) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) report = rb_client_service_json_finish (RB_CLIENT_SERVICE (source),
-                                                               result, &error);
+  g_autoptr (JsonNode) report = finish_report (self, source, result);
   g_autofree char *summary = NULL;
   g_autofree char *text = NULL;
 
-  self->loading--;
   if (report == NULL)
-    {
-      say_error (self, error);
-      return;
-    }
+    return;
   summary = describe_report (json_node_get_object (report));
   /* TRANSLATORS: after a people import; %s is its summary. */
   text = g_strdup_printf (_("Imported. %s"), summary);
@@ -807,18 +821,14 @@ static void
 on_dry_run_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbPeoplePage) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) report = rb_client_service_json_finish (RB_CLIENT_SERVICE (source),
-                                                               result, &error);
+  g_autoptr (JsonNode) report = finish_report (self, source, result);
   g_autofree char *body = NULL;
   AdwMessageDialog *dialog;
   gboolean clean;
 
-  self->loading--;
   if (report == NULL)
     {
       g_clear_pointer (&self->pending_csv, g_bytes_unref);
-      say_error (self, error);
       return;
     }
   clean = json_array_get_length (
@@ -910,11 +920,7 @@ describe_sync_report (JsonObject *report)
   JsonArray *errors = json_object_get_array_member (report, "errors");
   GString *text = g_string_new (NULL);
 
-  g_string_append_printf (text, _("%u to add, %u to change, %u to deactivate."),
-                          json_array_get_length (json_object_get_array_member (report, "added")),
-                          json_array_get_length (json_object_get_array_member (report, "changed")),
-                          json_array_get_length (
-                              json_object_get_array_member (report, "deactivated")));
+  append_counts (text, report);
   if (json_array_get_length (errors) > 0)
     g_string_append (text, _(" These directory entries are left as they are:"));
   for (guint i = 0; i < json_array_get_length (errors); i++)
@@ -926,18 +932,12 @@ static void
 on_directory_synced_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbPeoplePage) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) report = rb_client_service_json_finish (RB_CLIENT_SERVICE (source),
-                                                               result, &error);
+  g_autoptr (JsonNode) report = finish_report (self, source, result);
   g_autofree char *summary = NULL;
   g_autofree char *text = NULL;
 
-  self->loading--;
   if (report == NULL)
-    {
-      say_error (self, error);
-      return;
-    }
+    return;
   summary = describe_sync_report (json_node_get_object (report));
   /* TRANSLATORS: after a sync with the directory; %s is its summary. */
   text = g_strdup_printf (_("Synced with the directory. %s"), summary);
@@ -960,18 +960,12 @@ static void
 on_sync_preview_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RbPeoplePage) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) report = rb_client_service_json_finish (RB_CLIENT_SERVICE (source),
-                                                               result, &error);
+  g_autoptr (JsonNode) report = finish_report (self, source, result);
   g_autofree char *summary = NULL;
   AdwMessageDialog *dialog;
 
-  self->loading--;
   if (report == NULL)
-    {
-      say_error (self, error);
-      return;
-    }
+    return;
   summary = describe_sync_report (json_node_get_object (report));
   dialog = message_dialog_new (self, _("Sync with the Directory"), summary);
   adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));

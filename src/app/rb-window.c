@@ -336,64 +336,102 @@ rb_window_import_building (RbWindow *self, GFile *file)
                            g_object_ref (self));
 }
 
-static void
-on_building_written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+/* ---- a JSON document from the service, saved to a file ----------------------------------- */
+
+typedef struct
 {
-  g_autoptr (RbWindow) self = user_data;
+  RbWindow *window;
+  GFile *file;
+  GFileCreateFlags flags;
+  char *failure_title;
+} JsonSave;
+
+static JsonSave *
+json_save_new (RbWindow *window, GFile *file, GFileCreateFlags flags, const char *failure_title)
+{
+  JsonSave *save = g_new0 (JsonSave, 1);
+
+  save->window = g_object_ref (window);
+  save->file = g_object_ref (file);
+  save->flags = flags | G_FILE_CREATE_REPLACE_DESTINATION;
+  save->failure_title = g_strdup (failure_title);
+  return save;
+}
+
+static void
+json_save_free (JsonSave *save)
+{
+  g_object_unref (save->window);
+  g_object_unref (save->file);
+  g_free (save->failure_title);
+  g_free (save);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JsonSave, json_save_free)
+
+static void
+json_save_fail (JsonSave *save, const GError *error)
+{
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error (save->window, save->failure_title, error);
+}
+
+static void
+on_json_written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (JsonSave) save = user_data;
   g_autoptr (GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;
 
   if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, _("The Building Was Not Exported"), error);
+      json_save_fail (save, error);
       return;
     }
   name = g_file_get_basename (G_FILE (source));
-  /* TRANSLATORS: after the building's export, with the file's name. */
+  /* TRANSLATORS: after a file was saved (the building's export, one's own data), with the
+   * file's name. */
   message = g_strdup_printf (_("Saved %s"), name);
-  show_toast (self, message);
+  show_toast (save->window, message);
 }
 
+/* The document a client service answered (rb_client_service_json_finish), written to the
+ * file with a line end after it. */
 static void
-on_building_exported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+on_json_document_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
-  RbWindow *self = g_task_get_source_object (task);
-  GFile *file = g_task_get_task_data (task);
+  g_autoptr (JsonSave) save = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) document = rb_client_service_json_finish (RB_CLIENT_SERVICE (source),
                                                                  result, &error);
   g_autofree char *text = NULL;
   g_autoptr (GBytes) bytes = NULL;
+  JsonSave *owned;
 
   if (document == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, _("The Building Was Not Exported"), error);
+      json_save_fail (save, error);
       return;
     }
   text = rb_json_to_string (document, TRUE);
   bytes = g_bytes_new_take (g_strconcat (text, "\n", NULL), strlen (text) + 1);
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
-                                       G_FILE_CREATE_REPLACE_DESTINATION, self->cancellable,
-                                       on_building_written_cb, g_object_ref (self));
+  /* Not g_steal_pointer () among the arguments: they may be read in any order. */
+  owned = g_steal_pointer (&save);
+  g_file_replace_contents_bytes_async (owned->file, bytes, NULL, FALSE, owned->flags,
+                                       owned->window->cancellable, on_json_written_cb, owned);
 }
 
 /* Writes the building to file (data/building.schema.json). */
 void
 rb_window_export_building (RbWindow *self, GFile *file)
 {
-  GTask *task;
-
   g_return_if_fail (RB_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  task = g_task_new (self, self->cancellable, NULL, NULL);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  rb_client_service_export_building_async (rb_context_get_service (self->context),
-                                           self->cancellable, on_building_exported_cb, task);
+  rb_client_service_export_building_async (
+      rb_context_get_service (self->context), self->cancellable, on_json_document_cb,
+      json_save_new (self, file, G_FILE_CREATE_NONE, _ ("The Building Was Not Exported")));
 }
 
 static void
@@ -453,65 +491,17 @@ export_building_action_cb (GtkWidget *widget, const char *action_name, GVariant 
 
 /* ---- the signed-in person's own data (issue 13, DSGVO Art. 15) ------------------------------- */
 
-static void
-on_my_data_written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RbWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *message = NULL;
-
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, _("Your Data Was Not Saved"), error);
-      return;
-    }
-  name = g_file_get_basename (G_FILE (source));
-  message = g_strdup_printf (_("Saved %s"), name);
-  show_toast (self, message);
-}
-
-static void
-on_my_data_exported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  RbWindow *self = g_task_get_source_object (task);
-  GFile *file = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) document = rb_client_service_json_finish (RB_CLIENT_SERVICE (source),
-                                                                 result, &error);
-  g_autofree char *text = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-
-  if (document == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, _("Your Data Was Not Saved"), error);
-      return;
-    }
-  text = rb_json_to_string (document, TRUE);
-  bytes = g_bytes_new_take (g_strconcat (text, "\n", NULL), strlen (text) + 1);
-  /* Private: the file says where and when the person was, and nobody else need read it. */
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
-                                       G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                       self->cancellable, on_my_data_written_cb,
-                                       g_object_ref (self));
-}
-
-/* Writes everything held about the signed-in person to file, as JSON. */
+/* Writes everything held about the signed-in person to file, as JSON. Private: the file
+ * says where and when the person was, and nobody else need read it. */
 void
 rb_window_export_my_data (RbWindow *self, GFile *file)
 {
-  GTask *task;
-
   g_return_if_fail (RB_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  task = g_task_new (self, self->cancellable, NULL, NULL);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  rb_client_service_export_my_data_async (rb_context_get_service (self->context),
-                                          self->cancellable, on_my_data_exported_cb, task);
+  rb_client_service_export_my_data_async (
+      rb_context_get_service (self->context), self->cancellable, on_json_document_cb,
+      json_save_new (self, file, G_FILE_CREATE_PRIVATE, _ ("Your Data Was Not Saved")));
 }
 
 static void

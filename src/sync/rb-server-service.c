@@ -1578,13 +1578,22 @@ parse_json (RbServerService *self, JsonNode *root, GAsyncResult *result, GError 
   return root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_ref (root) : NULL;
 }
 
+/* ask_server for an answer that is JSON as it is (rb_client_service_json_finish). */
+static void
+ask_server_json (RbServerService *self, const char *method, const char *path, JsonNode *body,
+                 gboolean changes, gpointer source_tag, GCancellable *cancellable,
+                 GAsyncReadyCallback callback, gpointer user_data)
+{
+  ask_server (self, method, path, body, NULL, parse_json, (GDestroyNotify) json_node_unref,
+              changes, source_tag, cancellable, callback, user_data);
+}
+
 static void
 export_building_async (RbClientService *service, GCancellable *cancellable,
                        GAsyncReadyCallback callback, gpointer user_data)
 {
-  ask_server (RB_SERVER_SERVICE (service), "GET", "/api/v1/building/export", NULL, NULL,
-              parse_json, (GDestroyNotify) json_node_unref, FALSE, export_building_async,
-              cancellable, callback, user_data);
+  ask_server_json (RB_SERVER_SERVICE (service), "GET", "/api/v1/building/export", NULL, FALSE,
+                   export_building_async, cancellable, callback, user_data);
 }
 
 /* The mirror follows through the feed: the import's topic row makes the engine announce
@@ -1594,11 +1603,10 @@ import_building_async (RbClientService *service, JsonNode *document, gboolean dr
                        GCancellable *cancellable, GAsyncReadyCallback callback,
                        gpointer user_data)
 {
-  ask_server (RB_SERVER_SERVICE (service), "POST",
-              dry_run ? "/api/v1/building/import?dry_run=true"
-                      : "/api/v1/building/import?dry_run=false",
-              document, NULL, parse_json, (GDestroyNotify) json_node_unref, !dry_run,
-              import_building_async, cancellable, callback, user_data);
+  ask_server_json (RB_SERVER_SERVICE (service), "POST",
+                   dry_run ? "/api/v1/building/import?dry_run=true"
+                           : "/api/v1/building/import?dry_run=false",
+                   document, !dry_run, import_building_async, cancellable, callback, user_data);
 }
 
 /* ---- the policy and the audit log ------------------------------------------------------- */
@@ -1740,10 +1748,9 @@ list_people_admin_async (RbClientService *service, gboolean include_inactive,
                          GCancellable *cancellable, GAsyncReadyCallback callback,
                          gpointer user_data)
 {
-  ask_server (RB_SERVER_SERVICE (service), "GET",
-              include_inactive ? "/api/v1/people?include_inactive=true" : "/api/v1/people", NULL,
-              NULL, parse_json, (GDestroyNotify) json_node_unref, FALSE, list_people_admin_async,
-              cancellable, callback, user_data);
+  ask_server_json (RB_SERVER_SERVICE (service), "GET",
+                   include_inactive ? "/api/v1/people?include_inactive=true" : "/api/v1/people",
+                   NULL, FALSE, list_people_admin_async, cancellable, callback, user_data);
 }
 
 static void
@@ -1755,9 +1762,8 @@ save_person_async (RbClientService *service, const char *person_id, JsonNode *fi
   g_autofree char *path = person_id != NULL ? g_strdup_printf ("/api/v1/people/%s", escaped)
                                             : g_strdup ("/api/v1/people");
 
-  ask_server (RB_SERVER_SERVICE (service), person_id != NULL ? "PATCH" : "POST", path, fields,
-              NULL, parse_json, (GDestroyNotify) json_node_unref, TRUE, save_person_async,
-              cancellable, callback, user_data);
+  ask_server_json (RB_SERVER_SERVICE (service), person_id != NULL ? "PATCH" : "POST", path, fields,
+                   TRUE, save_person_async, cancellable, callback, user_data);
 }
 
 static void
@@ -1772,9 +1778,8 @@ set_person_active_async (RbClientService *service, const char *person_id, gboole
 
   json_object_set_boolean_member (o, "active", active);
   json_node_take_object (body, o);
-  ask_server (RB_SERVER_SERVICE (service), "PATCH", path, body, NULL, parse_json,
-              (GDestroyNotify) json_node_unref, TRUE, set_person_active_async, cancellable,
-              callback, user_data);
+  ask_server_json (RB_SERVER_SERVICE (service), "PATCH", path, body, TRUE, set_person_active_async,
+                   cancellable, callback, user_data);
 }
 
 static void
@@ -1786,9 +1791,8 @@ sync_directory_async (RbClientService *service, gboolean dry_run, GCancellable *
 
   json_object_set_boolean_member (o, "dry_run", dry_run);
   json_node_take_object (body, o);
-  ask_server (RB_SERVER_SERVICE (service), "POST", "/api/v1/directory/sync", body, NULL,
-              parse_json, (GDestroyNotify) json_node_unref, !dry_run, sync_directory_async,
-              cancellable, callback, user_data);
+  ask_server_json (RB_SERVER_SERVICE (service), "POST", "/api/v1/directory/sync", body, !dry_run,
+                   sync_directory_async, cancellable, callback, user_data);
 }
 
 static void
@@ -1842,9 +1846,8 @@ register_badge_async (RbClientService *service, const char *person_id, const cha
 
   json_object_set_string_member (o, "uid", uid);
   json_node_take_object (body, o);
-  ask_server (RB_SERVER_SERVICE (service), "PUT", path, body, NULL, parse_json,
-              (GDestroyNotify) json_node_unref, TRUE, register_badge_async, cancellable, callback,
-              user_data);
+  ask_server_json (RB_SERVER_SERVICE (service), "PUT", path, body, TRUE, register_badge_async,
+                   cancellable, callback, user_data);
 }
 
 static void
@@ -1854,9 +1857,8 @@ remove_badges_async (RbClientService *service, const char *person_id,
   g_autofree char *escaped = g_uri_escape_string (person_id, NULL, TRUE);
   g_autofree char *path = g_strdup_printf ("/api/v1/people/%s/badge", escaped);
 
-  ask_server (RB_SERVER_SERVICE (service), "DELETE", path, NULL, NULL, parse_json,
-              (GDestroyNotify) json_node_unref, TRUE, remove_badges_async, cancellable, callback,
-              user_data);
+  ask_server_json (RB_SERVER_SERVICE (service), "DELETE", path, NULL, TRUE, remove_badges_async,
+                   cancellable, callback, user_data);
 }
 
 /* GET and PUT /me/privacy (issue 13) */
@@ -1864,9 +1866,8 @@ static void
 get_name_consent_async (RbClientService *service, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data)
 {
-  ask_server (RB_SERVER_SERVICE (service), "GET", "/api/v1/me/privacy", NULL, NULL, parse_json,
-              (GDestroyNotify) json_node_unref, FALSE, get_name_consent_async, cancellable,
-              callback, user_data);
+  ask_server_json (RB_SERVER_SERVICE (service), "GET", "/api/v1/me/privacy", NULL, FALSE,
+                   get_name_consent_async, cancellable, callback, user_data);
 }
 
 static void
@@ -1878,9 +1879,8 @@ set_name_consent_async (RbClientService *service, gboolean show_name, GCancellab
 
   json_object_set_boolean_member (o, "show_name", show_name);
   json_node_take_object (body, o);
-  ask_server (RB_SERVER_SERVICE (service), "PUT", "/api/v1/me/privacy", body, NULL, parse_json,
-              (GDestroyNotify) json_node_unref, TRUE, set_name_consent_async, cancellable,
-              callback, user_data);
+  ask_server_json (RB_SERVER_SERVICE (service), "PUT", "/api/v1/me/privacy", body, TRUE,
+                   set_name_consent_async, cancellable, callback, user_data);
 }
 
 /* GET /me/export and POST /people/{id}/erasure (issue 13): only the server knows. */
@@ -1888,9 +1888,8 @@ static void
 export_my_data_async (RbClientService *service, GCancellable *cancellable,
                       GAsyncReadyCallback callback, gpointer user_data)
 {
-  ask_server (RB_SERVER_SERVICE (service), "GET", "/api/v1/me/export", NULL, NULL, parse_json,
-              (GDestroyNotify) json_node_unref, FALSE, export_my_data_async, cancellable,
-              callback, user_data);
+  ask_server_json (RB_SERVER_SERVICE (service), "GET", "/api/v1/me/export", NULL, FALSE,
+                   export_my_data_async, cancellable, callback, user_data);
 }
 
 static void
@@ -1900,9 +1899,8 @@ erase_person_async (RbClientService *service, const char *person_id,
   g_autofree char *escaped = g_uri_escape_string (person_id, NULL, TRUE);
   g_autofree char *path = g_strdup_printf ("/api/v1/people/%s/erasure", escaped);
 
-  ask_server (RB_SERVER_SERVICE (service), "POST", path, NULL, NULL, parse_json,
-              (GDestroyNotify) json_node_unref, TRUE, erase_person_async, cancellable, callback,
-              user_data);
+  ask_server_json (RB_SERVER_SERVICE (service), "POST", path, NULL, TRUE, erase_person_async,
+                   cancellable, callback, user_data);
 }
 
 /* PUT /me/pin for the signed-in person; POST /pin-changes, without a session, after a sign-in
