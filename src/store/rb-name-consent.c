@@ -67,19 +67,13 @@ announce_bookings (RbStore *store, const char *person_id, GError **error)
   g_autoptr (RbStatement) list = rb_store_prepare (
       store, "SELECT id FROM bookings WHERE person_id = ? AND NOT anonymised", error);
   g_autoptr (RbStatement) update = NULL;
-  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  int rc;
+  g_autoptr (GPtrArray) ids = NULL;
 
   if (list == NULL)
     return FALSE;
   rb_db_bind_text (list, 1, person_id);
-  while ((rc = sqlite3_step (list)) == SQLITE_ROW)
-    g_ptr_array_add (ids, g_strdup (rb_db_column_text (list, 0)));
-  if (rc != SQLITE_DONE)
-    {
-      rb_db_set_error (error, db, rc, "query");
-      return FALSE;
-    }
+  if (!(ids = rb_store_collect_texts (store, list, error)))
+    return FALSE;
   update = rb_store_prepare (store,
                              "UPDATE bookings SET version = version + 1, seq = ?2, updated_at = ?3"
                              " WHERE id = ?1",

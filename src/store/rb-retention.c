@@ -21,20 +21,11 @@ static GPtrArray *
 select_ids (RbStore *store, const char *sql, gint64 before, GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (store, sql, error);
-  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, before);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ids, g_strdup (rb_db_column_text (stmt, 0)));
-  if (rc != SQLITE_DONE)
-    {
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
-      return NULL;
-    }
-  return g_steal_pointer (&ids);
+  return rb_store_collect_texts (store, stmt, error);
 }
 
 /* Runs `sql` with the booking id as ?1 and `seq` (if not 0) as ?2. */

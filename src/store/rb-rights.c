@@ -231,19 +231,13 @@ anonymise_bookings (RbStore *store, const char *person_id, guint *out_count, GEr
 {
   g_autoptr (RbStatement) stmt
       = rb_store_prepare (store, "SELECT id FROM bookings WHERE person_id = ?", error);
-  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  int rc;
+  g_autoptr (GPtrArray) ids = NULL;
 
   if (stmt == NULL)
     return FALSE;
   rb_db_bind_text (stmt, 1, person_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ids, g_strdup (rb_db_column_text (stmt, 0)));
-  if (rc != SQLITE_DONE)
-    {
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
-      return FALSE;
-    }
+  if (!(ids = rb_store_collect_texts (store, stmt, error)))
+    return FALSE;
   for (guint i = 0; i < ids->len; i++)
     if (!rb_retention_anonymise_booking (store, g_ptr_array_index (ids, i), error))
       return FALSE;

@@ -927,6 +927,24 @@ collect_rows (RbStore *self, sqlite3_stmt *stmt, gpointer (*make) (sqlite3_stmt 
   return g_steal_pointer (&items);
 }
 
+/* The first column of every row of a query (an id, mostly), as strings; NULL with an error
+ * on failure. */
+GPtrArray *
+rb_store_collect_texts (RbStore *self, sqlite3_stmt *stmt, GError **error)
+{
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (texts, g_strdup (rb_db_column_text (stmt, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      rb_db_set_error (error, self->db, rc, "query");
+      return NULL;
+    }
+  return g_steal_pointer (&texts);
+}
+
 static gpointer
 floor_from_row (sqlite3_stmt *stmt)
 {
