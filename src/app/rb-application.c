@@ -84,6 +84,8 @@ rb_application_setup_i18n (const char *language)
   g_unsetenv ("LANGUAGE");
   if (setlocale (LC_ALL, locale_for_language (chosen)) == NULL)
     setlocale (LC_ALL, "");
+  /* gtk_init () would set the session's locale again, over the one chosen here. */
+  gtk_disable_setlocale ();
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
@@ -515,9 +517,6 @@ rb_application_present_window (RbApplication *self, RbContext *context, gboolean
   return window;
 }
 
-/* Switches the UI language while running: the GTK thread gets the new locale (messages,
- * GTK's own strings, date formats) and the windows are built anew in it. Returns FALSE
- * when the locale is not installed. */
 /* The GTK thread's locale only: nothing saved, no window built anew (the kiosk switches
  * for one person's flow, and builds its own window). FALSE when it is not installed. */
 gboolean
@@ -539,6 +538,9 @@ rb_application_use_language (RbApplication *self, const char *language)
   return TRUE;
 }
 
+/* Switches the UI language while running: the GTK thread gets the new locale (messages,
+ * GTK's own strings, date formats) and the windows are built anew in it. Returns FALSE
+ * when the locale is not installed. */
 gboolean
 rb_application_switch_language (RbApplication *self, const char *language)
 {
