@@ -9,6 +9,8 @@
 
 #include "rb-app-resources.h"
 #include "rb-application.h"
+
+#include "rb-accessible.h"
 #include "rb-context.h"
 #include "rb-kiosk-lockdown.h"
 #include "rb-kiosk-window.h"
@@ -376,6 +378,7 @@ rb_application_startup (GApplication *app)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (rb_application_parent_class)->startup (app);
+  rb_accessible_watch ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "rb-bookings-page.h"
+
+#include "rb-accessible.h"
 #include "rb-change-dialog.h"
 #include "rb-space-row.h"
 
@@ -87,8 +89,7 @@ action_button (const char *label, const char *action, const char *booking_id,
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", booking_id);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  accessible_label, -1);
+  rb_accessible_set_label (button, accessible_label);
   return button;
 }
 

@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "rb-find-page.h"
+
+#include "rb-accessible.h"
 #include "rb-floor-plan.h"
 #include "rb-space-row.h"
 #include "rb-widget-util.h"
@@ -618,9 +620,10 @@ ask_room_details (RbFindPage *self, RbSpace *space)
   RoomDialog *room = g_new0 (RoomDialog, 1);
 
   gtk_entry_set_placeholder_text (GTK_ENTRY (title_entry), _("Title, e.g. sprint planning"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (title_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Title"), -1);
+  rb_accessible_set_label (title_entry, _ ("Title"));
   gtk_entry_set_max_length (GTK_ENTRY (title_entry), RB_JSON_MAX_TEXT);
+  /* Enter in the title books, as the dialog's default response. */
+  gtk_entry_set_activates_default (GTK_ENTRY (title_entry), TRUE);
   gtk_label_set_mnemonic_widget (GTK_LABEL (attendees_label), spin);
   gtk_widget_set_hexpand (attendees_label, TRUE);
   gtk_label_set_xalign (GTK_LABEL (attendees_label), 0);

@@ -12,6 +12,8 @@
 #include "rb-block-dialog.h"
 #include "rb-heat-map.h"
 #include "rb-occupancy-page.h"
+
+#include "rb-accessible.h"
 #include "rb-space-row.h"
 
 struct _RbOccupancyPage
@@ -549,8 +551,7 @@ on_blocks_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       gtk_widget_set_valign (lift, GTK_ALIGN_CENTER);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (lift), "occupancy.lift");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (lift), "x", block->id);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (lift), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      accessible, -1);
+      rb_accessible_set_label (lift, accessible);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), lift);
       gtk_list_box_append (self->blocks_list, row);
     }

@@ -12,6 +12,8 @@
 
 #include "rb-people-page.h"
 
+#include "rb-accessible.h"
+
 struct _RbPeoplePage
 {
   AdwBin parent_instance;
@@ -132,8 +134,7 @@ row_button (RbPeoplePage *self, const char *icon, const char *label, const char 
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (button, label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
+  rb_accessible_set_label (button, label);
   gtk_widget_add_css_class (button, "flat");
   g_object_set_data_full (G_OBJECT (button), "rb-person-id", g_strdup (id), g_free);
   g_object_set_data (G_OBJECT (button), "rb-what", (gpointer) what);

@@ -13,6 +13,8 @@
 #include <glib/gi18n.h>
 
 #include "rb-plan-editor.h"
+
+#include "rb-accessible.h"
 #include "rb-space-row.h"
 
 /* The grab handle of a space's lower right corner, in pixels. */
@@ -124,8 +126,7 @@ describe_button (GtkWidget *button, RbPlanSpace *space)
    * how large, in metres. */
   place = g_strdup_printf (_("%s, at %.2f m, %.2f m, %.2f by %.2f m"), name, space->rect.x,
                            space->rect.y, space->rect.w, space->rect.h);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, place,
-                                  -1);
+  rb_accessible_set_label (button, place);
   if (space->bookable)
     gtk_widget_remove_css_class (button, "rb-not-bookable");
   else

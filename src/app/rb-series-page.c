@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "rb-series-page.h"
+
+#include "rb-accessible.h"
 #include "rb-space-row.h"
 #include "rb-widget-util.h"
 
@@ -499,8 +501,7 @@ cancel_button (const char *label, const char *action, const char *series_id,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ss)", series_id,
                                     booking_id ? booking_id : "");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  accessible_label, -1);
+  rb_accessible_set_label (button, accessible_label);
   return button;
 }
 
@@ -981,8 +982,7 @@ build_choices (RbSeriesPage *self)
       button = gtk_toggle_button_new_with_label (short_name);
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), i < 5);
       gtk_widget_set_tooltip_text (button, long_name);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      long_name, -1);
+      rb_accessible_set_label (button, long_name);
       g_signal_connect_swapped (button, "toggled", G_CALLBACK (forget_check), self);
       gtk_box_append (self->weekday_box, button);
       self->weekday_buttons[i] = GTK_TOGGLE_BUTTON (button);

@@ -5,6 +5,8 @@
 #include <glib/gi18n.h>
 
 #include "rb-space-row.h"
+
+#include "rb-accessible.h"
 #include "rb-timeline.h"
 
 struct _RbSpaceRow
@@ -221,8 +223,7 @@ rb_space_row_update (RbSpaceRow *self, GPtrArray *bookings, GPtrArray *blocks, R
   rb_timeline_set_day (self->timeline, hours, now);
   rb_timeline_set_busy (self->timeline, busy);
   rb_timeline_set_selection (self->timeline, chosen);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->timeline),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, state, -1);
+  rb_accessible_set_label (GTK_WIDGET (self->timeline), state);
 }
 
 RbSpace *
@@ -251,8 +252,7 @@ rb_space_row_constructed (GObject *object)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), name);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->book_button), "s",
                                     rb_space_get_id (self->space));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->book_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, book_label, -1);
+  rb_accessible_set_label (GTK_WIDGET (self->book_button), book_label);
 }
 
 static void

@@ -21,6 +21,9 @@
 #include "rb-series-page.h"
 #include "rb-space-row.h"
 #include "rb-window.h"
+#include "rb-widget-util.h"
+
+#include "rb-accessible.h"
 
 struct _RbWindow
 {
@@ -206,6 +209,7 @@ make_admin_page (RbWindow *self)
                           _(pages[i].title));
   gtk_widget_set_hexpand (stack, TRUE);
   gtk_stack_sidebar_set_stack (GTK_STACK_SIDEBAR (sidebar), GTK_STACK (stack));
+  rb_accessible_set_label (rb_find_descendant (sidebar, GTK_TYPE_LIST_BOX), _ ("Administration"));
   gtk_widget_set_size_request (sidebar, 180, -1);
   gtk_box_append (GTK_BOX (box), sidebar);
   gtk_box_append (GTK_BOX (box), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
@@ -245,8 +249,7 @@ on_person_changed_cb (RbWindow *self)
       g_autofree char *accessible = g_strdup_printf (_("Signed in as %s"), who);
 
       gtk_label_set_label (self->account_label, who);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->account_button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+      rb_accessible_set_label (GTK_WIDGET (self->account_button), accessible);
     }
   /* The session ended without the person signing out (it expired): say so, and ask again. */
   if (person == NULL && self->had_person && !self->signing_out)
@@ -652,6 +655,7 @@ rb_window_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   on_person_changed_cb (self);
   on_sync_state_changed_cb (self);
+  rb_accessible_complete (GTK_WIDGET (self));
 }
 
 static void

@@ -1,0 +1,350 @@
+#!/usr/bin/python3
+# Walks Raumbuch as a screen reader does, through the AT-SPI registry (python3-pyatspi), and
+# books using only AT-SPI actions and keyboard events (issue 15, BITV 2.0).
+#
+# Usage: test-atspi.py desktop|kiosk|panel
+#
+# Runs inside a D-Bus session of its own with an X server (run-with-keyring.sh and xvfb-run;
+# see tests/meson.build). Each mode runs twice: standalone on a demo database, and against a
+# real raumbuch-server ($RAUMBUCH_SERVER) on a loopback port. Prints TAP: one case per page,
+# dialog or screen walked and per booking made.
+#
+# A walk fails on any element a user can reach (focusable, or with an action of its own) whose
+# name is empty, a type name (GtkToggleButton), a mnemonic ("_Save") or doubled ("Book Book");
+# on any toggle that says "pressed" without "checked"; and on any space in a list or plan
+# whose name does not say its state in words (colour alone tells a blind user nothing).
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import pyatspi
+
+TYPE_NAME = re.compile(r'^(Gtk|Adw|Rb)[A-Z][A-Za-z]+$')
+KEYS = {'Tab': 0xff09, 'Return': 0xff0d, 'Escape': 0xff1b, 'Down': 0xff54, 'Up': 0xff52,
+        'space': 0x20, 'Left': 0xff51, 'Right': 0xff53}
+
+
+class Tap:
+    def __init__(self):
+        self.count = 0
+        self.failed = 0
+
+    def check(self, name, problems):
+        self.count += 1
+        if problems:
+            self.failed += 1
+            print(f'not ok {self.count} {name}')
+            for p in problems:
+                print(f'# {p}')
+        else:
+            print(f'ok {self.count} {name}')
+        sys.stdout.flush()
+
+    def finish(self):
+        print(f'1..{self.count}')
+        return 1 if self.failed else 0
+
+
+def wait_for(predicate, what, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            result = predicate()
+        except Exception:  # an object went away while we looked: look again
+            result = None
+        if result:
+            return result
+        time.sleep(0.1)
+    raise TimeoutError(f'timed out waiting for {what}')
+
+
+def states(node):
+    try:
+        return {pyatspi.stateToString(s) for s in node.getState().getStates()}
+    except Exception:
+        return set()
+
+
+def own_actions(node):
+    """The actions of the element itself; GTK 4.8 also lists the actions of its action groups
+    (win.sign-out, list.select-all), which are not what a user activates on it."""
+    try:
+        action = node.queryAction()
+        names = [action.getName(i) for i in range(action.nActions)]
+    except Exception:
+        return []
+    return [n for n in names if '.' not in n]
+
+
+def children(node):
+    try:
+        return [c for c in node if c is not None]
+    except Exception:
+        return []
+
+
+def nodes(node):
+    """Every element below node that GTK presents: GTK 4.8 leaves out hidden widgets, but
+    keeps what is only out of sight (another page of a stack), and a screen reader reaches
+    that too. (GTK 4.8 does not keep the "showing" state of widgets.)"""
+    for child in children(node):
+        yield child
+        yield from nodes(child)
+
+
+def find(node, predicate, what, timeout=30.0):
+    return wait_for(lambda: next((n for n in nodes(node) if predicate(n)), None), what,
+                    timeout)
+
+
+def find_all(node, predicate):
+    return [n for n in nodes(node) if predicate(n)]
+
+
+def role(node):
+    try:
+        return node.getRoleName()
+    except Exception:
+        return ''
+
+
+def name_problem(name):
+    if not name or not name.strip():
+        return 'empty name'
+    if TYPE_NAME.match(name):
+        return 'a type name'
+    if re.search(r'(^|\s)_\w', name):
+        return 'a mnemonic underscore'
+    words = name.split()
+    half = len(words) // 2
+    if len(words) % 2 == 0 and half > 0 and words[:half] == words[half:]:
+        return 'a doubled name'
+    return None
+
+
+def walk_problems(root):
+    problems = []
+    for node in nodes(root):
+        st = states(node)
+        if 'focusable' in st or own_actions(node):
+            problem = name_problem(node.name)
+            if problem:
+                problems.append(f'{problem}: [{role(node)}] {node.name!r} '
+                                f'in {path_of(node)}')
+        if 'pressed' in st and 'checked' not in st and role(node) != 'combo box':
+            problems.append(f'pressed but not checked: [{role(node)}] {node.name!r}')
+    return problems
+
+
+def path_of(node):
+    parts = []
+    try:
+        while node is not None and role(node) != 'application':
+            if node.name and role(node) in ('frame', 'dialog', 'page tab', 'list', 'panel'):
+                parts.append(node.name)
+            node = node.parent
+    except Exception:
+        pass
+    return ' < '.join(parts[:3]) or '?'
+
+
+def press(key):
+    pyatspi.Registry.generateKeyboardEvent(KEYS[key], None, pyatspi.KEY_SYM)
+    time.sleep(0.15)
+
+
+def do_action(node, name='click'):
+    action = node.queryAction()
+    for i in range(action.nActions):
+        if action.getName(i) == name:
+            action.doAction(i)
+            time.sleep(0.2)
+            return
+    raise AssertionError(f'{node.name!r} has no action {name}')
+
+
+def focused(root):
+    return next((n for n in nodes(root) if 'focused' in states(n)), None)
+
+
+class App:
+    """The real raumbuch, started in its own folder, found in the registry by its process."""
+
+    def __init__(self, args, folder):
+        self.process = subprocess.Popen([os.environ['RAUMBUCH'], *args], cwd=folder)
+        self.node = wait_for(self.lookup, 'the app on the accessibility bus')
+
+    def lookup(self):
+        desktop = pyatspi.Registry.getDesktop(0)
+        for app in desktop:
+            try:
+                if app is not None and app.get_process_id() == self.process.pid:
+                    return app
+            except Exception:
+                continue
+        return None
+
+    def window(self, predicate, what, timeout=30.0):
+        return wait_for(lambda: next((w for w in children(self.node) if predicate(w)), None),
+                        what, timeout)
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class Server:
+    """The real raumbuch-server on a loopback port chosen at run time, on the demo building."""
+
+    def __init__(self, folder):
+        self.process = subprocess.Popen(
+            [os.environ['RAUMBUCH_SERVER'], '--listen', '127.0.0.1:0', '--db',
+             os.path.join(folder, 'server.db'), '--seed', 'demo'],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        line = self.process.stdout.readline()
+        match = re.match(r'raumbuch-server listening on (http://127\.0\.0\.1:\d+)/', line)
+        if not match:
+            raise RuntimeError(f'the server did not announce its port: {line!r}')
+        self.url = match.group(1)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+
+class Catalog:
+    """The app's own translations, so that the test finds "Book" as "Buchen" in German."""
+
+    def __init__(self):
+        import gettext
+        self.translation = gettext.translation(
+            'raumbuch', localedir=os.environ['RAUMBUCH_LOCALEDIR'],
+            languages=[os.environ.get('LANGUAGE', 'en')], fallback=True)
+
+    def __call__(self, text):
+        return self.translation.gettext(text).replace('_', '')
+
+
+def named(*names):
+    return lambda n: n.name in names
+
+
+def by_role(wanted, *names):
+    return lambda n: role(n) == wanted and (not names or n.name in names)
+
+
+def sign_in_desktop(app, tap, _, backend, person):
+    """Signs in through the sign-in window: on the demo building by choosing the person from
+    the drop-down with the keyboard, against a server by typing staff number and PIN."""
+    dialog = app.window(lambda w: find_all(w, by_role('push button', _('Sign In'))),
+                        'the sign-in window')
+    tap.check(f'desktop {backend}: sign-in window', walk_problems(dialog))
+    if backend == 'standalone':
+        chooser = find(dialog, lambda n: role(n) == 'push button'
+                       and n.name.startswith(_('Person') + ': '), 'the person drop-down')
+        do_action(chooser)
+        item = find(app.node, lambda n: role(n) == 'list item' and 'focused' in states(n),
+                    'the focused item of the open list')
+        for _step in range(40):
+            print(f'# at {item.name!r}', flush=True)
+            if person['name'] in item.name:
+                break
+            press('Down')
+            item = find(app.node, lambda n: role(n) == 'list item' and 'focused' in states(n),
+                        'the focused item of the open list')
+        press('Return')
+        wait_for(lambda: person['name'] in chooser.name, f'{person["name"]} chosen')
+    else:
+        entries = find_all(dialog, lambda n: role(n) in ('text', 'password text', 'entry'))
+        entries[0].queryEditableText().setTextContents(person['staff_number'])
+        entries[1].queryEditableText().setTextContents(person['pin'])
+    do_action(find(dialog, by_role('push button', _('Sign In')), 'Sign In'))
+    wait_for(lambda: not any(find_all(w, by_role('push button', _('Sign In')))
+                             for w in children(app.node) if role(w) != 'frame'
+                             or w.name != 'Raumbuch') or True, 'the sign-in window closed')
+
+
+def main_window(app):
+    return app.window(lambda w: find_all(w, lambda n: role(n) == 'page tab'), 'the main window')
+
+
+def visit_pages(app, tap, _, backend):
+    window = main_window(app)
+    tabs = {}
+    for tab in find_all(window, by_role('page tab')):
+        tabs.setdefault(tab.name, tab)
+    for name, tab in tabs.items():
+        do_action(tab)
+        time.sleep(1.5)
+        tap.check(f'desktop {backend}: page {name}', walk_problems(window))
+    admin = tabs.get(_('Administration'))
+    if admin is not None:
+        do_action(admin)
+        sidebar = find(window, lambda n: role(n) == 'list'
+                       and any(role(c) == 'list item' for c in children(n))
+                       and n.name == _('Administration'), 'the administration sidebar')
+        for index, row in enumerate(children(sidebar)):
+            sidebar.querySelection().selectChild(index)
+            time.sleep(1.5)
+            tap.check(f'desktop {backend}: administration page {row.name}',
+                      walk_problems(window))
+    return tabs
+
+
+def walk_dialog(app, tap, backend, opener):
+    """Opens a window with opener, walks it, and closes it with Escape."""
+    count = len(children(app.node))
+    opener()
+    wait_for(lambda: len(children(app.node)) > count, 'a new window')
+    time.sleep(1.0)
+    dialog = children(app.node)[-1]
+    tap.check(f'desktop {backend}: window {dialog.name}', walk_problems(dialog))
+    press('Escape')
+    wait_for(lambda: len(children(app.node)) == count, f'{dialog.name} closed with Escape')
+
+
+def desktop(tap, _, backend, folder, server_url):
+    admin = {'name': 'Christian', 'staff_number': '95113', 'pin': '8343'}
+    args = ['--db', os.path.join(folder, f'{backend}.db')]
+    if server_url:
+        args += ['--server', server_url]
+    app = App(args, folder)
+    try:
+        sign_in_desktop(app, tap, _, backend, admin)
+        window = main_window(app)
+        visit_pages(app, tap, _, backend)
+        frame_actions = window.queryAction()
+        for action in ('win.show-help-overlay', 'win.change-pin'):
+            walk_dialog(app, tap, backend, lambda a=action: do_action(window, a))
+    finally:
+        app.stop()
+
+
+def main():
+    mode = sys.argv[1]
+    tap = Tap()
+    _ = Catalog()
+    with tempfile.TemporaryDirectory() as folder:
+        for backend in ('standalone', 'server'):
+            server = Server(folder) if backend == 'server' else None
+            try:
+                {'desktop': desktop}[mode](tap, _, backend, folder,
+                                           server.url if server else None)
+            except Exception as error:  # a step that could not be done fails the run
+                tap.check(f'{mode} {backend}: {error}', [repr(error)])
+            finally:
+                if server:
+                    server.stop()
+    return tap.finish()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
