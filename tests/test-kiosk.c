@@ -575,8 +575,10 @@ test_blocked_space_is_closed (KioskFixture *f, gconstpointer data)
   open_window (f, 1920, 1080);
   closed = rb_space_describe_block (f->context, &block);
   row = wait_for_desk (GTK_WIDGET (f->window), "0.04", closed);
-  g_assert_cmpstr (adw_action_row_get_icon_name (ADW_ACTION_ROW (row)), ==,
-                   "system-lock-screen-symbolic");
+  /* the state's icon, which is the row's own image (a picture only, for screen readers) */
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (
+                       rb_ui_find (row, rb_ui_is_type, GSIZE_TO_POINTER (GTK_TYPE_IMAGE)))),
+                   ==, "system-lock-screen-symbolic");
   /* On the plan a desk is too small for words: the lock says it, and its accessible name. */
   plan = rb_ui_find (GTK_WIDGET (f->window), rb_ui_is_type, GSIZE_TO_POINTER (RB_TYPE_FLOOR_PLAN));
   button = rb_ui_find (plan, is_space_button, (gpointer) block.space_id);
@@ -1408,6 +1410,139 @@ test_portrait_fits (KioskFixture *f, gconstpointer data)
   assert_fits (f, "identify", 800);
 }
 
+/* ---- accessibility (issue 15) ------------------------------------------------------------ */
+
+/* A message line is there only while it says something: an empty alert is heard as "label". */
+static void
+assert_no_empty_alerts (KioskFixture *f)
+{
+  const char *ids[]
+      = { "idle_label", "person_message", "space_message", "identify_error", "check_in_error" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      GtkWidget *label = message (f, ids[i]);
+
+      if (*gtk_label_get_label (GTK_LABEL (label)) == '\0')
+        g_assert_false (gtk_widget_get_visible (label));
+    }
+}
+
+/* The accessible property as a string, whatever it is (the test API only compares). */
+static char *
+accessible_property (GtkWidget *widget, GtkAccessibleProperty property)
+{
+  char *value = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), property, "\x01");
+
+  g_assert_nonnull (value);
+  return value;
+}
+
+static GtkWidget *
+focused (KioskFixture *f)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
+
+  g_assert_nonnull (focus);
+  return focus;
+}
+
+/* A screen reader's and a switch's way through a booking: rows that say their state and
+ * offer an action, the chosen time heard as checked, the day told in words, the focus on
+ * each screen's first thing to do, activations through actions alone keeping the kiosk
+ * from its idle reset, a Done button whose name stays, and a reset that leaves nobody's
+ * name behind. */
+static void
+test_accessible (KioskFixture *f, gconstpointer data)
+{
+  g_autofree char *name = desk_name ("0.01");
+  g_autofree char *spoken = NULL;
+  g_autofree char *timeline = NULL;
+  g_autofree char *free_until = g_strdup_printf (tr ("Free until %s"), "");
+  g_autofree char *chosen = NULL;
+  g_autofree char *from = NULL;
+  GtkWidget *row;
+  GtkWidget *chosen_chip;
+  GtkWidget *done;
+
+  g_settings_set_uint (f->settings, "idle-timeout", 10);
+  open_window (f, 1280, 800);
+  row = wait_for_desk (GTK_WIDGET (f->window), "0.01", NULL);
+  rb_ui_settle (200);
+  assert_no_empty_alerts (f);
+  /* Nobody there: the focus where a person starts. */
+  g_assert_true (focused (f) == rb_ui_child_by_id (GTK_WIDGET (f->window), "sign_in_button"));
+  /* The row's name says its state, as its subtitle does. */
+  spoken
+      = g_strdup_printf (tr ("%s, %s"), name, adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL, spoken);
+  g_assert_false (
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+  gtk_test_accessible_assert_state (rb_ui_child_by_id (GTK_WIDGET (f->window), "contrast_button"),
+                                    GTK_ACCESSIBLE_STATE_CHECKED, GTK_ACCESSIBLE_TRISTATE_FALSE);
+
+  /* The row's action, as an assistive technology does it: no input event at all. */
+  g_assert_true (gtk_widget_activate_action (row, "row.activate", NULL));
+  rb_ui_kiosk_assert_screen (f->window, "space");
+  /* The focus on the time chosen, heard as checked, in a cell that takes no focus. */
+  chosen_chip = focused (f);
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (chosen_chip));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (chosen_chip)));
+  gtk_test_accessible_assert_role (chosen_chip, GTK_ACCESSIBLE_ROLE_RADIO);
+  gtk_test_accessible_assert_state (chosen_chip, GTK_ACCESSIBLE_STATE_CHECKED,
+                                    GTK_ACCESSIBLE_TRISTATE_TRUE);
+  g_assert_false (gtk_widget_get_focusable (gtk_widget_get_parent (chosen_chip)));
+  rb_ui_kiosk_click (f->window, tr ("1 hour"));
+  gtk_test_accessible_assert_state (chosen_chip, GTK_ACCESSIBLE_STATE_CHECKED,
+                                    GTK_ACCESSIBLE_TRISTATE_FALSE);
+  gtk_test_accessible_assert_state (chip (f, tr ("1 hour")), GTK_ACCESSIBLE_STATE_CHECKED,
+                                    GTK_ACCESSIBLE_TRISTATE_TRUE);
+  /* The day in words, and the time chosen. */
+  timeline = accessible_property (message (f, "space_timeline"), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  g_assert_true (g_str_has_prefix (timeline, free_until));
+  from = rb_context_format_time (f->context, today (9, 10).start);
+  g_free (timeline);
+  timeline = rb_context_format_time (f->context, today (9, 10).end);
+  chosen = g_strdup_printf (tr ("Chosen: %s–%s"), from, timeline);
+  gtk_test_accessible_assert_property (message (f, "space_timeline"),
+                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, chosen);
+  assert_no_empty_alerts (f);
+
+  rb_ui_kiosk_click (f->window, tr ("Book"));
+  rb_ui_kiosk_assert_screen (f->window, "identify");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (focused (f))), ==, "1");
+  assert_no_empty_alerts (f);
+  /* Clicks alone, six seconds apart, with a ten-second idle timeout: no reset between. */
+  rb_ui_settle (6000);
+  rb_ui_kiosk_type (f->window, "14475");
+  rb_ui_settle (6000);
+  rb_ui_kiosk_assert_screen (f->window, "identify");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (message (f, "identify_number"))), !=, " ");
+  rb_ui_kiosk_type (f->window, rb_ui_backend_demo_pin ("14475"));
+  rb_ui_kiosk_assert_screen (f->window, "space");
+  rb_ui_kiosk_click (f->window, tr ("Book"));
+  rb_ui_kiosk_assert_screen (f->window, "receipt");
+
+  /* The receipt's button keeps its name while the seconds count down beside it. */
+  done = message (f, "receipt_done_button");
+  g_assert_true (focused (f) == done);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (done)), ==, tr ("Done"));
+  rb_ui_settle (1100);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (done)), ==, tr ("Done"));
+
+  /* The reset leaves nobody's name or number on the screens not shown, nor the screens. */
+  rb_kiosk_window_reset (f->window);
+  rb_ui_kiosk_assert_screen (f->window, "start");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (message (f, "identify_number"))), ==, "");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (message (f, "check_in_title"))), ==, "");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (message (f, "person_label"))), ==, "");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (message (f, "receipt_title"))), ==, "");
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (message (f, "identify_title"))));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (message (f, "receipt_title"))));
+  g_assert_true (focused (f) == rb_ui_child_by_id (GTK_WIDGET (f->window), "sign_in_button"));
+  assert_no_empty_alerts (f);
+}
+
 /* ---- main --------------------------------------------------------------------------------- */
 
 typedef void (*KioskTest) (KioskFixture *f, gconstpointer data);
@@ -1466,5 +1601,6 @@ main (int argc, char *argv[])
   add_test ("rooms-and-desks-in-sections", test_rooms_and_desks_in_sections);
   add_test ("language-keeps-flow-reset-restores", test_language_keeps_flow_reset_restores);
   add_test ("portrait-fits", test_portrait_fits);
+  add_test ("accessible", test_accessible);
   return g_test_run ();
 }

@@ -436,6 +436,64 @@ test_book_now_with_pin (PanelFixture *f, gconstpointer data)
                                           " AND b.space_id = 'a0-r02'"), ==, 1);
 }
 
+/* For screen readers and switches (issue 15): no empty message, cells of the buttons that
+ * take no focus, buttons named by what they do, the focus on the keypad's first key and back
+ * on the first button, and no staff number left on the keypad's screen after Cancel. */
+static void
+test_accessible (PanelFixture *f, gconstpointer data)
+{
+  g_autofree char *label = book_label (f, 30, 10, 0);
+  g_autofree char *ten = clock_text (f, 10, 0);
+  g_autofree char *spoken
+      = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Book now for %d minute, until %s",
+                                      "Book now for %d minutes, until %s", 30),
+                         30, ten);
+  GtkWidget *message_label;
+  GtkWidget *book;
+  GtkWidget *focus;
+
+  open_window (f, 1280, 800);
+  click (f, label);
+  g_assert_cmpstr (rb_panel_window_get_screen (f->window), ==, "identify");
+  rb_ui_settle (100);
+  message_label = rb_ui_child_by_id (GTK_WIDGET (f->window), "message_label");
+  /* No alert without words. */
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (message_label)), ==, "");
+  g_assert_false (gtk_widget_get_visible (message_label));
+  /* The screen not shown is not there for a screen reader either. */
+  g_assert_false (gtk_widget_get_visible (
+      gtk_widget_get_parent (rb_ui_child_by_id (GTK_WIDGET (f->window), "book_title"))));
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (focus)), ==, "1");
+
+  /* Keys clicked as a switch clicks them, without input events. */
+  g_signal_emit_by_name (focus, "clicked");
+  g_signal_emit_by_name (focus, "clicked");
+  g_assert_cmpstr (label_of (f, "identify_value"), ==, "11");
+  click (f, tr ("Cancel"));
+  g_assert_cmpstr (rb_panel_window_get_screen (f->window), ==, "home");
+  /* Nobody's staff number stays behind on the keypad's screen. */
+  g_assert_cmpstr (label_of (f, "identify_value"), ==, "");
+  g_assert_false (gtk_widget_get_visible (message_label));
+
+  book = button (f, label);
+  g_assert_nonnull (book);
+  gtk_test_accessible_assert_property (book, GTK_ACCESSIBLE_PROPERTY_LABEL, spoken);
+  /* The flow box's cell is no stop of its own for the focus, and is named. */
+  g_assert_false (gtk_widget_get_focusable (gtk_widget_get_parent (book)));
+  gtk_test_accessible_assert_property (gtk_widget_get_parent (book), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       spoken);
+  /* Back home, the focus is on the first thing to do. */
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_get_parent (focus) != NULL
+                 && GTK_IS_FLOW_BOX_CHILD (gtk_widget_get_parent (focus)));
+  gtk_test_accessible_assert_property (
+      rb_ui_find (GTK_WIDGET (f->window), rb_ui_is_type, GSIZE_TO_POINTER (RB_TYPE_KEYPAD)),
+      GTK_ACCESSIBLE_PROPERTY_LABEL, tr ("Keypad"));
+}
+
 /* Without the site's leave, Book now asks who books, and the service books for nobody
  * not at all; with it, one tap books, owned by nobody, shown as booked at the door. */
 static void
@@ -876,6 +934,7 @@ main (int argc, char *argv[])
 
   add_test ("free-and-next", test_free_and_next, 0);
   add_test ("book-now-with-pin", test_book_now_with_pin, 0);
+  add_test ("accessible", test_accessible, 0);
   add_test ("anonymous-only-where-allowed", test_anonymous_only_where_allowed, 0);
   add_test ("anonymous-end-and-extend", test_anonymous_end_and_extend, 0);
   add_test ("check-in-at-the-door", test_check_in_at_the_door, 0);

@@ -815,7 +815,9 @@ make_space_button (RbFloorPlan *self, RbSpace *space)
   SpaceParts *parts = g_new0 (SpaceParts, 1);
   g_autofree char *name = rb_space_dup_display_name (space);
 
-  parts->icon = gtk_image_new ();
+  /* the icon adds nothing to the button's name, which says the space and its state */
+  parts->icon
+      = g_object_new (GTK_TYPE_IMAGE, "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
   parts->name = make_wrapping_label ("rb-plan-name");
   parts->state = make_wrapping_label ("rb-plan-state");
   parts->words = split_words (rb_space_get_name (space));

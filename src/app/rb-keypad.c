@@ -12,6 +12,8 @@ struct _RbKeypad
   GtkWidget parent_instance;
 
   GtkWidget *grid;
+  /* the key a screen's focus goes to: 1, top left */
+  GtkWidget *first_key;
 };
 
 G_DEFINE_FINAL_TYPE (RbKeypad, rb_keypad, GTK_TYPE_WIDGET)
@@ -57,6 +59,13 @@ key (const char *label, const char *css_class)
   return button;
 }
 
+/* Focusing the keypad focuses its first key: the keypad itself takes no focus. */
+static gboolean
+rb_keypad_grab_focus (GtkWidget *widget)
+{
+  return gtk_widget_grab_focus (RB_KEYPAD (widget)->first_key);
+}
+
 static void
 rb_keypad_dispose (GObject *object)
 {
@@ -74,6 +83,7 @@ rb_keypad_class_init (RbKeypadClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = rb_keypad_dispose;
+  widget_class->grab_focus = rb_keypad_grab_focus;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "rbkeypad");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -101,6 +111,8 @@ rb_keypad_init (RbKeypad *self)
   gtk_widget_set_halign (self->grid, GTK_ALIGN_CENTER);
   gtk_widget_set_valign (self->grid, GTK_ALIGN_CENTER);
   gtk_widget_set_parent (self->grid, GTK_WIDGET (self));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Keypad"), -1);
 
   for (int digit = 0; digit <= 9; digit++)
     {
@@ -112,6 +124,8 @@ rb_keypad_init (RbKeypad *self)
       g_object_set_data (G_OBJECT (button), "rb-digit", GINT_TO_POINTER (digit));
       g_signal_connect (button, "clicked", G_CALLBACK (on_digit_clicked_cb), self);
       gtk_grid_attach (GTK_GRID (self->grid), button, column, row, 1, 1);
+      if (digit == 1)
+        self->first_key = button;
     }
 
   button = key ("⌫", "rb-key-delete");

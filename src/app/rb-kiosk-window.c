@@ -16,6 +16,12 @@
  * except by an administrator identifying on the keypad. Taps in the first 300 ms after a
  * screen changes do not act on the new screen (a double tap is one tap); keys do.
  *
+ * For screen readers and switches (issue 15): every list row says its state in its name and
+ * can be activated as an action; choices are heard as checked; a message exists only while
+ * it says something; a new screen puts the focus on its first thing to do; a click or an
+ * activation that comes through an assistive technology counts as somebody there, like a
+ * tap; and the reset empties every screen of the person who was there.
+ *
  * Everything goes through the client service. Identifying gives an RbIdentity for this
  * person's flow only; with a server it carries their short session, or — when the server
  * cannot be reached — their credential sealed to the server's key, so that a booking can
@@ -32,6 +38,7 @@
 #include "rb-kiosk-window.h"
 #include "rb-space-row.h"
 #include "rb-timeline.h"
+#include "rb-widget-util.h"
 
 #define RECEIPT_SECONDS 10
 #define IDLE_WARNING_SECONDS 10
@@ -92,21 +99,26 @@ struct _RbKioskWindow
   RbTimeline *space_timeline;
   GtkLabel *space_message;
   GtkFlowBox *duration_box;
+  GtkButton *space_back_button;
   GtkButton *space_book_button;
   GtkLabel *identify_title;
   GtkLabel *identify_number;
   GtkLabel *identify_value;
+  RbKeypad *keypad;
   GtkLabel *identify_error;
   GtkLabel *receipt_title;
   GtkLabel *receipt_details;
   GtkButton *receipt_done_button;
+  GtkLabel *receipt_countdown;
   GtkLabel *check_in_title;
   GtkListBox *check_in_list;
   GtkLabel *check_in_error;
+  GtkButton *check_in_done_button;
 
   /* owned */
   RbContext *context;
   GCancellable *cancellable;
+  RbActivityWatch *activity_watch;
   GPtrArray *floors;
   guint floor_index;
   GPtrArray *spaces;
@@ -231,6 +243,8 @@ say (GtkLabel *label, const char *text, MessageKind kind)
   GtkWidget *widget = GTK_WIDGET (label);
 
   gtk_label_set_label (label, text);
+  /* An alert without words would be heard as nothing, or as "label": there only with text. */
+  gtk_widget_set_visible (widget, text != NULL && *text != '\0');
   for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
     {
       if (i == kind)
@@ -238,6 +252,14 @@ say (GtkLabel *label, const char *text, MessageKind kind)
       else
         gtk_widget_remove_css_class (widget, classes[i]);
     }
+}
+
+/* A screen's heading, there only with words: an empty heading is heard as "label". */
+static void
+set_heading (GtkLabel *label, const char *text)
+{
+  gtk_label_set_label (label, text);
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
 }
 
 /* The event clock (ms, as input events are stamped) now: the last event's time and what
@@ -249,15 +271,76 @@ event_clock_now (RbKioskWindow *self)
          + (guint32) ((g_get_monotonic_time () - self->last_event_monotonic) / 1000);
 }
 
+/* The active choice among the toggle buttons of box (each in a cell of a flow box or
+ * straight in a box), or NULL. */
+static GtkWidget *
+active_toggle (GtkWidget *box)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *button = GTK_IS_FLOW_BOX_CHILD (child)
+                              ? gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child))
+                              : child;
+
+      if (GTK_IS_TOGGLE_BUTTON (button)
+          && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)))
+        return button;
+    }
+  return NULL;
+}
+
+static void
+grab_focus_if_shown (GtkWidget *widget)
+{
+  if (widget != NULL && gtk_widget_get_visible (widget) && gtk_widget_is_sensitive (widget))
+    gtk_widget_grab_focus (widget);
+}
+
+/* The focus on a new screen goes to its first thing to do, not to wherever GTK leaves it
+ * (a Cancel button, a cell of the chips): the chosen time on a space, the keypad's first
+ * key, the receipt's Done, a booking to check in to, or on the start screen Sign In (or,
+ * for whoever is greeted, the first space of the list). Each screen's box is labelled by its
+ * heading, which a screen reader says as the focus enters. */
+static void
+focus_screen (RbKioskWindow *self, const char *screen)
+{
+  GtkWidget *target = NULL;
+
+  if (g_str_equal (screen, "start"))
+    target = self->identity == NULL
+                 ? GTK_WIDGET (self->sign_in_button)
+                 : GTK_WIDGET (gtk_list_box_get_row_at_index (self->space_list, 0));
+  else if (g_str_equal (screen, "space"))
+    {
+      target = active_toggle (GTK_WIDGET (self->duration_box));
+      if (target == NULL)
+        target = gtk_widget_is_sensitive (GTK_WIDGET (self->space_book_button))
+                     ? GTK_WIDGET (self->space_book_button)
+                     : GTK_WIDGET (self->space_back_button);
+    }
+  else if (g_str_equal (screen, "identify"))
+    target = GTK_WIDGET (self->keypad);
+  else if (g_str_equal (screen, "receipt"))
+    target = GTK_WIDGET (self->receipt_done_button);
+  else if (g_str_equal (screen, "check-in"))
+    target = GTK_WIDGET (self->check_in_done_button);
+  grab_focus_if_shown (target);
+}
+
 /* Shows a screen; presses in the next TAP_GUARD_MS still belong to the screen before. */
 static void
 go (RbKioskWindow *self, const char *screen)
 {
   const char *shown = gtk_stack_get_visible_child_name (self->stack);
+  gboolean changed = g_strcmp0 (shown, screen) != 0;
 
-  if (g_strcmp0 (shown, screen) != 0 && self->last_event_monotonic != 0)
+  if (changed && self->last_event_monotonic != 0)
     self->guard_until = event_clock_now (self) + TAP_GUARD_MS;
-  gtk_stack_set_visible_child_name (self->stack, screen);
+  /* only the screen shown is in the accessibility tree */
+  rb_stack_show_page (self->stack, screen);
+  if (changed)
+    focus_screen (self, screen);
 }
 
 /* Overwrite before truncating: a PIN should not linger in memory. */
@@ -381,6 +464,15 @@ space_state (RbKioskWindow *self, RbSpace *space)
   return state;
 }
 
+/* A row's accessible name, instead of its title: an AdwActionRow is labelled by its title
+ * label, which a name of its own would follow ("Desk 0.01, Free Desk 0.01"). */
+static void
+name_row (GtkWidget *row, const char *name)
+{
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
 static void
 update_states (RbKioskWindow *self)
 {
@@ -393,8 +485,14 @@ update_states (RbKioskWindow *self)
       rb_floor_plan_set_state (self->floor_plan, space, state.text, state.icon, state.css);
       if (row != NULL)
         {
+          g_autofree char *name = rb_space_dup_display_name (space);
+          /* TRANSLATORS: a space in the kiosk's list as a screen reader says it: its name and
+           * its state now, "Desk 0.01, Free until 14:00". */
+          g_autofree char *spoken = g_strdup_printf (_("%s, %s"), name, state.text);
+
           adw_action_row_set_subtitle (row, state.text);
-          adw_action_row_set_icon_name (row, state.icon);
+          gtk_image_set_from_icon_name (g_object_get_data (G_OBJECT (row), "rb-icon"), state.icon);
+          name_row (GTK_WIDGET (row), spoken);
         }
       g_free (state.text);
     }
@@ -517,6 +615,14 @@ space_list_header (GtkListBoxRow *row, GtkListBoxRow *before, gpointer user_data
   gtk_list_box_row_set_header (row, header);
 }
 
+/* The row's action, which an assistive technology lists and can do (a list row offers none
+ * of its own in GTK 4.8): as a tap on the row. */
+static void
+on_row_action_cb (GtkListBoxRow *row)
+{
+  g_signal_emit_by_name (row, "activate");
+}
+
 static void
 fill_space_list (RbKioskWindow *self)
 {
@@ -534,9 +640,21 @@ fill_space_list (RbKioskWindow *self)
     {
       RbSpace *space = g_ptr_array_index (sorted, i);
       GtkWidget *row = adw_action_row_new ();
+      /* the state's icon says nothing the row's name does not */
+      GtkWidget *icon = g_object_new (GTK_TYPE_IMAGE, "accessible-role",
+                                      GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
+      g_autoptr (GSimpleActionGroup) actions = g_simple_action_group_new ();
+      g_autoptr (GSimpleAction) activate = g_simple_action_new ("activate", NULL);
       g_autofree char *name = rb_space_dup_display_name (space);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      g_object_set_data (G_OBJECT (row), "rb-icon", icon);
+      name_row (row, name);
+      g_signal_connect_object (activate, "activate", G_CALLBACK (on_row_action_cb), row,
+                               G_CONNECT_SWAPPED);
+      g_action_map_add_action (G_ACTION_MAP (actions), G_ACTION (activate));
+      gtk_widget_insert_action_group (row, "row", G_ACTION_GROUP (actions));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       g_object_set_data_full (G_OBJECT (row), "rb-space", g_object_ref (space), g_object_unref);
       gtk_list_box_append (self->space_list, row);
@@ -616,9 +734,12 @@ on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     gtk_box_remove (self->floor_box, child);
   for (guint i = 0; i < floors->len; i++)
     {
-      GtkWidget *button = gtk_toggle_button_new_with_label (
-          rb_floor_get_name (g_ptr_array_index (floors, i)));
+      /* one floor of several: heard as a radio button, checked or not */
+      GtkWidget *button = g_object_new (GTK_TYPE_TOGGLE_BUTTON, "label",
+                                        rb_floor_get_name (g_ptr_array_index (floors, i)),
+                                        "accessible-role", GTK_ACCESSIBLE_ROLE_RADIO, NULL);
 
+      rb_toggle_button_expose_checked (GTK_TOGGLE_BUTTON (button));
       gtk_widget_add_css_class (button, "rb-big");
       g_object_set_data (G_OBJECT (button), "rb-index", GUINT_TO_POINTER (i));
       if (group != NULL)
@@ -839,8 +960,15 @@ fill_chips (RbKioskWindow *self, RbSpace *space, gint64 start, gint64 keep_end)
   for (guint i = 0; i < choices->len; i++)
     {
       Choice *choice = &g_array_index (choices, Choice, i);
-      GtkWidget *button = gtk_toggle_button_new_with_label (choice->label);
+      /* one time of several: heard as a radio button, checked or not, on one line */
+      GtkWidget *button = g_object_new (GTK_TYPE_TOGGLE_BUTTON, "label", choice->label,
+                                        "accessible-role", GTK_ACCESSIBLE_ROLE_RADIO, NULL);
+      g_autofree char *spoken = g_strdelimit (g_strdup (choice->label), "\n", ' ');
+      GtkWidget *cell;
 
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      spoken, -1);
+      rb_toggle_button_expose_checked (GTK_TOGGLE_BUTTON (button));
       gtk_label_set_justify (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))),
                              GTK_JUSTIFY_CENTER);
       gtk_widget_add_css_class (button, "rb-big");
@@ -853,6 +981,11 @@ fill_chips (RbKioskWindow *self, RbSpace *space, gint64 start, gint64 keep_end)
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), choice->end == chosen);
       g_signal_connect (button, "toggled", G_CALLBACK (on_chip_toggled_cb), self);
       gtk_flow_box_append (self->duration_box, button);
+      /* The flow box's cell around the chip takes no focus of its own: the chip does. */
+      cell = gtk_widget_get_parent (button);
+      gtk_widget_set_focusable (cell, FALSE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken,
+                                      -1);
     }
   return choices->len;
 }
@@ -943,7 +1076,7 @@ show_space_keeping (RbKioskWindow *self, RbSpace *space, gint64 keep_end)
   else
     message = g_strdup (_("Choose how long, then tap Book."));
 
-  gtk_label_set_label (self->space_title, name);
+  set_heading (self->space_title, name);
   gtk_label_set_label (self->space_details, details);
   gtk_label_set_label (self->space_state, state.text);
   say (self->space_message, message, kind);
@@ -951,8 +1084,6 @@ show_space_keeping (RbKioskWindow *self, RbSpace *space, gint64 keep_end)
   rb_timeline_set_day (self->space_timeline, hours, t);
   rb_timeline_set_busy (self->space_timeline, busy);
   rb_timeline_set_selection (self->space_timeline, self->chosen);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->space_timeline),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, state.text, -1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->space_book_button), offered > 0);
   g_free (state.text);
   go (self, "space");
@@ -973,7 +1104,7 @@ update_identify_display (RbKioskWindow *self)
     {
       g_autoptr (GString) hidden = g_string_new (NULL);
 
-      gtk_label_set_label (self->identify_title, _("Your staff number"));
+      set_heading (self->identify_title, _("Your staff number"));
       /* an empty line, so that the keypad stays where it is */
       gtk_label_set_label (self->identify_number, " ");
       for (gsize i = 0; self->keys_typed && i < self->staff_number->len; i++)
@@ -991,10 +1122,9 @@ update_identify_display (RbKioskWindow *self)
 
       for (gsize i = 0; i < field->len; i++)
         g_string_append (dots, "●");
-      gtk_label_set_label (self->identify_title,
-                           self->step == STEP_NEW_PIN      ? _("Choose your own PIN")
-                           : self->step == STEP_REPEAT_PIN ? _("Repeat your new PIN")
-                                                           : _("Your PIN"));
+      set_heading (self->identify_title, self->step == STEP_NEW_PIN      ? _("Choose your own PIN")
+                                         : self->step == STEP_REPEAT_PIN ? _("Repeat your new PIN")
+                                                                         : _("Your PIN"));
       gtk_label_set_label (self->identify_number, number);
       gtk_label_set_label (self->identify_value, field->len ? dots->str : "–");
     }
@@ -1431,7 +1561,7 @@ show_receipt (RbKioskWindow *self, RbBooking *booking, gboolean verified)
                          "released."),
             when, deadline);
     }
-  gtk_label_set_label (self->receipt_title, title);
+  set_heading (self->receipt_title, title);
   gtk_label_set_label (self->receipt_details, details);
   update_receipt_countdown (self);
   go (self, "receipt");
@@ -1543,6 +1673,7 @@ on_todays_bookings_cb (GObject *source, GAsyncResult *result, gpointer user_data
                                                                   result, &error);
   RbPolicy p = policy (self);
   GtkWidget *child;
+  GtkWidget *first_check_in = NULL;
   guint shown = 0;
 
   if (bookings == NULL)
@@ -1566,6 +1697,7 @@ on_todays_bookings_cb (GObject *source, GAsyncResult *result, gpointer user_data
       g_autofree char *name = NULL;
       g_autofree char *when = NULL;
       g_autofree char *subtitle = NULL;
+      g_autofree char *spoken = NULL;
 
       if (!rb_booking_state_is_active (state))
         continue;
@@ -1577,6 +1709,9 @@ on_todays_bookings_cb (GObject *source, GAsyncResult *result, gpointer user_data
       subtitle = g_strdup_printf ("%s · %s", when, rb_booking_state_label (state));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      /* The row's name says all of it: the space, when, and its state. */
+      spoken = g_strdup_printf (_("%s, %s"), name, subtitle);
+      name_row (row, spoken);
       if (state == RB_BOOKING_STATE_BOOKED
           && rb_interval_contains (rb_policy_check_in_window (&p, interval,
                                                               rb_booking_get_created_at (booking)),
@@ -1596,9 +1731,15 @@ on_todays_bookings_cb (GObject *source, GAsyncResult *result, gpointer user_data
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
         }
       gtk_list_box_append (self->check_in_list, row);
+      if (first_check_in == NULL)
+        first_check_in = rb_find_descendant (row, GTK_TYPE_BUTTON);
     }
   if (shown == 0)
     say (self->check_in_error, _("You have no bookings today."), MESSAGE_PLAIN);
+  /* The focus went to Done while the bookings came: the first to check in to, now. */
+  if (first_check_in != NULL && g_str_equal (rb_kiosk_window_get_screen (self), "check-in")
+      && gtk_widget_has_focus (GTK_WIDGET (self->check_in_done_button)))
+    gtk_widget_grab_focus (first_check_in);
 }
 
 /* Today's active bookings of the person identified. */
@@ -1616,7 +1757,7 @@ show_check_in (RbKioskWindow *self)
 {
   g_autofree char *title = g_strdup_printf (_("Hello %s"), rb_person_get_display_name (person (self)));
 
-  gtk_label_set_label (self->check_in_title, title);
+  set_heading (self->check_in_title, title);
   say (self->check_in_error, "", MESSAGE_PLAIN);
   fill_check_in (self);
   go (self, "check-in");
@@ -1633,6 +1774,17 @@ rb_kiosk_window_note_activity (RbKioskWindow *self)
   gtk_revealer_set_reveal_child (self->idle_revealer, FALSE);
 }
 
+/* The idle bar slid away: its words and button go from the accessibility tree too. */
+static void
+on_idle_revealed_cb (RbKioskWindow *self)
+{
+  if (gtk_revealer_get_child_revealed (self->idle_revealer)
+      || gtk_revealer_get_reveal_child (self->idle_revealer))
+    return;
+  say (self->idle_label, "", MESSAGE_PLAIN);
+  gtk_widget_set_visible (GTK_WIDGET (self->idle_revealer), FALSE);
+}
+
 /* The start screen greets whoever identified, and says what they cannot do. */
 static void
 update_person_box (RbKioskWindow *self)
@@ -1646,7 +1798,7 @@ update_person_box (RbKioskWindow *self)
   if (who == NULL)
     return;
   hello = g_strdup_printf (_("Hello %s"), rb_person_get_display_name (who));
-  gtk_label_set_label (self->person_label, hello);
+  set_heading (self->person_label, hello);
   desk = held_desk (self);
   if (desk != NULL)
     {
@@ -1669,11 +1821,43 @@ show_start (RbKioskWindow *self)
   go (self, "start");
 }
 
+/* The screens not shown keep their words in the accessibility tree: whoever comes next
+ * must not find the last person's name, staff number or bookings there. */
+static void
+clear_screens (RbKioskWindow *self)
+{
+  GtkLabel *headings[] = {
+    self->person_label,  self->space_title,    self->identify_title,
+    self->receipt_title, self->check_in_title,
+  };
+  GtkLabel *labels[] = {
+    self->space_details,  self->space_state,     self->identify_number,
+    self->identify_value, self->receipt_details,
+  };
+  GtkLabel *messages[] = {
+    self->person_message,
+    self->space_message,
+    self->identify_error,
+    self->check_in_error,
+  };
+  GtkWidget *child;
+
+  for (guint i = 0; i < G_N_ELEMENTS (headings); i++)
+    set_heading (headings[i], "");
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    gtk_label_set_label (labels[i], "");
+  for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
+    say (messages[i], "", MESSAGE_PLAIN);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->check_in_list))) != NULL)
+    gtk_list_box_remove (self->check_in_list, child);
+}
+
 /* Forgets the person and starts over. */
 static void
 start_over (RbKioskWindow *self)
 {
   forget_person (self);
+  clear_screens (self);
   show_start (self);
 }
 
@@ -1743,15 +1927,21 @@ update_clock (RbKioskWindow *self)
   gtk_label_set_label (self->clock_label, text);
 }
 
-/* The receipt's button counts down the seconds until the kiosk returns to start. */
+/* Under the receipt's button, the seconds until the kiosk returns to start. */
 static gint64
 update_receipt_countdown (RbKioskWindow *self)
 {
   gint64 left = (self->receipt_deadline - g_get_monotonic_time () + G_USEC_PER_SEC - 1)
                 / G_USEC_PER_SEC;
-  g_autofree char *label = g_strdup_printf (_("Done (%d)"), (int) MAX (left, 0));
+  int shown = (int) MAX (left, 0);
+  g_autofree char *label
+      = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Back to the start screen in %d second.",
+                                      "Back to the start screen in %d seconds.", shown),
+                         shown);
 
-  gtk_button_set_label (self->receipt_done_button, label);
+  gtk_label_set_label (self->receipt_countdown, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->receipt_done_button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, label, -1);
   return left;
 }
 
@@ -1794,7 +1984,8 @@ on_tick_cb (gpointer user_data)
               g_dngettext (GETTEXT_PACKAGE, "Back to the start screen in %d second.",
                            "Back to the start screen in %d seconds.", left),
               left);
-          gtk_label_set_label (self->idle_label, label);
+          say (self->idle_label, label, MESSAGE_PLAIN);
+          gtk_widget_set_visible (GTK_WIDGET (self->idle_revealer), TRUE);
           gtk_revealer_set_reveal_child (self->idle_revealer, TRUE);
         }
     }
@@ -2151,8 +2342,13 @@ rb_kiosk_window_constructed (GObject *object)
   gtk_label_set_label (self->building_label, _("Raumbuch"));
   self->default_language = g_strdup (current_language ());
   self->last_activity = g_get_monotonic_time ();
+  self->activity_watch
+      = rb_activity_watch_new (GTK_WIDGET (self), G_CALLBACK (rb_kiosk_window_note_activity), self);
+  rb_timeline_set_time_zone (self->space_timeline, rb_context_get_time_zone (self->context));
   update_clock (self);
   self->tick_source = g_timeout_add_seconds (1, on_tick_cb, self);
+  /* Where a person starts, not the language button that comes first. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->sign_in_button));
   g_signal_connect_object (rb_context_get_service (self->context), "changed",
                            G_CALLBACK (on_service_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (rb_context_get_service (self->context), "notice",
@@ -2199,6 +2395,7 @@ rb_kiosk_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_pointer (&self->activity_watch, rb_activity_watch_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_KIOSK_WINDOW);
   forget_person (self);
   g_clear_object (&self->space);
@@ -2280,17 +2477,21 @@ rb_kiosk_window_class_init (RbKioskWindowClass *klass)
   BIND (space_timeline);
   BIND (space_message);
   BIND (duration_box);
+  BIND (space_back_button);
   BIND (space_book_button);
   BIND (identify_title);
   BIND (identify_number);
   BIND (identify_value);
+  BIND (keypad);
   BIND (identify_error);
   BIND (receipt_title);
   BIND (receipt_details);
   BIND (receipt_done_button);
+  BIND (receipt_countdown);
   BIND (check_in_title);
   BIND (check_in_list);
   BIND (check_in_error);
+  BIND (check_in_done_button);
 #undef BIND
 #define CALLBACK(name) gtk_widget_class_bind_template_callback (widget_class, name)
   CALLBACK (on_still_here_clicked_cb);
@@ -2329,6 +2530,10 @@ rb_kiosk_window_init (RbKioskWindow *self)
   self->one_time_pin = g_string_new (NULL);
   self->new_pin = g_string_new (NULL);
   gtk_list_box_set_header_func (self->space_list, space_list_header, NULL, NULL);
+  rb_toggle_button_expose_checked (self->contrast_button);
+  rb_stack_hide_other_pages (self->stack);
+  g_signal_connect_swapped (self->idle_revealer, "notify::child-revealed",
+                            G_CALLBACK (on_idle_revealed_cb), self);
 
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
   g_signal_connect (legacy, "event", G_CALLBACK (on_any_event_cb), self);

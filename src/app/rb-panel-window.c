@@ -17,7 +17,11 @@
  *
  * As on the kiosk, an administrator leaves the panel with their PIN (the lock button), and
  * a passer-by may switch the language for themselves: the idle reset returns to the panel's
- * own. */
+ * own.
+ *
+ * For screen readers and switches (issue 15): every button is named by what it does, the
+ * message line exists only while it says something, each screen puts the focus on its first
+ * thing to do, and a click through an assistive technology counts as somebody at the door. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -27,6 +31,7 @@
 #include "rb-kiosk-lockdown.h"
 #include "rb-panel-window.h"
 #include "rb-space-row.h"
+#include "rb-widget-util.h"
 
 #define IDLE_SECONDS 30
 #define MAX_STAFF_NUMBER 12
@@ -68,11 +73,13 @@ struct _RbPanelWindow
   GtkFlowBox *action_box;
   GtkLabel *identify_title;
   GtkLabel *identify_value;
+  RbKeypad *keypad;
 
   /* owned */
   RbContext *context;
   char *space_id;
   GCancellable *cancellable;
+  RbActivityWatch *activity_watch;
   RbSpace *space;
   GPtrArray *bookings;
   GPtrArray *blocks;
@@ -111,6 +118,8 @@ static GParamSpec *properties[N_PROPS];
 
 static void reload (RbPanelWindow *self);
 static void update (RbPanelWindow *self);
+static void update_identify (RbPanelWindow *self);
+static void focus_home (RbPanelWindow *self);
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
@@ -130,6 +139,8 @@ static void
 say (RbPanelWindow *self, const char *text, gboolean is_error)
 {
   gtk_label_set_label (self->message_label, text);
+  /* An alert without words would be heard as nothing, or as "label": there only with text. */
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), text != NULL && *text != '\0');
   if (is_error)
     gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "rb-error-text");
   else
@@ -160,11 +171,17 @@ forget_person (RbPanelWindow *self)
   g_clear_object (&self->target);
 }
 
+/* Home, with nobody's staff number left on the keypad's screen. */
 static void
 go_home (RbPanelWindow *self)
 {
+  gboolean changed = !g_str_equal (gtk_stack_get_visible_child_name (self->stack), "home");
+
   forget_person (self);
-  gtk_stack_set_visible_child_name (self->stack, "home");
+  update_identify (self);
+  rb_stack_show_page (self->stack, "home");
+  if (changed)
+    focus_home (self);
 }
 
 /* Whether a booking's title may be shown on a panel anyone can read: only where the site
@@ -282,6 +299,24 @@ closed_until (RbPanelWindow *self, gint64 opens)
 
 /* ---- the screen ------------------------------------------------------------------------- */
 
+/* Home's first thing to do: the first button to book or to act on the booking, else the
+ * language button (closed, nothing can be done). */
+static void
+focus_home (RbPanelWindow *self)
+{
+  GtkWidget *target = NULL;
+
+  for (GtkWidget *box = GTK_WIDGET (self->book_box); box != NULL && target == NULL;
+       box = box == GTK_WIDGET (self->book_box) ? GTK_WIDGET (self->action_box) : NULL)
+    {
+      GtkWidget *cell = gtk_widget_get_first_child (box);
+
+      if (cell != NULL && GTK_IS_FLOW_BOX_CHILD (cell))
+        target = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (cell));
+    }
+  gtk_widget_grab_focus (target != NULL ? target : GTK_WIDGET (self->language_button));
+}
+
 static void on_action_clicked_cb (GtkButton *button, RbPanelWindow *self);
 
 static void
@@ -314,18 +349,20 @@ add_action (RbPanelWindow *self, GtkFlowBox *box, const char *label, const char 
   gtk_widget_set_sensitive (button, online);
   g_signal_connect (button, "clicked", G_CALLBACK (on_action_clicked_cb), self);
   gtk_flow_box_append (box, button);
+  /* The flow box's cell around the button takes no focus of its own: the button does. */
+  gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (button)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
 static void
-fill_actions (RbPanelWindow *self, const Schedule *s)
+add_actions (RbPanelWindow *self, const Schedule *s)
 {
   static const int durations[] = { 15, 30, 60 };
   RbPolicy p = rb_context_get_policy (self->context);
   gint64 t = now (self);
   int offered = 0;
 
-  clear_flow_box (self->book_box);
-  clear_flow_box (self->action_box);
   if (self->space == NULL || !s->open || s->block != NULL)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->book_title), FALSE);
@@ -375,6 +412,23 @@ fill_actions (RbPanelWindow *self, const Schedule *s)
 
         add_action (self, self->action_box, label, label, ACTION_EXTEND, minutes, FALSE);
       }
+}
+
+/* The buttons are made anew every minute: whoever had the focus on one keeps it on the
+ * buttons, not on nothing. */
+static void
+fill_actions (RbPanelWindow *self, const Schedule *s)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  gboolean had_focus = focus != NULL
+                       && (gtk_widget_is_ancestor (focus, GTK_WIDGET (self->book_box))
+                           || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->action_box)));
+
+  clear_flow_box (self->book_box);
+  clear_flow_box (self->action_box);
+  add_actions (self, s);
+  if (had_focus)
+    focus_home (self);
 }
 
 static void
@@ -904,14 +958,15 @@ on_cancel_clicked_cb (RbPanelWindow *self)
   go_home (self);
 }
 
-/* The keypad, for the action chosen. */
+/* The keypad, for the action chosen, with the focus on its first key. */
 static void
 start_identify (RbPanelWindow *self)
 {
   say (self, "", FALSE);
   self->last_activity = g_get_monotonic_time ();
   update_identify (self);
-  gtk_stack_set_visible_child_name (self->stack, "identify");
+  rb_stack_show_page (self->stack, "identify");
+  gtk_widget_grab_focus (GTK_WIDGET (self->keypad));
 }
 
 static void
@@ -1077,6 +1132,14 @@ on_online_changed_cb (RbPanelWindow *self)
   update (self);
 }
 
+/* A click, however it came (a tap, or an assistive technology's action): somebody is at
+ * the door. */
+static void
+note_activity (RbPanelWindow *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+}
+
 static gboolean
 on_close_request_cb (RbPanelWindow *self)
 {
@@ -1150,6 +1213,8 @@ rb_panel_window_constructed (GObject *object)
                                   german ? "Switch to English" : "Auf Deutsch umschalten", -1);
   self->default_language = g_strdup (current_language ());
   self->last_activity = g_get_monotonic_time ();
+  self->activity_watch
+      = rb_activity_watch_new (GTK_WIDGET (self), G_CALLBACK (note_activity), self);
 
   gtk_label_set_label (self->room_label, self->space_id);
   update_clock (self);
@@ -1208,6 +1273,7 @@ rb_panel_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_pointer (&self->activity_watch, rb_activity_watch_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_PANEL_WINDOW);
   forget_person (self);
   g_clear_object (&self->space);
@@ -1277,6 +1343,7 @@ rb_panel_window_class_init (RbPanelWindowClass *klass)
   BIND (action_box);
   BIND (identify_title);
   BIND (identify_value);
+  BIND (keypad);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_keypad_digit_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_keypad_delete_cb);
@@ -1297,6 +1364,7 @@ rb_panel_window_init (RbPanelWindow *self)
   self->bookings = g_ptr_array_new_with_free_func (g_object_unref);
   self->staff_number = g_string_new (NULL);
   self->pin = g_string_new (NULL);
+  rb_stack_hide_other_pages (self->stack);
 
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed_cb), self);

@@ -15,5 +15,6 @@ GtkWidget *rb_timeline_new (void);
 void rb_timeline_set_day (RbTimeline *self, RbInterval hours, gint64 now);
 void rb_timeline_set_busy (RbTimeline *self, GArray *busy);
 void rb_timeline_set_selection (RbTimeline *self, RbInterval selection);
+void rb_timeline_set_time_zone (RbTimeline *self, GTimeZone *tz);
 
 G_END_DECLS
