@@ -621,6 +621,9 @@ ask_room_details (RbFindPage *self, RbSpace *space)
   gtk_accessible_update_property (GTK_ACCESSIBLE (title_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Title"), -1);
   gtk_entry_set_max_length (GTK_ENTRY (title_entry), RB_JSON_MAX_TEXT);
+  /* Enter in the title or the number books, as the Book button does. */
+  gtk_entry_set_activates_default (GTK_ENTRY (title_entry), TRUE);
+  gtk_text_set_activates_default (GTK_TEXT (rb_find_descendant (spin, GTK_TYPE_TEXT)), TRUE);
   gtk_label_set_mnemonic_widget (GTK_LABEL (attendees_label), spin);
   gtk_widget_set_hexpand (attendees_label, TRUE);
   gtk_label_set_xalign (GTK_LABEL (attendees_label), 0);
