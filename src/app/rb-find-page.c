@@ -780,6 +780,21 @@ on_calendar_day_selected_cb (RbFindPage *self)
   set_day (self, y, m, d);
 }
 
+/* find.previous-day and find.next-day: the window's Alt+Left and Alt+Right. The calendar
+ * takes the day as a person choosing it there would: a past day is refused the same way. */
+static void
+move_day_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RbFindPage *self = RB_FIND_PAGE (widget);
+  g_autoptr (GDateTime) noon
+      = g_date_time_new_local (g_date_get_year (&self->day), g_date_get_month (&self->day),
+                               g_date_get_day (&self->day), 12, 0, 0);
+  g_autoptr (GDateTime) moved
+      = g_date_time_add_days (noon, g_str_equal (action_name, "find.next-day") ? 1 : -1);
+
+  gtk_calendar_select_day (self->calendar, moved);
+}
+
 static void
 on_filter_changed_cb (RbFindPage *self)
 {
@@ -1031,6 +1046,8 @@ rb_find_page_class_init (RbFindPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_dismiss_error_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "find.book", "s", book_action_cb);
+  gtk_widget_class_install_action (widget_class, "find.previous-day", NULL, move_day_action_cb);
+  gtk_widget_class_install_action (widget_class, "find.next-day", NULL, move_day_action_cb);
 }
 
 static void
@@ -1049,4 +1066,13 @@ GtkWidget *
 rb_find_page_new (RbContext *context)
 {
   return g_object_new (RB_TYPE_FIND_PAGE, "context", context, NULL);
+}
+
+/* Ctrl+F: the keyboard starts at the first of the choices (floor, day, time, kind). */
+void
+rb_find_page_focus_controls (RbFindPage *self)
+{
+  g_return_if_fail (RB_IS_FIND_PAGE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->floor_dropdown));
 }
