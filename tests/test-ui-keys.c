@@ -421,6 +421,55 @@ focus_within (GtkWindow *window, GtkWidget *widget)
   return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
 }
 
+typedef struct
+{
+  GtkWindow *window;
+  GtkWidget *widget;
+} FocusWait;
+
+static gboolean
+focus_arrived (gpointer data)
+{
+  FocusWait *wait = data;
+
+  return focus_within (wait->window, wait->widget);
+}
+
+/* Waits for the focus to be within widget (it moves after an answer comes). */
+static void
+wait_focus (GtkWindow *window, GtkWidget *widget)
+{
+  FocusWait wait = { window, widget };
+
+  if (!rb_ui_wait_for (focus_arrived, &wait, 20))
+    g_error ("the focus is on %s, not on %s",
+             focus_of (window) != NULL ? G_OBJECT_TYPE_NAME (focus_of (window)) : "nothing",
+             G_OBJECT_TYPE_NAME (widget));
+}
+
+typedef struct
+{
+  GtkWidget *button;
+  gboolean active;
+} ToggleWait;
+
+static gboolean
+toggled_to (gpointer data)
+{
+  ToggleWait *wait = data;
+
+  return gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (wait->button)) == wait->active;
+}
+
+/* A button activated by a key is clicked a moment later (GTK shows it pressed first). */
+static void
+wait_toggled (GtkWidget *button, gboolean active)
+{
+  ToggleWait wait = { button, active };
+
+  g_assert_true (rb_ui_wait_for (toggled_to, &wait, 20));
+}
+
 /* Presses Tab until the focus is within target, at most `limit` times; FALSE if it never is. */
 static gboolean
 tab_to (GtkWindow *window, GtkWidget *target, guint limit)
@@ -580,7 +629,7 @@ test_series_by_keyboard (KeysFixture *f, gconstpointer data)
     press (window, "shift+Tab");
   g_assert_true (focus_within (window, friday));
   press (window, "space");
-  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (friday)));
+  wait_toggled (friday, FALSE);
 
   /* The title, typed; Enter keeps the focus in it. */
   title = rb_ui_child_by_id (page, "title_row");
@@ -599,28 +648,26 @@ test_series_by_keyboard (KeysFixture *f, gconstpointer data)
                        GTK_SPIN_BUTTON (rb_ui_child_by_id (page, "attendees_spin"))),
                    ==, 2);
 
-  /* Enter on Check Days lists the days; Enter on Reserve reserves them. */
+  /* Enter on Check Days lists the days, and the focus goes on to Reserve (not lost with
+   * Check Days turned insensitive meanwhile). A button activated by a key is clicked a
+   * moment later: the test waits for what follows, not for the page to be idle. */
   g_assert_true (tab_to (window, rb_ui_child_by_id (page, "check_button"), 5));
   press (window, "Return");
-  g_assert_true (rb_ui_wait_for (series_page_idle, page, 20));
-  rb_ui_settle (100);
   reserve = rb_ui_child_by_id (page, "reserve_button");
+  wait_focus (window, reserve);
   g_assert_true (gtk_widget_get_sensitive (reserve));
   g_assert_true (gtk_widget_get_visible (rb_ui_child_by_id (page, "result_box")));
-  /* The focus went on to Reserve, not lost with Check Days turned insensitive meanwhile. */
-  g_assert_true (focus_within (window, reserve));
   assert_focus_visible (window);
+
+  /* Enter on Reserve reserves the days; the focus is back on Check Days. */
   press (window, "Return");
-  g_assert_true (rb_ui_wait_for (series_page_idle, page, 20));
   /* The default sprint, Monday 7 to Friday 18 December, without Fridays: eight days. */
   wait_for_authority (f, 8,
                       "SELECT count(*) FROM bookings WHERE person_id = 'p-13663'"
                       " AND state = 'booked' AND title = 'Sprint 7' AND attendees = 2"
                       " AND series_id IS NOT NULL");
-  /* The focus is back on Check Days, not lost with the Reserve button turned insensitive. */
+  wait_focus (window, rb_ui_child_by_id (page, "check_button"));
   g_assert_true (rb_ui_wait_for (series_page_idle, page, 20));
-  rb_ui_settle (100);
-  g_assert_true (focus_within (window, rb_ui_child_by_id (page, "check_button")));
 }
 
 /* ---- Occupancy ---------------------------------------------------------------------------- */
@@ -629,6 +676,29 @@ static const char *
 week_label (GtkWidget *page)
 {
   return gtk_menu_button_get_label (GTK_MENU_BUTTON (rb_ui_child_by_id (page, "week_button")));
+}
+
+typedef struct
+{
+  GtkWidget *page;
+  const char *label;
+} WeekWait;
+
+static gboolean
+week_shown (gpointer data)
+{
+  WeekWait *wait = data;
+
+  return g_strcmp0 (week_label (wait->page), wait->label) == 0;
+}
+
+static void
+wait_week (GtkWidget *page, const char *label)
+{
+  WeekWait wait = { page, label };
+
+  if (!rb_ui_wait_for (week_shown, &wait, 20))
+    g_error ("the week is %s, not %s", week_label (page), label);
 }
 
 static void
@@ -675,8 +745,8 @@ test_occupancy_by_keyboard (KeysFixture *f, gconstpointer data)
             if (g_str_equal (order[i], "next_week_button"))
               {
                 press (window, "space");
+                wait_week (page, next_week);
                 g_assert_true (rb_ui_wait_for (occupancy_page_idle, page, 30));
-                g_assert_cmpstr (week_label (page), ==, next_week);
               }
             next++;
           }
@@ -688,8 +758,7 @@ test_occupancy_by_keyboard (KeysFixture *f, gconstpointer data)
   /* Desks only, by Space on the focused toggle. */
   g_assert_true (focus_within (window, rb_ui_child_by_id (page, "kind_desk_button")));
   press (window, "space");
-  g_assert_true (gtk_toggle_button_get_active (
-      GTK_TOGGLE_BUTTON (rb_ui_child_by_id (page, "kind_desk_button"))));
+  wait_toggled (rb_ui_child_by_id (page, "kind_desk_button"), TRUE);
   g_assert_true (rb_ui_wait_for (occupancy_page_idle, page, 30));
 }
 
