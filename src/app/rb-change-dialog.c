@@ -267,6 +267,8 @@ rb_change_dialog_class_init (RbChangeDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbChangeDialog, error_label);
 
   gtk_widget_class_install_action (widget_class, "change.save", NULL, save_action_cb);
+  /* Escape closes, as it does every dialog. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void

@@ -622,8 +622,9 @@ ask_room_details (RbFindPage *self, RbSpace *space)
   gtk_entry_set_placeholder_text (GTK_ENTRY (title_entry), _("Title, e.g. sprint planning"));
   rb_accessible_set_label (title_entry, _ ("Title"));
   gtk_entry_set_max_length (GTK_ENTRY (title_entry), RB_JSON_MAX_TEXT);
-  /* Enter in the title books, as the dialog's default response. */
+  /* Enter in the title or the number books, as the Book button does. */
   gtk_entry_set_activates_default (GTK_ENTRY (title_entry), TRUE);
+  gtk_text_set_activates_default (GTK_TEXT (rb_find_descendant (spin, GTK_TYPE_TEXT)), TRUE);
   gtk_label_set_mnemonic_widget (GTK_LABEL (attendees_label), spin);
   gtk_widget_set_hexpand (attendees_label, TRUE);
   gtk_label_set_xalign (GTK_LABEL (attendees_label), 0);
@@ -778,6 +779,21 @@ on_calendar_day_selected_cb (RbFindPage *self)
   hide_error (self);
   gtk_popover_popdown (self->day_popover);
   set_day (self, y, m, d);
+}
+
+/* find.previous-day and find.next-day: the window's Alt+Left and Alt+Right. The calendar
+ * takes the day as a person choosing it there would: a past day is refused the same way. */
+static void
+move_day_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RbFindPage *self = RB_FIND_PAGE (widget);
+  g_autoptr (GDateTime) noon
+      = g_date_time_new_local (g_date_get_year (&self->day), g_date_get_month (&self->day),
+                               g_date_get_day (&self->day), 12, 0, 0);
+  g_autoptr (GDateTime) moved
+      = g_date_time_add_days (noon, g_str_equal (action_name, "find.next-day") ? 1 : -1);
+
+  gtk_calendar_select_day (self->calendar, moved);
 }
 
 static void
@@ -1031,6 +1047,8 @@ rb_find_page_class_init (RbFindPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_dismiss_error_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "find.book", "s", book_action_cb);
+  gtk_widget_class_install_action (widget_class, "find.previous-day", NULL, move_day_action_cb);
+  gtk_widget_class_install_action (widget_class, "find.next-day", NULL, move_day_action_cb);
 }
 
 static void
@@ -1049,4 +1067,13 @@ GtkWidget *
 rb_find_page_new (RbContext *context)
 {
   return g_object_new (RB_TYPE_FIND_PAGE, "context", context, NULL);
+}
+
+/* Ctrl+F: the keyboard starts at the first of the choices (floor, day, time, kind). */
+void
+rb_find_page_focus_controls (RbFindPage *self)
+{
+  g_return_if_fail (RB_IS_FIND_PAGE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->floor_dropdown));
 }

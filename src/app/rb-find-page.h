@@ -13,5 +13,6 @@ G_DECLARE_FINAL_TYPE (RbFindPage, rb_find_page, RB, FIND_PAGE, AdwBin)
 
 GtkWidget *rb_find_page_new (RbContext *context);
 RbInterval rb_find_page_get_chosen (RbFindPage *self);
+void rb_find_page_focus_controls (RbFindPage *self);
 
 G_END_DECLS

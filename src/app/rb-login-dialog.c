@@ -432,6 +432,8 @@ rb_login_dialog_class_init (RbLoginDialogClass *klass)
 
   gtk_widget_class_install_action (widget_class, "login.submit", NULL, submit_action_cb);
   gtk_widget_class_install_action (widget_class, "login.switch", NULL, switch_action_cb);
+  /* Escape closes, as it does every dialog. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void

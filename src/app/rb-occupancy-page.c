@@ -829,6 +829,13 @@ on_next_week_clicked_cb (RbOccupancyPage *self)
   move_week (self, 7);
 }
 
+/* occupancy.previous-week and occupancy.next-week: the window's Alt+Left and Alt+Right. */
+static void
+move_week_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  move_week (RB_OCCUPANCY_PAGE (widget), g_str_equal (action_name, "occupancy.next-week") ? 7 : -7);
+}
+
 static void
 on_kind_toggled_cb (RbOccupancyPage *self, GtkToggleButton *button)
 {
@@ -1011,6 +1018,9 @@ rb_occupancy_page_class_init (RbOccupancyPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, blocks_box);
   gtk_widget_class_bind_template_child (widget_class, RbOccupancyPage, blocks_list);
   gtk_widget_class_install_action (widget_class, "occupancy.lift", "x", lift_action_cb);
+  gtk_widget_class_install_action (widget_class, "occupancy.previous-week", NULL,
+                                   move_week_action_cb);
+  gtk_widget_class_install_action (widget_class, "occupancy.next-week", NULL, move_week_action_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_calendar_day_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_previous_week_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_next_week_clicked_cb);

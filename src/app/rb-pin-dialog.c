@@ -163,6 +163,8 @@ rb_pin_dialog_class_init (RbPinDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbPinDialog, done_label);
 
   gtk_widget_class_install_action (widget_class, "pin.submit", NULL, submit_action_cb);
+  /* Escape closes, as it does every dialog. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void

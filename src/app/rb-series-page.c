@@ -239,11 +239,33 @@ build_request (RbSeriesPage *self, char **out_problem)
   return g_steal_pointer (&request);
 }
 
+/* Check Days and Reserve turn insensitive while they work, and the keyboard focus goes with
+ * them: the window has none left. Once the answer is shown, the focus goes to the next step —
+ * Reserve after a check, else Check Days — unless it was put elsewhere meanwhile. */
+static gboolean
+keep_focus_cb (gpointer data)
+{
+  RbSeriesPage *self = data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (root == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self))
+      || gtk_root_get_focus (root) != NULL)
+    return G_SOURCE_REMOVE;
+  if (gtk_widget_is_sensitive (GTK_WIDGET (self->reserve_button)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->reserve_button));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->check_button));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 set_busy (RbSeriesPage *self, gboolean busy)
 {
   self->busy += busy ? 1 : -1;
   gtk_widget_set_sensitive (GTK_WIDGET (self->check_button), self->busy == 0);
+  /* After the answer's handler has shown it. */
+  if (self->busy == 0)
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, keep_focus_cb, g_object_ref (self), g_object_unref);
 }
 
 /* ---- the days of a check or a reservation ----------------------------------------------- */

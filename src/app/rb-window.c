@@ -20,6 +20,7 @@
 #include "rb-pin-dialog.h"
 #include "rb-series-page.h"
 #include "rb-space-row.h"
+#include "rb-widget-util.h"
 #include "rb-window.h"
 #include "rb-widget-util.h"
 
@@ -44,6 +45,7 @@ struct _RbWindow
   AdwViewStackPage *occupancy_page;
   /* the administrators' pages (building, people, rules, audit log) in one, with a sidebar */
   AdwViewStackPage *admin_page;
+  GtkStack *admin_stack;
   /* borrowed: the sign-in dialog while it is open */
   RbLoginDialog *login_dialog;
   /* owned while open: the file chooser of the building's import or export */
@@ -208,6 +210,7 @@ make_admin_page (RbWindow *self)
     gtk_stack_add_titled (GTK_STACK (stack), pages[i].page_new (self->context), pages[i].name,
                           _(pages[i].title));
   gtk_widget_set_hexpand (stack, TRUE);
+  self->admin_stack = GTK_STACK (stack);
   gtk_stack_sidebar_set_stack (GTK_STACK_SIDEBAR (sidebar), GTK_STACK (stack));
   rb_accessible_set_label (rb_find_descendant (sidebar, GTK_TYPE_LIST_BOX), _ ("Administration"));
   gtk_widget_set_size_request (sidebar, 180, -1);
@@ -215,6 +218,131 @@ make_admin_page (RbWindow *self)
   gtk_box_append (GTK_BOX (box), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
   gtk_box_append (GTK_BOX (box), stack);
   return box;
+}
+
+/* ---- the keyboard (the accelerators are the application's, rb-application.c) ------------- */
+
+/* win.show-find, win.show-bookings, …: Alt+1 … Alt+5 show the page of that name. */
+static void
+show_page_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RbWindow *self = RB_WINDOW (widget);
+  const char *name = action_name + strlen ("win.show-");
+  GtkWidget *page = adw_view_stack_get_child_by_name (self->stack, name);
+
+  if (page != NULL && adw_view_stack_page_get_visible (adw_view_stack_get_page (self->stack, page)))
+    adw_view_stack_set_visible_child (self->stack, page);
+}
+
+/* The page in front: the view stack's, or the administrators' page chosen in the sidebar. */
+static GtkWidget *
+front_page (RbWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (name, "admin") == 0)
+    return gtk_stack_get_visible_child (self->admin_stack);
+  return adw_view_stack_get_visible_child (self->stack);
+}
+
+/* Ctrl+F: the search of the page in front (People has one), else the choices of Find a
+ * Space. */
+static void
+find_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RbWindow *self = RB_WINDOW (widget);
+  GtkWidget *page = front_page (self);
+  GtkWidget *search = page != NULL ? rb_find_descendant (page, GTK_TYPE_SEARCH_ENTRY) : NULL;
+  GtkWidget *find;
+
+  if (search != NULL && gtk_widget_is_drawable (search))
+    {
+      gtk_widget_grab_focus (search);
+      return;
+    }
+  find = adw_view_stack_get_child_by_name (self->stack, "find");
+  adw_view_stack_set_visible_child (self->stack, find);
+  rb_find_page_focus_controls (RB_FIND_PAGE (find));
+}
+
+/* What Alt+Left and Alt+Right do on the page in front: the day of Find a Space, the week
+ * of Occupancy; NULL where a page has no such steps. */
+static const char *
+step_action (RbWindow *self, gboolean next)
+{
+  GtkWidget *page = front_page (self);
+
+  if (RB_IS_FIND_PAGE (page))
+    return next ? "find.next-day" : "find.previous-day";
+  if (RB_IS_OCCUPANCY_PAGE (page))
+    return next ? "occupancy.next-week" : "occupancy.previous-week";
+  return NULL;
+}
+
+static void
+step_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RbWindow *self = RB_WINDOW (widget);
+  const char *action = step_action (self, g_str_equal (action_name, "win.next"));
+
+  if (action != NULL)
+    gtk_widget_activate_action (front_page (self), action, NULL);
+}
+
+static void
+update_step_actions (RbWindow *self)
+{
+  gboolean steps = step_action (self, TRUE) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.previous", steps);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next", steps);
+}
+
+static void
+hide_unavailable_shortcuts (GtkWidget *widget, RbWindow *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      g_autofree char *action = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (child))
+        {
+          hide_unavailable_shortcuts (child, self);
+          continue;
+        }
+      g_object_get (child, "action-name", &action, NULL);
+      if (g_strcmp0 (action, "win.show-series") == 0)
+        gtk_widget_set_visible (child, adw_view_stack_page_get_visible (self->series_page));
+      else if (g_strcmp0 (action, "win.show-occupancy") == 0)
+        gtk_widget_set_visible (child, adw_view_stack_page_get_visible (self->occupancy_page));
+      else if (g_strcmp0 (action, "win.show-admin") == 0)
+        gtk_widget_set_visible (child, adw_view_stack_page_get_visible (self->admin_page));
+    }
+}
+
+/* The shortcuts window (Ctrl+?) lists the pages the person signed in can see. */
+static void
+update_help_overlay (RbWindow *self)
+{
+  GtkShortcutsWindow *overlay
+      = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
+
+  if (overlay != NULL)
+    hide_unavailable_shortcuts (GTK_WIDGET (overlay), self);
+}
+
+/* Each page's action is there while its page is. */
+static void
+update_page_actions (RbWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-series",
+                                 adw_view_stack_page_get_visible (self->series_page));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-occupancy",
+                                 adw_view_stack_page_get_visible (self->occupancy_page));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-admin",
+                                 adw_view_stack_page_get_visible (self->admin_page));
+  update_help_overlay (self);
 }
 
 /* Team reservations are for team leads (and admins), occupancy for facility managers (and
@@ -237,6 +365,7 @@ on_person_changed_cb (RbWindow *self)
   if (visible != NULL
       && !adw_view_stack_page_get_visible (adw_view_stack_get_page (self->stack, visible)))
     adw_view_stack_set_visible_child_name (self->stack, "find");
+  update_page_actions (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->sign_in_button), person == NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->account_button), person != NULL);
@@ -645,6 +774,12 @@ rb_window_constructed (GObject *object)
                                                 _("Administration"));
   adw_view_stack_page_set_icon_name (self->admin_page, "emblem-system-symbolic");
 
+  g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (update_step_actions),
+                            self);
+  g_signal_connect_swapped (self->admin_stack, "notify::visible-child",
+                            G_CALLBACK (update_step_actions), self);
+  /* The application gives the window its shortcuts window when it takes the window. */
+  g_signal_connect (self, "notify::application", G_CALLBACK (update_help_overlay), NULL);
   g_signal_connect_object (service, "notify::person", G_CALLBACK (on_person_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (service, "notify::online", G_CALLBACK (on_sync_state_changed_cb),
@@ -656,6 +791,7 @@ rb_window_constructed (GObject *object)
   on_person_changed_cb (self);
   on_sync_state_changed_cb (self);
   rb_accessible_complete (GTK_WIDGET (self));
+  update_step_actions (self);
 }
 
 static void
@@ -708,6 +844,9 @@ rb_window_class_init (RbWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  /* the view stack's pages, in the order of the switcher and of Alt+1 … Alt+5 */
+  static const char *const show_pages[] = { "win.show-find", "win.show-bookings", "win.show-series",
+                                            "win.show-occupancy", "win.show-admin" };
 
   object_class->constructed = rb_window_constructed;
   object_class->dispose = rb_window_dispose;
@@ -740,6 +879,11 @@ rb_window_class_init (RbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.change-pin", NULL, change_pin_action_cb);
   gtk_widget_class_install_action (widget_class, "win.export-my-data", NULL,
                                    export_my_data_action_cb);
+  for (guint i = 0; i < G_N_ELEMENTS (show_pages); i++)
+    gtk_widget_class_install_action (widget_class, show_pages[i], NULL, show_page_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.previous", NULL, step_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.next", NULL, step_action_cb);
 }
 
 static void
