@@ -21,6 +21,7 @@
 #include "rb-application.h"
 #include "rb-block-dialog.h"
 #include "rb-context.h"
+#include "rb-date-picker.h"
 #include "rb-heat-map.h"
 #include "rb-local-service.h"
 #include "rb-occupancy-page.h"
@@ -417,7 +418,7 @@ test_every_other_week (UiFixture *f, gconstpointer data)
   {
     g_autoptr (GDateTime) end = g_date_time_new_local (2027, 1, 31, 12, 0, 0);
 
-    gtk_calendar_select_day (GTK_CALENDAR (rb_ui_child_by_id (page, "end_calendar")), end);
+    rb_date_picker_select_day (RB_DATE_PICKER (rb_ui_child_by_id (page, "end_calendar")), end);
   }
   adw_combo_row_set_selected (ADW_COMBO_ROW (rb_ui_child_by_id (page, "repeat_row")), 1);
   check_days (page);
@@ -811,8 +812,8 @@ test_block_space_and_lift (UiFixture *f, gconstpointer data)
   {
     g_autoptr (GDateTime) wednesday = g_date_time_new_local (2026, 12, 2, 12, 0, 0);
 
-    gtk_calendar_select_day (GTK_CALENDAR (rb_ui_child_by_id (GTK_WIDGET (dialog), "end_calendar")),
-                             wednesday);
+    rb_date_picker_select_day (
+        RB_DATE_PICKER (rb_ui_child_by_id (GTK_WIDGET (dialog), "end_calendar")), wednesday);
   }
   g_assert_true (rb_ui_wait_for (block_dialog_idle, dialog, 20));
   g_assert_cmpuint (rb_block_dialog_get_n_affected (RB_BLOCK_DIALOG (dialog)), ==, 1);

@@ -24,6 +24,7 @@
 #include "rb-bookings-page.h"
 #include "rb-change-dialog.h"
 #include "rb-context.h"
+#include "rb-date-picker.h"
 #include "rb-find-page.h"
 #include "rb-login-dialog.h"
 #include "rb-preferences-window.h"
@@ -836,7 +837,16 @@ test_past_day_refused (UiFixture *f, gconstpointer data)
   day_label = g_strdup (gtk_menu_button_get_label (GTK_MENU_BUTTON (day_button)));
   before = rb_find_page_get_chosen (find_page (f));
 
-  gtk_calendar_select_day (GTK_CALENDAR (rb_ui_child_by_id (page, "calendar")), yesterday);
+  /* The calendar does not offer it… */
+  {
+    g_autoptr (GDateTime) min
+        = rb_date_picker_get_min_date (RB_DATE_PICKER (rb_ui_child_by_id (page, "calendar")));
+
+    g_assert_nonnull (min);
+    g_assert_cmpint (g_date_time_get_day_of_month (min), ==, 30);
+  }
+  /* …and the page refuses it all the same, should a day pass while the calendar is open. */
+  rb_date_picker_select_day (RB_DATE_PICKER (rb_ui_child_by_id (page, "calendar")), yesterday);
   g_assert_true (find_error_shown (f));
   if (!is_german ())
     g_assert_cmpstr (find_error_text (f), ==, "That day has passed. Choose today or a later day.");
@@ -845,10 +855,15 @@ test_past_day_refused (UiFixture *f, gconstpointer data)
   g_assert_cmpint (rb_find_page_get_chosen (find_page (f)).end, ==, before.end);
   {
     g_autoptr (GDateTime) shown
-        = gtk_calendar_get_date (GTK_CALENDAR (rb_ui_child_by_id (page, "calendar")));
+        = rb_date_picker_get_date (RB_DATE_PICKER (rb_ui_child_by_id (page, "calendar")));
 
     g_assert_cmpint (g_date_time_get_day_of_month (shown), ==, 30);
   }
+  /* The day button says the day in words, on the toggle button inside that has the focus. */
+  gtk_test_accessible_assert_property (gtk_widget_get_first_child (day_button),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       is_german () ? "Tag: Montag, 30. November 2026"
+                                                    : "Day: Monday, 30 November 2026");
   wait_for_space_row (f, "0.01", TRUE);
   screenshot (f, GTK_WIDGET (f->window), "find-past-day");
 }

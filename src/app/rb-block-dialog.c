@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "rb-block-dialog.h"
+#include "rb-date-picker.h"
 #include "rb-space-row.h"
 
 struct _RbBlockDialog
@@ -17,10 +18,10 @@ struct _RbBlockDialog
   GtkDropDown *space_dropdown;
   GtkMenuButton *start_button;
   GtkPopover *start_popover;
-  GtkCalendar *start_calendar;
+  RbDatePicker *start_calendar;
   GtkMenuButton *end_button;
   GtkPopover *end_popover;
-  GtkCalendar *end_calendar;
+  RbDatePicker *end_calendar;
   GtkEntry *reason_entry;
   GtkLabel *affected_label;
   GtkListBox *affected_list;
@@ -69,8 +70,14 @@ set_button_date (RbBlockDialog *self, GtkMenuButton *button, const GDate *date)
                                          g_date_get_day (date));
   g_autofree char *label = rb_time_format_local (tz, day.start,
                                                  C_ ("date with year", "%a %-e %b %Y"));
+  g_autoptr (GDateTime) noon = g_date_time_new_local (
+      g_date_get_year (date), g_date_get_month (date), g_date_get_day (date), 12, 0, 0);
+  g_autofree char *day_words = rb_date_picker_format_day (noon);
+  g_autofree char *spoken = g_strdup_printf (
+      button == self->start_button ? _("First day: %s") : _("Last day: %s"), day_words);
 
   gtk_menu_button_set_label (button, label);
+  rb_date_picker_label_button (button, spoken);
 }
 
 static void
@@ -234,10 +241,10 @@ on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-day_chosen (RbBlockDialog *self, GtkCalendar *calendar, GtkPopover *popover, GDate *day,
+day_chosen (RbBlockDialog *self, RbDatePicker *calendar, GtkPopover *popover, GDate *day,
             GtkMenuButton *button)
 {
-  g_autoptr (GDateTime) date = gtk_calendar_get_date (calendar);
+  g_autoptr (GDateTime) date = rb_date_picker_get_date (calendar);
 
   gtk_popover_popdown (popover);
   g_date_set_dmy (day, g_date_time_get_day_of_month (date), g_date_time_get_month (date),
@@ -248,14 +255,15 @@ day_chosen (RbBlockDialog *self, GtkCalendar *calendar, GtkPopover *popover, GDa
 static void
 on_start_day_selected_cb (RbBlockDialog *self)
 {
+  g_autoptr (GDateTime) first = NULL;
+
   day_chosen (self, self->start_calendar, self->start_popover, &self->start_day,
               self->start_button);
+  /* The last day is not offered before the first. */
+  first = rb_date_picker_get_date (self->start_calendar);
+  rb_date_picker_set_min_date (self->end_calendar, first);
   if (g_date_compare (&self->end_day, &self->start_day) < 0)
-    {
-      g_autoptr (GDateTime) day = gtk_calendar_get_date (self->start_calendar);
-
-      gtk_calendar_select_day (self->end_calendar, day);
-    }
+    rb_date_picker_select_day (self->end_calendar, first);
   look_up_affected (self);
 }
 
@@ -287,8 +295,13 @@ rb_block_dialog_constructed (GObject *object)
   g_date_set_dmy (&self->start_day, g_date_time_get_day_of_month (today),
                   g_date_time_get_month (today), g_date_time_get_year (today));
   self->end_day = self->start_day;
-  gtk_calendar_select_day (self->start_calendar, today);
-  gtk_calendar_select_day (self->end_calendar, today);
+  /* Blocks cancel bookings from now on: a day that has passed is not offered. */
+  rb_date_picker_set_today (self->start_calendar, today);
+  rb_date_picker_set_today (self->end_calendar, today);
+  rb_date_picker_set_min_date (self->start_calendar, today);
+  rb_date_picker_set_min_date (self->end_calendar, today);
+  rb_date_picker_select_day (self->start_calendar, today);
+  rb_date_picker_select_day (self->end_calendar, today);
   set_button_date (self, self->start_button, &self->start_day);
   set_button_date (self, self->end_button, &self->end_day);
   gtk_entry_set_max_length (self->reason_entry, RB_BLOCK_MAX_REASON);
@@ -373,6 +386,7 @@ rb_block_dialog_class_init (RbBlockDialogClass *klass)
                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (RB_TYPE_DATE_PICKER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/de/raumbuch/Raumbuch/ui/rb-block-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, RbBlockDialog, floor_dropdown);

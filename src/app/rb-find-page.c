@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rb-date-picker.h"
 #include "rb-find-page.h"
 
 #include "rb-accessible.h"
@@ -22,7 +23,7 @@ struct _RbFindPage
   GtkDropDown *floor_dropdown;
   GtkMenuButton *day_button;
   GtkPopover *day_popover;
-  GtkCalendar *calendar;
+  RbDatePicker *calendar;
   GtkDropDown *from_dropdown;
   GtkDropDown *to_dropdown;
   GtkToggleButton *kind_all_button;
@@ -244,8 +245,16 @@ update_day_label (RbFindPage *self)
 {
   RbInterval hours = opening_hours (self);
   g_autofree char *label = rb_context_format_date (self->context, hours.start);
+  g_autoptr (GDateTime) day
+      = g_date_time_new_local (g_date_get_year (&self->day), g_date_get_month (&self->day),
+                               g_date_get_day (&self->day), 12, 0, 0);
+  g_autofree char *day_words = rb_date_picker_format_day (day);
+  /* TRANSLATORS: what a screen reader says of the day button, e.g. "Day: Thursday,
+   * 3 December 2026". */
+  g_autofree char *spoken = g_strdup_printf (_("Day: %s"), day_words);
 
   gtk_menu_button_set_label (self->day_button, label);
+  rb_date_picker_label_button (self->day_button, spoken);
 }
 
 /* ---- loading ---------------------------------------------------------------------------- */
@@ -744,25 +753,31 @@ set_day (RbFindPage *self, int year, int month, int day)
 
 static void on_calendar_day_selected_cb (RbFindPage *self);
 
-/* The calendar shows the page's day; choosing it there is not a new choice. */
+/* The calendar shows the page's day; choosing it there is not a new choice. Days before
+ * today are not offered at all. */
 static void
 show_day_in_calendar (RbFindPage *self)
 {
   g_autoptr (GDateTime) selected = g_date_time_new_local (g_date_get_year (&self->day),
                                                            g_date_get_month (&self->day),
                                                            g_date_get_day (&self->day), 12, 0, 0);
+  g_autoptr (GDateTime) today
+      = rb_utc_to_local (rb_context_get_time_zone (self->context), rb_context_now (self->context));
 
+  rb_date_picker_set_today (self->calendar, today);
+  rb_date_picker_set_min_date (self->calendar, today);
   g_signal_handlers_block_by_func (self->calendar, on_calendar_day_selected_cb, self);
-  gtk_calendar_select_day (self->calendar, selected);
+  rb_date_picker_select_day (self->calendar, selected);
   g_signal_handlers_unblock_by_func (self->calendar, on_calendar_day_selected_cb, self);
 }
 
 /* Bookings start today at the earliest: a past day is not offered as if it were free. The
- * calendar goes back to the day the page shows, so that it does not pretend otherwise. */
+ * calendar offers none, but a day may pass while it is open; then it goes back to the day the
+ * page shows, so that it does not pretend otherwise. */
 static void
 on_calendar_day_selected_cb (RbFindPage *self)
 {
-  g_autoptr (GDateTime) date = gtk_calendar_get_date (self->calendar);
+  g_autoptr (GDateTime) date = rb_date_picker_get_date (self->calendar);
   GTimeZone *tz = rb_context_get_time_zone (self->context);
   g_autoptr (GDateTime) today = rb_utc_to_local (tz, rb_context_now (self->context));
   int y = g_date_time_get_year (date), m = g_date_time_get_month (date);
@@ -793,7 +808,7 @@ move_day_action_cb (GtkWidget *widget, const char *action_name, GVariant *parame
   g_autoptr (GDateTime) moved
       = g_date_time_add_days (noon, g_str_equal (action_name, "find.next-day") ? 1 : -1);
 
-  gtk_calendar_select_day (self->calendar, moved);
+  rb_date_picker_select_day (self->calendar, moved);
 }
 
 static void
@@ -1018,6 +1033,7 @@ rb_find_page_class_init (RbFindPageClass *klass)
                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (RB_TYPE_DATE_PICKER);
   g_type_ensure (RB_TYPE_FLOOR_PLAN);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/de/raumbuch/Raumbuch/ui/rb-find-page.ui");

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rb-block-dialog.h"
+#include "rb-date-picker.h"
 #include "rb-heat-map.h"
 #include "rb-occupancy-page.h"
 
@@ -25,7 +26,7 @@ struct _RbOccupancyPage
   GtkLabel *error_label;
   GtkMenuButton *week_button;
   GtkPopover *week_popover;
-  GtkCalendar *calendar;
+  RbDatePicker *calendar;
   GtkDropDown *day_dropdown;
   GtkToggleButton *kind_all_button;
   GtkToggleButton *kind_desk_button;
@@ -142,8 +143,16 @@ update_week_label (RbOccupancyPage *self)
   g_autofree char *to = rb_time_format_local (tz, week.end - 1, C_ ("week end", "%-e %b %Y"));
   /* TRANSLATORS: a week, from its Monday to its Sunday, e.g. "30 Nov – 6 Dec 2026". */
   g_autofree char *label = g_strdup_printf (_("%s – %s"), from, to);
+  g_autoptr (GDateTime) monday = rb_utc_to_local (tz, week.start);
+  g_autoptr (GDateTime) sunday = rb_utc_to_local (tz, week.end - 1);
+  g_autofree char *monday_words = rb_date_picker_format_day (monday);
+  g_autofree char *sunday_words = rb_date_picker_format_day (sunday);
+  /* TRANSLATORS: what a screen reader says of the week button, e.g. "Week: Monday,
+   * 30 November 2026 to Sunday, 6 December 2026". */
+  g_autofree char *spoken = g_strdup_printf (_("Week: %s to %s"), monday_words, sunday_words);
 
   gtk_menu_button_set_label (self->week_button, label);
+  rb_date_picker_label_button (self->week_button, spoken);
 }
 
 /* ---- showing ---------------------------------------------------------------------------- */
@@ -800,7 +809,7 @@ rb_occupancy_page_is_loading (RbOccupancyPage *self)
 static void
 on_calendar_day_selected_cb (RbOccupancyPage *self)
 {
-  g_autoptr (GDateTime) date = gtk_calendar_get_date (self->calendar);
+  g_autoptr (GDateTime) date = rb_date_picker_get_date (self->calendar);
 
   gtk_popover_popdown (self->week_popover);
   rb_occupancy_page_set_week (self, g_date_time_get_year (date), g_date_time_get_month (date),
@@ -898,7 +907,9 @@ rb_occupancy_page_constructed (GObject *object)
                            rb_context_now (self->context));
   set_monday_of (self, g_date_time_get_year (today), g_date_time_get_month (today),
                  g_date_time_get_day_of_month (today));
-  gtk_calendar_select_day (self->calendar, today);
+  /* The weeks before are open to look at: no minimum. */
+  rb_date_picker_set_today (self->calendar, today);
+  rb_date_picker_select_day (self->calendar, today);
 
   g_signal_connect_swapped (self->day_dropdown, "notify::selected",
                             G_CALLBACK (on_day_changed_cb), self);
@@ -991,6 +1002,7 @@ rb_occupancy_page_class_init (RbOccupancyPageClass *klass)
                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (RB_TYPE_DATE_PICKER);
   g_type_ensure (RB_TYPE_HEAT_MAP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/de/raumbuch/Raumbuch/ui/rb-occupancy-page.ui");

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "rb-date-picker.h"
 #include "rb-series-page.h"
 
 #include "rb-accessible.h"
@@ -25,10 +26,10 @@ struct _RbSeriesPage
   GtkDropDown *room_dropdown;
   GtkMenuButton *start_button;
   GtkPopover *start_popover;
-  GtkCalendar *start_calendar;
+  RbDatePicker *start_calendar;
   GtkMenuButton *end_button;
   GtkPopover *end_popover;
-  GtkCalendar *end_calendar;
+  RbDatePicker *end_calendar;
   GtkBox *weekday_box;
   AdwComboRow *repeat_row;
   GtkDropDown *from_dropdown;
@@ -159,18 +160,26 @@ set_button_date (RbSeriesPage *self, GtkMenuButton *button, const GDate *date)
                                                   * year, as strftime format; German
                                                   * "%a, %-e. %b %Y". */
                                                  C_ ("date with year", "%a %-e %b %Y"));
+  g_autoptr (GDateTime) day = g_date_time_new_local (
+      g_date_get_year (date), g_date_get_month (date), g_date_get_day (date), 12, 0, 0);
+  g_autofree char *day_words = rb_date_picker_format_day (day);
+  /* TRANSLATORS: what a screen reader says of the date buttons of a series or a block, e.g.
+   * "First day: Monday, 7 December 2026". */
+  g_autofree char *spoken = g_strdup_printf (
+      button == self->start_button ? _("First day: %s") : _("Last day: %s"), day_words);
 
   gtk_menu_button_set_label (button, label);
+  rb_date_picker_label_button (button, spoken);
 }
 
 static void
-select_calendar_day (GtkCalendar *calendar, const GDate *date)
+select_calendar_day (RbDatePicker *calendar, const GDate *date)
 {
   g_autoptr (GDateTime) day = g_date_time_new_local (g_date_get_year (date),
                                                      g_date_get_month (date),
                                                      g_date_get_day (date), 12, 0, 0);
 
-  gtk_calendar_select_day (calendar, day);
+  rb_date_picker_select_day (calendar, day);
 }
 
 /* The request the inputs describe, or NULL with the reason in words. */
@@ -854,10 +863,10 @@ on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-day_chosen (RbSeriesPage *self, GtkCalendar *calendar, GtkPopover *popover, GDate *day,
+day_chosen (RbSeriesPage *self, RbDatePicker *calendar, GtkPopover *popover, GDate *day,
             GtkMenuButton *button)
 {
-  g_autoptr (GDateTime) date = gtk_calendar_get_date (calendar);
+  g_autoptr (GDateTime) date = rb_date_picker_get_date (calendar);
 
   gtk_popover_popdown (popover);
   g_date_set_dmy (day, g_date_time_get_day_of_month (date), g_date_time_get_month (date),
@@ -869,9 +878,14 @@ day_chosen (RbSeriesPage *self, GtkCalendar *calendar, GtkPopover *popover, GDat
 static void
 on_start_day_selected_cb (RbSeriesPage *self)
 {
+  g_autoptr (GDateTime) first = NULL;
+
   day_chosen (self, self->start_calendar, self->start_popover, &self->start_day,
               self->start_button);
-  /* Keep the range the right way round: a later start moves the end with it. */
+  /* Keep the range the right way round: the last day is not offered before the first, and a
+   * later start moves the end with it. */
+  first = rb_date_picker_get_date (self->start_calendar);
+  rb_date_picker_set_min_date (self->end_calendar, first);
   if (g_date_compare (&self->end_day, &self->start_day) < 0)
     {
       self->end_day = self->start_day;
@@ -1017,8 +1031,17 @@ build_choices (RbSeriesPage *self)
   g_date_add_days (&self->start_day, 8 - g_date_get_weekday (&self->start_day));
   self->end_day = self->start_day;
   g_date_add_days (&self->end_day, 11);
+  /* A series starts today at the earliest, and ends on its first day at the earliest. */
+  rb_date_picker_set_today (self->start_calendar, today);
+  rb_date_picker_set_today (self->end_calendar, today);
+  rb_date_picker_set_min_date (self->start_calendar, today);
   select_calendar_day (self->start_calendar, &self->start_day);
   select_calendar_day (self->end_calendar, &self->end_day);
+  {
+    g_autoptr (GDateTime) first = rb_date_picker_get_date (self->start_calendar);
+
+    rb_date_picker_set_min_date (self->end_calendar, first);
+  }
   set_button_date (self, self->start_button, &self->start_day);
   set_button_date (self, self->end_button, &self->end_day);
 }
@@ -1180,6 +1203,7 @@ rb_series_page_class_init (RbSeriesPageClass *klass)
                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (RB_TYPE_DATE_PICKER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/de/raumbuch/Raumbuch/ui/rb-series-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RbSeriesPage, error_revealer);
