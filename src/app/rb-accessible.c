@@ -11,6 +11,7 @@
 #include "rb-accessible.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 
 #include "rb-widget-util.h"
 
@@ -129,7 +130,11 @@ sync_button_name (GtkWidget *button, GParamSpec *pspec, gpointer user_data)
   else if (GTK_IS_BUTTON (button) && gtk_button_get_icon_name (GTK_BUTTON (button)) != NULL)
     {
       const char *tooltip = gtk_widget_get_tooltip_text (button);
+      const char *icon = gtk_button_get_icon_name (GTK_BUTTON (button));
 
+      /* GTK's own search buttons (the shortcuts window's) have no tooltip. */
+      if (tooltip == NULL && g_str_equal (icon, "edit-find-symbolic"))
+        tooltip = _("Search");
       if (tooltip != NULL)
         gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                         tooltip, -1);
@@ -186,6 +191,14 @@ sync_menu_button_name (GtkMenuButton *menu_button, GParamSpec *pspec, gpointer u
 
   if (label == NULL && gtk_menu_button_get_label (menu_button) == NULL)
     label = g_strdup (gtk_widget_get_tooltip_text (GTK_WIDGET (menu_button)));
+  if (label == NULL && gtk_menu_button_get_label (menu_button) == NULL)
+    {
+      /* A menu button with a child of its own (GTK's shortcuts window's) says what it shows. */
+      GtkWidget *shown = rb_find_descendant (GTK_WIDGET (menu_button), GTK_TYPE_LABEL);
+
+      if (shown != NULL && *gtk_label_get_text (GTK_LABEL (shown)) != '\0')
+        label = g_strdup (gtk_label_get_text (GTK_LABEL (shown)));
+    }
   if (label != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                     label, -1);
@@ -251,10 +264,9 @@ sync_drop_down_name (GtkDropDown *dropdown, GParamSpec *pspec, gpointer user_dat
     }
 }
 
-/* Each item of a list is named by the text it shows. The list makes its rows only when it
- * is laid out and while it scrolls, so this looks for new ones on every frame it is shown. */
-static gboolean
-name_list_items_cb (GtkWidget *list, GdkFrameClock *clock, gpointer user_data)
+/* Names the items of list that are not named yet; an item not bound yet has no text. */
+static void
+name_list_items (GtkWidget *list)
 {
   for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL;
        item = gtk_widget_get_next_sibling (item))
@@ -263,18 +275,23 @@ name_list_items_cb (GtkWidget *list, GdkFrameClock *clock, gpointer user_data)
 
       if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (item))
               != GTK_ACCESSIBLE_ROLE_LIST_ITEM
-          || !mark_completed (item))
+          || g_object_get_data (G_OBJECT (item), COMPLETED_KEY) != NULL)
         continue;
       label = rb_find_descendant (item, GTK_TYPE_LABEL);
       if (label == NULL)
-        {
-          /* Not bound yet: next frame. */
-          g_object_set_data (G_OBJECT (item), COMPLETED_KEY, NULL);
-          continue;
-        }
+        continue;
+      mark_completed (item);
       gtk_accessible_update_relation (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
                                       label, NULL, -1);
     }
+}
+
+/* A list makes its items when it is laid out and while it scrolls: while it is shown, this
+ * looks for new ones on every frame. */
+static gboolean
+name_list_items_cb (GtkWidget *list, GdkFrameClock *clock, gpointer user_data)
+{
+  name_list_items (list);
   return gtk_widget_get_mapped (list) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
@@ -282,6 +299,35 @@ static void
 on_list_mapped_cb (GtkWidget *list, gpointer user_data)
 {
   gtk_widget_add_tick_callback (list, name_list_items_cb, NULL, NULL);
+}
+
+/* A list out of sight (on a page not shown) makes new items when its model changes; they
+ * are in the accessibility tree all the same. */
+static gboolean
+name_list_items_idle_cb (gpointer data)
+{
+  g_autoptr (GtkWidget) list = data;
+
+  name_list_items (list);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_list_items_changed_cb (GListModel *model, guint position, guint removed, guint added,
+                          GtkWidget *list)
+{
+  g_idle_add (name_list_items_idle_cb, g_object_ref (list));
+}
+
+static void
+on_list_model_cb (GtkListView *list, GParamSpec *pspec, gpointer user_data)
+{
+  GtkSelectionModel *model = gtk_list_view_get_model (list);
+
+  if (model != NULL)
+    g_signal_connect_object (model, "items-changed", G_CALLBACK (on_list_items_changed_cb),
+                             list, 0);
+  on_list_items_changed_cb (NULL, 0, 0, 0, GTK_WIDGET (list));
 }
 
 /* A list view is named by its label or row (a drop-down names its own list), its items by
@@ -299,6 +345,8 @@ complete_list_view (GtkWidget *list)
   g_signal_connect (list, "map", G_CALLBACK (on_list_mapped_cb), NULL);
   if (gtk_widget_get_mapped (list))
     on_list_mapped_cb (list, NULL);
+  g_signal_connect (list, "notify::model", G_CALLBACK (on_list_model_cb), NULL);
+  on_list_model_cb (GTK_LIST_VIEW (list), NULL, NULL);
 }
 
 /* The widget that shows the choice inside the button can take focus in GTK 4.8, unnamed;
@@ -362,6 +410,21 @@ complete_row_control (GtkWidget *control)
     set_label (control, label);
 }
 
+/* A search entry is named by its label, else by the hint it shows while empty. */
+static void
+complete_search_entry (GtkWidget *entry)
+{
+  g_autofree char *label = NULL;
+
+  if (!mark_completed (entry))
+    return;
+  label = visible_label_of (entry);
+  if (label == NULL)
+    g_object_get (entry, "placeholder-text", &label, NULL);
+  if (label != NULL)
+    set_label (entry, label);
+}
+
 /* A row of a list is named by the texts it shows (a GtkStackSidebar's, a list of bookings);
  * libadwaita's rows name themselves. */
 static void
@@ -412,6 +475,9 @@ complete_list_box (GtkWidget *list)
     label = g_strdup (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group)));
   if (label != NULL && *label != '\0')
     set_label (list, label);
+  else
+    /* Its rows take the focus; an unnamed list around them need not. */
+    gtk_widget_set_focusable (list, FALSE);
 }
 
 /* GTK 4.8 makes every scrolled window a stop of the Tab key, unnamed; what it holds takes
@@ -436,6 +502,8 @@ complete_one (GtkWidget *root)
     complete_menu_button (GTK_MENU_BUTTON (root));
   else if (GTK_IS_BUTTON (root) || GTK_IS_CHECK_BUTTON (root))
     complete_button (root);
+  else if (GTK_IS_SEARCH_ENTRY (root))
+    complete_search_entry (root);
   else if (GTK_IS_SPIN_BUTTON (root) || GTK_IS_SWITCH (root))
     complete_row_control (root);
   else if (GTK_IS_LIST_VIEW (root))

@@ -329,7 +329,10 @@ update_help_overlay (RbWindow *self)
       = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
 
   if (overlay != NULL)
-    hide_unavailable_shortcuts (GTK_WIDGET (overlay), self);
+    {
+      hide_unavailable_shortcuts (GTK_WIDGET (overlay), self);
+      rb_accessible_complete (GTK_WIDGET (overlay));
+    }
 }
 
 /* Each page's action is there while its page is. */

@@ -254,7 +254,6 @@ def sign_in_desktop(app, tap, _, backend, person):
         item = find(app.node, lambda n: role(n) == 'list item' and 'focused' in states(n),
                     'the focused item of the open list')
         for _step in range(40):
-            print(f'# at {item.name!r}', flush=True)
             if person['name'] in item.name:
                 break
             press('Down')
@@ -311,6 +310,56 @@ def walk_dialog(app, tap, backend, opener):
     wait_for(lambda: len(children(app.node)) == count, f'{dialog.name} closed with Escape')
 
 
+def focus_to(window, predicate, what, limit=60):
+    """Tabs until the focus is on what predicate accepts: GTK 4.8 cannot grab the focus
+    through AT-SPI, and a keyboard user gets there the same way."""
+    for _step in range(limit):
+        node = focused(window)
+        if node is not None and predicate(node):
+            return node
+        press('Tab')
+    raise AssertionError(f'Tab never reached {what}')
+
+
+def booked_in_my_bookings(window, _, space_name):
+    do_action(find(window, by_role('page tab', _('My Bookings')), 'the My Bookings tab'))
+    bookings = find(window, by_role('list', _('My Bookings')), 'the list of my bookings')
+    return wait_for(lambda: next((row for row in children(bookings) if space_name in row.name),
+                                 None), f'{space_name} in My Bookings')
+
+
+def book_on_desktop(app, tap, _, backend):
+    """Books a desk and a room through Find a Space with AT-SPI actions and keys alone."""
+    window = main_window(app)
+    problems = []
+    for kind, word in (('desk', _('Desks')), ('room', _('Rooms'))):
+        do_action(find(window, by_role('page tab', _('Find a Space')), 'the Find a Space tab'))
+        kind_button = find(window, by_role('push button', word), f'the {word} toggle')
+        do_action(kind_button)
+        wait_for(lambda: 'checked' in states(kind_button), f'{word} checked')
+        book = find(window, lambda n: role(n) == 'push button' and 'sensitive' in states(n)
+                    and n.name.startswith(_('Book %s').replace('%s', '')),
+                    'a free space to book')
+        space_name = book.name[len(_('Book %s').replace('%s', '')):]
+        count = len(children(app.node))
+        do_action(book)
+        if kind == 'room':
+            wait_for(lambda: len(children(app.node)) > count, 'the room dialog')
+            dialog = children(app.node)[-1]
+            problems += walk_problems(dialog)
+            title = focus_to(dialog, lambda n: role(n) == 'text', 'the title')
+            title.queryEditableText().setTextContents('Sprint planning')
+            press('Return')
+            wait_for(lambda: len(children(app.node)) == count, 'the room dialog closed by Enter')
+        node = wait_for(lambda: focused(window), f'the focus after booking a {kind}', 10)
+        if node is None:
+            problems.append(f'no focus after booking a {kind}')
+        row = booked_in_my_bookings(window, _, space_name)
+        tap.check(f'desktop {backend}: a {kind} booked by AT-SPI and keys ({row.name})',
+                  problems)
+        problems = []
+
+
 def desktop(tap, _, backend, folder, server_url):
     admin = {'name': 'Christian', 'staff_number': '95113', 'pin': '8343'}
     args = ['--db', os.path.join(folder, f'{backend}.db')]
@@ -324,6 +373,7 @@ def desktop(tap, _, backend, folder, server_url):
         frame_actions = window.queryAction()
         for action in ('win.show-help-overlay', 'win.change-pin'):
             walk_dialog(app, tap, backend, lambda a=action: do_action(window, a))
+        book_on_desktop(app, tap, _, backend)
     finally:
         app.stop()
 
