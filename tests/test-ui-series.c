@@ -673,6 +673,104 @@ open_occupancy_page (UiFixture *f)
   return page;
 }
 
+/* Runs what a widget's class binds to keyval (gtk_widget_class_add_binding), as the key would;
+ * FALSE if nothing is bound or the binding declined. */
+static gboolean
+activate_class_binding (GtkWidget *widget, guint keyval, GdkModifierType modifiers)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr (GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger)
+              && gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval
+              && gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == modifiers)
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
+/* The heat map for screen readers and the keyboard: a grid named by its heading, one cell
+ * child per drawn cell labelled with floor, hour and value (the withheld one in words), one
+ * Tab stop, and the arrows, Home and End move the focus from cell to cell. The data are
+ * those of test_occupancy_heat_map_and_csv(); quarter is its 09 value on the ground floor. */
+static void
+check_heat_map_cells (RbHeatMap *heat_map, const char *quarter)
+{
+  GtkWidget *map = GTK_WIDGET (heat_map);
+  GtkRoot *root = gtk_widget_get_root (map);
+  const char *format = g_dpgettext2 (GETTEXT_PACKAGE, "heat map cell", "%s, %s: %s");
+  g_autofree char *withheld_words
+      = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "withheld, fewer than %d person",
+                                      "withheld, fewer than %d people", 5),
+                         5);
+  g_autofree char *at_nine = g_strdup_printf (format, "Erdgeschoss", "09", quarter);
+  g_autofree char *at_two = g_strdup_printf (format, "Erdgeschoss", "14", withheld_words);
+  g_autoptr (GPtrArray) cells = g_ptr_array_new ();
+  guint n_focusable = 0;
+
+  gtk_test_accessible_assert_role (heat_map, GTK_ACCESSIBLE_ROLE_GRID);
+  gtk_test_accessible_assert_relation (heat_map, GTK_ACCESSIBLE_RELATION_ROW_COUNT, 4);
+  gtk_test_accessible_assert_relation (heat_map, GTK_ACCESSIBLE_RELATION_COL_COUNT, 14);
+  for (GtkWidget *child = gtk_widget_get_first_child (map); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      gtk_test_accessible_assert_role (child, GTK_ACCESSIBLE_ROLE_GRID_CELL);
+      g_ptr_array_add (cells, child);
+      if (gtk_widget_get_focusable (child))
+        n_focusable++;
+    }
+  g_assert_cmpuint (cells->len, ==, 4 * 14);
+  g_assert_cmpuint (n_focusable, ==, 1); /* one Tab stop */
+  gtk_test_accessible_assert_property (g_ptr_array_index (cells, 9 - 6),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, at_nine);
+  gtk_test_accessible_assert_property (g_ptr_array_index (cells, 14 - 6),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, at_two);
+  /* Each cell lies over the drawn one: the cells of a row side by side, in the map. */
+  {
+    graphene_rect_t first, second;
+
+    rb_ui_settle (100); /* the new cells are allocated on the next frame */
+    g_assert_true (gtk_widget_compute_bounds (g_ptr_array_index (cells, 0), map, &first));
+    g_assert_true (gtk_widget_compute_bounds (g_ptr_array_index (cells, 1), map, &second));
+    g_assert_cmpfloat (first.size.width, >, 0);
+    g_assert_cmpfloat_with_epsilon (first.origin.x + first.size.width, second.origin.x, 1.0);
+    g_assert_cmpfloat (first.origin.y, ==, second.origin.y);
+    g_assert_cmpfloat (first.origin.y + first.size.height, <=, gtk_widget_get_height (map));
+  }
+
+  /* Entering the map focuses its current cell, the first; then the keys move. */
+  g_assert_true (gtk_widget_child_focus (map, GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_root_get_focus (root) == g_ptr_array_index (cells, 0));
+  g_assert_true (gtk_widget_child_focus (map, GTK_DIR_RIGHT));
+  g_assert_true (gtk_root_get_focus (root) == g_ptr_array_index (cells, 1));
+  g_assert_true (gtk_widget_child_focus (map, GTK_DIR_DOWN));
+  g_assert_true (gtk_root_get_focus (root) == g_ptr_array_index (cells, 14 + 1));
+  g_assert_true (gtk_widget_get_focusable (g_ptr_array_index (cells, 14 + 1)));
+  g_assert_false (gtk_widget_get_focusable (g_ptr_array_index (cells, 1)));
+  g_assert_true (activate_class_binding (map, GDK_KEY_End, 0));
+  g_assert_true (gtk_root_get_focus (root) == g_ptr_array_index (cells, 14 + 13));
+  g_assert_true (activate_class_binding (map, GDK_KEY_Home, 0));
+  g_assert_true (gtk_root_get_focus (root) == g_ptr_array_index (cells, 14));
+  g_assert_true (activate_class_binding (map, GDK_KEY_Left, 0)); /* the edge: it stays */
+  g_assert_true (gtk_root_get_focus (root) == g_ptr_array_index (cells, 14));
+  g_assert_true (activate_class_binding (map, GDK_KEY_Up, 0));
+  g_assert_true (gtk_root_get_focus (root) == g_ptr_array_index (cells, 0));
+  /* Tab leaves the grid at once. */
+  g_assert_false (gtk_widget_child_focus (map, GTK_DIR_TAB_FORWARD));
+}
+
 /* Desks only, Monday only. The 09 column of the ground floor: 6 × 3600 s used of 24 desks ×
  * 3600 s open = 25 %; booked (the forecast measure) the 14 column: 2 of 24 = 8 %. The figures
  * for the building's desks: 2 of 10 bookings released; 6 desk-hours used and 10 booked of
@@ -735,6 +833,7 @@ test_occupancy_heat_map_and_csv (UiFixture *f, gconstpointer data)
     g_assert_cmpstr (at_nine, ==, quarter);
     g_assert_cmpstr (at_two, ==, withheld);
   }
+  check_heat_map_cells (heat_map, quarter);
   note = rb_ui_child_by_id (page, "withheld_label");
   g_assert_true (gtk_widget_get_visible (note));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (note)), withheld));
