@@ -127,6 +127,9 @@ sync_button_name (GtkWidget *button, GParamSpec *pspec, gpointer user_data)
 
       set_label (button, stripped);
     }
+  else if (GTK_IS_BUTTON (button) && GTK_IS_LABEL (gtk_button_get_child (GTK_BUTTON (button))))
+    /* A label of its own as the child (libadwaita's message dialogs' responses). */
+    set_label (button, gtk_label_get_text (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button)))));
   else if (GTK_IS_BUTTON (button) && gtk_button_get_icon_name (GTK_BUTTON (button)) != NULL)
     {
       const char *tooltip = gtk_widget_get_tooltip_text (button);
@@ -542,14 +545,18 @@ rb_accessible_complete (GtkWidget *root)
     rb_accessible_complete (child);
 }
 
-/* Each widget is completed when it is first shown; its children are shown after it. */
+/* Each widget is completed when it is first shown (its children are shown after it), a
+ * window as a whole. */
 static gboolean
 on_widget_mapped_cb (GSignalInvocationHint *hint, guint n_values, const GValue *values,
                      gpointer user_data)
 {
   GtkWidget *widget = g_value_get_object (&values[0]);
 
-  if (g_object_get_data (G_OBJECT (widget), COMPLETED_KEY) == NULL)
+  /* A window's parts not shown (a dialog's other layout) are in the tree all the same. */
+  if (GTK_IS_WINDOW (widget))
+    rb_accessible_complete (widget);
+  else if (g_object_get_data (G_OBJECT (widget), COMPLETED_KEY) == NULL)
     complete_one (widget);
   return TRUE;
 }

@@ -136,9 +136,8 @@ find_space (RbFindPage *self, const char *space_id)
 /* ---- showing ---------------------------------------------------------------------------- */
 
 static gboolean
-filter_row (GtkListBoxRow *row, gpointer user_data)
+row_matches (RbFindPage *self, GtkListBoxRow *row)
 {
-  RbFindPage *self = user_data;
   RbSpace *space = rb_space_row_get_space (RB_SPACE_ROW (row));
   RbAmenities wanted = 0;
 
@@ -152,6 +151,16 @@ filter_row (GtkListBoxRow *row, gpointer user_data)
     if (gtk_check_button_get_active (self->amenity_buttons[i]))
       wanted |= rb_amenity_nth (i);
   return rb_space_has_amenities (space, wanted);
+}
+
+/* A row filtered out is hidden from screen readers too: GTK 4.8 only stops drawing it. */
+static gboolean
+filter_row (GtkListBoxRow *row, gpointer user_data)
+{
+  gboolean matches = row_matches (user_data, row);
+
+  gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_HIDDEN, !matches, -1);
+  return matches;
 }
 
 static void

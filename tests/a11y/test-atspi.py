@@ -176,7 +176,7 @@ class App:
 
     def __init__(self, args, folder):
         self.process = subprocess.Popen([os.environ['RAUMBUCH'], *args], cwd=folder)
-        self.node = wait_for(self.lookup, 'the app on the accessibility bus')
+        self.node = wait_for(self.lookup, 'the app on the accessibility bus', 90)
 
     def lookup(self):
         desktop = pyatspi.Registry.getDesktop(0)
@@ -345,6 +345,7 @@ def book_on_desktop(app, tap, _, backend):
         do_action(book)
         if kind == 'room':
             wait_for(lambda: len(children(app.node)) > count, 'the room dialog')
+            time.sleep(1.0)
             dialog = children(app.node)[-1]
             problems += walk_problems(dialog)
             title = focus_to(dialog, lambda n: role(n) == 'text', 'the title')
