@@ -413,6 +413,29 @@ complete_row_control (GtkWidget *control)
     set_label (control, label);
 }
 
+/* A row's subtitle (a space's state, a booking's time) is its description: libadwaita 1.2
+ * names a row by its title alone. */
+static void
+sync_row_description (AdwActionRow *row, GParamSpec *pspec, gpointer user_data)
+{
+  const char *subtitle = adw_action_row_get_subtitle (row);
+
+  if (subtitle != NULL && *subtitle != '\0')
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    subtitle, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+static void
+complete_action_row (AdwActionRow *row)
+{
+  if (!mark_completed (GTK_WIDGET (row)))
+    return;
+  sync_row_description (row, NULL, NULL);
+  g_signal_connect (row, "notify::subtitle", G_CALLBACK (sync_row_description), NULL);
+}
+
 /* A search entry is named by its label, else by the hint it shows while empty. */
 static void
 complete_search_entry (GtkWidget *entry)
@@ -513,6 +536,8 @@ complete_one (GtkWidget *root)
     complete_list_view (root);
   else if (GTK_IS_LIST_BOX (root))
     complete_list_box (root);
+  else if (ADW_IS_ACTION_ROW (root))
+    complete_action_row (ADW_ACTION_ROW (root));
   else if (GTK_IS_LIST_BOX_ROW (root))
     complete_list_box_row (GTK_LIST_BOX_ROW (root));
   else if (GTK_IS_SCROLLED_WINDOW (root))
@@ -530,7 +555,8 @@ complete_one (GtkWidget *root)
  * Fills in the names and states GTK 4.8 leaves out, for @root and every widget below it:
  * buttons named once and without the mnemonic's underscore, icon buttons and menu buttons by
  * their tooltip, drop-downs' buttons by their label and choice and their items by their
- * text, spin buttons and switches by their row, rows of lists by their texts, toggle buttons
+ * text, spin buttons and switches by their row, rows of lists by their texts (a row's
+ * subtitle its description), toggle buttons
  * checked or not, empty alerts hidden, scrolled windows no stop of the Tab key. Safe to call
  * again on the same widgets.
  */

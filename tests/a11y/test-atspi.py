@@ -174,8 +174,9 @@ def focused(root):
 class App:
     """The real raumbuch, started in its own folder, found in the registry by its process."""
 
-    def __init__(self, args, folder):
-        self.process = subprocess.Popen([os.environ['RAUMBUCH'], *args], cwd=folder)
+    def __init__(self, args, folder, env=None):
+        self.process = subprocess.Popen([os.environ['RAUMBUCH'], *args], cwd=folder,
+                                        env={**os.environ, **(env or {})})
         self.node = wait_for(self.lookup, 'the app on the accessibility bus', 90)
 
     def lookup(self):
@@ -214,6 +215,23 @@ class Server:
         if not match:
             raise RuntimeError(f'the server did not announce its port: {line!r}')
         self.url = match.group(1)
+
+    def add_device(self, folder, name, panel=None):
+        """Registers a kiosk or door panel; the environment that makes the app that device
+        (its settings in a key file of its own)."""
+        out = subprocess.run([os.environ['RAUMBUCH_SERVER'], '--db',
+                              os.path.join(folder, 'server.db'), '--add-device', name,
+                              *(['--panel', panel] if panel else [])],
+                             check=True, capture_output=True, text=True).stdout
+        values = dict(line.split('=', 1) for line in out.split())
+        config = os.path.join(folder, f'config-{name}')
+        os.makedirs(os.path.join(config, 'glib-2.0', 'settings'), exist_ok=True)
+        with open(os.path.join(config, 'glib-2.0', 'settings', 'keyfile'), 'w') as keyfile:
+            keyfile.write('[de/raumbuch/Raumbuch]\n'
+                          f"server-url='{self.url}'\n"
+                          f"device-token='{values['token']}'\n"
+                          f"server-public-key='{values['public_key']}'\n")
+        return {'GSETTINGS_BACKEND': 'keyfile', 'XDG_CONFIG_HOME': config}
 
     def stop(self):
         self.process.terminate()
@@ -283,7 +301,12 @@ def visit_pages(app, tap, _, backend):
     for name, tab in tabs.items():
         do_action(tab)
         time.sleep(1.5)
-        tap.check(f'desktop {backend}: page {name}', walk_problems(window))
+        problems = walk_problems(window)
+        if name == _('Find a Space'):
+            spaces = find(window, by_role('list', _('Spaces')), 'the list of spaces')
+            problems += [f'a space without its state in words: {row.name!r}'
+                         for row in children(spaces) if not row.description]
+        tap.check(f'desktop {backend}: page {name}', problems)
     admin = tabs.get(_('Administration'))
     if admin is not None:
         do_action(admin)
@@ -337,10 +360,10 @@ def book_on_desktop(app, tap, _, backend):
         kind_button = find(window, by_role('push button', word), f'the {word} toggle')
         do_action(kind_button)
         wait_for(lambda: 'checked' in states(kind_button), f'{word} checked')
+        book_pattern = re.compile(re.escape(_('Book %s')).replace('%s', '(.+)') + '$')
         book = find(window, lambda n: role(n) == 'push button' and 'sensitive' in states(n)
-                    and n.name.startswith(_('Book %s').replace('%s', '')),
-                    'a free space to book')
-        space_name = book.name[len(_('Book %s').replace('%s', '')):]
+                    and book_pattern.match(n.name), 'a free space to book')
+        space_name = book_pattern.match(book.name).group(1)
         count = len(children(app.node))
         do_action(book)
         if kind == 'room':
@@ -379,16 +402,111 @@ def desktop(tap, _, backend, folder, server_url):
         app.stop()
 
 
+JONAS = {'name': 'Jonas', 'staff_number': '14475', 'pin': '8466'}
+ROOM = 'a0-r01'
+
+
+def type_on_keypad(window, _, digits):
+    """Taps digits and OK on the keypad through AT-SPI, at a person's pace (GTK 4.8 drops a
+    second click on one button within a quarter of a second)."""
+    keypad = find(window, by_role('panel', _('Keypad')), 'the keypad')
+    for digit in digits:
+        do_action(find(keypad, by_role('push button', digit), f'the key {digit}'))
+        time.sleep(0.3)
+    do_action(find(keypad, by_role('push button', _('OK')), 'OK'))
+    time.sleep(0.5)
+
+
+def device_args(backend, folder, server, name, panel=None):
+    args = ['--db', os.path.join(folder, f'{name}-{backend}.db')]
+    if server is None:
+        return args, None
+    return args + ['--server', server.url], server.add_device(folder, f'{name}-{backend}', panel)
+
+
+def kiosk(tap, _, backend, folder, server):
+    """The kiosk: every screen walked, a desk booked with AT-SPI actions alone (a switch
+    user's way), and nobody's name left in the tree after the reset."""
+    args, env = device_args(backend, folder, server, 'kiosk')
+    app = App(['--kiosk', *args], folder, env)
+    try:
+        window = app.window(lambda w: True, 'the kiosk')
+        desk = _('Desk %s') % '0.01'
+        row = find(window, lambda n: role(n) == 'list item' and n.name.startswith(desk),
+                   f'{desk} in the list')
+        free_name = row.name
+        time.sleep(1.0)
+        tap.check(f'kiosk {backend}: start screen', walk_problems(window))
+        if ', ' not in row.name:
+            tap.check(f'kiosk {backend}: a row says its state', [row.name])
+        do_action(row, 'row.activate')
+        book = find(window, by_role('push button', _('Book')), 'Book')
+        time.sleep(0.5)
+        tap.check(f'kiosk {backend}: space screen', walk_problems(window))
+        do_action(book)
+        find(window, by_role('panel', _('Keypad')), 'the keypad')
+        time.sleep(0.5)
+        tap.check(f'kiosk {backend}: identify screen', walk_problems(window))
+        type_on_keypad(window, _, JONAS['staff_number'])
+        find(window, lambda n: JONAS['staff_number'] in (n.name or ''), 'the staff number shown')
+        type_on_keypad(window, _, JONAS['pin'])
+        # Signed in, the person sees the space again and books it.
+        do_action(find(window, by_role('push button', _('Book')), 'Book, signed in'))
+        done = find(window, by_role('push button', _('Done')), 'the receipt')
+        time.sleep(0.5)
+        problems = walk_problems(window)
+        if not any(desk in (n.name or '') for n in nodes(window) if role(n) != 'list item'):
+            problems.append('the receipt does not say which desk was booked')
+        tap.check(f'kiosk {backend}: desk booked by AT-SPI actions; receipt screen', problems)
+        do_action(done)
+        find(window, lambda n: role(n) == 'list item' and n.name.startswith(desk)
+             and n.name != free_name, f'{desk} taken in the list')
+        left = [n.name for n in nodes(window) if JONAS['staff_number'] in (n.name or '')]
+        tap.check(f'kiosk {backend}: after the reset nothing of the person is in the tree', left)
+    finally:
+        app.stop()
+
+
+def panel(tap, _, backend, folder, server):
+    """The door panel: its screens walked and the room booked now with AT-SPI actions."""
+    args, env = device_args(backend, folder, server, 'panel', ROOM)
+    app = App([f'--panel={ROOM}', *args], folder, env)
+    try:
+        window = app.window(lambda w: True, 'the door panel')
+        status = find(window, by_role('status bar'), 'the room\'s state')
+        before = status.name
+        time.sleep(1.0)
+        tap.check(f'panel {backend}: home screen', walk_problems(window))
+        book = find(window, lambda n: role(n) == 'push button' and n.name.startswith('15'),
+                    'Book now for 15 minutes')
+        do_action(book)
+        find(window, by_role('panel', _('Keypad')), 'the keypad')
+        time.sleep(0.5)
+        tap.check(f'panel {backend}: identify screen', walk_problems(window))
+        type_on_keypad(window, _, JONAS['staff_number'])
+        type_on_keypad(window, _, JONAS['pin'])
+        wait_for(lambda: status.name != before, 'the room\'s state to change')
+        time.sleep(0.5)
+        tap.check(f'panel {backend}: booked by AT-SPI actions ({status.name})',
+                  walk_problems(window))
+    finally:
+        app.stop()
+
+
 def main():
     mode = sys.argv[1]
     tap = Tap()
     _ = Catalog()
+    # Starts the accessibility bus and its registry before the first app looks for them.
+    pyatspi.Registry.getDesktop(0)
     with tempfile.TemporaryDirectory() as folder:
         for backend in ('standalone', 'server'):
             server = Server(folder) if backend == 'server' else None
             try:
-                {'desktop': desktop}[mode](tap, _, backend, folder,
-                                           server.url if server else None)
+                if mode == 'desktop':
+                    desktop(tap, _, backend, folder, server.url if server else None)
+                else:
+                    {'kiosk': kiosk, 'panel': panel}[mode](tap, _, backend, folder, server)
             except Exception as error:  # a step that could not be done fails the run
                 tap.check(f'{mode} {backend}: {error}', [repr(error)])
             finally:
