@@ -7,6 +7,8 @@
 
 #include "rb-date-picker.h"
 
+#include "rb-accessible.h"
+
 struct _RbDatePicker
 {
   GtkWidget parent_instance;
@@ -134,8 +136,7 @@ update_days (RbDatePicker *self)
       gboolean choosable = !before_min (self, &day);
 
       gtk_button_set_label (GTK_BUTTON (button), number);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
-                                      -1);
+      rb_accessible_set_label (GTK_WIDGET (button), name);
       if (is_today)
         gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                         GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Today"), -1);
@@ -358,8 +359,7 @@ build_grid (RbDatePicker *self)
 
       gtk_widget_add_css_class (label, "dim-label");
       gtk_widget_add_css_class (label, "caption-heading");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      long_name, -1);
+      rb_accessible_set_label (GTK_WIDGET (label), long_name);
       gtk_grid_attach (self->day_grid, label, column, 0, 1, 1);
     }
 
@@ -611,12 +611,10 @@ rb_date_picker_label_button (GtkMenuButton *button, const char *label)
   g_return_if_fail (GTK_IS_MENU_BUTTON (button));
   g_return_if_fail (label != NULL);
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
+  rb_accessible_set_label (GTK_WIDGET (button), label);
   inner = gtk_widget_get_first_child (GTK_WIDGET (button));
   if (GTK_IS_TOGGLE_BUTTON (inner))
-    gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                    -1);
+    rb_accessible_set_label (GTK_WIDGET (inner), label);
 }
 
 GtkWidget *

@@ -30,6 +30,8 @@
 #include <math.h>
 
 #include "rb-floor-plan.h"
+
+#include "rb-accessible.h"
 #include "rb-space-row.h"
 
 #define GAP 3
@@ -836,8 +838,7 @@ make_space_button (RbFloorPlan *self, RbSpace *space)
   gtk_widget_add_css_class (button, "rb-plan-space");
   gtk_widget_add_css_class (button, rb_space_get_kind (space) == RB_SPACE_KIND_DESK ? "rb-plan-desk"
                                                                                    : "rb-plan-room");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
-                                  -1);
+  rb_accessible_set_label (GTK_WIDGET (button), name);
   g_object_set_data_full (G_OBJECT (button), "rb-space", g_object_ref (space), g_object_unref);
   g_object_set_data_full (G_OBJECT (button), "rb-parts", parts, space_parts_free);
   g_signal_connect (button, "clicked", G_CALLBACK (on_space_clicked_cb), self);
@@ -920,8 +921,7 @@ rb_floor_plan_set_state (RbFloorPlan *self, RbSpace *space, const char *state_te
   name = rb_space_dup_display_name (space);
   /* TRANSLATORS: accessible name of a space on the floor plan: name and state. */
   accessible = g_strdup_printf (_("%s: %s"), name, state_text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  accessible, -1);
+  rb_accessible_set_label (GTK_WIDGET (button), accessible);
 }
 
 /* ---- GObject -------------------------------------------------------------------------------- */
@@ -993,8 +993,7 @@ make_control (const char *icon_name, const char *action_name, const char *label)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
   gtk_widget_set_focus_on_click (button, FALSE);
   gtk_widget_add_css_class (button, "osd");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
+  rb_accessible_set_label (GTK_WIDGET (button), label);
   return button;
 }
 

@@ -7,6 +7,8 @@
 
 #include "rb-keypad.h"
 
+#include "rb-accessible.h"
+
 struct _RbKeypad
 {
   GtkWidget parent_instance;
@@ -111,8 +113,7 @@ rb_keypad_init (RbKeypad *self)
   gtk_widget_set_halign (self->grid, GTK_ALIGN_CENTER);
   gtk_widget_set_valign (self->grid, GTK_ALIGN_CENTER);
   gtk_widget_set_parent (self->grid, GTK_WIDGET (self));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Keypad"), -1);
+  rb_accessible_set_label (GTK_WIDGET (self), _ ("Keypad"));
 
   for (int digit = 0; digit <= 9; digit++)
     {
@@ -129,8 +130,7 @@ rb_keypad_init (RbKeypad *self)
     }
 
   button = key ("⌫", "rb-key-delete");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Delete the last digit"), -1);
+  rb_accessible_set_label (GTK_WIDGET (button), _ ("Delete the last digit"));
   g_signal_connect (button, "clicked", G_CALLBACK (on_delete_clicked_cb), self);
   gtk_grid_attach (GTK_GRID (self->grid), button, 0, 3, 1, 1);
 

@@ -36,6 +36,8 @@
 #include "rb-floor-plan.h"
 #include "rb-keypad.h"
 #include "rb-kiosk-window.h"
+
+#include "rb-accessible.h"
 #include "rb-space-row.h"
 #include "rb-timeline.h"
 #include "rb-widget-util.h"
@@ -470,7 +472,7 @@ static void
 name_row (GtkWidget *row, const char *name)
 {
   gtk_accessible_reset_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  rb_accessible_set_label (GTK_WIDGET (row), name);
 }
 
 static void
@@ -966,8 +968,7 @@ fill_chips (RbKioskWindow *self, RbSpace *space, gint64 start, gint64 keep_end)
       g_autofree char *spoken = g_strdelimit (g_strdup (choice->label), "\n", ' ');
       GtkWidget *cell;
 
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      spoken, -1);
+      rb_accessible_set_label (GTK_WIDGET (button), spoken);
       rb_toggle_button_expose_checked (GTK_TOGGLE_BUTTON (button));
       gtk_label_set_justify (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))),
                              GTK_JUSTIFY_CENTER);
@@ -984,8 +985,7 @@ fill_chips (RbKioskWindow *self, RbSpace *space, gint64 start, gint64 keep_end)
       /* The flow box's cell around the chip takes no focus of its own: the chip does. */
       cell = gtk_widget_get_parent (button);
       gtk_widget_set_focusable (cell, FALSE);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken,
-                                      -1);
+      rb_accessible_set_label (GTK_WIDGET (cell), spoken);
     }
   return choices->len;
 }
@@ -1723,8 +1723,7 @@ on_todays_bookings_cb (GObject *source, GAsyncResult *result, gpointer user_data
           gtk_widget_add_css_class (button, "suggested-action");
           gtk_widget_add_css_class (button, "rb-big");
           gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          accessible, -1);
+          rb_accessible_set_label (GTK_WIDGET (button), accessible);
           g_object_set_data_full (G_OBJECT (button), "rb-booking-id",
                                   g_strdup (rb_booking_get_id (booking)), g_free);
           g_signal_connect (button, "clicked", G_CALLBACK (on_check_in_clicked_cb), self);
@@ -2335,9 +2334,8 @@ rb_kiosk_window_constructed (GObject *object)
   german = g_str_has_prefix (C_ ("language code of this translation", "en"), "de");
   gtk_button_set_label (self->language_button, german ? "English" : "Deutsch");
   g_object_set_data (G_OBJECT (self->language_button), "rb-language", german ? "en" : "de");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->language_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  german ? "Switch to English" : "Auf Deutsch umschalten", -1);
+  rb_accessible_set_label (GTK_WIDGET (self->language_button),
+                           german ? "Switch to English" : "Auf Deutsch umschalten");
 
   gtk_label_set_label (self->building_label, _("Raumbuch"));
   self->default_language = g_strdup (current_language ());

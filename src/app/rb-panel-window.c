@@ -30,6 +30,8 @@
 #include "rb-keypad.h"
 #include "rb-kiosk-lockdown.h"
 #include "rb-panel-window.h"
+
+#include "rb-accessible.h"
 #include "rb-space-row.h"
 #include "rb-widget-util.h"
 
@@ -341,8 +343,7 @@ add_action (RbPanelWindow *self, GtkFlowBox *box, const char *label, const char 
   gtk_widget_add_css_class (button, "rb-panel-action");
   if (suggested)
     gtk_widget_add_css_class (button, "suggested-action");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  accessible, -1);
+  rb_accessible_set_label (GTK_WIDGET (button), accessible);
   g_object_set_data (G_OBJECT (button), "rb-action", GINT_TO_POINTER (action));
   g_object_set_data (G_OBJECT (button), "rb-minutes", GINT_TO_POINTER (minutes));
   /* Offline the panel only shows what it knows: acting needs the server. */
@@ -351,8 +352,7 @@ add_action (RbPanelWindow *self, GtkFlowBox *box, const char *label, const char 
   gtk_flow_box_append (box, button);
   /* The flow box's cell around the button takes no focus of its own: the button does. */
   gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (button)),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  rb_accessible_set_label (GTK_WIDGET (gtk_widget_get_parent (button)), accessible);
 }
 
 static void
@@ -532,8 +532,7 @@ update (RbPanelWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->next_label), *next_text != '\0');
   /* A screen reader hears the state as one sentence, not a picture and a colour. */
   accessible = g_strdup_printf ("%s: %s. %s. %s", name, word, now_text, next_text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_box),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  rb_accessible_set_label (GTK_WIDGET (self->state_box), accessible);
   if (self->dimmed)
     gtk_widget_add_css_class (GTK_WIDGET (self), "rb-panel-dimmed");
   else
@@ -1208,9 +1207,8 @@ rb_panel_window_constructed (GObject *object)
   german = g_str_equal (current_language (), "de");
   gtk_button_set_label (self->language_button, german ? "English" : "Deutsch");
   g_object_set_data (G_OBJECT (self->language_button), "rb-language", german ? "en" : "de");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->language_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  german ? "Switch to English" : "Auf Deutsch umschalten", -1);
+  rb_accessible_set_label (GTK_WIDGET (self->language_button),
+                           german ? "Switch to English" : "Auf Deutsch umschalten");
   self->default_language = g_strdup (current_language ());
   self->last_activity = g_get_monotonic_time ();
   self->activity_watch

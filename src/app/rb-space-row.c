@@ -223,7 +223,6 @@ rb_space_row_update (RbSpaceRow *self, GPtrArray *bookings, GPtrArray *blocks, R
   rb_timeline_set_day (self->timeline, hours, now);
   rb_timeline_set_busy (self->timeline, busy);
   rb_timeline_set_selection (self->timeline, chosen);
-  rb_accessible_set_label (GTK_WIDGET (self->timeline), state);
 }
 
 RbSpace *

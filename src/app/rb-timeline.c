@@ -9,6 +9,8 @@
 
 #include "rb-timeline.h"
 
+#include "rb-accessible.h"
+
 struct _RbTimeline
 {
   GtkWidget parent_instance;
@@ -155,8 +157,7 @@ update_accessible (RbTimeline *self)
     append_stretch (self, text, FALSE, at, self->hours.end);
   if (text->len == 0)
     g_string_assign (text, _("Nothing can be booked any more today"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, text->str,
-                                  -1);
+  rb_accessible_set_label (GTK_WIDGET (self), text->str);
 
   if (rb_interval_duration (self->selection) > 0)
     {
