@@ -191,10 +191,14 @@ static void
 sync_menu_button_name (GtkMenuButton *menu_button, GParamSpec *pspec, gpointer user_data)
 {
   g_autofree char *label = visible_label_of (GTK_WIDGET (menu_button));
+  const char *shown_label = gtk_menu_button_get_label (menu_button);
 
-  if (label == NULL && gtk_menu_button_get_label (menu_button) == NULL)
+  if (label == NULL && shown_label != NULL)
+    label = gtk_menu_button_get_use_underline (menu_button) ? strip_mnemonic (shown_label)
+                                                            : g_strdup (shown_label);
+  if (label == NULL)
     label = g_strdup (gtk_widget_get_tooltip_text (GTK_WIDGET (menu_button)));
-  if (label == NULL && gtk_menu_button_get_label (menu_button) == NULL)
+  if (label == NULL)
     {
       /* A menu button with a child of its own (GTK's shortcuts window's) says what it shows. */
       GtkWidget *shown = rb_find_descendant (GTK_WIDGET (menu_button), GTK_TYPE_LABEL);
@@ -203,8 +207,7 @@ sync_menu_button_name (GtkMenuButton *menu_button, GParamSpec *pspec, gpointer u
         label = g_strdup (gtk_label_get_text (GTK_LABEL (shown)));
     }
   if (label != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                    label, -1);
+    set_label (GTK_WIDGET (menu_button), label);
 }
 
 static void
@@ -214,6 +217,7 @@ complete_menu_button (GtkMenuButton *menu_button)
     return;
   sync_menu_button_name (menu_button, NULL, NULL);
   g_signal_connect (menu_button, "notify::tooltip-text", G_CALLBACK (sync_menu_button_name), NULL);
+  g_signal_connect (menu_button, "notify::label", G_CALLBACK (sync_menu_button_name), NULL);
 }
 
 /* ---- drop-downs -------------------------------------------------------------------------- */

@@ -126,11 +126,17 @@ def name_problem(name):
     return None
 
 
+# Roles a screen reader presents as controls, whether they take the focus themselves or not
+# (a menu button's outer part does not; its inner button does).
+CONTROLS = {'push button', 'toggle button', 'check box', 'radio button', 'combo box',
+            'page tab', 'menu item', 'spin button', 'text', 'password text', 'slider'}
+
+
 def walk_problems(root):
     problems = []
     for node in nodes(root):
         st = states(node)
-        if 'focusable' in st or own_actions(node):
+        if 'focusable' in st or own_actions(node) or role(node) in CONTROLS:
             problem = name_problem(node.name)
             if problem:
                 problems.append(f'{problem}: [{role(node)}] {node.name!r} '
