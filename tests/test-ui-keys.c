@@ -301,8 +301,10 @@ is_laid_out (gpointer widget)
 static void
 open_window (KeysFixture *f, const char *staff_number)
 {
-  g_autoptr (RbPerson) person = rb_ui_backend_sign_in (f->backend, f->service, staff_number);
+  RbPerson *person = rb_ui_backend_sign_in (f->backend, f->service, staff_number);
 
+  g_assert_nonnull (person);
+  g_object_unref (person);
   f->window = RB_WINDOW (rb_application_present_window (f->app, f->context, FALSE));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 900);
   g_assert_true (rb_ui_wait_for (is_laid_out, f->window, 20));

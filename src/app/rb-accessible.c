@@ -606,8 +606,11 @@ rb_accessible_watch (void)
 
   if (g_once_init_enter (&watching))
     {
-      g_autoptr (GTypeClass) widget_class = g_type_class_ref (GTK_TYPE_WIDGET);
-      guint map_signal = g_signal_lookup ("map", GTK_TYPE_WIDGET);
+      guint map_signal;
+
+      /* The signal exists once the class does; the hook keeps the class for good. */
+      g_type_class_ref (GTK_TYPE_WIDGET);
+      map_signal = g_signal_lookup ("map", GTK_TYPE_WIDGET);
 
       g_signal_add_emission_hook (map_signal, 0, on_widget_mapped_cb, NULL, NULL);
       g_once_init_leave (&watching, 1);

@@ -132,11 +132,12 @@ rb_activity_watch_new (GtkWidget *root, GCallback noted, gpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
     {
       /* the class makes its signals: it must exist before they can be looked up */
-      g_autoptr (GTypeClass) klass = g_type_class_ref (watched[i].type);
+      GTypeClass *klass = g_type_class_ref (watched[i].type);
 
       watch->signal_ids[i] = g_signal_lookup (watched[i].signal, watched[i].type);
       watch->hook_ids[i]
           = g_signal_add_emission_hook (watch->signal_ids[i], 0, on_activation_hook, watch, NULL);
+      g_type_class_unref (klass);
     }
   return watch;
 }
