@@ -357,3 +357,28 @@ rb_ui_backend_free (RbUiBackend *self)
   g_free (self->dir);
   g_free (self);
 }
+
+typedef struct
+{
+  const char *db_path;
+  const char *sql;
+  gint64 expected;
+} DbWait;
+
+static gboolean
+db_says (gpointer data)
+{
+  DbWait *wait = data;
+
+  return rb_test_db_int (wait->db_path, wait->sql) == wait->expected;
+}
+
+void
+rb_ui_wait_for_db_int (const char *db_path, gint64 expected, const char *sql)
+{
+  DbWait wait = { db_path, sql, expected };
+
+  if (!rb_ui_wait_for (db_says, &wait, 20))
+    g_error ("%s: %" G_GINT64_FORMAT " instead of %" G_GINT64_FORMAT, sql,
+             rb_test_db_int (db_path, sql), expected);
+}

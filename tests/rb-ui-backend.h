@@ -65,4 +65,9 @@ void rb_ui_backend_wait_ready (RbClientService *service);
 /* The demo PIN of a staff number. */
 const char *rb_ui_backend_demo_pin (const char *staff_number);
 
+/* Waits until sql, a count, gives expected on the database file at db_path: the authority's
+ * (a server's answer may come after the window has shown a change as pending). Fails the
+ * test with the count it had after 20 s. */
+void rb_ui_wait_for_db_int (const char *db_path, gint64 expected, const char *sql);
+
 G_END_DECLS

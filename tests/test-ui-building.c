@@ -79,21 +79,6 @@ dialog_loaded (gpointer data)
   return dialog != NULL && !rb_import_dialog_is_loading (dialog);
 }
 
-typedef struct
-{
-  const char *db;
-  const char *sql;
-  gint64 expected;
-} AuthorityWait;
-
-static gboolean
-authority_says (gpointer data)
-{
-  AuthorityWait *wait = data;
-
-  return rb_test_db_int (wait->db, wait->sql) == wait->expected;
-}
-
 static RbBooking *
 book (RbClientService *service, const char *space_id, gint64 start, gint64 end)
 {
@@ -162,10 +147,8 @@ test_import_and_export (Fixture *f, gconstpointer data)
   RbClientService *other = rb_ui_backend_add_client (f->backend);
   RbImportDialog *dialog;
   JsonObject *report;
-  AuthorityWait retired = { f->authority_db,
-                            "SELECT count(*) FROM spaces WHERE id = 'a0-d001'"
-                            " AND retired_at IS NOT NULL",
-                            1 };
+  const char *retired_sql = "SELECT count(*) FROM spaces WHERE id = 'a0-d001'"
+                            " AND retired_at IS NOT NULL";
 
   staff = rb_ui_backend_sign_in (f->backend, other, JONAS);
   booked = book (other, "a0-d001", rb_test_berlin_time (2026, 12, 1, 9, 0),
@@ -224,14 +207,14 @@ test_import_and_export (Fixture *f, gconstpointer data)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (report, "retired")), ==, 1);
   g_assert_cmpint (json_object_get_int_member (report, "cancelled_bookings"), ==, 1);
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "import"));
-  g_assert_cmpint (rb_test_db_int (f->authority_db, retired.sql), ==, 0);
+  g_assert_cmpint (rb_test_db_int (f->authority_db, retired_sql), ==, 0);
   rb_ui_save_screenshot (GTK_WIDGET (dialog), f->mode == RB_UI_BACKEND_LOCAL
                                                   ? "import-building-local"
                                                   : "import-building-server");
 
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "import");
   gtk_window_close (GTK_WINDOW (dialog));
-  g_assert_true (rb_ui_wait_for (authority_says, &retired, 20));
+  rb_ui_wait_for_db_int (f->authority_db, 1, retired_sql);
   g_assert_cmpint (rb_test_db_int (f->authority_db,
                                    "SELECT count(*) FROM bookings WHERE space_id = 'a0-d001'"
                                    " AND state = 'cancelled' AND cancel_reason IS NOT NULL"),

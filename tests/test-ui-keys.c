@@ -528,31 +528,6 @@ occupancy_page_idle (gpointer page)
   return !rb_occupancy_page_is_loading (page);
 }
 
-typedef struct
-{
-  KeysFixture *f;
-  const char *sql;
-  gint64 expected;
-} AuthorityWait;
-
-static gboolean
-authority_says (gpointer data)
-{
-  AuthorityWait *wait = data;
-
-  return rb_test_db_int (wait->f->authority_db, wait->sql) == wait->expected;
-}
-
-static void
-wait_for_authority (KeysFixture *f, gint64 expected, const char *sql)
-{
-  AuthorityWait wait = { f, sql, expected };
-
-  if (!rb_ui_wait_for (authority_says, &wait, 20))
-    g_error ("%s: %" G_GINT64_FORMAT " instead of %" G_GINT64_FORMAT, sql,
-             rb_test_db_int (f->authority_db, sql), expected);
-}
-
 static gboolean
 no_toplevel_of (gpointer type)
 {
@@ -664,10 +639,10 @@ test_series_by_keyboard (KeysFixture *f, gconstpointer data)
   /* Enter on Reserve reserves the days; the focus is back on Check Days. */
   press (window, "Return");
   /* The default sprint, Monday 7 to Friday 18 December, without Fridays: eight days. */
-  wait_for_authority (f, 8,
-                      "SELECT count(*) FROM bookings WHERE person_id = 'p-13663'"
-                      " AND state = 'booked' AND title = 'Sprint 7' AND attendees = 2"
-                      " AND series_id IS NOT NULL");
+  rb_ui_wait_for_db_int (f->authority_db, 8,
+                         "SELECT count(*) FROM bookings WHERE person_id = 'p-13663'"
+                         " AND state = 'booked' AND title = 'Sprint 7' AND attendees = 2"
+                         " AND series_id IS NOT NULL");
   wait_focus (window, rb_ui_child_by_id (page, "check_button"));
   g_assert_true (rb_ui_wait_for (series_page_idle, page, 20));
 }
@@ -835,7 +810,7 @@ test_find_and_book_room_by_keyboard (KeysFixture *f, gconstpointer data)
   sql = g_strdup_printf ("SELECT count(*) FROM bookings WHERE person_id = 'p-13663'"
                          " AND state = 'booked' AND space_id = '%s' AND title = 'Planning'",
                          rb_space_get_id (rb_space_row_get_space (RB_SPACE_ROW (row))));
-  wait_for_authority (f, 1, sql);
+  rb_ui_wait_for_db_int (f->authority_db, 1, sql);
 
   /* Escape closes the dialogs: Switch Person… and Change PIN…. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-in", NULL);

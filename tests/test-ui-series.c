@@ -132,31 +132,6 @@ authority_int (UiFixture *f, const char *sql_format, ...)
   return rb_test_db_int (f->authority_db, sql);
 }
 
-typedef struct
-{
-  UiFixture *fixture;
-  const char *sql;
-  gint64 expected;
-} AuthorityWait;
-
-static gboolean
-authority_says (gpointer data)
-{
-  AuthorityWait *wait = data;
-
-  return rb_test_db_int (wait->fixture->authority_db, wait->sql) == wait->expected;
-}
-
-static void
-wait_for_authority (UiFixture *f, gint64 expected, const char *sql)
-{
-  AuthorityWait wait = { f, sql, expected };
-
-  if (!rb_ui_wait_for (authority_says, &wait, 20))
-    g_error ("%s: %" G_GINT64_FORMAT " instead of %" G_GINT64_FORMAT, sql,
-             rb_test_db_int (f->authority_db, sql), expected);
-}
-
 /* Another desktop with this person signed in. */
 static RbClientService *
 other_desktop (UiFixture *f, const char *staff_number)
@@ -494,7 +469,7 @@ test_cancel_this_and_following (UiFixture *f, gconstpointer data)
   active = g_strdup_printf ("SELECT count(*) FROM bookings WHERE series_id = '%s'"
                             " AND state = 'booked'",
                             result->series_id);
-  wait_for_authority (f, 2, active);
+  rb_ui_wait_for_db_int (f->authority_db, 2, active);
   g_assert_cmpint (authority_int (f,
                                   "SELECT count(*) FROM bookings WHERE series_id = '%s'"
                                   " AND state = 'booked' AND start < %" G_GINT64_FORMAT,
@@ -928,9 +903,9 @@ test_block_space_and_lift (UiFixture *f, gconstpointer data)
   screenshot (f, GTK_WIDGET (dialog), "block-dialog");
 
   adw_message_dialog_response (dialog, "block");
-  wait_for_authority (f, 1,
-                      "SELECT count(*) FROM bookings WHERE space_id = 'a0-d002'"
-                      " AND state = 'cancelled' AND person_id = 'p-14475'");
+  rb_ui_wait_for_db_int (f->authority_db, 1,
+                         "SELECT count(*) FROM bookings WHERE space_id = 'a0-d002'"
+                         " AND state = 'cancelled' AND person_id = 'p-14475'");
   g_assert_cmpint (authority_int (f, "SELECT count(*) FROM space_blocks WHERE space_id = 'a0-d002'"
                                      " AND reason = 'New carpet'"),
                    ==, 1);
@@ -958,7 +933,7 @@ test_block_space_and_lift (UiFixture *f, gconstpointer data)
   screenshot (f, GTK_WIDGET (f->window), "occupancy-blocks");
 
   rb_ui_click (lift);
-  wait_for_authority (f, 0, "SELECT count(*) FROM space_blocks");
+  rb_ui_wait_for_db_int (f->authority_db, 0, "SELECT count(*) FROM space_blocks");
   g_assert_true (rb_ui_wait_for (list_is_empty, blocks, 20));
   g_assert_false (gtk_widget_get_visible (rb_ui_child_by_id (page, "blocks_box")));
 }

@@ -127,33 +127,6 @@ authority_int (UiFixture *f, const char *sql_format, ...)
   return rb_test_db_int (f->authority_db, sql);
 }
 
-typedef struct
-{
-  UiFixture *fixture;
-  const char *sql;
-  gint64 expected;
-} AuthorityWait;
-
-static gboolean
-authority_says (gpointer data)
-{
-  AuthorityWait *wait = data;
-
-  return rb_test_db_int (wait->fixture->authority_db, wait->sql) == wait->expected;
-}
-
-/* Waits until the authority has what the window asked for (a server's answer may come after
- * the window has shown it as pending). */
-static void
-wait_for_authority (UiFixture *f, gint64 expected, const char *sql)
-{
-  AuthorityWait wait = { f, sql, expected };
-
-  if (!rb_ui_wait_for (authority_says, &wait, 20))
-    g_error ("%s: %" G_GINT64_FORMAT " instead of %" G_GINT64_FORMAT, sql,
-             rb_test_db_int (f->authority_db, sql), expected);
-}
-
 /* ---- the service, as another desktop would use it ---------------------------------------- */
 
 static void
@@ -657,9 +630,9 @@ test_book_desk_appears_in_my_bookings (UiFixture *f, gconstpointer data)
   /* As a click would, the button takes the focus first. */
   gtk_widget_grab_focus (button);
   rb_ui_click (button);
-  wait_for_authority (f, 1,
-                      "SELECT count(*) FROM bookings WHERE person_id = 'p-14475'"
-                      " AND space_id = 'a0-d001' AND state = 'booked'");
+  rb_ui_wait_for_db_int (f->authority_db, 1,
+                         "SELECT count(*) FROM bookings WHERE person_id = 'p-14475'"
+                         " AND space_id = 'a0-d001' AND state = 'booked'");
   g_assert_cmpint (authority_int (f, "SELECT start FROM bookings WHERE space_id = 'a0-d001'"), ==,
                    chosen.start);
   g_assert_cmpint (authority_int (f, "SELECT end FROM bookings WHERE space_id = 'a0-d001'"), ==,
@@ -716,10 +689,10 @@ test_book_room_with_title (UiFixture *f, gconstpointer data)
   screenshot (f, dialog, "room-dialog");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "book");
 
-  wait_for_authority (f, 1,
-                      "SELECT count(*) FROM bookings WHERE space_id = 'a0-r05'"
-                      " AND person_id = 'p-13663' AND state = 'booked'"
-                      " AND title = 'Sprint planning' AND attendees = 5");
+  rb_ui_wait_for_db_int (f->authority_db, 1,
+                         "SELECT count(*) FROM bookings WHERE space_id = 'a0-r05'"
+                         " AND person_id = 'p-13663' AND state = 'booked'"
+                         " AND title = 'Sprint planning' AND attendees = 5");
   wait_for_space_row (f, "Besprechung Kottenforst", FALSE);
   g_assert_true (rb_ui_wait_for (focus_on_row, row, 10));
 }
@@ -1118,9 +1091,9 @@ test_cancel_then_undo (UiFixture *f, gconstpointer data)
   rb_ui_show_page (f->window, "bookings");
 
   rb_ui_click (wait_for_bookings_button (f, "bookings.cancel", rb_booking_get_id (mine)));
-  wait_for_authority (f, 0,
-                      "SELECT count(*) FROM bookings WHERE space_id = 'a0-d005'"
-                      " AND state = 'booked'");
+  rb_ui_wait_for_db_int (f->authority_db, 0,
+                         "SELECT count(*) FROM bookings WHERE space_id = 'a0-d005'"
+                         " AND state = 'booked'");
   g_assert_true (rb_ui_wait_for (undo_offered, f, 10));
   screenshot (f, GTK_WIDGET (f->window), "cancelled-undo");
 
@@ -1130,7 +1103,7 @@ test_cancel_then_undo (UiFixture *f, gconstpointer data)
                                 " AND person_id = 'p-14475' AND state = 'booked'"
                                 " AND start = %" G_GINT64_FORMAT " AND end = %" G_GINT64_FORMAT,
                                 rb_booking_get_start (mine), rb_booking_get_end (mine));
-  wait_for_authority (f, 1, same_again);
+  rb_ui_wait_for_db_int (f->authority_db, 1, same_again);
   /* A new booking: the cancelled one stays cancelled. */
   g_assert_cmpint (authority_int (f,
                                   "SELECT count(*) FROM bookings WHERE id = '%s'"
@@ -1166,9 +1139,9 @@ test_check_in (UiFixture *f, gconstpointer data)
                                     rb_booking_get_id (later)));
 
   rb_ui_click (wait_for_bookings_button (f, "bookings.check-in", rb_booking_get_id (now)));
-  wait_for_authority (f, 1,
-                      "SELECT count(*) FROM bookings WHERE space_id = 'a0-d007'"
-                      " AND state = 'checked_in'");
+  rb_ui_wait_for_db_int (f->authority_db, 1,
+                         "SELECT count(*) FROM bookings WHERE space_id = 'a0-d007'"
+                         " AND state = 'checked_in'");
   wait_for_bookings_row (f, rb_booking_state_label (RB_BOOKING_STATE_CHECKED_IN));
   g_assert_null (rb_ui_find_action (GTK_WIDGET (bookings_page (f)), "bookings.check-in",
                                     rb_booking_get_id (now)));
@@ -1250,7 +1223,6 @@ test_series_grouped_and_cancelled (UiFixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   GtkListBox *list;
   GtkWidget *expander;
-  AuthorityWait wait = { f, NULL, 0 };
   g_autofree char *sql = NULL;
 
   sign_in (f, f->service, ANNA);
@@ -1289,23 +1261,19 @@ test_series_grouped_and_cancelled (UiFixture *f, gconstpointer data)
   sql = g_strdup_printf ("SELECT count(*) FROM bookings WHERE series_id = '%s'"
                          " AND state IN ('booked', 'checked_in')",
                          series->series_id);
-  wait.sql = sql;
-  wait.expected = 4;
-  g_assert_true (rb_ui_wait_for (authority_says, &wait, 20));
+  rb_ui_wait_for_db_int (f->authority_db, 4, sql);
   g_assert_false (is_active (f, g_ptr_array_index (series->bookings, 1)));
 
   /* Thursday and Friday. */
   rb_ui_click (wait_for_bookings_button (
       f, "bookings.cancel-following", rb_booking_get_id (g_ptr_array_index (series->bookings, 3))));
-  wait.expected = 2;
-  g_assert_true (rb_ui_wait_for (authority_says, &wait, 20));
+  rb_ui_wait_for_db_int (f->authority_db, 2, sql);
   g_assert_true (is_active (f, g_ptr_array_index (series->bookings, 0)));
   g_assert_true (is_active (f, g_ptr_array_index (series->bookings, 2)));
 
   /* The rest. */
   rb_ui_click (wait_for_bookings_button (f, "bookings.cancel-series", NULL));
-  wait.expected = 0;
-  g_assert_true (rb_ui_wait_for (authority_says, &wait, 20));
+  rb_ui_wait_for_db_int (f->authority_db, 0, sql);
 }
 
 /* Export .ics… writes the person's bookings as an iCalendar file that libical reads back, one
