@@ -154,7 +154,11 @@ sync_button_name (GtkWidget *button, GParamSpec *pspec, gpointer user_data)
 static void
 on_toggle_active_cb (GtkToggleButton *toggle, GParamSpec *pspec, gpointer user_data)
 {
-  rb_accessible_set_checked (GTK_WIDGET (toggle), gtk_toggle_button_get_active (toggle));
+  gtk_accessible_update_state (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_STATE_CHECKED,
+                               gtk_toggle_button_get_active (toggle)
+                                   ? GTK_ACCESSIBLE_TRISTATE_TRUE
+                                   : GTK_ACCESSIBLE_TRISTATE_FALSE,
+                               -1);
 }
 
 /* The button inside a drop-down or a menu button is named by its owner. */
@@ -271,41 +275,35 @@ sync_drop_down_name (GtkDropDown *dropdown, GParamSpec *pspec, gpointer user_dat
     }
 }
 
-/* Names the items of list that are not named yet; an item not bound yet has no text. */
+/* An item of a list view is named by the text it shows. A list view makes its items when it
+ * is laid out and while it scrolls; each is completed when it is shown (rb_accessible_watch),
+ * or by name_list_items. An item not set up yet has no label: it is tried again. */
+static void
+complete_list_item (GtkWidget *item)
+{
+  GtkWidget *label = rb_find_descendant (item, GTK_TYPE_LABEL);
+
+  if (label == NULL || !mark_completed (item))
+    return;
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                  label, NULL, -1);
+}
+
+static gboolean
+is_list_item (GtkWidget *widget)
+{
+  return GTK_IS_LIST_VIEW (gtk_widget_get_parent (widget))
+         && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget))
+                == GTK_ACCESSIBLE_ROLE_LIST_ITEM;
+}
+
 static void
 name_list_items (GtkWidget *list)
 {
   for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL;
        item = gtk_widget_get_next_sibling (item))
-    {
-      GtkWidget *label;
-
-      if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (item))
-              != GTK_ACCESSIBLE_ROLE_LIST_ITEM
-          || g_object_get_data (G_OBJECT (item), COMPLETED_KEY) != NULL)
-        continue;
-      label = rb_find_descendant (item, GTK_TYPE_LABEL);
-      if (label == NULL)
-        continue;
-      mark_completed (item);
-      gtk_accessible_update_relation (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
-                                      label, NULL, -1);
-    }
-}
-
-/* A list makes its items when it is laid out and while it scrolls: while it is shown, this
- * looks for new ones on every frame. */
-static gboolean
-name_list_items_cb (GtkWidget *list, GdkFrameClock *clock, gpointer user_data)
-{
-  name_list_items (list);
-  return gtk_widget_get_mapped (list) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
-static void
-on_list_mapped_cb (GtkWidget *list, gpointer user_data)
-{
-  gtk_widget_add_tick_callback (list, name_list_items_cb, NULL, NULL);
+    if (is_list_item (item))
+      complete_list_item (item);
 }
 
 /* A list out of sight (on a page not shown) makes new items when its model changes; they
@@ -349,9 +347,6 @@ complete_list_view (GtkWidget *list)
   label = visible_label_of (list);
   if (label != NULL)
     set_label (list, label);
-  g_signal_connect (list, "map", G_CALLBACK (on_list_mapped_cb), NULL);
-  if (gtk_widget_get_mapped (list))
-    on_list_mapped_cb (list, NULL);
   g_signal_connect (list, "notify::model", G_CALLBACK (on_list_model_cb), NULL);
   on_list_model_cb (GTK_LIST_VIEW (list), NULL, NULL);
 }
@@ -538,6 +533,8 @@ complete_one (GtkWidget *root)
     complete_row_control (root);
   else if (GTK_IS_LIST_VIEW (root))
     complete_list_view (root);
+  else if (is_list_item (root))
+    complete_list_item (root);
   else if (GTK_IS_LIST_BOX (root))
     complete_list_box (root);
   else if (ADW_IS_ACTION_ROW (root))
@@ -641,22 +638,4 @@ rb_accessible_set_label (GtkWidget *widget, const char *label)
     set_label (widget, label);
   if (GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget))
     complete_button (widget);
-}
-
-/**
- * rb_accessible_set_checked:
- * @widget: a toggle, radio or check
- * @checked: whether it is on
- *
- * Tells assistive technology that @widget is checked or not; GTK 4.8 says only "pressed"
- * for a toggle button.
- */
-void
-rb_accessible_set_checked (GtkWidget *widget, gboolean checked)
-{
-  g_return_if_fail (GTK_IS_WIDGET (widget));
-
-  gtk_accessible_update_state (
-      GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_CHECKED,
-      checked ? GTK_ACCESSIBLE_TRISTATE_TRUE : GTK_ACCESSIBLE_TRISTATE_FALSE, -1);
 }

@@ -6,7 +6,6 @@
 G_BEGIN_DECLS
 
 void rb_accessible_set_label (GtkWidget *widget, const char *label);
-void rb_accessible_set_checked (GtkWidget *widget, gboolean checked);
 void rb_accessible_complete (GtkWidget *root);
 void rb_accessible_watch (void);
 

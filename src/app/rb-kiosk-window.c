@@ -741,7 +741,7 @@ on_floors_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                                         rb_floor_get_name (g_ptr_array_index (floors, i)),
                                         "accessible-role", GTK_ACCESSIBLE_ROLE_RADIO, NULL);
 
-      rb_toggle_button_expose_checked (GTK_TOGGLE_BUTTON (button));
+      rb_accessible_complete (button);
       gtk_widget_add_css_class (button, "rb-big");
       g_object_set_data (G_OBJECT (button), "rb-index", GUINT_TO_POINTER (i));
       if (group != NULL)
@@ -969,7 +969,7 @@ fill_chips (RbKioskWindow *self, RbSpace *space, gint64 start, gint64 keep_end)
       GtkWidget *cell;
 
       rb_accessible_set_label (GTK_WIDGET (button), spoken);
-      rb_toggle_button_expose_checked (GTK_TOGGLE_BUTTON (button));
+      rb_accessible_complete (button);
       gtk_label_set_justify (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))),
                              GTK_JUSTIFY_CENTER);
       gtk_widget_add_css_class (button, "rb-big");
@@ -2528,7 +2528,7 @@ rb_kiosk_window_init (RbKioskWindow *self)
   self->one_time_pin = g_string_new (NULL);
   self->new_pin = g_string_new (NULL);
   gtk_list_box_set_header_func (self->space_list, space_list_header, NULL, NULL);
-  rb_toggle_button_expose_checked (self->contrast_button);
+  rb_accessible_complete (GTK_WIDGET (self->contrast_button));
   rb_stack_hide_other_pages (self->stack);
   g_signal_connect_swapped (self->idle_revealer, "notify::child-revealed",
                             G_CALLBACK (on_idle_revealed_cb), self);

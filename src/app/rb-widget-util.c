@@ -63,28 +63,6 @@ rb_drop_down_open_at_selection (GtkDropDown *dropdown)
 
 /* ---- accessibility ------------------------------------------------------------------------ */
 
-static void
-on_toggle_active_cb (GtkToggleButton *button)
-{
-  gtk_accessible_update_state (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_STATE_CHECKED,
-                               gtk_toggle_button_get_active (button)
-                                   ? GTK_ACCESSIBLE_TRISTATE_TRUE
-                                   : GTK_ACCESSIBLE_TRISTATE_FALSE,
-                               -1);
-}
-
-/* A toggle button of GTK 4.8 tells assistive technologies only that it is "pressed"; a
- * choice (a floor, a duration, high contrast) is heard as checked or not checked. This keeps
- * the checked state with the button's active one. */
-void
-rb_toggle_button_expose_checked (GtkToggleButton *button)
-{
-  g_return_if_fail (GTK_IS_TOGGLE_BUTTON (button));
-
-  on_toggle_active_cb (button);
-  g_signal_connect (button, "notify::active", G_CALLBACK (on_toggle_active_cb), NULL);
-}
-
 struct _RbActivityWatch
 {
   GtkWidget *root;

@@ -8,8 +8,6 @@ G_BEGIN_DECLS
 GtkWidget *rb_find_descendant (GtkWidget *widget, GType type);
 void rb_drop_down_open_at_selection (GtkDropDown *dropdown);
 
-void rb_toggle_button_expose_checked (GtkToggleButton *button);
-
 typedef struct _RbActivityWatch RbActivityWatch;
 RbActivityWatch *rb_activity_watch_new (GtkWidget *root, GCallback noted, gpointer data);
 void rb_activity_watch_free (RbActivityWatch *watch);
