@@ -15,6 +15,7 @@
 #include "rb-directory.h"
 #include "rb-listener.h"
 #include "rb-login-guard.h"
+#include "rb-pg-copy.h"
 #include "rb-server.h"
 
 /* Descriptors kept for everything but connections: the database and its WAL, the log, the
@@ -44,6 +45,7 @@ static char *opt_export_building = NULL;
 static gboolean opt_dry_run = FALSE;
 static gboolean opt_sync_directory = FALSE;
 static char *opt_config = NULL;
+static char *opt_copy_to = NULL;
 /* The [directory] section of --config, or NULL (issue 14). */
 static RbDirectory *directory = NULL;
 /* The numbers start unset, so that the configuration file fills only what the command line
@@ -65,6 +67,9 @@ static const GOptionEntry options[] = {
   { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
     "Address to listen on (default 127.0.0.1:8080; port 0: any free port)", "HOST:PORT" },
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "The SQLite database file", "PATH" },
+  { "copy-to", 0, 0, G_OPTION_ARG_STRING, &opt_copy_to,
+    "Copy the database of --db with all its history into an empty PostgreSQL database, "
+    "print what was copied, and exit", "postgresql://…" },
   { "seed", 0, 0, G_OPTION_ARG_STRING, &opt_seed,
     "Fill an empty database with the demo building and its demo PINs", "demo" },
   { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert, "TLS certificate (PEM)", "FILE" },
@@ -145,6 +150,7 @@ static const Setting settings[] = {
   { "dry-run", SETTING_COMMAND, NULL },
   { "sync-directory", SETTING_COMMAND, NULL },
   { "export-building", SETTING_COMMAND, NULL },
+  { "copy-to", SETTING_COMMAND, NULL },
 };
 
 #define CONFIG_GROUP "server"
@@ -544,6 +550,30 @@ export_building (const char *db_path)
   return 0;
 }
 
+/* --copy-to: a server's SQLite database into PostgreSQL (rb-pg-copy.h), for a site that
+ * moves to it. The file must exist: a new one would copy an empty building. */
+static int
+copy_to_postgresql (const char *db_path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RbStore) store = NULL;
+  g_autofree char *report = NULL;
+
+  if (!g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_printerr ("raumbuch-server: --copy-to: there is no database at %s\n", db_path);
+      return 1;
+    }
+  if (!(store = rb_store_open_sync (db_path, &error))
+      || !(report = rb_pg_copy_store_sync (store, opt_copy_to, &error)))
+    {
+      g_printerr ("raumbuch-server: cannot copy %s: %s\n", db_path, error->message);
+      return 1;
+    }
+  fputs (report, stdout);
+  return fflush (stdout) == 0 ? 0 : 1;
+}
+
 /* --sync-directory: the report in words on stdout. Run once from cron or by hand; the
  * server's own periodic sync does the same while it runs. */
 static int
@@ -618,6 +648,26 @@ main (int argc, char *argv[])
       g_printerr ("raumbuch-server: --sync-directory is a separate run\n");
       return 2;
     }
+  if (opt_copy_to != NULL
+      && (opt_add_device != NULL || opt_import_building != NULL || opt_export_building != NULL
+          || opt_sync_directory))
+    {
+      g_printerr ("raumbuch-server: --copy-to is a separate run\n");
+      return 2;
+    }
+  if (opt_copy_to != NULL && !rb_pg_is_conninfo (opt_copy_to))
+    {
+      g_printerr ("raumbuch-server: --copy-to takes a postgresql:// URL\n");
+      return 2;
+    }
+  /* The engine that serves from PostgreSQL is the next step of issue 16; until then a URL
+   * here must not become the name of a new SQLite file. */
+  if (opt_db != NULL && rb_pg_is_conninfo (opt_db))
+    {
+      g_printerr ("raumbuch-server: --db: this version serves from a SQLite file only; "
+                  "--copy-to prepares a PostgreSQL database from one\n");
+      return 2;
+    }
   if (opt_import_building != NULL && opt_export_building != NULL)
     {
       g_printerr ("raumbuch-server: --import-building and --export-building are separate runs\n");
@@ -669,6 +719,8 @@ main (int argc, char *argv[])
     return export_building (db_path);
   if (opt_sync_directory)
     return sync_directory (db_path);
+  if (opt_copy_to != NULL)
+    return copy_to_postgresql (db_path);
 
   app.loop = g_main_loop_new (NULL, FALSE);
   rb_store_open_async (db_path, opt_seed != NULL, NULL, store_opened_cb, &app);

@@ -1,0 +1,33 @@
+/* rb-pg.h: the PostgreSQL engine's connection (libpq): every failure becomes a GError in
+ * RB_STORE_ERROR, as rb-db.h does for SQLite. Engine-specific SQL lives in rb-pg-*.c, the
+ * SQLite engine's in rb-schema.c and the store's modules (see HACKING.md). */
+#pragma once
+
+#include <gio/gio.h>
+#include <libpq-fe.h>
+
+#include "rb-db.h"
+
+G_BEGIN_DECLS
+
+/* Whether text names a PostgreSQL database (a postgresql:// or postgres:// URI) rather than
+ * a SQLite file. */
+gboolean rb_pg_is_conninfo (const char *text);
+
+/* Connects with a libpq connection string; NULL and RB_STORE_ERROR_FAILED with libpq's own
+ * words (without any password of the string) if the database cannot be reached. */
+PGconn *rb_pg_connect (const char *conninfo, GError **error);
+
+/* Runs sql (one or several statements, no parameters); FALSE with the server's message. */
+gboolean rb_pg_exec (PGconn *conn, const char *sql, GError **error);
+/* Runs a one-value query (a count, a version) with up to n_params text parameters. */
+gboolean rb_pg_get_int (PGconn *conn, const char *sql, int n_params, const char *const *params,
+                        gint64 *out_value, GError **error);
+/* Sets error from a failed result: the server's primary message, its SQLSTATE and the
+ * constraint it names, as "what: message (constraint)". */
+void rb_pg_set_error (GError **error, PGconn *conn, const PGresult *result, const char *what);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+G_END_DECLS

@@ -1,0 +1,579 @@
+/* test-server-postgres.c: the PostgreSQL engine (issue 16), against a real PostgreSQL cluster
+ * that the test starts in its temporary folder (rb-test-postgres.h).
+ *
+ * - The schema: migrated once however often asked, a newer one refused untouched, and the
+ *   invariants as PostgreSQL states them: no two live bookings of a space and no two live
+ *   desks of a person share a second (exclusion constraints), back-to-back is allowed, the
+ *   audit log is append-only except for redaction and expiry.
+ * - raumbuch-server --copy-to: a server's database with a history made over HTTP (bookings
+ *   made, changed, cancelled, checked in, a series, a block, a device, a person changed,
+ *   sessions) arrives table by table and value by value; the change feed's sequence goes on
+ *   after the highest number SQLite ever gave; a second copy, a client's mirror, and a copy
+ *   that fails halfway leave PostgreSQL as it was. */
+#include "config.h"
+
+#include <string.h>
+
+#include "rb-pg-schema.h"
+#include "rb-test-postgres.h"
+#include "rb-test-server.h"
+#include "rb-test-util.h"
+
+/* Monday 5 January 2026, 08:00 in Berlin. */
+#define MONDAY "2026-01-05T07:00:00Z"
+/* Monday 5 January 2026, 00:00 UTC */
+#define DAY G_GINT64_CONSTANT (1767571200)
+#define AT(hour_utc) (DAY + (hour_utc)*3600)
+
+/* One cluster for the whole program: initdb costs more than all the cases together. Each
+ * case has a database of its own. */
+static RbTestPostgres *cluster;
+static char *cluster_dir;
+
+typedef struct
+{
+  char *dir;
+  char *url;
+  PGconn *conn;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  static guint n_databases;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("case%u", ++n_databases);
+
+  f->dir = g_dir_make_tmp ("raumbuch-pg-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->url = rb_test_postgres_create_database (cluster, name);
+  f->conn = rb_pg_connect (f->url, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_clear_pointer (&f->conn, PQfinish);
+  rb_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->url);
+}
+
+static gint64
+pg_int (Fixture *f, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 value = 0;
+
+  rb_pg_get_int (f->conn, sql, 0, NULL, &value, &error);
+  g_assert_no_error (error);
+  return value;
+}
+
+static void
+pg_exec (Fixture *f, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+
+  rb_pg_exec (f->conn, sql, &error);
+  g_assert_no_error (error);
+}
+
+/* Runs sql, which must fail with this SQLSTATE; returns the error's text for more checks. */
+static char *
+pg_exec_fails (Fixture *f, const char *sql, const char *sqlstate)
+{
+  g_autoptr (PGresult) result = PQexec (f->conn, sql);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_FATAL_ERROR);
+  g_assert_cmpstr (PQresultErrorField (result, PG_DIAG_SQLSTATE), ==, sqlstate);
+  rb_pg_set_error (&error, f->conn, result, "test");
+  return g_strdup (error->message);
+}
+
+static void
+migrate (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+
+  rb_pg_schema_migrate (f->conn, &error);
+  g_assert_no_error (error);
+}
+
+/* ---- the schema ------------------------------------------------------------------------------ */
+
+static void
+test_migrate (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *newer = g_strdup_printf ("UPDATE schema_version SET version = %d",
+                                            rb_pg_schema_latest_version () + 1);
+  gint64 version = -1;
+
+  rb_pg_schema_get_version (f->conn, &version, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (version, ==, 0);
+  migrate (f);
+  migrate (f);
+  g_assert_cmpint (pg_int (f, "SELECT version FROM schema_version"), ==,
+                   rb_pg_schema_latest_version ());
+  g_assert_cmpint (pg_int (f, "SELECT count(*) FROM schema_version"), ==, 1);
+  g_assert_cmpint (pg_int (f, "SELECT count(*) FROM pg_extension WHERE extname = 'btree_gist'"),
+                   ==, 1);
+
+  pg_exec (f, newer);
+  g_assert_false (rb_pg_schema_migrate (f->conn, &error));
+  g_assert_error (error, RB_STORE_ERROR, RB_STORE_ERROR_NEWER_SCHEMA);
+  g_assert_cmpint (pg_int (f, "SELECT version FROM schema_version"), ==,
+                   rb_pg_schema_latest_version () + 1);
+  /* the refused migration's transaction is over: the connection works */
+  g_assert_cmpint (pg_int (f, "SELECT 1"), ==, 1);
+}
+
+/* A site with two desks and a room, and two people. */
+static void
+add_building (Fixture *f)
+{
+  migrate (f);
+  pg_exec (f, "INSERT INTO sites VALUES ('s', 'Site', 'Europe/Berlin', 0);"
+              "INSERT INTO buildings VALUES ('b', 's', 'Building', '');"
+              "INSERT INTO floors (id, building_id, name, level, width, height)"
+              "  VALUES ('f', 'b', 'EG', 0, 100, 100);"
+              "INSERT INTO spaces (id, floor_id, kind, name, capacity, x, y, w, h) VALUES"
+              "  ('d1', 'f', 'desk', 'Desk 1', 1, 0, 0, 1, 1),"
+              "  ('d2', 'f', 'desk', 'Desk 2', 1, 0, 0, 1, 1),"
+              "  ('r1', 'f', 'room', 'Room 1', 8, 0, 0, 1, 1);"
+              "INSERT INTO people (id, display_name, staff_number, role) VALUES"
+              "  ('anna', 'Anna', '1', 'staff'), ('ben', 'Ben', '2', 'staff');");
+}
+
+static char *
+insert_booking (const char *id, const char *space, const char *person, gboolean is_desk,
+                int from_hour, int to_hour, const char *state)
+{
+  return g_strdup_printf (
+      "INSERT INTO bookings (id, space_id, person_id, is_desk, start, \"end\", state, created_at,"
+      " updated_at) VALUES ('%s', '%s', %s%s%s, %d, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
+      ", '%s', 0, 0)",
+      id, space, person ? "'" : "", person ? person : "NULL", person ? "'" : "", is_desk,
+      AT (from_hour), AT (to_hour), state);
+}
+
+static void
+test_overlap (Fixture *f, gconstpointer data)
+{
+  g_autofree char *first = insert_booking ("a", "r1", "anna", FALSE, 8, 10, "booked");
+  g_autofree char *overlapping = insert_booking ("b", "r1", "ben", FALSE, 9, 11, "booked");
+  g_autofree char *inside = insert_booking ("c", "r1", "ben", FALSE, 8, 9, "checked_in");
+  g_autofree char *after = insert_booking ("d", "r1", "ben", FALSE, 10, 11, "booked");
+  g_autofree char *cancelled = insert_booking ("e", "r1", "ben", FALSE, 9, 10, "cancelled");
+  g_autofree char *elsewhere = insert_booking ("f", "d1", "ben", TRUE, 9, 10, "booked");
+  g_autofree char *message = NULL;
+  g_autofree char *again = NULL;
+
+  add_building (f);
+  pg_exec (f, first);
+  message = pg_exec_fails (f, overlapping, "23P01");
+  g_assert_nonnull (strstr (message, "bookings_no_overlap"));
+  g_free (pg_exec_fails (f, inside, "23P01"));
+  /* half-open: back to back is no clash; a cancelled booking holds nothing */
+  pg_exec (f, after);
+  pg_exec (f, cancelled);
+  pg_exec (f, elsewhere);
+  /* nor may an update bring a cancelled booking back into a taken slot */
+  again = pg_exec_fails (f, "UPDATE bookings SET state = 'booked' WHERE id = 'e'", "23P01");
+  g_assert_nonnull (strstr (again, "bookings_no_overlap"));
+  g_assert_cmpint (pg_int (f, "SELECT count(*) FROM bookings"), ==, 4);
+}
+
+static void
+test_one_desk (Fixture *f, gconstpointer data)
+{
+  g_autofree char *desk = insert_booking ("a", "d1", "anna", TRUE, 8, 16, "booked");
+  g_autofree char *second_desk = insert_booking ("b", "d2", "anna", TRUE, 15, 17, "booked");
+  g_autofree char *room = insert_booking ("c", "r1", "anna", FALSE, 9, 10, "booked");
+  g_autofree char *tomorrow = insert_booking ("d", "d2", "anna", TRUE, 24 + 8, 24 + 16, "booked");
+  g_autofree char *anonymous = insert_booking ("e", "d2", NULL, TRUE, 8, 16, "booked");
+  g_autofree char *anonymous_too = insert_booking ("g", "d2", NULL, TRUE, 16, 17, "booked");
+  g_autofree char *released = insert_booking ("h", "d2", "anna", TRUE, 17, 18, "released");
+  g_autofree char *message = NULL;
+
+  add_building (f);
+  pg_exec (f, desk);
+  message = pg_exec_fails (f, second_desk, "23P01");
+  g_assert_nonnull (strstr (message, "bookings_one_desk_per_person"));
+  pg_exec (f, room);
+  pg_exec (f, tomorrow);
+  /* bookings that retention made anonymous belong to nobody */
+  pg_exec (f, anonymous);
+  pg_exec (f, anonymous_too);
+  pg_exec (f, released);
+  g_free (pg_exec_fails (f, "UPDATE bookings SET \"end\" = start + 90001 WHERE id = 'a'", "23514"));
+  g_assert_cmpint (pg_int (f, "SELECT count(*) FROM bookings"), ==, 6);
+}
+
+static void
+test_audit_append_only (Fixture *f, gconstpointer data)
+{
+  migrate (f);
+  pg_exec (f, "INSERT INTO audit_log (at, actor_id, action, subject, before, after) VALUES"
+              "  (100, 'admin', 'person.update', 'p-1', '{\"team\":\"A\"}', '{\"team\":\"B\"}'),"
+              "  (200, 'admin', 'policy.update', '', NULL, '{}')");
+  g_free (pg_exec_fails (f, "UPDATE audit_log SET action = 'x' WHERE id = 1", "23001"));
+  g_free (pg_exec_fails (f, "UPDATE audit_log SET after = '{}' WHERE id = 1", "23001"));
+  g_free (pg_exec_fails (f, "DELETE FROM audit_log WHERE id = 1", "23001"));
+  /* the redaction of an erased person's entries */
+  pg_exec (f, "UPDATE audit_log SET actor_id = NULL, subject = '', before = NULL, after = NULL"
+              " WHERE id = 1");
+  /* and retention's deletion of what is older than its row in audit_log_expiry */
+  pg_exec (f, "BEGIN; INSERT INTO audit_log_expiry VALUES (150);"
+              "DELETE FROM audit_log WHERE at < 150; DELETE FROM audit_log_expiry; COMMIT");
+  g_assert_cmpint (pg_int (f, "SELECT count(*) FROM audit_log"), ==, 1);
+  g_free (pg_exec_fails (f, "DELETE FROM audit_log", "23001"));
+}
+
+/* ---- --copy-to ------------------------------------------------------------------------------- */
+
+/* raumbuch-server with these arguments; its exit status, and its output in out_text. */
+static int
+run_server (char **out_text, const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
+
+static int
+run_server (char **out_text, const char *first_arg, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("RAUMBUCH_SERVER"));
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  if (out_text != NULL)
+    *out_text = g_strconcat (out, err, NULL);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static RbTestResponse *
+request (SoupSession *session, RbTestServer *server, const char *method, const char *path,
+         const char *token, const char *body)
+{
+  g_autofree char *url = rb_test_server_url (server, "%s", path);
+
+  return rb_test_request (session, method, url, token, body, NULL);
+}
+
+static void
+assert_status (RbTestResponse *resp, guint status)
+{
+  rb_test_assert_status (resp, status);
+  rb_test_response_free (resp);
+}
+
+/* A server's database with a bit of everything, made the way a site makes it. */
+static char *
+make_history (const char *dir)
+{
+  g_autoptr (RbTestServer) server = rb_test_server_new (dir);
+  g_autoptr (SoupSession) session = rb_test_client_new ();
+  const RbTestPerson *lead = rb_test_demo_person_with_role ("team_lead", 0);
+  g_autofree char *staff = NULL;
+  g_autofree char *team_lead = NULL;
+  g_autofree char *facility = NULL;
+  g_autofree char *admin = NULL;
+  g_autofree char *kiosk = NULL;
+  g_autofree char *series = NULL;
+  g_autofree char *from = rb_test_rfc3339 (AT (24 + 12));
+  g_autofree char *to = rb_test_rfc3339 (AT (24 + 13));
+  g_autofree char *block_from = rb_test_rfc3339 (AT (24 * 3));
+  g_autofree char *block_to = rb_test_rfc3339 (AT (24 * 4));
+  g_autofree char *block = NULL;
+  g_autofree char *desk = g_uuid_string_random ();
+  g_autofree char *room = g_uuid_string_random ();
+  g_autofree char *gone = g_uuid_string_random ();
+  g_autofree char *moved = g_uuid_string_random ();
+  g_autofree char *series_id = g_uuid_string_random ();
+  g_autofree char *path = NULL;
+
+  rb_test_server_set_now (server, MONDAY);
+  rb_test_server_start (server);
+  staff = rb_test_login_person (session, server, rb_test_demo_person_with_role ("staff", 0));
+  team_lead = rb_test_login_person (session, server, lead);
+  facility = rb_test_login_person (session, server,
+                                   rb_test_demo_person_with_role ("facility_manager", 0));
+  admin = rb_test_login_person (session, server, rb_test_demo_person_with_role ("admin", 0));
+
+  /* a desk checked in, a room with a title (tab and newline and a backslash in it, which
+   * COPY must escape), one cancelled, one changed */
+  assert_status (rb_test_create_booking (session, server, staff, desk, "a0-d001", AT (7),
+                                         AT (15), NULL, 0),
+                 201);
+  path = g_strdup_printf ("/api/v1/bookings/%s/check-in", desk);
+  assert_status (request (session, server, "POST", path, staff, NULL), 200);
+  assert_status (rb_test_create_booking (session, server, staff, room, "a0-r03", AT (9),
+                                         AT (10), "Review\t „Q1“ \\ Plan\r\nNext", 2),
+                 201);
+  assert_status (rb_test_create_booking (session, server, staff, gone, "a0-r04", AT (9),
+                                         AT (10), NULL, 0),
+                 201);
+  g_free (path);
+  path = g_strdup_printf ("/api/v1/bookings/%s", gone);
+  assert_status (request (session, server, "DELETE", path, staff, NULL), 200);
+  assert_status (rb_test_create_booking (session, server, staff, moved, "a0-r05", AT (11),
+                                         AT (12), NULL, 0),
+                 201);
+  g_free (path);
+  path = rb_test_server_url (server, "/api/v1/bookings/%s", moved);
+  assert_status (rb_test_request (session, "PATCH", path, staff,
+                                  "{\"start\": \"2026-01-05T12:00:00Z\","
+                                  " \"end\": \"2026-01-05T13:00:00Z\"}",
+                                  "If-Match", "\"1\"", NULL),
+                 200);
+  series = g_strdup_printf ("{\"id\": \"%s\", \"space_id\": \"a0-r01\", \"start\": \"%s\", "
+                            "\"end\": \"%s\", \"rrule\": \"FREQ=DAILY;COUNT=3\", "
+                            "\"title\": \"Daily\", \"attendees\": 5, \"mode\": \"all_or_nothing\"}",
+                            series_id, from, to);
+  assert_status (request (session, server, "POST", "/api/v1/series", team_lead, series), 201);
+  block = g_strdup_printf ("{\"start\": \"%s\", \"end\": \"%s\", \"reason\": \"Wasserschaden\"}",
+                           block_from, block_to);
+  assert_status (request (session, server, "POST", "/api/v1/spaces/a0-r01/blocks", facility, block),
+                 201);
+  assert_status (request (session, server, "PATCH", "/api/v1/people/p-14475", admin,
+                          "{\"team\": \"Tiger team\"}"),
+                 200);
+  rb_test_server_stop (server);
+  kiosk = rb_test_server_add_device (server, "Kiosk Foyer", NULL);
+  return g_strdup (rb_test_server_get_db_path (server));
+}
+
+/* Every row of table as text, in one order, from both engines: the columns are SQLite's, so a
+ * column missing in PostgreSQL fails the query. Blobs as hex in both. */
+static char *
+dump_sqlite (const char *db_path, const char *table, char **out_columns)
+{
+  g_autofree char *info = g_strdup_printf ("SELECT group_concat (CASE WHEN type = 'BLOB'"
+                                           " THEN 'hex (\"' || name || '\")'"
+                                           " ELSE 'quote (\"' || name || '\")' END, ' || ''|'' || ')"
+                                           " FROM pragma_table_info ('%s')",
+                                           table);
+  g_autofree char *names = g_strdup_printf ("SELECT group_concat ('\"' || name || '\"', ', ')"
+                                            " FROM pragma_table_info ('%s')", table);
+  g_autofree char *expression = rb_test_db_dump (db_path, info);
+  g_autofree char *sql = NULL;
+
+  *out_columns = g_strchomp (rb_test_db_dump (db_path, names));
+  sql = g_strdup_printf ("SELECT %s FROM %s ORDER BY %s", g_strchomp (expression), table,
+                         *out_columns);
+  return rb_test_db_dump (db_path, sql);
+}
+
+/* PostgreSQL's rows in the same form as SQLite's quote() (which only doubles quotes) and
+ * hex(). */
+static char *
+dump_postgres (Fixture *f, const char *table, const char *columns)
+{
+  g_autoptr (GString) sql = g_string_new ("SELECT ");
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_auto (GStrv) names = g_strsplit (columns, ", ", -1);
+  g_autoptr (PGresult) result = NULL;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *type_sql = g_strdup_printf (
+          "SELECT CASE data_type WHEN 'bytea' THEN 2 WHEN 'text' THEN 1 ELSE 0 END"
+          " FROM information_schema.columns WHERE table_name = '%s' AND column_name = '%.*s'",
+          table, (int) strlen (names[i]) - 2, names[i] + 1);
+      gint64 type = pg_int (f, type_sql);
+
+      if (i > 0)
+        g_string_append (sql, " || '|' || ");
+      if (type == 2)
+        g_string_append_printf (sql, "upper (encode (%s, 'hex'))", names[i]);
+      else if (type == 1)
+        g_string_append_printf (sql, "coalesce ('''' || replace (%s, '''', '''''') || '''',"
+                                " 'NULL')",
+                                names[i]);
+      else
+        g_string_append_printf (sql, "coalesce (%s::text, 'NULL')", names[i]);
+    }
+  g_string_append_printf (sql, " FROM %s ORDER BY ", table);
+  for (guint i = 0; names[i] != NULL; i++)
+    g_string_append_printf (sql, "%s%s NULLS FIRST", i > 0 ? ", " : "", names[i]);
+  result = PQexec (f->conn, sql->str);
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", sql->str, PQerrorMessage (f->conn));
+  for (int row = 0; row < PQntuples (result); row++)
+    g_string_append_printf (out, "%s\n", PQgetvalue (result, row, 0));
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static const char *const copied_tables[] = {
+  "sites",  "buildings", "floors",   "people", "spaces",    "floor_plans", "policy",
+  "space_blocks", "series", "bookings", "booking_requests", "changes", "booking_tombstones",
+  "sessions", "devices", "badges", "login_failures", "server_keys", "audit_log",
+  "audit_log_expiry",
+};
+
+static void
+test_copy (Fixture *f, gconstpointer data)
+{
+  g_autofree char *db_path = make_history (f->dir);
+  g_autofree char *report = NULL;
+  g_autofree char *again = NULL;
+  gint64 last_seq = rb_test_db_int (db_path, "SELECT max (seq) FROM changes");
+  gint64 bookings = rb_test_db_int (db_path, "SELECT count(*) FROM bookings");
+
+  g_assert_cmpint (bookings, ==, 7);
+  g_assert_cmpint (rb_test_db_int (db_path, "SELECT count(*) FROM audit_log"), >, 0);
+  g_assert_cmpint (rb_test_db_int (db_path, "SELECT count(*) FROM server_keys"), ==, 1);
+  g_assert_cmpint (rb_test_db_int (db_path, "SELECT count(*) FROM space_blocks"), ==, 1);
+  g_assert_cmpint (run_server (&report, "--db", db_path, "--copy-to", f->url, NULL), ==, 0);
+  g_assert_nonnull (strstr (report, "bookings"));
+
+  for (gsize i = 0; i < G_N_ELEMENTS (copied_tables); i++)
+    {
+      g_autofree char *columns = NULL;
+      g_autofree char *in_sqlite = dump_sqlite (db_path, copied_tables[i], &columns);
+      g_autofree char *in_postgres = dump_postgres (f, copied_tables[i], columns);
+
+      g_test_message ("%s: %u bytes", copied_tables[i], (guint) strlen (in_sqlite));
+      g_assert_cmpstr (in_postgres, ==, in_sqlite);
+    }
+  g_assert_cmpint (pg_int (f, "SELECT count(*) FROM bookings"), ==, bookings);
+  g_assert_cmpint (
+      pg_int (f, "SELECT count(*) FROM bookings WHERE title = E'Review\\t „Q1“ \\\\ Plan\\r\\nNext'"),
+      ==, 1);
+  /* the feed goes on after SQLite's last number */
+  g_assert_cmpint (pg_int (f, "INSERT INTO changes (booking_id, changed_at) VALUES ('x', 0)"
+                              " RETURNING seq"),
+                   ==, last_seq + 1);
+
+  /* again: refused, and nothing changes */
+  g_assert_cmpint (run_server (&again, "--db", db_path, "--copy-to", f->url, NULL), ==, 1);
+  g_assert_nonnull (strstr (again, "already holds Raumbuch data"));
+  g_assert_cmpint (pg_int (f, "SELECT count(*) FROM bookings"), ==, bookings);
+}
+
+/* AUTOINCREMENT never gives a number twice, even of a deleted row: PostgreSQL must not either,
+ * or a client whose cursor passed it would miss the next change. */
+static void
+test_copy_sequence_after_deleted (Fixture *f, gconstpointer data)
+{
+  g_autofree char *db_path = make_history (f->dir);
+  g_autofree char *delete = g_strdup_printf ("sqlite3 '%s' 'DELETE FROM changes WHERE seq ="
+                                             " (SELECT max (seq) FROM changes)'",
+                                             db_path);
+  gint64 last_seq = rb_test_db_int (db_path, "SELECT max (seq) FROM changes");
+  int status = -1;
+
+  g_assert_true (g_spawn_command_line_sync (delete, NULL, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpint (rb_test_db_int (db_path, "SELECT max (seq) FROM changes"), <, last_seq);
+  g_assert_cmpint (run_server (NULL, "--db", db_path, "--copy-to", f->url, NULL), ==, 0);
+  g_assert_cmpint (pg_int (f, "INSERT INTO changes (booking_id, changed_at) VALUES ('x', 0)"
+                              " RETURNING seq"),
+                   ==, last_seq + 1);
+}
+
+/* A value PostgreSQL cannot take (text that is not UTF-8) in the last table but one: the
+ * tables before it were copied already, and go back with the rest. */
+static void
+test_copy_all_or_nothing (Fixture *f, gconstpointer data)
+{
+  g_autofree char *db_path = make_history (f->dir);
+  g_autofree char *poison = g_strdup_printf (
+      "sqlite3 '%s' \"INSERT INTO audit_log (at, action) VALUES (1, CAST (x'ff' AS TEXT))\"",
+      db_path);
+  g_autofree char *out = NULL;
+  int status = -1;
+
+  g_assert_true (g_spawn_command_line_sync (poison, NULL, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpint (run_server (&out, "--db", db_path, "--copy-to", f->url, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "audit_log"));
+  g_assert_cmpint (pg_int (f, "SELECT count(*) FROM sites"), ==, 0);
+  g_assert_cmpint (pg_int (f, "SELECT count(*) FROM bookings"), ==, 0);
+  g_assert_cmpint (pg_int (f, "SELECT count(*) FROM changes"), ==, 0);
+}
+
+static void
+test_copy_refusals (Fixture *f, gconstpointer data)
+{
+  g_autofree char *missing = g_build_filename (f->dir, "missing.db", NULL);
+  g_autofree char *mirror = g_build_filename (f->dir, "mirror.db", NULL);
+  g_autofree char *make_mirror = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *as_db = NULL;
+  g_autofree char *not_url = NULL;
+  g_autofree char *unreachable = NULL;
+  g_autofree char *db_path = make_history (f->dir);
+  int status = -1;
+
+  g_assert_cmpint (run_server (&out, "--db", missing, "--copy-to", f->url, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "no database"));
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+
+  /* a client's mirror: the server's file with a feed cursor of its own */
+  make_mirror = g_strdup_printf ("sh -c \"cp '%s' '%s' && sqlite3 '%s' "
+                                 "\\\"INSERT INTO sync_state VALUES ('cursor', '12')\\\"\"",
+                                 db_path, mirror, mirror);
+  g_assert_true (g_spawn_command_line_sync (make_mirror, NULL, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_server (&out, "--db", mirror, "--copy-to", f->url, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "mirror"));
+  g_assert_cmpint (pg_int (f, "SELECT count(*) FROM sites"), ==, 0);
+
+  /* serving from PostgreSQL is the next step; a URL never becomes a file's name */
+  g_assert_cmpint (run_server (&as_db, "--db", f->url, "--listen", "127.0.0.1:0", NULL), ==, 2);
+  g_assert_nonnull (strstr (as_db, "--copy-to"));
+  g_assert_cmpint (run_server (&not_url, "--db", db_path, "--copy-to", "/tmp/x.db", NULL), ==, 2);
+  g_assert_cmpint (run_server (&unreachable, "--db", db_path, "--copy-to",
+                               "postgresql://raumbuch@127.0.0.1:1/x?connect_timeout=2", NULL),
+                   ==, 1);
+  g_assert_nonnull (strstr (unreachable, "cannot connect to PostgreSQL"));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  cluster_dir = g_dir_make_tmp ("raumbuch-pg-cluster-XXXXXX", &error);
+  g_assert_no_error (error);
+  cluster = rb_test_postgres_new (cluster_dir);
+
+  g_test_add ("/postgres/schema/migrate", Fixture, NULL, fixture_set_up, test_migrate,
+              fixture_tear_down);
+  g_test_add ("/postgres/schema/no-overlap", Fixture, NULL, fixture_set_up, test_overlap,
+              fixture_tear_down);
+  g_test_add ("/postgres/schema/one-desk-per-person", Fixture, NULL, fixture_set_up,
+              test_one_desk, fixture_tear_down);
+  g_test_add ("/postgres/schema/audit-append-only", Fixture, NULL, fixture_set_up,
+              test_audit_append_only, fixture_tear_down);
+  g_test_add ("/postgres/copy-to/everything", Fixture, NULL, fixture_set_up, test_copy,
+              fixture_tear_down);
+  g_test_add ("/postgres/copy-to/sequence-after-deleted", Fixture, NULL, fixture_set_up,
+              test_copy_sequence_after_deleted, fixture_tear_down);
+  g_test_add ("/postgres/copy-to/all-or-nothing", Fixture, NULL, fixture_set_up,
+              test_copy_all_or_nothing, fixture_tear_down);
+  g_test_add ("/postgres/copy-to/refusals", Fixture, NULL, fixture_set_up, test_copy_refusals,
+              fixture_tear_down);
+  status = g_test_run ();
+  g_clear_pointer (&cluster, rb_test_postgres_free);
+  rb_test_remove_tree (cluster_dir);
+  g_free (cluster_dir);
+  return status;
+}
