@@ -404,10 +404,11 @@ rb_pg_copy_store_sync (RbStore *store, const char *conninfo, GError **error)
   if (conn == NULL || !rb_pg_schema_migrate (conn, error))
     return NULL;
   /* SQLite: one read transaction, a snapshot even while a server writes. PostgreSQL: one
-   * transaction, so a failure anywhere leaves the database as it was. */
+   * write transaction, so a failure anywhere leaves the database as it was, and no server
+   * writes in between. */
   if (!rb_db_exec (db, "BEGIN", error))
     return NULL;
-  if (!rb_pg_exec (conn, "BEGIN", error))
+  if (!rb_pg_begin_write (conn, error))
     {
       rb_db_rollback (db);
       return NULL;

@@ -13,6 +13,8 @@
  * - The ids of blocks, change rows and audit entries are identity columns; their sequences
  *   are the database's, whichever server writes.
  * - The audit log's append-only rule is a trigger function, word for word the SQLite rule.
+ * - A commit that appended change rows notifies the channel raumbuch_changes (LISTEN), so
+ *   that several servers on one database wake each other's push clients.
  *
  * The tables outbox and sync_state are left out: they belong to a client's mirror, never to
  * a server. */
@@ -136,6 +138,16 @@ static const char *const migrations[] = {
   "  changed_at bigint NOT NULL,"
   "  topic text NOT NULL DEFAULT 'booking');"
   "CREATE INDEX changes_by_topic ON changes (topic, seq) WHERE topic <> 'booking';"
+  /* Every server hears of every other's changes: one notification per transaction that
+   * appended change rows, sent at its commit. Its payload is empty, so PostgreSQL folds a
+   * transaction's notifications into one; the listener reads the feed's head itself. */
+  "CREATE FUNCTION changes_notify () RETURNS trigger LANGUAGE plpgsql AS $$"
+  "BEGIN"
+  "  PERFORM pg_notify ('raumbuch_changes', '');"
+  "  RETURN NULL;"
+  "END $$;"
+  "CREATE TRIGGER changes_notify AFTER INSERT ON changes"
+  "  FOR EACH STATEMENT EXECUTE FUNCTION changes_notify ();"
   "CREATE TABLE booking_tombstones ("
   "  id text PRIMARY KEY,"
   "  seq bigint NOT NULL);"

@@ -71,6 +71,20 @@ rb_pg_exec (PGconn *conn, const char *sql, GError **error)
   return TRUE;
 }
 
+/* Arbitrary but fixed, and distinct from rb-pg-schema.c's migration lock. */
+#define WRITER_LOCK "5378140466355041129"
+
+gboolean
+rb_pg_begin_write (PGconn *conn, GError **error)
+{
+  if (!rb_pg_exec (conn, "BEGIN; SELECT pg_advisory_xact_lock (" WRITER_LOCK ")", error))
+    {
+      rb_pg_exec (conn, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 rb_pg_get_int (PGconn *conn, const char *sql, int n_params, const char *const *params,
                gint64 *out_value, GError **error)

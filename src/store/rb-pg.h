@@ -18,6 +18,17 @@ gboolean rb_pg_is_conninfo (const char *text);
  * words (without any password of the string) if the database cannot be reached. */
 PGconn *rb_pg_connect (const char *conninfo, GError **error);
 
+/* The channel that a commit which appended change rows notifies, once per transaction and
+ * with an empty payload. */
+#define RB_PG_CHANGES_CHANNEL "raumbuch_changes"
+
+/* Begins a write transaction: BEGIN and the database's one writer lock, which every server
+ * takes. Writers take turns as SQLite's BEGIN IMMEDIATE makes them, and so the change feed's
+ * sequence numbers become visible in their order: a number is drawn under the lock and the
+ * lock is let go only after the commit is visible, so no reader can see a number before a
+ * smaller one that commits later. */
+gboolean rb_pg_begin_write (PGconn *conn, GError **error);
+
 /* Runs sql (one or several statements, no parameters); FALSE with the server's message. */
 gboolean rb_pg_exec (PGconn *conn, const char *sql, GError **error);
 /* Runs a one-value query (a count, a version) with up to n_params text parameters. */

@@ -5,6 +5,8 @@
  *   invariants as PostgreSQL states them: no two live bookings of a space and no two live
  *   desks of a person share a second (exclusion constraints), back-to-back is allowed, the
  *   audit log is append-only except for redaction and expiry.
+ * - Several servers: the feed's numbers become visible in their order (the writer lock), and
+ *   a commit that appended changes notifies every listening server once.
  * - raumbuch-server --copy-to: a server's database with a history made over HTTP (bookings
  *   made, changed, cancelled, checked in, a series, a block, a device, a person changed,
  *   sessions) arrives table by table and value by value; the change feed's sequence goes on
@@ -232,6 +234,121 @@ test_audit_append_only (Fixture *f, gconstpointer data)
               "DELETE FROM audit_log WHERE at < 150; DELETE FROM audit_log_expiry; COMMIT");
   g_assert_cmpint (pg_int (f, "SELECT count(*) FROM audit_log"), ==, 1);
   g_free (pg_exec_fails (f, "DELETE FROM audit_log", "23001"));
+}
+
+/* ---- several servers: the feed's order and its notification ------------------------------- */
+
+typedef struct
+{
+  const char *url;
+  gint64 seq;
+  gint appended; /* atomic: set once the second writer has its row */
+} SecondWriter;
+
+static gpointer
+second_writer (gpointer data)
+{
+  SecondWriter *writer = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PGconn) conn = rb_pg_connect (writer->url, &error);
+
+  g_assert_no_error (error);
+  rb_pg_begin_write (conn, &error);
+  g_assert_no_error (error);
+  rb_pg_get_int (conn, "INSERT INTO changes (booking_id, changed_at) VALUES ('b', 0) RETURNING seq",
+                 0, NULL, &writer->seq, &error);
+  g_assert_no_error (error);
+  g_atomic_int_set (&writer->appended, 1);
+  rb_pg_exec (conn, "COMMIT", &error);
+  g_assert_no_error (error);
+  return NULL;
+}
+
+/* Two servers append to the feed at once; the one that draws the smaller number commits
+ * last. Without the writer lock, a reader in between would see the larger number, move its
+ * cursor past it and never see the smaller one. With it, the second writer waits for the
+ * first one's commit, and numbers become visible in their order. */
+static void
+test_feed_commit_order (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  SecondWriter writer = { f->url, 0, 0 };
+  GThread *thread;
+  gint64 first = 0;
+
+  migrate (f);
+  rb_pg_begin_write (f->conn, &error);
+  g_assert_no_error (error);
+  rb_pg_get_int (f->conn,
+                 "INSERT INTO changes (booking_id, changed_at) VALUES ('a', 0) RETURNING seq", 0,
+                 NULL, &first, &error);
+  g_assert_no_error (error);
+  thread = g_thread_new ("second-writer", second_writer, &writer);
+  /* long enough for the second writer to get far, had nothing held it */
+  g_usleep (300 * 1000);
+  g_assert_cmpint (g_atomic_int_get (&writer.appended), ==, 0);
+  rb_pg_exec (f->conn, "COMMIT", &error);
+  g_assert_no_error (error);
+  g_thread_join (thread);
+  g_assert_cmpint (writer.seq, ==, first + 1);
+  g_assert_cmpint (pg_int (f, "SELECT count(*) FROM changes"), ==, 2);
+}
+
+/* Waits up to timeout_ms for a notification on conn; its payload, or NULL. */
+static char *
+wait_notification (PGconn *conn, int timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * (gint64) 1000;
+
+  do
+    {
+      PGnotify *notify;
+
+      g_assert_cmpint (PQconsumeInput (conn), ==, 1);
+      if ((notify = PQnotifies (conn)) != NULL)
+        {
+          char *payload = g_strdup (notify->extra);
+
+          g_assert_cmpstr (notify->relname, ==, RB_PG_CHANGES_CHANNEL);
+          PQfreemem (notify);
+          return payload;
+        }
+      g_usleep (10 * 1000);
+    }
+  while (g_get_monotonic_time () < deadline);
+  return NULL;
+}
+
+/* A server that LISTENs hears of another's changes once per transaction, at its commit; a
+ * transaction rolled back says nothing. */
+static void
+test_feed_notify (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PGconn) listener = rb_pg_connect (f->url, &error);
+  g_autofree char *early = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *none = NULL;
+
+  g_assert_no_error (error);
+  migrate (f);
+  rb_pg_exec (listener, "LISTEN " RB_PG_CHANGES_CHANNEL, &error);
+  g_assert_no_error (error);
+
+  rb_pg_begin_write (f->conn, &error);
+  g_assert_no_error (error);
+  pg_exec (f, "INSERT INTO changes (booking_id, changed_at) VALUES ('a', 0), ('b', 0)");
+  pg_exec (f, "INSERT INTO changes (booking_id, changed_at) VALUES ('c', 0)");
+  early = wait_notification (listener, 200);
+  g_assert_null (early);
+  pg_exec (f, "COMMIT");
+  head = wait_notification (listener, 10000);
+  g_assert_cmpstr (head, ==, "");
+  g_assert_null (wait_notification (listener, 200));
+
+  pg_exec (f, "BEGIN; INSERT INTO changes (booking_id, changed_at) VALUES ('d', 0); ROLLBACK");
+  none = wait_notification (listener, 300);
+  g_assert_null (none);
 }
 
 /* ---- --copy-to ------------------------------------------------------------------------------- */
@@ -563,6 +680,10 @@ main (int argc, char *argv[])
               test_one_desk, fixture_tear_down);
   g_test_add ("/postgres/schema/audit-append-only", Fixture, NULL, fixture_set_up,
               test_audit_append_only, fixture_tear_down);
+  g_test_add ("/postgres/feed/commit-order", Fixture, NULL, fixture_set_up,
+              test_feed_commit_order, fixture_tear_down);
+  g_test_add ("/postgres/feed/notify", Fixture, NULL, fixture_set_up, test_feed_notify,
+              fixture_tear_down);
   g_test_add ("/postgres/copy-to/everything", Fixture, NULL, fixture_set_up, test_copy,
               fixture_tear_down);
   g_test_add ("/postgres/copy-to/sequence-after-deleted", Fixture, NULL, fixture_set_up,
