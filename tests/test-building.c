@@ -124,7 +124,7 @@ count (RbStore *store, const char *sql)
   g_autoptr (GError) error = NULL;
   gint64 value = -1;
 
-  g_assert_true (rb_db_get_int (rb_store_get_connection (store), sql, &value, &error));
+  g_assert_true (rb_db_get_int (rb_store_get_db (store), sql, &value, &error));
   g_assert_no_error (error);
   return value;
 }

@@ -1428,16 +1428,16 @@ test_store_async (StoreFixture *f, gconstpointer data)
 /* ---- the statement cache ------------------------------------------------------------------ */
 
 static gint64
-count_with_cached_statement (StoreFixture *f, sqlite3_stmt **out_stmt)
+count_with_cached_statement (StoreFixture *f, RbStatement **out_stmt)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (RbStatement) stmt
       = rb_store_prepare (f->store, "SELECT count(*) FROM bookings", &error);
 
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (rb_statement_step (stmt), ==, SQLITE_ROW);
   *out_stmt = stmt;
-  return sqlite3_column_int64 (stmt, 0);
+  return rb_statement_column_int64 (stmt, 0);
 }
 
 static void
@@ -1445,7 +1445,7 @@ test_store_statement_cache (StoreFixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *message = NULL;
-  sqlite3_stmt *first = NULL, *second = NULL;
+  RbStatement *first = NULL, *second = NULL;
   RbStatement *stepping;
 
   /* Released, a statement is lent again as it is, and no longer holds its read of the
@@ -1460,7 +1460,7 @@ test_store_statement_cache (StoreFixture *f, gconstpointer data)
   /* Lending a statement that is still stepping would restart its reader: refused. */
   stepping = rb_store_prepare (f->store, "SELECT id FROM spaces", &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stepping), ==, SQLITE_ROW);
+  g_assert_cmpint (rb_statement_step (stepping), ==, SQLITE_ROW);
   g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "statement still in use*");
   g_assert_null (rb_store_prepare (f->store, "SELECT id FROM spaces", &error));
   g_test_assert_expected_messages ();
@@ -1536,7 +1536,7 @@ look_job (RbStore *store, gpointer data, GCancellable *cancellable, GError **err
 {
   gint64 count = 0;
 
-  if (!rb_db_get_int (rb_store_get_connection (store), "SELECT count(*) FROM bookings", &count,
+  if (!rb_db_get_int (rb_store_get_db (store), "SELECT count(*) FROM bookings", &count,
                       error))
     return NULL;
   return GINT_TO_POINTER ((int)count * 2

@@ -154,7 +154,7 @@ health_job (RbRequest *req, RbStore *store, GError **error)
   gint64 version = 0;
 
   json_node_take_object (root, o);
-  if (!rb_db_get_int (rb_store_get_connection (store), "PRAGMA user_version", &version, error))
+  if (!rb_store_get_schema_version_sync (store, &version, error))
     {
       json_node_unref (root);
       return FALSE;

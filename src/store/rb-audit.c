@@ -18,20 +18,20 @@ parse_or_null (const char *text)
 }
 
 static JsonNode *
-entry_from_row (sqlite3_stmt *stmt)
+entry_from_row (RbStatement *stmt)
 {
   JsonObject *o = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 0));
-  g_autofree char *at = rb_time_to_rfc3339 (sqlite3_column_int64 (stmt, 1));
-  const char *actor_id = rb_db_column_text (stmt, 2);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) rb_statement_column_int64 (stmt, 0));
+  g_autofree char *at = rb_time_to_rfc3339 (rb_statement_column_int64 (stmt, 1));
+  const char *actor_id = rb_statement_column_text (stmt, 2);
 
   json_object_set_string_member (o, "id", id);
   json_object_set_string_member (o, "at", at);
   if (actor_id != NULL)
     {
       JsonObject *actor = json_object_new ();
-      const char *name = rb_db_column_text (stmt, 7);
+      const char *name = rb_statement_column_text (stmt, 7);
 
       json_object_set_string_member (actor, "id", actor_id);
       json_object_set_string_member (actor, "display_name", name ? name : actor_id);
@@ -39,10 +39,10 @@ entry_from_row (sqlite3_stmt *stmt)
     }
   else
     json_object_set_null_member (o, "actor");
-  json_object_set_string_member (o, "action", rb_db_column_text (stmt, 3));
-  json_object_set_string_member (o, "subject", rb_db_column_text (stmt, 4));
-  json_object_set_member (o, "before", parse_or_null (rb_db_column_text (stmt, 5)));
-  json_object_set_member (o, "after", parse_or_null (rb_db_column_text (stmt, 6)));
+  json_object_set_string_member (o, "action", rb_statement_column_text (stmt, 3));
+  json_object_set_string_member (o, "subject", rb_statement_column_text (stmt, 4));
+  json_object_set_member (o, "before", parse_or_null (rb_statement_column_text (stmt, 5)));
+  json_object_set_member (o, "after", parse_or_null (rb_statement_column_text (stmt, 6)));
   json_node_take_object (node, o);
   return node;
 }
@@ -52,7 +52,7 @@ entry_from_row (sqlite3_stmt *stmt)
 JsonNode *
 rb_audit_list_sync (RbStore *store, const RbAuditQuery *query, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   guint limit = CLAMP (query->limit, 1, RB_AUDIT_MAX_LIMIT);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store,
@@ -72,20 +72,20 @@ rb_audit_list_sync (RbStore *store, const RbAuditQuery *query, GError **error)
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, MAX (query->before, 0));
-  rb_db_bind_text (stmt, 2, query->action_prefix);
-  rb_db_bind_text (stmt, 3, query->subject);
-  sqlite3_bind_int64 (stmt, 4, limit + 1);
+  rb_statement_bind_int64 (stmt, 1, MAX (query->before, 0));
+  rb_statement_bind_text (stmt, 2, query->action_prefix);
+  rb_statement_bind_text (stmt, 3, query->subject);
+  rb_statement_bind_int64 (stmt, 4, limit + 1);
 
   items = json_array_new ();
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
       if (json_array_get_length (items) == limit)
         {
           more = TRUE;
           continue;
         }
-      last_id = sqlite3_column_int64 (stmt, 0);
+      last_id = rb_statement_column_int64 (stmt, 0);
       json_array_add_element (items, entry_from_row (stmt));
     }
   if (rc != SQLITE_DONE)
@@ -126,14 +126,14 @@ rb_audit_list_about_person_sync (RbStore *store, const char *person_id, GError *
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, person_id);
+  rb_statement_bind_text (stmt, 1, person_id);
   items = json_array_new ();
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     json_array_add_element (items, entry_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
       json_array_unref (items);
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "audit");
+      rb_db_set_error (error, rb_store_get_db (store), rc, "audit");
       return NULL;
     }
   root = json_node_new (JSON_NODE_ARRAY);

@@ -108,17 +108,17 @@ gboolean
 rb_auth_set_pin_hash_sync (RbStore *store, const char *person_id, const char *pin_hash,
                            GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt
       = rb_store_prepare (store, "UPDATE people SET pin_hash = ? WHERE id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, pin_hash);
-  rb_db_bind_text (stmt, 2, person_id);
+  rb_statement_bind_text (stmt, 1, pin_hash);
+  rb_statement_bind_text (stmt, 2, person_id);
   if (!rb_db_step_done (db, stmt, error))
     return FALSE;
-  if (sqlite3_changes (db) == 0)
+  if (rb_db_changes (db) == 0)
     {
       rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
       return FALSE;
@@ -183,9 +183,9 @@ rb_auth_list_missing_pins_sync (RbStore *store, JsonNode *building, GPtrArray **
       pin = rb_json_get_string (person, "pin", FALSE, NULL);
       if (id == NULL || pin == NULL || *pin == '\0')
         continue;
-      sqlite3_reset (needs);
-      rb_db_bind_text (needs, 1, id);
-      if (sqlite3_step (needs) != SQLITE_ROW)
+      rb_statement_reset (needs);
+      rb_statement_bind_text (needs, 1, id);
+      if (rb_statement_step (needs) != SQLITE_ROW)
         continue;
       g_ptr_array_add (ids, g_strdup (id));
       g_ptr_array_add (pins, g_strdup (pin));
@@ -273,7 +273,7 @@ gboolean
 rb_auth_check_lock_sync (RbStore *store, const char *staff_number, int *out_failures,
                          GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store, "SELECT failures, locked_until FROM login_failures WHERE staff_number = ?", error);
   gint64 now = rb_store_now (store);
@@ -282,8 +282,8 @@ rb_auth_check_lock_sync (RbStore *store, const char *staff_number, int *out_fail
   *out_failures = 0;
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, staff_number);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, staff_number);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_DONE)
     return TRUE;
   if (rc != SQLITE_ROW)
@@ -291,14 +291,14 @@ rb_auth_check_lock_sync (RbStore *store, const char *staff_number, int *out_fail
       rb_db_set_error (error, db, rc, "query");
       return FALSE;
     }
-  if (sqlite3_column_int64 (stmt, 1) > now)
+  if (rb_statement_column_int64 (stmt, 1) > now)
     {
       rb_set_lock_error (error, RB_ERROR_LOCKED, rb_store_get_time_zone (store),
-                         sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 1) - now);
+                         rb_statement_column_int64 (stmt, 1), rb_statement_column_int64 (stmt, 1) - now);
       return FALSE;
     }
-  if (sqlite3_column_int64 (stmt, 1) == 0)
-    *out_failures = sqlite3_column_int (stmt, 0);
+  if (rb_statement_column_int64 (stmt, 1) == 0)
+    *out_failures = rb_statement_column_int (stmt, 0);
   return TRUE;
 }
 
@@ -308,7 +308,7 @@ char *
 rb_auth_get_pin_hash_sync (RbStore *store, const char *staff_number, RbPerson **out_person,
                            GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt
       = rb_store_prepare (store,
                           "SELECT id, display_name, staff_number, team, role, pin_hash FROM people"
@@ -320,8 +320,8 @@ rb_auth_get_pin_hash_sync (RbStore *store, const char *staff_number, RbPerson **
   *out_person = NULL;
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, staff_number);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, staff_number);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_DONE)
     return NULL;
   if (rc != SQLITE_ROW)
@@ -329,10 +329,10 @@ rb_auth_get_pin_hash_sync (RbStore *store, const char *staff_number, RbPerson **
       rb_db_set_error (error, db, rc, "query");
       return NULL;
     }
-  rb_role_from_string (rb_db_column_text (stmt, 4), &role);
-  *out_person = rb_person_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
-                               rb_db_column_text (stmt, 2), rb_db_column_text (stmt, 3), role);
-  return g_strdup (rb_db_column_text (stmt, 5));
+  rb_role_from_string (rb_statement_column_text (stmt, 4), &role);
+  *out_person = rb_person_new (rb_statement_column_text (stmt, 0), rb_statement_column_text (stmt, 1),
+                               rb_statement_column_text (stmt, 2), rb_statement_column_text (stmt, 3), role);
+  return g_strdup (rb_statement_column_text (stmt, 5));
 }
 
 /* Counts one more wrong PIN in a row; the RB_AUTH_MAX_FAILURES-th locks the staff number
@@ -344,7 +344,7 @@ gboolean
 rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gint64 *out_locked_until,
                              GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) forget = NULL;
   g_autoptr (RbStatement) select = NULL;
   g_autoptr (RbStatement) upsert = NULL;
@@ -362,19 +362,19 @@ rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gint64 *o
                              error);
   if (forget == NULL)
     goto fail;
-  sqlite3_bind_int64 (forget, 1, now);
+  rb_statement_bind_int64 (forget, 1, now);
   if (!rb_db_step_done (db, forget, error))
     goto fail;
   select = rb_store_prepare (
       store, "SELECT failures, locked_until FROM login_failures WHERE staff_number = ?", error);
   if (select == NULL)
     goto fail;
-  rb_db_bind_text (select, 1, staff_number);
-  rc = sqlite3_step (select);
+  rb_statement_bind_text (select, 1, staff_number);
+  rc = rb_statement_step (select);
   if (rc == SQLITE_ROW)
     {
-      failures = sqlite3_column_int64 (select, 0);
-      locked_until = sqlite3_column_int64 (select, 1);
+      failures = rb_statement_column_int64 (select, 0);
+      locked_until = rb_statement_column_int64 (select, 1);
       if (locked_until != 0 && locked_until <= now)
         failures = locked_until = 0;
     }
@@ -397,10 +397,10 @@ rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gint64 *o
       error);
   if (upsert == NULL)
     goto fail;
-  rb_db_bind_text (upsert, 1, staff_number);
-  sqlite3_bind_int64 (upsert, 2, failures);
-  sqlite3_bind_int64 (upsert, 3, locked_until);
-  sqlite3_bind_int64 (upsert, 4, now);
+  rb_statement_bind_text (upsert, 1, staff_number);
+  rb_statement_bind_int64 (upsert, 2, failures);
+  rb_statement_bind_int64 (upsert, 3, locked_until);
+  rb_statement_bind_int64 (upsert, 4, now);
   if (!rb_db_step_done (db, upsert, error))
     goto fail;
   return rb_store_commit_write (store, error);
@@ -418,7 +418,7 @@ char *
 rb_auth_create_session_sync (RbStore *store, RbPerson *person, const char *device_id,
                              gint64 lifetime, gint64 *out_expires_at, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autofree char *token = rb_auth_new_token ();
   g_autofree char *token_hash = rb_auth_hash_token (token);
   g_autoptr (RbStatement) insert = NULL;
@@ -434,12 +434,12 @@ rb_auth_create_session_sync (RbStore *store, RbPerson *person, const char *devic
   reset = rb_store_prepare (store, "DELETE FROM login_failures WHERE staff_number = ?", error);
   if (insert == NULL || reset == NULL)
     goto fail;
-  rb_db_bind_text (insert, 1, token_hash);
-  rb_db_bind_text (insert, 2, rb_person_get_id (person));
-  rb_db_bind_text (insert, 3, device_id);
-  sqlite3_bind_int64 (insert, 4, now);
-  sqlite3_bind_int64 (insert, 5, now + lifetime);
-  rb_db_bind_text (reset, 1, rb_person_get_staff_number (person));
+  rb_statement_bind_text (insert, 1, token_hash);
+  rb_statement_bind_text (insert, 2, rb_person_get_id (person));
+  rb_statement_bind_text (insert, 3, device_id);
+  rb_statement_bind_int64 (insert, 4, now);
+  rb_statement_bind_int64 (insert, 5, now + lifetime);
+  rb_statement_bind_text (reset, 1, rb_person_get_staff_number (person));
   if (!rb_db_step_done (db, insert, error) || !rb_db_step_done (db, reset, error)
       || !rb_store_commit_write (store, error))
     goto fail;
@@ -456,7 +456,7 @@ RbPerson *
 rb_auth_lookup_session_sync (RbStore *store, const char *token, char **out_device_id,
                              GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autofree char *token_hash = rb_auth_hash_token (token);
   g_autoptr (RbStatement) stmt
       = rb_store_prepare (store,
@@ -469,9 +469,9 @@ rb_auth_lookup_session_sync (RbStore *store, const char *token, char **out_devic
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, token_hash);
-  sqlite3_bind_int64 (stmt, 2, rb_store_now (store));
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, token_hash);
+  rb_statement_bind_int64 (stmt, 2, rb_store_now (store));
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_DONE)
     {
       rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
@@ -482,27 +482,27 @@ rb_auth_lookup_session_sync (RbStore *store, const char *token, char **out_devic
       rb_db_set_error (error, db, rc, "query");
       return NULL;
     }
-  rb_role_from_string (rb_db_column_text (stmt, 4), &role);
+  rb_role_from_string (rb_statement_column_text (stmt, 4), &role);
   if (out_device_id != NULL)
-    *out_device_id = g_strdup (rb_db_column_text (stmt, 5));
-  return rb_person_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
-                        rb_db_column_text (stmt, 2), rb_db_column_text (stmt, 3), role);
+    *out_device_id = g_strdup (rb_statement_column_text (stmt, 5));
+  return rb_person_new (rb_statement_column_text (stmt, 0), rb_statement_column_text (stmt, 1),
+                        rb_statement_column_text (stmt, 2), rb_statement_column_text (stmt, 3), role);
 }
 
 gboolean
 rb_auth_delete_session_sync (RbStore *store, const char *token, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autofree char *token_hash = rb_auth_hash_token (token);
   g_autoptr (RbStatement) stmt
       = rb_store_prepare (store, "DELETE FROM sessions WHERE token_hash = ?", error);
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, token_hash);
+  rb_statement_bind_text (stmt, 1, token_hash);
   if (!rb_db_step_done (db, stmt, error))
     return FALSE;
-  if (sqlite3_changes (db) == 0)
+  if (rb_db_changes (db) == 0)
     {
       rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
       return FALSE;
@@ -514,7 +514,7 @@ rb_auth_delete_session_sync (RbStore *store, const char *token, GError **error)
 int
 rb_auth_purge_sessions_sync (RbStore *store, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) sessions
       = rb_store_prepare (store, "DELETE FROM sessions WHERE expires_at <= ?", error);
   g_autoptr (RbStatement) locks = NULL;
@@ -523,15 +523,15 @@ rb_auth_purge_sessions_sync (RbStore *store, GError **error)
 
   if (sessions == NULL)
     return -1;
-  sqlite3_bind_int64 (sessions, 1, now);
+  rb_statement_bind_int64 (sessions, 1, now);
   if (!rb_db_step_done (db, sessions, error))
     return -1;
-  purged = sqlite3_changes (db);
+  purged = rb_db_changes (db);
   locks = rb_store_prepare (
       store, "DELETE FROM login_failures WHERE locked_until != 0 AND locked_until <= ?", error);
   if (locks == NULL)
     return -1;
-  sqlite3_bind_int64 (locks, 1, now);
+  rb_statement_bind_int64 (locks, 1, now);
   if (!rb_db_step_done (db, locks, error))
     return -1;
   return purged;
@@ -543,7 +543,7 @@ rb_auth_purge_sessions_sync (RbStore *store, GError **error)
 char *
 rb_auth_add_device_sync (RbStore *store, const char *name, char **out_device_id, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autofree char *token = rb_auth_new_token ();
   g_autofree char *token_hash = rb_auth_hash_token (token);
   g_autofree char *id = g_uuid_string_random ();
@@ -558,10 +558,10 @@ rb_auth_add_device_sync (RbStore *store, const char *name, char **out_device_id,
       rb_set_error (error, RB_ERROR_INVALID_FIELD, NULL);
       return NULL;
     }
-  rb_db_bind_text (stmt, 1, id);
-  rb_db_bind_text (stmt, 2, name);
-  rb_db_bind_text (stmt, 3, token_hash);
-  sqlite3_bind_int64 (stmt, 4, rb_store_now (store));
+  rb_statement_bind_text (stmt, 1, id);
+  rb_statement_bind_text (stmt, 2, name);
+  rb_statement_bind_text (stmt, 3, token_hash);
+  rb_statement_bind_int64 (stmt, 4, rb_store_now (store));
   if (!rb_db_step_done (db, stmt, error))
     return NULL;
   if (out_device_id != NULL)
@@ -582,9 +582,9 @@ rb_auth_set_device_space_sync (RbStore *store, const char *device_id, const char
   stmt = rb_store_prepare (store, "UPDATE devices SET space_id = ? WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, space_id);
-  rb_db_bind_text (stmt, 2, device_id);
-  return rb_db_step_done (rb_store_get_connection (store), stmt, error);
+  rb_statement_bind_text (stmt, 1, space_id);
+  rb_statement_bind_text (stmt, 2, device_id);
+  return rb_db_step_done (rb_store_get_db (store), stmt, error);
 }
 
 /* The space a device is bound to (a door panel's room), or NULL for a kiosk. */
@@ -597,12 +597,12 @@ rb_auth_get_device_space_sync (RbStore *store, const char *device_id, GError **e
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, device_id);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, device_id);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_ROW)
-    return g_strdup (rb_db_column_text (stmt, 0));
+    return g_strdup (rb_statement_column_text (stmt, 0));
   if (rc != SQLITE_DONE)
-    rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+    rb_db_set_error (error, rb_store_get_db (store), rc, "query");
   return NULL;
 }
 
@@ -610,7 +610,7 @@ rb_auth_get_device_space_sync (RbStore *store, const char *device_id, GError **e
 char *
 rb_auth_lookup_device_sync (RbStore *store, const char *token, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autofree char *token_hash = rb_auth_hash_token (token);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store, "SELECT id FROM devices WHERE token_hash = ? AND revoked = 0", error);
@@ -618,10 +618,10 @@ rb_auth_lookup_device_sync (RbStore *store, const char *token, GError **error)
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, token_hash);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, token_hash);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_ROW)
-    return g_strdup (rb_db_column_text (stmt, 0));
+    return g_strdup (rb_statement_column_text (stmt, 0));
   if (rc == SQLITE_DONE)
     rb_set_error (error, RB_ERROR_UNAUTHENTICATED, NULL);
   else
@@ -634,12 +634,12 @@ rb_auth_lookup_device_sync (RbStore *store, const char *token, GError **error)
 gboolean
 rb_auth_reset_failures_sync (RbStore *store, const char *staff_number, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) reset
       = rb_store_prepare (store, "DELETE FROM login_failures WHERE staff_number = ?", error);
 
   if (reset == NULL)
     return FALSE;
-  rb_db_bind_text (reset, 1, staff_number);
+  rb_statement_bind_text (reset, 1, staff_number);
   return rb_db_step_done (db, reset, error);
 }

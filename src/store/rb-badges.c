@@ -61,14 +61,14 @@ owner_of (RbStore *store, const char *uid_hash, GError **error)
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, uid_hash);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, uid_hash);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_ROW)
-    return g_strdup (rb_db_column_text (stmt, 0));
+    return g_strdup (rb_statement_column_text (stmt, 0));
   if (rc == SQLITE_DONE)
     rb_set_error (error, RB_ERROR_BADGE_UNKNOWN, NULL);
   else
-    rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+    rb_db_set_error (error, rb_store_get_db (store), rc, "query");
   return NULL;
 }
 
@@ -102,10 +102,10 @@ register_badge (RbStore *store, const char *actor_id, const char *person_id,
       store, "INSERT INTO badges (uid_hash, person_id, registered_at) VALUES (?, ?, ?)", error);
   if (insert == NULL)
     return NULL;
-  rb_db_bind_text (insert, 1, uid_hash);
-  rb_db_bind_text (insert, 2, person_id);
-  sqlite3_bind_int64 (insert, 3, rb_store_now (store));
-  if (!rb_db_step_done (rb_store_get_connection (store), insert, error)
+  rb_statement_bind_text (insert, 1, uid_hash);
+  rb_statement_bind_text (insert, 2, person_id);
+  rb_statement_bind_int64 (insert, 3, rb_store_now (store));
+  if (!rb_db_step_done (rb_store_get_db (store), insert, error)
       || !(after = rb_people_store_person_to_json_sync (store, person_id, error)))
     return NULL;
   if (!rb_store_append_audit (store, actor_id, "person.badge.register", person_id, before, after,
@@ -156,8 +156,8 @@ remove_badges (RbStore *store, const char *actor_id, const char *person_id, GErr
   delete = rb_store_prepare (store, "DELETE FROM badges WHERE person_id = ?", error);
   if (delete == NULL)
     return NULL;
-  rb_db_bind_text (delete, 1, person_id);
-  if (!rb_db_step_done (rb_store_get_connection (store), delete, error)
+  rb_statement_bind_text (delete, 1, person_id);
+  if (!rb_db_step_done (rb_store_get_db (store), delete, error)
       || !(after = rb_people_store_person_to_json_sync (store, person_id, error)))
     return NULL;
   if (!rb_store_append_audit (store, actor_id, "person.badge.remove", person_id, before, after,
@@ -203,14 +203,14 @@ rb_badges_count_sync (RbStore *store, const char *person_id, GError **error)
 
   if (stmt == NULL)
     return -1;
-  rb_db_bind_text (stmt, 1, person_id);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, person_id);
+  rc = rb_statement_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      rb_db_set_error (error, rb_store_get_db (store), rc, "query");
       return -1;
     }
-  return sqlite3_column_int (stmt, 0);
+  return rb_statement_column_int (stmt, 0);
 }
 
 /* The person a badge belongs to, or RB_ERROR_BADGE_UNKNOWN. Whether they may act is for

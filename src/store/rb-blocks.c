@@ -59,7 +59,7 @@ GPtrArray *
 rb_blocks_list_affected_sync (RbStore *store, const char *space_id, RbInterval interval,
                               GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (GPtrArray) bookings = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (RbStatement) stmt = NULL;
   int rc;
@@ -77,14 +77,14 @@ rb_blocks_list_affected_sync (RbStore *store, const char *space_id, RbInterval i
                            error);
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, space_id);
-  sqlite3_bind_int64 (stmt, 2, interval.start);
-  sqlite3_bind_int64 (stmt, 3, interval.end);
-  sqlite3_bind_int64 (stmt, 4, RB_STORE_MAX_BOOKING_SECONDS);
-  sqlite3_bind_int64 (stmt, 5, rb_store_now (store));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  rb_statement_bind_text (stmt, 1, space_id);
+  rb_statement_bind_int64 (stmt, 2, interval.start);
+  rb_statement_bind_int64 (stmt, 3, interval.end);
+  rb_statement_bind_int64 (stmt, 4, RB_STORE_MAX_BOOKING_SECONDS);
+  rb_statement_bind_int64 (stmt, 5, rb_store_now (store));
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
-      RbBooking *booking = rb_store_get_booking_sync (store, rb_db_column_text (stmt, 0), error);
+      RbBooking *booking = rb_store_get_booking_sync (store, rb_statement_column_text (stmt, 0), error);
 
       if (booking == NULL)
         return NULL;
@@ -106,7 +106,7 @@ rb_blocks_create_sync (RbStore *store, const char *space_id, RbInterval interval
                        const char *reason, const char *actor_id, GPtrArray **out_cancelled,
                        GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbSpace) space = NULL;
   g_autoptr (GPtrArray) affected = NULL;
   g_autoptr (GPtrArray) cancelled = g_ptr_array_new_with_free_func (g_object_unref);
@@ -139,15 +139,15 @@ rb_blocks_create_sync (RbStore *store, const char *space_id, RbInterval interval
                              error);
   if (insert == NULL)
     goto fail;
-  rb_db_bind_text (insert, 1, space_id);
-  sqlite3_bind_int64 (insert, 2, interval.start);
-  sqlite3_bind_int64 (insert, 3, interval.end);
-  rb_db_bind_text (insert, 4, reason);
-  rb_db_bind_text (insert, 5, actor_id);
-  sqlite3_bind_int64 (insert, 6, rb_store_now (store));
+  rb_statement_bind_text (insert, 1, space_id);
+  rb_statement_bind_int64 (insert, 2, interval.start);
+  rb_statement_bind_int64 (insert, 3, interval.end);
+  rb_statement_bind_text (insert, 4, reason);
+  rb_statement_bind_text (insert, 5, actor_id);
+  rb_statement_bind_int64 (insert, 6, rb_store_now (store));
   if (!rb_db_step_done (db, insert, error))
     goto fail;
-  block_id = sqlite3_last_insert_rowid (db);
+  block_id = rb_db_last_insert_id (db);
 
   if (!(affected = rb_blocks_list_affected_sync (store, space_id, interval, error)))
     goto fail;
@@ -161,9 +161,9 @@ rb_blocks_create_sync (RbStore *store, const char *space_id, RbInterval interval
 
       if (!rb_store_set_booking_state (store, booking, RB_BOOKING_STATE_CANCELLED, error))
         goto fail;
-      sqlite3_reset (set_reason);
-      rb_db_bind_text (set_reason, 1, reason);
-      rb_db_bind_text (set_reason, 2, rb_booking_get_id (booking));
+      rb_statement_reset (set_reason);
+      rb_statement_bind_text (set_reason, 1, reason);
+      rb_statement_bind_text (set_reason, 2, rb_booking_get_id (booking));
       if (!rb_db_step_done (db, set_reason, error))
         goto fail;
     }
@@ -195,7 +195,7 @@ fail:
 gboolean
 rb_blocks_remove_sync (RbStore *store, gint64 block_id, const char *actor_id, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) find = NULL;
   g_autoptr (RbStatement) remove = NULL;
   g_autofree char *space_id = NULL;
@@ -209,8 +209,8 @@ rb_blocks_remove_sync (RbStore *store, gint64 block_id, const char *actor_id, GE
                                   " WHERE id = ?", error);
   if (find == NULL)
     goto fail;
-  sqlite3_bind_int64 (find, 1, block_id);
-  rc = sqlite3_step (find);
+  rb_statement_bind_int64 (find, 1, block_id);
+  rc = rb_statement_step (find);
   if (rc == SQLITE_DONE)
     {
       rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
@@ -221,14 +221,14 @@ rb_blocks_remove_sync (RbStore *store, gint64 block_id, const char *actor_id, GE
       rb_db_set_error (error, db, rc, "query");
       goto fail;
     }
-  space_id = g_strdup (rb_db_column_text (find, 0));
-  interval = rb_interval_make (sqlite3_column_int64 (find, 1), sqlite3_column_int64 (find, 2));
-  reason = g_strdup (rb_db_column_text (find, 3));
+  space_id = g_strdup (rb_statement_column_text (find, 0));
+  interval = rb_interval_make (rb_statement_column_int64 (find, 1), rb_statement_column_int64 (find, 2));
+  reason = g_strdup (rb_statement_column_text (find, 3));
 
   remove = rb_store_prepare (store, "DELETE FROM space_blocks WHERE id = ?", error);
   if (remove == NULL)
     goto fail;
-  sqlite3_bind_int64 (remove, 1, block_id);
+  rb_statement_bind_int64 (remove, 1, block_id);
   if (!rb_db_step_done (db, remove, error)
       || !append_audit (store, actor_id, "block.lift", block_id, space_id, interval, reason,
                         NULL, TRUE, error))
@@ -245,7 +245,7 @@ fail:
 GHashTable *
 rb_blocks_cancel_reasons_sync (RbStore *store, GPtrArray *bookings, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (GHashTable) reasons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                           g_free);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
@@ -259,11 +259,11 @@ rb_blocks_cancel_reasons_sync (RbStore *store, GPtrArray *bookings, GError **err
       const char *id = rb_booking_get_id (g_ptr_array_index (bookings, i));
       int rc;
 
-      sqlite3_reset (stmt);
-      rb_db_bind_text (stmt, 1, id);
-      rc = sqlite3_step (stmt);
+      rb_statement_reset (stmt);
+      rb_statement_bind_text (stmt, 1, id);
+      rc = rb_statement_step (stmt);
       if (rc == SQLITE_ROW)
-        g_hash_table_insert (reasons, g_strdup (id), g_strdup (rb_db_column_text (stmt, 0)));
+        g_hash_table_insert (reasons, g_strdup (id), g_strdup (rb_statement_column_text (stmt, 0)));
       else if (rc != SQLITE_DONE)
         {
           rb_db_set_error (error, db, rc, "query");

@@ -23,7 +23,7 @@
 typedef struct
 {
   RbStore *store;
-  sqlite3 *db;
+  RbDb *db;
   RbBuildingImportFlags flags;
   gint64 now;
   JsonArray *added;
@@ -35,7 +35,7 @@ typedef struct
 /* ---- export ---------------------------------------------------------------------------- */
 
 static gboolean
-collect (RbStore *store, const char *sql, GPtrArray *into, gpointer (*make) (sqlite3_stmt *),
+collect (RbStore *store, const char *sql, GPtrArray *into, gpointer (*make) (RbStatement *),
          GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (store, sql, error);
@@ -43,33 +43,33 @@ collect (RbStore *store, const char *sql, GPtrArray *into, gpointer (*make) (sql
 
   if (stmt == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (into, make (stmt));
   if (rc != SQLITE_DONE)
     {
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      rb_db_set_error (error, rb_store_get_db (store), rc, "query");
       return FALSE;
     }
   return TRUE;
 }
 
 static gpointer
-building_from_row (sqlite3_stmt *stmt)
+building_from_row (RbStatement *stmt)
 {
-  return rb_building_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
-                          rb_db_column_text (stmt, 2), rb_db_column_text (stmt, 3));
+  return rb_building_new (rb_statement_column_text (stmt, 0), rb_statement_column_text (stmt, 1),
+                          rb_statement_column_text (stmt, 2), rb_statement_column_text (stmt, 3));
 }
 
 #define FLOOR_COLUMNS "f.id, f.building_id, f.name, f.level, f.width, f.height, f.position"
 
 static gpointer
-floor_from_row (sqlite3_stmt *stmt)
+floor_from_row (RbStatement *stmt)
 {
-  RbFloor *floor = rb_floor_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
-                                 rb_db_column_text (stmt, 2), sqlite3_column_int (stmt, 3),
-                                 sqlite3_column_int (stmt, 4), sqlite3_column_int (stmt, 5));
+  RbFloor *floor = rb_floor_new (rb_statement_column_text (stmt, 0), rb_statement_column_text (stmt, 1),
+                                 rb_statement_column_text (stmt, 2), rb_statement_column_int (stmt, 3),
+                                 rb_statement_column_int (stmt, 4), rb_statement_column_int (stmt, 5));
 
-  rb_floor_set_position (floor, sqlite3_column_int (stmt, 6));
+  rb_floor_set_position (floor, rb_statement_column_int (stmt, 6));
   return floor;
 }
 
@@ -77,18 +77,18 @@ floor_from_row (sqlite3_stmt *stmt)
   "s.id, s.floor_id, s.kind, s.name, s.capacity, s.amenities, s.x, s.y, s.w, s.h, s.bookable"
 
 static gpointer
-space_from_row (sqlite3_stmt *stmt)
+space_from_row (RbStatement *stmt)
 {
   RbSpaceKind kind = RB_SPACE_KIND_DESK;
-  RbRect rect = { sqlite3_column_double (stmt, 6), sqlite3_column_double (stmt, 7),
-                  sqlite3_column_double (stmt, 8), sqlite3_column_double (stmt, 9) };
+  RbRect rect = { rb_statement_column_double (stmt, 6), rb_statement_column_double (stmt, 7),
+                  rb_statement_column_double (stmt, 8), rb_statement_column_double (stmt, 9) };
   RbSpace *space;
 
-  rb_space_kind_from_string (rb_db_column_text (stmt, 2), &kind);
-  space = rb_space_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1), kind,
-                        rb_db_column_text (stmt, 3), sqlite3_column_int (stmt, 4),
-                        sqlite3_column_int (stmt, 5), &rect);
-  rb_space_set_bookable (space, sqlite3_column_int (stmt, 10));
+  rb_space_kind_from_string (rb_statement_column_text (stmt, 2), &kind);
+  space = rb_space_new (rb_statement_column_text (stmt, 0), rb_statement_column_text (stmt, 1), kind,
+                        rb_statement_column_text (stmt, 3), rb_statement_column_int (stmt, 4),
+                        rb_statement_column_int (stmt, 5), &rect);
+  rb_space_set_bookable (space, rb_statement_column_int (stmt, 10));
   return space;
 }
 
@@ -155,7 +155,7 @@ applying (Import *import)
 }
 
 static gboolean
-step (Import *import, sqlite3_stmt *stmt, GError **error)
+step (Import *import, RbStatement *stmt, GError **error)
 {
   return rb_db_step_done (import->db, stmt, error);
 }
@@ -208,10 +208,10 @@ import_site (Import *import, RbSite *site, GError **error)
                             error);
   if (write == NULL)
     return FALSE;
-  rb_db_bind_text (write, 1, rb_site_get_id (site));
-  rb_db_bind_text (write, 2, rb_site_get_name (site));
-  rb_db_bind_text (write, 3, rb_site_get_timezone (site));
-  sqlite3_bind_int (write, 4, rb_site_get_show_names (site));
+  rb_statement_bind_text (write, 1, rb_site_get_id (site));
+  rb_statement_bind_text (write, 2, rb_site_get_name (site));
+  rb_statement_bind_text (write, 3, rb_site_get_timezone (site));
+  rb_statement_bind_int (write, 4, rb_site_get_show_names (site));
   return step (import, write, error);
 }
 
@@ -258,10 +258,10 @@ import_buildings (Import *import, GPtrArray *buildings, GError **error)
                                 error);
       if (write == NULL)
         return FALSE;
-      rb_db_bind_text (write, 1, rb_building_get_id (building));
-      rb_db_bind_text (write, 2, rb_building_get_site_id (building));
-      rb_db_bind_text (write, 3, rb_building_get_name (building));
-      rb_db_bind_text (write, 4, rb_building_get_address (building));
+      rb_statement_bind_text (write, 1, rb_building_get_id (building));
+      rb_statement_bind_text (write, 2, rb_building_get_site_id (building));
+      rb_statement_bind_text (write, 3, rb_building_get_name (building));
+      rb_statement_bind_text (write, 4, rb_building_get_address (building));
       if (!step (import, write, error))
         return FALSE;
     }
@@ -291,7 +291,7 @@ current_clear (Current *current)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Current, current_clear)
 
 static gboolean
-load_current (Import *import, const char *sql, gpointer (*make) (sqlite3_stmt *), int retired_column,
+load_current (Import *import, const char *sql, gpointer (*make) (RbStatement *), int retired_column,
               const char *(*get_id) (gpointer), Current *current, GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (import->store, sql, error);
@@ -303,14 +303,14 @@ load_current (Import *import, const char *sql, gpointer (*make) (sqlite3_stmt *)
   current->in_file = g_hash_table_new (g_str_hash, g_str_equal);
   if (stmt == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
       gpointer item = make (stmt);
       const char *id = get_id (item);
 
       g_ptr_array_add (current->items, item);
       g_hash_table_insert (current->by_id, (gpointer) id, item);
-      if (sqlite3_column_int (stmt, retired_column))
+      if (rb_statement_column_int (stmt, retired_column))
         g_hash_table_add (current->retired, (gpointer) id);
     }
   if (rc != SQLITE_DONE)
@@ -331,8 +331,8 @@ retire (Import *import, const char *table, const char *id, GError **error)
     return TRUE;
   if (!(write = rb_store_prepare (import->store, sql, error)))
     return FALSE;
-  sqlite3_bind_int64 (write, 1, import->now);
-  rb_db_bind_text (write, 2, id);
+  rb_statement_bind_int64 (write, 1, import->now);
+  rb_statement_bind_text (write, 2, id);
   return step (import, write, error);
 }
 
@@ -390,13 +390,13 @@ import_floors (Import *import, GPtrArray *floors, GError **error)
           error);
       if (write == NULL)
         return FALSE;
-      rb_db_bind_text (write, 1, id);
-      rb_db_bind_text (write, 2, rb_floor_get_building_id (floor));
-      rb_db_bind_text (write, 3, rb_floor_get_name (floor));
-      sqlite3_bind_int (write, 4, rb_floor_get_level (floor));
-      sqlite3_bind_int (write, 5, rb_floor_get_width (floor));
-      sqlite3_bind_int (write, 6, rb_floor_get_height (floor));
-      sqlite3_bind_int (write, 7, rb_floor_get_position (floor));
+      rb_statement_bind_text (write, 1, id);
+      rb_statement_bind_text (write, 2, rb_floor_get_building_id (floor));
+      rb_statement_bind_text (write, 3, rb_floor_get_name (floor));
+      rb_statement_bind_int (write, 4, rb_floor_get_level (floor));
+      rb_statement_bind_int (write, 5, rb_floor_get_width (floor));
+      rb_statement_bind_int (write, 6, rb_floor_get_height (floor));
+      rb_statement_bind_int (write, 7, rb_floor_get_position (floor));
       if (!step (import, write, error))
         return FALSE;
     }
@@ -460,17 +460,17 @@ write_space (Import *import, RbSpace *space, GError **error)
 
   if (write == NULL)
     return FALSE;
-  rb_db_bind_text (write, 1, rb_space_get_id (space));
-  rb_db_bind_text (write, 2, rb_space_get_floor_id (space));
-  rb_db_bind_text (write, 3, rb_space_kind_to_string (rb_space_get_kind (space)));
-  rb_db_bind_text (write, 4, rb_space_get_name (space));
-  sqlite3_bind_int (write, 5, rb_space_get_capacity (space));
-  sqlite3_bind_int (write, 6, rb_space_get_amenities (space));
-  sqlite3_bind_double (write, 7, r->x);
-  sqlite3_bind_double (write, 8, r->y);
-  sqlite3_bind_double (write, 9, r->w);
-  sqlite3_bind_double (write, 10, r->h);
-  sqlite3_bind_int (write, 11, rb_space_get_bookable (space));
+  rb_statement_bind_text (write, 1, rb_space_get_id (space));
+  rb_statement_bind_text (write, 2, rb_space_get_floor_id (space));
+  rb_statement_bind_text (write, 3, rb_space_kind_to_string (rb_space_get_kind (space)));
+  rb_statement_bind_text (write, 4, rb_space_get_name (space));
+  rb_statement_bind_int (write, 5, rb_space_get_capacity (space));
+  rb_statement_bind_int (write, 6, rb_space_get_amenities (space));
+  rb_statement_bind_double (write, 7, r->x);
+  rb_statement_bind_double (write, 8, r->y);
+  rb_statement_bind_double (write, 9, r->w);
+  rb_statement_bind_double (write, 10, r->h);
+  rb_statement_bind_int (write, 11, rb_space_get_bookable (space));
   return step (import, write, error);
 }
 
@@ -492,10 +492,10 @@ cancel_bookings (Import *import, const char *space_id, GError **error)
 
     if (list == NULL)
       return FALSE;
-    rb_db_bind_text (list, 1, space_id);
-    sqlite3_bind_int64 (list, 2, import->now);
-    while ((rc = sqlite3_step (list)) == SQLITE_ROW)
-      g_ptr_array_add (ids, g_strdup (rb_db_column_text (list, 0)));
+    rb_statement_bind_text (list, 1, space_id);
+    rb_statement_bind_int64 (list, 2, import->now);
+    while ((rc = rb_statement_step (list)) == SQLITE_ROW)
+      g_ptr_array_add (ids, g_strdup (rb_statement_column_text (list, 0)));
     if (rc != SQLITE_DONE)
       {
         rb_db_set_error (error, import->db, rc, "query");
@@ -520,8 +520,8 @@ cancel_bookings (Import *import, const char *space_id, GError **error)
                                      "UPDATE bookings SET cancel_reason = ? WHERE id = ?", error);
       if (set_reason == NULL)
         return FALSE;
-      rb_db_bind_text (set_reason, 1, reason);
-      rb_db_bind_text (set_reason, 2, ids->pdata[i]);
+      rb_statement_bind_text (set_reason, 1, reason);
+      rb_statement_bind_text (set_reason, 2, ids->pdata[i]);
       if (!step (import, set_reason, error))
         return FALSE;
     }
@@ -598,7 +598,7 @@ static JsonNode *
 count_live (RbStore *store, GError **error)
 {
   gint64 floors = 0, spaces = 0;
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   JsonObject *o;
   JsonNode *node;
 
@@ -650,7 +650,7 @@ rb_building_store_import_sync (RbStore *store, RbBuildingDocument *document,
   g_autoptr (JsonNode) before = NULL;
   Import import = {
     .store = store,
-    .db = rb_store_get_connection (store),
+    .db = rb_store_get_db (store),
     .flags = flags,
     .now = rb_store_now (store),
     .added = added,

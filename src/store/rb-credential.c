@@ -239,24 +239,24 @@ read_keys (RbStore *store, guint8 *public_key, guint8 *secret_key, gboolean *out
   *out_found = FALSE;
   if (stmt == NULL)
     return FALSE;
-  rc = sqlite3_step (stmt);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      if (sqlite3_column_bytes (stmt, 0) != RB_CREDENTIAL_KEY_BYTES
-          || sqlite3_column_bytes (stmt, 1) != RB_CREDENTIAL_KEY_BYTES)
+      if (rb_statement_column_bytes (stmt, 0) != RB_CREDENTIAL_KEY_BYTES
+          || rb_statement_column_bytes (stmt, 1) != RB_CREDENTIAL_KEY_BYTES)
         {
           g_set_error_literal (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
                                "The server's keypair in the database is damaged");
           return FALSE;
         }
-      memcpy (public_key, sqlite3_column_blob (stmt, 0), RB_CREDENTIAL_KEY_BYTES);
-      memcpy (secret_key, sqlite3_column_blob (stmt, 1), RB_CREDENTIAL_KEY_BYTES);
+      memcpy (public_key, rb_statement_column_blob (stmt, 0), RB_CREDENTIAL_KEY_BYTES);
+      memcpy (secret_key, rb_statement_column_blob (stmt, 1), RB_CREDENTIAL_KEY_BYTES);
       *out_found = TRUE;
       return TRUE;
     }
   if (rc != SQLITE_DONE)
     {
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "server keys");
+      rb_db_set_error (error, rb_store_get_db (store), rc, "server keys");
       return FALSE;
     }
   return TRUE;
@@ -267,7 +267,7 @@ gboolean
 rb_credential_get_server_keys_sync (RbStore *store, guint8 public_key[RB_CREDENTIAL_KEY_BYTES],
                                     guint8 secret_key[RB_CREDENTIAL_KEY_BYTES], GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) insert = NULL;
   gboolean found = FALSE;
 
@@ -294,9 +294,9 @@ rb_credential_get_server_keys_sync (RbStore *store, guint8 public_key[RB_CREDENT
                              error);
   if (insert == NULL)
     goto fail;
-  sqlite3_bind_blob (insert, 1, public_key, RB_CREDENTIAL_KEY_BYTES, SQLITE_TRANSIENT);
-  sqlite3_bind_blob (insert, 2, secret_key, RB_CREDENTIAL_KEY_BYTES, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (insert, 3, rb_store_now (store));
+  rb_statement_bind_blob (insert, 1, public_key, RB_CREDENTIAL_KEY_BYTES);
+  rb_statement_bind_blob (insert, 2, secret_key, RB_CREDENTIAL_KEY_BYTES);
+  rb_statement_bind_int64 (insert, 3, rb_store_now (store));
   if (!rb_db_step_done (db, insert, error))
     goto fail;
   return rb_store_commit_write (store, error);

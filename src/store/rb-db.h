@@ -1,5 +1,13 @@
-/* rb-db.h: a thin typed layer over sqlite3: every failure becomes a GError in
- * RB_STORE_ERROR, and statements are always prepared. */
+/* rb-db.h: the store's one interface to its database, with two engines below it: SQLite
+ * (rb-db.c, the embedded default) and PostgreSQL (rb-pg-db.c, in the server's rb-store-pg
+ * library). Every failure becomes a GError in RB_STORE_ERROR, and statements are always
+ * prepared.
+ *
+ * The store's modules write their SQL once for both engines, in the dialect both understand
+ * (HACKING.md lists its few rules: "end" quoted, integer flags compared with 0, ?N
+ * parameters). They speak SQLite's result codes (SQLITE_ROW, SQLITE_DONE, SQLITE_CONSTRAINT,
+ * SQLITE_BUSY, …) and column types (SQLITE_NULL, …), to which the PostgreSQL engine
+ * translates its own. */
 #pragma once
 
 #include <gio/gio.h>
@@ -19,30 +27,75 @@ typedef enum
 
 GQuark rb_store_error_quark (void);
 
-void rb_db_set_error (GError **error, sqlite3 *db, int rc, const char *what);
-gboolean rb_db_exec (sqlite3 *db, const char *sql, GError **error);
-sqlite3_stmt *rb_db_prepare (sqlite3 *db, const char *sql, GError **error);
-gboolean rb_db_step_done (sqlite3 *db, sqlite3_stmt *stmt, GError **error);
-gboolean rb_db_begin_immediate (sqlite3 *db, GError **error);
-gboolean rb_db_commit (sqlite3 *db, GError **error);
-void rb_db_rollback (sqlite3 *db);
-gboolean rb_db_get_int (sqlite3 *db, const char *sql, gint64 *out_value, GError **error);
+/* One connection to a database, of either engine. Used by one thread at a time. */
+typedef struct _RbDb RbDb;
+/* A prepared statement of a connection. */
+typedef struct _RbStatement RbStatement;
+/* What an engine does; see rb-db-engine.h. */
+typedef struct _RbDbEngine RbDbEngine;
 
-const char *rb_db_column_text (sqlite3_stmt *stmt, int column);
-void rb_db_bind_text (sqlite3_stmt *stmt, int index, const char *text);
+/* The SQLite engine: opens (or creates) the file at path, read-write. */
+RbDb *rb_db_open_sqlite (const char *path, GError **error);
+void rb_db_close (RbDb *db);
+/* The SQLite connection, or NULL on another engine: for what only SQLite has (PRAGMAs,
+ * its migrations) and for tests that look into a file. */
+sqlite3 *rb_db_get_sqlite (RbDb *db);
+gboolean rb_db_is_sqlite (RbDb *db);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+void rb_db_set_error (GError **error, RbDb *db, int rc, const char *what);
+/* The engine's message of the last failure. */
+const char *rb_db_errmsg (RbDb *db);
+gboolean rb_db_exec (RbDb *db, const char *sql, GError **error);
+/* A statement of its own (not from the cache), freed by g_autoptr (RbStatement). */
+RbStatement *rb_db_prepare (RbDb *db, const char *sql, GError **error);
+gboolean rb_db_step_done (RbDb *db, RbStatement *stmt, GError **error);
+/* Begins a write transaction that no other writer interleaves with: BEGIN IMMEDIATE on
+ * SQLite, the database's writer lock on PostgreSQL (rb_pg_begin_write says why). */
+gboolean rb_db_begin_write (RbDb *db, GError **error);
+gboolean rb_db_commit (RbDb *db, GError **error);
+void rb_db_rollback (RbDb *db);
+gboolean rb_db_in_transaction (RbDb *db);
+gboolean rb_db_get_int (RbDb *db, const char *sql, gint64 *out_value, GError **error);
+/* Rows written by the last INSERT, UPDATE or DELETE. */
+int rb_db_changes (RbDb *db);
+/* The id (or seq) that the last INSERT into a table with an automatic one gave. */
+gint64 rb_db_last_insert_id (RbDb *db);
 
-/* A statement lent by an RbStatementCache: it stays prepared in the cache, and releasing it
- * (g_autoptr) only resets it and clears its bindings, which also ends its read of the file. */
-typedef sqlite3_stmt RbStatement;
+/* Statements, as SQLite's API has them (1-based parameters, 0-based columns). */
+int rb_statement_step (RbStatement *stmt);
+void rb_statement_reset (RbStatement *stmt);
+void rb_statement_clear_bindings (RbStatement *stmt);
+void rb_statement_bind_int64 (RbStatement *stmt, int index, gint64 value);
+void rb_statement_bind_int (RbStatement *stmt, int index, int value);
+void rb_statement_bind_double (RbStatement *stmt, int index, double value);
+/* NULL binds NULL. The text is copied. */
+void rb_statement_bind_text (RbStatement *stmt, int index, const char *text);
+void rb_statement_bind_null (RbStatement *stmt, int index);
+/* The bytes are copied. */
+void rb_statement_bind_blob (RbStatement *stmt, int index, gconstpointer data, gsize size);
+/* SQLITE_NULL, SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT or SQLITE_BLOB */
+int rb_statement_column_type (RbStatement *stmt, int column);
+gint64 rb_statement_column_int64 (RbStatement *stmt, int column);
+int rb_statement_column_int (RbStatement *stmt, int column);
+double rb_statement_column_double (RbStatement *stmt, int column);
+/* NULL for NULL; valid until the next step or reset. */
+const char *rb_statement_column_text (RbStatement *stmt, int column);
+gconstpointer rb_statement_column_blob (RbStatement *stmt, int column);
+int rb_statement_column_bytes (RbStatement *stmt, int column);
+const char *rb_statement_column_name (RbStatement *stmt, int column);
+
+/* A statement lent by an RbStatementCache stays prepared in the cache, and releasing it
+ * (g_autoptr) only resets it and clears its bindings, which also ends its read; one of
+ * rb_db_prepare is freed. */
 typedef struct _RbStatementCache RbStatementCache;
 
-RbStatementCache *rb_statement_cache_new (sqlite3 *db);
+RbStatementCache *rb_statement_cache_new (RbDb *db);
 void rb_statement_cache_free (RbStatementCache *cache);
 RbStatement *rb_statement_cache_prepare (RbStatementCache *cache, const char *sql, GError **error);
 void rb_statement_release (RbStatement *stmt);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbStatement, rb_statement_release)
+/* For SQLite-only code that prepares on rb_db_get_sqlite's connection (tests, tools). */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 G_END_DECLS

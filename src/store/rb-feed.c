@@ -62,18 +62,18 @@ add_topics (RbStore *store, gint64 since, GPtrArray *entries, GError **error)
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, since);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  rb_statement_bind_int64 (stmt, 1, since);
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
       RbFeedEntry *entry = g_new0 (RbFeedEntry, 1);
 
-      entry->topic = g_strdup (rb_db_column_text (stmt, 0));
-      entry->seq = sqlite3_column_int64 (stmt, 1);
+      entry->topic = g_strdup (rb_statement_column_text (stmt, 0));
+      entry->seq = rb_statement_column_int64 (stmt, 1);
       g_ptr_array_add (entries, entry);
     }
   if (rc != SQLITE_DONE)
     {
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      rb_db_set_error (error, rb_store_get_db (store), rc, "query");
       return FALSE;
     }
   return TRUE;
@@ -89,19 +89,19 @@ add_tombstones (RbStore *store, gint64 since, int limit, GPtrArray *entries, GEr
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, since);
-  sqlite3_bind_int (stmt, 2, limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  rb_statement_bind_int64 (stmt, 1, since);
+  rb_statement_bind_int (stmt, 2, limit);
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
       RbFeedEntry *entry = g_new0 (RbFeedEntry, 1);
 
-      entry->deleted_id = g_strdup (rb_db_column_text (stmt, 0));
-      entry->seq = sqlite3_column_int64 (stmt, 1);
+      entry->deleted_id = g_strdup (rb_statement_column_text (stmt, 0));
+      entry->seq = rb_statement_column_int64 (stmt, 1);
       g_ptr_array_add (entries, entry);
     }
   if (rc != SQLITE_DONE)
     {
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      rb_db_set_error (error, rb_store_get_db (store), rc, "query");
       return FALSE;
     }
   return TRUE;
@@ -113,7 +113,7 @@ GPtrArray *
 rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 retention, gint64 *out_next,
                    GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_feed_entry_free);
   g_autoptr (RbStatement) stmt = NULL;
   gint64 last_seq = 0;
@@ -139,16 +139,16 @@ rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 retention, gi
       store, "SELECT id, seq FROM bookings WHERE seq >= ? ORDER BY seq LIMIT ?", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, since);
-  sqlite3_bind_int (stmt, 2, limit);
+  rb_statement_bind_int64 (stmt, 1, since);
+  rb_statement_bind_int (stmt, 2, limit);
   next = MAX (since, last_seq + 1);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
       RbFeedEntry *entry = g_new0 (RbFeedEntry, 1);
 
       g_ptr_array_add (entries, entry);
-      entry->seq = sqlite3_column_int64 (stmt, 1);
-      entry->booking = rb_store_get_booking_sync (store, rb_db_column_text (stmt, 0), error);
+      entry->seq = rb_statement_column_int64 (stmt, 1);
+      entry->booking = rb_store_get_booking_sync (store, rb_statement_column_text (stmt, 0), error);
       if (entry->booking == NULL)
         return NULL;
     }
@@ -179,7 +179,7 @@ rb_feed_get_head_sync (RbStore *store, GError **error)
 {
   gint64 last_seq = 0;
 
-  if (!rb_db_get_int (rb_store_get_connection (store),
+  if (!rb_db_get_int (rb_store_get_db (store),
                       "SELECT coalesce (max (seq), 0) FROM changes", &last_seq, error))
     return 0;
   return last_seq + 1;

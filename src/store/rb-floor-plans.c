@@ -19,14 +19,14 @@ floor_exists (RbStore *store, const char *floor_id, GError **error)
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, floor_id);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, floor_id);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_ROW)
     return TRUE;
   if (rc == SQLITE_DONE)
     rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
   else
-    rb_db_set_error (error, rb_store_get_connection (store), rc, "floor");
+    rb_db_set_error (error, rb_store_get_db (store), rc, "floor");
   return FALSE;
 }
 
@@ -62,8 +62,8 @@ rb_floor_plans_get_sync (RbStore *store, const char *floor_id, GError **error)
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, floor_id);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, floor_id);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_DONE)
     {
       rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
@@ -71,11 +71,11 @@ rb_floor_plans_get_sync (RbStore *store, const char *floor_id, GError **error)
     }
   if (rc != SQLITE_ROW)
     {
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "floor plan");
+      rb_db_set_error (error, rb_store_get_db (store), rc, "floor plan");
       return NULL;
     }
-  data = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
-  return rb_plan_drawing_new (rb_db_column_text (stmt, 0), data, sqlite3_column_int64 (stmt, 2));
+  data = g_bytes_new (rb_statement_column_blob (stmt, 1), rb_statement_column_bytes (stmt, 1));
+  return rb_plan_drawing_new (rb_statement_column_text (stmt, 0), data, rb_statement_column_int64 (stmt, 2));
 }
 
 /* Writes (drawing) or deletes (NULL) the row, inside the caller's transaction. */
@@ -89,8 +89,8 @@ write_row (RbStore *store, const char *floor_id, RbPlanDrawing *drawing, GError 
       stmt = rb_store_prepare (store, "DELETE FROM floor_plans WHERE floor_id = ?", error);
       if (stmt == NULL)
         return FALSE;
-      rb_db_bind_text (stmt, 1, floor_id);
-      return rb_db_step_done (rb_store_get_connection (store), stmt, error);
+      rb_statement_bind_text (stmt, 1, floor_id);
+      return rb_db_step_done (rb_store_get_db (store), stmt, error);
     }
   stmt = rb_store_prepare (store,
                            "INSERT INTO floor_plans (floor_id, content_type, data, updated_at)"
@@ -100,12 +100,12 @@ write_row (RbStore *store, const char *floor_id, RbPlanDrawing *drawing, GError 
                            error);
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, floor_id);
-  rb_db_bind_text (stmt, 2, drawing->content_type);
-  sqlite3_bind_blob64 (stmt, 3, g_bytes_get_data (drawing->data, NULL),
-                       g_bytes_get_size (drawing->data), SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, drawing->updated_at);
-  return rb_db_step_done (rb_store_get_connection (store), stmt, error);
+  rb_statement_bind_text (stmt, 1, floor_id);
+  rb_statement_bind_text (stmt, 2, drawing->content_type);
+  rb_statement_bind_blob (stmt, 3, g_bytes_get_data (drawing->data, NULL),
+                       g_bytes_get_size (drawing->data));
+  rb_statement_bind_int64 (stmt, 4, drawing->updated_at);
+  return rb_db_step_done (rb_store_get_db (store), stmt, error);
 }
 
 /* Sets or (drawing NULL) removes a floor's drawing as an administrator's change. */

@@ -52,31 +52,31 @@ static gint64
 insert_outbox (RbStore *store, const char *booking_id, RbOutboxOperation operation,
                const char *payload, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store, "INSERT INTO outbox (booking_id, operation, payload, created_at) VALUES (?, ?, ?, ?)",
       error);
 
   if (stmt == NULL)
     return 0;
-  rb_db_bind_text (stmt, 1, booking_id);
-  rb_db_bind_text (stmt, 2, operation_names[operation]);
-  rb_db_bind_text (stmt, 3, payload);
-  sqlite3_bind_int64 (stmt, 4, rb_store_now (store));
+  rb_statement_bind_text (stmt, 1, booking_id);
+  rb_statement_bind_text (stmt, 2, operation_names[operation]);
+  rb_statement_bind_text (stmt, 3, payload);
+  rb_statement_bind_int64 (stmt, 4, rb_store_now (store));
   if (!rb_db_step_done (db, stmt, error))
     return 0;
-  return sqlite3_last_insert_rowid (db);
+  return rb_db_last_insert_id (db);
 }
 
 static gboolean
 delete_outbox (RbStore *store, gint64 entry_id, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = rb_store_prepare (store, "DELETE FROM outbox WHERE id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, entry_id);
+  rb_statement_bind_int64 (stmt, 1, entry_id);
   return rb_db_step_done (db, stmt, error);
 }
 
@@ -139,7 +139,7 @@ rb_mirror_enqueue_create_sync (RbStore *store, RbBooking *request, gint64 *out_e
 static gboolean
 insert_stand_in (RbStore *store, const char *person_id, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store,
       "INSERT OR IGNORE INTO people (id, display_name, staff_number, team, role)"
@@ -148,7 +148,7 @@ insert_stand_in (RbStore *store, const char *person_id, GError **error)
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, person_id);
+  rb_statement_bind_text (stmt, 1, person_id);
   return rb_db_step_done (db, stmt, error);
 }
 
@@ -161,7 +161,7 @@ rb_mirror_enqueue_sealed_create_sync (RbStore *store, RbBooking *request,
                                       GBytes *sealed_credential, gint64 *out_entry_id,
                                       GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autofree char *stand_in = g_strconcat ("kiosk-", rb_booking_get_id (request), NULL);
   g_autoptr (RbBooking) local = NULL;
   g_autoptr (RbStatement) stmt = NULL;
@@ -182,13 +182,13 @@ rb_mirror_enqueue_sealed_create_sync (RbStore *store, RbBooking *request,
   if (stmt == NULL)
     return NULL;
   data = g_bytes_get_data (sealed_credential, &length);
-  rb_db_bind_text (stmt, 1, rb_booking_get_id (request));
-  rb_db_bind_text (stmt, 2, payload);
-  sqlite3_bind_blob (stmt, 3, data, length, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, rb_store_now (store));
+  rb_statement_bind_text (stmt, 1, rb_booking_get_id (request));
+  rb_statement_bind_text (stmt, 2, payload);
+  rb_statement_bind_blob (stmt, 3, data, length);
+  rb_statement_bind_int64 (stmt, 4, rb_store_now (store));
   if (!rb_db_step_done (db, stmt, error))
     return NULL;
-  entry_id = sqlite3_last_insert_rowid (db);
+  entry_id = rb_db_last_insert_id (db);
 
   local = rb_booking_new (rb_booking_get_id (request), rb_booking_get_space_id (request),
                           stand_in, rb_booking_get_interval (request));
@@ -242,7 +242,7 @@ gboolean
 rb_mirror_forget_create_sync (RbStore *store, gint64 entry_id, const char *booking_id,
                               GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = NULL;
 
   if (!rb_store_begin_write (store, error))
@@ -250,7 +250,7 @@ rb_mirror_forget_create_sync (RbStore *store, gint64 entry_id, const char *booki
   stmt = rb_store_prepare (store, "DELETE FROM bookings WHERE id = ?", error);
   if (stmt == NULL)
     goto fail;
-  rb_db_bind_text (stmt, 1, booking_id);
+  rb_statement_bind_text (stmt, 1, booking_id);
   if (!rb_db_step_done (db, stmt, error) || !delete_outbox (store, entry_id, error))
     goto fail;
   return rb_store_commit_write (store, error);
@@ -264,7 +264,7 @@ fail:
 GPtrArray *
 rb_mirror_list_outbox_sync (RbStore *store, gboolean pending_only, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_outbox_entry_free);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store,
@@ -276,25 +276,25 @@ rb_mirror_list_outbox_sync (RbStore *store, gboolean pending_only, GError **erro
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int (stmt, 1, pending_only);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  rb_statement_bind_int (stmt, 1, pending_only);
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
       RbOutboxEntry *entry = g_new0 (RbOutboxEntry, 1);
 
-      entry->id = sqlite3_column_int64 (stmt, 0);
-      entry->booking_id = g_strdup (rb_db_column_text (stmt, 1));
+      entry->id = rb_statement_column_int64 (stmt, 0);
+      entry->booking_id = g_strdup (rb_statement_column_text (stmt, 1));
       entry->operation = index_of (operation_names, G_N_ELEMENTS (operation_names),
-                                   rb_db_column_text (stmt, 2));
-      entry->payload = g_strdup (rb_db_column_text (stmt, 3));
-      entry->state = index_of (state_names, G_N_ELEMENTS (state_names), rb_db_column_text (stmt, 4));
-      entry->attempts = sqlite3_column_int (stmt, 5);
-      entry->last_error_code = g_strdup (rb_db_column_text (stmt, 6));
-      entry->last_error = g_strdup (rb_db_column_text (stmt, 7));
-      entry->created_at = sqlite3_column_int64 (stmt, 8);
-      entry->next_attempt_at = sqlite3_column_int64 (stmt, 9);
-      if (sqlite3_column_type (stmt, 10) == SQLITE_BLOB)
-        entry->sealed_credential = g_bytes_new (sqlite3_column_blob (stmt, 10),
-                                                sqlite3_column_bytes (stmt, 10));
+                                   rb_statement_column_text (stmt, 2));
+      entry->payload = g_strdup (rb_statement_column_text (stmt, 3));
+      entry->state = index_of (state_names, G_N_ELEMENTS (state_names), rb_statement_column_text (stmt, 4));
+      entry->attempts = rb_statement_column_int (stmt, 5);
+      entry->last_error_code = g_strdup (rb_statement_column_text (stmt, 6));
+      entry->last_error = g_strdup (rb_statement_column_text (stmt, 7));
+      entry->created_at = rb_statement_column_int64 (stmt, 8);
+      entry->next_attempt_at = rb_statement_column_int64 (stmt, 9);
+      if (rb_statement_column_type (stmt, 10) == SQLITE_BLOB)
+        entry->sealed_credential = g_bytes_new (rb_statement_column_blob (stmt, 10),
+                                                rb_statement_column_bytes (stmt, 10));
       g_ptr_array_add (entries, entry);
     }
   if (rc != SQLITE_DONE)
@@ -309,7 +309,7 @@ static gboolean
 update_outbox (RbStore *store, gint64 entry_id, const char *state, gboolean count_attempt,
                const GError *failure, gint64 next_attempt_at, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store,
       "UPDATE outbox SET state = ?, attempts = attempts + ?, last_error_code = ?,"
@@ -318,12 +318,12 @@ update_outbox (RbStore *store, gint64 entry_id, const char *state, gboolean coun
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, state);
-  sqlite3_bind_int (stmt, 2, count_attempt);
-  rb_db_bind_text (stmt, 3, failure ? rb_error_get_code_name (failure) : NULL);
-  rb_db_bind_text (stmt, 4, failure ? failure->message : NULL);
-  sqlite3_bind_int64 (stmt, 5, next_attempt_at);
-  sqlite3_bind_int64 (stmt, 6, entry_id);
+  rb_statement_bind_text (stmt, 1, state);
+  rb_statement_bind_int (stmt, 2, count_attempt);
+  rb_statement_bind_text (stmt, 3, failure ? rb_error_get_code_name (failure) : NULL);
+  rb_statement_bind_text (stmt, 4, failure ? failure->message : NULL);
+  rb_statement_bind_int64 (stmt, 5, next_attempt_at);
+  rb_statement_bind_int64 (stmt, 6, entry_id);
   return rb_db_step_done (db, stmt, error);
 }
 
@@ -341,7 +341,7 @@ static gboolean
 has_pending_create (RbStore *store, const char *booking_id, gint64 *out_entry_id,
                     GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store,
       "SELECT id FROM outbox WHERE booking_id = ? AND operation = 'create' AND state = 'pending'"
@@ -352,10 +352,10 @@ has_pending_create (RbStore *store, const char *booking_id, gint64 *out_entry_id
   *out_entry_id = 0;
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, booking_id);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, booking_id);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_ROW)
-    *out_entry_id = sqlite3_column_int64 (stmt, 0);
+    *out_entry_id = rb_statement_column_int64 (stmt, 0);
   else if (rc != SQLITE_DONE)
     {
       rb_db_set_error (error, db, rc, "outbox");
@@ -367,15 +367,15 @@ has_pending_create (RbStore *store, const char *booking_id, gint64 *out_entry_id
 static gboolean
 set_local_state (RbStore *store, const char *booking_id, const char *state, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store, "UPDATE bookings SET state = ?, updated_at = ? WHERE id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, state);
-  sqlite3_bind_int64 (stmt, 2, rb_store_now (store));
-  rb_db_bind_text (stmt, 3, booking_id);
+  rb_statement_bind_text (stmt, 1, state);
+  rb_statement_bind_int64 (stmt, 2, rb_store_now (store));
+  rb_statement_bind_text (stmt, 3, booking_id);
   return rb_db_step_done (db, stmt, error);
 }
 
@@ -415,7 +415,7 @@ static gboolean
 clear_conflicts (RbStore *store, RbBooking *remote, gboolean is_desk, const char *person_id,
                  Applied *applied, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   RbInterval iv = rb_booking_get_interval (remote);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store,
@@ -430,17 +430,17 @@ clear_conflicts (RbStore *store, RbBooking *remote, gboolean is_desk, const char
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, rb_booking_get_id (remote));
-  rb_db_bind_text (stmt, 2, rb_booking_get_space_id (remote));
-  sqlite3_bind_int64 (stmt, 3, iv.start);
-  sqlite3_bind_int64 (stmt, 4, iv.end);
-  sqlite3_bind_int64 (stmt, 5, MAX_BOOKING_SECONDS);
-  sqlite3_bind_int (stmt, 6, is_desk);
-  rb_db_bind_text (stmt, 7, person_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  rb_statement_bind_text (stmt, 1, rb_booking_get_id (remote));
+  rb_statement_bind_text (stmt, 2, rb_booking_get_space_id (remote));
+  rb_statement_bind_int64 (stmt, 3, iv.start);
+  rb_statement_bind_int64 (stmt, 4, iv.end);
+  rb_statement_bind_int64 (stmt, 5, MAX_BOOKING_SECONDS);
+  rb_statement_bind_int (stmt, 6, is_desk);
+  rb_statement_bind_text (stmt, 7, person_id);
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
-      gboolean same = sqlite3_column_int (stmt, 1);
-      g_ptr_array_add (ids, g_strdup (rb_db_column_text (stmt, 0)));
+      gboolean same = rb_statement_column_int (stmt, 1);
+      g_ptr_array_add (ids, g_strdup (rb_statement_column_text (stmt, 0)));
       g_array_append_val (same_space, same);
     }
   if (rc != SQLITE_DONE)
@@ -479,7 +479,7 @@ clear_conflicts (RbStore *store, RbBooking *remote, gboolean is_desk, const char
 static gboolean
 upsert_remote (RbStore *store, RbBooking *remote, Applied *applied, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) lookup = NULL;
   g_autoptr (RbStatement) write = NULL;
   g_autofree char *kind = NULL;
@@ -498,23 +498,23 @@ upsert_remote (RbStore *store, RbBooking *remote, Applied *applied, GError **err
                              error);
   if (lookup == NULL)
     return FALSE;
-  rb_db_bind_text (lookup, 1, rb_booking_get_space_id (remote));
-  rb_db_bind_text (lookup, 2, rb_booking_get_person_id (remote));
-  rb_db_bind_text (lookup, 3, rb_booking_get_id (remote));
-  if ((rc = sqlite3_step (lookup)) != SQLITE_ROW)
+  rb_statement_bind_text (lookup, 1, rb_booking_get_space_id (remote));
+  rb_statement_bind_text (lookup, 2, rb_booking_get_person_id (remote));
+  rb_statement_bind_text (lookup, 3, rb_booking_get_id (remote));
+  if ((rc = rb_statement_step (lookup)) != SQLITE_ROW)
     {
       rb_db_set_error (error, db, rc, "query");
       return FALSE;
     }
-  kind = g_strdup (rb_db_column_text (lookup, 0));
-  person_id = g_strdup (rb_db_column_text (lookup, 1));
-  exists = sqlite3_column_type (lookup, 2) != SQLITE_NULL;
-  local_version = sqlite3_column_int64 (lookup, 2);
+  kind = g_strdup (rb_statement_column_text (lookup, 0));
+  person_id = g_strdup (rb_statement_column_text (lookup, 1));
+  exists = rb_statement_column_type (lookup, 2) != SQLITE_NULL;
+  local_version = rb_statement_column_int64 (lookup, 2);
   /* Someone else cancelled a booking of a person of this client, with a reason (a block):
    * they should hear of it, not only find it in their list. */
   told = exists && person_id != NULL && state == RB_BOOKING_STATE_CANCELLED
          && rb_booking_get_cancel_reason (remote) != NULL
-         && g_strcmp0 (rb_db_column_text (lookup, 3), "cancelled") != 0;
+         && g_strcmp0 (rb_statement_column_text (lookup, 3), "cancelled") != 0;
   if (kind == NULL)
     {
       g_debug ("Skipping booking %s of unknown space %s", rb_booking_get_id (remote),
@@ -558,28 +558,28 @@ upsert_remote (RbStore *store, RbBooking *remote, Applied *applied, GError **err
         error);
   if (write == NULL)
     return FALSE;
-  rb_db_bind_text (write, 1, rb_booking_get_id (remote));
-  rb_db_bind_text (write, 2, rb_booking_get_space_id (remote));
-  rb_db_bind_text (write, 3, person_id);
-  sqlite3_bind_int (write, 4, is_desk);
-  sqlite3_bind_int64 (write, 5, rb_booking_get_start (remote));
-  sqlite3_bind_int64 (write, 6, rb_booking_get_end (remote));
-  rb_db_bind_text (write, 7, rb_booking_get_title (remote));
-  sqlite3_bind_int (write, 8, MAX (1, rb_booking_get_attendees (remote)));
-  rb_db_bind_text (write, 9, rb_booking_get_series_id (remote));
-  rb_db_bind_text (write, 10, rb_booking_state_to_string (state));
-  sqlite3_bind_int64 (write, 11, rb_booking_get_version (remote));
-  sqlite3_bind_int64 (write, 12, rb_booking_get_seq (remote));
-  sqlite3_bind_int64 (write, 13, rb_store_now (store));
+  rb_statement_bind_text (write, 1, rb_booking_get_id (remote));
+  rb_statement_bind_text (write, 2, rb_booking_get_space_id (remote));
+  rb_statement_bind_text (write, 3, person_id);
+  rb_statement_bind_int (write, 4, is_desk);
+  rb_statement_bind_int64 (write, 5, rb_booking_get_start (remote));
+  rb_statement_bind_int64 (write, 6, rb_booking_get_end (remote));
+  rb_statement_bind_text (write, 7, rb_booking_get_title (remote));
+  rb_statement_bind_int (write, 8, MAX (1, rb_booking_get_attendees (remote)));
+  rb_statement_bind_text (write, 9, rb_booking_get_series_id (remote));
+  rb_statement_bind_text (write, 10, rb_booking_state_to_string (state));
+  rb_statement_bind_int64 (write, 11, rb_booking_get_version (remote));
+  rb_statement_bind_int64 (write, 12, rb_booking_get_seq (remote));
+  rb_statement_bind_int64 (write, 13, rb_store_now (store));
   /* The reason a block gave, which the owner reads in My Bookings (schema 3). */
-  rb_db_bind_text (write, 14, rb_booking_get_cancel_reason (remote));
+  rb_statement_bind_text (write, 14, rb_booking_get_cancel_reason (remote));
   /* When the server made it (0 from a server that does not say): the check-in window of a
    * booking made after its start runs from then (rb_policy_check_in_window). */
-  sqlite3_bind_int64 (write, 15, rb_booking_get_created_at (remote));
+  rb_statement_bind_int64 (write, 15, rb_booking_get_created_at (remote));
   /* Booked at a door: the server knows by which panel, the mirror only that it was. */
-  rb_db_bind_text (write, 16, rb_booking_get_at_door (remote) ? "" : NULL);
+  rb_statement_bind_text (write, 16, rb_booking_get_at_door (remote) ? "" : NULL);
   /* Retention took the person on the server: forgotten here too, not kept from before. */
-  sqlite3_bind_int (write, 17, rb_booking_get_anonymised (remote));
+  rb_statement_bind_int (write, 17, rb_booking_get_anonymised (remote));
   if (!rb_db_step_done (db, write, error))
     return FALSE;
   applied->changed++;
@@ -606,7 +606,7 @@ apply_all (RbStore *store, GPtrArray *bookings, Applied *applied, GError **error
 static gboolean
 write_cursor (RbStore *store, gint64 cursor, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = NULL;
   g_autofree char *value = NULL;
 
@@ -617,8 +617,8 @@ write_cursor (RbStore *store, gint64 cursor, GError **error)
   if (stmt == NULL)
     return FALSE;
   value = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
-  rb_db_bind_text (stmt, 1, CURSOR_KEY);
-  rb_db_bind_text (stmt, 2, value);
+  rb_statement_bind_text (stmt, 1, CURSOR_KEY);
+  rb_statement_bind_text (stmt, 2, value);
   return rb_db_step_done (db, stmt, error);
 }
 
@@ -627,7 +627,7 @@ write_cursor (RbStore *store, gint64 cursor, GError **error)
 static gboolean
 forget_deleted (RbStore *store, GPtrArray *deleted_ids, Applied *applied, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   static const char *const statements[] = {
     "DELETE FROM outbox WHERE booking_id = ?",
     "DELETE FROM bookings WHERE id = ?",
@@ -640,10 +640,10 @@ forget_deleted (RbStore *store, GPtrArray *deleted_ids, Applied *applied, GError
 
         if (stmt == NULL)
           return FALSE;
-        rb_db_bind_text (stmt, 1, g_ptr_array_index (deleted_ids, i));
+        rb_statement_bind_text (stmt, 1, g_ptr_array_index (deleted_ids, i));
         if (!rb_db_step_done (db, stmt, error))
           return FALSE;
-        applied->changed += j == 1 ? sqlite3_changes (db) : 0;
+        applied->changed += j == 1 ? rb_db_changes (db) : 0;
       }
   return TRUE;
 }
@@ -678,7 +678,7 @@ rb_mirror_replace_range_sync (RbStore *store, GPtrArray *bookings, RbInterval ra
                               gint64 cursor, GPtrArray *notices, GError **error)
 {
   Applied applied = { 0, notices };
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (RbStatement) select = NULL;
@@ -697,11 +697,11 @@ rb_mirror_replace_range_sync (RbStore *store, GPtrArray *bookings, RbInterval ra
                              error);
   if (select == NULL)
     goto fail;
-  sqlite3_bind_int64 (select, 1, range.start);
-  sqlite3_bind_int64 (select, 2, range.end);
-  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
-    if (!g_hash_table_contains (listed, rb_db_column_text (select, 0)))
-      g_ptr_array_add (stale, g_strdup (rb_db_column_text (select, 0)));
+  rb_statement_bind_int64 (select, 1, range.start);
+  rb_statement_bind_int64 (select, 2, range.end);
+  while ((rc = rb_statement_step (select)) == SQLITE_ROW)
+    if (!g_hash_table_contains (listed, rb_statement_column_text (select, 0)))
+      g_ptr_array_add (stale, g_strdup (rb_statement_column_text (select, 0)));
   if (rc != SQLITE_DONE)
     {
       rb_db_set_error (error, db, rc, "query");
@@ -712,8 +712,8 @@ rb_mirror_replace_range_sync (RbStore *store, GPtrArray *bookings, RbInterval ra
     goto fail;
   for (guint i = 0; i < stale->len; i++)
     {
-      sqlite3_reset (delete);
-      rb_db_bind_text (delete, 1, g_ptr_array_index (stale, i));
+      rb_statement_reset (delete);
+      rb_statement_bind_text (delete, 1, g_ptr_array_index (stale, i));
       if (!rb_db_step_done (db, delete, error))
         goto fail;
       applied.changed++;
@@ -751,7 +751,7 @@ gboolean
 rb_mirror_outbox_reject_sync (RbStore *store, gint64 entry_id, const GError *reason,
                               GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = NULL;
 
   if (!rb_store_begin_write (store, error))
@@ -765,8 +765,8 @@ rb_mirror_outbox_reject_sync (RbStore *store, gint64 entry_id, const GError *rea
                            error);
   if (stmt == NULL)
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, entry_id);
-  sqlite3_bind_int64 (stmt, 2, rb_store_now (store));
+  rb_statement_bind_int64 (stmt, 1, entry_id);
+  rb_statement_bind_int64 (stmt, 2, rb_store_now (store));
   if (!rb_db_step_done (db, stmt, error))
     goto fail;
   return rb_store_commit_write (store, error);
@@ -781,7 +781,7 @@ fail:
 gboolean
 rb_mirror_get_cursor_sync (RbStore *store, gint64 *out_cursor, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store, "SELECT CAST (value AS INTEGER) FROM sync_state WHERE key = ?", error);
   int rc;
@@ -789,10 +789,10 @@ rb_mirror_get_cursor_sync (RbStore *store, gint64 *out_cursor, GError **error)
   *out_cursor = 0;
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, CURSOR_KEY);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, CURSOR_KEY);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_ROW)
-    *out_cursor = sqlite3_column_int64 (stmt, 0);
+    *out_cursor = rb_statement_column_int64 (stmt, 0);
   else if (rc != SQLITE_DONE)
     {
       rb_db_set_error (error, db, rc, "sync state");
@@ -811,7 +811,7 @@ rb_mirror_set_cursor_sync (RbStore *store, gint64 cursor, GError **error)
 gboolean
 rb_mirror_upsert_person_sync (RbStore *store, RbPerson *person, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store,
       "INSERT INTO people (id, display_name, staff_number, team, role) VALUES (?, ?, ?, ?, ?)"
@@ -822,11 +822,11 @@ rb_mirror_upsert_person_sync (RbStore *store, RbPerson *person, GError **error)
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, rb_person_get_id (person));
-  rb_db_bind_text (stmt, 2, rb_person_get_display_name (person));
-  rb_db_bind_text (stmt, 3, rb_person_get_staff_number (person));
-  rb_db_bind_text (stmt, 4, rb_person_get_team (person) ? rb_person_get_team (person) : "");
-  rb_db_bind_text (stmt, 5, rb_role_to_string (rb_person_get_role (person)));
+  rb_statement_bind_text (stmt, 1, rb_person_get_id (person));
+  rb_statement_bind_text (stmt, 2, rb_person_get_display_name (person));
+  rb_statement_bind_text (stmt, 3, rb_person_get_staff_number (person));
+  rb_statement_bind_text (stmt, 4, rb_person_get_team (person) ? rb_person_get_team (person) : "");
+  rb_statement_bind_text (stmt, 5, rb_role_to_string (rb_person_get_role (person)));
   return rb_db_step_done (db, stmt, error);
 }
 
@@ -840,7 +840,7 @@ int
 rb_mirror_replace_blocks_sync (RbStore *store, GPtrArray *blocks, RbInterval range,
                                GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) delete = NULL;
   g_autoptr (RbStatement) insert = NULL;
   g_autoptr (GPtrArray) before = rb_store_list_blocks_sync (store, NULL, NULL, range, error);
@@ -874,8 +874,8 @@ rb_mirror_replace_blocks_sync (RbStore *store, GPtrArray *blocks, RbInterval ran
                              error);
   if (delete == NULL)
     goto fail;
-  sqlite3_bind_int64 (delete, 1, range.start);
-  sqlite3_bind_int64 (delete, 2, range.end);
+  rb_statement_bind_int64 (delete, 1, range.start);
+  rb_statement_bind_int64 (delete, 2, range.end);
   if (!rb_db_step_done (db, delete, error))
     goto fail;
   insert = rb_store_prepare (store,
@@ -889,12 +889,12 @@ rb_mirror_replace_blocks_sync (RbStore *store, GPtrArray *blocks, RbInterval ran
     {
       RbSpaceBlock *block = g_ptr_array_index (blocks, i);
 
-      sqlite3_reset (insert);
-      sqlite3_bind_int64 (insert, 1, block->id);
-      rb_db_bind_text (insert, 2, block->space_id);
-      sqlite3_bind_int64 (insert, 3, block->interval.start);
-      sqlite3_bind_int64 (insert, 4, block->interval.end);
-      rb_db_bind_text (insert, 5, block->reason);
+      rb_statement_reset (insert);
+      rb_statement_bind_int64 (insert, 1, block->id);
+      rb_statement_bind_text (insert, 2, block->space_id);
+      rb_statement_bind_int64 (insert, 3, block->interval.start);
+      rb_statement_bind_int64 (insert, 4, block->interval.end);
+      rb_statement_bind_text (insert, 5, block->reason);
       if (!rb_db_step_done (db, insert, error))
         goto fail;
     }
@@ -915,7 +915,7 @@ fail:
 int
 rb_mirror_discard_outbox_sync (RbStore *store, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) local = NULL;
   g_autoptr (RbStatement) entries = NULL;
   int dropped;
@@ -932,7 +932,7 @@ rb_mirror_discard_outbox_sync (RbStore *store, GError **error)
                               error);
   if (entries == NULL || !rb_db_step_done (db, entries, error))
     goto fail;
-  dropped = sqlite3_changes (db);
+  dropped = rb_db_changes (db);
   if (!write_cursor (store, 0, error))
     goto fail;
   return rb_store_commit_write (store, error) ? dropped : -1;

@@ -35,17 +35,17 @@ read_consent (RbStore *store, const char *person_id, gboolean *out_show_name, GE
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, person_id);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, person_id);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      *out_show_name = sqlite3_column_int (stmt, 0) != 0;
+      *out_show_name = rb_statement_column_int (stmt, 0) != 0;
       return TRUE;
     }
   if (rc == SQLITE_DONE)
     rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
   else
-    rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+    rb_db_set_error (error, rb_store_get_db (store), rc, "query");
   return FALSE;
 }
 
@@ -63,7 +63,7 @@ rb_name_consent_get_sync (RbStore *store, const char *person_id, GError **error)
 static gboolean
 announce_bookings (RbStore *store, const char *person_id, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) list = rb_store_prepare (
       store, "SELECT id FROM bookings WHERE person_id = ? AND NOT anonymised", error);
   g_autoptr (RbStatement) update = NULL;
@@ -71,7 +71,7 @@ announce_bookings (RbStore *store, const char *person_id, GError **error)
 
   if (list == NULL)
     return FALSE;
-  rb_db_bind_text (list, 1, person_id);
+  rb_statement_bind_text (list, 1, person_id);
   if (!(ids = rb_store_collect_texts (store, list, error)))
     return FALSE;
   update = rb_store_prepare (store,
@@ -87,10 +87,10 @@ announce_bookings (RbStore *store, const char *person_id, GError **error)
 
       if (seq == 0)
         return FALSE;
-      sqlite3_reset (update);
-      rb_db_bind_text (update, 1, id);
-      sqlite3_bind_int64 (update, 2, seq);
-      sqlite3_bind_int64 (update, 3, rb_store_now (store));
+      rb_statement_reset (update);
+      rb_statement_bind_text (update, 1, id);
+      rb_statement_bind_int64 (update, 2, seq);
+      rb_statement_bind_int64 (update, 3, rb_store_now (store));
       if (!rb_db_step_done (db, update, error))
         return FALSE;
     }
@@ -112,11 +112,11 @@ write_consent (RbStore *store, const char *person_id, gboolean show_name, GError
   update = rb_store_prepare (store, "UPDATE people SET show_name = ? WHERE id = ?", error);
   if (update == NULL)
     return FALSE;
-  sqlite3_bind_int (update, 1, show_name ? 1 : 0);
-  rb_db_bind_text (update, 2, person_id);
+  rb_statement_bind_int (update, 1, show_name ? 1 : 0);
+  rb_statement_bind_text (update, 2, person_id);
   before = consent_to_json (store, current);
   after = consent_to_json (store, show_name);
-  return rb_db_step_done (rb_store_get_connection (store), update, error)
+  return rb_db_step_done (rb_store_get_db (store), update, error)
          && announce_bookings (store, person_id, error)
          && rb_store_append_audit (store, person_id, "person.show_name", person_id, before, after,
                                    error);

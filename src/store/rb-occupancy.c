@@ -163,7 +163,7 @@ static gboolean
 load_spaces (RbStore *store, const RbOccupancyQuery *query, GHashTable *space_groups,
              GPtrArray *groups, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (GHashTable) group_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                               NULL);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
@@ -183,25 +183,25 @@ load_spaces (RbStore *store, const RbOccupancyQuery *query, GHashTable *space_gr
 
       if (floor == NULL)
         return FALSE;
-      rb_db_bind_text (floor, 1, query->floor_id);
-      if (sqlite3_step (floor) != SQLITE_ROW)
+      rb_statement_bind_text (floor, 1, query->floor_id);
+      if (rb_statement_step (floor) != SQLITE_ROW)
         {
           rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
           return FALSE;
         }
     }
 
-  rb_db_bind_text (stmt, 1, query->floor_id);
-  rb_db_bind_text (stmt, 2, query->filter_kind ? rb_space_kind_to_string (query->kind) : NULL);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  rb_statement_bind_text (stmt, 1, query->floor_id);
+  rb_statement_bind_text (stmt, 2, query->filter_kind ? rb_space_kind_to_string (query->kind) : NULL);
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
-      const char *floor_id = rb_db_column_text (stmt, 1);
+      const char *floor_id = rb_statement_column_text (stmt, 1);
       RbSpaceKind kind = RB_SPACE_KIND_DESK;
       g_autofree char *key = NULL;
       gpointer index;
       Group *group;
 
-      rb_space_kind_from_string (rb_db_column_text (stmt, 2), &kind);
+      rb_space_kind_from_string (rb_statement_column_text (stmt, 2), &kind);
       key = g_strdup_printf ("%s\x1f%d", query->by_floor ? floor_id : "",
                              query->by_kind ? (int) kind : -1);
       if (!g_hash_table_lookup_extended (group_index, key, NULL, &index))
@@ -210,7 +210,7 @@ load_spaces (RbStore *store, const RbOccupancyQuery *query, GHashTable *space_gr
           if (query->by_floor)
             {
               group->floor_id = g_strdup (floor_id);
-              group->floor_name = g_strdup (rb_db_column_text (stmt, 3));
+              group->floor_name = g_strdup (rb_statement_column_text (stmt, 3));
             }
           group->has_kind = query->by_kind || query->filter_kind;
           group->kind = query->by_kind ? kind : query->kind;
@@ -220,7 +220,7 @@ load_spaces (RbStore *store, const RbOccupancyQuery *query, GHashTable *space_gr
         }
       group = g_ptr_array_index (groups, GPOINTER_TO_UINT (index) - 1);
       group->spaces++;
-      g_hash_table_insert (space_groups, g_strdup (rb_db_column_text (stmt, 0)), index);
+      g_hash_table_insert (space_groups, g_strdup (rb_statement_column_text (stmt, 0)), index);
     }
   if (rc != SQLITE_DONE)
     {
@@ -271,7 +271,7 @@ overlap_seconds (RbInterval a, RbInterval b)
 GPtrArray *
 rb_occupancy_query_sync (RbStore *store, const RbOccupancyQuery *query, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (GArray) buckets = g_array_new (FALSE, FALSE, sizeof (Bucket));
   g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_free);
   g_autoptr (GHashTable) space_groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -316,18 +316,18 @@ rb_occupancy_query_sync (RbStore *store, const RbOccupancyQuery *query, GError *
 
   if (!(stmt = rb_store_prepare (store, BOOKINGS_SQL, error)))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, query->range.start);
-  sqlite3_bind_int64 (stmt, 2, query->range.end);
-  sqlite3_bind_int64 (stmt, 3, RB_STORE_MAX_BOOKING_SECONDS);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  rb_statement_bind_int64 (stmt, 1, query->range.start);
+  rb_statement_bind_int64 (stmt, 2, query->range.end);
+  rb_statement_bind_int64 (stmt, 3, RB_STORE_MAX_BOOKING_SECONDS);
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
-      gpointer index = g_hash_table_lookup (space_groups, sqlite3_column_text (stmt, 0));
-      RbInterval booking = rb_interval_make (sqlite3_column_int64 (stmt, 1),
-                                             sqlite3_column_int64 (stmt, 2));
-      const char *state = rb_db_column_text (stmt, 3);
+      gpointer index = g_hash_table_lookup (space_groups, rb_statement_column_text (stmt, 0));
+      RbInterval booking = rb_interval_make (rb_statement_column_int64 (stmt, 1),
+                                             rb_statement_column_int64 (stmt, 2));
+      const char *state = rb_statement_column_text (stmt, 3);
       gboolean checked_in = g_str_equal (state, "checked_in");
       gboolean released = g_str_equal (state, "released");
-      const char *person_id = rb_db_column_text (stmt, 4);
+      const char *person_id = rb_statement_column_text (stmt, 4);
       guint g;
 
       if (index == NULL)

@@ -21,19 +21,19 @@
   " EXISTS (SELECT 1 FROM badges WHERE badges.person_id = people.id)"
 
 static JsonNode *
-person_from_row (sqlite3_stmt *stmt)
+person_from_row (RbStatement *stmt)
 {
   JsonObject *o = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
-  json_object_set_string_member (o, "id", rb_db_column_text (stmt, 0));
-  json_object_set_string_member (o, "display_name", rb_db_column_text (stmt, 1));
-  json_object_set_string_member (o, "staff_number", rb_db_column_text (stmt, 2));
-  json_object_set_string_member (o, "team", rb_db_column_text (stmt, 3));
-  json_object_set_string_member (o, "role", rb_db_column_text (stmt, 4));
-  json_object_set_boolean_member (o, "active", sqlite3_column_int (stmt, 5) != 0);
-  json_object_set_boolean_member (o, "must_change_pin", sqlite3_column_int (stmt, 6) != 0);
-  json_object_set_boolean_member (o, "has_badge", sqlite3_column_int (stmt, 7) != 0);
+  json_object_set_string_member (o, "id", rb_statement_column_text (stmt, 0));
+  json_object_set_string_member (o, "display_name", rb_statement_column_text (stmt, 1));
+  json_object_set_string_member (o, "staff_number", rb_statement_column_text (stmt, 2));
+  json_object_set_string_member (o, "team", rb_statement_column_text (stmt, 3));
+  json_object_set_string_member (o, "role", rb_statement_column_text (stmt, 4));
+  json_object_set_boolean_member (o, "active", rb_statement_column_int (stmt, 5) != 0);
+  json_object_set_boolean_member (o, "must_change_pin", rb_statement_column_int (stmt, 6) != 0);
+  json_object_set_boolean_member (o, "has_badge", rb_statement_column_int (stmt, 7) != 0);
   json_node_take_object (node, o);
   return node;
 }
@@ -48,14 +48,14 @@ get_person (RbStore *store, const char *where, const char *value, GError **error
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, value);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, value);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_ROW)
     return person_from_row (stmt);
   if (rc == SQLITE_DONE)
     rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
   else
-    rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+    rb_db_set_error (error, rb_store_get_db (store), rc, "query");
   return NULL;
 }
 
@@ -128,13 +128,13 @@ rb_people_store_list_sync (RbStore *store, gboolean include_inactive, GError **e
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int (stmt, 1, include_inactive);
+  rb_statement_bind_int (stmt, 1, include_inactive);
   items = json_array_new ();
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     json_array_add_element (items, person_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      rb_db_set_error (error, rb_store_get_db (store), rc, "query");
       json_array_unref (items);
       return NULL;
     }
@@ -188,16 +188,16 @@ check_staff_number_free (RbStore *store, const char *staff_number, const char *p
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, staff_number);
-  rb_db_bind_text (stmt, 2, person_id);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, staff_number);
+  rb_statement_bind_text (stmt, 2, person_id);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_DONE)
     return TRUE;
   if (rc == SQLITE_ROW)
     rb_set_error (error, RB_ERROR_INVALID_FIELD, _("Staff number %s is already taken."),
                   staff_number);
   else
-    rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+    rb_db_set_error (error, rb_store_get_db (store), rc, "query");
   return FALSE;
 }
 
@@ -213,12 +213,12 @@ insert_person (RbStore *store, const char *actor_id, const char *id,
 
   if (stmt == NULL || !check_staff_number_free (store, fields->staff_number, NULL, error))
     return FALSE;
-  rb_db_bind_text (stmt, 1, id);
-  rb_db_bind_text (stmt, 2, fields->display_name);
-  rb_db_bind_text (stmt, 3, fields->staff_number);
-  rb_db_bind_text (stmt, 4, fields->team != NULL ? fields->team : "");
-  rb_db_bind_text (stmt, 5, rb_role_to_string (fields->has_role ? fields->role : RB_ROLE_STAFF));
-  if (!rb_db_step_done (rb_store_get_connection (store), stmt, error)
+  rb_statement_bind_text (stmt, 1, id);
+  rb_statement_bind_text (stmt, 2, fields->display_name);
+  rb_statement_bind_text (stmt, 3, fields->staff_number);
+  rb_statement_bind_text (stmt, 4, fields->team != NULL ? fields->team : "");
+  rb_statement_bind_text (stmt, 5, rb_role_to_string (fields->has_role ? fields->role : RB_ROLE_STAFF));
+  if (!rb_db_step_done (rb_store_get_db (store), stmt, error)
       || !(after = get_person (store, "id", id, error)))
     return FALSE;
   return rb_store_append_audit (store, actor_id, "person.create", id, NULL, after, error);
@@ -263,12 +263,12 @@ update_person (RbStore *store, const char *actor_id, JsonNode *before,
       || (fields->staff_number != NULL
           && !check_staff_number_free (store, fields->staff_number, id, error)))
     return FALSE;
-  rb_db_bind_text (stmt, 1, fields->display_name);
-  rb_db_bind_text (stmt, 2, fields->staff_number);
-  rb_db_bind_text (stmt, 3, fields->team);
-  rb_db_bind_text (stmt, 4, fields->has_role ? rb_role_to_string (fields->role) : NULL);
-  rb_db_bind_text (stmt, 5, id);
-  if (!rb_db_step_done (rb_store_get_connection (store), stmt, error)
+  rb_statement_bind_text (stmt, 1, fields->display_name);
+  rb_statement_bind_text (stmt, 2, fields->staff_number);
+  rb_statement_bind_text (stmt, 3, fields->team);
+  rb_statement_bind_text (stmt, 4, fields->has_role ? rb_role_to_string (fields->role) : NULL);
+  rb_statement_bind_text (stmt, 5, id);
+  if (!rb_db_step_done (rb_store_get_db (store), stmt, error)
       || !(after = get_person (store, "id", id, error)))
     return FALSE;
   return rb_store_append_audit (store, actor_id, "person.update", id, before, after, error);
@@ -282,7 +282,7 @@ rb_people_store_end_sessions_and_bookings (RbStore *store, const char *person_id
                                            const char *reason, guint *out_cancelled,
                                            GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) sessions
       = rb_store_prepare (store, "DELETE FROM sessions WHERE person_id = ?", error);
   g_autoptr (RbStatement) set_reason = NULL;
@@ -291,7 +291,7 @@ rb_people_store_end_sessions_and_bookings (RbStore *store, const char *person_id
 
   if (sessions == NULL)
     return FALSE;
-  rb_db_bind_text (sessions, 1, person_id);
+  rb_statement_bind_text (sessions, 1, person_id);
   if (!rb_db_step_done (db, sessions, error))
     return FALSE;
 
@@ -312,9 +312,9 @@ rb_people_store_end_sessions_and_bookings (RbStore *store, const char *person_id
         return FALSE;
       if (reason == NULL)
         continue;
-      sqlite3_reset (set_reason);
-      rb_db_bind_text (set_reason, 1, reason);
-      rb_db_bind_text (set_reason, 2, rb_booking_get_id (booking));
+      rb_statement_reset (set_reason);
+      rb_statement_bind_text (set_reason, 1, reason);
+      rb_statement_bind_text (set_reason, 2, rb_booking_get_id (booking));
       if (!rb_db_step_done (db, set_reason, error))
         return FALSE;
     }
@@ -334,9 +334,9 @@ set_active (RbStore *store, const char *actor_id, JsonNode *before, gboolean act
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int (stmt, 1, active);
-  rb_db_bind_text (stmt, 2, id);
-  if (!rb_db_step_done (rb_store_get_connection (store), stmt, error)
+  rb_statement_bind_int (stmt, 1, active);
+  rb_statement_bind_text (stmt, 2, id);
+  if (!rb_db_step_done (rb_store_get_db (store), stmt, error)
       || (!active
           && !rb_people_store_end_sessions_and_bookings (
               store, id, _("The person who booked was deactivated."), NULL, error))
@@ -628,10 +628,10 @@ rb_people_store_set_pin_sync (RbStore *store, const char *actor_id, const char *
                            error);
   if (stmt == NULL || !(before = get_person (store, "id", person_id, error)))
     goto fail;
-  rb_db_bind_text (stmt, 1, pin_hash);
-  sqlite3_bind_int (stmt, 2, one_time);
-  rb_db_bind_text (stmt, 3, person_id);
-  if (!rb_db_step_done (rb_store_get_connection (store), stmt, error)
+  rb_statement_bind_text (stmt, 1, pin_hash);
+  rb_statement_bind_int (stmt, 2, one_time);
+  rb_statement_bind_text (stmt, 3, person_id);
+  if (!rb_db_step_done (rb_store_get_db (store), stmt, error)
       || !(after = get_person (store, "id", person_id, error))
       || !rb_store_append_audit (store, actor_id, one_time ? "pin.issue" : "pin.change",
                                  person_id, before, after, error))
@@ -665,9 +665,9 @@ set_directory_user (RbStore *store, const char *person_id, const char *username,
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, username);
-  rb_db_bind_text (stmt, 2, person_id);
-  return rb_db_step_done (rb_store_get_connection (store), stmt, error);
+  rb_statement_bind_text (stmt, 1, username);
+  rb_statement_bind_text (stmt, 2, person_id);
+  return rb_db_step_done (rb_store_get_db (store), stmt, error);
 }
 
 /* The person the directory user name belongs to: the one synced with it before, else the
@@ -686,25 +686,25 @@ find_synced_person (RbStore *store, RbDirectoryPerson *person, GError **error)
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, person->username);
-  rb_db_bind_text (stmt, 2, person->staff_number);
-  rb_db_bind_text (stmt, 3, person->username);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, person->username);
+  rb_statement_bind_text (stmt, 2, person->staff_number);
+  rb_statement_bind_text (stmt, 3, person->username);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_DONE)
     return NULL;
   if (rc != SQLITE_ROW)
     {
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      rb_db_set_error (error, rb_store_get_db (store), rc, "query");
       return NULL;
     }
-  if (sqlite3_column_type (stmt, 1) != SQLITE_NULL
-      && g_strcmp0 (rb_db_column_text (stmt, 1), person->username) != 0)
+  if (rb_statement_column_type (stmt, 1) != SQLITE_NULL
+      && g_strcmp0 (rb_statement_column_text (stmt, 1), person->username) != 0)
     {
       rb_set_error (error, RB_ERROR_INVALID_FIELD, _("Staff number %s is already taken."),
                     person->staff_number);
       return NULL;
     }
-  id = g_strdup (rb_db_column_text (stmt, 0));
+  id = g_strdup (rb_statement_column_text (stmt, 0));
   g_clear_pointer (&stmt, rb_statement_release);
   return get_person (store, "id", id, error);
 }
@@ -805,13 +805,13 @@ deactivate_gone (RbStore *store, const char *actor_id, GHashTable *listed, JsonO
 
   if (stmt == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    if (!g_hash_table_contains (listed, rb_db_column_text (stmt, 1))
-        && g_strcmp0 (rb_db_column_text (stmt, 0), actor_id) != 0)
-      g_ptr_array_add (gone, g_strdup (rb_db_column_text (stmt, 0)));
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
+    if (!g_hash_table_contains (listed, rb_statement_column_text (stmt, 1))
+        && g_strcmp0 (rb_statement_column_text (stmt, 0), actor_id) != 0)
+      g_ptr_array_add (gone, g_strdup (rb_statement_column_text (stmt, 0)));
   if (rc != SQLITE_DONE)
     {
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      rb_db_set_error (error, rb_store_get_db (store), rc, "query");
       return FALSE;
     }
   g_clear_pointer (&stmt, rb_statement_release);
@@ -858,7 +858,7 @@ rb_people_store_sync_directory_sync (RbStore *store, const char *actor_id, GPtrA
     {
       gint64 synced = 0;
 
-      if (!rb_db_get_int (rb_store_get_connection (store),
+      if (!rb_db_get_int (rb_store_get_db (store),
                           "SELECT count(*) FROM people WHERE directory_user IS NOT NULL"
                           " AND active = 1",
                           &synced, error))
@@ -936,8 +936,8 @@ rb_people_store_find_directory_person_sync (RbStore *store, const char *username
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, username);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, username);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_DONE)
     {
       rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
@@ -945,10 +945,10 @@ rb_people_store_find_directory_person_sync (RbStore *store, const char *username
     }
   if (rc != SQLITE_ROW)
     {
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      rb_db_set_error (error, rb_store_get_db (store), rc, "query");
       return NULL;
     }
-  rb_role_from_string (rb_db_column_text (stmt, 4), &role);
-  return rb_person_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
-                        rb_db_column_text (stmt, 2), rb_db_column_text (stmt, 3), role);
+  rb_role_from_string (rb_statement_column_text (stmt, 4), &role);
+  return rb_person_new (rb_statement_column_text (stmt, 0), rb_statement_column_text (stmt, 1),
+                        rb_statement_column_text (stmt, 2), rb_statement_column_text (stmt, 3), role);
 }

@@ -42,18 +42,18 @@ in_list (const char *name, const char *const *list, gsize n)
 
 /* A table that this build does not know how to copy is an error, never a silent loss. */
 static gboolean
-check_sqlite_tables (sqlite3 *db, GError **error)
+check_sqlite_tables (RbDb *db, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (
+  g_autoptr (RbStatement) stmt = rb_db_prepare (
       db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
       error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
-      const char *name = rb_db_column_text (stmt, 0);
+      const char *name = rb_statement_column_text (stmt, 0);
 
       if (!in_list (name, copied_tables, G_N_ELEMENTS (copied_tables))
           && !in_list (name, client_tables, G_N_ELEMENTS (client_tables)))
@@ -73,7 +73,7 @@ check_sqlite_tables (sqlite3 *db, GError **error)
 }
 
 static gboolean
-check_not_a_mirror (sqlite3 *db, GError **error)
+check_not_a_mirror (RbDb *db, GError **error)
 {
   gint64 rows = 0;
 
@@ -114,19 +114,19 @@ check_target_empty (PGconn *conn, GError **error)
 /* The columns of table in SQLite, each in PostgreSQL's table too; is_blob tells which to send
  * as bytea. */
 static GPtrArray *
-list_columns (sqlite3 *db, PGconn *conn, const char *table, GArray *is_blob, GError **error)
+list_columns (RbDb *db, PGconn *conn, const char *table, GArray *is_blob, GError **error)
 {
   g_autofree char *sql = g_strdup_printf ("PRAGMA table_info (%s)", table);
-  g_autoptr (sqlite3_stmt) stmt = rb_db_prepare (db, sql, error);
+  g_autoptr (RbStatement) stmt = rb_db_prepare (db, sql, error);
   g_autoptr (GPtrArray) columns = g_ptr_array_new_with_free_func (g_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
-      const char *name = rb_db_column_text (stmt, 1);
-      gboolean blob = g_ascii_strcasecmp (rb_db_column_text (stmt, 2), "BLOB") == 0;
+      const char *name = rb_statement_column_text (stmt, 1);
+      gboolean blob = g_ascii_strcasecmp (rb_statement_column_text (stmt, 2), "BLOB") == 0;
       const char *params[] = { table, name };
       gint64 found = 0;
 
@@ -189,9 +189,9 @@ append_bytea (GString *line, const guint8 *data, int length)
 }
 
 static gboolean
-append_value (GString *line, sqlite3_stmt *stmt, int column, gboolean blob, GError **error)
+append_value (GString *line, RbStatement *stmt, int column, gboolean blob, GError **error)
 {
-  switch (sqlite3_column_type (stmt, column))
+  switch (rb_statement_column_type (stmt, column))
     {
     case SQLITE_NULL:
       g_string_append (line, "\\N");
@@ -199,25 +199,25 @@ append_value (GString *line, sqlite3_stmt *stmt, int column, gboolean blob, GErr
     case SQLITE_INTEGER:
       if (blob)
         break;
-      g_string_append_printf (line, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, column));
+      g_string_append_printf (line, "%" G_GINT64_FORMAT, (gint64) rb_statement_column_int64 (stmt, column));
       return TRUE;
     case SQLITE_TEXT:
       if (blob)
         break;
-      append_text (line, (const char *) sqlite3_column_text (stmt, column),
-                   sqlite3_column_bytes (stmt, column));
+      append_text (line, rb_statement_column_text (stmt, column),
+                   rb_statement_column_bytes (stmt, column));
       return TRUE;
     case SQLITE_BLOB:
       if (!blob)
         break;
-      append_bytea (line, sqlite3_column_blob (stmt, column), sqlite3_column_bytes (stmt, column));
+      append_bytea (line, rb_statement_column_blob (stmt, column), rb_statement_column_bytes (stmt, column));
       return TRUE;
     default:
       break;
     }
   g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
                "%s: a value of an unexpected type; nothing was copied",
-               sqlite3_column_name (stmt, column));
+               rb_statement_column_name (stmt, column));
   return FALSE;
 }
 
@@ -258,11 +258,11 @@ end_copy (PGconn *conn, gboolean failed, const char *table, GError **error)
 }
 
 static gboolean
-copy_table (sqlite3 *db, PGconn *conn, const char *table, gint64 *out_rows, GError **error)
+copy_table (RbDb *db, PGconn *conn, const char *table, gint64 *out_rows, GError **error)
 {
   g_autoptr (GArray) is_blob = g_array_new (FALSE, FALSE, sizeof (gboolean));
   g_autoptr (GPtrArray) columns = list_columns (db, conn, table, is_blob, error);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (RbStatement) stmt = NULL;
   g_autoptr (GString) buffer = g_string_sized_new (COPY_CHUNK_BYTES + 4096);
   g_autofree char *names = NULL;
   g_autofree char *select = NULL;
@@ -285,7 +285,7 @@ copy_table (sqlite3 *db, PGconn *conn, const char *table, gint64 *out_rows, GErr
       rb_pg_set_error (error, conn, started, table);
       return FALSE;
     }
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
       for (guint i = 0; i < is_blob->len; i++)
         {
@@ -336,7 +336,7 @@ check_count (PGconn *conn, const char *table, gint64 rows, GError **error)
  * SQLite ever gave (AUTOINCREMENT remembers numbers of deleted rows, which a client's cursor
  * may already have passed). Returns it through out_next. */
 static gboolean
-continue_sequence (sqlite3 *db, PGconn *conn, const char *table, const char *column,
+continue_sequence (RbDb *db, PGconn *conn, const char *table, const char *column,
                    gint64 *out_next, GError **error)
 {
   g_autofree char *sql = g_strdup_printf (
@@ -362,7 +362,7 @@ continue_sequence (sqlite3 *db, PGconn *conn, const char *table, const char *col
 }
 
 static char *
-copy_in_transactions (sqlite3 *db, PGconn *conn, GError **error)
+copy_in_transactions (RbDb *db, PGconn *conn, GError **error)
 {
   g_autoptr (GString) report = g_string_new (NULL);
   gint64 feed_next = 0;
@@ -397,7 +397,7 @@ copy_in_transactions (sqlite3 *db, PGconn *conn, GError **error)
 char *
 rb_pg_copy_store_sync (RbStore *store, const char *conninfo, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (PGconn) conn = rb_pg_connect (conninfo, error);
   g_autofree char *report = NULL;
 

@@ -50,7 +50,7 @@ write_policy (RbStore *store, const RbPolicy *policy, GError **error)
     { "delete_after_days", policy->delete_after_days },
     { "min_group_size", policy->min_group_size },
   };
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   const char *site_id = rb_store_get_site_id (store);
   g_autoptr (RbStatement) upsert = NULL;
   g_autoptr (RbStatement) names = NULL;
@@ -68,18 +68,18 @@ write_policy (RbStore *store, const RbPolicy *policy, GError **error)
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
-      sqlite3_reset (upsert);
-      rb_db_bind_text (upsert, 1, site_id);
-      rb_db_bind_text (upsert, 2, rows[i].key);
-      sqlite3_bind_int (upsert, 3, rows[i].value);
+      rb_statement_reset (upsert);
+      rb_statement_bind_text (upsert, 1, site_id);
+      rb_statement_bind_text (upsert, 2, rows[i].key);
+      rb_statement_bind_int (upsert, 3, rows[i].value);
       if (!rb_db_step_done (db, upsert, error))
         return FALSE;
     }
   names = rb_store_prepare (store, "UPDATE sites SET show_names = ? WHERE id = ?", error);
   if (names == NULL)
     return FALSE;
-  sqlite3_bind_int (names, 1, policy->show_names ? 1 : 0);
-  rb_db_bind_text (names, 2, site_id);
+  rb_statement_bind_int (names, 1, policy->show_names ? 1 : 0);
+  rb_statement_bind_text (names, 2, site_id);
   return rb_db_step_done (db, names, error);
 }
 

@@ -24,7 +24,7 @@ select_ids (RbStore *store, const char *sql, gint64 before, GError **error)
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, before);
+  rb_statement_bind_int64 (stmt, 1, before);
   return rb_store_collect_texts (store, stmt, error);
 }
 
@@ -37,10 +37,10 @@ run_for_booking (RbStore *store, const char *sql, const char *booking_id, gint64
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, booking_id);
+  rb_statement_bind_text (stmt, 1, booking_id);
   if (seq != 0)
-    sqlite3_bind_int64 (stmt, 2, seq);
-  return rb_db_step_done (rb_store_get_connection (store), stmt, error);
+    rb_statement_bind_int64 (stmt, 2, seq);
+  return rb_db_step_done (rb_store_get_db (store), stmt, error);
 }
 
 static gboolean
@@ -79,10 +79,10 @@ rb_retention_anonymise_booking (RbStore *store, const char *booking_id, GError *
                              error);
   if (update == NULL)
     return FALSE;
-  rb_db_bind_text (update, 1, booking_id);
-  sqlite3_bind_int64 (update, 2, seq);
-  sqlite3_bind_int64 (update, 3, now);
-  return rb_db_step_done (rb_store_get_connection (store), update, error)
+  rb_statement_bind_text (update, 1, booking_id);
+  rb_statement_bind_int64 (update, 2, seq);
+  rb_statement_bind_int64 (update, 3, now);
+  return rb_db_step_done (rb_store_get_db (store), update, error)
          && run_for_booking (store, "DELETE FROM booking_requests WHERE booking_id = ?1",
                              booking_id, 0, error);
 }
@@ -94,7 +94,7 @@ rb_retention_anonymise_booking (RbStore *store, const char *booking_id, GError *
 static gboolean
 delete_old_audit_entries (RbStore *store, gint64 before, int *out_deleted, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) allow = rb_store_prepare (
       store, "INSERT INTO audit_log_expiry (before) VALUES (?1)", error);
   g_autoptr (RbStatement) purge = NULL;
@@ -102,14 +102,14 @@ delete_old_audit_entries (RbStore *store, gint64 before, int *out_deleted, GErro
 
   if (allow == NULL)
     return FALSE;
-  sqlite3_bind_int64 (allow, 1, before);
+  rb_statement_bind_int64 (allow, 1, before);
   if (!rb_db_step_done (db, allow, error)
       || !(purge = rb_store_prepare (store, "DELETE FROM audit_log WHERE at < ?1", error)))
     return FALSE;
-  sqlite3_bind_int64 (purge, 1, before);
+  rb_statement_bind_int64 (purge, 1, before);
   if (!rb_db_step_done (db, purge, error))
     return FALSE;
-  *out_deleted = sqlite3_changes (db);
+  *out_deleted = rb_db_changes (db);
   close = rb_store_prepare (store, "DELETE FROM audit_log_expiry", error);
   return close != NULL && rb_db_step_done (db, close, error);
 }
@@ -154,8 +154,8 @@ rb_retention_apply_sync (RbStore *store, RbRetentionCounts *out_counts, GError *
                              error);
   if (series == NULL)
     goto fail;
-  sqlite3_bind_int64 (series, 1, anonymise_before);
-  if (!rb_db_step_done (rb_store_get_connection (store), series, error))
+  rb_statement_bind_int64 (series, 1, anonymise_before);
+  if (!rb_db_step_done (rb_store_get_db (store), series, error))
     goto fail;
   if (!rb_store_commit_write (store, error))
     return FALSE;

@@ -73,29 +73,29 @@ list_series (RbStore *store, const char *person_id, GError **error)
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, person_id);
+  rb_statement_bind_text (stmt, 1, person_id);
   items = json_array_new ();
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
       JsonObject *o = json_object_new ();
 
-      json_object_set_string_member (o, "id", rb_db_column_text (stmt, 0));
-      json_object_set_string_member (o, "space_id", rb_db_column_text (stmt, 1));
-      json_object_set_string_member (o, "rrule", rb_db_column_text (stmt, 2));
-      set_time_member (o, "start", sqlite3_column_int64 (stmt, 3));
-      set_time_member (o, "end", sqlite3_column_int64 (stmt, 4));
-      if (rb_db_column_text (stmt, 5) != NULL)
-        json_object_set_string_member (o, "title", rb_db_column_text (stmt, 5));
+      json_object_set_string_member (o, "id", rb_statement_column_text (stmt, 0));
+      json_object_set_string_member (o, "space_id", rb_statement_column_text (stmt, 1));
+      json_object_set_string_member (o, "rrule", rb_statement_column_text (stmt, 2));
+      set_time_member (o, "start", rb_statement_column_int64 (stmt, 3));
+      set_time_member (o, "end", rb_statement_column_int64 (stmt, 4));
+      if (rb_statement_column_text (stmt, 5) != NULL)
+        json_object_set_string_member (o, "title", rb_statement_column_text (stmt, 5));
       else
         json_object_set_null_member (o, "title");
-      json_object_set_int_member (o, "attendees", sqlite3_column_int (stmt, 6));
-      set_time_member (o, "created_at", sqlite3_column_int64 (stmt, 7));
+      json_object_set_int_member (o, "attendees", rb_statement_column_int (stmt, 6));
+      set_time_member (o, "created_at", rb_statement_column_int64 (stmt, 7));
       json_array_add_object_element (items, o);
     }
   if (rc != SQLITE_DONE)
     {
       json_array_unref (items);
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      rb_db_set_error (error, rb_store_get_db (store), rc, "query");
       return NULL;
     }
   return items;
@@ -115,21 +115,21 @@ list_sessions (RbStore *store, const char *person_id, GError **error)
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, person_id);
+  rb_statement_bind_text (stmt, 1, person_id);
   items = json_array_new ();
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
       JsonObject *o = json_object_new ();
 
-      set_time_member (o, "created_at", sqlite3_column_int64 (stmt, 0));
-      set_time_member (o, "expires_at", sqlite3_column_int64 (stmt, 1));
-      json_object_set_boolean_member (o, "at_kiosk", sqlite3_column_int (stmt, 2) != 0);
+      set_time_member (o, "created_at", rb_statement_column_int64 (stmt, 0));
+      set_time_member (o, "expires_at", rb_statement_column_int64 (stmt, 1));
+      json_object_set_boolean_member (o, "at_kiosk", rb_statement_column_int (stmt, 2) != 0);
       json_array_add_object_element (items, o);
     }
   if (rc != SQLITE_DONE)
     {
       json_array_unref (items);
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      rb_db_set_error (error, rb_store_get_db (store), rc, "query");
       return NULL;
     }
   return items;
@@ -149,20 +149,20 @@ get_login_failures (RbStore *store, const char *staff_number, GError **error)
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, staff_number);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, staff_number);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_DONE)
     return json_node_new (JSON_NODE_NULL);
   if (rc != SQLITE_ROW)
     {
-      rb_db_set_error (error, rb_store_get_connection (store), rc, "query");
+      rb_db_set_error (error, rb_store_get_db (store), rc, "query");
       return NULL;
     }
   o = json_object_new ();
-  json_object_set_int_member (o, "failures", sqlite3_column_int (stmt, 0));
-  set_time_member (o, "last_failure", sqlite3_column_int64 (stmt, 1));
-  if (sqlite3_column_int64 (stmt, 2) > 0)
-    set_time_member (o, "locked_until", sqlite3_column_int64 (stmt, 2));
+  json_object_set_int_member (o, "failures", rb_statement_column_int (stmt, 0));
+  set_time_member (o, "last_failure", rb_statement_column_int64 (stmt, 1));
+  if (rb_statement_column_int64 (stmt, 2) > 0)
+    set_time_member (o, "locked_until", rb_statement_column_int64 (stmt, 2));
   else
     json_object_set_null_member (o, "locked_until");
   node = json_node_new (JSON_NODE_OBJECT);
@@ -215,15 +215,15 @@ rb_rights_export_sync (RbStore *store, const char *person_id, GError **error)
 static int
 run (RbStore *store, const char *sql, const char *value, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = rb_store_prepare (store, sql, error);
 
   if (stmt == NULL)
     return -1;
-  rb_db_bind_text (stmt, 1, value);
+  rb_statement_bind_text (stmt, 1, value);
   if (!rb_db_step_done (db, stmt, error))
     return -1;
-  return sqlite3_changes (db);
+  return rb_db_changes (db);
 }
 
 static gboolean
@@ -235,7 +235,7 @@ anonymise_bookings (RbStore *store, const char *person_id, guint *out_count, GEr
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, person_id);
+  rb_statement_bind_text (stmt, 1, person_id);
   if (!(ids = rb_store_collect_texts (store, stmt, error)))
     return FALSE;
   for (guint i = 0; i < ids->len; i++)
@@ -256,7 +256,7 @@ redact_audit (RbStore *store, const char *person_id, const char *staff_number, G
   " OR instr (before, ?3) > 0 OR instr (after, ?3) > 0)"
   g_autofree char *quoted_id = g_strdup_printf ("\"%s\"", person_id);
   g_autofree char *staff_member = g_strdup_printf ("\"staff_number\":\"%s\"", staff_number);
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt
       = rb_store_prepare (store,
                           "UPDATE audit_log SET"
@@ -270,12 +270,12 @@ redact_audit (RbStore *store, const char *person_id, const char *staff_number, G
 
   if (stmt == NULL)
     return -1;
-  rb_db_bind_text (stmt, 1, person_id);
-  rb_db_bind_text (stmt, 2, quoted_id);
-  rb_db_bind_text (stmt, 3, staff_member);
+  rb_statement_bind_text (stmt, 1, person_id);
+  rb_statement_bind_text (stmt, 2, quoted_id);
+  rb_statement_bind_text (stmt, 3, staff_member);
   if (!rb_db_step_done (db, stmt, error))
     return -1;
-  return sqlite3_changes (db);
+  return rb_db_changes (db);
 }
 
 static JsonNode *

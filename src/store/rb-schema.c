@@ -310,7 +310,7 @@ check_not_newer (gint64 version, GError **error)
 /* Brings the file to the latest schema. The version is read again inside each write
  * transaction, so two processes opening a new file at once do not both migrate it. */
 gboolean
-rb_schema_migrate (sqlite3 *db, GError **error)
+rb_schema_migrate (RbDb *db, GError **error)
 {
   gint64 version = 0;
 
@@ -322,7 +322,7 @@ rb_schema_migrate (sqlite3 *db, GError **error)
     {
       g_autofree char *set_version = NULL;
 
-      if (!rb_db_begin_immediate (db, error))
+      if (!rb_db_begin_write (db, error))
         return FALSE;
       if (!rb_db_get_int (db, "PRAGMA user_version", &version, error)
           || !check_not_newer (version, error))

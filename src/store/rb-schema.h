@@ -6,6 +6,6 @@
 G_BEGIN_DECLS
 
 int rb_schema_latest_version (void);
-gboolean rb_schema_migrate (sqlite3 *db, GError **error);
+gboolean rb_schema_migrate (RbDb *db, GError **error);
 
 G_END_DECLS

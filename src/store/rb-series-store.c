@@ -21,12 +21,12 @@
 /* ---- helpers ---------------------------------------------------------------------------- */
 
 static gboolean
-step_rows (sqlite3 *db, sqlite3_stmt *stmt, GPtrArray *ids, GError **error)
+step_rows (RbDb *db, RbStatement *stmt, GPtrArray *ids, GError **error)
 {
   int rc;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ids, g_strdup (rb_db_column_text (stmt, 0)));
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup (rb_statement_column_text (stmt, 0)));
   if (rc != SQLITE_DONE)
     {
       rb_db_set_error (error, db, rc, "query");
@@ -81,13 +81,13 @@ find_clash_interval (RbStore *store, RbErrorCode code, const char *space_id, con
     }
   if (!(stmt = rb_store_prepare (store, sql, NULL)))
     return FALSE;
-  rb_db_bind_text (stmt, 1, code == RB_ERROR_DESK_ALREADY_HELD ? person_id : space_id);
-  sqlite3_bind_int64 (stmt, 2, interval.start);
-  sqlite3_bind_int64 (stmt, 3, interval.end);
-  sqlite3_bind_int64 (stmt, 4, RB_STORE_MAX_BOOKING_SECONDS);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  rb_statement_bind_text (stmt, 1, code == RB_ERROR_DESK_ALREADY_HELD ? person_id : space_id);
+  rb_statement_bind_int64 (stmt, 2, interval.start);
+  rb_statement_bind_int64 (stmt, 3, interval.end);
+  rb_statement_bind_int64 (stmt, 4, RB_STORE_MAX_BOOKING_SECONDS);
+  if (rb_statement_step (stmt) != SQLITE_ROW)
     return FALSE;
-  *out_clash = rb_interval_make (sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1));
+  *out_clash = rb_interval_make (rb_statement_column_int64 (stmt, 0), rb_statement_column_int64 (stmt, 1));
   return TRUE;
 }
 
@@ -137,7 +137,7 @@ static gboolean
 insert_booking (RbStore *store, RbSpace *space, RbPerson *owner, const RbSeriesRequest *request,
                 RbInterval occurrence, gint64 now, char **out_id, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) insert = NULL;
   g_autofree char *id = g_uuid_string_random ();
   gint64 seq;
@@ -153,25 +153,25 @@ insert_booking (RbStore *store, RbSpace *space, RbPerson *owner, const RbSeriesR
       error);
   if (insert == NULL)
     return FALSE;
-  rb_db_bind_text (insert, 1, id);
-  rb_db_bind_text (insert, 2, rb_space_get_id (space));
-  rb_db_bind_text (insert, 3, rb_person_get_id (owner));
-  sqlite3_bind_int (insert, 4, rb_space_get_kind (space) == RB_SPACE_KIND_DESK);
-  sqlite3_bind_int64 (insert, 5, occurrence.start);
-  sqlite3_bind_int64 (insert, 6, occurrence.end);
-  rb_db_bind_text (insert, 7, request->title);
-  sqlite3_bind_int (insert, 8, request->attendees);
-  rb_db_bind_text (insert, 9, request->id);
-  sqlite3_bind_int64 (insert, 10, seq);
-  sqlite3_bind_int64 (insert, 11, now);
-  sqlite3_bind_int64 (insert, 12, now);
-  rc = sqlite3_step (insert);
+  rb_statement_bind_text (insert, 1, id);
+  rb_statement_bind_text (insert, 2, rb_space_get_id (space));
+  rb_statement_bind_text (insert, 3, rb_person_get_id (owner));
+  rb_statement_bind_int (insert, 4, rb_space_get_kind (space) == RB_SPACE_KIND_DESK);
+  rb_statement_bind_int64 (insert, 5, occurrence.start);
+  rb_statement_bind_int64 (insert, 6, occurrence.end);
+  rb_statement_bind_text (insert, 7, request->title);
+  rb_statement_bind_int (insert, 8, request->attendees);
+  rb_statement_bind_text (insert, 9, request->id);
+  rb_statement_bind_int64 (insert, 10, seq);
+  rb_statement_bind_int64 (insert, 11, now);
+  rb_statement_bind_int64 (insert, 12, now);
+  rc = rb_statement_step (insert);
   if (rc != SQLITE_DONE)
     {
       /* Only reachable if a check above were missing: the triggers refuse an overlap. */
       RbErrorCode code;
 
-      if ((rc & 0xff) == SQLITE_CONSTRAINT && rb_error_code_from_string (sqlite3_errmsg (db), &code))
+      if ((rc & 0xff) == SQLITE_CONSTRAINT && rb_error_code_from_string (rb_db_errmsg (db), &code))
         rb_set_error (error, code, NULL);
       else
         rb_db_set_error (error, db, rc, "insert booking");
@@ -185,7 +185,7 @@ static gboolean
 insert_series_row (RbStore *store, const RbSeriesRequest *request, RbPerson *owner, gint64 now,
                    GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store,
       "INSERT INTO series (id, space_id, person_id, rrule, first_start, first_end, title,"
@@ -194,15 +194,15 @@ insert_series_row (RbStore *store, const RbSeriesRequest *request, RbPerson *own
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, request->id);
-  rb_db_bind_text (stmt, 2, request->space_id);
-  rb_db_bind_text (stmt, 3, rb_person_get_id (owner));
-  rb_db_bind_text (stmt, 4, request->rrule);
-  sqlite3_bind_int64 (stmt, 5, request->first.start);
-  sqlite3_bind_int64 (stmt, 6, request->first.end);
-  rb_db_bind_text (stmt, 7, request->title);
-  sqlite3_bind_int (stmt, 8, request->attendees);
-  sqlite3_bind_int64 (stmt, 9, now);
+  rb_statement_bind_text (stmt, 1, request->id);
+  rb_statement_bind_text (stmt, 2, request->space_id);
+  rb_statement_bind_text (stmt, 3, rb_person_get_id (owner));
+  rb_statement_bind_text (stmt, 4, request->rrule);
+  rb_statement_bind_int64 (stmt, 5, request->first.start);
+  rb_statement_bind_int64 (stmt, 6, request->first.end);
+  rb_statement_bind_text (stmt, 7, request->title);
+  rb_statement_bind_int (stmt, 8, request->attendees);
+  rb_statement_bind_int64 (stmt, 9, now);
   return rb_db_step_done (db, stmt, error);
 }
 
@@ -212,7 +212,7 @@ insert_series_row (RbStore *store, const RbSeriesRequest *request, RbPerson *own
 static RbSeriesResult *
 replay_series (RbStore *store, const RbSeriesRequest *request, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store, "SELECT space_id, person_id, rrule, first_start, first_end FROM series WHERE id = ?",
       error);
@@ -221,8 +221,8 @@ replay_series (RbStore *store, const RbSeriesRequest *request, GError **error)
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, request->id);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, request->id);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_DONE)
     return NULL;
   if (rc != SQLITE_ROW)
@@ -230,11 +230,11 @@ replay_series (RbStore *store, const RbSeriesRequest *request, GError **error)
       rb_db_set_error (error, db, rc, "query");
       return NULL;
     }
-  if (g_strcmp0 (rb_db_column_text (stmt, 0), request->space_id) != 0
-      || g_strcmp0 (rb_db_column_text (stmt, 1), request->person_id) != 0
-      || g_strcmp0 (rb_db_column_text (stmt, 2), request->rrule) != 0
-      || sqlite3_column_int64 (stmt, 3) != request->first.start
-      || sqlite3_column_int64 (stmt, 4) != request->first.end)
+  if (g_strcmp0 (rb_statement_column_text (stmt, 0), request->space_id) != 0
+      || g_strcmp0 (rb_statement_column_text (stmt, 1), request->person_id) != 0
+      || g_strcmp0 (rb_statement_column_text (stmt, 2), request->rrule) != 0
+      || rb_statement_column_int64 (stmt, 3) != request->first.start
+      || rb_statement_column_int64 (stmt, 4) != request->first.end)
     {
       rb_set_error (error, RB_ERROR_INVALID_FIELD, _("This series ID is already in use."));
       return NULL;
@@ -411,7 +411,7 @@ fail:
 GPtrArray *
 rb_series_store_list_bookings_sync (RbStore *store, const char *series_id, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store, "SELECT id FROM bookings WHERE series_id = ? ORDER BY start", error);
   g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
@@ -419,7 +419,7 @@ rb_series_store_list_bookings_sync (RbStore *store, const char *series_id, GErro
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, series_id);
+  rb_statement_bind_text (stmt, 1, series_id);
   if (!step_rows (db, stmt, ids, error))
     return NULL;
   if (ids->len == 0)
@@ -429,9 +429,9 @@ rb_series_store_list_bookings_sync (RbStore *store, const char *series_id, GErro
 
       if (exists == NULL)
         return NULL;
-      rb_db_bind_text (exists, 1, series_id);
-      if (sqlite3_step (exists) == SQLITE_ROW)
-        known = sqlite3_column_int64 (exists, 0);
+      rb_statement_bind_text (exists, 1, series_id);
+      if (rb_statement_step (exists) == SQLITE_ROW)
+        known = rb_statement_column_int64 (exists, 0);
       if (known == 0)
         {
           rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
@@ -450,7 +450,7 @@ GPtrArray *
 rb_series_store_cancel_sync (RbStore *store, const char *series_id, const char *booking_id,
                              RbSeriesCancelScope scope, const char *actor_id, GError **error)
 {
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (RbPerson) actor = NULL;
   g_autoptr (RbBooking) from = NULL;
   g_autoptr (RbStatement) owner_stmt = NULL;
@@ -478,8 +478,8 @@ rb_series_store_cancel_sync (RbStore *store, const char *series_id, const char *
   owner_stmt = rb_store_prepare (store, "SELECT person_id FROM series WHERE id = ?", error);
   if (owner_stmt == NULL)
     goto fail;
-  rb_db_bind_text (owner_stmt, 1, series_id);
-  rc = sqlite3_step (owner_stmt);
+  rb_statement_bind_text (owner_stmt, 1, series_id);
+  rc = rb_statement_step (owner_stmt);
   if (rc == SQLITE_DONE)
     {
       rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
@@ -490,7 +490,7 @@ rb_series_store_cancel_sync (RbStore *store, const char *series_id, const char *
       rb_db_set_error (error, db, rc, "query");
       goto fail;
     }
-  if (g_strcmp0 (rb_db_column_text (owner_stmt, 0), actor_id) != 0
+  if (g_strcmp0 (rb_statement_column_text (owner_stmt, 0), actor_id) != 0
       && rb_person_get_role (actor) != RB_ROLE_ADMIN)
     {
       rb_set_error (error, RB_ERROR_FORBIDDEN, NULL);
@@ -523,10 +523,10 @@ rb_series_store_cancel_sync (RbStore *store, const char *series_id, const char *
                              error);
   if (select == NULL)
     goto fail;
-  rb_db_bind_text (select, 1, series_id);
-  sqlite3_bind_int64 (select, 2, now);
-  sqlite3_bind_int64 (select, 3, from_start);
-  rb_db_bind_text (select, 4, scope == RB_SERIES_CANCEL_ONE ? booking_id : NULL);
+  rb_statement_bind_text (select, 1, series_id);
+  rb_statement_bind_int64 (select, 2, now);
+  rb_statement_bind_int64 (select, 3, from_start);
+  rb_statement_bind_text (select, 4, scope == RB_SERIES_CANCEL_ONE ? booking_id : NULL);
   if (!step_rows (db, select, ids, error))
     goto fail;
   for (guint i = 0; i < ids->len; i++)

@@ -18,7 +18,7 @@ void rb_store_rollback_write (RbStore *self);
 RbStatement *rb_store_prepare (RbStore *self, const char *sql, GError **error);
 gboolean rb_store_check_clashes (RbStore *self, RbSpace *space, RbBooking *request,
                                  GError **error);
-GPtrArray *rb_store_collect_texts (RbStore *self, sqlite3_stmt *stmt, GError **error);
+GPtrArray *rb_store_collect_texts (RbStore *self, RbStatement *stmt, GError **error);
 gint64 rb_store_append_change (RbStore *self, const char *booking_id, GError **error);
 gint64 rb_store_append_topic_change (RbStore *self, const char *topic, GError **error);
 gboolean rb_store_append_audit (RbStore *self, const char *actor_id, const char *action,

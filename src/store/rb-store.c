@@ -26,7 +26,7 @@ struct _RbStore
   GObject parent_instance;
 
   char *path;
-  sqlite3 *db;
+  RbDb *db;
   GThreadPool *worker;
   GThread *worker_thread;
   GMutex queue_lock;
@@ -212,7 +212,7 @@ run_group (RbStore *self, GTask **tasks, guint n)
   g_autoptr (GError) group_error = NULL;
   guint ran = 0;
 
-  if (!rb_db_begin_immediate (self->db, NULL))
+  if (!rb_db_begin_write (self->db, NULL))
     {
       for (guint i = 0; i < n; i++)
         run_alone (self, tasks[i]);
@@ -225,12 +225,12 @@ run_group (RbStore *self, GTask **tasks, guint n)
       results[ran] = run_job (self, tasks[ran], &errors[ran]);
       ran++;
       /* SQLite ends the whole transaction on a full disk or an I/O error. */
-      if (self->group_lost || sqlite3_get_autocommit (self->db))
+      if (self->group_lost || !rb_db_in_transaction (self->db))
         {
           g_set_error (&group_error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
                        "the transaction of a group ended early: %s",
                        errors[ran - 1] != NULL ? errors[ran - 1]->message
-                                               : sqlite3_errmsg (self->db));
+                                               : rb_db_errmsg (self->db));
           break;
         }
     }
@@ -329,9 +329,9 @@ rb_store_begin_write (RbStore *self, GError **error)
 {
   self->write_last_seq = 0;
   if (!self->in_group)
-    return rb_db_begin_immediate (self->db, error);
+    return rb_db_begin_write (self->db, error);
   /* Outside the group's transaction a savepoint would start a transaction of its own. */
-  if (sqlite3_get_autocommit (self->db))
+  if (!rb_db_in_transaction (self->db))
     {
       self->group_lost = TRUE;
       g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
@@ -375,8 +375,7 @@ rb_store_rollback_write (RbStore *self)
   if (!self->in_group)
     rb_db_rollback (self->db);
   else if (self->in_savepoint
-           && sqlite3_exec (self->db, "ROLLBACK TO rb_write; RELEASE rb_write", NULL, NULL, NULL)
-                  != SQLITE_OK)
+           && !rb_db_exec (self->db, "ROLLBACK TO rb_write; RELEASE rb_write", NULL))
     self->group_lost = TRUE;
   self->in_savepoint = FALSE;
 }
@@ -395,8 +394,7 @@ rb_store_finalize (GObject *object)
   g_mutex_clear (&self->policy_lock);
   rb_statement_cache_free (self->statements);
   g_clear_pointer (&self->feed_context, g_main_context_unref);
-  if (self->db != NULL)
-    sqlite3_close (self->db);
+  rb_db_close (self->db);
   g_clear_pointer (&self->tz, g_time_zone_unref);
   g_free (self->site_id);
   g_free (self->path);
@@ -437,7 +435,7 @@ load_site_settings (RbStore *self, GError **error)
                            error);
   if (site == NULL)
     return FALSE;
-  rc = sqlite3_step (site);
+  rc = rb_statement_step (site);
   if (rc == SQLITE_DONE)
     return TRUE;
   if (rc != SQLITE_ROW)
@@ -447,21 +445,21 @@ load_site_settings (RbStore *self, GError **error)
     }
 
   g_free (self->site_id);
-  self->site_id = g_strdup (rb_db_column_text (site, 0));
+  self->site_id = g_strdup (rb_statement_column_text (site, 0));
   g_clear_pointer (&self->tz, g_time_zone_unref);
-  if (!(self->tz = rb_time_zone_new (rb_db_column_text (site, 1), error)))
+  if (!(self->tz = rb_time_zone_new (rb_statement_column_text (site, 1), error)))
     return FALSE;
 
   rb_policy_init_defaults (&policy);
-  policy.show_names = sqlite3_column_int (site, 2) != 0;
+  policy.show_names = rb_statement_column_int (site, 2) != 0;
   rows = rb_store_prepare (self, "SELECT key, value FROM policy WHERE site_id = ?", error);
   if (rows == NULL)
     return FALSE;
-  rb_db_bind_text (rows, 1, self->site_id);
-  while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
+  rb_statement_bind_text (rows, 1, self->site_id);
+  while ((rc = rb_statement_step (rows)) == SQLITE_ROW)
     {
-      const char *key = rb_db_column_text (rows, 0);
-      int value = sqlite3_column_int (rows, 1);
+      const char *key = rb_statement_column_text (rows, 0);
+      int value = rb_statement_column_int (rows, 1);
 
       if (g_str_equal (key, "desk_horizon_days"))
         policy.desk_horizon_days = value;
@@ -508,13 +506,13 @@ check_integrity (RbStore *self, GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (self, "PRAGMA quick_check", NULL);
 
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW
-      || g_strcmp0 (rb_db_column_text (stmt, 0), "ok") != 0)
+  if (stmt == NULL || rb_statement_step (stmt) != SQLITE_ROW
+      || g_strcmp0 (rb_statement_column_text (stmt, 0), "ok") != 0)
     {
       g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_CORRUPT,
                    _("The booking database “%s” is damaged or is not a Raumbuch database (%s). "
                      "It was left unchanged."),
-                   self->path, sqlite3_errmsg (self->db));
+                   self->path, rb_db_errmsg (self->db));
       return FALSE;
     }
   return TRUE;
@@ -545,20 +543,18 @@ create_private_file (RbStore *self, GError **error)
 static gboolean
 open_connection (RbStore *self, GError **error)
 {
-  int rc;
+  g_autoptr (GError) open_error = NULL;
 
   if (!create_private_file (self, error))
     return FALSE;
-  rc = sqlite3_open_v2 (self->path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK)
+  if (!(self->db = rb_db_open_sqlite (self->path, &open_error)))
     {
-      rb_db_set_error (error, self->db, rc, _("Cannot open the booking database"));
+      g_set_error (error, RB_STORE_ERROR, open_error->code, "%s: %s",
+                   _("Cannot open the booking database"), open_error->message);
       return FALSE;
     }
-  sqlite3_extended_result_codes (self->db, TRUE);
   self->statements = rb_statement_cache_new (self->db);
-  sqlite3_busy_timeout (self->db, 10000);
+  sqlite3_busy_timeout (rb_db_get_sqlite (self->db), 10000);
 
   /* WAL lets readers go on while one writer commits; synchronous=FULL makes a booking that
    * was acknowledged to anyone survive a power cut (DESIGN.md, invariant 3). The journal
@@ -713,30 +709,30 @@ insert_building_part (RbStore *self, JsonArray *items, const char *what, GError 
     {
       JsonNode *node = json_array_get_element (items, i);
 
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
+      rb_statement_reset (stmt);
+      rb_statement_clear_bindings (stmt);
       if (g_str_equal (what, "buildings"))
         {
           g_autoptr (RbBuilding) b = rb_json_to_building (node, error);
           if (b == NULL)
             return FALSE;
-          rb_db_bind_text (stmt, 1, rb_building_get_id (b));
-          rb_db_bind_text (stmt, 2, rb_building_get_site_id (b));
-          rb_db_bind_text (stmt, 3, rb_building_get_name (b));
-          rb_db_bind_text (stmt, 4, rb_building_get_address (b));
+          rb_statement_bind_text (stmt, 1, rb_building_get_id (b));
+          rb_statement_bind_text (stmt, 2, rb_building_get_site_id (b));
+          rb_statement_bind_text (stmt, 3, rb_building_get_name (b));
+          rb_statement_bind_text (stmt, 4, rb_building_get_address (b));
         }
       else if (g_str_equal (what, "floors"))
         {
           g_autoptr (RbFloor) f = rb_json_to_floor (node, error);
           if (f == NULL)
             return FALSE;
-          rb_db_bind_text (stmt, 1, rb_floor_get_id (f));
-          rb_db_bind_text (stmt, 2, rb_floor_get_building_id (f));
-          rb_db_bind_text (stmt, 3, rb_floor_get_name (f));
-          sqlite3_bind_int (stmt, 4, rb_floor_get_level (f));
-          sqlite3_bind_int (stmt, 5, rb_floor_get_width (f));
-          sqlite3_bind_int (stmt, 6, rb_floor_get_height (f));
-          sqlite3_bind_int (stmt, 7, rb_floor_get_position (f));
+          rb_statement_bind_text (stmt, 1, rb_floor_get_id (f));
+          rb_statement_bind_text (stmt, 2, rb_floor_get_building_id (f));
+          rb_statement_bind_text (stmt, 3, rb_floor_get_name (f));
+          rb_statement_bind_int (stmt, 4, rb_floor_get_level (f));
+          rb_statement_bind_int (stmt, 5, rb_floor_get_width (f));
+          rb_statement_bind_int (stmt, 6, rb_floor_get_height (f));
+          rb_statement_bind_int (stmt, 7, rb_floor_get_position (f));
         }
       else if (g_str_equal (what, "spaces"))
         {
@@ -745,28 +741,28 @@ insert_building_part (RbStore *self, JsonArray *items, const char *what, GError 
           if (s == NULL)
             return FALSE;
           r = rb_space_get_rect (s);
-          rb_db_bind_text (stmt, 1, rb_space_get_id (s));
-          rb_db_bind_text (stmt, 2, rb_space_get_floor_id (s));
-          rb_db_bind_text (stmt, 3, rb_space_kind_to_string (rb_space_get_kind (s)));
-          rb_db_bind_text (stmt, 4, rb_space_get_name (s));
-          sqlite3_bind_int (stmt, 5, rb_space_get_capacity (s));
-          sqlite3_bind_int (stmt, 6, rb_space_get_amenities (s));
-          sqlite3_bind_double (stmt, 7, r->x);
-          sqlite3_bind_double (stmt, 8, r->y);
-          sqlite3_bind_double (stmt, 9, r->w);
-          sqlite3_bind_double (stmt, 10, r->h);
-          sqlite3_bind_int (stmt, 11, rb_space_get_bookable (s));
+          rb_statement_bind_text (stmt, 1, rb_space_get_id (s));
+          rb_statement_bind_text (stmt, 2, rb_space_get_floor_id (s));
+          rb_statement_bind_text (stmt, 3, rb_space_kind_to_string (rb_space_get_kind (s)));
+          rb_statement_bind_text (stmt, 4, rb_space_get_name (s));
+          rb_statement_bind_int (stmt, 5, rb_space_get_capacity (s));
+          rb_statement_bind_int (stmt, 6, rb_space_get_amenities (s));
+          rb_statement_bind_double (stmt, 7, r->x);
+          rb_statement_bind_double (stmt, 8, r->y);
+          rb_statement_bind_double (stmt, 9, r->w);
+          rb_statement_bind_double (stmt, 10, r->h);
+          rb_statement_bind_int (stmt, 11, rb_space_get_bookable (s));
         }
       else
         {
           g_autoptr (RbPerson) p = rb_json_to_person (node, error);
           if (p == NULL)
             return FALSE;
-          rb_db_bind_text (stmt, 1, rb_person_get_id (p));
-          rb_db_bind_text (stmt, 2, rb_person_get_display_name (p));
-          rb_db_bind_text (stmt, 3, rb_person_get_staff_number (p));
-          rb_db_bind_text (stmt, 4, rb_person_get_team (p));
-          rb_db_bind_text (stmt, 5, rb_role_to_string (rb_person_get_role (p)));
+          rb_statement_bind_text (stmt, 1, rb_person_get_id (p));
+          rb_statement_bind_text (stmt, 2, rb_person_get_display_name (p));
+          rb_statement_bind_text (stmt, 3, rb_person_get_staff_number (p));
+          rb_statement_bind_text (stmt, 4, rb_person_get_team (p));
+          rb_statement_bind_text (stmt, 5, rb_role_to_string (rb_person_get_role (p)));
         }
       if (!rb_db_step_done (self->db, stmt, error))
         return FALSE;
@@ -799,10 +795,10 @@ rb_store_import_building_sync (RbStore *self, JsonNode *building, GError **error
       self, "INSERT INTO sites (id, name, timezone, show_names) VALUES (?, ?, ?, ?)", error);
   if (insert_site == NULL)
     goto fail;
-  rb_db_bind_text (insert_site, 1, rb_site_get_id (site));
-  rb_db_bind_text (insert_site, 2, rb_site_get_name (site));
-  rb_db_bind_text (insert_site, 3, rb_site_get_timezone (site));
-  sqlite3_bind_int (insert_site, 4, rb_site_get_show_names (site));
+  rb_statement_bind_text (insert_site, 1, rb_site_get_id (site));
+  rb_statement_bind_text (insert_site, 2, rb_site_get_name (site));
+  rb_statement_bind_text (insert_site, 3, rb_site_get_timezone (site));
+  rb_statement_bind_int (insert_site, 4, rb_site_get_show_names (site));
   if (!rb_db_step_done (self->db, insert_site, error))
     goto fail;
 
@@ -894,7 +890,7 @@ rb_store_get_site_sync (RbStore *self, GError **error)
 
   if (stmt == NULL)
     return NULL;
-  rc = sqlite3_step (stmt);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_DONE)
     {
       rb_set_error (error, RB_ERROR_NOT_FOUND, NULL);
@@ -905,19 +901,19 @@ rb_store_get_site_sync (RbStore *self, GError **error)
       rb_db_set_error (error, self->db, rc, "site");
       return NULL;
     }
-  return rb_site_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
-                      rb_db_column_text (stmt, 2), sqlite3_column_int (stmt, 3));
+  return rb_site_new (rb_statement_column_text (stmt, 0), rb_statement_column_text (stmt, 1),
+                      rb_statement_column_text (stmt, 2), rb_statement_column_int (stmt, 3));
 }
 
 /* Runs a query and makes one object per row; NULL with an error on failure. */
 static GPtrArray *
-collect_rows (RbStore *self, sqlite3_stmt *stmt, gpointer (*make) (sqlite3_stmt *),
+collect_rows (RbStore *self, RbStatement *stmt, gpointer (*make) (RbStatement *),
               GError **error)
 {
   g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   int rc;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (items, make (stmt));
   if (rc != SQLITE_DONE)
     {
@@ -930,13 +926,13 @@ collect_rows (RbStore *self, sqlite3_stmt *stmt, gpointer (*make) (sqlite3_stmt 
 /* The first column of every row of a query (an id, mostly), as strings; NULL with an error
  * on failure. */
 GPtrArray *
-rb_store_collect_texts (RbStore *self, sqlite3_stmt *stmt, GError **error)
+rb_store_collect_texts (RbStore *self, RbStatement *stmt, GError **error)
 {
   g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   int rc;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (texts, g_strdup (rb_db_column_text (stmt, 0)));
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (texts, g_strdup (rb_statement_column_text (stmt, 0)));
   if (rc != SQLITE_DONE)
     {
       rb_db_set_error (error, self->db, rc, "query");
@@ -946,14 +942,14 @@ rb_store_collect_texts (RbStore *self, sqlite3_stmt *stmt, GError **error)
 }
 
 static gpointer
-floor_from_row (sqlite3_stmt *stmt)
+floor_from_row (RbStatement *stmt)
 {
-  RbFloor *floor = rb_floor_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
-                                 rb_db_column_text (stmt, 2), sqlite3_column_int (stmt, 3),
-                                 sqlite3_column_int (stmt, 4), sqlite3_column_int (stmt, 5));
+  RbFloor *floor = rb_floor_new (rb_statement_column_text (stmt, 0), rb_statement_column_text (stmt, 1),
+                                 rb_statement_column_text (stmt, 2), rb_statement_column_int (stmt, 3),
+                                 rb_statement_column_int (stmt, 4), rb_statement_column_int (stmt, 5));
 
-  rb_floor_set_position (floor, sqlite3_column_int (stmt, 6));
-  rb_floor_set_plan (floor, rb_db_column_text (stmt, 7), sqlite3_column_int64 (stmt, 8));
+  rb_floor_set_position (floor, rb_statement_column_int (stmt, 6));
+  rb_floor_set_plan (floor, rb_statement_column_text (stmt, 7), rb_statement_column_int64 (stmt, 8));
   return floor;
 }
 
@@ -972,10 +968,10 @@ rb_store_list_floors_sync (RbStore *self, GError **error)
 }
 
 static gpointer
-building_from_row (sqlite3_stmt *stmt)
+building_from_row (RbStatement *stmt)
 {
-  return rb_building_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
-                          rb_db_column_text (stmt, 2), rb_db_column_text (stmt, 3));
+  return rb_building_new (rb_statement_column_text (stmt, 0), rb_statement_column_text (stmt, 1),
+                          rb_statement_column_text (stmt, 2), rb_statement_column_text (stmt, 3));
 }
 
 GPtrArray *
@@ -993,20 +989,20 @@ rb_store_list_buildings_sync (RbStore *self, GError **error)
   " bookable AND retired_at IS NULL"
 
 static gpointer
-space_from_row (sqlite3_stmt *stmt)
+space_from_row (RbStatement *stmt)
 {
   RbSpaceKind kind = RB_SPACE_KIND_DESK;
   /* The columns have INTEGER affinity, which keeps a fraction of a metre as REAL. */
-  RbRect rect = { sqlite3_column_double (stmt, 6), sqlite3_column_double (stmt, 7),
-                  sqlite3_column_double (stmt, 8), sqlite3_column_double (stmt, 9) };
+  RbRect rect = { rb_statement_column_double (stmt, 6), rb_statement_column_double (stmt, 7),
+                  rb_statement_column_double (stmt, 8), rb_statement_column_double (stmt, 9) };
 
   RbSpace *space;
 
-  rb_space_kind_from_string (rb_db_column_text (stmt, 2), &kind);
-  space = rb_space_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1), kind,
-                        rb_db_column_text (stmt, 3), sqlite3_column_int (stmt, 4),
-                        sqlite3_column_int (stmt, 5), &rect);
-  rb_space_set_bookable (space, sqlite3_column_int (stmt, 10));
+  rb_space_kind_from_string (rb_statement_column_text (stmt, 2), &kind);
+  space = rb_space_new (rb_statement_column_text (stmt, 0), rb_statement_column_text (stmt, 1), kind,
+                        rb_statement_column_text (stmt, 3), rb_statement_column_int (stmt, 4),
+                        rb_statement_column_int (stmt, 5), &rect);
+  rb_space_set_bookable (space, rb_statement_column_int (stmt, 10));
   return space;
 }
 
@@ -1021,13 +1017,13 @@ rb_store_list_spaces_sync (RbStore *self, const char *floor_id, GError **error)
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, floor_id);
+  rb_statement_bind_text (stmt, 1, floor_id);
   return collect_rows (self, stmt, space_from_row, error);
 }
 
 /* Fetches one object by id; NOT_FOUND when there is none. */
 static gpointer
-get_one (RbStore *self, const char *sql, const char *key, gpointer (*make) (sqlite3_stmt *),
+get_one (RbStore *self, const char *sql, const char *key, gpointer (*make) (RbStatement *),
          GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (self, sql, error);
@@ -1035,8 +1031,8 @@ get_one (RbStore *self, const char *sql, const char *key, gpointer (*make) (sqli
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, key);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, key);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_ROW)
     return make (stmt);
   if (rc == SQLITE_DONE)
@@ -1056,13 +1052,13 @@ rb_store_get_space_sync (RbStore *self, const char *space_id, GError **error)
 #define PERSON_COLUMNS "id, display_name, staff_number, team, role"
 
 static gpointer
-person_from_row (sqlite3_stmt *stmt)
+person_from_row (RbStatement *stmt)
 {
   RbRole role = RB_ROLE_STAFF;
 
-  rb_role_from_string (rb_db_column_text (stmt, 4), &role);
-  return rb_person_new (rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1),
-                        rb_db_column_text (stmt, 2), rb_db_column_text (stmt, 3), role);
+  rb_role_from_string (rb_statement_column_text (stmt, 4), &role);
+  return rb_person_new (rb_statement_column_text (stmt, 0), rb_statement_column_text (stmt, 1),
+                        rb_statement_column_text (stmt, 2), rb_statement_column_text (stmt, 3), role);
 }
 
 GPtrArray *
@@ -1099,30 +1095,30 @@ rb_store_find_person_by_staff_number_sync (RbStore *self, const char *staff_numb
   " FROM bookings b JOIN spaces s ON s.id = b.space_id LEFT JOIN people p ON p.id = b.person_id"
 
 static gpointer
-booking_from_row (sqlite3_stmt *stmt)
+booking_from_row (RbStatement *stmt)
 {
   RbBookingState state = RB_BOOKING_STATE_BOOKED;
   RbSpaceKind kind = RB_SPACE_KIND_DESK;
   RbBooking *booking = rb_booking_new (
-      rb_db_column_text (stmt, 0), rb_db_column_text (stmt, 1), rb_db_column_text (stmt, 2),
-      rb_interval_make (sqlite3_column_int64 (stmt, 3), sqlite3_column_int64 (stmt, 4)));
+      rb_statement_column_text (stmt, 0), rb_statement_column_text (stmt, 1), rb_statement_column_text (stmt, 2),
+      rb_interval_make (rb_statement_column_int64 (stmt, 3), rb_statement_column_int64 (stmt, 4)));
 
-  rb_booking_set_title (booking, rb_db_column_text (stmt, 5));
-  rb_booking_set_attendees (booking, sqlite3_column_int (stmt, 6));
-  rb_booking_set_series_id (booking, rb_db_column_text (stmt, 7));
-  rb_booking_state_from_string (rb_db_column_text (stmt, 8), &state);
+  rb_booking_set_title (booking, rb_statement_column_text (stmt, 5));
+  rb_booking_set_attendees (booking, rb_statement_column_int (stmt, 6));
+  rb_booking_set_series_id (booking, rb_statement_column_text (stmt, 7));
+  rb_booking_state_from_string (rb_statement_column_text (stmt, 8), &state);
   rb_booking_set_state (booking, state);
-  rb_booking_set_version (booking, sqlite3_column_int64 (stmt, 9));
-  rb_booking_set_seq (booking, sqlite3_column_int64 (stmt, 10));
-  rb_booking_set_space_name (booking, rb_db_column_text (stmt, 11));
-  rb_booking_set_person_name (booking, rb_db_column_text (stmt, 12));
-  rb_space_kind_from_string (rb_db_column_text (stmt, 13), &kind);
+  rb_booking_set_version (booking, rb_statement_column_int64 (stmt, 9));
+  rb_booking_set_seq (booking, rb_statement_column_int64 (stmt, 10));
+  rb_booking_set_space_name (booking, rb_statement_column_text (stmt, 11));
+  rb_booking_set_person_name (booking, rb_statement_column_text (stmt, 12));
+  rb_space_kind_from_string (rb_statement_column_text (stmt, 13), &kind);
   rb_booking_set_space_kind (booking, kind);
-  rb_booking_set_cancel_reason (booking, rb_db_column_text (stmt, 14));
-  rb_booking_set_created_at (booking, sqlite3_column_int64 (stmt, 15));
-  rb_booking_set_at_door (booking, sqlite3_column_int (stmt, 16) != 0);
-  rb_booking_set_anonymised (booking, sqlite3_column_int (stmt, 17));
-  rb_booking_set_name_consented (booking, sqlite3_column_int (stmt, 18) != 0);
+  rb_booking_set_cancel_reason (booking, rb_statement_column_text (stmt, 14));
+  rb_booking_set_created_at (booking, rb_statement_column_int64 (stmt, 15));
+  rb_booking_set_at_door (booking, rb_statement_column_int (stmt, 16) != 0);
+  rb_booking_set_anonymised (booking, rb_statement_column_int (stmt, 17));
+  rb_booking_set_name_consented (booking, rb_statement_column_int (stmt, 18) != 0);
   return booking;
 }
 
@@ -1144,10 +1140,10 @@ rb_store_get_booking_request_hash_sync (RbStore *self, const char *booking_id, G
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, booking_id);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, booking_id);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_ROW)
-    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    return g_strdup (rb_statement_column_text (stmt, 0));
   if (rc != SQLITE_DONE)
     rb_db_set_error (error, self->db, rc, "query");
   return NULL;
@@ -1163,8 +1159,8 @@ rb_store_set_booking_request_hash_sync (RbStore *self, const char *booking_id,
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, booking_id);
-  rb_db_bind_text (stmt, 2, body_hash);
+  rb_statement_bind_text (stmt, 1, booking_id);
+  rb_statement_bind_text (stmt, 2, body_hash);
   return rb_db_step_done (self->db, stmt, error);
 }
 
@@ -1195,20 +1191,20 @@ rb_store_list_bookings_sync (RbStore *self, const RbBookingQuery *query, GError 
     return NULL;
   if (query->limit > 0)
     {
-      rb_db_bind_text (stmt, 8, query->after_id);
-      sqlite3_bind_int64 (stmt, 9, query->after_start);
-      sqlite3_bind_int64 (stmt, 10, query->limit);
+      rb_statement_bind_text (stmt, 8, query->after_id);
+      rb_statement_bind_int64 (stmt, 9, query->after_start);
+      rb_statement_bind_int64 (stmt, 10, query->limit);
     }
-  rb_db_bind_text (stmt, 1, query->space_id);
-  rb_db_bind_text (stmt, 2, query->floor_id);
-  rb_db_bind_text (stmt, 3, query->person_id);
+  rb_statement_bind_text (stmt, 1, query->space_id);
+  rb_statement_bind_text (stmt, 2, query->floor_id);
+  rb_statement_bind_text (stmt, 3, query->person_id);
   if (has_range)
     {
-      sqlite3_bind_int64 (stmt, 4, query->range.start);
-      sqlite3_bind_int64 (stmt, 5, query->range.end);
+      rb_statement_bind_int64 (stmt, 4, query->range.start);
+      rb_statement_bind_int64 (stmt, 5, query->range.end);
     }
-  sqlite3_bind_int (stmt, 6, query->active_only);
-  sqlite3_bind_int64 (stmt, 7, MAX_BOOKING_SECONDS);
+  rb_statement_bind_int (stmt, 6, query->active_only);
+  rb_statement_bind_int64 (stmt, 7, MAX_BOOKING_SECONDS);
   return collect_rows (self, stmt, booking_from_row, error);
 }
 
@@ -1222,17 +1218,17 @@ find_clash (RbStore *self, const char *sql, const char *key, const char *other_k
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, key);
-  sqlite3_bind_int64 (stmt, 2, interval.start);
-  sqlite3_bind_int64 (stmt, 3, interval.end);
-  sqlite3_bind_int64 (stmt, 4, MAX_BOOKING_SECONDS);
+  rb_statement_bind_text (stmt, 1, key);
+  rb_statement_bind_int64 (stmt, 2, interval.start);
+  rb_statement_bind_int64 (stmt, 3, interval.end);
+  rb_statement_bind_int64 (stmt, 4, MAX_BOOKING_SECONDS);
   if (other_key != NULL)
-    rb_db_bind_text (stmt, 5, other_key);
-  rc = sqlite3_step (stmt);
+    rb_statement_bind_text (stmt, 5, other_key);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      *out_clash = rb_interval_make (sqlite3_column_int64 (stmt, 0),
-                                     sqlite3_column_int64 (stmt, 1));
+      *out_clash = rb_interval_make (rb_statement_column_int64 (stmt, 0),
+                                     rb_statement_column_int64 (stmt, 1));
       return TRUE;
     }
   if (rc != SQLITE_DONE)
@@ -1249,11 +1245,11 @@ append_change (RbStore *self, const char *booking_id, GError **error)
 
   if (stmt == NULL)
     return 0;
-  rb_db_bind_text (stmt, 1, booking_id);
-  sqlite3_bind_int64 (stmt, 2, rb_store_now (self));
+  rb_statement_bind_text (stmt, 1, booking_id);
+  rb_statement_bind_int64 (stmt, 2, rb_store_now (self));
   if (!rb_db_step_done (self->db, stmt, error))
     return 0;
-  self->write_last_seq = sqlite3_last_insert_rowid (self->db);
+  self->write_last_seq = rb_db_last_insert_id (self->db);
   return self->write_last_seq;
 }
 
@@ -1445,27 +1441,27 @@ create_booking (RbStore *self, RbBooking *request, const char *door_device_id, G
       error);
   if (insert == NULL)
     goto fail;
-  rb_db_bind_text (insert, 1, id);
-  rb_db_bind_text (insert, 2, rb_space_get_id (space));
-  rb_db_bind_text (insert, 3, person != NULL ? rb_person_get_id (person) : NULL);
-  sqlite3_bind_int (insert, 4, rb_space_get_kind (space) == RB_SPACE_KIND_DESK);
-  sqlite3_bind_int64 (insert, 5, interval.start);
-  sqlite3_bind_int64 (insert, 6, interval.end);
-  rb_db_bind_text (insert, 7, rb_booking_get_title (request));
-  sqlite3_bind_int (insert, 8, rb_booking_get_attendees (request));
-  rb_db_bind_text (insert, 9, rb_booking_get_series_id (request));
-  rb_db_bind_text (insert, 10, rb_booking_state_to_string (rb_booking_get_state (request)));
-  sqlite3_bind_int64 (insert, 11, seq);
-  sqlite3_bind_int64 (insert, 12, made);
-  sqlite3_bind_int64 (insert, 13, now);
-  rb_db_bind_text (insert, 14, person == NULL ? door_device_id : NULL);
-  rc = sqlite3_step (insert);
+  rb_statement_bind_text (insert, 1, id);
+  rb_statement_bind_text (insert, 2, rb_space_get_id (space));
+  rb_statement_bind_text (insert, 3, person != NULL ? rb_person_get_id (person) : NULL);
+  rb_statement_bind_int (insert, 4, rb_space_get_kind (space) == RB_SPACE_KIND_DESK);
+  rb_statement_bind_int64 (insert, 5, interval.start);
+  rb_statement_bind_int64 (insert, 6, interval.end);
+  rb_statement_bind_text (insert, 7, rb_booking_get_title (request));
+  rb_statement_bind_int (insert, 8, rb_booking_get_attendees (request));
+  rb_statement_bind_text (insert, 9, rb_booking_get_series_id (request));
+  rb_statement_bind_text (insert, 10, rb_booking_state_to_string (rb_booking_get_state (request)));
+  rb_statement_bind_int64 (insert, 11, seq);
+  rb_statement_bind_int64 (insert, 12, made);
+  rb_statement_bind_int64 (insert, 13, now);
+  rb_statement_bind_text (insert, 14, person == NULL ? door_device_id : NULL);
+  rc = rb_statement_step (insert);
   if (rc != SQLITE_DONE)
     {
       /* Only reachable if a check above were missing: the triggers of rb-schema.c refuse. */
       RbErrorCode code;
       if ((rc & 0xff) == SQLITE_CONSTRAINT
-          && rb_error_code_from_string (sqlite3_errmsg (self->db), &code))
+          && rb_error_code_from_string (rb_db_errmsg (self->db), &code))
         rb_set_error (error, code, NULL);
       else
         rb_db_set_error (error, self->db, rc, "insert booking");
@@ -1512,9 +1508,9 @@ check_door (RbStore *self, const char *booking_id, const char *door_device_id, G
 
   if (stmt == NULL)
     return FALSE;
-  rb_db_bind_text (stmt, 1, booking_id);
-  rb_db_bind_text (stmt, 2, door_device_id);
-  rc = sqlite3_step (stmt);
+  rb_statement_bind_text (stmt, 1, booking_id);
+  rb_statement_bind_text (stmt, 2, door_device_id);
+  rc = rb_statement_step (stmt);
   if (rc == SQLITE_ROW)
     return TRUE;
   if (rc != SQLITE_DONE)
@@ -1538,10 +1534,10 @@ set_state (RbStore *self, RbBooking *booking, RbBookingState state, GError **err
       error);
   if (update == NULL)
     return FALSE;
-  rb_db_bind_text (update, 1, rb_booking_state_to_string (state));
-  sqlite3_bind_int64 (update, 2, seq);
-  sqlite3_bind_int64 (update, 3, rb_store_now (self));
-  rb_db_bind_text (update, 4, rb_booking_get_id (booking));
+  rb_statement_bind_text (update, 1, rb_booking_state_to_string (state));
+  rb_statement_bind_int64 (update, 2, seq);
+  rb_statement_bind_int64 (update, 3, rb_store_now (self));
+  rb_statement_bind_text (update, 4, rb_booking_get_id (booking));
   return rb_db_step_done (self->db, update, error);
 }
 
@@ -1711,7 +1707,7 @@ update_booking (RbStore *self, const char *booking_id, const char *actor_id,
       = rb_store_prepare (self, "UPDATE bookings SET state = 'cancelled' WHERE id = ?", error);
   if (step_aside == NULL)
     goto fail;
-  rb_db_bind_text (step_aside, 1, booking_id);
+  rb_statement_bind_text (step_aside, 1, booking_id);
   if (!rb_db_step_done (self->db, step_aside, error))
     goto fail;
 
@@ -1728,13 +1724,13 @@ update_booking (RbStore *self, const char *booking_id, const char *actor_id,
                              error);
   if (update == NULL)
     goto fail;
-  sqlite3_bind_int64 (update, 1, interval.start);
-  sqlite3_bind_int64 (update, 2, interval.end);
-  rb_db_bind_text (update, 3, change_title ? title : rb_booking_get_title (booking));
-  rb_db_bind_text (update, 4, rb_booking_state_to_string (rb_booking_get_state (booking)));
-  sqlite3_bind_int64 (update, 5, seq);
-  sqlite3_bind_int64 (update, 6, now);
-  rb_db_bind_text (update, 7, booking_id);
+  rb_statement_bind_int64 (update, 1, interval.start);
+  rb_statement_bind_int64 (update, 2, interval.end);
+  rb_statement_bind_text (update, 3, change_title ? title : rb_booking_get_title (booking));
+  rb_statement_bind_text (update, 4, rb_booking_state_to_string (rb_booking_get_state (booking)));
+  rb_statement_bind_int64 (update, 5, seq);
+  rb_statement_bind_int64 (update, 6, now);
+  rb_statement_bind_text (update, 7, booking_id);
   if (!rb_db_step_done (self->db, update, error))
     goto fail;
 
@@ -1788,19 +1784,19 @@ rb_store_list_blocks_sync (RbStore *self, const char *floor_id, const char *spac
 
   if (stmt == NULL)
     return NULL;
-  rb_db_bind_text (stmt, 1, floor_id);
-  rb_db_bind_text (stmt, 2, space_id);
-  sqlite3_bind_int64 (stmt, 3, range.start);
-  sqlite3_bind_int64 (stmt, 4, range.end);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  rb_statement_bind_text (stmt, 1, floor_id);
+  rb_statement_bind_text (stmt, 2, space_id);
+  rb_statement_bind_int64 (stmt, 3, range.start);
+  rb_statement_bind_int64 (stmt, 4, range.end);
+  while ((rc = rb_statement_step (stmt)) == SQLITE_ROW)
     {
       RbSpaceBlock *block = g_new0 (RbSpaceBlock, 1);
 
-      block->id = sqlite3_column_int64 (stmt, 0);
-      block->space_id = g_strdup (rb_db_column_text (stmt, 1));
-      block->interval = rb_interval_make (sqlite3_column_int64 (stmt, 2),
-                                          sqlite3_column_int64 (stmt, 3));
-      block->reason = g_strdup (rb_db_column_text (stmt, 4));
+      block->id = rb_statement_column_int64 (stmt, 0);
+      block->space_id = g_strdup (rb_statement_column_text (stmt, 1));
+      block->interval = rb_interval_make (rb_statement_column_int64 (stmt, 2),
+                                          rb_statement_column_int64 (stmt, 3));
+      block->reason = g_strdup (rb_statement_column_text (stmt, 4));
       g_ptr_array_add (blocks, block);
     }
   if (rc != SQLITE_DONE)
@@ -1832,9 +1828,9 @@ rb_store_release_no_shows_sync (RbStore *self, GError **error)
       error);
   if (select == NULL)
     goto fail;
-  sqlite3_bind_int64 (select, 1, deadline_start);
-  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
-    g_ptr_array_add (due, rb_booking_new (rb_db_column_text (select, 0), NULL, NULL,
+  rb_statement_bind_int64 (select, 1, deadline_start);
+  while ((rc = rb_statement_step (select)) == SQLITE_ROW)
+    g_ptr_array_add (due, rb_booking_new (rb_statement_column_text (select, 0), NULL, NULL,
                                           rb_interval_make (0, 0)));
   if (rc != SQLITE_DONE)
     {
@@ -2066,12 +2062,27 @@ rb_store_set_feed_func (RbStore *self, RbStoreFeedFunc func, gpointer user_data)
   g_mutex_unlock (&self->queue_lock);
 }
 
-/* The raw connection, for the layers above that keep tables of their own. Only for use on
- * the store's thread (inside an RbStoreFunc) or by a caller that uses only the *_sync API. */
+/* The connection, for the store's modules. Only for use on the store's thread (inside an
+ * RbStoreFunc) or by a caller that uses only the *_sync API. */
+RbDb *
+rb_store_get_db (RbStore *self)
+{
+  return self->db;
+}
+
+/* The SQLite connection (NULL on another engine), for tests and benchmarks that look into
+ * the file; the same rules. */
 sqlite3 *
 rb_store_get_connection (RbStore *self)
 {
-  return self->db;
+  return rb_db_get_sqlite (self->db);
+}
+
+/* The version of the schema the database holds (the health answer says it). */
+gboolean
+rb_store_get_schema_version_sync (RbStore *self, gint64 *out_version, GError **error)
+{
+  return rb_db_get_int (self->db, "PRAGMA user_version", out_version, error);
 }
 
 /* The connection's prepared statement for sql, to be released (g_autoptr (RbStatement))
@@ -2127,11 +2138,11 @@ rb_store_append_topic_change (RbStore *self, const char *topic, GError **error)
 
   if (stmt == NULL)
     return 0;
-  sqlite3_bind_int64 (stmt, 1, rb_store_now (self));
-  rb_db_bind_text (stmt, 2, topic);
+  rb_statement_bind_int64 (stmt, 1, rb_store_now (self));
+  rb_statement_bind_text (stmt, 2, topic);
   if (!rb_db_step_done (self->db, stmt, error))
     return 0;
-  self->write_last_seq = sqlite3_last_insert_rowid (self->db);
+  self->write_last_seq = rb_db_last_insert_id (self->db);
   return self->write_last_seq;
 }
 
@@ -2152,12 +2163,12 @@ rb_store_append_audit (RbStore *self, const char *actor_id, const char *action,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rb_store_now (self));
-  rb_db_bind_text (stmt, 2, actor_id);
-  rb_db_bind_text (stmt, 3, action);
-  rb_db_bind_text (stmt, 4, subject ? subject : "");
-  rb_db_bind_text (stmt, 5, before_text);
-  rb_db_bind_text (stmt, 6, after_text);
+  rb_statement_bind_int64 (stmt, 1, rb_store_now (self));
+  rb_statement_bind_text (stmt, 2, actor_id);
+  rb_statement_bind_text (stmt, 3, action);
+  rb_statement_bind_text (stmt, 4, subject ? subject : "");
+  rb_statement_bind_text (stmt, 5, before_text);
+  rb_statement_bind_text (stmt, 6, after_text);
   return rb_db_step_done (self->db, stmt, error);
 }
 

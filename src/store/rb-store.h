@@ -127,7 +127,9 @@ gpointer rb_store_run_finish (RbStore *self, GAsyncResult *result, GError **erro
 
 void rb_store_set_feed_func (RbStore *self, RbStoreFeedFunc func, gpointer user_data);
 
+RbDb *rb_store_get_db (RbStore *self);
 sqlite3 *rb_store_get_connection (RbStore *self);
+gboolean rb_store_get_schema_version_sync (RbStore *self, gint64 *out_version, GError **error);
 const char *const *rb_store_clash_queries (void);
 
 G_END_DECLS

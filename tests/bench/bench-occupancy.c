@@ -174,9 +174,9 @@ static void
 generate (RbStore *store, GRand *rand, gint64 from, gint64 to)
 {
   static const char *const states[] = { "checked_in", "released", "booked", "cancelled" };
-  sqlite3 *db = rb_store_get_connection (store);
+  RbDb *db = rb_store_get_db (store);
   g_autoptr (GError) error = NULL;
-  g_autoptr (sqlite3_stmt) insert = rb_db_prepare (
+  g_autoptr (RbStatement) insert = rb_db_prepare (
       db,
       "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, title, attendees,"
       " series_id, state, version, seq, created_at, updated_at)"
@@ -199,7 +199,7 @@ generate (RbStore *store, GRand *rand, gint64 from, gint64 to)
         {
           if (i > from && !rb_db_commit (db, &error))
             g_error ("%s", error->message);
-          if (!rb_db_begin_immediate (db, &error))
+          if (!rb_db_begin_write (db, &error))
             g_error ("%s", error->message);
         }
       working_day (n, &year, &month, &day);
@@ -212,16 +212,16 @@ generate (RbStore *store, GRand *rand, gint64 from, gint64 to)
       g_snprintf (person_id, sizeof person_id, "p%04d",
                   room ? g_rand_int_range (rand, 0, SPACES) : space);
 
-      sqlite3_reset (insert);
-      rb_db_bind_text (insert, 1, id);
-      rb_db_bind_text (insert, 2, space_id);
-      rb_db_bind_text (insert, 3, person_id);
-      sqlite3_bind_int (insert, 4, !room);
-      sqlite3_bind_int64 (insert, 5, start);
-      sqlite3_bind_int64 (insert, 6, end);
-      rb_db_bind_text (insert, 7, states[roll < 70 ? 0 : roll < 85 ? 1 : roll < 95 ? 2 : 3]);
-      sqlite3_bind_int64 (insert, 8, start - 86400);
-      sqlite3_bind_int64 (insert, 9, start);
+      rb_statement_reset (insert);
+      rb_statement_bind_text (insert, 1, id);
+      rb_statement_bind_text (insert, 2, space_id);
+      rb_statement_bind_text (insert, 3, person_id);
+      rb_statement_bind_int (insert, 4, !room);
+      rb_statement_bind_int64 (insert, 5, start);
+      rb_statement_bind_int64 (insert, 6, end);
+      rb_statement_bind_text (insert, 7, states[roll < 70 ? 0 : roll < 85 ? 1 : roll < 95 ? 2 : 3]);
+      rb_statement_bind_int64 (insert, 8, start - 86400);
+      rb_statement_bind_int64 (insert, 9, start);
       if (!rb_db_step_done (db, insert, &error))
         g_error ("booking %" G_GINT64_FORMAT ": %s", i, error->message);
     }
