@@ -16,6 +16,7 @@
 #include "rb-listener.h"
 #include "rb-login-guard.h"
 #include "rb-pg-copy.h"
+#include "rb-pg-db.h"
 #include "rb-server.h"
 
 /* Descriptors kept for everything but connections: the database and its WAL, the log, the
@@ -66,7 +67,8 @@ static const GOptionEntry options[] = {
     "FILE" },
   { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
     "Address to listen on (default 127.0.0.1:8080; port 0: any free port)", "HOST:PORT" },
-  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "The SQLite database file", "PATH" },
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db,
+    "The SQLite database file, or a PostgreSQL database (postgresql://…)", "PATH|URL" },
   { "copy-to", 0, 0, G_OPTION_ARG_STRING, &opt_copy_to,
     "Copy the database of --db with all its history into an empty PostgreSQL database, "
     "print what was copied, and exit", "postgresql://…" },
@@ -466,11 +468,20 @@ store_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   start_serving (app);
 }
 
+/* The database of --db: a SQLite file, or PostgreSQL for a postgresql:// URL (rb-pg-db.h). */
+static RbStore *
+open_store_sync (const char *db_path, GError **error)
+{
+  if (rb_pg_is_conninfo (db_path))
+    return rb_store_open_with_sync (rb_pg_db_open, db_path, error);
+  return rb_store_open_sync (db_path, error);
+}
+
 static int
 add_device (const char *db_path)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (RbStore) store = rb_store_open_sync (db_path, &error);
+  g_autoptr (RbStore) store = open_store_sync (db_path, &error);
   g_autofree char *token = NULL;
   g_autofree char *public_key = NULL;
   g_autofree char *device_id = NULL;
@@ -511,7 +522,7 @@ import_building (const char *db_path)
       g_printerr ("raumbuch-server: %s: %s\n", opt_import_building, error->message);
       return 1;
     }
-  if (!(store = rb_store_open_sync (db_path, &error))
+  if (!(store = open_store_sync (db_path, &error))
       || !(report = rb_building_store_import_sync (
                store, document, NULL,
                opt_dry_run ? RB_BUILDING_IMPORT_DRY_RUN : RB_BUILDING_IMPORT_DEFAULT, &error)))
@@ -528,7 +539,7 @@ static int
 export_building (const char *db_path)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (RbStore) store = rb_store_open_sync (db_path, &error);
+  g_autoptr (RbStore) store = open_store_sync (db_path, &error);
   g_autoptr (RbBuildingDocument) document = NULL;
   g_autoptr (JsonNode) json = NULL;
   g_autofree char *text = NULL;
@@ -564,7 +575,7 @@ copy_to_postgresql (const char *db_path)
       g_printerr ("raumbuch-server: --copy-to: there is no database at %s\n", db_path);
       return 1;
     }
-  if (!(store = rb_store_open_sync (db_path, &error))
+  if (!(store = open_store_sync (db_path, &error))
       || !(report = rb_pg_copy_store_sync (store, opt_copy_to, &error)))
     {
       g_printerr ("raumbuch-server: cannot copy %s: %s\n", db_path, error->message);
@@ -590,7 +601,7 @@ sync_directory (const char *db_path)
       g_printerr ("raumbuch-server: cannot read the directory: %s\n", error->message);
       return 1;
     }
-  if (!(store = rb_store_open_sync (db_path, &error))
+  if (!(store = open_store_sync (db_path, &error))
       || !(report = rb_people_store_sync_directory_sync (store, NULL, people, TRUE, opt_dry_run,
                                                          &error)))
     {
@@ -660,12 +671,9 @@ main (int argc, char *argv[])
       g_printerr ("raumbuch-server: --copy-to takes a postgresql:// URL\n");
       return 2;
     }
-  /* The engine that serves from PostgreSQL is the next step of issue 16; until then a URL
-   * here must not become the name of a new SQLite file. */
-  if (opt_db != NULL && rb_pg_is_conninfo (opt_db))
+  if (opt_copy_to != NULL && opt_db != NULL && rb_pg_is_conninfo (opt_db))
     {
-      g_printerr ("raumbuch-server: --db: this version serves from a SQLite file only; "
-                  "--copy-to prepares a PostgreSQL database from one\n");
+      g_printerr ("raumbuch-server: --copy-to copies from a SQLite file (--db FILE)\n");
       return 2;
     }
   if (opt_import_building != NULL && opt_export_building != NULL)
@@ -723,7 +731,11 @@ main (int argc, char *argv[])
     return copy_to_postgresql (db_path);
 
   app.loop = g_main_loop_new (NULL, FALSE);
-  rb_store_open_async (db_path, opt_seed != NULL, NULL, store_opened_cb, &app);
+  if (rb_pg_is_conninfo (db_path))
+    rb_store_open_with_async (rb_pg_db_open, db_path, opt_seed != NULL, NULL, store_opened_cb,
+                              &app);
+  else
+    rb_store_open_async (db_path, opt_seed != NULL, NULL, store_opened_cb, &app);
   g_main_loop_run (app.loop);
 
   g_clear_object (&app.server);

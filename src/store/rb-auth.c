@@ -358,7 +358,7 @@ rb_auth_record_failure_sync (RbStore *store, const char *staff_number, gint64 *o
     return FALSE;
   forget = rb_store_prepare (store,
                              "DELETE FROM login_failures WHERE (locked_until = 0 AND last_failure"
-                             " <= ?1 - 3600) OR (locked_until != 0 AND locked_until <= ?1)",
+                             " <= CAST (?1 AS BIGINT) - 3600) OR (locked_until != 0 AND locked_until <= ?1)",
                              error);
   if (forget == NULL)
     goto fail;

@@ -72,7 +72,7 @@ rb_blocks_list_affected_sync (RbStore *store, const char *space_id, RbInterval i
   stmt = rb_store_prepare (store,
                            "SELECT id FROM bookings WHERE space_id = ?1"
                            " AND state IN ('booked', 'checked_in')"
-                           " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 AND end > ?5"
+                           " AND start < ?3 AND start > CAST (?2 AS BIGINT) - ?4 AND \"end\" > ?2 AND \"end\" > ?5"
                            " ORDER BY start",
                            error);
   if (stmt == NULL)
@@ -134,7 +134,7 @@ rb_blocks_create_sync (RbStore *store, const char *space_id, RbInterval interval
   if (!rb_store_begin_write (store, error))
     return 0;
   insert = rb_store_prepare (store,
-                             "INSERT INTO space_blocks (space_id, start, end, reason, created_by,"
+                             "INSERT INTO space_blocks (space_id, start, \"end\", reason, created_by,"
                              " created_at) VALUES (?, ?, ?, ?, ?, ?)",
                              error);
   if (insert == NULL)
@@ -205,7 +205,7 @@ rb_blocks_remove_sync (RbStore *store, gint64 block_id, const char *actor_id, GE
 
   if (!check_actor (store, actor_id, error) || !rb_store_begin_write (store, error))
     return FALSE;
-  find = rb_store_prepare (store, "SELECT space_id, start, end, reason FROM space_blocks"
+  find = rb_store_prepare (store, "SELECT space_id, start, \"end\", reason FROM space_blocks"
                                   " WHERE id = ?", error);
   if (find == NULL)
     goto fail;

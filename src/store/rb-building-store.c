@@ -486,7 +486,7 @@ cancel_bookings (Import *import, const char *space_id, GError **error)
     g_autoptr (RbStatement) list = rb_store_prepare (
         import->store,
         "SELECT id FROM bookings WHERE space_id = ? AND state IN ('booked', 'checked_in')"
-        " AND end > ? ORDER BY start, id",
+        " AND \"end\" > ? ORDER BY start, id",
         error);
     int rc;
 

@@ -65,7 +65,7 @@ announce_bookings (RbStore *store, const char *person_id, GError **error)
 {
   RbDb *db = rb_store_get_db (store);
   g_autoptr (RbStatement) list = rb_store_prepare (
-      store, "SELECT id FROM bookings WHERE person_id = ? AND NOT anonymised", error);
+      store, "SELECT id FROM bookings WHERE person_id = ? AND anonymised = 0", error);
   g_autoptr (RbStatement) update = NULL;
   g_autoptr (GPtrArray) ids = NULL;
 

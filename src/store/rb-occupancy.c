@@ -46,8 +46,8 @@
 #include <string.h>
 
 #define BOOKINGS_SQL                                                                        \
-  "SELECT space_id, start, end, state, person_id FROM bookings"                             \
-  " WHERE start < ?2 AND start > ?1 - ?3 AND end > ?1 AND state != 'cancelled'"
+  "SELECT space_id, start, \"end\", state, person_id FROM bookings"                             \
+  " WHERE start < ?2 AND start > CAST (?1 AS BIGINT) - ?3 AND \"end\" > ?1 AND state != 'cancelled'"
 
 typedef struct
 {
@@ -169,7 +169,7 @@ load_spaces (RbStore *store, const RbOccupancyQuery *query, GHashTable *space_gr
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store,
       "SELECT s.id, s.floor_id, s.kind, f.name FROM spaces s JOIN floors f ON f.id = s.floor_id"
-      " WHERE (?1 IS NULL OR s.floor_id = ?1) AND (?2 IS NULL OR s.kind = ?2)"
+      " WHERE (CAST (?1 AS TEXT) IS NULL OR s.floor_id = ?1) AND (CAST (?2 AS TEXT) IS NULL OR s.kind = ?2)"
       " ORDER BY f.level, f.id, s.kind",
       error);
   int rc;

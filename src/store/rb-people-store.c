@@ -183,7 +183,7 @@ check_staff_number_free (RbStore *store, const char *staff_number, const char *p
                          GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (
-      store, "SELECT 1 FROM people WHERE staff_number = ? AND id IS NOT ?", error);
+      store, "SELECT 1 FROM people WHERE staff_number = ? AND id IS DISTINCT FROM ?", error);
   int rc;
 
   if (stmt == NULL)
@@ -679,7 +679,7 @@ find_synced_person (RbStore *store, RbDirectoryPerson *person, GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       store, "SELECT id, directory_user FROM people WHERE directory_user = ? OR staff_number = ?"
-      " ORDER BY directory_user IS ? DESC",
+      " ORDER BY directory_user IS NOT DISTINCT FROM ? DESC",
       error);
   g_autofree char *id = NULL;
   int rc;

@@ -1,7 +1,7 @@
 /* rb-pg-schema.c: the PostgreSQL engine's migrations, applied in order, each inside one
  * transaction with the version it brings.
  *
- * Its version 1 is the SQLite schema of rb-schema.c at its version 15, table for table and
+ * Its first version is the SQLite schema of rb-schema.c at its version 16, table for table and
  * column for column, so that --copy-to (rb-pg-copy.c) moves every row as it is and the two
  * engines can share their queries: times are whole seconds since 1970 (bigint) as in SQLite,
  * flags are integers, "end" is quoted (a reserved word here). What PostgreSQL states better:
@@ -24,13 +24,21 @@
 
 #include "rb-pg-schema.h"
 
+/* The version of SQLite's schema (rb-schema.c) that the first migration makes. Both engines
+ * number every later migration alike, so a version means the same tables in each, and the
+ * health answer says the same on both. */
+#define FIRST_VERSION 16
+
 /* Held while a migration runs, so that servers starting together migrate once. The number
  * is arbitrary but fixed: "Raumbuch" in ASCII. */
 #define MIGRATION_LOCK "5378140466355041128"
 
 static const char *const migrations[] = {
-  /* 1: everything of SQLite's schema 15. */
+  /* 16: everything of SQLite's schema 16. */
   "CREATE EXTENSION IF NOT EXISTS btree_gist;"
+  /* SQLite's instr, which the SQL that both engines share uses (rb-rights.c) */
+  "CREATE FUNCTION instr (text, text) RETURNS integer LANGUAGE sql IMMUTABLE STRICT"
+  "  AS 'SELECT strpos ($1, $2)';"
   "CREATE TABLE sites ("
   "  id text PRIMARY KEY,"
   "  name text NOT NULL,"
@@ -129,6 +137,10 @@ static const char *const migrations[] = {
   "CREATE INDEX bookings_by_person ON bookings (person_id, start);"
   "CREATE INDEX bookings_by_seq ON bookings (seq);"
   "CREATE INDEX bookings_awaiting_check_in ON bookings (start) WHERE state = 'booked';"
+  "CREATE INDEX bookings_live_by_space ON bookings (space_id, start)"
+  "  WHERE state IN ('booked', 'checked_in');"
+  "CREATE INDEX bookings_live_desks_by_person ON bookings (person_id, start)"
+  "  WHERE is_desk <> 0 AND state IN ('booked', 'checked_in');"
   "CREATE INDEX bookings_by_series ON bookings (series_id, start) WHERE series_id IS NOT NULL;"
   "CREATE INDEX bookings_by_end ON bookings (\"end\");"
   "CREATE INDEX bookings_occupancy ON bookings (start, \"end\", space_id, state, person_id);"
@@ -229,7 +241,7 @@ static const char *const migrations[] = {
 int
 rb_pg_schema_latest_version (void)
 {
-  return G_N_ELEMENTS (migrations);
+  return FIRST_VERSION + G_N_ELEMENTS (migrations) - 1;
 }
 
 gboolean
@@ -268,16 +280,19 @@ migrate_locked (PGconn *conn, GError **error)
                    (int) version, rb_pg_schema_latest_version ());
       return FALSE;
     }
-  for (; version < rb_pg_schema_latest_version (); version++)
+  while (version < rb_pg_schema_latest_version ())
     {
+      gint64 next = version == 0 ? FIRST_VERSION : version + 1;
       g_autofree char *bump = g_strdup_printf ("UPDATE schema_version SET version = %d",
-                                               (int) version + 1);
+                                               (int) next);
 
-      if (!rb_pg_exec (conn, migrations[version], error) || !rb_pg_exec (conn, bump, error))
+      if (!rb_pg_exec (conn, migrations[next - FIRST_VERSION], error)
+          || !rb_pg_exec (conn, bump, error))
         {
-          g_prefix_error (error, "migration %d: ", (int) version + 1);
+          g_prefix_error (error, "migration %d: ", (int) next);
           return FALSE;
         }
+      version = next;
     }
   return TRUE;
 }

@@ -129,14 +129,14 @@ rb_retention_apply_sync (RbStore *store, RbRetentionCounts *out_counts, GError *
   delete_before = now - (gint64) policy.delete_after_days * SECONDS_PER_DAY;
   if (!rb_store_begin_write (store, error))
     return FALSE;
-  if (!(expired = select_ids (store, "SELECT id FROM bookings WHERE end < ?1", delete_before,
+  if (!(expired = select_ids (store, "SELECT id FROM bookings WHERE \"end\" < ?1", delete_before,
                               error)))
     goto fail;
   for (guint i = 0; i < expired->len; i++)
     if (!delete_booking (store, g_ptr_array_index (expired, i), error))
       goto fail;
   if (!(named = select_ids (store,
-                            "SELECT id FROM bookings WHERE end < ?1 AND (person_id IS NOT NULL"
+                            "SELECT id FROM bookings WHERE \"end\" < ?1 AND (person_id IS NOT NULL"
                             " OR title IS NOT NULL OR cancel_reason IS NOT NULL"
                             " OR series_id IS NOT NULL)",
                             anonymise_before, error)))

@@ -63,18 +63,18 @@ find_clash_interval (RbStore *store, RbErrorCode code, const char *space_id, con
   switch (code)
     {
     case RB_ERROR_OVERLAP:
-      sql = "SELECT start, end FROM bookings WHERE space_id = ?1"
+      sql = "SELECT start, \"end\" FROM bookings WHERE space_id = ?1"
             " AND state IN ('booked', 'checked_in')"
-            " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1";
+            " AND start < ?3 AND start > CAST (?2 AS BIGINT) - ?4 AND \"end\" > ?2 ORDER BY start LIMIT 1";
       break;
     case RB_ERROR_DESK_ALREADY_HELD:
-      sql = "SELECT start, end FROM bookings WHERE person_id = ?1 AND is_desk"
+      sql = "SELECT start, \"end\" FROM bookings WHERE person_id = ?1 AND is_desk <> 0"
             " AND state IN ('booked', 'checked_in')"
-            " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1";
+            " AND start < ?3 AND start > CAST (?2 AS BIGINT) - ?4 AND \"end\" > ?2 ORDER BY start LIMIT 1";
       break;
     case RB_ERROR_SPACE_BLOCKED:
-      sql = "SELECT start, end FROM space_blocks WHERE space_id = ?1"
-            " AND start < ?3 AND end > ?2 AND ?4 IS NOT NULL ORDER BY start LIMIT 1";
+      sql = "SELECT start, \"end\" FROM space_blocks WHERE space_id = ?1"
+            " AND start < ?3 AND \"end\" > ?2 AND CAST (?4 AS BIGINT) IS NOT NULL ORDER BY start LIMIT 1";
       break;
     default:
       return FALSE;
@@ -147,7 +147,7 @@ insert_booking (RbStore *store, RbSpace *space, RbPerson *owner, const RbSeriesR
     return FALSE;
   insert = rb_store_prepare (
       store,
-      "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, title, attendees,"
+      "INSERT INTO bookings (id, space_id, person_id, is_desk, start, \"end\", title, attendees,"
       " series_id, state, version, seq, created_at, updated_at)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', 1, ?, ?, ?)",
       error);
@@ -518,8 +518,8 @@ rb_series_store_cancel_sync (RbStore *store, const char *series_id, const char *
 
   select = rb_store_prepare (store,
                              "SELECT id FROM bookings WHERE series_id = ?1"
-                             " AND state IN ('booked', 'checked_in') AND end > ?2 AND start >= ?3"
-                             " AND (?4 IS NULL OR id = ?4) ORDER BY start",
+                             " AND state IN ('booked', 'checked_in') AND \"end\" > ?2 AND start >= ?3"
+                             " AND (CAST (?4 AS TEXT) IS NULL OR id = ?4) ORDER BY start",
                              error);
   if (select == NULL)
     goto fail;

@@ -25,7 +25,8 @@ struct _RbStore
 {
   GObject parent_instance;
 
-  char *path;
+  char *path;  /* the SQLite file, or what connect connects to */
+  RbStoreConnectFunc connect; /* NULL: SQLite */
   RbDb *db;
   GThreadPool *worker;
   GThread *worker_thread;
@@ -545,6 +546,13 @@ open_connection (RbStore *self, GError **error)
 {
   g_autoptr (GError) open_error = NULL;
 
+  if (self->connect != NULL)
+    {
+      if (!(self->db = self->connect (self->path, error)))
+        return FALSE;
+      self->statements = rb_statement_cache_new (self->db);
+      return load_site_settings (self, error);
+    }
   if (!create_private_file (self, error))
     return FALSE;
   if (!(self->db = rb_db_open_sqlite (self->path, &open_error)))
@@ -582,6 +590,19 @@ rb_store_open_sync (const char *path, GError **error)
   return g_steal_pointer (&self);
 }
 
+RbStore *
+rb_store_open_with_sync (RbStoreConnectFunc connect, const char *location, GError **error)
+{
+  g_autoptr (RbStore) self = g_object_new (RB_TYPE_STORE, NULL);
+
+  g_return_val_if_fail (connect != NULL && location != NULL, NULL);
+  self->path = g_strdup (location);
+  self->connect = connect;
+  if (!open_connection (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
 static gpointer
 open_job (RbStore *self, gpointer data, GError **error)
 {
@@ -607,6 +628,22 @@ rb_store_open_async (const char *path, gboolean seed_demo, GCancellable *cancell
   RbStoreArgs *args = g_new0 (RbStoreArgs, 1);
 
   self->path = g_strdup (path);
+  args->seed_demo = seed_demo;
+  run_async (self, open_job, args, g_object_unref, rb_store_open_async, cancellable, callback,
+             user_data);
+}
+
+void
+rb_store_open_with_async (RbStoreConnectFunc connect, const char *location, gboolean seed_demo,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  g_autoptr (RbStore) self = g_object_new (RB_TYPE_STORE, NULL);
+  RbStoreArgs *args = g_new0 (RbStoreArgs, 1);
+
+  g_return_if_fail (connect != NULL && location != NULL);
+  self->path = g_strdup (location);
+  self->connect = connect;
   args->seed_demo = seed_demo;
   run_async (self, open_job, args, g_object_unref, rb_store_open_async, cancellable, callback,
              user_data);
@@ -986,7 +1023,7 @@ rb_store_list_buildings_sync (RbStore *self, GError **error)
 /* A retired space (schema 7) reads as not bookable wherever it still shows, in old bookings. */
 #define SPACE_COLUMNS                                                                       \
   "id, floor_id, kind, name, capacity, amenities, x, y, w, h,"                              \
-  " bookable AND retired_at IS NULL"
+  " (bookable <> 0 AND retired_at IS NULL)"
 
 static gpointer
 space_from_row (RbStatement *stmt)
@@ -1011,7 +1048,7 @@ rb_store_list_spaces_sync (RbStore *self, const char *floor_id, GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       self,
-      "SELECT " SPACE_COLUMNS " FROM spaces WHERE (?1 IS NULL OR floor_id = ?1)"
+      "SELECT " SPACE_COLUMNS " FROM spaces WHERE (CAST (?1 AS TEXT) IS NULL OR floor_id = ?1)"
       " AND retired_at IS NULL ORDER BY kind, name",
       error);
 
@@ -1088,7 +1125,7 @@ rb_store_find_person_by_staff_number_sync (RbStore *self, const char *staff_numb
 /* ---- bookings ---------------------------------------------------------------------------- */
 
 #define BOOKING_COLUMNS                                                                     \
-  "b.id, b.space_id, b.person_id, b.start, b.end, b.title, b.attendees, b.series_id, "      \
+  "b.id, b.space_id, b.person_id, b.start, b.\"end\", b.title, b.attendees, b.series_id, "      \
   "b.state, b.version, b.seq, s.name, p.display_name, s.kind, b.cancel_reason, b.created_at, " \
   "b.door_device_id IS NOT NULL, b.anonymised, COALESCE (p.show_name, 0)"
 #define BOOKING_FROM                                                                        \
@@ -1154,7 +1191,8 @@ rb_store_set_booking_request_hash_sync (RbStore *self, const char *booking_id,
                                         const char *body_hash, GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (
-      self, "INSERT OR REPLACE INTO booking_requests (booking_id, body_hash) VALUES (?, ?)",
+      self, "INSERT INTO booking_requests (booking_id, body_hash) VALUES (?, ?)"
+                                 " ON CONFLICT (booking_id) DO UPDATE SET body_hash = excluded.body_hash",
       error);
 
   if (stmt == NULL)
@@ -1168,10 +1206,10 @@ GPtrArray *
 rb_store_list_bookings_sync (RbStore *self, const RbBookingQuery *query, GError **error)
 {
 #define BOOKING_LIST_WHERE                                                                  \
-  " WHERE (?1 IS NULL OR b.space_id = ?1)"                                                  \
-  "   AND (?2 IS NULL OR s.floor_id = ?2)"                                                  \
-  "   AND (?3 IS NULL OR b.person_id = ?3)"                                                 \
-  "   AND (?4 IS NULL OR (b.start < ?5 AND b.start > ?4 - ?7 AND b.end > ?4))"              \
+  " WHERE (CAST (?1 AS TEXT) IS NULL OR b.space_id = ?1)"                                                  \
+  "   AND (CAST (?2 AS TEXT) IS NULL OR s.floor_id = ?2)"                                                  \
+  "   AND (CAST (?3 AS TEXT) IS NULL OR b.person_id = ?3)"                                                 \
+  "   AND (CAST (?4 AS BIGINT) IS NULL OR (b.start < ?5 AND b.start > CAST (?4 AS BIGINT) - ?7 AND b.\"end\" > ?4))"              \
   "   AND (?6 = 0 OR b.state IN ('booked', 'checked_in'))"
   gboolean has_range = rb_interval_is_valid (query->range);
   /* A page is ordered by what identifies a booking's place for good (start, id), so that
@@ -1180,7 +1218,7 @@ rb_store_list_bookings_sync (RbStore *self, const RbBookingQuery *query, GError 
       self,
       query->limit > 0
           ? "SELECT " BOOKING_COLUMNS BOOKING_FROM BOOKING_LIST_WHERE
-            "   AND (?8 IS NULL OR b.start > ?9 OR (b.start = ?9 AND b.id > ?8))"
+            "   AND (CAST (?8 AS TEXT) IS NULL OR b.start > ?9 OR (b.start = ?9 AND b.id > ?8))"
             " ORDER BY b.start, b.id LIMIT ?10"
           : "SELECT " BOOKING_COLUMNS BOOKING_FROM BOOKING_LIST_WHERE
             " ORDER BY b.start, s.name",
@@ -1258,16 +1296,16 @@ append_change (RbStore *self, const char *booking_id, GError **error)
  * bookings through a partial index (schema 6), so cancelled and released ones cost nothing
  * however many pile up in a slot. */
 static const char *const clash_queries[] = {
-  "SELECT start, end FROM bookings WHERE space_id = ?1"
+  "SELECT start, \"end\" FROM bookings WHERE space_id = ?1"
   " AND state IN ('booked', 'checked_in')"
-  " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1",
-  "SELECT start, end FROM bookings WHERE person_id = ?1 AND is_desk"
+  " AND start < ?3 AND start > CAST (?2 AS BIGINT) - ?4 AND \"end\" > ?2 ORDER BY start LIMIT 1",
+  "SELECT start, \"end\" FROM bookings WHERE person_id = ?1 AND is_desk <> 0"
   " AND state IN ('booked', 'checked_in')"
-  " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1",
+  " AND start < ?3 AND start > CAST (?2 AS BIGINT) - ?4 AND \"end\" > ?2 ORDER BY start LIMIT 1",
   /* One desk per day means one *desk*: the same desk again later that day is fine. */
-  "SELECT start, end FROM bookings WHERE person_id = ?1 AND is_desk"
+  "SELECT start, \"end\" FROM bookings WHERE person_id = ?1 AND is_desk <> 0"
   " AND state IN ('booked', 'checked_in') AND space_id != ?5"
-  " AND start < ?3 AND start > ?2 - ?4 AND end > ?2 ORDER BY start LIMIT 1",
+  " AND start < ?3 AND start > CAST (?2 AS BIGINT) - ?4 AND \"end\" > ?2 ORDER BY start LIMIT 1",
   NULL
 };
 
@@ -1287,8 +1325,8 @@ check_clashes (RbStore *self, RbSpace *space, RbBooking *request, GError **error
   GError *local_error = NULL;
 
   if (find_clash (self,
-                  "SELECT start, end FROM space_blocks WHERE space_id = ?1"
-                  " AND start < ?3 AND end > ?2 LIMIT 1",
+                  "SELECT start, \"end\" FROM space_blocks WHERE space_id = ?1"
+                  " AND start < ?3 AND \"end\" > ?2 LIMIT 1",
                   rb_space_get_id (space), NULL, interval, &clash, &local_error))
     {
       rb_set_error (error, RB_ERROR_SPACE_BLOCKED, NULL);
@@ -1435,7 +1473,7 @@ create_booking (RbStore *self, RbBooking *request, const char *door_device_id, G
 
   insert = rb_store_prepare (
       self,
-      "INSERT INTO bookings (id, space_id, person_id, is_desk, start, end, title, attendees,"
+      "INSERT INTO bookings (id, space_id, person_id, is_desk, start, \"end\", title, attendees,"
       " series_id, state, version, seq, created_at, updated_at, door_device_id)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
       error);
@@ -1719,7 +1757,7 @@ update_booking (RbStore *self, const char *booking_id, const char *actor_id,
 
   /* A booking checked in stays checked in when it is extended or ended early at the door. */
   update = rb_store_prepare (self,
-                             "UPDATE bookings SET start = ?, end = ?, title = ?, state = ?,"
+                             "UPDATE bookings SET start = ?, \"end\" = ?, title = ?, state = ?,"
                              " version = version + 1, seq = ?, updated_at = ? WHERE id = ?",
                              error);
   if (update == NULL)
@@ -1774,10 +1812,10 @@ rb_store_list_blocks_sync (RbStore *self, const char *floor_id, const char *spac
   g_autoptr (GPtrArray) blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_space_block_free);
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       self,
-      "SELECT b.id, b.space_id, b.start, b.end, b.reason"
+      "SELECT b.id, b.space_id, b.start, b.\"end\", b.reason"
       " FROM space_blocks b JOIN spaces s ON s.id = b.space_id"
-      " WHERE (?1 IS NULL OR s.floor_id = ?1) AND (?2 IS NULL OR b.space_id = ?2)"
-      "   AND b.start < ?4 AND b.end > ?3"
+      " WHERE (CAST (?1 AS TEXT) IS NULL OR s.floor_id = ?1) AND (CAST (?2 AS TEXT) IS NULL OR b.space_id = ?2)"
+      "   AND b.start < ?4 AND b.\"end\" > ?3"
       " ORDER BY b.start, b.id",
       error);
   int rc;
@@ -1824,7 +1862,7 @@ rb_store_release_no_shows_sync (RbStore *self, GError **error)
   select = rb_store_prepare (
       self,
       "SELECT id FROM bookings WHERE state = 'booked' AND start <= ?1"
-      " AND MAX (start, created_at) <= ?1",
+      " AND CASE WHEN start > created_at THEN start ELSE created_at END <= ?1",
       error);
   if (select == NULL)
     goto fail;
@@ -2082,7 +2120,10 @@ rb_store_get_connection (RbStore *self)
 gboolean
 rb_store_get_schema_version_sync (RbStore *self, gint64 *out_version, GError **error)
 {
-  return rb_db_get_int (self->db, "PRAGMA user_version", out_version, error);
+  return rb_db_get_int (self->db,
+                        rb_db_is_sqlite (self->db) ? "PRAGMA user_version"
+                                                   : "SELECT version FROM schema_version",
+                        out_version, error);
 }
 
 /* The connection's prepared statement for sql, to be released (g_autoptr (RbStatement))

@@ -42,6 +42,18 @@ void rb_store_open_async (const char *path, gboolean seed_demo, GCancellable *ca
                           GAsyncReadyCallback callback, gpointer user_data);
 RbStore *rb_store_open_finish (GAsyncResult *result, GError **error);
 
+/* Opens a connection of another engine than SQLite (the server's PostgreSQL, rb-pg-db.h)
+ * to the database at location, migrated to the latest schema. */
+typedef RbDb *(*RbStoreConnectFunc) (const char *location, GError **error);
+
+/* The same as rb_store_open_*, on a connection that connect makes; the store's thread makes
+ * it. rb_store_open_finish gives the store. */
+RbStore *rb_store_open_with_sync (RbStoreConnectFunc connect, const char *location,
+                                  GError **error);
+void rb_store_open_with_async (RbStoreConnectFunc connect, const char *location,
+                               gboolean seed_demo, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+
 const char *rb_store_get_path (RbStore *self);
 void rb_store_set_clock (RbStore *self, gint64 (*now_func) (gpointer), gpointer data);
 gint64 rb_store_now (RbStore *self);

@@ -3,13 +3,17 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include "rb-test-server.h"
+#include "rb-test-postgres.h"
+#include "rb-test-util.h"
 
 /* Bounds that only guard against hangs; no test asserts anything about time. */
 #define START_TIMEOUT_US (30 * G_USEC_PER_SEC)
@@ -122,13 +126,53 @@ server_executable (void)
   return exe;
 }
 
+/* With RB_TEST_DB_ENGINE=postgresql (the suite postgres), every server of the test program
+ * keeps its data in a database of its own in one PostgreSQL cluster, which the program
+ * starts the first time it needs it and stops when it exits. */
+static RbTestPostgres *postgres;
+static char *postgres_dir;
+
+static void
+stop_postgres (void)
+{
+  g_clear_pointer (&postgres, rb_test_postgres_free);
+  rb_test_remove_tree (postgres_dir);
+  g_clear_pointer (&postgres_dir, g_free);
+}
+
+gboolean
+rb_test_server_uses_postgres (void)
+{
+  return g_strcmp0 (g_getenv ("RB_TEST_DB_ENGINE"), "postgresql") == 0;
+}
+
+static char *
+new_postgres_database (void)
+{
+  static guint n_databases;
+  g_autofree char *name = NULL;
+
+  if (postgres == NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      postgres_dir = g_dir_make_tmp ("raumbuch-postgres-XXXXXX", &error);
+      g_assert_no_error (error);
+      postgres = rb_test_postgres_new (postgres_dir);
+      atexit (stop_postgres);
+    }
+  name = g_strdup_printf ("server%u", ++n_databases);
+  return rb_test_postgres_create_database (postgres, name);
+}
+
 RbTestServer *
 rb_test_server_new (const char *dir)
 {
   RbTestServer *self = g_new0 (RbTestServer, 1);
 
   self->dir = g_strdup (dir);
-  self->db_path = g_build_filename (dir, "raumbuch.db", NULL);
+  self->db_path = rb_test_server_uses_postgres () ? new_postgres_database ()
+                                                  : g_build_filename (dir, "raumbuch.db", NULL);
   self->extra_args = g_ptr_array_new_with_free_func (g_free);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
@@ -876,13 +920,93 @@ db_open_read_only (const char *db_path)
   return db;
 }
 
+static PGresult *
+pg_query (const char *url, const char *sql)
+{
+  PGconn *conn = PQconnectdb (url);
+  PGresult *result;
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("cannot connect to %s: %s", url, PQerrorMessage (conn));
+  result = PQexec (conn, sql);
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  PQfinish (conn);
+  return result;
+}
+
+/* A truth value as SQLite gives it. */
+static const char *
+pg_text (PGresult *result, int row, int column)
+{
+  const char *text = PQgetisnull (result, row, column) ? NULL : PQgetvalue (result, row, column);
+
+  if (text != NULL && PQftype (result, column) == 16 /* bool */)
+    return text[0] == 't' ? "1" : "0";
+  return text;
+}
+
+const char *
+rb_test_db_schema_query (const char *db_path, gboolean tables_only)
+{
+  if (!g_str_has_prefix (db_path, "postgresql://"))
+    return tables_only ? "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                       : "SELECT type, name, sql FROM sqlite_master ORDER BY type, name";
+  return tables_only
+             ? "SELECT tablename FROM pg_tables WHERE schemaname = current_schema ()"
+               " ORDER BY tablename"
+             : "SELECT 'table', tablename, '' FROM pg_tables WHERE schemaname = current_schema ()"
+               " UNION ALL SELECT 'index', indexname, indexdef FROM pg_indexes"
+               " WHERE schemaname = current_schema ()"
+               " UNION ALL SELECT 'function', proname, prosrc FROM pg_proc"
+               " WHERE pronamespace = current_schema ()::regnamespace"
+               " ORDER BY 1, 2";
+}
+
+void
+rb_test_db_exec (const char *db_path, const char *sql)
+{
+  if (g_str_has_prefix (db_path, "postgresql://"))
+    {
+      PGconn *conn = PQconnectdb (db_path);
+      PGresult *result = PQexec (conn, sql);
+
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      PQclear (result);
+      PQfinish (conn);
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      char *message = NULL;
+
+      g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+      if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+        g_error ("%s: %s", sql, message);
+      sqlite3_close (db);
+    }
+}
+
 gint64
 rb_test_db_int (const char *db_path, const char *sql)
 {
-  sqlite3 *db = db_open_read_only (db_path);
+  sqlite3 *db;
   sqlite3_stmt *stmt = NULL;
   gint64 value;
 
+  if (g_str_has_prefix (db_path, "postgresql://"))
+    {
+      PGresult *result = pg_query (db_path, sql);
+      const char *text;
+
+      g_assert_cmpint (PQntuples (result), >=, 1);
+      text = pg_text (result, 0, 0);
+      value = text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+      PQclear (result);
+      return value;
+    }
+  db = db_open_read_only (db_path);
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     g_error ("%s: %s", sql, sqlite3_errmsg (db));
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
@@ -895,11 +1019,28 @@ rb_test_db_int (const char *db_path, const char *sql)
 char *
 rb_test_db_dump (const char *db_path, const char *sql)
 {
-  sqlite3 *db = db_open_read_only (db_path);
+  sqlite3 *db;
   sqlite3_stmt *stmt = NULL;
   GString *out = g_string_new (NULL);
   int rc;
 
+  if (g_str_has_prefix (db_path, "postgresql://"))
+    {
+      PGresult *result = pg_query (db_path, sql);
+
+      for (int row = 0; row < PQntuples (result); row++)
+        {
+          for (int i = 0; i < PQnfields (result); i++)
+            {
+              const char *text = pg_text (result, row, i);
+              g_string_append_printf (out, "%s%s", i > 0 ? "|" : "", text != NULL ? text : "NULL");
+            }
+          g_string_append_c (out, '\n');
+        }
+      PQclear (result);
+      return g_string_free (out, FALSE);
+    }
+  db = db_open_read_only (db_path);
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     g_error ("%s: %s", sql, sqlite3_errmsg (db));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

@@ -44,8 +44,12 @@ const RbTestPerson *rb_test_demo_person_with_role (const char *role, guint i);
 
 typedef struct _RbTestServer RbTestServer;
 
-/* A server whose database is dir/raumbuch.db, started with --seed demo. Nothing runs yet. */
+/* A server whose database is dir/raumbuch.db, started with --seed demo. Nothing runs yet.
+ * With RB_TEST_DB_ENGINE=postgresql, its database is a new one in a PostgreSQL cluster of
+ * the test program's own instead (its get_db_path is then a postgresql:// URL, which the
+ * readers below take as well). */
 RbTestServer *rb_test_server_new (const char *dir);
+gboolean rb_test_server_uses_postgres (void);
 /* --now RFC3339 for the next start (NULL: the real clock). */
 void rb_test_server_set_now (RbTestServer *self, const char *now);
 /* Further arguments for every later start, NULL-terminated. */
@@ -175,6 +179,12 @@ RbTestResponse *rb_test_create_booking (SoupSession *session, RbTestServer *serv
                                         int attendees);
 
 /* ---- the database file, read-only ---------------------------------------------------------- */
+
+/* The query that lists the database's tables (tables_only) or all of its schema, for either
+ * engine. */
+const char *rb_test_db_schema_query (const char *db_path, gboolean tables_only);
+/* Runs sql, written for both engines, on a stopped server's database; asserts success. */
+void rb_test_db_exec (const char *db_path, const char *sql);
 
 /* The single integer that sql returns, from a read-only connection to the file. */
 gint64 rb_test_db_int (const char *db_path, const char *sql);

@@ -419,7 +419,7 @@ test_idempotency_key_reused (Fixture *f, gconstpointer data)
   g_autoptr (RbTestResponse) changed_room = post_booking (f, jonas, id, other_room);
   g_autoptr (RbTestResponse) changed_title = post_booking (f, jonas, id, other_title);
   g_autoptr (RbTestResponse) again = post_booking (f, jonas, id, body);
-  g_autofree char *sql = g_strdup_printf ("SELECT end FROM bookings WHERE id = '%s'", id);
+  g_autofree char *sql = g_strdup_printf ("SELECT \"end\" FROM bookings WHERE id = '%s'", id);
 
   rb_test_assert_status (created, 201);
   rb_test_assert_status (retried, 200);

@@ -240,7 +240,7 @@ test_door_booking_changed_by_its_panel (Fixture *f, gconstpointer data)
   extended = change_with_device (f, f->panel, "PATCH", id, AT (8, 45));
   rb_test_assert_status (extended, 200);
   g_assert_cmpint (rb_test_db_int (rb_test_server_get_db_path (f->server),
-                                   "SELECT end FROM bookings WHERE person_id IS NULL"),
+                                   "SELECT \"end\" FROM bookings WHERE person_id IS NULL"),
                    ==, AT (8, 45));
   cancelled = change_with_device (f, f->panel, "DELETE", id, 0);
   rb_test_assert_status (cancelled, 200);
@@ -259,7 +259,7 @@ test_door_booking_changed_by_its_panel (Fixture *f, gconstpointer data)
 
       rb_test_assert_problem (by_panel, 403, "forbidden");
     }
-  url = g_strdup_printf ("SELECT end FROM bookings WHERE id = '%s' AND state = 'booked'", his);
+  url = g_strdup_printf ("SELECT \"end\" FROM bookings WHERE id = '%s' AND state = 'booked'", his);
   g_assert_cmpint (rb_test_db_int (rb_test_server_get_db_path (f->server), url), ==, AT (9, 30));
 }
 

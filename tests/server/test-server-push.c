@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <signal.h>
-#include <sqlite3.h>
 
 #include "rb-test-server.h"
 
@@ -468,18 +467,14 @@ test_stream_auto_release (Fixture *f, gconstpointer data)
   g_autofree char *since_path = NULL;
   g_autoptr (Stream) b = NULL;
   g_autoptr (RbTestResponse) pulled = NULL;
-  sqlite3 *db = NULL;
   gint64 head, seq;
   JsonObject *change;
 
   rb_test_server_stop (f->server);
-  g_assert_cmpint (sqlite3_open (rb_test_server_get_db_path (f->server), &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-                                 "INSERT OR REPLACE INTO policy (site_id, key, value)"
-                                 " VALUES ('site-bonn', 'check_in_after_minutes', 0)",
-                                 NULL, NULL, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_close (db);
+  rb_test_db_exec (rb_test_server_get_db_path (f->server),
+                   "INSERT INTO policy (site_id, key, value)"
+                   " VALUES ('site-bonn', 'check_in_after_minutes', 0)"
+                   " ON CONFLICT (site_id, key) DO UPDATE SET value = excluded.value");
   rb_test_server_add_args (f->server, "--release-interval", "1", NULL);
   rb_test_server_start (f->server);
 

@@ -89,8 +89,7 @@ static char *
 dump_database (Fixture *f)
 {
   const char *db = rb_test_server_get_db_path (f->server);
-  g_autofree char *schema = rb_test_db_dump (db, "SELECT type, name, sql FROM sqlite_master"
-                                                 " ORDER BY type, name");
+  g_autofree char *schema = rb_test_db_dump (db, rb_test_db_schema_query (db, FALSE));
   g_autofree char *bookings = rb_test_db_dump (db, "SELECT * FROM bookings ORDER BY id");
   g_autofree char *changes = rb_test_db_dump (db, "SELECT * FROM changes ORDER BY seq");
   g_autofree char *people = rb_test_db_dump (db, "SELECT * FROM people ORDER BY id");
@@ -851,8 +850,7 @@ test_sql_in_title (Fixture *f, gconstpointer data)
   const char *titles[] = { SQL_DROP, SQL_OR, "Robert'); DELETE FROM bookings; --",
                            "50% off_ \\ \"quoted\" 'single' ; -- /* */", "Müller's Raum – Ü" };
   const char *db = rb_test_server_get_db_path (f->server);
-  g_autofree char *tables_before = rb_test_db_dump (db, "SELECT name FROM sqlite_master"
-                                                        " WHERE type = 'table' ORDER BY name");
+  g_autofree char *tables_before = rb_test_db_dump (db, rb_test_db_schema_query (db, TRUE));
 
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
     {
@@ -871,8 +869,7 @@ test_sql_in_title (Fixture *f, gconstpointer data)
       g_assert_cmpint (rb_test_db_int (db, "SELECT count(*) FROM bookings"), ==, i + 1);
     }
   {
-    g_autofree char *tables_after = rb_test_db_dump (db, "SELECT name FROM sqlite_master"
-                                                         " WHERE type = 'table' ORDER BY name");
+    g_autofree char *tables_after = rb_test_db_dump (db, rb_test_db_schema_query (db, TRUE));
     g_assert_cmpstr (tables_after, ==, tables_before);
   }
   assert_healthy (f);

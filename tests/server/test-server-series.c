@@ -313,7 +313,7 @@ dump_writes (Fixture *f)
   return rb_test_db_dump (rb_test_server_get_db_path (f->server),
                           "SELECT 'booking', id, state, version, seq FROM bookings"
                           " UNION ALL SELECT 'series', id, rrule, NULL, NULL FROM series"
-                          " UNION ALL SELECT 'change', seq, booking_id, NULL, NULL FROM changes"
+                          " UNION ALL SELECT 'change', CAST (seq AS TEXT), booking_id, NULL, NULL FROM changes"
                           " ORDER BY 1, 2");
 }
 

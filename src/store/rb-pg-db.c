@@ -1,0 +1,531 @@
+/* rb-pg-db.c: the PostgreSQL engine below rb-db.h, on libpq.
+ *
+ * Statements are prepared on the server once per connection, their parameters sent as text
+ * (blobs as binary), their results read whole and stepped through row by row as SQLite's
+ * are. Errors become SQLite's result codes, which the store's modules speak: a broken
+ * invariant is SQLITE_CONSTRAINT with the message of SQLite's trigger ("overlap",
+ * "desk_already_held"), so that the store names it as it does on SQLite. */
+#include "config.h"
+
+#include <string.h>
+
+#include "rb-db-engine.h"
+#include "rb-pg-db.h"
+#include "rb-pg-schema.h"
+#include "rb-pg.h"
+
+/* The types of PostgreSQL's catalogue that results carry (pg_type.oid). */
+#define BOOLOID 16
+#define BYTEAOID 17
+#define INT8OID 20
+#define INT2OID 21
+#define INT4OID 23
+#define OIDOID 26
+#define FLOAT4OID 700
+#define FLOAT8OID 701
+#define NUMERICOID 1700
+
+typedef struct
+{
+  RbDb parent;
+  PGconn *conn;
+  char *errmsg;
+  int changes;
+  guint n_prepared; /* for the statements' names */
+} PgDb;
+
+typedef struct
+{
+  RbStatement parent;
+  char *name;
+  int n_params;
+  char **values;
+  int *lengths;
+  int *formats;
+  PGresult *result;
+  int n_rows;
+  int row;          /* the current row; -1 before the first step */
+  gboolean stepped; /* executed since the last reset */
+  gboolean done;
+  guchar *blob;     /* the last bytea read, unescaped */
+  int blob_column;
+  size_t blob_size;
+} PgStatement;
+
+static const RbDbEngine pg_engine;
+
+#define PG_DB(db) ((PgDb *) (db))
+#define PG_STMT(stmt) ((PgStatement *) (stmt))
+
+static void
+set_errmsg (PgDb *db, const char *message)
+{
+  g_free (db->errmsg);
+  db->errmsg = g_strstrip (g_strdup (message != NULL ? message : ""));
+}
+
+/* The store knows a broken invariant by SQLite's trigger message (rb-schema.c). */
+static const char *
+constraint_message (const char *constraint, const char *message)
+{
+  if (g_strcmp0 (constraint, "bookings_no_overlap") == 0)
+    return "overlap";
+  if (g_strcmp0 (constraint, "bookings_one_desk_per_person") == 0)
+    return "desk_already_held";
+  return message;
+}
+
+/* A failed result as SQLite's result code, its message kept for rb_db_errmsg. */
+static int
+fail (PgDb *db, const PGresult *result)
+{
+  const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+  const char *message = result != NULL ? PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY)
+                                       : NULL;
+
+  if (message == NULL)
+    message = PQerrorMessage (db->conn);
+  if (state == NULL || PQstatus (db->conn) != CONNECTION_OK)
+    {
+      set_errmsg (db, message);
+      return SQLITE_IOERR;
+    }
+  if (g_str_has_prefix (state, "23"))
+    {
+      set_errmsg (db, constraint_message (PQresultErrorField (result, PG_DIAG_CONSTRAINT_NAME),
+                                          message));
+      return SQLITE_CONSTRAINT;
+    }
+  set_errmsg (db, message);
+  /* serialization failure, deadlock, lock not available, connection exceptions */
+  if (g_str_equal (state, "40001") || g_str_equal (state, "40P01")
+      || g_str_equal (state, "55P03"))
+    return SQLITE_BUSY;
+  if (g_str_has_prefix (state, "08") || g_str_has_prefix (state, "57P"))
+    return SQLITE_IOERR;
+  if (g_str_has_prefix (state, "53"))
+    return SQLITE_FULL;
+  return SQLITE_ERROR;
+}
+
+char *
+rb_pg_db_translate (const char *sql, int *n_params)
+{
+  GString *out = g_string_sized_new (strlen (sql) + 16);
+  int highest = 0;
+
+  for (const char *p = sql; *p != '\0'; p++)
+    {
+      if (*p == '\'' || *p == '"')
+        {
+          /* a literal or a quoted name, whose doubled quotes read as two of them */
+          const char *end = strchr (p + 1, *p);
+
+          if (end == NULL)
+            end = p + strlen (p) - 1;
+          g_string_append_len (out, p, end - p + 1);
+          p = end;
+        }
+      else if (*p == '?')
+        {
+          int number;
+
+          if (g_ascii_isdigit (p[1]))
+            {
+              char *digits_end = NULL;
+
+              number = (int) g_ascii_strtoll (p + 1, &digits_end, 10);
+              p = digits_end - 1;
+            }
+          else
+            number = highest + 1;
+          highest = MAX (highest, number);
+          g_string_append_printf (out, "$%d", number);
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+  *n_params = highest;
+  return g_string_free (out, FALSE);
+}
+
+RbDb *
+rb_pg_db_open (const char *conninfo, GError **error)
+{
+  g_autoptr (PGconn) conn = rb_pg_connect (conninfo, error);
+  PgDb *db;
+
+  if (conn == NULL || !rb_pg_schema_migrate (conn, error))
+    return NULL;
+  db = g_new0 (PgDb, 1);
+  db->parent.engine = &pg_engine;
+  db->conn = g_steal_pointer (&conn);
+  return &db->parent;
+}
+
+static void
+pg_close (RbDb *db)
+{
+  PQfinish (PG_DB (db)->conn);
+  g_free (PG_DB (db)->errmsg);
+  g_free (db);
+}
+
+static const char *
+pg_errmsg (RbDb *db)
+{
+  return PG_DB (db)->errmsg != NULL ? PG_DB (db)->errmsg : PQerrorMessage (PG_DB (db)->conn);
+}
+
+static gboolean
+pg_exec (RbDb *db, const char *sql, GError **error)
+{
+  g_autoptr (PGresult) result = PQexec (PG_DB (db)->conn, sql);
+  ExecStatusType status = PQresultStatus (result);
+
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      int rc = fail (PG_DB (db), result);
+
+      g_set_error (error, RB_STORE_ERROR,
+                   rc == SQLITE_BUSY ? RB_STORE_ERROR_BUSY : RB_STORE_ERROR_FAILED, "%s",
+                   PG_DB (db)->errmsg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static RbStatement *
+pg_prepare (RbDb *db, const char *sql, GError **error)
+{
+  PgDb *self = PG_DB (db);
+  PgStatement *stmt;
+  int n_params = 0;
+  g_autofree char *translated = rb_pg_db_translate (sql, &n_params);
+  g_autofree char *name = g_strdup_printf ("rb%u", ++self->n_prepared);
+  g_autoptr (PGresult) result = PQprepare (self->conn, name, translated, n_params, NULL);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    {
+      fail (self, result);
+      g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "prepare: %s (%s)",
+                   self->errmsg, sql);
+      return NULL;
+    }
+  stmt = g_new0 (PgStatement, 1);
+  stmt->parent.db = db;
+  stmt->name = g_steal_pointer (&name);
+  stmt->n_params = n_params;
+  stmt->values = g_new0 (char *, MAX (n_params, 1));
+  stmt->lengths = g_new0 (int, MAX (n_params, 1));
+  stmt->formats = g_new0 (int, MAX (n_params, 1));
+  stmt->row = -1;
+  stmt->blob_column = -1;
+  return &stmt->parent;
+}
+
+static gboolean
+pg_begin_write (RbDb *db, GError **error)
+{
+  return rb_pg_begin_write (PG_DB (db)->conn, error);
+}
+
+static gboolean
+pg_in_transaction (RbDb *db)
+{
+  return PQtransactionStatus (PG_DB (db)->conn) != PQTRANS_IDLE;
+}
+
+static int
+pg_changes (RbDb *db)
+{
+  return PG_DB (db)->changes;
+}
+
+/* The last value any sequence gave on this connection: the identity of the last insert. */
+static gint64
+pg_last_insert_id (RbDb *db)
+{
+  gint64 id = 0;
+
+  if (!rb_pg_get_int (PG_DB (db)->conn, "SELECT lastval ()", 0, NULL, &id, NULL))
+    return 0;
+  return id;
+}
+
+static void
+forget_blob (PgStatement *stmt)
+{
+  g_clear_pointer (&stmt->blob, PQfreemem);
+  stmt->blob_column = -1;
+  stmt->blob_size = 0;
+}
+
+static void
+pg_reset (RbStatement *stmt)
+{
+  PgStatement *self = PG_STMT (stmt);
+
+  g_clear_pointer (&self->result, PQclear);
+  forget_blob (self);
+  self->row = -1;
+  self->n_rows = 0;
+  self->stepped = FALSE;
+  self->done = FALSE;
+}
+
+static void
+pg_clear_bindings (RbStatement *stmt)
+{
+  PgStatement *self = PG_STMT (stmt);
+
+  for (int i = 0; i < self->n_params; i++)
+    {
+      g_clear_pointer (&self->values[i], g_free);
+      self->lengths[i] = 0;
+      self->formats[i] = 0;
+    }
+}
+
+static void
+pg_finalize (RbStatement *stmt)
+{
+  PgStatement *self = PG_STMT (stmt);
+  g_autofree char *deallocate = g_strdup_printf ("DEALLOCATE %s", self->name);
+
+  pg_reset (stmt);
+  pg_clear_bindings (stmt);
+  /* A connection that is gone has nothing left to forget. */
+  if (PQstatus (PG_DB (stmt->db)->conn) == CONNECTION_OK)
+    PQclear (PQexec (PG_DB (stmt->db)->conn, deallocate));
+  g_free (self->values);
+  g_free (self->lengths);
+  g_free (self->formats);
+  g_free (self->name);
+  g_free (self);
+}
+
+static gboolean
+pg_busy (RbStatement *stmt)
+{
+  return PG_STMT (stmt)->stepped && !PG_STMT (stmt)->done;
+}
+
+static int
+pg_step (RbStatement *stmt)
+{
+  PgStatement *self = PG_STMT (stmt);
+  PgDb *db = PG_DB (stmt->db);
+
+  if (!self->stepped)
+    {
+      ExecStatusType status;
+
+      self->stepped = TRUE;
+      self->result = PQexecPrepared (db->conn, self->name, self->n_params,
+                                     (const char *const *) self->values, self->lengths,
+                                     self->formats, 0);
+      status = PQresultStatus (self->result);
+      if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+        {
+          self->done = TRUE;
+          return fail (db, self->result);
+        }
+      db->changes = (int) g_ascii_strtoll (PQcmdTuples (self->result), NULL, 10);
+      self->n_rows = status == PGRES_TUPLES_OK ? PQntuples (self->result) : 0;
+    }
+  forget_blob (self);
+  if (self->row + 1 < self->n_rows)
+    {
+      self->row++;
+      return SQLITE_ROW;
+    }
+  self->done = TRUE;
+  return SQLITE_DONE;
+}
+
+/* A parameter that the statement does not have is ignored, as SQLite ignores it: the clash
+ * checks bind the same four to every query, and some use three. */
+static void
+set_value (PgStatement *self, int index, char *value, int length, int format)
+{
+  if (index < 1 || index > self->n_params)
+    {
+      g_free (value);
+      return;
+    }
+  g_free (self->values[index - 1]);
+  self->values[index - 1] = value;
+  self->lengths[index - 1] = length;
+  self->formats[index - 1] = format;
+}
+
+static void
+pg_bind_int64 (RbStatement *stmt, int index, gint64 value)
+{
+  set_value (PG_STMT (stmt), index, g_strdup_printf ("%" G_GINT64_FORMAT, value), 0, 0);
+}
+
+static void
+pg_bind_double (RbStatement *stmt, int index, double value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  set_value (PG_STMT (stmt), index, g_strdup (g_ascii_dtostr (buffer, sizeof buffer, value)), 0,
+             0);
+}
+
+static void
+pg_bind_text (RbStatement *stmt, int index, const char *text)
+{
+  set_value (PG_STMT (stmt), index, g_strdup (text), 0, 0);
+}
+
+static void
+pg_bind_null (RbStatement *stmt, int index)
+{
+  set_value (PG_STMT (stmt), index, NULL, 0, 0);
+}
+
+static void
+pg_bind_blob (RbStatement *stmt, int index, gconstpointer data, gsize size)
+{
+  /* binary: a bytea parameter as it is; an empty one is empty, not NULL */
+  set_value (PG_STMT (stmt), index, size > 0 ? g_memdup2 (data, size) : g_strdup (""),
+             (int) size, 1);
+}
+
+static gboolean
+is_null (PgStatement *self, int column)
+{
+  return self->result == NULL || self->row < 0 || self->row >= self->n_rows
+         || column >= PQnfields (self->result) || PQgetisnull (self->result, self->row, column);
+}
+
+static int
+pg_column_type (RbStatement *stmt, int column)
+{
+  PgStatement *self = PG_STMT (stmt);
+
+  if (is_null (self, column))
+    return SQLITE_NULL;
+  switch (PQftype (self->result, column))
+    {
+    case BOOLOID:
+    case INT2OID:
+    case INT4OID:
+    case INT8OID:
+    case OIDOID:
+      return SQLITE_INTEGER;
+    case FLOAT4OID:
+    case FLOAT8OID:
+    case NUMERICOID:
+      return SQLITE_FLOAT;
+    case BYTEAOID:
+      return SQLITE_BLOB;
+    default:
+      return SQLITE_TEXT;
+    }
+}
+
+static const char *
+pg_column_text (RbStatement *stmt, int column)
+{
+  PgStatement *self = PG_STMT (stmt);
+  const char *value;
+
+  if (is_null (self, column))
+    return NULL;
+  value = PQgetvalue (self->result, self->row, column);
+  /* a truth value reads as SQLite's 1 and 0 */
+  if (PQftype (self->result, column) == BOOLOID)
+    return value[0] == 't' ? "1" : "0";
+  return value;
+}
+
+static double
+pg_column_double (RbStatement *stmt, int column)
+{
+  const char *value = pg_column_text (stmt, column);
+
+  return value != NULL ? g_ascii_strtod (value, NULL) : 0.0;
+}
+
+static gint64
+pg_column_int64 (RbStatement *stmt, int column)
+{
+  const char *value = pg_column_text (stmt, column);
+
+  if (value == NULL)
+    return 0;
+  if (pg_column_type (stmt, column) == SQLITE_FLOAT)
+    return (gint64) g_ascii_strtod (value, NULL);
+  return g_ascii_strtoll (value, NULL, 10);
+}
+
+static gconstpointer
+pg_column_blob (RbStatement *stmt, int column)
+{
+  PgStatement *self = PG_STMT (stmt);
+
+  if (is_null (self, column))
+    return NULL;
+  if (self->blob_column != column)
+    {
+      forget_blob (self);
+      self->blob = PQunescapeBytea (
+          (const unsigned char *) PQgetvalue (self->result, self->row, column), &self->blob_size);
+      self->blob_column = column;
+    }
+  return self->blob;
+}
+
+static int
+pg_column_bytes (RbStatement *stmt, int column)
+{
+  PgStatement *self = PG_STMT (stmt);
+
+  if (is_null (self, column))
+    return 0;
+  if (PQftype (self->result, column) == BYTEAOID)
+    {
+      pg_column_blob (stmt, column);
+      return (int) self->blob_size;
+    }
+  return (int) strlen (pg_column_text (stmt, column));
+}
+
+static const char *
+pg_column_name (RbStatement *stmt, int column)
+{
+  return PG_STMT (stmt)->result != NULL ? PQfname (PG_STMT (stmt)->result, column) : NULL;
+}
+
+static const RbDbEngine pg_engine = {
+  .name = "PostgreSQL",
+  .close = pg_close,
+  .errmsg = pg_errmsg,
+  .exec = pg_exec,
+  .prepare = pg_prepare,
+  .begin_write = pg_begin_write,
+  .in_transaction = pg_in_transaction,
+  .changes = pg_changes,
+  .last_insert_id = pg_last_insert_id,
+  .finalize = pg_finalize,
+  .busy = pg_busy,
+  .step = pg_step,
+  .reset = pg_reset,
+  .clear_bindings = pg_clear_bindings,
+  .bind_int64 = pg_bind_int64,
+  .bind_double = pg_bind_double,
+  .bind_text = pg_bind_text,
+  .bind_null = pg_bind_null,
+  .bind_blob = pg_bind_blob,
+  .column_type = pg_column_type,
+  .column_int64 = pg_column_int64,
+  .column_double = pg_column_double,
+  .column_text = pg_column_text,
+  .column_blob = pg_column_blob,
+  .column_bytes = pg_column_bytes,
+  .column_name = pg_column_name,
+};
