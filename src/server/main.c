@@ -17,6 +17,7 @@
 #include "rb-login-guard.h"
 #include "rb-pg-copy.h"
 #include "rb-pg-db.h"
+#include "rb-pg-listener.h"
 #include "rb-server.h"
 
 /* Descriptors kept for everything but connections: the database and its WAL, the log, the
@@ -28,6 +29,8 @@ typedef struct
   GMainLoop *loop;
   RbStore *store;
   RbServer *server;
+  /* with PostgreSQL: the other servers' changes, for our push clients */
+  RbPgListener *listener;
   int status;
   gint64 clock_start;
   gint64 clock_monotonic_start;
@@ -365,6 +368,21 @@ on_signal_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Another server on the same PostgreSQL database committed (or we did: the hub ignores a
+ * head it has). */
+static void
+on_database_changed_cb (gint64 head, RbPgListenerNews news, gpointer user_data)
+{
+  App *app = user_data;
+  RbChangeHub *hub = rb_server_get_change_hub (app->server);
+
+  if (news & RB_PG_LISTENER_SETTINGS)
+    rb_store_reload_settings (app->store);
+  rb_change_hub_feed_advanced (hub, head);
+  if (news & RB_PG_LISTENER_BLOCKS)
+    rb_change_hub_blocks_changed (hub);
+}
+
 static void
 start_serving (App *app)
 {
@@ -400,6 +418,10 @@ start_serving (App *app)
       fail (app, "cannot listen", error);
       return;
     }
+
+  if (rb_pg_is_conninfo (rb_store_get_path (app->store)))
+    app->listener = rb_pg_listener_new (rb_store_get_path (app->store), on_database_changed_cb,
+                                        app);
 
   /* Before the line below: whoever read it may stop us at once, and must get a clean exit. */
   g_unix_signal_add (SIGTERM, on_signal_cb, app);
@@ -738,6 +760,7 @@ main (int argc, char *argv[])
     rb_store_open_async (db_path, opt_seed != NULL, NULL, store_opened_cb, &app);
   g_main_loop_run (app.loop);
 
+  g_clear_pointer (&app.listener, rb_pg_listener_free);
   g_clear_object (&app.server);
   g_clear_object (&app.store);
   g_clear_object (&directory);

@@ -21,6 +21,8 @@ PGconn *rb_pg_connect (const char *conninfo, GError **error);
 /* The channel that a commit which appended change rows notifies, once per transaction and
  * with an empty payload. */
 #define RB_PG_CHANGES_CHANNEL "raumbuch_changes"
+/* The channel that a commit which made or lifted a block notifies, likewise. */
+#define RB_PG_BLOCKS_CHANNEL "raumbuch_blocks"
 
 /* Begins a write transaction: BEGIN and the database's one writer lock, which every server
  * takes. Writers take turns as SQLite's BEGIN IMMEDIATE makes them, and so the change feed's

@@ -2219,3 +2219,25 @@ rb_store_reload_site_settings (RbStore *self, GError **error)
 {
   return load_site_settings (self, error);
 }
+
+static gpointer
+reload_settings_job (RbStore *self, gpointer data, GError **error)
+{
+  return load_site_settings (self, error) ? GINT_TO_POINTER (1) : NULL;
+}
+
+static void
+settings_reloaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (g_task_propagate_pointer (G_TASK (result), &error) == NULL)
+    g_warning ("cannot read the site's settings again: %s", error->message);
+}
+
+void
+rb_store_reload_settings (RbStore *self)
+{
+  run_async (self, reload_settings_job, g_new0 (RbStoreArgs, 1), NULL, rb_store_reload_settings,
+             NULL, settings_reloaded_cb, NULL);
+}

@@ -142,6 +142,9 @@ void rb_store_set_feed_func (RbStore *self, RbStoreFeedFunc func, gpointer user_
 RbDb *rb_store_get_db (RbStore *self);
 sqlite3 *rb_store_get_connection (RbStore *self);
 gboolean rb_store_get_schema_version_sync (RbStore *self, gint64 *out_version, GError **error);
+/* Reads the site's settings and policy again, after another server on the same database
+ * changed them; a failure is only logged, the old ones stay. */
+void rb_store_reload_settings (RbStore *self);
 const char *const *rb_store_clash_queries (void);
 
 G_END_DECLS

@@ -165,18 +165,31 @@ new_postgres_database (void)
   return rb_test_postgres_create_database (postgres, name);
 }
 
-RbTestServer *
-rb_test_server_new (const char *dir)
+static RbTestServer *
+server_new (const char *dir, char *db_path)
 {
   RbTestServer *self = g_new0 (RbTestServer, 1);
 
   self->dir = g_strdup (dir);
-  self->db_path = rb_test_server_uses_postgres () ? new_postgres_database ()
-                                                  : g_build_filename (dir, "raumbuch.db", NULL);
+  self->db_path = db_path;
   self->extra_args = g_ptr_array_new_with_free_func (g_free);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   return self;
+}
+
+RbTestServer *
+rb_test_server_new (const char *dir)
+{
+  return server_new (dir, rb_test_server_uses_postgres ()
+                              ? new_postgres_database ()
+                              : g_build_filename (dir, "raumbuch.db", NULL));
+}
+
+RbTestServer *
+rb_test_server_new_on (const char *dir, const char *db_path)
+{
+  return server_new (dir, g_strdup (db_path));
 }
 
 void

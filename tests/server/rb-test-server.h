@@ -50,6 +50,9 @@ typedef struct _RbTestServer RbTestServer;
  * readers below take as well). */
 RbTestServer *rb_test_server_new (const char *dir);
 gboolean rb_test_server_uses_postgres (void);
+/* A server on this database (a SQLite file or a postgresql:// URL), e.g. a second server on
+ * the first one's PostgreSQL database. */
+RbTestServer *rb_test_server_new_on (const char *dir, const char *db_path);
 /* --now RFC3339 for the next start (NULL: the real clock). */
 void rb_test_server_set_now (RbTestServer *self, const char *now);
 /* Further arguments for every later start, NULL-terminated. */

@@ -14,6 +14,7 @@
  *   that fails halfway leave PostgreSQL as it was. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "rb-pg-schema.h"
@@ -93,6 +94,15 @@ pg_exec_fails (Fixture *f, const char *sql, const char *sqlstate)
   g_assert_cmpstr (PQresultErrorField (result, PG_DIAG_SQLSTATE), ==, sqlstate);
   rb_pg_set_error (&error, f->conn, result, "test");
   return g_strdup (error->message);
+}
+
+static RbTestResponse *
+request (SoupSession *session, RbTestServer *server, const char *method, const char *path,
+         const char *token, const char *body)
+{
+  g_autofree char *url = rb_test_server_url (server, "%s", path);
+
+  return rb_test_request (session, method, url, token, body, NULL);
 }
 
 static void
@@ -351,6 +361,272 @@ test_feed_notify (Fixture *f, gconstpointer data)
   g_assert_null (none);
 }
 
+/* ---- two servers on one database ------------------------------------------------------------ */
+
+typedef struct
+{
+  RbTestServer *servers[2];
+  char *second_dir;
+} TwoServers;
+
+/* Two servers on the fixture's database, the first one seeding it; extra_args for both. */
+static void
+two_servers_start (Fixture *f, TwoServers *two, const char *const *extra_args)
+{
+  two->second_dir = g_build_filename (f->dir, "second", NULL);
+  g_assert_cmpint (g_mkdir (two->second_dir, 0700), ==, 0);
+  two->servers[0] = rb_test_server_new_on (f->dir, f->url);
+  two->servers[1] = rb_test_server_new_on (two->second_dir, f->url);
+  for (guint i = 0; i < 2; i++)
+    {
+      rb_test_server_set_now (two->servers[i], MONDAY);
+      for (guint k = 0; extra_args != NULL && extra_args[k] != NULL; k += 2)
+        rb_test_server_add_args (two->servers[i], extra_args[k], extra_args[k + 1], NULL);
+      rb_test_server_start (two->servers[i]);
+    }
+}
+
+static void
+two_servers_stop (TwoServers *two)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      rb_test_server_stop (two->servers[i]);
+      g_clear_pointer (&two->servers[i], rb_test_server_free);
+    }
+  g_free (two->second_dir);
+}
+
+/* The changes GET /changes?since=0 of server gives, as "seq:id" lines in its order. */
+static char *
+feed_of (SoupSession *session, RbTestServer *server, const char *token)
+{
+  g_autoptr (GString) lines = g_string_new (NULL);
+  gint64 since = 0;
+
+  for (;;)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT, since);
+      g_autoptr (RbTestResponse) page = request (session, server, "GET", path, token, NULL);
+      JsonArray *changes;
+
+      rb_test_assert_status (page, 200);
+      changes = json_object_get_array_member (rb_test_response_get_object (page), "changes");
+      if (json_array_get_length (changes) == 0)
+        return g_string_free (g_steal_pointer (&lines), FALSE);
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          gint64 seq = json_object_get_int_member (change, "seq");
+
+          g_assert_cmpint (seq, >=, since);
+          g_string_append_printf (lines, "%" G_GINT64_FORMAT ":%s\n", seq,
+                                  json_object_has_member (change, "booking")
+                                      ? json_object_get_string_member (
+                                            json_object_get_object_member (change, "booking"),
+                                            "id")
+                                      : "topic");
+        }
+      since = rb_test_response_get_int (page, "next");
+    }
+}
+
+typedef struct
+{
+  RbTestServer *server;
+  const char *token;
+  guint first_slot;
+  guint won;
+} Racer;
+
+#define RACE_SLOTS 40
+
+/* Tries every slot of the race, in its own order, through its server. */
+static gpointer
+racer_run (gpointer data)
+{
+  Racer *racer = data;
+  g_autoptr (SoupSession) session = rb_test_client_new ();
+
+  for (guint i = 0; i < RACE_SLOTS; i++)
+    {
+      guint slot = (racer->first_slot + i) % RACE_SLOTS;
+      g_autofree char *id = g_uuid_string_random ();
+      g_autoptr (RbTestResponse) resp = rb_test_create_booking (
+          session, racer->server, racer->token, id, "a0-r01", AT (24 + 6) + slot * 900,
+          AT (24 + 6) + (slot + 1) * 900, NULL, 0);
+
+      if (resp->status == 201)
+        racer->won++;
+      else
+        g_assert_true (rb_test_response_is_problem (resp, 409, "overlap"));
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  RbTestServer *server;
+  const char *token;
+  const char *id;
+} LateBooking;
+
+/* Books a desk through its server a moment after the long-poll began. */
+static gpointer
+late_booking_run (gpointer data)
+{
+  LateBooking *late = data;
+  g_autoptr (SoupSession) session = rb_test_client_new ();
+  g_autoptr (RbTestResponse) resp = NULL;
+
+  g_usleep (300 * 1000);
+  resp = rb_test_create_booking (session, late->server, late->token, late->id, "a0-d010",
+                                 AT (24 + 7), AT (24 + 15), NULL, 0);
+  g_assert_cmpuint (resp->status, ==, 201);
+  return NULL;
+}
+
+/* Two servers, one database: a client of the second server hears at once of a booking made
+ * through the first (its long-poll answers with it); 8 clients race through both for the same
+ * 40 slots of a room, and every slot is booked once; a rule changed through one server holds
+ * at the other; the feed read from either server is the same, in order. */
+static void
+test_two_servers (Fixture *f, gconstpointer data)
+{
+  TwoServers two = { 0 };
+  g_autoptr (SoupSession) session = rb_test_client_new ();
+  const RbTestPerson *lead = rb_test_demo_person_with_role ("team_lead", 0);
+  g_autofree char *tokens[2] = { NULL, NULL };
+  g_autofree char *watcher = NULL;
+  g_autofree char *booker = NULL;
+  g_autofree char *feed_first = NULL;
+  g_autofree char *feed_second = NULL;
+  g_autofree char *wait_path = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr (RbTestResponse) head = NULL;
+  g_autoptr (RbTestResponse) waited = NULL;
+  LateBooking late = { NULL, NULL, id };
+  JsonNode *one_day = json_node_new (JSON_NODE_VALUE); /* rb_test_set_policy_member takes it */
+  g_autoptr (RbTestResponse) far = NULL;
+  gint64 deadline;
+  Racer racers[8];
+  GThread *threads[8];
+  GThread *late_thread;
+  guint won = 0;
+  gint64 started, waited_ms;
+
+  two_servers_start (f, &two, NULL);
+  for (guint i = 0; i < 2; i++)
+    tokens[i] = rb_test_login_person (session, two.servers[i], lead);
+  watcher = rb_test_login_person (session, two.servers[1],
+                                  rb_test_demo_person_with_role ("staff", 0));
+  booker = rb_test_login_person (session, two.servers[0],
+                                 rb_test_demo_person_with_role ("staff", 1));
+
+  /* the push: a long-poll at the second server, a booking at the first */
+  head = request (session, two.servers[1], "GET", "/api/v1/changes?since=0&limit=0", watcher,
+                  NULL);
+  rb_test_assert_status (head, 200);
+  wait_path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT "&wait=20",
+                               rb_test_response_get_int (head, "next"));
+  late.server = two.servers[0];
+  late.token = booker;
+  late_thread = g_thread_new ("late-booking", late_booking_run, &late);
+  started = g_get_monotonic_time ();
+  waited = request (session, two.servers[1], "GET", wait_path, watcher, NULL);
+  waited_ms = (g_get_monotonic_time () - started) / 1000;
+  g_thread_join (late_thread);
+  rb_test_assert_status (waited, 200);
+  g_test_message ("the second server's long-poll answered after %" G_GINT64_FORMAT " ms",
+                  waited_ms);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        rb_test_response_get_object (waited), "changes")),
+                    ==, 1);
+  /* well before the poll's 20 s; the 30 s safety net of clients is not what answered */
+  g_assert_cmpint (waited_ms, <, 15000);
+
+  for (guint i = 0; i < G_N_ELEMENTS (racers); i++)
+    {
+      racers[i] = (Racer){ two.servers[i % 2], tokens[i % 2], i * 5, 0 };
+      threads[i] = g_thread_new ("racer", racer_run, &racers[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (racers); i++)
+    {
+      g_thread_join (threads[i]);
+      won += racers[i].won;
+    }
+  g_assert_cmpuint (won, ==, RACE_SLOTS);
+  g_assert_cmpint (pg_int (f, "SELECT count(*) FROM bookings WHERE space_id = 'a0-r01'"), ==,
+                   RACE_SLOTS);
+
+  /* a rule changed through the first server holds at the second at once */
+  json_node_set_int (one_day, 1);
+  rb_test_set_policy_member (session, two.servers[0], "desk_horizon_days", one_day);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  do
+    {
+      g_autofree char *far_id = g_uuid_string_random ();
+
+      g_clear_pointer (&far, rb_test_response_free);
+      far = rb_test_create_booking (session, two.servers[1], watcher, far_id, "a0-d011",
+                                    AT (24 * 3 + 7), AT (24 * 3 + 15), NULL, 0);
+    }
+  while (far->status != 422 && g_get_monotonic_time () < deadline);
+  rb_test_assert_problem (far, 422, "horizon_exceeded");
+
+  feed_first = feed_of (session, two.servers[0], tokens[0]);
+  feed_second = feed_of (session, two.servers[1], tokens[1]);
+  g_assert_cmpstr (feed_first, ==, feed_second);
+  g_assert_nonnull (strstr (feed_first, id));
+  two_servers_stop (&two);
+}
+
+/* Both servers release no-shows every second: a booking of the running slot that nobody checks in is released
+ * once, not once per server (one change row, version 2). */
+static void
+test_two_servers_release_once (Fixture *f, gconstpointer data)
+{
+  static const char *const every_second[] = { "--release-interval", "1", NULL };
+  TwoServers two = { 0 };
+  g_autoptr (SoupSession) session = rb_test_client_new ();
+  g_autoptr (RbTestServer) seeder = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *released = g_strdup_printf (
+      "SELECT count(*) FROM bookings WHERE id = '%s' AND state = 'released'", id);
+  g_autofree char *version = g_strdup_printf ("SELECT version FROM bookings WHERE id = '%s'", id);
+  g_autofree char *rows = g_strdup_printf ("SELECT count(*) FROM changes WHERE booking_id = '%s'",
+                                           id);
+  g_autoptr (RbTestResponse) booked = NULL;
+  gint64 deadline;
+
+  /* checked in by the start, or released (below the API's minimum of 5 minutes, so that the
+   * test need not wait): the database seeded by a first start, then changed */
+  seeder = rb_test_server_new_on (f->dir, f->url);
+  rb_test_server_start (seeder);
+  rb_test_server_stop (seeder);
+  rb_test_db_exec (f->url, "INSERT INTO policy (site_id, key, value)"
+                           " VALUES ('site-bonn', 'check_in_after_minutes', 0)"
+                           " ON CONFLICT (site_id, key) DO UPDATE SET value = excluded.value");
+  two_servers_start (f, &two, every_second);
+  token = rb_test_login_person (session, two.servers[1],
+                                rb_test_demo_person_with_role ("staff", 0));
+  /* the second server books the slot that began at MONDAY (07:00 UTC) */
+  booked = rb_test_create_booking (session, two.servers[1], token, id, "a0-d020", AT (7),
+                                   AT (8), NULL, 0);
+  rb_test_assert_status (booked, 201);
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (pg_int (f, released) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (100 * 1000);
+  g_assert_cmpint (pg_int (f, released), ==, 1);
+  /* both servers had three more turns */
+  g_usleep (3 * G_USEC_PER_SEC);
+  g_assert_cmpint (pg_int (f, version), ==, 2);
+  g_assert_cmpint (pg_int (f, rows), ==, 2);
+  two_servers_stop (&two);
+}
+
 /* ---- --copy-to ------------------------------------------------------------------------------- */
 
 /* raumbuch-server with these arguments; its exit status, and its output in out_text. */
@@ -379,15 +655,6 @@ run_server (char **out_text, const char *first_arg, ...)
   if (out_text != NULL)
     *out_text = g_strconcat (out, err, NULL);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-}
-
-static RbTestResponse *
-request (SoupSession *session, RbTestServer *server, const char *method, const char *path,
-         const char *token, const char *body)
-{
-  g_autofree char *url = rb_test_server_url (server, "%s", path);
-
-  return rb_test_request (session, method, url, token, body, NULL);
 }
 
 static void
@@ -684,6 +951,10 @@ main (int argc, char *argv[])
               test_feed_commit_order, fixture_tear_down);
   g_test_add ("/postgres/feed/notify", Fixture, NULL, fixture_set_up, test_feed_notify,
               fixture_tear_down);
+  g_test_add ("/postgres/servers/two", Fixture, NULL, fixture_set_up, test_two_servers,
+              fixture_tear_down);
+  g_test_add ("/postgres/servers/release-once", Fixture, NULL, fixture_set_up,
+              test_two_servers_release_once, fixture_tear_down);
   g_test_add ("/postgres/copy-to/everything", Fixture, NULL, fixture_set_up, test_copy,
               fixture_tear_down);
   g_test_add ("/postgres/copy-to/sequence-after-deleted", Fixture, NULL, fixture_set_up,
