@@ -4,7 +4,13 @@
  * (blobs as binary), their results read whole and stepped through row by row as SQLite's
  * are. Errors become SQLite's result codes, which the store's modules speak: a broken
  * invariant is SQLITE_CONSTRAINT with the message of SQLite's trigger ("overlap",
- * "desk_already_held"), so that the store names it as it does on SQLite. */
+ * "desk_already_held"), so that the store names it as it does on SQLite.
+ *
+ * A connection that is lost (the server restarted, or a failover promoted a replica) is made
+ * again before the next statement, to whichever host of the connection string now accepts
+ * writes (target_session_attrs=read-write); the statement that met the loss fails, as a
+ * SQLite write fails on a full disk, and its job with it. Statements are prepared again on
+ * the new connection when they are next used. */
 #include "config.h"
 
 #include <string.h>
@@ -32,12 +38,15 @@ typedef struct
   char *errmsg;
   int changes;
   guint n_prepared; /* for the statements' names */
+  guint generation; /* how many connections this one has had */
 } PgDb;
 
 typedef struct
 {
   RbStatement parent;
   char *name;
+  char *sql;        /* translated */
+  guint generation; /* of the connection it was prepared on */
   int n_params;
   char **values;
   int *lengths;
@@ -149,6 +158,40 @@ rb_pg_db_translate (const char *sql, int *n_params)
   return g_string_free (out, FALSE);
 }
 
+/* Makes the connection again if it was lost; FALSE (with the reason as the error message)
+ * if that fails too. */
+static gboolean
+ensure_connected (PgDb *db)
+{
+  if (PQstatus (db->conn) == CONNECTION_OK)
+    return TRUE;
+  PQreset (db->conn);
+  if (PQstatus (db->conn) != CONNECTION_OK)
+    {
+      set_errmsg (db, PQerrorMessage (db->conn));
+      return FALSE;
+    }
+  db->generation++;
+  g_message ("connected to PostgreSQL again");
+  return rb_pg_exec (db->conn, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8';"
+                               " SET client_min_messages = 'warning'",
+                     NULL);
+}
+
+static gboolean
+prepare_on_server (PgDb *db, PgStatement *stmt)
+{
+  g_autoptr (PGresult) result = PQprepare (db->conn, stmt->name, stmt->sql, stmt->n_params, NULL);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    {
+      fail (db, result);
+      return FALSE;
+    }
+  stmt->generation = db->generation;
+  return TRUE;
+}
+
 RbDb *
 rb_pg_db_open (const char *conninfo, GError **error)
 {
@@ -180,8 +223,16 @@ pg_errmsg (RbDb *db)
 static gboolean
 pg_exec (RbDb *db, const char *sql, GError **error)
 {
-  g_autoptr (PGresult) result = PQexec (PG_DB (db)->conn, sql);
-  ExecStatusType status = PQresultStatus (result);
+  g_autoptr (PGresult) result = NULL;
+  ExecStatusType status;
+
+  if (!ensure_connected (PG_DB (db)))
+    {
+      g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", PG_DB (db)->errmsg);
+      return FALSE;
+    }
+  result = PQexec (PG_DB (db)->conn, sql);
+  status = PQresultStatus (result);
 
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     {
@@ -199,26 +250,23 @@ static RbStatement *
 pg_prepare (RbDb *db, const char *sql, GError **error)
 {
   PgDb *self = PG_DB (db);
-  PgStatement *stmt;
-  int n_params = 0;
-  g_autofree char *translated = rb_pg_db_translate (sql, &n_params);
-  g_autofree char *name = g_strdup_printf ("rb%u", ++self->n_prepared);
-  g_autoptr (PGresult) result = PQprepare (self->conn, name, translated, n_params, NULL);
+  PgStatement *stmt = g_new0 (PgStatement, 1);
 
-  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+  stmt->parent.db = db;
+  stmt->name = g_strdup_printf ("rb%u", ++self->n_prepared);
+  stmt->sql = rb_pg_db_translate (sql, &stmt->n_params);
+  if (!ensure_connected (self) || !prepare_on_server (self, stmt))
     {
-      fail (self, result);
       g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "prepare: %s (%s)",
                    self->errmsg, sql);
+      g_free (stmt->sql);
+      g_free (stmt->name);
+      g_free (stmt);
       return NULL;
     }
-  stmt = g_new0 (PgStatement, 1);
-  stmt->parent.db = db;
-  stmt->name = g_steal_pointer (&name);
-  stmt->n_params = n_params;
-  stmt->values = g_new0 (char *, MAX (n_params, 1));
-  stmt->lengths = g_new0 (int, MAX (n_params, 1));
-  stmt->formats = g_new0 (int, MAX (n_params, 1));
+  stmt->values = g_new0 (char *, MAX (stmt->n_params, 1));
+  stmt->lengths = g_new0 (int, MAX (stmt->n_params, 1));
+  stmt->formats = g_new0 (int, MAX (stmt->n_params, 1));
   stmt->row = -1;
   stmt->blob_column = -1;
   return &stmt->parent;
@@ -227,13 +275,21 @@ pg_prepare (RbDb *db, const char *sql, GError **error)
 static gboolean
 pg_begin_write (RbDb *db, GError **error)
 {
+  if (!ensure_connected (PG_DB (db)))
+    {
+      g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", PG_DB (db)->errmsg);
+      return FALSE;
+    }
   return rb_pg_begin_write (PG_DB (db)->conn, error);
 }
 
 static gboolean
 pg_in_transaction (RbDb *db)
 {
-  return PQtransactionStatus (PG_DB (db)->conn) != PQTRANS_IDLE;
+  PGTransactionStatusType status = PQtransactionStatus (PG_DB (db)->conn);
+
+  /* a lost connection (unknown) holds no transaction any more */
+  return status != PQTRANS_IDLE && status != PQTRANS_UNKNOWN;
 }
 
 static int
@@ -295,9 +351,11 @@ pg_finalize (RbStatement *stmt)
 
   pg_reset (stmt);
   pg_clear_bindings (stmt);
-  /* A connection that is gone has nothing left to forget. */
-  if (PQstatus (PG_DB (stmt->db)->conn) == CONNECTION_OK)
+  /* A connection that is gone, or a new one, has nothing left to forget. */
+  if (PQstatus (PG_DB (stmt->db)->conn) == CONNECTION_OK
+      && self->generation == PG_DB (stmt->db)->generation)
     PQclear (PQexec (PG_DB (stmt->db)->conn, deallocate));
+  g_free (self->sql);
   g_free (self->values);
   g_free (self->lengths);
   g_free (self->formats);
@@ -322,6 +380,12 @@ pg_step (RbStatement *stmt)
       ExecStatusType status;
 
       self->stepped = TRUE;
+      if (!ensure_connected (db)
+          || (self->generation != db->generation && !prepare_on_server (db, self)))
+        {
+          self->done = TRUE;
+          return SQLITE_IOERR;
+        }
       self->result = PQexecPrepared (db->conn, self->name, self->n_params,
                                      (const char *const *) self->values, self->lengths,
                                      self->formats, 0);

@@ -627,6 +627,169 @@ test_two_servers_release_once (Fixture *f, gconstpointer data)
   two_servers_stop (&two);
 }
 
+/* ---- failover ----------------------------------------------------------------------------- */
+
+typedef struct
+{
+  RbTestServer *server;
+  char *token;
+  const char *desk;
+  guint n_acknowledged;
+  char *acknowledged[40];
+  guint after_failover; /* acknowledged once the replica was promoted */
+  gint *promoted;       /* atomic, the test's */
+} Writer;
+
+/* Books 40 quarter hours of its desk one after another, each until the server acknowledges
+ * it (an answer lost on the way is asked again with the same id, as kiosks do). */
+static gpointer
+writer_run (gpointer data)
+{
+  Writer *writer = data;
+  g_autoptr (SoupSession) session = rb_test_client_new ();
+  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+
+  for (guint slot = 0; slot < G_N_ELEMENTS (writer->acknowledged); slot++)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+
+      while (g_get_monotonic_time () < deadline)
+        {
+          g_autoptr (RbTestResponse) resp = rb_test_create_booking (
+              session, writer->server, writer->token, id, writer->desk,
+              AT (24 + 6) + slot * 900, AT (24 + 6) + (slot + 1) * 900, NULL, 0);
+
+          if (resp->status == 201 || resp->status == 200)
+            {
+              writer->acknowledged[writer->n_acknowledged++] = g_strdup (id);
+              if (g_atomic_int_get (writer->promoted))
+                writer->after_failover++;
+              /* a booking every 50 ms or so: the failover comes in the middle */
+              g_usleep (50 * 1000);
+              break;
+            }
+          /* the database is away: 500 or 503 meanwhile, never a refusal of the booking */
+          g_assert_cmpuint (resp->status, >=, 500);
+          g_usleep (100 * 1000);
+        }
+    }
+  return NULL;
+}
+
+static void
+wait_for_sync_standby (const char *primary_admin)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (rb_test_db_int (primary_admin, "SELECT count(*) FROM pg_stat_replication"
+                                        " WHERE sync_state = 'sync'")
+         == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50 * 1000);
+    }
+}
+
+/* A primary with a synchronous streaming replica, as the README recommends; 8 clients write
+ * through the server; the primary is killed and the replica promoted. The server connects to
+ * the new primary by itself, the clients' bookings go on, and every booking the server
+ * acknowledged is in the promoted database. */
+static void
+test_failover (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("raumbuch-failover-XXXXXX", &error);
+  g_autofree char *primary_dir = g_build_filename (dir, "primary", NULL);
+  g_autofree char *standby_dir = g_build_filename (dir, "standby", NULL);
+  g_autofree char *server_dir = g_build_filename (dir, "server", NULL);
+  g_autoptr (RbTestPostgres) primary = NULL;
+  g_autoptr (RbTestPostgres) standby = NULL;
+  g_autoptr (RbTestServer) server = NULL;
+  g_autoptr (SoupSession) session = rb_test_client_new ();
+  g_autofree char *primary_url = NULL;
+  g_autofree char *primary_admin = NULL;
+  g_autofree char *standby_admin = NULL;
+  g_autofree char *standby_url = NULL;
+  g_autofree char *both = NULL;
+  const char *desks[] = { "a0-d001", "a0-d002", "a0-d003", "a0-d004",
+                          "a0-d005", "a0-d006", "a0-d007", "a0-d008" };
+  Writer writers[8];
+  GThread *threads[8];
+  gint promoted = 0;
+  guint acknowledged = 0, after_failover = 0;
+
+  g_assert_no_error (error);
+  /* the clusters' folders are two levels down; nobody (rb-test-postgres.h) must pass */
+  g_assert_cmpint (g_chmod (dir, 0711), ==, 0);
+  g_assert_cmpint (g_mkdir (primary_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (standby_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (server_dir, 0700), ==, 0);
+  primary = rb_test_postgres_new (primary_dir);
+  primary_url = rb_test_postgres_create_database (primary, "site");
+  standby = rb_test_postgres_new_standby (standby_dir, primary);
+  primary_admin = g_strdup_printf ("postgresql://raumbuch@127.0.0.1:%u/postgres",
+                                   rb_test_postgres_get_port (primary));
+  standby_admin = g_strdup_printf ("postgresql://raumbuch@127.0.0.1:%u/postgres",
+                                   rb_test_postgres_get_port (standby));
+  standby_url = g_strdup_printf ("postgresql://raumbuch@127.0.0.1:%u/site",
+                                 rb_test_postgres_get_port (standby));
+  rb_test_db_exec (primary_admin, "ALTER SYSTEM SET synchronous_standby_names = '*'");
+  g_assert_cmpint (rb_test_db_int (primary_admin, "SELECT pg_reload_conf ()::int"), ==, 1);
+  wait_for_sync_standby (primary_admin);
+
+  /* the server knows both hosts, and writes to whichever accepts writes */
+  both = g_strdup_printf ("postgresql://raumbuch@127.0.0.1:%u,127.0.0.1:%u/site"
+                          "?target_session_attrs=read-write&connect_timeout=2",
+                          rb_test_postgres_get_port (primary), rb_test_postgres_get_port (standby));
+  server = rb_test_server_new_on (server_dir, both);
+  rb_test_server_set_now (server, MONDAY);
+  rb_test_server_start (server);
+  for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+    {
+      writers[i] = (Writer){ server, NULL, desks[i], 0, { NULL }, 0, &promoted };
+      writers[i].token = rb_test_login_person (session, server,
+                                               rb_test_demo_person_with_role ("staff", i));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+    threads[i] = g_thread_new ("writer", writer_run, &writers[i]);
+
+  g_usleep (500 * 1000);
+  rb_test_postgres_kill (primary);
+  g_usleep (500 * 1000);
+  g_assert_cmpint (rb_test_db_int (standby_admin, "SELECT pg_promote ()::int"), ==, 1);
+  g_atomic_int_set (&promoted, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+    g_thread_join (threads[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+    {
+      g_assert_cmpuint (writers[i].n_acknowledged, ==, G_N_ELEMENTS (writers[i].acknowledged));
+      acknowledged += writers[i].n_acknowledged;
+      after_failover += writers[i].after_failover;
+      for (guint k = 0; k < writers[i].n_acknowledged; k++)
+        {
+          g_autofree char *sql = g_strdup_printf (
+              "SELECT count(*) FROM bookings WHERE id = '%s' AND state = 'booked'",
+              writers[i].acknowledged[k]);
+
+          g_assert_cmpint (rb_test_db_int (standby_url, sql), ==, 1);
+          g_free (writers[i].acknowledged[k]);
+        }
+      g_free (writers[i].token);
+    }
+  g_test_message ("%u bookings acknowledged, %u of them after the promotion; all in the "
+                  "promoted database",
+                  acknowledged, after_failover);
+  g_assert_cmpuint (after_failover, >, 0);
+  g_assert_cmpint (rb_test_db_int (standby_url, "SELECT count(*) FROM bookings"), ==,
+                   acknowledged);
+  rb_test_server_stop (server);
+  g_clear_pointer (&server, rb_test_server_free);
+  g_clear_pointer (&standby, rb_test_postgres_free);
+  g_clear_pointer (&primary, rb_test_postgres_free);
+  rb_test_remove_tree (dir);
+}
+
 /* ---- --copy-to ------------------------------------------------------------------------------- */
 
 /* raumbuch-server with these arguments; its exit status, and its output in out_text. */
@@ -955,6 +1118,7 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/postgres/servers/release-once", Fixture, NULL, fixture_set_up,
               test_two_servers_release_once, fixture_tear_down);
+  g_test_add_func ("/postgres/failover", test_failover);
   g_test_add ("/postgres/copy-to/everything", Fixture, NULL, fixture_set_up, test_copy,
               fixture_tear_down);
   g_test_add ("/postgres/copy-to/sequence-after-deleted", Fixture, NULL, fixture_set_up,
