@@ -125,20 +125,12 @@ start (RbTestPostgres *self)
   g_error ("PostgreSQL did not start (see %s)", self->data);
 }
 
-RbTestPostgres *
-rb_test_postgres_new (const char *dir)
+/* dir/name, where nobody may write when we are root. */
+static char *
+make_parent (const char *dir, const char *name)
 {
-  RbTestPostgres *self = g_new0 (RbTestPostgres, 1);
-  g_autofree char *parent = g_build_filename (dir, "postgres", NULL);
-  /* -N: no fsync while initdb writes the template; the cluster itself runs with fsync. */
-  const char *argv[] = { PG_BIN "/initdb", "-D", NULL, "-U", "raumbuch", "-A", "trust",
-                         "-E", "UTF8", "--locale=C", "-N", NULL };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr (GError) error = NULL;
-  int status = 0;
+  char *parent = g_build_filename (dir, name, NULL);
 
-  self->data = g_build_filename (parent, "data", NULL);
   g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
   if (running_as_root ())
     {
@@ -146,12 +138,73 @@ rb_test_postgres_new (const char *dir)
       g_assert_cmpint (chmod (dir, 0711), ==, 0);
       g_assert_cmpint (chown (parent, UNPRIVILEGED_ID, UNPRIVILEGED_ID), ==, 0);
     }
-  argv[2] = self->data;
-  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, child_setup, NULL, &out, &err,
+  return parent;
+}
+
+/* Runs a program of PostgreSQL's (as nobody when we are root); asserts success. */
+static void
+run_program (const char *const *argv)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, child_setup, NULL, &out, &err,
                 &status, &error);
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("initdb failed: %s", err);
+    g_error ("%s failed: %s", argv[0], err);
+}
+
+RbTestPostgres *
+rb_test_postgres_new_standby (const char *dir, RbTestPostgres *primary)
+{
+  RbTestPostgres *self = g_new0 (RbTestPostgres, 1);
+  g_autofree char *parent = make_parent (dir, "standby");
+  g_autofree char *port = g_strdup_printf ("%u", primary->port);
+  /* -R: standby.signal and primary_conninfo; -X stream: the WAL of the copy itself */
+  const char *argv[] = { PG_BIN "/pg_basebackup", "-h", "127.0.0.1", "-p", port, "-U", "raumbuch",
+                         "-D", NULL, "-R", "-X", "stream", "-c", "fast", NULL };
+
+  self->data = g_build_filename (parent, "data", NULL);
+  argv[8] = self->data;
+  run_program (argv);
+  self->port = free_port ();
+  start (self);
+  return self;
+}
+
+guint16
+rb_test_postgres_get_port (RbTestPostgres *self)
+{
+  return self->port;
+}
+
+void
+rb_test_postgres_kill (RbTestPostgres *self)
+{
+  int status;
+
+  g_assert_true (self->pid != 0);
+  kill (self->pid, SIGKILL);
+  waitpid (self->pid, &status, 0);
+  g_spawn_close_pid (self->pid);
+  self->pid = 0;
+}
+
+RbTestPostgres *
+rb_test_postgres_new (const char *dir)
+{
+  RbTestPostgres *self = g_new0 (RbTestPostgres, 1);
+  g_autofree char *parent = make_parent (dir, "postgres");
+  /* -N: no fsync while initdb writes the template; the cluster itself runs with fsync. */
+  const char *argv[] = { PG_BIN "/initdb", "-D", NULL, "-U", "raumbuch", "-A", "trust",
+                         "-E", "UTF8", "--locale=C", "-N", NULL };
+
+  self->data = g_build_filename (parent, "data", NULL);
+  argv[2] = self->data;
+  run_program (argv);
   self->port = free_port ();
   start (self);
   return self;
@@ -172,6 +225,12 @@ rb_test_postgres_create_database (RbTestPostgres *self, const char *name)
   PQclear (result);
   PQfinish (conn);
   return conninfo (self, name);
+}
+
+GPid
+rb_test_postgres_get_pid (RbTestPostgres *self)
+{
+  return self->pid;
 }
 
 void

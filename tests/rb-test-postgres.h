@@ -18,6 +18,15 @@ typedef struct _RbTestPostgres RbTestPostgres;
 RbTestPostgres *rb_test_postgres_new (const char *dir);
 /* Creates an empty database; returns its URL, postgresql://raumbuch@127.0.0.1:PORT/name. */
 char *rb_test_postgres_create_database (RbTestPostgres *self, const char *name);
+/* The postmaster's process id (0 when it is not running): its children are the cluster's
+ * other processes, e.g. for a benchmark that reads their CPU time. */
+GPid rb_test_postgres_get_pid (RbTestPostgres *self);
+/* A streaming replica of primary (pg_basebackup), started on a port of its own; returns once
+ * it answers. dir/standby holds it. */
+RbTestPostgres *rb_test_postgres_new_standby (const char *dir, RbTestPostgres *primary);
+guint16 rb_test_postgres_get_port (RbTestPostgres *self);
+/* Kills the postmaster (SIGKILL, as a crash) and waits until it is gone. */
+void rb_test_postgres_kill (RbTestPostgres *self);
 void rb_test_postgres_free (RbTestPostgres *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbTestPostgres, rb_test_postgres_free)
