@@ -420,8 +420,8 @@ start_serving (App *app)
     }
 
   if (rb_pg_is_conninfo (rb_store_get_path (app->store)))
-    app->listener = rb_pg_listener_new (rb_store_get_path (app->store), on_database_changed_cb,
-                                        app);
+    app->listener = rb_pg_listener_new (rb_store_get_path (app->store),
+                                        rb_store_get_db (app->store), on_database_changed_cb, app);
 
   /* Before the line below: whoever read it may stop us at once, and must get a clean exit. */
   g_unix_signal_add (SIGTERM, on_signal_cb, app);

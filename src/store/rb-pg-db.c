@@ -39,6 +39,7 @@ typedef struct
   int changes;
   guint n_prepared; /* for the statements' names */
   guint generation; /* how many connections this one has had */
+  gint backend_pid; /* atomic */
 } PgDb;
 
 typedef struct
@@ -172,6 +173,7 @@ ensure_connected (PgDb *db)
       return FALSE;
     }
   db->generation++;
+  g_atomic_int_set (&db->backend_pid, PQbackendPID (db->conn));
   g_message ("connected to PostgreSQL again");
   return rb_pg_exec (db->conn, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8';"
                                " SET client_min_messages = 'warning'",
@@ -203,7 +205,14 @@ rb_pg_db_open (const char *conninfo, GError **error)
   db = g_new0 (PgDb, 1);
   db->parent.engine = &pg_engine;
   db->conn = g_steal_pointer (&conn);
+  db->backend_pid = PQbackendPID (db->conn);
   return &db->parent;
+}
+
+int
+rb_pg_db_get_backend_pid (RbDb *db)
+{
+  return g_atomic_int_get (&PG_DB (db)->backend_pid);
 }
 
 static void

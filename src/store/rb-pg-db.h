@@ -10,6 +10,10 @@ G_BEGIN_DECLS
  * (rb_store_open_with_async). */
 RbDb *rb_pg_db_open (const char *conninfo, GError **error);
 
+/* The process id of the PostgreSQL backend that serves db (0 if it is not connected), as
+ * notifications name their sender; any thread may ask. */
+int rb_pg_db_get_backend_pid (RbDb *db);
+
 /* Translates SQL written for both engines (?N and ? parameters) into PostgreSQL's ($N),
  * leaving literals and quoted names alone; n_params gets the highest parameter number. */
 char *rb_pg_db_translate (const char *sql, int *n_params);

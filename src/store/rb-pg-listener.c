@@ -3,6 +3,7 @@
 
 #include <poll.h>
 
+#include "rb-pg-db.h"
 #include "rb-pg-listener.h"
 #include "rb-pg.h"
 
@@ -13,6 +14,7 @@
 struct _RbPgListener
 {
   char *conninfo;
+  RbDb *own_db;
   RbPgListenerFunc func;
   gpointer user_data;
   GMainContext *context;
@@ -85,7 +87,7 @@ listen_loop (RbPgListener *self, PGconn *conn)
 
   /* What was committed while nobody listened. */
   if (read_head (conn, &head) && read_settings_seq (conn, &settings_seq))
-    post (self, head, RB_PG_LISTENER_BLOCKS | RB_PG_LISTENER_SETTINGS);
+    post (self, head, RB_PG_LISTENER_SETTINGS);
   while (!g_atomic_int_get (&self->stopping))
     {
       struct pollfd fd = { PQsocket (conn), POLLIN, 0 };
@@ -102,7 +104,9 @@ listen_loop (RbPgListener *self, PGconn *conn)
       while ((notify = PQnotifies (conn)) != NULL)
         {
           changes |= g_str_equal (notify->relname, RB_PG_CHANGES_CHANNEL);
-          blocks |= g_str_equal (notify->relname, RB_PG_BLOCKS_CHANNEL);
+          blocks |= g_str_equal (notify->relname, RB_PG_BLOCKS_CHANNEL)
+                    && (self->own_db == NULL
+                        || notify->be_pid != rb_pg_db_get_backend_pid (self->own_db));
           PQfreemem (notify);
         }
       if (changes)
@@ -140,11 +144,13 @@ listen_thread (gpointer data)
 }
 
 RbPgListener *
-rb_pg_listener_new (const char *conninfo, RbPgListenerFunc func, gpointer user_data)
+rb_pg_listener_new (const char *conninfo, RbDb *own_db, RbPgListenerFunc func,
+                    gpointer user_data)
 {
   RbPgListener *self = g_new0 (RbPgListener, 1);
 
   self->conninfo = g_strdup (conninfo);
+  self->own_db = own_db;
   self->func = func;
   self->user_data = user_data;
   self->context = g_main_context_ref_thread_default ();

@@ -5,6 +5,8 @@
 
 #include <glib.h>
 
+#include "rb-db.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -22,8 +24,10 @@ typedef struct _RbPgListener RbPgListener;
 
 /* Listens on a connection of its own, on a thread of its own, which connects again (every
  * second) whenever the connection is lost, as after a failover; after a reconnection it
- * reports the head once, since notifications sent meanwhile are lost. */
-RbPgListener *rb_pg_listener_new (const char *conninfo, RbPgListenerFunc func,
+ * reports the head once, since notifications sent meanwhile are lost. Blocks made or lifted
+ * through own_db, the server's own connection (rb-pg-db.h), are not reported: the server
+ * told its clients of them already. */
+RbPgListener *rb_pg_listener_new (const char *conninfo, RbDb *own_db, RbPgListenerFunc func,
                                   gpointer user_data);
 /* Stops the thread (within a quarter of a second) and frees the listener; func is not
  * called afterwards. */
