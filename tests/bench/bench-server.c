@@ -13,19 +13,37 @@
  * and the server's share of the lower ceiling (the target is at least 50%). Asserts nothing
  * about time. The three take turns for ROUNDS rounds at each number of clients, and each is
  * reported by the median of its rounds.
- *   bench-server [N [ROUNDS]]   N creates per phase and round (default 3000), ROUNDS (3) */
+ *
+ * At 32 clients the server is also measured on PostgreSQL (issue 16), in a private cluster
+ * (tests/rb-test-postgres.h) started in the same temporary folder: one server on a database
+ * of its own, and two servers sharing another database with 16 of the clients each. Their
+ * rounds take turns with the three above, they count the same way (201 and in the database,
+ * counted through libpq), and the table puts them next to the SQLite server and the ceilings
+ * with the ratio of two PostgreSQL servers to one SQLite server (the target is at least 70%).
+ * What limits them shows in the CPU time that PostgreSQL's processes, the servers and this
+ * process (the clients) spent during the timed runs, read from /proc.
+ *   bench-server [--engines=sqlite|sqlite,postgresql] [N [ROUNDS]]
+ *   N creates per phase and round (default 3000), ROUNDS (3); --engines defaults to both when
+ *   PostgreSQL is installed, to SQLite alone otherwise. */
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "rb-test-postgres.h"
 #include "rb-test-server.h"
 #include "rb-test-util.h"
 
 #define MAX_CLIENTS 32
+#define MAX_SERVERS 2
 #define SLOTS_PER_DAY 56
+/* What rb-test-postgres.c runs; without it the PostgreSQL rows are left out. */
+#define POSTGRES_BINARY "/usr/lib/postgresql/15/bin/postgres"
+/* Bookings looked up per query when counting them in PostgreSQL. */
+#define IDS_PER_QUERY 500
 
 typedef struct
 {
@@ -43,7 +61,7 @@ typedef struct
 
 typedef struct
 {
-  const char *base_url;          /* http://127.0.0.1:PORT */
+  const char *base_urls[MAX_CLIENTS]; /* each client's server, http://127.0.0.1:PORT */
   GPtrArray *rooms;              /* space ids */
   const char *tokens[MAX_CLIENTS]; /* NULL for the bare server */
   int n_clients;
@@ -94,9 +112,10 @@ client_thread (gpointer data)
   Client *client = data;
   Load *load = client->load;
   const char *token = load->tokens[client->index];
+  const char *base_url = load->base_urls[client->index];
   g_autoptr (SoupSession) session = rb_test_client_new ();
-  g_autofree char *url = g_strconcat (load->base_url, "/api/v1/bookings", NULL);
-  g_autofree char *health = g_strconcat (load->base_url, "/api/v1/health", NULL);
+  g_autofree char *url = g_strconcat (base_url, "/api/v1/bookings", NULL);
+  g_autofree char *health = g_strconcat (base_url, "/api/v1/health", NULL);
   int k;
 
   /* Connect before the clock starts: the figures are about requests, not TCP handshakes. */
@@ -203,24 +222,53 @@ run_load (Load *load)
 
 /* ---- 1. the real server --------------------------------------------------------------------- */
 
+/* One raumbuch-server process, and the sessions of everyone on it who may book rooms. */
 typedef struct
 {
   RbTestServer *server;
   GPtrArray *tokens;
 } Real;
 
+/* Clock ticks of CPU time, and what the whole machine did, over the timed runs. */
+typedef struct
+{
+  guint64 postgres;       /* the postmaster, its children, and those it reaped */
+  guint64 servers;        /* the raumbuch-server processes under load */
+  guint64 clients;        /* this process, that is the client threads */
+  guint64 machine_busy;   /* /proc/stat, all CPUs */
+  guint64 machine_idle;   /* iowait included */
+  guint64 machine_iowait;
+} CpuSample;
+
+typedef struct
+{
+  CpuSample ticks;
+  gint64 elapsed_us;
+  int found;
+} Cpu;
+
+/* The servers that share one database, and that database. */
+typedef struct
+{
+  const char *label;
+  char *db;                    /* the SQLite file, or a postgresql:// URL */
+  GPid postmaster;             /* 0 on SQLite */
+  Real *reals[MAX_SERVERS];
+  guint n_reals;
+  GPtrArray *rooms;            /* space ids */
+  Cpu cpu;                     /* summed over the rounds at MAX_CLIENTS clients */
+} Site;
+
+/* db_url NULL: the SQLite file that rb-test-server gives the server in dir. */
 static Real *
-real_start (const char *dir, GPtrArray *rooms)
+real_start (const char *dir, const char *db_url)
 {
   Real *real = g_new0 (Real, 1);
   g_autoptr (SoupSession) session = NULL;
-  g_autoptr (RbTestResponse) spaces = NULL;
-  g_autofree char *url = NULL;
-  JsonArray *items;
   guint n_people;
   const RbTestPerson *people = rb_test_demo_people (&n_people);
 
-  real->server = rb_test_server_new (dir);
+  real->server = db_url != NULL ? rb_test_server_new_on (dir, db_url) : rb_test_server_new (dir);
   real->tokens = g_ptr_array_new_with_free_func (g_free);
   rb_test_server_set_now (real->server, "2026-11-30T07:00:00+01:00");
   rb_test_server_start (real->server);
@@ -230,28 +278,77 @@ real_start (const char *dir, GPtrArray *rooms)
   for (guint i = 0; i < n_people; i++)
     if (g_str_equal (people[i].role, "staff") || g_str_equal (people[i].role, "team_lead"))
       g_ptr_array_add (real->tokens, rb_test_login_person (session, real->server, &people[i]));
+  return real;
+}
 
-  url = rb_test_server_url (real->server, "/api/v1/spaces?kind=room");
-  spaces = rb_test_request (session, "GET", url, g_ptr_array_index (real->tokens, 0), NULL, NULL);
+static void
+real_stop (Real *real)
+{
+  rb_test_server_stop (real->server);
+  rb_test_server_free (real->server);
+  g_ptr_array_unref (real->tokens);
+  g_free (real);
+}
+
+/* n_servers servers, each in a folder parent/name-I of its own, on db_url, or on SQLite when
+ * that is NULL. They start one after the other: the first seeds the demo building, the
+ * others find it there. */
+static Site *
+site_new (const char *label, const char *parent, const char *name, const char *db_url,
+          guint n_servers, GPid postmaster)
+{
+  Site *site = g_new0 (Site, 1);
+  g_autoptr (SoupSession) session = rb_test_client_new ();
+  g_autoptr (RbTestResponse) spaces = NULL;
+  g_autofree char *url = NULL;
+  JsonArray *items;
+
+  g_assert_cmpuint (n_servers, <=, MAX_SERVERS);
+  site->label = label;
+  site->postmaster = postmaster;
+  site->rooms = g_ptr_array_new_with_free_func (g_free);
+  for (guint s = 0; s < n_servers; s++)
+    {
+      g_autofree char *base = g_strdup_printf ("%s-%u", name, s + 1);
+      g_autofree char *dir = g_build_filename (parent, base, NULL);
+
+      g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+      site->reals[site->n_reals++] = real_start (dir, db_url);
+    }
+  site->db = g_strdup (db_url != NULL ? db_url
+                                      : rb_test_server_get_db_path (site->reals[0]->server));
+
+  url = rb_test_server_url (site->reals[0]->server, "/api/v1/spaces?kind=room");
+  spaces = rb_test_request (session, "GET", url, g_ptr_array_index (site->reals[0]->tokens, 0),
+                            NULL, NULL);
   rb_test_assert_status (spaces, 200);
   items = json_object_get_array_member (rb_test_response_get_object (spaces), "items");
   for (guint i = 0; i < json_array_get_length (items); i++)
-    g_ptr_array_add (rooms, g_strdup (json_object_get_string_member (
-                                json_array_get_object_element (items, i), "id")));
-  return real;
+    g_ptr_array_add (site->rooms, g_strdup (json_object_get_string_member (
+                                      json_array_get_object_element (items, i), "id")));
+  return site;
+}
+
+static void
+site_free (Site *site)
+{
+  for (guint s = 0; s < site->n_reals; s++)
+    real_stop (site->reals[s]);
+  g_ptr_array_unref (site->rooms);
+  g_free (site->db);
+  g_free (site);
 }
 
 /* How many of the bookings answered 201 are in the server's file, looked up by id from a
  * read-only connection of our own while the server runs. */
 static int
-count_in_database (Real *real, char **ids, int n)
+count_in_sqlite (const char *path, char **ids, int n)
 {
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
   int found = 0;
 
-  if (sqlite3_open_v2 (rb_test_server_get_db_path (real->server), &db, SQLITE_OPEN_READONLY, NULL)
-          != SQLITE_OK
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
       || sqlite3_prepare_v2 (db, "SELECT 1 FROM bookings WHERE id = ?", -1, &stmt, NULL)
              != SQLITE_OK)
     g_error ("cannot read the server's database: %s", sqlite3_errmsg (db));
@@ -269,37 +366,169 @@ count_in_database (Real *real, char **ids, int n)
   return found;
 }
 
+/* The same in PostgreSQL, a few hundred ids per query. The ids are UUIDs that we made, so
+ * they go into the text of the query as they are. */
+static int
+count_in_postgres (const char *url, char **ids, int n)
+{
+  int found = 0;
+
+  for (int first = 0; first < n; first += IDS_PER_QUERY)
+    {
+      g_autoptr (GString) sql = g_string_new ("SELECT count(*) FROM bookings WHERE id IN (");
+      gboolean any = FALSE;
+
+      for (int k = first; k < MIN (n, first + IDS_PER_QUERY); k++)
+        if (ids[k] != NULL)
+          {
+            g_string_append_printf (sql, "%s'%s'", any ? "," : "", ids[k]);
+            any = TRUE;
+          }
+      g_string_append_c (sql, ')');
+      if (any)
+        found += rb_test_db_int (url, sql->str);
+    }
+  return found;
+}
+
+/* utime + stime of /proc/PID (PID may be "self"), and cutime + cstime: what the children it
+ * reaped spent. FALSE when the process is gone. */
+static gboolean
+proc_times (const char *pid, int *ppid, guint64 *own, guint64 *reaped)
+{
+  g_autofree char *path = g_build_filename ("/proc", pid, "stat", NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) fields = NULL;
+  const char *name_end;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  /* The command name in parentheses may hold spaces: count the fields after it, from the
+   * state (field 3 in proc(5)) on. */
+  name_end = strrchr (text, ')');
+  if (name_end == NULL || name_end[1] == '\0')
+    return FALSE;
+  fields = g_strsplit (name_end + 2, " ", 0);
+  if (g_strv_length (fields) < 15)
+    return FALSE;
+  *ppid = atoi (fields[4 - 3]);
+  *own = g_ascii_strtoull (fields[14 - 3], NULL, 10) + g_ascii_strtoull (fields[15 - 3], NULL, 10);
+  *reaped = g_ascii_strtoull (fields[16 - 3], NULL, 10)
+            + g_ascii_strtoull (fields[17 - 3], NULL, 10);
+  return TRUE;
+}
+
+/* PostgreSQL works in a process per connection (and a few of its own) below the postmaster:
+ * all of them, and those that ended and were reaped. */
+static guint64
+postgres_ticks (GPid postmaster)
+{
+  g_autofree char *postmaster_pid = g_strdup_printf ("%d", (int) postmaster);
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint64 own = 0, reaped = 0, total = 0;
+  int ppid;
+
+  if (proc_times (postmaster_pid, &ppid, &own, &reaped))
+    total += own + reaped;
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    if (g_ascii_isdigit (name[0]) && proc_times (name, &ppid, &own, &reaped)
+        && ppid == (int) postmaster)
+      total += own;
+  return total;
+}
+
+static void
+machine_ticks (CpuSample *sample)
+{
+  g_autofree char *text = NULL;
+  g_auto (GStrv) fields = NULL;
+  guint64 value[8] = { 0 };
+
+  /* "cpu  user nice system idle iowait irq softirq steal …", all CPUs together */
+  if (!g_file_get_contents ("/proc/stat", &text, NULL, NULL))
+    return;
+  fields = g_strsplit_set (text, " \n", 12);
+  for (guint i = 0; i < G_N_ELEMENTS (value) && fields[0] != NULL && fields[2 + i] != NULL; i++)
+    value[i] = g_ascii_strtoull (fields[2 + i], NULL, 10);
+  sample->machine_busy = value[0] + value[1] + value[2] + value[5] + value[6] + value[7];
+  sample->machine_idle = value[3] + value[4];
+  sample->machine_iowait = value[4];
+}
+
+static void
+cpu_sample (Site *site, CpuSample *sample)
+{
+  int ppid;
+  guint64 own, reaped;
+
+  memset (sample, 0, sizeof *sample);
+  if (site->postmaster != 0)
+    sample->postgres = postgres_ticks (site->postmaster);
+  for (guint s = 0; s < site->n_reals; s++)
+    {
+      g_autofree char *pid = g_strdup_printf ("%d", rb_test_server_get_pid (site->reals[s]->server));
+
+      if (proc_times (pid, &ppid, &own, &reaped))
+        sample->servers += own;
+    }
+  if (proc_times ("self", &ppid, &own, &reaped))
+    sample->clients = own;
+  machine_ticks (sample);
+}
+
+static void
+cpu_add (Cpu *cpu, const CpuSample *before, const CpuSample *after)
+{
+  cpu->ticks.postgres += after->postgres - before->postgres;
+  cpu->ticks.servers += after->servers - before->servers;
+  cpu->ticks.clients += after->clients - before->clients;
+  cpu->ticks.machine_busy += after->machine_busy - before->machine_busy;
+  cpu->ticks.machine_idle += after->machine_idle - before->machine_idle;
+  cpu->ticks.machine_iowait += after->machine_iowait - before->machine_iowait;
+}
+
+/* n_clients clients split evenly over the site's servers; with measure_cpu, the CPU time of
+ * the timed run is added to the site's. */
 static Figures
-real_round (Real *real, GPtrArray *rooms, int n_clients, int n, int offset)
+real_round (Site *site, int n_clients, int n, int offset, gboolean measure_cpu)
 {
   Load load = { 0 };
   Figures figures;
+  CpuSample before, after;
 
-  load.base_url = rb_test_server_get_base_url (real->server);
-  load.rooms = rooms;
+  load.rooms = site->rooms;
   load.n_clients = n_clients;
   load.n_requests = n;
   load.offset = offset;
   load.created_ids = g_new0 (char *, n);
   for (int c = 0; c < n_clients; c++)
-    load.tokens[c] = g_ptr_array_index (real->tokens, c % real->tokens->len);
+    {
+      Real *real = site->reals[c % site->n_reals];
+      int on_server = c / site->n_reals;
+
+      load.base_urls[c] = rb_test_server_get_base_url (real->server);
+      load.tokens[c] = g_ptr_array_index (real->tokens, on_server % real->tokens->len);
+    }
+  if (measure_cpu)
+    cpu_sample (site, &before);
   figures = run_load (&load);
-  figures.found = count_in_database (real, load.created_ids, n);
+  if (measure_cpu)
+    cpu_sample (site, &after);
+  figures.found = site->postmaster != 0 ? count_in_postgres (site->db, load.created_ids, n)
+                                        : count_in_sqlite (site->db, load.created_ids, n);
   /* Only what is really there counts. */
   figures.per_second = figures.found / (figures.elapsed_us / 1e6);
+  if (measure_cpu)
+    {
+      cpu_add (&site->cpu, &before, &after);
+      site->cpu.elapsed_us += figures.elapsed_us;
+      site->cpu.found += figures.found;
+    }
   for (int k = 0; k < n; k++)
     g_free (load.created_ids[k]);
   g_free (load.created_ids);
   return figures;
-}
-
-static void
-real_stop (Real *real)
-{
-  rb_test_server_stop (real->server);
-  rb_test_server_free (real->server);
-  g_ptr_array_unref (real->tokens);
-  g_free (real);
 }
 
 /* ---- 2. a bare SoupServer -------------------------------------------------------------------- */
@@ -388,7 +617,8 @@ bare_round (Bare *bare, GPtrArray *rooms, int n_clients, int n, int offset)
 {
   Load load = { 0 };
 
-  load.base_url = bare->base_url;
+  for (int c = 0; c < n_clients; c++)
+    load.base_urls[c] = bare->base_url;
   load.rooms = rooms;
   load.n_clients = n_clients;
   load.n_requests = n;
@@ -515,7 +745,7 @@ load_average (void)
 static void
 print_row (const char *what, const Figures *figures)
 {
-  g_print ("%-58s %8.0f/s  p50 %6.2f ms  p99 %6.2f ms%s\n", what, figures->per_second,
+  g_print ("%-64s %8.0f/s  p50 %6.2f ms  p99 %6.2f ms%s\n", what, figures->per_second,
            figures->p50_ms, figures->p99_ms, figures->failures > 0 ? "  (with failures)" : "");
 }
 
@@ -535,48 +765,150 @@ median_of (GArray *rounds)
   return g_array_index (rounds, Figures, (rounds->len - 1) / 2);
 }
 
+/* Seconds of CPU per second of the timed runs, and per booking found, for one site. */
+static void
+print_cpu_row (const Site *site)
+{
+  const Cpu *cpu = &site->cpu;
+  double tick = 1.0 / sysconf (_SC_CLK_TCK);
+  double seconds = cpu->elapsed_us / 1e6;
+  double machine = cpu->ticks.machine_busy + cpu->ticks.machine_idle;
+  g_autofree char *postgres = NULL;
+  g_autofree char *postgres_ms = NULL;
+
+  if (seconds <= 0 || cpu->found == 0)
+    return;
+  postgres = site->postmaster != 0
+                 ? g_strdup_printf ("%5.2f", cpu->ticks.postgres * tick / seconds)
+                 : g_strdup ("    -");
+  postgres_ms = site->postmaster != 0
+                    ? g_strdup_printf ("%5.3f", cpu->ticks.postgres * tick * 1e3 / cpu->found)
+                    : g_strdup ("    -");
+  g_print ("  %-46s %s     %5.2f     %5.2f    %5.1f%%  %5.1f%%    %s / %5.3f / %5.3f\n",
+           site->label, postgres, cpu->ticks.servers * tick / seconds,
+           cpu->ticks.clients * tick / seconds,
+           machine > 0 ? 100.0 * cpu->ticks.machine_idle / machine : 0.0,
+           machine > 0 ? 100.0 * cpu->ticks.machine_iowait / machine : 0.0, postgres_ms,
+           cpu->ticks.servers * tick * 1e3 / cpu->found,
+           cpu->ticks.clients * tick * 1e3 / cpu->found);
+}
+
+/* Which of the three spent the most CPU, and whether the machine had any to spare. */
+static void
+print_cpu_verdict (const Site *site)
+{
+  const Cpu *cpu = &site->cpu;
+  double machine = cpu->ticks.machine_busy + cpu->ticks.machine_idle;
+  double idle = machine > 0 ? cpu->ticks.machine_idle / machine : 0.0;
+  guint64 most = MAX (cpu->ticks.postgres, MAX (cpu->ticks.servers, cpu->ticks.clients));
+  const char *busiest = most == cpu->ticks.postgres  ? "PostgreSQL"
+                        : most == cpu->ticks.servers ? "the raumbuch-server processes"
+                                                     : "the clients";
+
+  if (cpu->found == 0)
+    return;
+  g_print ("  %s: %s spent the most CPU; the machine was %.0f%% idle (%s)\n", site->label,
+           busiest, 100.0 * idle,
+           idle < 0.10 ? "the CPUs are the limit"
+                       : "CPU to spare: waits (round trips, locks, fsync) limit it");
+}
+
+static gboolean
+postgres_installed (void)
+{
+  return g_file_test (POSTGRES_BINARY, G_FILE_TEST_IS_EXECUTABLE);
+}
+
 int
 main (int argc, char *argv[])
 {
   static const int client_counts[] = { 1, 8, MAX_CLIENTS };
-  int n = argc > 1 ? atoi (argv[1]) : 3000;
-  int rounds = argc > 2 ? atoi (argv[2]) : 3;
-  g_autofree char *dir = rb_test_make_tmpdir ();
-  g_autofree char *server_dir = g_build_filename (dir, "server", NULL);
-  g_autoptr (GPtrArray) rooms = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *engines = NULL;
+  const GOptionEntry entries[] = {
+    { "engines", 0, 0, G_OPTION_ARG_STRING, &engines,
+      "sqlite, or sqlite,postgresql (default: both when PostgreSQL is installed)", "LIST" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("[N [ROUNDS]]");
+  g_autoptr (GError) error = NULL;
+  int n, rounds;
+  gboolean with_postgres;
+  g_autofree char *dir = NULL;
   g_autofree char *load_before = load_average ();
   g_autofree char *load_after = NULL;
   Figures server[G_N_ELEMENTS (client_counts)], bare[G_N_ELEMENTS (client_counts)],
-      raw[G_N_ELEMENTS (client_counts)];
-  Real *real_server;
+      raw[G_N_ELEMENTS (client_counts)], pg_one = { 0 }, pg_two = { 0 };
+  RbTestPostgres *cluster = NULL;
+  Site *sqlite_site, *pg_one_site = NULL, *pg_two_site = NULL;
   Bare *bare_server;
   Raw *raw_db;
   int offset = 0, failures = 0, missing = 0;
 
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    g_error ("bench-server: %s", error->message);
+  n = argc > 1 ? atoi (argv[1]) : 3000;
+  rounds = argc > 2 ? atoi (argv[2]) : 3;
   if (n < 100 || rounds < 1)
-    g_error ("usage: bench-server [N >= 100 [ROUNDS >= 1]]");
+    g_error ("usage: bench-server [--engines=sqlite|sqlite,postgresql] [N >= 100 [ROUNDS >= 1]]");
+  if (engines == NULL)
+    with_postgres = postgres_installed ();
+  else if (g_str_equal (engines, "sqlite"))
+    with_postgres = FALSE;
+  else if (g_str_equal (engines, "sqlite,postgresql") || g_str_equal (engines, "postgresql,sqlite"))
+    with_postgres = TRUE;
+  else
+    g_error ("--engines: sqlite or sqlite,postgresql, not '%s'", engines);
+  if (with_postgres && !postgres_installed ())
+    g_error ("--engines=%s: PostgreSQL is not installed (%s)", engines, POSTGRES_BINARY);
   if (g_getenv ("RAUMBUCH_SERVER") == NULL)
     g_setenv ("RAUMBUCH_SERVER", RAUMBUCH_SERVER_PATH, TRUE);
-  g_mkdir (server_dir, 0700);
+  /* The first row is the SQLite server's, whatever the test suites' variable says; the
+   * PostgreSQL servers are given their databases here. */
+  g_unsetenv ("RB_TEST_DB_ENGINE");
+  dir = rb_test_make_tmpdir ();
 
   g_print ("bench-server: %d booking creates per phase and round, %d rounds, at 1, 8 and %d "
            "concurrent clients over loopback\n", n, rounds, MAX_CLIENTS);
-  real_server = real_start (server_dir, rooms);
+  if (!with_postgres)
+    g_print ("bench-server: without PostgreSQL (%s)\n",
+             engines != NULL ? "--engines=sqlite" : POSTGRES_BINARY " is not installed");
+  sqlite_site = site_new ("1. SQLite, one server", dir, "server", NULL, 1, 0);
+  if (with_postgres)
+    {
+      g_autofree char *url_one = NULL;
+      g_autofree char *url_two = NULL;
+      GPid postmaster;
+
+      cluster = rb_test_postgres_new (dir);
+      postmaster = rb_test_postgres_get_pid (cluster);
+      /* A database each, so that the one server's commits wake no listener of the other
+       * two, and both start from the same empty building. */
+      url_one = rb_test_postgres_create_database (cluster, "bench_one");
+      url_two = rb_test_postgres_create_database (cluster, "bench_two");
+      pg_one_site = site_new ("2. PostgreSQL, one server", dir, "pg-one", url_one, 1,
+                              postmaster);
+      pg_two_site = site_new ("3. PostgreSQL, two servers on one database", dir, "pg-two",
+                              url_two, 2, postmaster);
+    }
   bare_server = bare_start ();
   raw_db = raw_open (dir);
 
   for (guint c = 0; c < G_N_ELEMENTS (client_counts); c++)
     {
+      gboolean widest = client_counts[c] == MAX_CLIENTS;
       g_autoptr (GArray) server_rounds = g_array_new (FALSE, FALSE, sizeof (Figures));
       g_autoptr (GArray) bare_rounds = g_array_new (FALSE, FALSE, sizeof (Figures));
       g_autoptr (GArray) raw_rounds = g_array_new (FALSE, FALSE, sizeof (Figures));
+      g_autoptr (GArray) pg_one_rounds = g_array_new (FALSE, FALSE, sizeof (Figures));
+      g_autoptr (GArray) pg_two_rounds = g_array_new (FALSE, FALSE, sizeof (Figures));
 
-      /* The three phases take turns, so that a busy moment of the machine does not fall on
-       * one of them only. */
+      /* The phases take turns, so that a busy moment of the machine does not fall on one of
+       * them only. Each site has a database of its own: they use the same slots. */
       for (int r = 0; r < rounds; r++, offset += n)
         {
-          Figures a = real_round (real_server, rooms, client_counts[c], n, offset);
-          Figures b = bare_round (bare_server, rooms, client_counts[c], n, offset);
+          Figures a = real_round (sqlite_site, client_counts[c], n, offset, widest);
+          Figures b = bare_round (bare_server, sqlite_site->rooms, client_counts[c], n, offset);
           Figures d = raw_round (raw_db, n, offset);
 
           g_print ("%2d clients, round %d: server %.0f/s (%d answered 201, %d of them in the "
@@ -588,10 +920,31 @@ main (int argc, char *argv[])
           g_array_append_val (server_rounds, a);
           g_array_append_val (bare_rounds, b);
           g_array_append_val (raw_rounds, d);
+
+          if (widest && with_postgres)
+            {
+              Figures e = real_round (pg_one_site, client_counts[c], n, offset, TRUE);
+              Figures f = real_round (pg_two_site, client_counts[c], n, offset, TRUE);
+
+              g_print ("%2d clients, round %d: PostgreSQL one server %.0f/s (%d answered 201, "
+                       "%d of them in the database), two servers %.0f/s (%d answered 201, %d "
+                       "of them in the database)\n",
+                       client_counts[c], r + 1, e.per_second, e.created, e.found, f.per_second,
+                       f.created, f.found);
+              failures += e.failures + f.failures;
+              missing += e.created - e.found + f.created - f.found;
+              g_array_append_val (pg_one_rounds, e);
+              g_array_append_val (pg_two_rounds, f);
+            }
         }
       server[c] = median_of (server_rounds);
       bare[c] = median_of (bare_rounds);
       raw[c] = median_of (raw_rounds);
+      if (widest && with_postgres)
+        {
+          pg_one = median_of (pg_one_rounds);
+          pg_two = median_of (pg_two_rounds);
+        }
     }
   load_after = load_average ();
 
@@ -601,21 +954,64 @@ main (int argc, char *argv[])
                                                 client_counts[c]);
       double ceiling = MIN (bare[c].per_second, raw[c].per_second);
 
+      if (client_counts[c] == MAX_CLIENTS)
+        {
+          /* The engines side by side, next to the same ceilings. */
+          g_print ("%s, by engine:\n", title);
+          print_row ("  1. SQLite, one server", &server[c]);
+          if (with_postgres)
+            {
+              g_autofree char *two = g_strdup_printf ("  3. PostgreSQL, two servers on one "
+                                                      "database, %d clients each",
+                                                      MAX_CLIENTS / MAX_SERVERS);
+
+              print_row ("  2. PostgreSQL, one server", &pg_one);
+              print_row (two, &pg_two);
+            }
+          print_row ("  ceiling 1: bare SoupServer, constant JSON", &bare[c]);
+          print_row ("  ceiling 2: SQLite BEGIN IMMEDIATE; INSERT; COMMIT (WAL, FULL)", &raw[c]);
+          g_print ("  SQLite server / lower ceiling: %.0f%% (target at least 50%%)\n",
+                   100.0 * server[c].per_second / ceiling);
+          if (with_postgres)
+            {
+              g_print ("  PostgreSQL with one server / SQLite with one server: %.0f%%\n",
+                       100.0 * pg_one.per_second / server[c].per_second);
+              g_print ("  PostgreSQL with two servers / SQLite with one server: %.0f%% (target "
+                       "at least 70%%)\n", 100.0 * pg_two.per_second / server[c].per_second);
+            }
+          continue;
+        }
       print_row (title, &server[c]);
       print_row ("  ceiling 1: bare SoupServer, constant JSON", &bare[c]);
       print_row ("  ceiling 2: SQLite BEGIN IMMEDIATE; INSERT; COMMIT (WAL, FULL)", &raw[c]);
       g_print ("  server / lower ceiling: %.0f%% (target at least 50%%)\n",
                100.0 * server[c].per_second / ceiling);
     }
+  g_print ("CPU during the timed runs at %d clients, all rounds: seconds of CPU per second of "
+           "run (%u CPUs), the machine's idle and iowait share, and CPU ms per booking:\n",
+           MAX_CLIENTS, g_get_num_processors ());
+  g_print ("  %-46s postgres  servers  clients     idle  iowait    ms: postgres / servers / "
+           "clients\n", "");
+  print_cpu_row (sqlite_site);
+  if (with_postgres)
+    {
+      print_cpu_row (pg_one_site);
+      print_cpu_row (pg_two_site);
+      print_cpu_verdict (pg_one_site);
+      print_cpu_verdict (pg_two_site);
+    }
   g_print ("median of %d rounds each; a booking counts when answered 201 and found in the "
            "database\n", rounds);
   g_print ("load average before %s, after %s (on %u CPUs)\n", load_before, load_after,
            g_get_num_processors ());
 
-  real_stop (real_server);
+  site_free (sqlite_site);
+  g_clear_pointer (&pg_one_site, site_free);
+  g_clear_pointer (&pg_two_site, site_free);
+  /* after the servers, which would otherwise log the lost connections */
+  g_clear_pointer (&cluster, rb_test_postgres_free);
   bare_stop (bare_server);
   raw_close (raw_db);
-  rb_test_remove_tree (server_dir);
   rb_test_remove_tree (dir);
   if (failures > 0 || missing > 0)
     {

@@ -918,6 +918,40 @@ rb_test_create_booking (SoupSession *session, RbTestServer *server, const char *
   return rb_test_send (session, msg);
 }
 
+char *
+rb_test_feed_dump (SoupSession *session, RbTestServer *server, const char *token)
+{
+  g_autoptr (GString) lines = g_string_new (NULL);
+  gint64 since = 0;
+
+  for (;;)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT, since);
+      g_autofree char *url = rb_test_server_url (server, "%s", path);
+      g_autoptr (RbTestResponse) page = rb_test_request (session, "GET", url, token, NULL, NULL);
+      JsonArray *changes;
+
+      rb_test_assert_status (page, 200);
+      changes = json_object_get_array_member (rb_test_response_get_object (page), "changes");
+      if (json_array_get_length (changes) == 0)
+        return g_string_free (g_steal_pointer (&lines), FALSE);
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          gint64 seq = json_object_get_int_member (change, "seq");
+
+          g_assert_cmpint (seq, >=, since);
+          g_string_append_printf (lines, "%" G_GINT64_FORMAT ":%s\n", seq,
+                                  json_object_has_member (change, "booking")
+                                      ? json_object_get_string_member (
+                                            json_object_get_object_member (change, "booking"),
+                                            "id")
+                                      : "topic");
+        }
+      since = rb_test_response_get_int (page, "next");
+    }
+}
+
 /* ---- the database file -------------------------------------------------------------------- */
 
 static sqlite3 *

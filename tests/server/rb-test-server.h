@@ -170,6 +170,10 @@ char *rb_test_login_person (SoupSession *session, RbTestServer *server,
 void rb_test_set_policy_member (SoupSession *session, RbTestServer *server, const char *member,
                                 JsonNode *value);
 
+/* The whole change feed (GET /changes?since=0 and on) as token reads it from server, as
+ * "seq:booking id" lines ("seq:topic" for a topic row) in the feed's order; asserts that the
+ * numbers never go back. */
+char *rb_test_feed_dump (SoupSession *session, RbTestServer *server, const char *token);
 /* UTC seconds as "2026-12-01T07:00:00Z". */
 char *rb_test_rfc3339 (gint64 instant);
 /* A booking request body; title NULL leaves it out, attendees <= 0 too. */

@@ -397,40 +397,6 @@ two_servers_stop (TwoServers *two)
   g_free (two->second_dir);
 }
 
-/* The changes GET /changes?since=0 of server gives, as "seq:id" lines in its order. */
-static char *
-feed_of (SoupSession *session, RbTestServer *server, const char *token)
-{
-  g_autoptr (GString) lines = g_string_new (NULL);
-  gint64 since = 0;
-
-  for (;;)
-    {
-      g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT, since);
-      g_autoptr (RbTestResponse) page = request (session, server, "GET", path, token, NULL);
-      JsonArray *changes;
-
-      rb_test_assert_status (page, 200);
-      changes = json_object_get_array_member (rb_test_response_get_object (page), "changes");
-      if (json_array_get_length (changes) == 0)
-        return g_string_free (g_steal_pointer (&lines), FALSE);
-      for (guint i = 0; i < json_array_get_length (changes); i++)
-        {
-          JsonObject *change = json_array_get_object_element (changes, i);
-          gint64 seq = json_object_get_int_member (change, "seq");
-
-          g_assert_cmpint (seq, >=, since);
-          g_string_append_printf (lines, "%" G_GINT64_FORMAT ":%s\n", seq,
-                                  json_object_has_member (change, "booking")
-                                      ? json_object_get_string_member (
-                                            json_object_get_object_member (change, "booking"),
-                                            "id")
-                                      : "topic");
-        }
-      since = rb_test_response_get_int (page, "next");
-    }
-}
-
 typedef struct
 {
   RbTestServer *server;
@@ -574,8 +540,8 @@ test_two_servers (Fixture *f, gconstpointer data)
   while (far->status != 422 && g_get_monotonic_time () < deadline);
   rb_test_assert_problem (far, 422, "horizon_exceeded");
 
-  feed_first = feed_of (session, two.servers[0], tokens[0]);
-  feed_second = feed_of (session, two.servers[1], tokens[1]);
+  feed_first = rb_test_feed_dump (session, two.servers[0], tokens[0]);
+  feed_second = rb_test_feed_dump (session, two.servers[1], tokens[1]);
   g_assert_cmpstr (feed_first, ==, feed_second);
   g_assert_nonnull (strstr (feed_first, id));
   two_servers_stop (&two);

@@ -7,9 +7,13 @@
  *
  * The server's clock starts at Monday 30 November 2026, 07:00 in Bonn (--now); the rounds
  * book the 15-minute slots of the opening hours (06:00–20:00) from the next day on, 56 a day,
- * so 1,000 rounds end on 18 December, well inside the 90-day room horizon of staff. */
+ * so 1,000 rounds end on 18 December, well inside the 90-day room horizon of staff.
+ *
+ * In the suite postgres (issue 16) a second server on the same PostgreSQL database takes
+ * half of the racers, and the feed read from either server must be the same. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "rb-test-server.h"
@@ -28,6 +32,9 @@ typedef struct
 {
   char *dir;
   RbTestServer *server;
+  /* On PostgreSQL (suite postgres): a second server on the same database, which half of
+   * the racers use (issue 16); NULL on SQLite. */
+  RbTestServer *second;
 } Fixture;
 
 /* A reusable barrier: every round starts when all threads are at the line. */
@@ -113,11 +120,21 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->server = rb_test_server_new (f->dir);
   rb_test_server_set_now (f->server, NOW);
   rb_test_server_start (f->server);
+  if (rb_test_server_uses_postgres ())
+    {
+      g_autofree char *second_dir = g_build_filename (f->dir, "second", NULL);
+
+      g_assert_cmpint (g_mkdir (second_dir, 0700), ==, 0);
+      f->second = rb_test_server_new_on (second_dir, rb_test_server_get_db_path (f->server));
+      rb_test_server_set_now (f->second, NOW);
+      rb_test_server_start (f->second);
+    }
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
+  g_clear_pointer (&f->second, rb_test_server_free);
   g_clear_pointer (&f->server, rb_test_server_free);
   rb_test_remove_tree (f->dir);
   g_free (f->dir);
@@ -155,8 +172,10 @@ racer_thread (gpointer data)
   Racer *racer = data;
   Race *race = racer->race;
   int t = racer->index;
+  RbTestServer *server = race->f->second != NULL && t % 2 == 1 ? race->f->second
+                                                                : race->f->server;
   g_autoptr (SoupSession) session = rb_test_client_new ();
-  g_autofree char *token = rb_test_login_person (session, race->f->server, race->people[t]);
+  g_autofree char *token = rb_test_login_person (session, server, race->people[t]);
 
   for (int r = 0; r < N_ROUNDS; r++)
     {
@@ -168,7 +187,7 @@ racer_thread (gpointer data)
 
       barrier_wait (&race->barrier);
       sent = g_get_monotonic_time ();
-      resp = rb_test_create_booking (session, race->f->server, token, race->ids[r][t],
+      resp = rb_test_create_booking (session, server, token, race->ids[r][t],
                                      RACE_ROOM, slot.start, slot.end, "Race", 4);
       answer->latency_us = g_get_monotonic_time () - sent;
       answer->status = resp->status;
@@ -320,6 +339,22 @@ test_race_same_slot (Fixture *f, gconstpointer data)
                      g_array_index (intervals, RbInterval, i - 1).end);
   g_assert_cmpuint (active, ==, N_ROUNDS);
 
+  /* Two servers: the feed read from either is the same, every winner in it, in order. */
+  if (f->second != NULL)
+    {
+      g_autofree char *second_token = rb_test_login_person (
+          session, f->second, rb_test_demo_person_with_role ("staff", 0));
+      g_autofree char *feed = rb_test_feed_dump (session, f->server, token);
+      g_autofree char *second_feed = rb_test_feed_dump (session, f->second, second_token);
+      GHashTableIter iter;
+      gpointer winner;
+
+      g_assert_cmpstr (second_feed, ==, feed);
+      g_hash_table_iter_init (&iter, winners);
+      while (g_hash_table_iter_next (&iter, &winner, NULL))
+        g_assert_nonnull (strstr (feed, winner));
+    }
+
   /* The database file agrees: 1,000 active bookings, no overlapping pair, no stray rows. */
   count_sql = g_strdup_printf ("SELECT count(*) FROM bookings WHERE space_id = '%s'"
                                " AND state IN ('booked', 'checked_in')", RACE_ROOM);
@@ -335,6 +370,8 @@ test_race_same_slot (Fixture *f, gconstpointer data)
                                    " AND a.start < b.end AND b.start < a.end"), ==, 0);
 
   rb_test_server_stop (f->server);
+  if (f->second != NULL)
+    rb_test_server_stop (f->second);
 
   for (int r = 0; r < N_ROUNDS; r++)
     for (int t = 0; t < N_RACERS; t++)
