@@ -462,7 +462,7 @@ test_two_servers (Fixture *f, gconstpointer data)
   TwoServers two = { 0 };
   g_autoptr (SoupSession) session = rb_test_client_new ();
   const RbTestPerson *lead = rb_test_demo_person_with_role ("team_lead", 0);
-  g_autofree char *tokens[2] = { NULL, NULL };
+  char *tokens[2] = { NULL, NULL };
   g_autofree char *watcher = NULL;
   g_autofree char *booker = NULL;
   g_autofree char *feed_first = NULL;
@@ -544,6 +544,8 @@ test_two_servers (Fixture *f, gconstpointer data)
   feed_second = rb_test_feed_dump (session, two.servers[1], tokens[1]);
   g_assert_cmpstr (feed_first, ==, feed_second);
   g_assert_nonnull (strstr (feed_first, id));
+  g_free (tokens[0]);
+  g_free (tokens[1]);
   two_servers_stop (&two);
 }
 
