@@ -40,6 +40,10 @@ typedef struct
   guint n_prepared; /* for the statements' names */
   guint generation; /* how many connections this one has had */
   gint backend_pid; /* atomic */
+  /* A write transaction began and has not ended with COMMIT or ROLLBACK. While it is open a
+   * lost connection is never made again: the rest of the transaction must fail with it,
+   * never run, committed statement by statement, on a new connection. */
+  gboolean in_write;
 } PgDb;
 
 typedef struct
@@ -159,13 +163,19 @@ rb_pg_db_translate (const char *sql, int *n_params)
   return g_string_free (out, FALSE);
 }
 
-/* Makes the connection again if it was lost; FALSE (with the reason as the error message)
- * if that fails too. */
+/* Makes the connection again if it was lost, outside a write transaction; FALSE (with the
+ * reason as the error message) if it is lost inside one or cannot be made. */
 static gboolean
 ensure_connected (PgDb *db)
 {
   if (PQstatus (db->conn) == CONNECTION_OK)
     return TRUE;
+  if (db->in_write)
+    {
+      set_errmsg (db, "the connection to PostgreSQL was lost in a transaction, which was not "
+                      "committed");
+      return FALSE;
+    }
   PQreset (db->conn);
   if (PQstatus (db->conn) != CONNECTION_OK)
     {
@@ -229,18 +239,30 @@ pg_errmsg (RbDb *db)
   return PG_DB (db)->errmsg != NULL ? PG_DB (db)->errmsg : PQerrorMessage (PG_DB (db)->conn);
 }
 
+/* COMMIT or ROLLBACK, which end a transaction (ROLLBACK TO a savepoint does not). */
+static gboolean
+ends_transaction (const char *sql)
+{
+  return g_str_has_prefix (sql, "COMMIT")
+         || (g_str_has_prefix (sql, "ROLLBACK") && !g_str_has_prefix (sql, "ROLLBACK TO"));
+}
+
 static gboolean
 pg_exec (RbDb *db, const char *sql, GError **error)
 {
+  PgDb *self = PG_DB (db);
   g_autoptr (PGresult) result = NULL;
+  gboolean connected = ensure_connected (self);
   ExecStatusType status;
 
-  if (!ensure_connected (PG_DB (db)))
+  if (ends_transaction (sql))
+    self->in_write = FALSE;
+  if (!connected)
     {
-      g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", PG_DB (db)->errmsg);
+      g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", self->errmsg);
       return FALSE;
     }
-  result = PQexec (PG_DB (db)->conn, sql);
+  result = PQexec (self->conn, sql);
   status = PQresultStatus (result);
 
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
@@ -289,7 +311,10 @@ pg_begin_write (RbDb *db, GError **error)
       g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", PG_DB (db)->errmsg);
       return FALSE;
     }
-  return rb_pg_begin_write (PG_DB (db)->conn, error);
+  if (!rb_pg_begin_write (PG_DB (db)->conn, error))
+    return FALSE;
+  PG_DB (db)->in_write = TRUE;
+  return TRUE;
 }
 
 static gboolean
@@ -297,8 +322,9 @@ pg_in_transaction (RbDb *db)
 {
   PGTransactionStatusType status = PQtransactionStatus (PG_DB (db)->conn);
 
-  /* a lost connection (unknown) holds no transaction any more */
-  return status != PQTRANS_IDLE && status != PQTRANS_UNKNOWN;
+  /* a write transaction whose connection was lost is still to be ended (ROLLBACK), though
+   * the server holds nothing of it any more */
+  return PG_DB (db)->in_write || (status != PQTRANS_IDLE && status != PQTRANS_UNKNOWN);
 }
 
 static int
