@@ -58,7 +58,7 @@ rb_audit_list_sync (RbStore *store, const RbAuditQuery *query, GError **error)
       store,
       "SELECT a.id, a.at, a.actor_id, a.action, a.subject, a.before, a.after, p.display_name"
       " FROM audit_log a LEFT JOIN people p ON p.id = a.actor_id"
-      " WHERE (?1 = 0 OR a.id < ?1)"
+      " WHERE (CAST (?1 AS BIGINT) = 0 OR a.id < ?1)"
       " AND (CAST (?2 AS TEXT) IS NULL OR substr (a.action, 1, length (CAST (?2 AS TEXT))) = ?2)"
       " AND (CAST (?3 AS TEXT) IS NULL OR a.subject = ?3)"
       " ORDER BY a.id DESC LIMIT ?4",

@@ -15,6 +15,8 @@ struct _RbDbEngine
   RbStatement *(*prepare) (RbDb *db, const char *sql, GError **error);
   gboolean (*begin_write) (RbDb *db, GError **error);
   gboolean (*in_transaction) (RbDb *db);
+  /* the transaction is open but lost: a statement of it failed and took it with it */
+  gboolean (*transaction_failed) (RbDb *db);
   int (*changes) (RbDb *db);
   gint64 (*last_insert_id) (RbDb *db);
 

@@ -95,6 +95,12 @@ rb_db_in_transaction (RbDb *db)
 }
 
 gboolean
+rb_db_transaction_failed (RbDb *db)
+{
+  return db->engine->transaction_failed (db);
+}
+
+gboolean
 rb_db_get_int (RbDb *db, const char *sql, gint64 *out_value, GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_db_prepare (db, sql, error);
@@ -420,6 +426,12 @@ sqlite_in_transaction (RbDb *db)
   return !sqlite3_get_autocommit (SQLITE_DB (db));
 }
 
+static gboolean
+sqlite_transaction_failed (RbDb *db)
+{
+  return FALSE;
+}
+
 static int
 sqlite_changes (RbDb *db)
 {
@@ -543,6 +555,7 @@ static const RbDbEngine sqlite_engine = {
   .prepare = sqlite_prepare,
   .begin_write = sqlite_begin_write,
   .in_transaction = sqlite_in_transaction,
+  .transaction_failed = sqlite_transaction_failed,
   .changes = sqlite_changes,
   .last_insert_id = sqlite_last_insert_id,
   .finalize = sqlite_finalize,

@@ -55,6 +55,9 @@ gboolean rb_db_begin_write (RbDb *db, GError **error);
 gboolean rb_db_commit (RbDb *db, GError **error);
 void rb_db_rollback (RbDb *db);
 gboolean rb_db_in_transaction (RbDb *db);
+/* Whether a failed statement ended what the transaction did so far, as on PostgreSQL, where
+ * it can only be rolled back; never on SQLite, where a failed statement undoes only itself. */
+gboolean rb_db_transaction_failed (RbDb *db);
 gboolean rb_db_get_int (RbDb *db, const char *sql, gint64 *out_value, GError **error);
 /* Rows written by the last INSERT, UPDATE or DELETE. */
 int rb_db_changes (RbDb *db);

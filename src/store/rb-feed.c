@@ -163,6 +163,13 @@ rb_feed_list_sync (RbStore *store, gint64 since, int limit, gint64 retention, gi
       || !add_topics (store, since, entries, error))
     return NULL;
   g_ptr_array_sort (entries, compare_entries);
+  /* Several servers on PostgreSQL: rows committed after the head was read may be in some of
+   * the queries above and not in others. Every number up to the head is committed and seen
+   * by all of them (the writer lock, rb-pg.c), so the page ends there; the rest comes with
+   * the next page. One server never commits in between. */
+  while (entries->len > 0
+         && ((RbFeedEntry *) g_ptr_array_index (entries, entries->len - 1))->seq > last_seq)
+    g_ptr_array_set_size (entries, entries->len - 1);
   if (entries->len > (guint) limit)
     g_ptr_array_set_size (entries, limit);
   /* A full page may not be the end: continue right after its last entry. */

@@ -201,6 +201,16 @@ append_value (GString *line, RbStatement *stmt, int column, gboolean blob, GErro
         break;
       g_string_append_printf (line, "%" G_GINT64_FORMAT, (gint64) rb_statement_column_int64 (stmt, column));
       return TRUE;
+    case SQLITE_FLOAT:
+      {
+        char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+        if (blob)
+          break;
+        g_string_append (line, g_ascii_dtostr (buffer, sizeof buffer,
+                                               rb_statement_column_double (stmt, column)));
+        return TRUE;
+      }
     case SQLITE_TEXT:
       if (blob)
         break;

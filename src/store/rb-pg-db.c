@@ -185,9 +185,14 @@ ensure_connected (PgDb *db)
   db->generation++;
   g_atomic_int_set (&db->backend_pid, PQbackendPID (db->conn));
   g_message ("connected to PostgreSQL again");
-  return rb_pg_exec (db->conn, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8';"
-                               " SET client_min_messages = 'warning'",
-                     NULL);
+  if (!rb_pg_exec (db->conn, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8';"
+                             " SET client_min_messages = 'warning'",
+                   NULL))
+    {
+      set_errmsg (db, PQerrorMessage (db->conn));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -262,16 +267,31 @@ pg_exec (RbDb *db, const char *sql, GError **error)
       g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", self->errmsg);
       return FALSE;
     }
+  /* A failed statement aborted the transaction, and PostgreSQL answers its COMMIT with a
+   * ROLLBACK as if that were success: nothing of it may be reported as written. */
+  if (g_str_has_prefix (sql, "COMMIT") && PQtransactionStatus (self->conn) == PQTRANS_INERROR)
+    {
+      PQclear (PQexec (self->conn, "ROLLBACK"));
+      set_errmsg (self, "a statement of the transaction failed; nothing of it was committed");
+      g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", self->errmsg);
+      return FALSE;
+    }
   result = PQexec (self->conn, sql);
   status = PQresultStatus (result);
 
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     {
-      int rc = fail (PG_DB (db), result);
+      int rc = fail (self, result);
 
       g_set_error (error, RB_STORE_ERROR,
                    rc == SQLITE_BUSY ? RB_STORE_ERROR_BUSY : RB_STORE_ERROR_FAILED, "%s",
-                   PG_DB (db)->errmsg);
+                   self->errmsg);
+      return FALSE;
+    }
+  if (g_str_has_prefix (sql, "COMMIT") && g_str_equal (PQcmdStatus (result), "ROLLBACK"))
+    {
+      set_errmsg (self, "the transaction was rolled back instead of committed");
+      g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", self->errmsg);
       return FALSE;
     }
   return TRUE;
@@ -315,6 +335,12 @@ pg_begin_write (RbDb *db, GError **error)
     return FALSE;
   PG_DB (db)->in_write = TRUE;
   return TRUE;
+}
+
+static gboolean
+pg_transaction_failed (RbDb *db)
+{
+  return PQtransactionStatus (PG_DB (db)->conn) == PQTRANS_INERROR;
 }
 
 static gboolean
@@ -419,7 +445,7 @@ pg_step (RbStatement *stmt)
           || (self->generation != db->generation && !prepare_on_server (db, self)))
         {
           self->done = TRUE;
-          return SQLITE_IOERR;
+          return PQstatus (db->conn) == CONNECTION_OK ? SQLITE_ERROR : SQLITE_IOERR;
         }
       self->result = PQexecPrepared (db->conn, self->name, self->n_params,
                                      (const char *const *) self->values, self->lengths,
@@ -608,6 +634,7 @@ static const RbDbEngine pg_engine = {
   .prepare = pg_prepare,
   .begin_write = pg_begin_write,
   .in_transaction = pg_in_transaction,
+  .transaction_failed = pg_transaction_failed,
   .changes = pg_changes,
   .last_insert_id = pg_last_insert_id,
   .finalize = pg_finalize,

@@ -78,6 +78,22 @@ read_settings_seq (PGconn *conn, gint64 *out_seq)
                         NULL, out_seq, NULL);
 }
 
+/* Takes the notifications libpq has read: which channels were notified. */
+static void
+take_notifications (RbPgListener *self, PGconn *conn, gboolean *changes, gboolean *blocks)
+{
+  PGnotify *notify;
+
+  while ((notify = PQnotifies (conn)) != NULL)
+    {
+      *changes |= g_str_equal (notify->relname, RB_PG_CHANGES_CHANNEL);
+      *blocks |= g_str_equal (notify->relname, RB_PG_BLOCKS_CHANNEL)
+                 && (self->own_db == NULL
+                     || notify->be_pid != rb_pg_db_get_backend_pid (self->own_db));
+      PQfreemem (notify);
+    }
+}
+
 /* Connected and listening: reads notifications until the connection breaks or we stop. */
 static void
 listen_loop (RbPgListener *self, PGconn *conn)
@@ -90,24 +106,22 @@ listen_loop (RbPgListener *self, PGconn *conn)
     post (self, head, RB_PG_LISTENER_SETTINGS);
   while (!g_atomic_int_get (&self->stopping))
     {
-      struct pollfd fd = { PQsocket (conn), POLLIN, 0 };
       gboolean changes = FALSE, blocks = FALSE;
       RbPgListenerNews news = 0;
-      PGnotify *notify;
 
-      if (fd.fd < 0 || poll (&fd, 1, POLL_MS) < 0)
-        return;
-      if (fd.revents == 0)
-        continue;
-      if (!PQconsumeInput (conn))
-        return;
-      while ((notify = PQnotifies (conn)) != NULL)
+      /* notifications that came while a query ran are queued already: take them first */
+      take_notifications (self, conn, &changes, &blocks);
+      if (!changes && !blocks)
         {
-          changes |= g_str_equal (notify->relname, RB_PG_CHANGES_CHANNEL);
-          blocks |= g_str_equal (notify->relname, RB_PG_BLOCKS_CHANNEL)
-                    && (self->own_db == NULL
-                        || notify->be_pid != rb_pg_db_get_backend_pid (self->own_db));
-          PQfreemem (notify);
+          struct pollfd fd = { PQsocket (conn), POLLIN, 0 };
+
+          if (fd.fd < 0 || poll (&fd, 1, POLL_MS) < 0)
+            return;
+          if (fd.revents == 0)
+            continue;
+          if (!PQconsumeInput (conn))
+            return;
+          take_notifications (self, conn, &changes, &blocks);
         }
       if (changes)
         {

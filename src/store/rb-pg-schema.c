@@ -65,7 +65,9 @@ static const char *const migrations[] = {
   "  name text NOT NULL,"
   "  capacity integer NOT NULL CHECK (capacity >= 1),"
   "  amenities bigint NOT NULL DEFAULT 0,"
-  "  x integer NOT NULL, y integer NOT NULL, w integer NOT NULL, h integer NOT NULL,"
+  /* metres, fractions allowed (SQLite keeps them as REAL in its INTEGER columns) */
+  "  x double precision NOT NULL, y double precision NOT NULL,"
+  "  w double precision NOT NULL, h double precision NOT NULL,"
   "  bookable integer NOT NULL DEFAULT 1,"
   "  retired_at bigint);"
   "CREATE INDEX spaces_by_floor ON spaces (floor_id, kind);"

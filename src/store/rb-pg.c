@@ -77,7 +77,12 @@ rb_pg_exec (PGconn *conn, const char *sql, GError **error)
 gboolean
 rb_pg_begin_write (PGconn *conn, GError **error)
 {
-  if (!rb_pg_exec (conn, "BEGIN; SELECT pg_advisory_xact_lock (" WRITER_LOCK ")", error))
+  /* A server that hangs while it holds the lock must not stall every other server for good:
+   * after 10 s a writer gives up (55P03, busy) and its client retries. */
+  if (!rb_pg_exec (conn,
+                   "BEGIN; SET LOCAL lock_timeout = '10s';"
+                   " SELECT pg_advisory_xact_lock (" WRITER_LOCK ")",
+                   error))
     {
       rb_pg_exec (conn, "ROLLBACK", NULL);
       return FALSE;

@@ -225,8 +225,10 @@ run_group (RbStore *self, GTask **tasks, guint n)
     {
       results[ran] = run_job (self, tasks[ran], &errors[ran]);
       ran++;
-      /* SQLite ends the whole transaction on a full disk or an I/O error. */
-      if (self->group_lost || !rb_db_in_transaction (self->db))
+      /* SQLite ends the whole transaction on a full disk or an I/O error; on PostgreSQL any
+       * failed statement outside a job's savepoint (a read) ends what the group wrote. */
+      if (self->group_lost || !rb_db_in_transaction (self->db)
+          || rb_db_transaction_failed (self->db))
         {
           g_set_error (&group_error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED,
                        "the transaction of a group ended early: %s",
@@ -1275,20 +1277,32 @@ find_clash (RbStore *self, const char *sql, const char *key, const char *other_k
   return FALSE;
 }
 
+/* Runs an INSERT … RETURNING seq into changes; the new row's number, or 0 with an error. */
+static gint64
+step_returning_seq (RbStore *self, RbStatement *stmt, GError **error)
+{
+  int rc = rb_statement_step (stmt);
+
+  if (rc != SQLITE_ROW)
+    {
+      rb_db_set_error (error, self->db, rc, "change");
+      return 0;
+    }
+  self->write_last_seq = rb_statement_column_int64 (stmt, 0);
+  return self->write_last_seq;
+}
+
 static gint64
 append_change (RbStore *self, const char *booking_id, GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (
-      self, "INSERT INTO changes (booking_id, changed_at) VALUES (?, ?)", error);
+      self, "INSERT INTO changes (booking_id, changed_at) VALUES (?, ?) RETURNING seq", error);
 
   if (stmt == NULL)
     return 0;
   rb_statement_bind_text (stmt, 1, booking_id);
   rb_statement_bind_int64 (stmt, 2, rb_store_now (self));
-  if (!rb_db_step_done (self->db, stmt, error))
-    return 0;
-  self->write_last_seq = rb_db_last_insert_id (self->db);
-  return self->write_last_seq;
+  return step_returning_seq (self, stmt, error);
 }
 
 /* The queries for bookings that a new one would clash with: in the space, a desk of the
@@ -2173,7 +2187,8 @@ gint64
 rb_store_append_topic_change (RbStore *self, const char *topic, GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (
-      self, "INSERT INTO changes (booking_id, changed_at, topic) VALUES ('', ?, ?)", error);
+      self, "INSERT INTO changes (booking_id, changed_at, topic) VALUES ('', ?, ?) RETURNING seq",
+      error);
 
   g_return_val_if_fail (topic != NULL && !g_str_equal (topic, "booking"), 0);
 
@@ -2181,10 +2196,7 @@ rb_store_append_topic_change (RbStore *self, const char *topic, GError **error)
     return 0;
   rb_statement_bind_int64 (stmt, 1, rb_store_now (self));
   rb_statement_bind_text (stmt, 2, topic);
-  if (!rb_db_step_done (self->db, stmt, error))
-    return 0;
-  self->write_last_seq = rb_db_last_insert_id (self->db);
-  return self->write_last_seq;
+  return step_returning_seq (self, stmt, error);
 }
 
 /* Appends an entry to the audit log, inside the write transaction of the change it records,

@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "rb-pg-db.h"
 #include "rb-pg-schema.h"
 #include "rb-test-postgres.h"
 #include "rb-test-server.h"
@@ -244,6 +245,33 @@ test_audit_append_only (Fixture *f, gconstpointer data)
               "DELETE FROM audit_log WHERE at < 150; DELETE FROM audit_log_expiry; COMMIT");
   g_assert_cmpint (pg_int (f, "SELECT count(*) FROM audit_log"), ==, 1);
   g_free (pg_exec_fails (f, "DELETE FROM audit_log", "23001"));
+}
+
+/* A failed statement ends a PostgreSQL transaction, which then answers COMMIT with ROLLBACK:
+ * the engine must report that commit as failed, never as written. */
+static void
+test_commit_after_failure (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  RbDb *db = rb_pg_db_open (f->url, &error);
+  g_autoptr (RbStatement) divide = NULL;
+
+  g_assert_no_error (error);
+  rb_db_begin_write (db, &error);
+  g_assert_no_error (error);
+  rb_db_exec (db, "INSERT INTO changes (booking_id, changed_at) VALUES ('x', 0)", &error);
+  g_assert_no_error (error);
+  divide = rb_db_prepare (db, "SELECT 1 / (CAST (?1 AS BIGINT) - 1)", &error);
+  g_assert_no_error (error);
+  rb_statement_bind_int64 (divide, 1, 1);
+  g_assert_cmpint (rb_statement_step (divide), ==, SQLITE_ERROR);
+  g_assert_true (rb_db_transaction_failed (db));
+  g_assert_false (rb_db_commit (db, &error));
+  g_assert_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED);
+  g_assert_false (rb_db_in_transaction (db));
+  g_assert_cmpint (pg_int (f, "SELECT count(*) FROM changes"), ==, 0);
+  g_clear_pointer (&divide, rb_statement_release);
+  rb_db_close (db);
 }
 
 /* ---- several servers: the feed's order and its notification ------------------------------- */
@@ -1078,6 +1106,8 @@ main (int argc, char *argv[])
               test_one_desk, fixture_tear_down);
   g_test_add ("/postgres/schema/audit-append-only", Fixture, NULL, fixture_set_up,
               test_audit_append_only, fixture_tear_down);
+  g_test_add ("/postgres/engine/commit-after-failure", Fixture, NULL, fixture_set_up,
+              test_commit_after_failure, fixture_tear_down);
   g_test_add ("/postgres/feed/commit-order", Fixture, NULL, fixture_set_up,
               test_feed_commit_order, fixture_tear_down);
   g_test_add ("/postgres/feed/notify", Fixture, NULL, fixture_set_up, test_feed_notify,
