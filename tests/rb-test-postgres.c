@@ -1,5 +1,6 @@
 /* rb-test-postgres.c: see rb-test-postgres.h. */
 #include "rb-test-postgres.h"
+#include "rb-test-util.h"
 
 #include <arpa/inet.h>
 #include <grp.h>
@@ -42,43 +43,11 @@ child_setup (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-/* A port the kernel calls free now; start tries another should someone take
- * it in between. */
-static guint16
-free_port (void)
-{
-  struct sockaddr_in addr = { 0 };
-  socklen_t length = sizeof addr;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-
-  g_assert_cmpint (fd, >=, 0);
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  g_assert_cmpint (bind (fd, (struct sockaddr *)&addr, sizeof addr), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *)&addr, &length), ==, 0);
-  close (fd);
-  return ntohs (addr.sin_port);
-}
-
 static char *
 conninfo (RbTestPostgres *self, const char *database)
 {
   return g_strdup_printf ("postgresql://raumbuch@127.0.0.1:%u/%s?connect_timeout=5", self->port,
                           database);
-}
-
-static gboolean
-exited (RbTestPostgres *self)
-{
-  int status;
-
-  if (waitpid (self->pid, &status, WNOHANG) == self->pid)
-    {
-      g_spawn_close_pid (self->pid);
-      self->pid = 0;
-      return TRUE;
-    }
-  return FALSE;
 }
 
 static gboolean
@@ -103,7 +72,7 @@ try_start (RbTestPostgres *self)
   g_assert_no_error (error);
   while (g_get_monotonic_time () < deadline)
     {
-      if (exited (self))
+      if (rb_test_child_exited (&self->pid))
         return FALSE; /* the port was taken, most likely */
       if (PQping (info) == PQPING_OK)
         return TRUE;
@@ -120,7 +89,7 @@ start (RbTestPostgres *self)
     {
       if (try_start (self))
         return;
-      self->port = free_port ();
+      self->port = rb_test_free_loopback_port ();
     }
   g_error ("PostgreSQL did not start (see %s)", self->data);
 }
@@ -170,7 +139,7 @@ rb_test_postgres_new_standby (const char *dir, RbTestPostgres *primary)
   self->data = g_build_filename (parent, "data", NULL);
   argv[8] = self->data;
   run_program (argv);
-  self->port = free_port ();
+  self->port = rb_test_free_loopback_port ();
   start (self);
   return self;
 }
@@ -205,7 +174,7 @@ rb_test_postgres_new (const char *dir)
   self->data = g_build_filename (parent, "data", NULL);
   argv[2] = self->data;
   run_program (argv);
-  self->port = free_port ();
+  self->port = rb_test_free_loopback_port ();
   start (self);
   return self;
 }

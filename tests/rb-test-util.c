@@ -1,7 +1,12 @@
 /* rb-test-util.c: helpers shared by the test programs (see rb-test-util.h). */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "rb-test-util.h"
 
@@ -79,4 +84,34 @@ rb_test_remove_tree (const char *path)
         g_unlink (child);
     }
   g_rmdir (path);
+}
+
+guint16
+rb_test_free_loopback_port (void)
+{
+  struct sockaddr_in addr = { 0 };
+  socklen_t length = sizeof addr;
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &length), ==, 0);
+  close (fd);
+  return ntohs (addr.sin_port);
+}
+
+gboolean
+rb_test_child_exited (GPid *pid)
+{
+  int status;
+
+  if (waitpid (*pid, &status, WNOHANG) == *pid)
+    {
+      g_spawn_close_pid (*pid);
+      *pid = 0;
+      return TRUE;
+    }
+  return FALSE;
 }

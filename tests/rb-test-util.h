@@ -26,4 +26,11 @@ gint64 rb_test_frozen_clock (gpointer data);
 char *rb_test_make_tmpdir (void);
 void rb_test_remove_tree (const char *path);
 
+/* A loopback port the kernel calls free now, for a server that a test starts a moment later
+ * (slapd, PostgreSQL); the caller tries another should someone take it in between. */
+guint16 rb_test_free_loopback_port (void);
+/* Whether the child *pid (spawned with G_SPAWN_DO_NOT_REAP_CHILD) has exited; reaps it and
+ * sets *pid to 0 if so. */
+gboolean rb_test_child_exited (GPid *pid);
+
 G_END_DECLS

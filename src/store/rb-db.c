@@ -95,6 +95,12 @@ rb_db_in_transaction (RbDb *db)
 }
 
 gboolean
+rb_db_get_schema_version (RbDb *db, gint64 *out_version, GError **error)
+{
+  return db->engine->schema_version (db, out_version, error);
+}
+
+gboolean
 rb_db_transaction_failed (RbDb *db)
 {
   return db->engine->transaction_failed (db);
@@ -394,6 +400,12 @@ sqlite_exec (RbDb *db, const char *sql, GError **error)
   return TRUE;
 }
 
+static gboolean
+sqlite_schema_version (RbDb *db, gint64 *out_version, GError **error)
+{
+  return rb_db_get_int (db, "PRAGMA user_version", out_version, error);
+}
+
 static RbStatement *
 sqlite_prepare (RbDb *db, const char *sql, GError **error)
 {
@@ -552,6 +564,7 @@ static const RbDbEngine sqlite_engine = {
   .close = sqlite_close,
   .errmsg = sqlite_errmsg,
   .exec = sqlite_exec,
+  .schema_version = sqlite_schema_version,
   .prepare = sqlite_prepare,
   .begin_write = sqlite_begin_write,
   .in_transaction = sqlite_in_transaction,

@@ -59,6 +59,9 @@ gboolean rb_db_in_transaction (RbDb *db);
  * it can only be rolled back; never on SQLite, where a failed statement undoes only itself. */
 gboolean rb_db_transaction_failed (RbDb *db);
 gboolean rb_db_get_int (RbDb *db, const char *sql, gint64 *out_value, GError **error);
+/* The version of the schema the database holds; both engines number their migrations
+ * alike. */
+gboolean rb_db_get_schema_version (RbDb *db, gint64 *out_version, GError **error);
 /* Rows written by the last INSERT, UPDATE or DELETE. */
 int rb_db_changes (RbDb *db);
 /* The id (or seq) that the last INSERT into a table with an automatic one gave. */

@@ -185,9 +185,7 @@ ensure_connected (PgDb *db)
   db->generation++;
   g_atomic_int_set (&db->backend_pid, PQbackendPID (db->conn));
   g_message ("connected to PostgreSQL again");
-  if (!rb_pg_exec (db->conn, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8';"
-                             " SET client_min_messages = 'warning'",
-                   NULL))
+  if (!rb_pg_set_up_session (db->conn, NULL))
     {
       set_errmsg (db, PQerrorMessage (db->conn));
       return FALSE;
@@ -295,6 +293,17 @@ pg_exec (RbDb *db, const char *sql, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+pg_schema_version (RbDb *db, gint64 *out_version, GError **error)
+{
+  if (!ensure_connected (PG_DB (db)))
+    {
+      g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", PG_DB (db)->errmsg);
+      return FALSE;
+    }
+  return rb_pg_schema_get_version (PG_DB (db)->conn, out_version, error);
 }
 
 static RbStatement *
@@ -631,6 +640,7 @@ static const RbDbEngine pg_engine = {
   .close = pg_close,
   .errmsg = pg_errmsg,
   .exec = pg_exec,
+  .schema_version = pg_schema_version,
   .prepare = pg_prepare,
   .begin_write = pg_begin_write,
   .in_transaction = pg_in_transaction,

@@ -62,20 +62,20 @@ post (RbPgListener *self, gint64 head, RbPgListenerNews news)
   g_mutex_unlock (&self->lock);
 }
 
+/* The feed's head and the number of its last topic row (rb_store_append_topic_change: the
+ * policy or the building changed), in one round trip. */
 static gboolean
-read_head (PGconn *conn, gint64 *out_head)
+read_heads (PGconn *conn, gint64 *out_head, gint64 *out_settings_seq)
 {
-  return rb_pg_get_int (conn, "SELECT coalesce (max (seq), 0) + 1 FROM changes", 0, NULL,
-                        out_head, NULL);
-}
+  g_autoptr (PGresult) result = PQexec (
+      conn, "SELECT (SELECT coalesce (max (seq), 0) + 1 FROM changes),"
+            " (SELECT coalesce (max (seq), 0) FROM changes WHERE topic <> 'booking')");
 
-/* The last topic row (rb_store_append_topic_change): the policy or the building changed. */
-static gboolean
-read_settings_seq (PGconn *conn, gint64 *out_seq)
-{
-  return rb_pg_get_int (conn,
-                        "SELECT coalesce (max (seq), 0) FROM changes WHERE topic <> 'booking'", 0,
-                        NULL, out_seq, NULL);
+  if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1)
+    return FALSE;
+  *out_head = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  *out_settings_seq = g_ascii_strtoll (PQgetvalue (result, 0, 1), NULL, 10);
+  return TRUE;
 }
 
 /* Takes the notifications libpq has read: which channels were notified. */
@@ -102,7 +102,7 @@ listen_loop (RbPgListener *self, PGconn *conn)
   gint64 settings_seq = 0;
 
   /* What was committed while nobody listened. */
-  if (read_head (conn, &head) && read_settings_seq (conn, &settings_seq))
+  if (read_heads (conn, &head, &settings_seq))
     post (self, head, RB_PG_LISTENER_SETTINGS);
   while (!g_atomic_int_get (&self->stopping))
     {
@@ -127,7 +127,7 @@ listen_loop (RbPgListener *self, PGconn *conn)
         {
           gint64 seq = 0;
 
-          if (!read_head (conn, &head) || !read_settings_seq (conn, &seq))
+          if (!read_heads (conn, &head, &seq))
             return;
           news = seq != settings_seq ? RB_PG_LISTENER_SETTINGS : 0;
           settings_seq = seq;

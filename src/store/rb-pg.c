@@ -48,13 +48,21 @@ rb_pg_connect (const char *conninfo, GError **error)
                    "cannot connect to PostgreSQL: %s", message);
       return NULL;
     }
+  if (!rb_pg_set_up_session (conn, error))
+    return NULL;
+  return g_steal_pointer (&conn);
+}
+
+gboolean
+rb_pg_set_up_session (PGconn *conn, GError **error)
+{
   /* Times are whole seconds since 1970 in both engines, so nothing depends on the session's
    * zone; UTC keeps any timestamp text alike on every server. Notices ("already exists,
    * skipping") are no news for an administrator. */
-  if (!rb_pg_exec (conn, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8';"
-                         " SET client_min_messages = 'warning'", error))
-    return NULL;
-  return g_steal_pointer (&conn);
+  return rb_pg_exec (conn,
+                     "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8';"
+                     " SET client_min_messages = 'warning'",
+                     error);
 }
 
 gboolean

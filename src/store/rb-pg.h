@@ -31,6 +31,10 @@ PGconn *rb_pg_connect (const char *conninfo, GError **error);
  * smaller one that commits later. */
 gboolean rb_pg_begin_write (PGconn *conn, GError **error);
 
+/* Sets what every session of ours expects (UTC, UTF-8, no notices); rb_pg_connect does it,
+ * and a connection made again (PQreset) needs it again. */
+gboolean rb_pg_set_up_session (PGconn *conn, GError **error);
+
 /* Runs sql (one or several statements, no parameters); FALSE with the server's message. */
 gboolean rb_pg_exec (PGconn *conn, const char *sql, GError **error);
 /* Runs a one-value query (a count, a version) with up to n_params text parameters. */

@@ -2134,10 +2134,7 @@ rb_store_get_connection (RbStore *self)
 gboolean
 rb_store_get_schema_version_sync (RbStore *self, gint64 *out_version, GError **error)
 {
-  return rb_db_get_int (self->db,
-                        rb_db_is_sqlite (self->db) ? "PRAGMA user_version"
-                                                   : "SELECT version FROM schema_version",
-                        out_version, error);
+  return rb_db_get_schema_version (self->db, out_version, error);
 }
 
 /* The connection's prepared statement for sql, to be released (g_autoptr (RbStatement))

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "rb-test-slapd.h"
+#include "rb-test-util.h"
 
 #define N_TEAMS 20
 /* slapd answers within milliseconds; a sanitizer build or a busy machine may take seconds. */
@@ -162,24 +163,6 @@ run (const char *const *argv, const char *input)
   return g_steal_pointer (&out);
 }
 
-/* A port the kernel calls free now. slapd binds it a moment later; rb_test_slapd_start
- * tries again with another port should someone take it in between. */
-static guint16
-free_port (void)
-{
-  struct sockaddr_in addr = { 0 };
-  socklen_t length = sizeof addr;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-
-  g_assert_cmpint (fd, >=, 0);
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  g_assert_cmpint (bind (fd, (struct sockaddr *)&addr, sizeof addr), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *)&addr, &length), ==, 0);
-  close (fd);
-  return ntohs (addr.sin_port);
-}
-
 static gboolean
 answers (RbTestSlapd *self)
 {
@@ -191,20 +174,6 @@ answers (RbTestSlapd *self)
                      NULL, NULL, NULL, NULL, &status, NULL))
     return FALSE;
   return g_spawn_check_wait_status (status, NULL);
-}
-
-static gboolean
-exited (RbTestSlapd *self)
-{
-  int status;
-
-  if (waitpid (self->pid, &status, WNOHANG) == self->pid)
-    {
-      g_spawn_close_pid (self->pid);
-      self->pid = 0;
-      return TRUE;
-    }
-  return FALSE;
 }
 
 static gboolean
@@ -225,7 +194,7 @@ try_start (RbTestSlapd *self)
   g_assert_no_error (error);
   while (g_get_monotonic_time () < deadline)
     {
-      if (exited (self))
+      if (rb_test_child_exited (&self->pid))
         return FALSE; /* the port was taken, most likely */
       if (answers (self))
         return TRUE;
@@ -242,7 +211,7 @@ rb_test_slapd_start (RbTestSlapd *self)
     {
       if (try_start (self))
         return;
-      self->port = free_port ();
+      self->port = rb_test_free_loopback_port ();
     }
   g_error ("slapd did not start (see %s)", self->conf);
 }
@@ -323,7 +292,7 @@ rb_test_slapd_new (const char *dir, guint n_people)
     const char *argv[] = { "/usr/sbin/slapadd", "-q", "-f", self->conf, "-l", ldif_path, NULL };
     g_free (run (argv, NULL));
   }
-  self->port = free_port ();
+  self->port = rb_test_free_loopback_port ();
   rb_test_slapd_start (self);
   return self;
 }
