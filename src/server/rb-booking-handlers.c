@@ -326,9 +326,9 @@ static gboolean
 create_booking_job (RbRequest *req, RbStore *store, GError **error)
 {
   BookingArgs *args = rb_request_get_data (req);
-  g_autoptr (RbBooking) existing = NULL;
   g_autoptr (RbBooking) booking = NULL;
   g_autoptr (GError) local_error = NULL;
+  gboolean existed;
   /* The person of a sealed credential books, but the device that sent it hears the answer
    * as a device: without their id and name. */
   RbPerson *person = args->person != NULL ? args->person : rb_request_get_person (req);
@@ -343,34 +343,12 @@ create_booking_job (RbRequest *req, RbStore *store, GError **error)
       return FALSE;
     }
   rb_booking_set_person_id (args->request, person != NULL ? rb_person_get_id (person) : NULL);
-  /* The store runs one job at a time, so nothing can come between this look and the
-   * create: a booking that is there now was made by an earlier try of this request, if the
-   * body is the same. The same key with another body is another request (the IETF draft
-   * on Idempotency-Key, 2.7: 422); bookings whose body was not kept (made before schema 5)
-   * are answered as before. */
-  existing = rb_store_get_booking_sync (store, rb_booking_get_id (args->request), NULL);
-  if (existing != NULL)
-    {
-      g_autofree char *kept = rb_store_get_booking_request_hash_sync (
-          store, rb_booking_get_id (args->request), &local_error);
-
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      if (kept != NULL && g_strcmp0 (kept, args->body_hash) != 0)
-        {
-          rb_set_error (error, RB_ERROR_IDEMPOTENCY_KEY_REUSED, NULL);
-          return FALSE;
-        }
-    }
   /* For nobody: booked at the door, recorded with the panel's device, the one that may end
-   * or extend it again. */
-  booking = person == NULL ? rb_store_create_door_booking_sync (store, args->request,
-                                                                rb_request_get_device_id (req),
-                                                                &local_error)
-                           : rb_store_create_booking_sync (store, args->request, &local_error);
+   * or extend it again. The body's fingerprint is kept with the booking, in its
+   * transaction: a retry with the same body is answered with what the first try made. */
+  booking = rb_store_create_requested_booking_sync (
+      store, args->request, person == NULL ? rb_request_get_device_id (req) : NULL,
+      args->body_hash, &existed, &local_error);
   if (booking == NULL)
     {
       add_conflict (req, store, rb_booking_get_space_id (args->request),
@@ -378,17 +356,7 @@ create_booking_job (RbRequest *req, RbStore *store, GError **error)
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  /* Kept right after the create's own commit: a crash between the two leaves a booking
-   * whose retries are answered as before this check existed. */
-  if (existing == NULL && args->body_hash != NULL
-      && !rb_store_set_booking_request_hash_sync (store, rb_booking_get_id (booking),
-                                                  args->body_hash, &local_error))
-    {
-      g_printerr ("error: keeping the fingerprint of a booking request failed: %s\n",
-                  local_error->message);
-      g_clear_error (&local_error);
-    }
-  rb_request_set_status (req, existing != NULL ? SOUP_STATUS_OK : SOUP_STATUS_CREATED);
+  rb_request_set_status (req, existed ? SOUP_STATUS_OK : SOUP_STATUS_CREATED);
   answer_booking (req, booking);
   return TRUE;
 }

@@ -1170,8 +1170,8 @@ rb_store_get_booking_sync (RbStore *self, const char *booking_id, GError **error
 
 /* The fingerprint of the POST /bookings that created booking_id (schema 5), or NULL without
  * an error when none was kept: bookings made otherwise, or before schema 5. */
-char *
-rb_store_get_booking_request_hash_sync (RbStore *self, const char *booking_id, GError **error)
+static char *
+get_booking_request_hash (RbStore *self, const char *booking_id, GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       self, "SELECT body_hash FROM booking_requests WHERE booking_id = ?", error);
@@ -1188,9 +1188,9 @@ rb_store_get_booking_request_hash_sync (RbStore *self, const char *booking_id, G
   return NULL;
 }
 
-gboolean
-rb_store_set_booking_request_hash_sync (RbStore *self, const char *booking_id,
-                                        const char *body_hash, GError **error)
+static gboolean
+set_booking_request_hash (RbStore *self, const char *booking_id, const char *body_hash,
+                          GError **error)
 {
   g_autoptr (RbStatement) stmt = rb_store_prepare (
       self, "INSERT INTO booking_requests (booking_id, body_hash) VALUES (?, ?)"
@@ -1305,23 +1305,46 @@ append_change (RbStore *self, const char *booking_id, GError **error)
   return step_returning_seq (self, stmt, error);
 }
 
-/* The queries for bookings that a new one would clash with: in the space, a desk of the
- * person's at that time, another desk of the person's that day. Each reads only live
- * bookings through a partial index (schema 6), so cancelled and released ones cost nothing
- * however many pile up in a slot. */
-static const char *const clash_queries[] = {
-  "SELECT start, \"end\" FROM bookings WHERE space_id = ?1"
-  " AND state IN ('booked', 'checked_in')"
-  " AND start < ?3 AND start > CAST (?2 AS BIGINT) - ?4 AND \"end\" > ?2 ORDER BY start LIMIT 1",
-  "SELECT start, \"end\" FROM bookings WHERE person_id = ?1 AND is_desk <> 0"
-  " AND state IN ('booked', 'checked_in')"
-  " AND start < ?3 AND start > CAST (?2 AS BIGINT) - ?4 AND \"end\" > ?2 ORDER BY start LIMIT 1",
-  /* One desk per day means one *desk*: the same desk again later that day is fine. */
-  "SELECT start, \"end\" FROM bookings WHERE person_id = ?1 AND is_desk <> 0"
-  " AND state IN ('booked', 'checked_in') AND space_id != ?5"
-  " AND start < ?3 AND start > CAST (?2 AS BIGINT) - ?4 AND \"end\" > ?2 ORDER BY start LIMIT 1",
-  NULL
+/* Live bookings (state) of the interval from START to END, through the partial indexes of
+ * schema 6, so that cancelled and released ones cost nothing however many pile up in a
+ * slot; ?4 is MAX_BOOKING_SECONDS, which bounds how far back a clash can start. */
+#define LIVE_DURING(START, END)                                                               \
+  " AND state IN ('booked', 'checked_in') AND start < " END " AND start > CAST (" START      \
+  " AS BIGINT) - ?4 AND \"end\" > " START
+
+/* What a new booking can clash with: a booking in the space, a desk of the person's at that
+ * time, another desk of the person's that day (one desk per day means one *desk*: the same
+ * desk again later that day is fine). */
+enum
+{
+  CLASH_SPACE,
+  CLASH_DESK,
+  CLASH_DESK_THAT_DAY,
+  N_CLASHES,
 };
+
+static const char space_clash_query[] = "SELECT start, \"end\" FROM bookings WHERE space_id = ?1"
+                                        LIVE_DURING ("?2", "?3") " ORDER BY start LIMIT 1";
+static const char desk_clash_query[] = "SELECT start, \"end\" FROM bookings WHERE person_id = ?1"
+                                       " AND is_desk <> 0" LIVE_DURING ("?2", "?3")
+                                       " ORDER BY start LIMIT 1";
+/* Asks for all of them and for a block of the space in one round trip, which is all that a
+ * booking that clashes with nothing costs; only a clash then runs its own query above, for
+ * the interval its message names. ?1 the space, ?2 and ?3 the interval, ?5 the person, ?6
+ * whether a desk, ?7 whether one desk per day counts, ?8 and ?9 that day. */
+static const char clash_check_query[] =
+    "SELECT EXISTS (SELECT 1 FROM space_blocks WHERE space_id = ?1 AND start < ?3"
+    " AND \"end\" > ?2),"
+    " EXISTS (SELECT 1 FROM bookings WHERE space_id = ?1" LIVE_DURING ("?2", "?3") "),"
+    " ?6 <> 0 AND EXISTS (SELECT 1 FROM bookings WHERE person_id = ?5 AND is_desk <> 0"
+    LIVE_DURING ("?2", "?3") "),"
+    " ?7 <> 0 AND EXISTS (SELECT 1 FROM bookings WHERE person_id = ?5 AND is_desk <> 0"
+    " AND space_id != ?1" LIVE_DURING ("?8", "?9") ")";
+
+static const char *const clash_queries[] = { space_clash_query, desk_clash_query,
+                                             clash_check_query, NULL };
+
+#undef LIVE_DURING
 
 /* For tests of their query plans. */
 const char *const *
@@ -1330,44 +1353,75 @@ rb_store_clash_queries (void)
   return clash_queries;
 }
 
+/* Which clashes a booking of space by request's person in interval would have, and whether
+ * the space is blocked then. */
+static gboolean
+find_clashes (RbStore *self, RbSpace *space, RbBooking *request, RbInterval interval,
+              gboolean *out_blocked, gboolean clashes[N_CLASHES], GError **error)
+{
+  g_autoptr (RbStatement) stmt = rb_store_prepare (self, clash_check_query, error);
+  gboolean desk = rb_space_get_kind (space) == RB_SPACE_KIND_DESK;
+  RbInterval day = rb_local_day (self->tz, interval.start);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rb_statement_bind_text (stmt, 1, rb_space_get_id (space));
+  rb_statement_bind_int64 (stmt, 2, interval.start);
+  rb_statement_bind_int64 (stmt, 3, interval.end);
+  rb_statement_bind_int64 (stmt, 4, MAX_BOOKING_SECONDS);
+  rb_statement_bind_text (stmt, 5, rb_booking_get_person_id (request));
+  rb_statement_bind_int (stmt, 6, desk);
+  rb_statement_bind_int (stmt, 7, desk && self->policy.one_desk_per_day);
+  rb_statement_bind_int64 (stmt, 8, day.start);
+  rb_statement_bind_int64 (stmt, 9, day.end);
+  rc = rb_statement_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      rb_db_set_error (error, self->db, rc, "query");
+      return FALSE;
+    }
+  *out_blocked = rb_statement_column_int (stmt, 0) != 0;
+  for (int i = 0; i < N_CLASHES; i++)
+    clashes[i] = rb_statement_column_int (stmt, 1 + i) != 0;
+  return TRUE;
+}
+
 /* The checks that need other bookings; runs inside the write transaction. */
 static gboolean
 check_clashes (RbStore *self, RbSpace *space, RbBooking *request, GError **error)
 {
   RbInterval interval = rb_booking_get_interval (request);
   RbInterval clash;
+  gboolean blocked;
+  gboolean clashes[N_CLASHES];
   GError *local_error = NULL;
 
-  if (find_clash (self,
-                  "SELECT start, \"end\" FROM space_blocks WHERE space_id = ?1"
-                  " AND start < ?3 AND \"end\" > ?2 LIMIT 1",
-                  rb_space_get_id (space), NULL, interval, &clash, &local_error))
+  if (!find_clashes (self, space, request, interval, &blocked, clashes, error))
+    return FALSE;
+  if (blocked)
     {
       rb_set_error (error, RB_ERROR_SPACE_BLOCKED, NULL);
       return FALSE;
     }
-  if (local_error == NULL
-      && find_clash (self, clash_queries[0], rb_space_get_id (space), NULL, interval, &clash, &local_error))
+  if (clashes[CLASH_SPACE]
+      && find_clash (self, space_clash_query, rb_space_get_id (space), NULL, interval,
+                     &clash, &local_error))
     {
       rb_set_clash_error (error, RB_ERROR_OVERLAP, self->tz, clash);
       return FALSE;
     }
-  if (local_error == NULL && rb_space_get_kind (space) == RB_SPACE_KIND_DESK)
+  if (local_error == NULL && clashes[CLASH_DESK]
+      && find_clash (self, desk_clash_query, rb_booking_get_person_id (request), NULL,
+                     interval, &clash, &local_error))
     {
-      if (find_clash (self, clash_queries[1], rb_booking_get_person_id (request), NULL, interval,
-                      &clash, &local_error))
-        {
-          rb_set_clash_error (error, RB_ERROR_DESK_ALREADY_HELD, self->tz, clash);
-          return FALSE;
-        }
-      if (local_error == NULL && self->policy.one_desk_per_day
-          && find_clash (self, clash_queries[2], rb_booking_get_person_id (request),
-                         rb_space_get_id (space), rb_local_day (self->tz, interval.start), &clash,
-                         &local_error))
-        {
-          rb_set_error (error, RB_ERROR_ONE_DESK_PER_DAY, NULL);
-          return FALSE;
-        }
+      rb_set_clash_error (error, RB_ERROR_DESK_ALREADY_HELD, self->tz, clash);
+      return FALSE;
+    }
+  if (local_error == NULL && clashes[CLASH_DESK_THAT_DAY])
+    {
+      rb_set_error (error, RB_ERROR_ONE_DESK_PER_DAY, NULL);
+      return FALSE;
     }
   if (local_error != NULL)
     {
@@ -1395,9 +1449,15 @@ same_request (RbBooking *existing, RbBooking *request)
  * refused. A request whose created_at is set and earlier than now (a kiosk's queued booking,
  * its created_at the time its credential was sealed: rb_credential_open) is judged as of
  * then, so a booking made offline for the slot that was running still counts when it
- * arrives late, as long as it has not ended; it is stored as made then. */
+ * arrives late, as long as it has not ended; it is stored as made then.
+ * body_hash, when not NULL, is the fingerprint of the request that asks (POST /bookings with
+ * its Idempotency-Key): kept with the booking, in its transaction; a retry with the same id
+ * and another fingerprint is another request (the IETF draft on Idempotency-Key, 2.7), and
+ * is refused with RB_ERROR_IDEMPOTENCY_KEY_REUSED. *out_existed says whether the booking was
+ * there before (a retry) rather than made now. */
 static RbBooking *
-create_booking (RbStore *self, RbBooking *request, const char *door_device_id, GError **error)
+create_booking (RbStore *self, RbBooking *request, const char *door_device_id,
+                const char *body_hash, gboolean *out_existed, GError **error)
 {
   g_autoptr (RbSpace) space = NULL;
   g_autoptr (RbPerson) person = NULL;
@@ -1414,6 +1474,8 @@ create_booking (RbStore *self, RbBooking *request, const char *door_device_id, G
   gint64 seq;
   int rc;
 
+  if (out_existed != NULL)
+    *out_existed = FALSE;
   if (id == NULL || !g_uuid_string_is_valid (id))
     {
       rb_set_error (error, RB_ERROR_INVALID_FIELD, _("Field “%s” is missing or invalid."), "id");
@@ -1458,9 +1520,29 @@ create_booking (RbStore *self, RbBooking *request, const char *door_device_id, G
   existing = rb_store_get_booking_sync (self, id, &lookup_error);
   if (existing != NULL)
     {
+      g_autoptr (GError) hash_error = NULL;
+      g_autofree char *kept = body_hash != NULL ? get_booking_request_hash (self, id, &hash_error)
+                                                : NULL;
+
       rb_store_rollback_write (self);
+      if (hash_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&hash_error));
+          return NULL;
+        }
+      /* Bookings whose request was not kept (made otherwise, or before schema 5) are
+       * answered as before. */
+      if (kept != NULL && !g_str_equal (kept, body_hash))
+        {
+          rb_set_error (error, RB_ERROR_IDEMPOTENCY_KEY_REUSED, NULL);
+          return NULL;
+        }
       if (same_request (existing, request))
-        return g_steal_pointer (&existing);
+        {
+          if (out_existed != NULL)
+            *out_existed = TRUE;
+          return g_steal_pointer (&existing);
+        }
       rb_set_error (error, RB_ERROR_INVALID_FIELD, _("This booking ID is already in use."));
       return NULL;
     }
@@ -1519,6 +1601,8 @@ create_booking (RbStore *self, RbBooking *request, const char *door_device_id, G
         rb_db_set_error (error, self->db, rc, "insert booking");
       goto fail;
     }
+  if (body_hash != NULL && !set_booking_request_hash (self, id, body_hash, error))
+    goto fail;
 
   if (!rb_store_commit_write (self, error))
     return NULL;
@@ -1534,7 +1618,17 @@ fail:
 RbBooking *
 rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
 {
-  return create_booking (self, request, NULL, error);
+  return create_booking (self, request, NULL, NULL, NULL, error);
+}
+
+/* A POST /bookings: for request's person, or for nobody at door_device_id's door (as
+ * rb_store_create_door_booking_sync), with the request's fingerprint (create_booking). */
+RbBooking *
+rb_store_create_requested_booking_sync (RbStore *self, RbBooking *request,
+                                        const char *door_device_id, const char *body_hash,
+                                        gboolean *out_existed, GError **error)
+{
+  return create_booking (self, request, door_device_id, body_hash, out_existed, error);
 }
 
 /* A door panel's booking for nobody (request's person NULL), where the site allows it:
@@ -1545,7 +1639,7 @@ rb_store_create_door_booking_sync (RbStore *self, RbBooking *request, const char
                                    GError **error)
 {
   g_return_val_if_fail (door_device_id != NULL, NULL);
-  return create_booking (self, request, door_device_id, error);
+  return create_booking (self, request, door_device_id, NULL, NULL, error);
 }
 
 /* Whether the booking was made for nobody at the door of this device (inside the caller's

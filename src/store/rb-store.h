@@ -81,6 +81,10 @@ RbBooking *rb_store_create_booking_sync (RbStore *self, RbBooking *request, GErr
 #define RB_STORE_STANDALONE_DOOR "standalone"
 RbBooking *rb_store_create_door_booking_sync (RbStore *self, RbBooking *request,
                                               const char *door_device_id, GError **error);
+RbBooking *rb_store_create_requested_booking_sync (RbStore *self, RbBooking *request,
+                                                   const char *door_device_id,
+                                                   const char *body_hash, gboolean *out_existed,
+                                                   GError **error);
 RbBooking *rb_store_cancel_door_booking_sync (RbStore *self, const char *booking_id,
                                               const char *door_device_id, GError **error);
 RbBooking *rb_store_update_door_booking_sync (RbStore *self, const char *booking_id,
@@ -92,10 +96,6 @@ RbBooking *rb_store_cancel_booking_sync (RbStore *self, const char *booking_id,
 RbBooking *rb_store_check_in_sync (RbStore *self, const char *booking_id, const char *actor_id,
                                    GError **error);
 RbBooking *rb_store_get_booking_sync (RbStore *self, const char *booking_id, GError **error);
-char *rb_store_get_booking_request_hash_sync (RbStore *self, const char *booking_id,
-                                              GError **error);
-gboolean rb_store_set_booking_request_hash_sync (RbStore *self, const char *booking_id,
-                                                 const char *body_hash, GError **error);
 GPtrArray *rb_store_list_bookings_sync (RbStore *self, const RbBookingQuery *query,
                                         GError **error);
 int rb_store_release_no_shows_sync (RbStore *self, GError **error);

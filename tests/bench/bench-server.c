@@ -19,7 +19,10 @@
  * of its own, and two servers sharing another database with 16 of the clients each. Their
  * rounds take turns with the three above, they count the same way (201 and in the database,
  * counted through libpq), and the table puts them next to the SQLite server and the ceilings
- * with the ratio of two PostgreSQL servers to one SQLite server (the target is at least 70%).
+ * with the ratio of two PostgreSQL servers to one SQLite server (the target is at least 70%),
+ * and a ceiling of their own: raw PostgreSQL, BEGIN; INSERT; COMMIT one booking at a time over
+ * one connection (libpq, prepared), as a server's store talks to PostgreSQL: what one
+ * connection's round trips allow.
  * What limits them shows in the CPU time that PostgreSQL's processes, the servers and this
  * process (the clients) spent during the timed runs, read from /proc.
  *   bench-server [--engines=sqlite|sqlite,postgresql] [N [ROUNDS]]
@@ -28,6 +31,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -728,6 +732,95 @@ raw_close (Raw *raw)
   g_free (raw);
 }
 
+/* ---- 4. raw PostgreSQL ------------------------------------------------------------------------ */
+
+/* One connection, as a server's store has: what its round trips allow at most. */
+typedef struct
+{
+  PGconn *conn;
+} RawPg;
+
+static void
+pg_exec_or_die (PGconn *conn, const char *sql)
+{
+  PGresult *result = PQexec (conn, sql);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  PQclear (result);
+}
+
+static RawPg *
+raw_pg_open (const char *url)
+{
+  RawPg *raw = g_new0 (RawPg, 1);
+  PGresult *prepared;
+
+  raw->conn = PQconnectdb (url);
+  if (PQstatus (raw->conn) != CONNECTION_OK)
+    g_error ("cannot connect to %s: %s", url, PQerrorMessage (raw->conn));
+  /* The shape of the store's bookings table, with its indexes; the server's durability. */
+  pg_exec_or_die (raw->conn,
+                  "CREATE TABLE bookings (id TEXT PRIMARY KEY, space_id TEXT NOT NULL,"
+                  " person_id TEXT, is_desk INTEGER NOT NULL, start BIGINT NOT NULL,"
+                  " \"end\" BIGINT NOT NULL, title TEXT, attendees INTEGER NOT NULL DEFAULT 1,"
+                  " series_id TEXT, state TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1,"
+                  " seq BIGINT NOT NULL DEFAULT 0, created_at BIGINT NOT NULL,"
+                  " updated_at BIGINT NOT NULL);"
+                  "CREATE INDEX bookings_by_space ON bookings (space_id, start);"
+                  "CREATE INDEX bookings_by_person ON bookings (person_id, start);"
+                  "CREATE INDEX bookings_by_seq ON bookings (seq);");
+  prepared = PQprepare (raw->conn, "insert",
+                        "INSERT INTO bookings (id, space_id, person_id, is_desk, start, \"end\","
+                        " title, attendees, state, seq, created_at, updated_at)"
+                        " VALUES ($1, $2, 'p-14475', 0, $3, $4, 'Benchmark', 2, 'booked', $5, $6,"
+                        " $7)",
+                        7, NULL);
+  if (PQresultStatus (prepared) != PGRES_COMMAND_OK)
+    g_error ("prepare: %s", PQerrorMessage (raw->conn));
+  PQclear (prepared);
+  return raw;
+}
+
+static Figures
+raw_pg_round (RawPg *raw, int n, int offset)
+{
+  g_autofree gint64 *latencies = g_new0 (gint64, n);
+  gint64 started, elapsed;
+
+  started = g_get_monotonic_time ();
+  for (int i = 0; i < n; i++)
+    {
+      int k = offset + i;
+      g_autofree char *id = g_uuid_string_random ();
+      gint64 start = 1796104800 + (gint64) k * 900;
+      g_autofree char *start_text = g_strdup_printf ("%" G_GINT64_FORMAT, start);
+      g_autofree char *end_text = g_strdup_printf ("%" G_GINT64_FORMAT, start + 900);
+      g_autofree char *seq_text = g_strdup_printf ("%d", k + 1);
+      const char *values[] = { id, "a0-r01", start_text, end_text, seq_text, start_text,
+                               start_text };
+      gint64 sent = g_get_monotonic_time ();
+      PGresult *result;
+
+      pg_exec_or_die (raw->conn, "BEGIN");
+      result = PQexecPrepared (raw->conn, "insert", G_N_ELEMENTS (values), values, NULL, NULL, 0);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        g_error ("insert: %s", PQerrorMessage (raw->conn));
+      PQclear (result);
+      pg_exec_or_die (raw->conn, "COMMIT");
+      latencies[i] = g_get_monotonic_time () - sent;
+    }
+  elapsed = g_get_monotonic_time () - started;
+  return figures_from (latencies, n, elapsed, 0);
+}
+
+static void
+raw_pg_close (RawPg *raw)
+{
+  PQfinish (raw->conn);
+  g_free (raw);
+}
+
 /* The figures mean little on a busy machine: say how busy it was. */
 static char *
 load_average (void)
@@ -837,11 +930,12 @@ main (int argc, char *argv[])
   g_autofree char *load_before = load_average ();
   g_autofree char *load_after = NULL;
   Figures server[G_N_ELEMENTS (client_counts)], bare[G_N_ELEMENTS (client_counts)],
-      raw[G_N_ELEMENTS (client_counts)], pg_one = { 0 }, pg_two = { 0 };
+      raw[G_N_ELEMENTS (client_counts)], pg_one = { 0 }, pg_two = { 0 }, pg_raw = { 0 };
   RbTestPostgres *cluster = NULL;
   Site *sqlite_site, *pg_one_site = NULL, *pg_two_site = NULL;
   Bare *bare_server;
   Raw *raw_db;
+  RawPg *raw_pg = NULL;
   int offset = 0, failures = 0, missing = 0;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -878,6 +972,7 @@ main (int argc, char *argv[])
     {
       g_autofree char *url_one = NULL;
       g_autofree char *url_two = NULL;
+      g_autofree char *url_raw = NULL;
       GPid postmaster;
 
       cluster = rb_test_postgres_new (dir);
@@ -886,10 +981,12 @@ main (int argc, char *argv[])
        * two, and both start from the same empty building. */
       url_one = rb_test_postgres_create_database (cluster, "bench_one");
       url_two = rb_test_postgres_create_database (cluster, "bench_two");
+      url_raw = rb_test_postgres_create_database (cluster, "bench_raw");
       pg_one_site = site_new ("2. PostgreSQL, one server", dir, "pg-one", url_one, 1,
                               postmaster);
       pg_two_site = site_new ("3. PostgreSQL, two servers on one database", dir, "pg-two",
                               url_two, 2, postmaster);
+      raw_pg = raw_pg_open (url_raw);
     }
   bare_server = bare_start ();
   raw_db = raw_open (dir);
@@ -902,6 +999,7 @@ main (int argc, char *argv[])
       g_autoptr (GArray) raw_rounds = g_array_new (FALSE, FALSE, sizeof (Figures));
       g_autoptr (GArray) pg_one_rounds = g_array_new (FALSE, FALSE, sizeof (Figures));
       g_autoptr (GArray) pg_two_rounds = g_array_new (FALSE, FALSE, sizeof (Figures));
+      g_autoptr (GArray) pg_raw_rounds = g_array_new (FALSE, FALSE, sizeof (Figures));
 
       /* The phases take turns, so that a busy moment of the machine does not fall on one of
        * them only. Each site has a database of its own: they use the same slots. */
@@ -925,16 +1023,18 @@ main (int argc, char *argv[])
             {
               Figures e = real_round (pg_one_site, client_counts[c], n, offset, TRUE);
               Figures f = real_round (pg_two_site, client_counts[c], n, offset, TRUE);
+              Figures g = raw_pg_round (raw_pg, n, offset);
 
               g_print ("%2d clients, round %d: PostgreSQL one server %.0f/s (%d answered 201, "
                        "%d of them in the database), two servers %.0f/s (%d answered 201, %d "
-                       "of them in the database)\n",
+                       "of them in the database), raw PostgreSQL %.0f/s\n",
                        client_counts[c], r + 1, e.per_second, e.created, e.found, f.per_second,
-                       f.created, f.found);
+                       f.created, f.found, g.per_second);
               failures += e.failures + f.failures;
               missing += e.created - e.found + f.created - f.found;
               g_array_append_val (pg_one_rounds, e);
               g_array_append_val (pg_two_rounds, f);
+              g_array_append_val (pg_raw_rounds, g);
             }
         }
       server[c] = median_of (server_rounds);
@@ -944,6 +1044,7 @@ main (int argc, char *argv[])
         {
           pg_one = median_of (pg_one_rounds);
           pg_two = median_of (pg_two_rounds);
+          pg_raw = median_of (pg_raw_rounds);
         }
     }
   load_after = load_average ();
@@ -970,6 +1071,8 @@ main (int argc, char *argv[])
             }
           print_row ("  ceiling 1: bare SoupServer, constant JSON", &bare[c]);
           print_row ("  ceiling 2: SQLite BEGIN IMMEDIATE; INSERT; COMMIT (WAL, FULL)", &raw[c]);
+          if (with_postgres)
+            print_row ("  ceiling 3: PostgreSQL BEGIN; INSERT; COMMIT, one connection", &pg_raw);
           g_print ("  SQLite server / lower ceiling: %.0f%% (target at least 50%%)\n",
                    100.0 * server[c].per_second / ceiling);
           if (with_postgres)
@@ -1006,6 +1109,7 @@ main (int argc, char *argv[])
            g_get_num_processors ());
 
   site_free (sqlite_site);
+  g_clear_pointer (&raw_pg, raw_pg_close);
   g_clear_pointer (&pg_one_site, site_free);
   g_clear_pointer (&pg_two_site, site_free);
   /* after the servers, which would otherwise log the lost connections */
