@@ -62,56 +62,60 @@ post (RbPgListener *self, gint64 head, RbPgListenerNews news)
   g_mutex_unlock (&self->lock);
 }
 
-/* The feed's head and the number of its last topic row (rb_store_append_topic_change: the
- * policy or the building changed), in one round trip. */
+/* The feed's head: the sequence number that the next change row will get. */
 static gboolean
-read_heads (PGconn *conn, gint64 *out_head, gint64 *out_settings_seq)
+read_head (PGconn *conn, gint64 *out_head)
 {
-  g_autoptr (PGresult) result = PQexec (
-      conn, "SELECT (SELECT coalesce (max (seq), 0) + 1 FROM changes),"
-            " (SELECT coalesce (max (seq), 0) FROM changes WHERE topic <> 'booking')");
+  g_autoptr (PGresult) result = PQexec (conn, "SELECT coalesce (max (seq), 0) + 1 FROM changes");
 
   if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1)
     return FALSE;
   *out_head = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
-  *out_settings_seq = g_ascii_strtoll (PQgetvalue (result, 0, 1), NULL, 10);
   return TRUE;
 }
 
-/* Takes the notifications libpq has read: which channels were notified. */
+/* What the notifications that libpq has read say. */
+typedef struct
+{
+  gint64 last_seq; /* the highest change row's number among them, 0: none */
+  gboolean settings;
+  gboolean blocks;
+} Notified;
+
 static void
-take_notifications (RbPgListener *self, PGconn *conn, gboolean *changes, gboolean *blocks)
+take_notifications (RbPgListener *self, PGconn *conn, Notified *notified)
 {
   PGnotify *notify;
 
   while ((notify = PQnotifies (conn)) != NULL)
     {
-      *changes |= g_str_equal (notify->relname, RB_PG_CHANGES_CHANNEL);
-      *blocks |= g_str_equal (notify->relname, RB_PG_BLOCKS_CHANNEL)
-                 && (self->own_db == NULL
-                     || notify->be_pid != rb_pg_db_get_backend_pid (self->own_db));
+      if (g_str_equal (notify->relname, RB_PG_CHANGES_CHANNEL))
+        notified->last_seq = MAX (notified->last_seq, g_ascii_strtoll (notify->extra, NULL, 10));
+      notified->settings |= g_str_equal (notify->relname, RB_PG_SETTINGS_CHANNEL);
+      notified->blocks |= g_str_equal (notify->relname, RB_PG_BLOCKS_CHANNEL)
+                          && (self->own_db == NULL
+                              || notify->be_pid != rb_pg_db_get_backend_pid (self->own_db));
       PQfreemem (notify);
     }
 }
 
-/* Connected and listening: reads notifications until the connection breaks or we stop. */
+/* Connected and listening: reads notifications until the connection breaks or we stop. The
+ * notifications themselves say what changed (schema 17), so news costs no query. */
 static void
 listen_loop (RbPgListener *self, PGconn *conn)
 {
   gint64 head = 0;
-  gint64 settings_seq = 0;
 
-  /* What was committed while nobody listened. */
-  if (read_heads (conn, &head, &settings_seq))
-    post (self, head, RB_PG_LISTENER_SETTINGS);
+  /* What was committed while nobody listened, the settings among it. */
+  if (!read_head (conn, &head))
+    return;
+  post (self, head, RB_PG_LISTENER_SETTINGS);
   while (!g_atomic_int_get (&self->stopping))
     {
-      gboolean changes = FALSE, blocks = FALSE;
-      RbPgListenerNews news = 0;
+      Notified notified = { 0 };
 
-      /* notifications that came while a query ran are queued already: take them first */
-      take_notifications (self, conn, &changes, &blocks);
-      if (!changes && !blocks)
+      take_notifications (self, conn, &notified);
+      if (notified.last_seq == 0 && !notified.settings && !notified.blocks)
         {
           struct pollfd fd = { PQsocket (conn), POLLIN, 0 };
 
@@ -121,19 +125,12 @@ listen_loop (RbPgListener *self, PGconn *conn)
             continue;
           if (!PQconsumeInput (conn))
             return;
-          take_notifications (self, conn, &changes, &blocks);
+          take_notifications (self, conn, &notified);
         }
-      if (changes)
-        {
-          gint64 seq = 0;
-
-          if (!read_heads (conn, &head, &seq))
-            return;
-          news = seq != settings_seq ? RB_PG_LISTENER_SETTINGS : 0;
-          settings_seq = seq;
-        }
-      if (changes || blocks)
-        post (self, head, news | (blocks ? RB_PG_LISTENER_BLOCKS : 0));
+      head = MAX (head, notified.last_seq + 1);
+      if (notified.last_seq > 0 || notified.settings || notified.blocks)
+        post (self, head, (notified.settings ? RB_PG_LISTENER_SETTINGS : 0)
+                              | (notified.blocks ? RB_PG_LISTENER_BLOCKS : 0));
     }
 }
 
@@ -147,7 +144,9 @@ listen_thread (gpointer data)
       g_autoptr (PGconn) conn = rb_pg_connect (self->conninfo, NULL);
 
       if (conn != NULL
-          && rb_pg_exec (conn, "LISTEN " RB_PG_CHANGES_CHANNEL "; LISTEN " RB_PG_BLOCKS_CHANNEL,
+          && rb_pg_exec (conn,
+                         "LISTEN " RB_PG_CHANGES_CHANNEL "; LISTEN " RB_PG_SETTINGS_CHANNEL
+                         "; LISTEN " RB_PG_BLOCKS_CHANNEL,
                          NULL))
         listen_loop (self, conn);
       for (guint waited = 0; waited < RECONNECT_MS && !g_atomic_int_get (&self->stopping);

@@ -246,6 +246,29 @@ static const char *const migrations[] = {
   "END $$;"
   "CREATE TRIGGER audit_log_only_expired BEFORE DELETE ON audit_log"
   "  FOR EACH ROW EXECUTE FUNCTION audit_log_only_expired ();",
+
+  /* 17: the notification of change rows carries the highest sequence number that the
+   * statement appended, and a row of a topic (the policy, the building) notifies a channel of
+   * its own: a listener then knows the head and whether to read the settings again without
+   * a query per commit. Its query for the last topic row had read every row since by the
+   * primary key whenever the statistics were older than the table. */
+  "CREATE OR REPLACE FUNCTION changes_notify () RETURNS trigger LANGUAGE plpgsql AS $$"
+  "DECLARE"
+  "  last bigint;"
+  "  settings boolean;"
+  "BEGIN"
+  "  SELECT max (seq), bool_or (topic <> 'booking') INTO last, settings FROM new_changes;"
+  "  IF last IS NOT NULL THEN"
+  "    PERFORM pg_notify ('raumbuch_changes', last::text);"
+  "  END IF;"
+  "  IF settings THEN"
+  "    PERFORM pg_notify ('raumbuch_settings', '');"
+  "  END IF;"
+  "  RETURN NULL;"
+  "END $$;"
+  "DROP TRIGGER changes_notify ON changes;"
+  "CREATE TRIGGER changes_notify AFTER INSERT ON changes REFERENCING NEW TABLE AS new_changes"
+  "  FOR EACH STATEMENT EXECUTE FUNCTION changes_notify ();",
 };
 
 int

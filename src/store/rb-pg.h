@@ -18,9 +18,13 @@ gboolean rb_pg_is_conninfo (const char *text);
  * words (without any password of the string) if the database cannot be reached. */
 PGconn *rb_pg_connect (const char *conninfo, GError **error);
 
-/* The channel that a commit which appended change rows notifies, once per transaction and
- * with an empty payload. */
+/* The channel that a commit which appended change rows notifies, at its commit: once for
+ * each statement that appended some, the payload the highest sequence number it appended
+ * (schema 17). */
 #define RB_PG_CHANGES_CHANNEL "raumbuch_changes"
+/* The channel that a commit which appended a topic's change row (the policy, the building:
+ * rb_store_append_topic_change) notifies, once, with an empty payload. */
+#define RB_PG_SETTINGS_CHANNEL "raumbuch_settings"
 /* The channel that a commit which made or lifted a block notifies, likewise. */
 #define RB_PG_BLOCKS_CHANNEL "raumbuch_blocks"
 

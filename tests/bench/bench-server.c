@@ -886,9 +886,11 @@ print_cpu_row (const Site *site)
            cpu->ticks.clients * tick * 1e3 / cpu->found);
 }
 
-/* Which of the three spent the most CPU, and whether the machine had any to spare. */
+/* Which of the three spent the most CPU, whether the machine had any to spare, and how many
+ * bookings a second its CPUs could give at all at this much CPU per booking, were nothing
+ * ever waited for: next to SQLite's rate, what no shorter wait can beat. */
 static void
-print_cpu_verdict (const Site *site)
+print_cpu_verdict (const Site *site, double sqlite_per_second)
 {
   const Cpu *cpu = &site->cpu;
   double machine = cpu->ticks.machine_busy + cpu->ticks.machine_idle;
@@ -900,10 +902,18 @@ print_cpu_verdict (const Site *site)
 
   if (cpu->found == 0)
     return;
+  double tick = 1.0 / sysconf (_SC_CLK_TCK);
+  double cpu_seconds = (cpu->ticks.postgres + cpu->ticks.servers + cpu->ticks.clients) * tick;
+  double bound = cpu_seconds > 0 ? g_get_num_processors () * cpu->found / cpu_seconds : 0.0;
+
   g_print ("  %s: %s spent the most CPU; the machine was %.0f%% idle (%s)\n", site->label,
            busiest, 100.0 * idle,
            idle < 0.10 ? "the CPUs are the limit"
                        : "CPU to spare: waits (round trips, locks, fsync) limit it");
+  g_print ("     at %.3f ms of CPU per booking in all, %u CPUs give at most %.0f/s without any "
+           "wait: %.0f%% of SQLite with one server\n", 1e3 * cpu_seconds / cpu->found,
+           g_get_num_processors (), bound,
+           sqlite_per_second > 0 ? 100.0 * bound / sqlite_per_second : 0.0);
 }
 
 static gboolean
@@ -1100,8 +1110,9 @@ main (int argc, char *argv[])
     {
       print_cpu_row (pg_one_site);
       print_cpu_row (pg_two_site);
-      print_cpu_verdict (pg_one_site);
-      print_cpu_verdict (pg_two_site);
+      print_cpu_verdict (sqlite_site, server[G_N_ELEMENTS (client_counts) - 1].per_second);
+      print_cpu_verdict (pg_one_site, server[G_N_ELEMENTS (client_counts) - 1].per_second);
+      print_cpu_verdict (pg_two_site, server[G_N_ELEMENTS (client_counts) - 1].per_second);
     }
   g_print ("median of %d rounds each; a booking counts when answered 201 and found in the "
            "database\n", rounds);

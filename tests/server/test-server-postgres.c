@@ -332,7 +332,7 @@ test_feed_commit_order (Fixture *f, gconstpointer data)
   g_assert_cmpint (pg_int (f, "SELECT count(*) FROM changes"), ==, 2);
 }
 
-/* Waits up to timeout_ms for a notification on conn; its payload, or NULL. */
+/* Waits up to timeout_ms for a notification on conn; "channel payload", or NULL. */
 static char *
 wait_notification (PGconn *conn, int timeout_ms)
 {
@@ -345,11 +345,10 @@ wait_notification (PGconn *conn, int timeout_ms)
       g_assert_cmpint (PQconsumeInput (conn), ==, 1);
       if ((notify = PQnotifies (conn)) != NULL)
         {
-          char *payload = g_strdup (notify->extra);
+          char *said = g_strdup_printf ("%s %s", notify->relname, notify->extra);
 
-          g_assert_cmpstr (notify->relname, ==, RB_PG_CHANGES_CHANNEL);
           PQfreemem (notify);
-          return payload;
+          return said;
         }
       g_usleep (10 * 1000);
     }
@@ -357,21 +356,34 @@ wait_notification (PGconn *conn, int timeout_ms)
   return NULL;
 }
 
-/* A server that LISTENs hears of another's changes once per transaction, at its commit; a
- * transaction rolled back says nothing. */
+/* A server that LISTENs hears of another's changes at their commit, once per statement that
+ * appended change rows, with the highest number it appended (schema 17), and of a topic's
+ * row on a channel of its own; a transaction rolled back says nothing. */
 static void
 test_feed_notify (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (PGconn) listener = rb_pg_connect (f->url, &error);
   g_autofree char *early = NULL;
-  g_autofree char *head = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *topic_row = NULL;
+  g_autofree char *settings = NULL;
   g_autofree char *none = NULL;
+  gint64 before;
+  g_autofree char *expected_first = NULL;
+  g_autofree char *expected_second = NULL;
+  g_autofree char *expected_topic_row = NULL;
 
   g_assert_no_error (error);
   migrate (f);
-  rb_pg_exec (listener, "LISTEN " RB_PG_CHANGES_CHANNEL, &error);
+  rb_pg_exec (listener, "LISTEN " RB_PG_CHANGES_CHANNEL "; LISTEN " RB_PG_SETTINGS_CHANNEL,
+              &error);
   g_assert_no_error (error);
+  before = pg_int (f, "SELECT coalesce (max (seq), 0) FROM changes");
+  expected_first = g_strdup_printf (RB_PG_CHANGES_CHANNEL " %" G_GINT64_FORMAT, before + 2);
+  expected_second = g_strdup_printf (RB_PG_CHANGES_CHANNEL " %" G_GINT64_FORMAT, before + 3);
+  expected_topic_row = g_strdup_printf (RB_PG_CHANGES_CHANNEL " %" G_GINT64_FORMAT, before + 4);
 
   rb_pg_begin_write (f->conn, &error);
   g_assert_no_error (error);
@@ -380,9 +392,17 @@ test_feed_notify (Fixture *f, gconstpointer data)
   early = wait_notification (listener, 200);
   g_assert_null (early);
   pg_exec (f, "COMMIT");
-  head = wait_notification (listener, 10000);
-  g_assert_cmpstr (head, ==, "");
+  first = wait_notification (listener, 10000);
+  second = wait_notification (listener, 10000);
+  g_assert_cmpstr (first, ==, expected_first);
+  g_assert_cmpstr (second, ==, expected_second);
   g_assert_null (wait_notification (listener, 200));
+
+  pg_exec (f, "INSERT INTO changes (booking_id, changed_at, topic) VALUES ('', 0, 'policy')");
+  topic_row = wait_notification (listener, 10000);
+  settings = wait_notification (listener, 10000);
+  g_assert_cmpstr (topic_row, ==, expected_topic_row);
+  g_assert_cmpstr (settings, ==, RB_PG_SETTINGS_CHANNEL " ");
 
   pg_exec (f, "BEGIN; INSERT INTO changes (booking_id, changed_at) VALUES ('d', 0); ROLLBACK");
   none = wait_notification (listener, 300);
