@@ -688,6 +688,52 @@ test_store_cancel_frees_slot (StoreFixture *f, gconstpointer data)
   rb_assert_rb_error (error, RB_ERROR_INVALID_STATE, "invalid_state");
 }
 
+/* A POST /bookings with its body's fingerprint: kept with the booking in the create's own
+ * transaction, so a refused create keeps none; a retry with the same fingerprint is answered
+ * with the booking as there before, one with another fingerprint is another request. */
+static void
+test_store_request_fingerprint (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) request = make_request ("a1-d001", JONAS, TUE (9, 0), TUE (10, 0), 1);
+  g_autoptr (RbBooking) clashing = make_request ("a1-d001", ANNA, TUE (9, 30), TUE (11, 0), 1);
+  g_autoptr (RbBooking) first = NULL;
+  g_autoptr (RbBooking) retry = NULL;
+  g_autoptr (RbBooking) other_body = NULL;
+  g_autoptr (RbBooking) refused = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *kept_sql = NULL;
+  gboolean existed = TRUE;
+
+  first = rb_store_create_requested_booking_sync (f->store, request, NULL, "hash-1", &existed,
+                                                  &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (first);
+  g_assert_false (existed);
+  kept_sql = g_strdup_printf ("SELECT count(*) FROM booking_requests WHERE booking_id = '%s'"
+                              " AND body_hash = 'hash-1'", rb_booking_get_id (request));
+  g_assert_cmpint (raw_query_int (f->path, kept_sql), ==, 1);
+
+  retry = rb_store_create_requested_booking_sync (f->store, request, NULL, "hash-1", &existed,
+                                                  &error);
+  g_assert_no_error (error);
+  g_assert_true (existed);
+  g_assert_cmpint (rb_booking_get_seq (retry), ==, rb_booking_get_seq (first));
+
+  other_body = rb_store_create_requested_booking_sync (f->store, request, NULL, "hash-2",
+                                                       &existed, &error);
+  g_assert_null (other_body);
+  rb_assert_rb_error (error, RB_ERROR_IDEMPOTENCY_KEY_REUSED, "idempotency_key_reused");
+  g_clear_error (&error);
+
+  refused = rb_store_create_requested_booking_sync (f->store, clashing, NULL, "hash-3",
+                                                    &existed, &error);
+  g_assert_null (refused);
+  rb_assert_rb_error (error, RB_ERROR_OVERLAP, "overlap");
+  g_assert_false (existed);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM booking_requests"), ==, 1);
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM bookings"), ==, 1);
+}
+
 static void
 test_store_idempotent_retry (StoreFixture *f, gconstpointer data)
 {
@@ -2182,6 +2228,7 @@ main (int argc, char *argv[])
   ADD ("/store/booking/back-to-back", test_store_back_to_back);
   ADD ("/store/booking/cancel-frees-slot", test_store_cancel_frees_slot);
   ADD ("/store/booking/idempotent-retry", test_store_idempotent_retry);
+  ADD ("/store/booking/request-fingerprint", test_store_request_fingerprint);
   ADD ("/store/booking/id-reuse-refused", test_store_id_reuse_refused);
   ADD ("/store/booking/one-desk-per-day", test_store_one_desk_per_day);
   ADD ("/store/booking/desk-already-held", test_store_desk_already_held);
