@@ -597,6 +597,100 @@ test_two_servers (Fixture *f, gconstpointer data)
   two_servers_stop (&two);
 }
 
+typedef struct
+{
+  RbTestServer *server;
+  const char *token;
+  guint first_slot;
+  guint n;
+} Burster;
+
+#define BURST_CLIENTS 4
+#define BURST_PER_CLIENT 10
+
+/* Books its n slots of a room, one after the other, through its server. */
+static gpointer
+burster_run (gpointer data)
+{
+  Burster *burster = data;
+  g_autoptr (SoupSession) session = rb_test_client_new ();
+
+  for (guint i = 0; i < burster->n; i++)
+    {
+      guint slot = burster->first_slot + i;
+      g_autofree char *id = g_uuid_string_random ();
+      g_autoptr (RbTestResponse) resp = rb_test_create_booking (
+          session, burster->server, burster->token, id, "a0-r02", AT (24 + 6) + slot * 900,
+          AT (24 + 6) + (slot + 1) * 900, NULL, 0);
+
+      rb_test_assert_status (resp, 201);
+    }
+  return NULL;
+}
+
+/* Bookings made through the first server in bursts, by clients at once (so that one commit
+ * appends several change rows, each statement notifying), are heard at the second one by
+ * long-polls that each wake at once: followed from its head on, the second server's feed
+ * brings all of them, in order, and no poll waits for its timeout. */
+static void
+test_two_servers_burst (Fixture *f, gconstpointer data)
+{
+  TwoServers two = { 0 };
+  g_autoptr (SoupSession) session = rb_test_client_new ();
+  const RbTestPerson *lead = rb_test_demo_person_with_role ("team_lead", 0);
+  g_autofree char *booker = NULL;
+  g_autofree char *watcher = NULL;
+  g_autoptr (RbTestResponse) head = NULL;
+  Burster bursters[BURST_CLIENTS];
+  GThread *threads[BURST_CLIENTS];
+  gint64 since, last_seq = 0;
+  guint heard = 0, polls = 0;
+
+  two_servers_start (f, &two, NULL);
+  booker = rb_test_login_person (session, two.servers[0], lead);
+  watcher = rb_test_login_person (session, two.servers[1], lead);
+  head = request (session, two.servers[1], "GET", "/api/v1/changes?since=0&limit=0", watcher,
+                  NULL);
+  rb_test_assert_status (head, 200);
+  since = rb_test_response_get_int (head, "next");
+
+  for (guint i = 0; i < BURST_CLIENTS; i++)
+    {
+      bursters[i] = (Burster){ two.servers[0], booker, i * BURST_PER_CLIENT, BURST_PER_CLIENT };
+      threads[i] = g_thread_new ("burster", burster_run, &bursters[i]);
+    }
+  while (heard < BURST_CLIENTS * BURST_PER_CLIENT)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT
+                                               "&wait=20", since);
+      g_autoptr (RbTestResponse) poll = NULL;
+      JsonArray *changes;
+      gint64 started = g_get_monotonic_time ();
+
+      poll = request (session, two.servers[1], "GET", path, watcher, NULL);
+      rb_test_assert_status (poll, 200);
+      /* a poll that waited for its 20 s was woken by nothing */
+      g_assert_cmpint (g_get_monotonic_time () - started, <, 15 * G_USEC_PER_SEC);
+      changes = json_object_get_array_member (rb_test_response_get_object (poll), "changes");
+      for (guint k = 0; k < json_array_get_length (changes); k++)
+        {
+          gint64 seq = json_object_get_int_member (json_array_get_object_element (changes, k),
+                                                   "seq");
+
+          g_assert_cmpint (seq, >, last_seq);
+          last_seq = seq;
+          heard++;
+        }
+      since = rb_test_response_get_int (poll, "next");
+      polls++;
+    }
+  for (guint i = 0; i < BURST_CLIENTS; i++)
+    g_thread_join (threads[i]);
+  g_test_message ("%u bookings heard at the second server in %u long-polls", heard, polls);
+  g_assert_cmpuint (heard, ==, BURST_CLIENTS * BURST_PER_CLIENT);
+  two_servers_stop (&two);
+}
+
 /* Both servers release no-shows every second: a booking of the running slot that nobody checks in is released
  * once, not once per server (one change row, version 2). */
 static void
@@ -1133,6 +1227,8 @@ main (int argc, char *argv[])
   g_test_add ("/postgres/feed/notify", Fixture, NULL, fixture_set_up, test_feed_notify,
               fixture_tear_down);
   g_test_add ("/postgres/servers/two", Fixture, NULL, fixture_set_up, test_two_servers,
+              fixture_tear_down);
+  g_test_add ("/postgres/servers/burst", Fixture, NULL, fixture_set_up, test_two_servers_burst,
               fixture_tear_down);
   g_test_add ("/postgres/servers/release-once", Fixture, NULL, fixture_set_up,
               test_two_servers_release_once, fixture_tear_down);
