@@ -692,8 +692,12 @@ raw_open (const char *dir)
   return raw;
 }
 
+/* One booking a raw ceiling inserts, in a transaction of its own. */
+typedef void (*RawInsertFunc) (gpointer raw, const char *id, gint64 start, int seq);
+
+/* n bookings of 15 minutes one after the other, each timed on its own. */
 static Figures
-raw_round (Raw *raw, int n, int offset)
+raw_timed_round (RawInsertFunc insert, gpointer raw, int n, int offset)
 {
   g_autofree gint64 *latencies = g_new0 (gint64, n);
   gint64 started, elapsed;
@@ -704,24 +708,31 @@ raw_round (Raw *raw, int n, int offset)
       int k = offset + i;
       g_autofree char *id = g_uuid_string_random ();
       gint64 sent = g_get_monotonic_time ();
-      gint64 start = 1796104800 + (gint64) k * 900;
 
-      exec_or_die (raw->db, "BEGIN IMMEDIATE");
-      sqlite3_bind_text (raw->insert, 1, id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (raw->insert, 2, "a0-r01", -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (raw->insert, 3, start);
-      sqlite3_bind_int64 (raw->insert, 4, start + 900);
-      sqlite3_bind_int64 (raw->insert, 5, k + 1);
-      sqlite3_bind_int64 (raw->insert, 6, start);
-      sqlite3_bind_int64 (raw->insert, 7, start);
-      if (sqlite3_step (raw->insert) != SQLITE_DONE)
-        g_error ("insert: %s", sqlite3_errmsg (raw->db));
-      sqlite3_reset (raw->insert);
-      exec_or_die (raw->db, "COMMIT");
+      insert (raw, id, 1796104800 + (gint64) k * 900, k + 1);
       latencies[i] = g_get_monotonic_time () - sent;
     }
   elapsed = g_get_monotonic_time () - started;
   return figures_from (latencies, n, elapsed, 0);
+}
+
+static void
+raw_insert (gpointer data, const char *id, gint64 start, int seq)
+{
+  Raw *raw = data;
+
+  exec_or_die (raw->db, "BEGIN IMMEDIATE");
+  sqlite3_bind_text (raw->insert, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (raw->insert, 2, "a0-r01", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (raw->insert, 3, start);
+  sqlite3_bind_int64 (raw->insert, 4, start + 900);
+  sqlite3_bind_int64 (raw->insert, 5, seq);
+  sqlite3_bind_int64 (raw->insert, 6, start);
+  sqlite3_bind_int64 (raw->insert, 7, start);
+  if (sqlite3_step (raw->insert) != SQLITE_DONE)
+    g_error ("insert: %s", sqlite3_errmsg (raw->db));
+  sqlite3_reset (raw->insert);
+  exec_or_die (raw->db, "COMMIT");
 }
 
 static void
@@ -782,36 +793,23 @@ raw_pg_open (const char *url)
   return raw;
 }
 
-static Figures
-raw_pg_round (RawPg *raw, int n, int offset)
+static void
+raw_pg_insert (gpointer data, const char *id, gint64 start, int seq)
 {
-  g_autofree gint64 *latencies = g_new0 (gint64, n);
-  gint64 started, elapsed;
+  RawPg *raw = data;
+  g_autofree char *start_text = g_strdup_printf ("%" G_GINT64_FORMAT, start);
+  g_autofree char *end_text = g_strdup_printf ("%" G_GINT64_FORMAT, start + 900);
+  g_autofree char *seq_text = g_strdup_printf ("%d", seq);
+  const char *values[] = { id, "a0-r01", start_text, end_text, seq_text, start_text,
+                           start_text };
+  PGresult *result;
 
-  started = g_get_monotonic_time ();
-  for (int i = 0; i < n; i++)
-    {
-      int k = offset + i;
-      g_autofree char *id = g_uuid_string_random ();
-      gint64 start = 1796104800 + (gint64) k * 900;
-      g_autofree char *start_text = g_strdup_printf ("%" G_GINT64_FORMAT, start);
-      g_autofree char *end_text = g_strdup_printf ("%" G_GINT64_FORMAT, start + 900);
-      g_autofree char *seq_text = g_strdup_printf ("%d", k + 1);
-      const char *values[] = { id, "a0-r01", start_text, end_text, seq_text, start_text,
-                               start_text };
-      gint64 sent = g_get_monotonic_time ();
-      PGresult *result;
-
-      pg_exec_or_die (raw->conn, "BEGIN");
-      result = PQexecPrepared (raw->conn, "insert", G_N_ELEMENTS (values), values, NULL, NULL, 0);
-      if (PQresultStatus (result) != PGRES_COMMAND_OK)
-        g_error ("insert: %s", PQerrorMessage (raw->conn));
-      PQclear (result);
-      pg_exec_or_die (raw->conn, "COMMIT");
-      latencies[i] = g_get_monotonic_time () - sent;
-    }
-  elapsed = g_get_monotonic_time () - started;
-  return figures_from (latencies, n, elapsed, 0);
+  pg_exec_or_die (raw->conn, "BEGIN");
+  result = PQexecPrepared (raw->conn, "insert", G_N_ELEMENTS (values), values, NULL, NULL, 0);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("insert: %s", PQerrorMessage (raw->conn));
+  PQclear (result);
+  pg_exec_or_die (raw->conn, "COMMIT");
 }
 
 static void
@@ -1017,7 +1015,7 @@ main (int argc, char *argv[])
         {
           Figures a = real_round (sqlite_site, client_counts[c], n, offset, widest);
           Figures b = bare_round (bare_server, sqlite_site->rooms, client_counts[c], n, offset);
-          Figures d = raw_round (raw_db, n, offset);
+          Figures d = raw_timed_round (raw_insert, raw_db, n, offset);
 
           g_print ("%2d clients, round %d: server %.0f/s (%d answered 201, %d of them in the "
                    "database), bare SoupServer %.0f/s, raw SQLite %.0f/s\n",
@@ -1033,7 +1031,7 @@ main (int argc, char *argv[])
             {
               Figures e = real_round (pg_one_site, client_counts[c], n, offset, TRUE);
               Figures f = real_round (pg_two_site, client_counts[c], n, offset, TRUE);
-              Figures g = raw_pg_round (raw_pg, n, offset);
+              Figures g = raw_timed_round (raw_pg_insert, raw_pg, n, offset);
 
               g_print ("%2d clients, round %d: PostgreSQL one server %.0f/s (%d answered 201, "
                        "%d of them in the database), two servers %.0f/s (%d answered 201, %d "
