@@ -417,17 +417,18 @@ typedef struct
   char *second_dir;
 } TwoServers;
 
-/* Two servers on the fixture's database, the first one seeding it; extra_args for both. */
+/* Two servers on the fixture's database, the first one seeding it, their clocks started at
+ * now; extra_args for both. */
 static void
-two_servers_start (Fixture *f, TwoServers *two, const char *const *extra_args)
+two_servers_start (Fixture *f, TwoServers *two, const char *now, const char *const *extra_args)
 {
   two->second_dir = g_build_filename (f->dir, "second", NULL);
-  g_assert_cmpint (g_mkdir (two->second_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (two->second_dir, 0700), ==, 0);
   two->servers[0] = rb_test_server_new_on (f->dir, f->url);
   two->servers[1] = rb_test_server_new_on (two->second_dir, f->url);
   for (guint i = 0; i < 2; i++)
     {
-      rb_test_server_set_now (two->servers[i], MONDAY);
+      rb_test_server_set_now (two->servers[i], now);
       for (guint k = 0; extra_args != NULL && extra_args[k] != NULL; k += 2)
         rb_test_server_add_args (two->servers[i], extra_args[k], extra_args[k + 1], NULL);
       rb_test_server_start (two->servers[i]);
@@ -530,7 +531,7 @@ test_two_servers (Fixture *f, gconstpointer data)
   guint won = 0;
   gint64 started, waited_ms;
 
-  two_servers_start (f, &two, NULL);
+  two_servers_start (f, &two, MONDAY, NULL);
   for (guint i = 0; i < 2; i++)
     tokens[i] = rb_test_login_person (session, two.servers[i], lead);
   watcher = rb_test_login_person (session, two.servers[1],
@@ -618,7 +619,7 @@ test_two_servers_burst (Fixture *f, gconstpointer data)
   gint64 since, last_seq = 0;
   guint heard = 0, polls = 0;
 
-  two_servers_start (f, &two, NULL);
+  two_servers_start (f, &two, MONDAY, NULL);
   booker = rb_test_login_person (session, two.servers[0], lead);
   watcher = rb_test_login_person (session, two.servers[1], lead);
   head = request (session, two.servers[1], "GET", "/api/v1/changes?since=0&limit=0", watcher,
@@ -695,7 +696,7 @@ test_two_servers_release_once (Fixture *f, gconstpointer data)
   rb_test_db_exec (f->url, "INSERT INTO policy (site_id, key, value)"
                            " VALUES ('site-bonn', 'check_in_after_minutes', 0)"
                            " ON CONFLICT (site_id, key) DO UPDATE SET value = excluded.value");
-  two_servers_start (f, &two, every_second);
+  two_servers_start (f, &two, MONDAY, every_second);
   token = rb_test_login_person (session, two.servers[1],
                                 rb_test_demo_person_with_role ("staff", 0));
   /* the second server books the slot that began at MONDAY (07:00 UTC) */
@@ -711,6 +712,66 @@ test_two_servers_release_once (Fixture *f, gconstpointer data)
   g_usleep (3 * G_USEC_PER_SEC);
   g_assert_cmpint (pg_int (f, version), ==, 2);
   g_assert_cmpint (pg_int (f, rows), ==, 2);
+  two_servers_stop (&two);
+}
+
+/* Both servers apply the retention every second: a booking is anonymised once (one change
+ * row and one version more, not two) and deleted once (its change rows folded into one, the
+ * tombstone's). The booking is cancelled first, so that no release comes between. */
+static void
+test_two_servers_retention_once (Fixture *f, gconstpointer data)
+{
+  static const char *const every_second[] = { "--release-interval", "1", NULL };
+  TwoServers two = { 0 };
+  g_autoptr (SoupSession) session = rb_test_client_new ();
+  g_autoptr (RbTestServer) first = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *cancel_path = g_strdup_printf ("/api/v1/bookings/%s", id);
+  /* 0 also once it is deleted */
+  g_autofree char *anonymised = g_strdup_printf (
+      "SELECT count(*) FROM bookings WHERE id = '%s' AND anonymised = 1", id);
+  g_autofree char *version = g_strdup_printf ("SELECT version FROM bookings WHERE id = '%s'", id);
+  g_autofree char *rows = g_strdup_printf ("SELECT count(*) FROM changes WHERE booking_id = '%s'",
+                                           id);
+  g_autofree char *tombstones = g_strdup_printf (
+      "SELECT count(*) FROM booking_tombstones t JOIN changes c ON c.seq = t.seq"
+      " WHERE t.id = '%s' AND c.booking_id = t.id", id);
+  g_autoptr (RbTestResponse) booked = NULL;
+  g_autoptr (RbTestResponse) cancelled = NULL;
+  gint64 deadline;
+
+  first = rb_test_server_new_on (f->dir, f->url);
+  rb_test_server_set_now (first, MONDAY);
+  rb_test_server_start (first);
+  token = rb_test_login_person (session, first, rb_test_demo_person_with_role ("staff", 0));
+  booked = rb_test_create_booking (session, first, token, id, "a0-d020", AT (24 + 7),
+                                   AT (24 + 15), "Kick-off", 0);
+  rb_test_assert_status (booked, 201);
+  cancelled = request (session, first, "DELETE", cancel_path, token, NULL);
+  rb_test_assert_status (cancelled, 200);
+  rb_test_server_stop (first);
+  g_assert_cmpint (pg_int (f, version), ==, 2);
+
+  two_servers_start (f, &two, "2026-04-16T07:00:00Z", every_second); /* 100 days on */
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (pg_int (f, anonymised) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (100 * 1000);
+  /* both servers had three more turns */
+  g_usleep (3 * G_USEC_PER_SEC);
+  g_assert_cmpint (pg_int (f, anonymised), ==, 1);
+  g_assert_cmpint (pg_int (f, version), ==, 3);
+  g_assert_cmpint (pg_int (f, rows), ==, 3);
+  two_servers_stop (&two);
+
+  two_servers_start (f, &two, "2027-02-10T07:00:00Z", every_second); /* 400 days on */
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (pg_int (f, tombstones) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (100 * 1000);
+  g_usleep (3 * G_USEC_PER_SEC);
+  g_assert_cmpint (pg_int (f, tombstones), ==, 1);
+  g_assert_cmpint (pg_int (f, rows), ==, 1);
+  g_assert_cmpint (pg_int (f, anonymised), ==, 0);
   two_servers_stop (&two);
 }
 
@@ -1209,6 +1270,8 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/postgres/servers/release-once", Fixture, NULL, fixture_set_up,
               test_two_servers_release_once, fixture_tear_down);
+  g_test_add ("/postgres/servers/retention-once", Fixture, NULL, fixture_set_up,
+              test_two_servers_retention_once, fixture_tear_down);
   g_test_add_func ("/postgres/failover", test_failover);
   g_test_add ("/postgres/copy-to/everything", Fixture, NULL, fixture_set_up, test_copy,
               fixture_tear_down);
