@@ -75,6 +75,18 @@ pg_int (Fixture *f, const char *sql)
   return value;
 }
 
+/* Waits up to 30 s for the count of sql to be more than 0, as a job of the servers' makes
+ * it, and then 3 s more: the servers' further turns at the job, which must change nothing. */
+static void
+wait_for_job (Fixture *f, const char *sql)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (pg_int (f, sql) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (100 * 1000);
+  g_usleep (3 * G_USEC_PER_SEC);
+}
+
 static void
 pg_exec (Fixture *f, const char *sql)
 {
@@ -686,7 +698,6 @@ test_two_servers_release_once (Fixture *f, gconstpointer data)
   g_autofree char *rows = g_strdup_printf ("SELECT count(*) FROM changes WHERE booking_id = '%s'",
                                            id);
   g_autoptr (RbTestResponse) booked = NULL;
-  gint64 deadline;
 
   /* checked in by the start, or released (below the API's minimum of 5 minutes, so that the
    * test need not wait): the database seeded by a first start, then changed */
@@ -704,12 +715,8 @@ test_two_servers_release_once (Fixture *f, gconstpointer data)
                                    AT (8), NULL, 0);
   rb_test_assert_status (booked, 201);
 
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (pg_int (f, released) == 0 && g_get_monotonic_time () < deadline)
-    g_usleep (100 * 1000);
+  wait_for_job (f, released);
   g_assert_cmpint (pg_int (f, released), ==, 1);
-  /* both servers had three more turns */
-  g_usleep (3 * G_USEC_PER_SEC);
   g_assert_cmpint (pg_int (f, version), ==, 2);
   g_assert_cmpint (pg_int (f, rows), ==, 2);
   two_servers_stop (&two);
@@ -739,7 +746,6 @@ test_two_servers_retention_once (Fixture *f, gconstpointer data)
       " WHERE t.id = '%s' AND c.booking_id = t.id", id);
   g_autoptr (RbTestResponse) booked = NULL;
   g_autoptr (RbTestResponse) cancelled = NULL;
-  gint64 deadline;
 
   first = rb_test_server_new_on (f->dir, f->url);
   rb_test_server_set_now (first, MONDAY);
@@ -754,21 +760,14 @@ test_two_servers_retention_once (Fixture *f, gconstpointer data)
   g_assert_cmpint (pg_int (f, version), ==, 2);
 
   two_servers_start (f, &two, "2026-04-16T07:00:00Z", every_second); /* 100 days on */
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (pg_int (f, anonymised) == 0 && g_get_monotonic_time () < deadline)
-    g_usleep (100 * 1000);
-  /* both servers had three more turns */
-  g_usleep (3 * G_USEC_PER_SEC);
+  wait_for_job (f, anonymised);
   g_assert_cmpint (pg_int (f, anonymised), ==, 1);
   g_assert_cmpint (pg_int (f, version), ==, 3);
   g_assert_cmpint (pg_int (f, rows), ==, 3);
   two_servers_stop (&two);
 
   two_servers_start (f, &two, "2027-02-10T07:00:00Z", every_second); /* 400 days on */
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (pg_int (f, tombstones) == 0 && g_get_monotonic_time () < deadline)
-    g_usleep (100 * 1000);
-  g_usleep (3 * G_USEC_PER_SEC);
+  wait_for_job (f, tombstones);
   g_assert_cmpint (pg_int (f, tombstones), ==, 1);
   g_assert_cmpint (pg_int (f, rows), ==, 1);
   g_assert_cmpint (pg_int (f, anonymised), ==, 0);
