@@ -12,6 +12,7 @@
 #include "rb-badges.h"
 #include "rb-blocks.h"
 #include "rb-feed.h"
+#include "rb-name-consent.h"
 #include "rb-people-store.h"
 #include "rb-policy-store.h"
 #include "rb-retention.h"
@@ -704,7 +705,7 @@ test_store_request_fingerprint (StoreFixture *f, gconstpointer data)
   g_autofree char *kept_sql = NULL;
   gboolean existed = TRUE;
 
-  first = rb_store_create_requested_booking_sync (f->store, request, NULL, "hash-1", &existed,
+  first = rb_store_create_requested_booking_sync (f->store, request, NULL, NULL, "hash-1", &existed,
                                                   &error);
   g_assert_no_error (error);
   g_assert_nonnull (first);
@@ -713,25 +714,87 @@ test_store_request_fingerprint (StoreFixture *f, gconstpointer data)
                               " AND body_hash = 'hash-1'", rb_booking_get_id (request));
   g_assert_cmpint (raw_query_int (f->path, kept_sql), ==, 1);
 
-  retry = rb_store_create_requested_booking_sync (f->store, request, NULL, "hash-1", &existed,
+  retry = rb_store_create_requested_booking_sync (f->store, request, NULL, NULL, "hash-1", &existed,
                                                   &error);
   g_assert_no_error (error);
   g_assert_true (existed);
   g_assert_cmpint (rb_booking_get_seq (retry), ==, rb_booking_get_seq (first));
 
-  other_body = rb_store_create_requested_booking_sync (f->store, request, NULL, "hash-2",
+  other_body = rb_store_create_requested_booking_sync (f->store, request, NULL, NULL, "hash-2",
                                                        &existed, &error);
   g_assert_null (other_body);
   rb_assert_rb_error (error, RB_ERROR_IDEMPOTENCY_KEY_REUSED, "idempotency_key_reused");
   g_clear_error (&error);
 
-  refused = rb_store_create_requested_booking_sync (f->store, clashing, NULL, "hash-3",
+  refused = rb_store_create_requested_booking_sync (f->store, clashing, NULL, NULL, "hash-3",
                                                     &existed, &error);
   g_assert_null (refused);
   rb_assert_rb_error (error, RB_ERROR_OVERLAP, "overlap");
   g_assert_false (existed);
   g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM booking_requests"), ==, 1);
   g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM bookings"), ==, 1);
+}
+
+static void
+assert_same_booking (RbBooking *a, RbBooking *b)
+{
+  g_assert_cmpstr (rb_booking_get_id (a), ==, rb_booking_get_id (b));
+  g_assert_cmpstr (rb_booking_get_space_id (a), ==, rb_booking_get_space_id (b));
+  g_assert_cmpstr (rb_booking_get_person_id (a), ==, rb_booking_get_person_id (b));
+  g_assert_cmpint (rb_booking_get_start (a), ==, rb_booking_get_start (b));
+  g_assert_cmpint (rb_booking_get_end (a), ==, rb_booking_get_end (b));
+  g_assert_cmpstr (rb_booking_get_title (a), ==, rb_booking_get_title (b));
+  g_assert_cmpint (rb_booking_get_attendees (a), ==, rb_booking_get_attendees (b));
+  g_assert_cmpstr (rb_booking_get_series_id (a), ==, rb_booking_get_series_id (b));
+  g_assert_cmpint (rb_booking_get_state (a), ==, rb_booking_get_state (b));
+  g_assert_cmpint (rb_booking_get_version (a), ==, rb_booking_get_version (b));
+  g_assert_cmpint (rb_booking_get_seq (a), ==, rb_booking_get_seq (b));
+  g_assert_cmpint (rb_booking_get_created_at (a), ==, rb_booking_get_created_at (b));
+  g_assert_cmpint (rb_booking_get_at_door (a), ==, rb_booking_get_at_door (b));
+  g_assert_cmpint (rb_booking_get_anonymised (a), ==, rb_booking_get_anonymised (b));
+  g_assert_cmpint (rb_booking_get_name_consented (a), ==, rb_booking_get_name_consented (b));
+  g_assert_cmpstr (rb_booking_get_cancel_reason (a), ==, rb_booking_get_cancel_reason (b));
+  g_assert_cmpint (rb_booking_get_space_kind (a), ==, rb_booking_get_space_kind (b));
+  g_assert_cmpstr (rb_booking_get_space_name (a), ==, rb_booking_get_space_name (b));
+  g_assert_cmpstr (rb_booking_get_person_name (a), ==, rb_booking_get_person_name (b));
+}
+
+/* A create answers with the booking as its INSERT returned it, not read again: every field
+ * as a later read has it, with the names of the space and the person and the person's
+ * consent to show theirs. A person the caller passes stands in for the lookup only when it
+ * is the request's. */
+static void
+test_store_create_answer (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (RbBooking) request = make_request ("a1-r01", ANNA, TUE (9, 0), TUE (10, 0), 4);
+  g_autoptr (RbPerson) someone_else = NULL;
+  g_autoptr (RbBooking) made = NULL;
+  g_autoptr (RbBooking) stored = NULL;
+  g_autoptr (JsonNode) consent = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean existed = TRUE;
+
+  consent = rb_name_consent_set_sync (f->store, ANNA, TRUE, &error);
+  g_assert_no_error (error);
+  someone_else = rb_store_get_person_sync (f->store, JONAS, &error);
+  g_assert_no_error (error);
+  rb_booking_set_title (request, "Sprint planning");
+
+  made = rb_store_create_requested_booking_sync (f->store, request, someone_else, NULL, NULL,
+                                                 &existed, &error);
+  g_assert_no_error (error);
+  g_assert_false (existed);
+  stored = rb_store_get_booking_sync (f->store, rb_booking_get_id (request), &error);
+  g_assert_no_error (error);
+  assert_same_booking (made, stored);
+  g_assert_cmpstr (rb_booking_get_person_id (made), ==, ANNA);
+  g_assert_nonnull (rb_booking_get_person_name (made));
+  g_assert_nonnull (rb_booking_get_space_name (made));
+  g_assert_true (rb_booking_get_name_consented (made));
+  g_assert_cmpstr (rb_booking_get_title (made), ==, "Sprint planning");
+  g_assert_cmpint (rb_booking_get_attendees (made), ==, 4);
+  g_assert_cmpint (rb_booking_get_version (made), ==, 1);
+  g_assert_cmpint (rb_booking_get_seq (made), >, 0);
 }
 
 static void
@@ -2229,6 +2292,7 @@ main (int argc, char *argv[])
   ADD ("/store/booking/cancel-frees-slot", test_store_cancel_frees_slot);
   ADD ("/store/booking/idempotent-retry", test_store_idempotent_retry);
   ADD ("/store/booking/request-fingerprint", test_store_request_fingerprint);
+  ADD ("/store/booking/create-answer", test_store_create_answer);
   ADD ("/store/booking/id-reuse-refused", test_store_id_reuse_refused);
   ADD ("/store/booking/one-desk-per-day", test_store_one_desk_per_day);
   ADD ("/store/booking/desk-already-held", test_store_desk_already_held);

@@ -347,7 +347,7 @@ create_booking_job (RbRequest *req, RbStore *store, GError **error)
    * or extend it again. The body's fingerprint is kept with the booking, in its
    * transaction: a retry with the same body is answered with what the first try made. */
   booking = rb_store_create_requested_booking_sync (
-      store, args->request, person == NULL ? rb_request_get_device_id (req) : NULL,
+      store, args->request, person, person == NULL ? rb_request_get_device_id (req) : NULL,
       args->body_hash, &existed, &local_error);
   if (booking == NULL)
     {

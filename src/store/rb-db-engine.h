@@ -12,6 +12,8 @@ struct _RbDbEngine
   void (*close) (RbDb *db);
   const char *(*errmsg) (RbDb *db);
   gboolean (*exec) (RbDb *db, const char *sql, GError **error);
+  /* NULL: rb_db_exec_deferred runs at once */
+  gboolean (*exec_deferred) (RbDb *db, const char *sql, GError **error);
   gboolean (*schema_version) (RbDb *db, gint64 *out_version, GError **error);
   RbStatement *(*prepare) (RbDb *db, const char *sql, GError **error);
   gboolean (*begin_write) (RbDb *db, GError **error);

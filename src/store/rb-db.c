@@ -40,6 +40,14 @@ rb_db_exec (RbDb *db, const char *sql, GError **error)
   return db->engine->exec (db, sql, error);
 }
 
+gboolean
+rb_db_exec_deferred (RbDb *db, const char *sql, GError **error)
+{
+  if (db->engine->exec_deferred == NULL)
+    return rb_db_exec (db, sql, error);
+  return db->engine->exec_deferred (db, sql, error);
+}
+
 RbStatement *
 rb_db_prepare (RbDb *db, const char *sql, GError **error)
 {

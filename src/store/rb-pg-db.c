@@ -10,7 +10,11 @@
  * again before the next statement, to whichever host of the connection string now accepts
  * writes (target_session_attrs=read-write); the statement that met the loss fails, as a
  * SQLite write fails on a full disk, and its job with it. Statements are prepared again on
- * the new connection when they are next used. */
+ * the new connection when they are next used.
+ *
+ * A statement deferred (rb_db_exec_deferred: a job's SAVEPOINT and RELEASE in a group) goes
+ * in one pipeline with the next statement that is prepared or executed, so that it costs no
+ * round trip of its own. */
 #include "config.h"
 
 #include <string.h>
@@ -44,6 +48,8 @@ typedef struct
    * lost connection is never made again: the rest of the transaction must fail with it,
    * never run, committed statement by statement, on a new connection. */
   gboolean in_write;
+  /* What rb_db_exec_deferred left to send with the next statement, in order. */
+  GPtrArray *deferred;
 } PgDb;
 
 typedef struct
@@ -176,6 +182,8 @@ ensure_connected (PgDb *db)
                       "committed");
       return FALSE;
     }
+  /* what was deferred belonged to the session that is gone */
+  g_ptr_array_set_size (db->deferred, 0);
   PQreset (db->conn);
   if (PQstatus (db->conn) != CONNECTION_OK)
     {
@@ -219,6 +227,7 @@ rb_pg_db_open (const char *conninfo, GError **error)
   db->parent.engine = &pg_engine;
   db->conn = g_steal_pointer (&conn);
   db->backend_pid = PQbackendPID (db->conn);
+  db->deferred = g_ptr_array_new_with_free_func (g_free);
   return &db->parent;
 }
 
@@ -232,6 +241,7 @@ static void
 pg_close (RbDb *db)
 {
   PQfinish (PG_DB (db)->conn);
+  g_ptr_array_unref (PG_DB (db)->deferred);
   g_free (PG_DB (db)->errmsg);
   g_free (db);
 }
@@ -255,11 +265,15 @@ pg_exec (RbDb *db, const char *sql, GError **error)
 {
   PgDb *self = PG_DB (db);
   g_autoptr (PGresult) result = NULL;
+  g_autofree char *with_deferred = NULL;
   gboolean connected = ensure_connected (self);
   ExecStatusType status;
 
   if (ends_transaction (sql))
     self->in_write = FALSE;
+  /* a ROLLBACK undoes whatever was deferred; anything else runs after it */
+  if (g_str_has_prefix (sql, "ROLLBACK") && !g_str_has_prefix (sql, "ROLLBACK TO"))
+    g_ptr_array_set_size (self->deferred, 0);
   if (!connected)
     {
       g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", self->errmsg);
@@ -274,7 +288,16 @@ pg_exec (RbDb *db, const char *sql, GError **error)
       g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", self->errmsg);
       return FALSE;
     }
-  result = PQexec (self->conn, sql);
+  /* one simple query of several statements, which stops at the first that fails and
+   * answers with its error */
+  if (self->deferred->len > 0)
+    {
+      g_ptr_array_add (self->deferred, g_strdup (sql));
+      g_ptr_array_add (self->deferred, NULL);
+      with_deferred = g_strjoinv ("; ", (char **) self->deferred->pdata);
+      g_ptr_array_set_size (self->deferred, 0);
+    }
+  result = PQexec (self->conn, with_deferred != NULL ? with_deferred : sql);
   status = PQresultStatus (result);
 
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
@@ -292,6 +315,20 @@ pg_exec (RbDb *db, const char *sql, GError **error)
       g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", self->errmsg);
       return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+pg_exec_deferred (RbDb *db, const char *sql, GError **error)
+{
+  PgDb *self = PG_DB (db);
+
+  if (!ensure_connected (self))
+    {
+      g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", self->errmsg);
+      return FALSE;
+    }
+  g_ptr_array_add (self->deferred, g_strdup (sql));
   return TRUE;
 }
 
@@ -439,6 +476,75 @@ pg_busy (RbStatement *stmt)
   return PG_STMT (stmt)->stepped && !PG_STMT (stmt)->done;
 }
 
+/* The results of one query of a pipeline, up to the NULL that ends them: its own, or the
+ * first failure met so far, which *failed keeps. */
+static PGresult *
+read_pipelined (PGconn *conn, PGresult **failed)
+{
+  PGresult *answer = NULL;
+  PGresult *result;
+
+  while ((result = PQgetResult (conn)) != NULL)
+    {
+      if (PQresultStatus (result) == PGRES_FATAL_ERROR && *failed == NULL)
+        *failed = result;
+      else if (answer == NULL && PQresultStatus (result) != PGRES_PIPELINE_ABORTED)
+        answer = result;
+      else
+        PQclear (result);
+    }
+  return answer;
+}
+
+/* The statements deferred and then stmt, in one round trip; stmt's result, or the first
+ * failure, which aborted whatever came after it. */
+static PGresult *
+exec_after_deferred (PgDb *db, PgStatement *stmt)
+{
+  g_autoptr (GPtrArray) deferred = g_steal_pointer (&db->deferred);
+  PGresult *failed = NULL;
+  PGresult *answer = NULL;
+  gboolean sent = PQenterPipelineMode (db->conn);
+
+  db->deferred = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; sent && i < deferred->len; i++)
+    sent = PQsendQueryParams (db->conn, g_ptr_array_index (deferred, i), 0, NULL, NULL, NULL,
+                              NULL, 0);
+  sent = sent
+         && PQsendQueryPrepared (db->conn, stmt->name, stmt->n_params,
+                                 (const char *const *) stmt->values, stmt->lengths,
+                                 stmt->formats, 0)
+         && PQpipelineSync (db->conn);
+  if (sent)
+    {
+      PGresult *sync;
+
+      for (guint i = 0; i < deferred->len; i++)
+        PQclear (read_pipelined (db->conn, &failed));
+      answer = read_pipelined (db->conn, &failed);
+      sync = PQgetResult (db->conn);
+      if (PQresultStatus (sync) == PGRES_FATAL_ERROR && failed == NULL)
+        failed = g_steal_pointer (&sync);
+      PQclear (sync);
+    }
+  PQexitPipelineMode (db->conn);
+  if (failed != NULL || answer == NULL)
+    {
+      PQclear (answer);
+      return failed;
+    }
+  return answer;
+}
+
+static PGresult *
+exec_prepared (PgDb *db, PgStatement *stmt)
+{
+  if (db->deferred->len > 0)
+    return exec_after_deferred (db, stmt);
+  return PQexecPrepared (db->conn, stmt->name, stmt->n_params,
+                         (const char *const *) stmt->values, stmt->lengths, stmt->formats, 0);
+}
+
 static int
 pg_step (RbStatement *stmt)
 {
@@ -456,9 +562,7 @@ pg_step (RbStatement *stmt)
           self->done = TRUE;
           return PQstatus (db->conn) == CONNECTION_OK ? SQLITE_ERROR : SQLITE_IOERR;
         }
-      self->result = PQexecPrepared (db->conn, self->name, self->n_params,
-                                     (const char *const *) self->values, self->lengths,
-                                     self->formats, 0);
+      self->result = exec_prepared (db, self);
       status = PQresultStatus (self->result);
       if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
         {
@@ -640,6 +744,7 @@ static const RbDbEngine pg_engine = {
   .close = pg_close,
   .errmsg = pg_errmsg,
   .exec = pg_exec,
+  .exec_deferred = pg_exec_deferred,
   .schema_version = pg_schema_version,
   .prepare = pg_prepare,
   .begin_write = pg_begin_write,

@@ -326,7 +326,10 @@ run_async (RbStore *self, RbStoreJobFunc func, RbStoreArgs *args, GDestroyNotify
 
 /* Starts a write transaction: BEGIN IMMEDIATE, so that the checks and the write that depends
  * on them cannot interleave with another writer; or, in a group of jobs (run_group), a
- * savepoint of the group's transaction, which already holds the write lock. */
+ * savepoint of the group's transaction, which already holds the write lock. The savepoint
+ * and its RELEASE are deferred (rb_db_exec_deferred): on PostgreSQL they cost no round trip
+ * of their own, and a failure of either still fails the group, whose jobs return only after
+ * its COMMIT. */
 gboolean
 rb_store_begin_write (RbStore *self, GError **error)
 {
@@ -341,7 +344,7 @@ rb_store_begin_write (RbStore *self, GError **error)
                    "the transaction of a group ended early");
       return FALSE;
     }
-  if (!rb_db_exec (self->db, "SAVEPOINT rb_write", error))
+  if (!rb_db_exec_deferred (self->db, "SAVEPOINT rb_write", error))
     return FALSE;
   self->in_savepoint = TRUE;
   return TRUE;
@@ -360,7 +363,7 @@ rb_store_commit_write (RbStore *self, GError **error)
       announce_feed (self, last_seq);
       return TRUE;
     }
-  if (!rb_db_exec (self->db, "RELEASE rb_write", error))
+  if (!rb_db_exec_deferred (self->db, "RELEASE rb_write", error))
     {
       rb_store_rollback_write (self);
       return FALSE;
@@ -1133,6 +1136,16 @@ rb_store_find_person_by_staff_number_sync (RbStore *self, const char *staff_numb
 #define BOOKING_FROM                                                                        \
   " FROM bookings b JOIN spaces s ON s.id = b.space_id LEFT JOIN people p ON p.id = b.person_id"
 
+/* The same columns of a booking just written, from the statement's RETURNING. */
+#define BOOKING_RETURNING                                                                   \
+  "bookings.id, bookings.space_id, bookings.person_id, bookings.start, bookings.\"end\", "     \
+  "bookings.title, bookings.attendees, bookings.series_id, bookings.state, bookings.version, " \
+  "bookings.seq, (SELECT name FROM spaces s WHERE s.id = bookings.space_id), "              \
+  "(SELECT display_name FROM people p WHERE p.id = bookings.person_id), "                   \
+  "(SELECT kind FROM spaces s WHERE s.id = bookings.space_id), bookings.cancel_reason, "    \
+  "bookings.created_at, bookings.door_device_id IS NOT NULL, bookings.anonymised, "         \
+  "COALESCE ((SELECT show_name FROM people p WHERE p.id = bookings.person_id), 0)"
+
 static gpointer
 booking_from_row (RbStatement *stmt)
 {
@@ -1458,12 +1471,14 @@ same_request (RbBooking *existing, RbBooking *request)
  * is refused with RB_ERROR_IDEMPOTENCY_KEY_REUSED. *out_existed says whether the booking was
  * there before (a retry) rather than made now. */
 static RbBooking *
-create_booking (RbStore *self, RbBooking *request, const char *door_device_id,
-                const char *body_hash, gboolean *out_existed, GError **error)
+create_booking (RbStore *self, RbBooking *request, RbPerson *known_person,
+                const char *door_device_id, const char *body_hash, gboolean *out_existed,
+                GError **error)
 {
   g_autoptr (RbSpace) space = NULL;
   g_autoptr (RbPerson) person = NULL;
   g_autoptr (RbBooking) existing = NULL;
+  g_autoptr (RbBooking) booking = NULL;
   g_autoptr (RbStatement) insert = NULL;
   g_autoptr (GError) lookup_error = NULL;
   RbInterval interval = rb_booking_get_interval (request);
@@ -1506,6 +1521,10 @@ create_booking (RbStore *self, RbBooking *request, const char *door_device_id,
           return NULL;
         }
     }
+  else if (known_person != NULL
+           && g_strcmp0 (rb_person_get_id (known_person), rb_booking_get_person_id (request))
+                  == 0)
+    person = g_object_ref (known_person);
   else if (!(person = rb_store_get_person_sync (self, rb_booking_get_person_id (request),
                                                 &lookup_error)))
     {
@@ -1573,7 +1592,7 @@ create_booking (RbStore *self, RbBooking *request, const char *door_device_id,
       self,
       "INSERT INTO bookings (id, space_id, person_id, is_desk, start, \"end\", title, attendees,"
       " series_id, state, version, seq, created_at, updated_at, door_device_id)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING " BOOKING_RETURNING,
       error);
   if (insert == NULL)
     goto fail;
@@ -1592,7 +1611,7 @@ create_booking (RbStore *self, RbBooking *request, const char *door_device_id,
   rb_statement_bind_int64 (insert, 13, now);
   rb_statement_bind_text (insert, 14, person == NULL ? door_device_id : NULL);
   rc = rb_statement_step (insert);
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_ROW)
     {
       /* Only reachable if a check above were missing: the triggers of rb-schema.c refuse. */
       RbErrorCode code;
@@ -1603,12 +1622,16 @@ create_booking (RbStore *self, RbBooking *request, const char *door_device_id,
         rb_db_set_error (error, self->db, rc, "insert booking");
       goto fail;
     }
+  /* the answer as written, without reading it again; the statement ends before the
+   * commit, which SQLite refuses while it runs */
+  booking = booking_from_row (insert);
+  g_clear_pointer (&insert, rb_statement_release);
   if (body_hash != NULL && !set_booking_request_hash (self, id, body_hash, error))
     goto fail;
 
   if (!rb_store_commit_write (self, error))
     return NULL;
-  return rb_store_get_booking_sync (self, id, error);
+  return g_steal_pointer (&booking);
 
 fail_with_lookup_error:
   g_propagate_error (error, g_steal_pointer (&lookup_error));
@@ -1620,17 +1643,19 @@ fail:
 RbBooking *
 rb_store_create_booking_sync (RbStore *self, RbBooking *request, GError **error)
 {
-  return create_booking (self, request, NULL, NULL, NULL, error);
+  return create_booking (self, request, NULL, NULL, NULL, NULL, error);
 }
 
 /* A POST /bookings: for request's person, or for nobody at door_device_id's door (as
- * rb_store_create_door_booking_sync), with the request's fingerprint (create_booking). */
+ * rb_store_create_door_booking_sync), with the request's fingerprint (create_booking).
+ * person, when not NULL, is the request's person as the caller read it for this request
+ * (its session's), which spares reading it again. */
 RbBooking *
-rb_store_create_requested_booking_sync (RbStore *self, RbBooking *request,
+rb_store_create_requested_booking_sync (RbStore *self, RbBooking *request, RbPerson *person,
                                         const char *door_device_id, const char *body_hash,
                                         gboolean *out_existed, GError **error)
 {
-  return create_booking (self, request, door_device_id, body_hash, out_existed, error);
+  return create_booking (self, request, person, door_device_id, body_hash, out_existed, error);
 }
 
 /* A door panel's booking for nobody (request's person NULL), where the site allows it:
@@ -1641,7 +1666,7 @@ rb_store_create_door_booking_sync (RbStore *self, RbBooking *request, const char
                                    GError **error)
 {
   g_return_val_if_fail (door_device_id != NULL, NULL);
-  return create_booking (self, request, door_device_id, NULL, NULL, error);
+  return create_booking (self, request, NULL, door_device_id, NULL, NULL, error);
 }
 
 /* Whether the booking was made for nobody at the door of this device (inside the caller's

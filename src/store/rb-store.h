@@ -82,7 +82,7 @@ RbBooking *rb_store_create_booking_sync (RbStore *self, RbBooking *request, GErr
 RbBooking *rb_store_create_door_booking_sync (RbStore *self, RbBooking *request,
                                               const char *door_device_id, GError **error);
 RbBooking *rb_store_create_requested_booking_sync (RbStore *self, RbBooking *request,
-                                                   const char *door_device_id,
+                                                   RbPerson *person, const char *door_device_id,
                                                    const char *body_hash, gboolean *out_existed,
                                                    GError **error);
 RbBooking *rb_store_cancel_door_booking_sync (RbStore *self, const char *booking_id,

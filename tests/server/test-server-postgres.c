@@ -286,6 +286,100 @@ test_commit_after_failure (Fixture *f, gconstpointer data)
   rb_db_close (db);
 }
 
+static gint64
+changes_of (Fixture *f, const char *booking_id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM changes WHERE booking_id = '%s'",
+                                          booking_id);
+
+  return pg_int (f, sql);
+}
+
+/* What rb_db_exec_deferred leaves runs, in order, before the next statement's answer and
+ * before a COMMIT; a ROLLBACK drops it; a deferred statement that fails fails the next
+ * statement with its own message, and the transaction with it. */
+static void
+test_deferred (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  RbDb *db = rb_pg_db_open (f->url, &error);
+  g_autoptr (RbStatement) count = NULL;
+
+  g_assert_no_error (error);
+  count = rb_db_prepare (db, "SELECT count(*) FROM changes WHERE booking_id = ?1", &error);
+  g_assert_no_error (error);
+
+  /* before a statement, in one round trip with it */
+  rb_db_begin_write (db, &error);
+  g_assert_no_error (error);
+  rb_db_exec_deferred (db, "SAVEPOINT rb_write", &error);
+  g_assert_no_error (error);
+  rb_db_exec_deferred (db, "INSERT INTO changes (booking_id, changed_at) VALUES ('d1', 0)",
+                       &error);
+  g_assert_no_error (error);
+  rb_statement_bind_text (count, 1, "d1");
+  g_assert_cmpint (rb_statement_step (count), ==, SQLITE_ROW);
+  g_assert_cmpint (rb_statement_column_int64 (count, 0), ==, 1);
+  rb_statement_reset (count);
+  /* before a COMMIT */
+  rb_db_exec_deferred (db, "RELEASE rb_write", &error);
+  g_assert_no_error (error);
+  rb_db_exec_deferred (db, "INSERT INTO changes (booking_id, changed_at) VALUES ('d2', 0)",
+                       &error);
+  g_assert_no_error (error);
+  g_assert_true (rb_db_commit (db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (changes_of (f, "d1"), ==, 1);
+  g_assert_cmpint (changes_of (f, "d2"), ==, 1);
+
+  /* dropped by a ROLLBACK, and nothing of it left for the next transaction */
+  rb_db_begin_write (db, &error);
+  g_assert_no_error (error);
+  rb_db_exec_deferred (db, "INSERT INTO changes (booking_id, changed_at) VALUES ('d3', 0)",
+                       &error);
+  g_assert_no_error (error);
+  rb_db_rollback (db);
+  rb_db_begin_write (db, &error);
+  g_assert_no_error (error);
+  g_assert_true (rb_db_commit (db, &error));
+  g_assert_cmpint (changes_of (f, "d3"), ==, 0);
+
+  /* a failure is the next statement's, and the transaction's */
+  rb_db_begin_write (db, &error);
+  g_assert_no_error (error);
+  rb_db_exec_deferred (db, "INSERT INTO changes (booking_id, changed_at) VALUES ('d4', 0)",
+                       &error);
+  g_assert_no_error (error);
+  rb_db_exec_deferred (db, "RELEASE rb_write", &error);
+  g_assert_no_error (error);
+  rb_statement_bind_text (count, 1, "d4");
+  g_assert_cmpint (rb_statement_step (count), ==, SQLITE_ERROR);
+  g_assert_nonnull (strstr (rb_db_errmsg (db), "rb_write"));
+  g_assert_true (rb_db_transaction_failed (db));
+  rb_statement_reset (count);
+  g_assert_false (rb_db_commit (db, &error));
+  g_clear_error (&error);
+  g_assert_false (rb_db_in_transaction (db));
+  g_assert_cmpint (changes_of (f, "d4"), ==, 0);
+
+  /* and a COMMIT's */
+  rb_db_begin_write (db, &error);
+  g_assert_no_error (error);
+  rb_db_exec_deferred (db, "INSERT INTO changes (booking_id, changed_at) VALUES ('d5', 0)",
+                       &error);
+  g_assert_no_error (error);
+  rb_db_exec_deferred (db, "RELEASE rb_write", &error);
+  g_assert_no_error (error);
+  g_assert_false (rb_db_commit (db, &error));
+  g_assert_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "rb_write"));
+  g_assert_false (rb_db_in_transaction (db));
+  g_assert_cmpint (changes_of (f, "d5"), ==, 0);
+
+  g_clear_pointer (&count, rb_statement_release);
+  rb_db_close (db);
+}
+
 /* ---- several servers: the feed's order and its notification ------------------------------- */
 
 typedef struct
@@ -1259,6 +1353,8 @@ main (int argc, char *argv[])
               test_audit_append_only, fixture_tear_down);
   g_test_add ("/postgres/engine/commit-after-failure", Fixture, NULL, fixture_set_up,
               test_commit_after_failure, fixture_tear_down);
+  g_test_add ("/postgres/engine/deferred", Fixture, NULL, fixture_set_up, test_deferred,
+              fixture_tear_down);
   g_test_add ("/postgres/feed/commit-order", Fixture, NULL, fixture_set_up,
               test_feed_commit_order, fixture_tear_down);
   g_test_add ("/postgres/feed/notify", Fixture, NULL, fixture_set_up, test_feed_notify,
