@@ -24,6 +24,8 @@ struct _RbDbEngine
   gint64 (*last_insert_id) (RbDb *db);
 
   void (*finalize) (RbStatement *stmt);
+  /* NULL: rb_db_step_deferred runs at once */
+  gboolean (*step_deferred) (RbStatement *stmt, GError **error);
   gboolean (*busy) (RbStatement *stmt);
   int (*step) (RbStatement *stmt);
   void (*reset) (RbStatement *stmt);

@@ -73,6 +73,14 @@ rb_db_step_done (RbDb *db, RbStatement *stmt, GError **error)
 }
 
 gboolean
+rb_db_step_deferred (RbDb *db, RbStatement *stmt, GError **error)
+{
+  if (db->engine->step_deferred == NULL)
+    return rb_db_step_done (db, stmt, error);
+  return db->engine->step_deferred (stmt, error);
+}
+
+gboolean
 rb_db_begin_write (RbDb *db, GError **error)
 {
   return db->engine->begin_write (db, error);

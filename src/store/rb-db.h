@@ -54,6 +54,9 @@ gboolean rb_db_exec_deferred (RbDb *db, const char *sql, GError **error);
 /* A statement of its own (not from the cache), freed by g_autoptr (RbStatement). */
 RbStatement *rb_db_prepare (RbDb *db, const char *sql, GError **error);
 gboolean rb_db_step_done (RbDb *db, RbStatement *stmt, GError **error);
+/* rb_db_step_done for a statement whose success nobody waits for, deferred as
+ * rb_db_exec_deferred: its parameters are copied, and it may be released at once. */
+gboolean rb_db_step_deferred (RbDb *db, RbStatement *stmt, GError **error);
 /* Begins a write transaction that no other writer interleaves with: BEGIN IMMEDIATE on
  * SQLite, the database's writer lock on PostgreSQL (rb_pg_begin_write says why). */
 gboolean rb_db_begin_write (RbDb *db, GError **error);

@@ -12,9 +12,9 @@
  * SQLite write fails on a full disk, and its job with it. Statements are prepared again on
  * the new connection when they are next used.
  *
- * A statement deferred (rb_db_exec_deferred: a job's SAVEPOINT and RELEASE in a group) goes
- * in one pipeline with the next statement that is prepared or executed, so that it costs no
- * round trip of its own. */
+ * A statement deferred (rb_db_exec_deferred, rb_db_step_deferred: a job's SAVEPOINT and
+ * RELEASE in a group, a booking's fingerprint) goes in one pipeline with the next statement,
+ * so that it costs no round trip of its own. */
 #include "config.h"
 
 #include <string.h>
@@ -48,9 +48,21 @@ typedef struct
    * lost connection is never made again: the rest of the transaction must fail with it,
    * never run, committed statement by statement, on a new connection. */
   gboolean in_write;
-  /* What rb_db_exec_deferred left to send with the next statement, in order. */
+  /* What is deferred to be sent with the next statement (Deferred), in order. */
   GPtrArray *deferred;
 } PgDb;
+
+/* A statement deferred: SQL of its own (sql), or a prepared statement's name with a copy of
+ * its parameters. */
+typedef struct
+{
+  char *sql;
+  char *name;
+  int n_params;
+  char **values;
+  int *lengths;
+  int *formats;
+} Deferred;
 
 typedef struct
 {
@@ -73,6 +85,19 @@ typedef struct
 } PgStatement;
 
 static const RbDbEngine pg_engine;
+
+static void
+deferred_free (Deferred *deferred)
+{
+  g_free (deferred->sql);
+  g_free (deferred->name);
+  for (int i = 0; i < deferred->n_params; i++)
+    g_free (deferred->values[i]);
+  g_free (deferred->values);
+  g_free (deferred->lengths);
+  g_free (deferred->formats);
+  g_free (deferred);
+}
 
 #define PG_DB(db) ((PgDb *) (db))
 #define PG_STMT(stmt) ((PgStatement *) (stmt))
@@ -227,7 +252,7 @@ rb_pg_db_open (const char *conninfo, GError **error)
   db->parent.engine = &pg_engine;
   db->conn = g_steal_pointer (&conn);
   db->backend_pid = PQbackendPID (db->conn);
-  db->deferred = g_ptr_array_new_with_free_func (g_free);
+  db->deferred = g_ptr_array_new_with_free_func ((GDestroyNotify) deferred_free);
   return &db->parent;
 }
 
@@ -250,6 +275,87 @@ static const char *
 pg_errmsg (RbDb *db)
 {
   return PG_DB (db)->errmsg != NULL ? PG_DB (db)->errmsg : PQerrorMessage (PG_DB (db)->conn);
+}
+
+/* The results of one query of a pipeline, up to the NULL that ends them: its own, or the
+ * first failure met so far, which *failed keeps. */
+static PGresult *
+read_pipelined (PGconn *conn, PGresult **failed)
+{
+  PGresult *answer = NULL;
+  PGresult *result;
+
+  while ((result = PQgetResult (conn)) != NULL)
+    {
+      if (PQresultStatus (result) == PGRES_FATAL_ERROR && *failed == NULL)
+        *failed = result;
+      else if (answer == NULL && PQresultStatus (result) != PGRES_PIPELINE_ABORTED)
+        answer = result;
+      else
+        PQclear (result);
+    }
+  return answer;
+}
+
+static gboolean
+send_deferred (PgDb *db, const Deferred *deferred)
+{
+  if (deferred->sql != NULL)
+    return PQsendQueryParams (db->conn, deferred->sql, 0, NULL, NULL, NULL, NULL, 0);
+  return PQsendQueryPrepared (db->conn, deferred->name, deferred->n_params,
+                              (const char *const *) deferred->values, deferred->lengths,
+                              deferred->formats, 0);
+}
+
+/* The statements deferred and then stmt (if not NULL), in one round trip: the last one's
+ * result, or the first failure, which aborted whatever came after it. */
+static PGresult *
+run_pipeline (PgDb *db, PgStatement *stmt)
+{
+  g_autoptr (GPtrArray) deferred = g_steal_pointer (&db->deferred);
+  guint n_queries = deferred->len + (stmt != NULL ? 1 : 0);
+  PGresult *failed = NULL;
+  PGresult *answer = NULL;
+  gboolean sent = PQenterPipelineMode (db->conn);
+
+  db->deferred = g_ptr_array_new_with_free_func ((GDestroyNotify) deferred_free);
+  for (guint i = 0; sent && i < deferred->len; i++)
+    sent = send_deferred (db, g_ptr_array_index (deferred, i));
+  if (sent && stmt != NULL)
+    sent = PQsendQueryPrepared (db->conn, stmt->name, stmt->n_params,
+                                (const char *const *) stmt->values, stmt->lengths,
+                                stmt->formats, 0);
+  if (sent && PQpipelineSync (db->conn))
+    {
+      PGresult *sync;
+
+      for (guint i = 0; i < n_queries; i++)
+        {
+          PQclear (answer);
+          answer = read_pipelined (db->conn, &failed);
+        }
+      sync = PQgetResult (db->conn);
+      if (PQresultStatus (sync) == PGRES_FATAL_ERROR && failed == NULL)
+        failed = g_steal_pointer (&sync);
+      PQclear (sync);
+    }
+  PQexitPipelineMode (db->conn);
+  if (failed != NULL || answer == NULL)
+    {
+      PQclear (answer);
+      return failed;
+    }
+  return answer;
+}
+
+/* Whether the deferred statements are all SQL of their own (none prepared). */
+static gboolean
+only_sql_deferred (PgDb *db)
+{
+  for (guint i = 0; i < db->deferred->len; i++)
+    if (((Deferred *) g_ptr_array_index (db->deferred, i))->sql == NULL)
+      return FALSE;
+  return TRUE;
 }
 
 /* COMMIT or ROLLBACK, which end a transaction (ROLLBACK TO a savepoint does not). */
@@ -288,13 +394,30 @@ pg_exec (RbDb *db, const char *sql, GError **error)
       g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", self->errmsg);
       return FALSE;
     }
-  /* one simple query of several statements, which stops at the first that fails and
-   * answers with its error */
-  if (self->deferred->len > 0)
+  if (!only_sql_deferred (self))
     {
-      g_ptr_array_add (self->deferred, g_strdup (sql));
-      g_ptr_array_add (self->deferred, NULL);
-      with_deferred = g_strjoinv ("; ", (char **) self->deferred->pdata);
+      /* prepared statements need a pipeline of their own first */
+      g_autoptr (PGresult) flushed = run_pipeline (self, NULL);
+
+      if (PQresultStatus (flushed) != PGRES_COMMAND_OK
+          && PQresultStatus (flushed) != PGRES_TUPLES_OK)
+        {
+          fail (self, flushed);
+          g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", self->errmsg);
+          return FALSE;
+        }
+    }
+  else if (self->deferred->len > 0)
+    {
+      /* one simple query of several statements, which stops at the first that fails and
+       * answers with its error */
+      GString *joined = g_string_new (NULL);
+
+      for (guint i = 0; i < self->deferred->len; i++)
+        g_string_append_printf (joined, "%s; ",
+                                ((Deferred *) g_ptr_array_index (self->deferred, i))->sql);
+      g_string_append (joined, sql);
+      with_deferred = g_string_free (joined, FALSE);
       g_ptr_array_set_size (self->deferred, 0);
     }
   result = PQexec (self->conn, with_deferred != NULL ? with_deferred : sql);
@@ -322,13 +445,16 @@ static gboolean
 pg_exec_deferred (RbDb *db, const char *sql, GError **error)
 {
   PgDb *self = PG_DB (db);
+  Deferred *deferred;
 
   if (!ensure_connected (self))
     {
       g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", self->errmsg);
       return FALSE;
     }
-  g_ptr_array_add (self->deferred, g_strdup (sql));
+  deferred = g_new0 (Deferred, 1);
+  deferred->sql = g_strdup (sql);
+  g_ptr_array_add (self->deferred, deferred);
   return TRUE;
 }
 
@@ -476,73 +602,47 @@ pg_busy (RbStatement *stmt)
   return PG_STMT (stmt)->stepped && !PG_STMT (stmt)->done;
 }
 
-/* The results of one query of a pipeline, up to the NULL that ends them: its own, or the
- * first failure met so far, which *failed keeps. */
-static PGresult *
-read_pipelined (PGconn *conn, PGresult **failed)
-{
-  PGresult *answer = NULL;
-  PGresult *result;
-
-  while ((result = PQgetResult (conn)) != NULL)
-    {
-      if (PQresultStatus (result) == PGRES_FATAL_ERROR && *failed == NULL)
-        *failed = result;
-      else if (answer == NULL && PQresultStatus (result) != PGRES_PIPELINE_ABORTED)
-        answer = result;
-      else
-        PQclear (result);
-    }
-  return answer;
-}
-
-/* The statements deferred and then stmt, in one round trip; stmt's result, or the first
- * failure, which aborted whatever came after it. */
-static PGresult *
-exec_after_deferred (PgDb *db, PgStatement *stmt)
-{
-  g_autoptr (GPtrArray) deferred = g_steal_pointer (&db->deferred);
-  PGresult *failed = NULL;
-  PGresult *answer = NULL;
-  gboolean sent = PQenterPipelineMode (db->conn);
-
-  db->deferred = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; sent && i < deferred->len; i++)
-    sent = PQsendQueryParams (db->conn, g_ptr_array_index (deferred, i), 0, NULL, NULL, NULL,
-                              NULL, 0);
-  sent = sent
-         && PQsendQueryPrepared (db->conn, stmt->name, stmt->n_params,
-                                 (const char *const *) stmt->values, stmt->lengths,
-                                 stmt->formats, 0)
-         && PQpipelineSync (db->conn);
-  if (sent)
-    {
-      PGresult *sync;
-
-      for (guint i = 0; i < deferred->len; i++)
-        PQclear (read_pipelined (db->conn, &failed));
-      answer = read_pipelined (db->conn, &failed);
-      sync = PQgetResult (db->conn);
-      if (PQresultStatus (sync) == PGRES_FATAL_ERROR && failed == NULL)
-        failed = g_steal_pointer (&sync);
-      PQclear (sync);
-    }
-  PQexitPipelineMode (db->conn);
-  if (failed != NULL || answer == NULL)
-    {
-      PQclear (answer);
-      return failed;
-    }
-  return answer;
-}
-
 static PGresult *
 exec_prepared (PgDb *db, PgStatement *stmt)
 {
   if (db->deferred->len > 0)
-    return exec_after_deferred (db, stmt);
+    return run_pipeline (db, stmt);
   return PQexecPrepared (db->conn, stmt->name, stmt->n_params,
                          (const char *const *) stmt->values, stmt->lengths, stmt->formats, 0);
+}
+
+/* Keeps stmt, with a copy of its parameters, to be sent with the next statement. */
+static gboolean
+pg_step_deferred (RbStatement *stmt, GError **error)
+{
+  PgStatement *self = PG_STMT (stmt);
+  PgDb *db = PG_DB (stmt->db);
+  Deferred *deferred;
+
+  if (!ensure_connected (db)
+      || (self->generation != db->generation && !prepare_on_server (db, self)))
+    {
+      g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", db->errmsg);
+      return FALSE;
+    }
+  deferred = g_new0 (Deferred, 1);
+  deferred->name = g_strdup (self->name);
+  deferred->n_params = self->n_params;
+  deferred->values = g_new0 (char *, MAX (self->n_params, 1));
+  deferred->lengths = g_memdup2 (self->lengths, sizeof (int) * MAX (self->n_params, 1));
+  deferred->formats = g_memdup2 (self->formats, sizeof (int) * MAX (self->n_params, 1));
+  for (int i = 0; i < self->n_params; i++)
+    {
+      /* binary values have their length, and an empty one must stay empty, not NULL */
+      if (self->values[i] != NULL && self->formats[i] == 1)
+        deferred->values[i] = self->lengths[i] > 0
+                                  ? g_memdup2 (self->values[i], self->lengths[i])
+                                  : g_strdup ("");
+      else
+        deferred->values[i] = g_strdup (self->values[i]);
+    }
+  g_ptr_array_add (db->deferred, deferred);
+  return TRUE;
 }
 
 static int
@@ -745,6 +845,7 @@ static const RbDbEngine pg_engine = {
   .errmsg = pg_errmsg,
   .exec = pg_exec,
   .exec_deferred = pg_exec_deferred,
+  .step_deferred = pg_step_deferred,
   .schema_version = pg_schema_version,
   .prepare = pg_prepare,
   .begin_write = pg_begin_write,

@@ -1214,7 +1214,8 @@ set_booking_request_hash (RbStore *self, const char *booking_id, const char *bod
     return FALSE;
   rb_statement_bind_text (stmt, 1, booking_id);
   rb_statement_bind_text (stmt, 2, body_hash);
-  return rb_db_step_done (self->db, stmt, error);
+  /* nothing waits for it: a failure still fails the create's transaction before its commit */
+  return rb_db_step_deferred (self->db, stmt, error);
 }
 
 GPtrArray *

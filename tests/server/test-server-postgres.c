@@ -295,15 +295,18 @@ changes_of (Fixture *f, const char *booking_id)
   return pg_int (f, sql);
 }
 
-/* What rb_db_exec_deferred leaves runs, in order, before the next statement's answer and
- * before a COMMIT; a ROLLBACK drops it; a deferred statement that fails fails the next
- * statement with its own message, and the transaction with it. */
+/* What rb_db_exec_deferred and rb_db_step_deferred leave runs, in order, before the next
+ * statement's answer and before a COMMIT; a ROLLBACK drops it; a deferred statement that
+ * fails fails the next statement (or the COMMIT) with its own message, and the transaction
+ * with it. */
 static void
 test_deferred (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   RbDb *db = rb_pg_db_open (f->url, &error);
   g_autoptr (RbStatement) count = NULL;
+  g_autoptr (RbStatement) insert = NULL;
+  g_autoptr (RbStatement) divide = NULL;
 
   g_assert_no_error (error);
   count = rb_db_prepare (db, "SELECT count(*) FROM changes WHERE booking_id = ?1", &error);
@@ -375,8 +378,51 @@ test_deferred (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "rb_write"));
   g_assert_false (rb_db_in_transaction (db));
   g_assert_cmpint (changes_of (f, "d5"), ==, 0);
+  g_clear_error (&error);
+
+  /* a prepared one keeps its parameters as they were when it was deferred */
+  insert = rb_db_prepare (db, "INSERT INTO changes (booking_id, changed_at) VALUES (?1, ?2)",
+                          &error);
+  g_assert_no_error (error);
+  divide = rb_db_prepare (db, "SELECT 1 / (CAST (?1 AS BIGINT) - 1)", &error);
+  g_assert_no_error (error);
+  rb_db_begin_write (db, &error);
+  g_assert_no_error (error);
+  for (int i = 6; i <= 7; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("d%d", i);
+
+      rb_statement_bind_text (insert, 1, id);
+      rb_statement_bind_int64 (insert, 2, i);
+      rb_db_step_deferred (db, insert, &error);
+      g_assert_no_error (error);
+      rb_statement_reset (insert);
+      rb_statement_clear_bindings (insert);
+    }
+  g_assert_true (rb_db_commit (db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (changes_of (f, "d6"), ==, 1);
+  g_assert_cmpint (pg_int (f, "SELECT changed_at FROM changes WHERE booking_id = 'd7'"), ==, 7);
+
+  /* and its failure is the COMMIT's */
+  rb_db_begin_write (db, &error);
+  g_assert_no_error (error);
+  rb_statement_bind_text (insert, 1, "d8");
+  rb_statement_bind_int64 (insert, 2, 8);
+  rb_db_step_deferred (db, insert, &error);
+  g_assert_no_error (error);
+  rb_statement_bind_int64 (divide, 1, 1);
+  rb_db_step_deferred (db, divide, &error);
+  g_assert_no_error (error);
+  g_assert_false (rb_db_commit (db, &error));
+  g_assert_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "division by zero"));
+  g_assert_false (rb_db_in_transaction (db));
+  g_assert_cmpint (changes_of (f, "d8"), ==, 0);
 
   g_clear_pointer (&count, rb_statement_release);
+  g_clear_pointer (&insert, rb_statement_release);
+  g_clear_pointer (&divide, rb_statement_release);
   rb_db_close (db);
 }
 
