@@ -760,9 +760,9 @@ assert_same_booking (RbBooking *a, RbBooking *b)
 }
 
 /* A create answers with the booking as its INSERT returned it, not read again: every field
- * as a later read has it, with the names of the space and the person and the person's
- * consent to show theirs. A person the caller passes stands in for the lookup only when it
- * is the request's. */
+ * as a later read has it, with the names of the space and the person, the person's consent
+ * to show theirs, and the number of its change row. A person the caller passes stands in
+ * for the lookup only when it is the request's. */
 static void
 test_store_create_answer (StoreFixture *f, gconstpointer data)
 {
@@ -772,6 +772,7 @@ test_store_create_answer (StoreFixture *f, gconstpointer data)
   g_autoptr (RbBooking) stored = NULL;
   g_autoptr (JsonNode) consent = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree char *change_sql = NULL;
   gboolean existed = TRUE;
 
   consent = rb_name_consent_set_sync (f->store, ANNA, TRUE, &error);
@@ -794,7 +795,12 @@ test_store_create_answer (StoreFixture *f, gconstpointer data)
   g_assert_cmpstr (rb_booking_get_title (made), ==, "Sprint planning");
   g_assert_cmpint (rb_booking_get_attendees (made), ==, 4);
   g_assert_cmpint (rb_booking_get_version (made), ==, 1);
-  g_assert_cmpint (rb_booking_get_seq (made), >, 0);
+  /* its number is that of the change row appended for it, the newest */
+  change_sql = g_strdup_printf ("SELECT seq FROM changes WHERE booking_id = '%s'",
+                                rb_booking_get_id (request));
+  g_assert_cmpint (raw_query_int (f->path, change_sql), ==, rb_booking_get_seq (made));
+  g_assert_cmpint (raw_query_int (f->path, "SELECT max (seq) FROM changes"), ==,
+                   rb_booking_get_seq (made));
 }
 
 static void
