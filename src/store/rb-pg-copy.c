@@ -430,7 +430,9 @@ rb_pg_copy_store_sync (RbStore *store, const char *conninfo, GError **error)
       rb_pg_exec (conn, "ROLLBACK", NULL);
       return NULL;
     }
-  if (!rb_pg_exec (conn, "COMMIT", error))
+  /* The servers that start on it plan their statements on its statistics at once, before
+   * autovacuum would first come by. */
+  if (!rb_pg_exec (conn, "COMMIT", error) || !rb_pg_exec (conn, "ANALYZE", error))
     return NULL;
   return g_steal_pointer (&report);
 }

@@ -296,6 +296,12 @@ static const char *const migrations[] = {
   /* 17: nothing for SQLite. PostgreSQL's notification of change rows says what they were
    * (rb-pg-schema.c); the engines number their migrations alike. */
   "",
+
+  /* 18: the space's clash check reads start and end from the index alone. PostgreSQL needs
+   * it (rb-pg-schema.c); SQLite keeps the same index. */
+  ("DROP INDEX bookings_live_by_space;"
+   "CREATE INDEX bookings_live_by_space ON bookings (space_id, start, \"end\")"
+   "  WHERE state IN ('booked', 'checked_in');"),
 };
 
 int

@@ -19,6 +19,7 @@
 
 #include "rb-pg-db.h"
 #include "rb-pg-schema.h"
+#include "rb-store.h"
 #include "rb-test-postgres.h"
 #include "rb-test-server.h"
 #include "rb-test-util.h"
@@ -257,6 +258,83 @@ test_audit_append_only (Fixture *f, gconstpointer data)
               "DELETE FROM audit_log WHERE at < 150; DELETE FROM audit_log_expiry; COMMIT");
   g_assert_cmpint (pg_int (f, "SELECT count(*) FROM audit_log"), ==, 1);
   g_free (pg_exec_fails (f, "DELETE FROM audit_log", "23001"));
+}
+
+/* The plan PostgreSQL makes once for every execution of a prepared statement (as a store's
+ * connection gets after five), as EXPLAIN's lines in one text. */
+static char *
+generic_plan (Fixture *f, const char *sql, const char *arguments)
+{
+  int n_params;
+  g_autofree char *translated = rb_pg_db_translate (sql, &n_params);
+  g_autofree char *prepare = g_strdup_printf ("PREPARE clash AS %s", translated);
+  g_autofree char *explain = g_strdup_printf ("EXPLAIN EXECUTE clash (%s)", arguments);
+  g_autoptr (PGresult) result = NULL;
+  GString *plan = g_string_new (NULL);
+
+  pg_exec (f, "SET plan_cache_mode = force_generic_plan");
+  pg_exec (f, prepare);
+  result = PQexec (f->conn, explain);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  for (int row = 0; row < PQntuples (result); row++)
+    g_string_append_printf (plan, "%s\n", PQgetvalue (result, row, 0));
+  pg_exec (f, "DEALLOCATE clash; RESET plan_cache_mode");
+  return g_string_free (plan, FALSE);
+}
+
+static guint
+count_in (const char *text, const char *what)
+{
+  guint n = 0;
+
+  for (const char *at = strstr (text, what); at != NULL; at = strstr (at + 1, what))
+    n++;
+  return n;
+}
+
+/* The clash checks on a database with statistics, as autovacuum keeps them: each reads the
+ * live bookings of one space, or one person's desks, in the hours in question. Before schema
+ * 18 the space's check took the occupancy figures' index, with every space's bookings of
+ * those hours. (Checked on the plan PostgreSQL makes for all executions, since that is what
+ * a server's statements get.) */
+static void
+test_clash_plans (Fixture *f, gconstpointer data)
+{
+  g_autoptr (RbTestServer) seeder = rb_test_server_new_on (f->dir, f->url);
+  const char *const *queries = rb_store_clash_queries ();
+  /* the parameters of each query of rb_store_clash_queries, in its order */
+  const char *const arguments[] = {
+    "'a1-r01', 1797926400, 1797930000, 90000",
+    "'p-14475', 1797926400, 1797930000, 90000",
+    "'a1-r01', 1797926400, 1797930000, 90000, 'p-14475', 1797890400, 1797976800",
+  };
+
+  rb_test_server_start (seeder);
+  rb_test_server_stop (seeder);
+  /* ten days of rooms booked every quarter of an hour, as bench-server books them: with
+   * (space_id, start) alone, this is where PostgreSQL chose the occupancy index */
+  pg_exec (f, "INSERT INTO bookings (id, space_id, person_id, is_desk, start, \"end\", state,"
+              " created_at, updated_at)"
+              " SELECT gen_random_uuid ()::text, s.id, 'p-14475', 0, 1797897600 + d * 86400 + k * 900,"
+              "   1797897600 + d * 86400 + k * 900 + 900, 'booked', 0, 0"
+              " FROM (SELECT id FROM spaces WHERE kind <> 'desk') s, generate_series (0, 9) d,"
+              "   generate_series (0, 55) k");
+  pg_exec (f, "ANALYZE");
+
+  g_assert_cmpuint (g_strv_length ((char **) queries), ==, G_N_ELEMENTS (arguments));
+  for (guint i = 0; i < G_N_ELEMENTS (arguments); i++)
+    {
+      g_autofree char *plan = generic_plan (f, queries[i], arguments[i]);
+
+      g_test_message ("plan: %s", plan);
+      /* (space_blocks is empty, and its Seq Scan reads nothing) */
+      g_assert_null (strstr (plan, "Seq Scan on bookings"));
+      g_assert_null (strstr (plan, "bookings_occupancy"));
+      g_assert_null (strstr (plan, "bookings_no_overlap"));
+      g_assert_cmpuint (count_in (plan, "bookings_live_by_space"), ==, i == 1 ? 0 : 1);
+      g_assert_cmpuint (count_in (plan, "bookings_live_desks_by_person"), ==,
+                        i == 0 ? 0 : (i == 1 ? 1 : 2));
+    }
 }
 
 /* A failed statement ends a PostgreSQL transaction, which then answers COMMIT with ROLLBACK:
@@ -1284,6 +1362,10 @@ test_copy (Fixture *f, gconstpointer data)
       g_assert_cmpstr (in_postgres, ==, in_sqlite);
     }
   g_assert_cmpint (pg_int (f, "SELECT count(*) FROM bookings"), ==, bookings);
+  /* analysed, so that servers plan on its statistics from the start */
+  g_assert_cmpint (pg_int (f, "SELECT count(*) FROM pg_stat_user_tables"
+                              " WHERE relname = 'bookings' AND last_analyze IS NOT NULL"),
+                   ==, 1);
   g_assert_cmpint (
       pg_int (f, "SELECT count(*) FROM bookings WHERE title = E'Review\\t „Q1“ \\\\ Plan\\r\\nNext'"),
       ==, 1);
@@ -1397,6 +1479,8 @@ main (int argc, char *argv[])
               test_one_desk, fixture_tear_down);
   g_test_add ("/postgres/schema/audit-append-only", Fixture, NULL, fixture_set_up,
               test_audit_append_only, fixture_tear_down);
+  g_test_add ("/postgres/schema/clash-plans", Fixture, NULL, fixture_set_up, test_clash_plans,
+              fixture_tear_down);
   g_test_add ("/postgres/engine/commit-after-failure", Fixture, NULL, fixture_set_up,
               test_commit_after_failure, fixture_tear_down);
   g_test_add ("/postgres/engine/deferred", Fixture, NULL, fixture_set_up, test_deferred,
