@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <glib/gstdio.h>
 #include <netinet/in.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -114,4 +115,14 @@ rb_test_child_exited (GPid *pid)
       return TRUE;
     }
   return FALSE;
+}
+
+guint
+rb_test_count_in (const char *text, const char *what)
+{
+  guint n = 0;
+
+  for (const char *at = strstr (text, what); at != NULL; at = strstr (at + 1, what))
+    n++;
+  return n;
 }

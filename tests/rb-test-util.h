@@ -33,4 +33,7 @@ guint16 rb_test_free_loopback_port (void);
  * sets *pid to 0 if so. */
 gboolean rb_test_child_exited (GPid *pid);
 
+/* How often what occurs in text (a query plan's index, say). */
+guint rb_test_count_in (const char *text, const char *what);
+
 G_END_DECLS

@@ -590,16 +590,6 @@ plan_scans_a_table (const char *plan)
   return FALSE;
 }
 
-static guint
-count_in (const char *text, const char *what)
-{
-  guint n = 0;
-
-  for (const char *at = strstr (text, what); at != NULL; at = strstr (at + 1, what))
-    n++;
-  return n;
-}
-
 /* Every clash check of a new booking reads live bookings only (the partial indexes of schema
  * 6): with the whole table in the index, cancelled bookings piling up in a slot made each
  * later booking of that slot slower. The last query asks every check at once: three of
@@ -618,8 +608,8 @@ test_clash_query_plans (Fixture *f, gconstpointer data)
       g_autofree char *plan = query_plan (db, queries[i]);
 
       g_test_message ("plan: %s", plan);
-      g_assert_cmpuint (count_in (plan, "INDEX bookings_live_"), ==, i < n - 1 ? 1 : 3);
-      g_assert_cmpuint (count_in (plan, "start>? AND start<?"), ==, i < n - 1 ? 1 : 3);
+      g_assert_cmpuint (rb_test_count_in (plan, "INDEX bookings_live_"), ==, i < n - 1 ? 1 : 3);
+      g_assert_cmpuint (rb_test_count_in (plan, "start>? AND start<?"), ==, i < n - 1 ? 1 : 3);
       g_assert_false (plan_scans_a_table (plan));
     }
   g_assert_nonnull (strstr (queries[n - 1], "space_blocks"));
