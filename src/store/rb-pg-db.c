@@ -402,8 +402,11 @@ pg_exec (RbDb *db, const char *sql, GError **error)
       if (PQresultStatus (flushed) != PGRES_COMMAND_OK
           && PQresultStatus (flushed) != PGRES_TUPLES_OK)
         {
-          fail (self, flushed);
-          g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", self->errmsg);
+          int rc = fail (self, flushed);
+
+          g_set_error (error, RB_STORE_ERROR,
+                       rc == SQLITE_BUSY ? RB_STORE_ERROR_BUSY : RB_STORE_ERROR_FAILED, "%s",
+                       self->errmsg);
           return FALSE;
         }
     }
