@@ -48,8 +48,9 @@ const char *rb_db_errmsg (RbDb *db);
 gboolean rb_db_exec (RbDb *db, const char *sql, GError **error);
 /* Runs sql, one statement that answers no rows and whose success nobody waits for (a
  * SAVEPOINT, a RELEASE), no later than the connection's next statement: on PostgreSQL it is
- * sent with that one, in its round trip, and a failure of it is that statement's; on SQLite
- * at once. A ROLLBACK of the whole transaction drops it. */
+ * sent with that one (in its round trip if it is prepared, just before it if it is
+ * rb_db_exec's), and a failure of it is that statement's; on SQLite at once. A ROLLBACK of
+ * the whole transaction drops it. */
 gboolean rb_db_exec_deferred (RbDb *db, const char *sql, GError **error);
 /* A statement of its own (not from the cache), freed by g_autoptr (RbStatement). */
 RbStatement *rb_db_prepare (RbDb *db, const char *sql, GError **error);

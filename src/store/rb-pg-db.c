@@ -13,8 +13,9 @@
  * the new connection when they are next used.
  *
  * A statement deferred (rb_db_exec_deferred, rb_db_step_deferred: a job's SAVEPOINT and
- * RELEASE in a group, a booking's fingerprint) goes in one pipeline with the next statement,
- * so that it costs no round trip of its own. */
+ * RELEASE in a group, a booking's fingerprint) goes in one pipeline with the next prepared
+ * statement, so that it costs no round trip of its own; before a COMMIT (or other SQL of
+ * rb_db_exec) the deferred go in one pipeline of their own. */
 #include "config.h"
 
 #include <string.h>
@@ -312,15 +313,15 @@ send_deferred (PgDb *db, const Deferred *deferred)
 static PGresult *
 run_pipeline (PgDb *db, PgStatement *stmt)
 {
-  g_autoptr (GPtrArray) deferred = g_steal_pointer (&db->deferred);
-  guint n_queries = deferred->len + (stmt != NULL ? 1 : 0);
+  guint n_queries = db->deferred->len + (stmt != NULL ? 1 : 0);
   PGresult *failed = NULL;
   PGresult *answer = NULL;
   gboolean sent = PQenterPipelineMode (db->conn);
 
-  db->deferred = g_ptr_array_new_with_free_func ((GDestroyNotify) deferred_free);
-  for (guint i = 0; sent && i < deferred->len; i++)
-    sent = send_deferred (db, g_ptr_array_index (deferred, i));
+  /* libpq copies what it sends: the deferred statements are done with once sent */
+  for (guint i = 0; sent && i < db->deferred->len; i++)
+    sent = send_deferred (db, g_ptr_array_index (db->deferred, i));
+  g_ptr_array_set_size (db->deferred, 0);
   if (sent && stmt != NULL)
     sent = PQsendQueryPrepared (db->conn, stmt->name, stmt->n_params,
                                 (const char *const *) stmt->values, stmt->lengths,
@@ -348,16 +349,6 @@ run_pipeline (PgDb *db, PgStatement *stmt)
   return answer;
 }
 
-/* Whether the deferred statements are all SQL of their own (none prepared). */
-static gboolean
-only_sql_deferred (PgDb *db)
-{
-  for (guint i = 0; i < db->deferred->len; i++)
-    if (((Deferred *) g_ptr_array_index (db->deferred, i))->sql == NULL)
-      return FALSE;
-  return TRUE;
-}
-
 /* COMMIT or ROLLBACK, which end a transaction (ROLLBACK TO a savepoint does not). */
 static gboolean
 ends_transaction (const char *sql)
@@ -371,7 +362,6 @@ pg_exec (RbDb *db, const char *sql, GError **error)
 {
   PgDb *self = PG_DB (db);
   g_autoptr (PGresult) result = NULL;
-  g_autofree char *with_deferred = NULL;
   gboolean connected = ensure_connected (self);
   ExecStatusType status;
 
@@ -394,38 +384,21 @@ pg_exec (RbDb *db, const char *sql, GError **error)
       g_set_error (error, RB_STORE_ERROR, RB_STORE_ERROR_FAILED, "%s", self->errmsg);
       return FALSE;
     }
-  if (!only_sql_deferred (self))
+  /* what was deferred goes first, in a round trip of its own: a pipeline takes no string
+   * of several statements, which sql may be */
+  if (self->deferred->len > 0)
     {
-      /* prepared statements need a pipeline of their own first */
-      g_autoptr (PGresult) flushed = run_pipeline (self, NULL);
-
-      if (PQresultStatus (flushed) != PGRES_COMMAND_OK
-          && PQresultStatus (flushed) != PGRES_TUPLES_OK)
-        {
-          int rc = fail (self, flushed);
-
-          g_set_error (error, RB_STORE_ERROR,
-                       rc == SQLITE_BUSY ? RB_STORE_ERROR_BUSY : RB_STORE_ERROR_FAILED, "%s",
-                       self->errmsg);
-          return FALSE;
-        }
+      result = run_pipeline (self, NULL);
+      status = PQresultStatus (result);
     }
-  else if (self->deferred->len > 0)
+  else
+    status = PGRES_COMMAND_OK;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
     {
-      /* one simple query of several statements, which stops at the first that fails and
-       * answers with its error */
-      GString *joined = g_string_new (NULL);
-
-      for (guint i = 0; i < self->deferred->len; i++)
-        g_string_append_printf (joined, "%s; ",
-                                ((Deferred *) g_ptr_array_index (self->deferred, i))->sql);
-      g_string_append (joined, sql);
-      with_deferred = g_string_free (joined, FALSE);
-      g_ptr_array_set_size (self->deferred, 0);
+      g_clear_pointer (&result, PQclear);
+      result = PQexec (self->conn, sql);
+      status = PQresultStatus (result);
     }
-  result = PQexec (self->conn, with_deferred != NULL ? with_deferred : sql);
-  status = PQresultStatus (result);
-
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     {
       int rc = fail (self, result);

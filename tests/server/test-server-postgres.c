@@ -364,6 +364,18 @@ changes_of (Fixture *f, const char *booking_id)
   return pg_int (f, sql);
 }
 
+/* Defers a change row of booking_id (rb_db_exec_deferred). */
+static void
+defer_change (RbDb *db, const char *booking_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO changes (booking_id, changed_at)"
+                                          " VALUES ('%s', 0)", booking_id);
+
+  rb_db_exec_deferred (db, sql, &error);
+  g_assert_no_error (error);
+}
+
 /* What rb_db_exec_deferred and rb_db_step_deferred leave runs, in order, before the next
  * statement's answer and before a COMMIT; a ROLLBACK drops it; a deferred statement that
  * fails fails the next statement (or the COMMIT) with its own message, and the transaction
@@ -386,9 +398,7 @@ test_deferred (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   rb_db_exec_deferred (db, "SAVEPOINT rb_write", &error);
   g_assert_no_error (error);
-  rb_db_exec_deferred (db, "INSERT INTO changes (booking_id, changed_at) VALUES ('d1', 0)",
-                       &error);
-  g_assert_no_error (error);
+  defer_change (db, "d1");
   rb_statement_bind_text (count, 1, "d1");
   g_assert_cmpint (rb_statement_step (count), ==, SQLITE_ROW);
   g_assert_cmpint (rb_statement_column_int64 (count, 0), ==, 1);
@@ -396,9 +406,7 @@ test_deferred (Fixture *f, gconstpointer data)
   /* before a COMMIT */
   rb_db_exec_deferred (db, "RELEASE rb_write", &error);
   g_assert_no_error (error);
-  rb_db_exec_deferred (db, "INSERT INTO changes (booking_id, changed_at) VALUES ('d2', 0)",
-                       &error);
-  g_assert_no_error (error);
+  defer_change (db, "d2");
   g_assert_true (rb_db_commit (db, &error));
   g_assert_no_error (error);
   g_assert_cmpint (changes_of (f, "d1"), ==, 1);
@@ -407,9 +415,7 @@ test_deferred (Fixture *f, gconstpointer data)
   /* dropped by a ROLLBACK, and nothing of it left for the next transaction */
   rb_db_begin_write (db, &error);
   g_assert_no_error (error);
-  rb_db_exec_deferred (db, "INSERT INTO changes (booking_id, changed_at) VALUES ('d3', 0)",
-                       &error);
-  g_assert_no_error (error);
+  defer_change (db, "d3");
   rb_db_rollback (db);
   rb_db_begin_write (db, &error);
   g_assert_no_error (error);
@@ -419,9 +425,7 @@ test_deferred (Fixture *f, gconstpointer data)
   /* a failure is the next statement's, and the transaction's */
   rb_db_begin_write (db, &error);
   g_assert_no_error (error);
-  rb_db_exec_deferred (db, "INSERT INTO changes (booking_id, changed_at) VALUES ('d4', 0)",
-                       &error);
-  g_assert_no_error (error);
+  defer_change (db, "d4");
   rb_db_exec_deferred (db, "RELEASE rb_write", &error);
   g_assert_no_error (error);
   rb_statement_bind_text (count, 1, "d4");
@@ -437,9 +441,7 @@ test_deferred (Fixture *f, gconstpointer data)
   /* and a COMMIT's */
   rb_db_begin_write (db, &error);
   g_assert_no_error (error);
-  rb_db_exec_deferred (db, "INSERT INTO changes (booking_id, changed_at) VALUES ('d5', 0)",
-                       &error);
-  g_assert_no_error (error);
+  defer_change (db, "d5");
   rb_db_exec_deferred (db, "RELEASE rb_write", &error);
   g_assert_no_error (error);
   g_assert_false (rb_db_commit (db, &error));
